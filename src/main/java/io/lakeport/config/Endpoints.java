@@ -1,0 +1,135 @@
+package io.lakeport.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Reads the {@code source} and {@code sink} sections. Format options are written in kebab-case and
+ * checked against what each format accepts, then translated to Spark's option names.
+ */
+final class Endpoints {
+  static final String FORMAT = "format";
+  static final String PATH = "path";
+  static final String TABLE = "table";
+  static final String VERSION = "version";
+  static final String TIMESTAMP = "timestamp";
+  static final String SCHEMA = "schema";
+  static final String OPTIONS = "options";
+  static final String PARTITION_BY = "partition-by";
+  static final String MODE = "mode";
+  static final String COMPRESSION = "compression";
+  static final String MAX_RECORDS_PER_FILE = "max-records-per-file";
+
+  static final String[] SOURCE_KEYS = {FORMAT, PATH, TABLE, VERSION, TIMESTAMP, SCHEMA, OPTIONS};
+  static final String[] SINK_KEYS = {FORMAT, PATH, PARTITION_BY, MODE, COMPRESSION, MAX_RECORDS_PER_FILE, OPTIONS};
+
+  private static final Map<String, String> CSV_COMMON = Map.of(
+      "header", "header",
+      "delimiter", "sep",
+      "quote", "quote",
+      "escape", "escape",
+      "null-value", "nullValue",
+      "date-format", "dateFormat",
+      "timestamp-format", "timestampFormat",
+      "encoding", "encoding",
+      "line-separator", "lineSep");
+  private static final Map<String, String> JSON_COMMON = Map.of(
+      "date-format", "dateFormat",
+      "timestamp-format", "timestampFormat",
+      "encoding", "encoding",
+      "line-separator", "lineSep");
+
+  private static final Map<SourceFormat, Map<String, String>> SOURCE_OPTIONS = Map.of(
+      SourceFormat.CSV, merge(CSV_COMMON, Map.of("infer-schema", "inferSchema", "multi-line", "multiLine",
+          "comment", "comment", "empty-value", "emptyValue")),
+      SourceFormat.JSON, merge(JSON_COMMON, Map.of("multi-line", "multiLine",
+          "primitives-as-string", "primitivesAsString")),
+      SourceFormat.PARQUET, Map.of("merge-schema", "mergeSchema", "path-glob-filter", "pathGlobFilter",
+          "recursive-file-lookup", "recursiveFileLookup"),
+      SourceFormat.DELTA, Map.of(),
+      SourceFormat.TABLE, Map.of());
+  private static final Map<SinkFormat, Map<String, String>> SINK_OPTIONS = Map.of(
+      SinkFormat.CSV, merge(CSV_COMMON, Map.of("quote-all", "quoteAll", "empty-value", "emptyValue",
+          "escape-quotes", "escapeQuotes")),
+      SinkFormat.JSON, merge(JSON_COMMON, Map.of("ignore-null-fields", "ignoreNullFields")),
+      SinkFormat.PARQUET, Map.of());
+  private static final Map<SinkFormat, List<String>> COMPRESSIONS = Map.of(
+      SinkFormat.PARQUET, List.of("none", "snappy", "gzip", "zstd", "lz4"),
+      SinkFormat.CSV, List.of("none", "gzip", "bzip2", "deflate"),
+      SinkFormat.JSON, List.of("none", "gzip", "bzip2", "deflate"));
+
+  private Endpoints() {}
+
+  static SourceSpec source(Section source) {
+    SourceFormat format = source.enumValue(FORMAT, SourceFormat.class, SourceFormat.PARQUET);
+    Optional<String> path = source.optionalString(PATH);
+    Optional<String> table = source.optionalString(TABLE);
+    if (format == SourceFormat.TABLE ? table.isEmpty() : path.isEmpty()) {
+      String key = format == SourceFormat.TABLE ? TABLE : PATH;
+      source.problem(key, "missing required setting for format " + Section.keyName(format),
+          "Add " + key + " = " + (format == SourceFormat.TABLE ? "<database.table>." : "<folder or URI>."));
+    }
+    if (format != SourceFormat.TABLE && table.isPresent()) {
+      source.problem(TABLE, "table applies only to format = table", "Remove it, or set format = table.");
+    }
+    Optional<Long> version = source.optionalLong(VERSION);
+    Optional<String> timestamp = source.optionalString(TIMESTAMP);
+    if (format != SourceFormat.DELTA && format != SourceFormat.TABLE && (version.isPresent() || timestamp.isPresent())) {
+      source.problem(version.isPresent() ? VERSION : TIMESTAMP, "time travel needs a Delta source",
+          "Remove it, or read a Delta table (format = delta).");
+    }
+    if (version.isPresent() && timestamp.isPresent()) {
+      source.problem(TIMESTAMP, "version and timestamp both pin the table", "Keep one of them.");
+    }
+    Optional<String> schema = source.optionalString(SCHEMA);
+    if (schema.isPresent() && format != SourceFormat.CSV && format != SourceFormat.JSON) {
+      source.problem(SCHEMA, "a schema applies only to CSV and JSON sources", "Remove it.");
+    }
+    Map<String, String> options = options(source, SOURCE_OPTIONS.get(format), Section.keyName(format));
+    return new SourceSpec(format, path, table, version, timestamp, schema, options, source.origin());
+  }
+
+  static SinkSpec sink(Section sink) {
+    SinkFormat format = sink.enumValue(FORMAT, SinkFormat.class, SinkFormat.PARQUET);
+    String path = sink.string(PATH);
+    List<String> partitionBy = sink.stringList(PARTITION_BY);
+    WriteMode mode = sink.enumValue(MODE, WriteMode.class, WriteMode.OVERWRITE_PARTITIONS);
+    Optional<String> compression = sink.optionalString(COMPRESSION);
+    compression.filter(c -> !COMPRESSIONS.get(format).contains(c)).ifPresent(c -> sink.problem(COMPRESSION,
+        "unknown value \"" + c + "\" for format " + Section.keyName(format),
+        Problems.suggestion(c, COMPRESSIONS.get(format)) + "Expected one of: "
+            + String.join(", ", COMPRESSIONS.get(format)) + "."));
+    Optional<Long> maxRecords = sink.optionalLong(MAX_RECORDS_PER_FILE);
+    maxRecords.filter(n -> n <= 0).ifPresent(n -> sink.problem(MAX_RECORDS_PER_FILE,
+        "must be positive, found " + n, "Remove it for no limit."));
+    Map<String, String> options = options(sink, SINK_OPTIONS.get(format), Section.keyName(format));
+    return new SinkSpec(format, path, partitionBy, mode, compression, maxRecords, options, sink.origin());
+  }
+
+  private static Map<String, String> options(Section section, Map<String, String> valid, String format) {
+    Section options = section.section(OPTIONS);
+    Map<String, String> translated = new LinkedHashMap<>();
+    for (String key : options.entries("").keySet()) {
+      String sparkName = valid.get(key);
+      if (sparkName == null) {
+        Set<String> names = new TreeSet<>(valid.keySet());
+        options.problem(key, "unknown option \"" + key + "\" for format " + format,
+            names.isEmpty() ? "This format takes no options."
+                : Problems.suggestion(key, names) + "Valid options: " + String.join(", ", names) + ".");
+      } else {
+        options.optionalString(key).ifPresent(value -> translated.put(sparkName, value));
+      }
+    }
+    return translated;
+  }
+
+  private static Map<String, String> merge(Map<String, String> a, Map<String, String> b) {
+    Map<String, String> merged = new LinkedHashMap<>(a);
+    merged.putAll(b);
+    return Map.copyOf(merged);
+  }
+}

@@ -1,0 +1,244 @@
+package io.lakeport.config;
+
+import static java.util.Objects.requireNonNull;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigResolveOptions;
+import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Loads a job file into a {@link JobSpec}: parses the HOCON, adds the {@code --param} values and the
+ * built-ins derived from {@code run_date}, resolves substitutions against the site settings, then
+ * reads every section, reporting all problems at once as {@link JobConfigException}.
+ */
+public final class JobLoader {
+  static final String NAME = "name";
+  static final String DESCRIPTION = "description";
+  static final String TIME_ZONE = "time-zone";
+  static final String WINDOW = "window";
+  static final String PARAMS = "params";
+  static final String PARAM_TYPES = "param-types";
+  static final String SOURCE = "source";
+  static final String PLAN = "plan";
+  static final String SINK = "sink";
+
+  public static final String RUN_DATE = "run_date";
+  public static final String WINDOW_START = "window_start";
+  public static final String WINDOW_END = "window_end";
+  private static final String CLI = "--param";
+
+  /** Whether missing required params are errors (a run) or filled with samples (validation). */
+  public enum Mode {
+    RUN,
+    VALIDATE
+  }
+
+  private final Site site;
+
+  public JobLoader(Site site) {
+    this.site = requireNonNull(site, "site is null");
+  }
+
+  public JobSpec load(Path file, Map<String, String> cliParams, Mode mode) {
+    String display = display(file);
+    Config jobFile = parse(file, display);
+    Problems problems = new Problems();
+    Config probe = jobFile.withFallback(site.stack())
+        .resolve(ConfigResolveOptions.defaults().setAllowUnresolved(true));
+    Section probeTop = new Section(probe.withFallback(defaults(probe)), "", problems);
+    ZoneId zone = Site.zone(probeTop, TIME_ZONE);
+    Window window = probeTop.optionalEnum(WINDOW, Window.class).orElse(Window.DAY);
+    Map<String, Param> params = new Parameters(probeTop, zone, window, problems).resolve(cliParams, mode);
+    problems.throwIfAny();
+
+    Config job = resolve(jobFile, params);
+    JobSpec spec = read(job, display, params, problems);
+    problems.throwIfAny();
+    return spec;
+  }
+
+  private static Config parse(Path file, String display) {
+    if (!Files.isRegularFile(file)) {
+      throw new JobConfigException(List.of(new ConfigProblem(new Origin(display, -1, ""),
+          "job file not found", "Check the path; job files live in jobs/ and end in .conf.")));
+    }
+    try {
+      return ConfigFactory.parseFile(file.toFile(),
+          ConfigParseOptions.defaults().setAllowMissing(false).setOriginDescription(display));
+    } catch (ConfigException e) {
+      throw new JobConfigException(List.of(Loading.problemOf(e)));
+    }
+  }
+
+  private Config resolve(Config jobFile, Map<String, Param> params) {
+    Map<String, Object> values = new LinkedHashMap<>();
+    params.forEach((name, param) -> values.put(ConfigUtil.joinPath(PARAMS, name), param.value()));
+    Config overlay = ConfigFactory.parseMap(values, CLI);
+    Config root;
+    try {
+      root = overlay.withFallback(jobFile).withFallback(site.stack()).resolve();
+    } catch (ConfigException e) {
+      throw new JobConfigException(List.of(Loading.problemOf(e)));
+    }
+    Config job = ConfigFactory.empty();
+    for (String key : jobFile.root().keySet()) {
+      job = job.withValue(ConfigUtil.joinPath(key), root.root().get(key));
+    }
+    if (root.hasPath(PARAMS)) {
+      job = job.withValue(ConfigUtil.joinPath(PARAMS), root.getValue(PARAMS));
+    }
+    return job.withFallback(defaults(root));
+  }
+
+  private static Config defaults(Config root) {
+    return root.getConfig(ConfigUtil.joinPath(Site.ROOT, Site.JOB_DEFAULTS));
+  }
+
+  private static JobSpec read(Config job, String display, Map<String, Param> params, Problems problems) {
+    Section top = new Section(job, "", problems, NAME, DESCRIPTION, TIME_ZONE, WINDOW, PARAMS, PARAM_TYPES,
+        SOURCE, PLAN, SINK);
+    String name = top.string(NAME);
+    if (!name.isEmpty() && !name.matches("[a-z0-9][a-z0-9_-]*")) {
+      top.problem(NAME, "invalid job name \"" + name + "\"",
+          "Use lower-case letters, digits, '-' and '_' (it names folders and run ids).");
+    }
+    return new JobSpec(name, top.optionalString(DESCRIPTION).orElse(""), display,
+        Site.zone(top, TIME_ZONE), top.enumValue(WINDOW, Window.class, Window.DAY), params,
+        Endpoints.source(top.section(SOURCE, Endpoints.SOURCE_KEYS)),
+        new PlanReader(top.section(PLAN, PlanReader.KEYS)).read(),
+        Endpoints.sink(top.section(SINK, Endpoints.SINK_KEYS)));
+  }
+
+  /** The path as the user should see it: relative to the working directory when inside it. */
+  static String display(Path file) {
+    Path absolute = file.toAbsolutePath().normalize();
+    Path cwd = Path.of("").toAbsolutePath();
+    return absolute.startsWith(cwd) ? cwd.relativize(absolute).toString() : absolute.toString();
+  }
+
+  /** Declared params, their types, values from the job and the command line, and the built-ins. */
+  private static final class Parameters {
+    private final Section top;
+    private final ZoneId zone;
+    private final Window window;
+    private final Problems problems;
+
+    Parameters(Section top, ZoneId zone, Window window, Problems problems) {
+      this.top = top;
+      this.zone = zone;
+      this.window = window;
+      this.problems = problems;
+    }
+
+    Map<String, Param> resolve(Map<String, String> cli, Mode mode) {
+      Section declared = top.section(PARAMS);
+      Section typesSection = top.section(PARAM_TYPES);
+      Map<String, ParamType> types = new LinkedHashMap<>();
+      typesSection.entries("").keySet().forEach(name ->
+          typesSection.parseEnum(name, String.valueOf(typesSection.value(name).unwrapped()), ParamType.class)
+              .ifPresent(type -> types.put(name, type)));
+      types.put(RUN_DATE, ParamType.DATE);
+      Set<String> names = new TreeSet<>(declared.entries("").keySet());
+      names.addAll(types.keySet());
+      names.remove(RUN_DATE);
+
+      Map<String, Param> params = new LinkedHashMap<>();
+      for (String name : names) {
+        value(name, types.getOrDefault(name, ParamType.STRING), declared, cli, mode).ifPresent(p -> params.put(name, p));
+      }
+      runDate(declared, cli, mode).ifPresent(p -> params.put(RUN_DATE, p));
+      reportUnknown(cli, names);
+      builtIns(params);
+      return params;
+    }
+
+    private java.util.Optional<Param> value(String name, ParamType type, Section declared, Map<String, String> cli, Mode mode) {
+      if (cli.containsKey(name)) {
+        return parse(name, type, cli.get(name), new Origin(CLI, -1, name));
+      }
+      if (declared.has(name)) {
+        ConfigValue value = declared.value(name);
+        String text = value.valueType() == ConfigValueType.LIST
+            ? String.join(",", declared.stringList(name))
+            : String.valueOf(value.unwrapped());
+        return parse(name, type, text, declared.origin(name));
+      }
+      if (mode == Mode.VALIDATE) {
+        return java.util.Optional.of(new Param(name, type, sample(type), declared.origin(name)));
+      }
+      problems.add(declared.origin(name), "required parameter has no value",
+          "Pass --param " + name + "=<" + type.example() + ">.");
+      return java.util.Optional.empty();
+    }
+
+    private java.util.Optional<Param> runDate(Section declared, Map<String, String> cli, Mode mode) {
+      boolean requested = cli.containsKey(RUN_DATE) || declared.root().hasPathOrNull(declared.full(RUN_DATE));
+      if (!requested) {
+        return java.util.Optional.empty();
+      }
+      return value(RUN_DATE, ParamType.DATE, declared, cli, mode);
+    }
+
+    private java.util.Optional<Param> parse(String name, ParamType type, String text, Origin origin) {
+      try {
+        return java.util.Optional.of(new Param(name, type, type.parse(text, zone), origin));
+      } catch (IllegalArgumentException e) {
+        problems.add(origin, e.getMessage() + ", found \"" + text + "\"", "");
+        return java.util.Optional.empty();
+      }
+    }
+
+    private void reportUnknown(Map<String, String> cli, Set<String> names) {
+      for (String name : cli.keySet()) {
+        if (name.equals(WINDOW_START) || name.equals(WINDOW_END)) {
+          problems.add(new Origin(CLI, -1, name), "this parameter is derived from run_date",
+              "Pass --param run_date=<date> and set window = day, week or month in the job.");
+        } else if (!names.contains(name) && !name.equals(RUN_DATE)) {
+          Set<String> valid = new TreeSet<>(names);
+          valid.add(RUN_DATE);
+          problems.add(new Origin(CLI, -1, name), "the job declares no such parameter",
+              Problems.suggestion(name, valid) + "Declared parameters: " + String.join(", ", valid)
+                  + ". Declare new ones in the job's params block.");
+        }
+      }
+    }
+
+    private void builtIns(Map<String, Param> params) {
+      Param runDate = params.get(RUN_DATE);
+      if (runDate == null) {
+        return;
+      }
+      LocalDate date = LocalDate.parse((String) runDate.value());
+      Origin origin = new Origin("built-in", -1, WINDOW);
+      params.put(WINDOW_START, new Param(WINDOW_START, ParamType.DATE, window.start(date).toString(), origin));
+      params.put(WINDOW_END, new Param(WINDOW_END, ParamType.DATE, window.end(date).toString(), origin));
+    }
+
+    private Object sample(ParamType type) {
+      return switch (type) {
+        case STRING -> "sample";
+        case DATE -> LocalDate.now(zone).toString();
+        case TIMESTAMP -> LocalDate.now(zone).atStartOfDay(zone).toInstant().toString();
+        case INT -> 0;
+        case LONG -> 0L;
+        case DOUBLE -> 0.0;
+        case BOOLEAN -> false;
+        case STRING_LIST -> List.of("sample");
+      };
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package io.lakeport.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.ZoneId;
+import java.util.Map;
+
+/**
+ * One export job, validated: where it reads, what it computes, where it writes, and the parameter
+ * values of this run. Built by {@link JobLoader}; everything a run needs, nothing Spark-specific.
+ */
+public record JobSpec(
+    String name,
+    String description,
+    String file,
+    ZoneId timeZone,
+    Window window,
+    Map<String, Param> params,
+    SourceSpec source,
+    PlanSpec plan,
+    SinkSpec sink) {
+
+  public JobSpec {
+    requireNonNull(name, "name is null");
+    requireNonNull(description, "description is null");
+    requireNonNull(file, "file is null");
+    requireNonNull(timeZone, "timeZone is null");
+    requireNonNull(window, "window is null");
+    params = Map.copyOf(params);
+    requireNonNull(source, "source is null");
+    requireNonNull(plan, "plan is null");
+    requireNonNull(sink, "sink is null");
+  }
+}

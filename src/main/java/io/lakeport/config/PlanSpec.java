@@ -1,0 +1,173 @@
+package io.lakeport.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a job computes from its source, applied in this order: standardise dates and timestamps,
+ * derive columns, filter ({@code where}), handle nulls, aggregate, then select (include, exclude,
+ * rename, order) so the output schema is exactly what the job says.
+ */
+public record PlanSpec(
+    List<Standardization> standardize,
+    List<Derivation> derive,
+    Optional<Filter> where,
+    NullHandling nulls,
+    Optional<Aggregation> aggregate,
+    Selection select) {
+
+  public PlanSpec {
+    standardize = List.copyOf(standardize);
+    derive = List.copyOf(derive);
+    requireNonNull(where, "where is null");
+    requireNonNull(nulls, "nulls is null");
+    requireNonNull(aggregate, "aggregate is null");
+    requireNonNull(select, "select is null");
+  }
+
+  /** A column computed from a Spark SQL expression, e.g. {@code detected_date = "to_date(detected_at)"}. */
+  public record Derivation(String name, String expression, Origin origin) {
+    public Derivation {
+      requireNonNull(name, "name is null");
+      requireNonNull(expression, "expression is null");
+      requireNonNull(origin, "origin is null");
+    }
+  }
+
+  /**
+   * Turns a text or number column into a date or timestamp: from ISO-8601 ({@code iso}), epoch
+   * seconds or milliseconds, or a datetime pattern such as {@code dd/MM/yyyy HH:mm}. Local
+   * date-times are read in the job's time zone.
+   */
+  public record Standardization(String column, TemporalType to, String from, Origin origin) {
+    public static final String ISO = "iso";
+    public static final String EPOCH_SECONDS = "epoch-seconds";
+    public static final String EPOCH_MILLIS = "epoch-millis";
+
+    public Standardization {
+      requireNonNull(column, "column is null");
+      requireNonNull(to, "to is null");
+      requireNonNull(from, "from is null");
+      requireNonNull(origin, "origin is null");
+    }
+  }
+
+  /** Target type of a standardised column. */
+  public enum TemporalType {
+    DATE,
+    TIMESTAMP
+  }
+
+  /** Rows with a null in any {@code drop} column are removed; {@code fill} replaces nulls by a value. */
+  public record NullHandling(List<String> drop, List<Fill> fill, Origin origin) {
+    public NullHandling {
+      drop = List.copyOf(drop);
+      fill = List.copyOf(fill);
+      requireNonNull(origin, "origin is null");
+    }
+  }
+
+  /** Replace nulls of {@code column} by {@code value}, converted to the column's type. */
+  public record Fill(String column, String value, Origin origin) {
+    public Fill {
+      requireNonNull(column, "column is null");
+      requireNonNull(value, "value is null");
+      requireNonNull(origin, "origin is null");
+    }
+  }
+
+  /** Group-by columns, an optional time bucket (itself a group key), and named metrics. */
+  public record Aggregation(List<String> groupBy, Optional<TimeBucket> timeBucket, List<Metric> metrics, Origin origin) {
+    public Aggregation {
+      groupBy = List.copyOf(groupBy);
+      requireNonNull(timeBucket, "timeBucket is null");
+      metrics = List.copyOf(metrics);
+      requireNonNull(origin, "origin is null");
+    }
+  }
+
+  /**
+   * Truncates a timestamp column to the start of its bucket in the job's time zone, e.g. every
+   * 1 hour or 15 minutes, or every day, week (Monday) or month. The bucket is a timestamp column
+   * named {@code as}.
+   */
+  public record TimeBucket(String column, int amount, TimeUnit unit, String as, Origin origin) {
+    public TimeBucket {
+      requireNonNull(column, "column is null");
+      requireNonNull(unit, "unit is null");
+      requireNonNull(as, "as is null");
+      requireNonNull(origin, "origin is null");
+    }
+  }
+
+  /** Units of time buckets and of {@code between} ranges on timestamps. */
+  public enum TimeUnit {
+    MINUTE,
+    HOUR,
+    DAY,
+    WEEK,
+    MONTH
+  }
+
+  /**
+   * One output column of an aggregation: {@code count}, {@code count(col)}, {@code count_distinct(col)},
+   * {@code approx_count_distinct(col)}, {@code sum}, {@code avg}, {@code min}, {@code max}, and
+   * {@code percentile(col, p)} (exact) or {@code approx_percentile(col, p)}.
+   */
+  public record Metric(String name, MetricFunction function, Optional<String> column, Optional<Double> percentile, Origin origin) {
+    public Metric {
+      requireNonNull(name, "name is null");
+      requireNonNull(function, "function is null");
+      requireNonNull(column, "column is null");
+      requireNonNull(percentile, "percentile is null");
+      requireNonNull(origin, "origin is null");
+    }
+  }
+
+  /** Aggregate functions a metric can use. */
+  public enum MetricFunction {
+    COUNT,
+    COUNT_DISTINCT,
+    APPROX_COUNT_DISTINCT,
+    SUM,
+    AVG,
+    MIN,
+    MAX,
+    PERCENTILE,
+    APPROX_PERCENTILE;
+
+    public boolean needsPercentile() {
+      return this == PERCENTILE || this == APPROX_PERCENTILE;
+    }
+
+    public boolean needsColumn() {
+      return this != COUNT;
+    }
+  }
+
+  /**
+   * The output columns: {@code include} keeps only the listed columns, {@code exclude} drops
+   * columns, {@code rename} renames (old = new), {@code order} puts the listed columns first, in
+   * that order (names after renaming).
+   */
+  public record Selection(List<String> include, List<String> exclude, List<Rename> rename, List<String> order, Origin origin) {
+    public Selection {
+      include = List.copyOf(include);
+      exclude = List.copyOf(exclude);
+      rename = List.copyOf(rename);
+      order = List.copyOf(order);
+      requireNonNull(origin, "origin is null");
+    }
+  }
+
+  /** Renames column {@code from} to {@code to}. */
+  public record Rename(String from, String to, Origin origin) {
+    public Rename {
+      requireNonNull(from, "from is null");
+      requireNonNull(to, "to is null");
+      requireNonNull(origin, "origin is null");
+    }
+  }
+}

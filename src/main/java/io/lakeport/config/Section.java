@@ -1,0 +1,233 @@
+package io.lakeport.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigOrigin;
+import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Reads one object of a resolved job config: typed values with their origins, problems collected
+ * instead of thrown, and unknown keys reported with the list of valid ones. On a problem a reader
+ * returns a harmless placeholder so reading can go on and find the next problem.
+ */
+final class Section {
+  private final Config root;
+  private final String path;
+  private final Problems problems;
+  private final Set<String> validKeys;
+
+  Section(Config root, String path, Problems problems, String... validKeys) {
+    this.root = root;
+    this.path = path;
+    this.problems = problems;
+    this.validKeys = new TreeSet<>(Arrays.asList(validKeys));
+    reportUnknownKeys();
+  }
+
+  Section section(String key, String... keys) {
+    if (has(key) && root.getValue(full(key)).valueType() != ConfigValueType.OBJECT) {
+      problem(key, "expected an object { ... }, found " + typeName(key), "");
+      return new Section(root.withoutPath(full(key)), full(key), problems, keys);
+    }
+    return new Section(root, full(key), problems, keys);
+  }
+
+  String path() {
+    return path;
+  }
+
+  Problems problems() {
+    return problems;
+  }
+
+  boolean has(String key) {
+    String full = full(key);
+    return !full.isEmpty() && root.hasPathOrNull(full) && !root.getIsNull(full);
+  }
+
+  /** Where this section starts (its first line in the job file). */
+  Origin origin() {
+    return path.isEmpty() || !root.hasPathOrNull(path)
+        ? new Origin(fileOf(root.origin()), -1, path)
+        : originOf(root.getValue(path).origin(), path);
+  }
+
+  Origin origin(String key) {
+    return root.hasPathOrNull(full(key))
+        ? originOf(root.getValue(full(key)).origin(), full(key))
+        : origin().child(key);
+  }
+
+  void problem(String key, String problem, String fix) {
+    problems.add(origin(key), problem, fix);
+  }
+
+  String string(String key) {
+    if (!has(key)) {
+      problem(key, "missing required setting", "Add " + key + " = <value>.");
+      return "";
+    }
+    return optionalString(key).orElse("");
+  }
+
+  Optional<String> optionalString(String key) {
+    if (!has(key)) {
+      return Optional.empty();
+    }
+    ConfigValue value = root.getValue(full(key));
+    if (value.valueType() == ConfigValueType.OBJECT || value.valueType() == ConfigValueType.LIST) {
+      problem(key, "expected a single value, found " + typeName(key), "");
+      return Optional.empty();
+    }
+    return Optional.of(String.valueOf(value.unwrapped()));
+  }
+
+  List<String> stringList(String key) {
+    if (!has(key)) {
+      return List.of();
+    }
+    ConfigValue value = root.getValue(full(key));
+    if (value.valueType() != ConfigValueType.LIST) {
+      problem(key, "expected a list [ ... ], found " + typeName(key), "Write " + key + " = [a, b].");
+      return List.of();
+    }
+    List<String> values = new ArrayList<>();
+    for (ConfigValue item : root.getList(full(key))) {
+      if (item.valueType() == ConfigValueType.OBJECT || item.valueType() == ConfigValueType.LIST) {
+        problem(key, "expected a list of plain values, found a nested " + item.valueType().name().toLowerCase(Locale.ROOT), "");
+      } else {
+        values.add(String.valueOf(item.unwrapped()));
+      }
+    }
+    return List.copyOf(values);
+  }
+
+  Optional<Long> optionalLong(String key) {
+    return optionalString(key).flatMap(text -> parseLong(key, text));
+  }
+
+  private Optional<Long> parseLong(String key, String text) {
+    try {
+      return Optional.of(Long.parseLong(text));
+    } catch (NumberFormatException e) {
+      problem(key, "expected a whole number, found \"" + text + "\"", "");
+      return Optional.empty();
+    }
+  }
+
+  <E extends Enum<E>> E enumValue(String key, Class<E> type, E placeholder) {
+    return has(key) ? optionalEnum(key, type).orElse(placeholder) : missing(key, type, placeholder);
+  }
+
+  private <E extends Enum<E>> E missing(String key, Class<E> type, E placeholder) {
+    problem(key, "missing required setting", "Add " + key + " = <" + String.join("|", names(type)) + ">.");
+    return placeholder;
+  }
+
+  <E extends Enum<E>> Optional<E> optionalEnum(String key, Class<E> type) {
+    return optionalString(key).flatMap(text -> parseEnum(key, text, type));
+  }
+
+  <E extends Enum<E>> Optional<E> parseEnum(String key, String text, Class<E> type) {
+    for (E constant : type.getEnumConstants()) {
+      if (keyName(constant).equals(text)) {
+        return Optional.of(constant);
+      }
+    }
+    List<String> names = names(type);
+    problem(key, "unknown value \"" + text + "\"",
+        Problems.suggestion(text, names) + "Expected one of: " + String.join(", ", names) + ".");
+    return Optional.empty();
+  }
+
+  /** The kebab-case spelling of an enum constant, as written in job files. */
+  static String keyName(Enum<?> constant) {
+    return constant.name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  static <E extends Enum<E>> List<String> names(Class<E> type) {
+    return Arrays.stream(type.getEnumConstants()).map(Section::keyName).collect(Collectors.toList());
+  }
+
+  /** The entries of an object, in the order they are written in the file. */
+  Map<String, ConfigValue> entries(String key) {
+    if (!has(key)) {
+      return Map.of();
+    }
+    if (root.getValue(full(key)).valueType() != ConfigValueType.OBJECT) {
+      problem(key, "expected an object { name = value }, found " + typeName(key), "");
+      return Map.of();
+    }
+    ConfigObject object = root.getObject(full(key));
+    Map<String, ConfigValue> ordered = new LinkedHashMap<>();
+    object.entrySet().stream()
+        .sorted(Comparator.comparingInt((Map.Entry<String, ConfigValue> e) -> e.getValue().origin().lineNumber())
+            .thenComparing(Map.Entry::getKey))
+        .forEach(e -> ordered.put(e.getKey(), e.getValue()));
+    return ordered;
+  }
+
+  ConfigValue value(String key) {
+    return root.getValue(full(key));
+  }
+
+  String full(String key) {
+    if (key.isEmpty()) {
+      return path;
+    }
+    String quoted = ConfigUtil.joinPath(key);
+    return path.isEmpty() ? quoted : path + "." + quoted;
+  }
+
+  Config root() {
+    return root;
+  }
+
+  private String typeName(String key) {
+    return root.getValue(full(key)).valueType().name().toLowerCase(Locale.ROOT);
+  }
+
+  private void reportUnknownKeys() {
+    if (validKeys.isEmpty() || !root.hasPath(path.isEmpty() ? "" : path) && !path.isEmpty()) {
+      return;
+    }
+    if (!path.isEmpty() && root.getValue(path).valueType() != ConfigValueType.OBJECT) {
+      return;
+    }
+    ConfigObject object = path.isEmpty() ? root.root() : root.getObject(path);
+    for (String key : object.keySet()) {
+      if (!validKeys.contains(key)) {
+        problems.add(origin(key), "unknown key \"" + key + "\"",
+            Problems.suggestion(key, validKeys) + "Valid keys: " + String.join(", ", validKeys) + ".");
+      }
+    }
+  }
+
+  static Origin originOf(ConfigOrigin origin, String path) {
+    return new Origin(fileOf(origin), origin.lineNumber(), path);
+  }
+
+  static String fileOf(ConfigOrigin origin) {
+    if (origin.filename() != null) {
+      return origin.filename();
+    }
+    String description = origin.description();
+    int colon = description.lastIndexOf(": ");
+    return colon > 0 && description.endsWith(String.valueOf(origin.lineNumber()))
+        ? description.substring(0, colon)
+        : description;
+  }
+}

@@ -1,0 +1,34 @@
+package io.lakeport.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where and how a job writes: format, path (Hive-style {@code key=value} folders for
+ * {@code partitionBy}), write mode, compression and file sizing. Options are already translated to
+ * Spark's writer option names.
+ */
+public record SinkSpec(
+    SinkFormat format,
+    String path,
+    List<String> partitionBy,
+    WriteMode mode,
+    Optional<String> compression,
+    Optional<Long> maxRecordsPerFile,
+    Map<String, String> options,
+    Origin origin) {
+
+  public SinkSpec {
+    requireNonNull(format, "format is null");
+    requireNonNull(path, "path is null");
+    partitionBy = List.copyOf(partitionBy);
+    requireNonNull(mode, "mode is null");
+    requireNonNull(compression, "compression is null");
+    requireNonNull(maxRecordsPerFile, "maxRecordsPerFile is null");
+    options = Map.copyOf(options);
+    requireNonNull(origin, "origin is null");
+  }
+}

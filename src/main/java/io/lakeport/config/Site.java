@@ -1,0 +1,107 @@
+package io.lakeport.config;
+
+import static java.util.Objects.requireNonNull;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigValue;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Site settings: {@code reference.conf} defaults, then {@code conf/application.conf}, then
+ * {@code -Dlakeport.*} system properties, with {@code ${?VAR}} environment overrides. Holds the
+ * unresolved stack too, so job files can refer to {@code ${lakeport.exports}} and the like.
+ */
+public record Site(
+    Config stack,
+    String home,
+    String warehouse,
+    String exports,
+    ZoneId timeZone,
+    String master,
+    Map<String, String> sparkConf) {
+
+  static final String ROOT = "lakeport";
+  static final String HOME = "home";
+  static final String WAREHOUSE = "warehouse";
+  static final String EXPORTS = "exports";
+  static final String TIME_ZONE = "time-zone";
+  static final String SPARK = "spark";
+  static final String MASTER = "master";
+  static final String CONF = "conf";
+  static final String JOB_DEFAULTS = "job-defaults";
+
+  public Site {
+    requireNonNull(stack, "stack is null");
+    requireNonNull(home, "home is null");
+    requireNonNull(warehouse, "warehouse is null");
+    requireNonNull(exports, "exports is null");
+    requireNonNull(timeZone, "timeZone is null");
+    requireNonNull(master, "master is null");
+    sparkConf = Map.copyOf(sparkConf);
+  }
+
+  /** Loads the site settings, with {@code applicationConf} when it is present. */
+  public static Site load(Optional<Path> applicationConf) {
+    Config reference = ConfigFactory.parseResources(Site.class.getClassLoader(), "reference.conf");
+    Config application = applicationConf.filter(Files::isRegularFile)
+        .map(path -> parse(path))
+        .orElse(ConfigFactory.empty());
+    Config system = ConfigFactory.systemProperties();
+    Config overrides = system.hasPath(ROOT) ? system.withOnlyPath(ROOT) : ConfigFactory.empty();
+    Config stack = overrides.withFallback(application).withFallback(reference);
+    Config resolved = resolve(stack);
+    return read(stack, resolved);
+  }
+
+  private static Config parse(Path path) {
+    try {
+      return ConfigFactory.parseFile(path.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+    } catch (ConfigException e) {
+      throw new JobConfigException(List.of(Loading.problemOf(e)));
+    }
+  }
+
+  private static Config resolve(Config stack) {
+    try {
+      return stack.resolve();
+    } catch (ConfigException e) {
+      throw new JobConfigException(List.of(Loading.problemOf(e)));
+    }
+  }
+
+  private static Site read(Config stack, Config resolved) {
+    Problems problems = new Problems();
+    Section site = new Section(resolved, ROOT, problems, HOME, WAREHOUSE, EXPORTS, TIME_ZONE, SPARK, JOB_DEFAULTS);
+    Section spark = site.section(SPARK, MASTER, CONF);
+    ZoneId zone = zone(site, TIME_ZONE);
+    Map<String, String> conf = new LinkedHashMap<>();
+    for (Map.Entry<String, ConfigValue> entry : spark.entries(CONF).entrySet()) {
+      conf.put(entry.getKey(), String.valueOf(entry.getValue().unwrapped()));
+    }
+    Site result = new Site(stack, site.string(HOME), site.string(WAREHOUSE), site.string(EXPORTS), zone,
+        spark.string(MASTER), conf);
+    problems.throwIfAny();
+    return result;
+  }
+
+  /** Reads a time-zone id such as {@code UTC} or {@code Europe/Berlin}. */
+  static ZoneId zone(Section section, String key) {
+    String text = section.string(key);
+    try {
+      return ZoneId.of(text);
+    } catch (DateTimeException e) {
+      section.problem(key, "unknown time zone \"" + text + "\"", "Use a region id such as UTC, Europe/Berlin or America/New_York.");
+      return ZoneId.of("UTC");
+    }
+  }
+}

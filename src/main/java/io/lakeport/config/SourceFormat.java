@@ -1,0 +1,10 @@
+package io.lakeport.config;
+
+/** Formats a job can read. {@code TABLE} reads a catalog table by name (Delta or otherwise). */
+public enum SourceFormat {
+  DELTA,
+  PARQUET,
+  CSV,
+  JSON,
+  TABLE
+}

@@ -1,0 +1,199 @@
+package io.lakeport.plan;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import io.lakeport.config.JobSpec;
+import io.lakeport.config.PlanSpec;
+import io.lakeport.config.PlanSpec.Aggregation;
+import io.lakeport.config.PlanSpec.Derivation;
+import io.lakeport.config.PlanSpec.Fill;
+import io.lakeport.config.PlanSpec.NullHandling;
+import io.lakeport.config.PlanSpec.Standardization;
+import io.lakeport.config.PlanSpec.TimeBucket;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Observation;
+import org.apache.spark.sql.Row;
+
+/**
+ * Compiles a job's plan onto its source Dataset: standardise, derive, filter, handle nulls,
+ * aggregate, select. Every reference is checked against the schema at its step, and all problems
+ * are reported at once with the job file line that caused them. Runs no Spark job.
+ *
+ * <p>Local-time operations (date buckets, {@code to_date}) follow the session time zone, which the
+ * caller sets to the job's zone.
+ */
+public final class PlanCompiler {
+  /** Observed metric: rows read from the source. */
+  public static final String ROWS_READ = "rows_read";
+  /** Observed metric prefix: values of a standardised column that could not be parsed. */
+  public static final String INVALID_PREFIX = "invalid_";
+
+  private final JobSpec job;
+  private final ZoneId zone;
+  private final PlanProblems problems = new PlanProblems();
+  private final List<String> steps = new ArrayList<>();
+
+  private PlanCompiler(JobSpec job) {
+    this.job = job;
+    this.zone = job.timeZone();
+  }
+
+  /**
+   * Compiles the plan of {@code job} onto {@code source}; when {@code observation} is present, the
+   * source metrics ({@link #ROWS_READ}, {@link #INVALID_PREFIX}column) are observed on it.
+   *
+   * @throws io.lakeport.config.JobConfigException listing every problem found
+   */
+  public static CompiledPlan compile(JobSpec job, Dataset<Row> source, Optional<Observation> observation) {
+    return new PlanCompiler(job).run(source, observation);
+  }
+
+  private CompiledPlan run(Dataset<Row> source, Optional<Observation> observation) {
+    PlanSpec plan = job.plan();
+    List<Column> metrics = new ArrayList<>();
+    metrics.add(count(lit(1)).as(ROWS_READ));
+    Dataset<Row> df = standardize(source, plan.standardize(), metrics);
+    if (observation.isPresent()) {
+      df = df.observe(observation.get(), metrics.get(0), metrics.subList(1, metrics.size()).toArray(Column[]::new));
+    }
+    df = derive(df, plan.derive());
+    df = where(df, plan);
+    df = nulls(df, plan.nulls());
+    if (plan.aggregate().isPresent()) {
+      df = aggregate(df, plan.aggregate().get());
+    }
+    df = new Selector(problems, steps).select(df, plan.select());
+    problems.throwIfAny();
+    return new CompiledPlan(df, steps);
+  }
+
+  private Dataset<Row> standardize(Dataset<Row> df, List<Standardization> list, List<Column> metrics) {
+    for (Standardization s : list) {
+      if (!PlanProblems.has(df.schema(), s.column())) {
+        problems.unknownColumn(s.origin(), s.column(), df.schema());
+        continue;
+      }
+      Column original = col(s.column());
+      Column parsed = Standardizer.parse(original, df.schema().apply(df.schema().fieldIndex(actual(df, s.column()))).dataType(), s);
+      String temp = "__lakeport_" + s.column();
+      Dataset<Row> withParsed = df.withColumn(temp, parsed);
+      metrics.add(sum(when(original.isNotNull().and(col(temp).isNull()), 1).otherwise(0)).as(INVALID_PREFIX + s.column()));
+      df = withParsed;
+      steps.add("standardize " + s.column() + " from " + s.from() + " to " + s.to().name().toLowerCase());
+    }
+    return restoreStandardized(df, list);
+  }
+
+  /** Puts each standardised column in place of its original, keeping the column order. */
+  private static Dataset<Row> restoreStandardized(Dataset<Row> df, List<Standardization> list) {
+    List<Column> columns = new ArrayList<>();
+    for (String name : df.columns()) {
+      if (name.startsWith("__lakeport_")) {
+        continue;
+      }
+      boolean standardized = PlanProblems.has(df.schema(), "__lakeport_" + name);
+      columns.add(standardized ? col("__lakeport_" + name).as(name) : col(name));
+    }
+    return list.isEmpty() ? df : df.select(columns.toArray(Column[]::new));
+  }
+
+  private Dataset<Row> derive(Dataset<Row> df, List<Derivation> list) {
+    for (Derivation d : list) {
+      Dataset<Row> current = df;
+      Optional<Dataset<Row>> next = problems.analyze(d.origin(), () -> current.withColumn(d.name(), expr(d.expression())));
+      if (next.isPresent()) {
+        df = next.get();
+        steps.add("derive " + d.name() + " = " + d.expression());
+      }
+    }
+    return df;
+  }
+
+  private Dataset<Row> where(Dataset<Row> df, PlanSpec plan) {
+    if (plan.where().isEmpty()) {
+      return df;
+    }
+    Optional<Column> condition = new Predicates(df, zone, problems).compile(plan.where().get());
+    if (condition.isEmpty()) {
+      return df;
+    }
+    steps.add("filter " + condition.get());
+    return problems.analyze(plan.where().get().origin(), () -> df.filter(condition.get())).orElse(df);
+  }
+
+  private Dataset<Row> nulls(Dataset<Row> df, NullHandling nulls) {
+    for (String column : nulls.drop()) {
+      if (!PlanProblems.has(df.schema(), column)) {
+        problems.unknownColumn(nulls.origin().child("drop"), column, df.schema());
+      }
+    }
+    if (!nulls.drop().isEmpty() && nulls.drop().stream().allMatch(c -> PlanProblems.has(df.schema(), c))) {
+      steps.add("drop rows with a null in " + nulls.drop());
+      return fill(df.na().drop(nulls.drop().toArray(String[]::new)), nulls.fill());
+    }
+    return fill(df, nulls.fill());
+  }
+
+  private Dataset<Row> fill(Dataset<Row> df, List<Fill> fills) {
+    for (Fill f : fills) {
+      if (!PlanProblems.has(df.schema(), f.column())) {
+        problems.unknownColumn(f.origin(), f.column(), df.schema());
+        continue;
+      }
+      String name = actual(df, f.column());
+      Column value = lit(f.value()).cast(df.schema().apply(name).dataType());
+      Dataset<Row> current = df;
+      df = problems.analyze(f.origin(), () -> current.withColumn(name, coalesce(col(name), value))).orElse(df);
+      steps.add("fill nulls in " + name + " with " + f.value());
+    }
+    return df;
+  }
+
+  private Dataset<Row> aggregate(Dataset<Row> df, Aggregation aggregation) {
+    List<Column> keys = new ArrayList<>();
+    for (String column : aggregation.groupBy()) {
+      if (PlanProblems.has(df.schema(), column)) {
+        keys.add(col(column));
+      } else {
+        problems.unknownColumn(aggregation.origin().child("group-by"), column, df.schema());
+      }
+    }
+    if (aggregation.timeBucket().isPresent()) {
+      TimeBucket bucket = aggregation.timeBucket().get();
+      if (PlanProblems.has(df.schema(), bucket.column())) {
+        df = df.withColumn(bucket.as(), Temporal.bucket(col(bucket.column()), bucket.amount(), bucket.unit(), zone));
+        keys.add(col(bucket.as()));
+      } else {
+        problems.unknownColumn(bucket.origin().child("column"), bucket.column(), df.schema());
+      }
+    }
+    List<Column> metrics = Metrics.compile(df, aggregation.metrics(), problems);
+    if (metrics.isEmpty() || metrics.size() != aggregation.metrics().size()) {
+      return df;
+    }
+    steps.add("aggregate by " + keys + ": " + metrics);
+    Dataset<Row> input = df;
+    return problems.analyze(aggregation.origin(), () -> input.groupBy(keys.toArray(Column[]::new))
+        .agg(metrics.get(0), metrics.subList(1, metrics.size()).toArray(Column[]::new))).orElse(df);
+  }
+
+  private static String actual(Dataset<Row> df, String column) {
+    for (String name : df.columns()) {
+      if (name.equalsIgnoreCase(column)) {
+        return name;
+      }
+    }
+    return column;
+  }
+}

@@ -1,0 +1,72 @@
+package io.lakeport.plan;
+
+import io.lakeport.config.ConfigProblem;
+import io.lakeport.config.JobConfigException;
+import io.lakeport.config.Origin;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The problems found while compiling a plan against the source schema (unknown columns, bad SQL,
+ * values that do not fit a column's type), each pointing at the job file line that caused it.
+ */
+final class PlanProblems {
+  private final List<ConfigProblem> problems = new ArrayList<>();
+
+  void add(Origin origin, String problem, String fix) {
+    problems.add(new ConfigProblem(origin, problem, fix));
+  }
+
+  void add(Origin origin, AnalysisException e) {
+    add(origin, sparkMessage(e), "");
+  }
+
+  /**
+   * Runs a DataFrame operation that Spark analyses eagerly; an analysis or parse error becomes a
+   * problem at {@code origin} instead of an exception.
+   */
+  <T> Optional<T> analyze(Origin origin, Supplier<T> operation) {
+    try {
+      return Optional.of(operation.get());
+    } catch (Exception e) {
+      if (e instanceof AnalysisException analysis) {
+        add(origin, analysis);
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  void unknownColumn(Origin origin, String column, StructType schema) {
+    add(origin, "unknown column \"" + column + "\"", "Columns at this step: " + columns(schema) + ".");
+  }
+
+  /** Whether {@code column} exists in {@code schema}, compared as Spark does (case-insensitively). */
+  static boolean has(StructType schema, String column) {
+    return Arrays.stream(schema.fieldNames()).anyMatch(name -> name.equalsIgnoreCase(column));
+  }
+
+  static String columns(StructType schema) {
+    return String.join(", ", schema.fieldNames());
+  }
+
+  void throwIfAny() {
+    if (!problems.isEmpty()) {
+      throw new JobConfigException(problems);
+    }
+  }
+
+  /** Spark's message without its query-plan dump: the first line, error class kept, SQLSTATE dropped. */
+  static String sparkMessage(AnalysisException e) {
+    String first = e.getMessage().lines().findFirst().orElse("").trim();
+    int sqlState = first.indexOf(" SQLSTATE:");
+    String text = sqlState > 0 ? first.substring(0, sqlState) : first;
+    text = text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
+    return text.replace('`', '"');
+  }
+}

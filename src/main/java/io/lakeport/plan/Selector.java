@@ -1,0 +1,65 @@
+package io.lakeport.plan;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.lakeport.config.PlanSpec.Rename;
+import io.lakeport.config.PlanSpec.Selection;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/** Applies include, exclude, rename and order, last, so the output schema is exactly as written. */
+final class Selector {
+  private final PlanProblems problems;
+  private final List<String> steps;
+
+  Selector(PlanProblems problems, List<String> steps) {
+    this.problems = problems;
+    this.steps = steps;
+  }
+
+  Dataset<Row> select(Dataset<Row> df, Selection selection) {
+    if (!selection.include().isEmpty()) {
+      df = df.select(existing(df, selection.include(), selection, "include").toArray(Column[]::new));
+      steps.add("include " + selection.include());
+    }
+    if (!selection.exclude().isEmpty()) {
+      existing(df, selection.exclude(), selection, "exclude");
+      df = df.drop(selection.exclude().toArray(String[]::new));
+      steps.add("exclude " + selection.exclude());
+    }
+    for (Rename r : selection.rename()) {
+      if (PlanProblems.has(df.schema(), r.from())) {
+        df = df.withColumnRenamed(r.from(), r.to());
+        steps.add("rename " + r.from() + " to " + r.to());
+      } else {
+        problems.unknownColumn(r.origin(), r.from(), df.schema());
+      }
+    }
+    if (!selection.order().isEmpty()) {
+      List<Column> ordered = existing(df, selection.order(), selection, "order");
+      for (String name : df.columns()) {
+        if (selection.order().stream().noneMatch(name::equalsIgnoreCase)) {
+          ordered.add(col(name));
+        }
+      }
+      df = df.select(ordered.toArray(Column[]::new));
+      steps.add("order columns " + selection.order());
+    }
+    return df;
+  }
+
+  private List<Column> existing(Dataset<Row> df, List<String> names, Selection selection, String key) {
+    List<Column> columns = new ArrayList<>();
+    for (String name : names) {
+      if (PlanProblems.has(df.schema(), name)) {
+        columns.add(col(name));
+      } else {
+        problems.unknownColumn(selection.origin().child(key), name, df.schema());
+      }
+    }
+    return columns;
+  }
+}
