@@ -18,9 +18,19 @@ final class Loading {
           "Define it in params (and pass --param), or set it in conf/application.conf.");
     }
     if (e instanceof ConfigException.Parse) {
-      return new ConfigProblem(new Origin(file, line, ""), "syntax error: " + message, "Fix the HOCON syntax.");
+      String fix = message.contains("got '='")
+          ? "Quote text that contains '=', e.g. path = ${lakeport.exports}\"/daily/dt=\"${params.run_date}."
+          : message.contains("include keyword")
+              ? "\"include\" is a HOCON keyword; quote it as a key (\"include\" = ...)."
+              : "Fix the HOCON syntax.";
+      return new ConfigProblem(new Origin(file, line, ""), "syntax error: " + firstSentence(message), fix);
     }
     return new ConfigProblem(new Origin(file, line, ""), message, "");
+  }
+
+  private static String firstSentence(String message) {
+    int paren = message.indexOf(" (if you intended");
+    return paren > 0 ? message.substring(0, paren) : message;
   }
 
   private static String stripOrigin(String message, ConfigOrigin origin) {

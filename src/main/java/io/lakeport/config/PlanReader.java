@@ -42,7 +42,7 @@ final class PlanReader {
   static final String COLUMN = "column";
   static final String EVERY = "every";
   static final String AS = "as";
-  static final String INCLUDE = "include";
+  static final String COLUMNS = "columns";
   static final String EXCLUDE = "exclude";
   static final String RENAME = "rename";
   static final String ORDER = "order";
@@ -183,7 +183,7 @@ final class PlanReader {
   }
 
   private Selection select() {
-    Section section = plan.section(SELECT, INCLUDE, EXCLUDE, RENAME, ORDER);
+    Section section = plan.section(SELECT, COLUMNS, EXCLUDE, RENAME, ORDER);
     Section renameSection = section.section(RENAME);
     List<Rename> renames = new ArrayList<>();
     for (Map.Entry<String, ConfigValue> entry : renameSection.entries("").entrySet()) {
@@ -193,7 +193,7 @@ final class PlanReader {
         renameSection.problem(entry.getKey(), "expected the new column name", "Write rename { old_name = new_name }.");
       }
     }
-    return new Selection(section.stringList(INCLUDE), section.stringList(EXCLUDE), renames,
+    return new Selection(section.stringList(COLUMNS), section.stringList(EXCLUDE), renames,
         section.stringList(ORDER), section.origin());
   }
 }

@@ -148,7 +148,7 @@ public record PlanSpec(
   }
 
   /**
-   * The output columns: {@code include} keeps only the listed columns, {@code exclude} drops
+   * The output columns: {@code columns} keeps only the listed columns (in that order), {@code exclude} drops
    * columns, {@code rename} renames (old = new), {@code order} puts the listed columns first, in
    * that order (names after renaming).
    */

@@ -60,15 +60,25 @@ final class Section {
 
   /** Where this section starts (its first line in the job file). */
   Origin origin() {
-    return path.isEmpty() || !root.hasPathOrNull(path)
-        ? new Origin(fileOf(root.origin()), -1, path)
-        : originOf(root.getValue(path).origin(), path);
+    ConfigValue value = path.isEmpty() ? null : raw(path);
+    return value == null ? new Origin(fileOf(root.origin()), -1, path) : originOf(value.origin(), path);
   }
 
   Origin origin(String key) {
-    return root.hasPathOrNull(full(key))
-        ? originOf(root.getValue(full(key)).origin(), full(key))
-        : origin().child(key);
+    ConfigValue value = raw(full(key));
+    return value != null ? originOf(value.origin(), full(key)) : origin().child(key);
+  }
+
+  /** The value at a path, null values included (the typed getters refuse those). */
+  private ConfigValue raw(String fullPath) {
+    ConfigValue current = root.root();
+    for (String part : ConfigUtil.splitPath(fullPath)) {
+      if (!(current instanceof ConfigObject object) || !object.containsKey(part)) {
+        return null;
+      }
+      current = object.get(part);
+    }
+    return current;
   }
 
   void problem(String key, String problem, String fix) {
@@ -181,7 +191,7 @@ final class Section {
   }
 
   ConfigValue value(String key) {
-    return root.getValue(full(key));
+    return raw(full(key));
   }
 
   String full(String key) {
@@ -201,13 +211,10 @@ final class Section {
   }
 
   private void reportUnknownKeys() {
-    if (validKeys.isEmpty() || !root.hasPath(path.isEmpty() ? "" : path) && !path.isEmpty()) {
+    ConfigValue value = path.isEmpty() ? root.root() : raw(path);
+    if (validKeys.isEmpty() || !(value instanceof ConfigObject object)) {
       return;
     }
-    if (!path.isEmpty() && root.getValue(path).valueType() != ConfigValueType.OBJECT) {
-      return;
-    }
-    ConfigObject object = path.isEmpty() ? root.root() : root.getObject(path);
     for (String key : object.keySet()) {
       if (!validKeys.contains(key)) {
         problems.add(origin(key), "unknown key \"" + key + "\"",

@@ -67,6 +67,7 @@ public final class PlanCompiler {
     if (observation.isPresent()) {
       df = df.observe(observation.get(), metrics.get(0), metrics.subList(1, metrics.size()).toArray(Column[]::new));
     }
+    df = restoreStandardized(df, plan.standardize());
     df = derive(df, plan.derive());
     df = where(df, plan);
     df = nulls(df, plan.nulls());
@@ -92,10 +93,10 @@ public final class PlanCompiler {
       df = withParsed;
       steps.add("standardize " + s.column() + " from " + s.from() + " to " + s.to().name().toLowerCase());
     }
-    return restoreStandardized(df, list);
+    return df;
   }
 
-  /** Puts each standardised column in place of its original, keeping the column order. */
+  /** Puts each standardised column (added beside its original) in place of the original. */
   private static Dataset<Row> restoreStandardized(Dataset<Row> df, List<Standardization> list) {
     List<Column> columns = new ArrayList<>();
     for (String name : df.columns()) {

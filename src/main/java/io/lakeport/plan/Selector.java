@@ -22,8 +22,8 @@ final class Selector {
 
   Dataset<Row> select(Dataset<Row> df, Selection selection) {
     if (!selection.include().isEmpty()) {
-      df = df.select(existing(df, selection.include(), selection, "include").toArray(Column[]::new));
-      steps.add("include " + selection.include());
+      df = df.select(existing(df, selection.include(), selection, "columns").toArray(Column[]::new));
+      steps.add("keep columns " + selection.include());
     }
     if (!selection.exclude().isEmpty()) {
       existing(df, selection.exclude(), selection, "exclude");

@@ -1,0 +1,43 @@
+package io.lakeport.cli;
+
+import io.lakeport.config.JobConfigException;
+import io.lakeport.config.JobLoader;
+import io.lakeport.config.JobSpec;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code lakeport jobs}: the jobs in the jobs folder, with descriptions. */
+@Command(name = "jobs", description = "List the jobs in jobs/ with their descriptions.")
+final class JobsCommand implements Callable<Integer> {
+  @ParentCommand Lakeport lakeport;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--dir", paramLabel = "FOLDER", description = "Jobs folder (default: jobs/).")
+  Path dir;
+
+  @Override
+  public Integer call() {
+    JobLoader loader = lakeport.loader();
+    PrintWriter out = spec.commandLine().getOut();
+    for (Path file : JobFiles.expand(List.of(dir != null ? dir : Lakeport.home().resolve("jobs")))) {
+      try {
+        JobSpec job = loader.load(file, Map.of(), JobLoader.Mode.VALIDATE);
+        out.printf("%-32s %s%n    %s %s -> %s %s%n", job.name(), job.description(),
+            job.source().format().name().toLowerCase(), job.source().location(),
+            job.sink().format().name().toLowerCase(), job.sink().path());
+      } catch (JobConfigException e) {
+        out.printf("%-32s (invalid: run lakeport validate %s)%n", file.getFileName(), file);
+      }
+    }
+    out.flush();
+    return 0;
+  }
+}

@@ -1,0 +1,64 @@
+package io.lakeport.cli;
+
+import io.lakeport.config.JobLoader;
+import io.lakeport.config.Site;
+import io.lakeport.run.Versions;
+import java.nio.file.Path;
+import java.util.Optional;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The {@code lakeport} command. Exit codes: 0 ok, 2 user or config error, 3 external failure, 1 bug. */
+@Command(
+    name = "lakeport",
+    mixinStandardHelpOptions = true,
+    versionProvider = Lakeport.Version.class,
+    description = "Parameterised Spark export jobs: one HOCON file per job in jobs/.",
+    subcommands = {
+      RunCommand.class, ValidateCommand.class, ExplainCommand.class, PreviewCommand.class,
+      JobsCommand.class, DemoCommand.class
+    })
+public final class Lakeport {
+  @Option(names = "--site-conf", scope = ScopeType.INHERIT, paramLabel = "FILE",
+      description = "Site settings (default: $LAKEPORT_HOME/conf/application.conf, else conf/application.conf).")
+  Path siteConf;
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line and returns its exit code, without exiting (for tests and notebooks). */
+  public static int execute(String... args) {
+    return new CommandLine(new Lakeport())
+        .setExecutionExceptionHandler(new Failures())
+        .execute(args);
+  }
+
+  Site site() {
+    return Site.load(Optional.ofNullable(siteConf).or(Lakeport::defaultSiteConf));
+  }
+
+  JobLoader loader() {
+    return new JobLoader(site());
+  }
+
+  /** The home folder: $LAKEPORT_HOME, else the working directory. */
+  static Path home() {
+    String home = System.getenv("LAKEPORT_HOME");
+    return Path.of(home == null || home.isEmpty() ? "." : home);
+  }
+
+  private static Optional<Path> defaultSiteConf() {
+    return Optional.of(home().resolve("conf").resolve("application.conf"));
+  }
+
+  /** Reports Lakeport's version. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"lakeport " + Versions.lakeport()};
+    }
+  }
+}

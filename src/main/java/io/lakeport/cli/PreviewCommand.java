@@ -1,0 +1,43 @@
+package io.lakeport.cli;
+
+import io.lakeport.config.JobLoader;
+import io.lakeport.config.JobSpec;
+import io.lakeport.config.Site;
+import io.lakeport.plan.CompiledPlan;
+import io.lakeport.run.ExportRunner;
+import io.lakeport.run.Sessions;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code lakeport preview <job> [--limit N]}: the first rows of the output; nothing is written. */
+@Command(name = "preview", description = "Print the first rows the job would export; writes nothing.")
+final class PreviewCommand implements Callable<Integer> {
+  @ParentCommand Lakeport lakeport;
+  @Spec CommandSpec spec;
+  @Mixin Params params;
+
+  @Parameters(index = "0", paramLabel = "JOB") Path job;
+
+  @Option(names = "--limit", defaultValue = "20", description = "Rows to show (default ${DEFAULT-VALUE}).")
+  int limit;
+
+  @Option(names = "--master", paramLabel = "URL") Optional<String> master;
+
+  @Override
+  public Integer call() {
+    Site site = lakeport.site();
+    JobSpec job = new JobLoader(site).load(this.job, params.values, JobLoader.Mode.RUN);
+    CompiledPlan plan = new ExportRunner(Sessions.create(site, master), Clock.systemUTC()).plan(job);
+    plan.output().show(limit, false);
+    return 0;
+  }
+}

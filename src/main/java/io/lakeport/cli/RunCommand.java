@@ -1,0 +1,69 @@
+package io.lakeport.cli;
+
+import io.lakeport.config.JobLoader;
+import io.lakeport.config.JobSpec;
+import io.lakeport.config.Site;
+import io.lakeport.run.ExportRunner;
+import io.lakeport.run.Manifest;
+import io.lakeport.run.RunResult;
+import io.lakeport.run.Sessions;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code lakeport run <job>... [--param k=v]... [--master URL]}: runs jobs in one Spark session. */
+@Command(name = "run", description = "Run export jobs (several share one Spark session).")
+final class RunCommand implements Callable<Integer> {
+  @ParentCommand Lakeport lakeport;
+  @Spec CommandSpec spec;
+  @Mixin Params params;
+
+  @Parameters(arity = "1..*", paramLabel = "JOB", description = "Job files (or folders of them).")
+  List<Path> jobs;
+
+  @Option(names = "--master", paramLabel = "URL", description = "Spark master for embedded runs (default from conf).")
+  Optional<String> master;
+
+  @Override
+  public Integer call() {
+    Site site = lakeport.site();
+    JobLoader loader = new JobLoader(site);
+    List<JobSpec> specs = new ArrayList<>();
+    for (Path file : JobFiles.expand(jobs)) {
+      specs.add(loader.load(file, params.values, JobLoader.Mode.RUN));
+    }
+    SparkSession spark = Sessions.create(site, master);
+    ProgressListener progress = new ProgressListener(System.err);
+    spark.sparkContext().addSparkListener(progress);
+    try {
+      ExportRunner runner = new ExportRunner(spark, Clock.systemUTC());
+      for (JobSpec job : specs) {
+        report(spec.commandLine().getOut(), runner.run(job));
+      }
+    } finally {
+      spark.sparkContext().removeSparkListener(progress);
+    }
+    return 0;
+  }
+
+  static void report(PrintWriter out, RunResult result) {
+    Manifest m = result.manifest();
+    out.printf(Locale.ROOT, "job %s run %s: %,d rows in %d files (%,d bytes) -> %s%n", m.job(), m.runId(),
+        m.totals().rows(), m.totals().files(), m.totals().bytes(), m.sink().path());
+    out.printf(Locale.ROOT, "manifest: %s%n", result.manifestPath());
+    out.flush();
+  }
+}

@@ -1,0 +1,62 @@
+package io.lakeport.cli;
+
+import io.lakeport.config.ConfigProblem;
+import io.lakeport.config.JobConfigException;
+import io.lakeport.config.JobLoader;
+import io.lakeport.config.JobSpec;
+import io.lakeport.plan.SqlSyntax;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code lakeport validate [jobs...]}: checks job files without starting Spark. Params a run would
+ * need are filled with sample values unless given.
+ */
+@Command(name = "validate", description = "Check job files without starting Spark; reports every problem.")
+final class ValidateCommand implements Callable<Integer> {
+  @ParentCommand Lakeport lakeport;
+  @Spec CommandSpec spec;
+  @Mixin Params params;
+
+  @Parameters(arity = "0..*", paramLabel = "JOB", description = "Job files or folders (default: jobs/).")
+  List<Path> jobs = new ArrayList<>();
+
+  @Override
+  public Integer call() {
+    JobLoader loader = lakeport.loader();
+    List<Path> files = JobFiles.expand(jobs.isEmpty() ? List.of(Lakeport.home().resolve("jobs")) : jobs);
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (files.isEmpty()) {
+      err.println("No job files (*.conf) found in " + jobs + ".");
+      return Failures.USER;
+    }
+    int failed = 0;
+    for (Path file : files) {
+      List<ConfigProblem> problems = new ArrayList<>();
+      try {
+        JobSpec job = loader.load(file, params.values, JobLoader.Mode.VALIDATE);
+        problems.addAll(SqlSyntax.check(job));
+        if (problems.isEmpty()) {
+          out.println("ok " + job.file() + " (" + job.name() + ")");
+        }
+      } catch (JobConfigException e) {
+        problems.addAll(e.problems());
+      }
+      problems.forEach(p -> err.println(p.message()));
+      failed += problems.isEmpty() ? 0 : 1;
+    }
+    out.flush();
+    err.flush();
+    return failed == 0 ? 0 : Failures.USER;
+  }
+}

@@ -1,0 +1,79 @@
+package io.lakeport.run;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The record of one run, written as JSON next to the export ({@code _lakeport/manifest-<run>.json})
+ * after the data: what was read, with which params, what was written (schema, totals, per
+ * partition, per file with rows and SHA-256) and when. Consumers, {@code verify}, retention and the
+ * scheduler read it back.
+ */
+public record Manifest(
+    int manifestVersion,
+    String job,
+    String runId,
+    String jobFile,
+    Map<String, Object> params,
+    String lakeportVersion,
+    String sparkVersion,
+    Map<String, Object> source,
+    SinkInfo sink,
+    List<ColumnInfo> schema,
+    Totals totals,
+    List<PartitionInfo> partitions,
+    List<OutputFile> files,
+    String startedAt,
+    String finishedAt,
+    long durationMs) {
+
+  public static final int VERSION = 1;
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
+  public Manifest {
+    requireNonNull(job, "job is null");
+    requireNonNull(runId, "runId is null");
+    params = Map.copyOf(params);
+    source = Map.copyOf(source);
+    schema = List.copyOf(schema);
+    partitions = List.copyOf(partitions);
+    files = List.copyOf(files);
+  }
+
+  /** Where the sink wrote, and how. */
+  public record SinkInfo(String format, String path, String mode, List<String> partitionBy, String compression) {}
+
+  /** An output column. */
+  public record ColumnInfo(String name, String type, boolean nullable) {}
+
+  /**
+   * Rows, files and bytes written; rows read from the source; values standardisation could not
+   * parse (they became null), by column.
+   */
+  public record Totals(long rows, long files, long bytes, long rowsRead, Map<String, Long> invalidValues) {}
+
+  /** Rows, files and bytes of one output partition, e.g. {@code detected_date=2026-11-23}. */
+  public record PartitionInfo(Map<String, String> values, long rows, long files, long bytes) {}
+
+  public byte[] toJson() {
+    try {
+      return JSON.writeValueAsBytes(this);
+    } catch (IOException e) {
+      throw new IllegalStateException("Cannot serialise manifest of run " + runId, e);
+    }
+  }
+
+  public static Manifest fromJson(InputStream in) throws IOException {
+    return JSON.readValue(in, Manifest.class);
+  }
+}

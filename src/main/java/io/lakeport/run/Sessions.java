@@ -1,0 +1,36 @@
+package io.lakeport.run;
+
+import io.lakeport.config.Site;
+import java.util.Optional;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Creates the Spark session Lakeport runs in. Under spark-submit the master and every setting the
+ * cluster fixed are left alone; embedded runs get the site's master and local settings.
+ */
+public final class Sessions {
+  private static final String MASTER = "spark.master";
+
+  private Sessions() {}
+
+  public static SparkSession create(Site site, Optional<String> master) {
+    String submittedMaster = System.getProperty(MASTER);
+    String effective = submittedMaster != null ? submittedMaster : master.orElse(site.master());
+    SparkSession.Builder builder = SparkSession.builder().appName("lakeport");
+    if (submittedMaster == null) {
+      builder.master(effective);
+    }
+    boolean local = effective.startsWith("local");
+    site.sparkConf().forEach((key, value) -> {
+      if (System.getProperty(key) == null && (local || !isLocalOnly(key))) {
+        builder.config(key, value);
+      }
+    });
+    return builder.getOrCreate();
+  }
+
+  /** Settings that only make sense when the driver and executors share this machine. */
+  private static boolean isLocalOnly(String key) {
+    return key.equals("spark.driver.host") || key.equals("spark.driver.bindAddress") || key.startsWith("spark.hadoop.fs.file.");
+  }
+}

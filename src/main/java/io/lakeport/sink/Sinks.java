@@ -1,0 +1,14 @@
+package io.lakeport.sink;
+
+import io.lakeport.config.SinkSpec;
+
+/** Creates the {@link Sink} for a job's sink spec. */
+public final class Sinks {
+  private Sinks() {}
+
+  public static Sink of(SinkSpec spec) {
+    return switch (spec.format()) {
+      case PARQUET, CSV, JSON -> new FileSink(spec);
+    };
+  }
+}
