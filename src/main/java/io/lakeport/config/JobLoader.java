@@ -66,7 +66,7 @@ public final class JobLoader {
     problems.throwIfAny();
 
     Config job = resolve(jobFile, params);
-    JobSpec spec = read(job, display, params, problems);
+    JobSpec spec = read(job, jobFile, display, params, problems);
     problems.throwIfAny();
     return spec;
   }
@@ -104,13 +104,24 @@ public final class JobLoader {
     return job.withFallback(defaults(root));
   }
 
+  private static void requireSections(Config jobFile, String display, Problems problems) {
+    for (String section : List.of(NAME, SOURCE, SINK)) {
+      if (!jobFile.hasPath(section)) {
+        problems.add(new Origin(display, -1, section), "missing " + (section.equals(NAME) ? "setting" : "section"),
+            section.equals(NAME) ? "Add name = <job-name>." : "Add " + section + " { format = ..., path = ... }.");
+      }
+    }
+    problems.throwIfAny();
+  }
+
   private static Config defaults(Config root) {
     return root.getConfig(ConfigUtil.joinPath(Site.ROOT, Site.JOB_DEFAULTS));
   }
 
-  private static JobSpec read(Config job, String display, Map<String, Param> params, Problems problems) {
+  private static JobSpec read(Config job, Config jobFile, String display, Map<String, Param> params, Problems problems) {
     Section top = new Section(job, "", problems, NAME, DESCRIPTION, TIME_ZONE, WINDOW, PARAMS, PARAM_TYPES,
         SOURCE, PLAN, SINK);
+    requireSections(jobFile, display, problems);
     String name = top.string(NAME);
     if (!name.isEmpty() && !name.matches("[a-z0-9][a-z0-9_-]*")) {
       top.problem(NAME, "invalid job name \"" + name + "\"",

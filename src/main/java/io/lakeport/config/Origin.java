@@ -12,9 +12,10 @@ public record Origin(String file, int line, String path) {
     requireNonNull(path, "path is null");
   }
 
-  /** Renders as {@code file:line: path}, the prefix of every config error. */
+  /** Renders as {@code file:line: path} (without parts that are unknown), the prefix of every config error. */
   public String describe() {
-    return (line > 0 ? file + ":" + line : file) + ": " + path;
+    String where = line > 0 ? file + ":" + line : file;
+    return path.isEmpty() ? where : where + ": " + path;
   }
 
   public Origin child(String key) {

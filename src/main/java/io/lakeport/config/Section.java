@@ -24,6 +24,7 @@ import java.util.stream.Collectors;
  * returns a harmless placeholder so reading can go on and find the next problem.
  */
 final class Section {
+  private static final String MERGE = "merge of ";
   private final Config root;
   private final String path;
   private final Problems problems;
@@ -224,6 +225,14 @@ final class Section {
   }
 
   static Origin originOf(ConfigOrigin origin, String path) {
+    String description = origin.description();
+    if (origin.filename() == null && description.startsWith(MERGE)) {
+      String first = description.substring(MERGE.length()).split(",")[0];
+      int colon = first.lastIndexOf(": ");
+      if (colon > 0 && first.substring(colon + 2).matches("\\d+")) {
+        return new Origin(first.substring(0, colon), Integer.parseInt(first.substring(colon + 2)), path);
+      }
+    }
     return new Origin(fileOf(origin), origin.lineNumber(), path);
   }
 

@@ -1,0 +1,41 @@
+package io.lakeport;
+
+import io.lakeport.config.JobLoader;
+import io.lakeport.config.JobSpec;
+import io.lakeport.config.Site;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/** Writes job files for tests and loads them the way the CLI does. */
+public final class Fixtures {
+  private Fixtures() {}
+
+  public static Site site() {
+    return Site.load(Optional.empty());
+  }
+
+  /** Writes {@code hocon} to {@code dir/name.conf} and loads it for a run with {@code params}. */
+  public static JobSpec job(Path dir, String hocon, Map<String, String> params) {
+    return new JobLoader(site()).load(write(dir, "job.conf", hocon), params, JobLoader.Mode.RUN);
+  }
+
+  /** How Lakeport shows a job file's path in messages (as JobLoader does). */
+  public static String displayed(Path file) {
+    Path absolute = file.toAbsolutePath().normalize();
+    Path cwd = Path.of("").toAbsolutePath();
+    return absolute.startsWith(cwd) ? cwd.relativize(absolute).toString() : absolute.toString();
+  }
+
+  public static Path write(Path dir, String name, String text) {
+    try {
+      Files.createDirectories(dir);
+      return Files.writeString(dir.resolve(name), text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,159 @@
+package io.lakeport.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.lakeport.Fixtures;
+import io.lakeport.config.Filter.Operator;
+import io.lakeport.config.PlanSpec.MetricFunction;
+import io.lakeport.config.PlanSpec.TimeUnit;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JobLoaderTest {
+  private static final Path FULL = Path.of("src/test/resources/jobs/valid/full.conf");
+  private final Site site = Fixtures.site();
+
+  @Test
+  void readsEveryPartOfTheJobFormat() {
+    JobSpec job = new JobLoader(site).load(FULL, Map.of("run_date", "2026-11-25", "tenants", "acme,initech"),
+        JobLoader.Mode.RUN);
+
+    assertThat(job.name()).isEqualTo("full-example");
+    assertThat(job.timeZone()).isEqualTo(ZoneId.of("America/New_York"));
+    assertThat(job.window()).isEqualTo(Window.WEEK);
+    assertThat(job.params()).extractingFromEntries(e -> e.getKey() + "=" + e.getValue().value()).containsExactlyInAnyOrder(
+        "run_date=2026-11-25", "window_start=2026-11-23", "window_end=2026-11-30", "min_score=0.5",
+        "tenants=[acme, initech]");
+
+    SourceSpec source = job.source();
+    assertThat(source.format()).isEqualTo(SourceFormat.DELTA);
+    assertThat(source.path()).contains(site.warehouse() + "/events");
+    assertThat(source.version()).contains(7L);
+
+    PlanSpec plan = job.plan();
+    assertThat(plan.standardize()).extracting(s -> s.column() + ":" + s.to() + ":" + s.from())
+        .containsExactly("seen_at:TIMESTAMP:dd/MM/yyyy HH:mm", "day:DATE:iso");
+    assertThat(plan.derive()).extracting(PlanSpec.Derivation::name).as("file order, not key order")
+        .containsExactly("b_second", "a_first");
+    Filter.And where = (Filter.And) plan.where().orElseThrow();
+    assertThat(where.filters()).hasSize(6);
+    Filter.Predicate window = (Filter.Predicate) where.filters().get(0);
+    assertThat(window.operator()).isEqualTo(Operator.BETWEEN);
+    assertThat(window.values()).containsExactly("2026-11-23", "2026-11-25");
+    assertThat(window.unit()).contains(TimeUnit.DAY);
+    assertThat(window.origin().line()).isEqualTo(33);
+    Filter.Or or = (Filter.Or) where.filters().get(1);
+    assertThat(((Filter.Predicate) or.filters().get(1)).values()).containsExactly("0.5");
+    assertThat(((Filter.Not) where.filters().get(2)).filter()).isInstanceOf(Filter.Predicate.class);
+    assertThat(((Filter.Predicate) where.filters().get(3)).values()).containsExactly("acme", "initech");
+    assertThat(((Filter.Predicate) where.filters().get(4)).operator()).isEqualTo(Operator.IS_NULL);
+    assertThat(((Filter.Sql) where.filters().get(5)).expression()).isEqualTo("length(ip) > 6");
+    assertThat(plan.nulls().drop()).containsExactly("tenant");
+    assertThat(plan.nulls().fill()).extracting(f -> f.column() + "=" + f.value()).containsExactly("country=??");
+
+    PlanSpec.Aggregation aggregation = plan.aggregate().orElseThrow();
+    assertThat(aggregation.groupBy()).containsExactly("tenant", "day");
+    PlanSpec.TimeBucket bucket = aggregation.timeBucket().orElseThrow();
+    assertThat(List.of(bucket.column(), bucket.amount(), bucket.unit(), bucket.as()))
+        .containsExactly("seen_at", 15, TimeUnit.MINUTE, "quarter");
+    assertThat(aggregation.metrics()).extracting(m -> m.name() + ":" + m.function() + ":" + m.column() + ":" + m.percentile())
+        .containsExactly("events:COUNT:Optional.empty:Optional.empty", "p95:PERCENTILE:Optional[score]:Optional[0.95]",
+            "ips:COUNT_DISTINCT:Optional[ip]:Optional.empty");
+    assertThat(plan.select().exclude()).containsExactly("day");
+    assertThat(plan.select().rename()).extracting(r -> r.from() + ">" + r.to()).containsExactly("tenant>customer");
+    assertThat(plan.select().order()).containsExactly("customer", "quarter");
+
+    SinkSpec sink = job.sink();
+    assertThat(sink.format()).isEqualTo(SinkFormat.CSV);
+    assertThat(sink.path()).isEqualTo(site.exports() + "/full/week=2026-11-23");
+    assertThat(sink.mode()).isEqualTo(WriteMode.APPEND);
+    assertThat(sink.compression()).contains("gzip");
+    assertThat(sink.maxRecordsPerFile()).contains(1000L);
+    assertThat(sink.options()).containsExactlyInAnyOrderEntriesOf(Map.of("header", "true", "sep", ";", "nullValue", "-"));
+  }
+
+  @Test
+  void windowsFollowTheCalendar() {
+    assertThat(List.of(Window.MONTH.start(java.time.LocalDate.parse("2026-02-17")),
+            Window.MONTH.end(java.time.LocalDate.parse("2026-02-17")),
+            Window.WEEK.start(java.time.LocalDate.parse("2026-11-01")),
+            Window.WEEK.end(java.time.LocalDate.parse("2026-11-01"))))
+        .extracting(Object::toString)
+        .containsExactly("2026-02-01", "2026-03-01", "2026-10-26", "2026-11-02");
+  }
+
+  @Test
+  void defaultsComeFromReferenceConf(@TempDir Path dir) {
+    JobSpec job = Fixtures.job(dir, "name = minimal\nsource { format = parquet, path = /in }\nsink { format = parquet, path = /out }\n", Map.of());
+
+    assertThat(job.sink().mode()).isEqualTo(WriteMode.OVERWRITE_PARTITIONS);
+    assertThat(job.timeZone()).isEqualTo(site.timeZone());
+    assertThat(job.window()).isEqualTo(Window.DAY);
+    assertThat(job.params()).isEmpty();
+    assertThat(job.plan().where()).isEqualTo(Optional.empty());
+  }
+
+  @Test
+  void typedParamsRejectBadDefaultsAndValues(@TempDir Path dir) {
+    String hocon = """
+        name = typed
+        params {
+          limit = many
+          since = null
+        }
+        param-types { limit = int, since = timestamp }
+        source { format = parquet, path = /in }
+        sink { format = parquet, path = /out }
+        """;
+    JobConfigException e = catchThrowableOfType(JobConfigException.class,
+        () -> Fixtures.job(dir, hocon, Map.of("since", "yesterday")));
+
+    assertThat(e.problems()).extracting(ConfigProblem::message).containsExactly(
+        Fixtures.displayed(dir.resolve("job.conf")) + ":3: params.limit: expected a whole number, found \"many\".",
+        "--param: since: expected a timestamp like 2026-11-23T14:00:00Z or 2026-11-23T14:00:00, found \"yesterday\".");
+  }
+
+  @Test
+  void validationFillsRequiredParamsWithSamples() {
+    JobSpec job = new JobLoader(site).load(FULL, Map.of(), JobLoader.Mode.VALIDATE);
+
+    assertThat(job.params()).containsKeys("run_date", "window_start", "window_end");
+    assertThat(job.sink().path()).startsWith(site.exports() + "/full/week=");
+  }
+
+  @Test
+  void localTimestampParamsAreReadInTheJobZone(@TempDir Path dir) {
+    String hocon = """
+        name = zoned
+        time-zone = "Europe/Berlin"
+        params { since = null }
+        param-types { since = timestamp }
+        source { format = parquet, path = /in }
+        sink { format = parquet, path = /out }
+        """;
+    JobSpec job = Fixtures.job(dir, hocon, Map.of("since", "2026-07-01T12:00:00"));
+
+    assertThat(job.params().get("since").value()).isEqualTo("2026-07-01T10:00:00Z");
+  }
+
+  @Test
+  void metricsMetricCountNeedsNoColumnButOthersDo(@TempDir Path dir) {
+    String hocon = """
+        name = metrics
+        source { format = parquet, path = /in }
+        plan.aggregate.metrics { total = "sum" }
+        sink { format = parquet, path = /out }
+        """;
+    JobConfigException e = catchThrowableOfType(JobConfigException.class, () -> Fixtures.job(dir, hocon, Map.of()));
+
+    assertThat(e.problems()).extracting(ConfigProblem::message).containsExactly(
+        Fixtures.displayed(dir.resolve("job.conf")) + ":3: plan.aggregate.metrics.total: sum needs a column. Write \"sum(<column>)\".");
+    assertThat(MetricFunction.COUNT.needsColumn()).isFalse();
+  }
+}
