@@ -56,7 +56,7 @@ public final class ExportRunner {
 
   /** The job's compiled plan in a session set to its time zone, for explain and preview. */
   public CompiledPlan plan(JobSpec job) {
-    SparkSession session = sessionFor(job);
+    SparkSession session = Sessions.forJob(spark, job);
     return PlanCompiler.compile(job, Sources.of(job.source()).read(session).data(), Optional.empty());
   }
 
@@ -75,7 +75,7 @@ public final class ExportRunner {
   private RunResult run(JobSpec job, String runId) {
     Instant started = clock.instant();
     SinkSpec sink = job.sink();
-    SparkSession session = sessionFor(job);
+    SparkSession session = Sessions.forJob(spark, job);
     session.sparkContext().setJobGroup(runId, "lakeport " + job.name() + " run " + runId + " -> " + sink.path(), true);
     LOG.info("Run {} of job {} started: {} -> {}", runId, job.name(), job.source().location(), sink.path());
     SourceRead source = Sources.of(job.source()).read(session);
@@ -115,12 +115,6 @@ public final class ExportRunner {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while reading the metrics of " + observation.name(), e);
     }
-  }
-
-  private SparkSession sessionFor(JobSpec job) {
-    SparkSession session = spark.newSession();
-    session.conf().set("spark.sql.session.timeZone", job.timeZone().getId());
-    return session;
   }
 
   private static void checkRows(JobSpec job, String runId, long rows, List<OutputFile> files) {

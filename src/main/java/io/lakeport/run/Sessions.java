@@ -1,5 +1,6 @@
 package io.lakeport.run;
 
+import io.lakeport.config.JobSpec;
 import io.lakeport.config.Site;
 import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
@@ -27,6 +28,16 @@ public final class Sessions {
       }
     });
     return builder.getOrCreate();
+  }
+
+  /**
+   * A session for one job: shares the Spark context, has its own SQL settings, with the session
+   * time zone set to the job's so local-time functions (dates, day buckets) follow it.
+   */
+  public static SparkSession forJob(SparkSession spark, JobSpec job) {
+    SparkSession session = spark.newSession();
+    session.conf().set("spark.sql.session.timeZone", job.timeZone().getId());
+    return session;
   }
 
   /** Settings that only make sense when the driver and executors share this machine. */
