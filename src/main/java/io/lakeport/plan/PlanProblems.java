@@ -63,7 +63,7 @@ final class PlanProblems {
 
   /** Spark's message without its query-plan dump: the first line, error class kept, SQLSTATE dropped. */
   static String sparkMessage(AnalysisException e) {
-    String first = e.getMessage().lines().findFirst().orElse("").trim();
+    String first = e.getMessage().lines().map(String::trim).filter(l -> !l.isEmpty()).findFirst().orElse("");
     int sqlState = first.indexOf(" SQLSTATE:");
     String text = sqlState > 0 ? first.substring(0, sqlState) : first;
     text = text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
