@@ -3,7 +3,6 @@ package io.lakeport.demo;
 import static java.util.Objects.requireNonNull;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.cos;
 import static org.apache.spark.sql.functions.date_add;
@@ -30,18 +29,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkContext;
 import org.apache.spark.sql.Column;
-import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -72,7 +69,7 @@ public final class DemoData {
 
   private static final long FIRST_SECOND = FIRST_DAY.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
   private static final long SECONDS =
-      ChronoUnit.DAYS.between(FIRST_DAY, LAST_DAY) * 86_400 + 86_400;
+      LAST_DAY.plusDays(1).atStartOfDay(ZoneOffset.UTC).toEpochSecond() - FIRST_SECOND;
   private static final long RESOLUTION = 1_000_000L;
   private static final String JOB_GROUP = "spark.jobGroup.id";
   private static final String JOB_DESCRIPTION = "spark.job.description";
@@ -86,7 +83,7 @@ public final class DemoData {
   private static final String[] TENANTS =
       split("acme, globex, initech, umbrella, hooli, stark, wayne, tyrell");
   private static final String[] SEVERITIES = split("low, medium, high, critical");
-  private static final String[] COUNTRIES = split("US, DE, GB, FR, NL, IE, IN, BR, JP, SG, CA, PL");
+  private static final String[] COUNTRIES = split("US, DE, GB, FR, NL, IN, BR, IE, JP, SG, CA, PL");
   private static final String[] RULES =
       split(
           "brute-force, impossible-travel, port-scan, credential-stuffing, malware-beacon,"
@@ -104,44 +101,47 @@ public final class DemoData {
   private static final String[] FIRST_NAMES =
       split(
           "Ada, Ben, Chloé, David, Elif, Farah, Greta, Hiro, Ines, Jonas, Kofi, Lena, Mateo, Nora,"
-              + " Omar, Priya, Quentin, Rosa, Sven, Tanja, Umar, Vera, Wei, Xavier, Yara, Zoë");
+              + " Omar, Priya, Quentin, Rosa, Sven, Tanja, Umar, Vera, Wei, Xavier, Yara, Zoë,"
+              + " Aisha, Bruno, Carmen, Dmitri, Emma, Felix, Grace, Hugo, Ingrid, Julia, Karim,"
+              + " Lucas, Mia, Noah");
   private static final String[] LAST_NAMES =
       split(
           "Andersen, Becker, Costa, Dubois, Eriksson, Fischer, García, Hansen, Ivanova, Jansen,"
               + " Kowalski, Lindqvist, Müller, Nakamura, O'Brien, Petrov, Rossi, Schmidt, Tanaka,"
-              + " Urban, Virtanen, Weber, Yilmaz, Zimmermann");
+              + " Urban, Virtanen, Weber, Yilmaz, Zimmermann, Adeyemi, Bianchi, Chen, Dijkstra,"
+              + " Edwards, Fernández, Gupta, Horváth, Kim, Lefebvre, Moreau, Novak, Okafor, Park,"
+              + " Silva, Walsh");
   private static final String[] DEPARTMENTS =
       split(
           "Finance, Engineering, Security Operations, Sales, Marketing, People, Legal,"
               + " Customer Support, Data Platform, Facilities");
   private static final String[] REGIONS = split("EMEA, North America, LATAM, APAC, ANZ");
   private static final String[] ROLES = split("engineer, analyst, manager, lead, intern");
+  private static final String LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZáéëíöüäç";
+  private static final String ASCII_LETTERS = "abcdefghijklmnopqrstuvwxyzaeeiouac";
 
-  private enum Format {
-    DELTA,
-    PARQUET,
-    CSV,
-    JSON
-  }
+  private static final long ORG_UNIT_ROWS = DEPARTMENTS.length * (1L + REGIONS.length);
+  private static final Map<String, Map<String, String>> OPTIONS =
+      Map.of(
+          "csv", Map.of("header", "true", "sep", ",", "dateFormat", "yyyy-MM-dd"),
+          // Nulls are written out so that every line carries every key, in column order.
+          "json", Map.of("ignoreNullFields", "false", "dateFormat", "yyyy-MM-dd"));
 
+  /** A table to create: its folder name, Spark data source, size and how to generate it. */
   private record Table(
-      String name,
-      Format format,
-      long rows,
-      int files,
-      Function<SparkSession, Dataset<Row>> data) {}
+      String name, String format, long rows, Function<SparkSession, Dataset<Row>> data) {}
 
   private static final List<Table> TABLES =
       List.of(
-          new Table("anomalies", Format.DELTA, ANOMALY_ROWS, 4, DemoData::anomalies),
-          new Table("orders", Format.PARQUET, ORDER_ROWS, 4, DemoData::orders),
-          new Table("persons", Format.CSV, PERSON_ROWS, 2, DemoData::persons),
-          new Table("org_units", Format.CSV, orgUnitCount(), 1, DemoData::orgUnits),
-          new Table("assignments", Format.JSON, ASSIGNMENT_ROWS, 2, DemoData::assignments));
+          new Table("anomalies", "delta", ANOMALY_ROWS, DemoData::anomalies),
+          new Table("orders", "parquet", ORDER_ROWS, DemoData::orders),
+          new Table("persons", "csv", PERSON_ROWS, DemoData::persons),
+          new Table("org_units", "csv", ORG_UNIT_ROWS, DemoData::orgUnits),
+          new Table("assignments", "json", ASSIGNMENT_ROWS, DemoData::assignments));
 
   private DemoData() {}
 
-  /** Creates the demo tables under warehouse if they are absent; returns the tables it created. */
+  /** Creates the demo tables under warehouse if they are absent; returns the names it created. */
   public static List<String> createIfAbsent(SparkSession spark, String warehouse) {
     requireNonNull(spark, "spark is null");
     requireNonNull(warehouse, "warehouse is null");
@@ -155,11 +155,7 @@ public final class DemoData {
           created.add(table.name());
         }
       }
-      LOG.info(
-          "Demo tables under {}: created {}, {} already present",
-          root,
-          created,
-          TABLES.size() - created.size());
+      LOG.info("Demo tables under {}: created {}, others already present", root, created);
       return List.copyOf(created);
     } catch (IOException e) {
       throw new UncheckedIOException(
@@ -167,15 +163,12 @@ public final class DemoData {
     }
   }
 
+  /** The tables to create; fails before writing anything if a Delta folder lacks its log. */
   private static List<Table> missingTables(FileSystem fs, Path root) throws IOException {
     List<Table> missing = new ArrayList<>();
     for (Table table : TABLES) {
       Path folder = new Path(root, table.name());
-      Path marker =
-          switch (table.format()) {
-            case DELTA -> new Path(folder, "_delta_log");
-            case PARQUET, CSV, JSON -> folder;
-          };
+      Path marker = table.format().equals("delta") ? new Path(folder, "_delta_log") : folder;
       if (fs.exists(marker)) {
         continue;
       }
@@ -191,22 +184,19 @@ public final class DemoData {
     return missing;
   }
 
-  /** Writes the table beside its final folder, then renames it into place; false if beaten. */
+  /** Writes the table beside its folder, then renames it into place; false if another won. */
   private static boolean create(SparkSession spark, FileSystem fs, Path root, Table table)
       throws IOException {
     Path target = new Path(root, table.name());
     Path staging = new Path(root, table.name() + ".tmp-" + UUID.randomUUID());
     long started = System.nanoTime();
     try {
-      named(
-          spark,
-          "Create demo table " + table.name() + " at " + target,
-          () -> write(spark, table, staging));
+      String description = "Create demo table " + table.name() + " at " + target;
+      named(spark, description, () -> write(spark, table, staging));
+      // A rename onto an existing folder would move the copy inside it, so look first.
       if (fs.exists(target)) {
         LOG.info(
-            "Demo table {} appeared at {} while writing; discarding this copy",
-            table.name(),
-            target);
+            "Demo table {} appeared meanwhile at {}; dropping this copy", table.name(), target);
         fs.delete(staging, true);
         return false;
       }
@@ -217,13 +207,8 @@ public final class DemoData {
       discard(fs, staging, e);
       throw e;
     }
-    LOG.info(
-        "Created demo table {} ({}, {} rows) at {} in {} ms",
-        table.name(),
-        table.format(),
-        table.rows(),
-        target,
-        (System.nanoTime() - started) / 1_000_000);
+    long millis = (System.nanoTime() - started) / 1_000_000;
+    LOG.info("Created {} ({} rows) at {} in {} ms", table.name(), table.rows(), target, millis);
     return true;
   }
 
@@ -235,23 +220,17 @@ public final class DemoData {
     }
   }
 
+  /** Writes one file per 5,000 rows, at most four. */
   private static void write(SparkSession spark, Table table, Path staging) {
-    String path = staging.toString();
-    DataFrameWriter<Row> writer =
-        table.data().apply(spark).coalesce(table.files()).write().mode(SaveMode.ErrorIfExists);
-    switch (table.format()) {
-      case DELTA -> writer.format("delta").save(path);
-      case PARQUET -> writer.parquet(path);
-      case CSV ->
-          writer
-              .option("header", true)
-              .option("sep", ",")
-              .option("dateFormat", "yyyy-MM-dd")
-              .csv(path);
-        // Nulls are written out so that every line carries every key, in column order.
-      case JSON ->
-          writer.option("ignoreNullFields", false).option("dateFormat", "yyyy-MM-dd").json(path);
-    }
+    table
+        .data()
+        .apply(spark)
+        .coalesce((int) Math.min(4, 1 + table.rows() / 5_000))
+        .write()
+        .mode(SaveMode.ErrorIfExists)
+        .format(table.format())
+        .options(OPTIONS.getOrDefault(table.format(), Map.of()))
+        .save(staging.toString());
   }
 
   /** Runs action with the Spark jobs it starts named, then restores the caller's names. */
@@ -273,6 +252,8 @@ public final class DemoData {
     // Each severity has its own score band: 0.05-0.34, 0.27-0.56, 0.49-0.78, 0.71-1.00.
     Column score =
         round(col("severity_rank").multiply(0.22).plus(0.05).plus(uniform(4).multiply(0.29)), 3);
+    Column country = pick(COUNTRIES, skewed(8, 30, 12, 10, 8, 7, 7, 5, 5, 4, 4, 4, 4));
+    Column publicOctet = pick(PUBLIC_FIRST_OCTETS, below(7, PUBLIC_FIRST_OCTETS.length));
     return spark
         .range(ANOMALY_ROWS)
         .withColumn("severity_rank", skewed(3, 50, 30, 15, 5))
@@ -282,52 +263,35 @@ public final class DemoData {
             spread(ANOMALY_ROWS, 2).as("detected_at"),
             pick(SEVERITIES, col("severity_rank")).as("severity"),
             when(uniform(5).geq(0.02), score).as("score"),
-            ipAddress().as("ip"),
-            when(
-                    uniform(7).geq(0.01),
-                    pick(COUNTRIES, skewed(8, 30, 12, 10, 8, 7, 5, 7, 5, 4, 4, 4, 4)))
-                .as("country"),
-            pick(RULES, skewed(9, 20, 15, 14, 12, 10, 8, 7, 6, 5, 3)).as("rule"),
-            when(uniform(10).lt(0.04), pick(NOTES, below(11, NOTES.length))).as("internal_note"));
+            when(uniform(6).lt(0.25), address(lit("10"), 20))
+                .otherwise(address(publicOctet, 30))
+                .as("ip"),
+            when(uniform(9).geq(0.01), country).as("country"),
+            pick(RULES, skewed(10, 20, 15, 14, 12, 10, 8, 7, 6, 5, 3)).as("rule"),
+            when(uniform(11).lt(0.04), pick(NOTES, below(12, NOTES.length))).as("internal_note"));
   }
 
-  /** About a quarter from 10.0.0.0/8, the rest from public-looking ranges. */
-  private static Column ipAddress() {
-    Column internal = concat_ws(".", lit("10"), octet(20, 256), octet(21, 256), host(22));
-    Column external =
-        concat_ws(
-            ".",
-            pick(PUBLIC_FIRST_OCTETS, below(23, PUBLIC_FIRST_OCTETS.length)),
-            octet(24, 256),
-            octet(25, 256),
-            host(26));
-    return when(uniform(27).lt(0.25), internal).otherwise(external);
-  }
-
-  private static Column octet(int salt, int bound) {
-    return below(salt, bound).cast(DataTypes.StringType);
-  }
-
-  private static Column host(int salt) {
-    return below(salt, 254).plus(1).cast(DataTypes.StringType);
+  /** An IPv4 address with the given first octet and a host number from 1 to 254. */
+  private static Column address(Column first, int salt) {
+    return format_string(
+        "%s.%d.%d.%d", first, below(salt, 256), below(salt + 1, 256), below(salt + 2, 254).plus(1));
   }
 
   private static Dataset<Row> orders(SparkSession spark) {
-    Column customer = integer(floor(pow(uniform(30), 1.5).multiply(CUSTOMERS)));
-    Column items = integer(floor(pow(uniform(31), 3).multiply(20)).plus(1));
+    // A few customers order a lot: the lowest numbers are drawn most often.
+    Column customer = integer(floor(pow(uniform(40), 1.5).multiply(CUSTOMERS)));
+    Column country = pick(SHOP_COUNTRIES, below(col("customer_number"), 41, SHOP_COUNTRIES.length));
     return spark
         .range(ORDER_ROWS)
         .withColumn("customer_number", customer)
-        .withColumn(
-            "country",
-            pick(SHOP_COUNTRIES, below(col("customer_number"), 32, SHOP_COUNTRIES.length)))
-        .withColumn("items", items)
+        .withColumn("country", country)
+        .withColumn("items", integer(floor(pow(uniform(42), 3).multiply(20)).plus(1)))
         .select(
             col("id").plus(100_001).as("order_id"),
             format_string("cust-%04d", col("customer_number")).as("customer"),
             col("country"),
-            spread(ORDER_ROWS, 33).as("order_ts"),
-            pick(STATUSES, skewed(34, 12, 18, 58, 7, 5)).as("status"),
+            spread(ORDER_ROWS, 43).as("order_ts"),
+            pick(STATUSES, skewed(44, 12, 18, 58, 7, 5)).as("status"),
             amount(col("items")).as("amount"),
             when(col("country").equalTo("GB"), "GBP")
                 .when(col("country").isin("US", "CA"), "USD")
@@ -338,34 +302,32 @@ public final class DemoData {
 
   /** A log-normal unit price (median 20) times the item count, from a Box-Muller normal. */
   private static Column amount(Column items) {
-    Column positive = below(35, RESOLUTION).plus(1).divide(RESOLUTION);
+    Column positive = below(45, RESOLUTION).plus(1).divide(RESOLUTION);
     Column normal =
-        sqrt(log(positive).multiply(-2)).multiply(cos(uniform(36).multiply(2 * Math.PI)));
+        sqrt(log(positive).multiply(-2)).multiply(cos(uniform(46).multiply(2 * Math.PI)));
     return exp(normal.multiply(0.8).plus(3.0))
         .multiply(items)
         .cast(DataTypes.createDecimalType(12, 2));
   }
 
   private static Dataset<Row> persons(SparkSession spark) {
+    // Namesakes get a number in their address: ada.kim, ada.kim2, ...
+    Column number = when(col("namesake").gt(1), col("namesake").cast("string")).otherwise("");
     Column email =
-        concat(
-            ascii(col("first")),
-            lit("."),
-            ascii(col("last")),
-            when(col("namesake").gt(1), col("namesake").cast(DataTypes.StringType)).otherwise(""),
-            lit("@example.com"));
+        format_string("%s.%s%s@example.com", ascii(col("first")), ascii(col("last")), number);
     return spark
         .range(PERSON_ROWS)
-        .withColumn("first", pick(FIRST_NAMES, below(40, FIRST_NAMES.length)))
-        .withColumn("last", pick(LAST_NAMES, below(41, LAST_NAMES.length)))
+        .withColumn("first", pick(FIRST_NAMES, below(50, FIRST_NAMES.length)))
+        .withColumn("last", pick(LAST_NAMES, below(51, LAST_NAMES.length)))
         .withColumn(
             "namesake", row_number().over(Window.partitionBy("first", "last").orderBy("id")))
         .select(
             integer(col("id").plus(1)).as("person_id"),
             concat_ws(" ", col("first"), col("last")).as("full_name"),
             email.as("email"),
-            regionalUnit(42).as("org_unit_id"),
-            daysBefore(FIRST_DAY, below(43, 15 * 365)).as("hired_on"));
+            regionalUnit(52).as("org_unit_id"),
+            daysBefore(below(53, 15 * 365)).as("hired_on"))
+        .orderBy("person_id");
   }
 
   /**
@@ -373,11 +335,7 @@ public final class DemoData {
    * instead of calling lower(), whose first use builds an ICU case table for seconds per executor.
    */
   private static Column ascii(Column name) {
-    String upper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
-    return regexp_replace(
-        translate(name, upper + "éëíüöäç", upper.toLowerCase(Locale.ROOT) + "eeiuoac"),
-        "[^a-z]",
-        "");
+    return regexp_replace(translate(name, LETTERS, ASCII_LETTERS), "[^a-z]", "");
   }
 
   /** Ten departments (the roots), each with one unit per region. */
@@ -388,7 +346,7 @@ public final class DemoData {
         integer(when(root, col("id")).otherwise(floor(child.divide(REGIONS.length))));
     Column region = integer(pmod(child, lit(REGIONS.length)));
     return spark
-        .range(orgUnitCount())
+        .range(ORG_UNIT_ROWS)
         .select(
             integer(col("id").plus(1)).as("org_unit_id"),
             when(root, pick(DEPARTMENTS, department))
@@ -405,35 +363,32 @@ public final class DemoData {
     return integer(below(salt, DEPARTMENTS.length * REGIONS.length).plus(DEPARTMENTS.length + 1));
   }
 
-  private static long orgUnitCount() {
-    return DEPARTMENTS.length * (1L + REGIONS.length);
-  }
-
   private static Dataset<Row> assignments(SparkSession spark) {
+    // Ended assignments last 30 days or more, but end by LAST_DAY; starts are before FIRST_DAY.
     Column ended =
-        least(date_add(col("start_date"), integer(below(52, 1_200).plus(30))), lit(LAST_DAY));
-    Column fte = when(uniform(53).lt(0.7), 1.0).otherwise(below(54, 8).plus(2).divide(10.0));
+        least(date_add(col("start_date"), integer(below(60, 1_200).plus(30))), lit(LAST_DAY));
+    Column fte = when(uniform(61).lt(0.7), 1.0).otherwise(below(62, 8).plus(2).divide(10.0));
     return spark
         .range(ASSIGNMENT_ROWS)
-        .withColumn("start_date", daysBefore(FIRST_DAY, below(50, 3_650)))
+        .withColumn("start_date", daysBefore(below(63, 3_650)))
         .select(
             col("id").plus(1).as("assignment_id"),
-            integer(below(55, PERSON_ROWS).plus(1)).as("person_id"),
-            regionalUnit(56).as("org_unit_id"),
-            pick(ROLES, skewed(51, 40, 25, 12, 13, 10)).as("role"),
+            integer(below(64, PERSON_ROWS).plus(1)).as("person_id"),
+            regionalUnit(65).as("org_unit_id"),
+            pick(ROLES, skewed(66, 40, 25, 12, 13, 10)).as("role"),
             col("start_date"),
-            when(uniform(57).geq(0.6), ended).as("end_date"),
+            when(uniform(67).geq(0.6), ended).as("end_date"),
             fte.as("fte"));
   }
 
-  /** A timestamp per row, uniform over the range and rising with the row number. */
+  /** A timestamp per row, uniform over the date range and rising with the row number. */
   private static Column spread(long rows, int salt) {
     Column slot = floor(col("id").multiply(SECONDS).divide(rows));
     return timestamp_seconds(lit(FIRST_SECOND).plus(slot).plus(below(salt, SECONDS / rows)));
   }
 
-  private static Column daysBefore(LocalDate day, Column days) {
-    return date_add(lit(day), integer(negate(days)));
+  private static Column daysBefore(Column days) {
+    return date_add(lit(FIRST_DAY), integer(negate(days)));
   }
 
   /** A pseudo-random double in [0, 1), fixed by the row number and the salt. */
@@ -462,16 +417,16 @@ public final class DemoData {
     return index.otherwise(weights.length - 1);
   }
 
+  private static Column pick(String[] values, Column index) {
+    return array(Arrays.stream(values).map(value -> lit(value)).toArray(Column[]::new))
+        .getItem(integer(index));
+  }
+
   private static Column integer(Column value) {
     return value.cast(DataTypes.IntegerType);
   }
 
   private static String[] split(String values) {
     return values.split(", ");
-  }
-
-  private static Column pick(String[] values, Column index) {
-    return array(Arrays.stream(values).map(value -> lit(value)).toArray(Column[]::new))
-        .getItem(integer(index));
   }
 }
