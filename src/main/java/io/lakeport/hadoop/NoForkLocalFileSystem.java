@@ -25,6 +25,11 @@ public class NoForkLocalFileSystem extends RawLocalFileSystem {
   };
 
   @Override
+  public String getScheme() {
+    return "file";
+  }
+
+  @Override
   public void setPermission(Path p, FsPermission permission) throws IOException {
     Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
     short mode = permission.toShort();

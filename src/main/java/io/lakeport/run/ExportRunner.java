@@ -45,6 +45,9 @@ public final class ExportRunner {
   private static final Logger LOG = LoggerFactory.getLogger(ExportRunner.class);
   private static final String ROWS_WRITTEN = "rows_written";
   static final String MANIFEST_DIR = "_lakeport";
+  private static final String COMMIT_PROTOCOL = "spark.sql.sources.commitProtocolClass";
+  private static final String CLASSIC_COMMIT_PROTOCOL =
+      "org.apache.spark.sql.execution.datasources.SQLHadoopMapReduceCommitProtocol";
 
   private final SparkSession spark;
   private final Clock clock;
@@ -86,6 +89,7 @@ public final class ExportRunner {
     try {
       FileSystem fs = new Path(sink.path()).getFileSystem(session.sparkContext().hadoopConfiguration());
       Path root = fs.makeQualified(new Path(sink.path()));
+      useClassicCommitterOutsideS3(session, fs);
       Set<String> before = Listing.dataFiles(fs, root);
       Sinks.of(sink).write(output);
       List<String> added = new ArrayList<>(Listing.dataFiles(fs, root));
@@ -104,6 +108,18 @@ public final class ExportRunner {
       throw RunException.cannot("write the export", job.name(), runId, e.getMessage(), e);
     } finally {
       session.sparkContext().clearJobGroup();
+    }
+  }
+
+  /**
+   * With spark-hadoop-cloud on the class path, Spark 4.1 writes every scheme through
+   * PathOutputCommitProtocol, which on file:// silently ignores dynamic partition overwrite: a re-run
+   * then adds its files beside the old ones instead of replacing them. Outside S3 the classic
+   * protocol replaces partitions as asked.
+   */
+  private static void useClassicCommitterOutsideS3(SparkSession session, FileSystem fs) {
+    if (!fs.getUri().getScheme().startsWith("s3")) {
+      session.conf().set(COMMIT_PROTOCOL, CLASSIC_COMMIT_PROTOCOL);
     }
   }
 

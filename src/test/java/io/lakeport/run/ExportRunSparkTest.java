@@ -1,0 +1,194 @@
+package io.lakeport.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.lakeport.Fixtures;
+import io.lakeport.TestSpark;
+import io.lakeport.config.JobConfigException;
+import io.lakeport.config.JobSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Whole runs through {@link ExportRunner} on real files: partition folders, the manifest against
+ * the files on disk (rows read back by Spark, SHA-256 recomputed in Java), re-runs that replace
+ * instead of duplicating, text formats with quoted newlines, and Delta version pinning.
+ */
+class ExportRunSparkTest {
+  private final SparkSession spark = TestSpark.session();
+
+  @TempDir Path dir;
+
+  @Test
+  void writesPartitionedParquetAndAManifestThatMatchesTheFiles() throws Exception {
+    String source = deltaSource(100);
+    JobSpec job = job("""
+        name = orders-test
+        params { run_date = null }
+        source { format = delta, path = "%s" }
+        plan.where = { column = day, gte = ${params.run_date} }
+        sink { format = parquet, path = "%s", partition-by = [day], compression = zstd, max-records-per-file = 7 }
+        """.formatted(source, dir.resolve("out")), Map.of("run_date", "2026-10-05"));
+
+    RunResult result = new ExportRunner(spark, Clock.systemUTC()).run(job);
+
+    Manifest m = result.manifest();
+    long expected = spark.read().format("delta").load(source).where("day >= date'2026-10-05'").count();
+    assertThat(expected).isBetween(1L, 99L);
+    assertThat(m.totals().rows()).isEqualTo(expected);
+    assertThat(m.totals().rowsRead()).isEqualTo(100);
+    assertThat(m.source()).containsEntry("version", 0L);
+    assertThat(m.params()).containsEntry("run_date", "2026-10-05").containsEntry("window_end", "2026-10-06");
+    assertThat(m.files()).allSatisfy(f -> assertThat(f.rows()).isBetween(1L, 7L));
+    assertThat(m.files()).allSatisfy(f -> assertThat(f.path()).matches("day=2026-10-\\d\\d/part-.*\\.zstd\\.parquet"));
+    assertManifestMatchesDisk(m, dir.resolve("out"), "parquet");
+    assertThat(m.partitions()).allSatisfy(p -> assertThat(p.values()).containsOnlyKeys("day"));
+    assertThat(m.partitions().stream().mapToLong(Manifest.PartitionInfo::rows).sum()).isEqualTo(expected);
+    assertThat(Path.of(java.net.URI.create(result.manifestPath()))).exists()
+        .hasParent(dir.resolve("out").resolve("_lakeport"));
+    try (InputStream in = Files.newInputStream(Path.of(java.net.URI.create(result.manifestPath())))) {
+      assertThat(new String(Manifest.fromJson(in).toJson(), java.nio.charset.StandardCharsets.UTF_8))
+          .isEqualTo(new String(m.toJson(), java.nio.charset.StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  void aRerunReplacesItsPartitionsInsteadOfAddingToThem() throws Exception {
+    String source = deltaSource(60);
+    Path out = dir.resolve("out");
+    String hocon = """
+        name = rerun
+        params { run_date = null }
+        source { format = delta, path = "%s" }
+        plan.where = { column = day, eq = ${params.run_date} }
+        sink { format = json, path = "%s", partition-by = [day] }
+        """.formatted(source, out);
+    ExportRunner runner = new ExportRunner(spark, Clock.systemUTC());
+    Manifest first = runner.run(job(hocon, Map.of("run_date", "2026-10-03"))).manifest();
+    Manifest other = runner.run(job(hocon, Map.of("run_date", "2026-10-04"))).manifest();
+    Manifest again = runner.run(job(hocon, Map.of("run_date", "2026-10-03"))).manifest();
+
+    assertThat(again.totals().rows()).isEqualTo(first.totals().rows());
+    Dataset<Row> exported = spark.read().json(out.toString());
+    assertThat(exported.count()).isEqualTo(first.totals().rows() + other.totals().rows());
+    assertThat(exported.select("id").distinct().count()).as("no duplicates").isEqualTo(exported.count());
+    assertThat(Files.list(out.resolve("day=2026-10-03")).map(p -> p.getFileName().toString()).collect(Collectors.toSet()))
+        .as("only the files of the last run remain").isEqualTo(again.files().stream()
+            .map(f -> f.path().substring(f.path().indexOf('/') + 1)).collect(Collectors.toSet()));
+  }
+
+  @Test
+  void countsCsvRecordsWithQuotedNewlinesAndAHeader() throws Exception {
+    Path input = dir.resolve("notes.json");
+    Files.writeString(input, """
+        {"id": 1, "note": "plain"}
+        {"id": 2, "note": "two\\nlines"}
+        {"id": 3, "note": "a \\"quoted\\" word"}
+        {"id": 4, "note": "quote \\" and newline\\n at once"}
+        {"id": 5, "note": null}
+        """);
+    JobSpec job = job("""
+        name = notes
+        source { format = json, path = "%s" }
+        sink { format = csv, path = "%s", compression = gzip, options { header = true } }
+        """.formatted(input, dir.resolve("csv")), Map.of());
+
+    Manifest m = new ExportRunner(spark, Clock.systemUTC()).run(job).manifest();
+
+    assertThat(m.totals().rows()).isEqualTo(5);
+    assertManifestMatchesDisk(m, dir.resolve("csv"), "csv");
+  }
+
+  @Test
+  void readsThePinnedDeltaVersion() {
+    String source = deltaSource(10);
+    events(spark, 5).write().format("delta").mode("append").save(source);
+    String hocon = """
+        name = pinned
+        source { format = delta, path = "%s"%s }
+        sink { format = parquet, path = "%s" }
+        """;
+
+    Manifest pinned = new ExportRunner(spark, Clock.systemUTC())
+        .run(job(hocon.formatted(source, ", version = 0", dir.resolve("v0")), Map.of())).manifest();
+    Manifest latest = new ExportRunner(spark, Clock.systemUTC())
+        .run(job(hocon.formatted(source, "", dir.resolve("latest")), Map.of())).manifest();
+
+    assertThat(pinned.totals().rows()).isEqualTo(10);
+    assertThat(pinned.source()).containsEntry("version", 0L);
+    assertThat(latest.totals().rows()).isEqualTo(15);
+    assertThat(latest.source()).containsEntry("version", 1L);
+  }
+
+  @Test
+  void aMissingSourceIsAConfigErrorNamingTheLine() {
+    JobSpec job = job("""
+        name = missing
+        source {
+          format = parquet
+          path = "%s"
+        }
+        sink { format = parquet, path = "%s" }
+        """.formatted(dir.resolve("nothing-here"), dir.resolve("out")), Map.of());
+
+    JobConfigException e = catchThrowableOfType(JobConfigException.class,
+        () -> new ExportRunner(spark, Clock.systemUTC()).run(job));
+
+    assertThat(e.getMessage()).startsWith(Fixtures.displayed(dir.resolve("job.conf")) + ":2: source: cannot read "
+        + dir.resolve("nothing-here") + ": [PATH_NOT_FOUND] Path does not exist: file:" + dir.resolve("nothing-here"));
+    assertThat(dir.resolve("out")).doesNotExist();
+  }
+
+  /** Every data file on disk is in the manifest, with its size, SHA-256 and rows as Spark reads them. */
+  private void assertManifestMatchesDisk(Manifest m, Path root, String format) throws Exception {
+    Set<String> onDisk;
+    try (Stream<Path> files = Files.walk(root)) {
+      onDisk = files.filter(Files::isRegularFile).map(p -> root.relativize(p).toString())
+          .filter(p -> !p.startsWith("_") && !p.contains("/_") && !p.startsWith(".") && !p.contains("/."))
+          .collect(Collectors.toSet());
+    }
+    assertThat(m.files()).extracting(OutputFile::path).containsExactlyInAnyOrderElementsOf(onDisk);
+    for (OutputFile f : m.files()) {
+      Path file = root.resolve(f.path());
+      assertThat(f.bytes()).isEqualTo(Files.size(file));
+      assertThat(f.sha256()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))));
+      long rows = spark.read().format(format).option("header", "true").option("multiLine", "true").load(file.toString()).count();
+      assertThat(f.rows()).as(f.path()).isEqualTo(rows);
+    }
+    assertThat(m.totals().files()).isEqualTo(m.files().size());
+    assertThat(m.totals().bytes()).isEqualTo(m.files().stream().mapToLong(OutputFile::bytes).sum());
+  }
+
+  private String deltaSource(int rows) {
+    String path = dir.resolve("source").toString();
+    events(spark, rows).write().format("delta").save(path);
+    return path;
+  }
+
+  private static Dataset<Row> events(SparkSession spark, int rows) {
+    return spark.range(rows).select(functions.col("id"),
+        functions.date_add(functions.lit(java.sql.Date.valueOf("2026-10-01")), functions.col("id").mod(8).cast("int")).as("day"),
+        functions.concat(functions.lit("item-"), functions.col("id")).as("name"));
+  }
+
+  private JobSpec job(String hocon, Map<String, String> params) {
+    return Fixtures.job(dir, hocon, params);
+  }
+}
