@@ -3,6 +3,7 @@ package io.lakeport.cli;
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.Site;
 import io.lakeport.run.Versions;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine;
@@ -31,9 +32,16 @@ public final class Lakeport {
 
   /** Runs the command line and returns its exit code, without exiting (for tests and notebooks). */
   public static int execute(String... args) {
-    return new CommandLine(new Lakeport())
-        .setExecutionExceptionHandler(new Failures())
-        .execute(args);
+    return commandLine().execute(args);
+  }
+
+  /** As {@link #execute(String...)}, printing to the given writers. */
+  public static int execute(PrintWriter out, PrintWriter err, String... args) {
+    return commandLine().setOut(out).setErr(err).execute(args);
+  }
+
+  private static CommandLine commandLine() {
+    return new CommandLine(new Lakeport()).setExecutionExceptionHandler(new Failures());
   }
 
   Site site() {

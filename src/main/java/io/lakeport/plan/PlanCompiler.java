@@ -24,6 +24,8 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.plans.logical.Filter;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 
 /**
  * Compiles a job's plan onto its source Dataset: standardise, derive, filter, handle nulls,
@@ -129,8 +131,9 @@ public final class PlanCompiler {
     if (condition.isEmpty()) {
       return df;
     }
-    steps.add("filter " + condition.get());
-    return problems.analyze(plan.where().get().origin(), () -> df.filter(condition.get())).orElse(df);
+    Optional<Dataset<Row>> filtered = problems.analyze(plan.where().get().origin(), () -> df.filter(condition.get()));
+    filtered.ifPresent(f -> steps.add("filter " + conditionSql(f)));
+    return filtered.orElse(df);
   }
 
   private Dataset<Row> nulls(Dataset<Row> df, NullHandling nulls) {
@@ -183,10 +186,20 @@ public final class PlanCompiler {
     if (metrics.isEmpty() || metrics.size() != aggregation.metrics().size()) {
       return df;
     }
-    steps.add("aggregate by " + keys + ": " + metrics);
+    steps.add("aggregate by " + sql(keys) + ": " + sql(metrics));
     Dataset<Row> input = df;
     return problems.analyze(aggregation.origin(), () -> input.groupBy(keys.toArray(Column[]::new))
         .agg(metrics.get(0), metrics.subList(1, metrics.size()).toArray(Column[]::new))).orElse(df);
+  }
+
+  /** The filter as Spark analysed it, in SQL: literals typed, column names resolved. */
+  private static String conditionSql(Dataset<Row> filtered) {
+    LogicalPlan analyzed = filtered.queryExecution().analyzed();
+    return analyzed instanceof Filter filter ? filter.condition().sql() : analyzed.simpleString(5);
+  }
+
+  private static String sql(List<Column> columns) {
+    return columns.stream().map(c -> c.node().sql()).collect(java.util.stream.Collectors.joining(", "));
   }
 
   private static String actual(Dataset<Row> df, String column) {

@@ -20,6 +20,12 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.ByteType;
+import org.apache.spark.sql.types.DoubleType;
+import org.apache.spark.sql.types.FloatType;
+import org.apache.spark.sql.types.IntegerType;
+import org.apache.spark.sql.types.LongType;
+import org.apache.spark.sql.types.ShortType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DateType;
 import org.apache.spark.sql.types.NumericType;
@@ -156,7 +162,7 @@ final class Predicates {
       if (type instanceof StringType) {
         return text;
       } else if (type instanceof NumericType) {
-        return new BigDecimal(text);
+        return number(new BigDecimal(text), type);
       } else if (type instanceof BooleanType) {
         if (!text.equals("true") && !text.equals("false")) {
           throw new IllegalArgumentException("expected true or false, found \"" + text + "\"");
@@ -176,6 +182,28 @@ final class Predicates {
           + "), found \"" + text + "\"");
     }
     throw new IllegalArgumentException("cannot compare a " + type.simpleString() + " column with a value");
+  }
+
+  /**
+   * A number as the column's own type where that loses nothing, so Spark compares without casting
+   * the column (and pushes the filter to the source); otherwise the exact decimal.
+   */
+  private static Object number(BigDecimal value, DataType type) {
+    if (type instanceof DoubleType || type instanceof FloatType) {
+      return value.doubleValue();
+    }
+    boolean whole = value.signum() == 0 || value.stripTrailingZeros().scale() <= 0;
+    try {
+      if (whole && type instanceof IntegerType) {
+        return value.intValueExact();
+      }
+      if (whole && (type instanceof LongType || type instanceof ShortType || type instanceof ByteType)) {
+        return value.longValueExact();
+      }
+    } catch (ArithmeticException e) {
+      return value;
+    }
+    return value;
   }
 
   private static Column text(Column column, DataType type, Origin origin) {

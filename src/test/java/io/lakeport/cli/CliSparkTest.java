@@ -1,0 +1,166 @@
+package io.lakeport.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lakeport.Fixtures;
+import io.lakeport.TestSpark;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as users call it: exit codes, what goes to stdout and stderr, no stack traces for user errors. */
+class CliSparkTest {
+  @TempDir Path dir;
+  private Path site;
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  @BeforeEach
+  void siteWithTemporaryFolders() throws Exception {
+    TestSpark.session();
+    Path warehouse = Files.createDirectories(dir.resolve("warehouse"));
+    Files.writeString(warehouse.resolve("people.csv"), "id,name,age\n1,ada,36\n2,alan,41\n3,grace,\n4,edsger,72\n");
+    site = Fixtures.write(dir, "application.conf",
+        "lakeport { warehouse = \"" + warehouse + "\", exports = \"" + dir.resolve("exports") + "\" }\n");
+  }
+
+  @Test
+  void validateAcceptsEveryJobInTheRepository() {
+    int code = lakeport("validate", "jobs");
+
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString().lines()).hasSize(4).allSatisfy(l -> assertThat(l).startsWith("ok jobs/"));
+  }
+
+  @Test
+  void validateReportsBadSqlWithItsLineAndExitsWithTwo() {
+    Path job = Fixtures.write(dir, "bad-sql.conf", """
+        name = bad-sql
+        source { format = csv, path = ${lakeport.warehouse}/people.csv }
+        plan.derive {
+          older = "age +* 1"
+        }
+        sink { format = json, path = ${lakeport.exports}/people }
+        """);
+
+    int code = lakeport("validate", job.toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).isEqualTo(Fixtures.displayed(job) + ":4: plan.derive.older: invalid SQL expression \"age +* 1\": "
+        + "[PARSE_SYNTAX_ERROR] Syntax error at or near '1': extra input '1'. Fix the expression (Spark SQL syntax).\n");
+  }
+
+  @Test
+  void runReportsMissingParamsWithoutAStackTrace() {
+    int code = lakeport("run", "jobs/security-anomalies-daily.conf");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).isEqualTo("jobs/security-anomalies-daily.conf:10: params.run_date: required parameter has no value."
+        + " Pass --param run_date=<a date like 2026-11-23>.\n");
+  }
+
+  @Test
+  void anUnknownOptionIsAUsageError() {
+    assertThat(lakeport("run", "--paramz", "x=1", "jobs")).isEqualTo(2);
+    assertThat(err.toString()).startsWith("Unknown option: '--paramz'");
+  }
+
+  @Test
+  void runExportsAndPrintsWhereTheManifestIs() throws Exception {
+    Path job = people("json");
+
+    int code = lakeport("run", job.toString(), "--param", "min_age=40");
+
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("job people run ").contains(": 2 rows in ");
+    String manifest = out.toString().lines().filter(l -> l.startsWith("manifest: file:")).findFirst().orElseThrow();
+    assertThat(Path.of(java.net.URI.create(manifest.substring("manifest: ".length())))).exists();
+  }
+
+  @Test
+  void aStorageFailureExitsWithThree() throws Exception {
+    Files.writeString(dir.resolve("blocker"), "a file where a folder should be");
+    Path job = Fixtures.write(dir, "blocked.conf", """
+        name = blocked
+        source { format = csv, path = ${lakeport.warehouse}/people.csv, options { header = true } }
+        sink { format = json, path = "%s/export" }
+        """.formatted(dir.resolve("blocker")));
+
+    int code = lakeport("run", job.toString());
+
+    assertThat(code).as(out + "\n" + err).isEqualTo(3);
+    assertThat(err.toString()).startsWith("error: ").doesNotContain("\tat ");
+  }
+
+  @Test
+  void explainShowsOurStepsThenSparksPlanWithPushedFilters() {
+    Path job = people("parquet");
+    TestSpark.session().read().option("header", "true").option("inferSchema", "true")
+        .csv(dir.resolve("warehouse/people.csv").toString()).write().parquet(dir.resolve("warehouse/people.parquet").toString());
+    Path parquetJob = Fixtures.write(dir, "people-parquet.conf", read(job)
+        .replace("format = csv, path = ${lakeport.warehouse}/people.csv, options { header = true, infer-schema = true }",
+            "format = parquet, path = ${lakeport.warehouse}/people.parquet"));
+
+    int code = lakeport("explain", parquetJob.toString(), "--param", "min_age=40");
+
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("== Lakeport plan: people ==", "filter (age >= 40)", "== Spark physical plan ==",
+        "PushedFilters: [IsNotNull(age), GreaterThanOrEqual(age,40)]");
+  }
+
+  @Test
+  void previewPrintsRowsAndWritesNothing() {
+    Path job = people("json");
+    ByteArrayOutputStream shown = new ByteArrayOutputStream();
+    PrintStream original = System.out;
+    System.setOut(new PrintStream(shown, true, StandardCharsets.UTF_8));
+    int code;
+    try {
+      code = lakeport("preview", job.toString(), "--param", "min_age=40");
+    } finally {
+      System.setOut(original);
+    }
+
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(shown.toString(StandardCharsets.UTF_8)).contains("|alan  |41 |", "|edsger|72 |").doesNotContain("ada");
+    assertThat(dir.resolve("exports")).doesNotExist();
+  }
+
+  private Path people(String format) {
+    return Fixtures.write(dir, "people.conf", """
+        name = people
+        params { min_age = 18 }
+        param-types { min_age = int }
+        source { format = csv, path = ${lakeport.warehouse}/people.csv, options { header = true, infer-schema = true } }
+        plan {
+          where = { column = age, gte = ${params.min_age} }
+          select.columns = [name, age]
+        }
+        sink { format = %s, path = ${lakeport.exports}/people }
+        """.formatted(format));
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Runs {@code lakeport <command> --site-conf=<temp site> <rest...>}. */
+  private int lakeport(String... args) {
+    String[] all = new String[args.length + 1];
+    all[0] = args[0];
+    all[1] = "--site-conf=" + site;
+    System.arraycopy(args, 1, all, 2, args.length - 1);
+    return Lakeport.execute(new PrintWriter(out, true), new PrintWriter(err, true), all);
+  }
+}
