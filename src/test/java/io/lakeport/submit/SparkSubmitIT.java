@@ -1,0 +1,107 @@
+package io.lakeport.submit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * spark-submit of the built application jar, as on a stock Spark 4.1 installation: a child JVM runs
+ * {@code org.apache.spark.deploy.SparkSubmit} with Spark's own jars on its class path plus the
+ * application jar, nothing else of ours. The export is checked against counts computed here.
+ */
+class SparkSubmitIT {
+  private static final int ROWS = 2_000;
+
+  @TempDir Path dir;
+
+  @Test
+  void submitsTheApplicationJarAndWritesTheExport() throws Exception {
+    Map<String, Long> expected = writeSource(dir.resolve("warehouse/sales.csv"));
+    Path site = Files.writeString(dir.resolve("application.conf"), "lakeport { warehouse = \"" + dir.resolve("warehouse")
+        + "\", exports = \"" + dir.resolve("exports") + "\" }\n");
+    Path job = Files.writeString(dir.resolve("sales.conf"), """
+        name = sales-submit
+        params { min_amount = 500 }
+        param-types { min_amount = int }
+        source { format = csv, path = ${lakeport.warehouse}/sales.csv, options { header = true, infer-schema = true } }
+        plan.where = { column = amount, gte = ${params.min_amount} }
+        sink { format = parquet, path = ${lakeport.exports}/sales, partition-by = [day] }
+        """);
+
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(Arrays.asList(Files.readString(Path.of(System.getProperty("lakeport.jvm.flags"))).trim().split("\\s+")));
+    command.addAll(List.of("-cp", String.join(java.io.File.pathSeparator, sparkJars()),
+        "org.apache.spark.deploy.SparkSubmit", "--master", "local[2]",
+        "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.ui.enabled=false",
+        "--class", "io.lakeport.cli.Lakeport", System.getProperty("lakeport.jar"),
+        "run", job.toString(), "--param", "min_amount=500", "--site-conf", site.toString()));
+    Path log = dir.resolve("submit.log");
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    boolean finished = process.waitFor(5, TimeUnit.MINUTES);
+    if (!finished) {
+      process.destroyForcibly();
+    }
+
+    assertThat(finished).as("spark-submit finished in 5 minutes").isTrue();
+    assertThat(process.exitValue()).as(Files.readString(log)).isZero();
+    JsonNode manifest = manifest(dir.resolve("exports/sales/_lakeport"));
+    Map<String, Long> partitions = new TreeMap<>();
+    manifest.get("partitions").forEach(p -> partitions.put(p.get("values").get("day").asText(), p.get("rows").asLong()));
+    assertThat(partitions).isEqualTo(expected);
+    for (JsonNode file : manifest.get("files")) {
+      assertThat(dir.resolve("exports/sales").resolve(file.get("path").asText())).isRegularFile();
+    }
+    assertThat(Files.readString(log)).contains("job sales-submit run ");
+  }
+
+  /** Spark's own jars: Spark, Scala and Hadoop, without the object-storage extras or anything of Lakeport's. */
+  private static List<String> sparkJars() throws IOException {
+    List<String> jars = Arrays.stream(Files.readString(Path.of(System.getProperty("lakeport.spark.classpath"))).trim()
+            .split(java.io.File.pathSeparator))
+        .filter(p -> !p.contains("spark-hadoop-cloud") && !p.contains("hadoop-aws") && !p.contains("software/amazon"))
+        .collect(Collectors.toList());
+    assertThat(jars).anyMatch(p -> p.contains("spark-sql_2.13"))
+        .noneMatch(p -> p.contains("delta") || p.contains("typesafe") || p.contains("picocli") || p.contains("target/classes"));
+    return jars;
+  }
+
+  /** Writes sales rows and returns, per day, how many have an amount of at least 500. */
+  private static Map<String, Long> writeSource(Path csv) throws IOException {
+    Files.createDirectories(csv.getParent());
+    StringBuilder text = new StringBuilder("id,day,amount\n");
+    Map<String, Long> expected = new TreeMap<>();
+    for (int i = 0; i < ROWS; i++) {
+      String day = "2026-11-" + (10 + i % 5);
+      int amount = (i * 7919) % 1000;
+      text.append(i).append(',').append(day).append(',').append(amount).append('\n');
+      if (amount >= 500) {
+        expected.merge(day, 1L, Long::sum);
+      }
+    }
+    Files.writeString(csv, text);
+    return expected;
+  }
+
+  private static JsonNode manifest(Path folder) throws IOException {
+    try (Stream<Path> files = Files.list(folder)) {
+      List<Path> manifests = files.filter(p -> p.getFileName().toString().startsWith("manifest-")).toList();
+      assertThat(manifests).hasSize(1);
+      return new ObjectMapper().readTree(manifests.get(0).toFile());
+    }
+  }
+}
