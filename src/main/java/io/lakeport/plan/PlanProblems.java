@@ -1,6 +1,7 @@
 package io.lakeport.plan;
 
 import io.lakeport.config.ConfigProblem;
+import io.lakeport.config.EngineMessages;
 import io.lakeport.config.JobConfigException;
 import io.lakeport.config.Origin;
 import java.util.ArrayList;
@@ -61,12 +62,8 @@ final class PlanProblems {
     }
   }
 
-  /** Spark's message without its query-plan dump: the first line, error class kept, SQLSTATE dropped. */
   static String sparkMessage(AnalysisException e) {
-    String first = e.getMessage().lines().map(String::trim).filter(l -> !l.isEmpty()).findFirst().orElse("");
-    int sqlState = first.indexOf(" SQLSTATE:");
-    String text = sqlState > 0 ? first.substring(0, sqlState) : first;
-    text = text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
-    return text.replace('`', '"');
+    return EngineMessages.summary(e.getMessage());
   }
+
 }

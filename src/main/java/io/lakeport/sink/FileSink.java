@@ -1,7 +1,12 @@
 package io.lakeport.sink;
 
+import io.lakeport.config.ConfigProblem;
+import io.lakeport.config.EngineMessages;
+import io.lakeport.config.JobConfigException;
 import io.lakeport.config.SinkSpec;
+import java.util.List;
 import java.util.Locale;
+import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -39,6 +44,19 @@ final class FileSink implements Sink {
       case APPEND -> writer.mode(SaveMode.Append);
       case ERROR_IF_EXISTS -> writer.mode(SaveMode.ErrorIfExists);
     }
-    writer.save(spec.path());
+    save(writer);
+  }
+
+  private void save(DataFrameWriter<Row> writer) {
+    try {
+      writer.save(spec.path());
+    } catch (Exception e) {
+      if (e instanceof AnalysisException analysis) {
+        throw new JobConfigException(List.of(new ConfigProblem(spec.origin(), "cannot write " + spec.path() + ": "
+            + EngineMessages.summary(analysis.getMessage()),
+            "Choose another path, or set sink.mode to overwrite-partitions, overwrite or append.")));
+      }
+      throw e;
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.lakeport.source;
 
+import io.lakeport.config.EngineMessages;
 import io.lakeport.config.SourceSpec;
 import java.util.Locale;
 import java.util.Map;
@@ -32,7 +33,7 @@ final class FileSource implements Source {
       return reader.load(path);
     } catch (Exception e) {
       if (e instanceof AnalysisException analysis) {
-        throw SourceErrors.cannotRead(spec, analysis.getMessage().lines().findFirst().orElse("").replace('`', '"'),
+        throw SourceErrors.cannotRead(spec, EngineMessages.summary(analysis.getMessage()),
             "Check source.path and source.format (run bin/lakeport demo to create the demo tables).");
       }
       throw e;

@@ -138,6 +138,52 @@ class ExportRunSparkTest {
   }
 
   @Test
+  void writeModesAppendOverwriteAndRefuse() {
+    String source = deltaSource(20);
+    Path out = dir.resolve("modes");
+    String hocon = """
+        name = modes
+        params { day = null }
+        param-types { day = date }
+        source { format = delta, path = "%s" }
+        plan.where = { column = day, eq = ${params.day} }
+        sink { format = parquet, path = "%s", mode = %s }
+        """;
+    ExportRunner runner = new ExportRunner(spark, Clock.systemUTC());
+    long first = runner.run(job(hocon.formatted(source, out, "append"), Map.of("day", "2026-10-01"))).manifest().totals().rows();
+    long second = runner.run(job(hocon.formatted(source, out, "append"), Map.of("day", "2026-10-02"))).manifest().totals().rows();
+    assertThat(spark.read().parquet(out.toString()).count()).as("append keeps both").isEqualTo(first + second);
+
+    long replaced = runner.run(job(hocon.formatted(source, out, "overwrite"), Map.of("day", "2026-10-03"))).manifest().totals().rows();
+    assertThat(spark.read().parquet(out.toString()).count()).as("overwrite replaces all").isEqualTo(replaced);
+
+    JobSpec refuse = job(hocon.formatted(source, out, "error-if-exists"), Map.of("day", "2026-10-04"));
+    JobConfigException e = catchThrowableOfType(JobConfigException.class, () -> runner.run(refuse));
+    assertThat(e).hasMessage(Fixtures.displayed(dir.resolve("job.conf")) + ":6: sink: cannot write " + out
+        + ": [PATH_ALREADY_EXISTS] Path file:" + out + " already exists. Set mode as \"overwrite\" to overwrite the existing path."
+        + " Choose another path, or set sink.mode to overwrite-partitions, overwrite or append.");
+    assertThat(spark.read().parquet(out.toString()).count()).isEqualTo(replaced);
+  }
+
+  @Test
+  void readsACatalogTable() {
+    events(spark, 12).write().format("delta").mode("overwrite").saveAsTable("lakeport_catalog_test");
+    try {
+      Manifest m = new ExportRunner(spark, Clock.systemUTC()).run(job("""
+          name = catalog
+          source { format = table, table = lakeport_catalog_test }
+          plan.where = { column = id, lt = 5 }
+          sink { format = json, path = "%s" }
+          """.formatted(dir.resolve("catalog")), Map.of())).manifest();
+
+      assertThat(m.totals().rows()).isEqualTo(5);
+      assertThat(m.source()).containsEntry("table", "lakeport_catalog_test");
+    } finally {
+      spark.sql("DROP TABLE IF EXISTS lakeport_catalog_test");
+    }
+  }
+
+  @Test
   void aMissingSourceIsAConfigErrorNamingTheLine() {
     JobSpec job = job("""
         name = missing
