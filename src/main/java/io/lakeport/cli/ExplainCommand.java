@@ -33,7 +33,7 @@ final class ExplainCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Site site = lakeport.site();
-    JobSpec spec = new JobLoader(site).load(job, params.values, JobLoader.Mode.RUN);
+    JobSpec spec = JobFiles.load(new JobLoader(site), job, params.values, JobLoader.Mode.RUN);
     CompiledPlan plan = new ExportRunner(Sessions.create(site, master), Clock.systemUTC()).plan(spec);
     PrintWriter out = this.spec.commandLine().getOut();
     out.println("== Lakeport plan: " + spec.name() + " ==");

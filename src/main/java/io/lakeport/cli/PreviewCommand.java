@@ -35,7 +35,7 @@ final class PreviewCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Site site = lakeport.site();
-    JobSpec job = new JobLoader(site).load(this.job, params.values, JobLoader.Mode.RUN);
+    JobSpec job = JobFiles.load(new JobLoader(site), this.job, params.values, JobLoader.Mode.RUN);
     CompiledPlan plan = new ExportRunner(Sessions.create(site, master), Clock.systemUTC()).plan(job);
     plan.output().show(limit, false);
     return 0;

@@ -43,7 +43,7 @@ final class RunCommand implements Callable<Integer> {
     JobLoader loader = new JobLoader(site);
     List<JobSpec> specs = new ArrayList<>();
     for (Path file : JobFiles.expand(jobs)) {
-      specs.add(loader.load(file, params.values, JobLoader.Mode.RUN));
+      specs.add(JobFiles.load(loader, file, params.values, JobLoader.Mode.RUN));
     }
     SparkSession spark = Sessions.create(site, master);
     ProgressListener progress = new ProgressListener(System.err);

@@ -4,7 +4,6 @@ import io.lakeport.config.ConfigProblem;
 import io.lakeport.config.JobConfigException;
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.JobSpec;
-import io.lakeport.plan.SqlSyntax;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,11 +43,8 @@ final class ValidateCommand implements Callable<Integer> {
     for (Path file : files) {
       List<ConfigProblem> problems = new ArrayList<>();
       try {
-        JobSpec job = loader.load(file, params.values, JobLoader.Mode.VALIDATE);
-        problems.addAll(SqlSyntax.check(job));
-        if (problems.isEmpty()) {
-          out.println("ok " + job.file() + " (" + job.name() + ")");
-        }
+        JobSpec job = JobFiles.load(loader, file, params.values, JobLoader.Mode.VALIDATE);
+        out.println("ok " + job.file() + " (" + job.name() + ")");
       } catch (JobConfigException e) {
         problems.addAll(e.problems());
       }

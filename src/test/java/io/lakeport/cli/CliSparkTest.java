@@ -58,6 +58,27 @@ class CliSparkTest {
   }
 
   @Test
+  void runChecksSqlBeforeStartingAnything() {
+    Path job = Fixtures.write(dir, "bad-where.conf", """
+        name = bad-where
+        source { format = csv, path = /does/not/matter }
+        plan.where = "age >"
+        sink { format = json, path = ${lakeport.exports}/never }
+        """);
+
+    assertThat(lakeport("run", job.toString())).isEqualTo(2);
+    assertThat(err.toString()).startsWith(Fixtures.displayed(job) + ":3: plan.where: invalid SQL expression \"age >\": [PARSE_SYNTAX_ERROR]");
+    assertThat(dir.resolve("exports")).doesNotExist();
+  }
+
+  @Test
+  void jobsListsEveryJobWithItsDescription() {
+    assertThat(lakeport("jobs", "--dir", "jobs")).isZero();
+    assertThat(out.toString()).contains("security-anomalies-daily", "Hourly KPIs of serious anomalies per customer",
+        "orders-kpis-monthly", "org-assignments-active", "persons-directory");
+  }
+
+  @Test
   void runReportsMissingParamsWithoutAStackTrace() {
     int code = lakeport("run", "jobs/security-anomalies-daily.conf");
 
