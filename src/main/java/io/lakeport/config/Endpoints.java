@@ -43,24 +43,43 @@ final class Endpoints {
       "encoding", "encoding",
       "line-separator", "lineSep");
 
+  private static final Map<String, String> XML_COMMON = Map.of(
+      "row-tag", "rowTag",
+      "attribute-prefix", "attributePrefix",
+      "value-tag", "valueTag",
+      "null-value", "nullValue",
+      "date-format", "dateFormat",
+      "timestamp-format", "timestampFormat",
+      "encoding", "encoding");
+  private static final Map<String, String> FILE_LOOKUP = Map.of(
+      "path-glob-filter", "pathGlobFilter",
+      "recursive-file-lookup", "recursiveFileLookup");
+
   private static final Map<SourceFormat, Map<String, String>> SOURCE_OPTIONS = Map.of(
       SourceFormat.CSV, merge(CSV_COMMON, Map.of("infer-schema", "inferSchema", "multi-line", "multiLine",
           "comment", "comment", "empty-value", "emptyValue")),
       SourceFormat.JSON, merge(JSON_COMMON, Map.of("multi-line", "multiLine",
           "primitives-as-string", "primitivesAsString")),
-      SourceFormat.PARQUET, Map.of("merge-schema", "mergeSchema", "path-glob-filter", "pathGlobFilter",
-          "recursive-file-lookup", "recursiveFileLookup"),
+      SourceFormat.PARQUET, merge(FILE_LOOKUP, Map.of("merge-schema", "mergeSchema")),
+      SourceFormat.AVRO, merge(FILE_LOOKUP, Map.of("avro-schema", "avroSchema")),
+      SourceFormat.XML, merge(XML_COMMON, Map.of("exclude-attribute", "excludeAttribute",
+          "ignore-surrounding-spaces", "ignoreSurroundingSpaces")),
       SourceFormat.DELTA, Map.of(),
       SourceFormat.TABLE, Map.of());
   private static final Map<SinkFormat, Map<String, String>> SINK_OPTIONS = Map.of(
       SinkFormat.CSV, merge(CSV_COMMON, Map.of("quote-all", "quoteAll", "empty-value", "emptyValue",
           "escape-quotes", "escapeQuotes")),
       SinkFormat.JSON, merge(JSON_COMMON, Map.of("ignore-null-fields", "ignoreNullFields")),
-      SinkFormat.PARQUET, Map.of());
+      SinkFormat.PARQUET, Map.of(),
+      SinkFormat.AVRO, Map.of("record-name", "recordName", "record-namespace", "recordNamespace",
+          "avro-schema", "avroSchema"),
+      SinkFormat.XML, merge(XML_COMMON, Map.of("root-tag", "rootTag", "declaration", "declaration")));
   private static final Map<SinkFormat, List<String>> COMPRESSIONS = Map.of(
       SinkFormat.PARQUET, List.of("none", "snappy", "gzip", "zstd", "lz4"),
       SinkFormat.CSV, List.of("none", "gzip", "bzip2", "deflate"),
-      SinkFormat.JSON, List.of("none", "gzip", "bzip2", "deflate"));
+      SinkFormat.JSON, List.of("none", "gzip", "bzip2", "deflate"),
+      SinkFormat.AVRO, List.of("none", "snappy", "deflate", "zstd", "bzip2", "xz"),
+      SinkFormat.XML, List.of("none", "gzip", "bzip2", "deflate"));
 
   private Endpoints() {}
 
@@ -86,10 +105,14 @@ final class Endpoints {
       source.problem(TIMESTAMP, "version and timestamp both pin the table", "Keep one of them.");
     }
     Optional<String> schema = source.optionalString(SCHEMA);
-    if (schema.isPresent() && format != SourceFormat.CSV && format != SourceFormat.JSON) {
-      source.problem(SCHEMA, "a schema applies only to CSV and JSON sources", "Remove it.");
+    if (schema.isPresent() && format != SourceFormat.CSV && format != SourceFormat.JSON && format != SourceFormat.XML) {
+      source.problem(SCHEMA, "a schema applies only to CSV, JSON and XML sources", "Remove it.");
     }
     Map<String, String> options = options(source, SOURCE_OPTIONS.get(format), Section.keyName(format));
+    if (format == SourceFormat.XML && !options.containsKey("rowTag")) {
+      source.problem(OPTIONS, "an XML source needs the element that holds one row",
+          "Add options { row-tag = <element name> }.");
+    }
     return new SourceSpec(format, path, table, version, timestamp, schema, options, source.origin());
   }
 

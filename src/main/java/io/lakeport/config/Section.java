@@ -65,9 +65,15 @@ final class Section {
     return value == null ? new Origin(fileOf(root.origin()), -1, path) : originOf(value.origin(), path);
   }
 
+  /**
+   * Where a key is set; for a key that only has its default (from reference.conf), the section in
+   * the job file that would hold it.
+   */
   Origin origin(String key) {
     ConfigValue value = raw(full(key));
-    return value != null ? originOf(value.origin(), full(key)) : origin().child(key);
+    return value != null && value.origin().resource() == null
+        ? originOf(value.origin(), full(key))
+        : origin().child(key);
   }
 
   /** The value at a path, null values included (the typed getters refuse those). */

@@ -6,5 +6,7 @@ public enum SourceFormat {
   PARQUET,
   CSV,
   JSON,
+  AVRO,
+  XML,
   TABLE
 }

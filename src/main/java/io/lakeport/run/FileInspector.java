@@ -13,6 +13,8 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.file.DataFileStream;
+import org.apache.avro.generic.GenericDatumReader;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -26,8 +28,8 @@ import org.apache.spark.util.SerializableConfiguration;
 
 /**
  * Measures the files a write produced, on the executors, one task per file: bytes, SHA-256 of the
- * stored bytes, and rows (Parquet from the footer; CSV and JSON lines by counting records in the
- * decompressed text, quotes respected). Only one small record per file comes back to the driver.
+ * stored bytes, and rows (Parquet from the footer, Avro from its block headers; CSV and JSON lines
+ * by counting records in the decompressed text, quotes respected; XML by counting row elements). Only one small record per file comes back to the driver.
  */
 final class FileInspector implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -38,6 +40,7 @@ final class FileInspector implements Serializable {
   private final boolean header;
   private final char quote;
   private final char escape;
+  private final String rowTag;
   private final SerializableConfiguration hadoop;
 
   FileInspector(String root, SinkFormat format, Map<String, String> options, Configuration hadoop) {
@@ -46,6 +49,7 @@ final class FileInspector implements Serializable {
     this.header = Boolean.parseBoolean(options.getOrDefault("header", "false"));
     this.quote = options.getOrDefault("quote", "\"").isEmpty() ? '\0' : options.getOrDefault("quote", "\"").charAt(0);
     this.escape = options.getOrDefault("escape", "\\").isEmpty() ? '\0' : options.getOrDefault("escape", "\\").charAt(0);
+    this.rowTag = options.getOrDefault("rowTag", "ROW");
     this.hadoop = new SerializableConfiguration(hadoop);
   }
 
@@ -70,7 +74,10 @@ final class FileInspector implements Serializable {
         case PARQUET -> drain(raw);
         case CSV -> countRecords(decompressed(raw, path, conf), true);
         case JSON -> countRecords(decompressed(raw, path, conf), false);
+        case AVRO -> countAvroRecords(raw);
+        case XML -> countElements(decompressed(raw, path, conf), rowTag);
       };
+      drain(raw);
     }
     if (format == SinkFormat.PARQUET) {
       try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(path, conf))) {
@@ -93,6 +100,40 @@ final class FileInspector implements Serializable {
       // the digest sees every byte
     }
     return 0;
+  }
+
+  /** Sums the record counts of an Avro container's blocks, without decoding the records. */
+  private static long countAvroRecords(InputStream in) throws IOException {
+    long records = 0;
+    // Not closed here: closing would close the stream the caller still drains for the digest.
+    DataFileStream<Object> avro = new DataFileStream<>(in, new GenericDatumReader<>());
+    while (avro.hasNext()) {
+      records += avro.getBlockCount();
+      avro.nextBlock();
+    }
+    return records;
+  }
+
+  /** Counts start tags of the row element ({@code <ROW>} or {@code <ROW attr=...>}). */
+  private static long countElements(InputStream in, String tag) throws IOException {
+    byte[] open = ("<" + tag).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] buffer = new byte[BUFFER];
+    long count = 0;
+    int matched = 0;
+    int n;
+    while ((n = in.read(buffer)) >= 0) {
+      for (int i = 0; i < n; i++) {
+        byte b = buffer[i];
+        if (matched == open.length) {
+          if (b == '>' || b == ' ' || b == '/' || b == '\n' || b == '\t' || b == '\r') {
+            count++;
+          }
+          matched = 0;
+        }
+        matched = b == open[matched] ? matched + 1 : b == open[0] ? 1 : 0;
+      }
+    }
+    return count;
   }
 
   /** Counts newline-terminated records; with {@code quoted}, newlines inside quotes do not count. */

@@ -3,6 +3,7 @@ package io.lakeport.sink;
 import io.lakeport.config.ConfigProblem;
 import io.lakeport.config.EngineMessages;
 import io.lakeport.config.JobConfigException;
+import io.lakeport.config.SinkFormat;
 import io.lakeport.config.SinkSpec;
 import java.util.List;
 import java.util.Locale;
@@ -13,7 +14,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 
 /**
- * Parquet, CSV or JSON-lines files, in Hive-style {@code key=value} folders when partitioned. Data
+ * Parquet, CSV, JSON-lines, Avro or XML files, in Hive-style {@code key=value} folders when partitioned. Data
  * is repartitioned by the partition columns first, so each partition folder gets one file per
  * {@code max-records-per-file} rows instead of one file per task.
  */
@@ -33,7 +34,7 @@ final class FileSink implements Sink {
     DataFrameWriter<Row> writer = arranged.write()
         .format(spec.format().name().toLowerCase(Locale.ROOT))
         .options(spec.options());
-    spec.compression().ifPresent(codec -> writer.option("compression", codec));
+    spec.compression().ifPresent(codec -> writer.option("compression", sparkCodec(codec)));
     spec.maxRecordsPerFile().ifPresent(max -> writer.option("maxRecordsPerFile", max));
     if (!spec.partitionBy().isEmpty()) {
       writer.partitionBy(spec.partitionBy().toArray(String[]::new));
@@ -45,6 +46,18 @@ final class FileSink implements Sink {
       case ERROR_IF_EXISTS -> writer.mode(SaveMode.ErrorIfExists);
     }
     save(writer);
+  }
+
+  /** Spark's name for a codec: Avro spells "none" and "zstd" its own way. */
+  private String sparkCodec(String codec) {
+    if (spec.format() != SinkFormat.AVRO) {
+      return codec;
+    }
+    return switch (codec) {
+      case "none" -> "uncompressed";
+      case "zstd" -> "zstandard";
+      default -> codec;
+    };
   }
 
   private void save(DataFrameWriter<Row> writer) {

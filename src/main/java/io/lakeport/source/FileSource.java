@@ -10,7 +10,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
-/** Parquet, CSV or JSON-lines files under a path (any Hadoop file system URI). */
+/** Parquet, CSV, JSON-lines, Avro or XML files under a path (any Hadoop file system URI). */
 final class FileSource implements Source {
   private final SourceSpec spec;
 

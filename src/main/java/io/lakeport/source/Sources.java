@@ -9,7 +9,7 @@ public final class Sources {
   public static Source of(SourceSpec spec) {
     return switch (spec.format()) {
       case DELTA -> new DeltaSource(spec);
-      case PARQUET, CSV, JSON -> new FileSource(spec);
+      case PARQUET, CSV, JSON, AVRO, XML -> new FileSource(spec);
       case TABLE -> new TableSource(spec);
     };
   }
