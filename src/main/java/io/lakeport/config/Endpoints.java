@@ -24,7 +24,22 @@ final class Endpoints {
   static final String COMPRESSION = "compression";
   static final String MAX_RECORDS_PER_FILE = "max-records-per-file";
 
-  static final String[] SOURCE_KEYS = {FORMAT, PATH, TABLE, VERSION, TIMESTAMP, SCHEMA, OPTIONS};
+  static final String URL = "url";
+  static final String QUERY = "query";
+  static final String PARTITION = "partition";
+  static final String COLUMN = "column";
+  static final String LOWER = "lower";
+  static final String UPPER = "upper";
+  static final String COUNT = "count";
+  static final String FETCH_SIZE = "fetch-size";
+  static final String DRIVER = "driver";
+  static final String USER = "user";
+  static final String PASSWORD = "password";
+  static final String PASSWORD_ENV = "password-env";
+  static final String PASSWORD_FILE = "password-file";
+
+  static final String[] SOURCE_KEYS = {FORMAT, PATH, TABLE, VERSION, TIMESTAMP, SCHEMA, OPTIONS, URL, QUERY,
+    PARTITION, FETCH_SIZE, DRIVER, USER, PASSWORD, PASSWORD_ENV, PASSWORD_FILE};
   static final String[] SINK_KEYS = {FORMAT, PATH, PARTITION_BY, MODE, COMPRESSION, MAX_RECORDS_PER_FILE, OPTIONS};
 
   private static final Map<String, String> CSV_COMMON = Map.of(
@@ -65,6 +80,8 @@ final class Endpoints {
       SourceFormat.XML, merge(XML_COMMON, Map.of("exclude-attribute", "excludeAttribute",
           "ignore-surrounding-spaces", "ignoreSurroundingSpaces")),
       SourceFormat.DELTA, Map.of(),
+      SourceFormat.JDBC, Map.of("session-init-statement", "sessionInitStatement", "query-timeout", "queryTimeout",
+          "push-down-predicate", "pushDownPredicate"),
       SourceFormat.TABLE, Map.of());
   private static final Map<SinkFormat, Map<String, String>> SINK_OPTIONS = Map.of(
       SinkFormat.CSV, merge(CSV_COMMON, Map.of("quote-all", "quoteAll", "empty-value", "emptyValue",
@@ -87,12 +104,16 @@ final class Endpoints {
     SourceFormat format = source.enumValue(FORMAT, SourceFormat.class, SourceFormat.PARQUET);
     Optional<String> path = source.optionalString(PATH);
     Optional<String> table = source.optionalString(TABLE);
-    if (format == SourceFormat.TABLE ? table.isEmpty() : path.isEmpty()) {
+    Optional<JdbcSpec> jdbc = format == SourceFormat.JDBC ? Optional.of(jdbc(source, table)) : Optional.empty();
+    refuseJdbcKeysElsewhere(source, format);
+    if (format == SourceFormat.JDBC) {
+      // url, table and query are checked by jdbc()
+    } else if (format == SourceFormat.TABLE ? table.isEmpty() : path.isEmpty()) {
       String key = format == SourceFormat.TABLE ? TABLE : PATH;
       source.problem(key, "missing required setting for format " + Section.keyName(format),
           "Add " + key + " = " + (format == SourceFormat.TABLE ? "<database.table>." : "<folder or URI>."));
     }
-    if (format != SourceFormat.TABLE && table.isPresent()) {
+    if (format != SourceFormat.TABLE && format != SourceFormat.JDBC && table.isPresent()) {
       source.problem(TABLE, "table applies only to format = table", "Remove it, or set format = table.");
     }
     Optional<Long> version = source.optionalLong(VERSION);
@@ -113,7 +134,57 @@ final class Endpoints {
       source.problem(OPTIONS, "an XML source needs the element that holds one row",
           "Add options { row-tag = <element name> }.");
     }
-    return new SourceSpec(format, path, table, version, timestamp, schema, options, source.origin());
+    return new SourceSpec(format, path, table, version, timestamp, schema, options, jdbc, source.origin());
+  }
+
+  private static JdbcSpec jdbc(Section source, Optional<String> table) {
+    String url = source.string(URL);
+    if (!url.isEmpty() && !url.startsWith("jdbc:")) {
+      source.problem(URL, "a JDBC URL starts with jdbc:, found \"" + url + "\"", "Write e.g. url = \"jdbc:postgresql://host:5432/db\".");
+    }
+    Optional<String> query = source.optionalString(QUERY);
+    if (table.isPresent() == query.isPresent()) {
+      source.problem(table.isPresent() ? QUERY : TABLE, "a JDBC source reads a table or a query",
+          table.isPresent() ? "Keep one of table and query." : "Add table = <schema.table> or query = \"select ...\".");
+    }
+    if (source.has(PASSWORD)) {
+      source.problem(PASSWORD, "a password must not be written in a job file",
+          "Use password-env = <environment variable> or password-file = <file holding the password>.");
+    }
+    Optional<String> passwordEnv = source.optionalString(PASSWORD_ENV);
+    Optional<String> passwordFile = source.optionalString(PASSWORD_FILE);
+    if (passwordEnv.isPresent() && passwordFile.isPresent()) {
+      source.problem(PASSWORD_FILE, "the password comes from two places", "Keep one of password-env and password-file.");
+    }
+    Optional<JdbcSpec.Partitioning> partitioning = Optional.empty();
+    if (source.has(PARTITION)) {
+      Section p = source.section(PARTITION, COLUMN, LOWER, UPPER, COUNT);
+      long lower = p.optionalLong(LOWER).orElse(0L);
+      long upper = p.optionalLong(UPPER).orElse(0L);
+      long count = p.optionalLong(COUNT).orElse(1L);
+      if (!p.has(LOWER) || !p.has(UPPER) || !p.has(COUNT) || lower >= upper || count < 1) {
+        source.problem(PARTITION, "parallel reads need a column, lower < upper and a count of at least 1",
+            "Write partition { column = id, lower = 1, upper = 1000000, count = 8 }.");
+      }
+      partitioning = Optional.of(new JdbcSpec.Partitioning(p.string(COLUMN), lower, upper, (int) count));
+    }
+    Optional<Long> fetchSize = source.optionalLong(FETCH_SIZE);
+    return new JdbcSpec(url, table, query, partitioning, fetchSize, source.optionalString(DRIVER),
+        source.optionalString(USER), passwordEnv, passwordFile);
+  }
+
+  private static void refuseJdbcKeysElsewhere(Section source, SourceFormat format) {
+    if (format == SourceFormat.JDBC) {
+      if (source.has(PATH)) {
+        source.problem(PATH, "a JDBC source has no path", "Remove it; the source is url with table or query.");
+      }
+      return;
+    }
+    for (String key : List.of(URL, QUERY, PARTITION, FETCH_SIZE, DRIVER, USER, PASSWORD, PASSWORD_ENV, PASSWORD_FILE)) {
+      if (source.has(key)) {
+        source.problem(key, key + " applies only to format = jdbc", "Remove it, or set format = jdbc.");
+      }
+    }
   }
 
   static SinkSpec sink(Section sink) {

@@ -1,6 +1,9 @@
 package io.lakeport.config;
 
-/** Formats a job can read. {@code TABLE} reads a catalog table by name (Delta or otherwise). */
+/**
+ * Formats a job can read. {@code TABLE} reads a catalog table by name (Delta or otherwise),
+ * {@code JDBC} a database table or query.
+ */
 public enum SourceFormat {
   DELTA,
   PARQUET,
@@ -8,5 +11,6 @@ public enum SourceFormat {
   JSON,
   AVRO,
   XML,
+  JDBC,
   TABLE
 }

@@ -18,6 +18,7 @@ public record SourceSpec(
     Optional<String> timestamp,
     Optional<String> schema,
     Map<String, String> options,
+    Optional<JdbcSpec> jdbc,
     Origin origin) {
 
   public SourceSpec {
@@ -28,11 +29,12 @@ public record SourceSpec(
     requireNonNull(timestamp, "timestamp is null");
     requireNonNull(schema, "schema is null");
     options = Map.copyOf(options);
+    requireNonNull(jdbc, "jdbc is null");
     requireNonNull(origin, "origin is null");
   }
 
-  /** What the source is, for logs and the manifest: the path or the table name. */
+  /** What the source is, for logs and messages: the path, the table name or the JDBC URL (secrets masked). */
   public String location() {
-    return path.or(() -> table).orElse("");
+    return Secrets.mask(jdbc.map(JdbcSpec::url).or(() -> path).or(() -> table).orElse(""));
   }
 }

@@ -10,6 +10,7 @@ public final class Sources {
     return switch (spec.format()) {
       case DELTA -> new DeltaSource(spec);
       case PARQUET, CSV, JSON, AVRO, XML -> new FileSource(spec);
+      case JDBC -> new JdbcSource(spec);
       case TABLE -> new TableSource(spec);
     };
   }

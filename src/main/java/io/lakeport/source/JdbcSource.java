@@ -1,0 +1,81 @@
+package io.lakeport.source;
+
+import io.lakeport.config.JdbcSpec;
+import io.lakeport.config.Secrets;
+import io.lakeport.config.SourceSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.sql.DataFrameReader;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * A database table or query over JDBC, read in parallel ranges when the job names a partition
+ * column. The password is looked up here, from the environment or a file, and goes only to the
+ * JDBC driver: never into the spec, logs or the manifest, whose URL has password parameters masked.
+ */
+final class JdbcSource implements Source {
+  private final SourceSpec spec;
+  private final JdbcSpec jdbc;
+
+  JdbcSource(SourceSpec spec) {
+    this.spec = spec;
+    this.jdbc = spec.jdbc().orElseThrow();
+  }
+
+  @Override
+  public SourceRead read(SparkSession spark) {
+    DataFrameReader reader = spark.read().format("jdbc").options(spec.options()).option("url", jdbc.url());
+    jdbc.table().ifPresent(t -> reader.option("dbtable", t));
+    jdbc.query().ifPresent(q -> reader.option("query", q));
+    jdbc.driver().ifPresent(d -> reader.option("driver", d));
+    jdbc.fetchSize().ifPresent(n -> reader.option("fetchsize", n));
+    jdbc.user().ifPresent(u -> reader.option("user", u));
+    password().ifPresent(p -> reader.option("password", p));
+    jdbc.partitioning().ifPresent(p -> reader.option("partitionColumn", p.column())
+        .option("lowerBound", p.lower()).option("upperBound", p.upper()).option("numPartitions", p.count()));
+    Map<String, Object> identity = new LinkedHashMap<>();
+    identity.put("format", "jdbc");
+    identity.put("url", masked(jdbc.url()));
+    jdbc.table().ifPresent(t -> identity.put("table", t));
+    jdbc.query().ifPresent(q -> identity.put("query", q));
+    try {
+      return new SourceRead(reader.load(), identity);
+    } catch (Exception e) {
+      if (e instanceof java.sql.SQLException || e.getCause() instanceof java.sql.SQLException
+          || e instanceof org.apache.spark.sql.AnalysisException) {
+        throw SourceErrors.cannotRead(spec, io.lakeport.config.EngineMessages.summary(masked(String.valueOf(e.getMessage()))),
+            "Check source.url, the table or query, and the credentials.");
+      }
+      throw e;
+    }
+  }
+
+  private java.util.Optional<String> password() {
+    if (jdbc.passwordEnv().isPresent()) {
+      String name = jdbc.passwordEnv().get();
+      String value = System.getenv(name);
+      if (value == null) {
+        throw SourceErrors.cannotRead(spec, "the environment variable " + name + " (source.password-env) is not set",
+            "Export it before the run, or use password-file.");
+      }
+      return java.util.Optional.of(value);
+    }
+    if (jdbc.passwordFile().isPresent()) {
+      Path file = Path.of(jdbc.passwordFile().get());
+      try {
+        return java.util.Optional.of(Files.readString(file).strip());
+      } catch (IOException e) {
+        throw SourceErrors.cannotRead(spec, "cannot read the password file " + file + " (source.password-file)",
+            "Check that the file exists and is readable by this user.");
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
+  static String masked(String text) {
+    return Secrets.mask(text);
+  }
+}
