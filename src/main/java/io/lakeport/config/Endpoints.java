@@ -40,7 +40,10 @@ final class Endpoints {
 
   static final String[] SOURCE_KEYS = {FORMAT, PATH, TABLE, VERSION, TIMESTAMP, SCHEMA, OPTIONS, URL, QUERY,
     PARTITION, FETCH_SIZE, DRIVER, USER, PASSWORD, PASSWORD_ENV, PASSWORD_FILE};
-  static final String[] SINK_KEYS = {FORMAT, PATH, PARTITION_BY, MODE, COMPRESSION, MAX_RECORDS_PER_FILE, OPTIONS};
+  static final String REPLACE_WHERE = "replace-where";
+  static final String TABLE_PROPERTIES = "table-properties";
+  static final String[] SINK_KEYS = {FORMAT, PATH, PARTITION_BY, MODE, COMPRESSION, MAX_RECORDS_PER_FILE, OPTIONS,
+    REPLACE_WHERE, TABLE_PROPERTIES};
 
   private static final Map<String, String> CSV_COMMON = Map.of(
       "header", "header",
@@ -90,13 +93,16 @@ final class Endpoints {
       SinkFormat.PARQUET, Map.of(),
       SinkFormat.AVRO, Map.of("record-name", "recordName", "record-namespace", "recordNamespace",
           "avro-schema", "avroSchema"),
-      SinkFormat.XML, merge(XML_COMMON, Map.of("root-tag", "rootTag", "declaration", "declaration")));
+      SinkFormat.XML, merge(XML_COMMON, Map.of("root-tag", "rootTag", "declaration", "declaration")),
+      SinkFormat.DELTA, Map.of("merge-schema", "mergeSchema", "overwrite-schema", "overwriteSchema",
+          "user-metadata", "userMetadata"));
   private static final Map<SinkFormat, List<String>> COMPRESSIONS = Map.of(
       SinkFormat.PARQUET, List.of("none", "snappy", "gzip", "zstd", "lz4"),
       SinkFormat.CSV, List.of("none", "gzip", "bzip2", "deflate"),
       SinkFormat.JSON, List.of("none", "gzip", "bzip2", "deflate"),
       SinkFormat.AVRO, List.of("none", "snappy", "deflate", "zstd", "bzip2", "xz"),
-      SinkFormat.XML, List.of("none", "gzip", "bzip2", "deflate"));
+      SinkFormat.XML, List.of("none", "gzip", "bzip2", "deflate"),
+      SinkFormat.DELTA, List.of("none", "snappy", "gzip", "zstd", "lz4"));
 
   private Endpoints() {}
 
@@ -201,7 +207,21 @@ final class Endpoints {
     maxRecords.filter(n -> n <= 0).ifPresent(n -> sink.problem(MAX_RECORDS_PER_FILE,
         "must be positive, found " + n, "Remove it for no limit."));
     Map<String, String> options = options(sink, SINK_OPTIONS.get(format), Section.keyName(format));
-    return new SinkSpec(format, path, partitionBy, mode, compression, maxRecords, options, sink.origin());
+    Optional<String> replaceWhere = sink.optionalString(REPLACE_WHERE);
+    Map<String, String> properties = new LinkedHashMap<>();
+    Section propertiesSection = sink.section(TABLE_PROPERTIES);
+    propertiesSection.entries("").keySet().forEach(key ->
+        propertiesSection.optionalString(key).ifPresent(value -> properties.put(key, value)));
+    if (format != SinkFormat.DELTA && (replaceWhere.isPresent() || !properties.isEmpty())) {
+      sink.problem(replaceWhere.isPresent() ? REPLACE_WHERE : TABLE_PROPERTIES, "applies only to Delta sinks",
+          "Remove it, or set format = delta.");
+    }
+    if (replaceWhere.isPresent() && mode != WriteMode.OVERWRITE) {
+      sink.problem(REPLACE_WHERE, "replace-where replaces rows, so it needs mode = overwrite",
+          "Set mode = overwrite (only rows matching the condition are replaced).");
+    }
+    return new SinkSpec(format, path, partitionBy, mode, compression, maxRecords, options, replaceWhere, properties,
+        sink.origin());
   }
 
   private static Map<String, String> options(Section section, Map<String, String> valid, String format) {

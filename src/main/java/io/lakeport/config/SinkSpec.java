@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * Where and how a job writes: format, path (Hive-style {@code key=value} folders for
  * {@code partitionBy}), write mode, compression and file sizing. Options are already translated to
- * Spark's writer option names.
+ * Spark's writer option names. Delta sinks may replace the rows matching a condition
+ * ({@code replaceWhere}) and set table properties.
  */
 public record SinkSpec(
     SinkFormat format,
@@ -19,6 +20,8 @@ public record SinkSpec(
     Optional<String> compression,
     Optional<Long> maxRecordsPerFile,
     Map<String, String> options,
+    Optional<String> replaceWhere,
+    Map<String, String> tableProperties,
     Origin origin) {
 
   public SinkSpec {
@@ -29,6 +32,8 @@ public record SinkSpec(
     requireNonNull(compression, "compression is null");
     requireNonNull(maxRecordsPerFile, "maxRecordsPerFile is null");
     options = Map.copyOf(options);
+    requireNonNull(replaceWhere, "replaceWhere is null");
+    tableProperties = Map.copyOf(tableProperties);
     requireNonNull(origin, "origin is null");
   }
 }

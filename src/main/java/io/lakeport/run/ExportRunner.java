@@ -5,7 +5,9 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.lakeport.config.JobSpec;
 import io.lakeport.config.Param;
+import io.lakeport.config.SinkFormat;
 import io.lakeport.config.SinkSpec;
+import io.delta.tables.DeltaTable;
 import io.lakeport.plan.CompiledPlan;
 import io.lakeport.plan.PlanCompiler;
 import io.lakeport.run.Manifest.ColumnInfo;
@@ -98,7 +100,10 @@ public final class ExportRunner {
           session.sparkContext().hadoopConfiguration()).inspect(session, added);
       long rows = ((Number) observed(written).get(ROWS_WRITTEN)).longValue();
       checkRows(job, runId, rows, files);
-      Manifest manifest = manifest(job, runId, source, plan, files, observed(read), rows, started);
+      Long deltaVersion = sink.format() == SinkFormat.DELTA
+          ? DeltaTable.forPath(session, sink.path()).history(1).select("version").head().getLong(0)
+          : null;
+      Manifest manifest = manifest(job, runId, source, plan, files, observed(read), rows, started, deltaVersion);
       Path manifestPath = new Path(new Path(root, MANIFEST_DIR), "manifest-" + runId + ".json");
       writeManifest(fs, manifestPath, manifest);
       LOG.info("Run {} of job {} succeeded: {} rows, {} files, {} bytes in {} ms; manifest {}", runId, job.name(),
@@ -142,7 +147,7 @@ public final class ExportRunner {
   }
 
   private Manifest manifest(JobSpec job, String runId, SourceRead source, CompiledPlan plan, List<OutputFile> files,
-      Map<String, Object> observed, long rows, Instant started) {
+      Map<String, Object> observed, long rows, Instant started, Long deltaVersion) {
     Instant finished = clock.instant();
     Map<String, Long> invalid = new LinkedHashMap<>();
     observed.forEach((key, value) -> {
@@ -165,7 +170,7 @@ public final class ExportRunner {
         spark.version(), source.identity(),
         new SinkInfo(sink.format().name().toLowerCase(Locale.ROOT), sink.path(),
             sink.mode().name().toLowerCase(Locale.ROOT).replace('_', '-'), sink.partitionBy(),
-            sink.compression().orElse(null)),
+            sink.compression().orElse(null), deltaVersion),
         schema, new Manifest.Totals(rows, files.size(), bytes, rowsRead, invalid), Partitions.summarise(files),
         files, started.toString(), finished.toString(), Duration.between(started, finished).toMillis());
   }

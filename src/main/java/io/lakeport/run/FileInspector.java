@@ -71,7 +71,7 @@ final class FileInspector implements Serializable {
     long rows;
     try (InputStream raw = new DigestInputStream(fs.open(path, BUFFER), sha256)) {
       rows = switch (format) {
-        case PARQUET -> drain(raw);
+        case PARQUET, DELTA -> drain(raw);
         case CSV -> countRecords(decompressed(raw, path, conf), true);
         case JSON -> countRecords(decompressed(raw, path, conf), false);
         case AVRO -> countAvroRecords(raw);
@@ -79,7 +79,7 @@ final class FileInspector implements Serializable {
       };
       drain(raw);
     }
-    if (format == SinkFormat.PARQUET) {
+    if (format == SinkFormat.PARQUET || format == SinkFormat.DELTA) {
       try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(path, conf))) {
         rows = reader.getRecordCount();
       }

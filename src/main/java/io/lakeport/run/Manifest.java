@@ -50,8 +50,9 @@ public record Manifest(
     files = List.copyOf(files);
   }
 
-  /** Where the sink wrote, and how. */
-  public record SinkInfo(String format, String path, String mode, List<String> partitionBy, String compression) {}
+  /** Where the sink wrote, and how; for Delta sinks, the table version the run committed. */
+  public record SinkInfo(String format, String path, String mode, List<String> partitionBy, String compression,
+      Long deltaVersion) {}
 
   /** An output column. */
   public record ColumnInfo(String name, String type, boolean nullable) {}

@@ -45,7 +45,7 @@ final class FileSink implements Sink {
       case APPEND -> writer.mode(SaveMode.Append);
       case ERROR_IF_EXISTS -> writer.mode(SaveMode.ErrorIfExists);
     }
-    save(writer);
+    save(writer, spec);
   }
 
   /** Spark's name for a codec: Avro spells "none" and "zstd" its own way. */
@@ -60,7 +60,8 @@ final class FileSink implements Sink {
     };
   }
 
-  private void save(DataFrameWriter<Row> writer) {
+  /** Saves to the sink path; a refusal by Spark (path exists, bad option) is a problem of the sink's job line. */
+  static void save(DataFrameWriter<Row> writer, SinkSpec spec) {
     try {
       writer.save(spec.path());
     } catch (Exception e) {
