@@ -24,6 +24,7 @@ public final class TestSpark {
         .config("spark.databricks.delta.snapshotPartitions", "2")
         .config("spark.hadoop.fs.file.impl", "io.lakeport.hadoop.NoForkLocalFileSystem")
         .config("spark.hadoop.fs.file.impl.disable.cache", "true")
+        .config("spark.hadoop.io.compression.codecs", "io.lakeport.hadoop.ZstdCodec")
         .config("spark.sql.warehouse.dir", java.nio.file.Path.of("target", "spark-warehouse").toAbsolutePath().toString())
         .getOrCreate();
   }

@@ -98,10 +98,10 @@ final class Endpoints {
           "user-metadata", "userMetadata"));
   private static final Map<SinkFormat, List<String>> COMPRESSIONS = Map.of(
       SinkFormat.PARQUET, List.of("none", "snappy", "gzip", "zstd", "lz4"),
-      SinkFormat.CSV, List.of("none", "gzip", "bzip2", "deflate"),
-      SinkFormat.JSON, List.of("none", "gzip", "bzip2", "deflate"),
+      SinkFormat.CSV, List.of("none", "gzip", "bzip2", "deflate", "zstd"),
+      SinkFormat.JSON, List.of("none", "gzip", "bzip2", "deflate", "zstd"),
       SinkFormat.AVRO, List.of("none", "snappy", "deflate", "zstd", "bzip2", "xz"),
-      SinkFormat.XML, List.of("none", "gzip", "bzip2", "deflate"),
+      SinkFormat.XML, List.of("none", "gzip", "bzip2", "deflate", "zstd"),
       SinkFormat.DELTA, List.of("none", "snappy", "gzip", "zstd", "lz4"));
 
   private Endpoints() {}

@@ -3,8 +3,8 @@ package io.lakeport.sink;
 import io.lakeport.config.ConfigProblem;
 import io.lakeport.config.EngineMessages;
 import io.lakeport.config.JobConfigException;
-import io.lakeport.config.SinkFormat;
 import io.lakeport.config.SinkSpec;
+import io.lakeport.hadoop.ZstdCodec;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.AnalysisException;
@@ -48,15 +48,15 @@ final class FileSink implements Sink {
     save(writer, spec);
   }
 
-  /** Spark's name for a codec: Avro spells "none" and "zstd" its own way. */
+  /**
+   * Spark's name for a codec: Avro spells "none" and "zstd" its own way, and text formats get
+   * zstd from Lakeport's codec (Spark has none for them without the native Hadoop library).
+   */
   private String sparkCodec(String codec) {
-    if (spec.format() != SinkFormat.AVRO) {
-      return codec;
-    }
-    return switch (codec) {
-      case "none" -> "uncompressed";
-      case "zstd" -> "zstandard";
-      default -> codec;
+    return switch (spec.format()) {
+      case AVRO -> codec.equals("none") ? "uncompressed" : codec.equals("zstd") ? "zstandard" : codec;
+      case CSV, JSON, XML -> codec.equals("zstd") ? ZstdCodec.class.getName() : codec;
+      case PARQUET, DELTA -> codec;
     };
   }
 

@@ -52,7 +52,7 @@ class CrossEngineSparkTest {
   void duckDbReadsParquetCsvAndJsonExportsRowForRow() throws Exception {
     export("parquet", "partition-by = [day], compression = zstd");
     export("csv", "compression = gzip, options { header = true }");
-    export("json", "");
+    export("json", "compression = zstd");
 
     try (Connection duck = DriverManager.getConnection("jdbc:duckdb:"); Statement sql = duck.createStatement()) {
       sql.execute("SET TimeZone = 'UTC'");
@@ -60,7 +60,7 @@ class CrossEngineSparkTest {
           .containsExactlyElementsOf(expected());
       assertThat(read(sql, "read_csv('" + dir.resolve("csv") + "/*.csv.gz', header = true)")).as("csv")
           .containsExactlyElementsOf(expected());
-      assertThat(read(sql, "read_json('" + dir.resolve("json") + "/*.json', format = 'newline_delimited')")).as("json")
+      assertThat(read(sql, "read_json('" + dir.resolve("json") + "/*.json.zst', format = 'newline_delimited')")).as("json")
           .containsExactlyElementsOf(expected());
     }
   }

@@ -108,7 +108,7 @@ class ExportRunSparkTest {
     JobSpec job = job("""
         name = notes
         source { format = json, path = "%s" }
-        sink { format = csv, path = "%s", compression = gzip, options { header = true } }
+        sink { format = csv, path = "%s", compression = zstd, options { header = true } }
         """.formatted(input, dir.resolve("csv")), Map.of());
 
     Manifest m = new ExportRunner(spark, Clock.systemUTC()).run(job).manifest();
