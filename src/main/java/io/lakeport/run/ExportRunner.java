@@ -156,7 +156,6 @@ public final class ExportRunner {
       }
     });
     long rowsRead = ((Number) observed.get(PlanCompiler.ROWS_READ)).longValue();
-    long bytes = files.stream().mapToLong(OutputFile::bytes).sum();
     SinkSpec sink = job.sink();
     Map<String, Object> params = new LinkedHashMap<>();
     for (Param p : job.params().values()) {
@@ -171,8 +170,16 @@ public final class ExportRunner {
         new SinkInfo(sink.format().name().toLowerCase(Locale.ROOT), sink.path(),
             sink.mode().name().toLowerCase(Locale.ROOT).replace('_', '-'), sink.partitionBy(),
             sink.compression().orElse(null), deltaVersion),
-        schema, new Manifest.Totals(rows, files.size(), bytes, rowsRead, invalid), Partitions.summarise(files),
+        schema, totals(files, rows, rowsRead, invalid), Partitions.summarise(files),
         files, started.toString(), finished.toString(), Duration.between(started, finished).toMillis());
+  }
+
+  private static Manifest.Totals totals(List<OutputFile> files, long rows, long rowsRead, Map<String, Long> invalid) {
+    long bytes = files.stream().mapToLong(OutputFile::bytes).sum();
+    boolean known = !files.isEmpty() && files.stream().allMatch(f -> f.uncompressedBytes() != null);
+    Long uncompressed = known ? files.stream().mapToLong(OutputFile::uncompressedBytes).sum() : null;
+    Double ratio = known && uncompressed > 0 ? Math.round(bytes * 10_000.0 / uncompressed) / 10_000.0 : null;
+    return new Manifest.Totals(rows, files.size(), bytes, rowsRead, invalid, uncompressed, ratio);
   }
 
   private static void writeManifest(FileSystem fs, Path path, Manifest manifest) throws IOException {

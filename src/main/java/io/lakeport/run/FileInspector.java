@@ -1,6 +1,7 @@
 package io.lakeport.run;
 
 import io.lakeport.config.SinkFormat;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
@@ -21,6 +22,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.compress.CompressionCodec;
 import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -69,29 +71,58 @@ final class FileInspector implements Serializable {
     MessageDigest sha256 = sha256();
     long bytes = fs.getFileStatus(path).getLen();
     long rows;
+    Long uncompressed = null;
     try (InputStream raw = new DigestInputStream(fs.open(path, BUFFER), sha256)) {
+      boolean text = format == SinkFormat.CSV || format == SinkFormat.JSON || format == SinkFormat.XML;
+      Counting decoded = text ? decompressed(raw, path, conf) : null;
       rows = switch (format) {
         case PARQUET, DELTA -> drain(raw);
-        case CSV -> countRecords(decompressed(raw, path, conf), true);
-        case JSON -> countRecords(decompressed(raw, path, conf), false);
+        case CSV -> countRecords(decoded, true);
+        case JSON -> countRecords(decoded, false);
         case AVRO -> countAvroRecords(raw);
-        case XML -> countElements(decompressed(raw, path, conf), rowTag);
+        case XML -> countElements(decoded, rowTag);
       };
       drain(raw);
+      uncompressed = text ? decoded.count : null;
     }
     if (format == SinkFormat.PARQUET || format == SinkFormat.DELTA) {
       try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(path, conf))) {
         rows = reader.getRecordCount();
+        uncompressed = reader.getFooter().getBlocks().stream().mapToLong(BlockMetaData::getTotalByteSize).sum();
       }
     } else if (format == SinkFormat.CSV && header && rows > 0) {
       rows--;
     }
-    return new OutputFile(relative, partition(relative), bytes, rows, HexFormat.of().formatHex(sha256.digest()));
+    return new OutputFile(relative, partition(relative), bytes, rows, HexFormat.of().formatHex(sha256.digest()),
+        uncompressed);
   }
 
-  private static InputStream decompressed(InputStream raw, Path path, Configuration conf) throws IOException {
+  private static Counting decompressed(InputStream raw, Path path, Configuration conf) throws IOException {
     CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(path);
-    return codec == null ? raw : codec.createInputStream(raw);
+    return new Counting(codec == null ? raw : codec.createInputStream(raw));
+  }
+
+  /** Counts the bytes read through it: the uncompressed size of a text file. */
+  private static final class Counting extends FilterInputStream {
+    private long count;
+
+    Counting(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      count += b >= 0 ? 1 : 0;
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      count += Math.max(n, 0);
+      return n;
+    }
   }
 
   private static long drain(InputStream in) throws IOException {

@@ -59,9 +59,11 @@ public record Manifest(
 
   /**
    * Rows, files and bytes written; rows read from the source; values standardisation could not
-   * parse (they became null), by column.
+   * parse (they became null), by column; the uncompressed size and the compression ratio (bytes
+   * written / uncompressed) when every file's format reports it, else null.
    */
-  public record Totals(long rows, long files, long bytes, long rowsRead, Map<String, Long> invalidValues) {}
+  public record Totals(long rows, long files, long bytes, long rowsRead, Map<String, Long> invalidValues,
+      Long uncompressedBytes, Double compressionRatio) {}
 
   /** Rows, files and bytes of one output partition, e.g. {@code detected_date=2026-11-23}. */
   public record PartitionInfo(Map<String, String> values, long rows, long files, long bytes) {}

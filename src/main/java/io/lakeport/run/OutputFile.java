@@ -7,10 +7,12 @@ import java.util.Map;
 
 /**
  * One file an export wrote: its path relative to the sink path, partition values (from its
- * {@code key=value} folders), size, row count and SHA-256, as measured on an executor.
+ * {@code key=value} folders), size, row count, SHA-256 and, where the format tells, its
+ * uncompressed size (Parquet from its footer, text formats as decompressed; null for Avro), as
+ * measured on an executor.
  */
-public record OutputFile(String path, Map<String, String> partition, long bytes, long rows, String sha256)
-    implements Serializable {
+public record OutputFile(String path, Map<String, String> partition, long bytes, long rows, String sha256,
+    Long uncompressedBytes) implements Serializable {
   private static final long serialVersionUID = 1L;
 
   public OutputFile {

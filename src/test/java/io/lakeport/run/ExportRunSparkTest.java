@@ -61,6 +61,8 @@ class ExportRunSparkTest {
     assertThat(m.files()).allSatisfy(f -> assertThat(f.path()).matches("day=2026-10-\\d\\d/part-.*\\.zstd\\.parquet"));
     assertManifestMatchesDisk(m, dir.resolve("out"), "parquet");
     assertThat(m.partitions()).allSatisfy(p -> assertThat(p.values()).containsOnlyKeys("day"));
+    assertThat(m.files()).allSatisfy(f -> assertThat(f.uncompressedBytes()).isPositive());
+    assertThat(m.totals().compressionRatio()).isPositive();
     assertThat(m.partitions().stream().mapToLong(Manifest.PartitionInfo::rows).sum()).isEqualTo(expected);
     assertThat(Path.of(java.net.URI.create(result.manifestPath()))).exists()
         .hasParent(dir.resolve("out").resolve("_lakeport"));
@@ -115,6 +117,17 @@ class ExportRunSparkTest {
 
     assertThat(m.totals().rows()).isEqualTo(5);
     assertManifestMatchesDisk(m, dir.resolve("csv"), "csv");
+    long uncompressed = 0;
+    for (OutputFile f : m.files()) {
+      try (InputStream in = new com.github.luben.zstd.ZstdInputStream(Files.newInputStream(dir.resolve("csv").resolve(f.path())))) {
+        long size = in.readAllBytes().length;
+        assertThat(f.uncompressedBytes()).as(f.path()).isEqualTo(size);
+        uncompressed += size;
+      }
+    }
+    assertThat(m.totals().uncompressedBytes()).isEqualTo(uncompressed);
+    assertThat(m.totals().compressionRatio()).isCloseTo((double) m.totals().bytes() / uncompressed,
+        org.assertj.core.api.Assertions.within(0.0001));
   }
 
   @Test
