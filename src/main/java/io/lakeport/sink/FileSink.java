@@ -41,11 +41,34 @@ final class FileSink implements Sink {
     }
     switch (spec.mode()) {
       case OVERWRITE -> writer.mode(SaveMode.Overwrite).option("partitionOverwriteMode", "static");
-      case OVERWRITE_PARTITIONS -> writer.mode(SaveMode.Overwrite).option("partitionOverwriteMode", "dynamic");
+      case OVERWRITE_PARTITIONS -> {
+        if (onS3() && !spec.partitionBy().isEmpty()) {
+          replacePartitionsOnS3(writer);
+        } else {
+          writer.mode(SaveMode.Overwrite).option("partitionOverwriteMode", "dynamic");
+        }
+      }
       case APPEND -> writer.mode(SaveMode.Append);
       case ERROR_IF_EXISTS -> writer.mode(SaveMode.ErrorIfExists);
     }
     save(writer, spec);
+  }
+
+  private boolean onS3() {
+    String scheme = java.net.URI.create(spec.path().replace(" ", "%20")).getScheme();
+    return scheme != null && scheme.startsWith("s3");
+  }
+
+  /**
+   * S3A's magic committer cannot replace partitions (Spark's dynamic overwrite), so this write
+   * uses S3A's partitioned staging committer with conflict mode replace: the partitions the job
+   * writes are replaced at commit, the others are kept. It stages task output on the cluster file
+   * system (fs.s3a.committer.staging.tmp.path), which multi-node clusters must share (HDFS).
+   */
+  private static void replacePartitionsOnS3(DataFrameWriter<Row> writer) {
+    writer.mode(SaveMode.Append)
+        .option("fs.s3a.committer.name", "partitioned")
+        .option("fs.s3a.committer.staging.conflict-mode", "replace");
   }
 
   /**

@@ -1,0 +1,111 @@
+package io.lakeport.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakeport.Fixtures;
+import io.lakeport.TestSpark;
+import io.lakeport.run.ExportRunner;
+import io.lakeport.run.Manifest;
+import io.lakeport.run.OutputFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Exports to S3 through s3a, against a real S3-protocol server on 127.0.0.1 (s3proxy, started
+ * here). The objects the server stored are checked on its disk, independently of s3a: every file
+ * of the manifest with its SHA-256, the manifest itself, and the committer that wrote them.
+ */
+class S3ExportSparkTest {
+  private static final String BUCKET = "lakeport";
+  private static S3Server server;
+  private final SparkSession spark = TestSpark.session();
+
+  @TempDir static Path shared;
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    server = S3Server.start(shared.resolve("s3"), BUCKET);
+    Configuration s3a = TestSpark.session().sparkContext().hadoopConfiguration();
+    s3a.set("fs.s3a.endpoint", server.endpoint());
+    s3a.set("fs.s3a.endpoint.region", "us-east-1");
+    s3a.set("fs.s3a.path.style.access", "true");
+    s3a.set("fs.s3a.connection.ssl.enabled", "false");
+    s3a.set("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+    s3a.set("fs.s3a.access.key", S3Server.ACCESS_KEY);
+    s3a.set("fs.s3a.secret.key", S3Server.SECRET_KEY);
+  }
+
+  @AfterAll
+  static void stopServer() throws Exception {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void overwritePartitionsReplacesOnlyThePartitionsWritten() throws Exception {
+    String source = dir.resolve("source").toString();
+    spark.range(60).select(functions.col("id"), functions.col("id").mod(3).as("part")).write().parquet(source);
+    String job = """
+        name = s3-partitions
+        source { format = parquet, path = "%s" }
+        plan.where = "%s"
+        sink { format = json, path = "s3a://%s/exports/partitions", partition-by = [part] }
+        """;
+    ExportRunner runner = new ExportRunner(spark, Clock.systemUTC());
+    runner.run(Fixtures.job(dir, job.formatted(source, "true", BUCKET), Map.of()));
+    Manifest again = runner.run(Fixtures.job(dir, job.formatted(source, "part = 1 AND id < 30", BUCKET), Map.of())).manifest();
+
+    assertThat(again.totals().rows()).isEqualTo(10);
+    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> exported = spark.read().json("s3a://" + BUCKET + "/exports/partitions");
+    assertThat(exported.where("part = 1").count()).as("partition 1 replaced").isEqualTo(10);
+    assertThat(exported.where("part != 1").count()).as("partitions 0 and 2 kept").isEqualTo(40);
+    Path stored = server.root().resolve(BUCKET).resolve("exports/partitions/part=1");
+    try (Stream<Path> files = Files.list(stored)) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrderElementsOf(again.files().stream().map(f -> f.path().substring("part=1/".length())).toList());
+    }
+  }
+
+  @Test
+  void writesPartitionedParquetWithTheMagicCommitterAndAManifest() throws Exception {
+    String source = dir.resolve("source").toString();
+    spark.range(300).select(functions.col("id"), functions.col("id").mod(3).as("part")).write().parquet(source);
+
+    Manifest m = new ExportRunner(spark, Clock.systemUTC()).run(Fixtures.job(dir, """
+        name = s3-parquet
+        source { format = parquet, path = "%s" }
+        sink { format = parquet, path = "s3a://%s/exports/parquet", partition-by = [part], mode = overwrite }
+        """.formatted(source, BUCKET), Map.of())).manifest();
+
+    Path stored = server.root().resolve(BUCKET).resolve("exports/parquet");
+    assertThat(m.totals().rows()).isEqualTo(300);
+    assertThat(m.files()).isNotEmpty();
+    for (OutputFile f : m.files()) {
+      byte[] bytes = Files.readAllBytes(stored.resolve(f.path()));
+      assertThat(f.bytes()).isEqualTo(bytes.length);
+      assertThat(f.sha256()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
+    }
+    try (Stream<Path> manifests = Files.list(stored.resolve("_lakeport"))) {
+      assertThat(manifests.map(p -> p.getFileName().toString())).containsExactly("manifest-" + m.runId() + ".json");
+    }
+    JsonNode success = new ObjectMapper().readTree(stored.resolve("_SUCCESS").toFile());
+    assertThat(success.get("committer").asText()).isEqualTo("magic");
+    assertThat(spark.read().parquet("s3a://" + BUCKET + "/exports/parquet").count()).isEqualTo(300);
+  }
+}

@@ -1,0 +1,171 @@
+package io.lakeport.s3;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real S3-protocol server on 127.0.0.1 for tests: s3proxy with its filesystem backend, in its own
+ * JVM (its AWS SDK, Jetty and Jackson versions differ from Spark's). Its class path is resolved once
+ * by Maven from a small generated pom into {@code target/s3proxy/}; later runs reuse it. A bucket is
+ * a folder under {@link #root()}, so tests can look at the stored objects directly.
+ */
+public final class S3Server implements AutoCloseable {
+  public static final String ACCESS_KEY = "lakeport-test";
+  public static final String SECRET_KEY = "lakeport-test-secret";
+  private static final String VERSION = "4.1.0";
+  private static final Path HOME = Path.of("target", "s3proxy").toAbsolutePath();
+
+  private final Process process;
+  private final Path root;
+  private final int port;
+
+  private S3Server(Process process, Path root, int port) {
+    this.process = process;
+    this.root = root;
+    this.port = port;
+  }
+
+  /** Starts a server storing its buckets under {@code root}, with {@code buckets} created. */
+  public static S3Server start(Path root, String... buckets) throws IOException, InterruptedException {
+    for (String bucket : buckets) {
+      Files.createDirectories(root.resolve(bucket));
+    }
+    int port = freePort();
+    Path properties = Files.writeString(root.resolveSibling(root.getFileName() + ".properties"), String.join("\n",
+        "s3proxy.endpoint=http://127.0.0.1:" + port,
+        "s3proxy.authorization=aws-v2-or-v4",
+        "s3proxy.identity=" + ACCESS_KEY,
+        "s3proxy.credential=" + SECRET_KEY,
+        "jclouds.provider=filesystem",
+        "jclouds.filesystem.basedir=" + root) + "\n");
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Dlogback.configurationFile=" + logback(),
+        "-cp", classpath(), "org.gaul.s3proxy.Main", "--properties", properties.toString()));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    awaitStarted(process, port);
+    return new S3Server(process, root, port);
+  }
+
+  public String endpoint() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  /** The folder holding the buckets: objects are files under {@code root/bucket/key}. */
+  public Path root() {
+    return root;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+    }
+  }
+
+  /** Reads the server's log until Jetty reports the connector on our port, or the process ends. */
+  private static void awaitStarted(Process process, int port) throws InterruptedException {
+    List<String> log = new ArrayList<>();
+    // The reader stays open after start-up: a background thread keeps draining the log.
+    BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    CompletableFuture<Boolean> started = CompletableFuture.supplyAsync(() -> {
+      try {
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+          synchronized (log) {
+            log.add(line);
+          }
+          if (line.contains("Started") && line.contains("127.0.0.1:" + port)) {
+            drainInBackground(out);
+            return true;
+          }
+        }
+        return false;
+      } catch (IOException e) {
+        return false;
+      }
+    });
+    boolean ok;
+    try {
+      ok = started.get(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      ok = false;
+    }
+    if (!ok) {
+      process.destroyForcibly();
+      synchronized (log) {
+        throw new IllegalStateException("s3proxy did not start on port " + port + ":\n" + String.join("\n", log));
+      }
+    }
+  }
+
+  private static void drainInBackground(BufferedReader out) {
+    Thread drain = new Thread(() -> {
+      try {
+        while (out.readLine() != null) {
+          // keep the pipe empty so the server never blocks on its log
+        }
+      } catch (IOException e) {
+        // the server stopped
+      }
+    }, "s3proxy-log");
+    drain.setDaemon(true);
+    drain.start();
+  }
+
+  private static synchronized String classpath() throws IOException, InterruptedException {
+    Path file = HOME.resolve("classpath-" + VERSION + ".txt");
+    if (!Files.isRegularFile(file)) {
+      Files.createDirectories(HOME);
+      Path pom = Files.writeString(HOME.resolve("pom.xml"), """
+          <project xmlns="http://maven.apache.org/POM/4.0.0">
+            <modelVersion>4.0.0</modelVersion>
+            <groupId>io.lakeport.test</groupId>
+            <artifactId>s3proxy-runtime</artifactId>
+            <version>1</version>
+            <packaging>pom</packaging>
+            <dependencies>
+              <dependency><groupId>org.gaul</groupId><artifactId>s3proxy</artifactId><version>%s</version></dependency>
+              <dependency><groupId>com.fasterxml.jackson.core</groupId><artifactId>jackson-annotations</artifactId><version>2.22</version></dependency>
+            </dependencies>
+          </project>
+          """.formatted(VERSION));
+      Process mvn = new ProcessBuilder("mvn", "-B", "-q", "-f", pom.toString(), "dependency:build-classpath",
+          "-Dmdep.outputFile=" + file).redirectErrorStream(true).redirectOutput(HOME.resolve("resolve.log").toFile()).start();
+      if (!mvn.waitFor(10, TimeUnit.MINUTES) || mvn.exitValue() != 0 || !Files.isRegularFile(file)) {
+        throw new IllegalStateException("Cannot resolve s3proxy's class path: see " + HOME.resolve("resolve.log"));
+      }
+    }
+    return Files.readString(file).trim();
+  }
+
+  private static Path logback() throws IOException {
+    Files.createDirectories(HOME);
+    return Files.writeString(HOME.resolve("logback.xml"), """
+        <configuration>
+          <appender name="out" class="ch.qos.logback.core.ConsoleAppender">
+            <encoder><pattern>%d{HH:mm:ss} %-5level %logger{20} %msg%n</pattern></encoder>
+          </appender>
+          <root level="INFO"><appender-ref ref="out"/></root>
+        </configuration>
+        """);
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
