@@ -83,6 +83,50 @@ class S3ExportSparkTest {
   }
 
   @Test
+  void theConfiguredCommitterIsTheOneThatCommits() throws Exception {
+    Configuration s3a = spark.sparkContext().hadoopConfiguration();
+    String source = dir.resolve("source").toString();
+    spark.range(20).write().parquet(source);
+    String configured = s3a.get("fs.s3a.committer.name", "magic");
+    s3a.set("fs.s3a.committer.name", "directory");
+    try {
+      new ExportRunner(spark, Clock.systemUTC()).run(Fixtures.job(dir, """
+          name = s3-directory
+          source { format = parquet, path = "%s" }
+          sink { format = parquet, path = "s3a://%s/exports/directory", mode = overwrite }
+          """.formatted(source, BUCKET), Map.of()));
+    } finally {
+      // set, not unset: the s3a file system keeps the value it was created with as the fallback
+      s3a.set("fs.s3a.committer.name", configured);
+    }
+    JsonNode success = new ObjectMapper().readTree(server.root().resolve(BUCKET).resolve("exports/directory/_SUCCESS").toFile());
+    assertThat(success.get("committer").asText()).isEqualTo("directory");
+  }
+
+  @Test
+  void aTaskThatFailsMidWriteLeavesNoDataFiles() throws Exception {
+    String source = dir.resolve("source").toString();
+    spark.range(1000).repartition(4).write().parquet(source);
+
+    Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> new ExportRunner(spark, Clock.systemUTC())
+        .run(Fixtures.job(dir, """
+            name = s3-failing
+            source { format = parquet, path = "%s" }
+            plan.derive { checked = "if(id = 777, raise_error('row 777 is bad'), id)" }
+            sink { format = parquet, path = "s3a://%s/exports/failing", mode = overwrite }
+            """.formatted(source, BUCKET), Map.of())));
+
+    assertThat(failure).hasStackTraceContaining("row 777 is bad");
+    Path stored = server.root().resolve(BUCKET).resolve("exports/failing");
+    if (Files.exists(stored)) {
+      try (Stream<Path> files = Files.walk(stored)) {
+        assertThat(files.filter(Files::isRegularFile).map(p -> stored.relativize(p).toString()))
+            .as("no data file and no manifest reached the destination").noneMatch(p -> p.contains("part-") || p.contains("manifest"));
+      }
+    }
+  }
+
+  @Test
   void writesPartitionedParquetWithTheMagicCommitterAndAManifest() throws Exception {
     String source = dir.resolve("source").toString();
     spark.range(300).select(functions.col("id"), functions.col("id").mod(3).as("part")).write().parquet(source);
