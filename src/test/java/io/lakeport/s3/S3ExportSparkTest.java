@@ -127,6 +127,52 @@ class S3ExportSparkTest {
   }
 
   @Test
+  void everyFormatRoundTripsThroughS3AndDuckDbReadsWhatTheServerStored() throws Exception {
+    String source = dir.resolve("source").toString();
+    spark.range(120).select(functions.col("id"), functions.concat(functions.lit("name-"), functions.col("id")).as("name"),
+        functions.col("id").mod(4).as("part")).write().parquet(source);
+    Map<String, String> sinks = Map.of(
+        "parquet", "compression = zstd",
+        "csv", "compression = gzip, options { header = true }",
+        "json", "compression = zstd",
+        "avro", "compression = snappy",
+        "xml", "options { row-tag = row }",
+        "delta", "");
+    for (Map.Entry<String, String> sink : sinks.entrySet()) {
+      String format = sink.getKey();
+      String out = "s3a://" + BUCKET + "/formats/" + format;
+      Manifest m = new ExportRunner(spark, Clock.systemUTC()).run(Fixtures.job(dir, """
+          name = s3-%s
+          source { format = parquet, path = "%s" }
+          sink { format = %s, path = "%s", partition-by = [part], mode = overwrite, %s }
+          """.formatted(format, source, format, out, sink.getValue()), Map.of())).manifest();
+
+      assertThat(m.totals().rows()).as(format).isEqualTo(120);
+      org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> back = spark.read().format(format)
+          .option("header", "true").option("rowTag", "row").load(out);
+      assertThat(back.count()).as(format + " read back through s3a").isEqualTo(120);
+      for (OutputFile f : m.files()) {
+        assertThat(server.root().resolve(BUCKET).resolve("formats/" + format).resolve(f.path())).as(format).isRegularFile();
+      }
+    }
+    Path stored = server.root().resolve(BUCKET).resolve("formats");
+    try (java.sql.Connection duck = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+        java.sql.Statement sql = duck.createStatement()) {
+      for (String table : java.util.List.of(
+          "read_parquet('" + stored + "/parquet/*/*.parquet', hive_partitioning = true)",
+          "read_csv('" + stored + "/csv/*/*.csv.gz', header = true, hive_partitioning = true)",
+          "read_json('" + stored + "/json/*/*.json.zst', format = 'newline_delimited', hive_partitioning = true)")) {
+        try (java.sql.ResultSet r = sql.executeQuery("SELECT count(*), count(DISTINCT id), sum(id), "
+            + "count(*) FILTER (WHERE name = 'name-' || id AND part = id % 4) FROM " + table)) {
+          r.next();
+          assertThat(java.util.List.of(r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4))).as(table)
+              .containsExactly(120L, 120L, 119L * 120 / 2, 120L);
+        }
+      }
+    }
+  }
+
+  @Test
   void writesPartitionedParquetWithTheMagicCommitterAndAManifest() throws Exception {
     String source = dir.resolve("source").toString();
     spark.range(300).select(functions.col("id"), functions.col("id").mod(3).as("part")).write().parquet(source);
