@@ -155,6 +155,15 @@ class S3ExportSparkTest {
         assertThat(server.root().resolve(BUCKET).resolve("formats/" + format).resolve(f.path())).as(format).isRegularFile();
       }
     }
+    Manifest fromS3 = new ExportRunner(spark, Clock.systemUTC()).run(Fixtures.job(dir, """
+        name = s3-source
+        source { format = avro, path = "s3a://%s/formats/avro" }
+        plan.where = { column = part, eq = 2 }
+        sink { format = parquet, path = "s3a://%s/formats/from-avro", mode = overwrite }
+        """.formatted(BUCKET, BUCKET), Map.of())).manifest();
+    assertThat(fromS3.totals().rows()).as("an S3 source").isEqualTo(30);
+    assertThat(fromS3.source()).containsEntry("path", "s3a://" + BUCKET + "/formats/avro");
+
     Path stored = server.root().resolve(BUCKET).resolve("formats");
     try (java.sql.Connection duck = java.sql.DriverManager.getConnection("jdbc:duckdb:");
         java.sql.Statement sql = duck.createStatement()) {
@@ -170,6 +179,35 @@ class S3ExportSparkTest {
         }
       }
     }
+  }
+
+  @Test
+  void listsExportsOfManyObjectsAcrossListingPages() throws Exception {
+    Configuration s3a = spark.sparkContext().hadoopConfiguration();
+    String source = dir.resolve("source").toString();
+    spark.range(360).select(functions.col("id"), functions.col("id").mod(6).as("part")).write().parquet(source);
+    String pageSize = s3a.get("fs.s3a.paging.maximum");
+    s3a.set("fs.s3a.paging.maximum", "20");
+    Manifest m;
+    try {
+      m = new ExportRunner(spark, Clock.systemUTC()).run(Fixtures.job(dir, """
+          name = s3-many
+          source { format = parquet, path = "%s" }
+          sink { format = csv, path = "s3a://%s/exports/many", partition-by = [part], mode = overwrite,
+                 max-records-per-file = 4 }
+          """.formatted(source, BUCKET), Map.of())).manifest();
+    } finally {
+      s3a.set("fs.s3a.paging.maximum", pageSize == null ? "5000" : pageSize);
+    }
+
+    Path stored = server.root().resolve(BUCKET).resolve("exports/many");
+    long onServer;
+    try (Stream<Path> files = Files.walk(stored)) {
+      onServer = files.filter(p -> p.getFileName().toString().startsWith("part-")).count();
+    }
+    assertThat(onServer).as("objects over several listing pages").isEqualTo(90);
+    assertThat(m.files()).hasSize((int) onServer);
+    assertThat(m.totals().rows()).isEqualTo(360);
   }
 
   @Test
