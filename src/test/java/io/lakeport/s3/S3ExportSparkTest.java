@@ -31,6 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class S3ExportSparkTest {
   private static final String BUCKET = "lakeport";
+  /** A bucket whose objects are uploaded in 5 MB parts. */
+  private static final String BIG = "big-objects";
   private static S3Server server;
   private final SparkSession spark = TestSpark.session();
 
@@ -39,7 +41,7 @@ class S3ExportSparkTest {
 
   @BeforeAll
   static void startServer() throws Exception {
-    server = S3Server.start(shared.resolve("s3"), BUCKET);
+    server = S3Server.start(shared.resolve("s3"), BUCKET, BIG);
     Configuration s3a = TestSpark.session().sparkContext().hadoopConfiguration();
     s3a.set("fs.s3a.endpoint", server.endpoint());
     s3a.set("fs.s3a.endpoint.region", "us-east-1");
@@ -48,6 +50,8 @@ class S3ExportSparkTest {
     s3a.set("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
     s3a.set("fs.s3a.access.key", S3Server.ACCESS_KEY);
     s3a.set("fs.s3a.secret.key", S3Server.SECRET_KEY);
+    // Read when the bucket's file system is created, so set before any use of it.
+    s3a.set("fs.s3a.bucket." + BIG + ".multipart.size", "5M");
   }
 
   @AfterAll
@@ -208,6 +212,30 @@ class S3ExportSparkTest {
     assertThat(onServer).as("objects over several listing pages").isEqualTo(90);
     assertThat(m.files()).hasSize((int) onServer);
     assertThat(m.totals().rows()).isEqualTo(360);
+  }
+
+  @Test
+  void filesLargerThanThePartSizeGoUpInSeveralPartsAndArriveWhole() throws Exception {
+    Configuration s3a = spark.sparkContext().hadoopConfiguration();
+    String source = dir.resolve("source").toString();
+    spark.range(400_000).select(functions.col("id"), functions.sha1(functions.col("id").cast("string")).as("digest"))
+        .coalesce(1).write().parquet(source);
+    org.apache.hadoop.fs.FileSystem fs = new org.apache.hadoop.fs.Path("s3a://" + BIG + "/").getFileSystem(s3a);
+    long partsBefore = fs.getStorageStatistics().getLong("multipart_upload_part_put");
+
+    Manifest m = new ExportRunner(spark, Clock.systemUTC()).run(Fixtures.job(dir, """
+        name = s3-multipart
+        source { format = parquet, path = "%s" }
+        sink { format = csv, path = "s3a://%s/exports/multipart", mode = overwrite }
+        """.formatted(source, BIG), Map.of())).manifest();
+
+    assertThat(m.files()).hasSize(1);
+    OutputFile file = m.files().get(0);
+    assertThat(file.bytes()).as("larger than two parts").isGreaterThan(10L << 20);
+    byte[] stored = Files.readAllBytes(server.root().resolve(BIG).resolve("exports/multipart").resolve(file.path()));
+    assertThat(file.sha256()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(stored)));
+    assertThat(fs.getStorageStatistics().getLong("multipart_upload_part_put") - partsBefore)
+        .as("parts uploaded").isGreaterThanOrEqualTo(3);
   }
 
   @Test
