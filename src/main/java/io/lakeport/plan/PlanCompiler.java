@@ -24,6 +24,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.plans.logical.Aggregate;
 import org.apache.spark.sql.catalyst.plans.logical.Filter;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 
@@ -186,20 +187,30 @@ public final class PlanCompiler {
     if (metrics.isEmpty() || metrics.size() != aggregation.metrics().size()) {
       return df;
     }
-    steps.add("aggregate by " + sql(keys) + ": " + sql(metrics));
     Dataset<Row> input = df;
-    return problems.analyze(aggregation.origin(), () -> input.groupBy(keys.toArray(Column[]::new))
-        .agg(metrics.get(0), metrics.subList(1, metrics.size()).toArray(Column[]::new))).orElse(df);
+    Optional<Dataset<Row>> aggregated = problems.analyze(aggregation.origin(), () -> input.groupBy(keys.toArray(Column[]::new))
+        .agg(metrics.get(0), metrics.subList(1, metrics.size()).toArray(Column[]::new)));
+    aggregated.ifPresent(a -> steps.add("aggregate " + aggregateSql(a)));
+    return aggregated.orElse(df);
+  }
+
+  /** The aggregation as Spark analysed it: group keys, then each metric in SQL. */
+  private static String aggregateSql(Dataset<Row> aggregated) {
+    LogicalPlan analyzed = aggregated.queryExecution().analyzed();
+    if (!(analyzed instanceof Aggregate aggregate)) {
+      return analyzed.simpleString(5);
+    }
+    List<String> keys = new ArrayList<>();
+    aggregate.groupingExpressions().foreach(e -> keys.add(e.sql()));
+    List<String> values = new ArrayList<>();
+    aggregate.aggregateExpressions().foreach(e -> values.add(((org.apache.spark.sql.catalyst.expressions.Expression) e).sql()));
+    return "by " + String.join(", ", keys) + ": " + String.join(", ", values);
   }
 
   /** The filter as Spark analysed it, in SQL: literals typed, column names resolved. */
   private static String conditionSql(Dataset<Row> filtered) {
     LogicalPlan analyzed = filtered.queryExecution().analyzed();
     return analyzed instanceof Filter filter ? filter.condition().sql() : analyzed.simpleString(5);
-  }
-
-  private static String sql(List<Column> columns) {
-    return columns.stream().map(c -> c.node().sql()).collect(java.util.stream.Collectors.joining(", "));
   }
 
   private static String actual(Dataset<Row> df, String column) {
