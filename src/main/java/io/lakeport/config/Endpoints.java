@@ -42,8 +42,11 @@ final class Endpoints {
     PARTITION, FETCH_SIZE, DRIVER, USER, PASSWORD, PASSWORD_ENV, PASSWORD_FILE};
   static final String REPLACE_WHERE = "replace-where";
   static final String TABLE_PROPERTIES = "table-properties";
+  static final String FILE_NAME = "file-name";
   static final String[] SINK_KEYS = {FORMAT, PATH, PARTITION_BY, MODE, COMPRESSION, MAX_RECORDS_PER_FILE, OPTIONS,
-    REPLACE_WHERE, TABLE_PROPERTIES};
+    REPLACE_WHERE, TABLE_PROPERTIES, FILE_NAME};
+  private static final java.util.regex.Pattern PLACEHOLDER = java.util.regex.Pattern.compile("\\{([^}]*)}");
+  private static final List<String> PLACEHOLDERS = List.of("job", "run", "partition", "part");
 
   private static final Map<String, String> CSV_COMMON = Map.of(
       "header", "header",
@@ -220,8 +223,31 @@ final class Endpoints {
       sink.problem(REPLACE_WHERE, "replace-where replaces rows, so it needs mode = overwrite",
           "Set mode = overwrite (only rows matching the condition are replaced).");
     }
+    Optional<String> fileName = sink.optionalString(FILE_NAME);
+    fileName.ifPresent(template -> checkFileName(sink, template, format, path));
     return new SinkSpec(format, path, partitionBy, mode, compression, maxRecords, options, replaceWhere, properties,
-        sink.origin());
+        fileName, sink.origin());
+  }
+
+  private static void checkFileName(Section sink, String template, SinkFormat format, String path) {
+    java.util.regex.Matcher m = PLACEHOLDER.matcher(template);
+    while (m.find()) {
+      if (!PLACEHOLDERS.contains(m.group(1))) {
+        sink.problem(FILE_NAME, "unknown placeholder {" + m.group(1) + "}",
+            "Use {job}, {run}, {partition} and {part}.");
+      }
+    }
+    if (!template.contains("{part}")) {
+      sink.problem(FILE_NAME, "the template needs {part}, or tasks would write the same name",
+          "Add {part}, e.g. file-name = \"{job}-{run}-{part}\".");
+    }
+    if (template.contains("/")) {
+      sink.problem(FILE_NAME, "a file name cannot contain '/'", "Use partition-by for folders.");
+    }
+    if (format == SinkFormat.DELTA || path.startsWith("s3")) {
+      sink.problem(FILE_NAME, "file names are chosen by " + (format == SinkFormat.DELTA ? "Delta" : "the S3A committer")
+          + " here", "Remove file-name for this sink.");
+    }
   }
 
   private static Map<String, String> options(Section section, Map<String, String> valid, String format) {

@@ -10,7 +10,8 @@ import java.util.Optional;
  * Where and how a job writes: format, path (Hive-style {@code key=value} folders for
  * {@code partitionBy}), write mode, compression and file sizing. Options are already translated to
  * Spark's writer option names. Delta sinks may replace the rows matching a condition
- * ({@code replaceWhere}) and set table properties.
+ * ({@code replaceWhere}) and set table properties. {@code fileName} is a template for data file
+ * names with {@code {job}}, {@code {run}}, {@code {partition}} and {@code {part}}.
  */
 public record SinkSpec(
     SinkFormat format,
@@ -22,6 +23,7 @@ public record SinkSpec(
     Map<String, String> options,
     Optional<String> replaceWhere,
     Map<String, String> tableProperties,
+    Optional<String> fileName,
     Origin origin) {
 
   public SinkSpec {
@@ -34,6 +36,7 @@ public record SinkSpec(
     options = Map.copyOf(options);
     requireNonNull(replaceWhere, "replaceWhere is null");
     tableProperties = Map.copyOf(tableProperties);
+    requireNonNull(fileName, "fileName is null");
     requireNonNull(origin, "origin is null");
   }
 }

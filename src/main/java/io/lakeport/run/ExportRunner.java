@@ -12,6 +12,7 @@ import io.lakeport.plan.CompiledPlan;
 import io.lakeport.plan.PlanCompiler;
 import io.lakeport.run.Manifest.ColumnInfo;
 import io.lakeport.run.Manifest.SinkInfo;
+import io.lakeport.sink.LakeportCommitProtocol;
 import io.lakeport.sink.Sinks;
 import io.lakeport.source.SourceRead;
 import io.lakeport.source.Sources;
@@ -48,8 +49,6 @@ public final class ExportRunner {
   private static final String ROWS_WRITTEN = "rows_written";
   static final String MANIFEST_DIR = "_lakeport";
   private static final String COMMIT_PROTOCOL = "spark.sql.sources.commitProtocolClass";
-  private static final String CLASSIC_COMMIT_PROTOCOL =
-      "org.apache.spark.sql.execution.datasources.SQLHadoopMapReduceCommitProtocol";
 
   private final SparkSession spark;
   private final Clock clock;
@@ -91,9 +90,9 @@ public final class ExportRunner {
     try {
       FileSystem fs = new Path(sink.path()).getFileSystem(session.sparkContext().hadoopConfiguration());
       Path root = fs.makeQualified(new Path(sink.path()));
-      useClassicCommitterOutsideS3(session, fs);
+      useLakeportCommitterOutsideS3(session, fs);
       Set<String> before = Listing.dataFiles(fs, root);
-      Sinks.of(sink).write(output);
+      Sinks.of(sink).write(output, job.name(), runId);
       List<String> added = new ArrayList<>(Listing.dataFiles(fs, root));
       added.removeAll(before);
       List<OutputFile> files = new FileInspector(root.toString(), sink.format(), sink.options(),
@@ -120,11 +119,11 @@ public final class ExportRunner {
    * With spark-hadoop-cloud on the class path, Spark 4.1 writes every scheme through
    * PathOutputCommitProtocol, which on file:// silently ignores dynamic partition overwrite: a re-run
    * then adds its files beside the old ones instead of replacing them. Outside S3 the classic
-   * protocol replaces partitions as asked.
+   * protocol (extended with file-name templates) replaces partitions as asked.
    */
-  private static void useClassicCommitterOutsideS3(SparkSession session, FileSystem fs) {
+  private static void useLakeportCommitterOutsideS3(SparkSession session, FileSystem fs) {
     if (!fs.getUri().getScheme().startsWith("s3")) {
-      session.conf().set(COMMIT_PROTOCOL, CLASSIC_COMMIT_PROTOCOL);
+      session.conf().set(COMMIT_PROTOCOL, LakeportCommitProtocol.class.getName());
     }
   }
 

@@ -23,7 +23,7 @@ final class DeltaSink implements Sink {
   }
 
   @Override
-  public void write(Dataset<Row> data) {
+  public void write(Dataset<Row> data, String job, String runId) {
     DataFrameWriter<Row> writer = data.write().format("delta").options(spec.options());
     spec.compression().ifPresent(codec -> writer.option("compression", codec));
     spec.maxRecordsPerFile().ifPresent(max -> writer.option("maxRecordsPerFile", max));

@@ -26,7 +26,7 @@ final class FileSink implements Sink {
   }
 
   @Override
-  public void write(Dataset<Row> data) {
+  public void write(Dataset<Row> data, String job, String runId) {
     Dataset<Row> arranged = spec.partitionBy().isEmpty()
         ? data
         : data.repartition(spec.partitionBy().stream().map(org.apache.spark.sql.functions::col)
@@ -36,6 +36,8 @@ final class FileSink implements Sink {
         .options(spec.options());
     spec.compression().ifPresent(codec -> writer.option("compression", sparkCodec(codec)));
     spec.maxRecordsPerFile().ifPresent(max -> writer.option("maxRecordsPerFile", max));
+    spec.fileName().ifPresent(template -> writer.option(LakeportCommitProtocol.TEMPLATE, template)
+        .option(LakeportCommitProtocol.JOB, job).option(LakeportCommitProtocol.RUN, runId));
     if (!spec.partitionBy().isEmpty()) {
       writer.partitionBy(spec.partitionBy().toArray(String[]::new));
     }

@@ -5,5 +5,6 @@ import org.apache.spark.sql.Row;
 
 /** A job's output. {@link #write} runs the Spark job that computes and writes the data. */
 public interface Sink {
-  void write(Dataset<Row> data);
+  /** Writes {@code data} for run {@code runId} of {@code job} (both may name the files). */
+  void write(Dataset<Row> data, String job, String runId);
 }

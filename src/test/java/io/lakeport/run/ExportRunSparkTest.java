@@ -98,6 +98,30 @@ class ExportRunSparkTest {
   }
 
   @Test
+  void namesFilesFromTheTemplateAndStillReplacesPartitions() throws Exception {
+    String source = deltaSource(30);
+    Path out = dir.resolve("named");
+    String hocon = """
+        name = named
+        params { first = null }
+        param-types { first = date }
+        source { format = delta, path = "%s" }
+        plan.where = { column = day, gte = ${params.first} }
+        sink { format = parquet, path = "%s", partition-by = [day], file-name = "{job}-{run}-{partition}-{part}" }
+        """.formatted(source, out);
+    ExportRunner runner = new ExportRunner(spark, Clock.systemUTC());
+    runner.run(job(hocon, Map.of("first", "2026-10-01")));
+    Manifest again = runner.run(job(hocon, Map.of("first", "2026-10-07"))).manifest();
+
+    assertThat(again.files()).isNotEmpty().allSatisfy(f -> assertThat(f.path())
+        .matches("day=2026-10-0[78]/named-" + again.runId() + "-day=2026-10-0[78]-\\d{5}\\.c000\\.snappy\\.parquet"));
+    assertThat(Files.list(out.resolve("day=2026-10-07")).map(p -> p.getFileName().toString()).toList())
+        .as("the re-run replaced the partition's files").allMatch(name -> name.contains(again.runId()));
+    assertThat(spark.read().parquet(out.toString()).count()).isEqualTo(30);
+    assertThat(again.files()).allSatisfy(f -> assertThat(out.resolve(f.path())).isRegularFile());
+  }
+
+  @Test
   void countsCsvRecordsWithQuotedNewlinesAndAHeader() throws Exception {
     Path input = dir.resolve("notes.json");
     Files.writeString(input, """
