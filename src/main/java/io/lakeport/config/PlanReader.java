@@ -97,7 +97,7 @@ final class PlanReader {
     for (String column : fill.entries("").keySet()) {
       fill.optionalString(column).ifPresent(value -> fills.add(new Fill(column, value, fill.origin(column))));
     }
-    return new NullHandling(section.stringList(DROP), fills, section.origin());
+    return new NullHandling(section.stringList(DROP), fills, section.origin(), origins(section, DROP));
   }
 
   private Optional<Aggregation> aggregate() {
@@ -116,7 +116,8 @@ final class PlanReader {
     if (metricsSection.entries("").isEmpty()) {
       section.problem(METRICS, "an aggregation needs at least one metric", "Add metrics { rows = \"count\" }.");
     }
-    return Optional.of(new Aggregation(section.stringList(GROUP_BY), bucket, metrics, section.origin()));
+    return Optional.of(new Aggregation(section.stringList(GROUP_BY), bucket, metrics, section.origin(),
+        origins(section, GROUP_BY)));
   }
 
   private static TimeBucket timeBucket(Section section) {
@@ -173,6 +174,17 @@ final class PlanReader {
     return Optional.of(new Metric(name, f, column, percentile, section.origin(name)));
   }
 
+  /** The lines of the given keys, for errors found later against the source schema. */
+  private static Map<String, Origin> origins(Section section, String... keys) {
+    Map<String, Origin> origins = new java.util.HashMap<>();
+    for (String key : keys) {
+      if (section.has(key)) {
+        origins.put(key, section.origin(key));
+      }
+    }
+    return origins;
+  }
+
   private static Optional<MetricFunction> functionNamed(String name) {
     for (MetricFunction f : MetricFunction.values()) {
       if (f.name().toLowerCase(Locale.ROOT).equals(name)) {
@@ -194,6 +206,6 @@ final class PlanReader {
       }
     }
     return new Selection(section.stringList(COLUMNS), section.stringList(EXCLUDE), renames,
-        section.stringList(ORDER), section.origin());
+        section.stringList(ORDER), section.origin(), origins(section, COLUMNS, EXCLUDE, ORDER));
   }
 }

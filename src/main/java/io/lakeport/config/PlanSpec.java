@@ -3,6 +3,7 @@ package io.lakeport.config;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -61,11 +62,17 @@ public record PlanSpec(
   }
 
   /** Rows with a null in any {@code drop} column are removed; {@code fill} replaces nulls by a value. */
-  public record NullHandling(List<String> drop, List<Fill> fill, Origin origin) {
+  public record NullHandling(List<String> drop, List<Fill> fill, Origin origin, Map<String, Origin> keyOrigins) {
     public NullHandling {
       drop = List.copyOf(drop);
       fill = List.copyOf(fill);
       requireNonNull(origin, "origin is null");
+      keyOrigins = Map.copyOf(keyOrigins);
+    }
+
+    /** Where {@code key} of this section is written (the section's line when it is not). */
+    public Origin origin(String key) {
+      return keyOrigins.getOrDefault(key, origin.child(key));
     }
   }
 
@@ -79,12 +86,19 @@ public record PlanSpec(
   }
 
   /** Group-by columns, an optional time bucket (itself a group key), and named metrics. */
-  public record Aggregation(List<String> groupBy, Optional<TimeBucket> timeBucket, List<Metric> metrics, Origin origin) {
+  public record Aggregation(List<String> groupBy, Optional<TimeBucket> timeBucket, List<Metric> metrics, Origin origin,
+      Map<String, Origin> keyOrigins) {
     public Aggregation {
       groupBy = List.copyOf(groupBy);
       requireNonNull(timeBucket, "timeBucket is null");
       metrics = List.copyOf(metrics);
       requireNonNull(origin, "origin is null");
+      keyOrigins = Map.copyOf(keyOrigins);
+    }
+
+    /** Where {@code key} of this section is written (the section's line when it is not). */
+    public Origin origin(String key) {
+      return keyOrigins.getOrDefault(key, origin.child(key));
     }
   }
 
@@ -152,13 +166,20 @@ public record PlanSpec(
    * columns, {@code rename} renames (old = new), {@code order} puts the listed columns first, in
    * that order (names after renaming).
    */
-  public record Selection(List<String> include, List<String> exclude, List<Rename> rename, List<String> order, Origin origin) {
+  public record Selection(List<String> include, List<String> exclude, List<Rename> rename, List<String> order, Origin origin,
+      Map<String, Origin> keyOrigins) {
     public Selection {
       include = List.copyOf(include);
       exclude = List.copyOf(exclude);
       rename = List.copyOf(rename);
       order = List.copyOf(order);
       requireNonNull(origin, "origin is null");
+      keyOrigins = Map.copyOf(keyOrigins);
+    }
+
+    /** Where {@code key} of this section is written (the section's line when it is not). */
+    public Origin origin(String key) {
+      return keyOrigins.getOrDefault(key, origin.child(key));
     }
   }
 

@@ -140,7 +140,7 @@ public final class PlanCompiler {
   private Dataset<Row> nulls(Dataset<Row> df, NullHandling nulls) {
     for (String column : nulls.drop()) {
       if (!PlanProblems.has(df.schema(), column)) {
-        problems.unknownColumn(nulls.origin().child("drop"), column, df.schema());
+        problems.unknownColumn(nulls.origin("drop"), column, df.schema());
       }
     }
     if (!nulls.drop().isEmpty() && nulls.drop().stream().allMatch(c -> PlanProblems.has(df.schema(), c))) {
@@ -171,7 +171,7 @@ public final class PlanCompiler {
       if (PlanProblems.has(df.schema(), column)) {
         keys.add(col(column));
       } else {
-        problems.unknownColumn(aggregation.origin().child("group-by"), column, df.schema());
+        problems.unknownColumn(aggregation.origin("group-by"), column, df.schema());
       }
     }
     if (aggregation.timeBucket().isPresent()) {

@@ -57,7 +57,7 @@ final class Selector {
       if (PlanProblems.has(df.schema(), name)) {
         columns.add(col(name));
       } else {
-        problems.unknownColumn(selection.origin().child(key), name, df.schema());
+        problems.unknownColumn(selection.origin(key), name, df.schema());
       }
     }
     return columns;

@@ -56,7 +56,7 @@ class SchemaProblemsSparkTest {
         file + ":9: plan.where.and[0].column: unknown column \"sevrity\". Columns at this step: id, severity, score, ip, ts, day, flag.",
         file + ":10: plan.where.and[1].gt: expected a number (the column is double), found \"high\".",
         file + ":11: plan.where.and[2].between: \"yesterday\" is not a date or timestamp.",
-        file + ":13: plan.aggregate.group-by: unknown column \"tenant\". Columns at this step: id, severity, score, ip, ts, day, flag.",
+        file + ":14: plan.aggregate.group-by: unknown column \"tenant\". Columns at this step: id, severity, score, ip, ts, day, flag.",
         file + ":15: plan.aggregate.metrics.s: unknown column \"scores\". Columns at this step: id, severity, score, ip, ts, day, flag.",
         file + ":17: plan.select.rename.missing: unknown column \"missing\". Columns at this step: id, severity, score, ip, ts, day, flag.");
   }
