@@ -23,6 +23,9 @@ final class Endpoints {
   static final String MODE = "mode";
   static final String COMPRESSION = "compression";
   static final String MAX_RECORDS_PER_FILE = "max-records-per-file";
+  static final String TARGET_FILE_SIZE = "target-file-size";
+  /** Below this, "target" files would be smaller than a Parquet row group's overhead makes sensible. */
+  private static final long MIN_TARGET_FILE_SIZE = 1L << 16;
 
   static final String URL = "url";
   static final String QUERY = "query";
@@ -43,8 +46,8 @@ final class Endpoints {
   static final String REPLACE_WHERE = "replace-where";
   static final String TABLE_PROPERTIES = "table-properties";
   static final String FILE_NAME = "file-name";
-  static final String[] SINK_KEYS = {FORMAT, PATH, PARTITION_BY, MODE, COMPRESSION, MAX_RECORDS_PER_FILE, OPTIONS,
-    REPLACE_WHERE, TABLE_PROPERTIES, FILE_NAME};
+  static final String[] SINK_KEYS = {FORMAT, PATH, PARTITION_BY, MODE, COMPRESSION, MAX_RECORDS_PER_FILE,
+    TARGET_FILE_SIZE, OPTIONS, REPLACE_WHERE, TABLE_PROPERTIES, FILE_NAME};
   private static final java.util.regex.Pattern PLACEHOLDER = java.util.regex.Pattern.compile("\\{([^}]*)}");
   private static final List<String> PLACEHOLDERS = List.of("job", "run", "partition", "part");
 
@@ -209,6 +212,9 @@ final class Endpoints {
     Optional<Long> maxRecords = sink.optionalLong(MAX_RECORDS_PER_FILE);
     maxRecords.filter(n -> n <= 0).ifPresent(n -> sink.problem(MAX_RECORDS_PER_FILE,
         "must be positive, found " + n, "Remove it for no limit."));
+    Optional<Long> targetSize = sink.optionalBytes(TARGET_FILE_SIZE);
+    targetSize.filter(n -> n < MIN_TARGET_FILE_SIZE).ifPresent(n -> sink.problem(TARGET_FILE_SIZE,
+        "must be at least 64KiB, found " + n + " bytes", "Use a size such as 128MB, or remove it."));
     Map<String, String> options = options(sink, SINK_OPTIONS.get(format), Section.keyName(format));
     Optional<String> replaceWhere = sink.optionalString(REPLACE_WHERE);
     Map<String, String> properties = new LinkedHashMap<>();
@@ -225,7 +231,7 @@ final class Endpoints {
     }
     Optional<String> fileName = sink.optionalString(FILE_NAME);
     fileName.ifPresent(template -> checkFileName(sink, template, format, path));
-    return new SinkSpec(format, path, partitionBy, mode, compression, maxRecords, options, replaceWhere, properties,
+    return new SinkSpec(format, path, partitionBy, mode, compression, maxRecords, targetSize, options, replaceWhere, properties,
         fileName, sink.origin());
   }
 

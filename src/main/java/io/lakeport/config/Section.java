@@ -136,6 +136,20 @@ final class Section {
     return optionalString(key).flatMap(text -> parseLong(key, text));
   }
 
+  /** A size in bytes: a whole number or HOCON's units ({@code 128MB}, {@code 1GiB}, {@code 512k}). */
+  Optional<Long> optionalBytes(String key) {
+    if (optionalString(key).isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(root.getBytes(full(key)));
+    } catch (com.typesafe.config.ConfigException e) {
+      problem(key, "expected a size such as 128MB or 1GB, found \"" + optionalString(key).orElse("") + "\"",
+          "Use a whole number of bytes or a number with a unit: B, kB, MB, GB (powers of 1000) or KiB, MiB, GiB.");
+      return Optional.empty();
+    }
+  }
+
   private Optional<Long> parseLong(String key, String text) {
     try {
       return Optional.of(Long.parseLong(text));

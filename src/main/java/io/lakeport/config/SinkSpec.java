@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * Where and how a job writes: format, path (Hive-style {@code key=value} folders for
  * {@code partitionBy}), write mode, compression and file sizing. Options are already translated to
- * Spark's writer option names. Delta sinks may replace the rows matching a condition
+ * Spark's writer option names. {@code targetFileSize} asks for files of about that many bytes (the
+ * runner turns it into a row limit per file from an estimate of the bytes per row). Delta sinks may replace the rows matching a condition
  * ({@code replaceWhere}) and set table properties. {@code fileName} is a template for data file
  * names with {@code {job}}, {@code {run}}, {@code {partition}} and {@code {part}}.
  */
@@ -20,6 +21,7 @@ public record SinkSpec(
     WriteMode mode,
     Optional<String> compression,
     Optional<Long> maxRecordsPerFile,
+    Optional<Long> targetFileSize,
     Map<String, String> options,
     Optional<String> replaceWhere,
     Map<String, String> tableProperties,
@@ -33,6 +35,7 @@ public record SinkSpec(
     requireNonNull(mode, "mode is null");
     requireNonNull(compression, "compression is null");
     requireNonNull(maxRecordsPerFile, "maxRecordsPerFile is null");
+    requireNonNull(targetFileSize, "targetFileSize is null");
     options = Map.copyOf(options);
     requireNonNull(replaceWhere, "replaceWhere is null");
     tableProperties = Map.copyOf(tableProperties);

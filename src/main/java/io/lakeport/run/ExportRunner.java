@@ -14,6 +14,7 @@ import io.lakeport.run.Manifest.ColumnInfo;
 import io.lakeport.run.Manifest.SinkInfo;
 import io.lakeport.sink.LakeportCommitProtocol;
 import io.lakeport.sink.Sinks;
+import io.lakeport.sink.WriteContext;
 import io.lakeport.source.SourceRead;
 import io.lakeport.source.Sources;
 import java.io.IOException;
@@ -47,7 +48,6 @@ import org.slf4j.MDC;
 public final class ExportRunner {
   private static final Logger LOG = LoggerFactory.getLogger(ExportRunner.class);
   private static final String ROWS_WRITTEN = "rows_written";
-  static final String MANIFEST_DIR = "_lakeport";
   private static final String COMMIT_PROTOCOL = "spark.sql.sources.commitProtocolClass";
 
   private final SparkSession spark;
@@ -91,8 +91,9 @@ public final class ExportRunner {
       FileSystem fs = new Path(sink.path()).getFileSystem(session.sparkContext().hadoopConfiguration());
       Path root = fs.makeQualified(new Path(sink.path()));
       useLakeportCommitterOutsideS3(session, fs);
+      Optional<Manifest.FileSizing> sizing = fileSizing(sink, plan, fs, root);
       Set<String> before = Listing.dataFiles(fs, root);
-      Sinks.of(sink).write(output, job.name(), runId);
+      Sinks.of(sink).write(output, new WriteContext(job.name(), runId, sizing.map(Manifest.FileSizing::recordsPerFile)));
       List<String> added = new ArrayList<>(Listing.dataFiles(fs, root));
       added.removeAll(before);
       List<OutputFile> files = new FileInspector(root.toString(), sink.format(), sink.options(),
@@ -102,8 +103,9 @@ public final class ExportRunner {
       Long deltaVersion = sink.format() == SinkFormat.DELTA
           ? DeltaTable.forPath(session, sink.path()).history(1).select("version").head().getLong(0)
           : null;
-      Manifest manifest = manifest(job, runId, source, plan, files, observed(read), rows, started, deltaVersion);
-      Path manifestPath = new Path(new Path(root, MANIFEST_DIR), "manifest-" + runId + ".json");
+      Manifest manifest = manifest(job, runId, source, plan, files, observed(read), rows, started, deltaVersion,
+          sizing.orElse(null));
+      Path manifestPath = Manifests.path(root, runId);
       writeManifest(fs, manifestPath, manifest);
       LOG.info("Run {} of job {} succeeded: {} rows, {} files, {} bytes in {} ms; manifest {}", runId, job.name(),
           rows, files.size(), manifest.totals().bytes(), manifest.durationMs(), manifestPath);
@@ -113,6 +115,21 @@ public final class ExportRunner {
     } finally {
       session.sparkContext().clearJobGroup();
     }
+  }
+
+  /** Rows per file for a target file size, from the last comparable run's bytes per row or the schema. */
+  private static Optional<Manifest.FileSizing> fileSizing(SinkSpec sink, CompiledPlan plan, FileSystem fs, Path root)
+      throws IOException {
+    if (sink.targetFileSize().isEmpty()) {
+      return Optional.empty();
+    }
+    long target = sink.targetFileSize().get();
+    RowSize rowSize = RowSize.estimate(plan.output().schema(),
+        Manifests.latest(fs, root, m -> RowSize.comparable(m, sink)));
+    LOG.info("Target file size {} bytes at {} bytes per row (estimated from the {}): {} rows per file", target,
+        rowSize.bytes(), rowSize.basisName(), rowSize.rowsPerFile(target));
+    return Optional.of(new Manifest.FileSizing(target, rowSize.bytes(), rowSize.basisName(),
+        rowSize.rowsPerFile(target)));
   }
 
   /**
@@ -146,7 +163,7 @@ public final class ExportRunner {
   }
 
   private Manifest manifest(JobSpec job, String runId, SourceRead source, CompiledPlan plan, List<OutputFile> files,
-      Map<String, Object> observed, long rows, Instant started, Long deltaVersion) {
+      Map<String, Object> observed, long rows, Instant started, Long deltaVersion, Manifest.FileSizing sizing) {
     Instant finished = clock.instant();
     Map<String, Long> invalid = new LinkedHashMap<>();
     observed.forEach((key, value) -> {
@@ -169,7 +186,7 @@ public final class ExportRunner {
         new SinkInfo(sink.format().name().toLowerCase(Locale.ROOT), sink.path(),
             sink.mode().name().toLowerCase(Locale.ROOT).replace('_', '-'), sink.partitionBy(),
             sink.compression().orElse(null), deltaVersion),
-        schema, totals(files, rows, rowsRead, invalid), Partitions.summarise(files),
+        sizing, schema, totals(files, rows, rowsRead, invalid), Partitions.summarise(files),
         files, started.toString(), finished.toString(), Duration.between(started, finished).toMillis());
   }
 

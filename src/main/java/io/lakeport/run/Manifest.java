@@ -26,6 +26,7 @@ public record Manifest(
     String sparkVersion,
     Map<String, Object> source,
     SinkInfo sink,
+    FileSizing fileSizing,
     List<ColumnInfo> schema,
     Totals totals,
     List<PartitionInfo> partitions,
@@ -53,6 +54,13 @@ public record Manifest(
   /** Where the sink wrote, and how; for Delta sinks, the table version the run committed. */
   public record SinkInfo(String format, String path, String mode, List<String> partitionBy, String compression,
       Long deltaVersion) {}
+
+  /**
+   * For a sink with a target file size: the target, the estimated bytes per row it was divided by,
+   * where that estimate came from ({@code previous-run} or {@code schema}) and the resulting rows per
+   * file. Null for sinks without a target.
+   */
+  public record FileSizing(long targetBytes, long bytesPerRow, String basis, long recordsPerFile) {}
 
   /** An output column. */
   public record ColumnInfo(String name, String type, boolean nullable) {}

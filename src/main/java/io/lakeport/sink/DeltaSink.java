@@ -23,10 +23,11 @@ final class DeltaSink implements Sink {
   }
 
   @Override
-  public void write(Dataset<Row> data, String job, String runId) {
-    DataFrameWriter<Row> writer = data.write().format("delta").options(spec.options());
+  public void write(Dataset<Row> data, WriteContext context) {
+    Dataset<Row> arranged = spec.targetFileSize().isPresent() ? FileSizing.arrange(data, spec) : data;
+    DataFrameWriter<Row> writer = arranged.write().format("delta").options(spec.options());
     spec.compression().ifPresent(codec -> writer.option("compression", codec));
-    spec.maxRecordsPerFile().ifPresent(max -> writer.option("maxRecordsPerFile", max));
+    FileSizing.recordsPerFile(spec, context).ifPresent(max -> writer.option("maxRecordsPerFile", max));
     if (!spec.partitionBy().isEmpty()) {
       writer.partitionBy(spec.partitionBy().toArray(String[]::new));
     }

@@ -14,9 +14,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 
 /**
- * Parquet, CSV, JSON-lines, Avro or XML files, in Hive-style {@code key=value} folders when partitioned. Data
- * is repartitioned by the partition columns first, so each partition folder gets one file per
- * {@code max-records-per-file} rows instead of one file per task.
+ * Parquet, CSV, JSON-lines, Avro or XML files, in Hive-style {@code key=value} folders when
+ * partitioned. Data is arranged by {@link FileSizing} first, so partition folders get few files of
+ * a sensible size instead of one file per task.
  */
 final class FileSink implements Sink {
   private final SinkSpec spec;
@@ -26,18 +26,15 @@ final class FileSink implements Sink {
   }
 
   @Override
-  public void write(Dataset<Row> data, String job, String runId) {
-    Dataset<Row> arranged = spec.partitionBy().isEmpty()
-        ? data
-        : data.repartition(spec.partitionBy().stream().map(org.apache.spark.sql.functions::col)
-            .toArray(org.apache.spark.sql.Column[]::new));
-    DataFrameWriter<Row> writer = arranged.write()
+  public void write(Dataset<Row> data, WriteContext context) {
+    DataFrameWriter<Row> writer = FileSizing.arrange(data, spec)
+        .write()
         .format(spec.format().name().toLowerCase(Locale.ROOT))
         .options(spec.options());
     spec.compression().ifPresent(codec -> writer.option("compression", sparkCodec(codec)));
-    spec.maxRecordsPerFile().ifPresent(max -> writer.option("maxRecordsPerFile", max));
+    FileSizing.recordsPerFile(spec, context).ifPresent(max -> writer.option("maxRecordsPerFile", max));
     spec.fileName().ifPresent(template -> writer.option(LakeportCommitProtocol.TEMPLATE, template)
-        .option(LakeportCommitProtocol.JOB, job).option(LakeportCommitProtocol.RUN, runId));
+        .option(LakeportCommitProtocol.JOB, context.job()).option(LakeportCommitProtocol.RUN, context.runId()));
     if (!spec.partitionBy().isEmpty()) {
       writer.partitionBy(spec.partitionBy().toArray(String[]::new));
     }

@@ -5,6 +5,6 @@ import org.apache.spark.sql.Row;
 
 /** A job's output. {@link #write} runs the Spark job that computes and writes the data. */
 public interface Sink {
-  /** Writes {@code data} for run {@code runId} of {@code job} (both may name the files). */
-  void write(Dataset<Row> data, String job, String runId);
+  /** Writes {@code data} for the run described by {@code context}. */
+  void write(Dataset<Row> data, WriteContext context);
 }

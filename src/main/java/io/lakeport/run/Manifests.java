@@ -1,0 +1,68 @@
+package io.lakeport.run;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * The manifests of an export root, in {@code _lakeport/}: named {@code manifest-<run id>.json}, and
+ * run ids sort by start time, so the newest run is the last name. Lists only that folder, never
+ * the data.
+ */
+final class Manifests {
+  static final String DIR = "_lakeport";
+  private static final String PREFIX = "manifest-";
+  private static final String SUFFIX = ".json";
+  /** How many of the newest manifests {@link #latest} reads before giving up. */
+  private static final int LOOK_BACK = 5;
+
+  private Manifests() {}
+
+  static Path path(Path root, String runId) {
+    return new Path(new Path(root, DIR), PREFIX + runId + SUFFIX);
+  }
+
+  /** Manifest files under {@code root}, newest first. */
+  static List<Path> newestFirst(FileSystem fs, Path root) throws IOException {
+    List<Path> manifests = new ArrayList<>();
+    try {
+      for (FileStatus status : fs.listStatus(new Path(root, DIR))) {
+        String name = status.getPath().getName();
+        if (status.isFile() && name.startsWith(PREFIX) && name.endsWith(SUFFIX)) {
+          manifests.add(status.getPath());
+        }
+      }
+    } catch (FileNotFoundException e) {
+      return List.of();
+    }
+    manifests.sort(Comparator.comparing(Path::getName).reversed());
+    return manifests;
+  }
+
+  /** The newest of the last few manifests that {@code matches}; unreadable ones are passed over. */
+  static Optional<Manifest> latest(FileSystem fs, Path root, Predicate<Manifest> matches) throws IOException {
+    for (Path path : newestFirst(fs, root).stream().limit(LOOK_BACK).toList()) {
+      Optional<Manifest> manifest = read(fs, path).filter(matches);
+      if (manifest.isPresent()) {
+        return manifest;
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Manifest> read(FileSystem fs, Path path) throws IOException {
+    try (InputStream in = fs.open(path)) {
+      return Optional.of(Manifest.fromJson(in));
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      return Optional.empty();
+    }
+  }
+}
