@@ -61,9 +61,15 @@ final class RunCommand implements Callable<Integer> {
 
   static void report(PrintWriter out, RunResult result) {
     Manifest m = result.manifest();
+    if (result.status() == RunResult.Status.SKIPPED) {
+      out.printf(Locale.ROOT, "job %s run %s: no rows (%,d read); nothing published, as sink.on-empty = skip says%n",
+          m.job(), m.runId(), m.totals().rowsRead());
+      out.flush();
+      return;
+    }
     out.printf(Locale.ROOT, "job %s run %s: %,d rows in %d files (%,d bytes) -> %s%n", m.job(), m.runId(),
         m.totals().rows(), m.totals().files(), m.totals().bytes(), m.sink().path());
-    out.printf(Locale.ROOT, "manifest: %s%n", result.manifestPath());
+    out.printf(Locale.ROOT, "manifest: %s%n", result.manifestPath().orElseThrow());
     out.flush();
   }
 }

@@ -46,8 +46,9 @@ final class Endpoints {
   static final String REPLACE_WHERE = "replace-where";
   static final String TABLE_PROPERTIES = "table-properties";
   static final String FILE_NAME = "file-name";
+  static final String ON_EMPTY = "on-empty";
   static final String[] SINK_KEYS = {FORMAT, PATH, PARTITION_BY, MODE, COMPRESSION, MAX_RECORDS_PER_FILE,
-    TARGET_FILE_SIZE, OPTIONS, REPLACE_WHERE, TABLE_PROPERTIES, FILE_NAME};
+    TARGET_FILE_SIZE, OPTIONS, REPLACE_WHERE, TABLE_PROPERTIES, FILE_NAME, ON_EMPTY};
   private static final java.util.regex.Pattern PLACEHOLDER = java.util.regex.Pattern.compile("\\{([^}]*)}");
   private static final List<String> PLACEHOLDERS = List.of("job", "run", "partition", "part");
 
@@ -232,7 +233,7 @@ final class Endpoints {
     Optional<String> fileName = sink.optionalString(FILE_NAME);
     fileName.ifPresent(template -> checkFileName(sink, template, format, path));
     return new SinkSpec(format, path, partitionBy, mode, compression, maxRecords, targetSize, options, replaceWhere, properties,
-        fileName, sink.origin());
+        fileName, sink.enumValue(ON_EMPTY, OnEmpty.class, OnEmpty.FAIL), sink.origin());
   }
 
   private static void checkFileName(Section sink, String template, SinkFormat format, String path) {

@@ -12,7 +12,8 @@ import java.util.Optional;
  * Spark's writer option names. {@code targetFileSize} asks for files of about that many bytes (the
  * runner turns it into a row limit per file from an estimate of the bytes per row). Delta sinks may replace the rows matching a condition
  * ({@code replaceWhere}) and set table properties. {@code fileName} is a template for data file
- * names with {@code {job}}, {@code {run}}, {@code {partition}} and {@code {part}}.
+ * names with {@code {job}}, {@code {run}}, {@code {partition}} and {@code {part}}. {@code onEmpty}
+ * says what a run that produces no rows does.
  */
 public record SinkSpec(
     SinkFormat format,
@@ -26,6 +27,7 @@ public record SinkSpec(
     Optional<String> replaceWhere,
     Map<String, String> tableProperties,
     Optional<String> fileName,
+    OnEmpty onEmpty,
     Origin origin) {
 
   public SinkSpec {
@@ -40,6 +42,7 @@ public record SinkSpec(
     requireNonNull(replaceWhere, "replaceWhere is null");
     tableProperties = Map.copyOf(tableProperties);
     requireNonNull(fileName, "fileName is null");
+    requireNonNull(onEmpty, "onEmpty is null");
     requireNonNull(origin, "origin is null");
   }
 }

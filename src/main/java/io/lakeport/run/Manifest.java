@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * The record of one run, written as JSON next to the export ({@code _lakeport/manifest-<run>.json})
- * after the data: what was read, with which params, what was written (schema, totals, per
+ * after the data: what was read, with which params (secret-looking ones masked), for which logical window, what was written (schema, totals, per
  * partition, per file with rows and SHA-256) and when. Consumers, {@code verify}, retention and the
  * scheduler read it back.
  */
@@ -22,6 +22,7 @@ public record Manifest(
     String runId,
     String jobFile,
     Map<String, Object> params,
+    LogicalWindow window,
     String lakeportVersion,
     String sparkVersion,
     Map<String, Object> source,
@@ -33,7 +34,8 @@ public record Manifest(
     List<OutputFile> files,
     String startedAt,
     String finishedAt,
-    long durationMs) {
+    long durationMs,
+    Timings timings) {
 
   public static final int VERSION = 1;
   private static final ObjectMapper JSON = new ObjectMapper()
@@ -61,6 +63,18 @@ public record Manifest(
    * file. Null for sinks without a target.
    */
   public record FileSizing(long targetBytes, long bytesPerRow, String basis, long recordsPerFile) {}
+
+  /**
+   * The logical date a run exports and its window {@code [start, end)} in the job's time zone;
+   * null for jobs without {@code run_date}.
+   */
+  public record LogicalWindow(String runDate, String start, String end) {}
+
+  /**
+   * Where the time went: preparing (recovery, reading the source, planning), the Spark write,
+   * measuring the files, and publishing them.
+   */
+  public record Timings(long prepareMs, long writeMs, long inspectMs, long publishMs) {}
 
   /** An output column. */
   public record ColumnInfo(String name, String type, boolean nullable) {}

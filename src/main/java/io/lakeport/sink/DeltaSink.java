@@ -31,14 +31,14 @@ final class DeltaSink implements Sink {
     if (!spec.partitionBy().isEmpty()) {
       writer.partitionBy(spec.partitionBy().toArray(String[]::new));
     }
-    switch (spec.mode()) {
+    switch (context.mode()) {
       case OVERWRITE -> writer.mode(SaveMode.Overwrite);
       case OVERWRITE_PARTITIONS -> writer.mode(SaveMode.Overwrite).option("partitionOverwriteMode", "dynamic");
       case APPEND -> writer.mode(SaveMode.Append);
       case ERROR_IF_EXISTS -> writer.mode(SaveMode.ErrorIfExists);
     }
     spec.replaceWhere().ifPresent(condition -> writer.option("replaceWhere", condition));
-    FileSink.save(writer, spec);
+    FileSink.save(writer, spec, context.path());
     setTableProperties(data.sparkSession());
   }
 

@@ -38,10 +38,10 @@ final class FileSink implements Sink {
     if (!spec.partitionBy().isEmpty()) {
       writer.partitionBy(spec.partitionBy().toArray(String[]::new));
     }
-    switch (spec.mode()) {
+    switch (context.mode()) {
       case OVERWRITE -> writer.mode(SaveMode.Overwrite).option("partitionOverwriteMode", "static");
       case OVERWRITE_PARTITIONS -> {
-        if (onS3() && !spec.partitionBy().isEmpty()) {
+        if (onS3(context.path()) && !spec.partitionBy().isEmpty()) {
           replacePartitionsOnS3(writer);
         } else {
           writer.mode(SaveMode.Overwrite).option("partitionOverwriteMode", "dynamic");
@@ -50,11 +50,11 @@ final class FileSink implements Sink {
       case APPEND -> writer.mode(SaveMode.Append);
       case ERROR_IF_EXISTS -> writer.mode(SaveMode.ErrorIfExists);
     }
-    save(writer, spec);
+    save(writer, spec, context.path());
   }
 
-  private boolean onS3() {
-    String scheme = java.net.URI.create(spec.path().replace(" ", "%20")).getScheme();
+  private static boolean onS3(String path) {
+    String scheme = java.net.URI.create(path.replace(" ", "%20")).getScheme();
     return scheme != null && scheme.startsWith("s3");
   }
 
@@ -82,10 +82,10 @@ final class FileSink implements Sink {
     };
   }
 
-  /** Saves to the sink path; a refusal by Spark (path exists, bad option) is a problem of the sink's job line. */
-  static void save(DataFrameWriter<Row> writer, SinkSpec spec) {
+  /** Saves to {@code path}; a refusal by Spark (path exists, bad option) is a problem of the sink's job line. */
+  static void save(DataFrameWriter<Row> writer, SinkSpec spec, String path) {
     try {
-      writer.save(spec.path());
+      writer.save(path);
     } catch (Exception e) {
       if (e instanceof AnalysisException analysis) {
         throw new JobConfigException(List.of(new ConfigProblem(spec.origin(), "cannot write " + spec.path() + ": "

@@ -32,6 +32,13 @@ public class LakeportCommitProtocol extends SQLHadoopMapReduceCommitProtocol {
   }
 
   @Override
+  public org.apache.spark.internal.io.FileCommitProtocol.TaskCommitMessage commitTask(TaskAttemptContext taskContext) {
+    org.apache.spark.internal.io.FileCommitProtocol.TaskCommitMessage message = super.commitTask(taskContext);
+    io.lakeport.fault.Failpoints.reach(io.lakeport.fault.Failpoints.TASK_COMMITTED);
+    return message;
+  }
+
+  @Override
   public String getFilename(TaskAttemptContext taskContext, FileNameSpec spec) {
     String template = taskContext.getConfiguration().get(TEMPLATE);
     if (template == null || template.isEmpty()) {

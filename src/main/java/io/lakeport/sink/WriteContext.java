@@ -2,17 +2,21 @@ package io.lakeport.sink;
 
 import static java.util.Objects.requireNonNull;
 
+import io.lakeport.config.WriteMode;
 import java.util.Optional;
 
 /**
  * What a write needs beyond its sink spec: the job and run it belongs to (file-name templates use
- * them) and, when the sink asks for a target file size, the rows per file the runner estimated
- * from it.
+ * them), where and in which mode Spark writes (the run's staging folder, or the sink path itself
+ * where the committer publishes) and, when the sink asks for a target file size, the rows per file
+ * the runner estimated from it.
  */
-public record WriteContext(String job, String runId, Optional<Long> recordsPerFile) {
+public record WriteContext(String job, String runId, String path, WriteMode mode, Optional<Long> recordsPerFile) {
   public WriteContext {
     requireNonNull(job, "job is null");
     requireNonNull(runId, "runId is null");
+    requireNonNull(path, "path is null");
+    requireNonNull(mode, "mode is null");
     requireNonNull(recordsPerFile, "recordsPerFile is null");
   }
 }

@@ -64,9 +64,9 @@ class ExportRunSparkTest {
     assertThat(m.files()).allSatisfy(f -> assertThat(f.uncompressedBytes()).isPositive());
     assertThat(m.totals().compressionRatio()).isPositive();
     assertThat(m.partitions().stream().mapToLong(Manifest.PartitionInfo::rows).sum()).isEqualTo(expected);
-    assertThat(Path.of(java.net.URI.create(result.manifestPath()))).exists()
+    assertThat(Path.of(java.net.URI.create(result.manifestPath().orElseThrow()))).exists()
         .hasParent(dir.resolve("out").resolve("_lakeport"));
-    try (InputStream in = Files.newInputStream(Path.of(java.net.URI.create(result.manifestPath())))) {
+    try (InputStream in = Files.newInputStream(Path.of(java.net.URI.create(result.manifestPath().orElseThrow())))) {
       assertThat(new String(Manifest.fromJson(in).toJson(), java.nio.charset.StandardCharsets.UTF_8))
           .isEqualTo(new String(m.toJson(), java.nio.charset.StandardCharsets.UTF_8));
     }
@@ -228,7 +228,7 @@ class ExportRunSparkTest {
     JobSpec refuse = job(hocon.formatted(source, out, "error-if-exists"), Map.of("day", "2026-10-04"));
     JobConfigException e = catchThrowableOfType(JobConfigException.class, () -> runner.run(refuse));
     assertThat(e).hasMessage(Fixtures.displayed(dir.resolve("job.conf")) + ":6: sink: cannot write " + out
-        + ": [PATH_ALREADY_EXISTS] Path file:" + out + " already exists. Set mode as \"overwrite\" to overwrite the existing path."
+        + ": it already holds an export and sink.mode is error-if-exists."
         + " Choose another path, or set sink.mode to overwrite-partitions, overwrite or append.");
     assertThat(spark.read().parquet(out.toString()).count()).isEqualTo(replaced);
   }

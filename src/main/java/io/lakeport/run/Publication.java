@@ -1,0 +1,55 @@
+package io.lakeport.run;
+
+import io.lakeport.config.SinkFormat;
+import io.lakeport.config.SinkSpec;
+import io.lakeport.config.WriteMode;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * How a run's files become visible at the export root, all at once. On file systems with atomic
+ * rename (local disk, HDFS) Spark writes into a staging folder of the run and {@link #publish}
+ * moves it into place by renames ({@link RenamePublication}). On S3 the S3A committer publishes at
+ * job commit, and Delta publishes with its log commit; there the write goes to the root directly
+ * ({@link InPlacePublication}).
+ */
+interface Publication {
+  /** Where Spark writes the run's data. */
+  Path writePath();
+
+  /** The mode Spark writes with instead of the sink's own (a fresh staging folder is overwritten). */
+  Optional<WriteMode> writeMode();
+
+  /**
+   * Before the write: undoes what killed attempts left half done (a publish that moved old data
+   * aside and died before moving the new data in is rolled back) and deletes their staging data.
+   * Returns the paths it removed or restored, for the log.
+   */
+  List<String> recover() throws IOException;
+
+  /** The data files this run wrote, relative to {@link #filesRoot()} (and, once published, to the root). */
+  List<String> files() throws IOException;
+
+  /** Where the files can be read now: the staging folder before publishing, else the root. */
+  Path filesRoot();
+
+  /** Makes the run's files visible at the root, replacing what the write mode replaces. */
+  void publish() throws IOException;
+
+  /** After the manifest: marks the export complete ({@code _SUCCESS}). */
+  void complete(Manifest manifest, Path manifestPath) throws IOException;
+
+  /** Drops what this run wrote and has not published. Safe to call more than once. */
+  void abort();
+
+  static Publication of(FileSystem fs, Path root, SinkSpec sink, String runId) throws IOException {
+    String scheme = fs.getUri().getScheme();
+    boolean renames = !scheme.startsWith("s3") && !scheme.equals("gs") && !scheme.startsWith("wasb");
+    return renames && sink.format() != SinkFormat.DELTA
+        ? new RenamePublication(fs, root, sink, runId)
+        : new InPlacePublication(fs, root);
+  }
+}

@@ -1,0 +1,262 @@
+package io.lakeport.run;
+
+import io.lakeport.config.SinkSpec;
+import io.lakeport.config.WriteMode;
+import io.lakeport.fault.Failpoints;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Staging and publish by rename, for file systems where renaming a folder is atomic. Spark writes
+ * the run into {@code _lakeport/staging/<run>}; publishing then swaps whole folders:
+ * <ul>
+ *   <li>partitioned exports: each partition folder the run wrote replaces the old one (moved to
+ *       {@code _lakeport/trash/<run>} first), so a reader of a partition sees its old files,
+ *       nothing for an instant, or the new files, never a mixture; {@code overwrite} then moves
+ *       the partitions the run did not write to the trash;</li>
+ *   <li>unpartitioned overwrites: the root itself is swapped with the staged folder, and the
+ *       {@code _lakeport} folder (manifests) moved over;</li>
+ *   <li>appends: files move in one by one (their names are unique per run).</li>
+ * </ul>
+ * Every step is a rename that a later attempt can finish or undo: {@link #recover} puts back a
+ * partition whose old folder is in a trash but whose new one never arrived, and a root that was
+ * moved aside but not replaced.
+ */
+final class RenamePublication implements Publication {
+  static final String STAGING = "staging";
+  static final String TRASH = "trash";
+  private static final String SUCCESS = "_SUCCESS";
+  private static final String REPLACED = ".lakeport-replaced-";
+
+  private final FileSystem fs;
+  private final Path root;
+  private final SinkSpec sink;
+  private final String runId;
+  private final Path staging;
+  private final Path trash;
+  private boolean published;
+
+  RenamePublication(FileSystem fs, Path root, SinkSpec sink, String runId) {
+    this.fs = fs;
+    this.root = root;
+    this.sink = sink;
+    this.runId = runId;
+    Path meta = new Path(root, Manifests.DIR);
+    this.staging = new Path(new Path(meta, STAGING), runId);
+    this.trash = new Path(new Path(meta, TRASH), runId);
+  }
+
+  @Override
+  public Path writePath() {
+    return staging;
+  }
+
+  @Override
+  public Optional<WriteMode> writeMode() {
+    return Optional.of(WriteMode.OVERWRITE);
+  }
+
+  @Override
+  public Path filesRoot() {
+    return published ? root : staging;
+  }
+
+  @Override
+  public List<String> files() throws IOException {
+    return new ArrayList<>(Listing.dataFiles(fs, staging));
+  }
+
+  @Override
+  public List<String> recover() throws IOException {
+    List<String> done = new ArrayList<>(finishRootSwaps());
+    Path meta = new Path(root, Manifests.DIR);
+    for (FileStatus attempt : list(new Path(meta, TRASH))) {
+      for (Path unit : leaves(attempt.getPath(), sink.partitionBy().size())) {
+        Path target = new Path(root, relative(attempt.getPath(), unit));
+        if (!fs.exists(target)) {
+          move(unit, target);
+          done.add("restored " + target);
+        }
+      }
+      delete(attempt.getPath(), done);
+    }
+    for (FileStatus attempt : list(new Path(meta, STAGING))) {
+      delete(attempt.getPath(), done);
+    }
+    for (FileStatus leftover : list(root)) {
+      String name = leftover.getPath().getName();
+      if (name.equals("_temporary") || name.startsWith(".spark-staging-")) {
+        delete(leftover.getPath(), done);
+      }
+    }
+    return done;
+  }
+
+  @Override
+  public void publish() throws IOException {
+    fs.delete(new Path(root, SUCCESS), false);
+    boolean partitioned = !sink.partitionBy().isEmpty();
+    switch (sink.mode()) {
+      case OVERWRITE_PARTITIONS -> {
+        if (partitioned) {
+          swapPartitions();
+        } else {
+          swapRoot();
+        }
+      }
+      case OVERWRITE -> {
+        if (partitioned) {
+          List<Path> written = swapPartitions();
+          trashPartitionsOtherThan(written);
+        } else {
+          swapRoot();
+        }
+      }
+      case APPEND, ERROR_IF_EXISTS -> moveFiles();
+    }
+    published = true;
+    fs.delete(trash, true);
+    fs.delete(staging, true);
+  }
+
+  @Override
+  public void complete(Manifest manifest, Path manifestPath) throws IOException {
+    String marker = "{\"run_id\":\"" + manifest.runId() + "\",\"job\":\"" + manifest.job() + "\",\"manifest\":\""
+        + manifestPath.getName() + "\",\"files\":" + manifest.totals().files() + ",\"rows\":" + manifest.totals().rows()
+        + "}\n";
+    try (OutputStream out = fs.create(new Path(root, SUCCESS), true)) {
+      out.write(marker.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  @Override
+  public void abort() {
+    if (!published) {
+      try {
+        fs.delete(staging, true);
+      } catch (IOException e) {
+        // the next attempt's recover() removes it
+      }
+    }
+  }
+
+  /** Each partition folder the run wrote replaces the one at the root; returns the folders written. */
+  private List<Path> swapPartitions() throws IOException {
+    List<Path> written = new ArrayList<>();
+    for (Path unit : leaves(staging, sink.partitionBy().size())) {
+      String relative = relative(staging, unit);
+      Path target = new Path(root, relative);
+      if (fs.exists(target)) {
+        move(target, new Path(trash, relative));
+      }
+      move(unit, target);
+      written.add(target);
+      Failpoints.reach(Failpoints.PUBLISHING);
+    }
+    return written;
+  }
+
+  private void trashPartitionsOtherThan(List<Path> written) throws IOException {
+    for (Path unit : leaves(root, sink.partitionBy().size())) {
+      if (!written.contains(unit)) {
+        move(unit, new Path(trash, relative(root, unit)));
+      }
+    }
+  }
+
+  /**
+   * Moves the root aside, the staged folder into its place, and the {@code _lakeport} folder back
+   * in: readers see the old export, no folder for an instant, or the new one.
+   */
+  private void swapRoot() throws IOException {
+    Path aside = new Path(root.getParent(), "." + root.getName() + REPLACED + runId);
+    fs.delete(new Path(staging, SUCCESS), false);
+    move(root, aside);
+    move(new Path(new Path(new Path(aside, Manifests.DIR), STAGING), runId), root);
+    Failpoints.reach(Failpoints.PUBLISHING);
+    move(new Path(aside, Manifests.DIR), new Path(root, Manifests.DIR));
+    fs.delete(aside, true);
+  }
+
+  /** Completes or undoes root swaps a killed attempt left (see {@link #swapRoot}). */
+  private List<String> finishRootSwaps() throws IOException {
+    List<String> done = new ArrayList<>();
+    FileStatus[] asides = fs.globStatus(new Path(root.getParent(), "." + root.getName() + REPLACED + "*"));
+    for (FileStatus aside : asides == null ? new FileStatus[0] : asides) {
+      Path meta = new Path(aside.getPath(), Manifests.DIR);
+      if (!fs.exists(root)) {
+        move(aside.getPath(), root);
+        done.add("restored " + root);
+        continue;
+      }
+      if (fs.exists(meta) && !fs.exists(new Path(root, Manifests.DIR))) {
+        move(meta, new Path(root, Manifests.DIR));
+      }
+      delete(aside.getPath(), done);
+    }
+    return done;
+  }
+
+  /** Data files move in one by one; a name already there is an error, never an overwrite. */
+  private void moveFiles() throws IOException {
+    for (String file : files()) {
+      Path target = new Path(root, file);
+      if (fs.exists(target)) {
+        throw new IOException("cannot append " + file + ": a file of that name is already at " + root
+            + "; add {run} to sink.file-name");
+      }
+      move(new Path(staging, file), target);
+    }
+  }
+
+  /** The folders {@code depth} levels below {@code base}, hidden ones ({@code _x}, {@code .x}) skipped. */
+  private List<Path> leaves(Path base, int depth) throws IOException {
+    List<Path> level = List.of(base);
+    for (int i = 0; i < depth; i++) {
+      List<Path> next = new ArrayList<>();
+      for (Path folder : level) {
+        for (FileStatus child : list(folder)) {
+          String name = child.getPath().getName();
+          if (child.isDirectory() && !name.startsWith("_") && !name.startsWith(".")) {
+            next.add(child.getPath());
+          }
+        }
+      }
+      level = next;
+    }
+    return level;
+  }
+
+  private FileStatus[] list(Path folder) throws IOException {
+    try {
+      return fs.listStatus(folder);
+    } catch (FileNotFoundException e) {
+      return new FileStatus[0];
+    }
+  }
+
+  private static String relative(Path base, Path path) {
+    String prefix = base.toUri().getPath();
+    return path.toUri().getPath().substring(prefix.length() + 1);
+  }
+
+  private void move(Path from, Path to) throws IOException {
+    fs.mkdirs(to.getParent());
+    if (!fs.rename(from, to)) {
+      throw new IOException("could not move " + from + " to " + to);
+    }
+  }
+
+  private void delete(Path path, List<String> done) throws IOException {
+    fs.delete(path, true);
+    done.add("removed " + path);
+  }
+}
