@@ -18,6 +18,8 @@ final class Failures implements IExecutionExceptionHandler {
   static final int USER = 2;
   static final int EXTERNAL = 3;
   static final int BUG = 1;
+  /** {@code verify} found an export that differs from its manifest. */
+  static final int DIFFERENT = 4;
 
   @Override
   public int handleExecutionException(Exception e, CommandLine commandLine, ParseResult parseResult) {

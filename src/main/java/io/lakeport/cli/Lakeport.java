@@ -11,7 +11,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
-/** The {@code lakeport} command. Exit codes: 0 ok, 2 user or config error, 3 external failure, 1 bug. */
+/**
+ * The {@code lakeport} command. Exit codes: 0 ok, 2 user or config error, 3 external failure, 4 an
+ * export that differs from its manifest ({@code verify}), 1 bug.
+ */
 @Command(
     name = "lakeport",
     mixinStandardHelpOptions = true,
@@ -19,7 +22,7 @@ import picocli.CommandLine.ScopeType;
     description = "Parameterised Spark export jobs: one HOCON file per job in jobs/.",
     subcommands = {
       RunCommand.class, ValidateCommand.class, ExplainCommand.class, PreviewCommand.class,
-      JobsCommand.class, DemoCommand.class
+      JobsCommand.class, VerifyCommand.class, DemoCommand.class
     })
 public final class Lakeport {
   @Option(names = "--site-conf", scope = ScopeType.INHERIT, paramLabel = "FILE",

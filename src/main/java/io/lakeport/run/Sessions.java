@@ -3,6 +3,7 @@ package io.lakeport.run;
 import io.lakeport.config.JobSpec;
 import io.lakeport.config.Site;
 import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -11,6 +12,7 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class Sessions {
   private static final String MASTER = "spark.master";
+  private static final String HADOOP_PREFIX = "spark.hadoop.";
 
   private Sessions() {}
 
@@ -38,6 +40,20 @@ public final class Sessions {
     SparkSession session = spark.newSession();
     session.conf().set("spark.sql.session.timeZone", job.timeZone().getId());
     return session;
+  }
+
+  /**
+   * The Hadoop settings of the site ({@code spark.hadoop.*} entries without their prefix), for
+   * file system access without a Spark session, e.g. {@code verify}.
+   */
+  public static Configuration hadoopConfiguration(Site site) {
+    Configuration conf = new Configuration();
+    site.sparkConf().forEach((key, value) -> {
+      if (key.startsWith(HADOOP_PREFIX)) {
+        conf.set(key.substring(HADOOP_PREFIX.length()), value);
+      }
+    });
+    return conf;
   }
 
   /** Settings that only make sense when the driver and executors share this machine. */
