@@ -35,6 +35,7 @@ public final class JobLoader {
   static final String SOURCE = "source";
   static final String PLAN = "plan";
   static final String SINK = "sink";
+  static final String QUALITY = "quality";
 
   public static final String RUN_DATE = "run_date";
   public static final String WINDOW_START = "window_start";
@@ -120,7 +121,7 @@ public final class JobLoader {
 
   private static JobSpec read(Config job, Config jobFile, String display, Map<String, Param> params, Problems problems) {
     Section top = new Section(job, "", problems, NAME, DESCRIPTION, TIME_ZONE, WINDOW, PARAMS, PARAM_TYPES,
-        SOURCE, PLAN, SINK);
+        SOURCE, PLAN, SINK, QUALITY);
     requireSections(jobFile, display, problems);
     String name = top.string(NAME);
     if (!name.isEmpty() && !name.matches("[a-z0-9][a-z0-9_-]*")) {
@@ -131,7 +132,8 @@ public final class JobLoader {
         Site.zone(top, TIME_ZONE), top.enumValue(WINDOW, Window.class, Window.DAY), params,
         Endpoints.source(top.section(SOURCE, Endpoints.SOURCE_KEYS)),
         new PlanReader(top.section(PLAN, PlanReader.KEYS)).read(),
-        Endpoints.sink(top.section(SINK, Endpoints.SINK_KEYS)));
+        Endpoints.sink(top.section(SINK, Endpoints.SINK_KEYS)),
+        new QualityReader(top.section(QUALITY, QualityReader.KEYS)).read());
   }
 
   /** The path as the user should see it: relative to the working directory when inside it. */

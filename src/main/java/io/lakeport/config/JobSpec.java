@@ -6,7 +6,8 @@ import java.time.ZoneId;
 import java.util.Map;
 
 /**
- * One export job, validated: where it reads, what it computes, where it writes, and the parameter
+ * One export job, validated: where it reads, what it computes, where it writes, the quality its
+ * output must have, and the parameter
  * values of this run. Built by {@link JobLoader}; everything a run needs, nothing Spark-specific.
  */
 public record JobSpec(
@@ -18,7 +19,8 @@ public record JobSpec(
     Map<String, Param> params,
     SourceSpec source,
     PlanSpec plan,
-    SinkSpec sink) {
+    SinkSpec sink,
+    QualitySpec quality) {
 
   public JobSpec {
     requireNonNull(name, "name is null");
@@ -30,5 +32,6 @@ public record JobSpec(
     requireNonNull(source, "source is null");
     requireNonNull(plan, "plan is null");
     requireNonNull(sink, "sink is null");
+    requireNonNull(quality, "quality is null");
   }
 }

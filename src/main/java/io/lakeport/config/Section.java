@@ -29,13 +29,28 @@ final class Section {
   private final String path;
   private final Problems problems;
   private final Set<String> validKeys;
+  /** How problems name this section's keys, when that differs from their path in {@code root}. */
+  private final String display;
 
   Section(Config root, String path, Problems problems, String... validKeys) {
+    this(root, path, path, problems, validKeys);
+  }
+
+  private Section(Config root, String path, String display, Problems problems, String... validKeys) {
     this.root = root;
     this.path = path;
+    this.display = display;
     this.problems = problems;
     this.validKeys = new TreeSet<>(Arrays.asList(validKeys));
     reportUnknownKeys();
+  }
+
+  /**
+   * A section over an object that is not at a path of its own, such as an item of a list:
+   * problems name its keys {@code display.key} (e.g. {@code quality.rules[1].action}).
+   */
+  static Section item(ConfigObject object, String display, Problems problems) {
+    return new Section(object.toConfig(), "", display, problems);
   }
 
   Section section(String key, String... keys) {
@@ -71,8 +86,9 @@ final class Section {
    */
   Origin origin(String key) {
     ConfigValue value = raw(full(key));
+    String shown = display.equals(path) ? full(key) : display + "." + key;
     return value != null && value.origin().resource() == null
-        ? originOf(value.origin(), full(key))
+        ? originOf(value.origin(), shown)
         : origin().child(key);
   }
 

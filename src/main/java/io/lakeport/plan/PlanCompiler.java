@@ -62,6 +62,20 @@ public final class PlanCompiler {
     return new PlanCompiler(job).run(source, observation);
   }
 
+  /**
+   * Compiles a filter written in a job file (e.g. a quality rule) into one boolean column of
+   * {@code df}, with values converted to the columns' types as in {@code where}.
+   *
+   * @throws io.lakeport.config.JobConfigException naming the filter's line when it does not fit df
+   */
+  public static Column condition(Dataset<Row> df, io.lakeport.config.Filter filter, ZoneId zone) {
+    PlanProblems problems = new PlanProblems();
+    Optional<Column> condition = new Predicates(df, zone, problems).compile(filter);
+    condition.ifPresent(c -> problems.analyze(filter.origin(), () -> df.filter(c)));
+    problems.throwIfAny();
+    return condition.orElseThrow();
+  }
+
   private CompiledPlan run(Dataset<Row> source, Optional<Observation> observation) {
     PlanSpec plan = job.plan();
     List<Column> metrics = new ArrayList<>();

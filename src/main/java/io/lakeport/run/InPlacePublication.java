@@ -18,10 +18,12 @@ final class InPlacePublication implements Publication {
   private final FileSystem fs;
   private final Path root;
   private final Set<String> before;
+  private final Path rejects;
 
-  InPlacePublication(FileSystem fs, Path root) throws IOException {
+  InPlacePublication(FileSystem fs, Path root, String runId) throws IOException {
     this.fs = fs;
     this.root = root;
+    this.rejects = new Path(new Path(root, RenamePublication.REJECTS), runId);
     this.before = Listing.dataFiles(fs, root);
   }
 
@@ -33,6 +35,16 @@ final class InPlacePublication implements Publication {
   @Override
   public Optional<WriteMode> writeMode() {
     return Optional.empty();
+  }
+
+  @Override
+  public Path rejectsWritePath() {
+    return rejects;
+  }
+
+  @Override
+  public Path rejectsPath() {
+    return rejects;
   }
 
   @Override

@@ -30,6 +30,7 @@ public record Manifest(
     FileSizing fileSizing,
     List<ColumnInfo> schema,
     Totals totals,
+    Quality quality,
     List<PartitionInfo> partitions,
     List<OutputFile> files,
     String startedAt,
@@ -86,6 +87,24 @@ public record Manifest(
    */
   public record Totals(long rows, long files, long bytes, long rowsRead, Map<String, Long> invalidValues,
       Long uncompressedBytes, Double compressionRatio) {}
+
+  /**
+   * The outcome of the job's quality rules, and the rows set aside: how many, and where
+   * ({@code _rejects/<run id>} under the export, JSON lines with the rules each row failed).
+   */
+  public record Quality(List<RuleResult> rules, long rejectedRows, String rejectsPath) {
+    public Quality {
+      rules = List.copyOf(rules);
+    }
+  }
+
+  /**
+   * One rule: what it checked (rows for row rules, rows for unique keys, 1 for row counts), how
+   * many failed, the ratio, the threshold, and the outcome: passed, quarantined (failing rows set
+   * aside), tolerated (under the threshold, kept), warned, or failed (the run was not published).
+   */
+  public record RuleResult(String rule, String kind, String action, long checked, long failed, double failedRatio,
+      double maxFailedRatio, String outcome, String detail) {}
 
   /** Rows, files and bytes of one output partition, e.g. {@code detected_date=2026-11-23}. */
   public record PartitionInfo(Map<String, String> values, long rows, long files, long bytes) {}

@@ -58,6 +58,17 @@ final class Manifests {
     return Optional.empty();
   }
 
+  /** Writes a manifest whole: to a hidden temporary name first, then renamed into place. */
+  static void write(FileSystem fs, Path path, Manifest manifest) throws IOException {
+    Path temporary = new Path(path.getParent(), "." + path.getName() + ".tmp");
+    try (java.io.OutputStream out = fs.create(temporary, true)) {
+      out.write(manifest.toJson());
+    }
+    if (!fs.rename(temporary, path)) {
+      throw new IOException("could not rename " + temporary + " to " + path);
+    }
+  }
+
   private static Optional<Manifest> read(FileSystem fs, Path path) throws IOException {
     try (InputStream in = fs.open(path)) {
       return Optional.of(Manifest.fromJson(in));

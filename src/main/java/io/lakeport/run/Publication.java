@@ -30,6 +30,12 @@ interface Publication {
    */
   List<String> recover() throws IOException;
 
+  /** Where this run writes the rows its quality rules set aside. */
+  Path rejectsWritePath();
+
+  /** Where those rows are once published: {@code _rejects/<run id>} under the export. */
+  Path rejectsPath();
+
   /** The data files this run wrote, relative to {@link #filesRoot()} (and, once published, to the root). */
   List<String> files() throws IOException;
 
@@ -50,6 +56,6 @@ interface Publication {
     boolean renames = !scheme.startsWith("s3") && !scheme.equals("gs") && !scheme.startsWith("wasb");
     return renames && sink.format() != SinkFormat.DELTA
         ? new RenamePublication(fs, root, sink, runId)
-        : new InPlacePublication(fs, root);
+        : new InPlacePublication(fs, root, runId);
   }
 }

@@ -23,7 +23,7 @@ import org.apache.hadoop.fs.Path;
  *       nothing for an instant, or the new files, never a mixture; {@code overwrite} then moves
  *       the partitions the run did not write to the trash;</li>
  *   <li>unpartitioned overwrites: the root itself is swapped with the staged folder, and the
- *       {@code _lakeport} folder (manifests) moved over;</li>
+ *       {@code _lakeport} (manifests) and {@code _rejects} folders moved over;</li>
  *   <li>appends: files move in one by one (their names are unique per run).</li>
  * </ul>
  * Every step is a rename that a later attempt can finish or undo: {@link #recover} puts back a
@@ -33,6 +33,7 @@ import org.apache.hadoop.fs.Path;
 final class RenamePublication implements Publication {
   static final String STAGING = "staging";
   static final String TRASH = "trash";
+  static final String REJECTS = "_rejects";
   private static final String SUCCESS = "_SUCCESS";
   private static final String REPLACED = ".lakeport-replaced-";
 
@@ -62,6 +63,16 @@ final class RenamePublication implements Publication {
   @Override
   public Optional<WriteMode> writeMode() {
     return Optional.of(WriteMode.OVERWRITE);
+  }
+
+  @Override
+  public Path rejectsWritePath() {
+    return new Path(staging, REJECTS);
+  }
+
+  @Override
+  public Path rejectsPath() {
+    return new Path(new Path(root, REJECTS), runId);
   }
 
   @Override
@@ -103,6 +114,9 @@ final class RenamePublication implements Publication {
   @Override
   public void publish() throws IOException {
     fs.delete(new Path(root, SUCCESS), false);
+    if (fs.exists(rejectsWritePath())) {
+      move(rejectsWritePath(), rejectsPath());
+    }
     boolean partitioned = !sink.partitionBy().isEmpty();
     switch (sink.mode()) {
       case OVERWRITE_PARTITIONS -> {
@@ -182,8 +196,18 @@ final class RenamePublication implements Publication {
     move(root, aside);
     move(new Path(new Path(new Path(aside, Manifests.DIR), STAGING), runId), root);
     Failpoints.reach(Failpoints.PUBLISHING);
-    move(new Path(aside, Manifests.DIR), new Path(root, Manifests.DIR));
+    keepHistory(aside);
     fs.delete(aside, true);
+  }
+
+  /** Moves the manifests and quarantined rows of the export moved aside into the new root. */
+  private void keepHistory(Path aside) throws IOException {
+    for (String folder : List.of(Manifests.DIR, REJECTS)) {
+      Path kept = new Path(aside, folder);
+      if (fs.exists(kept) && !fs.exists(new Path(root, folder))) {
+        move(kept, new Path(root, folder));
+      }
+    }
   }
 
   /** Completes or undoes root swaps a killed attempt left (see {@link #swapRoot}). */
@@ -191,15 +215,12 @@ final class RenamePublication implements Publication {
     List<String> done = new ArrayList<>();
     FileStatus[] asides = fs.globStatus(new Path(root.getParent(), "." + root.getName() + REPLACED + "*"));
     for (FileStatus aside : asides == null ? new FileStatus[0] : asides) {
-      Path meta = new Path(aside.getPath(), Manifests.DIR);
       if (!fs.exists(root)) {
         move(aside.getPath(), root);
         done.add("restored " + root);
         continue;
       }
-      if (fs.exists(meta) && !fs.exists(new Path(root, Manifests.DIR))) {
-        move(meta, new Path(root, Manifests.DIR));
-      }
+      keepHistory(aside.getPath());
       delete(aside.getPath(), done);
     }
     return done;

@@ -96,13 +96,15 @@ class VerifySparkTest {
         SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build());
     ObjectMapper json = new ObjectMapper();
     RunResult sized = export(dir.resolve("a"), "partition-by = [day], target-file-size = 1MB");
-    RunResult plain = export(dir.resolve("b"), "mode = overwrite, compression = gzip");
+    RunResult plain = export(dir.resolve("b"), "mode = overwrite, compression = gzip }\n"
+        + "quality { max-failed-ratio = 20%, rules = [ { column = id, lt = 80 }, { unique = [id], action = fail } ]");
 
     for (RunResult result : new RunResult[] {sized, plain}) {
       JsonNode manifest = json.readTree(result.manifest().toJson());
       Set<ValidationMessage> problems = schema.validate(manifest);
       assertThat(problems).as(result.manifest().runId()).isEmpty();
     }
+    assertThat(plain.manifest().quality().rejectedRows()).isEqualTo(10);
     assertThat(plain.manifest().params()).containsEntry("api_token", "****").containsEntry("run_date", "2026-10-02");
     assertThat(new String(plain.manifest().toJson(), java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("s3cr3t");
     assertThat(plain.manifest().window()).isEqualTo(new Manifest.LogicalWindow("2026-10-02", "2026-10-02", "2026-10-03"));

@@ -1,0 +1,214 @@
+package io.lakeport.run;
+
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+
+import io.delta.tables.DeltaTable;
+import io.lakeport.config.ConfigProblem;
+import io.lakeport.config.JobConfigException;
+import io.lakeport.config.JobSpec;
+import io.lakeport.config.OnEmpty;
+import io.lakeport.config.SinkFormat;
+import io.lakeport.config.SinkSpec;
+import io.lakeport.config.WriteMode;
+import io.lakeport.fault.Failpoints;
+import io.lakeport.plan.CompiledPlan;
+import io.lakeport.plan.PlanCompiler;
+import io.lakeport.sink.LakeportCommitProtocol;
+import io.lakeport.sink.Sinks;
+import io.lakeport.sink.WriteContext;
+import io.lakeport.source.SourceRead;
+import io.lakeport.source.Sources;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Observation;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One attempt at a job: clean up after earlier attempts, read the source (pinned), compile the
+ * plan, write the output (and quarantined rows) where the publication says, measure the files on
+ * the executors, check rows and quality, publish, and write the manifest and {@code _SUCCESS} last.
+ * Nothing is visible at the export before {@link Publication#publish}; a failure before it leaves
+ * the previous export as it was.
+ */
+final class ExportRun {
+  private static final Logger LOG = LoggerFactory.getLogger(ExportRun.class);
+  private static final String ROWS_WRITTEN = "rows_written";
+  private static final String COMMIT_PROTOCOL = "spark.sql.sources.commitProtocolClass";
+
+  private final JobSpec job;
+  private final SinkSpec sink;
+  private final String runId;
+  private final SparkSession session;
+  private final Clock clock;
+  private final Instant started;
+  private final Observation read;
+  private final Observation written;
+  private final QualityGate quality;
+
+  ExportRun(JobSpec job, String runId, SparkSession session, Clock clock) {
+    this.job = job;
+    this.sink = job.sink();
+    this.runId = runId;
+    this.session = session;
+    this.clock = clock;
+    this.started = clock.instant();
+    this.read = new Observation("source-" + runId);
+    this.written = new Observation("sink-" + runId);
+    this.quality = new QualityGate(job.quality(), runId);
+  }
+
+  RunResult execute() throws IOException {
+    FileSystem fs = new Path(sink.path()).getFileSystem(session.sparkContext().hadoopConfiguration());
+    Path root = fs.makeQualified(new Path(sink.path()));
+    useLakeportCommitterOutsideS3(fs);
+    refuseExistingExport(fs, root);
+    Publication publication = Publication.of(fs, root, sink, runId);
+    try {
+      List<String> recovered = publication.recover();
+      if (!recovered.isEmpty()) {
+        LOG.info("Cleaned up after earlier attempts at {}: {}", root, recovered);
+      }
+      return write(fs, root, publication);
+    } finally {
+      publication.abort();
+      quality.release();
+    }
+  }
+
+  private RunResult write(FileSystem fs, Path root, Publication publication) throws IOException {
+    SourceRead source = Sources.of(job.source()).read(session);
+    CompiledPlan plan = PlanCompiler.compile(job, source.data(), Optional.of(read));
+    Dataset<Row> output = quality.apply(plan.output(), job.timeZone()).observe(written, count(lit(1)).as(ROWS_WRITTEN));
+    Optional<Manifest.FileSizing> sizing = FileSizingEstimate.of(sink, plan, fs, root);
+    Instant writing = clock.instant();
+    Sinks.of(sink).write(output, new WriteContext(job.name(), runId, publication.writePath().toString(),
+        publication.writeMode().orElse(sink.mode()), sizing.map(Manifest.FileSizing::recordsPerFile)));
+    Optional<String> rejectsPath = writeRejects(publication);
+    Instant measuring = clock.instant();
+    List<OutputFile> files = new FileInspector(publication.filesRoot().toString(), sink.format(), sink.options(),
+        session.sparkContext().hadoopConfiguration()).inspect(session, publication.files());
+    long rows = ExportRunner.metric(ExportRunner.observed(written), ROWS_WRITTEN);
+    checkRows(rows, files);
+    Manifest.Quality checked = checkQuality(fs, root, output, rows, rejectsPath);
+    ManifestAssembly assembly = new ManifestAssembly(job, runId, source, plan, session.version(), started);
+    Instant publishing = clock.instant();
+    Manifest.Timings timings = new Manifest.Timings(millis(started, writing), millis(writing, measuring),
+        millis(measuring, publishing), 0);
+    if (rows == 0 && sink.onEmpty() != OnEmpty.PUBLISH) {
+      return empty(assembly.manifest(files, ExportRunner.observed(read), rows, null, sizing, checked, timings, clock.instant()));
+    }
+    Failpoints.reach(Failpoints.STAGED);
+    publication.publish();
+    Failpoints.reach(Failpoints.PUBLISHED);
+    timings = new Manifest.Timings(timings.prepareMs(), timings.writeMs(), timings.inspectMs(),
+        millis(publishing, clock.instant()));
+    Manifest manifest = assembly.manifest(files, ExportRunner.observed(read), rows, deltaVersion(), sizing, checked,
+        timings, clock.instant());
+    Path manifestPath = Manifests.path(root, runId);
+    Manifests.write(fs, manifestPath, manifest);
+    publication.complete(manifest, manifestPath);
+    LOG.info("Run {} of job {} published: {} rows, {} files, {} bytes in {} ms; manifest {}", runId, job.name(),
+        rows, files.size(), manifest.totals().bytes(), manifest.durationMs(), manifestPath);
+    return RunResult.published(manifest, manifestPath.toString());
+  }
+
+  /** Rows that failed a quarantine rule, as JSON lines with the rules and reasons, beside the data. */
+  private Optional<String> writeRejects(Publication publication) {
+    Optional<Dataset<Row>> rejects = quality.rejects();
+    if (rejects.isEmpty()) {
+      return Optional.empty();
+    }
+    session.sparkContext().setJobDescription("lakeport " + job.name() + " run " + runId + ": quarantined rows");
+    rejects.get().write().mode(org.apache.spark.sql.SaveMode.Overwrite).json(publication.rejectsWritePath().toString());
+    return Optional.of(publication.rejectsPath().toString());
+  }
+
+  /** Evaluates the quality rules; a failed one stops the run before anything is published. */
+  private Manifest.Quality checkQuality(FileSystem fs, Path root, Dataset<Row> output, long rows,
+      Optional<String> rejectsPath) throws IOException {
+    if (job.quality().rules().isEmpty()) {
+      return null;
+    }
+    Optional<Long> previous = Manifests.latest(fs, root, m -> m.job().equals(job.name())).map(m -> m.totals().rows());
+    List<Manifest.RuleResult> results = quality.evaluate(output, rows, previous);
+    long rejected = quality.rejected();
+    List<Manifest.RuleResult> failed = results.stream().filter(r -> r.outcome().equals("failed")).toList();
+    results.stream().filter(r -> !r.outcome().equals("passed")).forEach(r -> LOG.info("Quality rule {}: {} of {} failed ({})",
+        r.rule(), r.failed(), r.checked(), r.outcome()));
+    if (!failed.isEmpty()) {
+      throw RunException.cannot("publish the export", job.name(), runId, "quality rules failed, so nothing was published: "
+          + failed.stream().map(ExportRun::describe).collect(Collectors.joining("; ")), null);
+    }
+    return new Manifest.Quality(results, rejected, rejected == 0 ? null : rejectsPath.orElse(null));
+  }
+
+  private static String describe(Manifest.RuleResult r) {
+    if (r.detail() != null) {
+      return r.rule() + ": " + r.detail();
+    }
+    return String.format(java.util.Locale.ROOT, "%s: %,d of %,d rows (%.2f%%) failed, above max-failed-ratio %.2f%%",
+        r.rule(), r.failed(), r.checked(), r.failedRatio() * 100, r.maxFailedRatio() * 100);
+  }
+
+  /** A run without rows: skipped (nothing published) or failed, as {@code sink.on-empty} says. */
+  private RunResult empty(Manifest described) {
+    if (sink.onEmpty() == OnEmpty.SKIP) {
+      LOG.info("Run {} of job {} produced no rows; nothing published (sink.on-empty = skip)", runId, job.name());
+      return RunResult.skipped(described);
+    }
+    throw RunException.cannot("publish the export", job.name(), runId, "the run produced no rows ("
+        + described.totals().rowsRead() + " rows read), so nothing was published. If an empty export is expected, "
+        + "set sink.on-empty = skip (publish nothing) or publish (an empty export with its manifest)", null);
+  }
+
+  private Long deltaVersion() {
+    return sink.format() == SinkFormat.DELTA
+        ? DeltaTable.forPath(session, sink.path()).history(1).select("version").head().getLong(0)
+        : null;
+  }
+
+  /**
+   * With spark-hadoop-cloud on the class path, Spark 4.1 writes every scheme through
+   * PathOutputCommitProtocol, which on file:// silently ignores dynamic partition overwrite and
+   * knows no file-name templates; outside S3 the classic protocol (extended with templates) is used.
+   */
+  private void useLakeportCommitterOutsideS3(FileSystem fs) {
+    if (!fs.getUri().getScheme().startsWith("s3")) {
+      session.conf().set(COMMIT_PROTOCOL, LakeportCommitProtocol.class.getName());
+    }
+  }
+
+  /** {@code error-if-exists}: refused before anything is written when the root holds data files. */
+  private void refuseExistingExport(FileSystem fs, Path root) throws IOException {
+    if (sink.mode() == WriteMode.ERROR_IF_EXISTS && !Listing.dataFiles(fs, root).isEmpty()) {
+      throw new JobConfigException(List.of(new ConfigProblem(sink.origin(), "cannot write " + sink.path()
+          + ": it already holds an export and sink.mode is error-if-exists",
+          "Choose another path, or set sink.mode to overwrite-partitions, overwrite or append.")));
+    }
+  }
+
+  private void checkRows(long rows, List<OutputFile> files) {
+    long inFiles = files.stream().mapToLong(OutputFile::rows).sum();
+    if (inFiles != rows) {
+      throw RunException.cannot("publish the export", job.name(), runId, "the files written hold " + inFiles
+          + " rows but the write produced " + rows + "; another writer may be using " + sink.path(), null);
+    }
+  }
+
+  private static long millis(Instant from, Instant to) {
+    return Duration.between(from, to).toMillis();
+  }
+}

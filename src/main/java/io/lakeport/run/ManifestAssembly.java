@@ -1,0 +1,93 @@
+package io.lakeport.run;
+
+import io.lakeport.config.JobLoader;
+import io.lakeport.config.JobSpec;
+import io.lakeport.config.Param;
+import io.lakeport.config.SinkSpec;
+import io.lakeport.plan.CompiledPlan;
+import io.lakeport.plan.PlanCompiler;
+import io.lakeport.source.SourceRead;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.apache.spark.sql.types.StructField;
+
+/** Puts a run's manifest together from the job, what was read and the files measured. */
+final class ManifestAssembly {
+  /** Params whose names say they hold a secret are masked in the manifest. */
+  private static final Pattern SECRET_NAME =
+      Pattern.compile("(?i)(password|passwd|secret|token|credential|api_?key|private_?key)");
+  private static final String MASK = "****";
+
+  private final JobSpec job;
+  private final String runId;
+  private final SourceRead source;
+  private final CompiledPlan plan;
+  private final String sparkVersion;
+  private final Instant started;
+
+  ManifestAssembly(JobSpec job, String runId, SourceRead source, CompiledPlan plan, String sparkVersion, Instant started) {
+    this.job = job;
+    this.runId = runId;
+    this.source = source;
+    this.plan = plan;
+    this.sparkVersion = sparkVersion;
+    this.started = started;
+  }
+
+  Manifest manifest(List<OutputFile> files, Map<String, Object> observedRead, long rows, Long deltaVersion,
+      Optional<Manifest.FileSizing> sizing, Manifest.Quality quality, Manifest.Timings timings, Instant finished) {
+    SinkSpec sink = job.sink();
+    return new Manifest(Manifest.VERSION, job.name(), runId, job.file(), params(), window(), Versions.lakeport(),
+        sparkVersion, source.identity(),
+        new Manifest.SinkInfo(sink.format().name().toLowerCase(Locale.ROOT), sink.path(),
+            sink.mode().name().toLowerCase(Locale.ROOT).replace('_', '-'), sink.partitionBy(),
+            sink.compression().orElse(null), deltaVersion),
+        sizing.orElse(null), schema(), totals(files, rows, observedRead), quality, Partitions.summarise(files),
+        files, started.toString(), finished.toString(), Duration.between(started, finished).toMillis(), timings);
+  }
+
+  private Map<String, Object> params() {
+    Map<String, Object> params = new LinkedHashMap<>();
+    for (Param p : job.params().values()) {
+      params.put(p.name(), SECRET_NAME.matcher(p.name()).find() ? MASK : p.value());
+    }
+    return params;
+  }
+
+  private Manifest.LogicalWindow window() {
+    Param runDate = job.params().get(JobLoader.RUN_DATE);
+    return runDate == null ? null : new Manifest.LogicalWindow(String.valueOf(runDate.value()),
+        String.valueOf(job.params().get(JobLoader.WINDOW_START).value()),
+        String.valueOf(job.params().get(JobLoader.WINDOW_END).value()));
+  }
+
+  private List<Manifest.ColumnInfo> schema() {
+    List<Manifest.ColumnInfo> schema = new ArrayList<>();
+    for (StructField f : plan.output().schema().fields()) {
+      schema.add(new Manifest.ColumnInfo(f.name(), f.dataType().simpleString(), f.nullable()));
+    }
+    return schema;
+  }
+
+  private static Manifest.Totals totals(List<OutputFile> files, long rows, Map<String, Object> observedRead) {
+    Map<String, Long> invalid = new LinkedHashMap<>();
+    observedRead.forEach((key, value) -> {
+      if (key.startsWith(PlanCompiler.INVALID_PREFIX)) {
+        invalid.put(key.substring(PlanCompiler.INVALID_PREFIX.length()), value == null ? 0L : ((Number) value).longValue());
+      }
+    });
+    long bytes = files.stream().mapToLong(OutputFile::bytes).sum();
+    boolean known = !files.isEmpty() && files.stream().allMatch(f -> f.uncompressedBytes() != null);
+    Long uncompressed = known ? files.stream().mapToLong(OutputFile::uncompressedBytes).sum() : null;
+    Double ratio = known && uncompressed > 0 ? Math.round(bytes * 10_000.0 / uncompressed) / 10_000.0 : null;
+    return new Manifest.Totals(rows, files.size(), bytes, ExportRunner.metric(observedRead, PlanCompiler.ROWS_READ),
+        invalid, uncompressed, ratio);
+  }
+}

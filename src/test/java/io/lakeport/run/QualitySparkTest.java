@@ -1,0 +1,156 @@
+package io.lakeport.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.lakeport.Fixtures;
+import io.lakeport.TestSpark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Quality rules on planted bad rows: the rows each rule fails are known from how the data was
+ * made (computed here in plain Java), and the manifest, the export and {@code _rejects} must match
+ * them exactly; thresholds, unique keys and row-count changes stop a run before it publishes.
+ */
+class QualitySparkTest {
+  private static final int ROWS = 1000;
+  private static final StructType SCHEMA = new StructType()
+      .add("id", DataTypes.LongType)
+      .add("customer", DataTypes.StringType)
+      .add("score", DataTypes.DoubleType)
+      .add("email", DataTypes.StringType)
+      .add("day_text", DataTypes.StringType);
+  private final SparkSession spark = TestSpark.session();
+
+  @TempDir Path dir;
+
+  /** Row i: customer null when i % 97 == 3, score out of [0, 1] when i % 89 == 5 or i % 194 == 3 (so some rows fail two rules), bad email when i % 83 == 1, bad date when i % 101 == 7. */
+  private static List<Row> rows(int count, long duplicateId) {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      rows.add(RowFactory.create(i == count - 1 && duplicateId >= 0 ? duplicateId : (long) i,
+          i % 97 == 3 ? null : "c" + (i % 10),
+          i % 89 == 5 || i % 194 == 3 ? 1.5 + i : (i % 100) / 100.0,
+          i % 83 == 1 ? "nobody" : "u" + i + "@example.org",
+          i % 101 == 7 ? "2026-13-40" : "2026-10-" + String.format("%02d", 1 + i % 28)));
+    }
+    return rows;
+  }
+
+  @Test
+  void quarantinesExactlyThePlantedRowsAndCountsEveryRule() throws Exception {
+    List<Row> data = rows(ROWS, -1);
+    Set<Long> nullCustomer = ids(data, r -> r.isNullAt(1));
+    Set<Long> badScore = ids(data, r -> r.getDouble(2) < 0 || r.getDouble(2) > 1);
+    Set<Long> badEmail = ids(data, r -> !r.getString(3).contains("@"));
+    Set<Long> badDate = ids(data, r -> r.getString(4).startsWith("2026-13"));
+    Set<Long> quarantined = new TreeSet<>(nullCustomer);
+    quarantined.addAll(badScore);
+    quarantined.addAll(badDate);
+    assertThat(nullCustomer).isNotEmpty();
+    assertThat(badScore).as("some rows fail two rules").containsAnyElementsOf(nullCustomer);
+    Path out = dir.resolve("out");
+
+    RunResult result = new ExportRunner(spark, Clock.systemUTC()).run(job(data, out, """
+        max-failed-ratio = 5%
+        rules = [
+          { column = customer, not-null = true }
+          { name = score-range, column = score, between = [0, 1] }
+          { column = email, regex = "@", action = warn }
+          { column = day_text, date-format = "yyyy-MM-dd" }
+          { unique = [id], action = fail }
+          { row-count { min = 1 }, action = fail }
+        ]"""));
+
+    Manifest m = result.manifest();
+    Map<String, Manifest.RuleResult> rules = m.quality().rules().stream()
+        .collect(Collectors.toMap(Manifest.RuleResult::rule, r -> r));
+    assertThat(rules.get("{column:customer,not-null:true}").failed()).isEqualTo(nullCustomer.size());
+    assertThat(rules.get("{column:customer,not-null:true}").checked()).isEqualTo(ROWS);
+    assertThat(rules.get("score-range").failed()).isEqualTo(badScore.size());
+    assertThat(rules.get("score-range").outcome()).isEqualTo("quarantined");
+    assertThat(rules.get("{column:email,regex:@}")).extracting(Manifest.RuleResult::failed, Manifest.RuleResult::outcome)
+        .containsExactly((long) badEmail.size(), "warned");
+    assertThat(rules.get("{column:day_text,date-format:yyyy-MM-dd}").failed()).isEqualTo(badDate.size());
+    assertThat(rules.get("unique(id)").outcome()).isEqualTo("passed");
+    assertThat(rules.get("row-count").outcome()).isEqualTo("passed");
+    assertThat(m.quality().rejectedRows()).isEqualTo(quarantined.size());
+    assertThat(m.totals().rows()).isEqualTo(ROWS - quarantined.size());
+
+    Set<Long> exported = new TreeSet<>(spark.read().parquet(out.toString()).select("id")
+        .as(org.apache.spark.sql.Encoders.LONG()).collectAsList());
+    assertThat(exported).doesNotContainAnyElementsOf(quarantined).hasSize(ROWS - quarantined.size());
+    Path rejects = Path.of(java.net.URI.create(m.quality().rejectsPath()));
+    assertThat(rejects).isEqualTo(out.resolve("_rejects").resolve(m.runId()));
+    List<Row> rejected = spark.read().json(rejects.toString()).collectAsList();
+    Set<Long> rejectedIds = rejected.stream().map(r -> r.getLong(r.fieldIndex("id"))).collect(Collectors.toCollection(TreeSet::new));
+    assertThat(rejectedIds).isEqualTo(quarantined);
+    Row both = rejected.stream().filter(r -> {
+      long id = r.getLong(r.fieldIndex("id"));
+      return nullCustomer.contains(id) && badScore.contains(id);
+    }).findFirst().orElseThrow();
+    assertThat(both.getString(both.fieldIndex("_lakeport_rules"))).isEqualTo("{column:customer,not-null:true}, score-range");
+    assertThat(both.getString(both.fieldIndex("_lakeport_reason"))).contains("customer = null").contains("score-range: score = ");
+    assertThat(new Verifier(new org.apache.hadoop.conf.Configuration()).verify(out.toString()).intact()).isTrue();
+  }
+
+  @Test
+  void aRuleAboveItsThresholdAUniqueKeyAndARowDropStopTheRunBeforePublishing() throws Exception {
+    Path out = dir.resolve("out");
+    ExportRunner runner = new ExportRunner(spark, Clock.systemUTC());
+    List<Row> data = rows(ROWS, -1);
+    long nulls = ids(data, r -> r.isNullAt(1)).size();
+
+    RunException threshold = catchThrowableOfType(RunException.class, () -> runner.run(job(data, out, """
+        rules = [ { column = customer, not-null = true, max-failed-ratio = 0.001 } ]""")));
+    assertThat(threshold).hasMessageEndingWith(String.format(java.util.Locale.ROOT, "quality rules failed, so nothing"
+        + " was published: {column:customer,not-null:true}: %d of %,d rows (%.2f%%) failed, above max-failed-ratio 0.10%%",
+        nulls, ROWS, nulls * 100.0 / ROWS));
+    assertThat(out.resolve("_SUCCESS")).doesNotExist();
+
+    RunException unique = catchThrowableOfType(RunException.class, () -> runner.run(job(rows(ROWS, 10), out, """
+        rules = [ { unique = [id], action = fail } ]""")));
+    assertThat(unique).hasMessageEndingWith("unique(id): 1 of 1,000 rows (0.10%) failed, above max-failed-ratio 0.00%");
+
+    String change = "rules = [ { row-count { max-drop = 50% }, action = fail } ]";
+    runner.run(job(data, out, change));
+    RunException drop = catchThrowableOfType(RunException.class, () -> runner.run(job(rows(400, -1), out, change)));
+    assertThat(drop).hasMessageEndingWith("row-count: 400 rows, 60.0% fewer than the previous run's 1000 (max-drop 50.0%)");
+    assertThat(spark.read().parquet(out.toString()).count()).as("the previous export stays").isEqualTo(ROWS);
+    PublishSparkTest.assertNoLeftovers(out);
+  }
+
+  private io.lakeport.config.JobSpec job(List<Row> data, Path out, String quality) {
+    Path source = dir.resolve("source-" + data.size() + "-" + data.get(data.size() - 1).getLong(0));
+    if (!Files.exists(source)) {
+      spark.createDataFrame(data, SCHEMA).write().parquet(source.toString());
+    }
+    return Fixtures.job(dir, """
+        name = quality-test
+        source { format = parquet, path = "%s" }
+        sink { format = parquet, path = "%s", mode = overwrite }
+        quality {
+        %s
+        }
+        """.formatted(source, out, quality), Map.of());
+  }
+
+  private static Set<Long> ids(List<Row> rows, java.util.function.Predicate<Row> bad) {
+    return rows.stream().filter(bad).map(r -> r.getLong(0)).collect(Collectors.toCollection(TreeSet::new));
+  }
+}
