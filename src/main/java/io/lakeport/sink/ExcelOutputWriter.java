@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Locale;
+import org.apache.commons.compress.archivers.zip.Zip64Mode;
+import org.apache.commons.compress.archivers.zip.Zip64RequiredException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.poi.ss.usermodel.Cell;
@@ -54,6 +56,9 @@ final class ExcelOutputWriter extends OutputWriter {
     this.widths = new int[columns];
     this.workbook = new SXSSFWorkbook(ROW_WINDOW);
     workbook.setCompressTempFiles(true);
+    // POI's default (as needed) writes Zip64 data descriptors that the JDK's ZipInputStream and other
+    // streaming readers misread; plain zip holds sheets up to 4 GB of XML, and larger ones fail clearly.
+    workbook.setZip64Mode(Zip64Mode.Never);
     this.sheet = workbook.createSheet(settings.sheetName());
     this.cells = new ExcelCells(workbook, schema, settings);
     if (settings.header()) {
@@ -117,6 +122,9 @@ final class ExcelOutputWriter extends OutputWriter {
           workbook.write(out);
         }
       }
+    } catch (Zip64RequiredException e) {
+      throw new UncheckedIOException("Cannot write " + path + ": " + e.getMessage() + " (an xlsx part without Zip64); "
+          + "set sink.max-records-per-file lower to split the export into smaller workbooks", e);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write " + path + ": " + e.getMessage(), e);
     } finally {
