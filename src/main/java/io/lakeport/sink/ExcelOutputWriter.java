@@ -112,9 +112,10 @@ final class ExcelOutputWriter extends OutputWriter {
         + "sink.max-records-per-file = %d to split the export into several workbooks", path, sheetRows, below, maxDataRows);
   }
 
+  /** Writes the workbook, unless a row was refused; closing it deletes SXSSF's temporary file. */
   @Override
   public void close() {
-    try {
+    try (workbook) {
       if (!refused) {
         finish();
         Path target = new Path(path);
@@ -127,8 +128,6 @@ final class ExcelOutputWriter extends OutputWriter {
           + "set sink.max-records-per-file lower to split the export into smaller workbooks", e);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write " + path + ": " + e.getMessage(), e);
-    } finally {
-      workbook.dispose();
     }
   }
 

@@ -8,8 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.poi.ss.usermodel.CellType;
+import org.apache.poi.util.DefaultTempFileCreationStrategy;
+import org.apache.poi.util.TempFile;
 import org.apache.poi.ss.usermodel.Sheet;
 import org.apache.poi.ss.usermodel.Workbook;
 import org.apache.poi.xssf.usermodel.XSSFWorkbook;
@@ -23,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One workbook writer on its own, without Spark: the refusal above a sheet's row limit (tested with a
- * small limit instead of a million rows), dates Excel cannot show, text too long for a cell, and
- * column widths.
+ * small limit instead of a million rows), dates Excel cannot show, text too long for a cell, column
+ * widths, and the temporary files of the streaming writer removed on close.
  */
 class ExcelOutputWriterTest {
   private static final StructType SCHEMA = new StructType().add("id", DataTypes.LongType)
@@ -119,6 +122,34 @@ class ExcelOutputWriterTest {
       assertThat(sheet.getColumnWidth(0)).as("12 digits + 1").isEqualTo(13 * 256);
       assertThat(sheet.getColumnWidth(1)).as("capped").isEqualTo(60 * 256);
       assertThat(sheet.getColumnWidth(2)).as("yyyy-mm-dd + 1").isEqualTo(11 * 256);
+    }
+  }
+
+  @Test
+  void leavesNoTemporaryFilesBehindWrittenOrRefused() throws Exception {
+    Path temporary = Files.createDirectory(dir.resolve("poi-temp"));
+    TempFile.setTempFileCreationStrategy(new DefaultTempFileCreationStrategy(temporary.toFile()));
+    try {
+      ExcelOutputWriter written = writer(dir.resolve("written.xlsx"), settings(true), 300);
+      ExcelOutputWriter refused = writer(dir.resolve("refused.xlsx"), settings(true), 200);
+      for (long i = 0; i < 200; i++) {
+        written.write(row(i, "n" + i, 0));
+        refused.write(row(i, "n" + i, 0));
+      }
+      catchThrowableOfType(IllegalStateException.class, () -> refused.write(row(200, "n", 0)));
+      try (Stream<Path> during = Files.walk(temporary)) {
+        assertThat(during.filter(Files::isRegularFile)).as("SXSSF spills rows to temporary files").hasSize(2);
+      }
+
+      written.close();
+      refused.close();
+
+      try (Stream<Path> after = Files.walk(temporary)) {
+        assertThat(after.filter(Files::isRegularFile)).isEmpty();
+      }
+      assertThat(dir.resolve("written.xlsx")).isRegularFile();
+    } finally {
+      TempFile.setTempFileCreationStrategy(new DefaultTempFileCreationStrategy());
     }
   }
 
