@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.lakeport.Fixtures;
 import io.lakeport.TestSpark;
+import io.lakeport.config.ExcelOptions;
 import io.lakeport.config.JobConfigException;
 import io.lakeport.run.ExportRunner;
 import io.lakeport.run.Manifest;
@@ -193,6 +194,26 @@ class ExcelSinkSparkTest {
         + " \"ARRAY<STRING>\". Convert the column in plan.derive (e.g. to_json(column) or concat_ws(',', column)), or"
         + " leave it out with plan.select.exclude.");
     assertThat(out).doesNotExist();
+  }
+
+  @Test
+  void sparkFindsTheSourceByItsShortNameForWritingOnly() throws Exception {
+    Path out = dir.resolve("short-name");
+    spark.range(3).write().format(ExcelFileFormat.SHORT_NAME).option(ExcelOptions.SHEET_NAME, "ids")
+        .option(ExcelOptions.HEADER, "true").option(ExcelOptions.FREEZE_HEADER, "false")
+        .option(ExcelOptions.AUTO_FILTER, "false").option(ExcelOptions.DATE_FORMAT, "yyyy-mm-dd")
+        .option(ExcelOptions.TIMESTAMP_FORMAT, "yyyy-mm-dd hh:mm").save(out.toString());
+
+    long rows = 0;
+    for (Path file : files(out)) {
+      try (XSSFWorkbook workbook = open(file)) {
+        rows += workbook.getSheet("ids").getLastRowNum();
+      }
+    }
+    assertThat(rows).isEqualTo(3);
+    UnsupportedOperationException e = catchThrowableOfType(UnsupportedOperationException.class,
+        () -> spark.read().format(ExcelFileFormat.SHORT_NAME).load(out.toString()));
+    assertThat(e).hasMessageStartingWith("Cannot read Excel files: Lakeport writes Excel but does not read it");
   }
 
   private Manifest run(String hocon) {
