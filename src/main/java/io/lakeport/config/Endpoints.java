@@ -101,6 +101,7 @@ final class Endpoints {
       SinkFormat.AVRO, Map.of("record-name", "recordName", "record-namespace", "recordNamespace",
           "avro-schema", "avroSchema"),
       SinkFormat.XML, merge(XML_COMMON, Map.of("root-tag", "rootTag", "declaration", "declaration")),
+      SinkFormat.EXCEL, ExcelOptions.NAMES,
       SinkFormat.DELTA, Map.of("merge-schema", "mergeSchema", "overwrite-schema", "overwriteSchema",
           "user-metadata", "userMetadata"));
   private static final Map<SinkFormat, List<String>> COMPRESSIONS = Map.of(
@@ -109,6 +110,7 @@ final class Endpoints {
       SinkFormat.JSON, List.of("none", "gzip", "bzip2", "deflate", "zstd"),
       SinkFormat.AVRO, List.of("none", "snappy", "deflate", "zstd", "bzip2", "xz"),
       SinkFormat.XML, List.of("none", "gzip", "bzip2", "deflate", "zstd"),
+      SinkFormat.EXCEL, List.of(),
       SinkFormat.DELTA, List.of("none", "snappy", "gzip", "zstd", "lz4"));
 
   private Endpoints() {}
@@ -142,7 +144,7 @@ final class Endpoints {
     if (schema.isPresent() && format != SourceFormat.CSV && format != SourceFormat.JSON && format != SourceFormat.XML) {
       source.problem(SCHEMA, "a schema applies only to CSV, JSON and XML sources", "Remove it.");
     }
-    Map<String, String> options = options(source, SOURCE_OPTIONS.get(format), Section.keyName(format));
+    Map<String, String> options = options(source.section(OPTIONS), SOURCE_OPTIONS.get(format), Section.keyName(format));
     if (format == SourceFormat.XML && !options.containsKey("rowTag")) {
       source.problem(OPTIONS, "an XML source needs the element that holds one row",
           "Add options { row-tag = <element name> }.");
@@ -200,23 +202,34 @@ final class Endpoints {
     }
   }
 
-  static SinkSpec sink(Section sink) {
+  /**
+   * Reads the sink section; {@code formatDefaults} is the site's {@code lakeport.sink-options}, whose
+   * entry for the sink's format fills the options the job does not set.
+   */
+  static SinkSpec sink(Section sink, Section formatDefaults) {
     SinkFormat format = sink.enumValue(FORMAT, SinkFormat.class, SinkFormat.PARQUET);
     String path = sink.string(PATH);
     List<String> partitionBy = sink.stringList(PARTITION_BY);
     WriteMode mode = sink.enumValue(MODE, WriteMode.class, WriteMode.OVERWRITE_PARTITIONS);
     Optional<String> compression = sink.optionalString(COMPRESSION);
-    compression.filter(c -> !COMPRESSIONS.get(format).contains(c)).ifPresent(c -> sink.problem(COMPRESSION,
-        "unknown value \"" + c + "\" for format " + Section.keyName(format),
-        Problems.suggestion(c, COMPRESSIONS.get(format)) + "Expected one of: "
-            + String.join(", ", COMPRESSIONS.get(format)) + "."));
+    compression.filter(c -> format != SinkFormat.EXCEL && !COMPRESSIONS.get(format).contains(c))
+        .ifPresent(c -> sink.problem(COMPRESSION, "unknown value \"" + c + "\" for format " + Section.keyName(format),
+            Problems.suggestion(c, COMPRESSIONS.get(format)) + "Expected one of: "
+                + String.join(", ", COMPRESSIONS.get(format)) + "."));
     Optional<Long> maxRecords = sink.optionalLong(MAX_RECORDS_PER_FILE);
     maxRecords.filter(n -> n <= 0).ifPresent(n -> sink.problem(MAX_RECORDS_PER_FILE,
         "must be positive, found " + n, "Remove it for no limit."));
     Optional<Long> targetSize = sink.optionalBytes(TARGET_FILE_SIZE);
     targetSize.filter(n -> n < MIN_TARGET_FILE_SIZE).ifPresent(n -> sink.problem(TARGET_FILE_SIZE,
         "must be at least 64KiB, found " + n + " bytes", "Use a size such as 128MB, or remove it."));
-    Map<String, String> options = options(sink, SINK_OPTIONS.get(format), Section.keyName(format));
+    Map<String, String> valid = SINK_OPTIONS.get(format);
+    Section written = sink.section(OPTIONS);
+    Map<String, String> options = options(written, valid, Section.keyName(format));
+    Section defaults = formatDefaults.section(Section.keyName(format), valid.keySet().toArray(String[]::new));
+    valid.forEach((key, sparkName) -> defaults.optionalString(key).ifPresent(value -> options.putIfAbsent(sparkName, value)));
+    if (format == SinkFormat.EXCEL) {
+      ExcelOptions.check(sink, written, defaults, options, compression, maxRecords);
+    }
     Optional<String> replaceWhere = sink.optionalString(REPLACE_WHERE);
     Map<String, String> properties = new LinkedHashMap<>();
     Section propertiesSection = sink.section(TABLE_PROPERTIES);
@@ -257,8 +270,7 @@ final class Endpoints {
     }
   }
 
-  private static Map<String, String> options(Section section, Map<String, String> valid, String format) {
-    Section options = section.section(OPTIONS);
+  private static Map<String, String> options(Section options, Map<String, String> valid, String format) {
     Map<String, String> translated = new LinkedHashMap<>();
     for (String key : options.entries("").keySet()) {
       String sparkName = valid.get(key);

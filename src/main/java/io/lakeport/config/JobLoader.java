@@ -66,8 +66,8 @@ public final class JobLoader {
     Map<String, Param> params = new Parameters(probeTop, zone, window, problems).resolve(cliParams, mode);
     problems.throwIfAny();
 
-    Config job = resolve(jobFile, params);
-    JobSpec spec = read(job, jobFile, display, params, problems);
+    Config root = resolve(jobFile, params);
+    JobSpec spec = read(job(root, jobFile), root, jobFile, display, params, problems);
     problems.throwIfAny();
     return spec;
   }
@@ -85,16 +85,20 @@ public final class JobLoader {
     }
   }
 
+  /** The job file with the params and the site settings under it, resolved. */
   private Config resolve(Config jobFile, Map<String, Param> params) {
     Map<String, Object> values = new LinkedHashMap<>();
     params.forEach((name, param) -> values.put(ConfigUtil.joinPath(PARAMS, name), param.value()));
     Config overlay = ConfigFactory.parseMap(values, CLI);
-    Config root;
     try {
-      root = overlay.withFallback(jobFile).withFallback(site.stack()).resolve();
+      return overlay.withFallback(jobFile).withFallback(site.stack()).resolve();
     } catch (ConfigException e) {
       throw new JobConfigException(List.of(Loading.problemOf(e)));
     }
+  }
+
+  /** The job's own sections from the resolved {@code root}, over the job defaults. */
+  private static Config job(Config root, Config jobFile) {
     Config job = ConfigFactory.empty();
     for (String key : jobFile.root().keySet()) {
       job = job.withValue(ConfigUtil.joinPath(key), root.root().get(key));
@@ -119,7 +123,14 @@ public final class JobLoader {
     return root.getConfig(ConfigUtil.joinPath(Site.ROOT, Site.JOB_DEFAULTS));
   }
 
-  private static JobSpec read(Config job, Config jobFile, String display, Map<String, Param> params, Problems problems) {
+  /** The site's default options per sink format ({@code lakeport.sink-options}). */
+  private static Section sinkOptionDefaults(Config root, Problems problems) {
+    return new Section(root, ConfigUtil.joinPath(Site.ROOT, Site.SINK_OPTIONS), problems,
+        Section.names(SinkFormat.class).toArray(String[]::new));
+  }
+
+  private static JobSpec read(Config job, Config root, Config jobFile, String display, Map<String, Param> params,
+      Problems problems) {
     Section top = new Section(job, "", problems, NAME, DESCRIPTION, TIME_ZONE, WINDOW, PARAMS, PARAM_TYPES,
         SOURCE, PLAN, SINK, QUALITY);
     requireSections(jobFile, display, problems);
@@ -132,7 +143,7 @@ public final class JobLoader {
         Site.zone(top, TIME_ZONE), top.enumValue(WINDOW, Window.class, Window.DAY), params,
         Endpoints.source(top.section(SOURCE, Endpoints.SOURCE_KEYS)),
         new PlanReader(top.section(PLAN, PlanReader.KEYS)).read(),
-        Endpoints.sink(top.section(SINK, Endpoints.SINK_KEYS)),
+        Endpoints.sink(top.section(SINK, Endpoints.SINK_KEYS), sinkOptionDefaults(root, problems)),
         new QualityReader(top.section(QUALITY, QualityReader.KEYS)).read());
   }
 

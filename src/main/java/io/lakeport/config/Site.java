@@ -39,6 +39,7 @@ public record Site(
   static final String MASTER = "master";
   static final String CONF = "conf";
   static final String JOB_DEFAULTS = "job-defaults";
+  static final String SINK_OPTIONS = "sink-options";
 
   public Site {
     requireNonNull(stack, "stack is null");
@@ -81,7 +82,8 @@ public record Site(
 
   private static Site read(Config stack, Config resolved) {
     Problems problems = new Problems();
-    Section site = new Section(resolved, ROOT, problems, HOME, WAREHOUSE, EXPORTS, TIME_ZONE, SPARK, JOB_DEFAULTS);
+    Section site = new Section(resolved, ROOT, problems, HOME, WAREHOUSE, EXPORTS, TIME_ZONE, SPARK, JOB_DEFAULTS,
+        SINK_OPTIONS);
     Section spark = site.section(SPARK, MASTER, CONF);
     ZoneId zone = zone(site, TIME_ZONE);
     Map<String, String> conf = new LinkedHashMap<>();

@@ -14,6 +14,9 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import org.apache.avro.file.DataFileStream;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.hadoop.conf.Configuration;
@@ -31,11 +34,14 @@ import org.apache.spark.util.SerializableConfiguration;
 /**
  * Measures the files a write produced, on the executors, one task per file: bytes, SHA-256 of the
  * stored bytes, and rows (Parquet from the footer, Avro from its block headers; CSV and JSON lines
- * by counting records in the decompressed text, quotes respected; XML by counting row elements). Only one small record per file comes back to the driver.
+ * by counting records in the decompressed text, quotes respected; XML by counting row elements; Excel
+ * by counting the row elements of the workbook's sheets). Only one small record per file comes back
+ * to the driver.
  */
 final class FileInspector implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final int BUFFER = 1 << 16;
+  private static final Pattern SHEET = Pattern.compile("xl/worksheets/sheet\\d+\\.xml");
 
   private final String root;
   private final SinkFormat format;
@@ -70,31 +76,62 @@ final class FileInspector implements Serializable {
     FileSystem fs = path.getFileSystem(conf);
     MessageDigest sha256 = sha256();
     long bytes = fs.getFileStatus(path).getLen();
-    long rows;
-    Long uncompressed = null;
+    Measure measure;
     try (InputStream raw = new DigestInputStream(fs.open(path, BUFFER), sha256)) {
-      boolean text = format == SinkFormat.CSV || format == SinkFormat.JSON || format == SinkFormat.XML;
-      Counting decoded = text ? decompressed(raw, path, conf) : null;
-      rows = switch (format) {
-        case PARQUET, DELTA -> drain(raw);
-        case CSV -> countRecords(decoded, true);
-        case JSON -> countRecords(decoded, false);
-        case AVRO -> countAvroRecords(raw);
-        case XML -> countElements(decoded, rowTag);
-      };
+      measure = measure(raw, path, conf);
       drain(raw);
-      uncompressed = text ? decoded.count : null;
     }
     if (format == SinkFormat.PARQUET || format == SinkFormat.DELTA) {
       try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(path, conf))) {
-        rows = reader.getRecordCount();
-        uncompressed = reader.getFooter().getBlocks().stream().mapToLong(BlockMetaData::getTotalByteSize).sum();
+        measure = new Measure(reader.getRecordCount(),
+            reader.getFooter().getBlocks().stream().mapToLong(BlockMetaData::getTotalByteSize).sum());
       }
-    } else if (format == SinkFormat.CSV && header && rows > 0) {
-      rows--;
     }
-    return new OutputFile(relative, partition(relative), bytes, rows, HexFormat.of().formatHex(sha256.digest()),
-        uncompressed);
+    return new OutputFile(relative, partition(relative), bytes, measure.rows(), HexFormat.of().formatHex(sha256.digest()),
+        measure.uncompressed());
+  }
+
+  /** Rows in a file, and its uncompressed bytes where the format tells (null otherwise). */
+  private record Measure(long rows, Long uncompressed) {}
+
+  /** Reads the file's content once; Parquet is measured from its footer afterwards. */
+  private Measure measure(InputStream raw, Path path, Configuration conf) throws IOException {
+    return switch (format) {
+      case PARQUET, DELTA -> new Measure(0, null);
+      case CSV, JSON, XML -> measureText(decompressed(raw, path, conf));
+      case AVRO -> new Measure(countAvroRecords(raw), null);
+      case EXCEL -> measureWorkbook(raw);
+    };
+  }
+
+  private Measure measureText(Counting decoded) throws IOException {
+    long rows = format == SinkFormat.JSON ? countRecords(decoded, false)
+        : format == SinkFormat.XML ? countElements(decoded, rowTag)
+        : withoutHeader(countRecords(decoded, true));
+    return new Measure(rows, decoded.count);
+  }
+
+  /**
+   * Rows of an xlsx workbook: the row elements of its sheets, less a header row per sheet; its
+   * uncompressed size is the sum of its zip entries' sizes.
+   */
+  private Measure measureWorkbook(InputStream raw) throws IOException {
+    // Not closed here: closing would close the stream the caller still drains for the digest.
+    ZipInputStream zip = new ZipInputStream(raw);
+    Counting unzipped = new Counting(zip);
+    long rows = 0;
+    for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
+      if (SHEET.matcher(entry.getName()).matches()) {
+        rows += withoutHeader(countElements(unzipped, "row"));
+      } else {
+        drain(unzipped);
+      }
+    }
+    return new Measure(rows, unzipped.count);
+  }
+
+  private long withoutHeader(long rows) {
+    return header && rows > 0 ? rows - 1 : rows;
   }
 
   private static Counting decompressed(InputStream raw, Path path, Configuration conf) throws IOException {

@@ -14,11 +14,12 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 
 /**
- * Parquet, CSV, JSON-lines, Avro or XML files, in Hive-style {@code key=value} folders when
+ * Parquet, CSV, JSON-lines, Avro, XML or Excel files, in Hive-style {@code key=value} folders when
  * partitioned. Data is arranged by {@link FileSizing} first, so partition folders get few files of
  * a sensible size instead of one file per task.
  */
 final class FileSink implements Sink {
+  private static final String UNSUPPORTED_TYPE = "UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE";
   private final SinkSpec spec;
 
   FileSink(SinkSpec spec) {
@@ -29,7 +30,7 @@ final class FileSink implements Sink {
   public void write(Dataset<Row> data, WriteContext context) {
     DataFrameWriter<Row> writer = FileSizing.arrange(data, spec)
         .write()
-        .format(spec.format().name().toLowerCase(Locale.ROOT))
+        .format(sparkFormat())
         .options(spec.options());
     spec.compression().ifPresent(codec -> writer.option("compression", sparkCodec(codec)));
     FileSizing.recordsPerFile(spec, context).ifPresent(max -> writer.option("maxRecordsPerFile", max));
@@ -70,6 +71,14 @@ final class FileSink implements Sink {
         .option("fs.s3a.committer.staging.conflict-mode", "replace");
   }
 
+  /** The data source Spark writes with: its own, or Lakeport's for Excel. */
+  private String sparkFormat() {
+    return switch (spec.format()) {
+      case EXCEL -> ExcelFileFormat.class.getName();
+      case PARQUET, CSV, JSON, AVRO, XML, DELTA -> spec.format().name().toLowerCase(Locale.ROOT);
+    };
+  }
+
   /**
    * Spark's name for a codec: Avro spells "none" and "zstd" its own way, and text formats get
    * zstd from Lakeport's codec (Spark has none for them without the native Hadoop library).
@@ -78,7 +87,7 @@ final class FileSink implements Sink {
     return switch (spec.format()) {
       case AVRO -> codec.equals("none") ? "uncompressed" : codec.equals("zstd") ? "zstandard" : codec;
       case CSV, JSON, XML -> codec.equals("zstd") ? ZstdCodec.class.getName() : codec;
-      case PARQUET, DELTA -> codec;
+      case PARQUET, DELTA, EXCEL -> codec;
     };
   }
 
@@ -89,10 +98,16 @@ final class FileSink implements Sink {
     } catch (Exception e) {
       if (e instanceof AnalysisException analysis) {
         throw new JobConfigException(List.of(new ConfigProblem(spec.origin(), "cannot write " + spec.path() + ": "
-            + EngineMessages.summary(analysis.getMessage()),
-            "Choose another path, or set sink.mode to overwrite-partitions, overwrite or append.")));
+            + EngineMessages.summary(analysis.getMessage()), fix(analysis))));
       }
       throw e;
     }
+  }
+
+  private static String fix(AnalysisException refusal) {
+    return UNSUPPORTED_TYPE.equals(refusal.getCondition())
+        ? "Convert the column in plan.derive (e.g. to_json(column) or concat_ws(',', column)), or leave it out with "
+            + "plan.select.exclude."
+        : "Choose another path, or set sink.mode to overwrite-partitions, overwrite or append.";
   }
 }

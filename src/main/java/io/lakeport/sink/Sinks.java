@@ -8,7 +8,7 @@ public final class Sinks {
 
   public static Sink of(SinkSpec spec) {
     return switch (spec.format()) {
-      case PARQUET, CSV, JSON, AVRO, XML -> new FileSink(spec);
+      case PARQUET, CSV, JSON, AVRO, XML, EXCEL -> new FileSink(spec);
       case DELTA -> new DeltaSink(spec);
     };
   }

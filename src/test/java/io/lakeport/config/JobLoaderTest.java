@@ -7,6 +7,7 @@ import io.lakeport.Fixtures;
 import io.lakeport.config.Filter.Operator;
 import io.lakeport.config.PlanSpec.MetricFunction;
 import io.lakeport.config.PlanSpec.TimeUnit;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.List;
@@ -155,5 +156,41 @@ class JobLoaderTest {
     assertThat(e.problems()).extracting(ConfigProblem::message).containsExactly(
         Fixtures.displayed(dir.resolve("job.conf")) + ":3: plan.aggregate.metrics.total: sum needs a column. Write \"sum(<column>)\".");
     assertThat(MetricFunction.COUNT.needsColumn()).isFalse();
+  }
+
+  @Test
+  void excelOptionsAsWrittenOverTheSiteDefaults() {
+    JobSpec job = new JobLoader(site).load(Path.of("src/test/resources/jobs/valid/excel.conf"), Map.of(), JobLoader.Mode.RUN);
+
+    assertThat(job.sink().format()).isEqualTo(SinkFormat.EXCEL);
+    assertThat(job.sink().maxRecordsPerFile()).contains(ExcelOptions.MAX_ROWS - 1);
+    assertThat(job.sink().options()).containsExactlyInAnyOrderEntriesOf(Map.of(
+        ExcelOptions.SHEET_NAME, "Orders (daily)", ExcelOptions.AUTO_FILTER, "false",
+        ExcelOptions.HEADER, "true", ExcelOptions.FREEZE_HEADER, "true",
+        ExcelOptions.DATE_FORMAT, "yyyy-mm-dd", ExcelOptions.TIMESTAMP_FORMAT, "yyyy-mm-dd hh:mm:ss"));
+  }
+
+  @Test
+  void siteSettingsChangeExcelDefaultsAndTheirMistakesPointAtTheSiteFile(@TempDir Path dir) throws Exception {
+    Path siteFile = Fixtures.write(dir, "application.conf", """
+        lakeport.sink-options.excel {
+          sheet-name = Daten
+          date-format = "dd.mm.yyyy"
+        }
+        lakeport.sink-options.exel.header = false
+        """);
+    Site custom = Site.load(Optional.of(siteFile));
+    Path jobFile = Fixtures.write(dir, "job.conf", "name = site\nsource { format = parquet, path = /in }\n"
+        + "sink { format = excel, path = /out }\n");
+
+    JobConfigException e = catchThrowableOfType(JobConfigException.class,
+        () -> new JobLoader(custom).load(jobFile, Map.of(), JobLoader.Mode.RUN));
+    assertThat(e.problems()).extracting(ConfigProblem::message).containsExactly(siteFile + ":5: lakeport.sink-options.exel: "
+        + "unknown key \"exel\". Did you mean \"excel\"? Valid keys: avro, csv, delta, excel, json, parquet, xml.");
+
+    Files.writeString(siteFile, Files.readString(siteFile).replace("exel", "excel"));
+    SinkSpec sink = new JobLoader(Site.load(Optional.of(siteFile))).load(jobFile, Map.of(), JobLoader.Mode.RUN).sink();
+    assertThat(sink.options()).containsEntry(ExcelOptions.SHEET_NAME, "Daten").containsEntry(ExcelOptions.HEADER, "false")
+        .containsEntry(ExcelOptions.DATE_FORMAT, "dd.mm.yyyy").containsEntry(ExcelOptions.AUTO_FILTER, "true");
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.poi.xssf.usermodel.XSSFWorkbook;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +43,9 @@ class SparkSubmitIT {
         plan.where = { column = amount, gte = ${params.min_amount} }
         sink { format = parquet, path = ${lakeport.exports}/sales, partition-by = [day] }
         """);
+    Path excelJob = Files.writeString(dir.resolve("sales-xlsx.conf"), Files.readString(job)
+        .replace("name = sales-submit", "name = sales-xlsx").replace("format = parquet, path = ${lakeport.exports}/sales,",
+            "format = excel, path = ${lakeport.exports}/sales-xlsx,"));
 
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -49,7 +54,7 @@ class SparkSubmitIT {
         "org.apache.spark.deploy.SparkSubmit", "--master", "local[2]",
         "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.ui.enabled=false",
         "--class", "io.lakeport.cli.Lakeport", System.getProperty("lakeport.jar"),
-        "run", job.toString(), "--param", "min_amount=500", "--site-conf", site.toString()));
+        "run", job.toString(), excelJob.toString(), "--param", "min_amount=500", "--site-conf", site.toString()));
     Path log = dir.resolve("submit.log");
     Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     boolean finished = process.waitFor(5, TimeUnit.MINUTES);
@@ -59,14 +64,27 @@ class SparkSubmitIT {
 
     assertThat(finished).as("spark-submit finished in 5 minutes").isTrue();
     assertThat(process.exitValue()).as(Files.readString(log)).isZero();
-    JsonNode manifest = manifest(dir.resolve("exports/sales/_lakeport"));
+    assertExported(dir.resolve("exports/sales"), expected);
+    assertThat(Files.readString(log)).contains("job sales-submit run ");
+    assertExported(dir.resolve("exports/sales-xlsx"), expected);
+    assertThat(Files.readString(log)).contains("job sales-xlsx run ");
+  }
+
+  /** The manifest's rows per day are the expected ones; every file it lists exists (workbooks as POI reads them). */
+  private static void assertExported(Path export, Map<String, Long> expected) throws Exception {
+    JsonNode manifest = manifest(export.resolve("_lakeport"));
     Map<String, Long> partitions = new TreeMap<>();
     manifest.get("partitions").forEach(p -> partitions.put(p.get("values").get("day").asText(), p.get("rows").asLong()));
-    assertThat(partitions).isEqualTo(expected);
+    assertThat(partitions).as(export.toString()).isEqualTo(expected);
     for (JsonNode file : manifest.get("files")) {
-      assertThat(dir.resolve("exports/sales").resolve(file.get("path").asText())).isRegularFile();
+      Path path = export.resolve(file.get("path").asText());
+      assertThat(path).isRegularFile();
+      if (path.toString().endsWith(".xlsx")) {
+        try (InputStream in = Files.newInputStream(path); XSSFWorkbook workbook = new XSSFWorkbook(in)) {
+          assertThat(workbook.getSheet("export").getLastRowNum()).as(path.toString()).isEqualTo(file.get("rows").asInt());
+        }
+      }
     }
-    assertThat(Files.readString(log)).contains("job sales-submit run ");
   }
 
   /** Spark's own jars: Spark, Scala and Hadoop, without the object-storage extras or anything of Lakeport's. */
@@ -76,7 +94,8 @@ class SparkSubmitIT {
         .filter(p -> !p.contains("spark-hadoop-cloud") && !p.contains("hadoop-aws") && !p.contains("software/amazon"))
         .collect(Collectors.toList());
     assertThat(jars).anyMatch(p -> p.contains("spark-sql_2.13"))
-        .noneMatch(p -> p.contains("delta") || p.contains("typesafe") || p.contains("picocli") || p.contains("target/classes"));
+        .noneMatch(p -> p.contains("delta") || p.contains("typesafe") || p.contains("picocli") || p.contains("/poi")
+            || p.contains("target/classes"));
     return jars;
   }
 
