@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -28,6 +29,15 @@ public final class Fixtures {
     Path absolute = file.toAbsolutePath().normalize();
     Path cwd = Path.of("").toAbsolutePath();
     return absolute.startsWith(cwd) ? cwd.relativize(absolute).toString() : absolute.toString();
+  }
+
+  /**
+   * The exact messages a broken fixture must produce: its {@code # expect: } lines, with
+   * {@code {file}} standing for the fixture's path.
+   */
+  public static List<String> expectedProblems(Path fixture, List<String> lines) {
+    return lines.stream().filter(l -> l.startsWith("# expect: "))
+        .map(l -> l.substring("# expect: ".length()).replace("{file}", fixture.toString())).toList();
   }
 
   public static Path write(Path dir, String name, String text) {

@@ -7,7 +7,9 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Creates the Spark session Lakeport runs in. Under spark-submit the master and every setting the
- * cluster fixed are left alone; embedded runs get the site's master and local settings.
+ * cluster fixed are left alone; embedded runs get the site's master and local settings. Either way
+ * the session gets the site's Spark settings, {@code lakeport.s3} included (as
+ * {@code spark.hadoop.fs.s3a.*}).
  */
 public final class Sessions {
   private static final String MASTER = "spark.master";
@@ -22,7 +24,7 @@ public final class Sessions {
       builder.master(effective);
     }
     boolean local = effective.startsWith("local");
-    site.sparkConf().forEach((key, value) -> {
+    site.sparkSettings().forEach((key, value) -> {
       if (System.getProperty(key) == null && (local || !isLocalOnly(key))) {
         builder.config(key, value);
       }

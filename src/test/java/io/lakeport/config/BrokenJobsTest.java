@@ -30,8 +30,7 @@ class BrokenJobsTest {
   @MethodSource("fixtures")
   void reportsExactlyTheExpectedProblems(Path fixture) throws IOException {
     List<String> lines = Files.readAllLines(fixture);
-    List<String> expected = lines.stream().filter(l -> l.startsWith("# expect: "))
-        .map(l -> l.substring("# expect: ".length()).replace("{file}", fixture.toString())).toList();
+    List<String> expected = Fixtures.expectedProblems(fixture, lines);
     Map<String, String> params = new LinkedHashMap<>();
     lines.stream().filter(l -> l.startsWith("# params: ")).flatMap(l -> Stream.of(l.substring(10).split(",")))
         .forEach(kv -> params.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1)));
