@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /** Writes job files for tests and loads them the way the CLI does. */
 public final class Fixtures {
@@ -29,6 +30,15 @@ public final class Fixtures {
     Path absolute = file.toAbsolutePath().normalize();
     Path cwd = Path.of("").toAbsolutePath();
     return absolute.startsWith(cwd) ? cwd.relativize(absolute).toString() : absolute.toString();
+  }
+
+  /** The {@code .conf} files of a fixture folder, sorted, for parameterized tests. */
+  public static List<Path> confFiles(Path dir) {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(p -> p.toString().endsWith(".conf")).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /**

@@ -22,8 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BrokenJobsTest {
   private static final Path DIR = Path.of("src/test/resources/jobs/broken");
 
-  static Stream<Path> fixtures() throws IOException {
-    return Files.list(DIR).filter(p -> p.toString().endsWith(".conf")).sorted();
+  static List<Path> fixtures() {
+    return Fixtures.confFiles(DIR);
   }
 
   @ParameterizedTest(name = "{0}")

@@ -7,8 +7,8 @@ import io.lakeport.Fixtures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -20,8 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BrokenSitesTest {
   private static final Path DIR = Path.of("src/test/resources/site/broken");
 
-  static Stream<Path> fixtures() throws IOException {
-    return Files.list(DIR).filter(p -> p.toString().endsWith(".conf")).sorted();
+  static List<Path> fixtures() {
+    return Fixtures.confFiles(DIR);
   }
 
   @ParameterizedTest(name = "{0}")
