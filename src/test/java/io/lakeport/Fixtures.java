@@ -7,8 +7,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /** Writes job files for tests and loads them the way the CLI does. */
 public final class Fixtures {
@@ -28,6 +30,24 @@ public final class Fixtures {
     Path absolute = file.toAbsolutePath().normalize();
     Path cwd = Path.of("").toAbsolutePath();
     return absolute.startsWith(cwd) ? cwd.relativize(absolute).toString() : absolute.toString();
+  }
+
+  /** The {@code .conf} files of a fixture folder, sorted, for parameterized tests. */
+  public static List<Path> confFiles(Path dir) {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(p -> p.toString().endsWith(".conf")).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The exact messages a broken fixture must produce: its {@code # expect: } lines, with
+   * {@code {file}} standing for the fixture's path.
+   */
+  public static List<String> expectedProblems(Path fixture, List<String> lines) {
+    return lines.stream().filter(l -> l.startsWith("# expect: "))
+        .map(l -> l.substring("# expect: ".length()).replace("{file}", fixture.toString())).toList();
   }
 
   public static Path write(Path dir, String name, String text) {

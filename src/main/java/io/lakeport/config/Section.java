@@ -148,6 +148,26 @@ final class Section {
     return List.copyOf(values);
   }
 
+  /** A HOCON boolean: {@code true}/{@code false} (and the library's {@code yes}/{@code no}, {@code on}/{@code off}). */
+  Optional<Boolean> optionalBoolean(String key) {
+    if (!has(key)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(root.getBoolean(full(key)));
+    } catch (com.typesafe.config.ConfigException.WrongType e) {
+      problem(key, "expected true or false, found " + describe(key), "");
+      return Optional.empty();
+    }
+  }
+
+  private String describe(String key) {
+    ConfigValue value = root.getValue(full(key));
+    return value.valueType() == ConfigValueType.STRING || value.valueType() == ConfigValueType.NUMBER
+        ? "\"" + value.unwrapped() + "\""
+        : typeName(key);
+  }
+
   Optional<Long> optionalLong(String key) {
     return optionalString(key).flatMap(text -> parseLong(key, text));
   }

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.ZoneId;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,8 @@ import java.util.Optional;
 /**
  * Site settings: {@code reference.conf} defaults, then {@code conf/application.conf}, then
  * {@code -Dlakeport.*} system properties, with {@code ${?VAR}} environment overrides. Holds the
- * unresolved stack too, so job files can refer to {@code ${lakeport.exports}} and the like.
+ * unresolved stack too, so job files can refer to {@code ${lakeport.exports}} and the like. Object
+ * storage ({@code lakeport.s3}) is read into {@link S3Settings}.
  */
 public record Site(
     Config stack,
@@ -28,7 +30,8 @@ public record Site(
     String exports,
     ZoneId timeZone,
     String master,
-    Map<String, String> sparkConf) {
+    Map<String, String> sparkConf,
+    S3Settings s3) {
 
   static final String ROOT = "lakeport";
   static final String HOME = "home";
@@ -40,6 +43,9 @@ public record Site(
   static final String CONF = "conf";
   static final String JOB_DEFAULTS = "job-defaults";
   static final String SINK_OPTIONS = "sink-options";
+  static final String S3 = "s3";
+  /** Spark passes settings with this prefix on to Hadoop, without it. */
+  static final String SPARK_HADOOP = "spark.hadoop.";
 
   public Site {
     requireNonNull(stack, "stack is null");
@@ -49,6 +55,19 @@ public record Site(
     requireNonNull(timeZone, "timeZone is null");
     requireNonNull(master, "master is null");
     sparkConf = Map.copyOf(sparkConf);
+    requireNonNull(s3, "s3 is null");
+  }
+
+  /**
+   * The settings Lakeport gives Spark when it creates a session: the {@code lakeport.s3} block as
+   * {@code spark.hadoop.fs.s3a.*} settings, then {@code lakeport.spark.conf}, whose entries win
+   * over the block key by key.
+   */
+  public Map<String, String> sparkSettings() {
+    Map<String, String> settings = new LinkedHashMap<>();
+    s3.hadoopSettings().forEach((key, value) -> settings.put(SPARK_HADOOP + key, value));
+    settings.putAll(sparkConf);
+    return Collections.unmodifiableMap(settings);
   }
 
   /** Loads the site settings, with {@code applicationConf} when it is present. */
@@ -82,16 +101,17 @@ public record Site(
 
   private static Site read(Config stack, Config resolved) {
     Problems problems = new Problems();
-    Section site = new Section(resolved, ROOT, problems, HOME, WAREHOUSE, EXPORTS, TIME_ZONE, SPARK, JOB_DEFAULTS,
-        SINK_OPTIONS);
+    Section site = new Section(resolved, ROOT, problems, HOME, WAREHOUSE, EXPORTS, TIME_ZONE, SPARK, S3,
+        JOB_DEFAULTS, SINK_OPTIONS);
     Section spark = site.section(SPARK, MASTER, CONF);
     ZoneId zone = zone(site, TIME_ZONE);
     Map<String, String> conf = new LinkedHashMap<>();
     for (Map.Entry<String, ConfigValue> entry : spark.entries(CONF).entrySet()) {
       conf.put(entry.getKey(), String.valueOf(entry.getValue().unwrapped()));
     }
+    S3Settings s3 = S3Reader.read(site, S3);
     Site result = new Site(stack, site.string(HOME), site.string(WAREHOUSE), site.string(EXPORTS), zone,
-        spark.string(MASTER), conf);
+        spark.string(MASTER), conf, s3);
     problems.throwIfAny();
     return result;
   }

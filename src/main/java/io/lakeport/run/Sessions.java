@@ -8,7 +8,9 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Creates the Spark session Lakeport runs in. Under spark-submit the master and every setting the
- * cluster fixed are left alone; embedded runs get the site's master and local settings.
+ * cluster fixed are left alone; embedded runs get the site's master and local settings. Either way
+ * the session gets the site's Spark settings, {@code lakeport.s3} included (as
+ * {@code spark.hadoop.fs.s3a.*}).
  */
 public final class Sessions {
   private static final String MASTER = "spark.master";
@@ -24,7 +26,7 @@ public final class Sessions {
       builder.master(effective);
     }
     boolean local = effective.startsWith("local");
-    site.sparkConf().forEach((key, value) -> {
+    site.sparkSettings().forEach((key, value) -> {
       if (System.getProperty(key) == null && (local || !isLocalOnly(key))) {
         builder.config(key, value);
       }
@@ -48,7 +50,7 @@ public final class Sessions {
    */
   public static Configuration hadoopConfiguration(Site site) {
     Configuration conf = new Configuration();
-    site.sparkConf().forEach((key, value) -> {
+    site.sparkSettings().forEach((key, value) -> {
       if (key.startsWith(HADOOP_PREFIX)) {
         conf.set(key.substring(HADOOP_PREFIX.length()), value);
       }

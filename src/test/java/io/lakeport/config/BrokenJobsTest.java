@@ -22,16 +22,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BrokenJobsTest {
   private static final Path DIR = Path.of("src/test/resources/jobs/broken");
 
-  static Stream<Path> fixtures() throws IOException {
-    return Files.list(DIR).filter(p -> p.toString().endsWith(".conf")).sorted();
+  static List<Path> fixtures() {
+    return Fixtures.confFiles(DIR);
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("fixtures")
   void reportsExactlyTheExpectedProblems(Path fixture) throws IOException {
     List<String> lines = Files.readAllLines(fixture);
-    List<String> expected = lines.stream().filter(l -> l.startsWith("# expect: "))
-        .map(l -> l.substring("# expect: ".length()).replace("{file}", fixture.toString())).toList();
+    List<String> expected = Fixtures.expectedProblems(fixture, lines);
     Map<String, String> params = new LinkedHashMap<>();
     lines.stream().filter(l -> l.startsWith("# params: ")).flatMap(l -> Stream.of(l.substring(10).split(",")))
         .forEach(kv -> params.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1)));

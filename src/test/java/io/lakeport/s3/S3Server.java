@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,12 +13,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * A real S3-protocol server on 127.0.0.1 for tests: s3proxy with its filesystem backend, in its own
- * JVM (its AWS SDK, Jetty and Jackson versions differ from Spark's). Its class path is resolved once
- * by Maven from a small generated pom into {@code target/s3proxy/}; later runs reuse it. A bucket is
- * a folder under {@link #root()}, so tests can look at the stored objects directly.
+ * A real S3-protocol server on 127.0.0.1 for tests: s3proxy, in its own JVM (its AWS SDK, Jetty and
+ * Jackson versions differ from Spark's). Its class path is resolved once by Maven from a small
+ * generated pom into {@code target/s3proxy/}; later runs reuse it. With {@link Storage#FILESYSTEM} a
+ * bucket is a folder under {@link #root()}, so tests can look at the stored objects directly.
  */
 public final class S3Server implements AutoCloseable {
   public static final String ACCESS_KEY = "lakeport-test";
@@ -26,43 +31,92 @@ public final class S3Server implements AutoCloseable {
   private static final Path HOME = Path.of("target", "s3proxy").toAbsolutePath();
 
   private final Process process;
+  private final Storage storage;
   private final Path root;
   private final int port;
 
-  private S3Server(Process process, Path root, int port) {
+  /** Where s3proxy keeps the objects, which decides what it accepts. */
+  public enum Storage {
+    /** Files under {@link #root()}; requests with server-side encryption headers fail (501 NotImplemented). */
+    FILESYSTEM,
+    /**
+     * In memory (s3proxy's {@code transient-nio2} store), which accepts SSE-S3 and SSE-KMS headers
+     * and reports them back on the objects, without encrypting anything.
+     */
+    IN_MEMORY
+  }
+
+  private S3Server(Process process, Storage storage, Path root, int port) {
     this.process = process;
+    this.storage = storage;
     this.root = root;
     this.port = port;
   }
 
   /** Starts a server storing its buckets under {@code root}, with {@code buckets} created. */
   public static S3Server start(Path root, String... buckets) throws IOException, InterruptedException {
-    for (String bucket : buckets) {
-      Files.createDirectories(root.resolve(bucket));
+    return start(Storage.FILESYSTEM, root, buckets);
+  }
+
+  /**
+   * Starts a server with {@code buckets} created, its settings next to {@code root} (and with
+   * {@link Storage#FILESYSTEM} its objects under it).
+   */
+  public static S3Server start(Storage storage, Path root, String... buckets) throws IOException, InterruptedException {
+    if (storage == Storage.FILESYSTEM) {
+      for (String bucket : buckets) {
+        Files.createDirectories(root.resolve(bucket));
+      }
     }
     int port = freePort();
+    String backend = switch (storage) {
+      case FILESYSTEM -> "jclouds.provider=filesystem\njclouds.filesystem.basedir=" + root;
+      case IN_MEMORY -> "jclouds.provider=transient-nio2";
+    };
     Path properties = Files.writeString(root.resolveSibling(root.getFileName() + ".properties"), String.join("\n",
         "s3proxy.endpoint=http://127.0.0.1:" + port,
         "s3proxy.authorization=aws-v2-or-v4",
         "s3proxy.identity=" + ACCESS_KEY,
         "s3proxy.credential=" + SECRET_KEY,
-        "jclouds.provider=filesystem",
-        "jclouds.filesystem.basedir=" + root) + "\n");
+        backend) + "\n");
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Dlogback.configurationFile=" + logback(),
         "-cp", classpath(), "org.gaul.s3proxy.Main", "--properties", properties.toString()));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     awaitStarted(process, port);
-    return new S3Server(process, root, port);
+    S3Server server = new S3Server(process, storage, root, port);
+    if (storage == Storage.IN_MEMORY) {
+      server.createBuckets(buckets);
+    }
+    return server;
+  }
+
+  /** Creates buckets over S3 itself, for stores that are not folders on disk. */
+  private void createBuckets(String... buckets) {
+    try (S3Client client = S3Client.builder().endpointOverride(URI.create(endpoint())).region(Region.US_EAST_1)
+        .forcePathStyle(true)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+        .build()) {
+      for (String bucket : buckets) {
+        client.createBucket(request -> request.bucket(bucket));
+      }
+    }
   }
 
   public String endpoint() {
     return "http://127.0.0.1:" + port;
   }
 
+  public int port() {
+    return port;
+  }
+
   /** The folder holding the buckets: objects are files under {@code root/bucket/key}. */
   public Path root() {
+    if (storage != Storage.FILESYSTEM) {
+      throw new IllegalStateException("this server keeps its objects in memory");
+    }
     return root;
   }
 
