@@ -10,6 +10,7 @@ import io.lakeport.run.Sessions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -24,7 +25,11 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code lakeport run <job>... [--param k=v]... [--master URL]}: runs jobs in one Spark session. */
+/**
+ * {@code lakeport run <job>... [--param k=v]... [--master URL] [--from D --to D [--force]]}: runs jobs
+ * in one Spark session; with {@code --from}/{@code --to}, every window of each job in order,
+ * skipping windows already published.
+ */
 @Command(name = "run", description = "Run export jobs (several share one Spark session).")
 final class RunCommand implements Callable<Integer> {
   @ParentCommand Lakeport lakeport;
@@ -37,20 +42,37 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--master", paramLabel = "URL", description = "Spark master for embedded runs (default from conf).")
   Optional<String> master;
 
+  @Option(names = "--from", paramLabel = "DATE",
+      description = "Backfill: run every window from the one holding this date (with --to), in order.")
+  Optional<LocalDate> from;
+
+  @Option(names = "--to", paramLabel = "DATE", description = "Backfill: the last date (its window included).")
+  Optional<LocalDate> to;
+
+  @Option(names = "--force", description = "Backfill: run windows that are already published too.")
+  boolean force;
+
   @Override
   public Integer call() {
     Site site = lakeport.site();
     JobLoader loader = new JobLoader(site);
     List<JobSpec> specs = new ArrayList<>();
     for (Path file : JobFiles.expand(jobs)) {
-      specs.add(JobFiles.load(loader, file, params.values, JobLoader.Mode.RUN));
+      specs.addAll(Backfill.windows(from, to, params.values).stream()
+          .map(values -> JobFiles.load(loader, file, values, JobLoader.Mode.RUN)).toList());
     }
     SparkSession spark = Sessions.create(site, master);
     ProgressListener progress = new ProgressListener(System.err);
     spark.sparkContext().addSparkListener(progress);
     try {
       ExportRunner runner = new ExportRunner(spark, Clock.systemUTC());
-      for (JobSpec job : specs) {
+      for (JobSpec job : Backfill.oneRunPerWindow(specs)) {
+        Optional<String> published = from.isPresent() && !force ? runner.publishedWindow(job) : Optional.empty();
+        if (published.isPresent()) {
+          spec.commandLine().getOut().printf(Locale.ROOT, "job %s window %s: already published (%s); --force runs it again%n",
+              job.name(), job.params().get(JobLoader.WINDOW_START).value(), published.get());
+          continue;
+        }
         report(spec.commandLine().getOut(), runner.run(job));
       }
     } finally {

@@ -17,6 +17,7 @@ import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -36,6 +37,10 @@ public final class JobLoader {
   static final String PLAN = "plan";
   static final String SINK = "sink";
   static final String QUALITY = "quality";
+  static final String INCREMENTAL = "incremental";
+  private static final String MODE = "mode";
+  private static final String COLUMN = "column";
+  private static final String LOOKBACK = "lookback";
 
   public static final String RUN_DATE = "run_date";
   public static final String WINDOW_START = "window_start";
@@ -132,19 +137,42 @@ public final class JobLoader {
   private static JobSpec read(Config job, Config root, Config jobFile, String display, Map<String, Param> params,
       Problems problems) {
     Section top = new Section(job, "", problems, NAME, DESCRIPTION, TIME_ZONE, WINDOW, PARAMS, PARAM_TYPES,
-        SOURCE, PLAN, SINK, QUALITY);
+        SOURCE, PLAN, SINK, QUALITY, INCREMENTAL);
     requireSections(jobFile, display, problems);
     String name = top.string(NAME);
     if (!name.isEmpty() && !name.matches("[a-z0-9][a-z0-9_-]*")) {
       top.problem(NAME, "invalid job name \"" + name + "\"",
           "Use lower-case letters, digits, '-' and '_' (it names folders and run ids).");
     }
+    SourceSpec source = Endpoints.source(top.section(SOURCE, Endpoints.SOURCE_KEYS));
     return new JobSpec(name, top.optionalString(DESCRIPTION).orElse(""), display,
-        Site.zone(top, TIME_ZONE), top.enumValue(WINDOW, Window.class, Window.DAY), params,
-        Endpoints.source(top.section(SOURCE, Endpoints.SOURCE_KEYS)),
+        Site.zone(top, TIME_ZONE), top.enumValue(WINDOW, Window.class, Window.DAY), params, source,
         new PlanReader(top.section(PLAN, PlanReader.KEYS)).read(),
         Endpoints.sink(top.section(SINK, Endpoints.SINK_KEYS), sinkOptionDefaults(root, problems)),
-        new QualityReader(top.section(QUALITY, QualityReader.KEYS)).read());
+        new QualityReader(top.section(QUALITY, QualityReader.KEYS)).read(),
+        incremental(top.section(INCREMENTAL, MODE, COLUMN, LOOKBACK), source));
+  }
+
+  private static IncrementalSpec incremental(Section section, SourceSpec source) {
+    IncrementalSpec.Mode mode = section.enumValue(MODE, IncrementalSpec.Mode.class, IncrementalSpec.Mode.NONE);
+    Optional<String> column = section.optionalString(COLUMN);
+    java.time.Duration lookback = section.optionalDuration(LOOKBACK).orElse(java.time.Duration.ZERO);
+    if (mode == IncrementalSpec.Mode.WATERMARK && column.isEmpty()) {
+      section.problem(COLUMN, "a watermark needs the column that grows with every change",
+          "Add incremental.column = <column>, e.g. updated_at.");
+    }
+    if (mode != IncrementalSpec.Mode.WATERMARK && (column.isPresent() || !lookback.isZero())) {
+      section.problem(column.isPresent() ? COLUMN : LOOKBACK, "applies only to incremental.mode = watermark",
+          "Remove it, or set mode = watermark.");
+    }
+    if (mode == IncrementalSpec.Mode.CHANGE_FEED) {
+      boolean pinned = source.version().isPresent() || source.timestamp().isPresent();
+      if (source.format() != SourceFormat.DELTA || pinned) {
+        section.problem(MODE, "a change feed needs a Delta source read at its latest version",
+            "Set source.format = delta without version or timestamp, or use mode = watermark.");
+      }
+    }
+    return new IncrementalSpec(mode, column, lookback, section.origin());
   }
 
   /** The path as the user should see it: relative to the working directory when inside it. */

@@ -20,7 +20,8 @@ public record JobSpec(
     SourceSpec source,
     PlanSpec plan,
     SinkSpec sink,
-    QualitySpec quality) {
+    QualitySpec quality,
+    IncrementalSpec incremental) {
 
   public JobSpec {
     requireNonNull(name, "name is null");
@@ -33,5 +34,6 @@ public record JobSpec(
     requireNonNull(plan, "plan is null");
     requireNonNull(sink, "sink is null");
     requireNonNull(quality, "quality is null");
+    requireNonNull(incremental, "incremental is null");
   }
 }

@@ -186,6 +186,20 @@ final class Section {
     }
   }
 
+  /** A duration: HOCON's {@code 2 hours}, {@code 30m}, {@code 1d}; a bare number is milliseconds. */
+  Optional<java.time.Duration> optionalDuration(String key) {
+    if (optionalString(key).isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(root.getDuration(full(key)));
+    } catch (com.typesafe.config.ConfigException e) {
+      problem(key, "expected a duration such as 2 hours or 30m, found \"" + optionalString(key).orElse("") + "\"",
+          "Use a number with a unit: s, m, h or d (or seconds, minutes, hours, days).");
+      return Optional.empty();
+    }
+  }
+
   private Optional<Long> parseLong(String key, String text) {
     try {
       return Optional.of(Long.parseLong(text));

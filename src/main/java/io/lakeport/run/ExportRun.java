@@ -18,7 +18,6 @@ import io.lakeport.sink.LakeportCommitProtocol;
 import io.lakeport.sink.Sinks;
 import io.lakeport.sink.WriteContext;
 import io.lakeport.source.SourceRead;
-import io.lakeport.source.Sources;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -89,7 +88,8 @@ final class ExportRun {
   }
 
   private RunResult write(FileSystem fs, Path root, Publication publication) throws IOException {
-    SourceRead source = Sources.of(job.source()).read(session);
+    Increment increment = Increment.of(job, fs, root, runId);
+    SourceRead source = increment.read(session);
     CompiledPlan plan = PlanCompiler.compile(job, source.data(), Optional.of(read));
     Dataset<Row> output = quality.apply(plan.output(), job.timeZone()).observe(written, count(lit(1)).as(ROWS_WRITTEN));
     Optional<Manifest.FileSizing> sizing = FileSizingEstimate.of(sink, plan, fs, root);
@@ -108,7 +108,8 @@ final class ExportRun {
     Manifest.Timings timings = new Manifest.Timings(millis(started, writing), millis(writing, measuring),
         millis(measuring, publishing), 0);
     if (rows == 0 && sink.onEmpty() != OnEmpty.PUBLISH) {
-      return empty(assembly.manifest(files, ExportRunner.observed(read), rows, null, sizing, checked, timings, clock.instant()));
+      return empty(assembly.manifest(files, ExportRunner.observed(read), rows, null, sizing, checked,
+          increment.record(source), timings, clock.instant()));
     }
     Failpoints.reach(Failpoints.STAGED);
     publication.publish();
@@ -116,7 +117,7 @@ final class ExportRun {
     timings = new Manifest.Timings(timings.prepareMs(), timings.writeMs(), timings.inspectMs(),
         millis(publishing, clock.instant()));
     Manifest manifest = assembly.manifest(files, ExportRunner.observed(read), rows, deltaVersion(), sizing, checked,
-        timings, clock.instant());
+        increment.record(source), timings, clock.instant());
     Path manifestPath = Manifests.path(root, runId);
     Manifests.write(fs, manifestPath, manifest);
     publication.complete(manifest, manifestPath);

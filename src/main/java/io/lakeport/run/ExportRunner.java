@@ -49,6 +49,31 @@ public final class ExportRunner {
     }
   }
 
+  /**
+   * The manifest of a published run of {@code job} for the same logical window (same
+   * {@code window_start}) at its sink, if there is one: a backfill skips such windows.
+   */
+  public Optional<String> publishedWindow(JobSpec job) {
+    io.lakeport.config.Param start = job.params().get(io.lakeport.config.JobLoader.WINDOW_START);
+    if (start == null) {
+      return Optional.empty();
+    }
+    try {
+      org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(job.sink().path());
+      org.apache.hadoop.fs.FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      for (org.apache.hadoop.fs.Path path : Manifests.newestFirst(fs, fs.makeQualified(root))) {
+        Optional<Manifest> manifest = Manifests.read(fs, path);
+        if (manifest.filter(m -> m.job().equals(job.name()) && m.window() != null
+            && m.window().start().equals(String.valueOf(start.value()))).isPresent()) {
+          return Optional.of(path.toString());
+        }
+      }
+      return Optional.empty();
+    } catch (IOException e) {
+      throw RunException.cannot("look for published runs", job.name(), "-", e.getMessage(), e);
+    }
+  }
+
   /** Metrics observed during the write; the write has finished, so they are there or never will be. */
   static Map<String, Object> observed(Observation observation) {
     try {

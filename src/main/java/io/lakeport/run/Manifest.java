@@ -26,6 +26,7 @@ public record Manifest(
     String lakeportVersion,
     String sparkVersion,
     Map<String, Object> source,
+    Increment increment,
     SinkInfo sink,
     FileSizing fileSizing,
     List<ColumnInfo> schema,
@@ -76,6 +77,14 @@ public record Manifest(
    * measuring the files, and publishing them.
    */
   public record Timings(long prepareMs, long writeMs, long inspectMs, long publishMs) {}
+
+  /**
+   * For incremental jobs: the mode, the watermark column, where this run started (the value the
+   * previous published run reached, exclusive; null on a first run), what it reached (the highest
+   * value read, or the Delta version read) and the lookback. The next run starts from
+   * {@code upTo}.
+   */
+  public record Increment(String mode, String column, String after, String upTo, String lookback) {}
 
   /** An output column. */
   public record ColumnInfo(String name, String type, boolean nullable) {}

@@ -42,10 +42,11 @@ final class ManifestAssembly {
   }
 
   Manifest manifest(List<OutputFile> files, Map<String, Object> observedRead, long rows, Long deltaVersion,
-      Optional<Manifest.FileSizing> sizing, Manifest.Quality quality, Manifest.Timings timings, Instant finished) {
+      Optional<Manifest.FileSizing> sizing, Manifest.Quality quality, Manifest.Increment increment,
+      Manifest.Timings timings, Instant finished) {
     SinkSpec sink = job.sink();
     return new Manifest(Manifest.VERSION, job.name(), runId, job.file(), params(), window(), Versions.lakeport(),
-        sparkVersion, source.identity(),
+        sparkVersion, source.identity(), increment,
         new Manifest.SinkInfo(sink.format().name().toLowerCase(Locale.ROOT), sink.path(),
             sink.mode().name().toLowerCase(Locale.ROOT).replace('_', '-'), sink.partitionBy(),
             sink.compression().orElse(null), deltaVersion),

@@ -69,7 +69,8 @@ final class Manifests {
     }
   }
 
-  private static Optional<Manifest> read(FileSystem fs, Path path) throws IOException {
+  /** The manifest at {@code path}, or empty when it is not readable as one. */
+  static Optional<Manifest> read(FileSystem fs, Path path) throws IOException {
     try (InputStream in = fs.open(path)) {
       return Optional.of(Manifest.fromJson(in));
     } catch (com.fasterxml.jackson.core.JacksonException e) {

@@ -12,6 +12,9 @@ import org.apache.spark.sql.SparkSession;
  * up once and then read by number, so the run reads exactly the version its manifest records.
  */
 final class DeltaSource implements Source {
+  static final String CHANGE_TYPE = "_change_type";
+  static final String COMMIT_VERSION = "_commit_version";
+  static final String COMMIT_TIMESTAMP = "_commit_timestamp";
   private final SourceSpec spec;
 
   DeltaSource(SourceSpec spec) {
@@ -38,6 +41,47 @@ final class DeltaSource implements Source {
       identity.put("version", version);
     }
     return new SourceRead(reader.load(path), identity);
+  }
+
+  /**
+   * The rows changed after version {@code after} up to the latest version (pinned), from Delta's
+   * change data feed, with {@code _change_type} (insert, update_postimage, delete),
+   * {@code _commit_version} and {@code _commit_timestamp}; update pre-images are left out. Without
+   * {@code after} (a first run), the whole table at the latest version, every row an insert.
+   */
+  SourceRead readChanges(SparkSession spark, java.util.Optional<Long> after) {
+    SourceRead snapshot = read(spark);
+    long latest = (Long) snapshot.identity().get("version");
+    Map<String, Object> identity = new LinkedHashMap<>(snapshot.identity());
+    String path = spec.path().orElseThrow();
+    if (after.isEmpty()) {
+      org.apache.spark.sql.Row commit = DeltaTable.forPath(spark, path).history(1).select("timestamp").head();
+      return new SourceRead(snapshot.data()
+          .withColumn(CHANGE_TYPE, org.apache.spark.sql.functions.lit("insert"))
+          .withColumn(COMMIT_VERSION, org.apache.spark.sql.functions.lit(latest))
+          .withColumn(COMMIT_TIMESTAMP, org.apache.spark.sql.functions.lit(commit.getTimestamp(0))), identity);
+    }
+    identity.put("changes_after", after.get());
+    if (after.get() >= latest) {
+      return new SourceRead(readChanges(spark, path, latest, latest).limit(0), identity);
+    }
+    return new SourceRead(readChanges(spark, path, after.get() + 1, latest), identity);
+  }
+
+  private org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> readChanges(SparkSession spark, String path,
+      long from, long to) {
+    try {
+      return spark.read().format("delta").option("readChangeFeed", "true")
+          .option("startingVersion", from).option("endingVersion", to).load(path)
+          .where(org.apache.spark.sql.functions.col(CHANGE_TYPE).notEqual("update_preimage"));
+    } catch (Exception e) {
+      if (!(e instanceof org.apache.spark.sql.AnalysisException)) {
+        throw e;
+      }
+      throw SourceErrors.cannotRead(spec, io.lakeport.config.EngineMessages.summary(e.getMessage()),
+          "Enable the change data feed on the table: ALTER TABLE delta.`" + path
+              + "` SET TBLPROPERTIES (delta.enableChangeDataFeed = true), then run again.");
+    }
   }
 
   private static long latestVersion(SparkSession spark, String path) {

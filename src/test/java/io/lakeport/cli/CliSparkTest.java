@@ -177,6 +177,49 @@ class CliSparkTest {
   }
 
   /** Runs {@code lakeport <command> --site-conf=<temp site> <rest...>}. */
+  @Test
+  void aBackfillRunsEachWindowInOrderAndSkipsPublishedOnesUnlessForced() throws Exception {
+    Path events = Files.createDirectories(dir.resolve("warehouse").resolve("events"));
+    StringBuilder csv = new StringBuilder("id,day\n");
+    for (int i = 0; i < 40; i++) {
+      csv.append(i).append(",2026-10-0").append(1 + i % 5).append('\n');
+    }
+    Files.writeString(events.resolve("events.csv"), csv);
+    Path job = Fixtures.write(dir, "daily.conf", """
+        name = daily
+        params { run_date = null }
+        source { format = csv, path = ${lakeport.warehouse}/events, options { header = true, infer-schema = true } }
+        plan.where = { column = day, eq = ${params.run_date} }
+        sink { format = json, path = ${lakeport.exports}/daily, partition-by = [day] }
+        """);
+
+    int first = lakeport("run", job.toString(), "--from", "2026-10-02", "--to", "2026-10-04");
+    String firstOut = out.toString();
+    out.getBuffer().setLength(0);
+    int again = lakeport("run", job.toString(), "--from", "2026-10-01", "--to", "2026-10-04");
+    String againOut = out.toString();
+    out.getBuffer().setLength(0);
+    int forced = lakeport("run", job.toString(), "--from", "2026-10-04", "--to", "2026-10-04", "--force");
+
+    assertThat(first).as(err.toString()).isZero();
+    assertThat(firstOut.lines().filter(l -> l.startsWith("job daily run ")))
+        .hasSize(3).allSatisfy(l -> assertThat(l).contains(": 8 rows in 1 files"));
+    assertThat(again).isZero();
+    assertThat(againOut.lines().filter(l -> l.contains("already published"))).hasSize(3)
+        .satisfiesExactly(l -> assertThat(l).startsWith("job daily window 2026-10-02"),
+            l -> assertThat(l).startsWith("job daily window 2026-10-03"),
+            l -> assertThat(l).startsWith("job daily window 2026-10-04"));
+    assertThat(againOut.lines().filter(l -> l.startsWith("job daily run "))).as("only 2026-10-01 ran").hasSize(1);
+    assertThat(forced).isZero();
+    assertThat(out.toString()).startsWith("job daily run ");
+    try (var days = Files.list(dir.resolve("exports").resolve("daily"))) {
+      assertThat(days.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("day=")).sorted())
+          .containsExactly("day=2026-10-01", "day=2026-10-02", "day=2026-10-03", "day=2026-10-04");
+    }
+    assertThat(lakeport("run", job.toString(), "--from", "2026-10-04", "--to", "2026-10-01")).isEqualTo(2);
+    assertThat(err.toString()).contains("A backfill needs --from and --to, with --to on or after --from.");
+  }
+
   private int lakeport(String... args) {
     String[] all = new String[args.length + 1];
     all[0] = args[0];
