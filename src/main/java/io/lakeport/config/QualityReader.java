@@ -38,12 +38,12 @@ final class QualityReader {
     double defaultRatio = ratio(quality, MAX_FAILED_RATIO).orElse(0.0);
     List<QualitySpec.Rule> rules = new ArrayList<>();
     if (!quality.has(RULES)) {
-      return QualitySpec.none();
+      return new QualitySpec(List.of(), defaultRatio);
     }
     ConfigValue list = quality.value(RULES);
     if (list.valueType() != ConfigValueType.LIST) {
       quality.problem(RULES, "expected a list of rules", "Write rules = [ { column = id, not-null = true } ].");
-      return QualitySpec.none();
+      return new QualitySpec(List.of(), defaultRatio);
     }
     ConfigList items = (ConfigList) list;
     for (int i = 0; i < items.size(); i++) {
@@ -55,7 +55,7 @@ final class QualityReader {
       }
       rule((ConfigObject) items.get(i), path, defaultAction, defaultRatio).ifPresent(rules::add);
     }
-    return new QualitySpec(rules);
+    return new QualitySpec(rules, defaultRatio);
   }
 
   private Optional<QualitySpec.Rule> rule(ConfigObject object, String path, Action defaultAction, double defaultRatio) {

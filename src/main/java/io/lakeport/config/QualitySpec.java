@@ -10,14 +10,12 @@ import java.util.Optional;
  * published. Row rules say what every row must satisfy; rows failing a {@code quarantine} rule go
  * to {@code _rejects} with the rule and reason instead of the export; the others count. Each rule
  * fails the run when its failed ratio exceeds its {@code max-failed-ratio} (never for {@code warn}).
+ * {@code maxFailedRatio} is the section's default, which also bounds the source records that could
+ * not be parsed.
  */
-public record QualitySpec(List<Rule> rules) {
+public record QualitySpec(List<Rule> rules, double maxFailedRatio) {
   public QualitySpec {
     rules = List.copyOf(rules);
-  }
-
-  public static QualitySpec none() {
-    return new QualitySpec(List.of());
   }
 
   /** What a failing rule does. */

@@ -8,6 +8,7 @@ import io.lakeport.config.ConfigProblem;
 import io.lakeport.config.JobConfigException;
 import io.lakeport.config.JobSpec;
 import io.lakeport.config.OnEmpty;
+import io.lakeport.config.QualitySpec;
 import io.lakeport.config.SinkFormat;
 import io.lakeport.config.SinkSpec;
 import io.lakeport.config.WriteMode;
@@ -46,6 +47,8 @@ final class ExportRun {
   private static final Logger LOG = LoggerFactory.getLogger(ExportRun.class);
   private static final String ROWS_WRITTEN = "rows_written";
   private static final String COMMIT_PROTOCOL = "spark.sql.sources.commitProtocolClass";
+  private static final String RULE_REJECTS = "rules";
+  private static final String MALFORMED_REJECTS = "malformed";
 
   private final JobSpec job;
   private final SinkSpec sink;
@@ -89,20 +92,21 @@ final class ExportRun {
 
   private RunResult write(FileSystem fs, Path root, Publication publication) throws IOException {
     Increment increment = Increment.of(job, fs, root, runId);
-    SourceRead source = increment.read(session);
+    MalformedRecords malformed = new MalformedRecords(increment.read(session), runId);
+    SourceRead source = malformed.wellFormed();
     CompiledPlan plan = PlanCompiler.compile(job, source.data(), Optional.of(read));
     Dataset<Row> output = quality.apply(plan.output(), job.timeZone()).observe(written, count(lit(1)).as(ROWS_WRITTEN));
     Optional<Manifest.FileSizing> sizing = FileSizingEstimate.of(sink, plan, fs, root);
     Instant writing = clock.instant();
     Sinks.of(sink).write(output, new WriteContext(job.name(), runId, publication.writePath().toString(),
         publication.writeMode().orElse(sink.mode()), sizing.map(Manifest.FileSizing::recordsPerFile)));
-    Optional<String> rejectsPath = writeRejects(publication);
+    Optional<String> rejectsPath = writeRejects(publication, malformed);
     Instant measuring = clock.instant();
     List<OutputFile> files = new FileInspector(publication.filesRoot().toString(), sink.format(), sink.options(),
         session.sparkContext().hadoopConfiguration()).inspect(session, publication.files());
     long rows = ExportRunner.metric(ExportRunner.observed(written), ROWS_WRITTEN);
     checkRows(rows, files);
-    Manifest.Quality checked = checkQuality(fs, root, output, rows, rejectsPath);
+    Manifest.Quality checked = checkQuality(fs, root, output, rows, malformed, rejectsPath);
     ManifestAssembly assembly = new ManifestAssembly(job, runId, source, plan, session.version(), started);
     Instant publishing = clock.instant();
     Manifest.Timings timings = new Manifest.Timings(millis(started, writing), millis(writing, measuring),
@@ -126,26 +130,34 @@ final class ExportRun {
     return RunResult.published(manifest, manifestPath.toString());
   }
 
-  /** Rows that failed a quarantine rule, as JSON lines with the rules and reasons, beside the data. */
-  private Optional<String> writeRejects(Publication publication) {
-    Optional<Dataset<Row>> rejects = quality.rejects();
-    if (rejects.isEmpty()) {
-      return Optional.empty();
-    }
+  /**
+   * Rows set aside, as JSON lines with the rules and reasons, beside the data: rows that failed a
+   * quarantine rule in {@code rules/}, source records that could not be parsed in {@code malformed/}.
+   */
+  private Optional<String> writeRejects(Publication publication, MalformedRecords malformed) {
     session.sparkContext().setJobDescription("lakeport " + job.name() + " run " + runId + ": quarantined rows");
-    rejects.get().write().mode(org.apache.spark.sql.SaveMode.Overwrite).json(publication.rejectsWritePath().toString());
-    return Optional.of(publication.rejectsPath().toString());
+    Optional<Dataset<Row>> rejects = quality.rejects();
+    rejects.ifPresent(rows -> rows.write().mode(org.apache.spark.sql.SaveMode.Overwrite)
+        .json(new Path(publication.rejectsWritePath(), RULE_REJECTS).toString()));
+    malformed.writeRejects(new Path(publication.rejectsWritePath(), MALFORMED_REJECTS).toString());
+    return rejects.isPresent() || malformed.count() > 0 ? Optional.of(publication.rejectsPath().toString()) : Optional.empty();
   }
 
   /** Evaluates the quality rules; a failed one stops the run before anything is published. */
   private Manifest.Quality checkQuality(FileSystem fs, Path root, Dataset<Row> output, long rows,
-      Optional<String> rejectsPath) throws IOException {
-    if (job.quality().rules().isEmpty()) {
+      MalformedRecords malformed, Optional<String> rejectsPath) throws IOException {
+    if (job.quality().rules().isEmpty() && !malformed.checked()) {
       return null;
     }
     Optional<Long> previous = Manifests.latest(fs, root, m -> m.job().equals(job.name())).map(m -> m.totals().rows());
-    List<Manifest.RuleResult> results = quality.evaluate(output, rows, previous);
-    long rejected = quality.rejected();
+    List<Manifest.RuleResult> results = new java.util.ArrayList<>();
+    if (malformed.checked()) {
+      long read = ExportRunner.metric(ExportRunner.observed(this.read), PlanCompiler.ROWS_READ) + malformed.count();
+      results.add(QualityGate.result(MalformedRecords.RULE, "parse", QualitySpec.Action.QUARANTINE, read,
+          malformed.count(), job.quality().maxFailedRatio(), null));
+    }
+    results.addAll(quality.evaluate(output, rows, previous));
+    long rejected = quality.rejected() + malformed.count();
     List<Manifest.RuleResult> failed = results.stream().filter(r -> r.outcome().equals("failed")).toList();
     results.stream().filter(r -> !r.outcome().equals("passed")).forEach(r -> LOG.info("Quality rule {}: {} of {} failed ({})",
         r.rule(), r.failed(), r.checked(), r.outcome()));

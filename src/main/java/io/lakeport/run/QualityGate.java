@@ -107,12 +107,14 @@ final class QualityGate {
     for (QualitySpec.Rule rule : spec.rules()) {
       if (rule instanceof QualitySpec.RowRule row) {
         int i = rowRules.indexOf(row);
-        results.add(result(row, "row", metric(observed, CHECKED + i), metric(observed, FAILED + i), row.maxFailedRatio(), null));
+        results.add(result(row.name(), "row", row.action(), metric(observed, CHECKED + i), metric(observed, FAILED + i),
+            row.maxFailedRatio(), null));
       } else if (rule instanceof QualitySpec.UniqueRule unique) {
-        results.add(result(unique, "unique", rows, duplicates(written, unique.columns()), 0.0, null));
+        results.add(result(unique.name(), "unique", unique.action(), rows, duplicates(written, unique.columns()), 0.0, null));
       } else if (rule instanceof QualitySpec.RowCountRule count) {
         Optional<String> breach = RowCounts.breach(count, rows, previousRows);
-        results.add(result(count, "row-count", 1, breach.isPresent() ? 1 : 0, 0.0, breach.orElse(null)));
+        results.add(result(count.name(), "row-count", count.action(), 1, breach.isPresent() ? 1 : 0, 0.0,
+            breach.orElse(null)));
       }
     }
     return results;
@@ -141,20 +143,21 @@ final class QualityGate {
     return extra.isNullAt(0) ? 0 : extra.getLong(0);
   }
 
-  private static Manifest.RuleResult result(QualitySpec.Rule rule, String kind, long checked, long failed,
+  /** A rule's outcome from its counts: passed, warned, failed (above the threshold), else quarantined or tolerated. */
+  static Manifest.RuleResult result(String name, String kind, Action action, long checked, long failed,
       double maxRatio, String detail) {
     double ratio = checked == 0 ? 0.0 : (double) failed / checked;
     String outcome;
     if (failed == 0) {
       outcome = "passed";
-    } else if (rule.action() == Action.WARN) {
+    } else if (action == Action.WARN) {
       outcome = "warned";
     } else if (ratio > maxRatio) {
       outcome = "failed";
     } else {
-      outcome = rule.action() == Action.QUARANTINE ? "quarantined" : "tolerated";
+      outcome = action == Action.QUARANTINE ? "quarantined" : "tolerated";
     }
-    return new Manifest.RuleResult(rule.name(), kind, rule.action().name().toLowerCase(Locale.ROOT), checked, failed,
+    return new Manifest.RuleResult(name, kind, action.name().toLowerCase(Locale.ROOT), checked, failed,
         Math.round(ratio * 1_000_000) / 1_000_000.0, maxRatio, outcome, detail);
   }
 

@@ -11,6 +11,12 @@ import org.apache.spark.sql.Row;
  * table version read (pinned, so the whole run sees one snapshot).
  */
 public record SourceRead(Dataset<Row> data, Map<String, Object> identity) {
+  /**
+   * For CSV and JSON sources: the column holding the raw text of a record that could not be
+   * parsed into the schema (null for good records), so runs can count and quarantine them.
+   */
+  public static final String MALFORMED = "_lakeport_malformed";
+
   public SourceRead {
     requireNonNull(data, "data is null");
     identity = Map.copyOf(identity);

@@ -97,7 +97,7 @@ class QualitySparkTest {
     assertThat(exported).doesNotContainAnyElementsOf(quarantined).hasSize(ROWS - quarantined.size());
     Path rejects = Path.of(java.net.URI.create(m.quality().rejectsPath()));
     assertThat(rejects).isEqualTo(out.resolve("_rejects").resolve(m.runId()));
-    List<Row> rejected = spark.read().json(rejects.toString()).collectAsList();
+    List<Row> rejected = spark.read().json(rejects.resolve("rules").toString()).collectAsList();
     Set<Long> rejectedIds = rejected.stream().map(r -> r.getLong(r.fieldIndex("id"))).collect(Collectors.toCollection(TreeSet::new));
     assertThat(rejectedIds).isEqualTo(quarantined);
     Row both = rejected.stream().filter(r -> {
