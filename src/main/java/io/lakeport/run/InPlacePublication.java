@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -47,9 +48,20 @@ final class InPlacePublication implements Publication {
     return rejects;
   }
 
+  /**
+   * On S3: removes the S3A magic committer's {@code __magic*} folders that killed attempts left
+   * (their pending uploads are aborted by the committer itself at the next job commit, with
+   * {@code fs.s3a.committer.abort.pending.uploads}, true by default).
+   */
   @Override
-  public List<String> recover() {
-    return List.of();
+  public List<String> recover() throws IOException {
+    List<String> removed = new ArrayList<>();
+    FileStatus[] magic = fs.globStatus(new Path(root, "__magic*"));
+    for (FileStatus leftover : magic == null ? new FileStatus[0] : magic) {
+      fs.delete(leftover.getPath(), true);
+      removed.add("removed " + leftover.getPath());
+    }
+    return removed;
   }
 
   @Override

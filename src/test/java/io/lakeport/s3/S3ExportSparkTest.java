@@ -87,6 +87,26 @@ class S3ExportSparkTest {
   }
 
   @Test
+  void aRunRemovesWhatAKilledAttemptsMagicCommitterLeft() throws Exception {
+    String source = dir.resolve("source").toString();
+    spark.range(30).write().parquet(source);
+    Path leftover = server.root().resolve(BUCKET).resolve("exports/killed/__magic_job-0123/tasks/part-0000.parquet.pending");
+    Files.createDirectories(leftover.getParent());
+    Files.writeString(leftover, "{}");
+
+    Manifest m = new ExportRunner(spark, Clock.systemUTC()).run(Fixtures.job(dir, """
+        name = s3-after-kill
+        source { format = parquet, path = "%s" }
+        sink { format = parquet, path = "s3a://%s/exports/killed", mode = append }
+        """.formatted(source, BUCKET), Map.of())).manifest();
+
+    assertThat(m.totals().rows()).isEqualTo(30);
+    try (Stream<Path> stored = Files.walk(server.root().resolve(BUCKET).resolve("exports/killed"))) {
+      assertThat(stored.map(Path::toString)).noneMatch(p -> p.contains("__magic"));
+    }
+  }
+
+  @Test
   void theConfiguredCommitterIsTheOneThatCommits() throws Exception {
     Configuration s3a = spark.sparkContext().hadoopConfiguration();
     String source = dir.resolve("source").toString();
