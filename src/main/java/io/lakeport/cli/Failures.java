@@ -21,6 +21,14 @@ final class Failures implements IExecutionExceptionHandler {
   /** {@code verify} found an export that differs from its manifest. */
   static final int DIFFERENT = 4;
 
+  /** The exit code a failure maps to, as {@link #handleExecutionException} returns it. */
+  static int exitCode(Throwable e) {
+    if (e instanceof JobConfigException || e instanceof UserException) {
+      return USER;
+    }
+    return e instanceof RunException || isExternal(e) ? EXTERNAL : BUG;
+  }
+
   @Override
   public int handleExecutionException(Exception e, CommandLine commandLine, ParseResult parseResult) {
     PrintWriter err = commandLine.getErr();

@@ -52,14 +52,34 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--force", description = "Backfill: run windows that are already published too.")
   boolean force;
 
+  @Option(names = "--run-id", paramLabel = "ID", description = "Run id to use (one job, no backfill); set by the scheduler.")
+  Optional<String> runId;
+
+  @Option(names = "--outcome-file", paramLabel = "FILE",
+      description = "Write how the run ended (exit code, run id, manifest or error) as JSON to FILE; for launchers.")
+  Optional<Path> outcomeFile;
+
   @Override
   public Integer call() {
+    Outcome outcome = new Outcome(outcomeFile);
+    try {
+      return outcome.succeeded(runAll(outcome));
+    } catch (RuntimeException e) {
+      outcome.failed(Failures.exitCode(e), e);
+      throw e;
+    }
+  }
+
+  private int runAll(Outcome outcome) {
     Site site = lakeport.site();
     JobLoader loader = new JobLoader(site);
     List<JobSpec> specs = new ArrayList<>();
     for (Path file : JobFiles.expand(jobs)) {
       specs.addAll(Backfill.windows(from, to, params.values).stream()
           .map(values -> JobFiles.load(loader, file, values, JobLoader.Mode.RUN)).toList());
+    }
+    if (runId.isPresent() && specs.size() != 1) {
+      throw new Failures.UserException("--run-id names one run; give one job and no backfill range.");
     }
     SparkSession spark = Sessions.create(site, master);
     ProgressListener progress = new ProgressListener(System.err);
@@ -73,7 +93,9 @@ final class RunCommand implements Callable<Integer> {
               job.name(), job.params().get(JobLoader.WINDOW_START).value(), published.get());
           continue;
         }
-        report(spec.commandLine().getOut(), runner.run(job));
+        RunResult result = runId.isPresent() ? runner.run(job, runId.get()) : runner.run(job);
+        outcome.ran(result);
+        report(spec.commandLine().getOut(), result);
       }
     } finally {
       spark.sparkContext().removeSparkListener(progress);

@@ -33,7 +33,14 @@ public final class ExportRunner {
   }
 
   public RunResult run(JobSpec job) {
-    String runId = RunId.next(clock);
+    return run(job, RunId.next(clock));
+  }
+
+  /**
+   * Runs {@code job} under a run id chosen by the caller (the scheduler's history store), which
+   * must be unique: it names the manifest and the staging folder.
+   */
+  public RunResult run(JobSpec job, String runId) {
     MDC.put("job", job.name());
     MDC.put("run", runId);
     SparkSession session = Sessions.forJob(spark, job);

@@ -1,0 +1,68 @@
+package io.lakeport.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakeport.run.RunResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * How a {@code run} ended, written as JSON to {@code --outcome-file} for the launcher that started
+ * it (spark-submit reports only whether the driver failed, not why): exit code, and per run its id,
+ * status and manifest, or the error's first line. Written whole (temporary file, then rename).
+ */
+final class Outcome {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final Optional<Path> file;
+  private final List<Map<String, Object>> runs = new ArrayList<>();
+
+  Outcome(Optional<Path> file) {
+    this.file = file;
+  }
+
+  void ran(RunResult result) {
+    Map<String, Object> run = new LinkedHashMap<>();
+    run.put("run_id", result.manifest().runId());
+    run.put("job", result.manifest().job());
+    run.put("status", result.status().name().toLowerCase(java.util.Locale.ROOT));
+    run.put("rows", result.manifest().totals().rows());
+    run.put("bytes", result.manifest().totals().bytes());
+    run.put("files", result.manifest().totals().files());
+    run.put("manifest", result.manifestPath().orElse(null));
+    runs.add(run);
+  }
+
+  int succeeded(int exitCode) {
+    write(exitCode, null);
+    return exitCode;
+  }
+
+  void failed(int exitCode, Throwable error) {
+    write(exitCode, String.valueOf(error.getMessage()).lines().findFirst().orElse(error.getClass().getSimpleName()));
+  }
+
+  private void write(int exitCode, String error) {
+    if (file.isEmpty()) {
+      return;
+    }
+    Map<String, Object> outcome = new LinkedHashMap<>();
+    outcome.put("exit_code", exitCode);
+    outcome.put("error", error);
+    outcome.put("runs", runs);
+    try {
+      Path target = file.get().toAbsolutePath();
+      Path temporary = target.resolveSibling("." + target.getFileName() + ".tmp");
+      Files.write(temporary, JSON.writeValueAsBytes(outcome));
+      Files.move(temporary, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write the outcome file " + file.get() + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package io.lakeport.schedule.launch;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Optional;
+
+/**
+ * How a launched run ended: its final state, the exit code of Lakeport's driver when it is known
+ * (0 ok, 2 config error, 3 external failure, 1 bug; see {@code lakeport --help}), and a one-line
+ * summary of the error. The exit code decides whether a retry can help.
+ */
+public record LaunchOutcome(State state, Optional<Integer> exitCode, String summary) {
+  /** Final states. */
+  public enum State {
+    SUCCEEDED,
+    FAILED,
+    TIMED_OUT,
+    CANCELLED,
+    LOST
+  }
+
+  public LaunchOutcome {
+    requireNonNull(state, "state is null");
+    requireNonNull(exitCode, "exitCode is null");
+    requireNonNull(summary, "summary is null");
+  }
+}
