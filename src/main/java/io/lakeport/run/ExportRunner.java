@@ -57,6 +57,19 @@ public final class ExportRunner {
   }
 
   /**
+   * Cancels the Spark jobs of a run going on in this JVM (its job group is its run id); the run then
+   * fails before publishing. Returns false when this JVM has no Spark session.
+   */
+  public static boolean cancel(String runId) {
+    scala.Option<SparkSession> session = SparkSession.getDefaultSession();
+    if (session.isEmpty()) {
+      return false;
+    }
+    session.get().sparkContext().cancelJobGroup(runId);
+    return true;
+  }
+
+  /**
    * The manifest of a published run of {@code job} for the same logical window (same
    * {@code window_start}) at its sink, if there is one: a backfill skips such windows.
    */

@@ -21,7 +21,7 @@ import org.apache.spark.launcher.SparkLauncher;
  * going at its timeout is killed, and the exit code comes from the outcome file the driver writes
  * ({@code lakeport run --outcome-file}), since spark-submit itself only says failed or not.
  */
-public final class SparkSubmitLauncher {
+public final class SparkSubmitLauncher implements Launcher {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final SubmitSettings settings;
@@ -34,14 +34,7 @@ public final class SparkSubmitLauncher {
     this.timer = timer;
   }
 
-  /** A started run: its outcome when it ends, and a way to stop it first. */
-  public interface Launch {
-    CompletableFuture<LaunchOutcome> outcome();
-
-    /** Kills the run; its outcome becomes {@code CANCELLED}. */
-    void cancel();
-  }
-
+  @Override
   public Launch start(LaunchRequest request) throws IOException {
     Files.createDirectories(logs);
     Path log = logs.resolve(request.runId() + ".log");

@@ -1,0 +1,84 @@
+package io.lakeport.schedule.launch;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Runs jobs in this JVM, the embedded default: each run is {@code lakeport run} on the process's
+ * one Spark session (created by the first run, shared after), on a fixed pool of threads, which is
+ * the concurrency limit. A run past its timeout, or cancelled, has its Spark jobs cancelled by job
+ * group (the run id, which the runner uses as job group), so the session lives on.
+ */
+public final class InProcessLauncher implements Launcher {
+  private final ExecutorService pool;
+  private final ScheduledExecutorService timer;
+  private final Optional<Path> siteConf;
+
+  public InProcessLauncher(ExecutorService pool, ScheduledExecutorService timer, Optional<Path> siteConf) {
+    this.pool = pool;
+    this.timer = timer;
+    this.siteConf = siteConf;
+  }
+
+  @Override
+  public Launch start(LaunchRequest request) {
+    AtomicReference<LaunchOutcome.State> stopped = new AtomicReference<>();
+    CompletableFuture<LaunchOutcome> outcome = CompletableFuture.supplyAsync(() -> run(request, stopped), pool);
+    var deadline = timer.schedule(() -> stop(request, stopped, LaunchOutcome.State.TIMED_OUT),
+        request.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    outcome.whenComplete((o, e) -> deadline.cancel(false));
+    return new Launch() {
+      @Override
+      public CompletableFuture<LaunchOutcome> outcome() {
+        return outcome;
+      }
+
+      @Override
+      public void cancel() {
+        stop(request, stopped, LaunchOutcome.State.CANCELLED);
+      }
+    };
+  }
+
+  private LaunchOutcome run(LaunchRequest request, AtomicReference<LaunchOutcome.State> stopped) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = io.lakeport.cli.Lakeport.execute(new PrintWriter(out, true), new PrintWriter(err, true),
+        arguments(request).toArray(String[]::new));
+    LaunchOutcome.State stop = stopped.get();
+    if (stop != null) {
+      return new LaunchOutcome(stop, Optional.of(exit), stop == LaunchOutcome.State.TIMED_OUT
+          ? "cancelled at its timeout of " + request.timeout() : "cancelled");
+    }
+    return exit == 0
+        ? new LaunchOutcome(LaunchOutcome.State.SUCCEEDED, Optional.of(0), "")
+        : new LaunchOutcome(LaunchOutcome.State.FAILED, Optional.of(exit), err.toString().lines().findFirst().orElse(""));
+  }
+
+  /** Lakeport's command line for the run, as spark-submit would pass it. */
+  List<String> arguments(LaunchRequest request) {
+    List<String> args = new ArrayList<>(List.of("run", request.jobFile().toString()));
+    new TreeMap<>(request.params()).forEach((k, v) -> args.addAll(List.of("--param", k + "=" + v)));
+    siteConf.ifPresent(conf -> args.add("--site-conf=" + conf));
+    args.addAll(List.of("--run-id", request.runId()));
+    return args;
+  }
+
+  private static void stop(LaunchRequest request, AtomicReference<LaunchOutcome.State> stopped, LaunchOutcome.State why) {
+    if (stopped.compareAndSet(null, why)) {
+      io.lakeport.run.ExportRunner.cancel(request.runId());
+    }
+  }
+
+}
