@@ -174,28 +174,27 @@ final class Section {
 
   /** A size in bytes: a whole number or HOCON's units ({@code 128MB}, {@code 1GiB}, {@code 512k}). */
   Optional<Long> optionalBytes(String key) {
-    if (optionalString(key).isEmpty()) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(root.getBytes(full(key)));
-    } catch (com.typesafe.config.ConfigException e) {
-      problem(key, "expected a size such as 128MB or 1GB, found \"" + optionalString(key).orElse("") + "\"",
-          "Use a whole number of bytes or a number with a unit: B, kB, MB, GB (powers of 1000) or KiB, MiB, GiB.");
-      return Optional.empty();
-    }
+    return typed(key, Config::getBytes, "a size such as 128MB or 1GB",
+        "Use a whole number of bytes or a number with a unit: B, kB, MB, GB (powers of 1000) or KiB, MiB, GiB.");
   }
 
   /** A duration: HOCON's {@code 2 hours}, {@code 30m}, {@code 1d}; a bare number is milliseconds. */
   Optional<java.time.Duration> optionalDuration(String key) {
-    if (optionalString(key).isEmpty()) {
+    return typed(key, Config::getDuration, "a duration such as 2 hours or 30m",
+        "Use a number with a unit: s, m, h or d (or seconds, minutes, hours, days).");
+  }
+
+  /** A value HOCON itself converts (sizes, durations), with a problem naming what was expected. */
+  private <T> Optional<T> typed(String key, java.util.function.BiFunction<Config, String, T> getter, String expected,
+      String fix) {
+    Optional<String> text = optionalString(key);
+    if (text.isEmpty()) {
       return Optional.empty();
     }
     try {
-      return Optional.of(root.getDuration(full(key)));
+      return Optional.of(getter.apply(root, full(key)));
     } catch (com.typesafe.config.ConfigException e) {
-      problem(key, "expected a duration such as 2 hours or 30m, found \"" + optionalString(key).orElse("") + "\"",
-          "Use a number with a unit: s, m, h or d (or seconds, minutes, hours, days).");
+      problem(key, "expected " + expected + ", found \"" + text.get() + "\"", fix);
       return Optional.empty();
     }
   }
