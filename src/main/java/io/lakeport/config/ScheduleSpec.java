@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.TextStyle;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -52,7 +53,16 @@ public record ScheduleSpec(
   public enum Misfire {
     ALL,
     LATEST,
-    NONE
+    NONE;
+
+    /** The missed slots (oldest first) to run now, oldest first; the others are skipped. */
+    public <T> List<T> select(List<T> missed) {
+      return switch (this) {
+        case ALL -> List.copyOf(missed);
+        case LATEST -> missed.isEmpty() ? List.of() : List.of(missed.get(missed.size() - 1));
+        case NONE -> List.of();
+      };
+    }
   }
 
   /**
