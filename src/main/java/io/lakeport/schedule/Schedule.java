@@ -5,10 +5,12 @@ import static java.util.Objects.requireNonNull;
 import com.cronutils.model.time.ExecutionTime;
 import io.lakeport.config.JobSpec;
 import io.lakeport.config.ScheduleSpec;
+import io.lakeport.config.ScheduleSpec.ExecutionWindow;
 import io.lakeport.config.Window;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -68,11 +70,31 @@ public final class Schedule {
     return List.copyOf(slots);
   }
 
+  /**
+   * Whether a run of {@code slot} may start at {@code now}: not before the slot is due, and, when the
+   * schedule has an execution window, inside the window that holds the slot's local time, before it
+   * closes. A slot outside the window never starts; one that could not start in time (the
+   * scheduler was down, or earlier runs were still going) is skipped.
+   */
+  public boolean canStart(Slot slot, Instant now) {
+    if (now.isBefore(slot.instant())) {
+      return false;
+    }
+    return spec.executionWindow()
+        .map(executionWindow -> closing(executionWindow, slot.localTime()).filter(now::isBefore).isPresent())
+        .orElse(true);
+  }
+
   /** The schedule in words, e.g. {@code daily at 02:30, starting between 01:00 and 05:00}. */
   public String describe() {
     return spec.timing().describe() + spec.executionWindow()
         .map(executionWindow -> ", starting between " + executionWindow.start() + " and " + executionWindow.end())
         .orElse("");
+  }
+
+  /** How failed runs are retried. */
+  public RetryPolicy retry() {
+    return new RetryPolicy(spec.retry());
   }
 
   /** The zone of the schedule's local times. */
@@ -118,5 +140,16 @@ public final class Schedule {
       case SLOT -> date;
       case PREVIOUS_WINDOW -> jobWindow.start(jobWindow.start(date).minusDays(1));
     };
+  }
+
+  /** When the window holding {@code local} closes; empty when {@code local} lies outside the window. */
+  private Optional<Instant> closing(ExecutionWindow window, LocalDateTime local) {
+    LocalTime time = local.toLocalTime();
+    if (!window.contains(time)) {
+      return Optional.empty();
+    }
+    boolean closesNextDay = window.wrapsMidnight() && !time.isBefore(window.start());
+    LocalDate day = closesNextDay ? local.toLocalDate().plusDays(1) : local.toLocalDate();
+    return Optional.of(due(day.atTime(window.end()), spec.timeZone()));
   }
 }
