@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -42,8 +42,7 @@ final class ScheduleListCommand implements Callable<Integer> {
   @ParentCommand ScheduleCommand schedule;
   @Spec CommandSpec spec;
 
-  @Parameters(arity = "0..*", paramLabel = "JOB", description = "Job files or folders (default: jobs/).")
-  List<Path> jobs = new ArrayList<>();
+  @Mixin JobArguments jobs;
 
   @Override
   public Integer call() {
@@ -54,7 +53,7 @@ final class ScheduleListCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Map<Path, Optional<JobSpec>> loaded = new LinkedHashMap<>();
-    for (Path file : JobFiles.expand(jobs.isEmpty() ? List.of(Lakeport.home().resolve("jobs")) : jobs)) {
+    for (Path file : jobs.files()) {
       try {
         loaded.put(file, Optional.of(loader.load(file, Map.of(), JobLoader.Mode.VALIDATE)));
       } catch (JobConfigException e) {
