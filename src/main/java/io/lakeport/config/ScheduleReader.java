@@ -20,11 +20,14 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.TextStyle;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * Reads the {@code schedule} section, already merged over {@code lakeport.schedule-defaults}: the
@@ -73,12 +76,12 @@ final class ScheduleReader {
     MONTHLY
   }
 
-  /** The keys that belong to some shorthands only, and which. */
-  private static final Map<String, List<Frequency>> OWNERS = Map.of(
+  /** The keys that belong to some shorthands only, and which, in key order (problems come in that order). */
+  private static final SortedMap<String, List<Frequency>> OWNERS = Collections.unmodifiableSortedMap(new TreeMap<>(Map.of(
       RUN_TIME, List.of(Frequency.DAILY, Frequency.WEEKLY, Frequency.MONTHLY),
       MINUTE, List.of(Frequency.HOURLY),
       DAY_OF_WEEK, List.of(Frequency.WEEKLY),
-      DAY_OF_MONTH, List.of(Frequency.MONTHLY));
+      DAY_OF_MONTH, List.of(Frequency.MONTHLY))));
 
   private final Section schedule;
   private final ZoneId jobZone;
@@ -109,7 +112,7 @@ final class ScheduleReader {
       schedule.problem(EVERY, "cron and every are both set", "Keep one: cron = \"...\" or every = hourly|daily|weekly|monthly.");
     }
     if (cron.isPresent()) {
-      OWNERS.keySet().stream().filter(schedule::has).sorted().forEach(key -> schedule.problem(key,
+      OWNERS.keySet().stream().filter(schedule::has).forEach(key -> schedule.problem(key,
           "applies only to every = " + names(OWNERS.get(key)) + ", not to cron",
           "Remove it; the cron expression holds the whole timing."));
       return new CronTiming(cron.get(), cron(cron.get()));
