@@ -60,7 +60,8 @@ final class ScheduleReader {
   private static final String MAX_DELAY = "max-delay";
   private static final String JITTER = "jitter";
   private static final String LAST = "last";
-  private static final String CRON_FIX = "Write 5 fields (Unix: minute hour day-of-month month day-of-week, e.g. \"30 2 * * *\") "
+  private static final String CRON_FIX =
+      "Write 5 fields (Unix: minute hour day-of-month month day-of-week, e.g. \"30 2 * * *\") "
       + "or 6 to 7 (Quartz: second minute hour day-of-month month day-of-week [year], with ? in day-of-month or "
       + "day-of-week, e.g. \"0 30 2 ? * MON\").";
   private static final CronParser UNIX = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
@@ -77,11 +78,12 @@ final class ScheduleReader {
   }
 
   /** The keys that belong to some shorthands only, and which, in key order (problems come in that order). */
-  private static final SortedMap<String, List<Frequency>> OWNERS = Collections.unmodifiableSortedMap(new TreeMap<>(Map.of(
-      RUN_TIME, List.of(Frequency.DAILY, Frequency.WEEKLY, Frequency.MONTHLY),
-      MINUTE, List.of(Frequency.HOURLY),
-      DAY_OF_WEEK, List.of(Frequency.WEEKLY),
-      DAY_OF_MONTH, List.of(Frequency.MONTHLY))));
+  private static final SortedMap<String, List<Frequency>> OWNERS =
+      Collections.unmodifiableSortedMap(new TreeMap<>(Map.of(
+          RUN_TIME, List.of(Frequency.DAILY, Frequency.WEEKLY, Frequency.MONTHLY),
+          MINUTE, List.of(Frequency.HOURLY),
+          DAY_OF_WEEK, List.of(Frequency.WEEKLY),
+          DAY_OF_MONTH, List.of(Frequency.MONTHLY))));
 
   private final Section schedule;
   private final ZoneId jobZone;
@@ -109,7 +111,8 @@ final class ScheduleReader {
   private Timing timing() {
     Optional<String> cron = schedule.optionalString(CRON);
     if (cron.isPresent() && schedule.has(EVERY)) {
-      schedule.problem(EVERY, "cron and every are both set", "Keep one: cron = \"...\" or every = hourly|daily|weekly|monthly.");
+      schedule.problem(EVERY, "cron and every are both set",
+          "Keep one: cron = \"...\" or every = hourly|daily|weekly|monthly.");
     }
     if (cron.isPresent()) {
       OWNERS.keySet().stream().filter(schedule::has).forEach(key -> schedule.problem(key,
