@@ -5,6 +5,7 @@ import io.lakeport.config.Site;
 import io.lakeport.run.Versions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,12 +23,18 @@ import picocli.CommandLine.ScopeType;
     description = "Parameterised Spark export jobs: one HOCON file per job in jobs/.",
     subcommands = {
       RunCommand.class, ValidateCommand.class, ExplainCommand.class, PreviewCommand.class,
-      JobsCommand.class, VerifyCommand.class, DemoCommand.class
+      JobsCommand.class, ScheduleCommand.class, VerifyCommand.class, DemoCommand.class
     })
 public final class Lakeport {
   @Option(names = "--site-conf", scope = ScopeType.INHERIT, paramLabel = "FILE",
       description = "Site settings (default: $LAKEPORT_HOME/conf/application.conf, else conf/application.conf).")
   Path siteConf;
+
+  private final Clock clock;
+
+  private Lakeport(Clock clock) {
+    this.clock = clock;
+  }
 
   public static void main(String[] args) {
     System.exit(execute(args));
@@ -35,16 +42,26 @@ public final class Lakeport {
 
   /** Runs the command line and returns its exit code, without exiting (for tests and notebooks). */
   public static int execute(String... args) {
-    return commandLine().execute(args);
+    return commandLine(Clock.systemUTC()).execute(args);
   }
 
   /** As {@link #execute(String...)}, printing to the given writers. */
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
-    return commandLine().setOut(out).setErr(err).execute(args);
+    return execute(Clock.systemUTC(), out, err, args);
   }
 
-  private static CommandLine commandLine() {
-    return new CommandLine(new Lakeport()).setExecutionExceptionHandler(new Failures());
+  /** As {@link #execute(PrintWriter, PrintWriter, String...)}, with the time taken from {@code clock}. */
+  public static int execute(Clock clock, PrintWriter out, PrintWriter err, String... args) {
+    return commandLine(clock).setOut(out).setErr(err).execute(args);
+  }
+
+  private static CommandLine commandLine(Clock clock) {
+    return new CommandLine(new Lakeport(clock)).setExecutionExceptionHandler(new Failures());
+  }
+
+  /** Now, for commands that show times (tests pin it). */
+  Clock clock() {
+    return clock;
   }
 
   Site site() {

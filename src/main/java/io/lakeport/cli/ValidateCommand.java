@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,18 +24,16 @@ final class ValidateCommand implements Callable<Integer> {
   @ParentCommand Lakeport lakeport;
   @Spec CommandSpec spec;
   @Mixin Params params;
-
-  @Parameters(arity = "0..*", paramLabel = "JOB", description = "Job files or folders (default: jobs/).")
-  List<Path> jobs = new ArrayList<>();
+  @Mixin JobArguments jobs;
 
   @Override
   public Integer call() {
     JobLoader loader = lakeport.loader();
-    List<Path> files = JobFiles.expand(jobs.isEmpty() ? List.of(Lakeport.home().resolve("jobs")) : jobs);
+    List<Path> files = jobs.files();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (files.isEmpty()) {
-      err.println("No job files (*.conf) found in " + jobs + ".");
+      err.println("No job files (*.conf) found in " + jobs.jobs + ".");
       return Failures.USER;
     }
     int failed = 0;

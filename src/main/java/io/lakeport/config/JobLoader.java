@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigUtil;
@@ -38,6 +39,7 @@ public final class JobLoader {
   static final String SINK = "sink";
   static final String QUALITY = "quality";
   static final String INCREMENTAL = "incremental";
+  static final String SCHEDULE = "schedule";
   private static final String MODE = "mode";
   private static final String COLUMN = "column";
   private static final String LOOKBACK = "lookback";
@@ -102,7 +104,10 @@ public final class JobLoader {
     }
   }
 
-  /** The job's own sections from the resolved {@code root}, over the job defaults. */
+  /**
+   * The job's own sections from the resolved {@code root}, over the job defaults; a schedule block
+   * over the schedule defaults.
+   */
   private static Config job(Config root, Config jobFile) {
     Config job = ConfigFactory.empty();
     for (String key : jobFile.root().keySet()) {
@@ -111,7 +116,12 @@ public final class JobLoader {
     if (root.hasPath(PARAMS)) {
       job = job.withValue(ConfigUtil.joinPath(PARAMS), root.getValue(PARAMS));
     }
-    return job.withFallback(defaults(root));
+    job = job.withFallback(defaults(root));
+    if (job.hasPath(SCHEDULE) && job.getValue(SCHEDULE).valueType() == ConfigValueType.OBJECT) {
+      ConfigObject scheduleDefaults = root.getObject(ConfigUtil.joinPath(Site.ROOT, Site.SCHEDULE_DEFAULTS));
+      job = job.withValue(SCHEDULE, job.getObject(SCHEDULE).withFallback(scheduleDefaults));
+    }
+    return job;
   }
 
   private static void requireSections(Config jobFile, String display, Problems problems) {
@@ -137,7 +147,7 @@ public final class JobLoader {
   private static JobSpec read(Config job, Config root, Config jobFile, String display, Map<String, Param> params,
       Problems problems) {
     Section top = new Section(job, "", problems, NAME, DESCRIPTION, TIME_ZONE, WINDOW, PARAMS, PARAM_TYPES,
-        SOURCE, PLAN, SINK, QUALITY, INCREMENTAL);
+        SOURCE, PLAN, SINK, QUALITY, INCREMENTAL, SCHEDULE);
     requireSections(jobFile, display, problems);
     String name = top.string(NAME);
     if (!name.isEmpty() && !name.matches("[a-z0-9][a-z0-9_-]*")) {
@@ -145,12 +155,24 @@ public final class JobLoader {
           "Use lower-case letters, digits, '-' and '_' (it names folders and run ids).");
     }
     SourceSpec source = Endpoints.source(top.section(SOURCE, Endpoints.SOURCE_KEYS));
+    ZoneId zone = Site.zone(top, TIME_ZONE);
     return new JobSpec(name, top.optionalString(DESCRIPTION).orElse(""), display,
-        Site.zone(top, TIME_ZONE), top.enumValue(WINDOW, Window.class, Window.DAY), params, source,
+        zone, top.enumValue(WINDOW, Window.class, Window.DAY), params, source,
         new PlanReader(top.section(PLAN, PlanReader.KEYS)).read(),
         Endpoints.sink(top.section(SINK, Endpoints.SINK_KEYS), sinkOptionDefaults(root, problems)),
         new QualityReader(top.section(QUALITY, QualityReader.KEYS)).read(),
-        incremental(top.section(INCREMENTAL, MODE, COLUMN, LOOKBACK), source));
+        incremental(top.section(INCREMENTAL, MODE, COLUMN, LOOKBACK), source), schedule(top, zone));
+  }
+
+  /** The schedule block, if the job has one (without it the job runs by hand only). */
+  private static Optional<ScheduleSpec> schedule(Section top, ZoneId jobZone) {
+    if (!top.has(SCHEDULE)) {
+      return Optional.empty();
+    }
+    Section schedule = top.section(SCHEDULE, ScheduleReader.KEYS);
+    return top.value(SCHEDULE).valueType() == ConfigValueType.OBJECT
+        ? Optional.of(new ScheduleReader(schedule, jobZone).read())
+        : Optional.empty();
   }
 
   private static IncrementalSpec incremental(Section section, SourceSpec source) {

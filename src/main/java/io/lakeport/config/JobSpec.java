@@ -4,11 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.ZoneId;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One export job, validated: where it reads, what it computes, where it writes, the quality its
- * output must have, and the parameter
- * values of this run. Built by {@link JobLoader}; everything a run needs, nothing Spark-specific.
+ * output must have, the parameter values of this run, and when it runs by itself ({@code schedule},
+ * empty for jobs run by hand only). Built by {@link JobLoader}; everything a run needs, nothing
+ * Spark-specific.
  */
 public record JobSpec(
     String name,
@@ -21,7 +23,8 @@ public record JobSpec(
     PlanSpec plan,
     SinkSpec sink,
     QualitySpec quality,
-    IncrementalSpec incremental) {
+    IncrementalSpec incremental,
+    Optional<ScheduleSpec> schedule) {
 
   public JobSpec {
     requireNonNull(name, "name is null");
@@ -35,5 +38,6 @@ public record JobSpec(
     requireNonNull(sink, "sink is null");
     requireNonNull(quality, "quality is null");
     requireNonNull(incremental, "incremental is null");
+    requireNonNull(schedule, "schedule is null");
   }
 }

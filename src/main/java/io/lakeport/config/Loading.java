@@ -18,14 +18,22 @@ final class Loading {
           "Define it in params (and pass --param), or set it in conf/application.conf.");
     }
     if (e instanceof ConfigException.Parse) {
-      String fix = message.contains("got '='")
-          ? "Quote text that contains '=', e.g. path = ${lakeport.exports}\"/daily/dt=\"${params.run_date}."
-          : message.contains("include keyword")
-              ? "\"include\" is a HOCON keyword; quote it as a key (\"include\" = ...)."
-              : "Fix the HOCON syntax.";
-      return new ConfigProblem(new Origin(file, line, ""), "syntax error: " + firstSentence(message), fix);
+      return new ConfigProblem(new Origin(file, line, ""), "syntax error: " + firstSentence(message), syntaxFix(message));
     }
     return new ConfigProblem(new Origin(file, line, ""), message, "");
+  }
+
+  private static String syntaxFix(String message) {
+    if (message.contains("got '='")) {
+      return "Quote text that contains '=', e.g. path = ${lakeport.exports}\"/daily/dt=\"${params.run_date}.";
+    }
+    if (message.contains("got ':'")) {
+      return "Quote text that contains ':', e.g. run-time = \"02:30\".";
+    }
+    if (message.contains("include keyword")) {
+      return "\"include\" is a HOCON keyword; quote it as a key (\"include\" = ...).";
+    }
+    return "Fix the HOCON syntax.";
   }
 
   private static String firstSentence(String message) {

@@ -43,6 +43,7 @@ public record Site(
   static final String CONF = "conf";
   static final String JOB_DEFAULTS = "job-defaults";
   static final String SINK_OPTIONS = "sink-options";
+  static final String SCHEDULE_DEFAULTS = "schedule-defaults";
   static final String S3 = "s3";
   /** Spark passes settings with this prefix on to Hadoop, without it. */
   static final String SPARK_HADOOP = "spark.hadoop.";
@@ -102,7 +103,7 @@ public record Site(
   private static Site read(Config stack, Config resolved) {
     Problems problems = new Problems();
     Section site = new Section(resolved, ROOT, problems, HOME, WAREHOUSE, EXPORTS, TIME_ZONE, SPARK, S3,
-        JOB_DEFAULTS, SINK_OPTIONS);
+        JOB_DEFAULTS, SINK_OPTIONS, SCHEDULE_DEFAULTS);
     Section spark = site.section(SPARK, MASTER, CONF);
     ZoneId zone = zone(site, TIME_ZONE);
     Map<String, String> conf = new LinkedHashMap<>();

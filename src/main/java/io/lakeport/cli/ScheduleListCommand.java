@@ -1,0 +1,120 @@
+package io.lakeport.cli;
+
+import io.lakeport.config.JobConfigException;
+import io.lakeport.config.JobLoader;
+import io.lakeport.config.JobSpec;
+import io.lakeport.config.ScheduleSpec;
+import io.lakeport.schedule.Schedule;
+import io.lakeport.schedule.ScheduleState;
+import io.lakeport.schedule.Slot;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lakeport schedule list [jobs...]}: each job's schedule in words, its zone, whether it is
+ * enabled, and its next three runs with the time until the first; jobs without a schedule are
+ * listed as manual. Enabled comes from the job files until runtime switches exist
+ * ({@link ScheduleState}).
+ */
+@Command(name = "list", description = "Show each job's schedule, time zone, enabled, and next three runs.")
+final class ScheduleListCommand implements Callable<Integer> {
+  private static final int NEXT_RUNS = 3;
+  private static final DateTimeFormatter MINUTES = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm xxx", Locale.ROOT);
+  private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx", Locale.ROOT);
+
+  @ParentCommand ScheduleCommand schedule;
+  @Spec CommandSpec spec;
+
+  @Mixin JobArguments jobs;
+
+  @Override
+  public Integer call() {
+    Lakeport lakeport = schedule.lakeport;
+    JobLoader loader = lakeport.loader();
+    Instant now = lakeport.clock().instant();
+    ScheduleState state = ScheduleState.fromFiles();
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Map<Path, Optional<JobSpec>> loaded = new LinkedHashMap<>();
+    for (Path file : jobs.files()) {
+      try {
+        loaded.put(file, Optional.of(loader.load(file, Map.of(), JobLoader.Mode.VALIDATE)));
+      } catch (JobConfigException e) {
+        e.problems().forEach(p -> err.println(p.message()));
+        loaded.put(file, Optional.empty());
+      }
+    }
+    int width = loaded.entrySet().stream()
+        .mapToInt(e -> e.getValue().map(JobSpec::name).orElse(e.getKey().toString()).length()).max().orElse(0) + 2;
+    loaded.forEach((file, job) -> out.println(job.map(j -> describe(j, state, now, width))
+        .orElse(pad(file.toString(), width) + "invalid: run lakeport validate " + file)));
+    out.flush();
+    err.flush();
+    return loaded.containsValue(Optional.empty()) ? Failures.USER : 0;
+  }
+
+  private static String describe(JobSpec job, ScheduleState state, Instant now, int width) {
+    Optional<Schedule> found = Schedule.of(job);
+    if (found.isEmpty()) {
+      return pad(job.name(), width) + "manual";
+    }
+    Schedule schedule = found.get();
+    boolean enabled = state.status(schedule) == ScheduleSpec.Status.ENABLED;
+    return pad(job.name(), width) + pad(enabled ? "enabled" : "disabled", 10) + schedule.describe() + " ("
+        + schedule.zone() + ")\n" + pad("", width) + nextRuns(schedule, now, enabled);
+  }
+
+  private static String pad(String text, int width) {
+    return String.format(Locale.ROOT, "%-" + width + "s", text);
+  }
+
+  private static String nextRuns(Schedule schedule, Instant now, boolean enabled) {
+    List<Slot> next = new ArrayList<>();
+    Instant after = now;
+    for (Optional<Slot> slot = schedule.nextAfter(after); slot.isPresent() && next.size() < NEXT_RUNS;
+        slot = schedule.nextAfter(after)) {
+      next.add(slot.get());
+      after = slot.get().instant();
+    }
+    if (next.isEmpty()) {
+      return "no further runs";
+    }
+    return (enabled ? "next " : "would run ") + until(Duration.between(now, next.get(0).instant())) + ": "
+        + next.stream().map(slot -> format(slot.dueTime())).collect(Collectors.joining(", "));
+  }
+
+  private static String format(ZonedDateTime time) {
+    return (time.getSecond() == 0 ? MINUTES : SECONDS).format(time);
+  }
+
+  /** The time until a run, to the two largest units: in 2d 4h, in 3h 12m, in 12m, in 40s. */
+  static String until(Duration duration) {
+    long days = duration.toDays();
+    int hours = duration.toHoursPart();
+    int minutes = duration.toMinutesPart();
+    if (days > 0) {
+      return "in " + days + "d " + hours + "h";
+    }
+    if (hours > 0) {
+      return "in " + hours + "h " + minutes + "m";
+    }
+    return minutes > 0 ? "in " + minutes + "m" : "in " + duration.toSecondsPart() + "s";
+  }
+}
