@@ -142,13 +142,19 @@ final class HistoryDatabase implements AutoCloseable {
     return HistoryException.cannot("open the run history at " + Secrets.maskUrl(settings.url()), reason, cause);
   }
 
-  /** The first line of the deepest message, which is where databases say what went wrong. */
+  /**
+   * What went wrong, in the driver's own words: the first line of the first {@link SQLException}'s
+   * message (Flyway wraps them), else of the deepest cause's.
+   */
   private static String reason(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root && root.getCause().getMessage() != null) {
-      root = root.getCause();
+    Throwable chosen = e;
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      chosen = t;
+      if (t instanceof SQLException && t.getMessage() != null) {
+        break;
+      }
     }
-    return String.valueOf(root.getMessage()).lines().findFirst().orElse("").strip();
+    return String.valueOf(chosen.getMessage()).lines().findFirst().orElse("").strip();
   }
 
   private static void closeQuietly(Connection connection) {
