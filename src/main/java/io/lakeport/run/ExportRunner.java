@@ -33,7 +33,14 @@ public final class ExportRunner {
   }
 
   public RunResult run(JobSpec job) {
-    String runId = RunId.next(clock);
+    return run(job, RunId.next(clock));
+  }
+
+  /**
+   * Runs the job as run {@code runId} (from {@link RunId#next}), for callers that record the run
+   * before it starts, such as the run history.
+   */
+  public RunResult run(JobSpec job, String runId) {
     MDC.put("job", job.name());
     MDC.put("run", runId);
     SparkSession session = Sessions.forJob(spark, job);
