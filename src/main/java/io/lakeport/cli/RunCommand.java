@@ -67,7 +67,8 @@ final class RunCommand implements Callable<Integer> {
     SparkSession spark = Sessions.create(site, master);
     ProgressListener progress = new ProgressListener(System.err);
     spark.sparkContext().addSparkListener(progress);
-    try (RunRecorder history = RunRecorder.open(site.history(), clock, spec.commandLine().getErr())) {
+    RunRecorder history = RunRecorder.open(site.history(), clock, spec.commandLine().getErr());
+    try {
       ExportRunner runner = new ExportRunner(spark, clock);
       for (JobSpec job : Backfill.oneRunPerWindow(specs)) {
         Optional<String> published = from.isPresent() && !force ? runner.publishedWindow(job) : Optional.empty();

@@ -17,31 +17,34 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * Records the runs {@code lakeport run} performs in the run history: queued and running before the
- * export starts, then succeeded, skipped or failed with what it wrote or why it failed. Best
- * effort: a history that cannot be opened or written never stops an export; a warning on stderr
- * says why, once, and the remaining runs go unrecorded.
+ * export starts, then succeeded, skipped or failed with what it wrote or why it failed. The history
+ * is opened for each record and closed right after, so an embedded H2 file stays free for
+ * {@code lakeport history} while exports run. Best effort: a history that cannot be opened or
+ * written never stops an export; a warning on stderr says why, once, and the remaining runs go
+ * unrecorded.
  */
-final class RunRecorder implements AutoCloseable {
+final class RunRecorder {
+  private final HistorySettings settings;
+  private final Clock clock;
   private final PrintWriter err;
   private final Worker worker = Worker.current();
-  private Optional<HistoryStore> store;
+  private boolean working = true;
 
-  private RunRecorder(Optional<HistoryStore> store, PrintWriter err) {
-    this.store = store;
+  private RunRecorder(HistorySettings settings, Clock clock, PrintWriter err) {
+    this.settings = settings;
+    this.clock = clock;
     this.err = err;
   }
 
+  /** A recorder whose history has been opened once (tables created or upgraded), or that has warned why not. */
   static RunRecorder open(HistorySettings settings, Clock clock, PrintWriter err) {
-    try {
-      return new RunRecorder(Optional.of(HistoryStore.open(settings, clock)), err);
-    } catch (HistoryException e) {
-      RunRecorder recorder = new RunRecorder(Optional.empty(), err);
-      recorder.warn(e);
-      return recorder;
-    }
+    RunRecorder recorder = new RunRecorder(settings, clock, err);
+    recorder.record(history -> { });
+    return recorder;
   }
 
   /** The run is queued and starts now. */
@@ -65,16 +68,15 @@ final class RunRecorder implements AutoCloseable {
         Secrets.mask(Failures.summary(failure)))));
   }
 
-  private void record(java.util.function.Consumer<HistoryStore> write) {
-    if (store.isEmpty()) {
+  private void record(Consumer<HistoryStore> write) {
+    if (!working) {
       return;
     }
-    try {
-      write.accept(store.get());
+    try (HistoryStore history = HistoryStore.open(settings, clock)) {
+      write.accept(history);
     } catch (HistoryException e) {
       warn(e);
-      close();
-      store = Optional.empty();
+      working = false;
     }
   }
 
@@ -91,10 +93,5 @@ final class RunRecorder implements AutoCloseable {
     err.println("warning: " + e.getMessage() + ". The export goes on without being recorded in the run history;"
         + " see lakeport.history in the site settings.");
     err.flush();
-  }
-
-  @Override
-  public void close() {
-    store.ifPresent(HistoryStore::close);
   }
 }
