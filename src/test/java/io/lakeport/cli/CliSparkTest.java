@@ -6,7 +6,6 @@ import io.lakeport.Fixtures;
 import io.lakeport.TestSpark;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -276,10 +275,6 @@ class CliSparkTest {
   }
 
   private int lakeport(String... args) {
-    String[] all = new String[args.length + 1];
-    all[0] = args[0];
-    all[1] = "--site-conf=" + site;
-    System.arraycopy(args, 1, all, 2, args.length - 1);
-    return Lakeport.execute(new PrintWriter(out, true), new PrintWriter(err, true), all);
+    return Cli.lakeport(site, out, err, args);
   }
 }

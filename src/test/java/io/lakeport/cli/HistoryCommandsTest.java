@@ -12,7 +12,6 @@ import io.lakeport.history.RunOutcome;
 import io.lakeport.history.RunRequest;
 import io.lakeport.history.Trigger;
 import io.lakeport.history.Worker;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -199,10 +198,6 @@ class HistoryCommandsTest {
   }
 
   private int lakeport(String... args) {
-    String[] all = new String[args.length + 1];
-    all[0] = args[0];
-    all[1] = "--site-conf=" + site;
-    System.arraycopy(args, 1, all, 2, args.length - 1);
-    return Lakeport.execute(new PrintWriter(out, true), new PrintWriter(err, true), all);
+    return Cli.lakeport(site, out, err, args);
   }
 }
