@@ -1,6 +1,7 @@
 package io.lakeport.cli;
 
 import io.lakeport.config.JobConfigException;
+import io.lakeport.history.HistoryException;
 import io.lakeport.run.RunException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -11,8 +12,8 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * Maps failures to exit codes and messages: config problems (2) print each problem and no stack
- * trace; storage and Spark failures (3) print what failed and why; anything else is a bug (1) and
- * prints the stack trace to report.
+ * trace; storage, Spark and run history failures (3) print what failed and why; anything else is a
+ * bug (1) and prints the stack trace to report.
  */
 final class Failures implements IExecutionExceptionHandler {
   static final int USER = 2;
@@ -21,35 +22,54 @@ final class Failures implements IExecutionExceptionHandler {
   /** {@code verify} found an export that differs from its manifest. */
   static final int DIFFERENT = 4;
 
-  /** The exit code a failure maps to, as {@link #handleExecutionException} returns it. */
-  static int exitCode(Throwable e) {
-    if (e instanceof JobConfigException || e instanceof UserException) {
-      return USER;
-    }
-    return e instanceof RunException || isExternal(e) ? EXTERNAL : BUG;
-  }
-
   @Override
   public int handleExecutionException(Exception e, CommandLine commandLine, ParseResult parseResult) {
     PrintWriter err = commandLine.getErr();
+    int code = exitCode(e);
     if (e instanceof JobConfigException config) {
       config.problems().forEach(p -> err.println(p.message()));
-      return USER;
-    }
-    if (e instanceof UserException user) {
-      err.println(user.getMessage());
-      return USER;
-    }
-    if (e instanceof RunException || isExternal(e)) {
+    } else if (code == USER) {
+      err.println(e.getMessage());
+    } else if (code == EXTERNAL) {
       err.println("error: " + e.getMessage());
       for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
         err.println("  caused by: " + firstLine(cause));
       }
+    } else {
+      err.println("Lakeport failed unexpectedly; this is a bug. Please report it with this trace:");
+      e.printStackTrace(err);
+    }
+    return code;
+  }
+
+  /** The exit code a failure ends the command with (and that the run history records for a run). */
+  static int exitCode(Throwable e) {
+    if (e instanceof JobConfigException || e instanceof UserException) {
+      return USER;
+    }
+    if (e instanceof RunException || e instanceof HistoryException || isExternal(e)) {
       return EXTERNAL;
     }
-    err.println("Lakeport failed unexpectedly; this is a bug. Please report it with this trace:");
-    e.printStackTrace(err);
     return BUG;
+  }
+
+  /**
+   * A failure in a few lines, for the run history: the message (and for failures outside
+   * Lakeport the deepest cause's first line), or for a bug the exception's class and message.
+   */
+  static String summary(Throwable e) {
+    String message = String.valueOf(e.getMessage());
+    return switch (exitCode(e)) {
+      case USER -> message;
+      case EXTERNAL -> {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+          root = root.getCause();
+        }
+        yield root == e ? message : message + "\ncaused by: " + firstLine(root);
+      }
+      default -> firstLine(e);
+    };
   }
 
   private static boolean isExternal(Throwable e) {

@@ -2,6 +2,7 @@ package io.lakeport.cli;
 
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.Site;
+import io.lakeport.history.HistoryStore;
 import io.lakeport.run.Versions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -23,7 +24,8 @@ import picocli.CommandLine.ScopeType;
     description = "Parameterised Spark export jobs: one HOCON file per job in jobs/.",
     subcommands = {
       RunCommand.class, ValidateCommand.class, ExplainCommand.class, PreviewCommand.class,
-      JobsCommand.class, ScheduleCommand.class, VerifyCommand.class, DemoCommand.class
+      JobsCommand.class, ScheduleCommand.class, VerifyCommand.class, HistoryCommand.class, StatusCommand.class,
+      StatsCommand.class, DemoCommand.class
     })
 public final class Lakeport {
   @Option(names = "--site-conf", scope = ScopeType.INHERIT, paramLabel = "FILE",
@@ -70,6 +72,11 @@ public final class Lakeport {
 
   JobLoader loader() {
     return new JobLoader(site());
+  }
+
+  /** The run history of the site settings, opened (and its tables created or upgraded). */
+  HistoryStore history() {
+    return HistoryStore.open(site().history(), Clock.systemUTC());
   }
 
   /** The home folder: $LAKEPORT_HOME, else the working directory. */

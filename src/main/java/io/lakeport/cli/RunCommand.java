@@ -3,8 +3,10 @@ package io.lakeport.cli;
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.JobSpec;
 import io.lakeport.config.Site;
+import io.lakeport.history.Trigger;
 import io.lakeport.run.ExportRunner;
 import io.lakeport.run.Manifest;
+import io.lakeport.run.RunId;
 import io.lakeport.run.RunResult;
 import io.lakeport.run.Sessions;
 import java.io.PrintWriter;
@@ -28,7 +30,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code lakeport run <job>... [--param k=v]... [--master URL] [--from D --to D [--force]]}: runs jobs
  * in one Spark session; with {@code --from}/{@code --to}, every window of each job in order,
- * skipping windows already published.
+ * skipping windows already published. Each run is recorded in the run history (best effort).
  */
 @Command(name = "run", description = "Run export jobs (several share one Spark session).")
 final class RunCommand implements Callable<Integer> {
@@ -81,11 +83,15 @@ final class RunCommand implements Callable<Integer> {
     if (runId.isPresent() && specs.size() != 1) {
       throw new Failures.UserException("--run-id names one run; give one job and no backfill range.");
     }
+    Clock clock = Clock.systemUTC();
     SparkSession spark = Sessions.create(site, master);
     ProgressListener progress = new ProgressListener(System.err);
     spark.sparkContext().addSparkListener(progress);
+    // A run with --run-id was started by the scheduler, which records it in the history itself.
+    RunRecorder history = runId.isPresent() ? RunRecorder.disabled()
+        : RunRecorder.open(site.history(), clock, spec.commandLine().getErr());
     try {
-      ExportRunner runner = new ExportRunner(spark, Clock.systemUTC());
+      ExportRunner runner = new ExportRunner(spark, clock);
       for (JobSpec job : Backfill.oneRunPerWindow(specs)) {
         Optional<String> published = from.isPresent() && !force ? runner.publishedWindow(job) : Optional.empty();
         if (published.isPresent()) {
@@ -93,7 +99,7 @@ final class RunCommand implements Callable<Integer> {
               job.name(), job.params().get(JobLoader.WINDOW_START).value(), published.get());
           continue;
         }
-        RunResult result = runId.isPresent() ? runner.run(job, runId.get()) : runner.run(job);
+        RunResult result = run(runner, job, runId.orElseGet(() -> RunId.next(clock)), history);
         outcome.ran(result);
         report(spec.commandLine().getOut(), result);
       }
@@ -101,6 +107,20 @@ final class RunCommand implements Callable<Integer> {
       spark.sparkContext().removeSparkListener(progress);
     }
     return 0;
+  }
+
+  /** Runs one job, recorded in the run history as a manual run (or a backfill). */
+  private RunResult run(ExportRunner runner, JobSpec job, String runId, RunRecorder history) {
+    history.started(job, runId, from.isPresent() ? Trigger.BACKFILL : Trigger.MANUAL);
+    RunResult result;
+    try {
+      result = runner.run(job, runId);
+    } catch (RuntimeException e) {
+      history.failed(runId, e);
+      throw e;
+    }
+    history.finished(runId, result);
+    return result;
   }
 
   static void report(PrintWriter out, RunResult result) {

@@ -21,7 +21,8 @@ import java.util.Optional;
  * Site settings: {@code reference.conf} defaults, then {@code conf/application.conf}, then
  * {@code -Dlakeport.*} system properties, with {@code ${?VAR}} environment overrides. Holds the
  * unresolved stack too, so job files can refer to {@code ${lakeport.exports}} and the like. Object
- * storage ({@code lakeport.s3}) is read into {@link S3Settings}.
+ * storage ({@code lakeport.s3}) is read into {@link S3Settings}, the run history
+ * ({@code lakeport.history}) into {@link HistorySettings}.
  */
 public record Site(
     Config stack,
@@ -31,7 +32,8 @@ public record Site(
     ZoneId timeZone,
     String master,
     Map<String, String> sparkConf,
-    S3Settings s3) {
+    S3Settings s3,
+    HistorySettings history) {
 
   static final String ROOT = "lakeport";
   static final String HOME = "home";
@@ -45,6 +47,7 @@ public record Site(
   static final String SINK_OPTIONS = "sink-options";
   static final String SCHEDULE_DEFAULTS = "schedule-defaults";
   static final String S3 = "s3";
+  static final String HISTORY = "history";
   /** Spark passes settings with this prefix on to Hadoop, without it. */
   static final String SPARK_HADOOP = "spark.hadoop.";
 
@@ -57,6 +60,7 @@ public record Site(
     requireNonNull(master, "master is null");
     sparkConf = Map.copyOf(sparkConf);
     requireNonNull(s3, "s3 is null");
+    requireNonNull(history, "history is null");
   }
 
   /**
@@ -103,7 +107,7 @@ public record Site(
   private static Site read(Config stack, Config resolved) {
     Problems problems = new Problems();
     Section site = new Section(resolved, ROOT, problems, HOME, WAREHOUSE, EXPORTS, TIME_ZONE, SPARK, S3,
-        JOB_DEFAULTS, SINK_OPTIONS, SCHEDULE_DEFAULTS);
+        HISTORY, JOB_DEFAULTS, SINK_OPTIONS, SCHEDULE_DEFAULTS);
     Section spark = site.section(SPARK, MASTER, CONF);
     ZoneId zone = zone(site, TIME_ZONE);
     Map<String, String> conf = new LinkedHashMap<>();
@@ -111,8 +115,9 @@ public record Site(
       conf.put(entry.getKey(), String.valueOf(entry.getValue().unwrapped()));
     }
     S3Settings s3 = S3Reader.read(site, S3);
+    HistorySettings history = HistoryReader.read(site, HISTORY);
     Site result = new Site(stack, site.string(HOME), site.string(WAREHOUSE), site.string(EXPORTS), zone,
-        spark.string(MASTER), conf, s3);
+        spark.string(MASTER), conf, s3, history);
     problems.throwIfAny();
     return result;
   }

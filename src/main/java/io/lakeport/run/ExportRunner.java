@@ -37,8 +37,9 @@ public final class ExportRunner {
   }
 
   /**
-   * Runs {@code job} under a run id chosen by the caller (the scheduler's history store), which
-   * must be unique: it names the manifest and the staging folder.
+   * Runs {@code job} under a run id chosen by the caller (the scheduler's history store, or a
+   * recorder that records the run before it starts), which must be unique: it names the manifest
+   * and the staging folder.
    */
   public RunResult run(JobSpec job, String runId) {
     MDC.put("job", job.name());

@@ -3,6 +3,7 @@ package io.lakeport.run;
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.JobSpec;
 import io.lakeport.config.Param;
+import io.lakeport.config.Secrets;
 import io.lakeport.config.SinkSpec;
 import io.lakeport.plan.CompiledPlan;
 import io.lakeport.plan.PlanCompiler;
@@ -15,16 +16,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.apache.spark.sql.types.StructField;
 
 /** Puts a run's manifest together from the job, what was read and the files measured. */
 final class ManifestAssembly {
-  /** Params whose names say they hold a secret are masked in the manifest. */
-  private static final Pattern SECRET_NAME =
-      Pattern.compile("(?i)(password|passwd|secret|token|credential|api_?key|private_?key)");
-  private static final String MASK = "****";
-
   private final JobSpec job;
   private final String runId;
   private final SourceRead source;
@@ -57,7 +52,7 @@ final class ManifestAssembly {
   private Map<String, Object> params() {
     Map<String, Object> params = new LinkedHashMap<>();
     for (Param p : job.params().values()) {
-      params.put(p.name(), SECRET_NAME.matcher(p.name()).find() ? MASK : p.value());
+      params.put(p.name(), Secrets.isSecretName(p.name()) ? Secrets.MASK : p.value());
     }
     return params;
   }

@@ -6,7 +6,6 @@ import io.lakeport.Fixtures;
 import io.lakeport.TestSpark;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,8 +26,8 @@ class CliSparkTest {
     TestSpark.session();
     Path warehouse = Files.createDirectories(dir.resolve("warehouse"));
     Files.writeString(warehouse.resolve("people.csv"), "id,name,age\n1,ada,36\n2,alan,41\n3,grace,\n4,edsger,72\n");
-    site = Fixtures.write(dir, "application.conf",
-        "lakeport { warehouse = \"" + warehouse + "\", exports = \"" + dir.resolve("exports") + "\" }\n");
+    site = Fixtures.write(dir, "application.conf", "lakeport { warehouse = \"" + warehouse + "\", exports = \""
+        + dir.resolve("exports") + "\", history.url = \"jdbc:h2:file:" + dir.resolve("history/lakeport") + "\" }\n");
   }
 
   @Test
@@ -106,6 +105,45 @@ class CliSparkTest {
   }
 
   @Test
+  void eachRunIsRecordedInTheHistoryWithWhatItWrote() {
+    Path job = people("json");
+
+    assertThat(lakeport("run", job.toString(), "--param", "min_age=40")).as(err.toString()).isZero();
+    String runId = out.toString().lines().filter(l -> l.startsWith("job people run ")).findFirst().orElseThrow()
+        .substring("job people run ".length()).split(":")[0];
+    String manifest = out.toString().lines().filter(l -> l.startsWith("manifest: ")).findFirst().orElseThrow()
+        .substring("manifest: ".length());
+    out.getBuffer().setLength(0);
+
+    assertThat(lakeport("history")).isZero();
+    assertThat(out.toString().lines()).hasSize(2).last().asString()
+        .matches(runId + "  people  manual   succeeded  \\S+Z +\\S+s +2 +" + bytes(manifest));
+    out.getBuffer().setLength(0);
+    assertThat(lakeport("status", runId)).isZero();
+    assertThat(out.toString().lines()).contains("status    succeeded", "params    min_age=40", "rows      2", "files     1",
+        "manifest  " + manifest, "error     -").anySatisfy(l -> assertThat(l).startsWith("  #1  ").contains("  exit 0  on "));
+    assertThat(err.toString()).doesNotContain("warning");
+  }
+
+  @Test
+  void aRunGoesOnWithAWarningWhenTheHistoryCannotBeOpened() throws Exception {
+    int port;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    }
+    Files.writeString(site, Files.readString(site) + "lakeport.history.url = \"jdbc:postgresql://127.0.0.1:" + port + "/lakeport\"\n");
+
+    int code = lakeport("run", people("json").toString(), "--param", "min_age=40");
+
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("job people run ").contains(": 2 rows in ");
+    assertThat(err.toString().lines().filter(l -> l.startsWith("warning: "))).singleElement().asString()
+        .startsWith("warning: Cannot open the run history at jdbc:postgresql://127.0.0.1:" + port + "/lakeport: Connection to 127.0.0.1:"
+            + port + " refused.")
+        .endsWith(". The export goes on without being recorded in the run history; see lakeport.history in the site settings.");
+  }
+
+  @Test
   void aStorageFailureExitsWithThree() throws Exception {
     Files.writeString(dir.resolve("blocker"), "a file where a folder should be");
     Path job = Fixtures.write(dir, "blocked.conf", """
@@ -118,6 +156,13 @@ class CliSparkTest {
 
     assertThat(code).as(out + "\n" + err).isEqualTo(3);
     assertThat(err.toString()).startsWith("error: ").doesNotContain("\tat ");
+    out.getBuffer().setLength(0);
+    assertThat(lakeport("history", "--status", "failed")).isZero();
+    String runId = out.toString().lines().skip(1).findFirst().orElseThrow().split(" ")[0];
+    out.getBuffer().setLength(0);
+    assertThat(lakeport("status", runId)).isZero();
+    assertThat(out.toString()).contains("\nstatus    failed\n", "\nerror     Cannot write the export for job blocked (run " + runId)
+        .containsPattern("\n  #1  \\S+ -> \\S+  exit 3  on ");
   }
 
   @Test
@@ -166,6 +211,15 @@ class CliSparkTest {
         }
         sink { format = %s, path = ${lakeport.exports}/people }
         """.formatted(format));
+  }
+
+  /** The bytes a manifest reports, as the history table shows them. */
+  private static String bytes(String manifest) {
+    try (java.io.InputStream in = Files.newInputStream(Path.of(java.net.URI.create(manifest)))) {
+      return String.format(java.util.Locale.ROOT, "%,d", io.lakeport.run.Manifest.fromJson(in).totals().bytes());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static String read(Path file) {
@@ -221,10 +275,6 @@ class CliSparkTest {
   }
 
   private int lakeport(String... args) {
-    String[] all = new String[args.length + 1];
-    all[0] = args[0];
-    all[1] = "--site-conf=" + site;
-    System.arraycopy(args, 1, all, 2, args.length - 1);
-    return Lakeport.execute(new PrintWriter(out, true), new PrintWriter(err, true), all);
+    return Cli.lakeport(site, out, err, args);
   }
 }

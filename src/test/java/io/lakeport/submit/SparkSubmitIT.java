@@ -1,17 +1,26 @@
 package io.lakeport.submit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakeport.config.HistorySettings;
+import io.lakeport.history.HistoryStore;
+import io.lakeport.history.Run;
+import io.lakeport.history.RunFilter;
+import io.lakeport.history.RunStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -33,8 +42,9 @@ class SparkSubmitIT {
   @Test
   void submitsTheApplicationJarAndWritesTheExport() throws Exception {
     Map<String, Long> expected = writeSource(dir.resolve("warehouse/sales.csv"));
+    String history = "jdbc:h2:file:" + dir.resolve("history/lakeport");
     Path site = Files.writeString(dir.resolve("application.conf"), "lakeport { warehouse = \"" + dir.resolve("warehouse")
-        + "\", exports = \"" + dir.resolve("exports") + "\" }\n");
+        + "\", exports = \"" + dir.resolve("exports") + "\", history.url = \"" + history + "\" }\n");
     Path job = Files.writeString(dir.resolve("sales.conf"), """
         name = sales-submit
         params { min_amount = 500 }
@@ -67,7 +77,20 @@ class SparkSubmitIT {
     assertExported(dir.resolve("exports/sales"), expected);
     assertThat(Files.readString(log)).contains("job sales-submit run ");
     assertExported(dir.resolve("exports/sales-xlsx"), expected);
-    assertThat(Files.readString(log)).contains("job sales-xlsx run ");
+    assertThat(Files.readString(log)).contains("job sales-xlsx run ").doesNotContain("warning: Cannot");
+    assertRecorded(history, expected.values().stream().mapToLong(Long::longValue).sum());
+  }
+
+  /** Both runs are in the run history the jar wrote (H2 and Flyway from the shaded jar), succeeded with their rows. */
+  private static void assertRecorded(String url, long rows) {
+    HistorySettings settings = new HistorySettings(url, HistorySettings.Database.H2, Optional.empty(), Optional.empty(),
+        Optional.empty(), Duration.ofMinutes(5));
+    try (HistoryStore history = HistoryStore.open(settings, Clock.systemUTC())) {
+      assertThat(history.runs(new RunFilter(Optional.empty(), Optional.empty(), 10)))
+          .extracting(Run::job, Run::status, Run::rows)
+          .containsExactlyInAnyOrder(tuple("sales-submit", RunStatus.SUCCEEDED, Optional.of(rows)),
+              tuple("sales-xlsx", RunStatus.SUCCEEDED, Optional.of(rows)));
+    }
   }
 
   /** The manifest's rows per day are the expected ones; every file it lists exists (workbooks as POI reads them). */
@@ -95,7 +118,7 @@ class SparkSubmitIT {
         .collect(Collectors.toList());
     assertThat(jars).anyMatch(p -> p.contains("spark-sql_2.13"))
         .noneMatch(p -> p.contains("delta") || p.contains("typesafe") || p.contains("picocli") || p.contains("/poi")
-            || p.contains("target/classes"));
+            || p.contains("flyway") || p.contains("h2database") || p.contains("postgresql") || p.contains("target/classes"));
     return jars;
   }
 

@@ -1,0 +1,86 @@
+package io.lakeport.cli;
+
+import io.lakeport.history.Attempt;
+import io.lakeport.history.HistoryStore;
+import io.lakeport.history.Notification;
+import io.lakeport.history.Run;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code lakeport status <run-id>}: everything the history holds about one run. */
+@Command(name = "status", description = "Show one run: its fields, attempts and notifications.")
+final class StatusCommand implements Callable<Integer> {
+  @ParentCommand Lakeport lakeport;
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "RUN_ID", description = "A run id, as lakeport history lists them.")
+  String runId;
+
+  @Override
+  public Integer call() {
+    Run run;
+    List<Attempt> attempts;
+    List<Notification> notifications;
+    try (HistoryStore history = lakeport.history()) {
+      run = history.run(runId).orElseThrow(() -> new Failures.UserException(
+          "No run " + runId + " in the run history. lakeport history lists the runs recorded."));
+      attempts = history.attempts(runId);
+      notifications = history.notifications(runId);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    printRun(out, run);
+    out.println("attempts:");
+    attempts.forEach(a -> printAttempt(out, a));
+    if (attempts.isEmpty()) {
+      out.println("  none");
+    }
+    out.println("notifications:");
+    notifications.forEach(n -> out.printf(Locale.ROOT, "  %s  %s %s  attempt %d  %s%s%n", HistoryText.time(Optional.of(n.sentAt())),
+        n.channel(), n.target(), n.attempt(), n.delivery().text(), n.error().map(e -> ": " + e).orElse("")));
+    if (notifications.isEmpty()) {
+      out.println("  none");
+    }
+    out.flush();
+    return 0;
+  }
+
+  private static void printRun(PrintWriter out, Run run) {
+    String params = run.params().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+        .collect(Collectors.joining(", "));
+    line(out, "run", run.id());
+    line(out, "job", run.job());
+    line(out, "trigger", run.trigger().text());
+    line(out, "slot", HistoryText.time(run.slot()));
+    line(out, "status", run.status().text());
+    line(out, "params", params.isEmpty() ? HistoryText.NONE : params);
+    line(out, "queued", HistoryText.time(Optional.of(run.queuedAt())));
+    line(out, "started", HistoryText.time(run.startedAt()));
+    line(out, "finished", HistoryText.time(run.finishedAt()));
+    line(out, "duration", HistoryText.duration(run.duration()));
+    line(out, "rows", HistoryText.count(run.rows()));
+    line(out, "bytes", HistoryText.count(run.bytes()));
+    line(out, "files", HistoryText.count(run.files()));
+    line(out, "manifest", run.manifest().orElse(HistoryText.NONE));
+    line(out, "error", run.error().map(e -> e.replace("\n", "\n          ")).orElse(HistoryText.NONE));
+  }
+
+  private static void printAttempt(PrintWriter out, Attempt a) {
+    out.printf(Locale.ROOT, "  #%d  %s -> %s  exit %s  on %s (pid %d)%n", a.number(), HistoryText.time(Optional.of(a.startedAt())),
+        HistoryText.time(a.finishedAt()), a.exitCode().map(String::valueOf).orElse(HistoryText.NONE), a.worker().host(),
+        a.worker().pid());
+    a.error().ifPresent(e -> out.println("      error: " + e.replace("\n", "\n      ")));
+  }
+
+  private static void line(PrintWriter out, String name, String value) {
+    out.printf(Locale.ROOT, "%-10s%s%n", name, value);
+  }
+}

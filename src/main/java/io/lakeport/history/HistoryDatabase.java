@@ -1,0 +1,178 @@
+package io.lakeport.history;
+
+import io.lakeport.config.HistorySettings;
+import io.lakeport.config.Secrets;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+
+/**
+ * The history's database: connections made from the settings (the password looked up here, once),
+ * the schema brought up to date with Flyway when opened, and units of work run in a transaction.
+ * Each unit gets a connection of its own, so threads and processes contend in the database, where
+ * constraints and row locks settle races. An embedded H2 file is kept open between units by one
+ * idle connection, so it is not reopened for each.
+ */
+final class HistoryDatabase implements AutoCloseable {
+  /** Migrations, in {@code src/main/resources/db/history}. */
+  static final String MIGRATIONS = "classpath:db/history";
+  /** SQL states of a lost race: a unique key taken, a serialization failure, a deadlock. */
+  private static final Set<String> CONFLICTS = Set.of("23505", "40001", "40P01");
+  /** H2's error code for a row another transaction changed at the same time. */
+  private static final int H2_CONCURRENT_UPDATE = 90131;
+
+  private final HistorySettings settings;
+  private final Properties credentials;
+  private final Optional<Connection> keeper;
+
+  private HistoryDatabase(HistorySettings settings, Properties credentials, Optional<Connection> keeper) {
+    this.settings = settings;
+    this.credentials = credentials;
+    this.keeper = keeper;
+  }
+
+  static HistoryDatabase open(HistorySettings settings) {
+    Properties credentials = credentials(settings);
+    Optional<Connection> keeper = Optional.empty();
+    try {
+      keeper = Optional.of(DriverManager.getConnection(settings.url(), credentials));
+      migrate(settings, credentials);
+      if (settings.database() != HistorySettings.Database.H2) {
+        keeper.get().close();
+        keeper = Optional.empty();
+      }
+      return new HistoryDatabase(settings, credentials, keeper);
+    } catch (SQLException | FlywayException e) {
+      keeper.ifPresent(HistoryDatabase::closeQuietly);
+      throw cannotOpen(settings, reason(e), e);
+    }
+  }
+
+  /** Runs {@code work} in a transaction; any SQL failure is a {@link HistoryException}. */
+  <T> T transaction(String action, Work<T> work) {
+    try {
+      return inTransaction(work);
+    } catch (SQLException e) {
+      throw HistoryException.cannot(action, reason(e), e);
+    }
+  }
+
+  /** As {@link #transaction(String, Work)}, but a lost race (a key taken, a row changed) gives {@code onConflict}. */
+  <T> T transaction(String action, Work<T> work, T onConflict) {
+    try {
+      return inTransaction(work);
+    } catch (SQLException e) {
+      if (isConflict(e)) {
+        return onConflict;
+      }
+      throw HistoryException.cannot(action, reason(e), e);
+    }
+  }
+
+  private <T> T inTransaction(Work<T> work) throws SQLException {
+    try (Connection connection = connect()) {
+      connection.setAutoCommit(false);
+      try {
+        T result = work.run(connection);
+        connection.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      }
+    }
+  }
+
+  private Connection connect() throws SQLException {
+    return DriverManager.getConnection(settings.url(), credentials);
+  }
+
+  private static boolean isConflict(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && (CONFLICTS.contains(sql.getSQLState()) || sql.getErrorCode() == H2_CONCURRENT_UPDATE)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void migrate(HistorySettings settings, Properties credentials) {
+    Flyway.configure(HistoryDatabase.class.getClassLoader())
+        .dataSource(settings.url(), credentials.getProperty("user"), credentials.getProperty("password"))
+        .locations(MIGRATIONS)
+        .failOnMissingLocations(true)
+        .load()
+        .migrate();
+  }
+
+  /** User and password for the driver; the password from the environment or a file, never from the settings. */
+  private static Properties credentials(HistorySettings settings) {
+    Properties properties = new Properties();
+    settings.user().ifPresent(user -> properties.setProperty("user", user));
+    if (settings.passwordEnv().isPresent()) {
+      String name = settings.passwordEnv().get();
+      String value = System.getenv(name);
+      if (value == null) {
+        throw cannotOpen(settings, "the environment variable " + name + " (lakeport.history.password-env) is not set."
+            + " Export it, or use lakeport.history.password-file", null);
+      }
+      properties.setProperty("password", value);
+    }
+    if (settings.passwordFile().isPresent()) {
+      Path file = Path.of(settings.passwordFile().get());
+      try {
+        properties.setProperty("password", Files.readString(file).strip());
+      } catch (IOException e) {
+        throw cannotOpen(settings, "cannot read the password file " + file + " (lakeport.history.password-file)."
+            + " Check that it exists and this user may read it", e);
+      }
+    }
+    return properties;
+  }
+
+  private static HistoryException cannotOpen(HistorySettings settings, String reason, Throwable cause) {
+    return HistoryException.cannot("open the run history at " + Secrets.maskUrl(settings.url()), reason, cause);
+  }
+
+  /**
+   * What went wrong, in the driver's own words: the first line of the first {@link SQLException}'s
+   * message (Flyway wraps them), else of the deepest cause's.
+   */
+  private static String reason(Throwable e) {
+    Throwable chosen = e;
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      chosen = t;
+      if (t instanceof SQLException && t.getMessage() != null) {
+        break;
+      }
+    }
+    return String.valueOf(chosen.getMessage()).lines().findFirst().orElse("").strip();
+  }
+
+  private static void closeQuietly(Connection connection) {
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      // closing after a failure to open; the failure is what gets reported
+    }
+  }
+
+  @Override
+  public void close() {
+    keeper.ifPresent(HistoryDatabase::closeQuietly);
+  }
+
+  /** A unit of work on a connection. */
+  @FunctionalInterface
+  interface Work<T> {
+    T run(Connection connection) throws SQLException;
+  }
+}

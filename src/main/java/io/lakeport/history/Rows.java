@@ -1,0 +1,142 @@
+package io.lakeport.history;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Between records and rows: times as {@code TIMESTAMP WITH TIME ZONE} in UTC to the microsecond
+ * (what both databases keep), params as a JSON object, and the columns each record is read from.
+ */
+final class Rows {
+  static final String RUN_COLUMNS = "run_id, job, slot_time, run_trigger, params, status, queued_at, started_at,"
+      + " finished_at, rows_written, bytes_written, files_written, manifest, error";
+  static final String ATTEMPT_COLUMNS = "run_id, attempt, started_at, finished_at, exit_code, error, host, pid";
+  static final String LOCK_COLUMNS = "job, run_id, owner, acquired_at, heartbeat_at";
+  static final String WATERMARK_COLUMNS = "job, mode, reached, run_id, updated_at";
+  static final String NOTIFICATION_COLUMNS = "run_id, channel, target, attempt, status, error, sent_at";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final TypeReference<LinkedHashMap<String, String>> PARAMS = new TypeReference<>() {};
+
+  private Rows() {}
+
+  /** The time as the database keeps it: UTC, whole microseconds. */
+  static Instant stored(Instant time) {
+    return time.truncatedTo(ChronoUnit.MICROS);
+  }
+
+  /** Binds each value in order, with the JDBC type each needs (times as UTC offsets, empty as null). */
+  static PreparedStatement bind(PreparedStatement statement, Object... values) throws SQLException {
+    for (int i = 0; i < values.length; i++) {
+      Object value = values[i] instanceof Optional<?> optional ? optional.orElse(null) : values[i];
+      if (value instanceof Instant time) {
+        statement.setObject(i + 1, OffsetDateTime.ofInstant(stored(time), ZoneOffset.UTC));
+      } else if (value == null) {
+        statement.setNull(i + 1, Types.NULL);
+      } else {
+        statement.setObject(i + 1, value);
+      }
+    }
+    return statement;
+  }
+
+  static Run run(ResultSet rs) throws SQLException {
+    return new Run(rs.getString("run_id"), rs.getString("job"), time(rs, "slot_time"),
+        Trigger.of(rs.getString("run_trigger")), params(rs.getString("params")), status(rs.getString("status")),
+        time(rs, "queued_at").orElseThrow(), time(rs, "started_at"), time(rs, "finished_at"),
+        number(rs, "rows_written"), number(rs, "bytes_written"), number(rs, "files_written"),
+        Optional.ofNullable(rs.getString("manifest")), Optional.ofNullable(rs.getString("error")));
+  }
+
+  static Attempt attempt(ResultSet rs) throws SQLException {
+    return new Attempt(rs.getString("run_id"), rs.getInt("attempt"), time(rs, "started_at").orElseThrow(),
+        time(rs, "finished_at"), number(rs, "exit_code").map(Long::intValue), Optional.ofNullable(rs.getString("error")),
+        new Worker(rs.getString("host"), rs.getLong("pid")));
+  }
+
+  static Lock lock(ResultSet rs) throws SQLException {
+    return new Lock(rs.getString("job"), rs.getString("run_id"), rs.getString("owner"),
+        time(rs, "acquired_at").orElseThrow(), time(rs, "heartbeat_at").orElseThrow());
+  }
+
+  static Watermark watermark(ResultSet rs) throws SQLException {
+    return new Watermark(rs.getString("job"), rs.getString("mode"), rs.getString("reached"),
+        Optional.ofNullable(rs.getString("run_id")), time(rs, "updated_at").orElseThrow());
+  }
+
+  static Notification notification(ResultSet rs) throws SQLException {
+    String delivery = rs.getString("status");
+    return new Notification(rs.getString("run_id"), rs.getString("channel"), rs.getString("target"),
+        rs.getInt("attempt"), Notification.Delivery.valueOf(delivery.toUpperCase(java.util.Locale.ROOT)),
+        Optional.ofNullable(rs.getString("error")), time(rs, "sent_at").orElseThrow());
+  }
+
+  static ScheduleState scheduleState(ResultSet rs) throws SQLException {
+    boolean enabled = rs.getBoolean("enabled");
+    Optional<Boolean> override = rs.wasNull() ? Optional.empty() : Optional.of(enabled);
+    return new ScheduleState(rs.getString("job"), override, time(rs, "paused_until"), time(rs, "updated_at").orElseThrow());
+  }
+
+  /** Every row of the query, read by {@code reader}. */
+  static <T> List<T> all(PreparedStatement statement, Reader<T> reader) throws SQLException {
+    try (ResultSet rs = statement.executeQuery()) {
+      List<T> rows = new java.util.ArrayList<>();
+      while (rs.next()) {
+        rows.add(reader.read(rs));
+      }
+      return rows;
+    }
+  }
+
+  static <T> Optional<T> first(PreparedStatement statement, Reader<T> reader) throws SQLException {
+    statement.setMaxRows(1);
+    return all(statement, reader).stream().findFirst();
+  }
+
+  static String json(Map<String, String> params) {
+    try {
+      return JSON.writeValueAsString(params);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot write params as JSON: " + e.getMessage(), e);
+    }
+  }
+
+  private static Map<String, String> params(String json) {
+    try {
+      return JSON.readValue(json, PARAMS);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot read params from the run history: " + e.getMessage(), e);
+    }
+  }
+
+  private static RunStatus status(String text) {
+    return RunStatus.of(text).orElseThrow(() -> new IllegalStateException("unknown status in the run history: " + text));
+  }
+
+  private static Optional<Instant> time(ResultSet rs, String column) throws SQLException {
+    return Optional.ofNullable(rs.getObject(column, OffsetDateTime.class)).map(OffsetDateTime::toInstant);
+  }
+
+  private static Optional<Long> number(ResultSet rs, String column) throws SQLException {
+    long value = rs.getLong(column);
+    return rs.wasNull() ? Optional.empty() : Optional.of(value);
+  }
+
+  /** Reads one record from the current row. */
+  @FunctionalInterface
+  interface Reader<T> {
+    T read(ResultSet rs) throws SQLException;
+  }
+}

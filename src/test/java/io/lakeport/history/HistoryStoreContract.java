@@ -1,0 +1,343 @@
+package io.lakeport.history;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lakeport.TestClock;
+import io.lakeport.config.HistorySettings;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the run history does, against a real database: {@link H2HistoryStoreTest} runs it on an
+ * embedded H2 file, {@link PostgresHistoryStoreTest} on a PostgreSQL server the test starts.
+ * Races run on real threads with their own connections, started together by a barrier.
+ */
+abstract class HistoryStoreContract {
+  static final Duration TTL = Duration.ofMinutes(5);
+  static final Worker WORKER = new Worker("worker-1", 4242);
+  private static final int RACERS = 8;
+
+  final TestClock clock = TestClock.at("2026-11-24T02:00:00Z");
+  HistoryStore store;
+
+  /** Settings of an empty database for one test, with {@link #TTL} as lock-ttl. */
+  abstract HistorySettings settings();
+
+  @BeforeEach
+  void open() {
+    store = HistoryStore.open(settings(), clock);
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  @Test
+  void aRunIsRecordedFromQueuedToSucceeded() {
+    Instant queued = clock.instant();
+    store.enqueue(new RunRequest("r1", "orders", Optional.empty(), Trigger.MANUAL, Map.of("run_date", "2026-11-23")));
+    clock.advance(Duration.ofSeconds(2));
+    Attempt attempt = store.start("r1", WORKER);
+    clock.advance(Duration.ofSeconds(90));
+    Run run = store.finish("r1", RunOutcome.succeeded(1_200, 34_567, 3, "file:/exports/orders/_lakeport/manifest-r1.json"));
+
+    assertThat(attempt).isEqualTo(new Attempt("r1", 1, queued.plusSeconds(2), Optional.empty(), Optional.empty(),
+        Optional.empty(), WORKER));
+    assertThat(run).isEqualTo(new Run("r1", "orders", Optional.empty(), Trigger.MANUAL, Map.of("run_date", "2026-11-23"),
+        RunStatus.SUCCEEDED, queued, Optional.of(queued.plusSeconds(2)), Optional.of(queued.plusSeconds(92)),
+        Optional.of(1_200L), Optional.of(34_567L), Optional.of(3L),
+        Optional.of("file:/exports/orders/_lakeport/manifest-r1.json"), Optional.empty()));
+    assertThat(store.run("r1")).contains(run);
+    assertThat(run.duration()).contains(Duration.ofSeconds(90));
+    assertThat(store.attempts("r1")).containsExactly(new Attempt("r1", 1, queued.plusSeconds(2),
+        Optional.of(queued.plusSeconds(92)), Optional.of(0), Optional.empty(), WORKER));
+  }
+
+  @Test
+  void aSlotFiresOnceWhileRunsWithoutASlotAreAllKept() {
+    Instant slot = Instant.parse("2026-11-24T02:00:00Z");
+
+    assertThat(store.enqueue(RunRequest.scheduled("r1", "orders", slot, Map.of()))).isPresent();
+    assertThat(store.enqueue(RunRequest.scheduled("r2", "orders", slot, Map.of()))).isEmpty();
+    assertThat(store.enqueue(RunRequest.scheduled("r3", "kpis", slot, Map.of()))).isPresent();
+    assertThat(store.enqueue(new RunRequest("r4", "orders", Optional.empty(), Trigger.MANUAL, Map.of()))).isPresent();
+    assertThat(store.enqueue(new RunRequest("r5", "orders", Optional.empty(), Trigger.MANUAL, Map.of()))).isPresent();
+    assertThat(store.enqueue(new RunRequest("r5", "orders", Optional.empty(), Trigger.MANUAL, Map.of()))).as("same id")
+        .isEmpty();
+    assertThat(store.runs(new RunFilter(Optional.of("orders"), Optional.empty(), 10))).extracting(Run::id)
+        .containsExactlyInAnyOrder("r1", "r4", "r5");
+  }
+
+  @Test
+  void schedulersClaimingTheSameSlotTogetherMakeExactlyOneRun() throws Exception {
+    Instant slot = Instant.parse("2026-11-24T03:00:00Z");
+
+    List<Optional<Run>> claims = race(i -> store.enqueue(RunRequest.scheduled("claim-" + i, "orders", slot, Map.of())));
+
+    assertThat(claims.stream().filter(Optional::isPresent)).hasSize(1);
+    assertThat(store.runs(new RunFilter(Optional.of("orders"), Optional.empty(), 100))).hasSize(1)
+        .allSatisfy(run -> assertThat(run.slot()).contains(slot));
+  }
+
+  @Test
+  void aFailedRunIsRetriedAsItsNextAttempt() {
+    store.enqueue(RunRequest.scheduled("r1", "orders", clock.instant(), Map.of()));
+    store.start("r1", WORKER);
+    clock.advance(Duration.ofSeconds(10));
+    Run failed = store.finish("r1", RunOutcome.failed(3, "Cannot write the export for job orders (run r1): disk full"));
+    clock.advance(Duration.ofMinutes(1));
+    Attempt second = store.start("r1", new Worker("worker-2", 77));
+    clock.advance(Duration.ofSeconds(20));
+    Run succeeded = store.finish("r1", RunOutcome.succeeded(5, 500, 1, "file:/m.json"));
+
+    assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(failed.error()).contains("Cannot write the export for job orders (run r1): disk full");
+    assertThat(second.number()).isEqualTo(2);
+    assertThat(succeeded.status()).isEqualTo(RunStatus.SUCCEEDED);
+    assertThat(succeeded.error()).isEmpty();
+    assertThat(succeeded.startedAt()).as("the first attempt's start").contains(Instant.parse("2026-11-24T02:00:00Z"));
+    assertThat(store.attempts("r1")).extracting(Attempt::number, Attempt::exitCode, Attempt::error, a -> a.worker().host())
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(1, Optional.of(3),
+                Optional.of("Cannot write the export for job orders (run r1): disk full"), "worker-1"),
+            org.assertj.core.groups.Tuple.tuple(2, Optional.of(0), Optional.empty(), "worker-2"));
+  }
+
+  @Test
+  void aRunThatIsNotWhereTheCallerThinksIsRefusedWithItsState() {
+    store.enqueue(new RunRequest("r1", "orders", Optional.empty(), Trigger.MANUAL, Map.of()));
+
+    assertThatThrownBy(() -> store.finish("r1", RunOutcome.skipped())).isInstanceOf(HistoryException.class)
+        .hasMessage("Cannot finish run r1: it is queued, not running");
+    assertThatThrownBy(() -> store.start("nope", WORKER)).isInstanceOf(HistoryException.class)
+        .hasMessage("Cannot start run nope: no such run in the history");
+    assertThat(store.cancel("r1").status()).isEqualTo(RunStatus.CANCELLED);
+    assertThatThrownBy(() -> store.start("r1", WORKER)).isInstanceOf(HistoryException.class)
+        .hasMessage("Cannot start run r1: it is cancelled, not queued, failed or interrupted");
+  }
+
+  @Test
+  void aLockKeepsOneRunPerJobActiveUntilItIsReleased() {
+    Instant now = clock.instant();
+
+    assertThat(store.lock("orders", "r1", "scheduler-a")).contains(new Lock("orders", "r1", "scheduler-a", now, now));
+    assertThat(store.lock("orders", "r1", "scheduler-a")).as("held already").isPresent();
+    assertThat(store.lock("orders", "r2", "scheduler-b")).isEmpty();
+    assertThat(store.lock("kpis", "r3", "scheduler-b")).isPresent();
+    clock.advance(Duration.ofMinutes(4));
+    assertThat(store.heartbeat("orders", "r1")).isTrue();
+    assertThat(store.holder("orders")).contains(new Lock("orders", "r1", "scheduler-a", now, now.plus(Duration.ofMinutes(4))));
+    assertThat(store.unlock("orders", "r2")).as("not its lock").isFalse();
+    assertThat(store.unlock("orders", "r1")).isTrue();
+    assertThat(store.lock("orders", "r2", "scheduler-b")).isPresent();
+  }
+
+  @Test
+  void aStaleLockIsTakenOverAndTheRunThatHeldItIsInterrupted() {
+    store.enqueue(RunRequest.scheduled("r1", "orders", clock.instant(), Map.of()));
+    store.start("r1", WORKER);
+    store.lock("orders", "r1", "scheduler-a");
+    Instant lastBeat = clock.instant();
+
+    clock.advance(TTL);
+    Optional<Lock> early = store.lock("orders", "r2", "scheduler-b");
+    clock.advance(Duration.ofSeconds(1));
+    Optional<Lock> late = store.lock("orders", "r2", "scheduler-b");
+
+    assertThat(early).as("a heartbeat exactly lock-ttl old is not stale yet").isEmpty();
+    assertThat(late).contains(new Lock("orders", "r2", "scheduler-b", clock.instant(), clock.instant()));
+    String error = "interrupted: its lock went stale (no heartbeat from scheduler-a since " + lastBeat
+        + ", lock-ttl PT5M) and scheduler-b took it over";
+    Run lost = store.run("r1").orElseThrow();
+    assertThat(lost.status()).isEqualTo(RunStatus.INTERRUPTED);
+    assertThat(lost.error()).contains(error);
+    assertThat(lost.finishedAt()).contains(clock.instant());
+    assertThat(store.attempts("r1")).singleElement().satisfies(a -> {
+      assertThat(a.finishedAt()).contains(clock.instant());
+      assertThat(a.exitCode()).isEmpty();
+      assertThat(a.error()).contains(error);
+    });
+    assertThat(store.heartbeat("orders", "r1")).as("the old owner learns it lost the lock").isFalse();
+  }
+
+  @Test
+  void schedulersTakingOverTheSameStaleLockTogetherLeaveOneHolder() throws Exception {
+    store.lock("orders", "old", "scheduler-a");
+    clock.advance(TTL.plusMinutes(1));
+
+    List<Optional<Lock>> takeovers = race(i -> store.lock("orders", "new-" + i, "scheduler-" + i));
+
+    List<Lock> won = takeovers.stream().flatMap(Optional::stream).toList();
+    assertThat(won).hasSize(1);
+    assertThat(store.holder("orders")).contains(won.get(0));
+  }
+
+  @Test
+  void aRestartedSchedulerInterruptsTheRunsItLostAndFreesTheirLocks() {
+    for (String id : List.of("r1", "r2", "r3")) {
+      store.enqueue(new RunRequest(id, "job-" + id, Optional.empty(), Trigger.SCHEDULE, Map.of()));
+    }
+    store.start("r1", WORKER);
+    store.lock("job-r1", "r1", "scheduler-a");
+    store.lock("job-r2", "r2", "scheduler-a");
+    store.start("r3", WORKER);
+    store.lock("job-r3", "r3", "scheduler-b");
+    clock.advance(Duration.ofSeconds(30));
+
+    List<Run> lost = store.interruptLost("scheduler-a");
+
+    assertThat(lost).extracting(Run::id).containsExactlyInAnyOrder("r1", "r2");
+    assertThat(lost).allSatisfy(run -> {
+      assertThat(run.status()).isEqualTo(RunStatus.INTERRUPTED);
+      assertThat(run.error()).contains("interrupted: scheduler-a stopped while the run was active (found at its restart)");
+      assertThat(run.finishedAt()).contains(clock.instant());
+    });
+    assertThat(store.holder("job-r1")).isEmpty();
+    assertThat(store.holder("job-r2")).isEmpty();
+    assertThat(store.holder("job-r3")).isPresent();
+    assertThat(store.run("r3").orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+    assertThat(store.attempts("r1")).singleElement().satisfies(a -> assertThat(a.finishedAt()).contains(clock.instant()));
+  }
+
+  @Test
+  void anEnabledOverrideIsKeptUntilCleared() {
+    assertThat(store.enabledOverride("orders")).isEmpty();
+    store.disable("orders");
+    assertThat(store.enabledOverride("orders")).contains(false);
+    store.enable("orders");
+    assertThat(store.enabledOverride("orders")).contains(true);
+    clock.advance(Duration.ofMinutes(1));
+    store.pause("orders", Instant.parse("2026-12-01T00:00:00Z"));
+    assertThat(store.scheduleState("orders")).contains(new ScheduleState("orders", Optional.of(true),
+        Optional.of(Instant.parse("2026-12-01T00:00:00Z")), clock.instant()));
+    store.clearOverride("orders");
+    assertThat(store.enabledOverride("orders")).isEmpty();
+    assertThat(store.enabledOverride("kpis")).isEmpty();
+  }
+
+  @Test
+  void runsAreListedNewestFirstByJobAndStatusUpToTheLimit() {
+    for (int i = 1; i <= 5; i++) {
+      store.enqueue(new RunRequest("r" + i, i % 2 == 0 ? "kpis" : "orders", Optional.empty(), Trigger.MANUAL, Map.of()));
+      clock.advance(Duration.ofMinutes(1));
+    }
+    store.cancel("r3");
+
+    assertThat(store.runs(new RunFilter(Optional.empty(), Optional.empty(), 3))).extracting(Run::id)
+        .containsExactly("r5", "r4", "r3");
+    assertThat(store.runs(new RunFilter(Optional.of("orders"), Optional.empty(), 10))).extracting(Run::id)
+        .containsExactly("r5", "r3", "r1");
+    assertThat(store.runs(new RunFilter(Optional.empty(), Optional.of(RunStatus.CANCELLED), 10))).extracting(Run::id)
+        .containsExactly("r3");
+    assertThat(store.runs(new RunFilter(Optional.of("kpis"), Optional.of(RunStatus.CANCELLED), 10))).isEmpty();
+  }
+
+  @Test
+  void statsCountOutcomesAndTakePercentilesOfDurations() {
+    Instant since = clock.instant();
+    long[] seconds = {10, 20, 30, 40, 100};
+    for (int i = 0; i < seconds.length; i++) {
+      String id = "ok" + i;
+      store.enqueue(new RunRequest(id, "orders", Optional.empty(), Trigger.MANUAL, Map.of()));
+      store.start(id, WORKER);
+      clock.advance(Duration.ofSeconds(seconds[i]));
+      store.finish(id, i == 4 ? RunOutcome.failed(3, "boom") : RunOutcome.succeeded(100 * (i + 1), 1000 * (i + 1), 1, "m"));
+    }
+    store.enqueue(new RunRequest("skip", "orders", Optional.empty(), Trigger.MANUAL, Map.of()));
+    store.start("skip", WORKER);
+    store.finish("skip", RunOutcome.skipped());
+    store.enqueue(new RunRequest("waiting", "kpis", Optional.empty(), Trigger.MANUAL, Map.of()));
+
+    List<JobStats> stats = store.stats(Optional.empty(), since);
+
+    assertThat(stats).containsExactly(
+        new JobStats("kpis", 1, 0, 0, OptionalDouble.empty(), Optional.empty(), Optional.empty(),
+            OptionalDouble.empty(), OptionalDouble.empty()),
+        new JobStats("orders", 6, 5, 1, OptionalDouble.of(5 / 6.0), Optional.of(Duration.ofSeconds(20)),
+            Optional.of(Duration.ofSeconds(100)), OptionalDouble.of(250), OptionalDouble.of(2500)));
+    assertThat(store.stats(Optional.of("kpis"), since)).extracting(JobStats::job).containsExactly("kpis");
+    assertThat(store.stats(Optional.empty(), clock.instant().plusSeconds(1))).isEmpty();
+  }
+
+  @Test
+  void watermarksAndNotificationsAreRecordedWithTheNewestWatermarkFirst() {
+    store.enqueue(new RunRequest("r1", "orders", Optional.empty(), Trigger.SCHEDULE, Map.of()));
+    Instant first = clock.instant();
+    store.recordWatermark(new Watermark("orders", "watermark", "2026-11-23T23:59:00Z", Optional.of("r1"), first));
+    store.recordWatermark(new Watermark("orders", "watermark", "2026-11-24T23:59:00Z", Optional.empty(),
+        first.plusSeconds(60)));
+    store.recordNotification(new Notification("r1", "webhook", "https://ops:hunter2@hooks.example/x?token=abc", 1,
+        Notification.Delivery.FAILED, Optional.of("HTTP 503"), first));
+    store.recordNotification(new Notification("r1", "webhook", "https://ops:hunter2@hooks.example/x?token=abc", 2,
+        Notification.Delivery.SENT, Optional.empty(), first.plusSeconds(30)));
+
+    assertThat(store.watermark("orders")).contains(new Watermark("orders", "watermark", "2026-11-24T23:59:00Z",
+        Optional.empty(), first.plusSeconds(60)));
+    assertThat(store.watermark("kpis")).isEmpty();
+    assertThat(store.notifications("r1")).containsExactly(
+        new Notification("r1", "webhook", "https://ops:***@hooks.example/x?token=***", 1, Notification.Delivery.FAILED,
+            Optional.of("HTTP 503"), first),
+        new Notification("r1", "webhook", "https://ops:***@hooks.example/x?token=***", 2, Notification.Delivery.SENT,
+            Optional.empty(), first.plusSeconds(30)));
+  }
+
+  @Test
+  void reopeningKeepsTheHistory() {
+    store.enqueue(new RunRequest("r1", "orders", Optional.empty(), Trigger.BACKFILL, Map.of("run_date", "2026-11-01")));
+    store.close();
+
+    store = HistoryStore.open(settingsAgain(), clock);
+
+    assertThat(store.run("r1")).hasValueSatisfying(run -> {
+      assertThat(run.trigger()).isEqualTo(Trigger.BACKFILL);
+      assertThat(run.params()).containsExactly(Map.entry("run_date", "2026-11-01"));
+    });
+  }
+
+  /** The settings of the database the current test uses, to open it a second time. */
+  abstract HistorySettings settingsAgain();
+
+  /** Runs {@code racer} on {@link #RACERS} threads released together; their results in thread order. */
+  private static <T> List<T> race(Racer<T> racer) throws Exception {
+    ExecutorService threads = Executors.newFixedThreadPool(RACERS);
+    CyclicBarrier start = new CyclicBarrier(RACERS);
+    try {
+      List<Future<T>> futures = new ArrayList<>();
+      for (int i = 0; i < RACERS; i++) {
+        int n = i;
+        futures.add(threads.submit((Callable<T>) () -> {
+          start.await(30, TimeUnit.SECONDS);
+          return racer.run(n);
+        }));
+      }
+      List<T> results = new ArrayList<>();
+      for (Future<T> future : futures) {
+        results.add(future.get(60, TimeUnit.SECONDS));
+      }
+      return results;
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  @FunctionalInterface
+  private interface Racer<T> {
+    T run(int n) throws Exception;
+  }
+}
