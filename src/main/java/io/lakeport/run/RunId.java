@@ -2,21 +2,31 @@ package io.lakeport.run;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicReference;
 
-/** Run ids sort by start time and are unique: {@code 20261124T021500Z-3f9a1c}. */
+/**
+ * Run ids sort by start time and are unique: {@code 20261124T021500123Z-3f9a1c} (UTC, to the
+ * millisecond). Manifests are found newest-first by these names, so ids one process issues are
+ * strictly increasing even when two runs start in the same millisecond.
+ */
 public final class RunId {
   private static final DateTimeFormatter FORMAT =
-      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final AtomicReference<Instant> LAST = new AtomicReference<>(Instant.EPOCH);
 
   private RunId() {}
 
   public static String next(Clock clock) {
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    Instant issued = LAST.updateAndGet(last -> now.isAfter(last) ? now : last.plusMillis(1));
     byte[] suffix = new byte[3];
     RANDOM.nextBytes(suffix);
-    return FORMAT.format(clock.instant()) + "-" + HexFormat.of().formatHex(suffix);
+    return FORMAT.format(issued) + "-" + HexFormat.of().formatHex(suffix);
   }
 }
