@@ -12,19 +12,23 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Run ids sort by start time and are unique: {@code 20261124T021500123Z-3f9a1c} (UTC, to the
  * millisecond). Manifests are found newest-first by these names, so ids one process issues are
- * strictly increasing even when two runs start in the same millisecond.
+ * strictly increasing even when two runs start in the same millisecond (unless the clock is set
+ * back by more than a second).
  */
 public final class RunId {
   private static final DateTimeFormatter FORMAT =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final AtomicReference<Instant> LAST = new AtomicReference<>(Instant.EPOCH);
+  /** A clock this far behind the last id is another clock (or was set back): its time is used as it is. */
+  private static final java.time.Duration STEP_BACK = java.time.Duration.ofSeconds(1);
 
   private RunId() {}
 
   public static String next(Clock clock) {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-    Instant issued = LAST.updateAndGet(last -> now.isAfter(last) ? now : last.plusMillis(1));
+    Instant issued = LAST.updateAndGet(last -> now.isAfter(last) || now.isBefore(last.minus(STEP_BACK))
+        ? now : last.plusMillis(1));
     byte[] suffix = new byte[3];
     RANDOM.nextBytes(suffix);
     return FORMAT.format(issued) + "-" + HexFormat.of().formatHex(suffix);
