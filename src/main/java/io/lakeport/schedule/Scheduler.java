@@ -59,7 +59,7 @@ public final class Scheduler {
   private final HistoryStore store;
   private final Launcher launcher;
   private final Clock clock;
-  private final SchedulerSettings settings;
+  private final SchedulerOptions settings;
   private final ScheduleState state;
   private final Instant firstStart;
   private final Map<String, Active> active = new LinkedHashMap<>();
@@ -70,18 +70,19 @@ public final class Scheduler {
 
   /**
    * A scheduler of {@code jobs} from now on: a job with no run in the history has its slots queued
-   * from now, not from the start of time; one with runs, from its last slot (missed slots then go
-   * through its misfire policy).
+   * from {@code missedAfter} before now (a slot due just before the first start still runs), not
+   * from the start of time; one with runs, from its last slot (missed slots then go through its
+   * misfire policy).
    */
   public Scheduler(List<ScheduledJob> jobs, HistoryStore store, Launcher launcher, Clock clock,
-      SchedulerSettings settings) {
+      SchedulerOptions settings) {
     jobs.forEach(job -> this.jobs.put(job.job(), job));
     this.store = requireNonNull(store, "store is null");
     this.launcher = requireNonNull(launcher, "launcher is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.settings = requireNonNull(settings, "settings is null");
     this.state = ScheduleState.of(store);
-    this.firstStart = clock.instant();
+    this.firstStart = clock.instant().minus(settings.missedAfter());
   }
 
   /**

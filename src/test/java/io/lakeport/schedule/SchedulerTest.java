@@ -69,7 +69,8 @@ class SchedulerTest {
     scheduler.tick();
 
     for (ScheduledJob job : List.of(berlin, newYork, sydney)) {
-      List<Slot> slots = job.schedule().slotsBetween(start, end);
+      // a first start also queues the slots due within missed-after before it (here 00:00 of clicks)
+      List<Slot> slots = job.schedule().slotsBetween(start.minus(Duration.ofMinutes(5)), end);
       List<Run> runs = runs(job.job());
       assertThat(runs).extracting(run -> run.slot().orElseThrow())
           .as("job %s", job.job()).containsExactlyElementsOf(slots.stream().map(Slot::instant).toList());
@@ -79,12 +80,12 @@ class SchedulerTest {
       assertThat(runs).allSatisfy(run -> assertThat(store.attempts(run.id())).hasSize(1));
     }
     assertThat(runs("orders")).hasSize(60);
-    assertThat(runs("clicks")).hasSize(60 * 24);
+    assertThat(runs("clicks")).hasSize(60 * 24 + 1);
   }
 
   @Test
   void aLongRunNeverOverlapsItsNextSlotWhichWaitsQueued() {
-    open("2026-11-24T00:00:00Z");
+    open("2026-11-24T00:30:00Z");
     ScriptedLauncher launcher = new ScriptedLauncher(Ending.WHEN_TOLD);
     Scheduler scheduler = scheduler(List.of(job("orders", "UTC", "every = hourly, minute = 0")), launcher, "scheduler-1");
     Instant longRunEnds = Instant.parse("2026-11-24T03:30:00Z");
@@ -119,11 +120,11 @@ class SchedulerTest {
   @ParameterizedTest
   @EnumSource(ScheduleSpec.Misfire.class)
   void sixHoursOfDowntimeQueueTheSlotsTheMisfirePolicySelectsAndSkipTheOthers(ScheduleSpec.Misfire misfire) {
-    open("2026-11-24T00:00:00Z");
+    open("2026-11-24T00:30:00Z");
     String block = "every = hourly, minute = 0, misfire = " + misfire.name().toLowerCase(Locale.ROOT);
     ScheduledJob orders = job("orders", "UTC", block);
     Scheduler before = scheduler(List.of(orders), new ScriptedLauncher(Ending.AT_ONCE), "scheduler-1");
-    for (int i = 0; i <= 7; i++) {
+    for (int i = 0; i < 5; i++) {
       before.tick();
       clock.advance(TICK);
     }
@@ -294,8 +295,8 @@ class SchedulerTest {
     return new Scheduler(jobs, store, launcher, clock, settings(owner, 2));
   }
 
-  private static SchedulerSettings settings(String owner, int maxConcurrentRuns) {
-    return new SchedulerSettings(maxConcurrentRuns, owner, new Worker("host-1", 4242), new SplittableRandom(SEED),
+  private static SchedulerOptions settings(String owner, int maxConcurrentRuns) {
+    return new SchedulerOptions(maxConcurrentRuns, owner, new Worker("host-1", 4242), new SplittableRandom(SEED),
         Duration.ofMinutes(5), Duration.ofHours(6));
   }
 
