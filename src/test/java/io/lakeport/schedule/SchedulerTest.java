@@ -199,6 +199,38 @@ class SchedulerTest {
   }
 
   @Test
+  void twoSchedulersOnOneHistoryFireEachSlotOnceAndHeartbeatsKeepALongRunsLock() {
+    open("2026-11-24T00:30:00Z");
+    ScheduledJob orders = job("orders", "UTC", "every = hourly, minute = 0");
+    ScriptedLauncher first = new ScriptedLauncher(Ending.WHEN_TOLD);
+    ScriptedLauncher second = new ScriptedLauncher(Ending.WHEN_TOLD);
+    Scheduler one = scheduler(List.of(orders), first, "scheduler-1");
+    Scheduler two = scheduler(List.of(orders), second, "scheduler-2");
+
+    // 3 hours, far longer than the 5 minute lock-ttl: the first scheduler's run keeps its lock
+    for (int i = 0; i < 18; i++) {
+      clock.advance(TICK);
+      one.tick();
+      two.tick();
+    }
+
+    assertThat(first.launches()).hasSize(1);
+    assertThat(second.launches()).isEmpty();
+    String longRun = first.launches().get(0).request().runId();
+    assertThat(store.holder("orders")).hasValueSatisfying(lock -> assertThat(lock.runId()).isEqualTo(longRun));
+    assertThat(runs("orders")).extracting(Run::status)
+        .containsExactly(RunStatus.RUNNING, RunStatus.QUEUED, RunStatus.QUEUED);
+
+    // the first scheduler dies; once its heartbeat is older than lock-ttl the second takes the job over
+    clock.advance(Duration.ofMinutes(6));
+    two.tick();
+
+    assertThat(store.run(longRun).orElseThrow().status()).isEqualTo(RunStatus.INTERRUPTED);
+    assertThat(second.launches()).extracting(l -> l.request().runId()).containsExactly(runs("orders").get(1).id());
+    assertThat(store.holder("orders")).hasValueSatisfying(lock -> assertThat(lock.owner()).isEqualTo("scheduler-2"));
+  }
+
+  @Test
   void aFailingJobIsRetriedWithItsBackoffThenFailedWithItsError() {
     open("2026-11-24T00:55:00Z");
     ScheduledJob orders = job("orders", "UTC", "every = daily, run-time = \"01:00\","
