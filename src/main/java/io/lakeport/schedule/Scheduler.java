@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.lakeport.config.ScheduleSpec;
 import io.lakeport.history.HistoryStore;
+import io.lakeport.history.Lock;
 import io.lakeport.history.QueuedRun;
 import io.lakeport.history.Run;
 import io.lakeport.history.RunOutcome;
@@ -222,9 +223,28 @@ public final class Scheduler {
       Run run = q.run();
       ScheduledJob job = jobs.get(run.job());
       boolean jobActive = active.values().stream().anyMatch(a -> a.job().job().equals(run.job()));
-      if (job != null && q.due(now) && !jobActive && store.lock(run.job(), run.id(), settings.owner()).isPresent()) {
-        launch(job, run, now);
+      if (job != null && q.due(now) && !jobActive) {
+        Optional<Lock> before = store.holder(run.job());
+        if (store.lock(run.job(), run.id(), settings.owner()).isPresent()) {
+          before.ifPresent(stale -> retryTakenOver(job, stale, run.id(), now));
+          launch(job, run, now);
+        }
       }
+    }
+  }
+
+  /**
+   * When taking the job's lock took it over from a run whose scheduler stopped heartbeating (the
+   * store marked that run interrupted), the retry policy decides on that run as on a lost one.
+   */
+  private void retryTakenOver(ScheduledJob job, Lock stale, String runId, Instant now) {
+    boolean interrupted = !stale.runId().equals(runId)
+        && store.run(stale.runId()).map(r -> r.status() == RunStatus.INTERRUPTED).orElse(false);
+    if (interrupted) {
+      LOG.warn("Run {} of job {} was interrupted: its lock went stale (owner {}) and was taken over", stale.runId(),
+          job.job(), stale.owner());
+      // the process running it went away: nothing in the job says it will fail again
+      retryIfAllowed(job, stale.runId(), Failure.EXTERNAL, now);
     }
   }
 

@@ -225,9 +225,15 @@ class SchedulerTest {
     clock.advance(Duration.ofMinutes(6));
     two.tick();
 
-    assertThat(store.run(longRun).orElseThrow().status()).isEqualTo(RunStatus.INTERRUPTED);
+    assertThat(store.attempts(longRun)).singleElement()
+        .satisfies(attempt -> assertThat(attempt.error()).hasValueSatisfying(e -> assertThat(e).contains("went stale")));
     assertThat(second.launches()).extracting(l -> l.request().runId()).containsExactly(runs("orders").get(1).id());
     assertThat(store.holder("orders")).hasValueSatisfying(lock -> assertThat(lock.owner()).isEqualTo("scheduler-2"));
+    Instant takenOver = clock.instant();
+    Duration backoff = orders.schedule().retry().delay(1, new SplittableRandom(SEED));
+    assertThat(store.queued()).as("the interrupted run is retried after the backoff, like a lost one")
+        .extracting(q -> q.run().id(), QueuedRun::notBefore)
+        .contains(tuple(longRun, Optional.of(takenOver.plus(backoff))));
   }
 
   @Test
