@@ -277,6 +277,52 @@ class SchedulerTest {
   }
 
   @Test
+  void aTimedOutRunIsRetriedAndEachLaunchHasItsSchedulesTimeoutOrTheDefault() {
+    open("2026-11-24T00:55:00Z");
+    ScheduledJob orders = job("orders", "UTC", "every = daily, run-time = \"01:00\", timeout = 2h,"
+        + " retry { attempts = 2, backoff = fixed, delay = 10m, jitter = 0 }");
+    ScheduledJob kpis = job("kpis", "UTC", "every = daily, run-time = \"01:00\"");
+    ScriptedLauncher launcher = new ScriptedLauncher(Ending.WHEN_TOLD);
+    Scheduler scheduler = scheduler(List.of(orders, kpis), launcher, "scheduler-1");
+    clock.advance(Duration.ofMinutes(5));
+    scheduler.tick();
+    assertThat(launcher.launches()).extracting(l -> l.request().job(), l -> l.request().timeout())
+        .containsExactlyInAnyOrder(tuple("orders", Duration.ofHours(2)), tuple("kpis", Duration.ofHours(6)));
+
+    launcher.running().stream().filter(l -> l.request().job().equals("orders")).forEach(ScriptedLauncher.ScriptedLaunch::timeOut);
+    clock.advance(TICK);
+    scheduler.tick();
+
+    String runId = runs("orders").get(0).id();
+    assertThat(store.attempts(runId)).singleElement()
+        .satisfies(attempt -> assertThat(attempt.error()).contains("timed out: cancelled at its timeout of PT2H"));
+    assertThat(store.queued()).extracting(q -> q.run().id(), QueuedRun::notBefore)
+        .containsExactly(tuple(runId, Optional.of(clock.instant().plus(Duration.ofMinutes(10)))));
+  }
+
+  @Test
+  void noMoreThanTheMaximumRunAtOnceAndTheOldestSlotStartsFirst() {
+    open("2026-11-24T00:55:00Z");
+    List<ScheduledJob> jobs = List.of(job("a", "UTC", "every = daily, run-time = \"01:02\""),
+        job("b", "UTC", "every = daily, run-time = \"01:01\""), job("c", "UTC", "every = daily, run-time = \"01:00\""));
+    ScriptedLauncher launcher = new ScriptedLauncher(Ending.WHEN_TOLD);
+    Scheduler scheduler = scheduler(jobs, launcher, "scheduler-1");
+    clock.advance(Duration.ofMinutes(10));
+    scheduler.tick();
+
+    assertThat(launcher.launches()).extracting(l -> l.request().job()).containsExactly("c", "b");
+    assertThat(scheduler.running()).hasSize(2);
+    assertThat(runs("a")).extracting(Run::status).containsExactly(RunStatus.QUEUED);
+
+    launcher.running().get(0).succeed();
+    clock.advance(TICK);
+    scheduler.tick();
+
+    assertThat(launcher.launches()).extracting(l -> l.request().job()).containsExactly("c", "b", "a");
+    assertThat(runs("c")).extracting(Run::status).containsExactly(RunStatus.SUCCEEDED);
+  }
+
+  @Test
   void aConfigErrorIsNotRetried() {
     open("2026-11-24T00:55:00Z");
     ScheduledJob orders = job("orders", "UTC", "every = daily, run-time = \"01:00\", retry { attempts = 3 }");

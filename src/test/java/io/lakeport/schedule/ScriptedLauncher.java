@@ -69,6 +69,11 @@ final class ScriptedLauncher implements Launcher {
       outcome.complete(new LaunchOutcome(LaunchOutcome.State.FAILED, Optional.of(exitCode), summary));
     }
 
+    void timeOut() {
+      outcome.complete(new LaunchOutcome(LaunchOutcome.State.TIMED_OUT, Optional.of(3),
+          "cancelled at its timeout of " + request.timeout()));
+    }
+
     @Override
     public CompletableFuture<LaunchOutcome> outcome() {
       return outcome;
