@@ -323,6 +323,26 @@ class SchedulerTest {
   }
 
   @Test
+  void aStoppedSchedulerCancelsItsRunsRecordsThemAndStartsNothingMore() {
+    open("2026-11-24T00:55:00Z");
+    ScriptedLauncher launcher = new ScriptedLauncher(Ending.WHEN_TOLD);
+    Scheduler scheduler = scheduler(List.of(job("orders", "UTC", "every = hourly, minute = 0")), launcher, "scheduler-1");
+    clock.advance(Duration.ofMinutes(5));
+    scheduler.tick();
+    String runId = runs("orders").get(0).id();
+
+    scheduler.stop(Duration.ZERO);
+    clock.advance(Duration.ofHours(1));
+    scheduler.tick();
+
+    assertThat(store.run(runId).orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
+    assertThat(store.holder("orders")).isEmpty();
+    assertThat(store.queued()).as("a cancelled run is not retried; no slot is queued after the stop").isEmpty();
+    assertThat(launcher.launches()).hasSize(1);
+    assertThat(scheduler.running()).isEmpty();
+  }
+
+  @Test
   void aConfigErrorIsNotRetried() {
     open("2026-11-24T00:55:00Z");
     ScheduledJob orders = job("orders", "UTC", "every = daily, run-time = \"01:00\", retry { attempts = 3 }");
