@@ -30,8 +30,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code lakeport schedule list [jobs...]}: each job's schedule in words, its zone, whether it is
  * enabled, and its next three runs with the time until the first; jobs without a schedule are
- * listed as manual. Enabled comes from the job files until runtime switches exist
- * ({@link ScheduleState}).
+ * listed as manual. Enabled comes from the job files ({@link ScheduleState#fromFiles()}); the
+ * overrides of {@code lakeport schedule enable|disable}, kept in the run history, are not shown
+ * (the embedded H2 history cannot be opened while the scheduler holds it).
  */
 @Command(name = "list", description = "Show each job's schedule, time zone, enabled, and next three runs.")
 final class ScheduleListCommand implements Callable<Integer> {

@@ -33,7 +33,8 @@ public record Site(
     String master,
     Map<String, String> sparkConf,
     S3Settings s3,
-    HistorySettings history) {
+    HistorySettings history,
+    SchedulerSettings scheduler) {
 
   static final String ROOT = "lakeport";
   static final String HOME = "home";
@@ -48,6 +49,7 @@ public record Site(
   static final String SCHEDULE_DEFAULTS = "schedule-defaults";
   static final String S3 = "s3";
   static final String HISTORY = "history";
+  static final String SCHEDULER = "scheduler";
   /** Spark passes settings with this prefix on to Hadoop, without it. */
   static final String SPARK_HADOOP = "spark.hadoop.";
 
@@ -61,6 +63,7 @@ public record Site(
     sparkConf = Map.copyOf(sparkConf);
     requireNonNull(s3, "s3 is null");
     requireNonNull(history, "history is null");
+    requireNonNull(scheduler, "scheduler is null");
   }
 
   /**
@@ -107,7 +110,7 @@ public record Site(
   private static Site read(Config stack, Config resolved) {
     Problems problems = new Problems();
     Section site = new Section(resolved, ROOT, problems, HOME, WAREHOUSE, EXPORTS, TIME_ZONE, SPARK, S3,
-        HISTORY, JOB_DEFAULTS, SINK_OPTIONS, SCHEDULE_DEFAULTS);
+        HISTORY, SCHEDULER, JOB_DEFAULTS, SINK_OPTIONS, SCHEDULE_DEFAULTS);
     Section spark = site.section(SPARK, MASTER, CONF);
     ZoneId zone = zone(site, TIME_ZONE);
     Map<String, String> conf = new LinkedHashMap<>();
@@ -117,7 +120,7 @@ public record Site(
     S3Settings s3 = S3Reader.read(site, S3);
     HistorySettings history = HistoryReader.read(site, HISTORY);
     Site result = new Site(stack, site.string(HOME), site.string(WAREHOUSE), site.string(EXPORTS), zone,
-        spark.string(MASTER), conf, s3, history);
+        spark.string(MASTER), conf, s3, history, SchedulerReader.read(site, SCHEDULER));
     problems.throwIfAny();
     return result;
   }

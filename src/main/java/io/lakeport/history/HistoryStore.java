@@ -107,6 +107,51 @@ public final class HistoryStore implements AutoCloseable {
   }
 
   /**
+   * Ends a queued run without starting it (its slot was missed, or its execution window closed),
+   * keeping {@code reason} as its error.
+   */
+  public Run skip(String runId, String reason) {
+    Instant now = now();
+    return database.transaction("skip run " + runId, c -> {
+      requireUpdated(c, "skip", runId, "queued", "UPDATE runs SET status = 'skipped', finished_at = ?, error = ?"
+          + " WHERE run_id = ? AND status = 'queued'", now, RunOutcome.summary(reason), runId);
+      return read(c, runId).orElseThrow();
+    });
+  }
+
+  /**
+   * Queues a failed or interrupted run again for its next attempt, not to start before
+   * {@code notBefore}; its last error is kept until the attempt starts.
+   */
+  public Run requeue(String runId, Instant notBefore) {
+    return database.transaction("queue run " + runId + " again", c -> {
+      requireUpdated(c, "queue again", runId, "failed or interrupted", "UPDATE runs SET status = 'queued',"
+          + " finished_at = NULL, not_before = ? WHERE run_id = ? AND status IN ('failed', 'interrupted')",
+          Rows.stored(notBefore), runId);
+      return read(c, runId).orElseThrow();
+    });
+  }
+
+  /** The queued runs, oldest slot first (runs without a slot by when they were queued). */
+  public List<QueuedRun> queued() {
+    return database.transaction("list queued runs", c -> {
+      try (PreparedStatement select = c.prepareStatement("SELECT " + Rows.RUN_COLUMNS + ", not_before FROM runs"
+          + " WHERE status = 'queued' ORDER BY COALESCE(slot_time, queued_at), run_id")) {
+        return Rows.all(select, rs -> new QueuedRun(Rows.run(rs), Rows.time(rs, "not_before")));
+      }
+    });
+  }
+
+  /** The newest slot the job has a run for, whatever became of it. */
+  public Optional<Instant> lastSlot(String job) {
+    return database.transaction("read the last slot of job " + job, c -> {
+      try (PreparedStatement select = c.prepareStatement("SELECT MAX(slot_time) AS last_slot FROM runs WHERE job = ?")) {
+        return Rows.first(bind(select, job), rs -> Rows.time(rs, "last_slot")).flatMap(time -> time);
+      }
+    });
+  }
+
+  /**
    * Takes the lock of {@code job} for {@code runId}: present when it is now held by this run (also
    * when it already was), empty when another run holds it with a fresh heartbeat. A stale lock (no
    * heartbeat for {@code lock-ttl}) is taken over, and the run that held it is marked interrupted.

@@ -125,7 +125,7 @@ final class Rows {
     return RunStatus.of(text).orElseThrow(() -> new IllegalStateException("unknown status in the run history: " + text));
   }
 
-  private static Optional<Instant> time(ResultSet rs, String column) throws SQLException {
+  static Optional<Instant> time(ResultSet rs, String column) throws SQLException {
     return Optional.ofNullable(rs.getObject(column, OffsetDateTime.class)).map(OffsetDateTime::toInstant);
   }
 

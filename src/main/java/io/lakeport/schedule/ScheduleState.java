@@ -1,11 +1,12 @@
 package io.lakeport.schedule;
 
 import io.lakeport.config.ScheduleSpec;
+import io.lakeport.history.HistoryStore;
 
 /**
- * Whether a job's schedule is switched on now. The seam for switching schedules at runtime: the
- * run history store (in progress) will keep such switches and answer from them; until then only the
- * job file's {@code enabled} decides ({@link #fromFiles()}).
+ * Whether a job's schedule is switched on now: the job file's {@code enabled}
+ * ({@link #fromFiles()}), unless {@code lakeport schedule enable|disable} left an override in the
+ * run history ({@link #of(HistoryStore)}).
  */
 public interface ScheduleState {
   ScheduleSpec.Status status(Schedule schedule);
@@ -13,5 +14,10 @@ public interface ScheduleState {
   /** The job files' {@code enabled} settings, with no runtime switches. */
   static ScheduleState fromFiles() {
     return new FileScheduleState();
+  }
+
+  /** The run history's override of a job (lakeport schedule enable|disable), else its job file. */
+  static ScheduleState of(HistoryStore store) {
+    return new StoreScheduleState(store);
   }
 }

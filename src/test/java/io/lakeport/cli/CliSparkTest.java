@@ -274,6 +274,43 @@ class CliSparkTest {
     assertThat(err.toString()).contains("A backfill needs --from and --to, with --to on or after --from.");
   }
 
+  @Test
+  void schedulerStartOnceRunsTheDueSlotOfAJobAndRecordsIt() throws Exception {
+    Path events = Files.createDirectories(dir.resolve("warehouse").resolve("events"));
+    Files.writeString(events.resolve("events.csv"), "id,day\n1,2026-11-22\n2,2026-11-23\n3,2026-11-23\n");
+    Path job = Fixtures.write(dir, "nightly.conf", """
+        name = nightly
+        time-zone = UTC
+        params { run_date = null }
+        source { format = csv, path = ${lakeport.warehouse}/events, options { header = true, infer-schema = true } }
+        plan.where = { column = day, eq = ${params.run_date} }
+        sink { format = json, path = ${lakeport.exports}/nightly }
+        schedule { every = daily, run-time = "01:00" }
+        """);
+    io.lakeport.TestClock clock = io.lakeport.TestClock.at("2026-11-24T01:00:30Z");
+
+    int code = Lakeport.execute(clock, new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true),
+        "scheduler", "--site-conf=" + site, "start", "--once", job.toString());
+
+    assertThat(code).as(err.toString()).isZero();
+    try (io.lakeport.history.HistoryStore history = io.lakeport.history.HistoryStore.open(
+        io.lakeport.config.Site.load(java.util.Optional.of(site)).history(), clock)) {
+      var runs = history.runs(new io.lakeport.history.RunFilter(java.util.Optional.of("nightly"),
+          java.util.Optional.empty(), 10));
+      assertThat(runs).singleElement().satisfies(run -> {
+        assertThat(run.status()).as(run.error().orElse("")).isEqualTo(io.lakeport.history.RunStatus.SUCCEEDED);
+        assertThat(run.slot()).contains(java.time.Instant.parse("2026-11-24T01:00:00Z"));
+        assertThat(run.params()).containsEntry("run_date", "2026-11-23");
+        assertThat(out.toString()).contains("run " + run.id() + " of job nightly: succeeded");
+      });
+    }
+    try (var files = Files.list(dir.resolve("exports").resolve("nightly"))) {
+      String json = files.filter(p -> p.getFileName().toString().endsWith(".json")).map(CliSparkTest::read)
+          .reduce("", String::concat);
+      assertThat(json.lines()).hasSize(2).allSatisfy(line -> assertThat(line).contains("2026-11-23"));
+    }
+  }
+
   private int lakeport(String... args) {
     return Cli.lakeport(site, out, err, args);
   }

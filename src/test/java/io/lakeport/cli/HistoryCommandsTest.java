@@ -178,6 +178,35 @@ class HistoryCommandsTest {
         + " Export it, or use lakeport.history.password-file\n");
   }
 
+  @Test
+  void scheduleEnableAndDisableKeepAnOverrideInTheHistory() {
+    assertThat(lakeport("schedule", "disable", "orders")).as(err.toString()).isZero();
+    assertThat(out.toString()).isEqualTo("job orders: disabled (kept in the run history; overrides its job file)\n");
+    try (HistoryStore store = store()) {
+      assertThat(store.enabledOverride("orders")).contains(false);
+    }
+
+    assertThat(lakeport("schedule", "enable", "orders")).isZero();
+    try (HistoryStore store = store()) {
+      assertThat(store.enabledOverride("orders")).contains(true);
+    }
+  }
+
+  @Test
+  void cancelEndsAQueuedRunAndRefusesARunningOne() {
+    try (HistoryStore store = store()) {
+      store.enqueue(RunRequest.scheduled("20261124T020000Z-queued", "orders", clock.instant(), Map.of()));
+      store.enqueue(RunRequest.scheduled("20261124T030000Z-running", "orders", clock.instant().plusSeconds(3600),
+          Map.of()));
+      store.start("20261124T030000Z-running", WORKER);
+    }
+
+    assertThat(lakeport("cancel", "20261124T020000Z-queued")).as(err.toString()).isZero();
+    assertThat(out.toString()).isEqualTo("run 20261124T020000Z-queued of job orders: cancelled\n");
+    assertThat(lakeport("cancel", "20261124T030000Z-running")).isEqualTo(3);
+    assertThat(err.toString()).contains("Cannot cancel run 20261124T030000Z-running: it is running, not queued");
+  }
+
   private HistoryStore store() {
     HistorySettings settings = Site.load(Optional.of(site)).history();
     return HistoryStore.open(settings, clock);

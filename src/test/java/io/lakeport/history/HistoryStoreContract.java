@@ -120,6 +120,59 @@ abstract class HistoryStoreContract {
   }
 
   @Test
+  void aQueuedRunIsSkippedWithItsReasonAndOnlyAQueuedOne() {
+    Instant slot = Instant.parse("2026-11-24T01:00:00Z");
+    store.enqueue(RunRequest.scheduled("r1", "orders", slot, Map.of()));
+    store.enqueue(RunRequest.scheduled("r2", "orders", slot.plusSeconds(3600), Map.of()));
+    store.start("r2", WORKER);
+
+    Run skipped = store.skip("r1", "missed while the scheduler was down (misfire = none)");
+
+    assertThat(skipped.status()).isEqualTo(RunStatus.SKIPPED);
+    assertThat(skipped.finishedAt()).contains(clock.instant());
+    assertThat(skipped.error()).contains("missed while the scheduler was down (misfire = none)");
+    assertThat(store.attempts("r1")).isEmpty();
+    assertThatThrownBy(() -> store.skip("r2", "late"))
+        .hasMessageContaining("Cannot skip run r2").hasMessageContaining("it is running, not queued");
+  }
+
+  @Test
+  void aFailedRunQueuedAgainWaitsUntilItsBackoffEnds() {
+    Instant slot = Instant.parse("2026-11-24T01:00:00Z");
+    store.enqueue(RunRequest.scheduled("r1", "orders", slot, Map.of()));
+    store.enqueue(RunRequest.scheduled("r2", "orders", slot.plusSeconds(3600), Map.of()));
+    store.start("r1", WORKER);
+    store.finish("r1", RunOutcome.failed(3, "disk full"));
+    Instant due = clock.instant().plus(Duration.ofMinutes(5));
+
+    Run queued = store.requeue("r1", due);
+
+    assertThat(queued.status()).isEqualTo(RunStatus.QUEUED);
+    assertThat(queued.finishedAt()).isEmpty();
+    assertThat(queued.error()).contains("disk full");
+    assertThat(store.queued()).extracting(q -> q.run().id(), QueuedRun::notBefore)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("r1", Optional.of(due)),
+            org.assertj.core.groups.Tuple.tuple("r2", Optional.empty()));
+    assertThat(store.queued().get(0).due(due.minusSeconds(1))).isFalse();
+    assertThat(store.queued().get(0).due(due)).isTrue();
+    assertThat(store.start("r1", WORKER).number()).isEqualTo(2);
+    assertThatThrownBy(() -> store.requeue("r2", due)).hasMessageContaining("it is queued, not failed or interrupted");
+  }
+
+  @Test
+  void theLastSlotOfAJobIsItsNewestRunsSlot() {
+    Instant slot = Instant.parse("2026-11-24T01:00:00Z");
+    store.enqueue(RunRequest.scheduled("r1", "orders", slot.plusSeconds(3600), Map.of()));
+    store.enqueue(RunRequest.scheduled("r2", "orders", slot, Map.of()));
+    store.enqueue(new RunRequest("r3", "orders", Optional.empty(), Trigger.MANUAL, Map.of()));
+    store.enqueue(new RunRequest("r4", "kpis", Optional.empty(), Trigger.MANUAL, Map.of()));
+
+    assertThat(store.lastSlot("orders")).contains(slot.plusSeconds(3600));
+    assertThat(store.lastSlot("kpis")).isEmpty();
+    assertThat(store.lastSlot("nobody")).isEmpty();
+  }
+
+  @Test
   void aRunThatIsNotWhereTheCallerThinksIsRefusedWithItsState() {
     store.enqueue(new RunRequest("r1", "orders", Optional.empty(), Trigger.MANUAL, Map.of()));
 

@@ -1,0 +1,159 @@
+package io.lakeport.cli;
+
+import io.lakeport.config.JobConfigException;
+import io.lakeport.config.JobLoader;
+import io.lakeport.config.JobSpec;
+import io.lakeport.config.SchedulerSettings;
+import io.lakeport.config.Site;
+import io.lakeport.history.HistoryStore;
+import io.lakeport.history.Run;
+import io.lakeport.history.Worker;
+import io.lakeport.schedule.Schedule;
+import io.lakeport.schedule.ScheduledJob;
+import io.lakeport.schedule.Scheduler;
+import io.lakeport.schedule.SchedulerOptions;
+import io.lakeport.schedule.launch.InProcessLauncher;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lakeport scheduler start [--once] [JOB...]}: runs the schedules of the jobs (jobs/ when
+ * none are named) in this JVM, recording every run in the run history. It first interrupts the
+ * runs an earlier scheduler on this host lost (killed while they ran) and queues them again as
+ * their retry policy allows. With {@code --once} it makes one pass, waits for the runs it started
+ * and exits; otherwise it makes a pass every {@code lakeport.scheduler.tick} until it is stopped
+ * (SIGTERM, Ctrl-C), when it starts nothing more, cancels its running runs and records them.
+ */
+@Command(name = "start", description = "Run the jobs' schedules (in the foreground) until stopped, or one pass with --once.")
+final class SchedulerStartCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(SchedulerStartCommand.class);
+
+  @ParentCommand SchedulerCommand scheduler;
+  @Spec CommandSpec spec;
+  @Mixin JobArguments jobs;
+
+  @Option(names = "--once", description = "Make one pass: start the runs due now, wait for them to end, then exit.")
+  boolean once;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Lakeport lakeport = scheduler.lakeport;
+    Site site = lakeport.site();
+    PrintWriter out = spec.commandLine().getOut();
+    Optional<List<ScheduledJob>> scheduled = load(lakeport.loader(), spec.commandLine().getErr());
+    if (scheduled.isEmpty()) {
+      return Failures.USER;
+    }
+    SchedulerSettings settings = site.scheduler();
+    Clock clock = lakeport.clock();
+    Worker worker = Worker.current();
+    ExecutorService pool = Executors.newFixedThreadPool(settings.maxConcurrentRuns());
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    try (HistoryStore store = HistoryStore.open(site.history(), clock)) {
+      Scheduler loop = new Scheduler(scheduled.get(), store,
+          new InProcessLauncher(pool, timer, Optional.ofNullable(lakeport.siteConf)), clock,
+          new SchedulerOptions(settings.maxConcurrentRuns(), "scheduler@" + worker.host(), worker, new SplittableRandom(),
+              settings.missedAfter(), settings.defaultTimeout()));
+      for (Run lost : loop.recoverLost()) {
+        out.printf("run %s of job %s was lost by the last scheduler: %s%n", lost.id(), lost.job(), lost.status().text());
+      }
+      out.printf("scheduler started: %d scheduled job(s)%n", scheduled.get().size());
+      out.flush();
+      if (once) {
+        once(loop, store, out);
+      } else {
+        untilStopped(loop, settings);
+      }
+      return 0;
+    } finally {
+      pool.shutdownNow();
+      timer.shutdownNow();
+    }
+  }
+
+  /** One pass, then waits for the runs it started and reports how each ended. */
+  private static void once(Scheduler loop, HistoryStore store, PrintWriter out) {
+    loop.tick();
+    List<String> started = loop.running();
+    loop.awaitRuns();
+    for (String runId : started) {
+      store.run(runId).ifPresent(run -> out.printf("run %s of job %s: %s%s%n", run.id(), run.job(), run.status().text(),
+          run.error().map(e -> " (" + e + ")").orElse("")));
+    }
+    out.flush();
+  }
+
+  /** A pass every tick until the JVM is asked to stop; then stops the runs and records them. */
+  private static void untilStopped(Scheduler loop, SchedulerSettings settings) throws InterruptedException {
+    CountDownLatch stopRequested = new CountDownLatch(1);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      stopRequested.countDown();
+      try {
+        // the JVM ends when the hook does: give the scheduler time to record its runs
+        stopped.await(settings.tick().multipliedBy(2).toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "lakeport-scheduler-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+    try {
+      ticker.scheduleWithFixedDelay(() -> tick(loop), 0, settings.tick().toMillis(), TimeUnit.MILLISECONDS);
+      stopRequested.await();
+      LOG.info("Scheduler stopping: no new runs; cancelling {} running run(s)", loop.running().size());
+      ticker.shutdown();
+      ticker.awaitTermination(settings.tick().toMillis(), TimeUnit.MILLISECONDS);
+      loop.stop(settings.tick());
+    } finally {
+      ticker.shutdownNow();
+      stopped.countDown();
+    }
+  }
+
+  /** One pass; a failing pass (the history unreachable, say) is logged and the next one tries again. */
+  private static void tick(Scheduler loop) {
+    try {
+      loop.tick();
+    } catch (RuntimeException e) {
+      LOG.error("Scheduler pass failed; trying again at the next tick: {}", e.toString());
+    }
+  }
+
+  /** The scheduled jobs of the job files; empty (after printing each problem) when any is invalid. */
+  private Optional<List<ScheduledJob>> load(JobLoader loader, PrintWriter err) {
+    List<ScheduledJob> scheduled = new ArrayList<>();
+    boolean valid = true;
+    for (Path file : jobs.files()) {
+      try {
+        JobSpec job = loader.load(file, Map.of(), JobLoader.Mode.VALIDATE);
+        Schedule.of(job).ifPresent(schedule -> scheduled.add(new ScheduledJob(schedule, file)));
+      } catch (JobConfigException e) {
+        e.problems().forEach(p -> err.println(p.message()));
+        valid = false;
+      }
+    }
+    err.flush();
+    return valid ? Optional.of(scheduled) : Optional.empty();
+  }
+}

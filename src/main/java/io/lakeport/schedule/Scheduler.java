@@ -1,0 +1,333 @@
+package io.lakeport.schedule;
+
+import static java.util.Objects.requireNonNull;
+
+import io.lakeport.config.ScheduleSpec;
+import io.lakeport.history.HistoryStore;
+import io.lakeport.history.Lock;
+import io.lakeport.history.QueuedRun;
+import io.lakeport.history.Run;
+import io.lakeport.history.RunOutcome;
+import io.lakeport.history.RunRequest;
+import io.lakeport.history.RunStatus;
+import io.lakeport.schedule.launch.LaunchOutcome;
+import io.lakeport.schedule.launch.LaunchRequest;
+import io.lakeport.schedule.launch.Launcher;
+import io.lakeport.schedule.launch.Launcher.Launch;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The scheduler loop, one {@link #tick()} at a time: queues the due slots of every enabled job
+ * (once each: the history store refuses a second run for a job and slot), skips missed slots as
+ * the job's misfire policy says and queued runs whose execution window closed, starts queued runs
+ * oldest slot first while fewer than the maximum run and the job's lock is free (one active run per
+ * job), and records each launch's outcome, queueing a retryable failure again after its backoff
+ * ({@code not_before} in the history). All state that must outlive the process is in the history
+ * store; a tick is deterministic for a given clock time and set of finished launches.
+ */
+public final class Scheduler {
+  /** The param a scheduled run gets from its slot. */
+  public static final String RUN_DATE = "run_date";
+
+  private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
+  private static final DateTimeFormatter RUN_ID_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  private final Map<String, ScheduledJob> jobs = new LinkedHashMap<>();
+  private final HistoryStore store;
+  private final Launcher launcher;
+  private final Clock clock;
+  private final SchedulerOptions settings;
+  private final ScheduleState state;
+  private final Instant firstStart;
+  private final Map<String, Active> active = new LinkedHashMap<>();
+  private boolean stopped;
+
+  /** A run this scheduler launched and has not yet recorded the end of. */
+  private record Active(String runId, ScheduledJob job, Launch launch) {}
+
+  /**
+   * A scheduler of {@code jobs} from now on: a job with no run in the history has its slots queued
+   * from {@code missedAfter} before now (a slot due just before the first start still runs), not
+   * from the start of time; one with runs, from its last slot (missed slots then go through its
+   * misfire policy).
+   */
+  public Scheduler(List<ScheduledJob> jobs, HistoryStore store, Launcher launcher, Clock clock,
+      SchedulerOptions settings) {
+    jobs.forEach(job -> this.jobs.put(job.job(), job));
+    this.store = requireNonNull(store, "store is null");
+    this.launcher = requireNonNull(launcher, "launcher is null");
+    this.clock = requireNonNull(clock, "clock is null");
+    this.settings = requireNonNull(settings, "settings is null");
+    this.state = ScheduleState.of(store);
+    this.firstStart = clock.instant().minus(settings.missedAfter());
+  }
+
+  /**
+   * For a scheduler restarted under the same owner: marks the runs its earlier process lost
+   * (killed while they ran) interrupted, frees their locks, and queues each again when its
+   * job's retry policy allows. Returns the lost runs as they are now.
+   */
+  public synchronized List<Run> recoverLost() {
+    Instant now = clock.instant();
+    List<Run> lost = store.interruptLost(settings.owner());
+    for (Run run : lost) {
+      LOG.warn("Run {} of job {} was lost when the scheduler {} stopped; it is interrupted", run.id(), run.job(),
+          settings.owner());
+      // the process running it went away: nothing in the job says it will fail again
+      Optional.ofNullable(jobs.get(run.job())).ifPresent(job -> retryIfAllowed(job, run.id(), Failure.EXTERNAL, now));
+    }
+    return lost.stream().map(run -> store.run(run.id()).orElseThrow()).toList();
+  }
+
+  /** One pass: record ended launches, renew locks, queue due slots, skip late runs, start runs. */
+  public synchronized void tick() {
+    Instant now = clock.instant();
+    recordEnded(now);
+    active.values().forEach(this::heartbeat);
+    if (stopped) {
+      return;
+    }
+    jobs.values().forEach(job -> queueSlots(job, now));
+    startDue(skipLate(store.queued(), now), now);
+  }
+
+  /** Waits for every run this scheduler started to end, then records them (for {@code --once}). */
+  public void awaitRuns() {
+    List<CompletableFuture<LaunchOutcome>> outcomes;
+    synchronized (this) {
+      outcomes = active.values().stream().map(a -> a.launch().outcome()).toList();
+    }
+    CompletableFuture.allOf(outcomes.stream().map(o -> o.handle((x, e) -> x)).toArray(CompletableFuture[]::new)).join();
+    synchronized (this) {
+      recordEnded(clock.instant());
+    }
+  }
+
+  /**
+   * Stops for good: no run starts after this; running ones are cancelled and, when they end within
+   * {@code wait}, recorded cancelled. Runs that do not end in time keep their lock until a restart
+   * of this owner interrupts them ({@link #recoverLost()}).
+   */
+  public void stop(Duration wait) {
+    List<CompletableFuture<LaunchOutcome>> outcomes;
+    synchronized (this) {
+      stopped = true;
+      active.values().forEach(a -> a.launch().cancel());
+      outcomes = active.values().stream().map(a -> a.launch().outcome()).toList();
+    }
+    try {
+      CompletableFuture.allOf(outcomes.stream().map(o -> o.handle((x, e) -> x)).toArray(CompletableFuture[]::new))
+          .get(wait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      LOG.warn("{} run(s) did not end within {} of being cancelled; a restart will interrupt them", outcomes.size(), wait);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("a handled outcome cannot fail", e);
+    }
+    synchronized (this) {
+      recordEnded(clock.instant());
+    }
+  }
+
+  /** The ids of the runs this scheduler launched that have not ended, oldest launch first. */
+  public synchronized List<String> running() {
+    return List.copyOf(active.keySet());
+  }
+
+  /** The id of the run of {@code job} for {@code slot}: the same on every scheduler and restart. */
+  static String runId(String job, Instant slot) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256")
+          .digest((job + "\n" + slot).getBytes(StandardCharsets.UTF_8));
+      return RUN_ID_TIME.format(slot) + "-s" + HexFormat.of().formatHex(digest, 0, 5);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
+  /**
+   * Queues the job's slots since its last one (or since this scheduler started); slots older than
+   * {@code missedAfter} were missed, and those the misfire policy does not select are skipped.
+   */
+  private void queueSlots(ScheduledJob job, Instant now) {
+    if (state.status(job.schedule()) == ScheduleSpec.Status.DISABLED) {
+      return;
+    }
+    Instant from = store.lastSlot(job.job()).orElse(firstStart);
+    List<Slot> slots = job.schedule().slotsBetween(from, now);
+    Instant missedBefore = now.minus(settings.missedAfter());
+    List<Slot> missed = slots.stream().filter(slot -> slot.instant().isBefore(missedBefore)).toList();
+    ScheduleSpec.Misfire misfire = job.schedule().spec().misfire();
+    List<Slot> selected = misfire.select(missed);
+    for (Slot slot : slots) {
+      Optional<Run> queued = store.enqueue(RunRequest.scheduled(runId(job.job(), slot.instant()), job.job(),
+          slot.instant(), Map.of(RUN_DATE, slot.runDate().toString())));
+      if (queued.isPresent() && missed.contains(slot) && !selected.contains(slot)) {
+        store.skip(queued.get().id(), "missed: the scheduler was not running at " + slot.dueTime()
+            + ", and the job's schedule.misfire is " + misfire.name().toLowerCase(Locale.ROOT));
+      }
+    }
+  }
+
+  /** Skips queued runs that can no longer start inside their slot's execution window; returns the rest. */
+  private List<QueuedRun> skipLate(List<QueuedRun> queued, Instant now) {
+    return queued.stream().filter(q -> {
+      ScheduledJob job = jobs.get(q.run().job());
+      Optional<Slot> slot = job == null ? Optional.empty() : q.run().slot().flatMap(time -> slotAt(job, time));
+      if (slot.isEmpty() || now.isBefore(slot.get().instant()) || job.schedule().canStart(slot.get(), now)) {
+        return true;
+      }
+      store.skip(q.run().id(), "Cannot start run " + q.run().id() + " of job " + job.job() + " for "
+          + slot.get().dueTime() + ": its execution window (" + job.schedule().describe() + ") closed before it"
+          + " could start");
+      return false;
+    }).toList();
+  }
+
+  private static Optional<Slot> slotAt(ScheduledJob job, Instant time) {
+    return job.schedule().slotsBetween(time.minusSeconds(1), time).stream()
+        .filter(slot -> slot.instant().equals(time)).findFirst();
+  }
+
+  /** Starts due runs, oldest slot first, while there is room and their job's lock is free. */
+  private void startDue(List<QueuedRun> queued, Instant now) {
+    for (QueuedRun q : queued) {
+      if (active.size() >= settings.maxConcurrentRuns()) {
+        return;
+      }
+      Run run = q.run();
+      ScheduledJob job = jobs.get(run.job());
+      boolean jobActive = active.values().stream().anyMatch(a -> a.job().job().equals(run.job()));
+      if (job != null && q.due(now) && !jobActive) {
+        Optional<Lock> before = store.holder(run.job());
+        if (store.lock(run.job(), run.id(), settings.owner()).isPresent()) {
+          before.ifPresent(stale -> retryTakenOver(job, stale, run.id(), now));
+          launch(job, run, now);
+        }
+      }
+    }
+  }
+
+  /**
+   * When taking the job's lock took it over from a run whose scheduler stopped heartbeating (the
+   * store marked that run interrupted), the retry policy decides on that run as on a lost one.
+   */
+  private void retryTakenOver(ScheduledJob job, Lock stale, String runId, Instant now) {
+    boolean interrupted = !stale.runId().equals(runId)
+        && store.run(stale.runId()).map(r -> r.status() == RunStatus.INTERRUPTED).orElse(false);
+    if (interrupted) {
+      LOG.warn("Run {} of job {} was interrupted: its lock went stale (owner {}) and was taken over", stale.runId(),
+          job.job(), stale.owner());
+      // the process running it went away: nothing in the job says it will fail again
+      retryIfAllowed(job, stale.runId(), Failure.EXTERNAL, now);
+    }
+  }
+
+  private void launch(ScheduledJob job, Run run, Instant now) {
+    int attempt = store.start(run.id(), settings.worker()).number();
+    Duration timeout = job.schedule().spec().timeout().orElse(settings.defaultTimeout());
+    LOG.info("Starting run {} of job {} (attempt {}, slot {})", run.id(), run.job(), attempt,
+        run.slot().map(Instant::toString).orElse("none"));
+    try {
+      Launch launch = launcher.start(new LaunchRequest(run.job(), job.file(), run.params(), run.id(), timeout));
+      active.put(run.id(), new Active(run.id(), job, launch));
+    } catch (IOException e) {
+      record(job, run.id(), new LaunchOutcome(LaunchOutcome.State.FAILED, Optional.of(3),
+          "Cannot launch run " + run.id() + " of job " + run.job() + ": " + e.getMessage()), now);
+    }
+  }
+
+  private void heartbeat(Active run) {
+    if (!store.heartbeat(run.job().job(), run.runId())) {
+      LOG.warn("Run {} of job {} lost its lock (another scheduler took it over as stale)", run.runId(), run.job().job());
+    }
+  }
+
+  /** Records the launches that ended since the last pass. */
+  private void recordEnded(Instant now) {
+    for (Iterator<Active> it = active.values().iterator(); it.hasNext(); ) {
+      Active run = it.next();
+      if (run.launch().outcome().isDone()) {
+        it.remove();
+        record(run.job(), run.runId(), outcome(run), now);
+      }
+    }
+  }
+
+  private static LaunchOutcome outcome(Active run) {
+    try {
+      return run.launch().outcome().join();
+    } catch (CompletionException | CancellationException e) {
+      return new LaunchOutcome(LaunchOutcome.State.LOST, Optional.empty(), "the launch ended without an outcome: " + e);
+    }
+  }
+
+  /** Ends the run in the history as the launch did, frees its job, and queues a retry if allowed. */
+  private void record(ScheduledJob job, String runId, LaunchOutcome outcome, Instant now) {
+    int exitCode = outcome.exitCode().orElse(1);
+    store.finish(runId, switch (outcome.state()) {
+      case SUCCEEDED -> new RunOutcome(RunStatus.SUCCEEDED, 0, Optional.empty(), Optional.empty(), Optional.empty(),
+          Optional.empty(), Optional.empty());
+      case FAILED -> RunOutcome.failed(exitCode, outcome.summary());
+      case TIMED_OUT -> RunOutcome.failed(exitCode, "timed out: " + outcome.summary());
+      case CANCELLED -> ended(RunStatus.CANCELLED, exitCode, outcome.summary());
+      case LOST -> ended(RunStatus.INTERRUPTED, exitCode, outcome.summary());
+    });
+    store.unlock(job.job(), runId);
+    LOG.info("Run {} of job {} ended {} (exit {}) {}", runId, job.job(), outcome.state(), exitCode, outcome.summary());
+    failure(outcome, exitCode).ifPresent(failure -> retryIfAllowed(job, runId, failure, now));
+  }
+
+  private static RunOutcome ended(RunStatus status, int exitCode, String error) {
+    return new RunOutcome(status, exitCode, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+        Optional.of(error));
+  }
+
+  /** How the run failed, for the retry policy; empty when it did not fail (or was cancelled on purpose). */
+  private static Optional<Failure> failure(LaunchOutcome outcome, int exitCode) {
+    return switch (outcome.state()) {
+      case SUCCEEDED, CANCELLED -> Optional.empty();
+      case FAILED -> Optional.of(exitCode == 0 ? Failure.BUG : Failure.ofExitCode(exitCode));
+      case TIMED_OUT -> Optional.of(Failure.TIMEOUT);
+      // the process running it went away: nothing in the job says it will fail again
+      case LOST -> Optional.of(Failure.EXTERNAL);
+    };
+  }
+
+  /** Queues the run again, not before its backoff ends, when its job's retry policy allows another attempt. */
+  private void retryIfAllowed(ScheduledJob job, String runId, Failure failure, Instant now) {
+    RetryPolicy policy = job.schedule().retry();
+    int attempt = store.attempts(runId).size();
+    if (policy.allowsRetry(attempt, failure)) {
+      Instant due = now.plus(policy.delay(attempt, settings.random()));
+      store.requeue(runId, due);
+      LOG.info("Run {} of job {} will be retried at {} (attempt {} of {})", runId, job.job(), due, attempt + 1,
+          policy.attempts());
+    }
+  }
+}
