@@ -54,7 +54,7 @@ public final class Scheduler {
 
   private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
   private static final DateTimeFormatter RUN_ID_TIME =
-      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
 
   private final Map<String, ScheduledJob> jobs = new LinkedHashMap<>();
   private final HistoryStore store;
@@ -159,12 +159,16 @@ public final class Scheduler {
     return List.copyOf(active.keySet());
   }
 
-  /** The id of the run of {@code job} for {@code slot}: the same on every scheduler and restart. */
+  /**
+   * The id of the run of {@code job} for {@code slot}: the same on every scheduler and restart, in
+   * the form of every run id (the slot's time to the millisecond, so manifests sort by slot), with
+   * 10 hex digits of the job and slot's SHA-256, so jobs sharing a slot do not collide.
+   */
   static String runId(String job, Instant slot) {
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256")
           .digest((job + "\n" + slot).getBytes(StandardCharsets.UTF_8));
-      return RUN_ID_TIME.format(slot) + "-s" + HexFormat.of().formatHex(digest, 0, 5);
+      return RUN_ID_TIME.format(slot) + "-" + HexFormat.of().formatHex(digest, 0, 5);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);
     }
