@@ -1,5 +1,6 @@
 package io.lakeport.schedule;
 
+import io.lakeport.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -85,7 +86,7 @@ class ScheduleSimulationTest {
 
   /** The scheduler's side: ticks of random length, each taking the slots due since the last. */
   private static List<String> tick(Schedule schedule, Instant start, Instant end, long seed) {
-    SimulatedClock clock = new SimulatedClock(start);
+    TestClock clock = new TestClock(start);
     SplittableRandom steps = new SplittableRandom(seed);
     List<String> fired = new ArrayList<>();
     Instant previous = clock.instant();

@@ -1,5 +1,6 @@
 package io.lakeport.schedule;
 
+import io.lakeport.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
@@ -40,7 +41,7 @@ class SchedulerTest {
   private static final long SEED = 20261124;
 
   @TempDir Path dir;
-  private SimulatedClock clock;
+  private TestClock clock;
   private HistoryStore store;
 
   @AfterEach
@@ -389,7 +390,7 @@ class SchedulerTest {
   }
 
   private Instant open(String start) {
-    clock = new SimulatedClock(Instant.parse(start));
+    clock = new TestClock(Instant.parse(start));
     store = HistoryStore.open(new HistorySettings("jdbc:h2:file:" + dir.resolve("history").toAbsolutePath(),
         HistorySettings.Database.H2, Optional.empty(), Optional.empty(), Optional.empty(), Duration.ofMinutes(5)), clock);
     return clock.instant();
