@@ -144,14 +144,16 @@ class StandaloneClusterIT {
     Process process = builder.start();
     CLUSTER.add(process);
     List<String> log = new ArrayList<>();
+    // Not closed here: once the process is up, a daemon thread keeps draining its log until it ends.
+    BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     CompletableFuture<Boolean> up = CompletableFuture.supplyAsync(() -> {
-      try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      try {
         for (String line = out.readLine(); line != null; line = out.readLine()) {
           synchronized (log) {
             log.add(line);
           }
           if (ready.test(line)) {
-            Thread drain = new Thread(() -> out.lines().forEach(l -> { }), mainClass + "-log");
+            Thread drain = new Thread(() -> drain(out), mainClass + "-log");
             drain.setDaemon(true);
             drain.start();
             return true;
@@ -165,6 +167,16 @@ class StandaloneClusterIT {
     boolean started = up.get(2, TimeUnit.MINUTES);
     synchronized (log) {
       assertThat(started).as("%s started:%n%s", mainClass, String.join("\n", log)).isTrue();
+    }
+  }
+
+  private static void drain(BufferedReader out) {
+    try {
+      while (out.readLine() != null) {
+        // keep the pipe empty so the process never blocks on its log
+      }
+    } catch (IOException e) {
+      // the process ended
     }
   }
 
