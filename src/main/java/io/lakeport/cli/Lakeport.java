@@ -24,7 +24,7 @@ import picocli.CommandLine.ScopeType;
     description = "Parameterised Spark export jobs: one HOCON file per job in jobs/.",
     subcommands = {
       RunCommand.class, ValidateCommand.class, ExplainCommand.class, PreviewCommand.class,
-      JobsCommand.class, ScheduleCommand.class, VerifyCommand.class, HistoryCommand.class, StatusCommand.class,
+      JobsCommand.class, RunNowCommand.class, ScheduleCommand.class, VerifyCommand.class, HistoryCommand.class, StatusCommand.class,
       StatsCommand.class, DemoCommand.class, SchedulerCommand.class, CancelCommand.class
     })
 public final class Lakeport {

@@ -62,11 +62,12 @@ final class RunCommand implements Callable<Integer> {
   Optional<Path> outcomeFile;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     Outcome outcome = new Outcome(outcomeFile);
     try {
       return outcome.succeeded(runAll(outcome));
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // Exception, not only RuntimeException: Spark's Scala code throws checked SparkExceptions undeclared.
       outcome.failed(Failures.exitCode(e), e);
       throw e;
     }

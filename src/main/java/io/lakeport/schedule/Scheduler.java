@@ -295,8 +295,10 @@ public final class Scheduler {
   private void record(ScheduledJob job, String runId, LaunchOutcome outcome, Instant now) {
     int exitCode = outcome.exitCode().orElse(1);
     store.finish(runId, switch (outcome.state()) {
-      case SUCCEEDED -> new RunOutcome(RunStatus.SUCCEEDED, 0, Optional.empty(), Optional.empty(), Optional.empty(),
-          Optional.empty(), Optional.empty());
+      case SUCCEEDED -> outcome.written()
+          .map(w -> w.published() ? RunOutcome.succeeded(w.rows(), w.bytes(), w.files(), w.manifest()) : RunOutcome.skipped())
+          .orElseGet(() -> new RunOutcome(RunStatus.SUCCEEDED, 0, Optional.empty(), Optional.empty(), Optional.empty(),
+              Optional.empty(), Optional.empty()));
       case FAILED -> RunOutcome.failed(exitCode, outcome.summary());
       case TIMED_OUT -> RunOutcome.failed(exitCode, "timed out: " + outcome.summary());
       case CANCELLED -> ended(RunStatus.CANCELLED, exitCode, outcome.summary());

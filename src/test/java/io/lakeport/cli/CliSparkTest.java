@@ -311,6 +311,49 @@ class CliSparkTest {
     }
   }
 
+  @Test
+  void runNowQueuesARunWithTheLatestSlotsRunDateAndTheSchedulerStartsIt() throws Exception {
+    Path events = Files.createDirectories(dir.resolve("warehouse").resolve("events"));
+    Files.writeString(events.resolve("events.csv"), "id,day\n1,2026-11-22\n2,2026-11-23\n3,2026-11-23\n");
+    Path job = Fixtures.write(dir, "nightly.conf", """
+        name = nightly
+        time-zone = UTC
+        params { run_date = null }
+        source { format = csv, path = ${lakeport.warehouse}/events, options { header = true, infer-schema = true } }
+        plan.where = { column = day, eq = ${params.run_date} }
+        sink { format = json, path = ${lakeport.exports}/nightly }
+        schedule { every = daily, run-time = "01:00" }
+        """);
+    // Four hours after the slot: a first scheduler start would not run it, so only run-now's run runs.
+    io.lakeport.TestClock clock = io.lakeport.TestClock.at("2026-11-24T05:00:00Z");
+    java.io.PrintWriter printOut = new java.io.PrintWriter(out, true);
+    java.io.PrintWriter printErr = new java.io.PrintWriter(err, true);
+
+    int queued = Lakeport.execute(clock, printOut, printErr, "run-now", "--site-conf=" + site, job.toString());
+    int refused = Lakeport.execute(clock, printOut, printErr, "run-now", "--site-conf=" + site, job.toString(),
+        "--param", "api_token=abc");
+    int started = Lakeport.execute(clock, printOut, printErr, "scheduler", "--site-conf=" + site, "start", "--once",
+        job.toString());
+
+    assertThat(queued).as(err.toString()).isZero();
+    assertThat(out.toString()).containsPattern("queued run \\S+ of job nightly with run_date=2026-11-23: the scheduler"
+        + " starts it at its next pass");
+    assertThat(refused).isEqualTo(2);
+    assertThat(err.toString()).contains("api_token cannot be one; give secrets to the job through the environment or a file.");
+    assertThat(started).as(err.toString()).isZero();
+    try (io.lakeport.history.HistoryStore history = io.lakeport.history.HistoryStore.open(
+        io.lakeport.config.Site.load(java.util.Optional.of(site)).history(), clock)) {
+      var runs = history.runs(new io.lakeport.history.RunFilter(java.util.Optional.of("nightly"),
+          java.util.Optional.empty(), 10));
+      assertThat(runs).singleElement().satisfies(run -> {
+        assertThat(run.trigger()).isEqualTo(io.lakeport.history.Trigger.MANUAL);
+        assertThat(run.status()).as(run.error().orElse("")).isEqualTo(io.lakeport.history.RunStatus.SUCCEEDED);
+        assertThat(run.rows()).contains(2L);
+        assertThat(run.manifest()).hasValueSatisfying(m -> assertThat(m).contains("/nightly/_lakeport/manifest-" + run.id()));
+      });
+    }
+  }
+
   private int lakeport(String... args) {
     return Cli.lakeport(site, out, err, args);
   }

@@ -1,6 +1,9 @@
 package io.lakeport.schedule.launch;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,15 +57,29 @@ public final class InProcessLauncher implements Launcher {
   private LaunchOutcome run(LaunchRequest request, AtomicReference<LaunchOutcome.State> stopped) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
+    Path outcomeFile;
+    try {
+      outcomeFile = Files.createTempFile("lakeport-" + request.runId() + "-", ".outcome.json");
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create the outcome file of run " + request.runId(), e);
+    }
+    List<String> args = new ArrayList<>(arguments(request));
+    args.addAll(List.of("--outcome-file", outcomeFile.toString()));
     int exit = io.lakeport.cli.Lakeport.execute(new PrintWriter(out, true), new PrintWriter(err, true),
-        arguments(request).toArray(String[]::new));
+        args.toArray(String[]::new));
+    Optional<LaunchOutcome.Written> written = OutcomeFile.read(outcomeFile).flatMap(OutcomeFile::written);
+    try {
+      Files.deleteIfExists(outcomeFile);
+    } catch (IOException e) {
+      // a temporary file; the system cleans it up
+    }
     LaunchOutcome.State stop = stopped.get();
     if (stop != null) {
       return new LaunchOutcome(stop, Optional.of(exit), stop == LaunchOutcome.State.TIMED_OUT
           ? "cancelled at its timeout of " + request.timeout() : "cancelled");
     }
     return exit == 0
-        ? new LaunchOutcome(LaunchOutcome.State.SUCCEEDED, Optional.of(0), "")
+        ? new LaunchOutcome(LaunchOutcome.State.SUCCEEDED, Optional.of(0), "", written)
         : new LaunchOutcome(LaunchOutcome.State.FAILED, Optional.of(exit), err.toString().lines().findFirst().orElse(""));
   }
 

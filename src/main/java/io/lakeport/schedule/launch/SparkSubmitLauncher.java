@@ -1,9 +1,6 @@
 package io.lakeport.schedule.launch;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -22,8 +19,6 @@ import org.apache.spark.launcher.SparkLauncher;
  * ({@code lakeport run --outcome-file}), since spark-submit itself only says failed or not.
  */
 public final class SparkSubmitLauncher implements Launcher {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private final SubmitSettings settings;
   private final Path logs;
   private final ScheduledExecutorService timer;
@@ -96,9 +91,9 @@ public final class SparkSubmitLauncher implements Launcher {
     }
 
     private LaunchOutcome outcome(SparkAppHandle.State state) {
-      Optional<JsonNode> written = read(outcomeFile);
-      Optional<Integer> exit = written.map(o -> o.get("exit_code").asInt());
-      String error = written.map(o -> o.get("error")).filter(e -> !e.isNull()).map(JsonNode::asText).orElse("");
+      Optional<OutcomeFile> file = OutcomeFile.read(outcomeFile);
+      Optional<Integer> exit = file.map(OutcomeFile::exitCode);
+      String error = file.flatMap(OutcomeFile::error).orElse("");
       if (timedOut.get()) {
         return new LaunchOutcome(LaunchOutcome.State.TIMED_OUT, exit, "killed at its timeout; log: " + log);
       }
@@ -107,19 +102,12 @@ public final class SparkSubmitLauncher implements Launcher {
       }
       if (exit.isPresent()) {
         return exit.get() == 0
-            ? new LaunchOutcome(LaunchOutcome.State.SUCCEEDED, exit, "")
+            ? new LaunchOutcome(LaunchOutcome.State.SUCCEEDED, exit, "", file.flatMap(OutcomeFile::written))
             : new LaunchOutcome(LaunchOutcome.State.FAILED, exit, error + " (log: " + log + ")");
       }
       return new LaunchOutcome(state == SparkAppHandle.State.LOST ? LaunchOutcome.State.LOST : LaunchOutcome.State.FAILED,
           exit, "spark-submit ended " + state + " before Lakeport wrote its outcome; log: " + log);
     }
 
-    private static Optional<JsonNode> read(Path file) {
-      try {
-        return Files.isRegularFile(file) ? Optional.of(JSON.readTree(file.toFile())) : Optional.empty();
-      } catch (IOException e) {
-        throw new UncheckedIOException("Cannot read the outcome file " + file, e);
-      }
-    }
   }
 }

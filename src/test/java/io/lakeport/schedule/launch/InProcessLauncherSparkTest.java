@@ -56,7 +56,13 @@ class InProcessLauncherSparkTest {
     LaunchOutcome timedOut = launcher.start(request("slow", slow, "20261125T010000Z-0000cc", Duration.ofSeconds(5)))
         .outcome().get(3, TimeUnit.MINUTES);
 
-    assertThat(ok).isEqualTo(new LaunchOutcome(LaunchOutcome.State.SUCCEEDED, Optional.of(0), ""));
+    assertThat(ok.state()).isEqualTo(LaunchOutcome.State.SUCCEEDED);
+    assertThat(ok.exitCode()).contains(0);
+    assertThat(ok.written()).hasValueSatisfying(w -> {
+      assertThat(w.published()).isTrue();
+      assertThat(w.rows()).isEqualTo(3);
+      assertThat(w.manifest()).endsWith("/good/_lakeport/manifest-20261125T010000Z-0000aa.json");
+    });
     assertThat(dir.resolve("good/_lakeport/manifest-20261125T010000Z-0000aa.json")).exists();
     assertThat(failed.state()).isEqualTo(LaunchOutcome.State.FAILED);
     assertThat(failed.exitCode()).contains(2);
