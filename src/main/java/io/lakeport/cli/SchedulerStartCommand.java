@@ -13,6 +13,9 @@ import io.lakeport.schedule.ScheduledJob;
 import io.lakeport.schedule.Scheduler;
 import io.lakeport.schedule.SchedulerOptions;
 import io.lakeport.schedule.launch.InProcessLauncher;
+import io.lakeport.schedule.launch.Launcher;
+import io.lakeport.schedule.launch.SparkSubmitLauncher;
+import io.lakeport.schedule.launch.SubmitSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -70,8 +73,7 @@ final class SchedulerStartCommand implements Callable<Integer> {
     ExecutorService pool = Executors.newFixedThreadPool(settings.maxConcurrentRuns());
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     try (HistoryStore store = HistoryStore.open(site.history(), clock)) {
-      Scheduler loop = new Scheduler(scheduled.get(), store,
-          new InProcessLauncher(pool, timer, Optional.ofNullable(lakeport.siteConf)), clock,
+      Scheduler loop = new Scheduler(scheduled.get(), store, launcher(settings, pool, timer, lakeport), clock,
           new SchedulerOptions(settings.maxConcurrentRuns(), "scheduler@" + worker.host(), worker, new SplittableRandom(),
               settings.missedAfter(), settings.defaultTimeout()));
       for (Run lost : loop.recoverLost()) {
@@ -88,6 +90,35 @@ final class SchedulerStartCommand implements Callable<Integer> {
     } finally {
       pool.shutdownNow();
       timer.shutdownNow();
+    }
+  }
+
+  /** The launcher the site settings choose: this JVM, or spark-submit. */
+  private static Launcher launcher(SchedulerSettings settings, ExecutorService pool, ScheduledExecutorService timer,
+      Lakeport lakeport) {
+    Optional<Path> siteConf = Optional.ofNullable(lakeport.siteConf);
+    return switch (settings.launcher()) {
+      case IN_PROCESS -> new InProcessLauncher(pool, timer, siteConf);
+      case SPARK_SUBMIT -> {
+        SchedulerSettings.SparkSubmit submit = settings.sparkSubmit();
+        Path jar = submit.appJar().orElseGet(SchedulerStartCommand::ownJar);
+        yield new SparkSubmitLauncher(new SubmitSettings(submit.sparkHome(), submit.master(), submit.deployMode(),
+            submit.conf(), jar, siteConf.map(Path::toAbsolutePath)), submit.logs(), timer);
+      }
+    };
+  }
+
+  /** The jar this class was loaded from: the application jar, when Lakeport runs from one. */
+  private static Path ownJar() {
+    try {
+      Path location = Path.of(SchedulerStartCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      if (!location.toString().endsWith(".jar")) {
+        throw new Failures.UserException("lakeport.scheduler.launcher = spark-submit needs an application jar: Lakeport"
+            + " runs from " + location + ". Set lakeport.scheduler.spark-submit.app-jar, or run bin/lakeport.");
+      }
+      return location;
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException("Cannot tell where Lakeport runs from", e);
     }
   }
 

@@ -21,7 +21,11 @@ public final class Sessions {
   public static SparkSession create(Site site, Optional<String> master) {
     String submittedMaster = System.getProperty(MASTER);
     String effective = submittedMaster != null ? submittedMaster : master.orElse(site.master());
-    SparkSession.Builder builder = SparkSession.builder().appName("lakeport");
+    SparkSession.Builder builder = SparkSession.builder();
+    if (System.getProperty("spark.app.name") == null) {
+      // spark-submit --name (the scheduler's lakeport:<job>:<run>) is kept
+      builder.appName("lakeport");
+    }
     if (submittedMaster == null) {
       builder.master(effective);
     }

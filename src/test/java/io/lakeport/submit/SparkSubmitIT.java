@@ -59,11 +59,11 @@ class SparkSubmitIT {
 
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(Arrays.asList(Files.readString(Path.of(System.getProperty("lakeport.jvm.flags"))).trim().split("\\s+")));
+    command.addAll(Arrays.asList(Files.readString(Path.of(System.getProperty("it.lakeport.jvm.flags"))).trim().split("\\s+")));
     command.addAll(List.of("-cp", String.join(java.io.File.pathSeparator, sparkJars()),
         "org.apache.spark.deploy.SparkSubmit", "--master", "local[2]",
         "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.ui.enabled=false",
-        "--class", "io.lakeport.cli.Lakeport", System.getProperty("lakeport.jar"),
+        "--class", "io.lakeport.cli.Lakeport", System.getProperty("it.lakeport.jar"),
         "run", job.toString(), excelJob.toString(), "--param", "min_amount=500", "--site-conf", site.toString()));
     Path log = dir.resolve("submit.log");
     Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -112,7 +112,7 @@ class SparkSubmitIT {
 
   /** Spark's own jars: Spark, Scala and Hadoop, without the object-storage extras or anything of Lakeport's. */
   private static List<String> sparkJars() throws IOException {
-    List<String> jars = Arrays.stream(Files.readString(Path.of(System.getProperty("lakeport.spark.classpath"))).trim()
+    List<String> jars = Arrays.stream(Files.readString(Path.of(System.getProperty("it.lakeport.spark.classpath"))).trim()
             .split(java.io.File.pathSeparator))
         .filter(p -> !p.contains("spark-hadoop-cloud") && !p.contains("hadoop-aws") && !p.contains("software/amazon"))
         .collect(Collectors.toList());

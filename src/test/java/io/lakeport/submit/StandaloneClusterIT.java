@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * killed.
  */
 class StandaloneClusterIT {
-  private static final Path SPARK_HOME = Path.of(System.getProperty("lakeport.spark.home"));
+  private static final Path SPARK_HOME = Path.of(System.getProperty("it.lakeport.spark.home"));
   private static final List<Process> CLUSTER = new ArrayList<>();
   private static String master;
   private static ScheduledExecutorService timer;
@@ -125,7 +125,7 @@ class StandaloneClusterIT {
     SubmitSettings settings = new SubmitSettings(SPARK_HOME, master, "client",
         Map.of("spark.driver.host", "127.0.0.1", "spark.driver.bindAddress", "127.0.0.1", "spark.ui.enabled", "false",
             "spark.executor.memory", "1g", "spark.cores.max", "2"),
-        Path.of(System.getProperty("lakeport.jar")), Optional.empty());
+        Path.of(System.getProperty("it.lakeport.jar")), Optional.empty());
     return new SparkSubmitLauncher(settings, shared.resolve("logs"), timer);
   }
 
