@@ -1,0 +1,113 @@
+package io.lakeport.schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lakeport.Fixtures;
+import io.lakeport.TestSpark;
+import io.lakeport.cli.Lakeport;
+import io.lakeport.config.Site;
+import io.lakeport.fault.Failpoints;
+import io.lakeport.history.Attempt;
+import io.lakeport.history.HistoryStore;
+import io.lakeport.history.Run;
+import io.lakeport.history.RunFilter;
+import io.lakeport.history.RunStatus;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real {@code lakeport scheduler start} in a child JVM, killed with SIGKILL while its run is
+ * staged (stopped there by a failpoint), then a new scheduler on the same history: the lost run
+ * is marked interrupted, its lock freed, and it is retried to success; its staging is cleaned and
+ * the export holds the source's rows once.
+ */
+class SchedulerCrashSparkTest {
+  @TempDir Path dir;
+
+  @Test
+  void aSchedulerKilledWithItsRunStagedIsFollowedByOneThatRetriesIt() throws Exception {
+    TestSpark.session();
+    Path csv = Files.writeString(dir.resolve("rows.csv"), "id\n1\n2\n3\n");
+    Path job = Fixtures.write(dir, "every5s.conf", """
+        name = every5s
+        source { format = csv, path = "%s", options { header = true } }
+        sink { format = json, path = "%s" }
+        schedule {
+          cron = "*/5 * * * * ?"
+          time-zone = UTC
+          retry { attempts = 2, backoff = fixed, delay = 1ms }
+        }
+        """.formatted(csv, dir.resolve("out")));
+    Path site = Fixtures.write(dir, "application.conf", """
+        lakeport.history.url = "jdbc:h2:file:%s"
+        lakeport.scheduler { tick = 1s, missed-after = 4s }
+        """.formatted(dir.resolve("history/lakeport")));
+
+    killSchedulerAt(Failpoints.STAGED, site, job);
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Lakeport.execute(Clock.systemUTC(), new PrintWriter(out, true), new PrintWriter(err, true),
+        "scheduler", "--site-conf=" + site, "start", "--once", job.toString());
+
+    assertThat(code).as(err.toString()).isZero();
+    try (HistoryStore history = HistoryStore.open(Site.load(Optional.of(site)).history(), Clock.systemUTC())) {
+      Run killed = history.runs(new RunFilter(Optional.of("every5s"), Optional.empty(), 100)).stream()
+          .filter(r -> !history.attempts(r.id()).isEmpty())
+          .min(Comparator.comparing(Run::id)).orElseThrow();
+      List<Attempt> attempts = history.attempts(killed.id());
+      assertThat(out.toString()).contains("run " + killed.id() + " of job every5s was lost by the last scheduler");
+      assertThat(killed.status()).as(killed.error().orElse("")).isEqualTo(RunStatus.SUCCEEDED);
+      assertThat(attempts).hasSize(2);
+      assertThat(killed.rows()).contains(3L);
+      assertThat(history.holder("every5s")).isEmpty();
+    }
+    assertThat(dir.resolve("out/_lakeport/staging")).isEmptyDirectory();
+  }
+
+  /** Starts the scheduler in a child JVM that stops its run at {@code point}, and kills it there with SIGKILL. */
+  private void killSchedulerAt(String point, Path site, Path job) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of(Files.readString(Path.of("target", "launcher", "jvm-flags")).trim().split("\\s+")));
+    command.addAll(List.of("-Xmx1g", "-D" + Failpoints.PROPERTY + "=" + point, "-cp", System.getProperty("java.class.path"),
+        "io.lakeport.cli.Lakeport", "scheduler", "--site-conf=" + site, "start", job.toString()));
+    Process child = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    List<String> log = new ArrayList<>();
+    CompletableFuture<Boolean> stopped = CompletableFuture.supplyAsync(() -> {
+      try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+          log.add(line);
+          if (line.equals("lakeport-failpoint: " + point)) {
+            return true;
+          }
+        }
+        return false;
+      } catch (IOException e) {
+        return false;
+      }
+    });
+    try {
+      assertThat(stopped.get(3, TimeUnit.MINUTES)).as("the scheduler's run reached %s:%n%s", point, String.join("\n", log))
+          .isTrue();
+    } finally {
+      child.destroyForcibly();
+      child.waitFor(1, TimeUnit.MINUTES);
+    }
+    assertThat(child.exitValue()).as("killed by SIGKILL").isEqualTo(137);
+  }
+}
