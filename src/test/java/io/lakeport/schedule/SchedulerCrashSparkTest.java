@@ -63,8 +63,14 @@ class SchedulerCrashSparkTest {
     StringWriter err = new StringWriter();
     int code = Lakeport.execute(Clock.systemUTC(), new PrintWriter(out, true), new PrintWriter(err, true),
         "scheduler", "--site-conf=" + site, "start", "--once", job.toString());
+    // The lost run is queued again after its retry delay; a pass a minute later surely finds it due
+    // (the first pass may already have run it, if the delay had passed by its tick).
+    int later = Lakeport.execute(new io.lakeport.TestClock(java.time.Instant.now().plusSeconds(60)),
+        new PrintWriter(out, true), new PrintWriter(err, true),
+        "scheduler", "--site-conf=" + site, "start", "--once", job.toString());
 
     assertThat(code).as(err.toString()).isZero();
+    assertThat(later).as(err.toString()).isZero();
     try (HistoryStore history = HistoryStore.open(Site.load(Optional.of(site)).history(), Clock.systemUTC())) {
       Run killed = history.runs(new RunFilter(Optional.of("every5s"), Optional.empty(), 100)).stream()
           .filter(r -> !history.attempts(r.id()).isEmpty())
