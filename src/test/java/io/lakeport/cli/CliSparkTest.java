@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lakeport.Fixtures;
 import io.lakeport.TestSpark;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -276,17 +277,7 @@ class CliSparkTest {
 
   @Test
   void schedulerStartOnceRunsTheDueSlotOfAJobAndRecordsIt() throws Exception {
-    Path events = Files.createDirectories(dir.resolve("warehouse").resolve("events"));
-    Files.writeString(events.resolve("events.csv"), "id,day\n1,2026-11-22\n2,2026-11-23\n3,2026-11-23\n");
-    Path job = Fixtures.write(dir, "nightly.conf", """
-        name = nightly
-        time-zone = UTC
-        params { run_date = null }
-        source { format = csv, path = ${lakeport.warehouse}/events, options { header = true, infer-schema = true } }
-        plan.where = { column = day, eq = ${params.run_date} }
-        sink { format = json, path = ${lakeport.exports}/nightly }
-        schedule { every = daily, run-time = "01:00" }
-        """);
+    Path job = nightlyJob();
     io.lakeport.TestClock clock = io.lakeport.TestClock.at("2026-11-24T01:00:30Z");
 
     int code = Lakeport.execute(clock, new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true),
@@ -313,17 +304,7 @@ class CliSparkTest {
 
   @Test
   void runNowQueuesARunWithTheLatestSlotsRunDateAndTheSchedulerStartsIt() throws Exception {
-    Path events = Files.createDirectories(dir.resolve("warehouse").resolve("events"));
-    Files.writeString(events.resolve("events.csv"), "id,day\n1,2026-11-22\n2,2026-11-23\n3,2026-11-23\n");
-    Path job = Fixtures.write(dir, "nightly.conf", """
-        name = nightly
-        time-zone = UTC
-        params { run_date = null }
-        source { format = csv, path = ${lakeport.warehouse}/events, options { header = true, infer-schema = true } }
-        plan.where = { column = day, eq = ${params.run_date} }
-        sink { format = json, path = ${lakeport.exports}/nightly }
-        schedule { every = daily, run-time = "01:00" }
-        """);
+    Path job = nightlyJob();
     // Four hours after the slot: a first scheduler start would not run it, so only run-now's run runs.
     io.lakeport.TestClock clock = io.lakeport.TestClock.at("2026-11-24T05:00:00Z");
     java.io.PrintWriter printOut = new java.io.PrintWriter(out, true);
@@ -352,6 +333,21 @@ class CliSparkTest {
         assertThat(run.manifest()).hasValueSatisfying(m -> assertThat(m).contains("/nightly/_lakeport/manifest-" + run.id()));
       });
     }
+  }
+
+  /** A job scheduled daily at 01:00 UTC that exports its run_date's events: 1 row on 2026-11-22, 2 on the 23rd. */
+  private Path nightlyJob() throws IOException {
+    Path events = Files.createDirectories(dir.resolve("warehouse").resolve("events"));
+    Files.writeString(events.resolve("events.csv"), "id,day\n1,2026-11-22\n2,2026-11-23\n3,2026-11-23\n");
+    return Fixtures.write(dir, "nightly.conf", """
+        name = nightly
+        time-zone = UTC
+        params { run_date = null }
+        source { format = csv, path = ${lakeport.warehouse}/events, options { header = true, infer-schema = true } }
+        plan.where = { column = day, eq = ${params.run_date} }
+        sink { format = json, path = ${lakeport.exports}/nightly }
+        schedule { every = daily, run-time = "01:00" }
+        """);
   }
 
   private int lakeport(String... args) {

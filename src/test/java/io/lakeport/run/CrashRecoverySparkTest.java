@@ -2,22 +2,15 @@ package io.lakeport.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lakeport.ChildLakeport;
 import io.lakeport.Fixtures;
 import io.lakeport.TestSpark;
 import io.lakeport.fault.Failpoints;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
@@ -51,7 +44,7 @@ class CrashRecoverySparkTest {
     runner.run(Fixtures.job(dir, Files.readString(job), Map.of()));
     writeSource(source, 450);
 
-    killAt(point, job);
+    ChildLakeport.killAt(point, dir, "run", job.toString(), "--master", "local[2]");
     Manifest again = runner.run(Fixtures.job(dir, Files.readString(job), Map.of())).manifest();
 
     Map<String, Long> expected = perDay(spark.read().parquet(source.toString()));
@@ -75,37 +68,5 @@ class CrashRecoverySparkTest {
       counts.put(String.valueOf(r.get(0)), r.getLong(1));
     }
     return counts;
-  }
-
-  /** Runs the job in a child JVM that stops at {@code point}, and kills it there with SIGKILL. */
-  private void killAt(String point, Path job) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(List.of(Files.readString(Path.of("target", "launcher", "jvm-flags")).trim().split("\\s+")));
-    command.addAll(List.of("-Xmx1g", "-D" + Failpoints.PROPERTY + "=" + point,
-        "-cp", System.getProperty("java.class.path"), "io.lakeport.cli.Lakeport",
-        "run", job.toString(), "--master", "local[2]"));
-    Process child = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-    List<String> log = new ArrayList<>();
-    CompletableFuture<Boolean> stopped = CompletableFuture.supplyAsync(() -> {
-      try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line = out.readLine(); line != null; line = out.readLine()) {
-          log.add(line);
-          if (line.equals("lakeport-failpoint: " + point)) {
-            return true;
-          }
-        }
-        return false;
-      } catch (IOException e) {
-        return false;
-      }
-    });
-    try {
-      assertThat(stopped.get(3, TimeUnit.MINUTES)).as("the child reached %s:%n%s", point, String.join("\n", log)).isTrue();
-    } finally {
-      child.destroyForcibly();
-      child.waitFor(1, TimeUnit.MINUTES);
-    }
-    assertThat(child.exitValue()).as("killed by SIGKILL").isEqualTo(137);
   }
 }

@@ -2,6 +2,7 @@ package io.lakeport.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lakeport.ChildLakeport;
 import io.lakeport.Fixtures;
 import io.lakeport.TestSpark;
 import io.lakeport.cli.Lakeport;
@@ -12,21 +13,14 @@ import io.lakeport.history.HistoryStore;
 import io.lakeport.history.Run;
 import io.lakeport.history.RunFilter;
 import io.lakeport.history.RunStatus;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,7 +52,7 @@ class SchedulerCrashSparkTest {
         lakeport.scheduler { tick = 1s, missed-after = 4s }
         """.formatted(dir.resolve("history/lakeport")));
 
-    killSchedulerAt(Failpoints.STAGED, site, job);
+    ChildLakeport.killAt(Failpoints.STAGED, dir, "scheduler", "--site-conf=" + site, "start", job.toString());
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int code = Lakeport.execute(Clock.systemUTC(), new PrintWriter(out, true), new PrintWriter(err, true),
@@ -83,37 +77,5 @@ class SchedulerCrashSparkTest {
       assertThat(history.holder("every5s")).isEmpty();
     }
     assertThat(dir.resolve("out/_lakeport/staging")).isEmptyDirectory();
-  }
-
-  /** Starts the scheduler in a child JVM that stops its run at {@code point}, and kills it there with SIGKILL. */
-  private void killSchedulerAt(String point, Path site, Path job) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(List.of(Files.readString(Path.of("target", "launcher", "jvm-flags")).trim().split("\\s+")));
-    command.addAll(List.of("-Xmx1g", "-D" + Failpoints.PROPERTY + "=" + point, "-cp", System.getProperty("java.class.path"),
-        "io.lakeport.cli.Lakeport", "scheduler", "--site-conf=" + site, "start", job.toString()));
-    Process child = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-    List<String> log = new ArrayList<>();
-    CompletableFuture<Boolean> stopped = CompletableFuture.supplyAsync(() -> {
-      try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-          log.add(line);
-          if (line.equals("lakeport-failpoint: " + point)) {
-            return true;
-          }
-        }
-        return false;
-      } catch (IOException e) {
-        return false;
-      }
-    });
-    try {
-      assertThat(stopped.get(3, TimeUnit.MINUTES)).as("the scheduler's run reached %s:%n%s", point, String.join("\n", log))
-          .isTrue();
-    } finally {
-      child.destroyForcibly();
-      child.waitFor(1, TimeUnit.MINUTES);
-    }
-    assertThat(child.exitValue()).as("killed by SIGKILL").isEqualTo(137);
   }
 }
