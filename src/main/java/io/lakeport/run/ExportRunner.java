@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
@@ -18,6 +20,8 @@ import org.slf4j.MDC;
  * come last.
  */
 public final class ExportRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(ExportRunner.class);
+
   private final SparkSession spark;
   private final Clock clock;
 
@@ -46,6 +50,7 @@ public final class ExportRunner {
     MDC.put("run", runId);
     SparkSession session = Sessions.forJob(spark, job);
     session.sparkContext().setJobGroup(runId, "lakeport " + job.name() + " run " + runId + " -> " + job.sink().path(), true);
+    LOG.info("Run {} of job {} started: {} -> {}", runId, job.name(), job.source().location(), job.sink().path());
     try {
       return new ExportRun(job, runId, session, clock).execute();
     } catch (IOException e) {
