@@ -19,7 +19,8 @@ import org.flywaydb.core.api.FlywayException;
  * the schema brought up to date with Flyway when opened, and units of work run in a transaction.
  * Each unit gets a connection of its own, so threads and processes contend in the database, where
  * constraints and row locks settle races. An embedded H2 file is kept open between units by one
- * idle connection, so it is not reopened for each.
+ * idle connection, so it is not reopened for each, and is shared with other processes on this
+ * machine through a server on 127.0.0.1 ({@link H2Sharing}).
  */
 final class HistoryDatabase implements AutoCloseable {
   /** Migrations, in {@code src/main/resources/db/history}. */
@@ -29,27 +30,29 @@ final class HistoryDatabase implements AutoCloseable {
   /** H2's error code for a row another transaction changed at the same time. */
   private static final int H2_CONCURRENT_UPDATE = 90131;
 
-  private final HistorySettings settings;
+  /** The URL connections are made with: the settings' URL, for an H2 file with its sharing mode. */
+  private final String url;
   private final Properties credentials;
   private final Optional<Connection> keeper;
 
-  private HistoryDatabase(HistorySettings settings, Properties credentials, Optional<Connection> keeper) {
-    this.settings = settings;
+  private HistoryDatabase(String url, Properties credentials, Optional<Connection> keeper) {
+    this.url = url;
     this.credentials = credentials;
     this.keeper = keeper;
   }
 
   static HistoryDatabase open(HistorySettings settings) {
     Properties credentials = credentials(settings);
+    String url = settings.database() == HistorySettings.Database.H2 ? H2Sharing.url(settings.url()) : settings.url();
     Optional<Connection> keeper = Optional.empty();
     try {
-      keeper = Optional.of(DriverManager.getConnection(settings.url(), credentials));
-      migrate(settings, credentials);
+      keeper = Optional.of(DriverManager.getConnection(url, credentials));
+      migrate(url, credentials);
       if (settings.database() != HistorySettings.Database.H2) {
         keeper.get().close();
         keeper = Optional.empty();
       }
-      return new HistoryDatabase(settings, credentials, keeper);
+      return new HistoryDatabase(url, credentials, keeper);
     } catch (SQLException | FlywayException e) {
       keeper.ifPresent(HistoryDatabase::closeQuietly);
       throw cannotOpen(settings, reason(e), e);
@@ -92,7 +95,7 @@ final class HistoryDatabase implements AutoCloseable {
   }
 
   private Connection connect() throws SQLException {
-    return DriverManager.getConnection(settings.url(), credentials);
+    return DriverManager.getConnection(url, credentials);
   }
 
   private static boolean isConflict(SQLException e) {
@@ -104,9 +107,9 @@ final class HistoryDatabase implements AutoCloseable {
     return false;
   }
 
-  private static void migrate(HistorySettings settings, Properties credentials) {
+  private static void migrate(String url, Properties credentials) {
     Flyway.configure(HistoryDatabase.class.getClassLoader())
-        .dataSource(settings.url(), credentials.getProperty("user"), credentials.getProperty("password"))
+        .dataSource(url, credentials.getProperty("user"), credentials.getProperty("password"))
         .locations(MIGRATIONS)
         .failOnMissingLocations(true)
         .load()
