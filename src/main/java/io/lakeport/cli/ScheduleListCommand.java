@@ -4,8 +4,9 @@ import io.lakeport.config.JobConfigException;
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.JobSpec;
 import io.lakeport.config.ScheduleSpec;
+import io.lakeport.history.HistoryException;
+import io.lakeport.history.HistoryStore;
 import io.lakeport.schedule.Schedule;
-import io.lakeport.schedule.ScheduleState;
 import io.lakeport.schedule.Slot;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,9 +32,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code lakeport schedule list [jobs...]}: each job's schedule in words, its zone, whether it is
  * enabled, and its next three runs with the time until the first; jobs without a schedule are
- * listed as manual. Enabled comes from the job files ({@link ScheduleState#fromFiles()}); the
- * overrides of {@code lakeport schedule enable|disable}, kept in the run history, are not shown
- * (the embedded H2 history cannot be opened while the scheduler holds it).
+ * listed as manual. Enabled is what the scheduler goes by: the override {@code lakeport schedule
+ * enable|disable} left in the run history, said so with the job file's own setting, else the job
+ * file's {@code enabled}. A history that cannot be read leaves the job files' settings, with a
+ * warning.
  */
 @Command(name = "list", description = "Show each job's schedule, time zone, enabled, and next three runs.")
 final class ScheduleListCommand implements Callable<Integer> {
@@ -50,7 +53,6 @@ final class ScheduleListCommand implements Callable<Integer> {
     Lakeport lakeport = schedule.lakeport;
     JobLoader loader = lakeport.loader();
     Instant now = lakeport.clock().instant();
-    ScheduleState state = ScheduleState.fromFiles();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Map<Path, Optional<JobSpec>> loaded = new LinkedHashMap<>();
@@ -62,24 +64,52 @@ final class ScheduleListCommand implements Callable<Integer> {
         loaded.put(file, Optional.empty());
       }
     }
+    Function<String, Optional<Boolean>> overrides = overrides(lakeport, loaded, err);
     int width = loaded.entrySet().stream()
         .mapToInt(e -> e.getValue().map(JobSpec::name).orElse(e.getKey().toString()).length()).max().orElse(0) + 2;
-    loaded.forEach((file, job) -> out.println(job.map(j -> describe(j, state, now, width))
+    loaded.forEach((file, job) -> out.println(job.map(j -> describe(j, overrides.apply(j.name()), now, width))
         .orElse(pad(file.toString(), width) + "invalid: run lakeport validate " + file)));
     out.flush();
     err.flush();
     return loaded.containsValue(Optional.empty()) ? Failures.USER : 0;
   }
 
-  private static String describe(JobSpec job, ScheduleState state, Instant now, int width) {
+  /**
+   * The enabled overrides of the scheduled jobs, read from the run history at once (the scheduler
+   * may hold it, and is then asked through its server); none, after a warning, when it cannot be
+   * read.
+   */
+  private static Function<String, Optional<Boolean>> overrides(Lakeport lakeport, Map<Path, Optional<JobSpec>> loaded,
+      PrintWriter err) {
+    List<String> scheduled = loaded.values().stream().flatMap(Optional::stream)
+        .filter(job -> job.schedule().isPresent()).map(JobSpec::name).toList();
+    if (scheduled.isEmpty()) {
+      return job -> Optional.empty();
+    }
+    Map<String, Optional<Boolean>> overrides = new LinkedHashMap<>();
+    try (HistoryStore history = lakeport.history()) {
+      scheduled.forEach(job -> overrides.put(job, history.enabledOverride(job)));
+    } catch (HistoryException e) {
+      err.println("warning: " + e.getMessage() + ". Showing the job files' enabled, without the runtime switches of"
+          + " lakeport schedule enable|disable.");
+      return job -> Optional.empty();
+    }
+    return job -> overrides.getOrDefault(job, Optional.empty());
+  }
+
+  private static String describe(JobSpec job, Optional<Boolean> override, Instant now, int width) {
     Optional<Schedule> found = Schedule.of(job);
     if (found.isEmpty()) {
       return pad(job.name(), width) + "manual";
     }
     Schedule schedule = found.get();
-    boolean enabled = state.status(schedule) == ScheduleSpec.Status.ENABLED;
+    boolean inFile = schedule.spec().status() == ScheduleSpec.Status.ENABLED;
+    boolean enabled = override.orElse(inFile);
+    String switched = override.map(on -> "\n" + pad("", width) + "switched " + (on ? "on" : "off")
+        + " at runtime (lakeport schedule " + (on ? "enable" : "disable") + "); the job file says "
+        + (inFile ? "enabled" : "disabled")).orElse("");
     return pad(job.name(), width) + pad(enabled ? "enabled" : "disabled", 10) + schedule.describe() + " ("
-        + schedule.zone() + ")\n" + pad("", width) + nextRuns(schedule, now, enabled);
+        + schedule.zone() + ")\n" + pad("", width) + nextRuns(schedule, now, enabled) + switched;
   }
 
   private static String pad(String text, int width) {

@@ -3,6 +3,8 @@ package io.lakeport.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakeport.Fixtures;
+import io.lakeport.config.Site;
+import io.lakeport.history.HistoryStore;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -10,13 +12,23 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code lakeport schedule list} on a pinned clock; no Spark. */
+/** {@code lakeport schedule list} on a pinned clock, with a run history in a temporary folder; no Spark. */
 class ScheduleListCommandTest {
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
+  @TempDir Path home;
+  private Path site;
+
+  @BeforeEach
+  void siteWithAHistoryInTheTemporaryFolder() {
+    site = Fixtures.write(home, "application.conf",
+        "lakeport.history.url = \"jdbc:h2:file:" + home.resolve("history/lakeport") + "\"\n");
+  }
 
   @Test
   void listsEveryJobWithItsScheduleAndNextRunsAcrossTheSpringDstChange() {
@@ -53,6 +65,43 @@ class ScheduleListCommandTest {
   }
 
   @Test
+  void showsTheRuntimeSwitchesKeptInTheRunHistoryOverTheJobFiles() {
+    try (HistoryStore history = HistoryStore.open(Site.load(Optional.of(site)).history(), Clock.systemUTC())) {
+      history.disable("security-anomalies-daily");
+      history.enable("orders-kpis-monthly");
+    }
+
+    int code = lakeport("2026-03-28T23:00:00Z", "schedule", "list", "jobs");
+
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString()).isEqualTo("""
+        orders-kpis-monthly       enabled   monthly on day 1 at 03:00, starting between 00:00 and 08:00 (UTC)
+                                  next in 3d 4h: 2026-04-01 03:00 +00:00, 2026-05-01 03:00 +00:00, 2026-06-01 03:00 +00:00
+                                  switched on at runtime (lakeport schedule enable); the job file says enabled
+        org-assignments-active    manual
+        persons-directory         manual
+        security-anomalies-daily  disabled  daily at 02:30 (Europe/Berlin)
+                                  would run in 2h 0m: 2026-03-29 03:00 +02:00, 2026-03-30 02:30 +02:00, 2026-03-31 02:30 +02:00
+                                  switched off at runtime (lakeport schedule disable); the job file says enabled
+        """);
+  }
+
+  @Test
+  void showsTheJobFilesSettingsWithAWarningWhenTheHistoryCannotBeRead() {
+    Fixtures.write(home, "application.conf", "lakeport.history { url = \"jdbc:postgresql://127.0.0.1:1/lakeport\","
+        + " password-env = LAKEPORT_TEST_UNSET_PASSWORD }\n");
+
+    int code = lakeport("2026-03-28T23:00:00Z", "schedule", "list", "jobs/security-anomalies-daily.conf");
+
+    assertThat(code).isZero();
+    assertThat(out.toString()).startsWith("security-anomalies-daily  enabled   daily at 02:30 (Europe/Berlin)\n");
+    assertThat(err.toString()).isEqualTo("warning: Cannot open the run history at jdbc:postgresql://127.0.0.1:1/lakeport:"
+        + " the environment variable LAKEPORT_TEST_UNSET_PASSWORD (lakeport.history.password-env) is not set. Export it,"
+        + " or use lakeport.history.password-file. Showing the job files' enabled, without the runtime switches of"
+        + " lakeport schedule enable|disable.\n");
+  }
+
+  @Test
   void theTimeUntilTheNextRunShowsItsTwoLargestUnits() {
     assertThat(ScheduleListCommand.until(Duration.ofHours(52).plusMinutes(5))).isEqualTo("in 2d 4h");
     assertThat(ScheduleListCommand.until(Duration.ofMinutes(192).plusSeconds(59))).isEqualTo("in 3h 12m");
@@ -64,7 +113,7 @@ class ScheduleListCommandTest {
     Clock clock = Clock.fixed(Instant.parse(now), ZoneOffset.UTC);
     String[] all = new String[args.length + 1];
     System.arraycopy(args, 0, all, 0, args.length);
-    all[args.length] = "--site-conf=conf/application.conf";
+    all[args.length] = "--site-conf=" + site;
     return Lakeport.execute(clock, new PrintWriter(out, true), new PrintWriter(err, true), all);
   }
 }
