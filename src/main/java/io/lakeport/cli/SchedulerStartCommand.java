@@ -45,7 +45,8 @@ import picocli.CommandLine.Spec;
  * runs an earlier scheduler on this host lost (killed while they ran) and queues them again as
  * their retry policy allows. With {@code --once} it makes one pass, waits for the runs it started
  * and exits; otherwise it makes a pass every {@code lakeport.scheduler.tick} until it is stopped
- * (SIGTERM, Ctrl-C), when it starts nothing more, cancels its running runs and records them.
+ * (SIGTERM, Ctrl-C), when it starts nothing more, cancels its running runs, records them, and
+ * exits with 0.
  */
 @Command(name = "start", description = "Run the jobs' schedules (in the foreground) until stopped, or one pass with --once.")
 final class SchedulerStartCommand implements Callable<Integer> {
@@ -134,10 +135,14 @@ final class SchedulerStartCommand implements Callable<Integer> {
     out.flush();
   }
 
-  /** A pass every tick until the JVM is asked to stop; then stops the runs and records them. */
+  /**
+   * A pass every tick until SIGTERM or SIGINT (or, failing those, the JVM's shutdown); then stops
+   * the runs and records them, before the history and the Spark session close.
+   */
   private static void untilStopped(Scheduler loop, SchedulerSettings settings) throws InterruptedException {
     CountDownLatch stopRequested = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
+    StopSignals.onStop(stopRequested::countDown);
     Thread hook = new Thread(() -> {
       stopRequested.countDown();
       try {

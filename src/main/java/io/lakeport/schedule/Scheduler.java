@@ -301,7 +301,8 @@ public final class Scheduler {
               Optional.empty(), Optional.empty()));
       case FAILED -> RunOutcome.failed(exitCode, outcome.summary());
       case TIMED_OUT -> RunOutcome.failed(exitCode, "timed out: " + outcome.summary());
-      case CANCELLED -> ended(RunStatus.CANCELLED, exitCode, outcome.summary());
+      case CANCELLED -> ended(RunStatus.CANCELLED, exitCode,
+          stopped ? "the scheduler was stopped while the run went on (" + outcome.summary() + ")" : outcome.summary());
       case LOST -> ended(RunStatus.INTERRUPTED, exitCode, outcome.summary());
     });
     store.unlock(job.job(), runId);
