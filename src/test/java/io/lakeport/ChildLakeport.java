@@ -9,28 +9,27 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
- * A real {@code lakeport} command in a child JVM (Spark's JVM flags, this test's class path) that
- * stops at a failpoint and is killed there with SIGKILL, for crash tests: what it left on disk and
- * in the history is exactly what a killed process leaves.
+ * A real {@code lakeport} command in a child JVM (Spark's JVM flags, this test's class path): one
+ * that stops at a failpoint and is killed there with SIGKILL, for crash tests (what it left on
+ * disk and in the history is exactly what a killed process leaves), or a long-running one
+ * ({@link #start}) that a test watches, works beside and stops with SIGTERM.
  */
 public final class ChildLakeport {
   private ChildLakeport() {}
 
   /** Runs {@code lakeport <args>} in {@code dir} until it prints that it reached {@code point}, then SIGKILLs it. */
   public static void killAt(String point, Path dir, String... args) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(List.of(Files.readString(Path.of("target", "launcher", "jvm-flags")).trim().split("\\s+")));
-    command.addAll(List.of("-Xmx1g", "-D" + Failpoints.PROPERTY + "=" + point, "-cp", System.getProperty("java.class.path"),
-        "io.lakeport.cli.Lakeport"));
-    command.addAll(List.of(args));
-    Process child = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    Process child = new ProcessBuilder(command(List.of("-D" + Failpoints.PROPERTY + "=" + point), args))
+        .directory(dir.toFile()).redirectErrorStream(true).start();
     List<String> log = new ArrayList<>();
     CompletableFuture<Boolean> stopped = CompletableFuture.supplyAsync(() -> {
       try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
@@ -52,5 +51,93 @@ public final class ChildLakeport {
       child.waitFor(1, TimeUnit.MINUTES);
     }
     assertThat(child.exitValue()).as("killed by SIGKILL").isEqualTo(137);
+  }
+
+  /** Starts {@code lakeport <args>} in {@code dir}; its output (stdout and stderr) is collected line by line. */
+  public static Running start(Path dir, String... args) throws IOException {
+    Process child = new ProcessBuilder(command(List.of(), args)).directory(dir.toFile()).redirectErrorStream(true).start();
+    return new Running(child);
+  }
+
+  private static List<String> command(List<String> properties, String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of(Files.readString(Path.of("target", "launcher", "jvm-flags")).trim().split("\\s+")));
+    command.add("-Xmx1g");
+    command.addAll(properties);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.lakeport.cli.Lakeport"));
+    command.addAll(List.of(args));
+    return command;
+  }
+
+  /** A {@code lakeport} command going on in a child JVM; closing it kills it (SIGKILL) if it still runs. */
+  public static final class Running implements AutoCloseable {
+    private final Process process;
+    private final List<String> lines = new ArrayList<>();
+    /** The child closed its output: it has ended, and every line is in. */
+    private boolean ended;
+
+    private Running(Process process) {
+      this.process = process;
+      Thread reader = new Thread(this::collect, "child-lakeport-output");
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    private void collect() {
+      try (BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line = output.readLine(); line != null; line = output.readLine()) {
+          synchronized (lines) {
+            lines.add(line);
+            lines.notifyAll();
+          }
+        }
+      } catch (IOException e) {
+        // the child is gone; what it printed is kept
+      } finally {
+        synchronized (lines) {
+          ended = true;
+          lines.notifyAll();
+        }
+      }
+    }
+
+    /** The first line the child printed that matches, waiting for it up to {@code timeout}; fails the test otherwise. */
+    public String awaitLine(Predicate<String> matching, Duration timeout) throws InterruptedException {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      synchronized (lines) {
+        while (true) {
+          Optional<String> line = lines.stream().filter(matching).findFirst();
+          if (line.isPresent()) {
+            return line.get();
+          }
+          long left = deadline - System.nanoTime();
+          assertThat(left > 0 && !ended)
+              .as("the child printed the awaited line within %s; it printed:%n%s", timeout, output()).isTrue();
+          lines.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        }
+      }
+    }
+
+    /** Everything the child printed so far. */
+    public String output() {
+      synchronized (lines) {
+        return String.join("\n", lines);
+      }
+    }
+
+    /** Sends SIGTERM ({@link Process#destroy()} on Linux) and waits up to {@code timeout} for the exit code. */
+    public int terminate(Duration timeout) throws InterruptedException {
+      process.destroy();
+      assertThat(process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS))
+          .as("the child ended within %s of SIGTERM:%n%s", timeout, output()).isTrue();
+      return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      process.destroyForcibly();
+      process.waitFor(1, TimeUnit.MINUTES);
+    }
   }
 }

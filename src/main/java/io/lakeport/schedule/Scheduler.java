@@ -64,6 +64,8 @@ public final class Scheduler {
   private final ScheduleState state;
   private final Instant firstStart;
   private final Map<String, Active> active = new LinkedHashMap<>();
+  /** Whether each job was switched on at the last pass, to log a change (a runtime switch) once. */
+  private final Map<String, ScheduleSpec.Status> statuses = new LinkedHashMap<>();
   private boolean stopped;
 
   /** A run this scheduler launched and has not yet recorded the end of. */
@@ -179,7 +181,7 @@ public final class Scheduler {
    * {@code missedAfter} were missed, and those the misfire policy does not select are skipped.
    */
   private void queueSlots(ScheduledJob job, Instant now) {
-    if (state.status(job.schedule()) == ScheduleSpec.Status.DISABLED) {
+    if (status(job) == ScheduleSpec.Status.DISABLED) {
       return;
     }
     Instant from = store.lastSlot(job.job()).orElse(firstStart);
@@ -196,6 +198,21 @@ public final class Scheduler {
             + ", and the job's schedule.misfire is " + misfire.name().toLowerCase(Locale.ROOT));
       }
     }
+  }
+
+  /** Whether the job's schedule is on now (its job file, or a runtime switch); a change is logged. */
+  private ScheduleSpec.Status status(ScheduledJob job) {
+    ScheduleSpec.Status status = state.status(job.schedule());
+    ScheduleSpec.Status before = statuses.put(job.job(), status);
+    if (status != before && (before != null || status == ScheduleSpec.Status.DISABLED)) {
+      if (status == ScheduleSpec.Status.DISABLED) {
+        LOG.info("Schedule of job {} is off: its slots are not queued (lakeport schedule enable {} switches it on)",
+            job.job(), job.job());
+      } else {
+        LOG.info("Schedule of job {} is on again: its slots are queued", job.job());
+      }
+    }
+    return status;
   }
 
   /** Skips queued runs that can no longer start inside their slot's execution window; returns the rest. */
