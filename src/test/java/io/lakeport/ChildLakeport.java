@@ -126,11 +126,21 @@ public final class ChildLakeport {
       }
     }
 
-    /** Sends SIGTERM ({@link Process#destroy()} on Linux) and waits up to {@code timeout} for the exit code. */
+    /**
+     * Sends SIGTERM and waits up to {@code timeout} for the child to end and for the last of its
+     * output; returns its exit code. {@link ProcessHandle#destroy()} sends SIGTERM on Linux, as
+     * {@link Process#destroy()} does, but leaves open the pipe the child's output is read from.
+     */
     public int terminate(Duration timeout) throws InterruptedException {
-      process.destroy();
+      long deadline = System.nanoTime() + timeout.toNanos();
+      process.toHandle().destroy();
       assertThat(process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS))
           .as("the child ended within %s of SIGTERM:%n%s", timeout, output()).isTrue();
+      synchronized (lines) {
+        for (long left = deadline - System.nanoTime(); !ended && left > 0; left = deadline - System.nanoTime()) {
+          lines.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        }
+      }
       return process.exitValue();
     }
 

@@ -6,8 +6,12 @@ import io.lakeport.plan.PlanCompiler;
 import io.lakeport.source.Sources;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.spark.JobExecutionStatus;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.JavaSparkStatusTracker;
 import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -63,15 +67,21 @@ public final class ExportRunner {
   }
 
   /**
-   * Cancels the Spark jobs of a run going on in this JVM (its job group is its run id); the run then
-   * fails before publishing. Returns false when this JVM has no Spark session.
+   * Cancels the running Spark jobs of a run going on in this JVM (its job group is its run id); the
+   * run then fails before publishing. Returns false when this JVM has no Spark session. A run
+   * between two Spark jobs has none to cancel: callers that must stop it cancel again.
    */
   public static boolean cancel(String runId) {
     scala.Option<SparkSession> session = SparkSession.getDefaultSession();
     if (session.isEmpty()) {
       return false;
     }
-    session.get().sparkContext().cancelJobGroup(runId);
+    JavaSparkStatusTracker jobs = JavaSparkContext.fromSparkContext(session.get().sparkContext()).statusTracker();
+    boolean running = Arrays.stream(jobs.getJobIdsForGroup(runId)).mapToObj(jobs::getJobInfo)
+        .anyMatch(job -> job != null && job.status() == JobExecutionStatus.RUNNING);
+    if (running) {
+      session.get().sparkContext().cancelJobGroup(runId);
+    }
     return true;
   }
 

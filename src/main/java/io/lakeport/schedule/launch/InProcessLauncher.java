@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,6 +25,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * group (the run id, which the runner uses as job group), so the session lives on.
  */
 public final class InProcessLauncher implements Launcher {
+  /** How often a stopped run's Spark jobs are cancelled again while it goes on. */
+  private static final Duration CANCEL_AGAIN = Duration.ofMillis(200);
+
   private final ExecutorService pool;
   private final ScheduledExecutorService timer;
   private final Optional<Path> siteConf;
@@ -38,7 +42,7 @@ public final class InProcessLauncher implements Launcher {
   public Launch start(LaunchRequest request) {
     AtomicReference<LaunchOutcome.State> stopped = new AtomicReference<>();
     CompletableFuture<LaunchOutcome> outcome = CompletableFuture.supplyAsync(() -> run(request, stopped), pool);
-    var deadline = timer.schedule(() -> stop(request, stopped, LaunchOutcome.State.TIMED_OUT),
+    var deadline = timer.schedule(() -> stop(request, stopped, outcome, LaunchOutcome.State.TIMED_OUT),
         request.timeout().toMillis(), TimeUnit.MILLISECONDS);
     outcome.whenComplete((o, e) -> deadline.cancel(false));
     return new Launch() {
@@ -49,7 +53,7 @@ public final class InProcessLauncher implements Launcher {
 
       @Override
       public void cancel() {
-        stop(request, stopped, LaunchOutcome.State.CANCELLED);
+        stop(request, stopped, outcome, LaunchOutcome.State.CANCELLED);
       }
     };
   }
@@ -92,9 +96,16 @@ public final class InProcessLauncher implements Launcher {
     return args;
   }
 
-  private static void stop(LaunchRequest request, AtomicReference<LaunchOutcome.State> stopped, LaunchOutcome.State why) {
+  /**
+   * Cancels the run's Spark jobs, and again every {@link #CANCEL_AGAIN} until the run ends: a run
+   * goes through several Spark jobs, and one it submits just after a cancel would run to its end.
+   */
+  private void stop(LaunchRequest request, AtomicReference<LaunchOutcome.State> stopped,
+      CompletableFuture<LaunchOutcome> outcome, LaunchOutcome.State why) {
     if (stopped.compareAndSet(null, why)) {
-      io.lakeport.run.ExportRunner.cancel(request.runId());
+      var repeat = timer.scheduleWithFixedDelay(() -> io.lakeport.run.ExportRunner.cancel(request.runId()), 0,
+          CANCEL_AGAIN.toMillis(), TimeUnit.MILLISECONDS);
+      outcome.whenComplete((o, e) -> repeat.cancel(false));
     }
   }
 
