@@ -1,7 +1,13 @@
 package io.lakeport.history;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -26,6 +32,8 @@ final class H2Sharing {
   static final String BIND_ADDRESS_PROPERTY = "h2.bindAddress";
   static final String LOOPBACK = "127.0.0.1";
   private static final String AUTO_SERVER = ";AUTO_SERVER=TRUE";
+  private static final String H2 = "jdbc:h2:";
+  private static final String H2_FILE = "jdbc:h2:file:";
   /** URLs of H2 databases that are not one local file: in memory, on a server, in a zip. */
   private static final Pattern NOT_A_FILE = Pattern.compile("jdbc:h2:(mem|tcp|ssl|zip):.*", Pattern.CASE_INSENSITIVE);
   /** Settings the URL may already carry that decide the mode itself. */
@@ -58,8 +66,40 @@ final class H2Sharing {
     return url + AUTO_SERVER;
   }
 
+  /**
+   * Creates the folder of an H2 file that does not exist yet readable by this user only, so other
+   * users of the machine can read neither the history nor the server's key in its lock file. An
+   * existing folder is left as it is.
+   */
+  static void createFolder(String url) {
+    if (!url.toLowerCase(Locale.ROOT).startsWith(H2) || NOT_A_FILE.matcher(url).matches()) {
+      return;
+    }
+    String path = url.substring(url.toLowerCase(Locale.ROOT).startsWith(H2_FILE) ? H2_FILE.length() : H2.length());
+    path = path.split(";", 2)[0];
+    if (path.startsWith("~")) {
+      return;
+    }
+    Path folder = Path.of(path).toAbsolutePath().getParent();
+    if (folder == null || Files.exists(folder)) {
+      return;
+    }
+    try {
+      Files.createDirectories(folder.getParent());
+      if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+        Files.createDirectory(folder, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      } else {
+        Files.createDirectory(folder);
+      }
+    } catch (FileAlreadyExistsException e) {
+      // another process made it meanwhile
+    } catch (IOException e) {
+      // H2 reports what it cannot create, with the history's URL
+    }
+  }
+
   private static boolean isSharableFile(String url) {
-    return url.toLowerCase(Locale.ROOT).startsWith("jdbc:h2:") && !NOT_A_FILE.matcher(url).matches()
+    return url.toLowerCase(Locale.ROOT).startsWith(H2) && !NOT_A_FILE.matcher(url).matches()
         && !MODE_SET.matcher(url).matches();
   }
 

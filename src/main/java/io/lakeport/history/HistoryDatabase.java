@@ -43,7 +43,11 @@ final class HistoryDatabase implements AutoCloseable {
 
   static HistoryDatabase open(HistorySettings settings) {
     Properties credentials = credentials(settings);
-    String url = settings.database() == HistorySettings.Database.H2 ? H2Sharing.url(settings.url()) : settings.url();
+    String url = settings.url();
+    if (settings.database() == HistorySettings.Database.H2) {
+      H2Sharing.createFolder(url);
+      url = H2Sharing.url(url);
+    }
     Optional<Connection> keeper = Optional.empty();
     try {
       keeper = Optional.of(DriverManager.getConnection(url, credentials));
