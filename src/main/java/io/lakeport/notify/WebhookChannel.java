@@ -73,6 +73,16 @@ final class WebhookChannel implements Channel {
     }
   }
 
+  /** The first message in the cause chain (the JDK's ConnectException has none), with its class. */
+  static String reason(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        return t.getClass().getSimpleName() + ": " + Secrets.maskUrl(t.getMessage());
+      }
+    }
+    return e.getClass().getSimpleName();
+  }
+
   /** POSTs {@code body}; a non-2xx answer throws, naming the status (the URL, which may hold a token, never). */
   static void post(HttpClient http, URI url, byte[] body, String contentType, Duration timeout,
       Optional<String> signature, String event) throws Exception {
@@ -87,8 +97,7 @@ final class WebhookChannel implements Channel {
     try {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (java.io.IOException e) {
-      throw new java.io.IOException("Cannot reach " + url.getScheme() + "://" + url.getAuthority()
-          + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : Secrets.maskUrl(e.getMessage())), e);
+      throw new java.io.IOException("Cannot reach " + url.getScheme() + "://" + url.getAuthority() + ": " + reason(e), e);
     }
     if (response.statusCode() / 100 != 2) {
       String answer = response.body() == null ? "" : response.body().strip();
