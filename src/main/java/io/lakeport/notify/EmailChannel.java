@@ -102,6 +102,8 @@ final class EmailChannel implements Channel {
       MimeBodyPart attachment = new MimeBodyPart();
       attachment.setDataHandler(new DataHandler(new ByteArrayDataSource(storage.read(location), "application/octet-stream")));
       attachment.setFileName(file.path().replace('/', '_'));
+      // base64 keeps the bytes exact: a text-looking file sent 7bit would get CRLF line ends, and its SHA-256 would differ
+      attachment.setHeader("Content-Transfer-Encoding", "base64");
       mixed.addBodyPart(attachment);
     }
     mail.setContent(mixed);
