@@ -13,7 +13,6 @@ import io.lakeport.notify.DownloadLinks.Link;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -227,10 +226,5 @@ public final class Notifier implements AutoCloseable {
       thread.setDaemon(true);
       return thread;
     };
-  }
-
-  /** For tests: the channels by name. */
-  List<String> channelNames() {
-    return new ArrayList<>(channels.keySet());
   }
 }
