@@ -25,7 +25,7 @@ import picocli.CommandLine.ScopeType;
     subcommands = {
       RunCommand.class, ValidateCommand.class, ExplainCommand.class, PreviewCommand.class,
       JobsCommand.class, RunNowCommand.class, ScheduleCommand.class, VerifyCommand.class, HistoryCommand.class, StatusCommand.class,
-      StatsCommand.class, DemoCommand.class, SchedulerCommand.class, CancelCommand.class, NewJobCommand.class
+      StatsCommand.class, DemoCommand.class, SchedulerCommand.class, CancelCommand.class, NewJobCommand.class, ShareCommand.class
     })
 public final class Lakeport {
   @Option(names = "--site-conf", scope = ScopeType.INHERIT, paramLabel = "FILE",

@@ -30,7 +30,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code lakeport run <job>... [--param k=v]... [--master URL] [--from D --to D [--force]]}: runs jobs
  * in one Spark session; with {@code --from}/{@code --to}, every window of each job in order,
- * skipping windows already published. Each run is recorded in the run history (best effort).
+ * skipping windows already published. Each run is recorded in the run history (best effort) and
+ * announced to the channels subscribed to it; the command waits (bounded) for those deliveries.
  */
 @Command(name = "run", description = "Run export jobs (several share one Spark session).")
 final class RunCommand implements Callable<Integer> {
@@ -91,7 +92,8 @@ final class RunCommand implements Callable<Integer> {
     // A run with --run-id was started by the scheduler, which records it in the history itself.
     RunRecorder history = runId.isPresent() ? RunRecorder.disabled()
         : RunRecorder.open(site.history(), clock, spec.commandLine().getErr());
-    try {
+    try (RunNotifications notifications = runId.isPresent() ? RunNotifications.disabled()
+        : RunNotifications.open(site, clock)) {
       ExportRunner runner = new ExportRunner(spark, clock);
       for (JobSpec job : Backfill.oneRunPerWindow(specs)) {
         Optional<String> published = from.isPresent() && !force ? runner.publishedWindow(job) : Optional.empty();
@@ -100,7 +102,7 @@ final class RunCommand implements Callable<Integer> {
               job.name(), job.params().get(JobLoader.WINDOW_START).value(), published.get());
           continue;
         }
-        RunResult result = run(runner, job, runId.orElseGet(() -> RunId.next(clock)), history);
+        RunResult result = run(runner, job, runId.orElseGet(() -> RunId.next(clock)), history, notifications, clock);
         outcome.ran(result);
         report(spec.commandLine().getOut(), result);
       }
@@ -110,17 +112,21 @@ final class RunCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Runs one job, recorded in the run history as a manual run (or a backfill). */
-  private RunResult run(ExportRunner runner, JobSpec job, String runId, RunRecorder history) {
+  /** Runs one job, recorded in the run history as a manual run (or a backfill), and announced. */
+  private RunResult run(ExportRunner runner, JobSpec job, String runId, RunRecorder history,
+      RunNotifications notifications, Clock clock) {
     history.started(job, runId, from.isPresent() ? Trigger.BACKFILL : Trigger.MANUAL);
+    java.time.Instant started = clock.instant();
     RunResult result;
     try {
       result = runner.run(job, runId);
     } catch (RuntimeException e) {
       history.failed(runId, e);
+      notifications.failed(job, runId, started, e);
       throw e;
     }
     history.finished(runId, result);
+    notifications.succeeded(job, result);
     return result;
   }
 

@@ -3,11 +3,16 @@ package io.lakeport.cli;
 import io.lakeport.config.JobConfigException;
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.JobSpec;
+import io.lakeport.config.NotificationSpec;
 import io.lakeport.config.SchedulerSettings;
 import io.lakeport.config.Site;
 import io.lakeport.history.HistoryStore;
 import io.lakeport.history.Run;
 import io.lakeport.history.Worker;
+import io.lakeport.notify.DeliveryLog;
+import io.lakeport.notify.ExportStorage;
+import io.lakeport.notify.Notifier;
+import io.lakeport.notify.SchedulerNotifications;
 import io.lakeport.schedule.Schedule;
 import io.lakeport.schedule.ScheduledJob;
 import io.lakeport.schedule.Scheduler;
@@ -20,6 +25,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,7 +70,8 @@ final class SchedulerStartCommand implements Callable<Integer> {
     Lakeport lakeport = scheduler.lakeport;
     Site site = lakeport.site();
     PrintWriter out = spec.commandLine().getOut();
-    Optional<List<ScheduledJob>> scheduled = load(lakeport.loader(), spec.commandLine().getErr());
+    Map<String, NotificationSpec> subscriptions = new LinkedHashMap<>();
+    Optional<List<ScheduledJob>> scheduled = load(lakeport.loader(), spec.commandLine().getErr(), subscriptions);
     if (scheduled.isEmpty()) {
       return Failures.USER;
     }
@@ -77,20 +84,42 @@ final class SchedulerStartCommand implements Callable<Integer> {
       Scheduler loop = new Scheduler(scheduled.get(), store, launcher(settings, pool, timer, lakeport), clock,
           new SchedulerOptions(settings.maxConcurrentRuns(), "scheduler@" + worker.host(), worker, new SplittableRandom(),
               settings.missedAfter(), settings.defaultTimeout()));
-      for (Run lost : loop.recoverLost()) {
-        out.printf("run %s of job %s was lost by the last scheduler: %s%n", lost.id(), lost.job(), lost.status().text());
-      }
-      out.printf("scheduler started: %d scheduled job(s)%n", scheduled.get().size());
-      out.flush();
-      if (once) {
-        once(loop, store, out);
-      } else {
-        untilStopped(loop, settings);
+      Optional<Notifier> notifier = notifier(site, store, clock);
+      notifier.ifPresent(n -> loop.listen(new SchedulerNotifications(n, subscriptions,
+          new ExportStorage(site.sparkSettings()), store, clock)));
+      try {
+        run(loop, store, out, settings, scheduled.get().size());
+      } finally {
+        notifier.ifPresent(n -> {
+          n.awaitDeliveries(site.notifications().delivery().waitOnExit());
+          n.close();
+        });
       }
       return 0;
     } finally {
       pool.shutdownNow();
       timer.shutdownNow();
+    }
+  }
+
+  /** Notifications of the site's channels, recorded in the scheduler's history; none without channels. */
+  private static Optional<Notifier> notifier(Site site, HistoryStore store, Clock clock) {
+    return site.notifications().channels().isEmpty() ? Optional.empty()
+        : Optional.of(Notifier.start(site, DeliveryLog.of(store), clock));
+  }
+
+  /** Recovers lost runs, then one pass (--once) or passes until stopped. */
+  private void run(Scheduler loop, HistoryStore store, PrintWriter out, SchedulerSettings settings, int jobCount)
+      throws InterruptedException {
+    for (Run lost : loop.recoverLost()) {
+      out.printf("run %s of job %s was lost by the last scheduler: %s%n", lost.id(), lost.job(), lost.status().text());
+    }
+    out.printf("scheduler started: %d scheduled job(s)%n", jobCount);
+    out.flush();
+    if (once) {
+      once(loop, store, out);
+    } else {
+      untilStopped(loop, settings);
     }
   }
 
@@ -177,13 +206,14 @@ final class SchedulerStartCommand implements Callable<Integer> {
   }
 
   /** The scheduled jobs of the job files; empty (after printing each problem) when any is invalid. */
-  private Optional<List<ScheduledJob>> load(JobLoader loader, PrintWriter err) {
+  private Optional<List<ScheduledJob>> load(JobLoader loader, PrintWriter err, Map<String, NotificationSpec> subscriptions) {
     List<ScheduledJob> scheduled = new ArrayList<>();
     boolean valid = true;
     for (Path file : jobs.files()) {
       try {
         JobSpec job = loader.load(file, Map.of(), JobLoader.Mode.VALIDATE);
         Schedule.of(job).ifPresent(schedule -> scheduled.add(new ScheduledJob(schedule, file)));
+        subscriptions.put(job.name(), job.notifications());
       } catch (JobConfigException e) {
         e.problems().forEach(p -> err.println(p.message()));
         valid = false;

@@ -40,6 +40,7 @@ public final class JobLoader {
   static final String QUALITY = "quality";
   static final String INCREMENTAL = "incremental";
   static final String SCHEDULE = "schedule";
+  static final String NOTIFICATIONS = "notifications";
   private static final String MODE = "mode";
   private static final String COLUMN = "column";
   private static final String LOOKBACK = "lookback";
@@ -74,7 +75,7 @@ public final class JobLoader {
     problems.throwIfAny();
 
     Config root = resolve(jobFile, params);
-    JobSpec spec = read(job(root, jobFile), root, jobFile, display, params, problems);
+    JobSpec spec = read(job(root, jobFile), root, jobFile, display, params, problems, site.notifications());
     problems.throwIfAny();
     return spec;
   }
@@ -145,9 +146,9 @@ public final class JobLoader {
   }
 
   private static JobSpec read(Config job, Config root, Config jobFile, String display, Map<String, Param> params,
-      Problems problems) {
+      Problems problems, NotificationSettings notifications) {
     Section top = new Section(job, "", problems, NAME, DESCRIPTION, TIME_ZONE, WINDOW, PARAMS, PARAM_TYPES,
-        SOURCE, PLAN, SINK, QUALITY, INCREMENTAL, SCHEDULE);
+        SOURCE, PLAN, SINK, QUALITY, INCREMENTAL, SCHEDULE, NOTIFICATIONS);
     requireSections(jobFile, display, problems);
     String name = top.string(NAME);
     if (!name.isEmpty() && !name.matches("[a-z0-9][a-z0-9_-]*")) {
@@ -161,7 +162,8 @@ public final class JobLoader {
         new PlanReader(top.section(PLAN, PlanReader.KEYS)).read(),
         Endpoints.sink(top.section(SINK, Endpoints.SINK_KEYS), sinkOptionDefaults(root, problems)),
         new QualityReader(top.section(QUALITY, QualityReader.KEYS)).read(),
-        incremental(top.section(INCREMENTAL, MODE, COLUMN, LOOKBACK), source), schedule(top, zone));
+        incremental(top.section(INCREMENTAL, MODE, COLUMN, LOOKBACK), source), schedule(top, zone),
+        NotificationsReader.job(top.section(NOTIFICATIONS), notifications));
   }
 
   /** The schedule block, if the job has one (without it the job runs by hand only). */

@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * One export job, validated: where it reads, what it computes, where it writes, the quality its
  * output must have, the parameter values of this run, and when it runs by itself ({@code schedule},
- * empty for jobs run by hand only). Built by {@link JobLoader}; everything a run needs, nothing
+ * empty for jobs run by hand only), and who is told how its runs went ({@code notifications}, over
+ * the site's subscriptions). Built by {@link JobLoader}; everything a run needs, nothing
  * Spark-specific.
  */
 public record JobSpec(
@@ -24,7 +25,8 @@ public record JobSpec(
     SinkSpec sink,
     QualitySpec quality,
     IncrementalSpec incremental,
-    Optional<ScheduleSpec> schedule) {
+    Optional<ScheduleSpec> schedule,
+    NotificationSpec notifications) {
 
   public JobSpec {
     requireNonNull(name, "name is null");
@@ -39,5 +41,6 @@ public record JobSpec(
     requireNonNull(quality, "quality is null");
     requireNonNull(incremental, "incremental is null");
     requireNonNull(schedule, "schedule is null");
+    requireNonNull(notifications, "notifications is null");
   }
 }

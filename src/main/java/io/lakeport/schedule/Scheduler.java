@@ -66,6 +66,7 @@ public final class Scheduler {
   private final Map<String, Active> active = new LinkedHashMap<>();
   /** Whether each job was switched on at the last pass, to log a change (a runtime switch) once. */
   private final Map<String, ScheduleSpec.Status> statuses = new LinkedHashMap<>();
+  private RunListener listener = RunListener.NONE;
   private boolean stopped;
 
   /** A run this scheduler launched and has not yet recorded the end of. */
@@ -103,6 +104,11 @@ public final class Scheduler {
       Optional.ofNullable(jobs.get(run.job())).ifPresent(job -> retryIfAllowed(job, run.id(), Failure.EXTERNAL, now));
     }
     return lost.stream().map(run -> store.run(run.id()).orElseThrow()).toList();
+  }
+
+  /** Tells {@code listener} how runs end from now on (for notifications). */
+  public synchronized void listen(RunListener listener) {
+    this.listener = requireNonNull(listener, "listener is null");
   }
 
   /** One pass: record ended launches, renew locks, queue due slots, skip late runs, start runs. */
@@ -194,8 +200,8 @@ public final class Scheduler {
       Optional<Run> queued = store.enqueue(RunRequest.scheduled(runId(job.job(), slot.instant()), job.job(),
           slot.instant(), Map.of(RUN_DATE, slot.runDate().toString())));
       if (queued.isPresent() && missed.contains(slot) && !selected.contains(slot)) {
-        store.skip(queued.get().id(), "missed: the scheduler was not running at " + slot.dueTime()
-            + ", and the job's schedule.misfire is " + misfire.name().toLowerCase(Locale.ROOT));
+        tell(l -> l.skipped(store.skip(queued.get().id(), "missed: the scheduler was not running at " + slot.dueTime()
+            + ", and the job's schedule.misfire is " + misfire.name().toLowerCase(Locale.ROOT))));
       }
     }
   }
@@ -223,9 +229,10 @@ public final class Scheduler {
       if (slot.isEmpty() || now.isBefore(slot.get().instant()) || job.schedule().canStart(slot.get(), now)) {
         return true;
       }
-      store.skip(q.run().id(), "Cannot start run " + q.run().id() + " of job " + job.job() + " for "
+      Run skipped = store.skip(q.run().id(), "Cannot start run " + q.run().id() + " of job " + job.job() + " for "
           + slot.get().dueTime() + ": its execution window (" + job.schedule().describe() + ") closed before it"
           + " could start");
+      tell(l -> l.skipped(skipped));
       return false;
     }).toList();
   }
@@ -324,7 +331,17 @@ public final class Scheduler {
     });
     store.unlock(job.job(), runId);
     LOG.info("Run {} of job {} ended {} (exit {}) {}", runId, job.job(), outcome.state(), exitCode, outcome.summary());
-    failure(outcome, exitCode).ifPresent(failure -> retryIfAllowed(job, runId, failure, now));
+    boolean retried = failure(outcome, exitCode).map(failure -> retryIfAllowed(job, runId, failure, now)).orElse(false);
+    store.run(runId).ifPresent(run -> tell(l -> l.ended(run, retried ? RunListener.Retry.QUEUED : RunListener.Retry.NONE)));
+  }
+
+  /** Tells the listener; one that fails is logged, never stops the pass. */
+  private void tell(java.util.function.Consumer<RunListener> call) {
+    try {
+      call.accept(listener);
+    } catch (RuntimeException e) {
+      LOG.warn("The run listener failed: {}", e.toString());
+    }
   }
 
   private static RunOutcome ended(RunStatus status, int exitCode, String error) {
@@ -344,7 +361,7 @@ public final class Scheduler {
   }
 
   /** Queues the run again, not before its backoff ends, when its job's retry policy allows another attempt. */
-  private void retryIfAllowed(ScheduledJob job, String runId, Failure failure, Instant now) {
+  private boolean retryIfAllowed(ScheduledJob job, String runId, Failure failure, Instant now) {
     RetryPolicy policy = job.schedule().retry();
     int attempt = store.attempts(runId).size();
     if (policy.allowsRetry(attempt, failure)) {
@@ -352,6 +369,8 @@ public final class Scheduler {
       store.requeue(runId, due);
       LOG.info("Run {} of job {} will be retried at {} (attempt {} of {})", runId, job.job(), due, attempt + 1,
           policy.attempts());
+      return true;
     }
+    return false;
   }
 }

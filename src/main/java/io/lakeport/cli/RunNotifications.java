@@ -1,0 +1,76 @@
+package io.lakeport.cli;
+
+import io.lakeport.config.JobLoader;
+import io.lakeport.config.JobSpec;
+import io.lakeport.config.Param;
+import io.lakeport.config.Secrets;
+import io.lakeport.config.Site;
+import io.lakeport.notify.DeliveryLog;
+import io.lakeport.notify.Event;
+import io.lakeport.notify.Notifier;
+import io.lakeport.run.RunResult;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The notifications of {@code lakeport run}: each run that succeeds (and whose quality rules warned)
+ * or fails is published; a failure is final, since nothing retries a run by hand. Deliveries go on
+ * in the background while later runs go on; {@link #close()} waits for them, at most
+ * {@code lakeport.notifications.delivery.wait-on-exit}, and never throws, so notifications never
+ * change how the command ends.
+ */
+final class RunNotifications implements AutoCloseable {
+  private final Optional<Notifier> notifier;
+  private final Duration waitOnExit;
+  private final Clock clock;
+
+  private RunNotifications(Optional<Notifier> notifier, Duration waitOnExit, Clock clock) {
+    this.notifier = notifier;
+    this.waitOnExit = waitOnExit;
+    this.clock = clock;
+  }
+
+  /** Notifications for the site's channels, recorded in its run history; none without channels. */
+  static RunNotifications open(Site site, Clock clock) {
+    Optional<Notifier> notifier = site.notifications().channels().isEmpty() ? Optional.empty()
+        : Optional.of(Notifier.start(site, DeliveryLog.opening(site.history(), clock), clock));
+    return new RunNotifications(notifier, site.notifications().delivery().waitOnExit(), clock);
+  }
+
+  /** For runs whose starter (the scheduler) notifies about them. */
+  static RunNotifications disabled() {
+    return new RunNotifications(Optional.empty(), Duration.ZERO, Clock.systemUTC());
+  }
+
+  void succeeded(JobSpec job, RunResult result) {
+    notifier.ifPresent(n -> {
+      n.publish(Event.succeeded(result.manifest(), result.manifestPath(), 1, clock.instant()), job.notifications());
+      if (Event.warned(result.manifest())) {
+        n.publish(Event.qualityWarning(result.manifest(), result.manifestPath(), 1, clock.instant()), job.notifications());
+      }
+    });
+  }
+
+  void failed(JobSpec job, String runId, Instant started, Throwable failure) {
+    notifier.ifPresent(n -> n.publish(Event.failed(job.name(), runId, runDate(job), 1,
+        Optional.of(Duration.between(started, clock.instant())), Secrets.mask(Failures.summary(failure)), clock.instant()),
+        job.notifications()));
+  }
+
+  private static Optional<String> runDate(JobSpec job) {
+    return Optional.ofNullable(job.params().get(JobLoader.RUN_DATE)).map(Param::value).map(String::valueOf);
+  }
+
+  @Override
+  public void close() {
+    notifier.ifPresent(n -> {
+      try {
+        n.awaitDeliveries(waitOnExit);
+      } finally {
+        n.close();
+      }
+    });
+  }
+}
