@@ -30,9 +30,9 @@ import java.util.regex.Pattern;
  * field it does not know, such as {@code execution_date} (422). A hand-written stand-in, since
  * Airflow cannot be installed here; it records every request for the tests to check.
  */
-final class FakeAirflow implements AutoCloseable {
-  static final String USER = "lakeport";
-  static final String PASSWORD = "s3cret-Pa55";
+public final class FakeAirflow implements AutoCloseable {
+  public static final String USER = "lakeport";
+  public static final String PASSWORD = "s3cret-Pa55";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern RUNS = Pattern.compile("/api/(v1|v2)/dags/([^/]+)/dagRuns(?:/([^/?]+))?");
   private static final Set<String> V1_FIELDS = Set.of("dag_run_id", "logical_date", "execution_date", "conf", "note");
@@ -40,8 +40,8 @@ final class FakeAirflow implements AutoCloseable {
       "data_interval_end", "conf", "note", "run_after");
 
   /** One request as received: method, raw path with query, Authorization header, body. */
-  record Request(String method, String path, String authorization, String contentType, String body) {
-    JsonNode json() {
+  public record Request(String method, String path, String authorization, String contentType, String body) {
+    public JsonNode json() {
       try {
         return JSON.readTree(body);
       } catch (IOException e) {
@@ -58,7 +58,7 @@ final class FakeAirflow implements AutoCloseable {
   private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
   private final Set<String> tokens = Collections.synchronizedSet(new java.util.HashSet<>());
 
-  FakeAirflow(int version, Set<String> dags) throws IOException {
+  public FakeAirflow(int version, Set<String> dags) throws IOException {
     this.version = version;
     this.api = version == 3 ? "v2" : "v1";
     this.dags = Set.copyOf(dags);
@@ -67,16 +67,21 @@ final class FakeAirflow implements AutoCloseable {
     server.start();
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
-  List<Request> requests() {
+  public List<Request> requests() {
     return List.copyOf(requests);
   }
 
+  /** The body of the last request. */
+  public String lastBody() {
+    return requests.get(requests.size() - 1).body();
+  }
+
   /** Airflow's scheduler moving a run on. */
-  void setState(String dagId, String runId, String state) {
+  public void setState(String dagId, String runId, String state) {
     ObjectNode run = runs.get(dagId + "/" + runId);
     run.put("state", state);
     if (!state.equals("queued")) {
