@@ -68,7 +68,8 @@ final class AirflowReader {
         return Optional.empty();
       }
       if (uri.getUserInfo() != null) {
-        airflow.problem(URL, "a user or password must not be written in the url", "Use user, and " + PASSWORD_FIX);
+        airflow.problem(URL, "a user or password must not be written in the url",
+            "Write the url without them; set user, and password-env or password-file.");
         return Optional.empty();
       }
       return Optional.of(uri);
