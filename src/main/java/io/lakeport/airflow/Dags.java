@@ -24,7 +24,12 @@ public final class Dags {
 
   private Dags() {}
 
-  /** The commands Airflow runs for {@code job}: its export, with the run_date its slots stand for. */
+  /**
+   * The commands Airflow runs for {@code job}: its export, with the run_date its slots stand for.
+   * Another scheduled command of a job (retention: {@code retention apply <job file>} on the
+   * retention block's schedule, no run_date) is one more {@link ScheduledCommand} in this list, with
+   * its own DAG id ({@code <job>-retention}).
+   */
   public static List<ScheduledCommand> of(JobSpec job, AirflowSettings.Dags dags) {
     ScheduleSpec.RunDate rule = job.schedule().map(ScheduleSpec::runDate).orElse(ScheduleSpec.RunDate.PREVIOUS_WINDOW);
     ScheduledCommand export = new ScheduledCommand(job.name(), job.description(), job.file(),
