@@ -1,10 +1,5 @@
 package io.lakeport.cli;
 
-import io.lakeport.config.JobLoader;
-import io.lakeport.config.JobSpec;
-import io.lakeport.config.Site;
-import io.lakeport.plan.CompiledPlan;
-import io.lakeport.run.ExportRunner;
 import io.lakeport.run.Sessions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -32,18 +27,12 @@ final class ExplainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Site site = lakeport.site();
-    JobSpec spec = JobFiles.load(new JobLoader(site), job, params.values, JobLoader.Mode.RUN);
-    CompiledPlan plan = new ExportRunner(Sessions.create(site, master), Clock.systemUTC()).plan(spec);
+    io.lakeport.api.Job api = io.lakeport.api.Lakeport.of(Path.of(""), lakeport.site(), Clock.systemUTC())
+        .job(job).params(params.values);
+    api.validate(); // every job file problem before a Spark session starts
     PrintWriter out = this.spec.commandLine().getOut();
-    out.println("== Lakeport plan: " + spec.name() + " ==");
-    out.println("source: " + spec.source().format().name().toLowerCase() + " " + spec.source().location());
-    plan.steps().forEach(step -> out.println("  " + step));
-    out.println("sink: " + spec.sink().format().name().toLowerCase() + " " + spec.sink().path()
-        + (spec.sink().partitionBy().isEmpty() ? "" : " partitioned by " + spec.sink().partitionBy()));
+    out.print(api.explain(Sessions.create(lakeport.site(), master)));
     out.println();
-    out.println("== Spark physical plan ==");
-    out.println(plan.output().queryExecution().explainString(org.apache.spark.sql.execution.ExplainMode.fromString("formatted")));
     out.flush();
     return 0;
   }

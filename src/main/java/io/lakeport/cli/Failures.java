@@ -1,5 +1,6 @@
 package io.lakeport.cli;
 
+import io.lakeport.airflow.AirflowException;
 import io.lakeport.config.JobConfigException;
 import io.lakeport.history.HistoryException;
 import io.lakeport.run.RunException;
@@ -47,7 +48,7 @@ final class Failures implements IExecutionExceptionHandler {
     if (e instanceof JobConfigException || e instanceof UserException) {
       return USER;
     }
-    if (e instanceof RunException || e instanceof HistoryException || isExternal(e)) {
+    if (e instanceof RunException || e instanceof HistoryException || e instanceof AirflowException || isExternal(e)) {
       return EXTERNAL;
     }
     return BUG;

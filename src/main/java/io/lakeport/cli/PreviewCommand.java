@@ -1,10 +1,5 @@
 package io.lakeport.cli;
 
-import io.lakeport.config.JobLoader;
-import io.lakeport.config.JobSpec;
-import io.lakeport.config.Site;
-import io.lakeport.plan.CompiledPlan;
-import io.lakeport.run.ExportRunner;
 import io.lakeport.run.Sessions;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -34,10 +29,10 @@ final class PreviewCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Site site = lakeport.site();
-    JobSpec job = JobFiles.load(new JobLoader(site), this.job, params.values, JobLoader.Mode.RUN);
-    CompiledPlan plan = new ExportRunner(Sessions.create(site, master), Clock.systemUTC()).plan(job);
-    plan.output().show(limit, false);
+    io.lakeport.api.Job api = io.lakeport.api.Lakeport.of(Path.of(""), lakeport.site(), Clock.systemUTC())
+        .job(job).params(params.values);
+    api.validate(); // every job file problem before a Spark session starts
+    api.preview(Sessions.create(lakeport.site(), master), limit).show(limit, false);
     return 0;
   }
 }

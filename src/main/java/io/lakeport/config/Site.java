@@ -53,6 +53,7 @@ public record Site(
   static final String HISTORY = "history";
   static final String SCHEDULER = "scheduler";
   static final String NOTIFICATIONS = "notifications";
+  static final String AIRFLOW = "airflow";
   /** Spark passes settings with this prefix on to Hadoop, without it. */
   static final String SPARK_HADOOP = "spark.hadoop.";
 
@@ -80,6 +81,17 @@ public record Site(
     s3.hadoopSettings().forEach((key, value) -> settings.put(SPARK_HADOOP + key, value));
     settings.putAll(sparkConf);
     return Collections.unmodifiableMap(settings);
+  }
+
+  /**
+   * {@code lakeport.airflow}: the Airflow REST API and what generated DAGs submit. Read on demand
+   * (only the airflow commands need it); {@link #load} has already checked it.
+   */
+  public AirflowSettings airflow() {
+    Problems problems = new Problems();
+    AirflowSettings settings = AirflowReader.read(new Section(resolve(stack), ROOT, problems), AIRFLOW);
+    problems.throwIfAny();
+    return settings;
   }
 
   /** Loads the site settings, with {@code applicationConf} when it is present. */
@@ -114,7 +126,7 @@ public record Site(
   private static Site read(Config stack, Config resolved) {
     Problems problems = new Problems();
     Section site = new Section(resolved, ROOT, problems, HOME, WAREHOUSE, EXPORTS, TIME_ZONE, SPARK, S3,
-        HISTORY, SCHEDULER, NOTIFICATIONS, JOB_DEFAULTS, SINK_OPTIONS, SCHEDULE_DEFAULTS);
+        HISTORY, SCHEDULER, NOTIFICATIONS, JOB_DEFAULTS, SINK_OPTIONS, SCHEDULE_DEFAULTS, AIRFLOW);
     Section spark = site.section(SPARK, MASTER, CONF);
     ZoneId zone = zone(site, TIME_ZONE);
     Map<String, String> conf = new LinkedHashMap<>();
@@ -123,6 +135,7 @@ public record Site(
     }
     S3Settings s3 = S3Reader.read(site, S3);
     HistorySettings history = HistoryReader.read(site, HISTORY);
+    AirflowReader.read(site, AIRFLOW); // checked with the rest; read again by airflow()
     Site result = new Site(stack, site.string(HOME), site.string(WAREHOUSE), site.string(EXPORTS), zone,
         spark.string(MASTER), conf, s3, history, SchedulerReader.read(site, SCHEDULER),
         NotificationsReader.site(site, NOTIFICATIONS));

@@ -1,0 +1,172 @@
+package io.lakeport.api;
+
+import static java.util.Objects.requireNonNull;
+
+import io.lakeport.config.ConfigProblem;
+import io.lakeport.config.JobConfigException;
+import io.lakeport.config.JobLoader;
+import io.lakeport.config.JobSpec;
+import io.lakeport.config.Param;
+import io.lakeport.config.Secrets;
+import io.lakeport.config.SinkSpec;
+import io.lakeport.history.HistoryException;
+import io.lakeport.history.HistoryStore;
+import io.lakeport.history.RunOutcome;
+import io.lakeport.history.RunRequest;
+import io.lakeport.history.Trigger;
+import io.lakeport.history.Worker;
+import io.lakeport.plan.CompiledPlan;
+import io.lakeport.plan.SqlSyntax;
+import io.lakeport.run.ExportRunner;
+import io.lakeport.run.RunException;
+import io.lakeport.run.RunId;
+import io.lakeport.run.RunResult;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.ExplainMode;
+
+/**
+ * One job file with the params of a run, immutable: {@link #param} and {@link #into} return a new
+ * {@code Job}. Validating needs no Spark; explain, preview and run take the session to use.
+ */
+public final class Job {
+  private final Lakeport lakeport;
+  private final Path file;
+  private final Map<String, String> params;
+  private final Optional<String> sinkPath;
+
+  Job(Lakeport lakeport, Path file, Map<String, String> params, Optional<String> sinkPath) {
+    this.lakeport = requireNonNull(lakeport, "lakeport is null");
+    this.file = requireNonNull(file, "file is null");
+    this.params = Map.copyOf(params);
+    this.sinkPath = requireNonNull(sinkPath, "sinkPath is null");
+  }
+
+  /** The job with a param set, e.g. {@code param("run_date", "2026-11-23")}. */
+  public Job param(String name, String value) {
+    Map<String, String> changed = new LinkedHashMap<>(params);
+    changed.put(name, value);
+    return new Job(lakeport, file, changed, sinkPath);
+  }
+
+  /** The job with these params set (the CLI's {@code --param}s). */
+  public Job params(Map<String, String> values) {
+    Map<String, String> changed = new LinkedHashMap<>(params);
+    changed.putAll(values);
+    return new Job(lakeport, file, changed, sinkPath);
+  }
+
+  /** The job writing to {@code path} instead of its sink's path: a scratch location to try it out. */
+  public Job into(String path) {
+    return new Job(lakeport, file, params, Optional.of(path));
+  }
+
+  /**
+   * The job loaded and checked as {@code lakeport validate} does (SQL syntax included), with this
+   * run's params; every problem at once as a {@link JobConfigException}.
+   */
+  public JobSpec validate() {
+    JobSpec job = new JobLoader(lakeport.site()).load(file, params, JobLoader.Mode.RUN);
+    List<ConfigProblem> problems = SqlSyntax.check(job);
+    if (!problems.isEmpty()) {
+      throw new JobConfigException(problems);
+    }
+    return sinkPath.map(path -> withSinkPath(job, path)).orElse(job);
+  }
+
+  /** Lakeport's plan in words, then Spark's physical plan (pushed filters, partition pruning). */
+  public String explain(SparkSession spark) {
+    JobSpec job = validate();
+    CompiledPlan plan = plan(spark, job);
+    StringBuilder text = new StringBuilder();
+    text.append("== Lakeport plan: ").append(job.name()).append(" ==\n");
+    text.append("source: ").append(job.source().format().name().toLowerCase(Locale.ROOT)).append(' ')
+        .append(job.source().location()).append('\n');
+    plan.steps().forEach(step -> text.append("  ").append(step).append('\n'));
+    text.append("sink: ").append(job.sink().format().name().toLowerCase(Locale.ROOT)).append(' ').append(job.sink().path())
+        .append(job.sink().partitionBy().isEmpty() ? "" : " partitioned by " + job.sink().partitionBy()).append("\n\n");
+    text.append("== Spark physical plan ==\n");
+    text.append(plan.output().queryExecution().explainString(ExplainMode.fromString("formatted")));
+    return text.toString();
+  }
+
+  /** The first {@code rows} rows the job would export; nothing is written. */
+  public Dataset<Row> preview(SparkSession spark, int rows) {
+    return plan(spark, validate()).output().limit(rows);
+  }
+
+  /**
+   * Runs the job (published atomically, with its manifest) and records it in the run history as a
+   * manual run, as {@code lakeport run} does; a history that cannot be written does not stop the run.
+   */
+  public RunResult run(SparkSession spark) {
+    JobSpec job = validate();
+    String runId = RunId.next(lakeport.clock());
+    record(history -> {
+      history.enqueue(new RunRequest(runId, job.name(), Optional.empty(), Trigger.MANUAL, maskedParams(job)));
+      history.start(runId, Worker.current());
+    });
+    RunResult result;
+    try {
+      result = new ExportRunner(spark, lakeport.clock()).run(job, runId);
+    } catch (RuntimeException e) {
+      int exitCode = e instanceof RunException ? 3 : 1;
+      record(history -> history.finish(runId, RunOutcome.failed(exitCode, Secrets.mask(String.valueOf(e.getMessage())))));
+      throw e;
+    }
+    record(history -> history.finish(runId, switch (result.status()) {
+      case PUBLISHED -> RunOutcome.succeeded(result.manifest().totals().rows(), result.manifest().totals().bytes(),
+          result.manifest().totals().files(), result.manifestPath().orElseThrow());
+      case SKIPPED -> RunOutcome.skipped();
+    }));
+    return result;
+  }
+
+  private static CompiledPlan plan(SparkSession spark, JobSpec job) {
+    return new ExportRunner(spark, java.time.Clock.systemUTC()).plan(job);
+  }
+
+  private void record(Consumer<HistoryStore> write) {
+    try (HistoryStore history = HistoryStore.open(lakeport.site().history(), lakeport.clock())) {
+      write.accept(history);
+    } catch (HistoryException e) {
+      System.err.println("warning: " + e.getMessage() + "; the run is not recorded in the run history.");
+    }
+  }
+
+  private static Map<String, String> maskedParams(JobSpec job) {
+    Map<String, String> masked = new TreeMap<>();
+    for (Param p : job.params().values()) {
+      masked.put(p.name(), Secrets.isSecretName(p.name()) ? Secrets.MASK : String.valueOf(p.value()));
+    }
+    return masked;
+  }
+
+  private static JobSpec withSinkPath(JobSpec job, String path) {
+    SinkSpec s = job.sink();
+    SinkSpec sink = new SinkSpec(s.format(), path, s.partitionBy(), s.mode(), s.compression(), s.maxRecordsPerFile(),
+        s.targetFileSize(), s.options(), s.replaceWhere(), s.tableProperties(), s.fileName(), s.onEmpty(), s.origin());
+    return new JobSpec(job.name(), job.description(), job.file(), job.timeZone(), job.window(), job.params(),
+        job.source(), job.plan(), sink, job.quality(), job.incremental(), job.schedule());
+  }
+
+  @Override
+  public String toString() {
+    return "Job[" + file + ", params " + maskedParamsOf(params) + sinkPath.map(p -> ", into " + p).orElse("") + "]";
+  }
+
+  private static Map<String, String> maskedParamsOf(Map<String, String> params) {
+    Map<String, String> masked = new TreeMap<>();
+    params.forEach((name, value) -> masked.put(name, Secrets.isSecretName(name) ? Secrets.MASK : value));
+    return masked;
+  }
+}

@@ -1,0 +1,146 @@
+package io.lakeport.cli;
+
+import io.lakeport.airflow.AirflowClient;
+import io.lakeport.airflow.AirflowException;
+import io.lakeport.airflow.DagRun;
+import io.lakeport.airflow.Dags;
+import io.lakeport.config.JobConfigException;
+import io.lakeport.config.JobLoader;
+import io.lakeport.config.JobSpec;
+import io.lakeport.config.Site;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lakeport airflow generate|trigger|status}: DAG files for Airflow from the job files, and
+ * DAG runs through Airflow's REST API ({@code lakeport.airflow} in the site settings).
+ */
+@Command(name = "airflow", description = "Airflow: generate DAGs from the job files, trigger runs, show their state.")
+final class AirflowCommand {
+  private static final int LATEST_RUNS = 10;
+
+  @ParentCommand Lakeport lakeport;
+  @Spec CommandSpec spec;
+
+  @Command(name = "generate", description = "Write one DAG file per job (SparkSubmitOperator) into --out.")
+  int generate(
+      @Option(names = "--out", defaultValue = "dags", paramLabel = "DIR", description = "Folder for the DAG files (default ${DEFAULT-VALUE}).") Path out,
+      @Option(names = "--start-date", paramLabel = "DATE", description = "The DAGs' start_date (default: today, UTC).") Optional<LocalDate> startDate,
+      @Mixin JobArguments jobs) {
+    Site site = lakeport.site();
+    JobLoader loader = new JobLoader(site);
+    List<JobSpec> specs = new ArrayList<>();
+    List<io.lakeport.config.ConfigProblem> problems = new ArrayList<>();
+    for (Path file : jobs.files()) {
+      try {
+        specs.add(loader.load(file, Map.of(), JobLoader.Mode.VALIDATE));
+      } catch (JobConfigException e) {
+        problems.addAll(e.problems());
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new JobConfigException(problems);
+    }
+    LocalDate start = startDate.orElseGet(() -> LocalDate.ofInstant(lakeport.clock().instant(), ZoneOffset.UTC));
+    PrintWriter printer = out();
+    for (Path file : Dags.write(specs, site.airflow().dags(), start, out)) {
+      printer.println("wrote " + file);
+    }
+    printer.flush();
+    return 0;
+  }
+
+  @Command(name = "trigger", description = "Trigger a run of a job's DAG in Airflow.")
+  int trigger(
+      @Parameters(paramLabel = "JOB", description = "Job file or job name (the DAG id).") String job,
+      @Option(names = "--date", paramLabel = "DATE", description = "The run's run_date (conf run_date); default: the DAG's rule.") Optional<LocalDate> date,
+      @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "An entry of the run's conf (repeatable).") Map<String, String> conf,
+      @Option(names = "--run-id", paramLabel = "ID", description = "The DAG run id (default: Airflow names it).") Optional<String> runId) {
+    Map<String, Object> runConf = new LinkedHashMap<>();
+    if (conf != null) {
+      runConf.putAll(conf);
+    }
+    date.ifPresent(d -> runConf.put("run_date", d.toString()));
+    String dagId = dagId(job);
+    DagRun run = call(() -> client().trigger(dagId, runId, runConf));
+    out().printf(Locale.ROOT, "triggered %s run %s: %s%s%n", run.dagId().isEmpty() ? dagId : run.dagId(), run.runId(),
+        run.state(), run.logicalDate().map(t -> ", logical date " + t).orElse(""));
+    out().flush();
+    return 0;
+  }
+
+  @Command(name = "status", description = "Show a DAG run's state, or the job DAG's latest runs.")
+  int status(
+      @Parameters(index = "0", paramLabel = "JOB", description = "Job file or job name (the DAG id).") String job,
+      @Parameters(index = "1", arity = "0..1", paramLabel = "RUN_ID", description = "A DAG run id.") Optional<String> runId) {
+    String dagId = dagId(job);
+    List<DagRun> runs = runId.isPresent()
+        ? List.of(call(() -> client().run(dagId, runId.get())))
+        : call(() -> client().runs(dagId, LATEST_RUNS));
+    PrintWriter printer = out();
+    if (runs.isEmpty()) {
+      printer.println(dagId + ": no runs");
+    }
+    Table table = new Table("RUN ID", "STATE", "LOGICAL DATE", "STARTED", "ENDED", "CONF");
+    for (DagRun run : runs) {
+      table.row(run.runId(), run.state(), time(run.logicalDate()), time(run.startDate()), time(run.endDate()),
+          run.conf().isEmpty() ? "-" : new java.util.TreeMap<>(run.conf()).toString());
+    }
+    if (!runs.isEmpty()) {
+      table.print(printer);
+    }
+    printer.flush();
+    return 0;
+  }
+
+  /** The DAG id of a job: the name in its job file, or the argument itself when it is not a file. */
+  private String dagId(String job) {
+    Path file = Path.of(job);
+    if (job.endsWith(".conf") || Files.isRegularFile(file)) {
+      return lakeport.loader().load(file, Map.of(), JobLoader.Mode.VALIDATE).name();
+    }
+    return job;
+  }
+
+  private AirflowClient client() {
+    return AirflowClient.of(lakeport.site().airflow());
+  }
+
+  /** A duplicate run id is the caller's to fix (exit 2); Airflow's other refusals are external (exit 3). */
+  private static <T> T call(Supplier<T> request) {
+    try {
+      return request.get();
+    } catch (AirflowException e) {
+      if (e.kind() == AirflowException.Kind.CONFLICT) {
+        throw new Failures.UserException(e.getMessage());
+      }
+      throw e;
+    }
+  }
+
+  private static String time(Optional<Instant> time) {
+    return time.map(Instant::toString).orElse("-");
+  }
+
+  private PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+}

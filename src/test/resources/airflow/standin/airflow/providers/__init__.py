@@ -1,0 +1,1 @@
+"""Stand-in package (see airflow/__init__.py)."""
