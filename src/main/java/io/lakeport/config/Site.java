@@ -22,7 +22,8 @@ import java.util.Optional;
  * {@code -Dlakeport.*} system properties, with {@code ${?VAR}} environment overrides. Holds the
  * unresolved stack too, so job files can refer to {@code ${lakeport.exports}} and the like. Object
  * storage ({@code lakeport.s3}) is read into {@link S3Settings}, the run history
- * ({@code lakeport.history}) into {@link HistorySettings}.
+ * ({@code lakeport.history}) into {@link HistorySettings}, the scheduler's status API
+ * ({@code lakeport.api}) into {@link ApiSettings}.
  */
 public record Site(
     Config stack,
@@ -34,7 +35,8 @@ public record Site(
     Map<String, String> sparkConf,
     S3Settings s3,
     HistorySettings history,
-    SchedulerSettings scheduler) {
+    SchedulerSettings scheduler,
+    ApiSettings api) {
 
   static final String ROOT = "lakeport";
   static final String HOME = "home";
@@ -50,6 +52,7 @@ public record Site(
   static final String S3 = "s3";
   static final String HISTORY = "history";
   static final String SCHEDULER = "scheduler";
+  static final String API = "api";
   /** Spark passes settings with this prefix on to Hadoop, without it. */
   static final String SPARK_HADOOP = "spark.hadoop.";
 
@@ -64,6 +67,7 @@ public record Site(
     requireNonNull(s3, "s3 is null");
     requireNonNull(history, "history is null");
     requireNonNull(scheduler, "scheduler is null");
+    requireNonNull(api, "api is null");
   }
 
   /**
@@ -110,7 +114,7 @@ public record Site(
   private static Site read(Config stack, Config resolved) {
     Problems problems = new Problems();
     Section site = new Section(resolved, ROOT, problems, HOME, WAREHOUSE, EXPORTS, TIME_ZONE, SPARK, S3,
-        HISTORY, SCHEDULER, JOB_DEFAULTS, SINK_OPTIONS, SCHEDULE_DEFAULTS);
+        HISTORY, SCHEDULER, API, JOB_DEFAULTS, SINK_OPTIONS, SCHEDULE_DEFAULTS);
     Section spark = site.section(SPARK, MASTER, CONF);
     ZoneId zone = zone(site, TIME_ZONE);
     Map<String, String> conf = new LinkedHashMap<>();
@@ -120,7 +124,8 @@ public record Site(
     S3Settings s3 = S3Reader.read(site, S3);
     HistorySettings history = HistoryReader.read(site, HISTORY);
     Site result = new Site(stack, site.string(HOME), site.string(WAREHOUSE), site.string(EXPORTS), zone,
-        spark.string(MASTER), conf, s3, history, SchedulerReader.read(site, SCHEDULER));
+        spark.string(MASTER), conf, s3, history, SchedulerReader.read(site, SCHEDULER),
+        ApiReader.read(site, API));
     problems.throwIfAny();
     return result;
   }
