@@ -1,5 +1,8 @@
 package io.lakeport.cli;
 
+import io.lakeport.api.ApiException;
+import io.lakeport.api.ApiServer;
+import io.lakeport.config.ApiSettings;
 import io.lakeport.config.JobConfigException;
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.JobSpec;
@@ -16,7 +19,9 @@ import io.lakeport.schedule.launch.InProcessLauncher;
 import io.lakeport.schedule.launch.Launcher;
 import io.lakeport.schedule.launch.SparkSubmitLauncher;
 import io.lakeport.schedule.launch.SubmitSettings;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -45,7 +50,8 @@ import picocli.CommandLine.Spec;
  * runs an earlier scheduler on this host lost (killed while they ran) and queues them again as
  * their retry policy allows. With {@code --once} it makes one pass, waits for the runs it started
  * and exits; otherwise it makes a pass every {@code lakeport.scheduler.tick} until it is stopped
- * (SIGTERM, Ctrl-C), when it starts nothing more, cancels its running runs and records them.
+ * (SIGTERM, Ctrl-C), when it starts nothing more, cancels its running runs and records them. While
+ * it runs (not with {@code --once}) it serves the status API, metrics and web page ({@code lakeport.api}).
  */
 @Command(name = "start", description = "Run the jobs' schedules (in the foreground) until stopped, or one pass with --once.")
 final class SchedulerStartCommand implements Callable<Integer> {
@@ -84,12 +90,35 @@ final class SchedulerStartCommand implements Callable<Integer> {
       if (once) {
         once(loop, store, out);
       } else {
-        untilStopped(loop, settings);
+        Optional<ApiServer> api = serve(site.api(), store, scheduled.get(), loop, lakeport, out);
+        try {
+          untilStopped(loop, settings);
+        } finally {
+          api.ifPresent(ApiServer::close);
+        }
       }
       return 0;
     } finally {
       pool.shutdownNow();
       timer.shutdownNow();
+    }
+  }
+
+  /** The status API, metrics and web page, when lakeport.api is enabled. */
+  private static Optional<ApiServer> serve(ApiSettings settings, HistoryStore store, List<ScheduledJob> jobs,
+      Scheduler loop, Lakeport lakeport, PrintWriter out) {
+    if (settings.status() == ApiSettings.Status.DISABLED) {
+      return Optional.empty();
+    }
+    try {
+      ApiServer api = ApiServer.start(settings, store, jobs, loop, lakeport.loader(), lakeport.clock());
+      out.printf("api: %s (status page; /api/jobs, /api/runs, /metrics, /health)%n", api.uri());
+      out.flush();
+      return Optional.of(api);
+    } catch (ApiException e) {
+      throw new Failures.UserException(e.getMessage());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e.getMessage(), e);
     }
   }
 
