@@ -1,6 +1,7 @@
 package io.lakeport.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lakeport.config.JobConfigException;
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.JobSpec;
 import io.lakeport.config.ScheduleSpec;
@@ -96,7 +97,14 @@ final class JobsResource {
     if (!params.containsKey(JobLoader.RUN_DATE)) {
       latestSlot(job, now).ifPresent(slot -> params.put(JobLoader.RUN_DATE, slot.runDate().toString()));
     }
-    JobSpec spec = loader.load(job.file(), params, JobLoader.Mode.RUN);
+    JobSpec spec;
+    try {
+      spec = loader.load(job.file(), params, JobLoader.Mode.RUN);
+    } catch (JobConfigException e) {
+      // the loader names params as the command line gives them (--param); here they are the body's
+      throw ApiErrors.badRequest(String.join("\n", e.problems().stream()
+          .map(p -> p.message().replaceFirst("^--param: ", "params.")).toList()));
+    }
     String runId = RunId.next(clock);
     return store.enqueue(new RunRequest(runId, spec.name(), Optional.empty(), Trigger.MANUAL, params))
         .orElseThrow(() -> ApiErrors.conflict("Run id " + runId + " is taken; send the request again."));
