@@ -28,13 +28,14 @@ final class ApiReader {
     if (address.isBlank() && api.has(ADDRESS)) {
       api.problem(ADDRESS, "expected an address to listen on, found \"\"", "Use e.g. address = \"127.0.0.1\".");
     }
+    int port = port(api);
     Optional<String> tokenEnv = api.optionalString(TOKEN_ENV);
     Optional<String> tokenFile = api.optionalString(TOKEN_FILE);
     if (tokenEnv.isPresent() && tokenFile.isPresent()) {
       api.problem(TOKEN_FILE, "the token comes from two places", "Keep one of token-env and token-file.");
     }
     boolean openReads = required(api, OPEN_READS);
-    return new ApiSettings(enabled ? ApiSettings.Status.ENABLED : ApiSettings.Status.DISABLED, address, port(api),
+    return new ApiSettings(enabled ? ApiSettings.Status.ENABLED : ApiSettings.Status.DISABLED, address, port,
         tokenEnv, tokenFile.map(Path::of), openReads ? ApiSettings.Reads.OPEN : ApiSettings.Reads.TOKEN);
   }
 
