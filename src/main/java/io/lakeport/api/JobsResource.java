@@ -128,14 +128,14 @@ final class JobsResource {
       throw ApiErrors.badRequest("params: expected an object of names and values. Send e.g. " + RUN_EXAMPLE + ".");
     }
     Map<String, String> params = new LinkedHashMap<>();
-    given.fields().forEachRemaining(entry -> {
+    for (Map.Entry<String, JsonNode> entry : given.properties()) {
       JsonNode value = entry.getValue();
       if (!value.isValueNode() || value.isNull()) {
         throw ApiErrors.badRequest("params." + entry.getKey() + ": expected a string, number or boolean. Send e.g. "
             + RUN_EXAMPLE + ".");
       }
       params.put(entry.getKey(), value.asText());
-    });
+    }
     return params;
   }
 

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -123,9 +122,8 @@ final class RunsResource {
     return run.manifest().flatMap(RunsResource::localPath).flatMap(path -> {
       try (InputStream in = Files.newInputStream(path)) {
         return Optional.of(Json.MAPPER.readTree(in));
-      } catch (NoSuchFileException e) {
-        return Optional.empty();
       } catch (IOException e) {
+        // gone (retention), unreadable or not JSON: the run still shows, without quality results
         return Optional.empty();
       }
     });

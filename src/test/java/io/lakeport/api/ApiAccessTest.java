@@ -40,10 +40,10 @@ class ApiAccessTest {
       assertThat(api.get("/api/jobs").statusCode()).isEqualTo(200);
       String refused = "Calls that change anything are refused: the API has no token. Set lakeport.api.token-env or"
           + " lakeport.api.token-file in the site settings and restart the scheduler.";
-      for (HttpResponse<String> response : new HttpResponse[] {
+      for (HttpResponse<String> response : java.util.List.of(
           api.put("/api/jobs/orders/enabled", "{\"enabled\": false}", Optional.of("anything")),
           api.post("/api/jobs/orders/runs", "", Optional.of("anything")),
-          api.post("/api/runs/x/cancel", "", Optional.empty())}) {
+          api.post("/api/runs/x/cancel", "", Optional.empty()))) {
         assertThat(response.statusCode()).isEqualTo(403);
         assertThat(ApiServerTest.json(response).path("error").asText()).isEqualTo(refused);
       }

@@ -68,7 +68,7 @@ final class PrometheusParser {
       List<Sample> samples = new ArrayList<>();
       for (JsonNode sample : family.path("samples")) {
         Map<String, String> labels = new TreeMap<>();
-        sample.path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+        sample.path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
         samples.add(new Sample(sample.path("name").asText(), labels, sample.path("value").asDouble()));
       }
       families.add(new Family(family.path("name").asText(), family.path("type").asText(), family.path("help").asText(),
