@@ -156,7 +156,8 @@ public final class Job {
     SinkSpec sink = new SinkSpec(s.format(), path, s.partitionBy(), s.mode(), s.compression(), s.maxRecordsPerFile(),
         s.targetFileSize(), s.options(), s.replaceWhere(), s.tableProperties(), s.fileName(), s.onEmpty(), s.origin());
     return new JobSpec(job.name(), job.description(), job.file(), job.timeZone(), job.window(), job.params(),
-        job.source(), job.plan(), sink, job.quality(), job.incremental(), job.schedule());
+        job.source(), job.plan(), sink, job.quality(), job.incremental(), job.schedule(),
+        job.notifications());
   }
 
   @Override

@@ -1,5 +1,8 @@
 package io.lakeport.cli;
 
+import io.lakeport.api.ApiException;
+import io.lakeport.api.ApiServer;
+import io.lakeport.config.ApiSettings;
 import io.lakeport.config.JobConfigException;
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.JobSpec;
@@ -21,7 +24,9 @@ import io.lakeport.schedule.launch.InProcessLauncher;
 import io.lakeport.schedule.launch.Launcher;
 import io.lakeport.schedule.launch.SparkSubmitLauncher;
 import io.lakeport.schedule.launch.SubmitSettings;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -52,7 +57,8 @@ import picocli.CommandLine.Spec;
  * their retry policy allows. With {@code --once} it makes one pass, waits for the runs it started
  * and exits; otherwise it makes a pass every {@code lakeport.scheduler.tick} until it is stopped
  * (SIGTERM, Ctrl-C), when it starts nothing more, cancels its running runs, records them, and
- * exits with 0.
+ * exits with 0. While it runs (not with {@code --once}) it serves the status API, metrics and web
+ * page ({@code lakeport.api}).
  */
 @Command(name = "start", description = "Run the jobs' schedules (in the foreground) until stopped, or one pass with --once.")
 final class SchedulerStartCommand implements Callable<Integer> {
@@ -88,7 +94,7 @@ final class SchedulerStartCommand implements Callable<Integer> {
       notifier.ifPresent(n -> loop.listen(new SchedulerNotifications(n, subscriptions,
           new ExportStorage(site.sparkSettings()), store, clock)));
       try {
-        run(loop, store, out, settings, scheduled.get().size());
+        run(loop, store, out, site, scheduled.get());
       } finally {
         notifier.ifPresent(n -> {
           n.awaitDeliveries(site.notifications().delivery().waitOnExit());
@@ -109,8 +115,10 @@ final class SchedulerStartCommand implements Callable<Integer> {
   }
 
   /** Recovers lost runs, then one pass (--once) or passes until stopped. */
-  private void run(Scheduler loop, HistoryStore store, PrintWriter out, SchedulerSettings settings, int jobCount)
+  private void run(Scheduler loop, HistoryStore store, PrintWriter out, Site site, List<ScheduledJob> scheduled)
       throws InterruptedException {
+    SchedulerSettings settings = site.scheduler();
+    int jobCount = scheduled.size();
     for (Run lost : loop.recoverLost()) {
       out.printf("run %s of job %s was lost by the last scheduler: %s%n", lost.id(), lost.job(), lost.status().text());
     }
@@ -119,7 +127,30 @@ final class SchedulerStartCommand implements Callable<Integer> {
     if (once) {
       once(loop, store, out);
     } else {
-      untilStopped(loop, settings);
+      Optional<ApiServer> api = serve(site.api(), store, scheduled, loop, scheduler.lakeport, out);
+      try {
+        untilStopped(loop, settings);
+      } finally {
+        api.ifPresent(ApiServer::close);
+      }
+    }
+  }
+
+  /** The status API, metrics and web page, when lakeport.api is enabled. */
+  private static Optional<ApiServer> serve(ApiSettings settings, HistoryStore store, List<ScheduledJob> jobs,
+      Scheduler loop, Lakeport lakeport, PrintWriter out) {
+    if (settings.status() == ApiSettings.Status.DISABLED) {
+      return Optional.empty();
+    }
+    try {
+      ApiServer api = ApiServer.start(settings, store, jobs, loop, lakeport.loader(), lakeport.clock());
+      out.printf("api: %s (status page; /api/jobs, /api/runs, /metrics, /health)%n", api.uri());
+      out.flush();
+      return Optional.of(api);
+    } catch (ApiException e) {
+      throw new Failures.UserException(e.getMessage());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e.getMessage(), e);
     }
   }
 

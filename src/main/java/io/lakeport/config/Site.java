@@ -23,7 +23,8 @@ import java.util.Optional;
  * unresolved stack too, so job files can refer to {@code ${lakeport.exports}} and the like. Object
  * storage ({@code lakeport.s3}) is read into {@link S3Settings}, the run history
  * ({@code lakeport.history}) into {@link HistorySettings}, notification channels and subscriptions
- * ({@code lakeport.notifications}) into {@link NotificationSettings}.
+ * ({@code lakeport.notifications}) into {@link NotificationSettings}, the scheduler's status API
+ * ({@code lakeport.api}) into {@link ApiSettings}.
  */
 public record Site(
     Config stack,
@@ -36,7 +37,8 @@ public record Site(
     S3Settings s3,
     HistorySettings history,
     SchedulerSettings scheduler,
-    NotificationSettings notifications) {
+    NotificationSettings notifications,
+    ApiSettings api) {
 
   static final String ROOT = "lakeport";
   static final String HOME = "home";
@@ -54,6 +56,7 @@ public record Site(
   static final String SCHEDULER = "scheduler";
   static final String NOTIFICATIONS = "notifications";
   static final String AIRFLOW = "airflow";
+  static final String API = "api";
   /** Spark passes settings with this prefix on to Hadoop, without it. */
   static final String SPARK_HADOOP = "spark.hadoop.";
 
@@ -69,6 +72,7 @@ public record Site(
     requireNonNull(history, "history is null");
     requireNonNull(scheduler, "scheduler is null");
     requireNonNull(notifications, "notifications is null");
+    requireNonNull(api, "api is null");
   }
 
   /**
@@ -126,7 +130,7 @@ public record Site(
   private static Site read(Config stack, Config resolved) {
     Problems problems = new Problems();
     Section site = new Section(resolved, ROOT, problems, HOME, WAREHOUSE, EXPORTS, TIME_ZONE, SPARK, S3,
-        HISTORY, SCHEDULER, NOTIFICATIONS, JOB_DEFAULTS, SINK_OPTIONS, SCHEDULE_DEFAULTS, AIRFLOW);
+        HISTORY, SCHEDULER, NOTIFICATIONS, API, JOB_DEFAULTS, SINK_OPTIONS, SCHEDULE_DEFAULTS, AIRFLOW);
     Section spark = site.section(SPARK, MASTER, CONF);
     ZoneId zone = zone(site, TIME_ZONE);
     Map<String, String> conf = new LinkedHashMap<>();
@@ -138,7 +142,7 @@ public record Site(
     AirflowReader.read(site, AIRFLOW); // checked with the rest; read again by airflow()
     Site result = new Site(stack, site.string(HOME), site.string(WAREHOUSE), site.string(EXPORTS), zone,
         spark.string(MASTER), conf, s3, history, SchedulerReader.read(site, SCHEDULER),
-        NotificationsReader.site(site, NOTIFICATIONS));
+        NotificationsReader.site(site, NOTIFICATIONS), ApiReader.read(site, API));
     problems.throwIfAny();
     return result;
   }

@@ -162,6 +162,29 @@ public final class Scheduler {
     }
   }
 
+  /**
+   * Cancels a run of the history: a queued run at once (it never starts), a running run this
+   * scheduler launched by stopping its launch, which the next pass records as cancelled. A run in
+   * any other state, or running in another process, is refused with a {@code HistoryException}
+   * that says what state it is in.
+   */
+  public synchronized Cancellation cancel(String runId) {
+    Active run = active.get(runId);
+    if (run != null) {
+      LOG.info("Cancelling run {} of job {} on request", runId, run.job().job());
+      run.launch().cancel();
+      return Cancellation.STOPPING;
+    }
+    store.cancel(runId);
+    return Cancellation.CANCELLED;
+  }
+
+  /** What {@link #cancel} did: the run is cancelled, or its launch is being stopped. */
+  public enum Cancellation {
+    CANCELLED,
+    STOPPING
+  }
+
   /** The ids of the runs this scheduler launched that have not ended, oldest launch first. */
   public synchronized List<String> running() {
     return List.copyOf(active.keySet());

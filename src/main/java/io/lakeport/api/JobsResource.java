@@ -1,0 +1,195 @@
+package io.lakeport.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lakeport.config.JobConfigException;
+import io.lakeport.config.JobLoader;
+import io.lakeport.config.JobSpec;
+import io.lakeport.config.ScheduleSpec;
+import io.lakeport.config.Secrets;
+import io.lakeport.history.HistoryStore;
+import io.lakeport.history.Run;
+import io.lakeport.history.RunFilter;
+import io.lakeport.history.RunRequest;
+import io.lakeport.history.RunStatus;
+import io.lakeport.history.Trigger;
+import io.lakeport.run.RunId;
+import io.lakeport.schedule.ScheduleState;
+import io.lakeport.schedule.ScheduledJob;
+import io.lakeport.schedule.Slot;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code /api/jobs}: the scheduled jobs with their schedule in words, next runs, whether they are
+ * enabled (and by what), their last and current run; switching one on or off (an override in the
+ * run history, as {@code lakeport schedule enable|disable}); and queueing a run now with params
+ * (as {@code lakeport run-now}: checked as a run would check them, started at the next pass).
+ */
+final class JobsResource {
+  static final String ENABLED_EXAMPLE = "{\"enabled\": false}";
+  static final String RUN_EXAMPLE = "{\"params\": {\"run_date\": \"2026-11-23\"}}";
+  private static final int NEXT_RUNS = 3;
+  /** How far back the latest slot is looked for (a monthly schedule's slot is at most 31 days old). */
+  private static final Duration LOOK_BACK = Duration.ofDays(35);
+  /** How many of a job's newest runs are read to find its last ended and its current run. */
+  private static final int RECENT = 20;
+
+  private final HistoryStore store;
+  private final Map<String, ScheduledJob> jobs = new LinkedHashMap<>();
+  private final JobLoader loader;
+  private final Clock clock;
+
+  JobsResource(HistoryStore store, List<ScheduledJob> jobs, JobLoader loader, Clock clock) {
+    this.store = store;
+    jobs.forEach(job -> this.jobs.put(job.job(), job));
+    this.loader = loader;
+    this.clock = clock;
+  }
+
+  Map<String, Object> list() {
+    Instant now = clock.instant();
+    Map<String, Object> view = Json.object();
+    view.put("now", Json.time(now));
+    view.put("jobs", jobs.values().stream().map(job -> view(job, now)).toList());
+    return view;
+  }
+
+  Map<String, Object> job(String name) {
+    return view(find(name), clock.instant());
+  }
+
+  /** Sets or clears the job's enabled override from {@code {"enabled": true|false|null}}. */
+  Map<String, Object> setEnabled(String name, JsonNode body) {
+    ScheduledJob job = find(name);
+    JsonNode enabled = body.path("enabled");
+    if (!body.isObject() || body.size() != 1 || !(enabled.isBoolean() || enabled.isNull())) {
+      throw ApiErrors.badRequest("Expected {\"enabled\": true}, {\"enabled\": false}, or {\"enabled\": null} to let"
+          + " the job file decide again. Send e.g. " + ENABLED_EXAMPLE + ".");
+    }
+    if (enabled.isNull()) {
+      store.clearOverride(job.job());
+    } else if (enabled.booleanValue()) {
+      store.enable(job.job());
+    } else {
+      store.disable(job.job());
+    }
+    return view(job, clock.instant());
+  }
+
+  /**
+   * Queues a manual run of the job with the body's params ({@code {"params": {...}}}, or no body),
+   * after checking them as the run will; without {@code run_date} a job gets its latest slot's.
+   */
+  Run runNow(String name, JsonNode body) {
+    ScheduledJob job = find(name);
+    Map<String, String> params = params(body);
+    params.keySet().stream().filter(Secrets::isSecretName).findFirst().ifPresent(param -> {
+      throw ApiErrors.badRequest("Run-now keeps params in the run history, so " + param + " cannot be one; give"
+          + " secrets to the job through the environment or a file.");
+    });
+    Instant now = clock.instant();
+    if (!params.containsKey(JobLoader.RUN_DATE)) {
+      latestSlot(job, now).ifPresent(slot -> params.put(JobLoader.RUN_DATE, slot.runDate().toString()));
+    }
+    JobSpec spec;
+    try {
+      spec = loader.load(job.file(), params, JobLoader.Mode.RUN);
+    } catch (JobConfigException e) {
+      // the loader names params as the command line gives them (--param); here they are the body's
+      throw ApiErrors.badRequest(String.join("\n", e.problems().stream()
+          .map(p -> p.message().replaceFirst("^--param: ", "params.")).toList()));
+    }
+    String runId = RunId.next(clock);
+    return store.enqueue(new RunRequest(runId, spec.name(), Optional.empty(), Trigger.MANUAL, params))
+        .orElseThrow(() -> ApiErrors.conflict("Run id " + runId + " is taken; send the request again."));
+  }
+
+  private static Map<String, String> params(JsonNode body) {
+    if (body.isMissingNode()) {
+      return new LinkedHashMap<>();
+    }
+    if (!body.isObject()) {
+      throw ApiErrors.badRequest("Expected a JSON object. Send e.g. " + RUN_EXAMPLE + ", or no body.");
+    }
+    for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+      String field = names.next();
+      if (!field.equals("params")) {
+        throw ApiErrors.badRequest("Unknown field \"" + field + "\". Expected: params. Send e.g. " + RUN_EXAMPLE + ".");
+      }
+    }
+    JsonNode given = body.path("params");
+    if (!given.isMissingNode() && !given.isObject()) {
+      throw ApiErrors.badRequest("params: expected an object of names and values. Send e.g. " + RUN_EXAMPLE + ".");
+    }
+    Map<String, String> params = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> entry : given.properties()) {
+      JsonNode value = entry.getValue();
+      if (!value.isValueNode() || value.isNull()) {
+        throw ApiErrors.badRequest("params." + entry.getKey() + ": expected a string, number or boolean. Send e.g. "
+            + RUN_EXAMPLE + ".");
+      }
+      params.put(entry.getKey(), value.asText());
+    }
+    return params;
+  }
+
+  private ScheduledJob find(String name) {
+    ScheduledJob job = jobs.get(name);
+    if (job == null) {
+      throw ApiErrors.noJob(name, List.copyOf(jobs.keySet()));
+    }
+    return job;
+  }
+
+  private Map<String, Object> view(ScheduledJob job, Instant now) {
+    Optional<Boolean> override = store.enabledOverride(job.job());
+    boolean enabled = ScheduleState.of(store).status(job.schedule()) == ScheduleSpec.Status.ENABLED;
+    List<Slot> next = next(job, now);
+    List<Run> recent = store.runs(new RunFilter(Optional.of(job.job()), Optional.empty(), RECENT));
+    Map<String, Object> view = Json.object();
+    view.put("name", job.job());
+    view.put("file", job.file().toString());
+    view.put("schedule", job.schedule().describe());
+    view.put("time_zone", job.schedule().zone().getId());
+    view.put("enabled", enabled);
+    view.put("enabled_by", override.isPresent() ? "override" : "job file");
+    view.put("next_runs", enabled ? next.stream().map(JobsResource::slot).toList() : List.of());
+    view.put("seconds_until_next", enabled && !next.isEmpty()
+        ? Json.seconds(Duration.between(now, next.get(0).instant())) : null);
+    view.put("last_run", recent.stream().filter(r -> r.status().ended()).findFirst()
+        .map(r -> RunViews.summary(r, now)).orElse(null));
+    view.put("current_run", recent.stream().filter(r -> r.status() == RunStatus.RUNNING).findFirst()
+        .map(r -> RunViews.summary(r, now)).orElse(null));
+    view.put("queued_runs", recent.stream().filter(r -> r.status() == RunStatus.QUEUED).count());
+    return view;
+  }
+
+  private static List<Slot> next(ScheduledJob job, Instant now) {
+    List<Slot> slots = new java.util.ArrayList<>();
+    Optional<Slot> slot = job.schedule().nextAfter(now);
+    while (slot.isPresent() && slots.size() < NEXT_RUNS) {
+      slots.add(slot.get());
+      slot = job.schedule().nextAfter(slot.get().instant());
+    }
+    return slots;
+  }
+
+  private static Map<String, Object> slot(Slot slot) {
+    Map<String, Object> view = Json.object();
+    view.put("at", Json.time(slot.instant()));
+    view.put("local", slot.dueTime().toOffsetDateTime().toString());
+    view.put("run_date", slot.runDate().toString());
+    return view;
+  }
+
+  private static Optional<Slot> latestSlot(ScheduledJob job, Instant now) {
+    List<Slot> slots = job.schedule().slotsBetween(now.minus(LOOK_BACK), now);
+    return slots.isEmpty() ? Optional.empty() : Optional.of(slots.get(slots.size() - 1));
+  }
+}
