@@ -25,7 +25,8 @@ import picocli.CommandLine.ScopeType;
     subcommands = {
       RunCommand.class, ValidateCommand.class, ExplainCommand.class, PreviewCommand.class,
       JobsCommand.class, RunNowCommand.class, ScheduleCommand.class, VerifyCommand.class, HistoryCommand.class, StatusCommand.class,
-      StatsCommand.class, DemoCommand.class, SchedulerCommand.class, CancelCommand.class
+      StatsCommand.class, DemoCommand.class, SchedulerCommand.class, CancelCommand.class,
+      RetentionCommand.class
     })
 public final class Lakeport {
   @Option(names = "--site-conf", scope = ScopeType.INHERIT, paramLabel = "FILE",

@@ -24,7 +24,8 @@ public record JobSpec(
     SinkSpec sink,
     QualitySpec quality,
     IncrementalSpec incremental,
-    Optional<ScheduleSpec> schedule) {
+    Optional<ScheduleSpec> schedule,
+    RetentionSpec retention) {
 
   public JobSpec {
     requireNonNull(name, "name is null");
@@ -38,6 +39,7 @@ public record JobSpec(
     requireNonNull(sink, "sink is null");
     requireNonNull(quality, "quality is null");
     requireNonNull(incremental, "incremental is null");
+    requireNonNull(retention, "retention is null");
     requireNonNull(schedule, "schedule is null");
   }
 }

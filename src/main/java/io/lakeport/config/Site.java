@@ -50,6 +50,7 @@ public record Site(
   static final String S3 = "s3";
   static final String HISTORY = "history";
   static final String SCHEDULER = "scheduler";
+  static final String RETENTION = "retention";
   /** Spark passes settings with this prefix on to Hadoop, without it. */
   static final String SPARK_HADOOP = "spark.hadoop.";
 
@@ -110,7 +111,7 @@ public record Site(
   private static Site read(Config stack, Config resolved) {
     Problems problems = new Problems();
     Section site = new Section(resolved, ROOT, problems, HOME, WAREHOUSE, EXPORTS, TIME_ZONE, SPARK, S3,
-        HISTORY, SCHEDULER, JOB_DEFAULTS, SINK_OPTIONS, SCHEDULE_DEFAULTS);
+        HISTORY, SCHEDULER, RETENTION, JOB_DEFAULTS, SINK_OPTIONS, SCHEDULE_DEFAULTS);
     Section spark = site.section(SPARK, MASTER, CONF);
     ZoneId zone = zone(site, TIME_ZONE);
     Map<String, String> conf = new LinkedHashMap<>();
