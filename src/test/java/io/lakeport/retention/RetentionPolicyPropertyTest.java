@@ -39,7 +39,7 @@ class RetentionPolicyPropertyTest {
   void planMatchesTheModelAndKeepsEverySafetyRule(@ForAll("histories") History history) {
     RetentionPolicy.Verdict verdict = new RetentionPolicy(history.spec(), ZONE).decide(history.exports(), NOW);
 
-    Model model = new Model(history.spec(), history.exports());
+    Model model = new Model(history.spec(), history.exports(), NOW, ZONE);
     Set<String> removed = verdict.removed().stream().map(d -> d.export().runId()).collect(Collectors.toSet());
     assertThat(removed).as("removed exports").isEqualTo(model.removed());
     assertThat(verdict.refusal().isPresent()).as("refused").isEqualTo(model.refused());
@@ -72,10 +72,14 @@ class RetentionPolicyPropertyTest {
   static final class Model {
     private final RetentionSpec spec;
     private final List<Export> exports;
+    private final Instant now;
+    private final ZoneId zone;
 
-    Model(RetentionSpec spec, List<Export> exports) {
+    Model(RetentionSpec spec, List<Export> exports, Instant now, ZoneId zone) {
       this.spec = spec;
       this.exports = exports;
+      this.now = now;
+      this.zone = zone;
     }
 
     List<Export> readableNewestFirst() {
@@ -102,9 +106,9 @@ class RetentionPolicyPropertyTest {
 
     long ageInDays(Export export) {
       if (spec.keep().ageOf() == AgeOf.LOGICAL_DATE && export.logicalDate().isPresent()) {
-        return export.logicalDate().get().until(NOW.atZone(ZONE).toLocalDate(), ChronoUnit.DAYS);
+        return export.logicalDate().get().until(now.atZone(zone).toLocalDate(), ChronoUnit.DAYS);
       }
-      return (NOW.toEpochMilli() - export.publishedAt().toEpochMilli()) / 86_400_000L;
+      return (now.toEpochMilli() - export.publishedAt().toEpochMilli()) / 86_400_000L;
     }
 
     boolean refused() {
@@ -120,7 +124,7 @@ class RetentionPolicyPropertyTest {
       return readable.stream()
           .filter(e -> e != readable.get(0))
           .filter(e -> !keptByRules(e))
-          .filter(e -> NOW.toEpochMilli() - e.publishedAt().toEpochMilli() >= spec.minimumDays() * 86_400_000L)
+          .filter(e -> now.toEpochMilli() - e.publishedAt().toEpochMilli() >= spec.minimumDays() * 86_400_000L)
           .map(Export::runId)
           .collect(Collectors.toSet());
     }
