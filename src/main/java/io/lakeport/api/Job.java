@@ -157,7 +157,7 @@ public final class Job {
         s.targetFileSize(), s.options(), s.replaceWhere(), s.tableProperties(), s.fileName(), s.onEmpty(), s.origin());
     return new JobSpec(job.name(), job.description(), job.file(), job.timeZone(), job.window(), job.params(),
         job.source(), job.plan(), sink, job.quality(), job.incremental(), job.schedule(),
-        job.notifications());
+        job.notifications(), job.retention());
   }
 
   @Override

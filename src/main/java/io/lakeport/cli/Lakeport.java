@@ -26,7 +26,7 @@ import picocli.CommandLine.ScopeType;
       RunCommand.class, ValidateCommand.class, ExplainCommand.class, PreviewCommand.class,
       JobsCommand.class, RunNowCommand.class, ScheduleCommand.class, VerifyCommand.class, HistoryCommand.class, StatusCommand.class,
       StatsCommand.class, DemoCommand.class, SchedulerCommand.class, CancelCommand.class, NewJobCommand.class, ShareCommand.class,
-      AirflowCommand.class
+      AirflowCommand.class, RetentionCommand.class
     })
 public final class Lakeport {
   @Option(names = "--site-conf", scope = ScopeType.INHERIT, paramLabel = "FILE",

@@ -41,6 +41,7 @@ public final class JobLoader {
   static final String INCREMENTAL = "incremental";
   static final String SCHEDULE = "schedule";
   static final String NOTIFICATIONS = "notifications";
+  static final String RETENTION = "retention";
   private static final String MODE = "mode";
   private static final String COLUMN = "column";
   private static final String LOOKBACK = "lookback";
@@ -118,9 +119,11 @@ public final class JobLoader {
       job = job.withValue(ConfigUtil.joinPath(PARAMS), root.getValue(PARAMS));
     }
     job = job.withFallback(defaults(root));
-    if (job.hasPath(SCHEDULE) && job.getValue(SCHEDULE).valueType() == ConfigValueType.OBJECT) {
-      ConfigObject scheduleDefaults = root.getObject(ConfigUtil.joinPath(Site.ROOT, Site.SCHEDULE_DEFAULTS));
-      job = job.withValue(SCHEDULE, job.getObject(SCHEDULE).withFallback(scheduleDefaults));
+    ConfigObject scheduleDefaults = root.getObject(ConfigUtil.joinPath(Site.ROOT, Site.SCHEDULE_DEFAULTS));
+    for (String schedule : List.of(SCHEDULE, ConfigUtil.joinPath(RETENTION, SCHEDULE))) {
+      if (job.hasPath(schedule) && job.getValue(schedule).valueType() == ConfigValueType.OBJECT) {
+        job = job.withValue(schedule, job.getObject(schedule).withFallback(scheduleDefaults));
+      }
     }
     return job;
   }
@@ -148,7 +151,7 @@ public final class JobLoader {
   private static JobSpec read(Config job, Config root, Config jobFile, String display, Map<String, Param> params,
       Problems problems, NotificationSettings notifications) {
     Section top = new Section(job, "", problems, NAME, DESCRIPTION, TIME_ZONE, WINDOW, PARAMS, PARAM_TYPES,
-        SOURCE, PLAN, SINK, QUALITY, INCREMENTAL, SCHEDULE, NOTIFICATIONS);
+        SOURCE, PLAN, SINK, QUALITY, INCREMENTAL, SCHEDULE, NOTIFICATIONS, RETENTION);
     requireSections(jobFile, display, problems);
     String name = top.string(NAME);
     if (!name.isEmpty() && !name.matches("[a-z0-9][a-z0-9_-]*")) {
@@ -163,7 +166,20 @@ public final class JobLoader {
         Endpoints.sink(top.section(SINK, Endpoints.SINK_KEYS), sinkOptionDefaults(root, problems)),
         new QualityReader(top.section(QUALITY, QualityReader.KEYS)).read(),
         incremental(top.section(INCREMENTAL, MODE, COLUMN, LOOKBACK), source), schedule(top, zone),
-        NotificationsReader.job(top.section(NOTIFICATIONS), notifications));
+        NotificationsReader.job(top.section(NOTIFICATIONS), notifications),
+        new RetentionReader(top.section(RETENTION, RetentionReader.KEYS), minimumDays(root, problems)).read(zone));
+  }
+
+  /** The site's floor under keep rules, {@code lakeport.retention.minimum-days}. */
+  private static int minimumDays(Config root, Problems problems) {
+    Section site = new Section(root, ConfigUtil.joinPath(Site.ROOT, RETENTION), problems, "minimum-days");
+    long days = site.optionalLong("minimum-days").orElse(0L);
+    if (days < 0 || days > 36_500) {
+      site.problem("minimum-days", "must be a number of days from 0 to 36500, found " + days,
+          "Write e.g. lakeport.retention.minimum-days = 7 in the site settings.");
+      return 0;
+    }
+    return (int) days;
   }
 
   /** The schedule block, if the job has one (without it the job runs by hand only). */

@@ -26,7 +26,8 @@ public record JobSpec(
     QualitySpec quality,
     IncrementalSpec incremental,
     Optional<ScheduleSpec> schedule,
-    NotificationSpec notifications) {
+    NotificationSpec notifications,
+    RetentionSpec retention) {
 
   public JobSpec {
     requireNonNull(name, "name is null");
@@ -40,6 +41,7 @@ public record JobSpec(
     requireNonNull(sink, "sink is null");
     requireNonNull(quality, "quality is null");
     requireNonNull(incremental, "incremental is null");
+    requireNonNull(retention, "retention is null");
     requireNonNull(schedule, "schedule is null");
     requireNonNull(notifications, "notifications is null");
   }

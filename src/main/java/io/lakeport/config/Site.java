@@ -57,6 +57,7 @@ public record Site(
   static final String NOTIFICATIONS = "notifications";
   static final String AIRFLOW = "airflow";
   static final String API = "api";
+  static final String RETENTION = "retention";
   /** Spark passes settings with this prefix on to Hadoop, without it. */
   static final String SPARK_HADOOP = "spark.hadoop.";
 
@@ -130,7 +131,7 @@ public record Site(
   private static Site read(Config stack, Config resolved) {
     Problems problems = new Problems();
     Section site = new Section(resolved, ROOT, problems, HOME, WAREHOUSE, EXPORTS, TIME_ZONE, SPARK, S3,
-        HISTORY, SCHEDULER, NOTIFICATIONS, API, JOB_DEFAULTS, SINK_OPTIONS, SCHEDULE_DEFAULTS, AIRFLOW);
+        HISTORY, SCHEDULER, NOTIFICATIONS, API, RETENTION, JOB_DEFAULTS, SINK_OPTIONS, SCHEDULE_DEFAULTS, AIRFLOW);
     Section spark = site.section(SPARK, MASTER, CONF);
     ZoneId zone = zone(site, TIME_ZONE);
     Map<String, String> conf = new LinkedHashMap<>();

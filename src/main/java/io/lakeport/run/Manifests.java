@@ -17,21 +17,28 @@ import org.apache.hadoop.fs.Path;
  * run ids sort by start time, so the newest run is the last name. Lists only that folder, never
  * the data.
  */
-final class Manifests {
-  static final String DIR = "_lakeport";
-  private static final String PREFIX = "manifest-";
-  private static final String SUFFIX = ".json";
+public final class Manifests {
+  public static final String DIR = "_lakeport";
+  public static final String PREFIX = "manifest-";
+  public static final String SUFFIX = ".json";
   /** How many of the newest manifests {@link #latest} reads before giving up. */
   private static final int LOOK_BACK = 5;
 
   private Manifests() {}
 
-  static Path path(Path root, String runId) {
+  public static Path path(Path root, String runId) {
     return new Path(new Path(root, DIR), PREFIX + runId + SUFFIX);
   }
 
+  /** The run id a manifest file is named after; empty for other names. */
+  public static Optional<String> runIdOf(String fileName) {
+    return fileName.startsWith(PREFIX) && fileName.endsWith(SUFFIX) && fileName.length() > PREFIX.length() + SUFFIX.length()
+        ? Optional.of(fileName.substring(PREFIX.length(), fileName.length() - SUFFIX.length()))
+        : Optional.empty();
+  }
+
   /** Manifest files under {@code root}, newest first. */
-  static List<Path> newestFirst(FileSystem fs, Path root) throws IOException {
+  public static List<Path> newestFirst(FileSystem fs, Path root) throws IOException {
     List<Path> manifests = new ArrayList<>();
     try {
       for (FileStatus status : fs.listStatus(new Path(root, DIR))) {
@@ -59,7 +66,7 @@ final class Manifests {
   }
 
   /** Writes a manifest whole: to a hidden temporary name first, then renamed into place. */
-  static void write(FileSystem fs, Path path, Manifest manifest) throws IOException {
+  public static void write(FileSystem fs, Path path, Manifest manifest) throws IOException {
     Path temporary = new Path(path.getParent(), "." + path.getName() + ".tmp");
     try (java.io.OutputStream out = fs.create(temporary, true)) {
       out.write(manifest.toJson());
@@ -70,7 +77,7 @@ final class Manifests {
   }
 
   /** The manifest at {@code path}, or empty when it is not readable as one. */
-  static Optional<Manifest> read(FileSystem fs, Path path) throws IOException {
+  public static Optional<Manifest> read(FileSystem fs, Path path) throws IOException {
     try (InputStream in = fs.open(path)) {
       return Optional.of(Manifest.fromJson(in));
     } catch (com.fasterxml.jackson.core.JacksonException e) {

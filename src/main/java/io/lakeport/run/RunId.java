@@ -25,6 +25,16 @@ public final class RunId {
 
   private RunId() {}
 
+  /** When the run with this id started; empty when {@code runId} is not a run id. */
+  public static java.util.Optional<Instant> startOf(String runId) {
+    int dash = runId.indexOf('-');
+    try {
+      return java.util.Optional.of(Instant.from(FORMAT.parse(dash < 0 ? runId : runId.substring(0, dash))));
+    } catch (java.time.format.DateTimeParseException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
   public static String next(Clock clock) {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     Instant issued = LAST.updateAndGet(last -> now.isAfter(last) || now.isBefore(last.minus(STEP_BACK))
