@@ -36,12 +36,12 @@ import java.util.function.ToLongFunction;
  * job's last success, bytes freed by retention, the scheduler's lag, and each scheduled job's
  * switch and next run. Counters only grow while the history keeps its runs.
  *
- * <p>Retention runs are runs whose trigger is {@value #RETENTION_TRIGGER}; what they record as
- * bytes is what they deleted. They count toward the freed bytes, not toward the exported ones.
+ * <p>Retention runs are the runs of {@code <job>.retention} jobs ({@code lakeport retention apply},
+ * by hand or scheduled); what they record as bytes is what they deleted. They count toward the freed bytes, not toward the exported ones.
  */
 final class RunMetrics implements MultiCollector {
-  /** The trigger of runs that delete expired exports; their bytes are the bytes freed. */
-  static final String RETENTION_TRIGGER = "retention";
+  /** The end of the history job name of runs that delete expired exports; their bytes are the bytes freed. */
+  static final String RETENTION_SUFFIX = ".retention";
   /** Upper bounds of the duration histogram's buckets, in seconds: a second to six hours. */
   static final double[] DURATION_BUCKETS = {1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600};
 
@@ -80,7 +80,7 @@ final class RunMetrics implements MultiCollector {
   }
 
   private static boolean isRetention(Run run) {
-    return run.trigger().text().equals(RETENTION_TRIGGER);
+    return run.job().endsWith(RETENTION_SUFFIX);
   }
 
   private static GaugeSnapshot runsByStatus(TreeSet<String> names, List<Run> runs) {
@@ -158,7 +158,7 @@ final class RunMetrics implements MultiCollector {
     long freed = runs.stream().filter(run -> isRetention(run) && run.status() == RunStatus.SUCCEEDED)
         .mapToLong(run -> run.bytes().orElse(0L)).sum();
     return CounterSnapshot.builder().name("lakeport_retention_freed_bytes")
-        .help("Bytes deleted by retention runs (runs with trigger " + RETENTION_TRIGGER + ").")
+        .help("Bytes deleted by retention runs (runs of <job>.retention).")
         .dataPoint(CounterDataPointSnapshot.builder().value(freed).build()).build();
   }
 

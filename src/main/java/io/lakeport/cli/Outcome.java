@@ -38,6 +38,22 @@ final class Outcome {
     runs.add(run);
   }
 
+  /**
+   * A retention run: as the history keeps them, rows are the exports removed, bytes and files
+   * what was deleted; there is no manifest.
+   */
+  void retained(String runId, String job, long exports, long bytes, long files) {
+    Map<String, Object> run = new LinkedHashMap<>();
+    run.put("run_id", runId);
+    run.put("job", job);
+    run.put("status", "published");
+    run.put("rows", exports);
+    run.put("bytes", bytes);
+    run.put("files", files);
+    run.put("manifest", null);
+    runs.add(run);
+  }
+
   int succeeded(int exitCode) {
     write(exitCode, null);
     return exitCode;

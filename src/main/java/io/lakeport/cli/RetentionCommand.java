@@ -168,14 +168,14 @@ final class RetentionCommand {
     public Integer call() throws IOException {
       Outcome outcome = new Outcome(outcomeFile);
       try {
-        return outcome.succeeded(applyAll());
+        return outcome.succeeded(applyAll(outcome));
       } catch (Exception e) {
         outcome.failed(Failures.exitCode(e), e);
         throw e;
       }
     }
 
-    private int applyAll() throws IOException {
+    private int applyAll(Outcome outcome) throws IOException {
       Site site = retention.lakeport.site();
       Jobs jobs = jobs(new JobLoader(site));
       if (runId.isPresent() && jobs.selected().size() != 1) {
@@ -184,7 +184,8 @@ final class RetentionCommand {
       PrintWriter out = spec.commandLine().getOut();
       Instant now = retention.lakeport.clock().instant();
       int exit = 0;
-      try (SparkHolder spark = new SparkHolder(site)) {
+      try (SparkHolder spark = new SparkHolder(site); RunNotifications notifications = RunNotifications.open(site,
+          this.retention.lakeport.clock())) {
         Retention retention = retention(site, spark);
         for (JobSpec job : jobs.selected()) {
           String id = runId.orElseGet(() -> RunId.next(this.retention.lakeport.clock()));
@@ -215,6 +216,11 @@ final class RetentionCommand {
             recorder.finish(new RunOutcome(RunStatus.SUCCEEDED, 0, Optional.of(result.exportsRemoved()),
                 Optional.of(result.bytesFreed()), Optional.of(result.filesDeleted()), Optional.empty(),
                 Optional.empty()));
+            outcome.retained(id, job.name() + SUFFIX, result.exportsRemoved(), result.bytesFreed(),
+                result.filesDeleted());
+            if (!result.actions().isEmpty()) {
+              notifications.retentionApplied(job, id, result);
+            }
           }
         }
       }

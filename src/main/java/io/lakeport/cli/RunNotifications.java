@@ -59,6 +59,13 @@ final class RunNotifications implements AutoCloseable {
         job.notifications()));
   }
 
+  void retentionApplied(JobSpec job, String runId, io.lakeport.retention.Retention.Result result) {
+    long archived = result.actions().stream().filter(a -> a.archive().isPresent()).count();
+    notifier.ifPresent(n -> n.publish(Event.retentionApplied(job.name(), runId,
+        new Event.Retention(result.exportsRemoved() - archived, archived, result.bytesFreed()), clock.instant()),
+        job.notifications()));
+  }
+
   private static Optional<String> runDate(JobSpec job) {
     return Optional.ofNullable(job.params().get(JobLoader.RUN_DATE)).map(Param::value).map(String::valueOf);
   }

@@ -244,6 +244,8 @@ final class SchedulerStartCommand implements Callable<Integer> {
       try {
         JobSpec job = loader.load(file, Map.of(), JobLoader.Mode.VALIDATE);
         Schedule.of(job).ifPresent(schedule -> scheduled.add(new ScheduledJob(schedule, file)));
+        Schedule.retention(job).ifPresent(schedule ->
+            scheduled.add(new ScheduledJob(schedule, file, ScheduledJob.Kind.RETENTION)));
         subscriptions.put(job.name(), job.notifications());
       } catch (JobConfigException e) {
         e.problems().forEach(p -> err.println(p.message()));

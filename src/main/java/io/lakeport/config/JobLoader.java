@@ -120,9 +120,10 @@ public final class JobLoader {
     }
     job = job.withFallback(defaults(root));
     ConfigObject scheduleDefaults = root.getObject(ConfigUtil.joinPath(Site.ROOT, Site.SCHEDULE_DEFAULTS));
+    // from the job file's own block: merged with a null default, HOCON ignores further fallbacks
     for (String schedule : List.of(SCHEDULE, ConfigUtil.joinPath(RETENTION, SCHEDULE))) {
-      if (job.hasPath(schedule) && job.getValue(schedule).valueType() == ConfigValueType.OBJECT) {
-        job = job.withValue(schedule, job.getObject(schedule).withFallback(scheduleDefaults));
+      if (jobFile.hasPath(schedule) && root.getValue(schedule).valueType() == ConfigValueType.OBJECT) {
+        job = job.withValue(schedule, root.getObject(schedule).withFallback(scheduleDefaults));
       }
     }
     return job;

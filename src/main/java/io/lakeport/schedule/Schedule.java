@@ -50,6 +50,20 @@ public final class Schedule {
     return job.schedule().map(spec -> new Schedule(job.name(), spec, job.timeZone(), job.window()));
   }
 
+  /** The name under which the scheduler and the history know a job's retention runs. */
+  public static String retentionJob(String job) {
+    return job + ".retention";
+  }
+
+  /**
+   * The schedule of the job's retention ({@code retention.schedule}), under the name
+   * {@link #retentionJob}; empty when retention runs by hand only.
+   */
+  public static Optional<Schedule> retention(JobSpec job) {
+    return job.retention().schedule()
+        .map(spec -> new Schedule(retentionJob(job.name()), spec, job.timeZone(), job.window()));
+  }
+
   /** The first slot due after {@code instant}; empty when the schedule never fires again. */
   public Optional<Slot> nextAfter(Instant instant) {
     Optional<LocalDateTime> local = nextLocal(LocalDateTime.ofInstant(instant, spec.timeZone()));

@@ -305,7 +305,8 @@ public final class Scheduler {
     LOG.info("Starting run {} of job {} (attempt {}, slot {})", run.id(), run.job(), attempt,
         run.slot().map(Instant::toString).orElse("none"));
     try {
-      Launch launch = launcher.start(new LaunchRequest(run.job(), job.file(), run.params(), run.id(), timeout));
+      Launch launch = launcher.start(new LaunchRequest(run.job(), job.file(), run.params(), run.id(), timeout,
+          job.kind()));
       active.put(run.id(), new Active(run.id(), job, launch));
     } catch (IOException e) {
       record(job, run.id(), new LaunchOutcome(LaunchOutcome.State.FAILED, Optional.of(3),

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -89,8 +88,7 @@ public final class InProcessLauncher implements Launcher {
 
   /** Lakeport's command line for the run, as spark-submit would pass it. */
   List<String> arguments(LaunchRequest request) {
-    List<String> args = new ArrayList<>(List.of("run", request.jobFile().toString()));
-    new TreeMap<>(request.params()).forEach((k, v) -> args.addAll(List.of("--param", k + "=" + v)));
+    List<String> args = new ArrayList<>(request.command());
     siteConf.ifPresent(conf -> args.add("--site-conf=" + conf));
     args.addAll(List.of("--run-id", request.runId()));
     return args;

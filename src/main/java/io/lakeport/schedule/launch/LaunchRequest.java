@@ -10,12 +10,34 @@ import java.util.Map;
  * One run to start: the job file, its params (run_date and the like, already chosen from the
  * slot), the run id the history store gave it, and how long it may take before it is killed.
  */
-public record LaunchRequest(String job, Path jobFile, Map<String, String> params, String runId, Duration timeout) {
+public record LaunchRequest(String job, Path jobFile, Map<String, String> params, String runId, Duration timeout,
+    io.lakeport.schedule.ScheduledJob.Kind kind) {
   public LaunchRequest {
+    requireNonNull(kind, "kind is null");
     requireNonNull(job, "job is null");
     requireNonNull(jobFile, "jobFile is null");
     params = Map.copyOf(params);
     requireNonNull(runId, "runId is null");
     requireNonNull(timeout, "timeout is null");
+  }
+
+  /** An export run. */
+  public LaunchRequest(String job, Path jobFile, Map<String, String> params, String runId, Duration timeout) {
+    this(job, jobFile, params, runId, timeout, io.lakeport.schedule.ScheduledJob.Kind.EXPORT);
+  }
+
+  /**
+   * Lakeport's command for the run up to its options: {@code run <job file> --param k=v ...}, or
+   * {@code retention apply <job file>} (retention takes no params).
+   */
+  public java.util.List<String> command() {
+    java.util.List<String> args = new java.util.ArrayList<>();
+    if (kind == io.lakeport.schedule.ScheduledJob.Kind.RETENTION) {
+      args.addAll(java.util.List.of("retention", "apply", jobFile.toString()));
+    } else {
+      args.addAll(java.util.List.of("run", jobFile.toString()));
+      new java.util.TreeMap<>(params).forEach((k, v) -> args.addAll(java.util.List.of("--param", k + "=" + v)));
+    }
+    return args;
   }
 }

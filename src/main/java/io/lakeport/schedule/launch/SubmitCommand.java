@@ -23,8 +23,7 @@ public record SubmitCommand(SubmitSettings settings, LaunchRequest request, Path
 
   /** What follows the application jar: Lakeport's own command line. */
   public List<String> appArgs() {
-    List<String> args = new ArrayList<>(List.of("run", request.jobFile().toString()));
-    new TreeMap<>(request.params()).forEach((k, v) -> args.addAll(List.of("--param", k + "=" + v)));
+    List<String> args = new ArrayList<>(request.command());
     settings.siteConf().ifPresent(conf -> args.add("--site-conf=" + conf));
     args.addAll(List.of("--run-id", request.runId(), "--outcome-file", outcomeFile.toString()));
     return args;
