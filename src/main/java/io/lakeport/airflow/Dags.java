@@ -35,7 +35,12 @@ public final class Dags {
     ScheduledCommand export = new ScheduledCommand(job.name(), job.description(), job.file(),
         List.of(RUN, onWorkers(dags, job.file())),
         Optional.of(new ScheduledCommand.RunDate(job.timeZone(), job.window(), rule)), job.schedule(), List.of());
-    return List.of(export);
+    List<ScheduledCommand> commands = new ArrayList<>(List.of(export));
+    job.retention().schedule().ifPresent(schedule -> commands.add(new ScheduledCommand(job.name() + "-retention",
+        "Retention of " + job.name() + ": " + job.retention().keep().describe(), job.file(),
+        List.of("retention", "apply", onWorkers(dags, job.file())), Optional.empty(), Optional.of(schedule),
+        List.of())));
+    return List.copyOf(commands);
   }
 
   /** The DAG file's text for one command. */

@@ -174,6 +174,35 @@ class DagGenerationTest {
   }
 
   @Test
+  void retentionOnItsOwnScheduleIsASecondDag() {
+    Path file = Fixtures.write(dir, "kept.conf", """
+        name = kept
+        source { format = csv, path = /data/in }
+        sink { format = parquet, path = /data/out }
+        schedule { every = daily, run-time = "02:00" }
+        retention {
+          keep { days = 30, last = 7 }
+          schedule { cron = "15 4 * * sun", time-zone = "Europe/Berlin", misfire = none }
+        }
+        """);
+    JobSpec job = new JobLoader(site).load(file, Map.of(), JobLoader.Mode.VALIDATE);
+
+    List<Path> written = Dags.write(List.of(job), dags, START, dir.resolve("dags"));
+
+    assertThat(written).extracting(p -> p.getFileName().toString()).containsExactly("kept.py", "kept-retention.py");
+    JsonNode dag = StandInAirflow.dags(written.get(1)).get(0);
+    assertThat(dag.get("dag_id").asText()).isEqualTo("kept-retention");
+    assertThat(dag.at("/kwargs/schedule/CronTriggerTimetable/cron").asText()).isEqualTo("15 4 * * sun");
+    assertThat(dag.at("/kwargs/schedule/CronTriggerTimetable/timezone").asText()).isEqualTo("Europe/Berlin");
+    assertThat(dag.at("/kwargs/catchup").asBoolean()).as("misfire = none").isFalse();
+    assertThat(dag.at("/kwargs/max_active_runs").asInt()).isEqualTo(1);
+    JsonNode operator = dag.get("tasks").get(0).get("kwargs");
+    assertThat(operator.get("application_args")).extracting(JsonNode::asText)
+        .containsExactly("retention", "apply", file.toString());
+    assertThat(StandInAirflow.compile(written.get(1)).exitCode()).isZero();
+  }
+
+  @Test
   void quartzCronWithSecondsIsRefusedWithItsLine() {
     Path file = Fixtures.write(dir, "seconds.conf", """
         name = seconds
