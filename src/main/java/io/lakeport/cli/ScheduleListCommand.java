@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -66,8 +67,9 @@ final class ScheduleListCommand implements Callable<Integer> {
     }
     Function<String, Optional<Boolean>> overrides = overrides(lakeport, loaded, err);
     int width = loaded.entrySet().stream()
-        .mapToInt(e -> e.getValue().map(JobSpec::name).orElse(e.getKey().toString()).length()).max().orElse(0) + 2;
-    loaded.forEach((file, job) -> out.println(job.map(j -> describe(j, overrides.apply(j.name()), now, width))
+        .mapToInt(e -> e.getValue().map(j -> Schedule.retention(j).isPresent() ? Schedule.retentionJob(j.name()) : j.name())
+            .orElse(e.getKey().toString()).length()).max().orElse(0) + 2;
+    loaded.forEach((file, job) -> out.println(job.map(j -> describe(j, overrides, now, width))
         .orElse(pad(file.toString(), width) + "invalid: run lakeport validate " + file)));
     out.flush();
     err.flush();
@@ -82,7 +84,8 @@ final class ScheduleListCommand implements Callable<Integer> {
   private static Function<String, Optional<Boolean>> overrides(Lakeport lakeport, Map<Path, Optional<JobSpec>> loaded,
       PrintWriter err) {
     List<String> scheduled = loaded.values().stream().flatMap(Optional::stream)
-        .filter(job -> job.schedule().isPresent()).map(JobSpec::name).toList();
+        .flatMap(job -> Stream.concat(Schedule.of(job).stream(), Schedule.retention(job).stream()))
+        .map(Schedule::job).toList();
     if (scheduled.isEmpty()) {
       return job -> Optional.empty();
     }
@@ -97,18 +100,20 @@ final class ScheduleListCommand implements Callable<Integer> {
     return job -> overrides.getOrDefault(job, Optional.empty());
   }
 
-  private static String describe(JobSpec job, Optional<Boolean> override, Instant now, int width) {
-    Optional<Schedule> found = Schedule.of(job);
-    if (found.isEmpty()) {
-      return pad(job.name(), width) + "manual";
-    }
-    Schedule schedule = found.get();
+  /** The job's export schedule (or "manual"), then its retention's, if it has one. */
+  private static String describe(JobSpec job, Function<String, Optional<Boolean>> overrides, Instant now, int width) {
+    String export = Schedule.of(job).map(s -> describe(s, overrides.apply(s.job()), now, width))
+        .orElse(pad(job.name(), width) + "manual");
+    return export + Schedule.retention(job).map(s -> "\n" + describe(s, overrides.apply(s.job()), now, width)).orElse("");
+  }
+
+  private static String describe(Schedule schedule, Optional<Boolean> override, Instant now, int width) {
     boolean inFile = schedule.spec().status() == ScheduleSpec.Status.ENABLED;
     boolean enabled = override.orElse(inFile);
     String switched = override.map(on -> "\n" + pad("", width) + "switched " + (on ? "on" : "off")
         + " at runtime (lakeport schedule " + (on ? "enable" : "disable") + "); the job file says "
         + (inFile ? "enabled" : "disabled")).orElse("");
-    return pad(job.name(), width) + pad(enabled ? "enabled" : "disabled", 10) + schedule.describe() + " ("
+    return pad(schedule.job(), width) + pad(enabled ? "enabled" : "disabled", 10) + schedule.describe() + " ("
         + schedule.zone() + ")\n" + pad("", width) + nextRuns(schedule, now, enabled) + switched;
   }
 

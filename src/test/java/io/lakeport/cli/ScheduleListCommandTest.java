@@ -65,6 +65,31 @@ class ScheduleListCommandTest {
   }
 
   @Test
+  void listsARetentionScheduleUnderItsOwnNameWithItsSwitch(@TempDir Path dir) {
+    Fixtures.write(dir, "kept.conf", """
+        name = kept
+        source { format = parquet, path = /in }
+        sink { format = parquet, path = /out }
+        schedule { every = daily, run-time = "02:00" }
+        retention { keep.last = 7, schedule { every = weekly, day-of-week = sunday, run-time = "04:00" } }
+        """);
+    try (HistoryStore history = HistoryStore.open(Site.load(Optional.of(site)).history(), Clock.systemUTC())) {
+      history.disable("kept.retention");
+    }
+
+    int code = lakeport("2026-11-20T15:00:00Z", "schedule", "list", dir.toString());
+
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString()).isEqualTo("""
+        kept            enabled   daily at 02:00 (UTC)
+                        next in 11h 0m: 2026-11-21 02:00 +00:00, 2026-11-22 02:00 +00:00, 2026-11-23 02:00 +00:00
+        kept.retention  disabled  weekly on Sunday at 04:00 (UTC)
+                        would run in 1d 13h: 2026-11-22 04:00 +00:00, 2026-11-29 04:00 +00:00, 2026-12-06 04:00 +00:00
+                        switched off at runtime (lakeport schedule disable); the job file says enabled
+        """);
+  }
+
+  @Test
   void showsTheRuntimeSwitchesKeptInTheRunHistoryOverTheJobFiles() {
     try (HistoryStore history = HistoryStore.open(Site.load(Optional.of(site)).history(), Clock.systemUTC())) {
       history.disable("security-anomalies-daily");
