@@ -53,6 +53,7 @@ class NotebooksSparkTest {
 
     String previousHome = System.getProperty("lakeport.home");
     System.setProperty("lakeport.home", home.toString());
+    com.typesafe.config.ConfigFactory.invalidateCaches();
     int pictures = 0;
     try {
       for (Path notebook : notebooks) {
@@ -60,6 +61,8 @@ class NotebooksSparkTest {
       }
     } finally {
       System.setProperty("lakeport.home", previousHome == null ? "." : previousHome);
+      // Site reads -Dlakeport.* through HOCON, which caches the system properties
+      com.typesafe.config.ConfigFactory.invalidateCaches();
     }
     assertThat(pictures).as("charts drawn by 02-inspect-exports").isEqualTo(3);
     assertThat(home.resolve("data/scratch/anomalies-daily/_lakeport")).isDirectory();

@@ -32,7 +32,15 @@ final class PreviewCommand implements Callable<Integer> {
     io.lakeport.api.Job api = io.lakeport.api.Lakeport.of(Path.of(""), lakeport.site(), Clock.systemUTC())
         .job(job).params(params.values);
     api.validate(); // every job file problem before a Spark session starts
-    api.preview(Sessions.create(lakeport.site(), master), limit).show(limit, false);
+    var rows = api.preview(Sessions.create(lakeport.site(), master), limit);
+    // Dataset.show prints to Scala's Console.out, fixed when Scala first used it; print to ours
+    java.io.ByteArrayOutputStream shown = new java.io.ByteArrayOutputStream();
+    scala.Console.withOut(shown, (scala.Function0<Object>) () -> {
+      rows.show(limit, false);
+      return null;
+    });
+    spec.commandLine().getOut().print(shown.toString(java.nio.charset.StandardCharsets.UTF_8));
+    spec.commandLine().getOut().flush();
     return 0;
   }
 }
