@@ -51,17 +51,7 @@ class RetentionS3Test {
   }
 
   static Configuration conf() {
-    Configuration conf = new Configuration();
-    conf.set("fs.s3a.endpoint", server.endpoint());
-    conf.set("fs.s3a.endpoint.region", "us-east-1");
-    conf.set("fs.s3a.path.style.access", "true");
-    conf.set("fs.s3a.connection.ssl.enabled", "false");
-    conf.set("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
-    conf.set("fs.s3a.access.key", S3Server.ACCESS_KEY);
-    conf.set("fs.s3a.secret.key", S3Server.SECRET_KEY);
-    // each test class has its own server: no file system cached for another's endpoint
-    conf.setBoolean("fs.s3a.impl.disable.cache", true);
-    return conf;
+    return server.hadoopConfiguration();
   }
 
   @Property(tries = 6)

@@ -104,6 +104,23 @@ public final class S3Server implements AutoCloseable {
     }
   }
 
+  /**
+   * A Hadoop configuration whose s3a talks to this server (path-style, plain HTTP, its keys), and
+   * caches no file system: each test server has its own port.
+   */
+  public org.apache.hadoop.conf.Configuration hadoopConfiguration() {
+    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+    conf.set("fs.s3a.endpoint", endpoint());
+    conf.set("fs.s3a.endpoint.region", "us-east-1");
+    conf.set("fs.s3a.path.style.access", "true");
+    conf.set("fs.s3a.connection.ssl.enabled", "false");
+    conf.set("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+    conf.set("fs.s3a.access.key", ACCESS_KEY);
+    conf.set("fs.s3a.secret.key", SECRET_KEY);
+    conf.setBoolean("fs.s3a.impl.disable.cache", true);
+    return conf;
+  }
+
   public String endpoint() {
     return "http://127.0.0.1:" + port;
   }
