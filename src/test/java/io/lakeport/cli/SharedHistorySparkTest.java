@@ -65,7 +65,7 @@ class SharedHistorySparkTest {
         assertThat(runs(history, "switched")).as("slots of the switched-off job").noneMatch(run ->
             run.slot().filter(slot -> slot.isAfter(off) && slot.isBefore(witnessSlot)).isPresent());
       }
-      assertThat(lakeport(site, "history", "--job", "switched")).as(err.toString()).isZero();
+      assertThat(lakeport(site, "history", "--job", "switched", "--limit", "1000")).as(err.toString()).isZero();
       assertThat(out.toString()).containsPattern(firstRun + "\\s+switched\\s+schedule\\s+succeeded");
       assertThat(lakeport(site, "schedule", "list", switched.toString())).as(err.toString()).isZero();
       assertThat(out.toString()).containsPattern("switched\\s+disabled\\s+cron")
