@@ -116,7 +116,7 @@ final class DagFile {
     }
   }
 
-  /** Retries, timeout and failure e-mail of the task, from the schedule's policy. */
+  /** Retries and timeout of the task, from the schedule's policy, and who is e-mailed when it fails for good. */
   private static void defaultArgs(StringBuilder py, Optional<ScheduleSpec> schedule, List<String> failureEmails) {
     entry(py, 2, "owner", quote("lakeport"));
     Optional<RetrySpec> retry = schedule.map(ScheduleSpec::retry);
@@ -132,6 +132,9 @@ final class DagFile {
     }
     schedule.flatMap(ScheduleSpec::timeout).ifPresent(timeout -> entry(py, 2, "execution_timeout", timedelta(timeout)));
     if (!failureEmails.isEmpty()) {
+      String indent = INDENT.repeat(2);
+      py.append(indent).append("# run-failed email subscribers (lakeport.notifications), mailed by Airflow's own\n")
+          .append(indent).append("# email setup once the task fails for good; no SMTP settings or secrets here.\n");
       entry(py, 2, "email", failureEmails.stream().map(DagFile::quote).collect(Collectors.joining(", ", "[", "]")));
     }
     entry(py, 2, "email_on_failure", failureEmails.isEmpty() ? "False" : "True");

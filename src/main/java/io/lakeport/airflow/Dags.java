@@ -2,9 +2,11 @@ package io.lakeport.airflow;
 
 import io.lakeport.config.AirflowSettings;
 import io.lakeport.config.ConfigProblem;
+import io.lakeport.config.EventType;
 import io.lakeport.config.JobConfigException;
 import io.lakeport.config.JobSpec;
 import io.lakeport.config.ScheduleSpec;
+import io.lakeport.config.Site;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,18 +30,22 @@ public final class Dags {
    * The commands Airflow runs for {@code job}: its export, with the run_date its slots stand for.
    * Another scheduled command of a job (retention: {@code retention apply <job file>} on the
    * retention block's schedule, no run_date) is one more {@link ScheduledCommand} in this list, with
-   * its own DAG id ({@code <job>-retention}).
+   * its own DAG id ({@code <job>-retention}). Each is e-mailed to the job's run-failed email
+   * recipients (site and job subscriptions) when it fails for good: for a failed retention apply,
+   * which announces nothing itself, that is the only word anyone gets.
    */
-  public static List<ScheduledCommand> of(JobSpec job, AirflowSettings.Dags dags) {
+  public static List<ScheduledCommand> of(JobSpec job, Site site) {
+    AirflowSettings.Dags dags = site.airflow().dags();
+    List<String> failureEmails = site.notifications().emailRecipients(EventType.RUN_FAILED, job.notifications());
     ScheduleSpec.RunDate rule = job.schedule().map(ScheduleSpec::runDate).orElse(ScheduleSpec.RunDate.PREVIOUS_WINDOW);
     ScheduledCommand export = new ScheduledCommand(job.name(), job.description(), job.file(),
         List.of(RUN, onWorkers(dags, job.file())),
-        Optional.of(new ScheduledCommand.RunDate(job.timeZone(), job.window(), rule)), job.schedule(), List.of());
+        Optional.of(new ScheduledCommand.RunDate(job.timeZone(), job.window(), rule)), job.schedule(), failureEmails);
     List<ScheduledCommand> commands = new ArrayList<>(List.of(export));
     job.retention().schedule().ifPresent(schedule -> commands.add(new ScheduledCommand(job.name() + "-retention",
         "Retention of " + job.name() + ": " + job.retention().keep().describe(), job.file(),
         List.of("retention", "apply", onWorkers(dags, job.file())), Optional.empty(), Optional.of(schedule),
-        List.of())));
+        failureEmails)));
     return List.copyOf(commands);
   }
 
@@ -49,16 +55,18 @@ public final class Dags {
   }
 
   /**
-   * Writes the DAG files of {@code jobs} into {@code out} (created if need be) and returns them, in
-   * job order. Every job is converted before anything is written, so a schedule Airflow cannot
-   * express leaves the folder as it was; all such problems are reported at once.
+   * Writes the DAG files of {@code jobs}, with the site's Airflow and notification settings, into
+   * {@code out} (created if need be) and returns them, in job order. Every job is converted before
+   * anything is written, so a schedule Airflow cannot express leaves the folder as it was; all such
+   * problems are reported at once.
    */
-  public static List<Path> write(List<JobSpec> jobs, AirflowSettings.Dags dags, LocalDate startDate, Path out) {
+  public static List<Path> write(List<JobSpec> jobs, Site site, LocalDate startDate, Path out) {
+    AirflowSettings.Dags dags = site.airflow().dags();
     List<ConfigProblem> problems = new ArrayList<>();
     List<ScheduledCommand> commands = new ArrayList<>();
     List<String> texts = new ArrayList<>();
     for (JobSpec job : jobs) {
-      for (ScheduledCommand command : of(job, dags)) {
+      for (ScheduledCommand command : of(job, site)) {
         try {
           texts.add(render(command, dags, startDate));
           commands.add(command);

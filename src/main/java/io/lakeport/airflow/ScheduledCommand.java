@@ -12,7 +12,7 @@ import java.util.Optional;
  * One Lakeport command that Airflow runs on a schedule, as one DAG: its id, the command line after
  * {@code lakeport} (e.g. {@code run <job file>}), how the DAG run hands it a {@code run_date}
  * (empty: it takes none), its schedule (empty: triggered by hand only), and who is e-mailed when
- * a run fails for good (the hook for Lakeport's notification settings). A job gives one (its
+ * a run fails for good (the job's run-failed subscribers on email channels). A job gives one (its
  * export); other scheduled commands of a job (retention) are more of the same.
  */
 public record ScheduledCommand(

@@ -61,7 +61,7 @@ final class AirflowCommand {
     }
     LocalDate start = startDate.orElseGet(() -> LocalDate.ofInstant(lakeport.clock().instant(), ZoneOffset.UTC));
     PrintWriter printer = out();
-    for (Path file : Dags.write(specs, site.airflow().dags(), start, out)) {
+    for (Path file : Dags.write(specs, site, start, out)) {
       printer.println("wrote " + file);
     }
     printer.flush();

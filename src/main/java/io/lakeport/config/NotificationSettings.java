@@ -6,9 +6,11 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code lakeport.notifications} of the site settings: the channels, defined once by name (a
@@ -34,6 +36,23 @@ public record NotificationSettings(
     requireNonNull(delivery, "delivery is null");
     requireNonNull(linkExpiry, "linkExpiry is null");
     requireNonNull(emailSubject, "emailSubject is null");
+  }
+
+  /**
+   * Who is emailed about {@code event} for a job with its own subscriptions {@code job}: the
+   * recipients of every email channel subscribed to it, at the job's level or the site's (the job's
+   * subscription to a channel replacing the site's), in subscription order, each address once.
+   * The addresses Lakeport's notifier mails one subscription at a time, gathered for a generated
+   * Airflow DAG, which hands the run-failed ones to Airflow.
+   */
+  public List<String> emailRecipients(EventType event, NotificationSpec job) {
+    Set<String> recipients = new LinkedHashSet<>();
+    for (NotificationSpec.Subscription subscription : job.over(subscriptions).subscriptions().values()) {
+      if (subscription.wants(event) && channels.get(subscription.channel()) instanceof Email email) {
+        recipients.addAll(email.recipients(subscription.to()));
+      }
+    }
+    return List.copyOf(recipients);
   }
 
   /**
@@ -119,6 +138,11 @@ public record NotificationSettings(
     @Override
     public String type() {
       return "email";
+    }
+
+    /** The recipients of a message: the subscription's ({@code to} of a subscription), else the channel's. */
+    public List<String> recipients(List<String> subscription) {
+      return subscription.isEmpty() ? to : List.copyOf(subscription);
     }
   }
 

@@ -63,7 +63,7 @@ final class EmailChannel implements Channel {
 
   /** The recipients of a message: the subscription's, else the channel's. */
   List<String> recipients(List<String> subscription) {
-    return subscription.isEmpty() ? spec.to() : subscription;
+    return spec.recipients(subscription);
   }
 
   @Override

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lakeport.Fixtures;
-import io.lakeport.config.AirflowSettings;
 import io.lakeport.config.JobConfigException;
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.JobSpec;
@@ -30,46 +29,141 @@ import org.junit.jupiter.api.io.TempDir;
  * rewrite them after an intended change), {@code python3 -m py_compile} accepts it, and importing it
  * against faithful stand-in {@code airflow} modules (which accept only the documented parameters of
  * {@code DAG} and {@code SparkSubmitOperator}, and record them) gives the DAG the job file asks for.
+ * Besides the example jobs, {@code src/test/resources/airflow/jobs/failure-mail.conf} stands for a job
+ * whose failures are mailed (the examples subscribe to no channel).
  */
 class DagGenerationTest {
   private static final Path GOLDEN = Path.of("src/test/resources/airflow/golden");
+  private static final Path FIXTURES = Path.of("src/test/resources/airflow/jobs");
   private static final LocalDate START = LocalDate.of(2026, 11, 1);
 
   @TempDir Path dir;
   private Site site;
-  private AirflowSettings.Dags dags;
   private List<JobSpec> jobs;
+
+  /** Where the DAG settings put Lakeport on the workers; a job's file is below it there. */
+  private static final String AIRFLOW_DAGS = """
+      lakeport.airflow.dags {
+        home = /opt/lakeport
+        packages = ["org.apache.spark:spark-hadoop-cloud_2.13:4.1.1"]
+        conf { "spark.executor.memory" = "4g", "spark.ui.enabled" = "false" }
+      }
+      """;
+  /** One channel of each kind, their secrets named, not given; channels alone subscribe nobody. */
+  private static final String CHANNELS = """
+      lakeport.notifications.channels {
+        data-mail { type = email, host = smtp.example.com, port = 587, security = starttls, user = lakeport,
+                    password-env = LAKEPORT_SMTP_PASSWORD, from = "lakeport@example.com", to = ["data-team@example.com"] }
+        ops-hook { type = webhook, url = "https://ops.example.com/lakeport", hmac-secret-env = LAKEPORT_HOOK_KEY }
+        team-slack { type = slack, url-env = LAKEPORT_SLACK_URL }
+      }
+      """;
 
   @BeforeEach
   void exampleJobs() throws IOException {
-    site = Site.load(Optional.of(Fixtures.write(dir, "application.conf", """
-        lakeport.airflow.dags {
-          home = /opt/lakeport
-          packages = ["org.apache.spark:spark-hadoop-cloud_2.13:4.1.1"]
-          conf { "spark.executor.memory" = "4g", "spark.ui.enabled" = "false" }
-        }
-        """)));
-    dags = site.airflow().dags();
+    site = Site.load(Optional.of(Fixtures.write(dir, "application.conf", AIRFLOW_DAGS + CHANNELS)));
     jobs = new ArrayList<>();
     for (Path file : Fixtures.confFiles(Path.of("jobs"))) {
       jobs.add(new JobLoader(site).load(file, Map.of(), JobLoader.Mode.VALIDATE));
     }
   }
 
+  /**
+   * Every example job yields exactly one DAG (none has a retention schedule), scheduled or, without
+   * a schedule, triggered only; each passes all three layers. No example job subscribes to
+   * anything, so none mails Airflow's failures.
+   */
   @Test
-  void everyExampleJobMatchesItsGoldenFileAndCompiles() throws IOException {
-    List<Path> written = Dags.write(jobs, dags, START, dir.resolve("dags"));
+  void everyExampleJobPassesAllThreeLayers() throws IOException {
+    List<Path> written = Dags.write(jobs, site, START, dir.resolve("dags"));
 
     assertThat(written).extracting(p -> p.getFileName().toString()).containsExactly("orders-kpis-monthly.py",
         "org-assignments-active.py", "persons-directory.py", "security-anomalies-daily.py");
     for (Path file : written) {
-      Path golden = GOLDEN.resolve(file.getFileName());
-      if (Boolean.getBoolean("golden.update")) {
-        Files.createDirectories(GOLDEN);
-        Files.copy(file, golden, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      }
-      assertThat(file).as("generated %s against %s", file.getFileName(), golden).hasSameTextualContentAs(golden);
-      StandInAirflow.compile(file).succeeded();
+      String name = file.getFileName().toString().replace(".py", "");
+      JsonNode dag = passesThreeLayers(file);
+
+      assertThat(dag.get("dag_id").asText()).isEqualTo(name);
+      assertThat(dag.at("/tasks/0/kwargs/application_args/1").asText()).isEqualTo("/opt/lakeport/jobs/" + name + ".conf");
+      assertThat(dag.at("/kwargs/default_args/email_on_failure").asBoolean()).as(name).isFalse();
+      assertThat(dag.at("/kwargs/default_args").has("email")).as(name).isFalse();
+    }
+  }
+
+  @Test
+  void triggeredOnlyJobExportsTheConfRunDateElseTheDayBefore() {
+    Path file = Dags.write(List.of(job("org-assignments-active")), site, START, dir.resolve("dags")).get(0);
+
+    List<JsonNode> rendered = StandInAirflow.render(file, List.of("conf 2026-10-31 2026-11-24T08:00:00+00:00",
+        "2026-11-24T08:00:00+00:00"));
+
+    assertThat(StandInAirflow.dags(file).get(0).at("/kwargs/schedule").isNull()).isTrue();
+    assertThat(rendered.get(0).get(0)).extracting(JsonNode::asText).containsExactly("run",
+        "/opt/lakeport/jobs/org-assignments-active.conf", "--param", "run_date=2026-10-31");
+    assertThat(rendered.get(1).get(0)).extracting(JsonNode::asText).containsExactly("run",
+        "/opt/lakeport/jobs/org-assignments-active.conf", "--param", "run_date=2026-11-23");
+  }
+
+  @Test
+  void runFailedEmailSubscribersAreMailedByAirflowAndNoSecretIsWritten() throws IOException {
+    JobSpec job = new JobLoader(site).load(FIXTURES.resolve("failure-mail.conf"), Map.of(), JobLoader.Mode.VALIDATE);
+
+    Path file = Dags.write(List.of(job), site, START, dir.resolve("dags")).get(0);
+    JsonNode dag = passesThreeLayers(file);
+
+    JsonNode defaults = dag.at("/kwargs/default_args");
+    assertThat(defaults.get("email")).extracting(JsonNode::asText)
+        .containsExactly("oncall@example.com", "partner@example.com");
+    assertThat(defaults.get("email_on_failure").asBoolean()).isTrue();
+    assertThat(defaults.get("email_on_retry").asBoolean()).isFalse();
+    assertThat(defaults.get("retries").asInt()).isEqualTo(1);
+    assertThat(defaults.has("on_failure_callback")).as("webhook and Slack are announced by lakeport run").isFalse();
+    assertThat(dag.get("kwargs").has("on_failure_callback")).isFalse();
+    assertThat(Files.readString(file)).doesNotContain("smtp.example.com", "LAKEPORT_SMTP_PASSWORD", "ops.example.com",
+        "LAKEPORT_HOOK_KEY", "LAKEPORT_SLACK_URL");
+  }
+
+  @Test
+  void siteSubscriptionsMailEveryDagOfAJobUnlessTheJobReplacesThem() {
+    site = Site.load(Optional.of(Fixtures.write(dir, "subscribed.conf", AIRFLOW_DAGS + CHANNELS + """
+        lakeport.notifications.channels {
+          audit-mail { type = email, host = smtp.example.com, port = 25, security = none,
+                       from = "lakeport@example.com", to = ["audit@example.com"] }
+          oncall-mail { type = email, host = smtp.example.com, port = 25, security = none,
+                        from = "lakeport@example.com", to = ["oncall@example.com", "data-team@example.com"] }
+        }
+        lakeport.notifications.subscriptions {
+          data-mail {}
+          audit-mail { events = [run-failed] }
+          team-slack { level = error }
+        }
+        """)));
+    Path file = Fixtures.write(dir, "kept.conf", """
+        name = kept
+        source { format = csv, path = /data/in }
+        sink { format = parquet, path = /data/out }
+        schedule { every = daily, run-time = "02:00" }
+        retention {
+          keep { days = 30 }
+          schedule { cron = "15 4 * * sun" }
+        }
+        notifications {
+          audit-mail { events = [run-succeeded] }
+          oncall-mail { level = error }
+        }
+        """);
+    JobSpec job = new JobLoader(site).load(file, Map.of(), JobLoader.Mode.VALIDATE);
+
+    List<Path> written = Dags.write(List.of(job), site, START, dir.resolve("dags"));
+
+    assertThat(written).hasSize(2);
+    for (Path dagFile : written) {
+      JsonNode defaults = StandInAirflow.dags(dagFile).get(0).at("/kwargs/default_args");
+      assertThat(defaults.get("email")).as("data-mail at the default level (warning), from the site; audit-mail "
+          + "replaced by the job's run-succeeded; oncall-mail from the job; each address once")
+          .extracting(JsonNode::asText).containsExactly("data-team@example.com", "oncall@example.com");
+      assertThat(defaults.get("email_on_failure").asBoolean()).isTrue();
+      assertThat(defaults.get("email_on_retry").asBoolean()).isFalse();
     }
   }
 
@@ -78,7 +172,7 @@ class DagGenerationTest {
     JobSpec job = job("security-anomalies-daily");
     ScheduleSpec schedule = job.schedule().orElseThrow();
 
-    JsonNode dag = StandInAirflow.dags(Dags.write(List.of(job), dags, START, dir.resolve("dags")).get(0)).get(0);
+    JsonNode dag = StandInAirflow.dags(Dags.write(List.of(job), site, START, dir.resolve("dags")).get(0)).get(0);
 
     JsonNode args = dag.get("kwargs");
     assertThat(dag.get("dag_id").asText()).isEqualTo("security-anomalies-daily");
@@ -111,7 +205,7 @@ class DagGenerationTest {
 
   @Test
   void latestMisfireAndExecutionWindowMapToNoCatchup() {
-    JsonNode dag = StandInAirflow.dags(Dags.write(List.of(job("orders-kpis-monthly")), dags, START,
+    JsonNode dag = StandInAirflow.dags(Dags.write(List.of(job("orders-kpis-monthly")), site, START,
         dir.resolve("dags")).get(0)).get(0);
 
     assertThat(dag.at("/kwargs/schedule/CronTriggerTimetable/cron").asText()).isEqualTo("0 3 1 * *");
@@ -121,7 +215,7 @@ class DagGenerationTest {
 
   @Test
   void jobWithoutScheduleRunsOnlyWhenTriggered() {
-    JsonNode dag = StandInAirflow.dags(Dags.write(List.of(job("persons-directory")), dags, START,
+    JsonNode dag = StandInAirflow.dags(Dags.write(List.of(job("persons-directory")), site, START,
         dir.resolve("dags")).get(0)).get(0);
 
     assertThat(dag.at("/kwargs/schedule").isNull()).isTrue();
@@ -132,17 +226,21 @@ class DagGenerationTest {
 
   @Test
   void standInRefusesAMisspeltOrRemovedArgument() throws IOException {
-    Path file = Dags.write(List.of(job("security-anomalies-daily")), dags, START, dir.resolve("dags")).get(0);
+    Path file = Dags.write(List.of(job("security-anomalies-daily")), site, START, dir.resolve("dags")).get(0);
     String text = Files.readString(file);
 
     Path misspelt = Files.writeString(dir.resolve("misspelt.py"), text.replace("java_class=", "main_class="));
     Path removed = Files.writeString(dir.resolve("removed.py"), text.replace("    schedule=", "    schedule_interval="));
     Path badDefault = Files.writeString(dir.resolve("default.py"), text.replace("\"retries\":", "\"retry\":"));
+    Path badEmail = Files.writeString(dir.resolve("email.py"),
+        text.replace("\"email_on_failure\":", "\"email_on_fail\":"));
 
     assertThat(StandInAirflow.compile(misspelt).exitCode()).isZero();
     assertThat(StandInAirflow.importDag(misspelt).err()).contains("SparkSubmitOperator got unexpected keyword argument(s) ['main_class']");
     assertThat(StandInAirflow.importDag(removed).err()).contains("DAG got unexpected keyword argument(s) ['schedule_interval']");
     assertThat(StandInAirflow.importDag(badDefault).err()).contains("DAG default_args got unexpected keyword argument(s) ['retry']");
+    assertThat(StandInAirflow.importDag(badEmail).err())
+        .contains("DAG default_args got unexpected keyword argument(s) ['email_on_fail']");
   }
 
   @Test
@@ -161,7 +259,7 @@ class DagGenerationTest {
         }
         """, Map.of());
 
-    JsonNode dag = StandInAirflow.dags(Dags.write(List.of(job), dags, START, dir.resolve("dags")).get(0)).get(0);
+    JsonNode dag = StandInAirflow.dags(Dags.write(List.of(job), site, START, dir.resolve("dags")).get(0)).get(0);
 
     assertThat(dag.at("/kwargs/schedule/CronTriggerTimetable/cron").asText()).isEqualTo("15 6 * * mon-fri");
     assertThat(dag.at("/kwargs/schedule/CronTriggerTimetable/timezone").asText()).isEqualTo("America/New_York");
@@ -187,7 +285,7 @@ class DagGenerationTest {
         """);
     JobSpec job = new JobLoader(site).load(file, Map.of(), JobLoader.Mode.VALIDATE);
 
-    List<Path> written = Dags.write(List.of(job), dags, START, dir.resolve("dags"));
+    List<Path> written = Dags.write(List.of(job), site, START, dir.resolve("dags"));
 
     assertThat(written).extracting(p -> p.getFileName().toString()).containsExactly("kept.py", "kept-retention.py");
     JsonNode dag = StandInAirflow.dags(written.get(1)).get(0);
@@ -214,12 +312,30 @@ class DagGenerationTest {
         """);
     JobSpec job = new JobLoader(site).load(file, Map.of(), JobLoader.Mode.VALIDATE);
 
-    assertThatThrownBy(() -> Dags.write(List.of(job), dags, START, dir.resolve("dags")))
+    assertThatThrownBy(() -> Dags.write(List.of(job), site, START, dir.resolve("dags")))
         .isInstanceOf(JobConfigException.class)
         .hasMessage(Fixtures.displayed(file) + ":4: schedule.cron: cron expression \"30 0 2 * * ?\" cannot be expressed in "
             + "Airflow: it fires at second 30, and Airflow schedules whole minutes. Write it in 5 fields (minute hour "
             + "day-of-month month day-of-week, e.g. \"30 2 * * mon\"), which Lakeport and Airflow read alike.");
     assertThat(dir.resolve("dags")).doesNotExist();
+  }
+
+  /**
+   * The three layers for one generated file: it equals its golden file (rewritten first with
+   * {@code -Dgolden.update=true}), {@code py_compile} accepts it, and it imports against the
+   * stand-ins as one DAG, which is returned as recorded.
+   */
+  private static JsonNode passesThreeLayers(Path file) throws IOException {
+    Path golden = GOLDEN.resolve(file.getFileName());
+    if (Boolean.getBoolean("golden.update")) {
+      Files.createDirectories(GOLDEN);
+      Files.copy(file, golden, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    assertThat(file).as("generated %s against %s", file.getFileName(), golden).hasSameTextualContentAs(golden);
+    StandInAirflow.compile(file).succeeded();
+    JsonNode dags = StandInAirflow.dags(file);
+    assertThat(dags).as("DAGs recorded importing %s", file.getFileName()).hasSize(1);
+    return dags.get(0);
   }
 
   private JobSpec job(String name) {

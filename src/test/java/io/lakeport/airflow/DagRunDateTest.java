@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lakeport.Fixtures;
-import io.lakeport.config.AirflowSettings;
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.JobSpec;
 import io.lakeport.config.Site;
@@ -57,8 +56,7 @@ class DagRunDateTest {
     JobLoader loader = new JobLoader(site);
     JobSpec job = loader.load(file, Map.of(), JobLoader.Mode.VALIDATE);
     List<Slot> slots = Schedule.of(job).orElseThrow().slotsBetween(FROM, TO);
-    AirflowSettings.Dags dags = site.airflow().dags();
-    Path dag = Dags.write(List.of(job), dags, LocalDate.of(2026, 1, 1), dir.resolve("dags")).get(0);
+    Path dag = Dags.write(List.of(job), site, LocalDate.of(2026, 1, 1), dir.resolve("dags")).get(0);
 
     List<JsonNode> scheduled = StandInAirflow.render(dag,
         slots.stream().map(slot -> slot.dueTime().toOffsetDateTime().toString()).toList());
@@ -97,7 +95,7 @@ class DagRunDateTest {
         """);
     Site site = Fixtures.site();
     JobSpec job = new JobLoader(site).load(file, Map.of(), JobLoader.Mode.VALIDATE);
-    Path dag = Dags.write(List.of(job), site.airflow().dags(), LocalDate.of(2026, 1, 1), dir.resolve("dags")).get(0);
+    Path dag = Dags.write(List.of(job), site, LocalDate.of(2026, 1, 1), dir.resolve("dags")).get(0);
 
     assertThat(runDate(StandInAirflow.render(dag, List.of("conf " + date + " " + logical)).get(0))).isEqualTo(date);
     assertThat(Optional.of(runDate(StandInAirflow.render(dag, List.of(logical)).get(0))))

@@ -18,7 +18,9 @@ DAG_PARAMETERS = frozenset({
     "jinja_environment_kwargs", "render_template_as_native_obj", "tags", "owner_links",
 })
 
-# BaseOperator parameters documented in Airflow 2.4+ and in Airflow 3.x.
+# BaseOperator parameters documented in Airflow 2.4+ and in Airflow 3.x. email, email_on_failure and
+# email_on_retry are among them (Airflow 3 deprecates them for SmtpNotifier, to be removed in 4, and
+# still sends the mail); DAG itself takes no email argument in either, only default_args do.
 BASE_OPERATOR_PARAMETERS = frozenset({
     "task_id", "owner", "email", "email_on_retry", "email_on_failure", "retries", "retry_delay",
     "retry_exponential_backoff", "max_retry_delay", "start_date", "end_date", "depends_on_past",
