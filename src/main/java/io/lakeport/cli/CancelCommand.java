@@ -1,7 +1,13 @@
 package io.lakeport.cli;
 
+import io.lakeport.history.Attempt;
 import io.lakeport.history.HistoryStore;
+import io.lakeport.history.Lock;
 import io.lakeport.history.Run;
+import io.lakeport.history.Worker;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -9,8 +15,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code lakeport cancel <run-id>}: cancels a queued run (one that has not started) in the run history. */
-@Command(name = "cancel", description = "Cancel a queued run (one that has not started yet).")
+/**
+ * {@code lakeport cancel <run-id>}: cancels a queued run at once, and asks the scheduler running a
+ * running run to stop it: the request goes into the shared run history, where that scheduler (in
+ * another process, maybe on another host) finds it at its next pass and records the run cancelled
+ * with who asked. Ended runs, and runs going on outside the scheduler, are refused with the reason.
+ */
+@Command(name = "cancel", description = "Cancel a queued run, or ask the scheduler running a run to stop it.")
 final class CancelCommand implements Callable<Integer> {
   @ParentCommand Lakeport lakeport;
   @Spec CommandSpec spec;
@@ -20,11 +31,38 @@ final class CancelCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
     try (HistoryStore history = lakeport.history()) {
-      Run run = history.cancel(runId);
-      spec.commandLine().getOut().printf("run %s of job %s: %s%n", run.id(), run.job(), run.status().text());
-      spec.commandLine().getOut().flush();
+      Run run = history.run(runId).orElseThrow(() -> new Failures.UserException(
+          "No run " + runId + " in the run history. lakeport history lists the runs recorded."));
+      switch (run.status()) {
+        case QUEUED -> out.printf("run %s of job %s: %s%n", runId, run.job(), history.cancel(runId).status().text());
+        case RUNNING -> out.printf("run %s of job %s: cancel requested; scheduler %s stops it at its next pass"
+            + " (lakeport status %s shows how it ended)%n", runId, run.job(), request(history, run).owner(), runId);
+        case SUCCEEDED, FAILED, SKIPPED, CANCELLED, INTERRUPTED -> throw new Failures.UserException(
+            "Cannot cancel run " + runId + ": it has ended (" + run.status().text() + ").");
+      }
+      out.flush();
       return 0;
     }
+  }
+
+  /** Records the request for the scheduler holding the run's lock, and returns that lock. */
+  private Lock request(HistoryStore history, Run run) {
+    Optional<Lock> lock = history.holder(run.job()).filter(held -> held.runId().equals(runId));
+    if (lock.isEmpty()) {
+      List<Attempt> attempts = history.attempts(runId);
+      String where = attempts.isEmpty() ? "" : " (pid " + attempts.get(attempts.size() - 1).worker().pid() + " on "
+          + attempts.get(attempts.size() - 1).worker().host() + ")";
+      throw new Failures.UserException("Cannot cancel run " + runId + ": no scheduler runs it; it runs in a lakeport run"
+          + " process" + where + ". Stop that process (Ctrl-C, or kill with its pid).");
+    }
+    history.requestCancel(runId, requester());
+    return lock.get();
+  }
+
+  /** Who asks: the user and host, and the command, for the run's record. */
+  static String requester() {
+    return System.getProperty("user.name") + "@" + Worker.current().host() + " (lakeport cancel)";
   }
 }

@@ -107,6 +107,28 @@ public final class HistoryStore implements AutoCloseable {
   }
 
   /**
+   * Asks the scheduler running {@code runId} to cancel it, as {@code requestedBy} (who, and from
+   * where): the request is kept with the run, and the scheduler holding the run's lock stops it at
+   * its next pass ({@link #cancelRequests()}). Refused, with the reason, unless the run is running
+   * under a scheduler's lock. A second request keeps the first one's asker and time.
+   */
+  public CancelRequest requestCancel(String runId, String requestedBy) {
+    Instant now = now();
+    return database.transaction("request the cancel of run " + runId,
+        c -> CancelRequests.record(c, runId, requestedBy, now));
+  }
+
+  /** The requests to cancel running runs, oldest first: each scheduler honours those of its own runs. */
+  public List<CancelRequest> cancelRequests() {
+    return database.transaction("read the cancel requests", CancelRequests::running);
+  }
+
+  /** Who asked to cancel the run, and when, if anyone did. */
+  public Optional<CancelRequest> cancelRequest(String runId) {
+    return database.transaction("read the cancel request of run " + runId, c -> CancelRequests.of(c, runId));
+  }
+
+  /**
    * Ends a queued run without starting it (its slot was missed, or its execution window closed),
    * keeping {@code reason} as its error.
    */

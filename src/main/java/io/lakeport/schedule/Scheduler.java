@@ -3,6 +3,7 @@ package io.lakeport.schedule;
 import static java.util.Objects.requireNonNull;
 
 import io.lakeport.config.ScheduleSpec;
+import io.lakeport.history.CancelRequest;
 import io.lakeport.history.HistoryStore;
 import io.lakeport.history.Lock;
 import io.lakeport.history.QueuedRun;
@@ -64,6 +65,8 @@ public final class Scheduler {
   private final ScheduleState state;
   private final Instant firstStart;
   private final Map<String, Active> active = new LinkedHashMap<>();
+  /** The cancel requests (lakeport cancel) this scheduler is honouring, by run: their reason goes on record. */
+  private final Map<String, CancelRequest> requested = new LinkedHashMap<>();
   /** Whether each job was switched on at the last pass, to log a change (a runtime switch) once. */
   private final Map<String, ScheduleSpec.Status> statuses = new LinkedHashMap<>();
   private RunListener listener = RunListener.NONE;
@@ -111,9 +114,13 @@ public final class Scheduler {
     this.listener = requireNonNull(listener, "listener is null");
   }
 
-  /** One pass: record ended launches, renew locks, queue due slots, skip late runs, start runs. */
+  /**
+   * One pass: cancel runs someone asked to cancel, record ended launches, renew locks, queue due
+   * slots, skip late runs, start runs.
+   */
   public synchronized void tick() {
     Instant now = clock.instant();
+    honourCancelRequests();
     recordEnded(now);
     active.values().forEach(this::heartbeat);
     if (stopped) {
@@ -166,7 +173,8 @@ public final class Scheduler {
    * Cancels a run of the history: a queued run at once (it never starts), a running run this
    * scheduler launched by stopping its launch, which the next pass records as cancelled. A run in
    * any other state, or running in another process, is refused with a {@code HistoryException}
-   * that says what state it is in.
+   * that says what state it is in. Another process asks through the history instead
+   * ({@code HistoryStore.requestCancel}), and the scheduler running the run comes here at its next pass.
    */
   public synchronized Cancellation cancel(String runId) {
     Active run = active.get(runId);
@@ -183,6 +191,24 @@ public final class Scheduler {
   public enum Cancellation {
     CANCELLED,
     STOPPING
+  }
+
+  /**
+   * Cancels the runs of this scheduler that another process asked to cancel through the history
+   * ({@code lakeport cancel}), each once; the pass that finds its launch ended records it cancelled
+   * with who asked.
+   */
+  private void honourCancelRequests() {
+    if (active.isEmpty()) {
+      return;
+    }
+    for (CancelRequest request : store.cancelRequests()) {
+      if (active.containsKey(request.runId()) && !requested.containsKey(request.runId())) {
+        requested.put(request.runId(), request);
+        LOG.info("Run {}: {} asked at {} to cancel it", request.runId(), request.requestedBy(), request.requestedAt());
+        cancel(request.runId());
+      }
+    }
   }
 
   /** The ids of the runs this scheduler launched that have not ended, oldest launch first. */
@@ -342,6 +368,7 @@ public final class Scheduler {
   /** Ends the run in the history as the launch did, frees its job, and queues a retry if allowed. */
   private void record(ScheduledJob job, String runId, LaunchOutcome outcome, Instant now) {
     int exitCode = outcome.exitCode().orElse(1);
+    Optional<CancelRequest> request = Optional.ofNullable(requested.remove(runId));
     store.finish(runId, switch (outcome.state()) {
       case SUCCEEDED -> outcome.written()
           .map(w -> w.published() ? RunOutcome.succeeded(w.rows(), w.bytes(), w.files(), w.manifest()) : RunOutcome.skipped())
@@ -349,13 +376,15 @@ public final class Scheduler {
               Optional.empty(), Optional.empty()));
       case FAILED -> RunOutcome.failed(exitCode, outcome.summary());
       case TIMED_OUT -> RunOutcome.failed(exitCode, "timed out: " + outcome.summary());
-      case CANCELLED -> ended(RunStatus.CANCELLED, exitCode,
-          stopped ? "the scheduler was stopped while the run went on (" + outcome.summary() + ")" : outcome.summary());
+      case CANCELLED -> ended(RunStatus.CANCELLED, exitCode, request.map(Scheduler::requestedReason)
+          .orElse(stopped ? "the scheduler was stopped while the run went on (" + outcome.summary() + ")" : outcome.summary()));
       case LOST -> ended(RunStatus.INTERRUPTED, exitCode, outcome.summary());
     });
     store.unlock(job.job(), runId);
     LOG.info("Run {} of job {} ended {} (exit {}) {}", runId, job.job(), outcome.state(), exitCode, outcome.summary());
-    boolean retried = failure(outcome, exitCode).map(failure -> retryIfAllowed(job, runId, failure, now)).orElse(false);
+    // a run someone asked to cancel that failed before the cancel took hold is not tried again
+    boolean retried = request.isEmpty()
+        && failure(outcome, exitCode).map(failure -> retryIfAllowed(job, runId, failure, now)).orElse(false);
     store.run(runId).ifPresent(run -> tell(l -> l.ended(run, retried ? RunListener.Retry.QUEUED : RunListener.Retry.NONE)));
   }
 
@@ -366,6 +395,10 @@ public final class Scheduler {
     } catch (RuntimeException e) {
       LOG.warn("The run listener failed: {}", e.toString());
     }
+  }
+
+  private static String requestedReason(CancelRequest request) {
+    return "cancelled on request of " + request.requestedBy() + " at " + request.requestedAt();
   }
 
   private static RunOutcome ended(RunStatus status, int exitCode, String error) {

@@ -10,6 +10,7 @@ import io.lakeport.history.HistoryStore;
 import io.lakeport.history.Notification;
 import io.lakeport.history.RunOutcome;
 import io.lakeport.history.RunRequest;
+import io.lakeport.history.RunStatus;
 import io.lakeport.history.Trigger;
 import io.lakeport.history.Worker;
 import java.io.StringWriter;
@@ -193,18 +194,42 @@ class HistoryCommandsTest {
   }
 
   @Test
-  void cancelEndsAQueuedRunAndRefusesARunningOne() {
+  void cancelEndsAQueuedRunAsksTheSchedulerOfARunningOneAndRefusesTheOthers() {
     try (HistoryStore store = store()) {
       store.enqueue(RunRequest.scheduled("20261124T020000Z-queued", "orders", clock.instant(), Map.of()));
       store.enqueue(RunRequest.scheduled("20261124T030000Z-running", "orders", clock.instant().plusSeconds(3600),
           Map.of()));
       store.start("20261124T030000Z-running", WORKER);
+      store.lock("orders", "20261124T030000Z-running", "scheduler@etl-1");
+      // a lakeport run process records its run but takes no lock: no scheduler can stop it
+      store.enqueue(new RunRequest("20261124T040000Z-byhand", "kpis", Optional.empty(), Trigger.MANUAL, Map.of()));
+      store.start("20261124T040000Z-byhand", WORKER);
+      succeeded(store, "20261124T050000Z-done", "orders", Duration.ofSeconds(5), 1, 10);
     }
 
     assertThat(lakeport("cancel", "20261124T020000Z-queued")).as(err.toString()).isZero();
     assertThat(out.toString()).isEqualTo("run 20261124T020000Z-queued of job orders: cancelled\n");
-    assertThat(lakeport("cancel", "20261124T030000Z-running")).isEqualTo(3);
-    assertThat(err.toString()).contains("Cannot cancel run 20261124T030000Z-running: it is running, not queued");
+    out.getBuffer().setLength(0);
+    assertThat(lakeport("cancel", "20261124T030000Z-running")).as(err.toString()).isZero();
+    assertThat(out.toString()).isEqualTo("run 20261124T030000Z-running of job orders: cancel requested; scheduler"
+        + " scheduler@etl-1 stops it at its next pass (lakeport status 20261124T030000Z-running shows how it ended)\n");
+    try (HistoryStore store = store()) {
+      assertThat(store.cancelRequest("20261124T030000Z-running")).hasValueSatisfying(request ->
+          assertThat(request.requestedBy()).isEqualTo(System.getProperty("user.name") + "@" + Worker.current().host()
+              + " (lakeport cancel)"));
+      assertThat(store.run("20261124T030000Z-running").orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+      assertThat(store.run("20261124T020000Z-queued").orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
+    }
+
+    assertThat(lakeport("cancel", "20261124T040000Z-byhand")).isEqualTo(2);
+    assertThat(err.toString()).isEqualTo("Cannot cancel run 20261124T040000Z-byhand: no scheduler runs it; it runs in a"
+        + " lakeport run process (pid 4242 on etl-1). Stop that process (Ctrl-C, or kill with its pid).\n");
+    err.getBuffer().setLength(0);
+    assertThat(lakeport("cancel", "20261124T050000Z-done")).isEqualTo(2);
+    assertThat(err.toString()).isEqualTo("Cannot cancel run 20261124T050000Z-done: it has ended (succeeded).\n");
+    err.getBuffer().setLength(0);
+    assertThat(lakeport("cancel", "nope")).isEqualTo(2);
+    assertThat(err.toString()).isEqualTo("No run nope in the run history. lakeport history lists the runs recorded.\n");
   }
 
   private HistoryStore store() {

@@ -269,6 +269,43 @@ abstract class HistoryStoreContract {
   }
 
   @Test
+  void aRunningRunUnderASchedulersLockIsAskedToStopAndTheFirstAskerIsKept() {
+    for (String id : List.of("r1", "r2", "r3", "r4")) {
+      store.enqueue(new RunRequest(id, "job-" + id, Optional.empty(), Trigger.MANUAL, Map.of()));
+    }
+    store.start("r1", WORKER);
+    store.lock("job-r1", "r1", "scheduler-a");
+    store.start("r2", WORKER);
+    store.lock("job-r2", "r2", "scheduler-b");
+    // r3 runs in a lakeport run process, which takes no lock; r4 is still queued
+    store.start("r3", WORKER);
+    Instant asked = clock.instant();
+
+    CancelRequest first = store.requestCancel("r1", "ana@etl-1 (lakeport cancel)");
+    clock.advance(Duration.ofSeconds(5));
+    CancelRequest again = store.requestCancel("r1", "bob@etl-2 (lakeport cancel)");
+    store.requestCancel("r2", "bob@etl-2 (lakeport cancel)");
+
+    assertThat(first).isEqualTo(new CancelRequest("r1", "ana@etl-1 (lakeport cancel)", asked));
+    assertThat(again).as("the first asker is kept").isEqualTo(first);
+    assertThat(store.cancelRequests()).containsExactly(first,
+        new CancelRequest("r2", "bob@etl-2 (lakeport cancel)", asked.plusSeconds(5)));
+    assertThat(store.cancelRequest("r1")).contains(first);
+    assertThat(store.cancelRequest("r3")).isEmpty();
+    assertThat(store.run("r1").orElseThrow().status()).as("only asked: its scheduler stops it").isEqualTo(RunStatus.RUNNING);
+    assertThatThrownBy(() -> store.requestCancel("r3", "ana")).isInstanceOf(HistoryException.class)
+        .hasMessage("Cannot cancel run r3: no scheduler holds the lock of job job-r3 for it (it runs outside the"
+            + " scheduler, in a lakeport run process)");
+    assertThatThrownBy(() -> store.requestCancel("r4", "ana")).hasMessage("Cannot cancel run r4: it is queued, not running");
+    assertThatThrownBy(() -> store.requestCancel("nope", "ana")).hasMessage("Cannot cancel run nope: no such run in the history");
+
+    store.finish("r2", new RunOutcome(RunStatus.CANCELLED, 3, Optional.empty(), Optional.empty(), Optional.empty(),
+        Optional.empty(), Optional.of("cancelled")));
+    assertThat(store.cancelRequests()).as("requests of ended runs are done").containsExactly(first);
+    assertThat(store.cancelRequest("r2")).as("kept as a record of who asked").isPresent();
+  }
+
+  @Test
   void anEnabledOverrideIsKeptUntilCleared() {
     assertThat(store.enabledOverride("orders")).isEmpty();
     store.disable("orders");

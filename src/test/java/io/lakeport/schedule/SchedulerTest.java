@@ -16,6 +16,7 @@ import io.lakeport.history.RunFilter;
 import io.lakeport.history.RunStatus;
 import io.lakeport.history.Worker;
 import io.lakeport.schedule.ScriptedLauncher.Ending;
+import io.lakeport.schedule.launch.LaunchOutcome;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -341,6 +342,73 @@ class SchedulerTest {
     assertThat(store.queued()).as("a cancelled run is not retried; no slot is queued after the stop").isEmpty();
     assertThat(launcher.launches()).hasSize(1);
     assertThat(scheduler.running()).isEmpty();
+  }
+
+  @Test
+  void aRunningRunCancelledThroughTheHistoryEndsCancelledWithWhoAskedAndFreesItsLock() {
+    open("2026-11-24T00:55:00Z");
+    ScheduledJob orders = job("orders", "UTC", "every = hourly, minute = 0,"
+        + " retry { attempts = 3, backoff = fixed, delay = 1m, jitter = 0 }");
+    ScriptedLauncher launcher = new ScriptedLauncher(Ending.WHEN_TOLD);
+    Scheduler scheduler = scheduler(List.of(orders), launcher, "scheduler-1");
+    clock.advance(Duration.ofMinutes(5));
+    scheduler.tick();
+    String runId = runs("orders").get(0).id();
+    assertThat(scheduler.running()).containsExactly(runId);
+
+    // another process (lakeport cancel) asks through the history; the scheduler is not called
+    clock.advance(Duration.ofSeconds(20));
+    Instant asked = clock.instant();
+    store.requestCancel(runId, "ana@etl-1 (lakeport cancel)");
+    assertThat(launcher.launches().get(0).outcome()).as("nothing stops it before the next pass").isNotDone();
+    clock.advance(Duration.ofSeconds(40));
+    Instant pass = clock.instant();
+    scheduler.tick();
+
+    Run run = store.run(runId).orElseThrow();
+    assertThat(launcher.launches().get(0).outcome().join().state()).isEqualTo(LaunchOutcome.State.CANCELLED);
+    assertThat(run.status()).isEqualTo(RunStatus.CANCELLED);
+    assertThat(run.error()).contains("cancelled on request of ana@etl-1 (lakeport cancel) at " + asked);
+    assertThat(run.finishedAt()).contains(pass);
+    assertThat(store.attempts(runId)).singleElement().satisfies(attempt -> {
+      assertThat(attempt.finishedAt()).contains(pass);
+      assertThat(attempt.error()).contains("cancelled on request of ana@etl-1 (lakeport cancel) at " + asked);
+    });
+    assertThat(store.holder("orders")).isEmpty();
+    assertThat(scheduler.running()).isEmpty();
+
+    // a cancelled run is not retried; the next slot runs as usual
+    clock.advance(Duration.ofHours(1));
+    scheduler.tick();
+    assertThat(launcher.launches()).extracting(l -> l.request().runId())
+        .containsExactly(runId, runs("orders").get(1).id());
+    assertThat(store.attempts(runId)).hasSize(1);
+  }
+
+  @Test
+  void aRunAskedToCancelThatFailsBeforeTheCancelTakesHoldIsNotRetried() {
+    open("2026-11-24T00:55:00Z");
+    ScheduledJob orders = job("orders", "UTC", "every = daily, run-time = \"01:00\","
+        + " retry { attempts = 3, backoff = fixed, delay = 1m, jitter = 0 }");
+    ScriptedLauncher launcher = new ScriptedLauncher(Ending.WHEN_TOLD);
+    Scheduler scheduler = scheduler(List.of(orders), launcher, "scheduler-1");
+    clock.advance(Duration.ofMinutes(5));
+    scheduler.tick();
+    String runId = runs("orders").get(0).id();
+
+    store.requestCancel(runId, "ana@etl-1 (lakeport cancel)");
+    launcher.running().forEach(launch -> launch.fail(3, "disk full"));
+    clock.advance(TICK);
+    scheduler.tick();
+    clock.advance(TICK);
+    scheduler.tick();
+
+    Run run = store.run(runId).orElseThrow();
+    assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(run.error()).contains("disk full");
+    assertThat(store.queued()).isEmpty();
+    assertThat(launcher.launches()).hasSize(1);
+    assertThat(store.holder("orders")).isEmpty();
   }
 
   @Test
