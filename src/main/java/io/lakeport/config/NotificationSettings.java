@@ -3,6 +3,7 @@ package io.lakeport.config;
 import static java.util.Objects.requireNonNull;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -122,9 +123,12 @@ public record NotificationSettings(
     }
   }
 
-  /** An SMTP server, how the connection is secured, who logs in, the sender and default recipients. */
+  /**
+   * An SMTP server, how the connection is secured, who logs in, the sender and default recipients,
+   * and the certificates its TLS certificate must chain to (a PEM file; empty: the JVM's trusted CAs).
+   */
   public record Email(String name, String host, int port, Security security, Optional<String> user,
-      Optional<Secret> password, String from, List<String> to) implements Channel {
+      Optional<Secret> password, String from, List<String> to, Optional<Path> trustedCertificates) implements Channel {
     public Email {
       requireNonNull(name, "name is null");
       requireNonNull(host, "host is null");
@@ -133,6 +137,7 @@ public record NotificationSettings(
       requireNonNull(password, "password is null");
       requireNonNull(from, "from is null");
       to = List.copyOf(to);
+      requireNonNull(trustedCertificates, "trustedCertificates is null");
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.lakeport.config.NotificationSettings.Webhook;
 import io.lakeport.config.NotificationSpec.Subscription;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -50,6 +51,7 @@ final class NotificationsReader {
   static final String PASSWORD_FILE = "password-file";
   static final String FROM = "from";
   static final String TO = "to";
+  static final String TRUSTED_CERTIFICATES = "trusted-certificates";
   static final String LEVEL = "level";
   static final String EVENTS = "events";
   static final String ATTEMPTS = "attempts";
@@ -65,7 +67,8 @@ final class NotificationsReader {
 
   private static final String[] WEBHOOK_KEYS = {TYPE, URL, URL_ENV, URL_FILE, HMAC_SECRET_ENV, HMAC_SECRET_FILE};
   private static final String[] SLACK_KEYS = {TYPE, URL_ENV, URL_FILE};
-  private static final String[] EMAIL_KEYS = {TYPE, HOST, PORT, SECURITY, USER, PASSWORD_ENV, PASSWORD_FILE, FROM, TO};
+  private static final String[] EMAIL_KEYS = {TYPE, HOST, PORT, SECURITY, USER, PASSWORD_ENV, PASSWORD_FILE, FROM, TO,
+      TRUSTED_CERTIFICATES};
   private static final String[] SUBSCRIPTION_KEYS = {LEVEL, EVENTS, TO};
   private static final List<String> TYPES = List.of("webhook", "slack", "email");
   /** A query parameter or user info that holds a credential: token=, key=, sig=, secret=, password=. */
@@ -182,7 +185,12 @@ final class NotificationsReader {
     if (!from.isEmpty()) {
       address(channel, FROM, from);
     }
-    return new Email(name, host, port, security, user, password, from, addresses(channel));
+    Optional<Path> trusted = channel.optionalString(TRUSTED_CERTIFICATES).map(Path::of);
+    if (trusted.isPresent() && security == Security.NONE) {
+      channel.problem(TRUSTED_CERTIFICATES, "certificates are checked on TLS connections only, and this channel has"
+          + " security = none", "Use security = starttls or smtps, or remove trusted-certificates.");
+    }
+    return new Email(name, host, port, security, user, password, from, addresses(channel), trusted);
   }
 
   /** A secret from {@code envKey} or {@code fileKey}: at most one of them. */

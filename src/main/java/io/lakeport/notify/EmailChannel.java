@@ -19,19 +19,31 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Email over SMTP (Jakarta Mail, Eclipse Angus): STARTTLS (required), SMTPS or a plain relay, with
  * a login when the channel names a user. The subject comes from {@code lakeport.notifications.email.subject},
  * the body from the text and HTML templates beside this class. An export whose files together fit
  * under the attachment cap is attached; a larger one is linked (presigned links on S3, else its
- * locations).
+ * locations). A channel with {@code trusted-certificates} trusts the certificates in that file
+ * instead of the JVM's CAs.
  */
 final class EmailChannel implements Channel {
   private final Email spec;
@@ -68,14 +80,33 @@ final class EmailChannel implements Channel {
 
   @Override
   public void send(Message message, Duration timeout) throws Exception {
-    Session session = Session.getInstance(properties(spec, timeout));
-    MimeMessage mail = compose(session, message);
+    Properties properties = properties(spec, timeout);
     String protocol = protocol(spec);
+    if (spec.trustedCertificates().isPresent()) {
+      properties.put("mail." + protocol + ".ssl.socketFactory", trusting(spec.trustedCertificates().get()));
+    }
+    Session session = Session.getInstance(properties);
+    MimeMessage mail = compose(session, message);
     try (Transport transport = session.getTransport(protocol)) {
       transport.connect(spec.host(), spec.port(), spec.user().orElse(null),
           spec.password().map(io.lakeport.config.Secret::reveal).orElse(null));
       transport.sendMessage(mail, mail.getAllRecipients());
+    } catch (MessagingException e) {
+      throw new MessagingException(withCause(e), e);
     }
+  }
+
+  /**
+   * Jakarta Mail's message and, when it hides why (a refused certificate, a connection reset), the
+   * root cause's: "Could not connect to SMTP host" alone does not tell what to fix.
+   */
+  private static String withCause(MessagingException e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return root == e || root.getMessage() == null ? message : message + ": " + root.getMessage();
   }
 
   MimeMessage compose(Session session, Message message) throws MessagingException, IOException {
@@ -185,6 +216,34 @@ final class EmailChannel implements Channel {
 
   private static String escape(String text) {
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+  }
+
+  /**
+   * TLS sockets that accept a server certificate chaining to one of the certificates in {@code file}
+   * (PEM), and no other: for an SMTP server with a private CA or a self-signed certificate. The
+   * server's name is still checked against its certificate ({@code ssl.checkserveridentity}).
+   */
+  private SSLSocketFactory trusting(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
+      if (certificates.isEmpty()) {
+        throw new CertificateException("it holds no certificate");
+      }
+      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+      store.load(null, null);
+      int n = 0;
+      for (Certificate certificate : certificates) {
+        store.setCertificateEntry("trusted-" + n++, certificate);
+      }
+      TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(store);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trust.getTrustManagers(), null);
+      return context.getSocketFactory();
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IOException("Cannot read the trusted certificates " + file + " of email channel " + spec.name() + ": "
+          + WebhookChannel.reason(e) + ". Set trusted-certificates of the channel to a PEM file of certificates.", e);
+    }
   }
 
   static String protocol(Email spec) {

@@ -7,12 +7,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.lakeport.Fixtures;
 import io.lakeport.TestSpark;
+import io.lakeport.notify.NotifyFixtures;
+import io.lakeport.notify.Receiver;
 import java.io.InputStream;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -24,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code lakeport run} with notifications, as users call it: a dead webhook is tried as often as
  * configured, every try lands in the run history and {@code lakeport status}, and the run still
- * succeeds; a failing run is announced as run-failed and keeps its own exit code.
+ * succeeds; a failing run is announced as run-failed and keeps its own exit code; a run whose warn
+ * rule fails on some rows publishes them all and is announced as a quality-warning with the rule's counts.
  */
 class NotifyCliSparkTest {
   private static final Pattern RUN_ID = Pattern.compile("job people-export run (\\S+):");
@@ -97,6 +102,50 @@ class NotifyCliSparkTest {
     } finally {
       server.stop(0);
     }
+  }
+
+  @Test
+  void aRunWhoseWarnRuleFailsOnSomeRowsPublishesAndSendsAQualityWarning() throws Exception {
+    try (Receiver receiver = Receiver.answering()) {
+      Path site = site("channels.hook { type = webhook, url = \"" + receiver.url("/hook") + "\" }\n"
+          + "subscriptions.hook { level = warning }\n");
+      Path job = job("source { format = csv, path = \"" + warehouse.resolve("people.csv") + "\", options.header = true }\n"
+          + "quality.rules = [ { name = name-starts-with-a, column = name, regex = \"^a\", action = warn } ]");
+
+      int code = Cli.lakeport(site, out, err, "run", job.toString());
+
+      assertThat(code).as(err.toString()).isZero();
+      Matcher id = RUN_ID.matcher(out.toString());
+      assertThat(id.find()).as(out.toString()).isTrue();
+      Receiver.Request request = receiver.next(Duration.ofSeconds(20));
+      assertThat(request.header("X-Lakeport-Event")).isEqualTo("quality-warning");
+      JsonNode payload = new ObjectMapper().readTree(request.body());
+      assertThat(NotifyFixtures.schemaProblems(payload)).isEmpty();
+      assertThat(payload.get("event").asText()).isEqualTo("quality-warning");
+      assertThat(payload.get("level").asText()).isEqualTo("warning");
+      assertThat(payload.get("job").asText()).isEqualTo("people-export");
+      assertThat(payload.get("run_id").asText()).isEqualTo(id.group(1));
+      assertThat(payload.get("status").asText()).as("a warning publishes").isEqualTo("succeeded");
+      assertThat(payload.get("rows").asLong()).as("warned rows are exported").isEqualTo(3);
+      JsonNode quality = payload.get("quality");
+      assertThat(quality.get("outcome").asText()).isEqualTo("warned");
+      assertThat(quality.get("rejected_rows").asLong()).isZero();
+      assertThat(quality.get("rules")).extracting(r -> r.get("rule").asText(), r -> r.get("outcome").asText(),
+          r -> r.get("checked").asLong(), r -> r.get("failed").asLong()).containsExactlyInAnyOrder(
+              org.assertj.core.groups.Tuple.tuple("name-starts-with-a", "warned", 3L, 1L),
+              org.assertj.core.groups.Tuple.tuple("malformed-records", "passed", 3L, 0L));
+      assertThat(payload.get("outputs")).isNotEmpty().allSatisfy(output -> {
+        String location = output.get("path").asText();
+        Path file = location.startsWith("file:") ? Path.of(URI.create(location)) : Path.of(location);
+        assertThat(file).startsWith(dir.resolve("exports/people")).isRegularFile().hasSize(output.get("bytes").asLong());
+        assertThat(output.get("sha256").asText()).isEqualTo(sha256(Files.readAllBytes(file)));
+      });
+      assertThat(receiver.count()).as("run-succeeded is info, below the subscription's level").isZero();
+    }
+  }
+
+  private static String sha256(byte[] content) throws java.security.NoSuchAlgorithmException {
+    return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
   }
 
   private Path site(String notifications) {

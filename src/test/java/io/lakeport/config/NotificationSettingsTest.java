@@ -34,7 +34,7 @@ class NotificationSettingsTest {
     assertThat(settings.channels().get("team-slack")).isEqualTo(new Slack("team-slack", Secret.environment("LAKEPORT_SLACK_URL")));
     assertThat(settings.channels().get("team-mail")).isEqualTo(new Email("team-mail", "smtp.example.com", 465,
         NotificationSettings.Security.SMTPS, Optional.of("lakeport"), Optional.of(Secret.file("/etc/lakeport/smtp.password")),
-        "lakeport@example.com", List.of("data-team@example.com")));
+        "lakeport@example.com", List.of("data-team@example.com"), Optional.of(Path.of("/etc/lakeport/company-ca.pem"))));
     assertThat(settings.channels().get("team-mail").toString()).contains("file:/etc/lakeport/smtp.password");
     assertThat(settings.subscriptions().subscriptions().get("team-slack").events())
         .containsExactlyInAnyOrder(EventType.RUN_FAILED, EventType.SCHEDULE_MISSED);

@@ -95,9 +95,11 @@ class EmailNotificationTest {
   @Test
   void starttlsIsRequiredAndSmtpsSpeaksTlsFromTheStart() {
     NotificationSettings.Email starttls = new NotificationSettings.Email("m", "smtp.example.com", 587,
-        NotificationSettings.Security.STARTTLS, Optional.of("u"), Optional.empty(), "a@example.com", List.of());
+        NotificationSettings.Security.STARTTLS, Optional.of("u"), Optional.empty(), "a@example.com", List.of(),
+        Optional.empty());
     NotificationSettings.Email smtps = new NotificationSettings.Email("m", "smtp.example.com", 465,
-        NotificationSettings.Security.SMTPS, Optional.empty(), Optional.empty(), "a@example.com", List.of());
+        NotificationSettings.Security.SMTPS, Optional.empty(), Optional.empty(), "a@example.com", List.of(),
+        Optional.empty());
 
     assertThat(EmailChannel.properties(starttls, Duration.ofSeconds(7))).containsEntry("mail.smtp.starttls.enable", "true")
         .containsEntry("mail.smtp.starttls.required", "true").containsEntry("mail.smtp.auth", "true")

@@ -23,7 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /** Site settings, manifests and run histories for notification tests. */
-final class NotifyFixtures {
+public final class NotifyFixtures {
   private NotifyFixtures() {}
 
   /** Site settings with {@code notifications} as the {@code lakeport.notifications} block and a history in {@code dir}. */
@@ -79,7 +79,7 @@ final class NotifyFixtures {
   }
 
   /** The problems of a payload against docs/notification.schema.json, formats (uri, date-time) checked. */
-  static Set<ValidationMessage> schemaProblems(JsonNode payload) {
+  public static Set<ValidationMessage> schemaProblems(JsonNode payload) {
     try {
       JsonSchema schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(
           Files.readString(Path.of("docs", "notification.schema.json")),

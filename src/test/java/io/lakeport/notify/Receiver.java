@@ -15,17 +15,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real HTTP endpoint on 127.0.0.1 for webhook and Slack tests: records every POST (headers and
- * the exact body) and answers with the statuses it is given, in order, then 204.
+ * the exact body) and answers with the statuses it is given, in order, then 204. Public for the
+ * tests of the places that send events (the scheduler, lakeport run, retention apply).
  */
-final class Receiver implements AutoCloseable {
+public final class Receiver implements AutoCloseable {
   private final HttpServer server;
   private final LinkedBlockingQueue<Request> requests = new LinkedBlockingQueue<>();
   private final List<Integer> statuses;
   private final AtomicInteger answered = new AtomicInteger();
 
   /** One request as it arrived. */
-  record Request(String path, Map<String, List<String>> headers, byte[] body) {
-    String header(String name) {
+  public record Request(String path, Map<String, List<String>> headers, byte[] body) {
+    public String header(String name) {
       return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).map(e -> e.getValue().get(0))
           .findFirst().orElse(null);
     }
@@ -51,16 +52,16 @@ final class Receiver implements AutoCloseable {
   }
 
   /** A receiver answering {@code statuses} to the first requests, then 204. */
-  static Receiver answering(Integer... statuses) throws IOException {
+  public static Receiver answering(Integer... statuses) throws IOException {
     return new Receiver(List.of(statuses));
   }
 
-  URI url(String path) {
+  public URI url(String path) {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
   }
 
   /** The next request, waiting at most {@code wait}; fails the test when none came. */
-  Request next(Duration wait) throws InterruptedException {
+  public Request next(Duration wait) throws InterruptedException {
     Request request = requests.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
     if (request == null) {
       throw new AssertionError("no request within " + wait);
@@ -68,7 +69,7 @@ final class Receiver implements AutoCloseable {
     return request;
   }
 
-  int count() {
+  public int count() {
     return requests.size();
   }
 

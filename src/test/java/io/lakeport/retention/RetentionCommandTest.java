@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lakeport.Fixtures;
 import io.lakeport.cli.Lakeport;
 import io.lakeport.config.Site;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakeport.history.HistoryStore;
+import io.lakeport.history.Notification;
 import io.lakeport.history.Run;
 import io.lakeport.history.RunFilter;
 import io.lakeport.history.RunStatus;
+import io.lakeport.notify.NotifyFixtures;
+import io.lakeport.notify.Receiver;
 import io.lakeport.run.Sessions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -27,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code lakeport retention plan|apply|restore} end to end on local disk: plan explains and changes
  * nothing, apply removes and archives what plan said and records a run of {@code <job>.retention},
- * restore unpacks the archive with its checks, and a job file or target mistake is a clear exit 2.
+ * restore unpacks the archive with its checks, apply announces what it removed to a webhook on
+ * 127.0.0.1 (retention-applied), and a job file or target mistake is a clear exit 2.
  */
 class RetentionCommandTest {
   @TempDir Path dir;
@@ -85,6 +91,58 @@ class RetentionCommandTest {
     assertThat(restore.out()).contains("restored 4 files");
     assertThat(restored.resolve("_lakeport/manifest-" + old + ".json")).isRegularFile();
     oldFiles.forEach(f -> assertThat(restored.resolve(f)).isRegularFile());
+  }
+
+  @Test
+  void applyAnnouncesWhatItRemovedAsRetentionApplied() throws Exception {
+    Path root = dir.resolve("exports/orders");
+    ExportWriter writer = new ExportWriter(FileSystem.getLocal(Sessions.hadoopConfiguration(Fixtures.site())),
+        new org.apache.hadoop.fs.Path(root.toUri()), 11);
+    Instant now = Instant.now();
+    for (int days : new int[] {40, 30, 20}) {
+      Instant published = now.minus(Duration.ofDays(days));
+      writer.export(ExportWriter.runId(published, days), published.atZone(ZoneOffset.UTC).toLocalDate(), published,
+          2, 500, false);
+    }
+    Instant recent = now.minus(Duration.ofDays(2));
+    writer.export(ExportWriter.runId(recent, 2), recent.atZone(ZoneOffset.UTC).toLocalDate(), recent, 1, 500, false);
+    try (Receiver receiver = Receiver.answering()) {
+      Path site = Files.writeString(dir.resolve("site.conf"), "lakeport {\n  history.url = \"jdbc:h2:file:"
+          + dir.resolve("history").toAbsolutePath() + "\"\n  notifications {\n    channels.hook { type = webhook, url = \""
+          + receiver.url("/hook") + "\" }\n    subscriptions.hook { events = [retention-applied] }\n  }\n}\n");
+      Path job = Fixtures.write(dir, "orders.conf", """
+          name = orders
+          source { format = parquet, path = /in }
+          sink { format = parquet, path = "%s", partition-by = [day] }
+          retention.keep.days = 7
+          """.formatted(root));
+
+      Result apply = lakeport(site, "retention", "apply", job.toString());
+
+      assertThat(apply.code()).as(apply.err()).isZero();
+      java.util.regex.Matcher done = java.util.regex.Pattern.compile(
+          "job orders retention run (\\S+): 3 exports removed, \\d+ files, ([\\d,]+) bytes freed").matcher(apply.out());
+      assertThat(done.find()).as(apply.out()).isTrue();
+      long freed = Long.parseLong(done.group(2).replace(",", ""));
+      Receiver.Request request = receiver.next(Duration.ofSeconds(20));
+      assertThat(request.header("X-Lakeport-Event")).isEqualTo("retention-applied");
+      JsonNode payload = new ObjectMapper().readTree(request.body());
+      assertThat(NotifyFixtures.schemaProblems(payload)).isEmpty();
+      assertThat(payload.get("event").asText()).isEqualTo("retention-applied");
+      assertThat(payload.get("level").asText()).isEqualTo("info");
+      assertThat(payload.get("job").asText()).isEqualTo("orders");
+      assertThat(payload.get("run_id").asText()).isEqualTo(done.group(1));
+      assertThat(payload.get("status").asText()).isEqualTo("applied");
+      assertThat(payload.get("retention").get("exports_deleted").asLong()).isEqualTo(3);
+      assertThat(payload.get("retention").get("exports_archived").asLong()).isZero();
+      assertThat(payload.get("retention").get("bytes_freed").asLong()).isEqualTo(freed).isGreaterThanOrEqualTo(3 * 2 * 500);
+      assertThat(receiver.count()).as("sent once").isZero();
+      try (HistoryStore history = HistoryStore.open(Site.load(Optional.of(site)).history(), Clock.systemUTC())) {
+        assertThat(history.run(done.group(1)).orElseThrow().bytes()).contains(freed);
+        assertThat(history.notifications(done.group(1))).extracting(Notification::delivery)
+            .containsExactly(Notification.Delivery.SENT);
+      }
+    }
   }
 
   @Test

@@ -11,10 +11,13 @@ import io.lakeport.config.JobLoader;
 import io.lakeport.config.Site;
 import io.lakeport.history.HistoryStore;
 import io.lakeport.history.Notification;
+import io.lakeport.history.RunStatus;
 import io.lakeport.history.Worker;
 import io.lakeport.notify.DeliveryLog;
 import io.lakeport.notify.ExportStorage;
 import io.lakeport.notify.Notifier;
+import io.lakeport.notify.NotifyFixtures;
+import io.lakeport.notify.Receiver;
 import io.lakeport.notify.SchedulerNotifications;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -33,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The scheduler's notifications, on a simulated clock with scripted launches, to a real HTTP
  * endpoint on 127.0.0.1: a failure that is retried is not announced, the last one is (with its
- * attempts), and every delivery is in the history.
+ * attempts), a slot whose execution window closes before it can start is announced as missed (with
+ * its slot), and every delivery is in the history.
  */
 class SchedulerNotificationsTest {
   @TempDir Path dir;
@@ -95,5 +99,61 @@ class SchedulerNotificationsTest {
     } finally {
       server.stop(0);
     }
+  }
+
+  @Test
+  void aSlotWhoseExecutionWindowClosesBeforeItCanStartIsAnnouncedAsMissed() throws Exception {
+    try (Receiver receiver = Receiver.answering()) {
+      TestClock clock = new TestClock(Instant.parse("2026-11-24T00:50:00Z"));
+      Site site = Site.load(Optional.of(Fixtures.write(dir, "application.conf", "lakeport {\n"
+          + "  history.url = \"jdbc:h2:file:" + dir.resolve("history/lakeport") + "\"\n"
+          + "  notifications {\n    channels.hook { type = webhook, url = \"" + receiver.url("/hook") + "\" }\n"
+          + "    subscriptions.hook { level = warning }\n  }\n}\n")));
+      ScheduledJob kpis = job(site, "kpis", "every = daily, run-time = \"00:55\"");
+      ScheduledJob orders = job(site, "orders",
+          "every = daily, run-time = \"01:00\", execution-window { start = \"01:00\", end = \"01:30\" }");
+      ScriptedLauncher launcher = new ScriptedLauncher(ScriptedLauncher.Ending.WHEN_TOLD);
+      try (HistoryStore store = HistoryStore.open(site.history(), clock);
+          Notifier notifier = Notifier.start(site, DeliveryLog.of(store), clock)) {
+        // one run at a time, so a long kpis run keeps orders from starting
+        Scheduler scheduler = new Scheduler(List.of(kpis, orders), store, launcher, clock, new SchedulerOptions(1,
+            "scheduler-1", new Worker("host-1", 1), new SplittableRandom(1), Duration.ofMinutes(5), Duration.ofHours(6)));
+        scheduler.listen(new SchedulerNotifications(notifier, Map.of(), new ExportStorage(Map.of()), store, clock));
+
+        clock.advance(Duration.ofMinutes(6));
+        scheduler.tick();
+        assertThat(launcher.launches()).as("kpis started at 00:56").hasSize(1);
+        clock.advance(Duration.ofMinutes(5));
+        scheduler.tick();
+        assertThat(launcher.launches()).as("orders' 01:00 slot waits for kpis").hasSize(1);
+        clock.advance(Duration.ofMinutes(30));
+        scheduler.tick();
+        assertThat(notifier.awaitDeliveries(Duration.ofSeconds(20))).isTrue();
+
+        JsonNode payload = new ObjectMapper().readTree(receiver.next(Duration.ofSeconds(20)).body());
+        assertThat(NotifyFixtures.schemaProblems(payload)).isEmpty();
+        assertThat(payload.get("event").asText()).isEqualTo("schedule-missed");
+        assertThat(payload.get("level").asText()).isEqualTo("warning");
+        assertThat(payload.get("job").asText()).isEqualTo("orders");
+        assertThat(payload.get("status").asText()).isEqualTo("skipped");
+        assertThat(payload.get("slot").asText()).isEqualTo("2026-11-24T01:00:00Z");
+        assertThat(payload.get("logical_date").asText()).isEqualTo("2026-11-23");
+        assertThat(payload.get("attempts").asInt()).isZero();
+        String runId = payload.get("run_id").asText();
+        assertThat(payload.get("error").asText()).isEqualTo("Cannot start run " + runId + " of job orders for"
+            + " 2026-11-24T01:00Z[UTC]: its execution window (daily at 01:00, starting between 01:00 and 01:30) closed"
+            + " before it could start");
+        assertThat(store.run(runId).orElseThrow().status()).isEqualTo(RunStatus.SKIPPED);
+        assertThat(store.notifications(runId)).extracting(Notification::delivery).containsExactly(Notification.Delivery.SENT);
+        assertThat(receiver.count()).as("nothing else: kpis is still running").isZero();
+      }
+    }
+  }
+
+  private ScheduledJob job(Site site, String name, String schedule) {
+    Path file = Fixtures.write(dir.resolve(name), "job.conf", "name = " + name + "\ntime-zone = UTC\nwindow = day\n"
+        + "source { format = parquet, path = /in }\nsink { format = parquet, path = /out/" + name + " }\n"
+        + "schedule {\n" + schedule + "\n}\n");
+    return new ScheduledJob(Schedule.of(new JobLoader(site).load(file, Map.of(), JobLoader.Mode.RUN)).orElseThrow(), file);
   }
 }
