@@ -217,13 +217,16 @@ public final class Retention {
       } catch (FileNotFoundException e) {
         return List.of();
       }
-      String suffix = "." + archive.format().extension();
       for (FileStatus status : statuses) {
         String name = status.getPath().getName();
-        if (status.isFile() && name.endsWith(suffix)) {
-          RunId.startOf(name.substring(0, name.length() - suffix.length()))
-              .filter(start -> start.isBefore(cutoff))
-              .ifPresent(start -> expired.add(status.getPath().toString()));
+        // either format: archives written before the job's archive.format changed are its archives too
+        for (RetentionSpec.Archive.Format format : RetentionSpec.Archive.Format.values()) {
+          String suffix = "." + format.extension();
+          if (status.isFile() && name.endsWith(suffix)) {
+            RunId.startOf(name.substring(0, name.length() - suffix.length()))
+                .filter(start -> start.isBefore(cutoff))
+                .ifPresent(start -> expired.add(status.getPath().toString()));
+          }
         }
       }
       expired.sort(Comparator.naturalOrder());
@@ -361,7 +364,7 @@ public final class Retention {
         Path path = new Path(archive);
         long bytes = path.getFileSystem(conf).getFileStatus(path).getLen();
         if (path.getFileSystem(conf).delete(path, false)) {
-          actions.add(new Action(archive, "archive expired and deleted", 1, 0, Optional.empty()));
+          actions.add(new Action(archive, "archive expired and deleted", 1, bytes, Optional.empty()));
         } else {
           failures.add("could not delete the expired archive " + archive + " (" + bytes + " bytes)");
         }
