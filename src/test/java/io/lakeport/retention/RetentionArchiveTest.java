@@ -128,6 +128,74 @@ class RetentionArchiveTest {
     });
   }
 
+  @Test
+  void anExportWhoseFilesNoLongerMatchItsManifestIsKeptWhole() throws Exception {
+    String healthy = export(40);
+    String rotten = export(30);
+    export(1);
+    // one file of the rotten export was rewritten after it was published: same size, other bytes
+    String changed = "day=2026-10-25/part-00001-" + rotten + ".parquet";
+    byte[] original = Files.readAllBytes(root.resolve(changed));
+    byte[] flipped = original.clone();
+    flipped[17] ^= 0x5a;
+    writer.write(changed, flipped);
+    Map<String, String> rottenBefore = filesOf(rotten);
+    Path job = job("keep.last = 1", "tar.gz", "");
+
+    Result apply = lakeport("retention", "apply", job.toString());
+
+    assertThat(apply.code()).as(apply.out() + apply.err()).isEqualTo(3);
+    assertThat(apply.out()).contains("  not done: export " + rotten + " is kept: the archived " + changed
+        + " has SHA-256 " + ExportWriter.sha256(flipped) + ", its manifest says " + ExportWriter.sha256(original));
+    assertKeptWhole(rotten, rottenBefore);
+    // the healthy export went its way: the failure of one export stops no other
+    assertThat(apply.out()).contains("  done: export archived and deleted " + healthy);
+    try (Stream<Path> left = Files.list(archives.resolve("orders"))) {
+      assertThat(left.map(p -> p.getFileName().toString())).containsExactly(healthy + ".tar.gz");
+    }
+    assertThat(retentionRuns()).singleElement().satisfies(run -> {
+      assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+      assertThat(run.error()).get().asString().startsWith("1 not done: export " + rotten + " is kept: the archived");
+    });
+  }
+
+  @Test
+  void anArchiveCorruptedBeforeItIsReadBackKeepsTheExportWhole() throws Exception {
+    String doomed = export(30);
+    export(1);
+    Map<String, String> before = filesOf(doomed);
+    Path archive = archives.resolve("orders").resolve(doomed + ".tar.gz");
+    // the disk under the archive location loses the second half of the archive once it is written
+    Failpoints.install(Retention.FAILPOINT_ARCHIVED, () -> truncate(archive));
+
+    Retention.Result result = apply(job("keep.last = 1", "tar.gz", ""));
+
+    assertThat(result.failures()).singleElement().asString()
+        .startsWith("export " + doomed + " is kept: the archive " + archive + " cannot be read back: ");
+    assertThat(result.actions()).isEmpty();
+    assertKeptWhole(doomed, before);
+    assertThat(archives.resolve("orders")).isEmptyDirectory();
+  }
+
+  @Test
+  void anArchiveThatCannotBeWrittenKeepsTheExportWhole() throws Exception {
+    String doomed = export(30);
+    export(1);
+    // the job's archive folder is taken by a file: no archive can be created under it
+    Files.createDirectories(archives);
+    Files.writeString(archives.resolve("orders"), "not a folder");
+    Map<String, String> before = filesOf(doomed);
+
+    Retention.Result result = apply(job("keep.last = 1", "zip", ""));
+
+    assertThat(result.failures()).singleElement().asString()
+        .startsWith("export " + doomed + " is kept: the archive " + archives.resolve("orders").resolve(doomed + ".zip")
+            + " cannot be written: ");
+    assertThat(result.actions()).isEmpty();
+    assertKeptWhole(doomed, before);
+    assertThat(archives.resolve("orders")).hasContent("not a folder");
+  }
+
   private Retention.Result apply(Path job) throws IOException {
     Retention retention = new Retention(Sessions.hadoopConfiguration(Fixtures.site()), Clock.fixed(NOW, ZoneOffset.UTC),
         () -> {
