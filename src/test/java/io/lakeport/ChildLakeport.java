@@ -59,6 +59,33 @@ public final class ChildLakeport {
     return new Running(child);
   }
 
+  /** How a command in a child JVM ended: its exit code and everything it printed (stdout and stderr). */
+  public record Finished(int exitCode, String output) {}
+
+  /**
+   * Runs {@code lakeport <args>} to its end with {@code home} as its {@code LAKEPORT_HOME} and
+   * working folder (so its {@code jobs/} and {@code conf/application.conf} are those under home).
+   */
+  public static Finished run(Path home, Duration timeout, String... args) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(command(List.of(), args)).directory(home.toFile()).redirectErrorStream(true);
+    builder.environment().put("LAKEPORT_HOME", home.toString());
+    Process child = builder.start();
+    CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
+      try {
+        return new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    try {
+      assertThat(child.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)).as("lakeport %s ended within %s",
+          String.join(" ", args), timeout).isTrue();
+      return new Finished(child.exitValue(), output.get(1, TimeUnit.MINUTES));
+    } finally {
+      child.destroyForcibly();
+    }
+  }
+
   private static List<String> command(List<String> properties, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

@@ -63,6 +63,10 @@ public final class Archiver {
         add(out, format, file, sourceFs, new Path(root, file), written);
       }
       out.finish();
+    } catch (IOException e) {
+      // a file that cannot be read leaves no partial archive behind
+      archiveFs.delete(temporary, false);
+      throw e;
     }
     if (archiveFs.exists(archive)) {
       archiveFs.delete(archive, false);
@@ -76,11 +80,17 @@ public final class Archiver {
   /**
    * Reads the archive back and checks it holds exactly {@code expected} (entry to SHA-256), and
    * that every data file of the manifest in it has the manifest's SHA-256. Returns a problem, or
-   * null when the archive is whole.
+   * null when the archive is whole; an archive that cannot be read to its end is a problem too.
    */
   static String verify(FileSystem fs, Path archive, Format format, Map<String, String> expected, Manifest manifest)
       throws IOException {
-    Map<String, String> found = read(fs, archive, format, null);
+    Map<String, String> found;
+    try {
+      found = read(fs, archive, format, null);
+    } catch (IOException e) {
+      // a corrupted archive fails here (a bad gzip or zip stream, a file system checksum)
+      return "the archive " + archive + " cannot be read back: " + e.getMessage();
+    }
     if (!found.equals(expected)) {
       return "the archive " + archive + " holds " + found.size() + " entries, not the " + expected.size()
           + " written, or their contents differ";

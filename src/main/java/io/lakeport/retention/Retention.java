@@ -44,6 +44,8 @@ public final class Retention {
   public static final String FAILPOINT_RETIRED = "retention-retired";
   /** Reached after the first batch of an export's files is deleted. */
   public static final String FAILPOINT_DELETING = "retention-deleting";
+  /** Reached after an export's archive is written and before it is read back and verified. */
+  public static final String FAILPOINT_ARCHIVED = "retention-archived";
 
   private final Configuration conf;
   private final Clock clock;
@@ -217,13 +219,16 @@ public final class Retention {
       } catch (FileNotFoundException e) {
         return List.of();
       }
-      String suffix = "." + archive.format().extension();
       for (FileStatus status : statuses) {
         String name = status.getPath().getName();
-        if (status.isFile() && name.endsWith(suffix)) {
-          RunId.startOf(name.substring(0, name.length() - suffix.length()))
-              .filter(start -> start.isBefore(cutoff))
-              .ifPresent(start -> expired.add(status.getPath().toString()));
+        // either format: archives written before the job's archive.format changed are its archives too
+        for (RetentionSpec.Archive.Format format : RetentionSpec.Archive.Format.values()) {
+          String suffix = "." + format.extension();
+          if (status.isFile() && name.endsWith(suffix)) {
+            RunId.startOf(name.substring(0, name.length() - suffix.length()))
+                .filter(start -> start.isBefore(cutoff))
+                .ifPresent(start -> expired.add(status.getPath().toString()));
+          }
         }
       }
       expired.sort(Comparator.naturalOrder());
@@ -327,9 +332,17 @@ public final class Retention {
       RetentionSpec.Archive archive = spec.archive().orElseThrow();
       Path path = Archiver.path(archive.location(), job.name(), runId, archive.format());
       FileSystem archiveFs = path.getFileSystem(conf);
-      Map<String, String> written = Archiver.write(fs, root, manifestPath, files.files(), archiveFs, path,
-          archive.format());
-      String problem = Archiver.verify(archiveFs, path, archive.format(), written, manifest);
+      String problem;
+      try {
+        Map<String, String> written = Archiver.write(fs, root, manifestPath, files.files(), archiveFs, path,
+            archive.format());
+        Failpoints.reach(FAILPOINT_ARCHIVED);
+        problem = Archiver.verify(archiveFs, path, archive.format(), written, manifest);
+      } catch (IOException e) {
+        // a file of the export that cannot be read (or an archive that cannot be written) keeps
+        // this export; the others go on
+        problem = "the archive " + path + " cannot be written: " + e.getMessage();
+      }
       if (problem != null) {
         archiveFs.delete(path, false);
         failures.add("export " + runId + " is kept: " + problem);
@@ -361,7 +374,7 @@ public final class Retention {
         Path path = new Path(archive);
         long bytes = path.getFileSystem(conf).getFileStatus(path).getLen();
         if (path.getFileSystem(conf).delete(path, false)) {
-          actions.add(new Action(archive, "archive expired and deleted", 1, 0, Optional.empty()));
+          actions.add(new Action(archive, "archive expired and deleted", 1, bytes, Optional.empty()));
         } else {
           failures.add("could not delete the expired archive " + archive + " (" + bytes + " bytes)");
         }

@@ -20,6 +20,9 @@ import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.statistics.IOStatistics;
+import org.apache.hadoop.fs.statistics.IOStatisticsSnapshot;
+import org.apache.hadoop.fs.statistics.IOStatisticsSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,6 +36,9 @@ import org.junit.jupiter.api.Test;
  */
 class RetentionS3ListingTest {
   static final String BUCKET = "big-exports";
+  static final String PAGE_SIZE = "fs.s3a.bulk.delete.page.size";
+  /** Keys a DeleteObjects request: s3a's default, set here so the count below does not depend on it. */
+  static final int PAGE = 250;
   static S3Server server;
   static Path work;
 
@@ -51,11 +57,23 @@ class RetentionS3ListingTest {
     return server.hadoopConfiguration();
   }
 
+  private static long counter(IOStatistics after, IOStatisticsSnapshot before, String name) {
+    return after.counters().getOrDefault(name, 0L) - before.counters().getOrDefault(name, 0L);
+  }
+
   @Test
   void plansOverManyObjectsAndDeletesInBatches() throws Exception {
     Configuration conf = conf();
+    // one cached s3a instance, so that its request counters are retention's own; closed at the end
+    conf.setBoolean("fs.s3a.impl.disable.cache", false);
+    conf.setInt(PAGE_SIZE, PAGE);
     org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path("s3a://" + BUCKET + "/big/orders");
-    FileSystem fs = root.getFileSystem(conf);
+    try (FileSystem fs = root.getFileSystem(conf)) {
+      plansAndDeletes(conf, fs, root);
+    }
+  }
+
+  private void plansAndDeletes(Configuration conf, FileSystem fs, org.apache.hadoop.fs.Path root) throws Exception {
     // the objects go straight into s3proxy's folder (a PUT each would take minutes); the
     // manifests through s3a
     Path bucketDir = server.root().resolve(BUCKET).resolve("big/orders");
@@ -95,9 +113,21 @@ class RetentionS3ListingTest {
     assertThat(plan.decisions()).hasSize(10);
     assertThat(plan.filesFreed()).isEqualTo(perExport);
 
+    IOStatisticsSnapshot before = IOStatisticsSupport.snapshotIOStatistics(IOStatisticsSupport.retrieveIOStatistics(fs));
     Retention.Result result = retention.apply(job, Map.of());
     assertThat(result.failures()).isEmpty();
     assertThat(result.filesDeleted()).isEqualTo(perExport);
+    // the export's objects went in DeleteObjects requests of PAGE keys (the export is deleted in
+    // two halves, around a failpoint, so one page may be short); single deletes are the manifest's
+    // own: its rename to _lakeport/retired and the retired manifest at the end
+    IOStatistics after = IOStatisticsSupport.retrieveIOStatistics(fs);
+    long bulkRequests = counter(after, before, "object_bulk_delete_request");
+    long singleRequests = counter(after, before, "object_delete_request");
+    long objects = counter(after, before, "object_delete_objects");
+    int pages = (perExport + PAGE - 1) / PAGE;
+    assertThat(bulkRequests).isBetween((long) pages, pages + 1L);
+    assertThat(singleRequests).isEqualTo(2);
+    assertThat(objects).isEqualTo(perExport + singleRequests);
     List<String> left = RetentionApplyScenario.listAll(fs, root);
     left.removeIf(p -> p.startsWith("_lakeport/"));
     assertThat(left).containsExactlyInAnyOrderElementsOf(kept);
