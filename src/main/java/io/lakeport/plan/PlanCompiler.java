@@ -37,7 +37,7 @@ import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
  * caller sets to the job's zone.
  */
 public final class PlanCompiler {
-  /** Observed metric: rows read from the source. */
+  /** Metric: rows read from the source, as its scans counted them (the runner reads Spark's scan metric). */
   public static final String ROWS_READ = "rows_read";
   /** Observed metric prefix: values of a standardised column that could not be parsed. */
   public static final String INVALID_PREFIX = "invalid_";
@@ -53,8 +53,9 @@ public final class PlanCompiler {
   }
 
   /**
-   * Compiles the plan of {@code job} onto {@code source}; when {@code observation} is present, the
-   * source metrics ({@link #ROWS_READ}, {@link #INVALID_PREFIX}column) are observed on it.
+   * Compiles the plan of {@code job} onto {@code source}; when {@code observation} is present and
+   * the job standardizes columns, the values that do not parse ({@link #INVALID_PREFIX}column) are
+   * observed on it.
    *
    * @throws io.lakeport.config.JobConfigException listing every problem found
    */
@@ -79,9 +80,10 @@ public final class PlanCompiler {
   private CompiledPlan run(Dataset<Row> source, Optional<Observation> observation) {
     PlanSpec plan = job.plan();
     List<Column> metrics = new ArrayList<>();
-    metrics.add(count(lit(1)).as(ROWS_READ));
     Dataset<Row> df = standardize(source, plan.standardize(), metrics);
-    if (observation.isPresent()) {
+    // Only invalid values are observed here: an observation between the source and the filters
+    // keeps Spark from pushing them into the scan. Rows read come from the scan's own metric.
+    if (observation.isPresent() && !metrics.isEmpty()) {
       df = df.observe(observation.get(), metrics.get(0), metrics.subList(1, metrics.size()).toArray(Column[]::new));
     }
     df = restoreStandardized(df, plan.standardize());

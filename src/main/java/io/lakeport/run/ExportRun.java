@@ -16,6 +16,7 @@ import io.lakeport.fault.Failpoints;
 import io.lakeport.plan.CompiledPlan;
 import io.lakeport.plan.PlanCompiler;
 import io.lakeport.sink.LakeportCommitProtocol;
+import io.lakeport.sink.MeasuredFile;
 import io.lakeport.sink.Sinks;
 import io.lakeport.sink.WriteContext;
 import io.lakeport.source.SourceRead;
@@ -59,6 +60,8 @@ final class ExportRun {
   private final Observation read;
   private final Observation written;
   private final QualityGate quality;
+  /** The source's metrics: rows read (the scans' count) and invalid values (observed); set by the write. */
+  private Map<String, Object> readMetrics = Map.of();
 
   ExportRun(JobSpec job, String runId, SparkSession session, Clock clock) {
     this.job = job;
@@ -94,16 +97,20 @@ final class ExportRun {
     Increment increment = Increment.of(job, fs, root, runId);
     MalformedRecords malformed = new MalformedRecords(increment.read(session), runId);
     SourceRead source = malformed.wellFormed();
-    CompiledPlan plan = PlanCompiler.compile(job, source.data(), Optional.of(read));
+    boolean standardizes = !job.plan().standardize().isEmpty();
+    CompiledPlan plan = PlanCompiler.compile(job, source.data(), standardizes ? Optional.of(read) : Optional.empty());
     Dataset<Row> output = quality.apply(plan.output(), job.timeZone()).observe(written, count(lit(1)).as(ROWS_WRITTEN));
     Optional<Manifest.FileSizing> sizing = FileSizingEstimate.of(sink, plan, fs, root);
     Instant writing = clock.instant();
-    Sinks.of(sink).write(output, new WriteContext(job.name(), runId, publication.writePath().toString(),
-        publication.writeMode().orElse(sink.mode()), sizing.map(Manifest.FileSizing::recordsPerFile)));
+    try (ScanMetrics scans = ScanMetrics.listen(session)) {
+      Sinks.of(sink).write(output, new WriteContext(job.name(), runId, publication.writePath().toString(),
+          publication.writeMode().orElse(sink.mode()), sizing.map(Manifest.FileSizing::recordsPerFile)));
+      readMetrics = new java.util.HashMap<>(standardizes ? ExportRunner.observed(read) : Map.of());
+      readMetrics.put(PlanCompiler.ROWS_READ, scans.rowsRead());
+    }
     Optional<String> rejectsPath = writeRejects(publication, malformed);
     Instant measuring = clock.instant();
-    List<OutputFile> files = new FileInspector(publication.filesRoot().toString(), sink.format(), sink.options(),
-        session.sparkContext().hadoopConfiguration()).inspect(session, publication.files());
+    List<OutputFile> files = measure(publication);
     long rows = ExportRunner.metric(ExportRunner.observed(written), ROWS_WRITTEN);
     checkRows(rows, files);
     Manifest.Quality checked = checkQuality(fs, root, output, rows, malformed, rejectsPath);
@@ -112,7 +119,7 @@ final class ExportRun {
     Manifest.Timings timings = new Manifest.Timings(millis(started, writing), millis(writing, measuring),
         millis(measuring, publishing), 0);
     if (rows == 0 && sink.onEmpty() != OnEmpty.PUBLISH) {
-      return empty(assembly.manifest(files, ExportRunner.observed(read), rows, null, sizing, checked,
+      return empty(assembly.manifest(files, readMetrics, rows, null, sizing, checked,
           increment.record(source), timings, clock.instant()));
     }
     Failpoints.reach(Failpoints.STAGED);
@@ -120,7 +127,7 @@ final class ExportRun {
     Failpoints.reach(Failpoints.PUBLISHED);
     timings = new Manifest.Timings(timings.prepareMs(), timings.writeMs(), timings.inspectMs(),
         millis(publishing, clock.instant()));
-    Manifest manifest = assembly.manifest(files, ExportRunner.observed(read), rows, deltaVersion(), sizing, checked,
+    Manifest manifest = assembly.manifest(files, readMetrics, rows, deltaVersion(), sizing, checked,
         increment.record(source), timings, clock.instant());
     Path manifestPath = Manifests.path(root, runId);
     Manifests.write(fs, manifestPath, manifest);
@@ -128,6 +135,28 @@ final class ExportRun {
     LOG.info("Run {} of job {} published: {} rows, {} files, {} bytes in {} ms; manifest {}", runId, job.name(),
         rows, files.size(), manifest.totals().bytes(), manifest.durationMs(), manifestPath);
     return RunResult.published(manifest, manifestPath.toString());
+  }
+
+  /**
+   * The published-to-be files with bytes, rows and SHA-256: as the write tasks measured them
+   * before committing, or, for a committer that does not (S3, Delta) or when the tasks' files are
+   * not exactly the files staged, in a measuring job of one task per file.
+   */
+  private List<OutputFile> measure(Publication publication) throws IOException {
+    List<String> staged = publication.files();
+    Optional<List<MeasuredFile>> measured = LakeportCommitProtocol.measured(runId);
+    if (measured.isPresent()) {
+      Map<String, MeasuredFile> byPath = measured.get().stream()
+          .collect(Collectors.toMap(MeasuredFile::path, file -> file, (a, b) -> a));
+      if (byPath.size() == measured.get().size() && byPath.keySet().equals(new java.util.HashSet<>(staged))) {
+        return staged.stream().map(path -> FileInspector.of(byPath.get(path))).toList();
+      }
+      LOG.warn("Run {}: the write tasks measured {} files but {} are staged; measuring the staged files again",
+          runId, measured.get().size(), staged.size());
+    }
+    session.sparkContext().setJobDescription("lakeport " + job.name() + " run " + runId + ": measure files");
+    return new FileInspector(publication.filesRoot().toString(), sink.format(), sink.options(),
+        session.sparkContext().hadoopConfiguration()).inspect(session, staged);
   }
 
   /**
@@ -152,7 +181,8 @@ final class ExportRun {
     Optional<Long> previous = Manifests.latest(fs, root, m -> m.job().equals(job.name())).map(m -> m.totals().rows());
     List<Manifest.RuleResult> results = new java.util.ArrayList<>();
     if (malformed.checked()) {
-      long read = ExportRunner.metric(ExportRunner.observed(this.read), PlanCompiler.ROWS_READ) + malformed.count();
+      // the scans count every record they read, the malformed ones too
+      long read = ExportRunner.metric(readMetrics, PlanCompiler.ROWS_READ);
       results.add(QualityGate.result(MalformedRecords.RULE, "parse", QualitySpec.Action.QUARANTINE, read,
           malformed.count(), job.quality().maxFailedRatio(), null));
     }

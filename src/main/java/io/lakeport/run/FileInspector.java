@@ -1,63 +1,35 @@
 package io.lakeport.run;
 
 import io.lakeport.config.SinkFormat;
-import java.io.FilterInputStream;
+import io.lakeport.sink.FileMeasure;
+import io.lakeport.sink.MeasuredFile;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
-import org.apache.avro.file.DataFileStream;
-import org.apache.avro.generic.GenericDatumReader;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.io.compress.CompressionCodec;
-import org.apache.hadoop.io.compress.CompressionCodecFactory;
-import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.hadoop.metadata.BlockMetaData;
-import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.SerializableConfiguration;
 
 /**
- * Measures the files a write produced, on the executors, one task per file: bytes, SHA-256 of the
- * stored bytes, and rows (Parquet from the footer, Avro from its block headers; CSV and JSON lines
- * by counting records in the decompressed text, quotes respected; XML by counting row elements; Excel
- * by counting the row elements of the workbook's sheets). Only one small record per file comes back
- * to the driver.
+ * Measures the files of an export that its write tasks could not measure themselves (S3's and
+ * Delta's committers), in a Spark job of one task per file on the executors, with
+ * {@link FileMeasure}. Only one small record per file comes back to the driver.
  */
 final class FileInspector implements Serializable {
   private static final long serialVersionUID = 1L;
-  private static final int BUFFER = 1 << 16;
-  private static final Pattern SHEET = Pattern.compile("xl/worksheets/sheet\\d+\\.xml");
 
   private final String root;
-  private final SinkFormat format;
-  private final boolean header;
-  private final char quote;
-  private final char escape;
-  private final String rowTag;
+  private final FileMeasure measure;
   private final SerializableConfiguration hadoop;
 
   FileInspector(String root, SinkFormat format, Map<String, String> options, Configuration hadoop) {
     this.root = root;
-    this.format = format;
-    this.header = Boolean.parseBoolean(options.getOrDefault("header", "false"));
-    this.quote = options.getOrDefault("quote", "\"").isEmpty() ? '\0' : options.getOrDefault("quote", "\"").charAt(0);
-    this.escape = options.getOrDefault("escape", "\\").isEmpty() ? '\0' : options.getOrDefault("escape", "\\").charAt(0);
-    this.rowTag = options.getOrDefault("rowTag", "ROW");
+    this.measure = new FileMeasure(format, options);
     this.hadoop = new SerializableConfiguration(hadoop);
   }
 
@@ -71,165 +43,13 @@ final class FileInspector implements Serializable {
   }
 
   OutputFile inspect(String relative) throws IOException {
-    Path path = new Path(root, relative);
-    Configuration conf = hadoop.value();
-    FileSystem fs = path.getFileSystem(conf);
-    MessageDigest sha256 = sha256();
-    long bytes = fs.getFileStatus(path).getLen();
-    Measure measure;
-    try (InputStream raw = new DigestInputStream(fs.open(path, BUFFER), sha256)) {
-      measure = measure(raw, path, conf);
-      drain(raw);
-    }
-    if (format == SinkFormat.PARQUET || format == SinkFormat.DELTA) {
-      try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(path, conf))) {
-        measure = new Measure(reader.getRecordCount(),
-            reader.getFooter().getBlocks().stream().mapToLong(BlockMetaData::getTotalByteSize).sum());
-      }
-    }
-    return new OutputFile(relative, partition(relative), bytes, measure.rows(), HexFormat.of().formatHex(sha256.digest()),
-        measure.uncompressed());
+    return of(measure.measure(new Path(root, relative), relative, hadoop.value()));
   }
 
-  /** Rows in a file, and its uncompressed bytes where the format tells (null otherwise). */
-  private record Measure(long rows, Long uncompressed) {}
-
-  /** Reads the file's content once; Parquet is measured from its footer afterwards. */
-  private Measure measure(InputStream raw, Path path, Configuration conf) throws IOException {
-    return switch (format) {
-      case PARQUET, DELTA -> new Measure(0, null);
-      case CSV, JSON, XML -> measureText(decompressed(raw, path, conf));
-      case AVRO -> new Measure(countAvroRecords(raw), null);
-      case EXCEL -> measureWorkbook(raw);
-    };
-  }
-
-  private Measure measureText(Counting decoded) throws IOException {
-    long rows = format == SinkFormat.JSON ? countRecords(decoded, false)
-        : format == SinkFormat.XML ? countElements(decoded, rowTag)
-        : withoutHeader(countRecords(decoded, true));
-    return new Measure(rows, decoded.count);
-  }
-
-  /**
-   * Rows of an xlsx workbook: the row elements of its sheets, less a header row per sheet; its
-   * uncompressed size is the sum of its zip entries' sizes.
-   */
-  private Measure measureWorkbook(InputStream raw) throws IOException {
-    // Not closed here: closing would close the stream the caller still drains for the digest.
-    ZipInputStream zip = new ZipInputStream(raw);
-    Counting unzipped = new Counting(zip);
-    long rows = 0;
-    for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
-      if (SHEET.matcher(entry.getName()).matches()) {
-        rows += withoutHeader(countElements(unzipped, "row"));
-      } else {
-        drain(unzipped);
-      }
-    }
-    return new Measure(rows, unzipped.count);
-  }
-
-  private long withoutHeader(long rows) {
-    return header && rows > 0 ? rows - 1 : rows;
-  }
-
-  private static Counting decompressed(InputStream raw, Path path, Configuration conf) throws IOException {
-    CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(path);
-    return new Counting(codec == null ? raw : codec.createInputStream(raw));
-  }
-
-  /** Counts the bytes read through it: the uncompressed size of a text file. */
-  private static final class Counting extends FilterInputStream {
-    private long count;
-
-    Counting(InputStream in) {
-      super(in);
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = super.read();
-      count += b >= 0 ? 1 : 0;
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
-      count += Math.max(n, 0);
-      return n;
-    }
-  }
-
-  private static long drain(InputStream in) throws IOException {
-    byte[] buffer = new byte[BUFFER];
-    while (in.read(buffer) >= 0) {
-      // the digest sees every byte
-    }
-    return 0;
-  }
-
-  /** Sums the record counts of an Avro container's blocks, without decoding the records. */
-  private static long countAvroRecords(InputStream in) throws IOException {
-    long records = 0;
-    // Not closed here: closing would close the stream the caller still drains for the digest.
-    DataFileStream<Object> avro = new DataFileStream<>(in, new GenericDatumReader<>());
-    while (avro.hasNext()) {
-      records += avro.getBlockCount();
-      avro.nextBlock();
-    }
-    return records;
-  }
-
-  /** Counts start tags of the row element ({@code <ROW>} or {@code <ROW attr=...>}). */
-  private static long countElements(InputStream in, String tag) throws IOException {
-    byte[] open = ("<" + tag).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    byte[] buffer = new byte[BUFFER];
-    long count = 0;
-    int matched = 0;
-    int n;
-    while ((n = in.read(buffer)) >= 0) {
-      for (int i = 0; i < n; i++) {
-        byte b = buffer[i];
-        if (matched == open.length) {
-          if (b == '>' || b == ' ' || b == '/' || b == '\n' || b == '\t' || b == '\r') {
-            count++;
-          }
-          matched = 0;
-        }
-        matched = b == open[matched] ? matched + 1 : b == open[0] ? 1 : 0;
-      }
-    }
-    return count;
-  }
-
-  /** Counts newline-terminated records; with {@code quoted}, newlines inside quotes do not count. */
-  private long countRecords(InputStream in, boolean quoted) throws IOException {
-    byte[] buffer = new byte[BUFFER];
-    long records = 0;
-    boolean inQuotes = false;
-    boolean escaped = false;
-    boolean pending = false;
-    int n;
-    while ((n = in.read(buffer)) >= 0) {
-      for (int i = 0; i < n; i++) {
-        char c = (char) (buffer[i] & 0xff);
-        if (quoted && escaped) {
-          escaped = false;
-        } else if (quoted && inQuotes && c == escape && escape != quote) {
-          escaped = true;
-        } else if (quoted && c == quote) {
-          inQuotes = !inQuotes;
-        } else if (c == '\n' && !inQuotes) {
-          records++;
-          pending = false;
-          continue;
-        }
-        pending = true;
-      }
-    }
-    return pending ? records + 1 : records;
+  /** A measured file as the manifest records it, with its partition values. */
+  static OutputFile of(MeasuredFile file) {
+    return new OutputFile(file.path(), partition(file.path()), file.bytes(), file.rows(), file.sha256(),
+        file.uncompressedBytes());
   }
 
   /** Partition values from Hive-style folders: {@code a=1/b=x/part-0.parquet} gives {a=1, b=x}. */
@@ -247,13 +67,5 @@ final class FileInspector implements Serializable {
 
   private static String unescape(String value) {
     return org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils.unescapePathName(value);
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new UncheckedIOException(new IOException("SHA-256 is missing from this JVM", e));
-    }
   }
 }

@@ -31,7 +31,10 @@ final class FileSink implements Sink {
     DataFrameWriter<Row> writer = FileSizing.arrange(data, spec)
         .write()
         .format(sparkFormat())
-        .options(spec.options());
+        .options(spec.options())
+        // write tasks measure their files (LakeportCommitProtocol); other committers ignore these
+        .option(FileMeasure.FORMAT, spec.format().name())
+        .option(FileMeasure.RUN, context.runId());
     spec.compression().ifPresent(codec -> writer.option("compression", sparkCodec(codec)));
     FileSizing.recordsPerFile(spec, context).ifPresent(max -> writer.option("maxRecordsPerFile", max));
     spec.fileName().ifPresent(template -> writer.option(LakeportCommitProtocol.TEMPLATE, template)

@@ -9,13 +9,18 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 
 /**
- * How a write spreads rows over tasks and files. Without a target size, a partitioned export is
- * repartitioned by its partition columns, so each partition folder is written by one task. With
- * {@code sink.target-file-size}, Spark's adaptive execution rebalances the rows instead (the
- * {@code REBALANCE} hint, with the target as advisory partition size): it splits a large partition
- * over several tasks and merges small ones, and each file is capped at the rows per file the
- * runner estimated from the target, so files come out near the target, neither one huge file nor
- * thousands of tiny ones.
+ * How a write spreads rows over tasks and files. A partitioned export is rebalanced by its
+ * partition columns through Spark's adaptive execution (the {@code REBALANCE} hint): the rows of a
+ * partition value go to one task, so a folder gets one file, unless the value holds more than the
+ * advisory partition size ({@code spark.sql.adaptive.advisoryPartitionSizeInBytes}, 64 MB by
+ * default), when it is split over several tasks; small values are merged into one task. So a big
+ * day is not written by one task while the other cores wait, and many small days do not make
+ * thousands of tiny files. A plain repartition by the partition columns, the usual hand-written
+ * choice, writes each value with exactly one task however large it is.
+ *
+ * <p>With {@code sink.target-file-size}, the target is the advisory size, unpartitioned exports
+ * are rebalanced too, and each file is capped at the rows per file the runner estimated from the
+ * target, so files come out near the target.
  */
 final class FileSizing {
   private static final String ADVISORY_SIZE = "spark.sql.adaptive.advisoryPartitionSizeInBytes";
@@ -25,7 +30,7 @@ final class FileSizing {
   static Dataset<Row> arrange(Dataset<Row> data, SinkSpec spec) {
     Column[] partitionColumns = spec.partitionBy().stream().map(functions::col).toArray(Column[]::new);
     if (spec.targetFileSize().isEmpty()) {
-      return partitionColumns.length == 0 ? data : data.repartition(partitionColumns);
+      return partitionColumns.length == 0 ? data : data.hint("rebalance", (Object[]) partitionColumns);
     }
     // The job runs in a session of its own (Sessions.forJob), so this setting stays with the job.
     data.sparkSession().conf().set(ADVISORY_SIZE, spec.targetFileSize().get());

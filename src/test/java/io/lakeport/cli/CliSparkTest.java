@@ -8,6 +8,9 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -177,6 +180,33 @@ class CliSparkTest {
     assertThat(code).as(err.toString()).isZero();
     assertThat(out.toString()).contains("== Lakeport plan: people ==", "filter (age >= 40)", "== Spark physical plan ==",
         "PushedFilters: [IsNotNull(age), GreaterThanOrEqual(age,40)]");
+  }
+
+  @Test
+  void explainShowsPartitionPruningUnderAdaptiveExecution() throws Exception {
+    TestSpark.session().createDataFrame(List.of(
+            RowFactory.create(1, "2026-11-22"), RowFactory.create(2, "2026-11-23"), RowFactory.create(3, "2026-11-23")),
+            new StructType().add("id", "int").add("day", "string"))
+        .write().partitionBy("day").parquet(dir.resolve("warehouse/events").toString());
+    Path job = Fixtures.write(dir, "events.conf", """
+        name = events
+        params { run_date = null }
+        source { format = parquet, path = ${lakeport.warehouse}/events }
+        plan {
+          where = { and = [ { column = day, eq = ${params.run_date} }, { column = id, gt = 1 } ] }
+          aggregate { group-by = [day], metrics { events = "count" } }
+        }
+        sink { format = parquet, path = ${lakeport.exports}/events, partition-by = [day] }
+        """);
+
+    int code = lakeport("explain", job.toString(), "--param", "run_date=2026-11-23");
+
+    assertThat(code).as(err.toString()).isZero();
+    // only the folder day=2026-11-23 is read, the id filter goes to the Parquet reader, and
+    // adaptive execution (which rebalances partitioned writes) stays on
+    String partitionFilters = out.toString().lines().filter(l -> l.contains("PartitionFilters: ")).findFirst().orElseThrow();
+    assertThat(partitionFilters).containsPattern("PartitionFilters: \\[isnotnull\\(day#\\d+\\), \\(day#\\d+ = 2026-11-23\\)\\]");
+    assertThat(out.toString()).contains("PushedFilters: [IsNotNull(id), GreaterThan(id,1)]", "AdaptiveSparkPlan (", "isFinalPlan=false");
   }
 
   @Test

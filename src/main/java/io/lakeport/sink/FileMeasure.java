@@ -1,0 +1,252 @@
+package io.lakeport.sink;
+
+import io.lakeport.config.SinkFormat;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.apache.avro.file.DataFileStream;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+
+/**
+ * Measures one written file in a single read: bytes, SHA-256 of the stored bytes, and rows (Parquet
+ * from the footer, Avro from its block headers; CSV and JSON lines by counting records in the
+ * decompressed text, quotes respected; XML by counting row elements; Excel by counting the row
+ * elements of the workbook's sheets), with the uncompressed size where the format tells.
+ *
+ * <p>It runs where the file was written: a write task measures its own files just before it
+ * commits them ({@link LakeportCommitProtocol}), while they are still in the page cache, so no
+ * second Spark job reads the export back. Files written by another committer (S3, Delta) are
+ * measured by the runner in a pass of its own, with the same code.
+ */
+public final class FileMeasure implements Serializable {
+  /** Writer option (a Hadoop setting in the write tasks) naming the sink format to measure. */
+  public static final String FORMAT = "lakeport.measure.format";
+  /** Writer option naming the run whose files are measured, to hand them to its runner. */
+  public static final String RUN = "lakeport.measure.run";
+
+  private static final long serialVersionUID = 1L;
+  private static final int BUFFER = 1 << 16;
+  private static final Pattern SHEET = Pattern.compile("xl/worksheets/sheet\\d+\\.xml");
+
+  private final SinkFormat format;
+  private final boolean header;
+  private final char quote;
+  private final char escape;
+  private final String rowTag;
+
+  /** Measures files of {@code format} written with the sink's writer {@code options}. */
+  public FileMeasure(SinkFormat format, Map<String, String> options) {
+    this(format, options.get("header"), options.get("quote"), options.get("escape"), options.get("rowTag"));
+  }
+
+  private FileMeasure(SinkFormat format, String header, String quote, String escape, String rowTag) {
+    this.format = format;
+    this.header = Boolean.parseBoolean(header == null ? "false" : header);
+    this.quote = firstChar(quote == null ? "\"" : quote);
+    this.escape = firstChar(escape == null ? "\\" : escape);
+    this.rowTag = rowTag == null ? "ROW" : rowTag;
+  }
+
+  /**
+   * The measure a write task was asked for: the sink's format and writer options are Hadoop
+   * settings there. Empty for writes that are not an export's data (rejects, other writers).
+   */
+  static Optional<FileMeasure> of(Configuration conf) {
+    String format = conf.get(FORMAT);
+    return format == null ? Optional.empty() : Optional.of(new FileMeasure(SinkFormat.valueOf(format.toUpperCase(Locale.ROOT)),
+        conf.get("header"), conf.get("quote"), conf.get("escape"), conf.get("rowTag")));
+  }
+
+  private static char firstChar(String value) {
+    return value.isEmpty() ? '\0' : value.charAt(0);
+  }
+
+  /** Measures the file at {@code path}, recorded under {@code relative} (its path in the export). */
+  public MeasuredFile measure(Path path, String relative, Configuration conf) throws IOException {
+    FileSystem fs = path.getFileSystem(conf);
+    MessageDigest sha256 = sha256();
+    long bytes = fs.getFileStatus(path).getLen();
+    Measure measure;
+    try (InputStream raw = new DigestInputStream(fs.open(path, BUFFER), sha256)) {
+      measure = measure(raw, path, conf);
+      drain(raw);
+    }
+    if (format == SinkFormat.PARQUET || format == SinkFormat.DELTA) {
+      try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(path, conf))) {
+        measure = new Measure(reader.getRecordCount(),
+            reader.getFooter().getBlocks().stream().mapToLong(BlockMetaData::getTotalByteSize).sum());
+      }
+    }
+    return new MeasuredFile(relative, bytes, measure.rows(), HexFormat.of().formatHex(sha256.digest()),
+        measure.uncompressed());
+  }
+
+  /** Rows in a file, and its uncompressed bytes where the format tells (null otherwise). */
+  private record Measure(long rows, Long uncompressed) {}
+
+  /** Reads the file's content once; Parquet is measured from its footer afterwards. */
+  private Measure measure(InputStream raw, Path path, Configuration conf) throws IOException {
+    return switch (format) {
+      case PARQUET, DELTA -> new Measure(0, null);
+      case CSV, JSON, XML -> measureText(decompressed(raw, path, conf));
+      case AVRO -> new Measure(countAvroRecords(raw), null);
+      case EXCEL -> measureWorkbook(raw);
+    };
+  }
+
+  private Measure measureText(Counting decoded) throws IOException {
+    long rows = format == SinkFormat.JSON ? countRecords(decoded, false)
+        : format == SinkFormat.XML ? countElements(decoded, rowTag)
+        : withoutHeader(countRecords(decoded, true));
+    return new Measure(rows, decoded.count);
+  }
+
+  /**
+   * Rows of an xlsx workbook: the row elements of its sheets, less a header row per sheet; its
+   * uncompressed size is the sum of its zip entries' sizes.
+   */
+  private Measure measureWorkbook(InputStream raw) throws IOException {
+    // Not closed here: closing would close the stream the caller still drains for the digest.
+    ZipInputStream zip = new ZipInputStream(raw);
+    Counting unzipped = new Counting(zip);
+    long rows = 0;
+    for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
+      if (SHEET.matcher(entry.getName()).matches()) {
+        rows += withoutHeader(countElements(unzipped, "row"));
+      } else {
+        drain(unzipped);
+      }
+    }
+    return new Measure(rows, unzipped.count);
+  }
+
+  private long withoutHeader(long rows) {
+    return header && rows > 0 ? rows - 1 : rows;
+  }
+
+  private static Counting decompressed(InputStream raw, Path path, Configuration conf) throws IOException {
+    CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(path);
+    return new Counting(codec == null ? raw : codec.createInputStream(raw));
+  }
+
+  /** Counts the bytes read through it: the uncompressed size of a text file. */
+  private static final class Counting extends FilterInputStream {
+    private long count;
+
+    Counting(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      count += b >= 0 ? 1 : 0;
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      count += Math.max(n, 0);
+      return n;
+    }
+  }
+
+  private static long drain(InputStream in) throws IOException {
+    byte[] buffer = new byte[BUFFER];
+    while (in.read(buffer) >= 0) {
+      // the digest sees every byte
+    }
+    return 0;
+  }
+
+  /** Sums the record counts of an Avro container's blocks, without decoding the records. */
+  private static long countAvroRecords(InputStream in) throws IOException {
+    long records = 0;
+    // Not closed here: closing would close the stream the caller still drains for the digest.
+    DataFileStream<Object> avro = new DataFileStream<>(in, new GenericDatumReader<>());
+    while (avro.hasNext()) {
+      records += avro.getBlockCount();
+      avro.nextBlock();
+    }
+    return records;
+  }
+
+  /** Counts start tags of the row element ({@code <ROW>} or {@code <ROW attr=...>}). */
+  private static long countElements(InputStream in, String tag) throws IOException {
+    byte[] open = ("<" + tag).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] buffer = new byte[BUFFER];
+    long count = 0;
+    int matched = 0;
+    int n;
+    while ((n = in.read(buffer)) >= 0) {
+      for (int i = 0; i < n; i++) {
+        byte b = buffer[i];
+        if (matched == open.length) {
+          if (b == '>' || b == ' ' || b == '/' || b == '\n' || b == '\t' || b == '\r') {
+            count++;
+          }
+          matched = 0;
+        }
+        matched = b == open[matched] ? matched + 1 : b == open[0] ? 1 : 0;
+      }
+    }
+    return count;
+  }
+
+  /** Counts newline-terminated records; with {@code quoted}, newlines inside quotes do not count. */
+  private long countRecords(InputStream in, boolean quoted) throws IOException {
+    byte[] buffer = new byte[BUFFER];
+    long records = 0;
+    boolean inQuotes = false;
+    boolean escaped = false;
+    boolean pending = false;
+    int n;
+    while ((n = in.read(buffer)) >= 0) {
+      for (int i = 0; i < n; i++) {
+        char c = (char) (buffer[i] & 0xff);
+        if (quoted && escaped) {
+          escaped = false;
+        } else if (quoted && inQuotes && c == escape && escape != quote) {
+          escaped = true;
+        } else if (quoted && c == quote) {
+          inQuotes = !inQuotes;
+        } else if (c == '\n' && !inQuotes) {
+          records++;
+          pending = false;
+          continue;
+        }
+        pending = true;
+      }
+    }
+    return pending ? records + 1 : records;
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new UncheckedIOException(new IOException("SHA-256 is missing from this JVM", e));
+    }
+  }
+}
