@@ -36,6 +36,12 @@ public final class Bench {
         default -> throw new IllegalArgumentException("--scale is full or quick, not " + name);
       };
     }
+
+    /** The same scale with other sizes for case 2. */
+    Scale withEngineRows(List<Long> rows) {
+      return new Scale(name, endToEndRows, rows, memoryRows, compressionRows, smallJobs, schedules, retentionExports,
+          filesPerExport, safetyRows);
+    }
   }
 
   /** What one run of the suite was given. */
@@ -60,10 +66,12 @@ public final class Bench {
             }
           }
           case "--reps" -> reps = Integer.parseInt(value);
+          case "--engine-rows" -> scale = scale.withEngineRows(
+              java.util.Arrays.stream(value.split(",")).map(v -> Long.parseLong(v.trim())).toList());
           case "--work" -> work = Path.of(value);
           case "--out" -> out = Path.of(value);
           default -> throw new IllegalArgumentException("unknown option " + args[i]
-              + "; options: --scale full|quick, --cases 1,2,..,8, --reps N, --work DIR, --out FILE");
+              + "; options: --scale full|quick, --cases 1,2,..,8, --reps N, --engine-rows N,M, --work DIR, --out FILE");
         }
       }
       return new Options(scale, cases, reps, work.toAbsolutePath(), out.toAbsolutePath(),
