@@ -1,11 +1,14 @@
 package io.lakeport.sink;
 
 import io.lakeport.config.SinkFormat;
+import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -19,10 +22,14 @@ import java.util.zip.ZipInputStream;
 import org.apache.avro.file.DataFileStream;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.compress.CompressionCodec;
 import org.apache.hadoop.io.compress.CompressionCodecFactory;
+import org.apache.parquet.format.FileMetaData;
+import org.apache.parquet.format.RowGroup;
+import org.apache.parquet.format.Util;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
@@ -46,6 +53,9 @@ public final class FileMeasure implements Serializable {
 
   private static final long serialVersionUID = 1L;
   private static final int BUFFER = 1 << 16;
+  /** A Parquet file ends with its footer's length (4 bytes, little-endian) and the magic {@code PAR1}. */
+  private static final int FOOTER_TAIL = 8;
+  private static final byte[] PARQUET_MAGIC = "PAR1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   private static final Pattern SHEET = Pattern.compile("xl/worksheets/sheet\\d+\\.xml");
 
   private final SinkFormat format;
@@ -83,7 +93,15 @@ public final class FileMeasure implements Serializable {
 
   /** Measures the file at {@code path}, recorded under {@code relative} (its path in the export). */
   public MeasuredFile measure(Path path, String relative, Configuration conf) throws IOException {
-    FileSystem fs = path.getFileSystem(conf);
+    return measure(path.getFileSystem(conf), path, relative, conf);
+  }
+
+  /**
+   * As {@link #measure(Path, String, Configuration)}, on a file system the caller holds: a task
+   * measuring many files opens it once (the local file system is not cached, see the site's
+   * {@code fs.file.impl.disable.cache}).
+   */
+  public MeasuredFile measure(FileSystem fs, Path path, String relative, Configuration conf) throws IOException {
     MessageDigest sha256 = sha256();
     long bytes = fs.getFileStatus(path).getLen();
     Measure measure;
@@ -92,13 +110,38 @@ public final class FileMeasure implements Serializable {
       drain(raw);
     }
     if (format == SinkFormat.PARQUET || format == SinkFormat.DELTA) {
-      try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(path, conf))) {
-        measure = new Measure(reader.getRecordCount(),
-            reader.getFooter().getBlocks().stream().mapToLong(BlockMetaData::getTotalByteSize).sum());
-      }
+      measure = parquetFooter(fs, path, bytes, conf);
     }
     return new MeasuredFile(relative, bytes, measure.rows(), HexFormat.of().formatHex(sha256.digest()),
         measure.uncompressed());
+  }
+
+  /**
+   * Rows and uncompressed bytes from a Parquet file's footer, read straight from the end of the
+   * file. Opening a {@link ParquetFileReader} builds its read options from the task's Hadoop
+   * settings, which costs more than the read itself (tens of milliseconds per file); an encrypted
+   * footer, which only the reader can decode, still goes through it.
+   */
+  private static Measure parquetFooter(FileSystem fs, Path path, long bytes, Configuration conf) throws IOException {
+    byte[] tail = new byte[FOOTER_TAIL];
+    try (FSDataInputStream in = fs.open(path)) {
+      if (bytes < PARQUET_MAGIC.length + FOOTER_TAIL) {
+        throw new IOException(path + " is not a Parquet file: it holds " + bytes + " bytes");
+      }
+      in.readFully(bytes - FOOTER_TAIL, tail);
+      if (java.util.Arrays.equals(tail, 4, FOOTER_TAIL, PARQUET_MAGIC, 0, PARQUET_MAGIC.length)) {
+        int length = ByteBuffer.wrap(tail, 0, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+        byte[] footer = new byte[length];
+        in.readFully(bytes - FOOTER_TAIL - length, footer);
+        FileMetaData metadata = Util.readFileMetaData(new ByteArrayInputStream(footer));
+        return new Measure(metadata.getNum_rows(),
+            metadata.getRow_groups().stream().mapToLong(RowGroup::getTotal_byte_size).sum());
+      }
+    }
+    try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(path, conf))) {
+      return new Measure(reader.getRecordCount(),
+          reader.getFooter().getBlocks().stream().mapToLong(BlockMetaData::getTotalByteSize).sum());
+    }
   }
 
   /** Rows in a file, and its uncompressed bytes where the format tells (null otherwise). */

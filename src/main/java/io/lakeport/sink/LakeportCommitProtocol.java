@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.mapreduce.JobContext;
 import org.apache.hadoop.mapreduce.TaskAttemptContext;
@@ -100,9 +101,12 @@ public class LakeportCommitProtocol extends SQLHadoopMapReduceCommitProtocol {
 
   private List<MeasuredFile> measureCreated(FileMeasure measure, Configuration conf) {
     List<MeasuredFile> files = new ArrayList<>();
+    FileSystem fs = null;
     for (String[] file : created == null ? List.<String[]>of() : created) {
+      Path path = new Path(file[0]);
       try {
-        files.add(measure.measure(new Path(file[0]), file[1], conf));
+        fs = fs == null ? path.getFileSystem(conf) : fs;
+        files.add(measure.measure(fs, path, file[1], conf));
       } catch (IOException e) {
         throw new UncheckedIOException("Cannot measure the file " + file[0] + " this task wrote: " + e.getMessage(), e);
       }
