@@ -1,8 +1,14 @@
 package io.lakeport.history;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.lakeport.config.HistorySettings;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The run history on an embedded H2 file, as Lakeport uses it by default. */
@@ -17,6 +23,24 @@ class H2HistoryStoreTest extends HistoryStoreContract {
   @Override
   HistorySettings settingsAgain() {
     return h2(dir);
+  }
+
+  @Test
+  void aDatabaseRecreatedAtTheSameAddressGetsItsSchemaAgain() throws Exception {
+    store.enqueue(new RunRequest("r1", "orders", Optional.empty(), Trigger.MANUAL, Map.of()));
+    store.close();
+    // this JVM migrated the database at this address; its file is now removed behind its back
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path file : files.toList()) {
+        Files.delete(file);
+      }
+    }
+
+    store = HistoryStore.open(settings(), clock);
+    store.enqueue(new RunRequest("r2", "orders", Optional.empty(), Trigger.MANUAL, Map.of()));
+
+    assertThat(store.run("r1")).isEmpty();
+    assertThat(store.run("r2")).get().extracting(Run::status).isEqualTo(RunStatus.QUEUED);
   }
 
   static HistorySettings h2(Path dir) {
