@@ -23,6 +23,7 @@ public final class TestSpark {
         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
         .config("spark.databricks.delta.snapshotPartitions", "2")
         .config("spark.sql.sources.parallelPartitionDiscovery.parallelism", "8")
+        .config("spark.sql.artifact.isolation.enabled", "false")
         .config("spark.hadoop.fs.file.impl", "io.lakeport.hadoop.NoForkLocalFileSystem")
         .config("spark.hadoop.fs.file.impl.disable.cache", "true")
         .config("spark.hadoop.io.compression.codecs", "io.lakeport.hadoop.ZstdCodec")
