@@ -111,36 +111,56 @@ public final class Job {
   public RunResult run(SparkSession spark) {
     JobSpec job = validate();
     String runId = RunId.next(lakeport.clock());
-    record(history -> {
-      history.enqueue(new RunRequest(runId, job.name(), Optional.empty(), Trigger.MANUAL, maskedParams(job)));
-      history.start(runId, Worker.current());
-    });
-    RunResult result;
+    // one open for the whole run: opening the history (an H2 file's lock and store) costs more than the writes
+    Optional<HistoryStore> history = openHistory();
     try {
-      result = new ExportRunner(spark, lakeport.clock()).run(job, runId);
-    } catch (RuntimeException e) {
-      int exitCode = e instanceof RunException ? 3 : 1;
-      record(history -> history.finish(runId, RunOutcome.failed(exitCode, Secrets.mask(String.valueOf(e.getMessage())))));
-      throw e;
+      record(history, store -> {
+        store.enqueue(new RunRequest(runId, job.name(), Optional.empty(), Trigger.MANUAL, maskedParams(job)));
+        store.start(runId, Worker.current());
+      });
+      RunResult result;
+      try {
+        result = new ExportRunner(spark, lakeport.clock()).run(job, runId);
+      } catch (RuntimeException e) {
+        int exitCode = e instanceof RunException ? 3 : 1;
+        record(history, store -> store.finish(runId, RunOutcome.failed(exitCode, Secrets.mask(String.valueOf(e.getMessage())))));
+        throw e;
+      }
+      record(history, store -> store.finish(runId, switch (result.status()) {
+        case PUBLISHED -> RunOutcome.succeeded(result.manifest().totals().rows(), result.manifest().totals().bytes(),
+            result.manifest().totals().files(), result.manifestPath().orElseThrow());
+        case SKIPPED -> RunOutcome.skipped();
+      }));
+      return result;
+    } finally {
+      history.ifPresent(HistoryStore::close);
     }
-    record(history -> history.finish(runId, switch (result.status()) {
-      case PUBLISHED -> RunOutcome.succeeded(result.manifest().totals().rows(), result.manifest().totals().bytes(),
-          result.manifest().totals().files(), result.manifestPath().orElseThrow());
-      case SKIPPED -> RunOutcome.skipped();
-    }));
-    return result;
   }
 
   private static CompiledPlan plan(SparkSession spark, JobSpec job) {
     return new ExportRunner(spark, java.time.Clock.systemUTC()).plan(job);
   }
 
-  private void record(Consumer<HistoryStore> write) {
-    try (HistoryStore history = HistoryStore.open(lakeport.site().history(), lakeport.clock())) {
-      write.accept(history);
+  /** The run history, or empty (with a warning) when it cannot be opened: that does not stop the run. */
+  private Optional<HistoryStore> openHistory() {
+    try {
+      return Optional.of(HistoryStore.open(lakeport.site().history(), lakeport.clock()));
     } catch (HistoryException e) {
-      System.err.println("warning: " + e.getMessage() + "; the run is not recorded in the run history.");
+      warnUnrecorded(e);
+      return Optional.empty();
     }
+  }
+
+  private static void record(Optional<HistoryStore> history, Consumer<HistoryStore> write) {
+    try {
+      history.ifPresent(write);
+    } catch (HistoryException e) {
+      warnUnrecorded(e);
+    }
+  }
+
+  private static void warnUnrecorded(HistoryException e) {
+    System.err.println("warning: " + e.getMessage() + "; the run is not recorded in the run history.");
   }
 
   private static Map<String, String> maskedParams(JobSpec job) {
