@@ -13,7 +13,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -147,6 +146,8 @@ final class BenchCases {
         duckRun.run();
         requireSame(Totals.of(spark, ourOut), Totals.of(spark, sparkOut), "Lakeport", "plain Spark");
         requireSame(Totals.of(spark, duckOut), Totals.of(spark, sparkOut), "DuckDB", "plain Spark");
+        // a second untimed round: the JIT and the heap settle after the first
+        alternate(3, lakeportRun, sparkRun, duckRun);
         ours.clear();
         plain.clear();
         duckdb.clear();
@@ -161,9 +162,9 @@ final class BenchCases {
         "The aggregate job of case 1 with a zstd Parquet sink, run through Lakeport's Java API\n"
             + "(`Lakeport.job(file).run(spark)`: validation, staging, publish, manifest, run history), by\n"
             + "`PlainSpark.aggregate` in the same session, and by DuckDB as one `COPY (SELECT ...) TO ...\n"
-            + "(FORMAT PARQUET, PARTITION_BY (event_day))`. A first, untimed round warms the JVM and checks\n"
-            + "that all three wrote the same rows, event counts, item sums and revenue; the order of the\n"
-            + "engines rotates between repetitions.",
+            + "(FORMAT PARQUET, PARTITION_BY (event_day))`. A first, untimed round checks that all three\n"
+            + "wrote the same rows, event counts, item sums and revenue, a second warms up further; the\n"
+            + "order of the engines changes between repetitions.",
         table.toString());
   }
 
@@ -406,11 +407,30 @@ final class BenchCases {
     }
   }
 
-  /** Runs the given runs in an order that rotates with {@code rep}, so no engine always goes first. */
-  private static void alternate(int rep, Runnable... runs) {
-    List<Runnable> order = new ArrayList<>(List.of(runs));
-    Collections.rotate(order, -rep);
-    order.forEach(Runnable::run);
+  /**
+   * Runs each once, in the {@code rep}-th of their orders: over n! repetitions every one runs in
+   * every position after every other, so none is always measured right after the same neighbour
+   * (DuckDB's native threads and memory, a JVM's garbage) or always first.
+   */
+  static void alternate(int rep, Runnable... runs) {
+    order(rep, List.of(runs)).forEach(Runnable::run);
+  }
+
+  /** The {@code rep}-th permutation of {@code items} (mod n!), in lexicographic order of positions. */
+  static <T> List<T> order(int rep, List<T> items) {
+    List<T> left = new ArrayList<>(items);
+    List<T> order = new ArrayList<>();
+    long factorial = 1;
+    for (int i = 2; i <= items.size(); i++) {
+      factorial *= i;
+    }
+    long index = rep % factorial;
+    for (int n = items.size(); n > 0; n--) {
+      factorial /= n;
+      order.add(left.remove((int) (index / factorial)));
+      index %= factorial;
+    }
+    return order;
   }
 
   static double time(Supplier<?> work) {
@@ -466,8 +486,19 @@ final class BenchCases {
     }
   }
 
+  /**
+   * The median of the repetitions' ratios {@code a[i] / b[i]}: runs of one repetition ran side by
+   * side, so a slow spell of this shared machine slows both and cancels out of their ratio.
+   */
   static String ratio(List<Double> a, List<Double> b) {
-    return String.format(Locale.ROOT, "%.3f", Samples.of(a).median() / Samples.of(b).median());
+    if (a.size() != b.size() || a.isEmpty()) {
+      throw new IllegalArgumentException("ratios need one time of each per repetition: " + a.size() + " vs " + b.size());
+    }
+    List<Double> ratios = new ArrayList<>();
+    for (int i = 0; i < a.size(); i++) {
+      ratios.add(a.get(i) / b.get(i));
+    }
+    return String.format(Locale.ROOT, "%.3f", Samples.of(ratios).median());
   }
 
   static String percent(double share) {
