@@ -25,9 +25,9 @@ import org.flywaydb.core.api.FlywayException;
 final class HistoryDatabase implements AutoCloseable {
   /** Migrations, in {@code src/main/resources/db/history}. */
   static final String MIGRATIONS = "classpath:db/history";
-  /** SQL states of a lost race: a unique key taken, a serialization failure, a deadlock. */
   /** The version of the newest migration under {@link #MIGRATIONS}; HistorySchemaTest keeps them in step. */
   static final String SCHEMA_VERSION = "3";
+  /** SQL states of a lost race: a unique key taken, a serialization failure, a deadlock. */
   private static final Set<String> CONFLICTS = Set.of("23505", "40001", "40P01");
   /** H2's error code for a row another transaction changed at the same time. */
   private static final int H2_CONCURRENT_UPDATE = 90131;

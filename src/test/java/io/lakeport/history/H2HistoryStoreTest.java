@@ -29,7 +29,7 @@ class H2HistoryStoreTest extends HistoryStoreContract {
   void aDatabaseRecreatedAtTheSameAddressGetsItsSchemaAgain() throws Exception {
     store.enqueue(new RunRequest("r1", "orders", Optional.empty(), Trigger.MANUAL, Map.of()));
     store.close();
-    // this JVM migrated the database at this address; its file is now removed behind its back
+    // the database at this address is at the newest schema; its file is now removed behind its back
     try (Stream<Path> files = Files.list(dir)) {
       for (Path file : files.toList()) {
         Files.delete(file);
