@@ -2,11 +2,8 @@ package io.lakeport.cli;
 
 import io.lakeport.airflow.AirflowException;
 import io.lakeport.config.JobConfigException;
-import io.lakeport.history.HistoryException;
-import io.lakeport.run.RunException;
-import java.io.IOException;
+import io.lakeport.run.RunFailures;
 import java.io.PrintWriter;
-import org.apache.spark.SparkException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
@@ -17,9 +14,9 @@ import picocli.CommandLine.ParseResult;
  * bug (1) and prints the stack trace to report.
  */
 final class Failures implements IExecutionExceptionHandler {
-  static final int USER = 2;
-  static final int EXTERNAL = 3;
-  static final int BUG = 1;
+  static final int USER = RunFailures.USER;
+  static final int EXTERNAL = RunFailures.EXTERNAL;
+  static final int BUG = RunFailures.BUG;
   /** {@code verify} found an export that differs from its manifest. */
   static final int DIFFERENT = 4;
 
@@ -45,49 +42,19 @@ final class Failures implements IExecutionExceptionHandler {
 
   /** The exit code a failure ends the command with (and that the run history records for a run). */
   static int exitCode(Throwable e) {
-    if (e instanceof JobConfigException || e instanceof UserException) {
+    if (e instanceof UserException) {
       return USER;
     }
-    if (e instanceof RunException || e instanceof HistoryException || e instanceof AirflowException || isExternal(e)) {
-      return EXTERNAL;
-    }
-    return BUG;
+    return e instanceof AirflowException ? EXTERNAL : RunFailures.exitCode(e);
   }
 
-  /**
-   * A failure in a few lines, for the run history: the message (and for failures outside
-   * Lakeport the deepest cause's first line), or for a bug the exception's class and message.
-   */
+  /** A failure in a few lines, for the run history ({@link RunFailures#summary}). */
   static String summary(Throwable e) {
-    String message = String.valueOf(e.getMessage());
-    return switch (exitCode(e)) {
-      case USER -> message;
-      case EXTERNAL -> {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-          root = root.getCause();
-        }
-        yield root == e ? message : message + "\ncaused by: " + firstLine(root);
-      }
-      default -> firstLine(e);
-    };
-  }
-
-  private static boolean isExternal(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SparkException || t instanceof IOException) {
-        return true;
-      }
-      if (t.getCause() == t) {
-        break;
-      }
-    }
-    return false;
+    return RunFailures.summary(e, exitCode(e));
   }
 
   private static String firstLine(Throwable t) {
-    String message = String.valueOf(t.getMessage());
-    return t.getClass().getSimpleName() + ": " + message.lines().findFirst().orElse("");
+    return RunFailures.firstLine(t);
   }
 
   /** A mistake in how a command was called (not in a job file). Exit code 2. */
