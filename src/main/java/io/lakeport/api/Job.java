@@ -11,6 +11,7 @@ import io.lakeport.config.Secrets;
 import io.lakeport.config.SinkSpec;
 import io.lakeport.history.HistoryException;
 import io.lakeport.history.HistoryStore;
+import io.lakeport.history.HistoryThread;
 import io.lakeport.history.RunOutcome;
 import io.lakeport.history.RunRequest;
 import io.lakeport.history.Trigger;
@@ -18,7 +19,7 @@ import io.lakeport.history.Worker;
 import io.lakeport.plan.CompiledPlan;
 import io.lakeport.plan.SqlSyntax;
 import io.lakeport.run.ExportRunner;
-import io.lakeport.run.RunException;
+import io.lakeport.run.RunFailures;
 import io.lakeport.run.RunId;
 import io.lakeport.run.RunResult;
 import java.nio.file.Path;
@@ -28,6 +29,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -111,29 +114,52 @@ public final class Job {
   public RunResult run(SparkSession spark) {
     JobSpec job = validate();
     String runId = RunId.next(lakeport.clock());
-    // one open for the whole run: opening the history (an H2 file's lock and store) costs more than the writes
-    Optional<HistoryStore> history = openHistory();
-    try {
-      record(history, store -> {
-        store.enqueue(new RunRequest(runId, job.name(), Optional.empty(), Trigger.MANUAL, maskedParams(job)));
-        store.start(runId, Worker.current());
+    // Opening the history (an H2 file's lock and store) and recording the start take ~60 ms, as long as
+    // the export's own preparation (session, source, plan): the two go on side by side. One open per run.
+    CompletableFuture<Optional<HistoryStore>> history = CompletableFuture.supplyAsync(() -> {
+      Optional<HistoryStore> store = openHistory();
+      record(store, s -> {
+        s.enqueue(new RunRequest(runId, job.name(), Optional.empty(), Trigger.MANUAL, maskedParams(job)));
+        s.start(runId, Worker.current());
       });
+      return store;
+    }, HistoryThread.executor());
+    try {
       RunResult result;
       try {
         result = new ExportRunner(spark, lakeport.clock()).run(job, runId);
       } catch (RuntimeException e) {
-        int exitCode = e instanceof RunException ? 3 : 1;
-        record(history, store -> store.finish(runId, RunOutcome.failed(exitCode, Secrets.mask(String.valueOf(e.getMessage())))));
+        int exitCode = RunFailures.exitCode(e);
+        try {
+          record(opened(history), store -> store.finish(runId, RunOutcome.failed(exitCode,
+              Secrets.mask(RunFailures.summary(e, exitCode)))));
+        } catch (RuntimeException historyFailure) {
+          e.addSuppressed(historyFailure);
+        }
         throw e;
       }
-      record(history, store -> store.finish(runId, switch (result.status()) {
+      record(opened(history), store -> store.finish(runId, switch (result.status()) {
         case PUBLISHED -> RunOutcome.succeeded(result.manifest().totals().rows(), result.manifest().totals().bytes(),
             result.manifest().totals().files(), result.manifestPath().orElseThrow());
         case SKIPPED -> RunOutcome.skipped();
       }));
       return result;
     } finally {
-      history.ifPresent(HistoryStore::close);
+      history.handle((store, failure) -> {
+        if (store != null) {
+          store.ifPresent(HistoryStore::close);
+        }
+        return null;
+      }).join();
+    }
+  }
+
+  /** The history once it is open (and the run's start recorded), or empty when it could not be opened. */
+  private static Optional<HistoryStore> opened(CompletableFuture<Optional<HistoryStore>> history) {
+    try {
+      return history.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException cause ? cause : e;
     }
   }
 

@@ -3,6 +3,7 @@ package io.lakeport.cli;
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.JobSpec;
 import io.lakeport.config.Site;
+import io.lakeport.history.HistoryThread;
 import io.lakeport.history.Trigger;
 import io.lakeport.run.ExportRunner;
 import io.lakeport.run.Manifest;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -86,12 +88,15 @@ final class RunCommand implements Callable<Integer> {
       throw new Failures.UserException("--run-id names one run; give one job and no backfill range.");
     }
     Clock clock = Clock.systemUTC();
+    // A run with --run-id was started by the scheduler, which records it in the history itself. The
+    // history's first open (its classes, the file, the schema check) goes on while Spark starts.
+    CompletableFuture<RunRecorder> recorder = runId.isPresent() ? CompletableFuture.completedFuture(RunRecorder.disabled())
+        : CompletableFuture.supplyAsync(() -> RunRecorder.open(site.history(), clock, spec.commandLine().getErr()),
+            HistoryThread.executor());
     SparkSession spark = Sessions.create(site, master);
     ProgressListener progress = new ProgressListener(System.err);
     spark.sparkContext().addSparkListener(progress);
-    // A run with --run-id was started by the scheduler, which records it in the history itself.
-    RunRecorder history = runId.isPresent() ? RunRecorder.disabled()
-        : RunRecorder.open(site.history(), clock, spec.commandLine().getErr());
+    RunRecorder history = recorder.join();
     try (RunNotifications notifications = runId.isPresent() ? RunNotifications.disabled()
         : RunNotifications.open(site, clock)) {
       ExportRunner runner = new ExportRunner(spark, clock);
