@@ -30,8 +30,11 @@ import org.apache.spark.sql.SparkSession;
  * retention case (6) is {@link OperationsCase}.
  */
 final class BenchCases {
-  /** The least repetitions of case 2 at full scale. */
+  /** The least repetitions of case 2 at full scale; runs of a few seconds take more (see {@link #engineReps}). */
   private static final int ENGINE_REPS = 9;
+  private static final int SHORT_ENGINE_REPS = 15;
+  /** Below this many rows a case 2 run takes a few seconds here, and this machine's noise is +-20% of it. */
+  private static final long SHORT_ENGINE_ROWS = 20_000_000;
   private static final List<String[]> END_TO_END_FORMATS =
       List.of(new String[] {"parquet", "zstd"}, new String[] {"csv", "gzip"}, new String[] {"json", "gzip"});
   private static final List<String[]> CODECS = List.of(
@@ -140,12 +143,13 @@ final class BenchCases {
         List<Double> ours = new ArrayList<>();
         List<Double> plain = new ArrayList<>();
         List<Double> duckdb = new ArrayList<>();
-        Runnable lakeportRun = () -> ours.add(time(() -> lakeport.job(job).run(spark)));
-        Runnable sparkRun = () -> plain.add(time(() -> {
+        // each timed run starts after a full collection: none pays for the garbage of the one before
+        Runnable lakeportRun = () -> ours.add(collectedThenTime(() -> lakeport.job(job).run(spark)));
+        Runnable sparkRun = () -> plain.add(collectedThenTime(() -> {
           PlainSpark.aggregate(spark, input.toString(), sparkOut.toString(), "parquet", "zstd");
           return null;
         }));
-        Runnable duckRun = () -> duckdb.add(time(() -> {
+        Runnable duckRun = () -> duckdb.add(collectedThenTime(() -> {
           delete(duckOut);
           try {
             duck.aggregate(input, duckOut);
@@ -165,30 +169,37 @@ final class BenchCases {
         ours.clear();
         plain.clear();
         duckdb.clear();
-        for (int rep = 0; rep < engineReps(); rep++) {
+        for (int rep = 0; rep < engineReps(size); rep++) {
           alternate(rep, lakeportRun, sparkRun, duckRun);
         }
         table.append(row(rows(size), Samples.of(ours).spread(2), Samples.of(plain).spread(2),
             Samples.of(duckdb).spread(2), ratio(ours, plain), ratio(duckdb, plain)));
       }
     }
-    return section("2. Lakeport vs plain Spark vs DuckDB, same plan, same JVM (" + engineReps() + " repetitions)",
+    String reps = scale.engineRows().stream().map(size -> rows(size) + ": " + engineReps(size))
+        .collect(java.util.stream.Collectors.joining(", "));
+    return section("2. Lakeport vs plain Spark vs DuckDB, same plan, same JVM (repetitions " + reps + ")",
         "The aggregate job of case 1 with a zstd Parquet sink, run through Lakeport's Java API\n"
             + "(`Lakeport.job(file).run(spark)`: validation, staging, publish, manifest, run history), by\n"
             + "`PlainSpark.aggregate` in the same session, and by DuckDB as one `COPY (SELECT ...) TO ...\n"
             + "(FORMAT PARQUET, PARTITION_BY (event_day))`. A first, untimed round checks that all three\n"
             + "wrote the same rows, event counts, item sums and revenue, a second warms up further; the\n"
-            + "order of the engines changes between repetitions.",
+            + "order of the engines changes between repetitions, and each timed run starts after a full\n"
+            + "garbage collection.",
         table.toString());
   }
 
   /**
    * Case 2's repetitions: its overhead ratio is the suite's finest measurement (a few percent on
    * runs of seconds), so the full scale takes at least {@link #ENGINE_REPS}, every order of the
-   * three engines once and some twice.
+   * three engines once and some twice; runs of a few seconds, where a slow spell of the machine
+   * weighs most, take {@link #SHORT_ENGINE_REPS}.
    */
-  private int engineReps() {
-    return scale.name().equals("quick") ? options.reps() : Math.max(options.reps(), ENGINE_REPS);
+  private int engineReps(long size) {
+    if (scale.name().equals("quick")) {
+      return options.reps();
+    }
+    return Math.max(options.reps(), size < SHORT_ENGINE_ROWS ? SHORT_ENGINE_REPS : ENGINE_REPS);
   }
 
   /** Case 3: a row export of the largest size with the driver heap fixed at 1 GiB. */
@@ -482,6 +493,11 @@ final class BenchCases {
     long start = System.nanoTime();
     work.get();
     return (System.nanoTime() - start) / 1e9;
+  }
+
+  static double collectedThenTime(Supplier<?> work) {
+    System.gc();
+    return time(work);
   }
 
   static double timeRun(Runnable work) {
