@@ -2,13 +2,15 @@ package io.lakeport.run;
 
 import io.lakeport.config.JobConfigException;
 import io.lakeport.history.HistoryException;
+import io.lakeport.source.SourceUnreachableException;
 import java.io.IOException;
 import org.apache.spark.SparkException;
 
 /**
  * How a failed run is classified, the same wherever it ran (the CLI, the Java API, the scheduler's
  * launchers) and so in the run history: a mistake in the job (exit code 2), a failure outside
- * Lakeport such as storage, Spark or the run history (3), or a bug (1).
+ * Lakeport such as storage, Spark, an unreachable source database or the run history (3), or a
+ * bug (1).
  */
 public final class RunFailures {
   public static final int BUG = 1;
@@ -22,7 +24,8 @@ public final class RunFailures {
     if (e instanceof JobConfigException) {
       return USER;
     }
-    if (e instanceof RunException || e instanceof HistoryException || isExternal(e)) {
+    if (e instanceof RunException || e instanceof HistoryException || e instanceof SourceUnreachableException
+        || isExternal(e)) {
       return EXTERNAL;
     }
     return BUG;

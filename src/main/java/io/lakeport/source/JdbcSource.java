@@ -44,6 +44,11 @@ final class JdbcSource implements Source {
     try {
       return new SourceRead(reader.load(), identity);
     } catch (Exception e) {
+      if (isConnectionFailure(e)) {
+        throw new SourceUnreachableException("Cannot connect to the source database " + masked(jdbc.url()) + " ("
+            + spec.origin().describe() + "): " + io.lakeport.config.EngineMessages.summary(masked(String.valueOf(e.getMessage())))
+            + ". Check that the database is up and reachable from this machine; a scheduled run is retried.", e);
+      }
       if (e instanceof java.sql.SQLException || e.getCause() instanceof java.sql.SQLException
           || e instanceof org.apache.spark.sql.AnalysisException) {
         throw SourceErrors.cannotRead(spec, io.lakeport.config.EngineMessages.summary(masked(String.valueOf(e.getMessage()))),
@@ -51,6 +56,23 @@ final class JdbcSource implements Source {
       }
       throw e;
     }
+  }
+
+  /**
+   * A database that did not answer, not a mistake in the job: SQL state class 08 (connection
+   * exception) or a refused or timed-out socket under the driver's exception. Such a run failed
+   * outside Lakeport (exit 3), and is retried; a wrong table, query or password stays a job error.
+   */
+  static boolean isConnectionFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+        return true;
+      }
+      if (t instanceof java.net.ConnectException || t instanceof java.net.SocketTimeoutException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private java.util.Optional<String> password() {

@@ -8,6 +8,7 @@ import io.lakeport.TestSpark;
 import io.lakeport.config.JobConfigException;
 import io.lakeport.run.ExportRunner;
 import io.lakeport.run.Manifest;
+import io.lakeport.run.RunFailures;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -135,6 +136,34 @@ class JdbcSourceSparkTest {
     assertThat(unset).hasMessage(file + ":2: source: cannot read " + url + ": the environment variable "
         + "LAKEPORT_TEST_UNSET_PASSWORD (source.password-env) is not set. Export it before the run, or use password-file.");
     assertThat(dir.resolve("denied")).doesNotExist();
+    assertThat(RunFailures.exitCode(wrong)).as("a mistake in the job, not retried").isEqualTo(RunFailures.USER);
+  }
+
+  @Test
+  void aDatabaseThatDoesNotAnswerIsAFailureOutsideTheJobAndIsRetried() throws Exception {
+    int port;
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = probe.getLocalPort();  // closed again: nothing listens there
+    }
+    String down = "jdbc:postgresql://127.0.0.1:" + port + "/shop";
+
+    SourceUnreachableException refused = catchThrowableOfType(SourceUnreachableException.class, () -> run("""
+        name = jdbc-down
+        source {
+          format = jdbc
+          url = "%s"
+          table = orders
+          user = lakeport
+          password-file = "%s"
+        }
+        sink { format = parquet, path = "%s" }
+        """.formatted(down, passwordFile, dir.resolve("down"))));
+
+    String file = Fixtures.displayed(dir.resolve("job.conf"));
+    assertThat(refused).hasMessageStartingWith("Cannot connect to the source database " + down + " (" + file + ":2: source): ")
+        .hasMessageContaining("refused").hasMessageEndingWith("a scheduled run is retried.");
+    assertThat(RunFailures.exitCode(refused)).as("outside Lakeport, so retried").isEqualTo(RunFailures.EXTERNAL);
+    assertThat(dir.resolve("down")).doesNotExist();
   }
 
   @Test

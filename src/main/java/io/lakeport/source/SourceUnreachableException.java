@@ -1,0 +1,14 @@
+package io.lakeport.source;
+
+/**
+ * The source's system did not answer (a database that refused or timed out the connection): a
+ * failure outside Lakeport, not a mistake in the job, so the run ends with exit code 3 and a
+ * scheduler retries it.
+ */
+public final class SourceUnreachableException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  SourceUnreachableException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}
