@@ -31,7 +31,7 @@ final class Failures implements IExecutionExceptionHandler {
     } else if (code == EXTERNAL) {
       err.println("error: " + e.getMessage());
       for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
-        err.println("  caused by: " + firstLine(cause));
+        err.println("  caused by: " + RunFailures.firstLine(cause));
       }
     } else {
       err.println("Lakeport failed unexpectedly; this is a bug. Please report it with this trace:");
@@ -51,10 +51,6 @@ final class Failures implements IExecutionExceptionHandler {
   /** A failure in a few lines, for the run history ({@link RunFailures#summary}). */
   static String summary(Throwable e) {
     return RunFailures.summary(e, exitCode(e));
-  }
-
-  private static String firstLine(Throwable t) {
-    return RunFailures.firstLine(t);
   }
 
   /** A mistake in how a command was called (not in a job file). Exit code 2. */

@@ -44,14 +44,15 @@ final class JdbcSource implements Source {
     try {
       return new SourceRead(reader.load(), identity);
     } catch (Exception e) {
+      String reason = io.lakeport.config.EngineMessages.summary(masked(String.valueOf(e.getMessage())));
       if (isConnectionFailure(e)) {
         throw new SourceUnreachableException("Cannot connect to the source database " + masked(jdbc.url()) + " ("
-            + spec.origin().describe() + "): " + io.lakeport.config.EngineMessages.summary(masked(String.valueOf(e.getMessage())))
+            + spec.origin().describe() + "): " + reason
             + ". Check that the database is up and reachable from this machine; a scheduled run is retried.", e);
       }
       if (e instanceof java.sql.SQLException || e.getCause() instanceof java.sql.SQLException
           || e instanceof org.apache.spark.sql.AnalysisException) {
-        throw SourceErrors.cannotRead(spec, io.lakeport.config.EngineMessages.summary(masked(String.valueOf(e.getMessage()))),
+        throw SourceErrors.cannotRead(spec, reason,
             "Check source.url, the table or query, and the credentials.");
       }
       throw e;
