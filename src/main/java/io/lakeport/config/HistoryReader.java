@@ -31,7 +31,7 @@ final class HistoryReader {
   static HistorySettings read(Section site, String key) {
     Section history = refusingPassword(site, key);
     String url = history.string(URL);
-    Database database = database(history, url).orElse(Database.H2);
+    Database database = database(history, url).orElse(Database.SQLITE);
     if (PASSWORD_IN_URL.matcher(url).find()) {
       history.problem(URL, "a password must not be written in the url", PASSWORD_FIX);
     }
@@ -61,8 +61,8 @@ final class HistoryReader {
     }
     Optional<Database> database = Database.of(url);
     if (database.isEmpty()) {
-      history.problem(URL, "the run history is kept in H2 or PostgreSQL, not in \"" + Secrets.mask(url) + "\"",
-          "Write e.g. url = \"jdbc:postgresql://db.internal:5432/lakeport\", or remove url for the embedded H2 file.");
+      history.problem(URL, "the run history is kept in SQLite, H2 or PostgreSQL, not in \"" + Secrets.mask(url) + "\"",
+          "Write e.g. url = \"jdbc:postgresql://db.internal:5432/lakeport\", or remove url for the embedded SQLite file.");
     }
     return database;
   }

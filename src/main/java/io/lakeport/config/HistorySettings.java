@@ -29,6 +29,7 @@ public record HistorySettings(
 
   /** The databases the history's schema is written for, told apart by their JDBC URL. */
   public enum Database {
+    SQLITE("jdbc:sqlite:"),
     H2("jdbc:h2:"),
     POSTGRESQL("jdbc:postgresql:");
 

@@ -1,13 +1,7 @@
 package io.lakeport.history;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -77,24 +71,8 @@ final class H2Sharing {
     }
     String path = url.substring(url.toLowerCase(Locale.ROOT).startsWith(H2_FILE) ? H2_FILE.length() : H2.length());
     path = path.split(";", 2)[0];
-    if (path.startsWith("~")) {
-      return;
-    }
-    Path folder = Path.of(path).toAbsolutePath().getParent();
-    if (folder == null || Files.exists(folder)) {
-      return;
-    }
-    try {
-      Files.createDirectories(folder.getParent());
-      if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-        Files.createDirectory(folder, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      } else {
-        Files.createDirectory(folder);
-      }
-    } catch (FileAlreadyExistsException e) {
-      // another process made it meanwhile
-    } catch (IOException e) {
-      // H2 reports what it cannot create, with the history's URL
+    if (!path.startsWith("~")) {
+      PrivateFolder.createFor(path);
     }
   }
 

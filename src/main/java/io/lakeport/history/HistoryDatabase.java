@@ -23,12 +23,24 @@ import org.flywaydb.core.api.FlywayException;
  * machine through a server on 127.0.0.1 ({@link H2Sharing}).
  */
 final class HistoryDatabase implements AutoCloseable {
-  /** Migrations, in {@code src/main/resources/db/history}. */
+  /**
+   * Migrations, in {@code src/main/resources/db/history}: those every database runs in
+   * {@code common/}; the first, whose identities differ, in {@code standard/} for H2 and
+   * PostgreSQL and in {@code sqlite/}.
+   */
   static final String MIGRATIONS = "classpath:db/history";
   /** The version of the newest migration under {@link #MIGRATIONS}; HistorySchemaTest keeps them in step. */
   static final String SCHEMA_VERSION = "3";
   /** SQL states of a lost race: a unique key taken, a serialization failure, a deadlock. */
   private static final Set<String> CONFLICTS = Set.of("23505", "40001", "40P01");
+  /**
+   * H2's error codes while an embedded file changes hands between processes: error opening the
+   * database (a lock file recently modified, a concurrent update), database already in use,
+   * connection broken.
+   */
+  private static final Set<Integer> H2_BUSY = Set.of(8000, 90020, 90067);
+  /** How long an embedded H2 file may stay busy before opening fails. */
+  private static final java.time.Duration BUSY_FOR = java.time.Duration.ofSeconds(30);
   /** H2's error code for a row another transaction changed at the same time. */
   private static final int H2_CONCURRENT_UPDATE = 90131;
 
@@ -46,14 +58,25 @@ final class HistoryDatabase implements AutoCloseable {
   static HistoryDatabase open(HistorySettings settings) {
     Properties credentials = credentials(settings);
     String url = settings.url();
-    if (settings.database() == HistorySettings.Database.H2) {
-      H2Sharing.createFolder(url);
-      url = H2Sharing.url(url);
+    switch (settings.database()) {
+      case H2 -> {
+        H2Sharing.createFolder(url);
+        url = H2Sharing.url(url);
+      }
+      case SQLITE -> {
+        SqliteFile.createFolder(url);
+        credentials.putAll(SqliteFile.settings());
+      }
+      case POSTGRESQL -> { }
     }
     Optional<Connection> keeper = Optional.empty();
     try {
-      keeper = Optional.of(DriverManager.getConnection(url, credentials));
-      migrate(url, credentials);
+      String shared = url;
+      keeper = Optional.of(whileBusy(() -> DriverManager.getConnection(shared, credentials)));
+      whileBusy(() -> {
+        migrate(shared, credentials, settings.database());
+        return null;
+      });
       if (settings.database() != HistorySettings.Database.H2) {
         keeper.get().close();
         keeper = Optional.empty();
@@ -101,12 +124,56 @@ final class HistoryDatabase implements AutoCloseable {
   }
 
   private Connection connect() throws SQLException {
-    return DriverManager.getConnection(url, credentials);
+    return whileBusy(() -> DriverManager.getConnection(url, credentials));
+  }
+
+  /**
+   * Runs {@code open} again while an embedded H2 file is busy changing hands: processes that start
+   * together race to open it, and in H2's mixed mode the loser of a race is told "Lock file
+   * recently modified", "Concurrent update" or "Database may be already in use" until the winner
+   * serves the file, or "Connection is broken" while another process takes over from one that
+   * exited. Those clear within a second or two; after {@link #BUSY_FOR} the failure stands.
+   */
+  static <T> T whileBusy(Opening<T> open) throws SQLException {
+    long deadline = System.nanoTime() + BUSY_FOR.toNanos();
+    long pause = 20;
+    while (true) {
+      try {
+        return open.open();
+      } catch (SQLException | FlywayException e) {
+        if (!isBusy(e) || System.nanoTime() > deadline) {
+          throw e;
+        }
+      }
+      try {
+        Thread.sleep(pause + java.util.concurrent.ThreadLocalRandom.current().nextLong(pause));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SQLException("interrupted while waiting for the run history", e);
+      }
+      pause = Math.min(pause * 2, 500);
+    }
+  }
+
+  private static boolean isBusy(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SQLException sql && (H2_BUSY.contains(sql.getErrorCode()) || SqliteFile.isBusy(sql))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Opens a connection, or runs a step of opening, that may find the database busy. */
+  @FunctionalInterface
+  interface Opening<T> {
+    T open() throws SQLException;
   }
 
   private static boolean isConflict(SQLException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException sql && (CONFLICTS.contains(sql.getSQLState()) || sql.getErrorCode() == H2_CONCURRENT_UPDATE)) {
+      if (t instanceof SQLException sql && (sql.getSQLState() != null && CONFLICTS.contains(sql.getSQLState()) || sql.getErrorCode() == H2_CONCURRENT_UPDATE
+          || SqliteFile.isConstraint(sql))) {
         return true;
       }
     }
@@ -118,13 +185,14 @@ final class HistoryDatabase implements AutoCloseable {
    * one query: every command is a new JVM that opens the history, and starting Flyway (thousands
    * of classes, a scan of its locations, a validation) cost about a second of each.
    */
-  private static void migrate(String url, Properties credentials) {
+  private static void migrate(String url, Properties credentials, HistorySettings.Database database) {
     if (SCHEMA_VERSION.equals(appliedVersion(url, credentials))) {
       return;
     }
     Flyway.configure(HistoryDatabase.class.getClassLoader())
-        .dataSource(url, credentials.getProperty("user"), credentials.getProperty("password"))
-        .locations(MIGRATIONS)
+        .dataSource(new PropertiesDataSource(url, credentials))
+        .locations(MIGRATIONS + "/common", MIGRATIONS + "/" + (database == HistorySettings.Database.SQLITE ? "sqlite"
+            : "standard"))
         .failOnMissingLocations(true)
         .load()
         .migrate();

@@ -32,9 +32,28 @@ public final class HistoryStore implements AutoCloseable {
     this.clock = clock;
   }
 
-  /** Opens the history the settings name, creating or upgrading its tables. */
+  /**
+   * Opens the history the settings name, creating or upgrading its tables, and records as
+   * {@code lost} the runs of this machine whose process died without recording their end.
+   */
   public static HistoryStore open(HistorySettings settings, Clock clock) {
-    return new HistoryStore(HistoryDatabase.open(settings), settings, clock);
+    HistoryStore store = new HistoryStore(HistoryDatabase.open(settings), settings, clock);
+    try {
+      store.recordLost();
+    } catch (HistoryException e) {
+      store.close();
+      throw e;
+    }
+    return store;
+  }
+
+  /**
+   * Marks {@code lost} the running runs of this machine, held by no scheduler's lock, whose process
+   * has ended (see {@link LostRuns}); returns their ids.
+   */
+  public List<String> recordLost() {
+    Instant now = now();
+    return database.transaction("record the runs lost by dead processes", c -> LostRuns.record(c, Worker.current(), now));
   }
 
   /**
@@ -65,7 +84,7 @@ public final class HistoryStore implements AutoCloseable {
     return database.transaction("start run " + runId, c -> {
       requireUpdated(c, "start", runId, "queued, failed or interrupted",
           "UPDATE runs SET status = 'running', started_at = COALESCE(started_at, ?), finished_at = NULL, error = NULL"
-              + " WHERE run_id = ? AND status IN ('queued', 'failed', 'interrupted')", now, runId);
+              + " WHERE run_id = ? AND status IN ('queued', 'failed', 'interrupted', 'lost')", now, runId);
       int number;
       try (PreparedStatement last = c.prepareStatement("SELECT COALESCE(MAX(attempt), 0) FROM attempts WHERE run_id = ?")) {
         number = Rows.first(bind(last, runId), rs -> rs.getInt(1)).orElse(0) + 1;
@@ -148,7 +167,7 @@ public final class HistoryStore implements AutoCloseable {
   public Run requeue(String runId, Instant notBefore) {
     return database.transaction("queue run " + runId + " again", c -> {
       requireUpdated(c, "queue again", runId, "failed or interrupted", "UPDATE runs SET status = 'queued',"
-          + " finished_at = NULL, not_before = ? WHERE run_id = ? AND status IN ('failed', 'interrupted')",
+          + " finished_at = NULL, not_before = ? WHERE run_id = ? AND status IN ('failed', 'interrupted', 'lost')",
           Rows.stored(notBefore), runId);
       return read(c, runId).orElseThrow();
     });
@@ -236,6 +255,16 @@ public final class HistoryStore implements AutoCloseable {
         bind(delete, owner).executeUpdate();
       }
       return interrupted;
+    });
+  }
+
+  /** Every job the history knows: those with runs, and those with a schedule state, in name order. */
+  public List<String> jobs() {
+    return database.transaction("read the jobs", c -> {
+      try (PreparedStatement select = c.prepareStatement(
+          "SELECT job FROM runs UNION SELECT job FROM schedule_state ORDER BY job")) {
+        return Rows.all(select, rs -> rs.getString(1));
+      }
     });
   }
 

@@ -44,7 +44,7 @@ public record JobStats(
     for (Run run : runs) {
       switch (run.status()) {
         case SUCCEEDED, SKIPPED -> succeeded++;
-        case FAILED, INTERRUPTED -> failed++;
+        case FAILED, INTERRUPTED, LOST -> failed++;
         case QUEUED, RUNNING, CANCELLED -> { }
       }
       if (run.status().ended()) {

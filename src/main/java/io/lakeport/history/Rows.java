@@ -18,7 +18,8 @@ import java.util.Optional;
 
 /**
  * Between records and rows: times as {@code TIMESTAMP WITH TIME ZONE} in UTC to the microsecond
- * (what both databases keep), params as a JSON object, and the columns each record is read from.
+ * (what H2 and PostgreSQL keep; in SQLite, text of a fixed width), params as a JSON object, and the
+ * columns each record is read from.
  */
 final class Rows {
   static final String RUN_COLUMNS = "run_id, job, slot_time, run_trigger, params, status, queued_at, started_at,"
@@ -28,6 +29,9 @@ final class Rows {
   static final String WATERMARK_COLUMNS = "job, mode, reached, run_id, updated_at";
   static final String NOTIFICATION_COLUMNS = "run_id, channel, target, attempt, status, error, sent_at";
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Times in SQLite: UTC, to the microsecond, always 27 characters, so text order is time order. */
+  private static final java.time.format.DateTimeFormatter SQLITE_TIME =
+      java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
   private static final TypeReference<LinkedHashMap<String, String>> PARAMS = new TypeReference<>() {};
 
   private Rows() {}
@@ -41,7 +45,9 @@ final class Rows {
   static PreparedStatement bind(PreparedStatement statement, Object... values) throws SQLException {
     for (int i = 0; i < values.length; i++) {
       Object value = values[i] instanceof Optional<?> optional ? optional.orElse(null) : values[i];
-      if (value instanceof Instant time) {
+      if (value instanceof Instant time && isSqlite(statement)) {
+        statement.setString(i + 1, SQLITE_TIME.format(stored(time)));
+      } else if (value instanceof Instant time) {
         statement.setObject(i + 1, OffsetDateTime.ofInstant(stored(time), ZoneOffset.UTC));
       } else if (value == null) {
         statement.setNull(i + 1, Types.NULL);
@@ -126,7 +132,15 @@ final class Rows {
   }
 
   static Optional<Instant> time(ResultSet rs, String column) throws SQLException {
+    if (isSqlite(rs)) {
+      return Optional.ofNullable(rs.getString(column)).map(Instant::parse);
+    }
     return Optional.ofNullable(rs.getObject(column, OffsetDateTime.class)).map(OffsetDateTime::toInstant);
+  }
+
+  /** SQLite keeps any value in any column: times are text there, in a form that sorts as the time does. */
+  private static boolean isSqlite(Object jdbc) {
+    return jdbc.getClass().getName().startsWith("org.sqlite.");
   }
 
   private static Optional<Long> number(ResultSet rs, String column) throws SQLException {

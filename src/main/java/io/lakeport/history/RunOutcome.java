@@ -49,6 +49,12 @@ public record RunOutcome(
         Optional.empty(), Optional.of(error));
   }
 
+  /** A run whose process was stopped (SIGTERM) while it ran; exit code 128 + the signal's number. */
+  public static RunOutcome interrupted(int exitCode, String reason) {
+    return new RunOutcome(RunStatus.INTERRUPTED, exitCode, Optional.empty(), Optional.empty(), Optional.empty(),
+        Optional.empty(), Optional.of(reason));
+  }
+
   /** At most {@link #MAX_ERROR} characters, cut with a mark. */
   static String summary(String error) {
     return error.length() <= MAX_ERROR ? error : error.substring(0, MAX_ERROR - 3) + "...";

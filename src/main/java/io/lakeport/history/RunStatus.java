@@ -13,7 +13,12 @@ public enum RunStatus {
   FAILED,
   SKIPPED,
   CANCELLED,
-  INTERRUPTED;
+  INTERRUPTED,
+  /**
+   * Its process ended without recording how the run ended (SIGKILL, out of memory, a machine
+   * that stopped), found by the next command or scheduler pass on that machine.
+   */
+  LOST;
 
   /** How the history and the CLI spell it: {@code succeeded}. */
   public String text() {
@@ -24,7 +29,15 @@ public enum RunStatus {
   public boolean ended() {
     return switch (this) {
       case QUEUED, RUNNING -> false;
-      case SUCCEEDED, FAILED, SKIPPED, CANCELLED, INTERRUPTED -> true;
+      case SUCCEEDED, FAILED, SKIPPED, CANCELLED, INTERRUPTED, LOST -> true;
+    };
+  }
+
+  /** Whether the run ended without doing what it was asked: stats, metrics and the page count it as failed. */
+  public boolean failed() {
+    return switch (this) {
+      case FAILED, INTERRUPTED, LOST -> true;
+      case QUEUED, RUNNING, SUCCEEDED, SKIPPED, CANCELLED -> false;
     };
   }
 

@@ -186,7 +186,7 @@ class ApiServerTest {
     assertThat(listed.path("duration_seconds").asDouble()).isEqualTo(7.0);
 
     assertThat(error(api.get("/api/runs?status=done"))).isEqualTo("status: unknown value \"done\". Expected one of:"
-        + " queued, running, succeeded, failed, skipped, cancelled, interrupted.");
+        + " queued, running, succeeded, failed, skipped, cancelled, interrupted, lost.");
     assertThat(error(api.get("/api/runs?limit=0"))).isEqualTo("limit: expected a whole number from 1 to 1000, found \"0\".");
     assertThat(error(api.get("/api/runs?limit=ten"))).isEqualTo("limit: expected a whole number from 1 to 1000, found \"ten\".");
     assertThat(error(api.get("/api/runs?colour=red"))).isEqualTo("Unknown query parameter \"colour\". Expected: job, status, limit.");

@@ -17,11 +17,11 @@ class HistorySettingsTest {
   @TempDir Path dir;
 
   @Test
-  void theDefaultIsAnH2FileUnderTheHomesDataFolder() {
+  void theDefaultIsASqliteFileUnderTheHomesDataFolder() {
     HistorySettings history = Fixtures.site().history();
 
     String home = System.getProperty("lakeport.home", ".");
-    assertThat(history).isEqualTo(new HistorySettings("jdbc:h2:file:" + home + "/data/history/lakeport", Database.H2,
+    assertThat(history).isEqualTo(new HistorySettings("jdbc:sqlite:" + home + "/data/history/lakeport.db", Database.SQLITE,
         Optional.empty(), Optional.empty(), Optional.empty(), Duration.ofMinutes(5)));
   }
 

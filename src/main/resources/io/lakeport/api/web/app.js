@@ -180,7 +180,7 @@ function successRate(runs) {
     const day = run.finished_at.substring(0, 10);
     const counts = days.get(day) || { ok: 0, failed: 0 };
     if (run.status === 'succeeded' || run.status === 'skipped') { counts.ok++; }
-    if (run.status === 'failed' || run.status === 'interrupted') { counts.failed++; }
+    if (run.status === 'failed' || run.status === 'interrupted' || run.status === 'lost') { counts.failed++; }
     days.set(day, counts);
   }
   return [...days.entries()].sort().filter(([, c]) => c.ok + c.failed > 0)
@@ -225,7 +225,7 @@ function renderCharts(jobs, runs) {
       cell('Rows per published run', barChart('rows', 'rows', published.map(r => r.rows || 0), number)),
       cell('Bytes per published run', barChart('bytes', 'bytes', published.map(r => r.bytes || 0), bytes)),
       cell('Duration per run', barChart('duration', 'duration', ended.map(r => r.duration_seconds), duration,
-        ended.map(r => r.status === 'failed' || r.status === 'interrupted' ? 'failed' : ''))),
+        ended.map(r => r.status === 'failed' || r.status === 'interrupted' || r.status === 'lost' ? 'failed' : ''))),
       cell('Success rate per day', rateChart(successRate(mine))));
     box.append(row);
     charts.append(box);
