@@ -28,6 +28,34 @@ public final class ChildLakeport {
 
   /** Runs {@code lakeport <args>} in {@code dir} until it prints that it reached {@code point}, then SIGKILLs it. */
   public static void killAt(String point, Path dir, String... args) throws Exception {
+    holdAt(point, dir, args).kill();
+  }
+
+  /** A child held at a failpoint, waiting to be killed. */
+  public static final class Held {
+    private final Process process;
+
+    private Held(Process process) {
+      this.process = process;
+    }
+
+    public long pid() {
+      return process.pid();
+    }
+
+    /** SIGKILLs the child and waits for it to end. */
+    public void kill() throws InterruptedException {
+      process.destroyForcibly();
+      process.waitFor(1, TimeUnit.MINUTES);
+      assertThat(process.exitValue()).as("killed by SIGKILL").isEqualTo(137);
+    }
+  }
+
+  /**
+   * Runs {@code lakeport <args>} in {@code dir} until it prints that it reached {@code point}, and
+   * leaves it there (alive, holding whatever it holds) until the test kills it.
+   */
+  public static Held holdAt(String point, Path dir, String... args) throws Exception {
     Process child = new ProcessBuilder(command(List.of("-D" + Failpoints.PROPERTY + "=" + point), args))
         .directory(dir.toFile()).redirectErrorStream(true).start();
     List<String> log = new ArrayList<>();
@@ -46,11 +74,12 @@ public final class ChildLakeport {
     });
     try {
       assertThat(stopped.get(3, TimeUnit.MINUTES)).as("the child reached %s:%n%s", point, String.join("\n", log)).isTrue();
-    } finally {
+    } catch (Exception | AssertionError e) {
       child.destroyForcibly();
       child.waitFor(1, TimeUnit.MINUTES);
+      throw e;
     }
-    assertThat(child.exitValue()).as("killed by SIGKILL").isEqualTo(137);
+    return new Held(child);
   }
 
   /** Starts {@code lakeport <args>} in {@code dir}; its output (stdout and stderr) is collected line by line. */
@@ -91,6 +120,8 @@ public final class ChildLakeport {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(List.of(Files.readString(Path.of("target", "launcher", "jvm-flags")).trim().split("\\s+")));
     command.add("-Xmx1g");
+    // short runs on small data: C1 alone and the serial collector start and finish them sooner
+    command.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
     command.addAll(properties);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.lakeport.cli.Lakeport"));
     command.addAll(List.of(args));
@@ -169,6 +200,16 @@ public final class ChildLakeport {
         }
       }
       return process.exitValue();
+    }
+
+    /**
+     * Lets the child run for {@code instant} (or until it ends by itself), then SIGKILLs it;
+     * returns whether it was still running when killed.
+     */
+    public boolean killAfter(Duration instant) throws InterruptedException {
+      boolean ended = process.waitFor(instant.toMillis(), TimeUnit.MILLISECONDS);
+      close();
+      return !ended;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.lakeport.cli;
 
+import io.lakeport.run.Manifest;
 import io.lakeport.run.Sessions;
 import io.lakeport.run.Verifier;
 import java.io.IOException;
@@ -33,7 +34,7 @@ final class VerifyCommand implements Callable<Integer> {
       report = new Verifier(Sessions.hadoopConfiguration(lakeport.site())).verify(location);
     } catch (java.io.FileNotFoundException e) {
       throw new Failures.UserException("Cannot verify " + location + ": " + e.getMessage()
-          + ". Give a manifest (<export>/_lakeport/manifest-<run>.json) or an export folder holding one.");
+          + ". Give a manifest (<export>/_lakeport/manifest-<run>.json) or an export folder.");
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot verify " + location + ": " + e.getMessage(), e);
     }
@@ -41,13 +42,24 @@ final class VerifyCommand implements Callable<Integer> {
     for (Verifier.Difference d : report.differences()) {
       out.printf(Locale.ROOT, "%-8s %s: %s%n", d.kind().name().toLowerCase(Locale.ROOT), d.path(), d.detail());
     }
+    if (report.manifest().isEmpty()) {
+      if (report.intact()) {
+        out.println("nothing published at " + report.root() + ": no manifest and no data files");
+      } else {
+        out.printf(Locale.ROOT, "%d data file%s at %s and no manifest describing %s%n", report.differences().size(),
+            report.differences().size() == 1 ? "" : "s", report.root(), report.differences().size() == 1 ? "it" : "them");
+      }
+      out.flush();
+      return report.intact() ? 0 : Failures.DIFFERENT;
+    }
+    Manifest manifest = report.manifest().get();
     String what = String.format(Locale.ROOT, "%,d files (%,d bytes) of job %s run %s at %s", report.filesChecked(),
-        report.bytesChecked(), report.manifest().job(), report.manifest().runId(), report.root());
+        report.bytesChecked(), manifest.job(), manifest.runId(), report.root());
     if (report.intact()) {
       out.println("intact: " + what + (report.extraFilesChecked() ? "" : " (an append: other runs' files not checked)"));
     } else {
       out.printf(Locale.ROOT, "%d difference%s: %s, manifest %s%n", report.differences().size(),
-          report.differences().size() == 1 ? "" : "s", what, report.manifestPath());
+          report.differences().size() == 1 ? "" : "s", what, report.manifestPath().orElseThrow());
     }
     out.flush();
     return report.intact() ? 0 : Failures.DIFFERENT;

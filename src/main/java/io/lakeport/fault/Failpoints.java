@@ -17,10 +17,17 @@ public final class Failpoints {
   public static final String TASK_COMMITTED = "task-committed";
   /** The run's data is complete in its staging folder; nothing is published yet. */
   public static final String STAGED = "staged";
+  /** The run's pending manifest is written; no file has moved yet. */
+  public static final String PENDING = "pending";
   /** Publishing has moved one unit (a partition folder or the export) and not the others. */
   public static final String PUBLISHING = "publishing";
   /** The data is published; the manifest is not written yet. */
   public static final String PUBLISHED = "published";
+  /** The manifest is written and what the run replaced is gone; {@code _SUCCESS} is not written yet. */
+  public static final String CLEANED = "cleaned";
+  /** Every point of a run's publish, in order. */
+  public static final java.util.List<String> PUBLISH_POINTS = java.util.List.of(STAGED, PENDING, PUBLISHING,
+      PUBLISHED, CLEANED);
 
   private static final Map<String, Runnable> ACTIONS = new ConcurrentHashMap<>();
 

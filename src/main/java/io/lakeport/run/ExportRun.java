@@ -56,6 +56,7 @@ final class ExportRun {
   private final String runId;
   private final SparkSession session;
   private final Clock clock;
+  private final Duration leaseWait;
   private final Instant started;
   private final Observation read;
   private final Observation written;
@@ -63,7 +64,8 @@ final class ExportRun {
   /** The source's metrics: rows read (the scans' count) and invalid values (observed); set by the write. */
   private Map<String, Object> readMetrics = Map.of();
 
-  ExportRun(JobSpec job, String runId, SparkSession session, Clock clock) {
+  ExportRun(JobSpec job, String runId, SparkSession session, Clock clock, Duration leaseWait) {
+    this.leaseWait = leaseWait;
     this.job = job;
     this.sink = job.sink();
     this.runId = runId;
@@ -79,18 +81,31 @@ final class ExportRun {
     FileSystem fs = new Path(sink.path()).getFileSystem(session.sparkContext().hadoopConfiguration());
     Path root = fs.makeQualified(new Path(sink.path()));
     useLakeportCommitterOutsideS3(fs);
-    refuseExistingExport(fs, root);
-    Publication publication = Publication.of(fs, root, sink, runId);
-    try {
-      List<String> recovered = publication.recover();
-      if (!recovered.isEmpty()) {
-        LOG.info("Cleaned up after earlier attempts at {}: {}", root, recovered);
+    try (ExportLease lease = ExportLease.acquire(fs, root, holder(), leaseWait, clock)) {
+      refuseExistingExport(fs, root);
+      Publication publication = Publication.of(fs, root, sink, runId);
+      try {
+        // under the lease every staging folder and trash at the root is a dead run's
+        List<String> recovered = publication.recover();
+        if (!recovered.isEmpty()) {
+          LOG.info("Cleaned up after earlier attempts at {}: {}", root, recovered);
+        }
+        return write(fs, root, publication);
+      } finally {
+        publication.abort();
+        quality.release();
       }
-      return write(fs, root, publication);
-    } finally {
-      publication.abort();
-      quality.release();
     }
+  }
+
+  private ExportLease.Holder holder() {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      host = "unknown";
+    }
+    return new ExportLease.Holder(job.name(), runId, host, ProcessHandle.current().pid(), clock.instant().toString());
   }
 
   private RunResult write(FileSystem fs, Path root, Publication publication) throws IOException {
@@ -123,7 +138,8 @@ final class ExportRun {
           increment.record(source), timings, clock.instant()));
     }
     Failpoints.reach(Failpoints.STAGED);
-    publication.publish();
+    publication.publish(assembly.manifest(files, readMetrics, rows, null, sizing, checked, increment.record(source),
+        timings, clock.instant()));
     Failpoints.reach(Failpoints.PUBLISHED);
     timings = new Manifest.Timings(timings.prepareMs(), timings.writeMs(), timings.inspectMs(),
         millis(publishing, clock.instant()));

@@ -6,6 +6,7 @@ import io.lakeport.plan.PlanCompiler;
 import io.lakeport.source.Sources;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
@@ -28,10 +29,24 @@ public final class ExportRunner {
 
   private final SparkSession spark;
   private final Clock clock;
+  private final Duration leaseWait;
 
   public ExportRunner(SparkSession spark, Clock clock) {
+    this(spark, clock, Duration.ZERO);
+  }
+
+  private ExportRunner(SparkSession spark, Clock clock, Duration leaseWait) {
     this.spark = spark;
     this.clock = clock;
+    this.leaseWait = leaseWait;
+  }
+
+  /**
+   * A runner whose runs wait up to {@code wait} for the lease of an export that another run is
+   * writing; by default they fail at once (exit code 3) naming that run.
+   */
+  public ExportRunner waitingForLease(Duration wait) {
+    return new ExportRunner(spark, clock, wait);
   }
 
   /** The job's compiled plan in a session set to its time zone, for explain and preview. */
@@ -56,7 +71,7 @@ public final class ExportRunner {
     session.sparkContext().setJobGroup(runId, "lakeport " + job.name() + " run " + runId + " -> " + job.sink().path(), true);
     LOG.info("Run {} of job {} started: {} -> {}", runId, job.name(), job.source().location(), job.sink().path());
     try {
-      return new ExportRun(job, runId, session, clock).execute();
+      return new ExportRun(job, runId, session, clock, leaseWait).execute();
     } catch (IOException e) {
       throw RunException.cannot("write the export", job.name(), runId, e.getMessage(), e);
     } finally {

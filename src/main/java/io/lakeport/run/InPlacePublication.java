@@ -49,12 +49,15 @@ final class InPlacePublication implements Publication {
   }
 
   /**
-   * On S3: removes the S3A magic committer's {@code __magic*} folders that killed attempts left
-   * (their pending uploads are aborted by the committer itself at the next job commit, with
+   * Before the write, under the export's lease: {@code _SUCCESS} goes, since the committer's job
+   * commit will change the export before the run's manifest describes it; and on S3 the S3A magic
+   * committer's {@code __magic*} folders that killed attempts left are removed (their pending
+   * uploads are aborted by the committer itself at the next job commit, with
    * {@code fs.s3a.committer.abort.pending.uploads}, true by default).
    */
   @Override
   public List<String> recover() throws IOException {
+    fs.delete(new Path(root, SUCCESS), false);
     List<String> removed = new ArrayList<>();
     FileStatus[] magic = fs.globStatus(new Path(root, "__magic*"));
     for (FileStatus leftover : magic == null ? new FileStatus[0] : magic) {
@@ -77,13 +80,14 @@ final class InPlacePublication implements Publication {
   }
 
   @Override
-  public void publish() {
+  public void publish(Manifest pending) {
     // the committer published at job commit
   }
 
+  /** {@code _SUCCESS} after the manifest, the quality checks and {@code on-empty}: the committers write none. */
   @Override
-  public void complete(Manifest manifest, Path manifestPath) {
-    // the committer wrote _SUCCESS (S3A: JSON naming the committer and files); Delta has its log
+  public void complete(Manifest manifest, Path manifestPath) throws IOException {
+    Publication.markComplete(fs, root, manifest, manifestPath);
   }
 
   @Override

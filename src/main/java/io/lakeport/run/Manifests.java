@@ -21,6 +21,8 @@ public final class Manifests {
   public static final String DIR = "_lakeport";
   public static final String PREFIX = "manifest-";
   public static final String SUFFIX = ".json";
+  /** Names a run's manifest while its files are being published ({@link #pendingPath}). */
+  public static final String PENDING_PREFIX = "pending-";
   /** How many of the newest manifests {@link #latest} reads before giving up. */
   private static final int LOOK_BACK = 5;
 
@@ -28,6 +30,24 @@ public final class Manifests {
 
   public static Path path(Path root, String runId) {
     return new Path(new Path(root, DIR), PREFIX + runId + SUFFIX);
+  }
+
+  /**
+   * Where a run's manifest stands while its files are being published: written before the first
+   * file moves, so that whatever a reader sees of the run is described by a manifest on disk, and
+   * so that the next run on the export knows what to undo if this one dies before its manifest.
+   * Readers of published exports never see it: its name is not a manifest's.
+   */
+  public static Path pendingPath(Path root, String runId) {
+    return new Path(new Path(root, DIR), PENDING_PREFIX + runId + SUFFIX);
+  }
+
+  /** The run id a pending manifest file is named after; empty for other names. */
+  static Optional<String> pendingRunIdOf(String fileName) {
+    return fileName.startsWith(PENDING_PREFIX) && fileName.endsWith(SUFFIX)
+            && fileName.length() > PENDING_PREFIX.length() + SUFFIX.length()
+        ? Optional.of(fileName.substring(PENDING_PREFIX.length(), fileName.length() - SUFFIX.length()))
+        : Optional.empty();
   }
 
   /** The run id a manifest file is named after; empty for other names. */

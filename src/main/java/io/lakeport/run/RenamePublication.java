@@ -34,7 +34,6 @@ final class RenamePublication implements Publication {
   static final String STAGING = "staging";
   static final String TRASH = "trash";
   static final String REJECTS = "_rejects";
-  private static final String SUCCESS = "_SUCCESS";
   private static final String REPLACED = ".lakeport-replaced-";
 
   private final FileSystem fs;
@@ -44,6 +43,8 @@ final class RenamePublication implements Publication {
   private final Path staging;
   private final Path trash;
   private boolean published;
+  /** The export this run's root swap moved aside, kept until the manifest is written. */
+  private Path aside;
 
   RenamePublication(FileSystem fs, Path root, SinkSpec sink, String runId) {
     this.fs = fs;
@@ -89,15 +90,20 @@ final class RenamePublication implements Publication {
   public List<String> recover() throws IOException {
     List<String> done = new ArrayList<>(finishRootSwaps());
     Path meta = new Path(root, Manifests.DIR);
+    List<String> dead = new ArrayList<>();
     for (FileStatus attempt : list(new Path(meta, TRASH))) {
-      for (Path unit : leaves(attempt.getPath(), sink.partitionBy().size())) {
-        Path target = new Path(root, relative(attempt.getPath(), unit));
-        if (!fs.exists(target)) {
-          move(unit, target);
-          done.add("restored " + target);
-        }
+      dead.add(attempt.getPath().getName());
+    }
+    for (FileStatus file : list(meta)) {
+      Manifests.pendingRunIdOf(file.getPath().getName()).filter(run -> !dead.contains(run)).ifPresent(dead::add);
+    }
+    for (String run : dead) {
+      if (fs.exists(Manifests.path(root, run))) {
+        delete(new Path(new Path(meta, TRASH), run), done);
+      } else {
+        rollBack(run, done);
       }
-      delete(attempt.getPath(), done);
+      fs.delete(Manifests.pendingPath(root, run), false);
     }
     for (FileStatus attempt : list(new Path(meta, STAGING))) {
       delete(attempt.getPath(), done);
@@ -111,9 +117,58 @@ final class RenamePublication implements Publication {
     return done;
   }
 
+  /**
+   * Undoes what a run that died before its manifest published: the files its pending manifest
+   * lists that it had moved in go, the partition folders it had moved to its trash come back, and
+   * its quarantined rows go. What a reader sees again is the export before that run.
+   */
+  private void rollBack(String run, List<String> done) throws IOException {
+    Path meta = new Path(root, Manifests.DIR);
+    Path stagedBy = new Path(new Path(meta, STAGING), run);
+    Path trashOf = new Path(new Path(meta, TRASH), run);
+    Optional<Manifest> pending = fs.exists(Manifests.pendingPath(root, run))
+        ? Manifests.read(fs, Manifests.pendingPath(root, run)) : Optional.empty();
+    for (OutputFile file : pending.map(Manifest::files).orElse(List.of())) {
+      Path moved = new Path(root, file.path());
+      if (!fs.exists(new Path(stagedBy, file.path())) && fs.exists(moved)) {
+        delete(moved, done);
+      }
+    }
+    if (fs.exists(new Path(new Path(root, REJECTS), run))) {
+      delete(new Path(new Path(root, REJECTS), run), done);
+    }
+    if (sink.partitionBy().isEmpty()) {
+      return;
+    }
+    for (Path unit : leaves(trashOf, sink.partitionBy().size())) {
+      Path target = new Path(root, relative(trashOf, unit));
+      if (fs.exists(target) && Listing.dataFiles(fs, target).isEmpty()) {
+        fs.delete(target, true);
+      }
+      if (!fs.exists(target)) {
+        move(unit, target);
+        done.add("restored " + target);
+      }
+    }
+    for (Path unit : leaves(root, sink.partitionBy().size())) {
+      if (Listing.dataFiles(fs, unit).isEmpty()) {
+        delete(unit, done);
+      }
+    }
+    if (fs.exists(trashOf)) {
+      delete(trashOf, done);
+    }
+  }
+
+  /**
+   * Makes the run's files visible at the root, replacing what the write mode replaces. The pending
+   * manifest is written first; what was replaced stays in the run's trash until {@link #complete}.
+   */
   @Override
-  public void publish() throws IOException {
-    fs.delete(new Path(root, SUCCESS), false);
+  public void publish(Manifest pending) throws IOException {
+    Manifests.write(fs, Manifests.pendingPath(root, runId), pending);
+    fs.delete(new Path(root, Publication.SUCCESS), false);
+    Failpoints.reach(Failpoints.PENDING);
     if (fs.exists(rejectsWritePath())) {
       move(rejectsWritePath(), rejectsPath());
     }
@@ -137,18 +192,22 @@ final class RenamePublication implements Publication {
       case APPEND, ERROR_IF_EXISTS -> moveFiles();
     }
     published = true;
-    fs.delete(trash, true);
-    fs.delete(staging, true);
   }
 
+  /**
+   * After the manifest: the pending manifest and what the run replaced go, and {@code _SUCCESS}
+   * (naming the run, its manifest, files and rows) is written last.
+   */
   @Override
   public void complete(Manifest manifest, Path manifestPath) throws IOException {
-    String marker = "{\"run_id\":\"" + manifest.runId() + "\",\"job\":\"" + manifest.job() + "\",\"manifest\":\""
-        + manifestPath.getName() + "\",\"files\":" + manifest.totals().files() + ",\"rows\":" + manifest.totals().rows()
-        + "}\n";
-    try (OutputStream out = fs.create(new Path(root, SUCCESS), true)) {
-      out.write(marker.getBytes(StandardCharsets.UTF_8));
+    fs.delete(Manifests.pendingPath(root, runId), false);
+    if (aside != null) {
+      fs.delete(aside, true);
     }
+    fs.delete(trash, true);
+    fs.delete(staging, true);
+    Failpoints.reach(Failpoints.CLEANED);
+    Publication.markComplete(fs, root, manifest, manifestPath);
   }
 
   @Override
@@ -192,36 +251,72 @@ final class RenamePublication implements Publication {
    */
   private void swapRoot() throws IOException {
     Path aside = new Path(root.getParent(), "." + root.getName() + REPLACED + runId);
-    fs.delete(new Path(staging, SUCCESS), false);
+    fs.delete(new Path(staging, Publication.SUCCESS), false);
+    // the new root comes with the manifest of its files: readers of it never see them undescribed
+    org.apache.hadoop.fs.FileUtil.copy(fs, Manifests.pendingPath(root, runId), fs,
+        Manifests.pendingPath(staging, runId), false, true, fs.getConf());
     move(root, aside);
+    this.aside = aside;
     move(new Path(new Path(new Path(aside, Manifests.DIR), STAGING), runId), root);
     Failpoints.reach(Failpoints.PUBLISHING);
     keepHistory(aside);
-    fs.delete(aside, true);
   }
 
   /** Moves the manifests and quarantined rows of the export moved aside into the new root. */
   private void keepHistory(Path aside) throws IOException {
     for (String folder : List.of(Manifests.DIR, REJECTS)) {
-      Path kept = new Path(aside, folder);
-      if (fs.exists(kept) && !fs.exists(new Path(root, folder))) {
-        move(kept, new Path(root, folder));
+      merge(new Path(aside, folder), new Path(root, folder));
+    }
+  }
+
+  /**
+   * Moves what {@code from} holds into {@code to}, folder by folder: an entry {@code to} lacks
+   * moves whole, a folder both hold is merged, and a file both hold stays as {@code to} has it.
+   */
+  private void merge(Path from, Path to) throws IOException {
+    if (!fs.exists(from)) {
+      return;
+    }
+    if (!fs.exists(to)) {
+      move(from, to);
+      return;
+    }
+    for (FileStatus entry : list(from)) {
+      Path target = new Path(to, entry.getPath().getName());
+      if (!fs.exists(target)) {
+        move(entry.getPath(), target);
+      } else if (entry.isDirectory() && fs.getFileStatus(target).isDirectory()) {
+        merge(entry.getPath(), target);
       }
     }
   }
 
-  /** Completes or undoes root swaps a killed attempt left (see {@link #swapRoot}). */
+  /**
+   * Completes or undoes the root swaps of runs that died ({@link #swapRoot}): a run whose manifest
+   * was written had published, and its old export goes; otherwise the old export comes back, with
+   * the manifests and quarantined rows that had moved into the dead run's root.
+   */
   private List<String> finishRootSwaps() throws IOException {
     List<String> done = new ArrayList<>();
-    FileStatus[] asides = fs.globStatus(new Path(root.getParent(), "." + root.getName() + REPLACED + "*"));
-    for (FileStatus aside : asides == null ? new FileStatus[0] : asides) {
+    String prefix = "." + root.getName() + REPLACED;
+    FileStatus[] asides = fs.globStatus(new Path(root.getParent(), prefix + "*"));
+    for (FileStatus found : asides == null ? new FileStatus[0] : asides) {
+      Path old = found.getPath();
+      String run = old.getName().substring(prefix.length());
       if (!fs.exists(root)) {
-        move(aside.getPath(), root);
+        move(old, root);
         done.add("restored " + root);
-        continue;
+      } else if (fs.exists(Manifests.path(root, run)) || fs.exists(Manifests.path(old, run))) {
+        keepHistory(old);
+        delete(old, done);
+      } else {
+        for (String folder : List.of(Manifests.DIR, REJECTS)) {
+          merge(new Path(root, folder), new Path(old, folder));
+        }
+        delete(root, done);
+        move(old, root);
+        done.add("restored " + root);
       }
-      keepHistory(aside.getPath());
-      delete(aside.getPath(), done);
     }
     return done;
   }

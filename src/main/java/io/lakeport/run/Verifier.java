@@ -12,6 +12,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
@@ -51,9 +52,13 @@ public final class Verifier {
     }
   }
 
-  /** The manifest checked, where, and what differs (empty when the export is intact). */
-  public record Report(String manifestPath, String root, Manifest manifest, long filesChecked, long bytesChecked,
-      boolean extraFilesChecked, List<Difference> differences) {
+  /**
+   * The manifest checked, where, and what differs (empty when the export is intact). Without a
+   * manifest (nothing was ever published there, or a run died before its first manifest), every
+   * data file in the folder is a difference.
+   */
+  public record Report(Optional<String> manifestPath, String root, Optional<Manifest> manifest, long filesChecked,
+      long bytesChecked, boolean extraFilesChecked, List<Difference> differences) {
     public Report {
       differences = List.copyOf(differences);
     }
@@ -67,7 +72,17 @@ public final class Verifier {
   public Report verify(String location) throws IOException {
     Path given = new Path(location);
     FileSystem fs = given.getFileSystem(hadoop);
-    Path manifestPath = fs.getFileStatus(given).isDirectory() ? newest(fs, fs.makeQualified(given)) : fs.makeQualified(given);
+    Path manifestPath;
+    if (fs.getFileStatus(given).isDirectory()) {
+      Path root = fs.makeQualified(given);
+      Optional<Path> newest = Manifests.newestFirst(fs, root).stream().findFirst();
+      if (newest.isEmpty()) {
+        return withoutManifest(fs, root);
+      }
+      manifestPath = newest.get();
+    } else {
+      manifestPath = fs.makeQualified(given);
+    }
     Manifest manifest;
     try (InputStream in = fs.open(manifestPath)) {
       manifest = Manifest.fromJson(in);
@@ -80,13 +95,16 @@ public final class Verifier {
     }
     differences.sort(java.util.Comparator.comparing(Difference::path));
     long bytes = manifest.files().stream().mapToLong(OutputFile::bytes).sum();
-    return new Report(manifestPath.toString(), root.toString(), manifest, manifest.files().size(), bytes, ownsFolders,
-        differences);
+    return new Report(Optional.of(manifestPath.toString()), root.toString(), Optional.of(manifest),
+        manifest.files().size(), bytes, ownsFolders, differences);
   }
 
-  private static Path newest(FileSystem fs, Path root) throws IOException {
-    return Manifests.newestFirst(fs, root).stream().findFirst()
-        .orElseThrow(() -> new FileNotFoundException("no manifest under " + new Path(root, Manifests.DIR)));
+  /** A folder with no manifest: each data file in it is one that no manifest describes. */
+  private static Report withoutManifest(FileSystem fs, Path root) throws IOException {
+    List<Difference> extra = Listing.dataFiles(fs, root).stream()
+        .map(file -> new Difference(Difference.Kind.EXTRA, file, "in the export, and no manifest describes it"))
+        .sorted(java.util.Comparator.comparing(Difference::path)).toList();
+    return new Report(Optional.empty(), root.toString(), Optional.empty(), 0, 0, true, extra);
   }
 
   private List<Difference> checkFiles(FileSystem fs, Path root, Manifest manifest) throws IOException {

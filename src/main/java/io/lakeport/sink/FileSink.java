@@ -22,6 +22,9 @@ final class FileSink implements Sink {
   private static final String UNSUPPORTED_TYPE = "UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE";
   private final SinkSpec spec;
 
+  /** Hadoop's setting for the committers' {@code _SUCCESS} marker (S3A's committers honour it too). */
+  private static final String NO_SUCCESS_MARKER = "mapreduce.fileoutputcommitter.marksuccessfuljobs";
+
   FileSink(SinkSpec spec) {
     this.spec = spec;
   }
@@ -34,7 +37,9 @@ final class FileSink implements Sink {
         .options(spec.options())
         // write tasks measure their files (LakeportCommitProtocol); other committers ignore these
         .option(FileMeasure.FORMAT, spec.format().name())
-        .option(FileMeasure.RUN, context.runId());
+        .option(FileMeasure.RUN, context.runId())
+        // Lakeport writes _SUCCESS itself, after the manifest (the committers' would come first)
+        .option(NO_SUCCESS_MARKER, "false");
     spec.compression().ifPresent(codec -> writer.option("compression", sparkCodec(codec)));
     FileSizing.recordsPerFile(spec, context).ifPresent(max -> writer.option("maxRecordsPerFile", max));
     spec.fileName().ifPresent(template -> writer.option(LakeportCommitProtocol.TEMPLATE, template)

@@ -43,7 +43,7 @@ class VerifySparkTest {
     Manifest m = result.manifest();
     Verifier verifier = new Verifier(new Configuration());
     assertThat(verifier.verify(result.manifestPath().orElseThrow()).differences()).isEmpty();
-    assertThat(verifier.verify(out.toString()).manifest().runId()).as("an export folder: its newest manifest").isEqualTo(m.runId());
+    assertThat(verifier.verify(out.toString()).manifest().orElseThrow().runId()).as("an export folder: its newest manifest").isEqualTo(m.runId());
 
     String deleted = m.files().get(0).path();
     String modified = m.files().get(1).path();

@@ -52,6 +52,26 @@ class S3ExportSparkTest {
     s3a.set("fs.s3a.secret.key", S3Server.SECRET_KEY);
     // Read when the bucket's file system is created, so set before any use of it.
     s3a.set("fs.s3a.bucket." + BIG + ".multipart.size", "5M");
+    // the committers write their job summary here, not as _SUCCESS (Lakeport writes that, last)
+    s3a.set("fs.s3a.committer.summary.report.directory", shared.resolve("committer-reports").toUri().toString());
+  }
+
+  /** The summary of the newest job the S3A committers committed, as {@code _SUCCESS} would have held it. */
+  private static JsonNode lastCommitterSummary() throws java.io.IOException {
+    try (Stream<Path> reports = Files.list(shared.resolve("committer-reports"))) {
+      Path newest = reports.filter(p -> p.getFileName().toString().endsWith(".json"))
+          .max(java.util.Comparator.comparing(p -> p.toFile().lastModified())).orElseThrow();
+      return new ObjectMapper().readTree(newest.toFile());
+    }
+  }
+
+  /** Lakeport's _SUCCESS at an export: the run, its manifest, files and rows, written after the manifest. */
+  private static void assertLakeportSuccess(Path stored, Manifest m) throws java.io.IOException {
+    JsonNode success = new ObjectMapper().readTree(stored.resolve("_SUCCESS").toFile());
+    assertThat(success.get("run_id").asText()).isEqualTo(m.runId());
+    assertThat(success.get("manifest").asText()).isEqualTo("manifest-" + m.runId() + ".json");
+    assertThat(success.get("rows").asLong()).isEqualTo(m.totals().rows());
+    assertThat(success.has("committer")).as("the committer's own _SUCCESS is not written").isFalse();
   }
 
   @AfterAll
@@ -123,8 +143,7 @@ class S3ExportSparkTest {
       // set, not unset: the s3a file system keeps the value it was created with as the fallback
       s3a.set("fs.s3a.committer.name", configured);
     }
-    JsonNode success = new ObjectMapper().readTree(server.root().resolve(BUCKET).resolve("exports/directory/_SUCCESS").toFile());
-    assertThat(success.get("committer").asText()).isEqualTo("directory");
+    assertThat(lastCommitterSummary().get("committer").asText()).isEqualTo("directory");
   }
 
   @Test
@@ -260,14 +279,20 @@ class S3ExportSparkTest {
   void writesPartitionedParquetWithTheMagicCommitterAndAManifest() throws Exception {
     String source = dir.resolve("source").toString();
     spark.range(300).select(functions.col("id"), functions.col("id").mod(3).as("part")).write().parquet(source);
+    Path stored = server.root().resolve(BUCKET).resolve("exports/parquet");
+    java.util.List<Boolean> successBeforeManifest = new java.util.ArrayList<>();
+    io.lakeport.fault.Failpoints.install(io.lakeport.fault.Failpoints.STAGED,
+        () -> successBeforeManifest.add(Files.exists(stored.resolve("_SUCCESS"))));
 
     Manifest m = new ExportRunner(spark, Clock.systemUTC()).run(Fixtures.job(dir, """
         name = s3-parquet
         source { format = parquet, path = "%s" }
         sink { format = parquet, path = "s3a://%s/exports/parquet", partition-by = [part], mode = overwrite }
         """.formatted(source, BUCKET), Map.of())).manifest();
+    io.lakeport.fault.Failpoints.clear();
 
-    Path stored = server.root().resolve(BUCKET).resolve("exports/parquet");
+    assertThat(successBeforeManifest).as("no _SUCCESS once the committer has committed, before the manifest")
+        .containsExactly(false);
     assertThat(m.totals().rows()).isEqualTo(300);
     assertThat(m.files()).isNotEmpty();
     for (OutputFile f : m.files()) {
@@ -278,8 +303,8 @@ class S3ExportSparkTest {
     try (Stream<Path> manifests = Files.list(stored.resolve("_lakeport"))) {
       assertThat(manifests.map(p -> p.getFileName().toString())).containsExactly("manifest-" + m.runId() + ".json");
     }
-    JsonNode success = new ObjectMapper().readTree(stored.resolve("_SUCCESS").toFile());
-    assertThat(success.get("committer").asText()).isEqualTo("magic");
+    assertThat(lastCommitterSummary().get("committer").asText()).isEqualTo("magic");
+    assertLakeportSuccess(stored, m);
     assertThat(spark.read().parquet("s3a://" + BUCKET + "/exports/parquet").count()).isEqualTo(300);
   }
 }
