@@ -128,7 +128,8 @@ public final class Job {
       RunResult result;
       try {
         result = new ExportRunner(spark, lakeport.clock()).run(job, runId);
-      } catch (RuntimeException e) {
+      } catch (Exception | Error e) {
+        // not only RuntimeException: Spark's Scala code throws checked exceptions undeclared
         int exitCode = RunFailures.exitCode(e);
         try {
           record(opened(history), store -> store.finish(runId, RunOutcome.failed(exitCode,

@@ -1,5 +1,8 @@
 package io.lakeport.cli;
 
+import io.lakeport.history.Trigger;
+import io.lakeport.run.RunId;
+
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.JobSpec;
 import io.lakeport.config.Site;
@@ -25,7 +28,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code lakeport demo}: creates the demo source tables when they are absent, then runs the example
- * job and shows where its files and manifest are.
+ * job, recorded in the run history like any {@code lakeport run}, and shows where its files and
+ * manifest are.
  */
 @Command(name = "demo", description = "Create the demo tables if absent and run an example export.")
 final class DemoCommand implements Callable<Integer> {
@@ -52,8 +56,19 @@ final class DemoCommand implements Callable<Integer> {
         : "Created demo tables " + created + " in " + site.warehouse());
     ProgressListener progress = new ProgressListener(System.err);
     spark.sparkContext().addSparkListener(progress);
-    try {
-      RunResult result = new ExportRunner(spark, Clock.systemUTC()).run(spec);
+    Clock clock = Clock.systemUTC();
+    RunRecorder history = RunRecorder.open(site.history(), clock, this.spec.commandLine().getErr());
+    String runId = RunId.next(clock);
+    history.started(spec, runId, Trigger.MANUAL);
+    try (RunRecorder.Active active = history.active(runId)) {
+      RunResult result;
+      try {
+        result = new ExportRunner(spark, clock).run(spec, runId);
+      } catch (RuntimeException e) {
+        history.failed(runId, e);
+        throw e;
+      }
+      history.finished(runId, result);
       out.println("Files written:");
       for (OutputFile f : result.manifest().files()) {
         out.printf("  %s/%s  (%,d rows, %,d bytes)%n", result.manifest().sink().path(), f.path(), f.rows(), f.bytes());

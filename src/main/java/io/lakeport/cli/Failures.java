@@ -22,8 +22,13 @@ final class Failures implements IExecutionExceptionHandler {
 
   @Override
   public int handleExecutionException(Exception e, CommandLine commandLine, ParseResult parseResult) {
-    PrintWriter err = commandLine.getErr();
     int code = exitCode(e);
+    print(commandLine.getErr(), e, code);
+    return code;
+  }
+
+  /** Prints a failure as its exit code says: problems, a message, a message and its causes, or a bug's trace. */
+  static void print(PrintWriter err, Throwable e, int code) {
     if (e instanceof JobConfigException config) {
       config.problems().forEach(p -> err.println(p.message()));
     } else if (code == USER) {
@@ -37,7 +42,26 @@ final class Failures implements IExecutionExceptionHandler {
       err.println("Lakeport failed unexpectedly; this is a bug. Please report it with this trace:");
       e.printStackTrace(err);
     }
-    return code;
+    err.flush();
+  }
+
+  /**
+   * The worse of two exit codes, for a command that ran several jobs: a bug (1) is worse than a
+   * failure outside Lakeport (3), which is worse than a mistake in a job (2), which is worse than
+   * success (0).
+   */
+  static int worse(int a, int b) {
+    return severity(a) >= severity(b) ? a : b;
+  }
+
+  private static int severity(int code) {
+    return switch (code) {
+      case 0 -> 0;
+      case USER -> 1;
+      case EXTERNAL -> 2;
+      case BUG -> 4;
+      default -> 3;
+    };
   }
 
   /** The exit code a failure ends the command with (and that the run history records for a run). */

@@ -24,7 +24,7 @@ final class HistoryCommand implements Callable<Integer> {
   Optional<String> job;
 
   @Option(names = "--status", paramLabel = "STATUS",
-      description = "Only runs in this status: queued, running, succeeded, failed, skipped, cancelled or interrupted.")
+      description = "Only runs in this status: queued, running, succeeded, failed, skipped, cancelled, interrupted or lost.")
   Optional<String> status;
 
   @Option(names = "--limit", defaultValue = "20", description = "Runs to show (default ${DEFAULT-VALUE}).")

@@ -1,5 +1,7 @@
 package io.lakeport.cli;
 
+import io.lakeport.run.RunFailures;
+
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.Site;
 import io.lakeport.history.HistoryStore;
@@ -40,7 +42,17 @@ public final class Lakeport {
   }
 
   public static void main(String[] args) {
-    System.exit(execute(args));
+    int code;
+    try {
+      code = execute(args);
+    } catch (Throwable e) {
+      // an Error (out of memory, a missing class) passes picocli's handler; without the exit below,
+      // Spark's threads would keep the JVM alive
+      PrintWriter err = new PrintWriter(System.err, true);
+      Failures.print(err, e, RunFailures.BUG);
+      code = RunFailures.BUG;
+    }
+    System.exit(code);
   }
 
   /** Runs the command line and returns its exit code, without exiting (for tests and notebooks). */
@@ -86,7 +98,7 @@ public final class Lakeport {
     return Path.of(home == null || home.isEmpty() ? "." : home);
   }
 
-  private static Optional<Path> defaultSiteConf() {
+  static Optional<Path> defaultSiteConf() {
     return Optional.of(home().resolve("conf").resolve("application.conf"));
   }
 

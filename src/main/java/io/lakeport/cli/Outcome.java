@@ -21,6 +21,7 @@ final class Outcome {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Optional<Path> file;
   private final List<Map<String, Object>> runs = new ArrayList<>();
+  private String firstError;
 
   Outcome(Optional<Path> file) {
     this.file = file;
@@ -54,13 +55,37 @@ final class Outcome {
     runs.add(run);
   }
 
+  /** A run of several that failed; the others went on. */
+  void failedRun(String runId, String job, int exitCode, Throwable error) {
+    Map<String, Object> run = new LinkedHashMap<>();
+    run.put("run_id", runId);
+    run.put("job", job);
+    run.put("status", "failed");
+    run.put("exit_code", exitCode);
+    run.put("error", firstLine(error));
+    runs.add(run);
+    if (firstError == null) {
+      firstError = firstLine(error);
+    }
+  }
+
+  /** The command ended with {@code exitCode} after some of its runs failed ({@link #failedRun}). */
+  int ended(int exitCode) {
+    write(exitCode, firstError);
+    return exitCode;
+  }
+
+  private static String firstLine(Throwable error) {
+    return String.valueOf(error.getMessage()).lines().findFirst().orElse(error.getClass().getSimpleName());
+  }
+
   int succeeded(int exitCode) {
     write(exitCode, null);
     return exitCode;
   }
 
   void failed(int exitCode, Throwable error) {
-    write(exitCode, String.valueOf(error.getMessage()).lines().findFirst().orElse(error.getClass().getSimpleName()));
+    write(exitCode, firstLine(error));
   }
 
   private void write(int exitCode, String error) {

@@ -13,6 +13,8 @@ import io.lakeport.run.Sessions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +62,11 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--run-id", paramLabel = "ID", description = "Run id to use (one job, no backfill); set by the scheduler.")
   Optional<String> runId;
 
+  @Option(names = "--wait", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Wait up to DURATION (e.g. 10m) for another run writing the same export to end; by default fail"
+          + " at once (exit 3) naming that run.")
+  Optional<Duration> leaseWait;
+
   @Option(names = "--outcome-file", paramLabel = "FILE",
       description = "Write how the run ended (exit code, run id, manifest or error) as JSON to FILE; for launchers.")
   Optional<Path> outcomeFile;
@@ -68,7 +75,8 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Outcome outcome = new Outcome(outcomeFile);
     try {
-      return outcome.succeeded(runAll(outcome));
+      int code = runAll(outcome);
+      return code == 0 ? outcome.succeeded(code) : outcome.ended(code);
     } catch (Exception e) {
       // Exception, not only RuntimeException: Spark's Scala code throws checked SparkExceptions undeclared.
       outcome.failed(Failures.exitCode(e), e);
@@ -76,7 +84,7 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private int runAll(Outcome outcome) {
+  private int runAll(Outcome outcome) throws Exception {
     Site site = lakeport.site();
     JobLoader loader = new JobLoader(site);
     List<JobSpec> specs = new ArrayList<>();
@@ -97,9 +105,10 @@ final class RunCommand implements Callable<Integer> {
     ProgressListener progress = new ProgressListener(System.err);
     spark.sparkContext().addSparkListener(progress);
     RunRecorder history = recorder.join();
+    List<Ended> ended = new ArrayList<>();
     try (RunNotifications notifications = runId.isPresent() ? RunNotifications.disabled()
         : RunNotifications.open(site, clock)) {
-      ExportRunner runner = new ExportRunner(spark, clock);
+      ExportRunner runner = new ExportRunner(spark, clock).waitingForLease(leaseWait.orElse(Duration.ZERO));
       for (JobSpec job : Backfill.oneRunPerWindow(specs)) {
         Optional<String> published = from.isPresent() && !force ? runner.publishedWindow(job) : Optional.empty();
         if (published.isPresent()) {
@@ -107,28 +116,67 @@ final class RunCommand implements Callable<Integer> {
               job.name(), job.params().get(JobLoader.WINDOW_START).value(), published.get());
           continue;
         }
-        RunResult result = run(runner, job, runId.orElseGet(() -> RunId.next(clock)), history, notifications, clock);
-        outcome.ran(result);
-        report(spec.commandLine().getOut(), result);
+        String id = runId.orElseGet(() -> RunId.next(clock));
+        try {
+          RunResult result = run(runner, job, id, history, notifications, clock);
+          outcome.ran(result);
+          report(spec.commandLine().getOut(), result);
+          ended.add(Ended.of(job, id, result));
+        } catch (Exception e) {
+          // Exception, not only RuntimeException: Spark's Scala code throws checked exceptions undeclared
+          if (specs.size() == 1) {
+            throw e;
+          }
+          int code = Failures.exitCode(e);
+          spec.commandLine().getErr().println("job " + job.name() + " run " + id + " failed:");
+          Failures.print(spec.commandLine().getErr(), e, code);
+          outcome.failedRun(id, job.name(), code, e);
+          ended.add(new Ended(job.name(), id, "failed", 0, code));
+        }
       }
     } finally {
       spark.sparkContext().removeSparkListener(progress);
     }
-    return 0;
+    if (specs.size() > 1) {
+      summarize(spec.commandLine().getOut(), ended);
+    }
+    return ended.stream().mapToInt(Ended::exitCode).reduce(0, Failures::worse);
   }
 
-  /** Runs one job, recorded in the run history as a manual run (or a backfill), and announced. */
+  /** How one run of several ended, for the summary. */
+  private record Ended(String job, String runId, String outcome, long rows, int exitCode) {
+    static Ended of(JobSpec job, String runId, RunResult result) {
+      return new Ended(job.name(), runId, result.status().name().toLowerCase(Locale.ROOT),
+          result.manifest().totals().rows(), 0);
+    }
+  }
+
+  private static void summarize(PrintWriter out, List<Ended> ended) {
+    Table table = new Table("JOB", "RUN", "OUTCOME", ">ROWS", ">EXIT");
+    ended.forEach(e -> table.row(e.job(), e.runId(), e.outcome(), String.format(Locale.ROOT, "%,d", e.rows()),
+        String.valueOf(e.exitCode())));
+    table.print(out);
+    out.flush();
+  }
+
+  /**
+   * Runs one job, recorded in the run history as a manual run (or a backfill), and announced. A
+   * run that fails in any way, an {@link Error} included, is recorded failed before the failure
+   * goes on; a JVM that stops meanwhile (SIGTERM) records it interrupted from a shutdown hook.
+   */
   private RunResult run(ExportRunner runner, JobSpec job, String runId, RunRecorder history,
-      RunNotifications notifications, Clock clock) {
+      RunNotifications notifications, Clock clock) throws Exception {
     history.started(job, runId, from.isPresent() ? Trigger.BACKFILL : Trigger.MANUAL);
-    java.time.Instant started = clock.instant();
+    Instant started = clock.instant();
     RunResult result;
-    try {
-      result = runner.run(job, runId);
-    } catch (RuntimeException e) {
-      history.failed(runId, e);
-      notifications.failed(job, runId, started, e);
-      throw e;
+    try (RunRecorder.Active active = history.active(runId)) {
+      try {
+        result = runner.run(job, runId);
+      } catch (Exception | Error e) {
+        history.failed(runId, e);
+        notifications.failed(job, runId, started, e);
+        throw e;
+      }
     }
     history.finished(runId, result);
     notifications.succeeded(job, result);

@@ -33,6 +33,8 @@ final class RunRecorder {
   private final PrintWriter err;
   private final Worker worker = Worker.current();
   private boolean working = true;
+  /** A process ended by SIGTERM exits with 128 + 15. */
+  private static final int SIGTERM_EXIT = 143;
 
   private RunRecorder(HistorySettings settings, Clock clock, PrintWriter err) {
     this.settings = settings;
@@ -70,9 +72,38 @@ final class RunRecorder {
     }));
   }
 
-  void failed(String runId, RuntimeException failure) {
+  void failed(String runId, Throwable failure) {
     record(history -> history.finish(runId, RunOutcome.failed(Failures.exitCode(failure),
         Secrets.mask(Failures.summary(failure)))));
+  }
+
+  /**
+   * Marks {@code runId} as going on until the returned handle is closed: a JVM that stops
+   * meanwhile (SIGTERM, Ctrl-C, {@code System.exit}) records the run interrupted from a shutdown
+   * hook. A process killed outright is found by the next command that opens the history, which
+   * records the run lost.
+   */
+  Active active(String runId) {
+    if (!working) {
+      return () -> { };
+    }
+    Thread hook = new Thread(() -> record(history -> history.finish(runId, RunOutcome.interrupted(SIGTERM_EXIT,
+        "interrupted: the process was stopped (SIGTERM or Ctrl-C) while the run was going on"))),
+        "lakeport-record-interrupted-" + runId);
+    Runtime.getRuntime().addShutdownHook(hook);
+    return () -> {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // the JVM is stopping: the hook runs
+      }
+    };
+  }
+
+  /** A run going on; closing it says the run has ended. */
+  interface Active extends AutoCloseable {
+    @Override
+    void close();
   }
 
   private void record(Consumer<HistoryStore> write) {

@@ -1,5 +1,10 @@
 package io.lakeport.cli;
 
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
 import io.lakeport.history.HistoryStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,6 +26,7 @@ final class ScheduleCommand {
   @Command(name = "enable", description = "Let the scheduler start runs of the job, whatever its job file says.")
   int enable(@Parameters(paramLabel = "JOB", description = "The job's name.") String job) {
     try (HistoryStore history = lakeport.history()) {
+      requireKnown(job, history);
       history.enable(job);
     }
     return switched(job, "enabled");
@@ -29,9 +35,26 @@ final class ScheduleCommand {
   @Command(name = "disable", description = "Stop the scheduler from starting runs of the job, whatever its job file says.")
   int disable(@Parameters(paramLabel = "JOB", description = "The job's name.") String job) {
     try (HistoryStore history = lakeport.history()) {
+      requireKnown(job, history);
       history.disable(job);
     }
     return switched(job, "disabled");
+  }
+
+  /**
+   * Refuses, before anything is stored, a name that neither a job in jobs/ schedules nor the run
+   * history knows (a scheduler started with job files from elsewhere records their runs there).
+   */
+  private void requireKnown(String job, HistoryStore history) {
+    Path folder = Lakeport.home().resolve("jobs");
+    JobCatalog catalog = JobCatalog.load(lakeport.loader(), JobFiles.expand(List.of(folder)));
+    Set<String> known = new TreeSet<>(catalog.scheduledNames());
+    if (!known.contains(job)) {
+      known.addAll(history.jobs());
+    }
+    JobCatalog.requireKnown(job, List.copyOf(known), "scheduled job", "the scheduled jobs in " + folder
+        + " and the jobs in the run history"
+        + (catalog.problems().isEmpty() ? "" : "; some job files there do not load: run lakeport validate"));
   }
 
   private int switched(String job, String state) {

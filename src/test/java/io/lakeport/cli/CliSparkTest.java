@@ -369,6 +369,17 @@ class CliSparkTest {
         """);
   }
 
+  @Test
+  void demoRecordsItsRunLikeAnyRun() {
+    assertThat(lakeport("demo")).as(err.toString()).isZero();
+    String runId = out.toString().lines().filter(l -> l.startsWith("job security-anomalies-daily run "))
+        .map(l -> l.split(" ")[3].replace(":", "")).findFirst().orElseThrow();
+
+    out.getBuffer().setLength(0);
+    assertThat(lakeport("status", runId)).as(err.toString()).isZero();
+    assertThat(out.toString()).contains(runId, "security-anomalies-daily", "succeeded", "manual");
+  }
+
   private int lakeport(String... args) {
     return Cli.lakeport(site, out, err, args);
   }

@@ -73,7 +73,7 @@ class HistoryCommandsTest {
   void historyRefusesAnUnknownStatusWithTheValidOnes() {
     assertThat(lakeport("history", "--status", "done")).isEqualTo(2);
     assertThat(err.toString()).isEqualTo("Unknown status \"done\". Expected one of: queued, running, succeeded, failed,"
-        + " skipped, cancelled, interrupted.\n");
+        + " skipped, cancelled, interrupted, lost.\n");
   }
 
   @Test
@@ -181,15 +181,28 @@ class HistoryCommandsTest {
 
   @Test
   void scheduleEnableAndDisableKeepAnOverrideInTheHistory() {
-    assertThat(lakeport("schedule", "disable", "orders")).as(err.toString()).isZero();
-    assertThat(out.toString()).isEqualTo("job orders: disabled (kept in the run history; overrides its job file)\n");
+    assertThat(lakeport("schedule", "disable", "orders-kpis-monthly")).as(err.toString()).isZero();
+    assertThat(out.toString()).isEqualTo("job orders-kpis-monthly: disabled (kept in the run history; overrides its job"
+        + " file)\n");
     try (HistoryStore store = store()) {
-      assertThat(store.enabledOverride("orders")).contains(false);
+      assertThat(store.enabledOverride("orders-kpis-monthly")).contains(false);
     }
 
-    assertThat(lakeport("schedule", "enable", "orders")).isZero();
+    assertThat(lakeport("schedule", "enable", "orders-kpis-monthly")).isZero();
     try (HistoryStore store = store()) {
-      assertThat(store.enabledOverride("orders")).contains(true);
+      assertThat(store.enabledOverride("orders-kpis-monthly")).contains(true);
+    }
+  }
+
+  @Test
+  void scheduleRefusesAJobNoJobFileSchedulesAndSuggestsTheClosest() {
+    assertThat(lakeport("schedule", "disable", "orders-kpis-montly")).isEqualTo(2);
+
+    assertThat(err.toString()).isEqualTo("Unknown scheduled job \"orders-kpis-montly\". Did you mean"
+        + " \"orders-kpis-monthly\"? Known: orders-kpis-monthly, security-anomalies-daily (the scheduled jobs in ./jobs and the"
+        + " jobs in the run history).\n");
+    try (HistoryStore store = store()) {
+      assertThat(store.enabledOverride("orders-kpis-montly")).isEmpty();
     }
   }
 
