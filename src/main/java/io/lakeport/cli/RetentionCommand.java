@@ -1,5 +1,6 @@
 package io.lakeport.cli;
 
+import io.lakeport.config.HistorySettings;
 import io.lakeport.config.JobConfigException;
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.JobSpec;
@@ -85,8 +86,13 @@ final class RetentionCommand {
     }
 
     Jobs jobs(JobLoader loader) {
+      return Base.jobs(loader, targets.files());
+    }
+
+    /** The jobs of {@code files}, and the export roots of every job in jobs/ (fails on a file that does not load). */
+    static Jobs jobs(JobLoader loader, List<Path> files) {
       List<JobSpec> selected = new ArrayList<>();
-      for (Path file : targets.files()) {
+      for (Path file : files) {
         selected.add(loader.load(file, Map.of(), JobLoader.Mode.VALIDATE));
       }
       Map<String, String> roots = new LinkedHashMap<>();
@@ -106,8 +112,12 @@ final class RetentionCommand {
     }
 
     Retention retention(Site site, SparkHolder spark) {
+      return retention(site, spark, retention.lakeport.clock());
+    }
+
+    static Retention retention(Site site, SparkHolder spark, java.time.Clock clock) {
       Configuration conf = Sessions.hadoopConfiguration(site);
-      return new Retention(conf, retention.lakeport.clock(), spark::get);
+      return new Retention(conf, clock, spark::get);
     }
 
     /** Starts a Spark session only for Delta sinks, which retention cleans through Delta. */
@@ -189,44 +199,62 @@ final class RetentionCommand {
         Retention retention = retention(site, spark);
         for (JobSpec job : jobs.selected()) {
           String id = runId.orElseGet(() -> RunId.next(this.retention.lakeport.clock()));
-          Recorder recorder = new Recorder(this.retention.lakeport, job.name() + SUFFIX, id, runId.isEmpty());
-          Retention.Result result;
-          try {
-            result = retention.apply(job, jobs.othersThan(job));
-          } catch (IOException | RuntimeException e) {
-            recorder.finish(RunOutcome.failed(Failures.exitCode(e), Secrets.mask(Failures.summary(e))));
-            throw e;
-          }
-          print(result.plan(), now, out);
-          for (Retention.Action action : result.actions()) {
-            out.printf(Locale.ROOT, "  done: %s %s (%,d files, %,d bytes)%s%n", action.what(), action.subject(),
-                action.files(), action.bytes(), action.archive().map(a -> " -> " + a).orElse(""));
-          }
-          result.failures().forEach(f -> out.println("  not done: " + f));
-          out.printf(Locale.ROOT, "job %s retention run %s: %d exports removed, %,d files, %,d bytes freed%n",
-              job.name(), id, result.exportsRemoved(), result.filesDeleted(), result.bytesFreed());
-          if (result.plan().refusal().isPresent()) {
-            recorder.finish(RunOutcome.failed(Failures.USER, "refused: " + result.plan().refusal().get()));
-            exit = Failures.USER;
-          } else if (!result.failures().isEmpty()) {
-            recorder.finish(RunOutcome.failed(Failures.EXTERNAL, result.failures().size() + " not done: "
-                + result.failures().get(0)));
-            exit = Math.max(exit, Failures.EXTERNAL);
-          } else {
-            recorder.finish(new RunOutcome(RunStatus.SUCCEEDED, 0, Optional.of(result.exportsRemoved()),
-                Optional.of(result.bytesFreed()), Optional.of(result.filesDeleted()), Optional.empty(),
-                Optional.empty()));
-            outcome.retained(id, job.name() + SUFFIX, result.exportsRemoved(), result.bytesFreed(),
-                result.filesDeleted());
-            if (!result.actions().isEmpty()) {
-              notifications.retentionApplied(job, id, result);
-            }
-          }
+          Recorder recorder = new Recorder(site.history(), this.retention.lakeport.clock(), job.name() + SUFFIX, id,
+              runId.isEmpty());
+          Applied applied = apply(retention, job, jobs, id, recorder, notifications, out, now);
+          exit = Failures.worse(exit, applied.exitCode());
+          applied.result().filter(r -> applied.exitCode() == 0).ifPresent(r -> outcome.retained(id, job.name() + SUFFIX,
+              r.exportsRemoved(), r.bytesFreed(), r.filesDeleted()));
         }
       }
       out.flush();
       return exit;
     }
+  }
+
+  /** How one job's retention run ended: its exit code, what it did (when it ran), and why it failed. */
+  record Applied(int exitCode, Optional<Retention.Result> result, String error) {}
+
+  /**
+   * Applies one job's retention as run {@code id}: prints what it did, records the run's end
+   * ({@code recorder}), and announces a run that removed anything. A refusal (the policy keeps
+   * nothing) ends with exit code 2, deletions that failed with 3; a failure to apply is recorded
+   * and thrown.
+   */
+  static Applied apply(Retention retention, JobSpec job, Base.Jobs jobs, String id, Recorder recorder,
+      RunNotifications notifications, PrintWriter out, Instant now) throws IOException {
+    Retention.Result result;
+    try {
+      result = retention.apply(job, jobs.othersThan(job));
+    } catch (IOException | RuntimeException e) {
+      recorder.finish(RunOutcome.failed(Failures.exitCode(e), Secrets.mask(Failures.summary(e))));
+      throw e;
+    }
+    print(result.plan(), now, out);
+    for (Retention.Action action : result.actions()) {
+      out.printf(Locale.ROOT, "  done: %s %s (%,d files, %,d bytes)%s%n", action.what(), action.subject(),
+          action.files(), action.bytes(), action.archive().map(a -> " -> " + a).orElse(""));
+    }
+    result.failures().forEach(f -> out.println("  not done: " + f));
+    out.printf(Locale.ROOT, "job %s retention run %s: %d exports removed, %,d files, %,d bytes freed%n",
+        job.name(), id, result.exportsRemoved(), result.filesDeleted(), result.bytesFreed());
+    out.flush();
+    if (result.plan().refusal().isPresent()) {
+      String error = "refused: " + result.plan().refusal().get();
+      recorder.finish(RunOutcome.failed(Failures.USER, error));
+      return new Applied(Failures.USER, Optional.of(result), error);
+    }
+    if (!result.failures().isEmpty()) {
+      String error = result.failures().size() + " not done: " + result.failures().get(0);
+      recorder.finish(RunOutcome.failed(Failures.EXTERNAL, error));
+      return new Applied(Failures.EXTERNAL, Optional.of(result), error);
+    }
+    recorder.finish(new RunOutcome(RunStatus.SUCCEEDED, 0, Optional.of(result.exportsRemoved()),
+        Optional.of(result.bytesFreed()), Optional.of(result.filesDeleted()), Optional.empty(), Optional.empty()));
+    if (!result.actions().isEmpty()) {
+      notifications.retentionApplied(job, id, result);
+    }
+    return new Applied(0, Optional.of(result), "");
   }
 
   @Command(name = "restore", description = "Unpack an export's archive, checking every file against its SHA-256.")
@@ -258,14 +286,17 @@ final class RetentionCommand {
   }
 
   /** Records a retention run in the history, best effort (like manual export runs). */
-  private static final class Recorder {
-    private final Lakeport lakeport;
+  static final class Recorder {
+    private final HistorySettings settings;
+    private final java.time.Clock clock;
     private final String runId;
     private final boolean owns;
     private boolean working;
 
-    Recorder(Lakeport lakeport, String job, String runId, boolean owns) {
-      this.lakeport = lakeport;
+    /** Records run {@code runId} of {@code job} when {@code owns}; a run the scheduler started is its to record. */
+    Recorder(HistorySettings settings, java.time.Clock clock, String job, String runId, boolean owns) {
+      this.settings = settings;
+      this.clock = clock;
       this.runId = runId;
       this.owns = owns;
       this.working = owns && write(history -> {
@@ -281,7 +312,7 @@ final class RetentionCommand {
     }
 
     private boolean write(java.util.function.Consumer<HistoryStore> action) {
-      try (HistoryStore history = lakeport.history()) {
+      try (HistoryStore history = HistoryStore.open(settings, clock)) {
         action.accept(history);
         return true;
       } catch (HistoryException e) {

@@ -18,6 +18,7 @@ import io.lakeport.notify.Notifier;
 import io.lakeport.notify.SchedulerNotifications;
 import io.lakeport.schedule.Schedule;
 import io.lakeport.schedule.ScheduledJob;
+import io.lakeport.schedule.launch.RunKind;
 import io.lakeport.schedule.Scheduler;
 import io.lakeport.schedule.SchedulerOptions;
 import io.lakeport.schedule.launch.InProcessLauncher;
@@ -159,7 +160,7 @@ final class SchedulerStartCommand implements Callable<Integer> {
       Lakeport lakeport) {
     Optional<Path> siteConf = Optional.ofNullable(lakeport.siteConf);
     return switch (settings.launcher()) {
-      case IN_PROCESS -> new InProcessLauncher(pool, timer, siteConf);
+      case IN_PROCESS -> new InProcessLauncher(pool, timer, new LaunchedRuns(siteConf, Clock.systemUTC()));
       case SPARK_SUBMIT -> {
         SchedulerSettings.SparkSubmit submit = settings.sparkSubmit();
         Path jar = submit.appJar().orElseGet(SchedulerStartCommand::ownJar);
@@ -245,7 +246,7 @@ final class SchedulerStartCommand implements Callable<Integer> {
         JobSpec job = loader.load(file, Map.of(), JobLoader.Mode.VALIDATE);
         Schedule.of(job).ifPresent(schedule -> scheduled.add(new ScheduledJob(schedule, file)));
         Schedule.retention(job).ifPresent(schedule ->
-            scheduled.add(new ScheduledJob(schedule, file, ScheduledJob.Kind.RETENTION)));
+            scheduled.add(new ScheduledJob(schedule, file, RunKind.RETENTION)));
         subscriptions.put(job.name(), job.notifications());
       } catch (JobConfigException e) {
         e.problems().forEach(p -> err.println(p.message()));

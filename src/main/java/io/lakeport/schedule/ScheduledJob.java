@@ -1,5 +1,7 @@
 package io.lakeport.schedule;
 
+import io.lakeport.schedule.launch.RunKind;
+
 import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
@@ -8,7 +10,7 @@ import java.nio.file.Path;
  * What the scheduler runs: a job's export, or its retention ({@code <job>.retention} in the
  * history), by a schedule, from the job file.
  */
-public record ScheduledJob(Schedule schedule, Path file, Kind kind) {
+public record ScheduledJob(Schedule schedule, Path file, RunKind kind) {
   public ScheduledJob {
     requireNonNull(schedule, "schedule is null");
     requireNonNull(file, "file is null");
@@ -17,13 +19,7 @@ public record ScheduledJob(Schedule schedule, Path file, Kind kind) {
 
   /** A job's export. */
   public ScheduledJob(Schedule schedule, Path file) {
-    this(schedule, file, Kind.EXPORT);
-  }
-
-  /** What a launch of the job runs: {@code lakeport run} or {@code lakeport retention apply}. */
-  public enum Kind {
-    EXPORT,
-    RETENTION
+    this(schedule, file, RunKind.EXPORT);
   }
 
   public String job() {

@@ -16,8 +16,10 @@ import io.lakeport.history.Worker;
 import io.lakeport.run.Sessions;
 import io.lakeport.schedule.Schedule;
 import io.lakeport.schedule.ScheduledJob;
+import io.lakeport.schedule.launch.RunKind;
 import io.lakeport.schedule.Scheduler;
 import io.lakeport.schedule.SchedulerOptions;
+import io.lakeport.cli.LaunchedRuns;
 import io.lakeport.schedule.launch.InProcessLauncher;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,8 +89,8 @@ class SchedulerRetentionTest {
 
     TestClock clock = new TestClock(Instant.parse("2026-11-24T03:59:00Z"));
     try (HistoryStore store = HistoryStore.open(Site.load(Optional.of(site)).history(), clock)) {
-      Scheduler scheduler = new Scheduler(List.of(new ScheduledJob(retention, jobFile, ScheduledJob.Kind.RETENTION)),
-          store, new InProcessLauncher(pool, timer, Optional.of(site)), clock,
+      Scheduler scheduler = new Scheduler(List.of(new ScheduledJob(retention, jobFile, RunKind.RETENTION)),
+          store, new InProcessLauncher(pool, timer, new LaunchedRuns(Optional.of(site), clock)), clock,
           new SchedulerOptions(1, "scheduler-1", new Worker("host-1", 4242), new SplittableRandom(1),
               Duration.ofMinutes(5), Duration.ofHours(1)));
       scheduler.tick();

@@ -15,9 +15,11 @@ import io.lakeport.history.Run;
 import io.lakeport.history.RunFilter;
 import io.lakeport.history.RunStatus;
 import io.lakeport.history.Worker;
+import io.lakeport.cli.LaunchedRuns;
 import io.lakeport.schedule.launch.InProcessLauncher;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -71,7 +73,7 @@ class SchedulerRetrySparkTest {
     Path inTheWay = Files.writeString(dir.resolve("exports"), "a file where the export's folder should be\n");
     ScheduledJob orders = job(csv, inTheWay.resolve("orders"),
         "retry { attempts = 3, backoff = exponential, delay = 2m, max-delay = 30m, jitter = 0.25 }");
-    Scheduler scheduler = new Scheduler(List.of(orders), store, new InProcessLauncher(pool, timer, Optional.empty()),
+    Scheduler scheduler = new Scheduler(List.of(orders), store, new InProcessLauncher(pool, timer, new LaunchedRuns(Optional.empty(), Clock.systemUTC())),
         clock, new SchedulerOptions(2, "scheduler-1", new Worker("host-1", 4242), new SplittableRandom(SEED),
             Duration.ofMinutes(5), Duration.ofHours(6)));
     SplittableRandom sameRandom = new SplittableRandom(SEED);
@@ -104,8 +106,8 @@ class SchedulerRetrySparkTest {
     Run run = store.run(runId).orElseThrow();
     List<Attempt> attempts = store.attempts(runId);
     assertThat(run.status()).isEqualTo(RunStatus.FAILED);
-    assertThat(run.error()).contains("error: Cannot write the export for job orders (run " + runId + "): Parent path"
-        + " is not a directory: file:" + inTheWay.toAbsolutePath());
+    assertThat(run.error()).contains("error: Cannot write the export for job orders (run " + runId + "): "
+        + inTheWay.toAbsolutePath() + " is in the way: it is a file, not a folder");
     assertThat(run.error()).isEqualTo(attempts.get(2).error());
     assertThat(attempts).extracting(Attempt::number, Attempt::exitCode)
         .containsExactly(tuple(1, Optional.of(3)), tuple(2, Optional.of(3)), tuple(3, Optional.of(3)));

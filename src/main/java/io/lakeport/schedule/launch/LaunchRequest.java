@@ -11,7 +11,7 @@ import java.util.Map;
  * slot), the run id the history store gave it, and how long it may take before it is killed.
  */
 public record LaunchRequest(String job, Path jobFile, Map<String, String> params, String runId, Duration timeout,
-    io.lakeport.schedule.ScheduledJob.Kind kind) {
+    RunKind kind) {
   public LaunchRequest {
     requireNonNull(kind, "kind is null");
     requireNonNull(job, "job is null");
@@ -23,7 +23,7 @@ public record LaunchRequest(String job, Path jobFile, Map<String, String> params
 
   /** An export run. */
   public LaunchRequest(String job, Path jobFile, Map<String, String> params, String runId, Duration timeout) {
-    this(job, jobFile, params, runId, timeout, io.lakeport.schedule.ScheduledJob.Kind.EXPORT);
+    this(job, jobFile, params, runId, timeout, RunKind.EXPORT);
   }
 
   /**
@@ -32,7 +32,7 @@ public record LaunchRequest(String job, Path jobFile, Map<String, String> params
    */
   public java.util.List<String> command() {
     java.util.List<String> args = new java.util.ArrayList<>();
-    if (kind == io.lakeport.schedule.ScheduledJob.Kind.RETENTION) {
+    if (kind == RunKind.RETENTION) {
       args.addAll(java.util.List.of("retention", "apply", jobFile.toString()));
     } else {
       args.addAll(java.util.List.of("run", jobFile.toString()));

@@ -1,10 +1,13 @@
 package io.lakeport.schedule.launch;
 
+import io.lakeport.cli.LaunchedRuns;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakeport.TestSpark;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -32,7 +35,7 @@ class InProcessLauncherSparkTest {
     TestSpark.session();
     pool = Executors.newFixedThreadPool(2);
     timer = Executors.newSingleThreadScheduledExecutor();
-    launcher = new InProcessLauncher(pool, timer, Optional.empty());
+    launcher = new InProcessLauncher(pool, timer, new LaunchedRuns(Optional.empty(), Clock.systemUTC()));
   }
 
   @AfterEach
