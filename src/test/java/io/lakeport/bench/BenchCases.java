@@ -491,9 +491,17 @@ final class BenchCases {
 
   static double time(Supplier<?> work) {
     long start = System.nanoTime();
-    work.get();
+    consume(work.get());
     return (System.nanoTime() - start) / 1e9;
   }
+
+  /** Keeps a result the JIT could otherwise prove unused and drop with the work that made it. */
+  static void consume(Object result) {
+    sink = result;
+  }
+
+  @SuppressWarnings("unused")
+  private static volatile Object sink;
 
   static double collectedThenTime(Supplier<?> work) {
     System.gc();

@@ -71,7 +71,7 @@ final class OperationsCase {
     for (int rep = 0; rep < options.reps(); rep++) {
       List<Schedule> schedules = new ArrayList<>();
       build.add(BenchCases.timeRun(() -> specs.forEach(spec -> schedules.add(Schedule.of(spec).orElseThrow()))));
-      next.add(BenchCases.timeRun(() -> schedules.forEach(s -> s.nextAfter(now).orElseThrow())));
+      next.add(BenchCases.timeRun(() -> schedules.forEach(s -> BenchCases.consume(s.nextAfter(now).orElseThrow()))));
       nextThree.add(BenchCases.timeRun(() -> schedules.forEach(s -> nextThree(s, now))));
       day.add(BenchCases.time(() -> slots[0] = schedules.stream()
           .mapToLong(s -> s.slotsBetween(now, now.plus(Duration.ofDays(1))).size()).sum()));

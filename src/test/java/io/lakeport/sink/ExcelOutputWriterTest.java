@@ -136,7 +136,8 @@ class ExcelOutputWriterTest {
         written.write(row(i, "n" + i, 0));
         refused.write(row(i, "n" + i, 0));
       }
-      catchThrowableOfType(IllegalStateException.class, () -> refused.write(row(200, "n", 0)));
+      assertThat(catchThrowableOfType(IllegalStateException.class, () -> refused.write(row(200, "n", 0))))
+          .as("a workbook full at its limit refuses the next row").isNotNull();
       try (Stream<Path> during = Files.walk(temporary)) {
         assertThat(during.filter(Files::isRegularFile)).as("SXSSF spills rows to temporary files").hasSize(2);
       }
