@@ -11,17 +11,19 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The package boundaries of docs/ARCHITECTURE.md, read from the compiled classes (so a
- * fully-qualified call counts as much as an import). Data flows one way: config at the bottom,
- * then plan, source and sink, run, history; the entry points (cli, api) on top, and nothing below
- * them reaches up.
+ * fully-qualified call counts as much as an import). Data flows one way: config at the bottom, then
+ * plan, source and sink, run, history; the entry points (cli, api) on top, and nothing below them
+ * reaches up.
  */
 class ArchitectureTest {
   private static JavaClasses classes;
 
   @BeforeAll
   static void importMainClasses() {
-    classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-        .importPackages("io.lakeport");
+    classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.lakeport");
   }
 
   @Test
@@ -31,43 +33,81 @@ class ArchitectureTest {
 
   @Test
   void onlyTheEntryPointsUseTheCommandLine() {
-    noClasses().that().resideOutsideOfPackage("io.lakeport.cli..")
-        .should().dependOnClassesThat().resideInAPackage("io.lakeport.cli..")
-        .because("the command line is an entry point: what other packages need of it belongs below it")
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.lakeport.cli..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.lakeport.cli..")
+        .because(
+            "the command line is an entry point: what other packages need of it belongs below it")
         .check(classes);
   }
 
   @Test
   void theJavaApiIsAnEntryPointToo() {
-    noClasses().that().resideOutsideOfPackages("io.lakeport.api..", "io.lakeport.cli..")
-        .should().dependOnClassesThat().resideInAPackage("io.lakeport.api..")
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("io.lakeport.api..", "io.lakeport.cli..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.lakeport.api..")
         .check(classes);
   }
 
   @Test
   void configIsPlainRecordsWithoutSparkOrTheLayersAboveIt() {
-    noClasses().that().resideInAPackage("io.lakeport.config..")
-        .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark..", "org.apache.hadoop..",
-            "io.lakeport.plan..", "io.lakeport.source..", "io.lakeport.sink..", "io.lakeport.run..",
-            "io.lakeport.history..", "io.lakeport.schedule..", "io.lakeport.retention..", "io.lakeport.notify..")
+    noClasses()
+        .that()
+        .resideInAPackage("io.lakeport.config..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "org.apache.spark..",
+            "org.apache.hadoop..",
+            "io.lakeport.plan..",
+            "io.lakeport.source..",
+            "io.lakeport.sink..",
+            "io.lakeport.run..",
+            "io.lakeport.history..",
+            "io.lakeport.schedule..",
+            "io.lakeport.retention..",
+            "io.lakeport.notify..")
         .check(classes);
   }
 
   @Test
   void theHistoryAndTheSchedulerNeedNoSparkSql() {
-    noClasses().that().resideInAnyPackage("io.lakeport.history..", "io.lakeport.schedule..")
-        .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark.sql..", "io.lakeport.run..",
-            "io.lakeport.plan..", "io.lakeport.source..", "io.lakeport.sink..")
-        .because("the scheduler submits through a launcher and keeps its state in the history; Spark stays in"
-            + " the runs")
+    noClasses()
+        .that()
+        .resideInAnyPackage("io.lakeport.history..", "io.lakeport.schedule..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "org.apache.spark.sql..",
+            "io.lakeport.run..",
+            "io.lakeport.plan..",
+            "io.lakeport.source..",
+            "io.lakeport.sink..")
+        .because(
+            "the scheduler submits through a launcher and keeps its state in the history; Spark stays in"
+                + " the runs")
         .check(classes);
   }
 
   @Test
   void planCompilationReadsNothingAndWritesNothing() {
-    noClasses().that().resideInAPackage("io.lakeport.plan..")
-        .should().dependOnClassesThat().resideInAnyPackage("io.lakeport.source..", "io.lakeport.sink..",
-            "io.lakeport.run..", "io.lakeport.history..", "org.apache.hadoop.fs..")
+    noClasses()
+        .that()
+        .resideInAPackage("io.lakeport.plan..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.lakeport.source..",
+            "io.lakeport.sink..",
+            "io.lakeport.run..",
+            "io.lakeport.history..",
+            "org.apache.hadoop.fs..")
         .check(classes);
   }
 }

@@ -19,14 +19,17 @@ import java.util.function.Predicate;
 
 /**
  * A real {@code lakeport} command in a child JVM (Spark's JVM flags, this test's class path): one
- * that stops at a failpoint and is killed there with SIGKILL, for crash tests (what it left on
- * disk and in the history is exactly what a killed process leaves), or a long-running one
- * ({@link #start}) that a test watches, works beside and stops with SIGTERM.
+ * that stops at a failpoint and is killed there with SIGKILL, for crash tests (what it left on disk
+ * and in the history is exactly what a killed process leaves), or a long-running one ({@link
+ * #start}) that a test watches, works beside and stops with SIGTERM.
  */
 public final class ChildLakeport {
   private ChildLakeport() {}
 
-  /** Runs {@code lakeport <args>} in {@code dir} until it prints that it reached {@code point}, then SIGKILLs it. */
+  /**
+   * Runs {@code lakeport <args>} in {@code dir} until it prints that it reached {@code point}, then
+   * SIGKILLs it.
+   */
   public static void killAt(String point, Path dir, String... args) throws Exception {
     holdAt(point, dir, args).kill();
   }
@@ -56,24 +59,33 @@ public final class ChildLakeport {
    * leaves it there (alive, holding whatever it holds) until the test kills it.
    */
   public static Held holdAt(String point, Path dir, String... args) throws Exception {
-    Process child = new ProcessBuilder(command(List.of("-D" + Failpoints.PROPERTY + "=" + point), args))
-        .directory(dir.toFile()).redirectErrorStream(true).start();
+    Process child =
+        new ProcessBuilder(command(List.of("-D" + Failpoints.PROPERTY + "=" + point), args))
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .start();
     List<String> log = new ArrayList<>();
-    CompletableFuture<Boolean> stopped = CompletableFuture.supplyAsync(() -> {
-      try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-          log.add(line);
-          if (line.equals("lakeport-failpoint: " + point)) {
-            return true;
-          }
-        }
-        return false;
-      } catch (IOException e) {
-        return false;
-      }
-    });
+    CompletableFuture<Boolean> stopped =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try (BufferedReader lines =
+                  new BufferedReader(
+                      new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                  log.add(line);
+                  if (line.equals("lakeport-failpoint: " + point)) {
+                    return true;
+                  }
+                }
+                return false;
+              } catch (IOException e) {
+                return false;
+              }
+            });
     try {
-      assertThat(stopped.get(3, TimeUnit.MINUTES)).as("the child reached %s:%n%s", point, String.join("\n", log)).isTrue();
+      assertThat(stopped.get(3, TimeUnit.MINUTES))
+          .as("the child reached %s:%n%s", point, String.join("\n", log))
+          .isTrue();
     } catch (Exception | AssertionError e) {
       child.destroyForcibly();
       child.waitFor(1, TimeUnit.MINUTES);
@@ -82,13 +94,23 @@ public final class ChildLakeport {
     return new Held(child);
   }
 
-  /** Starts {@code lakeport <args>} in {@code dir}; its output (stdout and stderr) is collected line by line. */
+  /**
+   * Starts {@code lakeport <args>} in {@code dir}; its output (stdout and stderr) is collected line
+   * by line.
+   */
   public static Running start(Path dir, String... args) throws IOException {
-    Process child = new ProcessBuilder(command(List.of(), args)).directory(dir.toFile()).redirectErrorStream(true).start();
+    Process child =
+        new ProcessBuilder(command(List.of(), args))
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .start();
     return new Running(child);
   }
 
-  /** How a command in a child JVM ended: its exit code and everything it printed (stdout and stderr). */
+  /**
+   * How a command in a child JVM ended: its exit code and everything it printed (stdout and
+   * stderr).
+   */
   public record Finished(int exitCode, String output) {}
 
   /**
@@ -96,19 +118,25 @@ public final class ChildLakeport {
    * working folder (so its {@code jobs/} and {@code conf/application.conf} are those under home).
    */
   public static Finished run(Path home, Duration timeout, String... args) throws Exception {
-    ProcessBuilder builder = new ProcessBuilder(command(List.of(), args)).directory(home.toFile()).redirectErrorStream(true);
+    ProcessBuilder builder =
+        new ProcessBuilder(command(List.of(), args))
+            .directory(home.toFile())
+            .redirectErrorStream(true);
     builder.environment().put("LAKEPORT_HOME", home.toString());
     Process child = builder.start();
-    CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
-      try {
-        return new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+    CompletableFuture<String> output =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
     try {
-      assertThat(child.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)).as("lakeport %s ended within %s",
-          String.join(" ", args), timeout).isTrue();
+      assertThat(child.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS))
+          .as("lakeport %s ended within %s", String.join(" ", args), timeout)
+          .isTrue();
       return new Finished(child.exitValue(), output.get(1, TimeUnit.MINUTES));
     } finally {
       child.destroyForcibly();
@@ -118,20 +146,26 @@ public final class ChildLakeport {
   private static List<String> command(List<String> properties, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(List.of(Files.readString(Path.of("target", "launcher", "jvm-flags")).trim().split("\\s+")));
+    command.addAll(
+        List.of(Files.readString(Path.of("target", "launcher", "jvm-flags")).trim().split("\\s+")));
     command.add("-Xmx1g");
     // short runs on small data: C1 alone and the serial collector start and finish them sooner
     command.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
     command.addAll(properties);
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.lakeport.cli.Lakeport"));
+    command.addAll(
+        List.of("-cp", System.getProperty("java.class.path"), "io.lakeport.cli.Lakeport"));
     command.addAll(List.of(args));
     return command;
   }
 
-  /** A {@code lakeport} command going on in a child JVM; closing it kills it (SIGKILL) if it still runs. */
+  /**
+   * A {@code lakeport} command going on in a child JVM; closing it kills it (SIGKILL) if it still
+   * runs.
+   */
   public static final class Running implements AutoCloseable {
     private final Process process;
     private final List<String> lines = new ArrayList<>();
+
     /** The child closed its output: it has ended, and every line is in. */
     private boolean ended;
 
@@ -143,7 +177,9 @@ public final class ChildLakeport {
     }
 
     private void collect() {
-      try (BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      try (BufferedReader output =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line = output.readLine(); line != null; line = output.readLine()) {
           synchronized (lines) {
             lines.add(line);
@@ -160,8 +196,12 @@ public final class ChildLakeport {
       }
     }
 
-    /** The first line the child printed that matches, waiting for it up to {@code timeout}; fails the test otherwise. */
-    public String awaitLine(Predicate<String> matching, Duration timeout) throws InterruptedException {
+    /**
+     * The first line the child printed that matches, waiting for it up to {@code timeout}; fails
+     * the test otherwise.
+     */
+    public String awaitLine(Predicate<String> matching, Duration timeout)
+        throws InterruptedException {
       long deadline = System.nanoTime() + timeout.toNanos();
       synchronized (lines) {
         while (true) {
@@ -171,7 +211,10 @@ public final class ChildLakeport {
           }
           long left = deadline - System.nanoTime();
           assertThat(left > 0 && !ended)
-              .as("the child printed the awaited line within %s; it printed:%n%s", timeout, output()).isTrue();
+              .as(
+                  "the child printed the awaited line within %s; it printed:%n%s",
+                  timeout, output())
+              .isTrue();
           lines.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
         }
       }
@@ -193,9 +236,12 @@ public final class ChildLakeport {
       long deadline = System.nanoTime() + timeout.toNanos();
       process.toHandle().destroy();
       assertThat(process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS))
-          .as("the child ended within %s of SIGTERM:%n%s", timeout, output()).isTrue();
+          .as("the child ended within %s of SIGTERM:%n%s", timeout, output())
+          .isTrue();
       synchronized (lines) {
-        for (long left = deadline - System.nanoTime(); !ended && left > 0; left = deadline - System.nanoTime()) {
+        for (long left = deadline - System.nanoTime();
+            !ended && left > 0;
+            left = deadline - System.nanoTime()) {
           lines.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
         }
       }

@@ -42,12 +42,14 @@ public final class Fixtures {
   }
 
   /**
-   * The exact messages a broken fixture must produce: its {@code # expect: } lines, with
-   * {@code {file}} standing for the fixture's path.
+   * The exact messages a broken fixture must produce: its {@code # expect: } lines, with {@code
+   * {file}} standing for the fixture's path.
    */
   public static List<String> expectedProblems(Path fixture, List<String> lines) {
-    return lines.stream().filter(l -> l.startsWith("# expect: "))
-        .map(l -> l.substring("# expect: ".length()).replace("{file}", fixture.toString())).toList();
+    return lines.stream()
+        .filter(l -> l.startsWith("# expect: "))
+        .map(l -> l.substring("# expect: ".length()).replace("{file}", fixture.toString()))
+        .toList();
   }
 
   public static Path write(Path dir, String name, String text) {

@@ -28,11 +28,11 @@ import org.junit.jupiter.api.io.TempDir;
  * Every code cell of every notebook in {@code notebooks/}, in order, as the JJava kernel would run
  * it: JJava evaluates cells with JShell, which this test does too, in this JVM ({@code
  * executionEngine("local")}) with the test class path, so the cells use the shared Spark session
- * and the built classes. (The kernel itself cannot be installed on the build machines.) A
- * {@code %maven} line, a kernel magic, must name a dependency that is on the class path; any
- * rejected snippet, unresolved name or exception fails the test. The cells run in a temporary
- * Lakeport home with the example jobs and the demo tables; charts must come out as pictures with
- * something drawn on them.
+ * and the built classes. (The kernel itself cannot be installed on the build machines.) A {@code
+ * %maven} line, a kernel magic, must name a dependency that is on the class path; any rejected
+ * snippet, unresolved name or exception fails the test. The cells run in a temporary Lakeport home
+ * with the example jobs and the demo tables; charts must come out as pictures with something drawn
+ * on them.
  */
 class NotebooksSparkTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,7 +48,8 @@ class NotebooksSparkTest {
     try (Stream<Path> files = Files.list(Path.of("notebooks"))) {
       notebooks = files.filter(p -> p.toString().endsWith(".ipynb")).sorted().toList();
     }
-    assertThat(notebooks).extracting(p -> p.getFileName().toString())
+    assertThat(notebooks)
+        .extracting(p -> p.getFileName().toString())
         .containsExactly("01-explore-a-job.ipynb", "02-inspect-exports.ipynb");
 
     String previousHome = System.getProperty("lakeport.home");
@@ -73,7 +74,8 @@ class NotebooksSparkTest {
     ByteArrayOutputStream output = new ByteArrayOutputStream();
     PrintStream printed = new PrintStream(output, true, StandardCharsets.UTF_8);
     int pictures = 0;
-    try (JShell shell = JShell.builder().executionEngine("local").out(printed).err(printed).build()) {
+    try (JShell shell =
+        JShell.builder().executionEngine("local").out(printed).err(printed).build()) {
       for (String entry : classPath()) {
         shell.addToClasspath(entry);
       }
@@ -86,9 +88,11 @@ class NotebooksSparkTest {
         StringBuilder source = new StringBuilder();
         node.get("source").forEach(line -> source.append(line.asText()));
         String where = notebook.getFileName() + " code cell " + cell;
-        List<SnippetEvent> events = evaluate(shell, withoutMagics(source.toString(), where), where, output);
+        List<SnippetEvent> events =
+            evaluate(shell, withoutMagics(source.toString(), where), where, output);
         SnippetEvent last = events.get(events.size() - 1);
-        if (last.snippet() instanceof VarSnippet value && value.typeName().endsWith("BufferedImage")) {
+        if (last.snippet() instanceof VarSnippet value
+            && value.typeName().endsWith("BufferedImage")) {
           assertPicture(shell, value, where, output);
           pictures++;
         }
@@ -97,28 +101,46 @@ class NotebooksSparkTest {
     return pictures;
   }
 
-  private static List<SnippetEvent> evaluate(JShell shell, String source, String where, ByteArrayOutputStream output) {
+  private static List<SnippetEvent> evaluate(
+      JShell shell, String source, String where, ByteArrayOutputStream output) {
     List<SnippetEvent> all = new ArrayList<>();
     SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
     String remaining = source;
     while (!remaining.isBlank()) {
       SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(remaining);
-      assertThat(info.completeness().isComplete()).as("%s: incomplete source: %s", where, remaining).isTrue();
+      assertThat(info.completeness().isComplete())
+          .as("%s: incomplete source: %s", where, remaining)
+          .isTrue();
       for (SnippetEvent event : shell.eval(info.source())) {
         String snippet = info.source().strip();
         if (event.status() == Snippet.Status.REJECTED) {
           StringBuilder problems = new StringBuilder();
-          shell.diagnostics(event.snippet()).forEach(d -> problems.append("\n  ").append(d.getMessage(null)));
+          shell
+              .diagnostics(event.snippet())
+              .forEach(d -> problems.append("\n  ").append(d.getMessage(null)));
           throw new AssertionError(where + ": rejected: " + snippet + problems);
         }
-        if (event.status() == Snippet.Status.RECOVERABLE_DEFINED || event.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
+        if (event.status() == Snippet.Status.RECOVERABLE_DEFINED
+            || event.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
           throw new AssertionError(where + ": unresolved names in: " + snippet);
         }
         if (event.exception() != null) {
           Throwable e = event.exception();
-          String type = e instanceof EvalException eval ? eval.getExceptionClassName() : e.getClass().getName();
-          throw new AssertionError(where + ": " + type + ": " + e.getMessage() + " in: " + snippet
-              + "\noutput:\n" + output.toString(StandardCharsets.UTF_8), e);
+          String type =
+              e instanceof EvalException eval
+                  ? eval.getExceptionClassName()
+                  : e.getClass().getName();
+          throw new AssertionError(
+              where
+                  + ": "
+                  + type
+                  + ": "
+                  + e.getMessage()
+                  + " in: "
+                  + snippet
+                  + "\noutput:\n"
+                  + output.toString(StandardCharsets.UTF_8),
+              e);
         }
         all.add(event);
       }
@@ -129,25 +151,44 @@ class NotebooksSparkTest {
   }
 
   /** The picture a chart cell returned has the chart's size and more than a background on it. */
-  private static void assertPicture(JShell shell, VarSnippet image, String where, ByteArrayOutputStream output) {
-    String check = "java.util.stream.IntStream.range(0, " + image.name() + ".getWidth() * " + image.name()
-        + ".getHeight()).map(i -> " + image.name() + ".getRGB(i % " + image.name() + ".getWidth(), i / " + image.name()
-        + ".getWidth())).distinct().count() + \" colours, \" + " + image.name() + ".getWidth() + \"x\" + "
-        + image.name() + ".getHeight()";
+  private static void assertPicture(
+      JShell shell, VarSnippet image, String where, ByteArrayOutputStream output) {
+    String check =
+        "java.util.stream.IntStream.range(0, "
+            + image.name()
+            + ".getWidth() * "
+            + image.name()
+            + ".getHeight()).map(i -> "
+            + image.name()
+            + ".getRGB(i % "
+            + image.name()
+            + ".getWidth(), i / "
+            + image.name()
+            + ".getWidth())).distinct().count() + \" colours, \" + "
+            + image.name()
+            + ".getWidth() + \"x\" + "
+            + image.name()
+            + ".getHeight()";
     List<SnippetEvent> events = evaluate(shell, check, where + " (picture check)", output);
     String value = events.get(events.size() - 1).value();
     assertThat(value).as(where).endsWith(" colours, 720x320\"");
-    assertThat(Long.parseLong(value.substring(1, value.indexOf(' ')))).as(where + " colours").isGreaterThan(10);
+    assertThat(Long.parseLong(value.substring(1, value.indexOf(' '))))
+        .as(where + " colours")
+        .isGreaterThan(10);
   }
 
-  /** The cell without kernel magics; {@code %maven g:a:v} must be on the class path, others are refused. */
+  /**
+   * The cell without kernel magics; {@code %maven g:a:v} must be on the class path, others are
+   * refused.
+   */
   private static String withoutMagics(String source, String where) {
     StringBuilder code = new StringBuilder();
     for (String line : source.split("\n", -1)) {
       if (line.startsWith("%maven ")) {
         String[] coordinates = line.substring("%maven ".length()).trim().split(":");
         String jar = coordinates[1] + "-" + coordinates[2] + ".jar";
-        assertThat(classPath()).as("%s: %s on the test class path", where, line)
+        assertThat(classPath())
+            .as("%s: %s on the test class path", where, line)
             .anySatisfy(entry -> assertThat(entry).endsWith(File.separator + jar));
       } else if (line.startsWith("%")) {
         throw new AssertionError(where + ": a kernel magic this test does not know: " + line);
@@ -159,7 +200,8 @@ class NotebooksSparkTest {
   }
 
   private static List<String> classPath() {
-    String path = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    String path =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     return List.of(path.split(File.pathSeparator));
   }
 

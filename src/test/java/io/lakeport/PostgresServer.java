@@ -33,6 +33,7 @@ import java.util.stream.Stream;
 public final class PostgresServer implements AutoCloseable {
   /** Asks the tests to install PostgreSQL from Debian's packages when it is missing. */
   public static final String INSTALL_PROPERTY = "lakeport.test.install-postgresql";
+
   private static final Path DEBIAN_BINARIES = Path.of("/usr/lib/postgresql");
   private static final Duration READY_WITHIN = Duration.ofSeconds(60);
   private static final String SUPERUSER = "postgres";
@@ -49,16 +50,25 @@ public final class PostgresServer implements AutoCloseable {
     this.asOwner = asOwner;
   }
 
-  /** Starts a cluster in {@code dir}, or skips the calling test (with the reason) when PostgreSQL cannot be had. */
+  /**
+   * Starts a cluster in {@code dir}, or skips the calling test (with the reason) when PostgreSQL
+   * cannot be had.
+   */
   public static PostgresServer start(Path dir) throws IOException, InterruptedException {
     Optional<Path> bin = binaries().or(PostgresServer::install);
     if (bin.isEmpty()) {
-      String reason = "Skipped: PostgreSQL server programs are not in " + DEBIAN_BINARIES + "/<version>/bin and were not"
-          + " installed (run as root with CI=true or -D" + INSTALL_PROPERTY + "=true to install Debian's postgresql)";
+      String reason =
+          "Skipped: PostgreSQL server programs are not in "
+              + DEBIAN_BINARIES
+              + "/<version>/bin and were not"
+              + " installed (run as root with CI=true or -D"
+              + INSTALL_PROPERTY
+              + "=true to install Debian's postgresql)";
       System.out.println(reason);
       abort(reason);
     }
-    // initdb refuses to run as root: the cluster then belongs to the postgres user the package created.
+    // initdb refuses to run as root: the cluster then belongs to the postgres user the package
+    // created.
     List<String> asOwner = isRoot() ? List.of("runuser", "-u", SUPERUSER, "--") : List.of();
     Path home = Files.createDirectories(dir.resolve("postgres"));
     if (isRoot()) {
@@ -90,36 +100,86 @@ public final class PostgresServer implements AutoCloseable {
   }
 
   private void initdb() throws IOException, InterruptedException {
-    run(command(bin.resolve("initdb").toString(), "-A", "trust", "-U", SUPERUSER, "-E", "UTF8", "--locale=C",
-        "--no-sync", "-D", data.toString()), List.of(), Duration.ofMinutes(2));
+    run(
+        command(
+            bin.resolve("initdb").toString(),
+            "-A",
+            "trust",
+            "-U",
+            SUPERUSER,
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync",
+            "-D",
+            data.toString()),
+        List.of(),
+        Duration.ofMinutes(2));
   }
 
   private void startServer() throws IOException, InterruptedException {
     String options = "-p " + port + " -k " + data + " -c listen_addresses=127.0.0.1 -c fsync=off";
-    run(command(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-o", options, "-l",
-        data.resolveSibling("server.log").toString(), "-W", "start"), List.of(), Duration.ofMinutes(1));
+    run(
+        command(
+            bin.resolve("pg_ctl").toString(),
+            "-D",
+            data.toString(),
+            "-o",
+            options,
+            "-l",
+            data.resolveSibling("server.log").toString(),
+            "-W",
+            "start"),
+        List.of(),
+        Duration.ofMinutes(1));
     waitUntilReady();
   }
 
-  /** Asks pg_isready (which itself waits up to a second per try) until the server answers or the time is up. */
+  /**
+   * Asks pg_isready (which itself waits up to a second per try) until the server answers or the
+   * time is up.
+   */
   private void waitUntilReady() throws IOException, InterruptedException {
     Instant deadline = Instant.now().plus(READY_WITHIN);
     while (Instant.now().isBefore(deadline)) {
-      Process ready = new ProcessBuilder(bin.resolve("pg_isready").toString(), "-h", "127.0.0.1", "-p",
-          String.valueOf(port), "-t", "1").redirectErrorStream(true).start();
+      Process ready =
+          new ProcessBuilder(
+                  bin.resolve("pg_isready").toString(),
+                  "-h",
+                  "127.0.0.1",
+                  "-p",
+                  String.valueOf(port),
+                  "-t",
+                  "1")
+              .redirectErrorStream(true)
+              .start();
       ready.getInputStream().readAllBytes();
       if (ready.waitFor(10, TimeUnit.SECONDS) && ready.exitValue() == 0) {
         return;
       }
     }
-    throw new IllegalStateException("PostgreSQL did not accept connections on 127.0.0.1:" + port + " within "
-        + READY_WITHIN + "; see " + data.resolveSibling("server.log"));
+    throw new IllegalStateException(
+        "PostgreSQL did not accept connections on 127.0.0.1:"
+            + port
+            + " within "
+            + READY_WITHIN
+            + "; see "
+            + data.resolveSibling("server.log"));
   }
 
   @Override
   public void close() throws IOException {
     try {
-      run(command(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "-w", "stop"), List.of(),
+      run(
+          command(
+              bin.resolve("pg_ctl").toString(),
+              "-D",
+              data.toString(),
+              "-m",
+              "immediate",
+              "-w",
+              "stop"),
+          List.of(),
           Duration.ofMinutes(1));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -139,8 +199,12 @@ public final class PostgresServer implements AutoCloseable {
       return Optional.empty();
     }
     try (Stream<Path> versions = Files.list(DEBIAN_BINARIES)) {
-      return versions.map(v -> v.resolve("bin"))
-          .filter(b -> Files.isExecutable(b.resolve("initdb")) && Files.isExecutable(b.resolve("pg_ctl")))
+      return versions
+          .map(v -> v.resolve("bin"))
+          .filter(
+              b ->
+                  Files.isExecutable(b.resolve("initdb"))
+                      && Files.isExecutable(b.resolve("pg_ctl")))
           .max(Comparator.comparing(b -> versionOf(b.getParent())));
     } catch (IOException e) {
       return Optional.empty();
@@ -162,12 +226,18 @@ public final class PostgresServer implements AutoCloseable {
     try {
       List<String> env = List.of("DEBIAN_FRONTEND=noninteractive");
       run(List.of("apt-get", "update"), env, Duration.ofMinutes(5));
-      run(List.of("apt-get", "install", "-y", "--no-install-recommends", "postgresql"), env, Duration.ofMinutes(10));
+      run(
+          List.of("apt-get", "install", "-y", "--no-install-recommends", "postgresql"),
+          env,
+          Duration.ofMinutes(10));
     } catch (IOException | InterruptedException | IllegalStateException e) {
       System.out.println("PostgreSQL could not be installed: " + e.getMessage());
       return Optional.empty();
     }
-    System.out.println("Installed Debian's postgresql in " + Duration.between(started, Instant.now()).toSeconds() + " s");
+    System.out.println(
+        "Installed Debian's postgresql in "
+            + Duration.between(started, Instant.now()).toSeconds()
+            + " s");
     return binaries();
   }
 
@@ -181,20 +251,33 @@ public final class PostgresServer implements AutoCloseable {
     }
   }
 
-  /** Runs a command to its end within {@code limit}; its output becomes the message when it fails. */
-  private static void run(List<String> command, List<String> env, Duration limit) throws IOException, InterruptedException {
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).directory(new File("/"));
-    env.forEach(e -> builder.environment().put(e.substring(0, e.indexOf('=')), e.substring(e.indexOf('=') + 1)));
+  /**
+   * Runs a command to its end within {@code limit}; its output becomes the message when it fails.
+   */
+  private static void run(List<String> command, List<String> env, Duration limit)
+      throws IOException, InterruptedException {
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).directory(new File("/"));
+    env.forEach(
+        e ->
+            builder
+                .environment()
+                .put(e.substring(0, e.indexOf('=')), e.substring(e.indexOf('=') + 1)));
     Path output = Files.createTempFile("lakeport-postgres", ".log");
     try {
       Process process = builder.redirectOutput(output.toFile()).start();
       if (!process.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
         process.destroyForcibly();
-        throw new IllegalStateException(String.join(" ", command) + " did not finish within " + limit);
+        throw new IllegalStateException(
+            String.join(" ", command) + " did not finish within " + limit);
       }
       if (process.exitValue() != 0) {
-        throw new IllegalStateException(String.join(" ", command) + " exited with " + process.exitValue() + ":\n"
-            + Files.readString(output));
+        throw new IllegalStateException(
+            String.join(" ", command)
+                + " exited with "
+                + process.exitValue()
+                + ":\n"
+                + Files.readString(output));
       }
     } finally {
       Files.deleteIfExists(output);

@@ -20,14 +20,17 @@ public final class TestSpark {
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        .config(
+            "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
         .config("spark.databricks.delta.snapshotPartitions", "2")
         .config("spark.sql.sources.parallelPartitionDiscovery.parallelism", "8")
         .config("spark.sql.artifact.isolation.enabled", "false")
         .config("spark.hadoop.fs.file.impl", "io.lakeport.hadoop.NoForkLocalFileSystem")
         .config("spark.hadoop.fs.file.impl.disable.cache", "true")
         .config("spark.hadoop.io.compression.codecs", "io.lakeport.hadoop.ZstdCodec")
-        .config("spark.sql.warehouse.dir", java.nio.file.Path.of("target", "spark-warehouse").toAbsolutePath().toString())
+        .config(
+            "spark.sql.warehouse.dir",
+            java.nio.file.Path.of("target", "spark-warehouse").toAbsolutePath().toString())
         .getOrCreate();
   }
 }

@@ -36,12 +36,19 @@ final class AirflowCron {
       return daily.at().getMinute() + " " + daily.at().getHour() + " * * *";
     }
     if (timing instanceof Weekly weekly) {
-      return weekly.at().getMinute() + " " + weekly.at().getHour() + " * * "
+      return weekly.at().getMinute()
+          + " "
+          + weekly.at().getHour()
+          + " * * "
           + weekly.day().getDisplayName(TextStyle.SHORT, Locale.ROOT).toLowerCase(Locale.ROOT);
     }
     if (timing instanceof Monthly monthly) {
-      return monthly.at().getMinute() + " " + monthly.at().getHour() + " "
-          + (monthly.day().isPresent() ? String.valueOf(monthly.day().getAsInt()) : "L") + " * *";
+      return monthly.at().getMinute()
+          + " "
+          + monthly.at().getHour()
+          + " "
+          + (monthly.day().isPresent() ? String.valueOf(monthly.day().getAsInt()) : "L")
+          + " * *";
     }
     return cron(((CronTiming) timing).expression(), schedule);
   }
@@ -56,33 +63,60 @@ final class AirflowCron {
     String dayOfMonth = fields[3];
     String dayOfWeek = fields[5];
     if (!second.equals("0")) {
-      throw refused(schedule, expression, "it fires at second " + second + ", and Airflow schedules whole minutes");
+      throw refused(
+          schedule,
+          expression,
+          "it fires at second " + second + ", and Airflow schedules whole minutes");
     }
     if (!year.equals("*") && !year.equals("?")) {
-      throw refused(schedule, expression, "it names years (" + year + "), which Airflow's cron has no field for");
+      throw refused(
+          schedule,
+          expression,
+          "it names years (" + year + "), which Airflow's cron has no field for");
     }
-    if (!NUMBERS.matcher(fields[1]).matches() || !NUMBERS.matcher(fields[2]).matches()
+    if (!NUMBERS.matcher(fields[1]).matches()
+        || !NUMBERS.matcher(fields[2]).matches()
         || !MONTHS.matcher(fields[4]).matches()) {
-      throw refused(schedule, expression, "its minute, hour or month field has no Unix cron equivalent");
+      throw refused(
+          schedule, expression, "its minute, hour or month field has no Unix cron equivalent");
     }
-    if (!dayOfMonth.equals("L") && !dayOfMonth.equals("?") && !NUMBERS.matcher(dayOfMonth).matches()) {
-      throw refused(schedule, expression, "its day-of-month \"" + dayOfMonth + "\" has no Unix cron equivalent");
+    if (!dayOfMonth.equals("L")
+        && !dayOfMonth.equals("?")
+        && !NUMBERS.matcher(dayOfMonth).matches()) {
+      throw refused(
+          schedule,
+          expression,
+          "its day-of-month \"" + dayOfMonth + "\" has no Unix cron equivalent");
     }
     if (!dayOfWeek.equals("?") && !DAY_NAMES.matcher(dayOfWeek).matches()) {
-      throw refused(schedule, expression, "its day-of-week \"" + dayOfWeek
-          + "\" uses Quartz numbering (1 = Sunday) or L and #, which Unix cron reads otherwise");
+      throw refused(
+          schedule,
+          expression,
+          "its day-of-week \""
+              + dayOfWeek
+              + "\" uses Quartz numbering (1 = Sunday) or L and #, which Unix cron reads otherwise");
     }
-    return String.join(" ", fields[1], fields[2], star(dayOfMonth), fields[4], star(dayOfWeek).toLowerCase(Locale.ROOT));
+    return String.join(
+        " ",
+        fields[1],
+        fields[2],
+        star(dayOfMonth),
+        fields[4],
+        star(dayOfWeek).toLowerCase(Locale.ROOT));
   }
 
   private static String star(String field) {
     return field.equals("?") ? "*" : field;
   }
 
-  private static JobConfigException refused(ScheduleSpec schedule, String expression, String reason) {
-    return new JobConfigException(List.of(new ConfigProblem(schedule.origin().child("cron"),
-        "cron expression \"" + expression + "\" cannot be expressed in Airflow: " + reason,
-        "Write it in 5 fields (minute hour day-of-month month day-of-week, e.g. \"30 2 * * mon\"), "
-            + "which Lakeport and Airflow read alike.")));
+  private static JobConfigException refused(
+      ScheduleSpec schedule, String expression, String reason) {
+    return new JobConfigException(
+        List.of(
+            new ConfigProblem(
+                schedule.origin().child("cron"),
+                "cron expression \"" + expression + "\" cannot be expressed in Airflow: " + reason,
+                "Write it in 5 fields (minute hour day-of-month month day-of-week, e.g. \"30 2 * * mon\"), "
+                    + "which Lakeport and Airflow read alike.")));
   }
 }

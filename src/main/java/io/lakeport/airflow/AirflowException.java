@@ -11,7 +11,10 @@ public final class AirflowException extends RuntimeException {
   private static final long serialVersionUID = 1L;
   private final Kind kind;
 
-  /** What went wrong, for the exit code: a duplicate run id is the caller's to fix, the rest is outside Lakeport. */
+  /**
+   * What went wrong, for the exit code: a duplicate run id is the caller's to fix, the rest is
+   * outside Lakeport.
+   */
   public enum Kind {
     /** A run with that id exists already (HTTP 409). */
     CONFLICT,

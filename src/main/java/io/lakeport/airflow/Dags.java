@@ -29,28 +29,46 @@ public final class Dags {
   /**
    * The commands Airflow runs for {@code job}: its export, with the run_date its slots stand for.
    * Another scheduled command of a job (retention: {@code retention apply <job file>} on the
-   * retention block's schedule, no run_date) is one more {@link ScheduledCommand} in this list, with
-   * its own DAG id ({@code <job>-retention}). Each is e-mailed to the job's run-failed email
+   * retention block's schedule, no run_date) is one more {@link ScheduledCommand} in this list,
+   * with its own DAG id ({@code <job>-retention}). Each is e-mailed to the job's run-failed email
    * recipients (site and job subscriptions) when it fails for good: for a failed retention apply,
    * which announces nothing itself, that is the only word anyone gets.
    */
   public static List<ScheduledCommand> of(JobSpec job, Site site) {
     AirflowSettings.Dags dags = site.airflow().dags();
-    List<String> failureEmails = site.notifications().emailRecipients(EventType.RUN_FAILED, job.notifications());
-    ScheduleSpec.RunDate rule = job.schedule().map(ScheduleSpec::runDate).orElse(ScheduleSpec.RunDate.PREVIOUS_WINDOW);
-    ScheduledCommand export = new ScheduledCommand(job.name(), job.description(), job.file(),
-        List.of(RUN, onWorkers(dags, job.file())),
-        Optional.of(new ScheduledCommand.RunDate(job.timeZone(), job.window(), rule)), job.schedule(), failureEmails);
+    List<String> failureEmails =
+        site.notifications().emailRecipients(EventType.RUN_FAILED, job.notifications());
+    ScheduleSpec.RunDate rule =
+        job.schedule().map(ScheduleSpec::runDate).orElse(ScheduleSpec.RunDate.PREVIOUS_WINDOW);
+    ScheduledCommand export =
+        new ScheduledCommand(
+            job.name(),
+            job.description(),
+            job.file(),
+            List.of(RUN, onWorkers(dags, job.file())),
+            Optional.of(new ScheduledCommand.RunDate(job.timeZone(), job.window(), rule)),
+            job.schedule(),
+            failureEmails);
     List<ScheduledCommand> commands = new ArrayList<>(List.of(export));
-    job.retention().schedule().ifPresent(schedule -> commands.add(new ScheduledCommand(job.name() + "-retention",
-        "Retention of " + job.name() + ": " + job.retention().keep().describe(), job.file(),
-        List.of("retention", "apply", onWorkers(dags, job.file())), Optional.empty(), Optional.of(schedule),
-        failureEmails)));
+    job.retention()
+        .schedule()
+        .ifPresent(
+            schedule ->
+                commands.add(
+                    new ScheduledCommand(
+                        job.name() + "-retention",
+                        "Retention of " + job.name() + ": " + job.retention().keep().describe(),
+                        job.file(),
+                        List.of("retention", "apply", onWorkers(dags, job.file())),
+                        Optional.empty(),
+                        Optional.of(schedule),
+                        failureEmails)));
     return List.copyOf(commands);
   }
 
   /** The DAG file's text for one command. */
-  public static String render(ScheduledCommand command, AirflowSettings.Dags dags, LocalDate startDate) {
+  public static String render(
+      ScheduledCommand command, AirflowSettings.Dags dags, LocalDate startDate) {
     return DagFile.render(command, absolute(dags), startDate);
   }
 
@@ -93,13 +111,20 @@ public final class Dags {
   /** A job file's path on the Airflow workers: below the Lakeport home there, unless absolute. */
   private static String onWorkers(AirflowSettings.Dags dags, String jobFile) {
     String home = absolute(dags).home();
-    return Path.of(jobFile).isAbsolute() ? jobFile : home + (home.endsWith("/") ? "" : "/") + jobFile;
+    return Path.of(jobFile).isAbsolute()
+        ? jobFile
+        : home + (home.endsWith("/") ? "" : "/") + jobFile;
   }
 
-  /** The settings with relative paths (a home of ".") made absolute, since workers start elsewhere. */
+  /**
+   * The settings with relative paths (a home of ".") made absolute, since workers start elsewhere.
+   */
   private static AirflowSettings.Dags absolute(AirflowSettings.Dags dags) {
-    return new AirflowSettings.Dags(Path.of(dags.home()).toAbsolutePath().normalize().toString(),
-        Path.of(dags.application()).toAbsolutePath().normalize().toString(), dags.connId(), dags.packages(),
+    return new AirflowSettings.Dags(
+        Path.of(dags.home()).toAbsolutePath().normalize().toString(),
+        Path.of(dags.application()).toAbsolutePath().normalize().toString(),
+        dags.connId(),
+        dags.packages(),
         dags.sparkConf());
   }
 }

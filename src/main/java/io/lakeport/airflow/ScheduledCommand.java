@@ -11,8 +11,8 @@ import java.util.Optional;
 /**
  * One Lakeport command that Airflow runs on a schedule, as one DAG: its id, the command line after
  * {@code lakeport} (e.g. {@code run <job file>}), how the DAG run hands it a {@code run_date}
- * (empty: it takes none), its schedule (empty: triggered by hand only), and who is e-mailed when
- * a run fails for good (the job's run-failed subscribers on email channels). A job gives one (its
+ * (empty: it takes none), its schedule (empty: triggered by hand only), and who is e-mailed when a
+ * run fails for good (the job's run-failed subscribers on email channels). A job gives one (its
  * export); other scheduled commands of a job (retention) are more of the same.
  */
 public record ScheduledCommand(
@@ -35,8 +35,8 @@ public record ScheduledCommand(
   }
 
   /**
-   * How Lakeport's scheduler turns a slot into a {@code run_date}, which the DAG repeats: the slot's
-   * date in the job's zone, or the first day of the job's last window that ended before it.
+   * How Lakeport's scheduler turns a slot into a {@code run_date}, which the DAG repeats: the
+   * slot's date in the job's zone, or the first day of the job's last window that ended before it.
    */
   public record RunDate(ZoneId jobZone, Window window, ScheduleSpec.RunDate rule) {
     public RunDate {

@@ -21,12 +21,18 @@ final class ApiErrors {
   }
 
   static ApiError noJob(String job, List<String> known) {
-    return new ApiError(NOT_FOUND, "No scheduled job named \"" + job + "\". Scheduled jobs: "
-        + (known.isEmpty() ? "none" : String.join(", ", known)) + ".");
+    return new ApiError(
+        NOT_FOUND,
+        "No scheduled job named \""
+            + job
+            + "\". Scheduled jobs: "
+            + (known.isEmpty() ? "none" : String.join(", ", known))
+            + ".");
   }
 
   static ApiError noRun(String runId) {
-    return new ApiError(NOT_FOUND, "No run " + runId + " in the run history. See GET /api/runs for the run ids.");
+    return new ApiError(
+        NOT_FOUND, "No run " + runId + " in the run history. See GET /api/runs for the run ids.");
   }
 
   static ApiError noManifest(String runId, String why) {
@@ -34,26 +40,37 @@ final class ApiErrors {
   }
 
   static ApiError notFound(String path) {
-    return new ApiError(NOT_FOUND, "Nothing at " + path + ". The API is under /api/jobs and /api/runs; see also"
-        + " /metrics and /health.");
+    return new ApiError(
+        NOT_FOUND,
+        "Nothing at "
+            + path
+            + ". The API is under /api/jobs and /api/runs; see also"
+            + " /metrics and /health.");
   }
 
   static ApiError methodNotAllowed(String method, String path, String allowed) {
-    return new ApiError(METHOD_NOT_ALLOWED, method + " is not allowed on " + path + ". Use " + allowed + ".");
+    return new ApiError(
+        METHOD_NOT_ALLOWED, method + " is not allowed on " + path + ". Use " + allowed + ".");
   }
 
   static ApiError missingToken() {
-    return new ApiError(UNAUTHORIZED, "This call needs the API's bearer token: send the header"
-        + " \"Authorization: Bearer <token>\".");
+    return new ApiError(
+        UNAUTHORIZED,
+        "This call needs the API's bearer token: send the header"
+            + " \"Authorization: Bearer <token>\".");
   }
 
   static ApiError wrongToken() {
-    return new ApiError(FORBIDDEN, "The bearer token is not the API's token (lakeport.api.token-env or token-file).");
+    return new ApiError(
+        FORBIDDEN,
+        "The bearer token is not the API's token (lakeport.api.token-env or token-file).");
   }
 
   static ApiError noTokenConfigured() {
-    return new ApiError(FORBIDDEN, "Calls that change anything are refused: the API has no token. Set"
-        + " lakeport.api.token-env or lakeport.api.token-file in the site settings and restart the scheduler.");
+    return new ApiError(
+        FORBIDDEN,
+        "Calls that change anything are refused: the API has no token. Set"
+            + " lakeport.api.token-env or lakeport.api.token-file in the site settings and restart the scheduler.");
   }
 
   static ApiError tooLarge(int limit) {
@@ -69,20 +86,28 @@ final class ApiErrors {
   }
 
   static ApiError internal() {
-    return new ApiError(INTERNAL, "The API failed unexpectedly; this is a bug. The scheduler's log has the trace.");
+    return new ApiError(
+        INTERNAL, "The API failed unexpectedly; this is a bug. The scheduler's log has the trace.");
   }
 
   static ApiException unsetTokenVariable(String variable) {
-    return new ApiException("Cannot start the API: the environment variable " + variable
-        + " (lakeport.api.token-env) is not set. Export it, or use lakeport.api.token-file.");
+    return new ApiException(
+        "Cannot start the API: the environment variable "
+            + variable
+            + " (lakeport.api.token-env) is not set. Export it, or use lakeport.api.token-file.");
   }
 
   static ApiException unreadableTokenFile(String file, String reason) {
-    return new ApiException("Cannot start the API: cannot read the token file " + file
-        + " (lakeport.api.token-file): " + reason + ". Create it, readable by the scheduler, or use lakeport.api.token-env.");
+    return new ApiException(
+        "Cannot start the API: cannot read the token file "
+            + file
+            + " (lakeport.api.token-file): "
+            + reason
+            + ". Create it, readable by the scheduler, or use lakeport.api.token-env.");
   }
 
   static ApiException emptyToken(String source) {
-    return new ApiException("Cannot start the API: the token from " + source + " is empty. Put the token there.");
+    return new ApiException(
+        "Cannot start the API: the token from " + source + " is empty. Put the token there.");
   }
 }

@@ -58,8 +58,15 @@ public final class ApiServer implements AutoCloseable {
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final Counter requests;
 
-  private ApiServer(HttpServer server, ApiSettings settings, Token token, HistoryStore store, List<ScheduledJob> jobs,
-      Scheduler scheduler, JobLoader loader, Clock clock) {
+  private ApiServer(
+      HttpServer server,
+      ApiSettings settings,
+      Token token,
+      HistoryStore store,
+      List<ScheduledJob> jobs,
+      Scheduler scheduler,
+      JobLoader loader,
+      Clock clock) {
     this.server = server;
     this.settings = settings;
     this.token = token;
@@ -67,13 +74,20 @@ public final class ApiServer implements AutoCloseable {
     this.jobs = new JobsResource(store, jobs, loader, clock);
     this.runs = new RunsResource(store, scheduler, clock);
     registry.register(new RunMetrics(store, jobs, clock));
-    this.requests = Counter.builder().name("lakeport_api_requests").help("Requests the API answered, by endpoint and status.")
-        .labelNames("endpoint", "code").register(registry);
-    this.executor = Executors.newFixedThreadPool(THREADS, runnable -> {
-      Thread thread = new Thread(runnable, "lakeport-api");
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.requests =
+        Counter.builder()
+            .name("lakeport_api_requests")
+            .help("Requests the API answered, by endpoint and status.")
+            .labelNames("endpoint", "code")
+            .register(registry);
+    this.executor =
+        Executors.newFixedThreadPool(
+            THREADS,
+            runnable -> {
+              Thread thread = new Thread(runnable, "lakeport-api");
+              thread.setDaemon(true);
+              return thread;
+            });
     server.setExecutor(executor);
     server.createContext("/", this::handle);
   }
@@ -83,21 +97,36 @@ public final class ApiServer implements AutoCloseable {
    * settings point at (read now). Throws {@link ApiException} when the token cannot be read, and
    * {@link IOException} when the address cannot be bound.
    */
-  public static ApiServer start(ApiSettings settings, HistoryStore store, List<ScheduledJob> jobs, Scheduler scheduler,
-      JobLoader loader, Clock clock) throws IOException {
+  public static ApiServer start(
+      ApiSettings settings,
+      HistoryStore store,
+      List<ScheduledJob> jobs,
+      Scheduler scheduler,
+      JobLoader loader,
+      Clock clock)
+      throws IOException {
     Token token = Token.of(settings, System::getenv);
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(settings.address(), settings.port()), 0);
     } catch (IOException e) {
-      throw new IOException("Cannot serve the API on " + settings.address() + ":" + settings.port() + ": " + e.getMessage()
-          + ". Set lakeport.api.port (or address) to a free one, or lakeport.api.enabled = false", e);
+      throw new IOException(
+          "Cannot serve the API on "
+              + settings.address()
+              + ":"
+              + settings.port()
+              + ": "
+              + e.getMessage()
+              + ". Set lakeport.api.port (or address) to a free one, or lakeport.api.enabled = false",
+          e);
     }
     ApiServer api = new ApiServer(server, settings, token, store, jobs, scheduler, loader, clock);
     server.start();
-    LOG.info("API serving on {} (mutating calls {}; reads {})", api.uri(),
-        token.configured() ? "need the token" : "refused: no token", settings.reads() == ApiSettings.Reads.OPEN
-            ? "open" : "need the token");
+    LOG.info(
+        "API serving on {} (mutating calls {}; reads {})",
+        api.uri(),
+        token.configured() ? "need the token" : "refused: no token",
+        settings.reads() == ApiSettings.Reads.OPEN ? "open" : "need the token");
     return api;
   }
 
@@ -124,10 +153,17 @@ public final class ApiServer implements AutoCloseable {
       } catch (ApiError e) {
         status = error(exchange, e.status(), e.getMessage());
       } catch (JobConfigException e) {
-        status = error(exchange, ApiErrors.BAD_REQUEST, String.join("\n", e.problems().stream().map(ConfigProblem::message)
-            .toList()));
+        status =
+            error(
+                exchange,
+                ApiErrors.BAD_REQUEST,
+                String.join("\n", e.problems().stream().map(ConfigProblem::message).toList()));
       } catch (HistoryException e) {
-        LOG.warn("API call {} {} failed on the run history: {}", exchange.getRequestMethod(), endpoint, e.getMessage());
+        LOG.warn(
+            "API call {} {} failed on the run history: {}",
+            exchange.getRequestMethod(),
+            endpoint,
+            e.getMessage());
         status = error(exchange, ApiErrors.UNAVAILABLE, Secrets.maskUrl(e.getMessage()));
       } catch (RuntimeException e) {
         LOG.error("API call {} {} failed", exchange.getRequestMethod(), endpoint, e);
@@ -182,7 +218,10 @@ public final class ApiServer implements AutoCloseable {
     if (rest.size() == 2 && rest.get(1).equals("enabled")) {
       allow(method, "PUT", shown);
       write(exchange);
-      return json(exchange, 200, jobs.setEnabled(name, Json.read(body(exchange), JobsResource.ENABLED_EXAMPLE)));
+      return json(
+          exchange,
+          200,
+          jobs.setEnabled(name, Json.read(body(exchange), JobsResource.ENABLED_EXAMPLE)));
     }
     if (rest.size() == 2 && rest.get(1).equals("runs")) {
       allow(method, "POST", shown);
@@ -211,7 +250,8 @@ public final class ApiServer implements AutoCloseable {
       allow(method, "POST", shown);
       write(exchange);
       Map<String, Object> cancelled = runs.cancel(runId);
-      return json(exchange, "stopping".equals(cancelled.get("cancellation")) ? 202 : 200, cancelled);
+      return json(
+          exchange, "stopping".equals(cancelled.get("cancellation")) ? 202 : 200, cancelled);
     }
     if (rest.size() == 2 && rest.get(1).equals("manifest")) {
       allow(method, "GET", shown);
@@ -290,7 +330,8 @@ public final class ApiServer implements AutoCloseable {
     return json(exchange, status, body);
   }
 
-  static int send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+  static int send(HttpExchange exchange, int status, String contentType, byte[] body)
+      throws IOException {
     exchange.getResponseHeaders().set("Content-Type", contentType);
     exchange.getResponseHeaders().set("Cache-Control", "no-store");
     exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
@@ -323,8 +364,10 @@ public final class ApiServer implements AutoCloseable {
         continue;
       }
       int equals = pair.indexOf('=');
-      String key = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
-      String value = equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+      String key =
+          URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
+      String value =
+          equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
       if (query.put(key, value) != null) {
         throw ApiErrors.badRequest("Query parameter \"" + key + "\" is given twice. Give it once.");
       }
@@ -335,8 +378,11 @@ public final class ApiServer implements AutoCloseable {
   /** A label for the metrics that does not grow with job names or run ids. */
   private static String endpoint(List<String> path) {
     if (path.size() < 2 || !path.get(0).equals("api")) {
-      return path.isEmpty() ? "/" : path.size() == 1 && Arrays.asList("health", "metrics").contains(path.get(0))
-          ? "/" + path.get(0) : "other";
+      return path.isEmpty()
+          ? "/"
+          : path.size() == 1 && Arrays.asList("health", "metrics").contains(path.get(0))
+              ? "/" + path.get(0)
+              : "other";
     }
     return switch (path.size()) {
       case 2 -> "/api/" + path.get(1);

@@ -68,7 +68,9 @@ public final class Job {
     return new Job(lakeport, file, changed, sinkPath);
   }
 
-  /** The job writing to {@code path} instead of its sink's path: a scratch location to try it out. */
+  /**
+   * The job writing to {@code path} instead of its sink's path: a scratch location to try it out.
+   */
   public Job into(String path) {
     return new Job(lakeport, file, params, Optional.of(path));
   }
@@ -92,11 +94,19 @@ public final class Job {
     CompiledPlan plan = plan(spark, job);
     StringBuilder text = new StringBuilder();
     text.append("== Lakeport plan: ").append(job.name()).append(" ==\n");
-    text.append("source: ").append(job.source().format().name().toLowerCase(Locale.ROOT)).append(' ')
-        .append(job.source().location()).append('\n');
+    text.append("source: ")
+        .append(job.source().format().name().toLowerCase(Locale.ROOT))
+        .append(' ')
+        .append(job.source().location())
+        .append('\n');
     plan.steps().forEach(step -> text.append("  ").append(step).append('\n'));
-    text.append("sink: ").append(job.sink().format().name().toLowerCase(Locale.ROOT)).append(' ').append(job.sink().path())
-        .append(job.sink().partitionBy().isEmpty() ? "" : " partitioned by " + job.sink().partitionBy()).append("\n\n");
+    text.append("sink: ")
+        .append(job.sink().format().name().toLowerCase(Locale.ROOT))
+        .append(' ')
+        .append(job.sink().path())
+        .append(
+            job.sink().partitionBy().isEmpty() ? "" : " partitioned by " + job.sink().partitionBy())
+        .append("\n\n");
     text.append("== Spark physical plan ==\n");
     text.append(plan.output().queryExecution().explainString(ExplainMode.fromString("formatted")));
     return text.toString();
@@ -109,21 +119,35 @@ public final class Job {
 
   /**
    * Runs the job (published atomically, with its manifest) and records it in the run history as a
-   * manual run, as {@code lakeport run} does; a history that cannot be written does not stop the run.
+   * manual run, as {@code lakeport run} does; a history that cannot be written does not stop the
+   * run.
    */
   public RunResult run(SparkSession spark) {
     JobSpec job = validate();
     String runId = RunId.next(lakeport.clock());
-    // Opening the history (an H2 file's lock and store) and recording the start take ~60 ms, as long as
-    // the export's own preparation (session, source, plan): the two go on side by side. One open per run.
-    CompletableFuture<Optional<HistoryStore>> history = CompletableFuture.supplyAsync(() -> {
-      Optional<HistoryStore> store = openHistory();
-      record(store, s -> {
-        s.enqueue(new RunRequest(runId, job.name(), Optional.empty(), Trigger.MANUAL, maskedParams(job)));
-        s.start(runId, Worker.current());
-      });
-      return store;
-    }, HistoryThread.executor());
+    // Opening the history (an H2 file's lock and store) and recording the start take ~60 ms, as
+    // long as
+    // the export's own preparation (session, source, plan): the two go on side by side. One open
+    // per run.
+    CompletableFuture<Optional<HistoryStore>> history =
+        CompletableFuture.supplyAsync(
+            () -> {
+              Optional<HistoryStore> store = openHistory();
+              record(
+                  store,
+                  s -> {
+                    s.enqueue(
+                        new RunRequest(
+                            runId,
+                            job.name(),
+                            Optional.empty(),
+                            Trigger.MANUAL,
+                            maskedParams(job)));
+                    s.start(runId, Worker.current());
+                  });
+              return store;
+            },
+            HistoryThread.executor());
     try {
       RunResult result;
       try {
@@ -132,30 +156,49 @@ public final class Job {
         // not only RuntimeException: Spark's Scala code throws checked exceptions undeclared
         int exitCode = RunFailures.exitCode(e);
         try {
-          record(opened(history), store -> store.finish(runId, RunOutcome.failed(exitCode,
-              Secrets.mask(RunFailures.summary(e, exitCode)))));
+          record(
+              opened(history),
+              store ->
+                  store.finish(
+                      runId,
+                      RunOutcome.failed(exitCode, Secrets.mask(RunFailures.summary(e, exitCode)))));
         } catch (RuntimeException historyFailure) {
           e.addSuppressed(historyFailure);
         }
         throw e;
       }
-      record(opened(history), store -> store.finish(runId, switch (result.status()) {
-        case PUBLISHED -> RunOutcome.succeeded(result.manifest().totals().rows(), result.manifest().totals().bytes(),
-            result.manifest().totals().files(), result.manifestPath().orElseThrow());
-        case SKIPPED -> RunOutcome.skipped();
-      }));
+      record(
+          opened(history),
+          store ->
+              store.finish(
+                  runId,
+                  switch (result.status()) {
+                    case PUBLISHED ->
+                        RunOutcome.succeeded(
+                            result.manifest().totals().rows(),
+                            result.manifest().totals().bytes(),
+                            result.manifest().totals().files(),
+                            result.manifestPath().orElseThrow());
+                    case SKIPPED -> RunOutcome.skipped();
+                  }));
       return result;
     } finally {
-      history.handle((store, failure) -> {
-        if (store != null) {
-          store.ifPresent(HistoryStore::close);
-        }
-        return null;
-      }).join();
+      history
+          .handle(
+              (store, failure) -> {
+                if (store != null) {
+                  store.ifPresent(HistoryStore::close);
+                }
+                return null;
+              })
+          .join();
     }
   }
 
-  /** The history once it is open (and the run's start recorded), or empty when it could not be opened. */
+  /**
+   * The history once it is open (and the run's start recorded), or empty when it could not be
+   * opened.
+   */
   private static Optional<HistoryStore> opened(CompletableFuture<Optional<HistoryStore>> history) {
     try {
       return history.join();
@@ -168,7 +211,10 @@ public final class Job {
     return new ExportRunner(spark, java.time.Clock.systemUTC()).plan(job);
   }
 
-  /** The run history, or empty (with a warning) when it cannot be opened: that does not stop the run. */
+  /**
+   * The run history, or empty (with a warning) when it cannot be opened: that does not stop the
+   * run.
+   */
   private Optional<HistoryStore> openHistory() {
     try {
       return Optional.of(HistoryStore.open(lakeport.site().history(), lakeport.clock()));
@@ -187,34 +233,67 @@ public final class Job {
   }
 
   private static void warnUnrecorded(HistoryException e) {
-    System.err.println("warning: " + e.getMessage() + "; the run is not recorded in the run history.");
+    System.err.println(
+        "warning: " + e.getMessage() + "; the run is not recorded in the run history.");
   }
 
   private static Map<String, String> maskedParams(JobSpec job) {
     Map<String, String> masked = new TreeMap<>();
     for (Param p : job.params().values()) {
-      masked.put(p.name(), Secrets.isSecretName(p.name()) ? Secrets.MASK : String.valueOf(p.value()));
+      masked.put(
+          p.name(), Secrets.isSecretName(p.name()) ? Secrets.MASK : String.valueOf(p.value()));
     }
     return masked;
   }
 
   private static JobSpec withSinkPath(JobSpec job, String path) {
     SinkSpec s = job.sink();
-    SinkSpec sink = new SinkSpec(s.format(), path, s.partitionBy(), s.mode(), s.compression(), s.maxRecordsPerFile(),
-        s.targetFileSize(), s.options(), s.replaceWhere(), s.tableProperties(), s.fileName(), s.onEmpty(), s.origin());
-    return new JobSpec(job.name(), job.description(), job.file(), job.timeZone(), job.window(), job.params(),
-        job.source(), job.plan(), sink, job.quality(), job.incremental(), job.schedule(),
-        job.notifications(), job.retention());
+    SinkSpec sink =
+        new SinkSpec(
+            s.format(),
+            path,
+            s.partitionBy(),
+            s.mode(),
+            s.compression(),
+            s.maxRecordsPerFile(),
+            s.targetFileSize(),
+            s.options(),
+            s.replaceWhere(),
+            s.tableProperties(),
+            s.fileName(),
+            s.onEmpty(),
+            s.origin());
+    return new JobSpec(
+        job.name(),
+        job.description(),
+        job.file(),
+        job.timeZone(),
+        job.window(),
+        job.params(),
+        job.source(),
+        job.plan(),
+        sink,
+        job.quality(),
+        job.incremental(),
+        job.schedule(),
+        job.notifications(),
+        job.retention());
   }
 
   @Override
   public String toString() {
-    return "Job[" + file + ", params " + maskedParamsOf(params) + sinkPath.map(p -> ", into " + p).orElse("") + "]";
+    return "Job["
+        + file
+        + ", params "
+        + maskedParamsOf(params)
+        + sinkPath.map(p -> ", into " + p).orElse("")
+        + "]";
   }
 
   private static Map<String, String> maskedParamsOf(Map<String, String> params) {
     Map<String, String> masked = new TreeMap<>();
-    params.forEach((name, value) -> masked.put(name, Secrets.isSecretName(name) ? Secrets.MASK : value));
+    params.forEach(
+        (name, value) -> masked.put(name, Secrets.isSecretName(name) ? Secrets.MASK : value));
     return masked;
   }
 }

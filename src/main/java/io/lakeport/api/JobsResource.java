@@ -28,15 +28,19 @@ import java.util.Optional;
 /**
  * {@code /api/jobs}: the scheduled jobs with their schedule in words, next runs, whether they are
  * enabled (and by what), their last and current run; switching one on or off (an override in the
- * run history, as {@code lakeport schedule enable|disable}); and queueing a run now with params
- * (as {@code lakeport run-now}: checked as a run would check them, started at the next pass).
+ * run history, as {@code lakeport schedule enable|disable}); and queueing a run now with params (as
+ * {@code lakeport run-now}: checked as a run would check them, started at the next pass).
  */
 final class JobsResource {
   static final String ENABLED_EXAMPLE = "{\"enabled\": false}";
   static final String RUN_EXAMPLE = "{\"params\": {\"run_date\": \"2026-11-23\"}}";
   private static final int NEXT_RUNS = 3;
-  /** How far back the latest slot is looked for (a monthly schedule's slot is at most 31 days old). */
+
+  /**
+   * How far back the latest slot is looked for (a monthly schedule's slot is at most 31 days old).
+   */
   private static final Duration LOOK_BACK = Duration.ofDays(35);
+
   /** How many of a job's newest runs are read to find its last ended and its current run. */
   private static final int RECENT = 20;
 
@@ -69,8 +73,11 @@ final class JobsResource {
     ScheduledJob job = find(name);
     JsonNode enabled = body.path("enabled");
     if (!body.isObject() || body.size() != 1 || !(enabled.isBoolean() || enabled.isNull())) {
-      throw ApiErrors.badRequest("Expected {\"enabled\": true}, {\"enabled\": false}, or {\"enabled\": null} to let"
-          + " the job file decide again. Send e.g. " + ENABLED_EXAMPLE + ".");
+      throw ApiErrors.badRequest(
+          "Expected {\"enabled\": true}, {\"enabled\": false}, or {\"enabled\": null} to let"
+              + " the job file decide again. Send e.g. "
+              + ENABLED_EXAMPLE
+              + ".");
     }
     if (enabled.isNull()) {
       store.clearOverride(job.job());
@@ -89,25 +96,39 @@ final class JobsResource {
   Run runNow(String name, JsonNode body) {
     ScheduledJob job = find(name);
     Map<String, String> params = params(body);
-    params.keySet().stream().filter(Secrets::isSecretName).findFirst().ifPresent(param -> {
-      throw ApiErrors.badRequest("Run-now keeps params in the run history, so " + param + " cannot be one; give"
-          + " secrets to the job through the environment or a file.");
-    });
+    params.keySet().stream()
+        .filter(Secrets::isSecretName)
+        .findFirst()
+        .ifPresent(
+            param -> {
+              throw ApiErrors.badRequest(
+                  "Run-now keeps params in the run history, so "
+                      + param
+                      + " cannot be one; give"
+                      + " secrets to the job through the environment or a file.");
+            });
     Instant now = clock.instant();
     if (!params.containsKey(JobLoader.RUN_DATE)) {
-      latestSlot(job, now).ifPresent(slot -> params.put(JobLoader.RUN_DATE, slot.runDate().toString()));
+      latestSlot(job, now)
+          .ifPresent(slot -> params.put(JobLoader.RUN_DATE, slot.runDate().toString()));
     }
     JobSpec spec;
     try {
       spec = loader.load(job.file(), params, JobLoader.Mode.RUN);
     } catch (JobConfigException e) {
       // the loader names params as the command line gives them (--param); here they are the body's
-      throw ApiErrors.badRequest(String.join("\n", e.problems().stream()
-          .map(p -> p.message().replaceFirst("^--param: ", "params.")).toList()));
+      throw ApiErrors.badRequest(
+          String.join(
+              "\n",
+              e.problems().stream()
+                  .map(p -> p.message().replaceFirst("^--param: ", "params."))
+                  .toList()));
     }
     String runId = RunId.next(clock);
-    return store.enqueue(new RunRequest(runId, spec.name(), Optional.empty(), Trigger.MANUAL, params))
-        .orElseThrow(() -> ApiErrors.conflict("Run id " + runId + " is taken; send the request again."));
+    return store
+        .enqueue(new RunRequest(runId, spec.name(), Optional.empty(), Trigger.MANUAL, params))
+        .orElseThrow(
+            () -> ApiErrors.conflict("Run id " + runId + " is taken; send the request again."));
   }
 
   private static Map<String, String> params(JsonNode body) {
@@ -115,24 +136,31 @@ final class JobsResource {
       return new LinkedHashMap<>();
     }
     if (!body.isObject()) {
-      throw ApiErrors.badRequest("Expected a JSON object. Send e.g. " + RUN_EXAMPLE + ", or no body.");
+      throw ApiErrors.badRequest(
+          "Expected a JSON object. Send e.g. " + RUN_EXAMPLE + ", or no body.");
     }
     for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
       String field = names.next();
       if (!field.equals("params")) {
-        throw ApiErrors.badRequest("Unknown field \"" + field + "\". Expected: params. Send e.g. " + RUN_EXAMPLE + ".");
+        throw ApiErrors.badRequest(
+            "Unknown field \"" + field + "\". Expected: params. Send e.g. " + RUN_EXAMPLE + ".");
       }
     }
     JsonNode given = body.path("params");
     if (!given.isMissingNode() && !given.isObject()) {
-      throw ApiErrors.badRequest("params: expected an object of names and values. Send e.g. " + RUN_EXAMPLE + ".");
+      throw ApiErrors.badRequest(
+          "params: expected an object of names and values. Send e.g. " + RUN_EXAMPLE + ".");
     }
     Map<String, String> params = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> entry : given.properties()) {
       JsonNode value = entry.getValue();
       if (!value.isValueNode() || value.isNull()) {
-        throw ApiErrors.badRequest("params." + entry.getKey() + ": expected a string, number or boolean. Send e.g. "
-            + RUN_EXAMPLE + ".");
+        throw ApiErrors.badRequest(
+            "params."
+                + entry.getKey()
+                + ": expected a string, number or boolean. Send e.g. "
+                + RUN_EXAMPLE
+                + ".");
       }
       params.put(entry.getKey(), value.asText());
     }
@@ -160,12 +188,25 @@ final class JobsResource {
     view.put("enabled", enabled);
     view.put("enabled_by", override.isPresent() ? "override" : "job file");
     view.put("next_runs", enabled ? next.stream().map(JobsResource::slot).toList() : List.of());
-    view.put("seconds_until_next", enabled && !next.isEmpty()
-        ? Json.seconds(Duration.between(now, next.get(0).instant())) : null);
-    view.put("last_run", recent.stream().filter(r -> r.status().ended()).findFirst()
-        .map(r -> RunViews.summary(r, now)).orElse(null));
-    view.put("current_run", recent.stream().filter(r -> r.status() == RunStatus.RUNNING).findFirst()
-        .map(r -> RunViews.summary(r, now)).orElse(null));
+    view.put(
+        "seconds_until_next",
+        enabled && !next.isEmpty()
+            ? Json.seconds(Duration.between(now, next.get(0).instant()))
+            : null);
+    view.put(
+        "last_run",
+        recent.stream()
+            .filter(r -> r.status().ended())
+            .findFirst()
+            .map(r -> RunViews.summary(r, now))
+            .orElse(null));
+    view.put(
+        "current_run",
+        recent.stream()
+            .filter(r -> r.status() == RunStatus.RUNNING)
+            .findFirst()
+            .map(r -> RunViews.summary(r, now))
+            .orElse(null));
     view.put("queued_runs", recent.stream().filter(r -> r.status() == RunStatus.QUEUED).count());
     return view;
   }

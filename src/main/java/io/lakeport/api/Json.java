@@ -12,7 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** JSON in and out of the API: objects are ordered maps, times ISO-8601 UTC strings, absent values null. */
+/**
+ * JSON in and out of the API: objects are ordered maps, times ISO-8601 UTC strings, absent values
+ * null.
+ */
 final class Json {
   static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -34,7 +37,12 @@ final class Json {
     try {
       return MAPPER.readTree(body);
     } catch (JacksonException e) {
-      throw ApiErrors.badRequest("The request body is not JSON (" + e.getOriginalMessage() + "). Send e.g. " + example + ".");
+      throw ApiErrors.badRequest(
+          "The request body is not JSON ("
+              + e.getOriginalMessage()
+              + "). Send e.g. "
+              + example
+              + ".");
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read the request body", e);
     }

@@ -43,7 +43,10 @@ public final class Lakeport {
 
   /** The installation in {@code home}, with its {@code conf/application.conf} when there is one. */
   public static Lakeport at(Path home) {
-    return new Lakeport(home, Site.load(Optional.of(home.resolve("conf").resolve("application.conf"))), Clock.systemUTC());
+    return new Lakeport(
+        home,
+        Site.load(Optional.of(home.resolve("conf").resolve("application.conf"))),
+        Clock.systemUTC());
   }
 
   public static Lakeport at(String home) {
@@ -65,8 +68,11 @@ public final class Lakeport {
       return Path.of(home);
     }
     Path here = Path.of("").toAbsolutePath();
-    return here.getFileName() != null && here.getFileName().toString().equals("notebooks")
-        && Files.isDirectory(here.resolveSibling("jobs")) ? here.getParent() : here;
+    return here.getFileName() != null
+            && here.getFileName().toString().equals("notebooks")
+            && Files.isDirectory(here.resolveSibling("jobs"))
+        ? here.getParent()
+        : here;
   }
 
   /** A job file, relative to the home folder unless absolute. */
@@ -79,9 +85,12 @@ public final class Lakeport {
     return new Job(this, home.resolve(file), java.util.Map.of(), Optional.empty());
   }
 
-  /** The Spark session of this JVM, or a new one from the site settings ({@code lakeport.spark}). */
+  /**
+   * The Spark session of this JVM, or a new one from the site settings ({@code lakeport.spark}).
+   */
   public SparkSession spark() {
-    Optional<SparkSession> active = Optional.ofNullable(SparkSession.getDefaultSession().getOrElse(() -> null));
+    Optional<SparkSession> active =
+        Optional.ofNullable(SparkSession.getDefaultSession().getOrElse(() -> null));
     return active.orElseGet(() -> Sessions.create(site, Optional.empty()));
   }
 
@@ -90,7 +99,8 @@ public final class Lakeport {
     try {
       return PublishedManifests.newestFirst(Sessions.hadoopConfiguration(site), exportPath);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException("Cannot read the manifests of " + exportPath + ": " + e.getMessage(), e);
+      throw new java.io.UncheckedIOException(
+          "Cannot read the manifests of " + exportPath + ": " + e.getMessage(), e);
     }
   }
 

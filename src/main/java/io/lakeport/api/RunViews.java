@@ -35,17 +35,26 @@ final class RunViews {
     view.put("bytes", run.bytes().orElse(null));
     view.put("files", run.files().orElse(null));
     view.put("manifest", run.manifest().orElse(null));
-    view.put("manifest_url", run.manifest().map(m -> "/api/runs/" + run.id() + "/manifest").orElse(null));
+    view.put(
+        "manifest_url",
+        run.manifest().map(m -> "/api/runs/" + run.id() + "/manifest").orElse(null));
     view.put("error", run.error().map(Secrets::maskUrl).orElse(null));
     return view;
   }
 
   /** The run with its attempts, its progress (while running), notifications and quality results. */
-  static Map<String, Object> detail(Run run, List<Attempt> attempts, Optional<Lock> lock, boolean launchedHere,
-      List<Notification> notifications, Optional<Object> quality, Instant now) {
+  static Map<String, Object> detail(
+      Run run,
+      List<Attempt> attempts,
+      Optional<Lock> lock,
+      boolean launchedHere,
+      List<Notification> notifications,
+      Optional<Object> quality,
+      Instant now) {
     Map<String, Object> view = summary(run, now);
     view.put("attempts", attempts.stream().map(RunViews::attempt).toList());
-    view.put("progress", run.status().ended() ? null : progress(run, attempts, lock, launchedHere, now));
+    view.put(
+        "progress", run.status().ended() ? null : progress(run, attempts, lock, launchedHere, now));
     view.put("notifications", notifications.stream().map(RunViews::notification).toList());
     view.put("quality", quality.orElse(null));
     return view;
@@ -53,23 +62,32 @@ final class RunViews {
 
   /** A finished run's duration, or how long a running one has been going. */
   private static Optional<Duration> duration(Run run, Instant now) {
-    return run.duration().or(() -> run.startedAt().filter(s -> run.finishedAt().isEmpty()).map(s -> Duration.between(s, now)));
+    return run.duration()
+        .or(
+            () ->
+                run.startedAt()
+                    .filter(s -> run.finishedAt().isEmpty())
+                    .map(s -> Duration.between(s, now)));
   }
 
   /**
-   * What is known of a run that has not ended: queued (since when, which attempt is next) or running
-   * (its attempt, since when, how long, the lock's last heartbeat and owner, and whether this
-   * scheduler launched it, which is when it can be cancelled here).
+   * What is known of a run that has not ended: queued (since when, which attempt is next) or
+   * running (its attempt, since when, how long, the lock's last heartbeat and owner, and whether
+   * this scheduler launched it, which is when it can be cancelled here).
    */
-  private static Map<String, Object> progress(Run run, List<Attempt> attempts, Optional<Lock> lock,
-      boolean launchedHere, Instant now) {
+  private static Map<String, Object> progress(
+      Run run, List<Attempt> attempts, Optional<Lock> lock, boolean launchedHere, Instant now) {
     Map<String, Object> view = Json.object();
-    Optional<Attempt> current = attempts.isEmpty() ? Optional.empty() : Optional.of(attempts.get(attempts.size() - 1))
-        .filter(a -> a.finishedAt().isEmpty());
+    Optional<Attempt> current =
+        attempts.isEmpty()
+            ? Optional.empty()
+            : Optional.of(attempts.get(attempts.size() - 1)).filter(a -> a.finishedAt().isEmpty());
     view.put("state", run.status().text());
     view.put("attempt", current.map(Attempt::number).orElse(attempts.size() + 1));
     view.put("attempt_started_at", current.map(a -> Json.time(a.startedAt())).orElse(null));
-    view.put("elapsed_seconds", current.map(a -> Json.seconds(Duration.between(a.startedAt(), now))).orElse(null));
+    view.put(
+        "elapsed_seconds",
+        current.map(a -> Json.seconds(Duration.between(a.startedAt(), now))).orElse(null));
     Optional<Lock> held = lock.filter(l -> l.runId().equals(run.id()));
     view.put("heartbeat_at", held.map(l -> Json.time(l.heartbeatAt())).orElse(null));
     view.put("owner", held.map(Lock::owner).orElse(null));

@@ -20,9 +20,9 @@ import java.util.Set;
 
 /**
  * {@code /api/runs}: runs newest first, filtered by job and status; one run with its attempts,
- * progress, notifications and quality results; cancelling one; and its manifest. Manifests are
- * read where the scheduler can read them as files ({@code file:} or plain paths); one in object
- * storage is named but not shown.
+ * progress, notifications and quality results; cancelling one; and its manifest. Manifests are read
+ * where the scheduler can read them as files ({@code file:} or plain paths); one in object storage
+ * is named but not shown.
  */
 final class RunsResource {
   static final int DEFAULT_LIMIT = 50;
@@ -41,40 +41,71 @@ final class RunsResource {
 
   /** {@code ?job=&status=&limit=}, every value checked. */
   Map<String, Object> list(Map<String, String> query) {
-    query.keySet().stream().filter(key -> !QUERY.contains(key)).findFirst().ifPresent(key -> {
-      throw ApiErrors.badRequest("Unknown query parameter \"" + key + "\". Expected: job, status, limit.");
-    });
+    query.keySet().stream()
+        .filter(key -> !QUERY.contains(key))
+        .findFirst()
+        .ifPresent(
+            key -> {
+              throw ApiErrors.badRequest(
+                  "Unknown query parameter \"" + key + "\". Expected: job, status, limit.");
+            });
     Optional<String> job = Optional.ofNullable(query.get("job")).filter(j -> !j.isEmpty());
-    Optional<RunStatus> status = Optional.ofNullable(query.get("status")).filter(s -> !s.isEmpty()).map(text ->
-        RunStatus.of(text).orElseThrow(() -> ApiErrors.badRequest("status: unknown value \"" + text
-            + "\". Expected one of: " + String.join(", ", RunStatus.texts()) + ".")));
-    int limit = Optional.ofNullable(query.get("limit")).map(RunsResource::limit).orElse(DEFAULT_LIMIT);
+    Optional<RunStatus> status =
+        Optional.ofNullable(query.get("status"))
+            .filter(s -> !s.isEmpty())
+            .map(
+                text ->
+                    RunStatus.of(text)
+                        .orElseThrow(
+                            () ->
+                                ApiErrors.badRequest(
+                                    "status: unknown value \""
+                                        + text
+                                        + "\". Expected one of: "
+                                        + String.join(", ", RunStatus.texts())
+                                        + ".")));
+    int limit =
+        Optional.ofNullable(query.get("limit")).map(RunsResource::limit).orElse(DEFAULT_LIMIT);
     Instant now = clock.instant();
     Map<String, Object> view = Json.object();
     view.put("now", Json.time(now));
-    view.put("runs", store.runs(new RunFilter(job, status, limit)).stream().map(run -> RunViews.summary(run, now)).toList());
+    view.put(
+        "runs",
+        store.runs(new RunFilter(job, status, limit)).stream()
+            .map(run -> RunViews.summary(run, now))
+            .toList());
     return view;
   }
 
   Map<String, Object> run(String runId) {
     Run run = find(runId);
-    return RunViews.detail(run, store.attempts(runId), store.holder(run.job()), scheduler.running().contains(runId),
-        store.notifications(runId), manifest(run).map(m -> m.get("quality")), clock.instant());
+    return RunViews.detail(
+        run,
+        store.attempts(runId),
+        store.holder(run.job()),
+        scheduler.running().contains(runId),
+        store.notifications(runId),
+        manifest(run).map(m -> m.get("quality")),
+        clock.instant());
   }
 
   /**
-   * Cancels a queued run, or stops a running one this scheduler launched (answered with
-   * {@code cancelling}: the next pass records it cancelled). Ended runs, and runs going in another
+   * Cancels a queued run, or stops a running one this scheduler launched (answered with {@code
+   * cancelling}: the next pass records it cancelled). Ended runs, and runs going in another
    * process, are a conflict.
    */
   Map<String, Object> cancel(String runId) {
     Run run = find(runId);
     if (run.status().ended()) {
-      throw ApiErrors.conflict("Cannot cancel run " + runId + ": it has ended (" + run.status().text() + ").");
+      throw ApiErrors.conflict(
+          "Cannot cancel run " + runId + ": it has ended (" + run.status().text() + ").");
     }
     if (run.status() == RunStatus.RUNNING && !scheduler.running().contains(runId)) {
-      throw ApiErrors.conflict("Cannot cancel run " + runId + ": it is running in another process (not launched by"
-          + " this scheduler). Cancel it where it runs.");
+      throw ApiErrors.conflict(
+          "Cannot cancel run "
+              + runId
+              + ": it is running in another process (not launched by"
+              + " this scheduler). Cancel it where it runs.");
     }
     Scheduler.Cancellation done;
     try {
@@ -84,10 +115,12 @@ final class RunsResource {
       throw ApiErrors.conflict(e.getMessage());
     }
     Map<String, Object> view = RunViews.summary(store.run(runId).orElseThrow(), clock.instant());
-    view.put("cancellation", switch (done) {
-      case CANCELLED -> "cancelled";
-      case STOPPING -> "stopping";
-    });
+    view.put(
+        "cancellation",
+        switch (done) {
+          case CANCELLED -> "cancelled";
+          case STOPPING -> "stopping";
+        });
     return view;
   }
 
@@ -97,8 +130,14 @@ final class RunsResource {
     if (run.manifest().isEmpty()) {
       throw ApiErrors.noManifest(runId, "it published none (" + run.status().text() + ")");
     }
-    return manifest(run).orElseThrow(() -> ApiErrors.noManifest(runId, "it is at " + run.manifest().get()
-        + ", which this process cannot read as a file"));
+    return manifest(run)
+        .orElseThrow(
+            () ->
+                ApiErrors.noManifest(
+                    runId,
+                    "it is at "
+                        + run.manifest().get()
+                        + ", which this process cannot read as a file"));
   }
 
   private Run find(String runId) {
@@ -114,22 +153,30 @@ final class RunsResource {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw ApiErrors.badRequest("limit: expected a whole number from 1 to " + MAX_LIMIT + ", found \"" + text + "\".");
+    throw ApiErrors.badRequest(
+        "limit: expected a whole number from 1 to " + MAX_LIMIT + ", found \"" + text + "\".");
   }
 
   /** The manifest of a run as JSON, when it is a local file this process can read. */
   private static Optional<JsonNode> manifest(Run run) {
-    return run.manifest().flatMap(RunsResource::localPath).flatMap(path -> {
-      try (InputStream in = Files.newInputStream(path)) {
-        return Optional.of(Json.MAPPER.readTree(in));
-      } catch (IOException e) {
-        // gone (retention), unreadable or not JSON: the run still shows, without quality results
-        return Optional.empty();
-      }
-    });
+    return run.manifest()
+        .flatMap(RunsResource::localPath)
+        .flatMap(
+            path -> {
+              try (InputStream in = Files.newInputStream(path)) {
+                return Optional.of(Json.MAPPER.readTree(in));
+              } catch (IOException e) {
+                // gone (retention), unreadable or not JSON: the run still shows, without quality
+                // results
+                return Optional.empty();
+              }
+            });
   }
 
-  /** {@code file:/a/b}, {@code file:a/b} or a plain path as a path; empty for other schemes (s3a:, hdfs:). */
+  /**
+   * {@code file:/a/b}, {@code file:a/b} or a plain path as a path; empty for other schemes (s3a:,
+   * hdfs:).
+   */
   static Optional<Path> localPath(String location) {
     if (location.startsWith("file://")) {
       return Optional.of(Path.of(URI.create(location)));
@@ -137,6 +184,8 @@ final class RunsResource {
     if (location.startsWith("file:")) {
       return Optional.of(Path.of(location.substring("file:".length())));
     }
-    return location.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*") ? Optional.empty() : Optional.of(Path.of(location));
+    return location.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*")
+        ? Optional.empty()
+        : Optional.of(Path.of(location));
   }
 }

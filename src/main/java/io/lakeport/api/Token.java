@@ -22,24 +22,41 @@ final class Token {
     this.digest = digest;
   }
 
-  /** The token the settings point at, read now; none when neither token-env nor token-file is set. */
+  /**
+   * The token the settings point at, read now; none when neither token-env nor token-file is set.
+   */
   static Token of(ApiSettings settings, Function<String, String> environment) {
-    Optional<String> token = settings.tokenEnv().map(variable -> {
-      String value = environment.apply(variable);
-      if (value == null) {
-        throw ApiErrors.unsetTokenVariable(variable);
-      }
-      return value;
-    }).or(() -> settings.tokenFile().map(file -> {
-      try {
-        return Files.readString(file, StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw ApiErrors.unreadableTokenFile(file.toString(), e.getClass().getSimpleName() + " " + e.getMessage());
-      }
-    }));
-    token.filter(t -> t.strip().isEmpty()).ifPresent(t -> {
-      throw ApiErrors.emptyToken(settings.tokenSource());
-    });
+    Optional<String> token =
+        settings
+            .tokenEnv()
+            .map(
+                variable -> {
+                  String value = environment.apply(variable);
+                  if (value == null) {
+                    throw ApiErrors.unsetTokenVariable(variable);
+                  }
+                  return value;
+                })
+            .or(
+                () ->
+                    settings
+                        .tokenFile()
+                        .map(
+                            file -> {
+                              try {
+                                return Files.readString(file, StandardCharsets.UTF_8);
+                              } catch (IOException e) {
+                                throw ApiErrors.unreadableTokenFile(
+                                    file.toString(),
+                                    e.getClass().getSimpleName() + " " + e.getMessage());
+                              }
+                            }));
+    token
+        .filter(t -> t.strip().isEmpty())
+        .ifPresent(
+            t -> {
+              throw ApiErrors.emptyToken(settings.tokenSource());
+            });
     return new Token(token.map(t -> sha256(t.strip())));
   }
 
@@ -58,8 +75,10 @@ final class Token {
     if (digest.isEmpty()) {
       throw ApiErrors.noTokenConfigured();
     }
-    Optional<String> presented = authorization.filter(h -> h.regionMatches(true, 0, BEARER, 0, BEARER.length()))
-        .map(h -> h.substring(BEARER.length()).strip());
+    Optional<String> presented =
+        authorization
+            .filter(h -> h.regionMatches(true, 0, BEARER, 0, BEARER.length()))
+            .map(h -> h.substring(BEARER.length()).strip());
     if (presented.isEmpty() || presented.get().isEmpty()) {
       throw ApiErrors.missingToken();
     }

@@ -13,10 +13,14 @@ import java.util.Map;
 final class WebPage {
   static final String INDEX = "index.html";
   private static final String FOLDER = "io/lakeport/api/web/";
-  private static final Map<String, String> FILES = Map.of(
-      INDEX, "text/html; charset=utf-8",
-      "app.js", "text/javascript; charset=utf-8",
-      "app.css", "text/css; charset=utf-8");
+  private static final Map<String, String> FILES =
+      Map.of(
+          INDEX,
+          "text/html; charset=utf-8",
+          "app.js",
+          "text/javascript; charset=utf-8",
+          "app.css",
+          "text/css; charset=utf-8");
 
   private WebPage() {}
 
@@ -28,12 +32,16 @@ final class WebPage {
     byte[] body;
     try (InputStream in = WebPage.class.getClassLoader().getResourceAsStream(FOLDER + name)) {
       if (in == null) {
-        throw new UncheckedIOException(new IOException("the page's file " + FOLDER + name + " is missing from the jar"));
+        throw new UncheckedIOException(
+            new IOException("the page's file " + FOLDER + name + " is missing from the jar"));
       }
       body = in.readAllBytes();
     }
-    exchange.getResponseHeaders().set("Content-Security-Policy",
-        "default-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'");
+    exchange
+        .getResponseHeaders()
+        .set(
+            "Content-Security-Policy",
+            "default-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'");
     return ApiServer.send(exchange, 200, FILES.get(name), body);
   }
 }

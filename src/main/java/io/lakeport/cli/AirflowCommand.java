@@ -33,17 +33,30 @@ import picocli.CommandLine.Spec;
  * {@code lakeport airflow generate|trigger|status}: DAG files for Airflow from the job files, and
  * DAG runs through Airflow's REST API ({@code lakeport.airflow} in the site settings).
  */
-@Command(name = "airflow", description = "Airflow: generate DAGs from the job files, trigger runs, show their state.")
+@Command(
+    name = "airflow",
+    description = "Airflow: generate DAGs from the job files, trigger runs, show their state.")
 final class AirflowCommand {
   private static final int LATEST_RUNS = 10;
 
   @ParentCommand Lakeport lakeport;
   @Spec CommandSpec spec;
 
-  @Command(name = "generate", description = "Write one DAG file per job (SparkSubmitOperator) into --out.")
+  @Command(
+      name = "generate",
+      description = "Write one DAG file per job (SparkSubmitOperator) into --out.")
   int generate(
-      @Option(names = "--out", defaultValue = "dags", paramLabel = "DIR", description = "Folder for the DAG files (default ${DEFAULT-VALUE}).") Path out,
-      @Option(names = "--start-date", paramLabel = "DATE", description = "The DAGs' start_date (default: today, UTC).") Optional<LocalDate> startDate,
+      @Option(
+              names = "--out",
+              defaultValue = "dags",
+              paramLabel = "DIR",
+              description = "Folder for the DAG files (default ${DEFAULT-VALUE}).")
+          Path out,
+      @Option(
+              names = "--start-date",
+              paramLabel = "DATE",
+              description = "The DAGs' start_date (default: today, UTC).")
+          Optional<LocalDate> startDate,
       @Mixin JobArguments jobs) {
     Site site = lakeport.site();
     JobLoader loader = new JobLoader(site);
@@ -59,7 +72,8 @@ final class AirflowCommand {
     if (!problems.isEmpty()) {
       throw new JobConfigException(problems);
     }
-    LocalDate start = startDate.orElseGet(() -> LocalDate.ofInstant(lakeport.clock().instant(), ZoneOffset.UTC));
+    LocalDate start =
+        startDate.orElseGet(() -> LocalDate.ofInstant(lakeport.clock().instant(), ZoneOffset.UTC));
     PrintWriter printer = out();
     for (Path file : Dags.write(specs, site, start, out)) {
       printer.println("wrote " + file);
@@ -70,10 +84,23 @@ final class AirflowCommand {
 
   @Command(name = "trigger", description = "Trigger a run of a job's DAG in Airflow.")
   int trigger(
-      @Parameters(paramLabel = "JOB", description = "Job file or job name (the DAG id).") String job,
-      @Option(names = "--date", paramLabel = "DATE", description = "The run's run_date (conf run_date); default: the DAG's rule.") Optional<LocalDate> date,
-      @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "An entry of the run's conf (repeatable).") Map<String, String> conf,
-      @Option(names = "--run-id", paramLabel = "ID", description = "The DAG run id (default: Airflow names it).") Optional<String> runId) {
+      @Parameters(paramLabel = "JOB", description = "Job file or job name (the DAG id).")
+          String job,
+      @Option(
+              names = "--date",
+              paramLabel = "DATE",
+              description = "The run's run_date (conf run_date); default: the DAG's rule.")
+          Optional<LocalDate> date,
+      @Option(
+              names = "--conf",
+              paramLabel = "KEY=VALUE",
+              description = "An entry of the run's conf (repeatable).")
+          Map<String, String> conf,
+      @Option(
+              names = "--run-id",
+              paramLabel = "ID",
+              description = "The DAG run id (default: Airflow names it).")
+          Optional<String> runId) {
     Map<String, Object> runConf = new LinkedHashMap<>();
     if (conf != null) {
       runConf.putAll(conf);
@@ -81,27 +108,44 @@ final class AirflowCommand {
     date.ifPresent(d -> runConf.put("run_date", d.toString()));
     String dagId = dagId(job);
     DagRun run = call(() -> client().trigger(dagId, runId, runConf));
-    out().printf(Locale.ROOT, "triggered %s run %s: %s%s%n", run.dagId().isEmpty() ? dagId : run.dagId(), run.runId(),
-        run.state(), run.logicalDate().map(t -> ", logical date " + t).orElse(""));
+    out()
+        .printf(
+            Locale.ROOT,
+            "triggered %s run %s: %s%s%n",
+            run.dagId().isEmpty() ? dagId : run.dagId(),
+            run.runId(),
+            run.state(),
+            run.logicalDate().map(t -> ", logical date " + t).orElse(""));
     out().flush();
     return 0;
   }
 
   @Command(name = "status", description = "Show a DAG run's state, or the job DAG's latest runs.")
   int status(
-      @Parameters(index = "0", paramLabel = "JOB", description = "Job file or job name (the DAG id).") String job,
-      @Parameters(index = "1", arity = "0..1", paramLabel = "RUN_ID", description = "A DAG run id.") Optional<String> runId) {
+      @Parameters(
+              index = "0",
+              paramLabel = "JOB",
+              description = "Job file or job name (the DAG id).")
+          String job,
+      @Parameters(index = "1", arity = "0..1", paramLabel = "RUN_ID", description = "A DAG run id.")
+          Optional<String> runId) {
     String dagId = dagId(job);
-    List<DagRun> runs = runId.isPresent()
-        ? List.of(call(() -> client().run(dagId, runId.get())))
-        : call(() -> client().runs(dagId, LATEST_RUNS));
+    List<DagRun> runs =
+        runId.isPresent()
+            ? List.of(call(() -> client().run(dagId, runId.get())))
+            : call(() -> client().runs(dagId, LATEST_RUNS));
     PrintWriter printer = out();
     if (runs.isEmpty()) {
       printer.println(dagId + ": no runs");
     }
     Table table = new Table("RUN ID", "STATE", "LOGICAL DATE", "STARTED", "ENDED", "CONF");
     for (DagRun run : runs) {
-      table.row(run.runId(), run.state(), time(run.logicalDate()), time(run.startDate()), time(run.endDate()),
+      table.row(
+          run.runId(),
+          run.state(),
+          time(run.logicalDate()),
+          time(run.startDate()),
+          time(run.endDate()),
           run.conf().isEmpty() ? "-" : new java.util.TreeMap<>(run.conf()).toString());
     }
     if (!runs.isEmpty()) {
@@ -111,7 +155,9 @@ final class AirflowCommand {
     return 0;
   }
 
-  /** The DAG id of a job: the name in its job file, or the argument itself when it is not a file. */
+  /**
+   * The DAG id of a job: the name in its job file, or the argument itself when it is not a file.
+   */
   private String dagId(String job) {
     Path file = Path.of(job);
     if (job.endsWith(".conf") || Files.isRegularFile(file)) {
@@ -124,7 +170,10 @@ final class AirflowCommand {
     return AirflowClient.of(lakeport.site().airflow());
   }
 
-  /** A duplicate run id is the caller's to fix (exit 2); Airflow's other refusals are external (exit 3). */
+  /**
+   * A duplicate run id is the caller's to fix (exit 2); Airflow's other refusals are external (exit
+   * 3).
+   */
   private static <T> T call(Supplier<T> request) {
     try {
       return request.get();

@@ -21,7 +21,9 @@ import picocli.CommandLine.Spec;
  * another process, maybe on another host) finds it at its next pass and records the run cancelled
  * with who asked. Ended runs, and runs going on outside the scheduler, are refused with the reason.
  */
-@Command(name = "cancel", description = "Cancel a queued run, or ask the scheduler running a run to stop it.")
+@Command(
+    name = "cancel",
+    description = "Cancel a queued run, or ask the scheduler running a run to stop it.")
 final class CancelCommand implements Callable<Integer> {
   @ParentCommand Lakeport lakeport;
   @Spec CommandSpec spec;
@@ -33,14 +35,27 @@ final class CancelCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     try (HistoryStore history = lakeport.history()) {
-      Run run = history.run(runId).orElseThrow(() -> new Failures.UserException(
-          "No run " + runId + " in the run history. lakeport history lists the runs recorded."));
+      Run run =
+          history
+              .run(runId)
+              .orElseThrow(
+                  () ->
+                      new Failures.UserException(
+                          "No run "
+                              + runId
+                              + " in the run history. lakeport history lists the runs recorded."));
       switch (run.status()) {
-        case QUEUED -> out.printf("run %s of job %s: %s%n", runId, run.job(), history.cancel(runId).status().text());
-        case RUNNING -> out.printf("run %s of job %s: cancel requested; scheduler %s stops it at its next pass"
-            + " (lakeport status %s shows how it ended)%n", runId, run.job(), request(history, run).owner(), runId);
-        case SUCCEEDED, FAILED, SKIPPED, CANCELLED, INTERRUPTED -> throw new Failures.UserException(
-            "Cannot cancel run " + runId + ": it has ended (" + run.status().text() + ").");
+        case QUEUED ->
+            out.printf(
+                "run %s of job %s: %s%n", runId, run.job(), history.cancel(runId).status().text());
+        case RUNNING ->
+            out.printf(
+                "run %s of job %s: cancel requested; scheduler %s stops it at its next pass"
+                    + " (lakeport status %s shows how it ended)%n",
+                runId, run.job(), request(history, run).owner(), runId);
+        case SUCCEEDED, FAILED, SKIPPED, CANCELLED, INTERRUPTED ->
+            throw new Failures.UserException(
+                "Cannot cancel run " + runId + ": it has ended (" + run.status().text() + ").");
       }
       out.flush();
       return 0;
@@ -52,10 +67,21 @@ final class CancelCommand implements Callable<Integer> {
     Optional<Lock> lock = history.holder(run.job()).filter(held -> held.runId().equals(runId));
     if (lock.isEmpty()) {
       List<Attempt> attempts = history.attempts(runId);
-      String where = attempts.isEmpty() ? "" : " (pid " + attempts.get(attempts.size() - 1).worker().pid() + " on "
-          + attempts.get(attempts.size() - 1).worker().host() + ")";
-      throw new Failures.UserException("Cannot cancel run " + runId + ": no scheduler runs it; it runs in a lakeport run"
-          + " process" + where + ". Stop that process (Ctrl-C, or kill with its pid).");
+      String where =
+          attempts.isEmpty()
+              ? ""
+              : " (pid "
+                  + attempts.get(attempts.size() - 1).worker().pid()
+                  + " on "
+                  + attempts.get(attempts.size() - 1).worker().host()
+                  + ")";
+      throw new Failures.UserException(
+          "Cannot cancel run "
+              + runId
+              + ": no scheduler runs it; it runs in a lakeport run"
+              + " process"
+              + where
+              + ". Stop that process (Ctrl-C, or kill with its pid).");
     }
     history.requestCancel(runId, requester());
     return lock.get();

@@ -1,14 +1,13 @@
 package io.lakeport.cli;
 
-import io.lakeport.history.Trigger;
-import io.lakeport.run.RunId;
-
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.JobSpec;
 import io.lakeport.config.Site;
 import io.lakeport.demo.DemoData;
+import io.lakeport.history.Trigger;
 import io.lakeport.run.ExportRunner;
 import io.lakeport.run.OutputFile;
+import io.lakeport.run.RunId;
 import io.lakeport.run.RunResult;
 import io.lakeport.run.Sessions;
 import java.io.PrintWriter;
@@ -21,10 +20,10 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code lakeport demo}: creates the demo source tables when they are absent, then runs the example
@@ -36,24 +35,36 @@ final class DemoCommand implements Callable<Integer> {
   @ParentCommand Lakeport lakeport;
   @Spec CommandSpec spec;
 
-  @Option(names = "--job", paramLabel = "FILE", description = "Job to run (default: jobs/security-anomalies-daily.conf).")
+  @Option(
+      names = "--job",
+      paramLabel = "FILE",
+      description = "Job to run (default: jobs/security-anomalies-daily.conf).")
   Path job;
 
-  @Option(names = "--run-date", paramLabel = "DATE", defaultValue = "2026-11-23",
+  @Option(
+      names = "--run-date",
+      paramLabel = "DATE",
+      defaultValue = "2026-11-23",
       description = "run_date for the job, within the demo data (default ${DEFAULT-VALUE}).")
   LocalDate runDate;
 
   @Override
   public Integer call() {
     Site site = lakeport.site();
-    Path file = job != null ? job : Lakeport.home().resolve("jobs").resolve("security-anomalies-daily.conf");
-    JobSpec spec = new JobLoader(site).load(file, Map.of(JobLoader.RUN_DATE, runDate.toString()), JobLoader.Mode.RUN);
+    Path file =
+        job != null
+            ? job
+            : Lakeport.home().resolve("jobs").resolve("security-anomalies-daily.conf");
+    JobSpec spec =
+        new JobLoader(site)
+            .load(file, Map.of(JobLoader.RUN_DATE, runDate.toString()), JobLoader.Mode.RUN);
     SparkSession spark = Sessions.create(site, Optional.empty());
     PrintWriter out = this.spec.commandLine().getOut();
     List<String> created = DemoData.createIfAbsent(spark, site.warehouse());
-    out.println(created.isEmpty()
-        ? "Demo tables already present in " + site.warehouse()
-        : "Created demo tables " + created + " in " + site.warehouse());
+    out.println(
+        created.isEmpty()
+            ? "Demo tables already present in " + site.warehouse()
+            : "Created demo tables " + created + " in " + site.warehouse());
     ProgressListener progress = new ProgressListener(System.err);
     spark.sparkContext().addSparkListener(progress);
     Clock clock = Clock.systemUTC();
@@ -71,7 +82,9 @@ final class DemoCommand implements Callable<Integer> {
       history.finished(runId, result);
       out.println("Files written:");
       for (OutputFile f : result.manifest().files()) {
-        out.printf("  %s/%s  (%,d rows, %,d bytes)%n", result.manifest().sink().path(), f.path(), f.rows(), f.bytes());
+        out.printf(
+            "  %s/%s  (%,d rows, %,d bytes)%n",
+            result.manifest().sink().path(), f.path(), f.rows(), f.bytes());
       }
       RunCommand.report(out, result);
     } finally {

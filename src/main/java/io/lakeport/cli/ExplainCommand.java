@@ -8,27 +8,34 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code lakeport explain <job>}: Lakeport's plan in words, then Spark's physical plan. */
-@Command(name = "explain", description = "Show the job's plan, then Spark's physical plan (pushed filters, partition pruning).")
+@Command(
+    name = "explain",
+    description =
+        "Show the job's plan, then Spark's physical plan (pushed filters, partition pruning).")
 final class ExplainCommand implements Callable<Integer> {
   @ParentCommand Lakeport lakeport;
   @Spec CommandSpec spec;
   @Mixin Params params;
 
-  @Parameters(index = "0", paramLabel = "JOB") Path job;
+  @Parameters(index = "0", paramLabel = "JOB")
+  Path job;
 
-  @Option(names = "--master", paramLabel = "URL") Optional<String> master;
+  @Option(names = "--master", paramLabel = "URL")
+  Optional<String> master;
 
   @Override
   public Integer call() {
-    io.lakeport.api.Job api = io.lakeport.api.Lakeport.of(Path.of(""), lakeport.site(), Clock.systemUTC())
-        .job(job).params(params.values);
+    io.lakeport.api.Job api =
+        io.lakeport.api.Lakeport.of(Path.of(""), lakeport.site(), Clock.systemUTC())
+            .job(job)
+            .params(params.values);
     api.validate(); // every job file problem before a Spark session starts
     PrintWriter out = this.spec.commandLine().getOut();
     out.print(api.explain(Sessions.create(lakeport.site(), master)));

@@ -17,17 +17,22 @@ final class Failures implements IExecutionExceptionHandler {
   static final int USER = RunFailures.USER;
   static final int EXTERNAL = RunFailures.EXTERNAL;
   static final int BUG = RunFailures.BUG;
+
   /** {@code verify} found an export that differs from its manifest. */
   static final int DIFFERENT = 4;
 
   @Override
-  public int handleExecutionException(Exception e, CommandLine commandLine, ParseResult parseResult) {
+  public int handleExecutionException(
+      Exception e, CommandLine commandLine, ParseResult parseResult) {
     int code = exitCode(e);
     print(commandLine.getErr(), e, code);
     return code;
   }
 
-  /** Prints a failure as its exit code says: problems, a message, a message and its causes, or a bug's trace. */
+  /**
+   * Prints a failure as its exit code says: problems, a message, a message and its causes, or a
+   * bug's trace.
+   */
   static void print(PrintWriter err, Throwable e, int code) {
     if (e instanceof JobConfigException config) {
       config.problems().forEach(p -> err.println(p.message()));
@@ -35,7 +40,9 @@ final class Failures implements IExecutionExceptionHandler {
       err.println(e.getMessage());
     } else if (code == EXTERNAL) {
       err.println("error: " + e.getMessage());
-      for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+      for (Throwable cause = e.getCause();
+          cause != null && cause != cause.getCause();
+          cause = cause.getCause()) {
         err.println("  caused by: " + RunFailures.firstLine(cause));
       }
     } else {

@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code lakeport history [--job J] [--status S] [--limit N]}: recorded runs, newest first. */
 @Command(name = "history", description = "List recorded runs, newest first.")
@@ -23,11 +23,17 @@ final class HistoryCommand implements Callable<Integer> {
   @Option(names = "--job", paramLabel = "JOB", description = "Only runs of this job (its name).")
   Optional<String> job;
 
-  @Option(names = "--status", paramLabel = "STATUS",
-      description = "Only runs in this status: queued, running, succeeded, failed, skipped, cancelled, interrupted or lost.")
+  @Option(
+      names = "--status",
+      paramLabel = "STATUS",
+      description =
+          "Only runs in this status: queued, running, succeeded, failed, skipped, cancelled, interrupted or lost.")
   Optional<String> status;
 
-  @Option(names = "--limit", defaultValue = "20", description = "Runs to show (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--limit",
+      defaultValue = "20",
+      description = "Runs to show (default ${DEFAULT-VALUE}).")
   int limit;
 
   @Override
@@ -42,13 +48,25 @@ final class HistoryCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     if (runs.isEmpty()) {
-      out.println("No runs recorded" + job.map(j -> " for job " + j).orElse("")
-          + status.map(s -> " with status " + s).orElse("") + ".");
+      out.println(
+          "No runs recorded"
+              + job.map(j -> " for job " + j).orElse("")
+              + status.map(s -> " with status " + s).orElse("")
+              + ".");
     } else {
-      Table table = new Table("RUN ID", "JOB", "TRIGGER", "STATUS", "STARTED", ">DURATION", ">ROWS", ">BYTES");
+      Table table =
+          new Table(
+              "RUN ID", "JOB", "TRIGGER", "STATUS", "STARTED", ">DURATION", ">ROWS", ">BYTES");
       for (Run run : runs) {
-        table.row(run.id(), run.job(), run.trigger().text(), run.status().text(), HistoryText.time(run.startedAt()),
-            HistoryText.duration(run.duration()), HistoryText.count(run.rows()), HistoryText.count(run.bytes()));
+        table.row(
+            run.id(),
+            run.job(),
+            run.trigger().text(),
+            run.status().text(),
+            HistoryText.time(run.startedAt()),
+            HistoryText.duration(run.duration()),
+            HistoryText.count(run.rows()),
+            HistoryText.count(run.bytes()));
       }
       table.print(out);
     }
@@ -57,7 +75,14 @@ final class HistoryCommand implements Callable<Integer> {
   }
 
   static RunStatus status(String text) {
-    return RunStatus.of(text).orElseThrow(() -> new Failures.UserException("Unknown status \"" + text
-        + "\". Expected one of: " + String.join(", ", RunStatus.texts()) + "."));
+    return RunStatus.of(text)
+        .orElseThrow(
+            () ->
+                new Failures.UserException(
+                    "Unknown status \""
+                        + text
+                        + "\". Expected one of: "
+                        + String.join(", ", RunStatus.texts())
+                        + "."));
   }
 }

@@ -40,11 +40,15 @@ final class HistoryText {
 
   /** An average, rounded: {@code 1,235}. */
   static String count(OptionalDouble average) {
-    return average.isPresent() ? String.format(Locale.ROOT, "%,d", Math.round(average.getAsDouble())) : NONE;
+    return average.isPresent()
+        ? String.format(Locale.ROOT, "%,d", Math.round(average.getAsDouble()))
+        : NONE;
   }
 
   /** {@code 83.3%}. */
   static String percent(OptionalDouble share) {
-    return share.isPresent() ? String.format(Locale.ROOT, "%.1f%%", 100 * share.getAsDouble()) : NONE;
+    return share.isPresent()
+        ? String.format(Locale.ROOT, "%.1f%%", 100 * share.getAsDouble())
+        : NONE;
   }
 }

@@ -5,9 +5,15 @@ import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Parameters;
 
-/** The {@code [JOB...]} arguments of commands that read job files: files or folders, jobs/ when none. */
+/**
+ * The {@code [JOB...]} arguments of commands that read job files: files or folders, jobs/ when
+ * none.
+ */
 final class JobArguments {
-  @Parameters(arity = "0..*", paramLabel = "JOB", description = "Job files or folders (default: jobs/).")
+  @Parameters(
+      arity = "0..*",
+      paramLabel = "JOB",
+      description = "Job files or folders (default: jobs/).")
   List<Path> jobs = new ArrayList<>();
 
   /** The job files named, or every {@code *.conf} in jobs/ when none are. */

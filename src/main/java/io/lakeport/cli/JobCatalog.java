@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The job files of a command, each loaded once for validation (no params given): the jobs, and
- * the problems of the files that do not load. Commands that take a job's name look it up here, and
- * an unknown name is refused with the closest known one.
+ * The job files of a command, each loaded once for validation (no params given): the jobs, and the
+ * problems of the files that do not load. Commands that take a job's name look it up here, and an
+ * unknown name is refused with the closest known one.
  */
 final class JobCatalog {
   private final List<JobSpec> jobs;
@@ -53,20 +53,31 @@ final class JobCatalog {
    * scheduled retention.
    */
   List<String> scheduledNames() {
-    return jobs.stream().flatMap(job -> Stream.concat(Schedule.of(job).stream(), Schedule.retention(job).stream()))
-        .map(Schedule::job).toList();
+    return jobs.stream()
+        .flatMap(job -> Stream.concat(Schedule.of(job).stream(), Schedule.retention(job).stream()))
+        .map(Schedule::job)
+        .toList();
   }
 
   /**
-   * Refuses a name that is not one of {@code known} (exit code 2), naming the closest known one
-   * and where the names come from.
+   * Refuses a name that is not one of {@code known} (exit code 2), naming the closest known one and
+   * where the names come from.
    */
   static void requireKnown(String name, List<String> known, String what, String where) {
     if (known.contains(name)) {
       return;
     }
-    throw new Failures.UserException("Unknown " + what + " \"" + name + "\". " + Suggestions.didYouMean(name, known)
-        + "Known: " + (known.isEmpty() ? "none" : String.join(", ", known.stream().sorted().toList())) + " (" + where
-        + ").");
+    throw new Failures.UserException(
+        "Unknown "
+            + what
+            + " \""
+            + name
+            + "\". "
+            + Suggestions.didYouMean(name, known)
+            + "Known: "
+            + (known.isEmpty() ? "none" : String.join(", ", known.stream().sorted().toList()))
+            + " ("
+            + where
+            + ").");
   }
 }

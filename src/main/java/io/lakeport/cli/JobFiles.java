@@ -24,7 +24,10 @@ final class JobFiles {
     for (Path argument : arguments) {
       if (Files.isDirectory(argument)) {
         try (Stream<Path> listing = Files.list(argument)) {
-          listing.filter(p -> p.getFileName().toString().endsWith(".conf")).sorted().forEach(files::add);
+          listing
+              .filter(p -> p.getFileName().toString().endsWith(".conf"))
+              .sorted()
+              .forEach(files::add);
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
@@ -39,7 +42,8 @@ final class JobFiles {
    * Loads a job and checks its SQL syntax, so every problem a job file can show without data is
    * reported before a Spark session starts.
    */
-  static JobSpec load(JobLoader loader, Path file, Map<String, String> params, JobLoader.Mode mode) {
+  static JobSpec load(
+      JobLoader loader, Path file, Map<String, String> params, JobLoader.Mode mode) {
     JobSpec job = loader.load(file, params, mode);
     List<ConfigProblem> problems = SqlSyntax.check(job);
     if (!problems.isEmpty()) {

@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code lakeport jobs}: the jobs in the jobs folder, with descriptions. */
 @Command(name = "jobs", description = "List the jobs in jobs/ with their descriptions.")
@@ -27,12 +27,18 @@ final class JobsCommand implements Callable<Integer> {
   public Integer call() {
     JobLoader loader = lakeport.loader();
     PrintWriter out = spec.commandLine().getOut();
-    for (Path file : JobFiles.expand(List.of(dir != null ? dir : Lakeport.home().resolve("jobs")))) {
+    for (Path file :
+        JobFiles.expand(List.of(dir != null ? dir : Lakeport.home().resolve("jobs")))) {
       try {
         JobSpec job = loader.load(file, Map.of(), JobLoader.Mode.VALIDATE);
-        out.printf("%-32s %s%n    %s %s -> %s %s%n", job.name(), job.description(),
-            job.source().format().name().toLowerCase(), job.source().location(),
-            job.sink().format().name().toLowerCase(), job.sink().path());
+        out.printf(
+            "%-32s %s%n    %s %s -> %s %s%n",
+            job.name(),
+            job.description(),
+            job.source().format().name().toLowerCase(),
+            job.source().location(),
+            job.sink().format().name().toLowerCase(),
+            job.sink().path());
       } catch (JobConfigException e) {
         out.printf("%-32s (invalid: run lakeport validate %s)%n", file.getFileName(), file);
       }

@@ -1,10 +1,9 @@
 package io.lakeport.cli;
 
-import io.lakeport.run.RunFailures;
-
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.Site;
 import io.lakeport.history.HistoryStore;
+import io.lakeport.run.RunFailures;
 import io.lakeport.run.Versions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -25,14 +24,32 @@ import picocli.CommandLine.ScopeType;
     versionProvider = Lakeport.Version.class,
     description = "Parameterised Spark export jobs: one HOCON file per job in jobs/.",
     subcommands = {
-      RunCommand.class, ValidateCommand.class, ExplainCommand.class, PreviewCommand.class,
-      JobsCommand.class, RunNowCommand.class, ScheduleCommand.class, VerifyCommand.class, HistoryCommand.class, StatusCommand.class,
-      StatsCommand.class, DemoCommand.class, SchedulerCommand.class, CancelCommand.class, NewJobCommand.class, ShareCommand.class,
-      AirflowCommand.class, RetentionCommand.class
+      RunCommand.class,
+      ValidateCommand.class,
+      ExplainCommand.class,
+      PreviewCommand.class,
+      JobsCommand.class,
+      RunNowCommand.class,
+      ScheduleCommand.class,
+      VerifyCommand.class,
+      HistoryCommand.class,
+      StatusCommand.class,
+      StatsCommand.class,
+      DemoCommand.class,
+      SchedulerCommand.class,
+      CancelCommand.class,
+      NewJobCommand.class,
+      ShareCommand.class,
+      AirflowCommand.class,
+      RetentionCommand.class
     })
 public final class Lakeport {
-  @Option(names = "--site-conf", scope = ScopeType.INHERIT, paramLabel = "FILE",
-      description = "Site settings (default: $LAKEPORT_HOME/conf/application.conf, else conf/application.conf).")
+  @Option(
+      names = "--site-conf",
+      scope = ScopeType.INHERIT,
+      paramLabel = "FILE",
+      description =
+          "Site settings (default: $LAKEPORT_HOME/conf/application.conf, else conf/application.conf).")
   Path siteConf;
 
   private final Clock clock;
@@ -65,7 +82,10 @@ public final class Lakeport {
     return execute(Clock.systemUTC(), out, err, args);
   }
 
-  /** As {@link #execute(PrintWriter, PrintWriter, String...)}, with the time taken from {@code clock}. */
+  /**
+   * As {@link #execute(PrintWriter, PrintWriter, String...)}, with the time taken from {@code
+   * clock}.
+   */
   public static int execute(Clock clock, PrintWriter out, PrintWriter err, String... args) {
     return commandLine(clock).setOut(out).setErr(err).execute(args);
   }

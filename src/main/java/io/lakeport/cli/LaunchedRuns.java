@@ -22,15 +22,18 @@ import org.apache.spark.sql.SparkSession;
 /**
  * The scheduler's runs in its own JVM, called directly: the job loaded with the request's params,
  * exported on the process's Spark session (or its retention applied), under the run id the
- * scheduler gave it. The scheduler records and announces the run from the outcome; a retention
- * run announces what it removed itself, as {@code lakeport retention apply} does. Failures come
- * back as outcomes with the exit code and the first line the command line would print.
+ * scheduler gave it. The scheduler records and announces the run from the outcome; a retention run
+ * announces what it removed itself, as {@code lakeport retention apply} does. Failures come back as
+ * outcomes with the exit code and the first line the command line would print.
  */
 public final class LaunchedRuns implements InProcessRuns {
   private final Optional<Path> siteConf;
   private final Clock clock;
 
-  /** Runs with the site settings at {@code siteConf} (else the default ones, as the command line reads them). */
+  /**
+   * Runs with the site settings at {@code siteConf} (else the default ones, as the command line
+   * reads them).
+   */
   public LaunchedRuns(Optional<Path> siteConf, Clock clock) {
     this.siteConf = siteConf;
     this.clock = clock;
@@ -45,11 +48,14 @@ public final class LaunchedRuns implements InProcessRuns {
         case RETENTION -> retention(site, request);
       };
     } catch (Exception e) {
-      // Exception, not only RuntimeException: Spark's Scala code throws checked exceptions undeclared
+      // Exception, not only RuntimeException: Spark's Scala code throws checked exceptions
+      // undeclared
       int code = Failures.exitCode(e);
       StringWriter printed = new StringWriter();
       Failures.print(new PrintWriter(printed), e, code);
-      return new LaunchOutcome(LaunchOutcome.State.FAILED, Optional.of(code),
+      return new LaunchOutcome(
+          LaunchOutcome.State.FAILED,
+          Optional.of(code),
           printed.toString().lines().findFirst().orElse(e.getClass().getSimpleName()));
     }
   }
@@ -60,33 +66,51 @@ public final class LaunchedRuns implements InProcessRuns {
   }
 
   private LaunchOutcome export(Site site, LaunchRequest request) {
-    JobSpec job = JobFiles.load(new JobLoader(site), request.jobFile(), request.params(), JobLoader.Mode.RUN);
+    JobSpec job =
+        JobFiles.load(new JobLoader(site), request.jobFile(), request.params(), JobLoader.Mode.RUN);
     SparkSession spark = Sessions.create(site, Optional.empty());
     RunResult result = new ExportRunner(spark, clock).run(job, request.runId());
     var totals = result.manifest().totals();
-    return new LaunchOutcome(LaunchOutcome.State.SUCCEEDED, Optional.of(0), "", Optional.of(new LaunchOutcome.Written(
-        result.status() == RunResult.Status.PUBLISHED, totals.rows(), totals.bytes(), totals.files(),
-        result.manifestPath().orElse(""))));
+    return new LaunchOutcome(
+        LaunchOutcome.State.SUCCEEDED,
+        Optional.of(0),
+        "",
+        Optional.of(
+            new LaunchOutcome.Written(
+                result.status() == RunResult.Status.PUBLISHED,
+                totals.rows(),
+                totals.bytes(),
+                totals.files(),
+                result.manifestPath().orElse(""))));
   }
 
   private LaunchOutcome retention(Site site, LaunchRequest request) throws java.io.IOException {
-    RetentionCommand.Base.Jobs jobs = RetentionCommand.Base.jobs(new JobLoader(site), List.of(request.jobFile()));
+    RetentionCommand.Base.Jobs jobs =
+        RetentionCommand.Base.jobs(new JobLoader(site), List.of(request.jobFile()));
     JobSpec job = jobs.selected().get(0);
     PrintWriter out = new PrintWriter(Writer.nullWriter());
     try (RetentionCommand.Base.SparkHolder spark = new RetentionCommand.Base.SparkHolder(site);
         RunNotifications notifications = RunNotifications.open(site, clock)) {
       Retention retention = RetentionCommand.Base.retention(site, spark, clock);
       // the scheduler records the run: the recorder records nothing
-      RetentionCommand.Recorder recorder = new RetentionCommand.Recorder(site.history(), clock,
-          job.name() + RetentionCommand.SUFFIX, request.runId(), false);
-      RetentionCommand.Applied applied = RetentionCommand.apply(retention, job, jobs, request.runId(), recorder,
-          notifications, out, clock.instant());
+      RetentionCommand.Recorder recorder =
+          new RetentionCommand.Recorder(
+              site.history(), clock, job.name() + RetentionCommand.SUFFIX, request.runId(), false);
+      RetentionCommand.Applied applied =
+          RetentionCommand.apply(
+              retention, job, jobs, request.runId(), recorder, notifications, out, clock.instant());
       if (applied.exitCode() != 0) {
-        return new LaunchOutcome(LaunchOutcome.State.FAILED, Optional.of(applied.exitCode()), applied.error());
+        return new LaunchOutcome(
+            LaunchOutcome.State.FAILED, Optional.of(applied.exitCode()), applied.error());
       }
       Retention.Result result = applied.result().orElseThrow();
-      return new LaunchOutcome(LaunchOutcome.State.SUCCEEDED, Optional.of(0), "", Optional.of(new LaunchOutcome.Written(
-          true, result.exportsRemoved(), result.bytesFreed(), result.filesDeleted(), "")));
+      return new LaunchOutcome(
+          LaunchOutcome.State.SUCCEEDED,
+          Optional.of(0),
+          "",
+          Optional.of(
+              new LaunchOutcome.Written(
+                  true, result.exportsRemoved(), result.bytesFreed(), result.filesDeleted(), "")));
     }
   }
 }

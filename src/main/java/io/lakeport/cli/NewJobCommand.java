@@ -27,86 +27,144 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code lakeport new-job --name N --source PATH --source-format F --sink-format F ...}: writes a
- * job file from flags, for users who would rather not write HOCON. The text is loaded with the
- * real {@link JobLoader} (as {@code lakeport validate} would) before anything is written; a problem
- * is reported against the flag that caused it, exit 2, and nothing is written. An existing file is
+ * job file from flags, for users who would rather not write HOCON. The text is loaded with the real
+ * {@link JobLoader} (as {@code lakeport validate} would) before anything is written; a problem is
+ * reported against the flag that caused it, exit 2, and nothing is written. An existing file is
  * replaced only with {@code --force}.
  */
-@Command(name = "new-job", sortOptions = false,
+@Command(
+    name = "new-job",
+    sortOptions = false,
     description = "Write a job file (jobs/<name>.conf) from flags, checked before it is written.")
 final class NewJobCommand implements Callable<Integer> {
   /** The flag behind each setting of the generated file, longest setting first where they nest. */
   private static final Map<String, String> FLAGS = flags();
+
   /** File sources; jdbc and table sources need settings new-job does not ask for. */
-  private static final List<String> FILE_SOURCES = List.of("delta", "parquet", "csv", "json", "avro", "xml");
+  private static final List<String> FILE_SOURCES =
+      List.of("delta", "parquet", "csv", "json", "avro", "xml");
+
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
 
   @ParentCommand Lakeport lakeport;
   @Spec CommandSpec spec;
 
-  @Option(names = "--name", required = true, paramLabel = "NAME",
+  @Option(
+      names = "--name",
+      required = true,
+      paramLabel = "NAME",
       description = "Job name: lower-case letters, digits, - and _. Also names the file.")
   String name;
 
-  @Option(names = "--description", paramLabel = "TEXT", description = "One line, shown by lakeport jobs.")
+  @Option(
+      names = "--description",
+      paramLabel = "TEXT",
+      description = "One line, shown by lakeport jobs.")
   String description;
 
-  @Option(names = "--source", required = true, paramLabel = "PATH",
-      description = "The source table: a folder or URI (under the warehouse: written as ${lakeport.warehouse}/...).")
+  @Option(
+      names = "--source",
+      required = true,
+      paramLabel = "PATH",
+      description =
+          "The source table: a folder or URI (under the warehouse: written as ${lakeport.warehouse}/...).")
   String source;
 
-  @Option(names = "--source-format", required = true, paramLabel = "FORMAT",
+  @Option(
+      names = "--source-format",
+      required = true,
+      paramLabel = "FORMAT",
       description = "delta, parquet, csv, json, avro or xml.")
   String sourceFormat;
 
-  @Option(names = "--source-option", paramLabel = "KEY=VALUE",
-      description = "A reader option, e.g. row-tag=order for xml, delimiter=; for csv (repeatable).")
+  @Option(
+      names = "--source-option",
+      paramLabel = "KEY=VALUE",
+      description =
+          "A reader option, e.g. row-tag=order for xml, delimiter=; for csv (repeatable).")
   Map<String, String> sourceOptions = new LinkedHashMap<>();
 
-  @Option(names = "--date-column", paramLabel = "COLUMN",
-      description = "Export only the rows whose COLUMN (date or timestamp) falls in the run's window.")
+  @Option(
+      names = "--date-column",
+      paramLabel = "COLUMN",
+      description =
+          "Export only the rows whose COLUMN (date or timestamp) falls in the run's window.")
   String dateColumn;
 
-  @Option(names = "--window", paramLabel = "WINDOW", description = "With --date-column: day (default), week or month.")
+  @Option(
+      names = "--window",
+      paramLabel = "WINDOW",
+      description = "With --date-column: day (default), week or month.")
   String window;
 
-  @Option(names = "--sink-format", required = true, paramLabel = "FORMAT",
+  @Option(
+      names = "--sink-format",
+      required = true,
+      paramLabel = "FORMAT",
       description = "parquet, csv, json, avro, xml, excel or delta.")
   String sinkFormat;
 
-  @Option(names = "--sink", paramLabel = "PATH",
+  @Option(
+      names = "--sink",
+      paramLabel = "PATH",
       description = "Where the export goes (default: ${lakeport.exports}/<name>).")
   String sink;
 
-  @Option(names = "--partition-by", split = ",", paramLabel = "COLUMN",
+  @Option(
+      names = "--partition-by",
+      split = ",",
+      paramLabel = "COLUMN",
       description = "Columns for key=value folders, comma-separated.")
   List<String> partitionBy = new ArrayList<>();
 
-  @Option(names = "--every", paramLabel = "FREQUENCY",
-      description = "Runs by itself hourly, daily, weekly or monthly (or see --cron). Without both: by hand only.")
+  @Option(
+      names = "--every",
+      paramLabel = "FREQUENCY",
+      description =
+          "Runs by itself hourly, daily, weekly or monthly (or see --cron). Without both: by hand only.")
   String every;
 
-  @Option(names = "--cron", paramLabel = "EXPRESSION",
+  @Option(
+      names = "--cron",
+      paramLabel = "EXPRESSION",
       description = "Runs by itself on a cron expression: 5 fields (Unix) or 6 to 7 (Quartz).")
   String cron;
 
-  @Option(names = "--run-time", paramLabel = "HH:mm", description = "For daily, weekly and monthly: the local time.")
+  @Option(
+      names = "--run-time",
+      paramLabel = "HH:mm",
+      description = "For daily, weekly and monthly: the local time.")
   String runTime;
 
-  @Option(names = "--minute", paramLabel = "MINUTE", description = "For hourly: the minute past each hour.")
+  @Option(
+      names = "--minute",
+      paramLabel = "MINUTE",
+      description = "For hourly: the minute past each hour.")
   String minute;
 
-  @Option(names = "--day-of-week", paramLabel = "DAY", description = "For weekly: monday to sunday.")
+  @Option(
+      names = "--day-of-week",
+      paramLabel = "DAY",
+      description = "For weekly: monday to sunday.")
   String dayOfWeek;
 
-  @Option(names = "--day-of-month", paramLabel = "DAY", description = "For monthly: 1 to 31, or last.")
+  @Option(
+      names = "--day-of-month",
+      paramLabel = "DAY",
+      description = "For monthly: 1 to 31, or last.")
   String dayOfMonth;
 
-  @Option(names = "--time-zone", paramLabel = "ZONE",
-      description = "The job's zone, for its windows and schedule (default: lakeport.time-zone), e.g. Europe/Berlin.")
+  @Option(
+      names = "--time-zone",
+      paramLabel = "ZONE",
+      description =
+          "The job's zone, for its windows and schedule (default: lakeport.time-zone), e.g. Europe/Berlin.")
   String timeZone;
 
-  @Option(names = "--out", paramLabel = "FILE", description = "Write here instead of jobs/<name>.conf.")
+  @Option(
+      names = "--out",
+      paramLabel = "FILE",
+      description = "Write here instead of jobs/<name>.conf.")
   Path out;
 
   @Option(names = "--force", description = "Replace the file if it exists.")
@@ -118,8 +176,10 @@ final class NewJobCommand implements Callable<Integer> {
     Site site = lakeport.site();
     Path target = out != null ? out : Lakeport.home().resolve("jobs").resolve(name + ".conf");
     if (Files.exists(target) && !force) {
-      throw new Failures.UserException(target + " exists; new-job does not replace a job file. Pass --force to replace"
-          + " it, or --out FILE to write another.");
+      throw new Failures.UserException(
+          target
+              + " exists; new-job does not replace a job file. Pass --force to replace"
+              + " it, or --out FILE to write another.");
     }
     JobTemplate template = template(site);
     JobSpec job = check(template.render(Optional.empty()), site);
@@ -128,7 +188,10 @@ final class NewJobCommand implements Callable<Integer> {
     write(target, text);
     PrintWriter printed = spec.commandLine().getOut();
     printed.printf("wrote %s (job %s)%n", target, job.name());
-    printed.printf("next: lakeport run %s%s%s%n", target, dateColumn != null ? " --param run_date=<date>" : "",
+    printed.printf(
+        "next: lakeport run %s%s%s%n",
+        target,
+        dateColumn != null ? " --param run_date=<date>" : "",
         job.schedule().isPresent() ? "; lakeport schedule list " + target : "");
     printed.flush();
     return 0;
@@ -137,26 +200,42 @@ final class NewJobCommand implements Callable<Integer> {
   /** Mistakes the flags make before there is a file to check. */
   private void refuseWhatTheFlagsCannotSay() {
     if (!NAME.matcher(name).matches()) {
-      throw new Failures.UserException("--name: \"" + name + "\" is not a job name. Use lower-case letters, digits, - and"
-          + " _, starting with a letter or digit, e.g. orders-daily.");
+      throw new Failures.UserException(
+          "--name: \""
+              + name
+              + "\" is not a job name. Use lower-case letters, digits, - and"
+              + " _, starting with a letter or digit, e.g. orders-daily.");
     }
     if (!FILE_SOURCES.contains(sourceFormat)) {
-      throw new Failures.UserException("--source-format: new-job writes file sources (" + String.join(", ", FILE_SOURCES)
-          + "), not \"" + sourceFormat + "\". For jdbc and table sources, write the source block by hand (docs/JOBS.md).");
+      throw new Failures.UserException(
+          "--source-format: new-job writes file sources ("
+              + String.join(", ", FILE_SOURCES)
+              + "), not \""
+              + sourceFormat
+              + "\". For jdbc and table sources, write the source block by hand (docs/JOBS.md).");
     }
     if (every != null && cron != null) {
       throw new Failures.UserException("--every and --cron are both set. Keep one.");
     }
     boolean timed = every != null || cron != null;
-    Stream.of(new String[] {"--run-time", runTime}, new String[] {"--minute", minute},
-            new String[] {"--day-of-week", dayOfWeek}, new String[] {"--day-of-month", dayOfMonth})
-        .filter(flag -> flag[1] != null && !timed).findFirst().ifPresent(flag -> {
-          throw new Failures.UserException(flag[0] + " belongs to a schedule. Add --every (hourly, daily, weekly or"
-              + " monthly), or leave it out for a job run by hand.");
-        });
+    Stream.of(
+            new String[] {"--run-time", runTime},
+            new String[] {"--minute", minute},
+            new String[] {"--day-of-week", dayOfWeek},
+            new String[] {"--day-of-month", dayOfMonth})
+        .filter(flag -> flag[1] != null && !timed)
+        .findFirst()
+        .ifPresent(
+            flag -> {
+              throw new Failures.UserException(
+                  flag[0]
+                      + " belongs to a schedule. Add --every (hourly, daily, weekly or"
+                      + " monthly), or leave it out for a job run by hand.");
+            });
     if (window != null && dateColumn == null) {
-      throw new Failures.UserException("--window applies to --date-column, which is not set. Add --date-column COLUMN,"
-          + " or leave --window out.");
+      throw new Failures.UserException(
+          "--window applies to --date-column, which is not set. Add --date-column COLUMN,"
+              + " or leave --window out.");
     }
   }
 
@@ -166,12 +245,29 @@ final class NewJobCommand implements Callable<Integer> {
     Optional.ofNullable(minute).ifPresent(v -> keys.put("minute", v));
     Optional.ofNullable(dayOfWeek).ifPresent(v -> keys.put("day-of-week", v));
     Optional.ofNullable(dayOfMonth).ifPresent(v -> keys.put("day-of-month", v));
-    Optional<JobTemplate.Timing> timing = every == null && cron == null ? Optional.empty()
-        : Optional.of(new JobTemplate.Timing(Optional.ofNullable(cron), Optional.ofNullable(every), keys));
-    String sinkPath = sink != null ? JobTemplate.locate(sink, site.warehouse(), site.exports()) : "${lakeport.exports}/" + name;
-    return new JobTemplate(name, Optional.ofNullable(description), Optional.ofNullable(timeZone), sourceFormat,
-        JobTemplate.locate(source, site.warehouse(), site.exports()), sourceOptions, Optional.ofNullable(dateColumn),
-        Optional.ofNullable(window).orElse("day"), sinkFormat, sinkPath, partitionBy, timing);
+    Optional<JobTemplate.Timing> timing =
+        every == null && cron == null
+            ? Optional.empty()
+            : Optional.of(
+                new JobTemplate.Timing(
+                    Optional.ofNullable(cron), Optional.ofNullable(every), keys));
+    String sinkPath =
+        sink != null
+            ? JobTemplate.locate(sink, site.warehouse(), site.exports())
+            : "${lakeport.exports}/" + name;
+    return new JobTemplate(
+        name,
+        Optional.ofNullable(description),
+        Optional.ofNullable(timeZone),
+        sourceFormat,
+        JobTemplate.locate(source, site.warehouse(), site.exports()),
+        sourceOptions,
+        Optional.ofNullable(dateColumn),
+        Optional.ofNullable(window).orElse("day"),
+        sinkFormat,
+        sinkPath,
+        partitionBy,
+        timing);
   }
 
   /** Loads the text as lakeport validate would; every problem is reported against its flag. */
@@ -182,7 +278,8 @@ final class NewJobCommand implements Callable<Integer> {
       Path file = Files.writeString(dir.resolve(name + ".conf"), text);
       return JobFiles.load(new JobLoader(site), file, Map.of(), JobLoader.Mode.VALIDATE);
     } catch (JobConfigException e) {
-      List<String> lines = new ArrayList<>(e.problems().stream().map(NewJobCommand::againstFlag).toList());
+      List<String> lines =
+          new ArrayList<>(e.problems().stream().map(NewJobCommand::againstFlag).toList());
       lines.add("Nothing written.");
       throw new Failures.UserException(String.join("\n", lines));
     } catch (IOException e) {
@@ -195,9 +292,12 @@ final class NewJobCommand implements Callable<Integer> {
   /** {@code --flag (setting): problem. fix}, or the setting alone where no flag made it. */
   private static String againstFlag(ConfigProblem problem) {
     String path = problem.origin().path();
-    String where = FLAGS.entrySet().stream()
-        .filter(flag -> path.equals(flag.getKey()) || path.startsWith(flag.getKey() + "."))
-        .findFirst().map(flag -> flag.getValue() + " (" + path + ")").orElse("the job file's " + path);
+    String where =
+        FLAGS.entrySet().stream()
+            .filter(flag -> path.equals(flag.getKey()) || path.startsWith(flag.getKey() + "."))
+            .findFirst()
+            .map(flag -> flag.getValue() + " (" + path + ")")
+            .orElse("the job file's " + path);
     String text = where + ": " + problem.problem() + ".";
     return problem.fix().isEmpty() ? text : text + " " + problem.fix();
   }
@@ -208,8 +308,13 @@ final class NewJobCommand implements Callable<Integer> {
       Files.createDirectories(parent);
       Files.writeString(target, text);
     } catch (IOException e) {
-      throw new Failures.UserException("Cannot write " + target + ": " + e.getMessage() + ". Check the folder, or pass"
-          + " --out FILE.");
+      throw new Failures.UserException(
+          "Cannot write "
+              + target
+              + ": "
+              + e.getMessage()
+              + ". Check the folder, or pass"
+              + " --out FILE.");
     }
   }
 

@@ -40,8 +40,8 @@ final class Outcome {
   }
 
   /**
-   * A retention run: as the history keeps them, rows are the exports removed, bytes and files
-   * what was deleted; there is no manifest.
+   * A retention run: as the history keeps them, rows are the exports removed, bytes and files what
+   * was deleted; there is no manifest.
    */
   void retained(String runId, String job, long exports, long bytes, long files) {
     Map<String, Object> run = new LinkedHashMap<>();
@@ -76,7 +76,10 @@ final class Outcome {
   }
 
   private static String firstLine(Throwable error) {
-    return String.valueOf(error.getMessage()).lines().findFirst().orElse(error.getClass().getSimpleName());
+    return String.valueOf(error.getMessage())
+        .lines()
+        .findFirst()
+        .orElse(error.getClass().getSimpleName());
   }
 
   int succeeded(int exitCode) {
@@ -100,10 +103,14 @@ final class Outcome {
       Path target = file.get().toAbsolutePath();
       Path temporary = target.resolveSibling("." + target.getFileName() + ".tmp");
       Files.write(temporary, JSON.writeValueAsBytes(outcome));
-      Files.move(temporary, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+      Files.move(
+          temporary,
+          target,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
           java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write the outcome file " + file.get() + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "Cannot write the outcome file " + file.get() + ": " + e.getMessage(), e);
     }
   }
 }

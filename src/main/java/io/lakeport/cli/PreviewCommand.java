@@ -7,38 +7,50 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code lakeport preview <job> [--limit N]}: the first rows of the output; nothing is written. */
-@Command(name = "preview", description = "Print the first rows the job would export; writes nothing.")
+@Command(
+    name = "preview",
+    description = "Print the first rows the job would export; writes nothing.")
 final class PreviewCommand implements Callable<Integer> {
   @ParentCommand Lakeport lakeport;
   @Spec CommandSpec spec;
   @Mixin Params params;
 
-  @Parameters(index = "0", paramLabel = "JOB") Path job;
+  @Parameters(index = "0", paramLabel = "JOB")
+  Path job;
 
-  @Option(names = "--limit", defaultValue = "20", description = "Rows to show (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--limit",
+      defaultValue = "20",
+      description = "Rows to show (default ${DEFAULT-VALUE}).")
   int limit;
 
-  @Option(names = "--master", paramLabel = "URL") Optional<String> master;
+  @Option(names = "--master", paramLabel = "URL")
+  Optional<String> master;
 
   @Override
   public Integer call() {
-    io.lakeport.api.Job api = io.lakeport.api.Lakeport.of(Path.of(""), lakeport.site(), Clock.systemUTC())
-        .job(job).params(params.values);
+    io.lakeport.api.Job api =
+        io.lakeport.api.Lakeport.of(Path.of(""), lakeport.site(), Clock.systemUTC())
+            .job(job)
+            .params(params.values);
     api.validate(); // every job file problem before a Spark session starts
     var rows = api.preview(Sessions.create(lakeport.site(), master), limit);
     // Dataset.show prints to Scala's Console.out, fixed when Scala first used it; print to ours
     java.io.ByteArrayOutputStream shown = new java.io.ByteArrayOutputStream();
-    scala.Console.withOut(shown, (scala.Function0<Object>) () -> {
-      rows.show(limit, false);
-      return null;
-    });
+    scala.Console.withOut(
+        shown,
+        (scala.Function0<Object>)
+            () -> {
+              rows.show(limit, false);
+              return null;
+            });
     spec.commandLine().getOut().print(shown.toString(java.nio.charset.StandardCharsets.UTF_8));
     spec.commandLine().getOut().flush();
     return 0;

@@ -8,7 +8,9 @@ import org.apache.spark.scheduler.SparkListenerStageCompleted;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.scheduler.StageInfo;
 
-/** Prints progress of long runs on stderr: each completed stage with rows read and written so far. */
+/**
+ * Prints progress of long runs on stderr: each completed stage with rows read and written so far.
+ */
 final class ProgressListener extends SparkListener {
   private final PrintStream out;
   private final AtomicLong rowsRead = new AtomicLong();
@@ -29,11 +31,19 @@ final class ProgressListener extends SparkListener {
   @Override
   public void onStageCompleted(SparkListenerStageCompleted completed) {
     StageInfo stage = completed.stageInfo();
-    long millis = stage.completionTime().isDefined() && stage.submissionTime().isDefined()
-        ? (Long) stage.completionTime().get() - (Long) stage.submissionTime().get()
-        : 0;
+    long millis =
+        stage.completionTime().isDefined() && stage.submissionTime().isDefined()
+            ? (Long) stage.completionTime().get() - (Long) stage.submissionTime().get()
+            : 0;
     String outcome = stage.failureReason().isDefined() ? "failed" : "done";
-    out.printf(Locale.ROOT, "[stage %d %s] %d tasks in %.1f s; rows read %,d, written %,d so far%n",
-        stage.stageId(), outcome, stage.numTasks(), millis / 1000.0, rowsRead.get(), rowsWritten.get());
+    out.printf(
+        Locale.ROOT,
+        "[stage %d %s] %d tasks in %.1f s; rows read %,d, written %,d so far%n",
+        stage.stageId(),
+        outcome,
+        stage.numTasks(),
+        millis / 1000.0,
+        rowsRead.get(),
+        rowsWritten.get());
   }
 }

@@ -25,15 +25,15 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code lakeport run <job>... [--param k=v]... [--master URL] [--from D --to D [--force]]}: runs jobs
- * in one Spark session; with {@code --from}/{@code --to}, every window of each job in order,
+ * {@code lakeport run <job>... [--param k=v]... [--master URL] [--from D --to D [--force]]}: runs
+ * jobs in one Spark session; with {@code --from}/{@code --to}, every window of each job in order,
  * skipping windows already published. Each run is recorded in the run history (best effort) and
  * announced to the channels subscribed to it; the command waits (bounded) for those deliveries.
  */
@@ -46,29 +46,48 @@ final class RunCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "JOB", description = "Job files (or folders of them).")
   List<Path> jobs;
 
-  @Option(names = "--master", paramLabel = "URL", description = "Spark master for embedded runs (default from conf).")
+  @Option(
+      names = "--master",
+      paramLabel = "URL",
+      description = "Spark master for embedded runs (default from conf).")
   Optional<String> master;
 
-  @Option(names = "--from", paramLabel = "DATE",
-      description = "Backfill: run every window from the one holding this date (with --to), in order.")
+  @Option(
+      names = "--from",
+      paramLabel = "DATE",
+      description =
+          "Backfill: run every window from the one holding this date (with --to), in order.")
   Optional<LocalDate> from;
 
-  @Option(names = "--to", paramLabel = "DATE", description = "Backfill: the last date (its window included).")
+  @Option(
+      names = "--to",
+      paramLabel = "DATE",
+      description = "Backfill: the last date (its window included).")
   Optional<LocalDate> to;
 
   @Option(names = "--force", description = "Backfill: run windows that are already published too.")
   boolean force;
 
-  @Option(names = "--run-id", paramLabel = "ID", description = "Run id to use (one job, no backfill); set by the scheduler.")
+  @Option(
+      names = "--run-id",
+      paramLabel = "ID",
+      description = "Run id to use (one job, no backfill); set by the scheduler.")
   Optional<String> runId;
 
-  @Option(names = "--wait", paramLabel = "DURATION", converter = DurationConverter.class,
-      description = "Wait up to DURATION (e.g. 10m) for another run writing the same export to end; by default fail"
-          + " at once (exit 3) naming that run.")
+  @Option(
+      names = "--wait",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description =
+          "Wait up to DURATION (e.g. 10m) for another run writing the same export to end; by default fail"
+              + " at once (exit 3) naming that run.")
   Optional<Duration> leaseWait;
 
-  @Option(names = "--outcome-file", paramLabel = "FILE",
-      description = "Write how the run ended (exit code, run id, manifest or error) as JSON to FILE; for launchers.")
+  @Option(
+      names = "--outcome-file",
+      paramLabel = "FILE",
+      description =
+          "Write how the run ended (exit code, run id, manifest or error) as JSON to FILE; for launchers.")
   Optional<Path> outcomeFile;
 
   @Override
@@ -78,7 +97,8 @@ final class RunCommand implements Callable<Integer> {
       int code = runAll(outcome);
       return code == 0 ? outcome.succeeded(code) : outcome.ended(code);
     } catch (Exception e) {
-      // Exception, not only RuntimeException: Spark's Scala code throws checked SparkExceptions undeclared.
+      // Exception, not only RuntimeException: Spark's Scala code throws checked SparkExceptions
+      // undeclared.
       outcome.failed(Failures.exitCode(e), e);
       throw e;
     }
@@ -89,31 +109,45 @@ final class RunCommand implements Callable<Integer> {
     JobLoader loader = new JobLoader(site);
     List<JobSpec> specs = new ArrayList<>();
     for (Path file : JobFiles.expand(jobs)) {
-      specs.addAll(Backfill.windows(from, to, params.values).stream()
-          .map(values -> JobFiles.load(loader, file, values, JobLoader.Mode.RUN)).toList());
+      specs.addAll(
+          Backfill.windows(from, to, params.values).stream()
+              .map(values -> JobFiles.load(loader, file, values, JobLoader.Mode.RUN))
+              .toList());
     }
     if (runId.isPresent() && specs.size() != 1) {
-      throw new Failures.UserException("--run-id names one run; give one job and no backfill range.");
+      throw new Failures.UserException(
+          "--run-id names one run; give one job and no backfill range.");
     }
     Clock clock = Clock.systemUTC();
     // A run with --run-id was started by the scheduler, which records it in the history itself. The
     // history's first open (its classes, the file, the schema check) goes on while Spark starts.
-    CompletableFuture<RunRecorder> recorder = runId.isPresent() ? CompletableFuture.completedFuture(RunRecorder.disabled())
-        : CompletableFuture.supplyAsync(() -> RunRecorder.open(site.history(), clock, spec.commandLine().getErr()),
-            HistoryThread.executor());
+    CompletableFuture<RunRecorder> recorder =
+        runId.isPresent()
+            ? CompletableFuture.completedFuture(RunRecorder.disabled())
+            : CompletableFuture.supplyAsync(
+                () -> RunRecorder.open(site.history(), clock, spec.commandLine().getErr()),
+                HistoryThread.executor());
     SparkSession spark = Sessions.create(site, master);
     ProgressListener progress = new ProgressListener(System.err);
     spark.sparkContext().addSparkListener(progress);
     RunRecorder history = recorder.join();
     List<Ended> ended = new ArrayList<>();
-    try (RunNotifications notifications = runId.isPresent() ? RunNotifications.disabled()
-        : RunNotifications.open(site, clock)) {
-      ExportRunner runner = new ExportRunner(spark, clock).waitingForLease(leaseWait.orElse(Duration.ZERO));
+    try (RunNotifications notifications =
+        runId.isPresent() ? RunNotifications.disabled() : RunNotifications.open(site, clock)) {
+      ExportRunner runner =
+          new ExportRunner(spark, clock).waitingForLease(leaseWait.orElse(Duration.ZERO));
       for (JobSpec job : Backfill.oneRunPerWindow(specs)) {
-        Optional<String> published = from.isPresent() && !force ? runner.publishedWindow(job) : Optional.empty();
+        Optional<String> published =
+            from.isPresent() && !force ? runner.publishedWindow(job) : Optional.empty();
         if (published.isPresent()) {
-          spec.commandLine().getOut().printf(Locale.ROOT, "job %s window %s: already published (%s); --force runs it again%n",
-              job.name(), job.params().get(JobLoader.WINDOW_START).value(), published.get());
+          spec.commandLine()
+              .getOut()
+              .printf(
+                  Locale.ROOT,
+                  "job %s window %s: already published (%s); --force runs it again%n",
+                  job.name(),
+                  job.params().get(JobLoader.WINDOW_START).value(),
+                  published.get());
           continue;
         }
         String id = runId.orElseGet(() -> RunId.next(clock));
@@ -123,7 +157,8 @@ final class RunCommand implements Callable<Integer> {
           report(spec.commandLine().getOut(), result);
           ended.add(Ended.of(job, id, result));
         } catch (Exception e) {
-          // Exception, not only RuntimeException: Spark's Scala code throws checked exceptions undeclared
+          // Exception, not only RuntimeException: Spark's Scala code throws checked exceptions
+          // undeclared
           if (specs.size() == 1) {
             throw e;
           }
@@ -146,26 +181,42 @@ final class RunCommand implements Callable<Integer> {
   /** How one run of several ended, for the summary. */
   private record Ended(String job, String runId, String outcome, long rows, int exitCode) {
     static Ended of(JobSpec job, String runId, RunResult result) {
-      return new Ended(job.name(), runId, result.status().name().toLowerCase(Locale.ROOT),
-          result.manifest().totals().rows(), 0);
+      return new Ended(
+          job.name(),
+          runId,
+          result.status().name().toLowerCase(Locale.ROOT),
+          result.manifest().totals().rows(),
+          0);
     }
   }
 
   private static void summarize(PrintWriter out, List<Ended> ended) {
     Table table = new Table("JOB", "RUN", "OUTCOME", ">ROWS", ">EXIT");
-    ended.forEach(e -> table.row(e.job(), e.runId(), e.outcome(), String.format(Locale.ROOT, "%,d", e.rows()),
-        String.valueOf(e.exitCode())));
+    ended.forEach(
+        e ->
+            table.row(
+                e.job(),
+                e.runId(),
+                e.outcome(),
+                String.format(Locale.ROOT, "%,d", e.rows()),
+                String.valueOf(e.exitCode())));
     table.print(out);
     out.flush();
   }
 
   /**
-   * Runs one job, recorded in the run history as a manual run (or a backfill), and announced. A
-   * run that fails in any way, an {@link Error} included, is recorded failed before the failure
-   * goes on; a JVM that stops meanwhile (SIGTERM) records it interrupted from a shutdown hook.
+   * Runs one job, recorded in the run history as a manual run (or a backfill), and announced. A run
+   * that fails in any way, an {@link Error} included, is recorded failed before the failure goes
+   * on; a JVM that stops meanwhile (SIGTERM) records it interrupted from a shutdown hook.
    */
-  private RunResult run(ExportRunner runner, JobSpec job, String runId, RunRecorder history,
-      RunNotifications notifications, Clock clock) throws Exception {
+  private RunResult run(
+      ExportRunner runner,
+      JobSpec job,
+      String runId,
+      RunRecorder history,
+      RunNotifications notifications,
+      Clock clock)
+      throws Exception {
     history.started(job, runId, from.isPresent() ? Trigger.BACKFILL : Trigger.MANUAL);
     Instant started = clock.instant();
     RunResult result;
@@ -186,13 +237,24 @@ final class RunCommand implements Callable<Integer> {
   static void report(PrintWriter out, RunResult result) {
     Manifest m = result.manifest();
     if (result.status() == RunResult.Status.SKIPPED) {
-      out.printf(Locale.ROOT, "job %s run %s: no rows (%,d read); nothing published, as sink.on-empty = skip says%n",
-          m.job(), m.runId(), m.totals().rowsRead());
+      out.printf(
+          Locale.ROOT,
+          "job %s run %s: no rows (%,d read); nothing published, as sink.on-empty = skip says%n",
+          m.job(),
+          m.runId(),
+          m.totals().rowsRead());
       out.flush();
       return;
     }
-    out.printf(Locale.ROOT, "job %s run %s: %,d rows in %d files (%,d bytes) -> %s%n", m.job(), m.runId(),
-        m.totals().rows(), m.totals().files(), m.totals().bytes(), m.sink().path());
+    out.printf(
+        Locale.ROOT,
+        "job %s run %s: %,d rows in %d files (%,d bytes) -> %s%n",
+        m.job(),
+        m.runId(),
+        m.totals().rows(),
+        m.totals().files(),
+        m.totals().bytes(),
+        m.sink().path());
     out.printf(Locale.ROOT, "manifest: %s%n", result.manifestPath().orElseThrow());
     out.flush();
   }

@@ -15,11 +15,11 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The notifications of {@code lakeport run}: each run that succeeds (and whose quality rules warned)
- * or fails is published; a failure is final, since nothing retries a run by hand. Deliveries go on
- * in the background while later runs go on; {@link #close()} waits for them, at most
- * {@code lakeport.notifications.delivery.wait-on-exit}, and never throws, so notifications never
- * change how the command ends.
+ * The notifications of {@code lakeport run}: each run that succeeds (and whose quality rules
+ * warned) or fails is published; a failure is final, since nothing retries a run by hand.
+ * Deliveries go on in the background while later runs go on; {@link #close()} waits for them, at
+ * most {@code lakeport.notifications.delivery.wait-on-exit}, and never throws, so notifications
+ * never change how the command ends.
  */
 final class RunNotifications implements AutoCloseable {
   private final Optional<Notifier> notifier;
@@ -34,8 +34,10 @@ final class RunNotifications implements AutoCloseable {
 
   /** Notifications for the site's channels, recorded in its run history; none without channels. */
   static RunNotifications open(Site site, Clock clock) {
-    Optional<Notifier> notifier = site.notifications().channels().isEmpty() ? Optional.empty()
-        : Optional.of(Notifier.start(site, DeliveryLog.opening(site.history(), clock), clock));
+    Optional<Notifier> notifier =
+        site.notifications().channels().isEmpty()
+            ? Optional.empty()
+            : Optional.of(Notifier.start(site, DeliveryLog.opening(site.history(), clock), clock));
     return new RunNotifications(notifier, site.notifications().delivery().waitOnExit(), clock);
   }
 
@@ -45,39 +47,63 @@ final class RunNotifications implements AutoCloseable {
   }
 
   void succeeded(JobSpec job, RunResult result) {
-    notifier.ifPresent(n -> {
-      n.publish(Event.succeeded(result.manifest(), result.manifestPath(), 1, clock.instant()), job.notifications());
-      if (Event.warned(result.manifest())) {
-        n.publish(Event.qualityWarning(result.manifest(), result.manifestPath(), 1, clock.instant()), job.notifications());
-      }
-    });
+    notifier.ifPresent(
+        n -> {
+          n.publish(
+              Event.succeeded(result.manifest(), result.manifestPath(), 1, clock.instant()),
+              job.notifications());
+          if (Event.warned(result.manifest())) {
+            n.publish(
+                Event.qualityWarning(result.manifest(), result.manifestPath(), 1, clock.instant()),
+                job.notifications());
+          }
+        });
   }
 
   void failed(JobSpec job, String runId, Instant started, Throwable failure) {
-    notifier.ifPresent(n -> n.publish(Event.failed(job.name(), runId, runDate(job), 1,
-        Optional.of(Duration.between(started, clock.instant())), Secrets.mask(Failures.summary(failure)), clock.instant()),
-        job.notifications()));
+    notifier.ifPresent(
+        n ->
+            n.publish(
+                Event.failed(
+                    job.name(),
+                    runId,
+                    runDate(job),
+                    1,
+                    Optional.of(Duration.between(started, clock.instant())),
+                    Secrets.mask(Failures.summary(failure)),
+                    clock.instant()),
+                job.notifications()));
   }
 
   void retentionApplied(JobSpec job, String runId, io.lakeport.retention.Retention.Result result) {
     long archived = result.actions().stream().filter(a -> a.archive().isPresent()).count();
-    notifier.ifPresent(n -> n.publish(Event.retentionApplied(job.name(), runId,
-        new Event.Retention(result.exportsRemoved() - archived, archived, result.bytesFreed()), clock.instant()),
-        job.notifications()));
+    notifier.ifPresent(
+        n ->
+            n.publish(
+                Event.retentionApplied(
+                    job.name(),
+                    runId,
+                    new Event.Retention(
+                        result.exportsRemoved() - archived, archived, result.bytesFreed()),
+                    clock.instant()),
+                job.notifications()));
   }
 
   private static Optional<String> runDate(JobSpec job) {
-    return Optional.ofNullable(job.params().get(JobLoader.RUN_DATE)).map(Param::value).map(String::valueOf);
+    return Optional.ofNullable(job.params().get(JobLoader.RUN_DATE))
+        .map(Param::value)
+        .map(String::valueOf);
   }
 
   @Override
   public void close() {
-    notifier.ifPresent(n -> {
-      try {
-        n.awaitDeliveries(waitOnExit);
-      } finally {
-        n.close();
-      }
-    });
+    notifier.ifPresent(
+        n -> {
+          try {
+            n.awaitDeliveries(waitOnExit);
+          } finally {
+            n.close();
+          }
+        });
   }
 }

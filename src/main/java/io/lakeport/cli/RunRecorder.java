@@ -22,10 +22,9 @@ import java.util.function.Consumer;
 /**
  * Records the runs {@code lakeport run} performs in the run history: queued and running before the
  * export starts, then succeeded, skipped or failed with what it wrote or why it failed. The history
- * is opened for each record and closed right after, so an embedded H2 file stays free for
- * {@code lakeport history} while exports run. Best effort: a history that cannot be opened or
- * written never stops an export; a warning on stderr says why, once, and the remaining runs go
- * unrecorded.
+ * is opened for each record and closed right after, so an embedded H2 file stays free for {@code
+ * lakeport history} while exports run. Best effort: a history that cannot be opened or written
+ * never stops an export; a warning on stderr says why, once, and the remaining runs go unrecorded.
  */
 final class RunRecorder {
   private final HistorySettings settings;
@@ -33,6 +32,7 @@ final class RunRecorder {
   private final PrintWriter err;
   private final Worker worker = Worker.current();
   private boolean working = true;
+
   /** A process ended by SIGTERM exits with 128 + 15. */
   private static final int SIGTERM_EXIT = 143;
 
@@ -42,54 +42,81 @@ final class RunRecorder {
     this.err = err;
   }
 
-  /** A recorder whose history has been opened once (tables created or upgraded), or that has warned why not. */
+  /**
+   * A recorder whose history has been opened once (tables created or upgraded), or that has warned
+   * why not.
+   */
   static RunRecorder open(HistorySettings settings, Clock clock, PrintWriter err) {
     RunRecorder recorder = new RunRecorder(settings, clock, err);
-    recorder.record(history -> { });
+    recorder.record(history -> {});
     return recorder;
   }
 
   /** A recorder that records nothing: for runs whose starter (the scheduler) records them. */
   static RunRecorder disabled() {
-    RunRecorder recorder = new RunRecorder(null, Clock.systemUTC(), new PrintWriter(java.io.Writer.nullWriter()));
+    RunRecorder recorder =
+        new RunRecorder(null, Clock.systemUTC(), new PrintWriter(java.io.Writer.nullWriter()));
     recorder.working = false;
     return recorder;
   }
 
   /** The run is queued and starts now. */
   void started(JobSpec job, String runId, Trigger trigger) {
-    record(history -> {
-      history.enqueue(new RunRequest(runId, job.name(), Optional.empty(), trigger, params(job)));
-      history.start(runId, worker);
-    });
+    record(
+        history -> {
+          history.enqueue(
+              new RunRequest(runId, job.name(), Optional.empty(), trigger, params(job)));
+          history.start(runId, worker);
+        });
   }
 
   void finished(String runId, RunResult result) {
     Manifest.Totals totals = result.manifest().totals();
-    record(history -> history.finish(runId, switch (result.status()) {
-      case PUBLISHED -> RunOutcome.succeeded(totals.rows(), totals.bytes(), totals.files(), result.manifestPath().orElseThrow());
-      case SKIPPED -> RunOutcome.skipped();
-    }));
+    record(
+        history ->
+            history.finish(
+                runId,
+                switch (result.status()) {
+                  case PUBLISHED ->
+                      RunOutcome.succeeded(
+                          totals.rows(),
+                          totals.bytes(),
+                          totals.files(),
+                          result.manifestPath().orElseThrow());
+                  case SKIPPED -> RunOutcome.skipped();
+                }));
   }
 
   void failed(String runId, Throwable failure) {
-    record(history -> history.finish(runId, RunOutcome.failed(Failures.exitCode(failure),
-        Secrets.mask(Failures.summary(failure)))));
+    record(
+        history ->
+            history.finish(
+                runId,
+                RunOutcome.failed(
+                    Failures.exitCode(failure), Secrets.mask(Failures.summary(failure)))));
   }
 
   /**
-   * Marks {@code runId} as going on until the returned handle is closed: a JVM that stops
-   * meanwhile (SIGTERM, Ctrl-C, {@code System.exit}) records the run interrupted from a shutdown
-   * hook. A process killed outright is found by the next command that opens the history, which
-   * records the run lost.
+   * Marks {@code runId} as going on until the returned handle is closed: a JVM that stops meanwhile
+   * (SIGTERM, Ctrl-C, {@code System.exit}) records the run interrupted from a shutdown hook. A
+   * process killed outright is found by the next command that opens the history, which records the
+   * run lost.
    */
   Active active(String runId) {
     if (!working) {
-      return () -> { };
+      return () -> {};
     }
-    Thread hook = new Thread(() -> record(history -> history.finish(runId, RunOutcome.interrupted(SIGTERM_EXIT,
-        "interrupted: the process was stopped (SIGTERM or Ctrl-C) while the run was going on"))),
-        "lakeport-record-interrupted-" + runId);
+    Thread hook =
+        new Thread(
+            () ->
+                record(
+                    history ->
+                        history.finish(
+                            runId,
+                            RunOutcome.interrupted(
+                                SIGTERM_EXIT,
+                                "interrupted: the process was stopped (SIGTERM or Ctrl-C) while the run was going on"))),
+            "lakeport-record-interrupted-" + runId);
     Runtime.getRuntime().addShutdownHook(hook);
     return () -> {
       try {
@@ -122,14 +149,18 @@ final class RunRecorder {
   private static Map<String, String> params(JobSpec job) {
     Map<String, String> params = new TreeMap<>();
     for (Param p : job.params().values()) {
-      params.put(p.name(), Secrets.isSecretName(p.name()) ? Secrets.MASK : String.valueOf(p.value()));
+      params.put(
+          p.name(), Secrets.isSecretName(p.name()) ? Secrets.MASK : String.valueOf(p.value()));
     }
     return params;
   }
 
   private void warn(HistoryException e) {
-    err.println("warning: " + e.getMessage() + ". The export goes on without being recorded in the run history;"
-        + " see lakeport.history in the site settings.");
+    err.println(
+        "warning: "
+            + e.getMessage()
+            + ". The export goes on without being recorded in the run history;"
+            + " see lakeport.history in the site settings.");
     err.flush();
   }
 }

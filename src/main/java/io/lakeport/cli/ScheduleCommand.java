@@ -1,11 +1,10 @@
 package io.lakeport.cli;
 
+import io.lakeport.history.HistoryStore;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-
-import io.lakeport.history.HistoryStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -14,16 +13,20 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code lakeport schedule ...}: the jobs that run by themselves, and switching a job's schedule on
- * or off at runtime (an override kept in the run history, which wins over the job file's
- * {@code enabled}).
+ * or off at runtime (an override kept in the run history, which wins over the job file's {@code
+ * enabled}).
  */
-@Command(name = "schedule", description = "Schedules of the jobs in jobs/.",
+@Command(
+    name = "schedule",
+    description = "Schedules of the jobs in jobs/.",
     subcommands = ScheduleListCommand.class)
 final class ScheduleCommand {
   @ParentCommand Lakeport lakeport;
   @Spec CommandSpec spec;
 
-  @Command(name = "enable", description = "Let the scheduler start runs of the job, whatever its job file says.")
+  @Command(
+      name = "enable",
+      description = "Let the scheduler start runs of the job, whatever its job file says.")
   int enable(@Parameters(paramLabel = "JOB", description = "The job's name.") String job) {
     try (HistoryStore history = lakeport.history()) {
       requireKnown(job, history);
@@ -32,7 +35,9 @@ final class ScheduleCommand {
     return switched(job, "enabled");
   }
 
-  @Command(name = "disable", description = "Stop the scheduler from starting runs of the job, whatever its job file says.")
+  @Command(
+      name = "disable",
+      description = "Stop the scheduler from starting runs of the job, whatever its job file says.")
   int disable(@Parameters(paramLabel = "JOB", description = "The job's name.") String job) {
     try (HistoryStore history = lakeport.history()) {
       requireKnown(job, history);
@@ -52,13 +57,22 @@ final class ScheduleCommand {
     if (!known.contains(job)) {
       known.addAll(history.jobs());
     }
-    JobCatalog.requireKnown(job, List.copyOf(known), "scheduled job", "the scheduled jobs in " + folder
-        + " and the jobs in the run history"
-        + (catalog.problems().isEmpty() ? "" : "; some job files there do not load: run lakeport validate"));
+    JobCatalog.requireKnown(
+        job,
+        List.copyOf(known),
+        "scheduled job",
+        "the scheduled jobs in "
+            + folder
+            + " and the jobs in the run history"
+            + (catalog.problems().isEmpty()
+                ? ""
+                : "; some job files there do not load: run lakeport validate"));
   }
 
   private int switched(String job, String state) {
-    spec.commandLine().getOut().printf("job %s: %s (kept in the run history; overrides its job file)%n", job, state);
+    spec.commandLine()
+        .getOut()
+        .printf("job %s: %s (kept in the run history; overrides its job file)%n", job, state);
     spec.commandLine().getOut().flush();
     return 0;
   }

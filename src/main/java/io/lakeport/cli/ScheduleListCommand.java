@@ -22,11 +22,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -38,11 +38,15 @@ import picocli.CommandLine.Spec;
  * file's {@code enabled}. A history that cannot be read leaves the job files' settings, with a
  * warning.
  */
-@Command(name = "list", description = "Show each job's schedule, time zone, enabled, and next three runs.")
+@Command(
+    name = "list",
+    description = "Show each job's schedule, time zone, enabled, and next three runs.")
 final class ScheduleListCommand implements Callable<Integer> {
   private static final int NEXT_RUNS = 3;
-  private static final DateTimeFormatter MINUTES = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm xxx", Locale.ROOT);
-  private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx", Locale.ROOT);
+  private static final DateTimeFormatter MINUTES =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm xxx", Locale.ROOT);
+  private static final DateTimeFormatter SECONDS =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx", Locale.ROOT);
 
   @ParentCommand ScheduleCommand schedule;
   @Spec CommandSpec spec;
@@ -66,11 +70,27 @@ final class ScheduleListCommand implements Callable<Integer> {
       }
     }
     Function<String, Optional<Boolean>> overrides = overrides(lakeport, loaded, err);
-    int width = loaded.entrySet().stream()
-        .mapToInt(e -> e.getValue().map(j -> Schedule.retention(j).isPresent() ? Schedule.retentionJob(j.name()) : j.name())
-            .orElse(e.getKey().toString()).length()).max().orElse(0) + 2;
-    loaded.forEach((file, job) -> out.println(job.map(j -> describe(j, overrides, now, width))
-        .orElse(pad(file.toString(), width) + "invalid: run lakeport validate " + file)));
+    int width =
+        loaded.entrySet().stream()
+                .mapToInt(
+                    e ->
+                        e.getValue()
+                            .map(
+                                j ->
+                                    Schedule.retention(j).isPresent()
+                                        ? Schedule.retentionJob(j.name())
+                                        : j.name())
+                            .orElse(e.getKey().toString())
+                            .length())
+                .max()
+                .orElse(0)
+            + 2;
+    loaded.forEach(
+        (file, job) ->
+            out.println(
+                job.map(j -> describe(j, overrides, now, width))
+                    .orElse(
+                        pad(file.toString(), width) + "invalid: run lakeport validate " + file)));
     out.flush();
     err.flush();
     return loaded.containsValue(Optional.empty()) ? Failures.USER : 0;
@@ -81,11 +101,15 @@ final class ScheduleListCommand implements Callable<Integer> {
    * may hold it, and is then asked through its server); none, after a warning, when it cannot be
    * read.
    */
-  private static Function<String, Optional<Boolean>> overrides(Lakeport lakeport, Map<Path, Optional<JobSpec>> loaded,
-      PrintWriter err) {
-    List<String> scheduled = loaded.values().stream().flatMap(Optional::stream)
-        .flatMap(job -> Stream.concat(Schedule.of(job).stream(), Schedule.retention(job).stream()))
-        .map(Schedule::job).toList();
+  private static Function<String, Optional<Boolean>> overrides(
+      Lakeport lakeport, Map<Path, Optional<JobSpec>> loaded, PrintWriter err) {
+    List<String> scheduled =
+        loaded.values().stream()
+            .flatMap(Optional::stream)
+            .flatMap(
+                job -> Stream.concat(Schedule.of(job).stream(), Schedule.retention(job).stream()))
+            .map(Schedule::job)
+            .toList();
     if (scheduled.isEmpty()) {
       return job -> Optional.empty();
     }
@@ -93,28 +117,55 @@ final class ScheduleListCommand implements Callable<Integer> {
     try (HistoryStore history = lakeport.history()) {
       scheduled.forEach(job -> overrides.put(job, history.enabledOverride(job)));
     } catch (HistoryException e) {
-      err.println("warning: " + e.getMessage() + ". Showing the job files' enabled, without the runtime switches of"
-          + " lakeport schedule enable|disable.");
+      err.println(
+          "warning: "
+              + e.getMessage()
+              + ". Showing the job files' enabled, without the runtime switches of"
+              + " lakeport schedule enable|disable.");
       return job -> Optional.empty();
     }
     return job -> overrides.getOrDefault(job, Optional.empty());
   }
 
   /** The job's export schedule (or "manual"), then its retention's, if it has one. */
-  private static String describe(JobSpec job, Function<String, Optional<Boolean>> overrides, Instant now, int width) {
-    String export = Schedule.of(job).map(s -> describe(s, overrides.apply(s.job()), now, width))
-        .orElse(pad(job.name(), width) + "manual");
-    return export + Schedule.retention(job).map(s -> "\n" + describe(s, overrides.apply(s.job()), now, width)).orElse("");
+  private static String describe(
+      JobSpec job, Function<String, Optional<Boolean>> overrides, Instant now, int width) {
+    String export =
+        Schedule.of(job)
+            .map(s -> describe(s, overrides.apply(s.job()), now, width))
+            .orElse(pad(job.name(), width) + "manual");
+    return export
+        + Schedule.retention(job)
+            .map(s -> "\n" + describe(s, overrides.apply(s.job()), now, width))
+            .orElse("");
   }
 
-  private static String describe(Schedule schedule, Optional<Boolean> override, Instant now, int width) {
+  private static String describe(
+      Schedule schedule, Optional<Boolean> override, Instant now, int width) {
     boolean inFile = schedule.spec().status() == ScheduleSpec.Status.ENABLED;
     boolean enabled = override.orElse(inFile);
-    String switched = override.map(on -> "\n" + pad("", width) + "switched " + (on ? "on" : "off")
-        + " at runtime (lakeport schedule " + (on ? "enable" : "disable") + "); the job file says "
-        + (inFile ? "enabled" : "disabled")).orElse("");
-    return pad(schedule.job(), width) + pad(enabled ? "enabled" : "disabled", 10) + schedule.describe() + " ("
-        + schedule.zone() + ")\n" + pad("", width) + nextRuns(schedule, now, enabled) + switched;
+    String switched =
+        override
+            .map(
+                on ->
+                    "\n"
+                        + pad("", width)
+                        + "switched "
+                        + (on ? "on" : "off")
+                        + " at runtime (lakeport schedule "
+                        + (on ? "enable" : "disable")
+                        + "); the job file says "
+                        + (inFile ? "enabled" : "disabled"))
+            .orElse("");
+    return pad(schedule.job(), width)
+        + pad(enabled ? "enabled" : "disabled", 10)
+        + schedule.describe()
+        + " ("
+        + schedule.zone()
+        + ")\n"
+        + pad("", width)
+        + nextRuns(schedule, now, enabled)
+        + switched;
   }
 
   private static String pad(String text, int width) {
@@ -124,7 +175,8 @@ final class ScheduleListCommand implements Callable<Integer> {
   private static String nextRuns(Schedule schedule, Instant now, boolean enabled) {
     List<Slot> next = new ArrayList<>();
     Instant after = now;
-    for (Optional<Slot> slot = schedule.nextAfter(after); slot.isPresent() && next.size() < NEXT_RUNS;
+    for (Optional<Slot> slot = schedule.nextAfter(after);
+        slot.isPresent() && next.size() < NEXT_RUNS;
         slot = schedule.nextAfter(after)) {
       next.add(slot.get());
       after = slot.get().instant();
@@ -132,7 +184,9 @@ final class ScheduleListCommand implements Callable<Integer> {
     if (next.isEmpty()) {
       return "no further runs";
     }
-    return (enabled ? "next " : "would run ") + until(Duration.between(now, next.get(0).instant())) + ": "
+    return (enabled ? "next " : "would run ")
+        + until(Duration.between(now, next.get(0).instant()))
+        + ": "
         + next.stream().map(slot -> format(slot.dueTime())).collect(Collectors.joining(", "));
   }
 

@@ -18,11 +18,11 @@ import io.lakeport.notify.Notifier;
 import io.lakeport.notify.SchedulerNotifications;
 import io.lakeport.schedule.Schedule;
 import io.lakeport.schedule.ScheduledJob;
-import io.lakeport.schedule.launch.RunKind;
 import io.lakeport.schedule.Scheduler;
 import io.lakeport.schedule.SchedulerOptions;
 import io.lakeport.schedule.launch.InProcessLauncher;
 import io.lakeport.schedule.launch.Launcher;
+import io.lakeport.schedule.launch.RunKind;
 import io.lakeport.schedule.launch.SparkSubmitLauncher;
 import io.lakeport.schedule.launch.SubmitSettings;
 import java.io.IOException;
@@ -53,15 +53,18 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code lakeport scheduler start [--once] [JOB...]}: runs the schedules of the jobs (jobs/ when
- * none are named) in this JVM, recording every run in the run history. It first interrupts the
- * runs an earlier scheduler on this host lost (killed while they ran) and queues them again as
- * their retry policy allows. With {@code --once} it makes one pass, waits for the runs it started
- * and exits; otherwise it makes a pass every {@code lakeport.scheduler.tick} until it is stopped
- * (SIGTERM, Ctrl-C), when it starts nothing more, cancels its running runs, records them, and
- * exits with 0. While it runs (not with {@code --once}) it serves the status API, metrics and web
- * page ({@code lakeport.api}).
+ * none are named) in this JVM, recording every run in the run history. It first interrupts the runs
+ * an earlier scheduler on this host lost (killed while they ran) and queues them again as their
+ * retry policy allows. With {@code --once} it makes one pass, waits for the runs it started and
+ * exits; otherwise it makes a pass every {@code lakeport.scheduler.tick} until it is stopped
+ * (SIGTERM, Ctrl-C), when it starts nothing more, cancels its running runs, records them, and exits
+ * with 0. While it runs (not with {@code --once}) it serves the status API, metrics and web page
+ * ({@code lakeport.api}).
  */
-@Command(name = "start", description = "Run the jobs' schedules (in the foreground) until stopped, or one pass with --once.")
+@Command(
+    name = "start",
+    description =
+        "Run the jobs' schedules (in the foreground) until stopped, or one pass with --once.")
 final class SchedulerStartCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(SchedulerStartCommand.class);
 
@@ -69,7 +72,9 @@ final class SchedulerStartCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin JobArguments jobs;
 
-  @Option(names = "--once", description = "Make one pass: start the runs due now, wait for them to end, then exit.")
+  @Option(
+      names = "--once",
+      description = "Make one pass: start the runs due now, wait for them to end, then exit.")
   boolean once;
 
   @Override
@@ -78,7 +83,8 @@ final class SchedulerStartCommand implements Callable<Integer> {
     Site site = lakeport.site();
     PrintWriter out = spec.commandLine().getOut();
     Map<String, NotificationSpec> subscriptions = new LinkedHashMap<>();
-    Optional<List<ScheduledJob>> scheduled = load(lakeport.loader(), spec.commandLine().getErr(), subscriptions);
+    Optional<List<ScheduledJob>> scheduled =
+        load(lakeport.loader(), spec.commandLine().getErr(), subscriptions);
     if (scheduled.isEmpty()) {
       return Failures.USER;
     }
@@ -88,19 +94,33 @@ final class SchedulerStartCommand implements Callable<Integer> {
     ExecutorService pool = Executors.newFixedThreadPool(settings.maxConcurrentRuns());
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     try (HistoryStore store = HistoryStore.open(site.history(), clock)) {
-      Scheduler loop = new Scheduler(scheduled.get(), store, launcher(settings, pool, timer, lakeport), clock,
-          new SchedulerOptions(settings.maxConcurrentRuns(), "scheduler@" + worker.host(), worker, new SplittableRandom(),
-              settings.missedAfter(), settings.defaultTimeout()));
+      Scheduler loop =
+          new Scheduler(
+              scheduled.get(),
+              store,
+              launcher(settings, pool, timer, lakeport),
+              clock,
+              new SchedulerOptions(
+                  settings.maxConcurrentRuns(),
+                  "scheduler@" + worker.host(),
+                  worker,
+                  new SplittableRandom(),
+                  settings.missedAfter(),
+                  settings.defaultTimeout()));
       Optional<Notifier> notifier = notifier(site, store, clock);
-      notifier.ifPresent(n -> loop.listen(new SchedulerNotifications(n, subscriptions,
-          new ExportStorage(site.sparkSettings()), store, clock)));
+      notifier.ifPresent(
+          n ->
+              loop.listen(
+                  new SchedulerNotifications(
+                      n, subscriptions, new ExportStorage(site.sparkSettings()), store, clock)));
       try {
         run(loop, store, out, site, scheduled.get());
       } finally {
-        notifier.ifPresent(n -> {
-          n.awaitDeliveries(site.notifications().delivery().waitOnExit());
-          n.close();
-        });
+        notifier.ifPresent(
+            n -> {
+              n.awaitDeliveries(site.notifications().delivery().waitOnExit());
+              n.close();
+            });
       }
       return 0;
     } finally {
@@ -109,19 +129,26 @@ final class SchedulerStartCommand implements Callable<Integer> {
     }
   }
 
-  /** Notifications of the site's channels, recorded in the scheduler's history; none without channels. */
+  /**
+   * Notifications of the site's channels, recorded in the scheduler's history; none without
+   * channels.
+   */
   private static Optional<Notifier> notifier(Site site, HistoryStore store, Clock clock) {
-    return site.notifications().channels().isEmpty() ? Optional.empty()
+    return site.notifications().channels().isEmpty()
+        ? Optional.empty()
         : Optional.of(Notifier.start(site, DeliveryLog.of(store), clock));
   }
 
   /** Recovers lost runs, then one pass (--once) or passes until stopped. */
-  private void run(Scheduler loop, HistoryStore store, PrintWriter out, Site site, List<ScheduledJob> scheduled)
+  private void run(
+      Scheduler loop, HistoryStore store, PrintWriter out, Site site, List<ScheduledJob> scheduled)
       throws InterruptedException {
     SchedulerSettings settings = site.scheduler();
     int jobCount = scheduled.size();
     for (Run lost : loop.recoverLost()) {
-      out.printf("run %s of job %s was lost by the last scheduler: %s%n", lost.id(), lost.job(), lost.status().text());
+      out.printf(
+          "run %s of job %s was lost by the last scheduler: %s%n",
+          lost.id(), lost.job(), lost.status().text());
     }
     out.printf("scheduler started: %d scheduled job(s)%n", jobCount);
     out.flush();
@@ -138,13 +165,19 @@ final class SchedulerStartCommand implements Callable<Integer> {
   }
 
   /** The status API, metrics and web page, when lakeport.api is enabled. */
-  private static Optional<ApiServer> serve(ApiSettings settings, HistoryStore store, List<ScheduledJob> jobs,
-      Scheduler loop, Lakeport lakeport, PrintWriter out) {
+  private static Optional<ApiServer> serve(
+      ApiSettings settings,
+      HistoryStore store,
+      List<ScheduledJob> jobs,
+      Scheduler loop,
+      Lakeport lakeport,
+      PrintWriter out) {
     if (settings.status() == ApiSettings.Status.DISABLED) {
       return Optional.empty();
     }
     try {
-      ApiServer api = ApiServer.start(settings, store, jobs, loop, lakeport.loader(), lakeport.clock());
+      ApiServer api =
+          ApiServer.start(settings, store, jobs, loop, lakeport.loader(), lakeport.clock());
       out.printf("api: %s (status page; /api/jobs, /api/runs, /metrics, /health)%n", api.uri());
       out.flush();
       return Optional.of(api);
@@ -156,16 +189,28 @@ final class SchedulerStartCommand implements Callable<Integer> {
   }
 
   /** The launcher the site settings choose: this JVM, or spark-submit. */
-  private static Launcher launcher(SchedulerSettings settings, ExecutorService pool, ScheduledExecutorService timer,
+  private static Launcher launcher(
+      SchedulerSettings settings,
+      ExecutorService pool,
+      ScheduledExecutorService timer,
       Lakeport lakeport) {
     Optional<Path> siteConf = Optional.ofNullable(lakeport.siteConf);
     return switch (settings.launcher()) {
-      case IN_PROCESS -> new InProcessLauncher(pool, timer, new LaunchedRuns(siteConf, Clock.systemUTC()));
+      case IN_PROCESS ->
+          new InProcessLauncher(pool, timer, new LaunchedRuns(siteConf, Clock.systemUTC()));
       case SPARK_SUBMIT -> {
         SchedulerSettings.SparkSubmit submit = settings.sparkSubmit();
         Path jar = submit.appJar().orElseGet(SchedulerStartCommand::ownJar);
-        yield new SparkSubmitLauncher(new SubmitSettings(submit.sparkHome(), submit.master(), submit.deployMode(),
-            submit.conf(), jar, siteConf.map(Path::toAbsolutePath)), submit.logs(), timer);
+        yield new SparkSubmitLauncher(
+            new SubmitSettings(
+                submit.sparkHome(),
+                submit.master(),
+                submit.deployMode(),
+                submit.conf(),
+                jar,
+                siteConf.map(Path::toAbsolutePath)),
+            submit.logs(),
+            timer);
       }
     };
   }
@@ -173,10 +218,19 @@ final class SchedulerStartCommand implements Callable<Integer> {
   /** The jar this class was loaded from: the application jar, when Lakeport runs from one. */
   private static Path ownJar() {
     try {
-      Path location = Path.of(SchedulerStartCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      Path location =
+          Path.of(
+              SchedulerStartCommand.class
+                  .getProtectionDomain()
+                  .getCodeSource()
+                  .getLocation()
+                  .toURI());
       if (!location.toString().endsWith(".jar")) {
-        throw new Failures.UserException("lakeport.scheduler.launcher = spark-submit needs an application jar: Lakeport"
-            + " runs from " + location + ". Set lakeport.scheduler.spark-submit.app-jar, or run bin/lakeport.");
+        throw new Failures.UserException(
+            "lakeport.scheduler.launcher = spark-submit needs an application jar: Lakeport"
+                + " runs from "
+                + location
+                + ". Set lakeport.scheduler.spark-submit.app-jar, or run bin/lakeport.");
       }
       return location;
     } catch (java.net.URISyntaxException e) {
@@ -190,8 +244,16 @@ final class SchedulerStartCommand implements Callable<Integer> {
     List<String> started = loop.running();
     loop.awaitRuns();
     for (String runId : started) {
-      store.run(runId).ifPresent(run -> out.printf("run %s of job %s: %s%s%n", run.id(), run.job(), run.status().text(),
-          run.error().map(e -> " (" + e + ")").orElse("")));
+      store
+          .run(runId)
+          .ifPresent(
+              run ->
+                  out.printf(
+                      "run %s of job %s: %s%s%n",
+                      run.id(),
+                      run.job(),
+                      run.status().text(),
+                      run.error().map(e -> " (" + e + ")").orElse("")));
     }
     out.flush();
   }
@@ -200,25 +262,31 @@ final class SchedulerStartCommand implements Callable<Integer> {
    * A pass every tick until SIGTERM or SIGINT (or, failing those, the JVM's shutdown); then stops
    * the runs and records them, before the history and the Spark session close.
    */
-  private static void untilStopped(Scheduler loop, SchedulerSettings settings) throws InterruptedException {
+  private static void untilStopped(Scheduler loop, SchedulerSettings settings)
+      throws InterruptedException {
     CountDownLatch stopRequested = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
     StopSignals.onStop(stopRequested::countDown);
-    Thread hook = new Thread(() -> {
-      stopRequested.countDown();
-      try {
-        // the JVM ends when the hook does: give the scheduler time to record its runs
-        stopped.await(settings.tick().multipliedBy(2).toMillis(), TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "lakeport-scheduler-stop");
+    Thread hook =
+        new Thread(
+            () -> {
+              stopRequested.countDown();
+              try {
+                // the JVM ends when the hook does: give the scheduler time to record its runs
+                stopped.await(settings.tick().multipliedBy(2).toMillis(), TimeUnit.MILLISECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "lakeport-scheduler-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
     try {
-      ticker.scheduleWithFixedDelay(() -> tick(loop), 0, settings.tick().toMillis(), TimeUnit.MILLISECONDS);
+      ticker.scheduleWithFixedDelay(
+          () -> tick(loop), 0, settings.tick().toMillis(), TimeUnit.MILLISECONDS);
       stopRequested.await();
-      LOG.info("Scheduler stopping: no new runs; cancelling {} running run(s)", loop.running().size());
+      LOG.info(
+          "Scheduler stopping: no new runs; cancelling {} running run(s)", loop.running().size());
       ticker.shutdown();
       ticker.awaitTermination(settings.tick().toMillis(), TimeUnit.MILLISECONDS);
       loop.stop(settings.tick());
@@ -228,7 +296,9 @@ final class SchedulerStartCommand implements Callable<Integer> {
     }
   }
 
-  /** One pass; a failing pass (the history unreachable, say) is logged and the next one tries again. */
+  /**
+   * One pass; a failing pass (the history unreachable, say) is logged and the next one tries again.
+   */
   private static void tick(Scheduler loop) {
     try {
       loop.tick();
@@ -237,16 +307,20 @@ final class SchedulerStartCommand implements Callable<Integer> {
     }
   }
 
-  /** The scheduled jobs of the job files; empty (after printing each problem) when any is invalid. */
-  private Optional<List<ScheduledJob>> load(JobLoader loader, PrintWriter err, Map<String, NotificationSpec> subscriptions) {
+  /**
+   * The scheduled jobs of the job files; empty (after printing each problem) when any is invalid.
+   */
+  private Optional<List<ScheduledJob>> load(
+      JobLoader loader, PrintWriter err, Map<String, NotificationSpec> subscriptions) {
     List<ScheduledJob> scheduled = new ArrayList<>();
     boolean valid = true;
     for (Path file : jobs.files()) {
       try {
         JobSpec job = loader.load(file, Map.of(), JobLoader.Mode.VALIDATE);
         Schedule.of(job).ifPresent(schedule -> scheduled.add(new ScheduledJob(schedule, file)));
-        Schedule.retention(job).ifPresent(schedule ->
-            scheduled.add(new ScheduledJob(schedule, file, RunKind.RETENTION)));
+        Schedule.retention(job)
+            .ifPresent(
+                schedule -> scheduled.add(new ScheduledJob(schedule, file, RunKind.RETENTION)));
         subscriptions.put(job.name(), job.notifications());
       } catch (JobConfigException e) {
         e.problems().forEach(p -> err.println(p.message()));

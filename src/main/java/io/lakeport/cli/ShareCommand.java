@@ -33,16 +33,24 @@ import picocli.CommandLine.Spec;
  * location from the run history) names the files; links are signed locally with the site's S3
  * settings and last {@code --expires} (default {@code lakeport.notifications.links.expiry}).
  */
-@Command(name = "share", description = "Print presigned download links to the files of a run's export on S3.")
+@Command(
+    name = "share",
+    description = "Print presigned download links to the files of a run's export on S3.")
 final class ShareCommand implements Callable<Integer> {
   @ParentCommand Lakeport lakeport;
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "RUN_ID", description = "A run id, as lakeport history lists them.")
+  @Parameters(
+      index = "0",
+      paramLabel = "RUN_ID",
+      description = "A run id, as lakeport history lists them.")
   String runId;
 
-  @Option(names = "--expires", paramLabel = "DURATION",
-      description = "How long the links work, e.g. 2h, 30m, 7d (at most 7d; default lakeport.notifications.links.expiry).")
+  @Option(
+      names = "--expires",
+      paramLabel = "DURATION",
+      description =
+          "How long the links work, e.g. 2h, 30m, 7d (at most 7d; default lakeport.notifications.links.expiry).")
   Optional<String> expires;
 
   @Override
@@ -51,17 +59,37 @@ final class ShareCommand implements Callable<Integer> {
     Duration expiry = expires.map(ShareCommand::duration).orElse(site.notifications().linkExpiry());
     Run run;
     try (HistoryStore history = lakeport.history()) {
-      run = history.run(runId).orElseThrow(() -> new Failures.UserException(
-          "No run " + runId + " in the run history. lakeport history lists the runs recorded."));
+      run =
+          history
+              .run(runId)
+              .orElseThrow(
+                  () ->
+                      new Failures.UserException(
+                          "No run "
+                              + runId
+                              + " in the run history. lakeport history lists the runs recorded."));
     }
-    String location = run.manifest().orElseThrow(() -> new Failures.UserException("Cannot share run " + runId
-        + ": it is " + run.status().text() + " and published no export. Share a succeeded run."));
+    String location =
+        run.manifest()
+            .orElseThrow(
+                () ->
+                    new Failures.UserException(
+                        "Cannot share run "
+                            + runId
+                            + ": it is "
+                            + run.status().text()
+                            + " and published no export. Share a succeeded run."));
     Manifest manifest = read(site, location);
     Event.Output output = Event.Output.of(manifest, Optional.of(location));
     String sink = output.sinkPath().orElse("");
     if (!DownloadLinks.shareable(sink)) {
-      throw new Failures.UserException("Cannot share run " + runId + ": its export is at " + sink + ", not on S3."
-          + " Download links are for exports on S3 (sink.path = \"s3a://bucket/...\").");
+      throw new Failures.UserException(
+          "Cannot share run "
+              + runId
+              + ": its export is at "
+              + sink
+              + ", not on S3."
+              + " Download links are for exports on S3 (sink.path = \"s3a://bucket/...\").");
     }
     List<Link> links = new ArrayList<>();
     try (DownloadLinks signer = new DownloadLinks(site.sparkSettings(), lakeport.clock())) {
@@ -79,13 +107,19 @@ final class ShareCommand implements Callable<Integer> {
     try {
       return new ExportStorage(site.sparkSettings()).manifest(location);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read the manifest " + location + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "Cannot read the manifest " + location + ": " + e.getMessage(), e);
     }
   }
 
   private void print(PrintWriter out, Manifest manifest, List<Link> links) {
-    out.printf(Locale.ROOT, "run %s of job %s: %d files, links valid until %s%n", manifest.runId(), manifest.job(),
-        links.size(), links.stream().map(Link::expiresAt).findFirst().map(Object::toString).orElse("-"));
+    out.printf(
+        Locale.ROOT,
+        "run %s of job %s: %d files, links valid until %s%n",
+        manifest.runId(),
+        manifest.job(),
+        links.size(),
+        links.stream().map(Link::expiresAt).findFirst().map(Object::toString).orElse("-"));
     for (Link link : links) {
       out.println(link.location());
       out.println("  " + link.url());
@@ -99,10 +133,14 @@ final class ShareCommand implements Callable<Integer> {
     try {
       duration = ConfigFactory.parseMap(java.util.Map.of("d", text)).getDuration("d");
     } catch (ConfigException e) {
-      throw new Failures.UserException("--expires: expected a duration such as 2h, 30m or 7d, found \"" + text + "\".");
+      throw new Failures.UserException(
+          "--expires: expected a duration such as 2h, 30m or 7d, found \"" + text + "\".");
     }
-    if (duration.isNegative() || duration.isZero() || duration.compareTo(DownloadLinks.MAX_EXPIRY) > 0) {
-      throw new Failures.UserException("--expires: links last from 1s to 7d, not " + text + ". Use e.g. --expires 2h.");
+    if (duration.isNegative()
+        || duration.isZero()
+        || duration.compareTo(DownloadLinks.MAX_EXPIRY) > 0) {
+      throw new Failures.UserException(
+          "--expires: links last from 1s to 7d, not " + text + ". Use e.g. --expires 2h.");
     }
     return duration;
   }

@@ -16,16 +16,18 @@ import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code lakeport stats [--job J] [--since 30d]}: per job, the runs queued in the period, success
  * rate, median and 95th percentile duration, rows and bytes per published run.
  */
-@Command(name = "stats", description = "Per job: runs, success rate, median and p95 duration, rows and bytes per run.")
+@Command(
+    name = "stats",
+    description = "Per job: runs, success rate, median and p95 duration, rows and bytes per run.")
 final class StatsCommand implements Callable<Integer> {
   private static final Pattern PERIOD = Pattern.compile("(\\d+)([mhdw])");
 
@@ -35,8 +37,12 @@ final class StatsCommand implements Callable<Integer> {
   @Option(names = "--job", paramLabel = "JOB", description = "Only this job (its name).")
   Optional<String> job;
 
-  @Option(names = "--since", paramLabel = "PERIOD|DATE", defaultValue = "30d",
-      description = "Runs queued in the last PERIOD (90m, 12h, 30d, 2w) or since DATE (2026-11-01, UTC); default ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--since",
+      paramLabel = "PERIOD|DATE",
+      defaultValue = "30d",
+      description =
+          "Runs queued in the last PERIOD (90m, 12h, 30d, 2w) or since DATE (2026-11-01, UTC); default ${DEFAULT-VALUE}.")
   String since;
 
   @Override
@@ -48,15 +54,32 @@ final class StatsCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     if (stats.isEmpty()) {
-      out.println("No runs recorded" + job.map(j -> " for job " + j).orElse("") + " since " + from + ".");
+      out.println(
+          "No runs recorded" + job.map(j -> " for job " + j).orElse("") + " since " + from + ".");
     } else {
       out.println("Runs queued since " + from + ":");
-      Table table = new Table("JOB", ">RUNS", ">SUCCEEDED", ">FAILED", ">SUCCESS", ">MEDIAN", ">P95", ">ROWS/RUN",
-          ">BYTES/RUN");
+      Table table =
+          new Table(
+              "JOB",
+              ">RUNS",
+              ">SUCCEEDED",
+              ">FAILED",
+              ">SUCCESS",
+              ">MEDIAN",
+              ">P95",
+              ">ROWS/RUN",
+              ">BYTES/RUN");
       for (JobStats s : stats) {
-        table.row(s.job(), String.valueOf(s.runs()), String.valueOf(s.succeeded()), String.valueOf(s.failed()),
-            HistoryText.percent(s.successRate()), HistoryText.duration(s.medianDuration()),
-            HistoryText.duration(s.p95Duration()), HistoryText.count(s.rowsPerRun()), HistoryText.count(s.bytesPerRun()));
+        table.row(
+            s.job(),
+            String.valueOf(s.runs()),
+            String.valueOf(s.succeeded()),
+            String.valueOf(s.failed()),
+            HistoryText.percent(s.successRate()),
+            HistoryText.duration(s.medianDuration()),
+            HistoryText.duration(s.p95Duration()),
+            HistoryText.count(s.rowsPerRun()),
+            HistoryText.count(s.bytesPerRun()));
       }
       table.print(out);
     }
@@ -64,25 +87,32 @@ final class StatsCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The start of the period: now less a period such as {@code 30d}, or the start of a date (UTC). */
+  /**
+   * The start of the period: now less a period such as {@code 30d}, or the start of a date (UTC).
+   */
   static Instant since(String text, Clock clock) {
     Matcher period = PERIOD.matcher(text);
     if (period.matches()) {
       long n = Long.parseLong(period.group(1));
-      Duration length = switch (period.group(2)) {
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        case "d" -> Duration.ofDays(n);
-        case "w" -> Duration.ofDays(7 * n);
-        default -> throw new IllegalStateException("the pattern allows m, h, d and w only");
-      };
+      Duration length =
+          switch (period.group(2)) {
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            case "d" -> Duration.ofDays(n);
+            case "w" -> Duration.ofDays(7 * n);
+            default -> throw new IllegalStateException("the pattern allows m, h, d and w only");
+          };
       return clock.instant().minus(length);
     }
     try {
       return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
     } catch (DateTimeException e) {
-      throw new Failures.UserException(String.format(Locale.ROOT, "--since: expected a period such as 30d, 12h or 2w,"
-          + " or a date such as 2026-11-01, found \"%s\".", text));
+      throw new Failures.UserException(
+          String.format(
+              Locale.ROOT,
+              "--since: expected a period such as 30d, 12h or 2w,"
+                  + " or a date such as 2026-11-01, found \"%s\".",
+              text));
     }
   }
 }

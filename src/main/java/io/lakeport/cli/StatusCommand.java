@@ -11,10 +11,10 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code lakeport status <run-id>}: everything the history holds about one run. */
 @Command(name = "status", description = "Show one run: its fields, attempts and notifications.")
@@ -22,7 +22,10 @@ final class StatusCommand implements Callable<Integer> {
   @ParentCommand Lakeport lakeport;
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "RUN_ID", description = "A run id, as lakeport history lists them.")
+  @Parameters(
+      index = "0",
+      paramLabel = "RUN_ID",
+      description = "A run id, as lakeport history lists them.")
   String runId;
 
   @Override
@@ -31,8 +34,15 @@ final class StatusCommand implements Callable<Integer> {
     List<Attempt> attempts;
     List<Notification> notifications;
     try (HistoryStore history = lakeport.history()) {
-      run = history.run(runId).orElseThrow(() -> new Failures.UserException(
-          "No run " + runId + " in the run history. lakeport history lists the runs recorded."));
+      run =
+          history
+              .run(runId)
+              .orElseThrow(
+                  () ->
+                      new Failures.UserException(
+                          "No run "
+                              + runId
+                              + " in the run history. lakeport history lists the runs recorded."));
       attempts = history.attempts(runId);
       notifications = history.notifications(runId);
     }
@@ -44,8 +54,17 @@ final class StatusCommand implements Callable<Integer> {
       out.println("  none");
     }
     out.println("notifications:");
-    notifications.forEach(n -> out.printf(Locale.ROOT, "  %s  %s %s  attempt %d  %s%s%n", HistoryText.time(Optional.of(n.sentAt())),
-        n.channel(), n.target(), n.attempt(), n.delivery().text(), n.error().map(e -> ": " + e).orElse("")));
+    notifications.forEach(
+        n ->
+            out.printf(
+                Locale.ROOT,
+                "  %s  %s %s  attempt %d  %s%s%n",
+                HistoryText.time(Optional.of(n.sentAt())),
+                n.channel(),
+                n.target(),
+                n.attempt(),
+                n.delivery().text(),
+                n.error().map(e -> ": " + e).orElse("")));
     if (notifications.isEmpty()) {
       out.println("  none");
     }
@@ -54,8 +73,10 @@ final class StatusCommand implements Callable<Integer> {
   }
 
   private static void printRun(PrintWriter out, Run run) {
-    String params = run.params().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-        .collect(Collectors.joining(", "));
+    String params =
+        run.params().entrySet().stream()
+            .map(e -> e.getKey() + "=" + e.getValue())
+            .collect(Collectors.joining(", "));
     line(out, "run", run.id());
     line(out, "job", run.job());
     line(out, "trigger", run.trigger().text());
@@ -70,12 +91,21 @@ final class StatusCommand implements Callable<Integer> {
     line(out, "bytes", HistoryText.count(run.bytes()));
     line(out, "files", HistoryText.count(run.files()));
     line(out, "manifest", run.manifest().orElse(HistoryText.NONE));
-    line(out, "error", run.error().map(e -> e.replace("\n", "\n          ")).orElse(HistoryText.NONE));
+    line(
+        out,
+        "error",
+        run.error().map(e -> e.replace("\n", "\n          ")).orElse(HistoryText.NONE));
   }
 
   private static void printAttempt(PrintWriter out, Attempt a) {
-    out.printf(Locale.ROOT, "  #%d  %s -> %s  exit %s  on %s (pid %d)%n", a.number(), HistoryText.time(Optional.of(a.startedAt())),
-        HistoryText.time(a.finishedAt()), a.exitCode().map(String::valueOf).orElse(HistoryText.NONE), a.worker().host(),
+    out.printf(
+        Locale.ROOT,
+        "  #%d  %s -> %s  exit %s  on %s (pid %d)%n",
+        a.number(),
+        HistoryText.time(Optional.of(a.startedAt())),
+        HistoryText.time(a.finishedAt()),
+        a.exitCode().map(String::valueOf).orElse(HistoryText.NONE),
+        a.worker().host(),
         a.worker().pid());
     a.error().ifPresent(e -> out.println("      error: " + e.replace("\n", "\n      ")));
   }

@@ -16,6 +16,7 @@ import sun.misc.Signal;
 final class StopSignals {
   private static final Logger LOG = LoggerFactory.getLogger(StopSignals.class);
   private static final List<String> SIGNALS = List.of("TERM", "INT");
+
   /** Exit codes of a process ended by a signal are 128 + its number. */
   private static final int SIGNALLED = 128;
 
@@ -26,19 +27,27 @@ final class StopSignals {
     AtomicBoolean requested = new AtomicBoolean();
     for (String name : SIGNALS) {
       try {
-        Signal.handle(new Signal(name), signal -> {
-          if (requested.compareAndSet(false, true)) {
-            LOG.info("SIG{} received: stopping (send it again to exit at once)", signal.getName());
-            stop.run();
-          } else {
-            // exit blocks until the shutdown hooks end: not on the thread that delivers signals
-            new Thread(() -> System.exit(SIGNALLED + signal.getNumber()), "lakeport-exit").start();
-          }
-        });
+        Signal.handle(
+            new Signal(name),
+            signal -> {
+              if (requested.compareAndSet(false, true)) {
+                LOG.info(
+                    "SIG{} received: stopping (send it again to exit at once)", signal.getName());
+                stop.run();
+              } else {
+                // exit blocks until the shutdown hooks end: not on the thread that delivers signals
+                new Thread(() -> System.exit(SIGNALLED + signal.getNumber()), "lakeport-exit")
+                    .start();
+              }
+            });
       } catch (IllegalArgumentException e) {
-        // the JVM keeps this signal (e.g. under -Xrs): the shutdown hook stops the scheduler instead
-        LOG.warn("Cannot handle SIG{}: {}; on that signal the scheduler stops from a shutdown hook, and may not"
-            + " record the runs it cancels", name, e.getMessage());
+        // the JVM keeps this signal (e.g. under -Xrs): the shutdown hook stops the scheduler
+        // instead
+        LOG.warn(
+            "Cannot handle SIG{}: {}; on that signal the scheduler stops from a shutdown hook, and may not"
+                + " record the runs it cancels",
+            name,
+            e.getMessage());
       }
     }
   }

@@ -13,7 +13,10 @@ final class Table {
   private final boolean[] numeric;
   private final List<List<String>> rows = new ArrayList<>();
 
-  /** Columns named {@code header}; a name starting with {@code >} is a right-aligned (number) column. */
+  /**
+   * Columns named {@code header}; a name starting with {@code >} is a right-aligned (number)
+   * column.
+   */
   Table(String... header) {
     this.header = new ArrayList<>();
     this.numeric = new boolean[header.length];
@@ -25,7 +28,8 @@ final class Table {
 
   Table row(String... cells) {
     if (cells.length != header.size()) {
-      throw new IllegalArgumentException("a row of " + header.size() + " cells, not " + cells.length);
+      throw new IllegalArgumentException(
+          "a row of " + header.size() + " cells, not " + cells.length);
     }
     rows.add(List.of(cells));
     return this;

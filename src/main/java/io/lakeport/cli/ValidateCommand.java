@@ -11,15 +11,17 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code lakeport validate [jobs...]}: checks job files without starting Spark. Params a run would
  * need are filled with sample values unless given.
  */
-@Command(name = "validate", description = "Check job files without starting Spark; reports every problem.")
+@Command(
+    name = "validate",
+    description = "Check job files without starting Spark; reports every problem.")
 final class ValidateCommand implements Callable<Integer> {
   @ParentCommand Lakeport lakeport;
   @Spec CommandSpec spec;

@@ -9,22 +9,27 @@ import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code lakeport verify <manifest | export root>}: re-checks an export against its manifest
  * (missing, extra and changed files). Exits 0 when intact, 4 on any difference. No Spark needed.
  */
-@Command(name = "verify", description = "Check an export against its manifest: missing, extra and changed files.")
+@Command(
+    name = "verify",
+    description = "Check an export against its manifest: missing, extra and changed files.")
 final class VerifyCommand implements Callable<Integer> {
   @ParentCommand Lakeport lakeport;
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "MANIFEST",
-      description = "A manifest file, or an export folder (its newest manifest is used). Local paths or URIs (s3a://...).")
+  @Parameters(
+      index = "0",
+      paramLabel = "MANIFEST",
+      description =
+          "A manifest file, or an export folder (its newest manifest is used). Local paths or URIs (s3a://...).")
   String location;
 
   @Override
@@ -33,33 +38,62 @@ final class VerifyCommand implements Callable<Integer> {
     try {
       report = new Verifier(Sessions.hadoopConfiguration(lakeport.site())).verify(location);
     } catch (java.io.FileNotFoundException e) {
-      throw new Failures.UserException("Cannot verify " + location + ": " + e.getMessage()
-          + ". Give a manifest (<export>/_lakeport/manifest-<run>.json) or an export folder.");
+      throw new Failures.UserException(
+          "Cannot verify "
+              + location
+              + ": "
+              + e.getMessage()
+              + ". Give a manifest (<export>/_lakeport/manifest-<run>.json) or an export folder.");
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot verify " + location + ": " + e.getMessage(), e);
     }
     PrintWriter out = spec.commandLine().getOut();
     for (Verifier.Difference d : report.differences()) {
-      out.printf(Locale.ROOT, "%-8s %s: %s%n", d.kind().name().toLowerCase(Locale.ROOT), d.path(), d.detail());
+      out.printf(
+          Locale.ROOT,
+          "%-8s %s: %s%n",
+          d.kind().name().toLowerCase(Locale.ROOT),
+          d.path(),
+          d.detail());
     }
     if (report.manifest().isEmpty()) {
       if (report.intact()) {
         out.println("nothing published at " + report.root() + ": no manifest and no data files");
       } else {
-        out.printf(Locale.ROOT, "%d data file%s at %s and no manifest describing %s%n", report.differences().size(),
-            report.differences().size() == 1 ? "" : "s", report.root(), report.differences().size() == 1 ? "it" : "them");
+        out.printf(
+            Locale.ROOT,
+            "%d data file%s at %s and no manifest describing %s%n",
+            report.differences().size(),
+            report.differences().size() == 1 ? "" : "s",
+            report.root(),
+            report.differences().size() == 1 ? "it" : "them");
       }
       out.flush();
       return report.intact() ? 0 : Failures.DIFFERENT;
     }
     Manifest manifest = report.manifest().get();
-    String what = String.format(Locale.ROOT, "%,d files (%,d bytes) of job %s run %s at %s", report.filesChecked(),
-        report.bytesChecked(), manifest.job(), manifest.runId(), report.root());
+    String what =
+        String.format(
+            Locale.ROOT,
+            "%,d files (%,d bytes) of job %s run %s at %s",
+            report.filesChecked(),
+            report.bytesChecked(),
+            manifest.job(),
+            manifest.runId(),
+            report.root());
     if (report.intact()) {
-      out.println("intact: " + what + (report.extraFilesChecked() ? "" : " (an append: other runs' files not checked)"));
+      out.println(
+          "intact: "
+              + what
+              + (report.extraFilesChecked() ? "" : " (an append: other runs' files not checked)"));
     } else {
-      out.printf(Locale.ROOT, "%d difference%s: %s, manifest %s%n", report.differences().size(),
-          report.differences().size() == 1 ? "" : "s", what, report.manifestPath().orElseThrow());
+      out.printf(
+          Locale.ROOT,
+          "%d difference%s: %s, manifest %s%n",
+          report.differences().size(),
+          report.differences().size() == 1 ? "" : "s",
+          what,
+          report.manifestPath().orElseThrow());
     }
     out.flush();
     return report.intact() ? 0 : Failures.DIFFERENT;

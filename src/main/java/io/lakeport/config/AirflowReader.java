@@ -40,17 +40,32 @@ final class AirflowReader {
     Optional<String> passwordEnv = airflow.optionalString(PASSWORD_ENV);
     Optional<String> passwordFile = airflow.optionalString(PASSWORD_FILE);
     if (passwordEnv.isPresent() && passwordFile.isPresent()) {
-      airflow.problem(PASSWORD_FILE, "the password comes from two places", "Keep one of password-env and password-file.");
+      airflow.problem(
+          PASSWORD_FILE,
+          "the password comes from two places",
+          "Keep one of password-env and password-file.");
     }
     if (url.isPresent() && user.isEmpty()) {
-      airflow.problem(USER, "the Airflow REST API needs a user", "Add user = <Airflow user>, with password-env or password-file.");
+      airflow.problem(
+          USER,
+          "the Airflow REST API needs a user",
+          "Add user = <Airflow user>, with password-env or password-file.");
     }
     Optional<Duration> timeout = airflow.optionalDuration(REQUEST_TIMEOUT);
     if (timeout.isEmpty() || timeout.get().isNegative() || timeout.get().isZero()) {
-      airflow.problem(REQUEST_TIMEOUT, "expected a duration longer than zero, found \""
-          + airflow.optionalString(REQUEST_TIMEOUT).orElse("") + "\"", "Use e.g. request-timeout = 30s.");
+      airflow.problem(
+          REQUEST_TIMEOUT,
+          "expected a duration longer than zero, found \""
+              + airflow.optionalString(REQUEST_TIMEOUT).orElse("")
+              + "\"",
+          "Use e.g. request-timeout = 30s.");
     }
-    return new AirflowSettings(url, version, user, passwordEnv, passwordFile,
+    return new AirflowSettings(
+        url,
+        version,
+        user,
+        passwordEnv,
+        passwordFile,
         timeout.filter(d -> !d.isNegative() && !d.isZero()).orElse(Duration.ofSeconds(30)),
         dags(airflow.section(DAGS, HOME, APPLICATION, CONN_ID, PACKAGES, CONF)));
   }
@@ -62,19 +77,28 @@ final class AirflowReader {
     }
     try {
       URI uri = new URI(text.get());
-      if ((!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) || uri.getHost() == null) {
-        airflow.problem(URL, "expected the http(s) address of the Airflow webserver, found \"" + Secrets.maskUrl(text.get())
-            + "\"", "Write e.g. url = \"https://airflow.internal:8080\".");
+      if ((!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()))
+          || uri.getHost() == null) {
+        airflow.problem(
+            URL,
+            "expected the http(s) address of the Airflow webserver, found \""
+                + Secrets.maskUrl(text.get())
+                + "\"",
+            "Write e.g. url = \"https://airflow.internal:8080\".");
         return Optional.empty();
       }
       if (uri.getUserInfo() != null) {
-        airflow.problem(URL, "a user or password must not be written in the url",
+        airflow.problem(
+            URL,
+            "a user or password must not be written in the url",
             "Write the url without them; set user, and password-env or password-file.");
         return Optional.empty();
       }
       return Optional.of(uri);
     } catch (URISyntaxException e) {
-      airflow.problem(URL, "not a URL: \"" + Secrets.maskUrl(text.get()) + "\" (" + e.getReason() + ")",
+      airflow.problem(
+          URL,
+          "not a URL: \"" + Secrets.maskUrl(text.get()) + "\" (" + e.getReason() + ")",
           "Write e.g. url = \"https://airflow.internal:8080\".");
       return Optional.empty();
     }
@@ -86,7 +110,9 @@ final class AirflowReader {
       case "2" -> AirflowSettings.Version.AIRFLOW_2;
       case "3" -> AirflowSettings.Version.AIRFLOW_3;
       default -> {
-        airflow.problem(VERSION, "expected the Airflow generation, 2 or 3, found \"" + text + "\"",
+        airflow.problem(
+            VERSION,
+            "expected the Airflow generation, 2 or 3, found \"" + text + "\"",
             "Write version = 2 (REST API /api/v1, basic auth) or version = 3 (/api/v2, token).");
         yield AirflowSettings.Version.AIRFLOW_2;
       }
@@ -96,8 +122,12 @@ final class AirflowReader {
   private static AirflowSettings.Dags dags(Section dags) {
     Map<String, String> conf = new TreeMap<>();
     dags.entries(CONF).forEach((name, value) -> conf.put(name, String.valueOf(value.unwrapped())));
-    return new AirflowSettings.Dags(dags.string(HOME), dags.string(APPLICATION), dags.string(CONN_ID),
-        dags.stringList(PACKAGES), conf);
+    return new AirflowSettings.Dags(
+        dags.string(HOME),
+        dags.string(APPLICATION),
+        dags.string(CONN_ID),
+        dags.stringList(PACKAGES),
+        conf);
   }
 
   /** The section, after reporting a {@code password} key as what it is (not as an unknown key). */
@@ -108,7 +138,16 @@ final class AirflowReader {
       probe.problem(PASSWORD, "a password must not be written in a config file", PASSWORD_FIX);
       kept = kept.withoutPath(probe.full(PASSWORD));
     }
-    return new Section(kept, probe.path(), probe.problems(), URL, VERSION, USER, PASSWORD_ENV, PASSWORD_FILE,
-        REQUEST_TIMEOUT, DAGS);
+    return new Section(
+        kept,
+        probe.path(),
+        probe.problems(),
+        URL,
+        VERSION,
+        USER,
+        PASSWORD_ENV,
+        PASSWORD_FILE,
+        REQUEST_TIMEOUT,
+        DAGS);
   }
 }

@@ -33,7 +33,9 @@ public record AirflowSettings(
     requireNonNull(dags, "dags is null");
   }
 
-  /** The Airflow generation, which decides the REST API: 2 ({@code /api/v1}) or 3 ({@code /api/v2}). */
+  /**
+   * The Airflow generation, which decides the REST API: 2 ({@code /api/v1}) or 3 ({@code /api/v2}).
+   */
   public enum Version {
     AIRFLOW_2,
     AIRFLOW_3
@@ -45,7 +47,11 @@ public record AirflowSettings(
    * application jar, the Airflow connection (master, deploy mode and Spark home come from there),
    * {@code --packages} and {@code --conf} settings.
    */
-  public record Dags(String home, String application, String connId, List<String> packages,
+  public record Dags(
+      String home,
+      String application,
+      String connId,
+      List<String> packages,
       Map<String, String> sparkConf) {
     public Dags {
       requireNonNull(home, "home is null");

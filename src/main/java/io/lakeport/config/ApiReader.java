@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Reads {@code lakeport.api} from the site settings. A token is never taken from the file: a
- * {@code token} key is refused with the two places it may come from.
+ * Reads {@code lakeport.api} from the site settings. A token is never taken from the file: a {@code
+ * token} key is refused with the two places it may come from.
  */
 final class ApiReader {
   static final String ENABLED = "enabled";
@@ -16,7 +16,8 @@ final class ApiReader {
   static final String TOKEN_ENV = "token-env";
   static final String TOKEN_FILE = "token-file";
   static final String OPEN_READS = "open-reads";
-  private static final String TOKEN_FIX = "Use token-env = <environment variable> or token-file = <file holding the token>.";
+  private static final String TOKEN_FIX =
+      "Use token-env = <environment variable> or token-file = <file holding the token>.";
 
   private ApiReader() {}
 
@@ -26,17 +27,26 @@ final class ApiReader {
     boolean enabled = required(api, ENABLED);
     String address = api.string(ADDRESS);
     if (address.isBlank() && api.has(ADDRESS)) {
-      api.problem(ADDRESS, "expected an address to listen on, found \"\"", "Use e.g. address = \"127.0.0.1\".");
+      api.problem(
+          ADDRESS,
+          "expected an address to listen on, found \"\"",
+          "Use e.g. address = \"127.0.0.1\".");
     }
     int port = port(api);
     Optional<String> tokenEnv = api.optionalString(TOKEN_ENV);
     Optional<String> tokenFile = api.optionalString(TOKEN_FILE);
     if (tokenEnv.isPresent() && tokenFile.isPresent()) {
-      api.problem(TOKEN_FILE, "the token comes from two places", "Keep one of token-env and token-file.");
+      api.problem(
+          TOKEN_FILE, "the token comes from two places", "Keep one of token-env and token-file.");
     }
     boolean openReads = required(api, OPEN_READS);
-    return new ApiSettings(enabled ? ApiSettings.Status.ENABLED : ApiSettings.Status.DISABLED, address, port,
-        tokenEnv, tokenFile.map(Path::of), openReads ? ApiSettings.Reads.OPEN : ApiSettings.Reads.TOKEN);
+    return new ApiSettings(
+        enabled ? ApiSettings.Status.ENABLED : ApiSettings.Status.DISABLED,
+        address,
+        port,
+        tokenEnv,
+        tokenFile.map(Path::of),
+        openReads ? ApiSettings.Reads.OPEN : ApiSettings.Reads.TOKEN);
   }
 
   /** The section, after reporting a {@code token} key as what it is (not as an unknown key). */
@@ -47,7 +57,16 @@ final class ApiReader {
       probe.problem(TOKEN, "a token must not be written in a config file", TOKEN_FIX);
       kept = kept.withoutPath(probe.full(TOKEN));
     }
-    return new Section(kept, probe.path(), probe.problems(), ENABLED, ADDRESS, PORT, TOKEN_ENV, TOKEN_FILE, OPEN_READS);
+    return new Section(
+        kept,
+        probe.path(),
+        probe.problems(),
+        ENABLED,
+        ADDRESS,
+        PORT,
+        TOKEN_ENV,
+        TOKEN_FILE,
+        OPEN_READS);
   }
 
   private static boolean required(Section api, String key) {
@@ -62,9 +81,12 @@ final class ApiReader {
     Optional<String> text = api.optionalString(PORT);
     Optional<Long> port = api.optionalLong(PORT);
     if (text.isEmpty()) {
-      api.problem(PORT, "missing required setting", "Add port = <1 to 65535, or 0 for any free port>.");
+      api.problem(
+          PORT, "missing required setting", "Add port = <1 to 65535, or 0 for any free port>.");
     } else if (port.isPresent() && (port.get() < 0 || port.get() > 65535)) {
-      api.problem(PORT, "expected a port from 0 to 65535, found \"" + text.get() + "\"",
+      api.problem(
+          PORT,
+          "expected a port from 0 to 65535, found \"" + text.get() + "\"",
           "Use e.g. port = 8470 (0: any free port, printed at start).");
     }
     return port.filter(p -> p >= 0 && p <= 65535).orElse(0L).intValue();

@@ -44,7 +44,8 @@ public record ApiSettings(
 
   /** The setting that names where the token comes from, for messages. */
   public String tokenSource() {
-    return tokenEnv.map(env -> "the environment variable " + env + " (lakeport.api.token-env)")
+    return tokenEnv
+        .map(env -> "the environment variable " + env + " (lakeport.api.token-env)")
         .or(() -> tokenFile.map(file -> "the file " + file + " (lakeport.api.token-file)"))
         .orElse("no token (lakeport.api.token-env and token-file are unset)");
   }

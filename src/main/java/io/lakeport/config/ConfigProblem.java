@@ -3,8 +3,8 @@ package io.lakeport.config;
 import static java.util.Objects.requireNonNull;
 
 /**
- * One thing wrong with a job: where ({@link Origin}), what, and how to fix it. Rendered as
- * {@code <file>:<line>: <path>: <problem>. <fix>}.
+ * One thing wrong with a job: where ({@link Origin}), what, and how to fix it. Rendered as {@code
+ * <file>:<line>: <path>: <problem>. <fix>}.
  */
 public record ConfigProblem(Origin origin, String problem, String fix) {
   public ConfigProblem {

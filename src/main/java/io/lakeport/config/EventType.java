@@ -4,8 +4,8 @@ package io.lakeport.config;
  * What a notification is about, each with the level a subscription compares to: a run that
  * succeeded, a run that failed for good (after its last retry), a run whose quality rules warned,
  * exports removed or archived by retention, and a scheduled slot that was skipped (missed while the
- * scheduler was down, or its execution window closed). Spelled kebab-case in config files
- * ({@code run-failed}) and in payloads.
+ * scheduler was down, or its execution window closed). Spelled kebab-case in config files ({@code
+ * run-failed}) and in payloads.
  */
 public enum EventType {
   RUN_SUCCEEDED(Level.INFO),

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The {@code where} tree of a job: {@code and}, {@code or}, {@code not} over column predicates,
- * and raw SQL as an escape hatch. Rows are kept where the tree is true; as in SQL, a comparison
- * with null is unknown, so it neither keeps the row nor (under {@code not}) keeps it either.
+ * The {@code where} tree of a job: {@code and}, {@code or}, {@code not} over column predicates, and
+ * raw SQL as an escape hatch. Rows are kept where the tree is true; as in SQL, a comparison with
+ * null is unknown, so it neither keeps the row nor (under {@code not}) keeps it either.
  */
 public sealed interface Filter {
   Origin origin();
@@ -44,7 +44,8 @@ public sealed interface Filter {
    * units in the job's time zone ({@code between = [d1, d2], unit = day} is every instant of those
    * days).
    */
-  record Predicate(String column, Operator operator, List<String> values, Optional<TimeUnit> unit, Origin origin)
+  record Predicate(
+      String column, Operator operator, List<String> values, Optional<TimeUnit> unit, Origin origin)
       implements Filter {
     public Predicate {
       requireNonNull(column, "column is null");

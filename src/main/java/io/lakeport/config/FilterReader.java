@@ -1,10 +1,10 @@
 package io.lakeport.config;
 
-import io.lakeport.config.Filter.Operator;
-import io.lakeport.config.PlanSpec.TimeUnit;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import io.lakeport.config.Filter.Operator;
+import io.lakeport.config.PlanSpec.TimeUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -37,7 +37,9 @@ final class FilterReader {
       return Optional.of(new Filter.Sql((String) value.unwrapped(), origin));
     }
     if (value.valueType() != ConfigValueType.OBJECT) {
-      problems.add(origin, "expected a filter object or a SQL string, found " + typeName(value),
+      problems.add(
+          origin,
+          "expected a filter object or a SQL string, found " + typeName(value),
           "Write { column = c, eq = v }, { and = [ ... ] } or \"c = 'v'\".");
       return Optional.empty();
     }
@@ -60,8 +62,12 @@ final class FilterReader {
     String key = object.containsKey(AND) ? AND : OR;
     onlyKeys(object, path, Set.of(key));
     ConfigValue children = object.get(key);
-    if (children.valueType() != ConfigValueType.LIST || ((List<?>) children.unwrapped()).isEmpty()) {
-      problems.add(origin.child(key), "expected a non-empty list of filters", "Write " + key + " = [ { ... }, { ... } ].");
+    if (children.valueType() != ConfigValueType.LIST
+        || ((List<?>) children.unwrapped()).isEmpty()) {
+      problems.add(
+          origin.child(key),
+          "expected a non-empty list of filters",
+          "Write " + key + " = [ { ... }, { ... } ].");
       return Optional.empty();
     }
     List<Filter> filters = new ArrayList<>();
@@ -69,7 +75,8 @@ final class FilterReader {
     for (int i = 0; i < list.size(); i++) {
       read(list.get(i), path + "." + key + "[" + i + "]").ifPresent(filters::add);
     }
-    return Optional.of(key.equals(AND) ? new Filter.And(filters, origin) : new Filter.Or(filters, origin));
+    return Optional.of(
+        key.equals(AND) ? new Filter.And(filters, origin) : new Filter.Or(filters, origin));
   }
 
   private Optional<Filter> predicate(ConfigObject object, String path, Origin origin) {
@@ -84,19 +91,24 @@ final class FilterReader {
     valid.addAll(List.of(AND, OR, NOT, SQL));
     onlyKeys(object, path, valid);
     if (!object.containsKey(COLUMN)) {
-      problems.add(origin, "a filter needs a column and an operator, or and/or/not/sql",
+      problems.add(
+          origin,
+          "a filter needs a column and an operator, or and/or/not/sql",
           "Write { column = severity, eq = high }.");
       return Optional.empty();
     }
     if (operators.size() != 1) {
-      problems.add(origin.child(COLUMN), operators.isEmpty() ? "no operator" : "more than one operator " + operators,
+      problems.add(
+          origin.child(COLUMN),
+          operators.isEmpty() ? "no operator" : "more than one operator " + operators,
           "Use exactly one of: " + String.join(", ", Section.names(Operator.class)) + ".");
       return Optional.empty();
     }
     Operator operator = operators.get(0);
     String column = String.valueOf(object.get(COLUMN).unwrapped());
     ConfigValue operand = object.get(Section.keyName(operator));
-    Origin operandOrigin = Section.originOf(operand.origin(), path + "." + Section.keyName(operator));
+    Origin operandOrigin =
+        Section.originOf(operand.origin(), path + "." + Section.keyName(operator));
     List<String> values = values(operator, operand, operandOrigin);
     Optional<TimeUnit> unit = unit(object, path);
     return Optional.of(new Filter.Predicate(column, operator, values, unit, origin));
@@ -111,10 +123,15 @@ final class FilterReader {
       return List.of();
     }
     if (arity == 1) {
-      if (operand.valueType() == ConfigValueType.LIST || operand.valueType() == ConfigValueType.OBJECT
+      if (operand.valueType() == ConfigValueType.LIST
+          || operand.valueType() == ConfigValueType.OBJECT
           || operand.valueType() == ConfigValueType.NULL) {
-        problems.add(origin, "expected one value, found " + typeName(operand),
-            operand.valueType() == ConfigValueType.NULL ? "Use is-null = true to match nulls." : "Use in = [ ... ] for several values.");
+        problems.add(
+            origin,
+            "expected one value, found " + typeName(operand),
+            operand.valueType() == ConfigValueType.NULL
+                ? "Use is-null = true to match nulls."
+                : "Use in = [ ... ] for several values.");
         return List.of("");
       }
       String text = String.valueOf(operand.unwrapped());
@@ -126,7 +143,8 @@ final class FilterReader {
     List<String> values = new ArrayList<>();
     if (operand.valueType() == ConfigValueType.LIST) {
       for (ConfigValue item : (com.typesafe.config.ConfigList) operand) {
-        if (item.valueType() == ConfigValueType.OBJECT || item.valueType() == ConfigValueType.LIST
+        if (item.valueType() == ConfigValueType.OBJECT
+            || item.valueType() == ConfigValueType.LIST
             || item.valueType() == ConfigValueType.NULL) {
           problems.add(origin, "expected plain values, found " + typeName(item), "");
         } else {
@@ -135,8 +153,12 @@ final class FilterReader {
       }
     }
     if (arity == 2 && values.size() != 2 || arity < 0 && values.isEmpty()) {
-      problems.add(origin, arity == 2 ? "expected two bounds [low, high]" : "expected a non-empty list",
-          arity == 2 ? "Write between = [low, high]." : "Write " + Section.keyName(operator) + " = [a, b].");
+      problems.add(
+          origin,
+          arity == 2 ? "expected two bounds [low, high]" : "expected a non-empty list",
+          arity == 2
+              ? "Write between = [low, high]."
+              : "Write " + Section.keyName(operator) + " = [a, b].");
     }
     return values;
   }
@@ -152,7 +174,9 @@ final class FilterReader {
         return Optional.of(unit);
       }
     }
-    problems.add(Section.originOf(value.origin(), path + "." + UNIT), "unknown unit \"" + text + "\"",
+    problems.add(
+        Section.originOf(value.origin(), path + "." + UNIT),
+        "unknown unit \"" + text + "\"",
         "Expected one of: " + String.join(", ", Section.names(TimeUnit.class)) + ".");
     return Optional.empty();
   }
@@ -161,15 +185,23 @@ final class FilterReader {
     try {
       java.util.regex.Pattern.compile(text);
     } catch (PatternSyntaxException e) {
-      problems.add(origin, "invalid regular expression: " + e.getDescription(), "Fix the pattern (Java regex syntax).");
+      problems.add(
+          origin,
+          "invalid regular expression: " + e.getDescription(),
+          "Fix the pattern (Java regex syntax).");
     }
   }
 
   private void onlyKeys(ConfigObject object, String path, Set<String> valid) {
     for (String key : object.keySet()) {
       if (!valid.contains(key)) {
-        problems.add(Section.originOf(object.get(key).origin(), path + "." + key), "unknown key \"" + key + "\"",
-            Problems.suggestion(key, valid) + "Valid keys here: " + String.join(", ", new TreeSet<>(valid)) + ".");
+        problems.add(
+            Section.originOf(object.get(key).origin(), path + "." + key),
+            "unknown key \"" + key + "\"",
+            Problems.suggestion(key, valid)
+                + "Valid keys here: "
+                + String.join(", ", new TreeSet<>(valid))
+                + ".");
       }
     }
   }

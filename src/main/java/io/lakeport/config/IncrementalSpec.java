@@ -6,12 +6,13 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * How a job picks the rows of a run beyond its plan ({@code incremental}): all of them
- * ({@code none}), the rows whose {@code column} is past the watermark the last published run
- * reached, less a {@code lookback} for late rows ({@code watermark}), or the rows a Delta source
- * changed since the version the last published run read ({@code change-feed}).
+ * How a job picks the rows of a run beyond its plan ({@code incremental}): all of them ({@code
+ * none}), the rows whose {@code column} is past the watermark the last published run reached, less
+ * a {@code lookback} for late rows ({@code watermark}), or the rows a Delta source changed since
+ * the version the last published run read ({@code change-feed}).
  */
-public record IncrementalSpec(Mode mode, Optional<String> column, Duration lookback, Origin origin) {
+public record IncrementalSpec(
+    Mode mode, Optional<String> column, Duration lookback, Origin origin) {
   /** The kinds of increment. */
   public enum Mode {
     NONE,

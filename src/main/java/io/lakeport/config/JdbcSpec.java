@@ -32,7 +32,9 @@ public record JdbcSpec(
     requireNonNull(passwordFile, "passwordFile is null");
   }
 
-  /** Parallel reads: {@code count} ranges of {@code column} between {@code lower} and {@code upper}. */
+  /**
+   * Parallel reads: {@code count} ranges of {@code column} between {@code lower} and {@code upper}.
+   */
   public record Partitioning(String column, long lower, long upper, int count) {
     public Partitioning {
       requireNonNull(column, "column is null");

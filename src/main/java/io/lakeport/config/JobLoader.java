@@ -23,9 +23,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Loads a job file into a {@link JobSpec}: parses the HOCON, adds the {@code --param} values and the
- * built-ins derived from {@code run_date}, resolves substitutions against the site settings, then
- * reads every section, reporting all problems at once as {@link JobConfigException}.
+ * Loads a job file into a {@link JobSpec}: parses the HOCON, adds the {@code --param} values and
+ * the built-ins derived from {@code run_date}, resolves substitutions against the site settings,
+ * then reads every section, reporting all problems at once as {@link JobConfigException}.
  */
 public final class JobLoader {
   static final String NAME = "name";
@@ -67,27 +67,36 @@ public final class JobLoader {
     String display = display(file);
     Config jobFile = parse(file, display);
     Problems problems = new Problems();
-    Config probe = jobFile.withFallback(site.stack())
-        .resolve(ConfigResolveOptions.defaults().setAllowUnresolved(true));
+    Config probe =
+        jobFile
+            .withFallback(site.stack())
+            .resolve(ConfigResolveOptions.defaults().setAllowUnresolved(true));
     Section probeTop = new Section(probe.withFallback(defaults(probe)), "", problems);
     ZoneId zone = Site.zone(probeTop, TIME_ZONE);
     Window window = probeTop.optionalEnum(WINDOW, Window.class).orElse(Window.DAY);
-    Map<String, Param> params = new Parameters(probeTop, zone, window, problems).resolve(cliParams, mode);
+    Map<String, Param> params =
+        new Parameters(probeTop, zone, window, problems).resolve(cliParams, mode);
     problems.throwIfAny();
 
     Config root = resolve(jobFile, params);
-    JobSpec spec = read(job(root, jobFile), root, jobFile, display, params, problems, site.notifications());
+    JobSpec spec =
+        read(job(root, jobFile), root, jobFile, display, params, problems, site.notifications());
     problems.throwIfAny();
     return spec;
   }
 
   private static Config parse(Path file, String display) {
     if (!Files.isRegularFile(file)) {
-      throw new JobConfigException(List.of(new ConfigProblem(new Origin(display, -1, ""),
-          "job file not found", "Check the path; job files live in jobs/ and end in .conf.")));
+      throw new JobConfigException(
+          List.of(
+              new ConfigProblem(
+                  new Origin(display, -1, ""),
+                  "job file not found",
+                  "Check the path; job files live in jobs/ and end in .conf.")));
     }
     try {
-      return ConfigFactory.parseFile(file.toFile(),
+      return ConfigFactory.parseFile(
+          file.toFile(),
           ConfigParseOptions.defaults().setAllowMissing(false).setOriginDescription(display));
     } catch (ConfigException e) {
       throw new JobConfigException(List.of(Loading.problemOf(e)));
@@ -119,10 +128,12 @@ public final class JobLoader {
       job = job.withValue(ConfigUtil.joinPath(PARAMS), root.getValue(PARAMS));
     }
     job = job.withFallback(defaults(root));
-    ConfigObject scheduleDefaults = root.getObject(ConfigUtil.joinPath(Site.ROOT, Site.SCHEDULE_DEFAULTS));
+    ConfigObject scheduleDefaults =
+        root.getObject(ConfigUtil.joinPath(Site.ROOT, Site.SCHEDULE_DEFAULTS));
     // from the job file's own block: merged with a null default, HOCON ignores further fallbacks
     for (String schedule : List.of(SCHEDULE, ConfigUtil.joinPath(RETENTION, SCHEDULE))) {
-      if (jobFile.hasPath(schedule) && root.getValue(schedule).valueType() == ConfigValueType.OBJECT) {
+      if (jobFile.hasPath(schedule)
+          && root.getValue(schedule).valueType() == ConfigValueType.OBJECT) {
         job = job.withValue(schedule, root.getObject(schedule).withFallback(scheduleDefaults));
       }
     }
@@ -132,8 +143,12 @@ public final class JobLoader {
   private static void requireSections(Config jobFile, String display, Problems problems) {
     for (String section : List.of(NAME, SOURCE, SINK)) {
       if (!jobFile.hasPath(section)) {
-        problems.add(new Origin(display, -1, section), "missing " + (section.equals(NAME) ? "setting" : "section"),
-            section.equals(NAME) ? "Add name = <job-name>." : "Add " + section + " { format = ..., path = ... }.");
+        problems.add(
+            new Origin(display, -1, section),
+            "missing " + (section.equals(NAME) ? "setting" : "section"),
+            section.equals(NAME)
+                ? "Add name = <job-name>."
+                : "Add " + section + " { format = ..., path = ... }.");
       }
     }
     problems.throwIfAny();
@@ -145,38 +160,78 @@ public final class JobLoader {
 
   /** The site's default options per sink format ({@code lakeport.sink-options}). */
   private static Section sinkOptionDefaults(Config root, Problems problems) {
-    return new Section(root, ConfigUtil.joinPath(Site.ROOT, Site.SINK_OPTIONS), problems,
+    return new Section(
+        root,
+        ConfigUtil.joinPath(Site.ROOT, Site.SINK_OPTIONS),
+        problems,
         Section.names(SinkFormat.class).toArray(String[]::new));
   }
 
-  private static JobSpec read(Config job, Config root, Config jobFile, String display, Map<String, Param> params,
-      Problems problems, NotificationSettings notifications) {
-    Section top = new Section(job, "", problems, NAME, DESCRIPTION, TIME_ZONE, WINDOW, PARAMS, PARAM_TYPES,
-        SOURCE, PLAN, SINK, QUALITY, INCREMENTAL, SCHEDULE, NOTIFICATIONS, RETENTION);
+  private static JobSpec read(
+      Config job,
+      Config root,
+      Config jobFile,
+      String display,
+      Map<String, Param> params,
+      Problems problems,
+      NotificationSettings notifications) {
+    Section top =
+        new Section(
+            job,
+            "",
+            problems,
+            NAME,
+            DESCRIPTION,
+            TIME_ZONE,
+            WINDOW,
+            PARAMS,
+            PARAM_TYPES,
+            SOURCE,
+            PLAN,
+            SINK,
+            QUALITY,
+            INCREMENTAL,
+            SCHEDULE,
+            NOTIFICATIONS,
+            RETENTION);
     requireSections(jobFile, display, problems);
     String name = top.string(NAME);
     if (!name.isEmpty() && !name.matches("[a-z0-9][a-z0-9_-]*")) {
-      top.problem(NAME, "invalid job name \"" + name + "\"",
+      top.problem(
+          NAME,
+          "invalid job name \"" + name + "\"",
           "Use lower-case letters, digits, '-' and '_' (it names folders and run ids).");
     }
     SourceSpec source = Endpoints.source(top.section(SOURCE, Endpoints.SOURCE_KEYS));
     ZoneId zone = Site.zone(top, TIME_ZONE);
-    return new JobSpec(name, top.optionalString(DESCRIPTION).orElse(""), display,
-        zone, top.enumValue(WINDOW, Window.class, Window.DAY), params, source,
+    return new JobSpec(
+        name,
+        top.optionalString(DESCRIPTION).orElse(""),
+        display,
+        zone,
+        top.enumValue(WINDOW, Window.class, Window.DAY),
+        params,
+        source,
         new PlanReader(top.section(PLAN, PlanReader.KEYS)).read(),
         Endpoints.sink(top.section(SINK, Endpoints.SINK_KEYS), sinkOptionDefaults(root, problems)),
         new QualityReader(top.section(QUALITY, QualityReader.KEYS)).read(),
-        incremental(top.section(INCREMENTAL, MODE, COLUMN, LOOKBACK), source), schedule(top, zone),
+        incremental(top.section(INCREMENTAL, MODE, COLUMN, LOOKBACK), source),
+        schedule(top, zone),
         NotificationsReader.job(top.section(NOTIFICATIONS), notifications),
-        new RetentionReader(top.section(RETENTION, RetentionReader.KEYS), minimumDays(root, problems)).read(zone));
+        new RetentionReader(
+                top.section(RETENTION, RetentionReader.KEYS), minimumDays(root, problems))
+            .read(zone));
   }
 
   /** The site's floor under keep rules, {@code lakeport.retention.minimum-days}. */
   private static int minimumDays(Config root, Problems problems) {
-    Section site = new Section(root, ConfigUtil.joinPath(Site.ROOT, RETENTION), problems, "minimum-days");
+    Section site =
+        new Section(root, ConfigUtil.joinPath(Site.ROOT, RETENTION), problems, "minimum-days");
     long days = site.optionalLong("minimum-days").orElse(0L);
     if (days < 0 || days > 36_500) {
-      site.problem("minimum-days", "must be a number of days from 0 to 36500, found " + days,
+      site.problem(
+          "minimum-days",
+          "must be a number of days from 0 to 36500, found " + days,
           "Write e.g. lakeport.retention.minimum-days = 7 in the site settings.");
       return 0;
     }
@@ -195,21 +250,29 @@ public final class JobLoader {
   }
 
   private static IncrementalSpec incremental(Section section, SourceSpec source) {
-    IncrementalSpec.Mode mode = section.enumValue(MODE, IncrementalSpec.Mode.class, IncrementalSpec.Mode.NONE);
+    IncrementalSpec.Mode mode =
+        section.enumValue(MODE, IncrementalSpec.Mode.class, IncrementalSpec.Mode.NONE);
     Optional<String> column = section.optionalString(COLUMN);
-    java.time.Duration lookback = section.optionalDuration(LOOKBACK).orElse(java.time.Duration.ZERO);
+    java.time.Duration lookback =
+        section.optionalDuration(LOOKBACK).orElse(java.time.Duration.ZERO);
     if (mode == IncrementalSpec.Mode.WATERMARK && column.isEmpty()) {
-      section.problem(COLUMN, "a watermark needs the column that grows with every change",
+      section.problem(
+          COLUMN,
+          "a watermark needs the column that grows with every change",
           "Add incremental.column = <column>, e.g. updated_at.");
     }
     if (mode != IncrementalSpec.Mode.WATERMARK && (column.isPresent() || !lookback.isZero())) {
-      section.problem(column.isPresent() ? COLUMN : LOOKBACK, "applies only to incremental.mode = watermark",
+      section.problem(
+          column.isPresent() ? COLUMN : LOOKBACK,
+          "applies only to incremental.mode = watermark",
           "Remove it, or set mode = watermark.");
     }
     if (mode == IncrementalSpec.Mode.CHANGE_FEED) {
       boolean pinned = source.version().isPresent() || source.timestamp().isPresent();
       if (source.format() != SourceFormat.DELTA || pinned) {
-        section.problem(MODE, "a change feed needs a Delta source read at its latest version",
+        section.problem(
+            MODE,
+            "a change feed needs a Delta source read at its latest version",
             "Set source.format = delta without version or timestamp, or use mode = watermark.");
       }
     }
@@ -241,9 +304,17 @@ public final class JobLoader {
       Section declared = top.section(PARAMS);
       Section typesSection = top.section(PARAM_TYPES);
       Map<String, ParamType> types = new LinkedHashMap<>();
-      typesSection.entries("").keySet().forEach(name ->
-          typesSection.parseEnum(name, String.valueOf(typesSection.value(name).unwrapped()), ParamType.class)
-              .ifPresent(type -> types.put(name, type)));
+      typesSection
+          .entries("")
+          .keySet()
+          .forEach(
+              name ->
+                  typesSection
+                      .parseEnum(
+                          name,
+                          String.valueOf(typesSection.value(name).unwrapped()),
+                          ParamType.class)
+                      .ifPresent(type -> types.put(name, type)));
       types.put(RUN_DATE, ParamType.DATE);
       Set<String> names = new TreeSet<>(declared.entries("").keySet());
       names.addAll(types.keySet());
@@ -251,7 +322,8 @@ public final class JobLoader {
 
       Map<String, Param> params = new LinkedHashMap<>();
       for (String name : names) {
-        value(name, types.getOrDefault(name, ParamType.STRING), declared, cli, mode).ifPresent(p -> params.put(name, p));
+        value(name, types.getOrDefault(name, ParamType.STRING), declared, cli, mode)
+            .ifPresent(p -> params.put(name, p));
       }
       runDate(declared, cli, mode).ifPresent(p -> params.put(RUN_DATE, p));
       reportUnknown(cli, names);
@@ -259,34 +331,41 @@ public final class JobLoader {
       return params;
     }
 
-    private java.util.Optional<Param> value(String name, ParamType type, Section declared, Map<String, String> cli, Mode mode) {
+    private java.util.Optional<Param> value(
+        String name, ParamType type, Section declared, Map<String, String> cli, Mode mode) {
       if (cli.containsKey(name)) {
         return parse(name, type, cli.get(name), new Origin(CLI, -1, name));
       }
       if (declared.has(name)) {
         ConfigValue value = declared.value(name);
-        String text = value.valueType() == ConfigValueType.LIST
-            ? String.join(",", declared.stringList(name))
-            : String.valueOf(value.unwrapped());
+        String text =
+            value.valueType() == ConfigValueType.LIST
+                ? String.join(",", declared.stringList(name))
+                : String.valueOf(value.unwrapped());
         return parse(name, type, text, declared.origin(name));
       }
       if (mode == Mode.VALIDATE) {
         return java.util.Optional.of(new Param(name, type, sample(type), declared.origin(name)));
       }
-      problems.add(declared.origin(name), "required parameter has no value",
+      problems.add(
+          declared.origin(name),
+          "required parameter has no value",
           "Pass --param " + name + "=<" + type.example() + ">.");
       return java.util.Optional.empty();
     }
 
-    private java.util.Optional<Param> runDate(Section declared, Map<String, String> cli, Mode mode) {
-      boolean requested = cli.containsKey(RUN_DATE) || declared.root().hasPathOrNull(declared.full(RUN_DATE));
+    private java.util.Optional<Param> runDate(
+        Section declared, Map<String, String> cli, Mode mode) {
+      boolean requested =
+          cli.containsKey(RUN_DATE) || declared.root().hasPathOrNull(declared.full(RUN_DATE));
       if (!requested) {
         return java.util.Optional.empty();
       }
       return value(RUN_DATE, ParamType.DATE, declared, cli, mode);
     }
 
-    private java.util.Optional<Param> parse(String name, ParamType type, String text, Origin origin) {
+    private java.util.Optional<Param> parse(
+        String name, ParamType type, String text, Origin origin) {
       try {
         return java.util.Optional.of(new Param(name, type, type.parse(text, zone), origin));
       } catch (IllegalArgumentException e) {
@@ -298,13 +377,19 @@ public final class JobLoader {
     private void reportUnknown(Map<String, String> cli, Set<String> names) {
       for (String name : cli.keySet()) {
         if (name.equals(WINDOW_START) || name.equals(WINDOW_END)) {
-          problems.add(new Origin(CLI, -1, name), "this parameter is derived from run_date",
+          problems.add(
+              new Origin(CLI, -1, name),
+              "this parameter is derived from run_date",
               "Pass --param run_date=<date> and set window = day, week or month in the job.");
         } else if (!names.contains(name) && !name.equals(RUN_DATE)) {
           Set<String> valid = new TreeSet<>(names);
           valid.add(RUN_DATE);
-          problems.add(new Origin(CLI, -1, name), "the job declares no such parameter",
-              Problems.suggestion(name, valid) + "Declared parameters: " + String.join(", ", valid)
+          problems.add(
+              new Origin(CLI, -1, name),
+              "the job declares no such parameter",
+              Problems.suggestion(name, valid)
+                  + "Declared parameters: "
+                  + String.join(", ", valid)
                   + ". Declare new ones in the job's params block.");
         }
       }
@@ -317,8 +402,11 @@ public final class JobLoader {
       }
       LocalDate date = LocalDate.parse((String) runDate.value());
       Origin origin = new Origin("built-in", -1, WINDOW);
-      params.put(WINDOW_START, new Param(WINDOW_START, ParamType.DATE, window.start(date).toString(), origin));
-      params.put(WINDOW_END, new Param(WINDOW_END, ParamType.DATE, window.end(date).toString(), origin));
+      params.put(
+          WINDOW_START,
+          new Param(WINDOW_START, ParamType.DATE, window.start(date).toString(), origin));
+      params.put(
+          WINDOW_END, new Param(WINDOW_END, ParamType.DATE, window.end(date).toString(), origin));
     }
 
     private Object sample(ParamType type) {

@@ -13,12 +13,16 @@ final class Loading {
     int line = origin == null ? -1 : origin.lineNumber();
     String message = stripOrigin(e.getMessage(), origin);
     if (e instanceof ConfigException.UnresolvedSubstitution) {
-      return new ConfigProblem(new Origin(file, line, substitution(message)),
+      return new ConfigProblem(
+          new Origin(file, line, substitution(message)),
           "nothing defines this substitution",
           "Define it in params (and pass --param), or set it in conf/application.conf.");
     }
     if (e instanceof ConfigException.Parse) {
-      return new ConfigProblem(new Origin(file, line, ""), "syntax error: " + firstSentence(message), syntaxFix(message));
+      return new ConfigProblem(
+          new Origin(file, line, ""),
+          "syntax error: " + firstSentence(message),
+          syntaxFix(message));
     }
     return new ConfigProblem(new Origin(file, line, ""), message, "");
   }

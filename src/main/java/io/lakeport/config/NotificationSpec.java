@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Subscriptions, by channel name: a job's {@code notifications} block, or the site's
- * {@code lakeport.notifications.subscriptions} that every job has. A job's subscription to a
- * channel replaces the site's subscription to the same channel for that job.
+ * Subscriptions, by channel name: a job's {@code notifications} block, or the site's {@code
+ * lakeport.notifications.subscriptions} that every job has. A job's subscription to a channel
+ * replaces the site's subscription to the same channel for that job.
  */
 public record NotificationSpec(Map<String, Subscription> subscriptions) {
   public NotificationSpec {
@@ -31,10 +31,11 @@ public record NotificationSpec(Map<String, Subscription> subscriptions) {
   }
 
   /**
-   * What one channel is sent: the events listed, else every event at {@code level} or above;
-   * {@code to} replaces an email channel's default recipients.
+   * What one channel is sent: the events listed, else every event at {@code level} or above; {@code
+   * to} replaces an email channel's default recipients.
    */
-  public record Subscription(String channel, EventType.Level level, Set<EventType> events, List<String> to) {
+  public record Subscription(
+      String channel, EventType.Level level, Set<EventType> events, List<String> to) {
     public Subscription {
       requireNonNull(channel, "channel is null");
       requireNonNull(level, "level is null");

@@ -35,7 +35,8 @@ public enum ParamType {
         case LONG -> Long.parseLong(text);
         case DOUBLE -> Double.parseDouble(text);
         case BOOLEAN -> parseBoolean(text);
-        case STRING_LIST -> Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        case STRING_LIST ->
+            Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
       };
     } catch (DateTimeParseException | NumberFormatException e) {
       throw new IllegalArgumentException("expected " + example());

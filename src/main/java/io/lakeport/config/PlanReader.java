@@ -1,5 +1,7 @@
 package io.lakeport.config;
 
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
 import io.lakeport.config.PlanSpec.Aggregation;
 import io.lakeport.config.PlanSpec.Derivation;
 import io.lakeport.config.PlanSpec.Fill;
@@ -12,8 +14,6 @@ import io.lakeport.config.PlanSpec.Standardization;
 import io.lakeport.config.PlanSpec.TemporalType;
 import io.lakeport.config.PlanSpec.TimeBucket;
 import io.lakeport.config.PlanSpec.TimeUnit;
-import com.typesafe.config.ConfigValue;
-import com.typesafe.config.ConfigValueType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -48,8 +48,10 @@ final class PlanReader {
   static final String ORDER = "order";
 
   private static final Pattern METRIC =
-      Pattern.compile("\\s*([a-z_]+)\\s*(?:\\(\\s*([A-Za-z_*][A-Za-z0-9_.]*)?\\s*(?:,\\s*([0-9]*\\.?[0-9]+)\\s*)?\\))?\\s*");
-  private static final Pattern EVERY_PATTERN = Pattern.compile("\\s*(\\d+)?\\s*(minute|hour|day|week|month)s?\\s*");
+      Pattern.compile(
+          "\\s*([a-z_]+)\\s*(?:\\(\\s*([A-Za-z_*][A-Za-z0-9_.]*)?\\s*(?:,\\s*([0-9]*\\.?[0-9]+)\\s*)?\\))?\\s*");
+  private static final Pattern EVERY_PATTERN =
+      Pattern.compile("\\s*(\\d+)?\\s*(minute|hour|day|week|month)s?\\s*");
 
   private final Section plan;
 
@@ -77,8 +79,10 @@ final class PlanReader {
     Section section = plan.section(DERIVE);
     List<Derivation> result = new ArrayList<>();
     for (String name : section.entries("").keySet()) {
-      section.optionalString(name).ifPresent(expression ->
-          result.add(new Derivation(name, expression, section.origin(name))));
+      section
+          .optionalString(name)
+          .ifPresent(
+              expression -> result.add(new Derivation(name, expression, section.origin(name))));
     }
     return result;
   }
@@ -95,9 +99,11 @@ final class PlanReader {
     Section fill = section.section(FILL);
     List<Fill> fills = new ArrayList<>();
     for (String column : fill.entries("").keySet()) {
-      fill.optionalString(column).ifPresent(value -> fills.add(new Fill(column, value, fill.origin(column))));
+      fill.optionalString(column)
+          .ifPresent(value -> fills.add(new Fill(column, value, fill.origin(column))));
     }
-    return new NullHandling(section.stringList(DROP), fills, section.origin(), origins(section, DROP));
+    return new NullHandling(
+        section.stringList(DROP), fills, section.origin(), origins(section, DROP));
   }
 
   private Optional<Aggregation> aggregate() {
@@ -105,19 +111,29 @@ final class PlanReader {
       return Optional.empty();
     }
     Section section = plan.section(AGGREGATE, GROUP_BY, TIME_BUCKET, METRICS);
-    Optional<TimeBucket> bucket = section.has(TIME_BUCKET)
-        ? Optional.of(timeBucket(section.section(TIME_BUCKET, COLUMN, EVERY, AS)))
-        : Optional.empty();
+    Optional<TimeBucket> bucket =
+        section.has(TIME_BUCKET)
+            ? Optional.of(timeBucket(section.section(TIME_BUCKET, COLUMN, EVERY, AS)))
+            : Optional.empty();
     Section metricsSection = section.section(METRICS);
     List<Metric> metrics = new ArrayList<>();
     for (String name : metricsSection.entries("").keySet()) {
-      metricsSection.optionalString(name).flatMap(text -> metric(metricsSection, name, text)).ifPresent(metrics::add);
+      metricsSection
+          .optionalString(name)
+          .flatMap(text -> metric(metricsSection, name, text))
+          .ifPresent(metrics::add);
     }
     if (metricsSection.entries("").isEmpty()) {
-      section.problem(METRICS, "an aggregation needs at least one metric", "Add metrics { rows = \"count\" }.");
+      section.problem(
+          METRICS, "an aggregation needs at least one metric", "Add metrics { rows = \"count\" }.");
     }
-    return Optional.of(new Aggregation(section.stringList(GROUP_BY), bucket, metrics, section.origin(),
-        origins(section, GROUP_BY)));
+    return Optional.of(
+        new Aggregation(
+            section.stringList(GROUP_BY),
+            bucket,
+            metrics,
+            section.origin(),
+            origins(section, GROUP_BY)));
   }
 
   private static TimeBucket timeBucket(Section section) {
@@ -126,19 +142,24 @@ final class PlanReader {
     String as = section.optionalString(AS).orElse(column + "_bucket");
     Matcher m = EVERY_PATTERN.matcher(every.toLowerCase(Locale.ROOT));
     if (!m.matches()) {
-      section.problem(EVERY, "cannot read \"" + every + "\" as a bucket size",
+      section.problem(
+          EVERY,
+          "cannot read \"" + every + "\" as a bucket size",
           "Write e.g. every = 1 hour, 15 minutes, day, week or month.");
       return new TimeBucket(column, 1, TimeUnit.HOUR, as, section.origin());
     }
     int amount = m.group(1) == null ? 1 : Integer.parseInt(m.group(1));
     TimeUnit unit = TimeUnit.valueOf(m.group(2).toUpperCase(Locale.ROOT));
-    int perDay = switch (unit) {
-      case MINUTE -> 1440;
-      case HOUR -> 24;
-      case DAY, WEEK, MONTH -> 1;
-    };
+    int perDay =
+        switch (unit) {
+          case MINUTE -> 1440;
+          case HOUR -> 24;
+          case DAY, WEEK, MONTH -> 1;
+        };
     if (amount <= 0 || perDay % amount != 0) {
-      section.problem(EVERY, "a bucket of " + every + " does not divide a day evenly",
+      section.problem(
+          EVERY,
+          "a bucket of " + every + " does not divide a day evenly",
           "Use a size that divides a day (15 minutes, 2 hours, ...), or day, week or month.");
     }
     return new TimeBucket(column, amount, unit, as, section.origin());
@@ -147,30 +168,52 @@ final class PlanReader {
   private static Optional<Metric> metric(Section section, String name, String text) {
     Matcher m = METRIC.matcher(text);
     if (!m.matches()) {
-      section.problem(name, "cannot read metric \"" + text + "\"",
+      section.problem(
+          name,
+          "cannot read metric \"" + text + "\"",
           "Write a function and a column, e.g. \"count\", \"avg(score)\", \"percentile(score, 0.95)\".");
       return Optional.empty();
     }
     Optional<MetricFunction> function = functionNamed(m.group(1));
     if (function.isEmpty()) {
-      List<String> names = Section.names(MetricFunction.class).stream().map(n -> n.replace('-', '_')).toList();
-      section.problem(name, "unknown function \"" + m.group(1) + "\"",
-          Problems.suggestion(m.group(1), names) + "Expected one of: " + String.join(", ", names) + ".");
+      List<String> names =
+          Section.names(MetricFunction.class).stream().map(n -> n.replace('-', '_')).toList();
+      section.problem(
+          name,
+          "unknown function \"" + m.group(1) + "\"",
+          Problems.suggestion(m.group(1), names)
+              + "Expected one of: "
+              + String.join(", ", names)
+              + ".");
       return Optional.empty();
     }
     Optional<String> column = Optional.ofNullable(m.group(2)).filter(c -> !c.equals("*"));
     Optional<Double> percentile = Optional.ofNullable(m.group(3)).map(Double::valueOf);
     MetricFunction f = function.get();
     if (f.needsColumn() && column.isEmpty()) {
-      section.problem(name, f.name().toLowerCase(Locale.ROOT) + " needs a column",
+      section.problem(
+          name,
+          f.name().toLowerCase(Locale.ROOT) + " needs a column",
           "Write \"" + f.name().toLowerCase(Locale.ROOT) + "(<column>)\".");
     }
     if (f.needsPercentile() != percentile.isPresent()) {
-      section.problem(name, f.needsPercentile() ? "a percentile needs a fraction" : "only percentiles take a second argument",
-          f.needsPercentile() ? "Write \"percentile(<column>, 0.95)\"." : "Remove the second argument.");
+      section.problem(
+          name,
+          f.needsPercentile()
+              ? "a percentile needs a fraction"
+              : "only percentiles take a second argument",
+          f.needsPercentile()
+              ? "Write \"percentile(<column>, 0.95)\"."
+              : "Remove the second argument.");
     }
-    percentile.filter(p -> p < 0 || p > 1).ifPresent(p -> section.problem(name,
-        "percentile " + p + " is outside 0..1", "Write a fraction, e.g. 0.95 for the 95th percentile."));
+    percentile
+        .filter(p -> p < 0 || p > 1)
+        .ifPresent(
+            p ->
+                section.problem(
+                    name,
+                    "percentile " + p + " is outside 0..1",
+                    "Write a fraction, e.g. 0.95 for the 95th percentile."));
     return Optional.of(new Metric(name, f, column, percentile, section.origin(name)));
   }
 
@@ -200,12 +243,24 @@ final class PlanReader {
     List<Rename> renames = new ArrayList<>();
     for (Map.Entry<String, ConfigValue> entry : renameSection.entries("").entrySet()) {
       if (entry.getValue().valueType() == ConfigValueType.STRING) {
-        renames.add(new Rename(entry.getKey(), (String) entry.getValue().unwrapped(), renameSection.origin(entry.getKey())));
+        renames.add(
+            new Rename(
+                entry.getKey(),
+                (String) entry.getValue().unwrapped(),
+                renameSection.origin(entry.getKey())));
       } else {
-        renameSection.problem(entry.getKey(), "expected the new column name", "Write rename { old_name = new_name }.");
+        renameSection.problem(
+            entry.getKey(),
+            "expected the new column name",
+            "Write rename { old_name = new_name }.");
       }
     }
-    return new Selection(section.stringList(COLUMNS), section.stringList(EXCLUDE), renames,
-        section.stringList(ORDER), section.origin(), origins(section, COLUMNS, EXCLUDE, ORDER));
+    return new Selection(
+        section.stringList(COLUMNS),
+        section.stringList(EXCLUDE),
+        renames,
+        section.stringList(ORDER),
+        section.origin(),
+        origins(section, COLUMNS, EXCLUDE, ORDER));
   }
 }

@@ -28,7 +28,10 @@ public record PlanSpec(
     requireNonNull(select, "select is null");
   }
 
-  /** A column computed from a Spark SQL expression, e.g. {@code detected_date = "to_date(detected_at)"}. */
+  /**
+   * A column computed from a Spark SQL expression, e.g. {@code detected_date =
+   * "to_date(detected_at)"}.
+   */
   public record Derivation(String name, String expression, Origin origin) {
     public Derivation {
       requireNonNull(name, "name is null");
@@ -61,8 +64,12 @@ public record PlanSpec(
     TIMESTAMP
   }
 
-  /** Rows with a null in any {@code drop} column are removed; {@code fill} replaces nulls by a value. */
-  public record NullHandling(List<String> drop, List<Fill> fill, Origin origin, Map<String, Origin> keyOrigins) {
+  /**
+   * Rows with a null in any {@code drop} column are removed; {@code fill} replaces nulls by a
+   * value.
+   */
+  public record NullHandling(
+      List<String> drop, List<Fill> fill, Origin origin, Map<String, Origin> keyOrigins) {
     public NullHandling {
       drop = List.copyOf(drop);
       fill = List.copyOf(fill);
@@ -86,7 +93,11 @@ public record PlanSpec(
   }
 
   /** Group-by columns, an optional time bucket (itself a group key), and named metrics. */
-  public record Aggregation(List<String> groupBy, Optional<TimeBucket> timeBucket, List<Metric> metrics, Origin origin,
+  public record Aggregation(
+      List<String> groupBy,
+      Optional<TimeBucket> timeBucket,
+      List<Metric> metrics,
+      Origin origin,
       Map<String, Origin> keyOrigins) {
     public Aggregation {
       groupBy = List.copyOf(groupBy);
@@ -103,8 +114,8 @@ public record PlanSpec(
   }
 
   /**
-   * Truncates a timestamp column to the start of its bucket in the job's time zone, e.g. every
-   * 1 hour or 15 minutes, or every day, week (Monday) or month. The bucket is a timestamp column
+   * Truncates a timestamp column to the start of its bucket in the job's time zone, e.g. every 1
+   * hour or 15 minutes, or every day, week (Monday) or month. The bucket is a timestamp column
    * named {@code as}.
    */
   public record TimeBucket(String column, int amount, TimeUnit unit, String as, Origin origin) {
@@ -126,11 +137,16 @@ public record PlanSpec(
   }
 
   /**
-   * One output column of an aggregation: {@code count}, {@code count(col)}, {@code count_distinct(col)},
-   * {@code approx_count_distinct(col)}, {@code sum}, {@code avg}, {@code min}, {@code max}, and
-   * {@code percentile(col, p)} (exact) or {@code approx_percentile(col, p)}.
+   * One output column of an aggregation: {@code count}, {@code count(col)}, {@code
+   * count_distinct(col)}, {@code approx_count_distinct(col)}, {@code sum}, {@code avg}, {@code
+   * min}, {@code max}, and {@code percentile(col, p)} (exact) or {@code approx_percentile(col, p)}.
    */
-  public record Metric(String name, MetricFunction function, Optional<String> column, Optional<Double> percentile, Origin origin) {
+  public record Metric(
+      String name,
+      MetricFunction function,
+      Optional<String> column,
+      Optional<Double> percentile,
+      Origin origin) {
     public Metric {
       requireNonNull(name, "name is null");
       requireNonNull(function, "function is null");
@@ -162,11 +178,16 @@ public record PlanSpec(
   }
 
   /**
-   * The output columns: {@code columns} keeps only the listed columns (in that order), {@code exclude} drops
-   * columns, {@code rename} renames (old = new), {@code order} puts the listed columns first, in
-   * that order (names after renaming).
+   * The output columns: {@code columns} keeps only the listed columns (in that order), {@code
+   * exclude} drops columns, {@code rename} renames (old = new), {@code order} puts the listed
+   * columns first, in that order (names after renaming).
    */
-  public record Selection(List<String> include, List<String> exclude, List<Rename> rename, List<String> order, Origin origin,
+  public record Selection(
+      List<String> include,
+      List<String> exclude,
+      List<Rename> rename,
+      List<String> order,
+      Origin origin,
       Map<String, Origin> keyOrigins) {
     public Selection {
       include = List.copyOf(include);

@@ -9,9 +9,9 @@ import java.util.Optional;
  * A job's data-quality rules ({@code quality.rules}), checked on the output rows before anything is
  * published. Row rules say what every row must satisfy; rows failing a {@code quarantine} rule go
  * to {@code _rejects} with the rule and reason instead of the export; the others count. Each rule
- * fails the run when its failed ratio exceeds its {@code max-failed-ratio} (never for {@code warn}).
- * {@code maxFailedRatio} is the section's default, which also bounds the source records that could
- * not be parsed.
+ * fails the run when its failed ratio exceeds its {@code max-failed-ratio} (never for {@code
+ * warn}). {@code maxFailedRatio} is the section's default, which also bounds the source records
+ * that could not be parsed.
  */
 public record QualitySpec(List<Rule> rules, double maxFailedRatio) {
   public QualitySpec {
@@ -20,7 +20,9 @@ public record QualitySpec(List<Rule> rules, double maxFailedRatio) {
 
   /** What a failing rule does. */
   public enum Action {
-    /** The run fails when the rule's failed ratio exceeds its threshold; rows stay in the export. */
+    /**
+     * The run fails when the rule's failed ratio exceeds its threshold; rows stay in the export.
+     */
     FAIL,
     /** Failing rows go to {@code _rejects}, not the export; the run fails above the threshold. */
     QUARANTINE,
@@ -37,8 +39,12 @@ public record QualitySpec(List<Rule> rules, double maxFailedRatio) {
     Origin origin();
   }
 
-  /** Every row must satisfy {@code check}; rows where it is unknown (null values) are not checked. */
-  public record RowRule(String name, Filter check, Action action, double maxFailedRatio, Origin origin) implements Rule {
+  /**
+   * Every row must satisfy {@code check}; rows where it is unknown (null values) are not checked.
+   */
+  public record RowRule(
+      String name, Filter check, Action action, double maxFailedRatio, Origin origin)
+      implements Rule {
     public RowRule {
       requireNonNull(name, "name is null");
       requireNonNull(check, "check is null");
@@ -47,8 +53,11 @@ public record QualitySpec(List<Rule> rules, double maxFailedRatio) {
     }
   }
 
-  /** No two rows share the values of {@code columns}; the failed count is the rows beyond the first. */
-  public record UniqueRule(String name, List<String> columns, Action action, Origin origin) implements Rule {
+  /**
+   * No two rows share the values of {@code columns}; the failed count is the rows beyond the first.
+   */
+  public record UniqueRule(String name, List<String> columns, Action action, Origin origin)
+      implements Rule {
     public UniqueRule {
       requireNonNull(name, "name is null");
       columns = List.copyOf(columns);
@@ -58,8 +67,15 @@ public record QualitySpec(List<Rule> rules, double maxFailedRatio) {
   }
 
   /** Bounds on the rows exported, absolute and as a change against the previous published run. */
-  public record RowCountRule(String name, Optional<Long> min, Optional<Long> max, Optional<Double> maxDrop,
-      Optional<Double> maxRise, Action action, Origin origin) implements Rule {
+  public record RowCountRule(
+      String name,
+      Optional<Long> min,
+      Optional<Long> max,
+      Optional<Double> maxDrop,
+      Optional<Double> maxRise,
+      Action action,
+      Origin origin)
+      implements Rule {
     public RowCountRule {
       requireNonNull(name, "name is null");
       requireNonNull(min, "min is null");

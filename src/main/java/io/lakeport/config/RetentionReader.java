@@ -23,8 +23,10 @@ final class RetentionReader {
   static final String DELTA = "delta";
   static final String SCHEDULE = "schedule";
   static final String[] KEYS = {KEEP, STAGING_GRACE, ARCHIVE, DELTA, SCHEDULE};
+
   /** The site setting that puts a floor under every keep rule. */
   static final String MINIMUM_DAYS = "lakeport.retention.minimum-days";
+
   private static final String DAYS = "days";
   private static final String AGE_OF = "age-of";
   private static final String LAST = "last";
@@ -46,28 +48,57 @@ final class RetentionReader {
   RetentionSpec read(ZoneId jobZone) {
     Section keep = retention.section(KEEP, DAYS, AGE_OF, LAST, MAX_SIZE);
     OptionalInt days = positive(keep, DAYS);
-    days.ifPresent(d -> {
-      if (d < minimumDays) {
-        keep.problem(DAYS, "keeps exports for " + d + " days, below the site's minimum retention " + MINIMUM_DAYS
-            + " = " + minimumDays, "Raise " + keep.full(DAYS) + " to at least " + minimumDays + ", or lower "
-            + MINIMUM_DAYS + " in the site settings (conf/application.conf).");
-      }
-    });
+    days.ifPresent(
+        d -> {
+          if (d < minimumDays) {
+            keep.problem(
+                DAYS,
+                "keeps exports for "
+                    + d
+                    + " days, below the site's minimum retention "
+                    + MINIMUM_DAYS
+                    + " = "
+                    + minimumDays,
+                "Raise "
+                    + keep.full(DAYS)
+                    + " to at least "
+                    + minimumDays
+                    + ", or lower "
+                    + MINIMUM_DAYS
+                    + " in the site settings (conf/application.conf).");
+          }
+        });
     AgeOf ageOf = keep.optionalEnum(AGE_OF, AgeOf.class).orElse(AgeOf.LOGICAL_DATE);
     OptionalInt last = positive(keep, LAST);
-    OptionalLong maxBytes = keep.optionalBytes(MAX_SIZE).filter(bytes -> {
-      if (bytes <= 0) {
-        keep.problem(MAX_SIZE, "must be more than 0 bytes", "Write e.g. " + keep.full(MAX_SIZE) + " = 50GB, or remove it.");
-      }
-      return bytes > 0;
-    }).map(OptionalLong::of).orElse(OptionalLong.empty());
+    OptionalLong maxBytes =
+        keep.optionalBytes(MAX_SIZE)
+            .filter(
+                bytes -> {
+                  if (bytes <= 0) {
+                    keep.problem(
+                        MAX_SIZE,
+                        "must be more than 0 bytes",
+                        "Write e.g. " + keep.full(MAX_SIZE) + " = 50GB, or remove it.");
+                  }
+                  return bytes > 0;
+                })
+            .map(OptionalLong::of)
+            .orElse(OptionalLong.empty());
     Duration grace = retention.optionalDuration(STAGING_GRACE).orElse(Duration.ofHours(24));
     if (grace.isNegative()) {
-      retention.problem(STAGING_GRACE, "must not be negative", "Write e.g. " + retention.full(STAGING_GRACE) + " = 24h.");
+      retention.problem(
+          STAGING_GRACE,
+          "must not be negative",
+          "Write e.g. " + retention.full(STAGING_GRACE) + " = 24h.");
     }
     Section delta = retention.section(DELTA, VACUUM_RETAIN, LOG_RETENTION);
-    return new RetentionSpec(new Keep(days, ageOf, last, maxBytes), minimumDays, grace, archive(),
-        new RetentionSpec.Delta(delta.optionalDuration(VACUUM_RETAIN), delta.optionalDuration(LOG_RETENTION)),
+    return new RetentionSpec(
+        new Keep(days, ageOf, last, maxBytes),
+        minimumDays,
+        grace,
+        archive(),
+        new RetentionSpec.Delta(
+            delta.optionalDuration(VACUUM_RETAIN), delta.optionalDuration(LOG_RETENTION)),
         schedule(jobZone));
   }
 
@@ -78,22 +109,26 @@ final class RetentionReader {
     Section archive = retention.section(ARCHIVE, LOCATION, FORMAT, KEEP_DAYS);
     String location = archive.string(LOCATION);
     String formatText = archive.optionalString(FORMAT).orElse("tar.gz").toLowerCase(Locale.ROOT);
-    Archive.Format format = switch (formatText) {
-      case "tar.gz", "tgz" -> Archive.Format.TAR_GZ;
-      case "zip" -> Archive.Format.ZIP;
-      default -> {
-        archive.problem(FORMAT, "unknown archive format \"" + formatText + "\"", "Use tar.gz or zip.");
-        yield Archive.Format.TAR_GZ;
-      }
-    };
+    Archive.Format format =
+        switch (formatText) {
+          case "tar.gz", "tgz" -> Archive.Format.TAR_GZ;
+          case "zip" -> Archive.Format.ZIP;
+          default -> {
+            archive.problem(
+                FORMAT, "unknown archive format \"" + formatText + "\"", "Use tar.gz or zip.");
+            yield Archive.Format.TAR_GZ;
+          }
+        };
     return Optional.of(new Archive(location, format, positive(archive, KEEP_DAYS)));
   }
 
   private Optional<ScheduleSpec> schedule(ZoneId jobZone) {
-    if (!retention.has(SCHEDULE) || retention.value(SCHEDULE).valueType() != ConfigValueType.OBJECT) {
+    if (!retention.has(SCHEDULE)
+        || retention.value(SCHEDULE).valueType() != ConfigValueType.OBJECT) {
       return Optional.empty();
     }
-    return Optional.of(new ScheduleReader(retention.section(SCHEDULE, ScheduleReader.KEYS), jobZone).read());
+    return Optional.of(
+        new ScheduleReader(retention.section(SCHEDULE, ScheduleReader.KEYS), jobZone).read());
   }
 
   private static OptionalInt positive(Section section, String key) {
@@ -102,7 +137,9 @@ final class RetentionReader {
       return OptionalInt.empty();
     }
     if (value.get() < 1 || value.get() > Integer.MAX_VALUE) {
-      section.problem(key, "must be a whole number of at least 1, found " + value.get(),
+      section.problem(
+          key,
+          "must be a whole number of at least 1, found " + value.get(),
           "Write e.g. " + section.full(key) + " = 30, or remove it to turn the rule off.");
       return OptionalInt.empty();
     }

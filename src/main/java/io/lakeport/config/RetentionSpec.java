@@ -12,8 +12,8 @@ import java.util.OptionalLong;
 /**
  * A job's {@code retention} block: which published exports to keep, how long leftovers of failed
  * runs may stay, where exports go before they are deleted, Delta's clean-up periods, and when
- * retention runs. An export is kept if any {@link Keep} rule keeps it; a policy without rules
- * keeps everything.
+ * retention runs. An export is kept if any {@link Keep} rule keeps it; a policy without rules keeps
+ * everything.
  *
  * @param minimumDays the site's floor ({@code lakeport.retention.minimum-days}): exports published
  *     fewer days ago than this are never deleted
@@ -43,8 +43,8 @@ public record RetentionSpec(
   }
 
   /**
-   * The keep rules: exports younger than {@code days}, the newest {@code last}, and the newest whose
-   * sizes add up to at most {@code maxBytes}. Absent rules keep nothing by themselves.
+   * The keep rules: exports younger than {@code days}, the newest {@code last}, and the newest
+   * whose sizes add up to at most {@code maxBytes}. Absent rules keep nothing by themselves.
    */
   public record Keep(OptionalInt days, AgeOf ageOf, OptionalInt last, OptionalLong maxBytes) {
     public Keep {
@@ -58,14 +58,24 @@ public record RetentionSpec(
       return days.isPresent() || last.isPresent() || maxBytes.isPresent();
     }
 
-    /** The rules in words, e.g. {@code exports younger than 30 days (logical date), or the last 7}. */
+    /**
+     * The rules in words, e.g. {@code exports younger than 30 days (logical date), or the last 7}.
+     */
     public String describe() {
       List<String> rules = new ArrayList<>();
-      days.ifPresent(d -> rules.add("exports younger than " + d + " days (by "
-          + (ageOf == AgeOf.PUBLISHED ? "publish time" : "logical date") + ")"));
+      days.ifPresent(
+          d ->
+              rules.add(
+                  "exports younger than "
+                      + d
+                      + " days (by "
+                      + (ageOf == AgeOf.PUBLISHED ? "publish time" : "logical date")
+                      + ")"));
       last.ifPresent(n -> rules.add("the last " + n));
       maxBytes.ifPresent(b -> rules.add("the newest up to " + b + " bytes in all"));
-      return rules.isEmpty() ? "no keep rules: every export is kept" : "keep " + String.join(", or ", rules);
+      return rules.isEmpty()
+          ? "no keep rules: every export is kept"
+          : "keep " + String.join(", or ", rules);
     }
   }
 
@@ -95,8 +105,8 @@ public record RetentionSpec(
 
   /**
    * For Delta sinks: {@code VACUUM} removes files the table no longer references that are older
-   * than {@code vacuumRetain}; {@code logRetention} becomes the table's
-   * {@code delta.logRetentionDuration}. Empty: leave Delta's own defaults.
+   * than {@code vacuumRetain}; {@code logRetention} becomes the table's {@code
+   * delta.logRetentionDuration}. Empty: leave Delta's own defaults.
    */
   public record Delta(Optional<Duration> vacuumRetain, Optional<Duration> logRetention) {
     public Delta {

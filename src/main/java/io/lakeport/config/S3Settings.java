@@ -11,8 +11,8 @@ import java.util.Optional;
 /**
  * Object storage settings ({@code lakeport.s3}): where s3a finds the store, which credentials
  * provider it asks and how new objects are encrypted, for all buckets and per bucket. Holds no
- * secret: credentials always come from a provider chain, never from a config file.
- * {@link #hadoopSettings()} translates the block to s3a's own settings.
+ * secret: credentials always come from a provider chain, never from a config file. {@link
+ * #hadoopSettings()} translates the block to s3a's own settings.
  */
 public record S3Settings(
     Optional<URI> endpoint,
@@ -43,8 +43,8 @@ public record S3Settings(
 
   /**
    * The s3a settings ({@code fs.s3a.*}, and {@code fs.s3a.bucket.<bucket>.*} per bucket) this block
-   * stands for, in a stable order. Settings left at s3a's own default are not written, so
-   * {@code credentials = default} leaves the provider list to s3a.
+   * stands for, in a stable order. Settings left at s3a's own default are not written, so {@code
+   * credentials = default} leaves the provider list to s3a.
    */
   public Map<String, String> hadoopSettings() {
     Map<String, String> settings = new LinkedHashMap<>();
@@ -56,7 +56,8 @@ public record S3Settings(
       settings.put(S3A + S3A_ALGORITHM, encryption.algorithm().s3aName());
       encryption.kmsKeyId().ifPresent(key -> settings.put(S3A + S3A_KEY, key));
     }
-    buckets.forEach((name, bucket) -> bucket.putHadoopSettings(settings, S3A + S3A_BUCKET + name + "."));
+    buckets.forEach(
+        (name, bucket) -> bucket.putHadoopSettings(settings, S3A + S3A_BUCKET + name + "."));
     return Collections.unmodifiableMap(settings);
   }
 
@@ -67,9 +68,9 @@ public record S3Settings(
   }
 
   /**
-   * Settings for one bucket, each overriding the block's: an empty value inherits it. A bucket
-   * that says anything about encryption gets its whole encryption (algorithm and key) written, so
-   * it never inherits a key meant for another algorithm.
+   * Settings for one bucket, each overriding the block's: an empty value inherits it. A bucket that
+   * says anything about encryption gets its whole encryption (algorithm and key) written, so it
+   * never inherits a key meant for another algorithm.
    */
   public record Bucket(
       Optional<URI> endpoint,
@@ -90,16 +91,21 @@ public record S3Settings(
       endpoint.ifPresent(uri -> putEndpoint(settings, prefix, uri));
       region.ifPresent(name -> settings.put(prefix + S3A_REGION, name));
       addressing.ifPresent(style -> settings.put(prefix + S3A_PATH_STYLE, style.s3aValue()));
-      // An empty provider list is s3a's own chain, so credentials = default undoes the block's choice.
-      credentials.ifPresent(chain -> settings.put(prefix + S3A_PROVIDER, chain.provider().orElse("")));
-      encryption.ifPresent(sse -> {
-        settings.put(prefix + S3A_ALGORITHM, sse.algorithm().s3aName());
-        settings.put(prefix + S3A_KEY, sse.kmsKeyId().orElse(""));
-      });
+      // An empty provider list is s3a's own chain, so credentials = default undoes the block's
+      // choice.
+      credentials.ifPresent(
+          chain -> settings.put(prefix + S3A_PROVIDER, chain.provider().orElse("")));
+      encryption.ifPresent(
+          sse -> {
+            settings.put(prefix + S3A_ALGORITHM, sse.algorithm().s3aName());
+            settings.put(prefix + S3A_KEY, sse.kmsKeyId().orElse(""));
+          });
     }
   }
 
-  /** Server-side encryption of new objects; a KMS key id only goes with {@link Algorithm#SSE_KMS}. */
+  /**
+   * Server-side encryption of new objects; a KMS key id only goes with {@link Algorithm#SSE_KMS}.
+   */
   public record Encryption(Algorithm algorithm, Optional<String> kmsKeyId) {
     public Encryption {
       requireNonNull(algorithm, "algorithm is null");
@@ -124,9 +130,9 @@ public record S3Settings(
   }
 
   /**
-   * Where s3a finds credentials: its own chain (default), the {@code AWS_ACCESS_KEY_ID} /
-   * {@code AWS_SECRET_ACCESS_KEY} environment variables, an AWS profile ({@code AWS_PROFILE},
-   * {@code ~/.aws/credentials}), or the EC2/ECS instance role.
+   * Where s3a finds credentials: its own chain (default), the {@code AWS_ACCESS_KEY_ID} / {@code
+   * AWS_SECRET_ACCESS_KEY} environment variables, an AWS profile ({@code AWS_PROFILE}, {@code
+   * ~/.aws/credentials}), or the EC2/ECS instance role.
    */
   public enum Credentials {
     DEFAULT,
@@ -138,9 +144,13 @@ public record S3Settings(
     public Optional<String> provider() {
       return switch (this) {
         case DEFAULT -> Optional.empty();
-        case ENVIRONMENT -> Optional.of("software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider");
-        case PROFILE -> Optional.of("software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider");
-        case INSTANCE -> Optional.of("org.apache.hadoop.fs.s3a.auth.IAMInstanceCredentialsProvider");
+        case ENVIRONMENT ->
+            Optional.of(
+                "software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider");
+        case PROFILE ->
+            Optional.of("software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider");
+        case INSTANCE ->
+            Optional.of("org.apache.hadoop.fs.s3a.auth.IAMInstanceCredentialsProvider");
       };
     }
   }
@@ -161,8 +171,8 @@ public record S3Settings(
     }
 
     /**
-     * The value of {@code fs.s3a.encryption.algorithm}: s3a names SSE-S3 by its header value
-     * {@code AES256} (it refuses "SSE-S3"); empty means no encryption.
+     * The value of {@code fs.s3a.encryption.algorithm}: s3a names SSE-S3 by its header value {@code
+     * AES256} (it refuses "SSE-S3"); empty means no encryption.
      */
     String s3aName() {
       return switch (this) {

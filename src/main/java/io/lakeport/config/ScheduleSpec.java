@@ -74,7 +74,10 @@ public record ScheduleSpec(
     SLOT
   }
 
-  /** How the wait between attempts grows: the same each time, by {@code delay} each time, or doubling. */
+  /**
+   * How the wait between attempts grows: the same each time, by {@code delay} each time, or
+   * doubling.
+   */
   public enum Backoff {
     FIXED,
     LINEAR,
@@ -85,7 +88,8 @@ public record ScheduleSpec(
    * Retries of failed runs: {@code attempts} in all (1: no retry), waiting {@code delay} grown by
    * {@code backoff}, at most {@code maxDelay}, spread by {@code jitter} (a share, 0 to 1).
    */
-  public record RetrySpec(int attempts, Backoff backoff, Duration delay, Duration maxDelay, double jitter) {
+  public record RetrySpec(
+      int attempts, Backoff backoff, Duration delay, Duration maxDelay, double jitter) {
     public RetrySpec {
       requireNonNull(backoff, "backoff is null");
       requireNonNull(delay, "delay is null");
@@ -93,7 +97,10 @@ public record ScheduleSpec(
     }
   }
 
-  /** Local times of day between which a run may start; {@code end} before {@code start} wraps midnight. */
+  /**
+   * Local times of day between which a run may start; {@code end} before {@code start} wraps
+   * midnight.
+   */
   public record ExecutionWindow(LocalTime start, LocalTime end) {
     public ExecutionWindow {
       requireNonNull(start, "start is null");
@@ -137,7 +144,11 @@ public record ScheduleSpec(
 
     @Override
     public String describe() {
-      return "cron \"" + expression + "\" (" + CronDescriptor.instance(Locale.UK).describe(cron) + ")";
+      return "cron \""
+          + expression
+          + "\" ("
+          + CronDescriptor.instance(Locale.UK).describe(cron)
+          + ")";
     }
   }
 
@@ -193,7 +204,10 @@ public record ScheduleSpec(
 
     @Override
     public String describe() {
-      return "monthly on " + (day.isPresent() ? "day " + day.getAsInt() : "the last day") + " at " + at;
+      return "monthly on "
+          + (day.isPresent() ? "day " + day.getAsInt() : "the last day")
+          + " at "
+          + at;
     }
   }
 }

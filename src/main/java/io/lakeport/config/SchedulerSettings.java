@@ -13,8 +13,13 @@ import java.util.Optional;
  * counts as missed, the timeout of a schedule without one, and where runs go: this JVM, or
  * spark-submit with the settings in {@code spark-submit}.
  */
-public record SchedulerSettings(int maxConcurrentRuns, Duration tick, Duration missedAfter, Duration defaultTimeout,
-    Launcher launcher, SparkSubmit sparkSubmit) {
+public record SchedulerSettings(
+    int maxConcurrentRuns,
+    Duration tick,
+    Duration missedAfter,
+    Duration defaultTimeout,
+    Launcher launcher,
+    SparkSubmit sparkSubmit) {
 
   public SchedulerSettings {
     requireNonNull(launcher, "launcher is null");
@@ -33,8 +38,13 @@ public record SchedulerSettings(int maxConcurrentRuns, Duration tick, Duration m
    * How runs are submitted: Spark home, master, deploy mode, the application jar (empty: the jar
    * Lakeport runs from), Spark settings, and the folder for drivers' logs and outcome files.
    */
-  public record SparkSubmit(Path sparkHome, String master, String deployMode, Optional<Path> appJar,
-      Map<String, String> conf, Path logs) {
+  public record SparkSubmit(
+      Path sparkHome,
+      String master,
+      String deployMode,
+      Optional<Path> appJar,
+      Map<String, String> conf,
+      Path logs) {
     public SparkSubmit {
       requireNonNull(sparkHome, "sparkHome is null");
       requireNonNull(master, "master is null");

@@ -41,18 +41,25 @@ public record Secret(Source source, String reference) {
   /**
    * The value, with environment variables looked up in {@code environment} (tests pass their own).
    *
-   * @throws IllegalStateException naming the variable or file (never a value) when it cannot be read
+   * @throws IllegalStateException naming the variable or file (never a value) when it cannot be
+   *     read
    */
   public String reveal(UnaryOperator<String> environment) {
     return switch (source) {
-      case ENVIRONMENT -> Optional.ofNullable(environment.apply(reference)).filter(v -> !v.isBlank())
-          .map(String::strip)
-          .orElseThrow(() -> new IllegalStateException("the environment variable " + reference + " is not set"));
+      case ENVIRONMENT ->
+          Optional.ofNullable(environment.apply(reference))
+              .filter(v -> !v.isBlank())
+              .map(String::strip)
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "the environment variable " + reference + " is not set"));
       case FILE -> {
         try {
           yield Files.readString(Path.of(reference)).strip();
         } catch (IOException e) {
-          throw new IllegalStateException("cannot read the file " + reference + ": " + e.getMessage(), e);
+          throw new IllegalStateException(
+              "cannot read the file " + reference + ": " + e.getMessage(), e);
         }
       }
     };

@@ -6,9 +6,11 @@ import java.util.regex.Pattern;
 public final class Secrets {
   /** What a masked param value becomes. */
   public static final String MASK = "****";
+
   /** Param names that say they hold a secret. */
   private static final Pattern SECRET_NAME =
       Pattern.compile("(?i)(password|passwd|secret|token|credential|api_?key|private_?key)");
+
   /** The password of a URL's user info: {@code https://user:password@host}. */
   private static final Pattern USER_INFO_PASSWORD = Pattern.compile("(://[^/:@\\s]+):[^/@\\s]*@");
 
@@ -19,7 +21,9 @@ public final class Secrets {
     return text.replaceAll("(?i)(password|pwd|secret|token)=[^;&\\s]*", "$1=***");
   }
 
-  /** As {@link #mask}, and the password of a URL's user info too ({@code https://user:***@host}). */
+  /**
+   * As {@link #mask}, and the password of a URL's user info too ({@code https://user:***@host}).
+   */
   public static String maskUrl(String text) {
     return USER_INFO_PASSWORD.matcher(mask(text)).replaceAll("$1:***@");
   }

@@ -29,6 +29,7 @@ final class Section {
   private final String path;
   private final Problems problems;
   private final Set<String> validKeys;
+
   /** How problems name this section's keys, when that differs from their path in {@code root}. */
   private final String display;
 
@@ -36,7 +37,8 @@ final class Section {
     this(root, path, path, problems, validKeys);
   }
 
-  private Section(Config root, String path, String display, Problems problems, String... validKeys) {
+  private Section(
+      Config root, String path, String display, Problems problems, String... validKeys) {
     this.root = root;
     this.path = path;
     this.display = display;
@@ -46,8 +48,8 @@ final class Section {
   }
 
   /**
-   * A section over an object that is not at a path of its own, such as an item of a list:
-   * problems name its keys {@code display.key} (e.g. {@code quality.rules[1].action}).
+   * A section over an object that is not at a path of its own, such as an item of a list: problems
+   * name its keys {@code display.key} (e.g. {@code quality.rules[1].action}).
    */
   static Section item(ConfigObject object, String display, Problems problems) {
     return new Section(object.toConfig(), "", display, problems);
@@ -77,7 +79,9 @@ final class Section {
   /** Where this section starts (its first line in the job file). */
   Origin origin() {
     ConfigValue value = path.isEmpty() ? null : raw(path);
-    return value == null ? new Origin(fileOf(root.origin()), -1, path) : originOf(value.origin(), path);
+    return value == null
+        ? new Origin(fileOf(root.origin()), -1, path)
+        : originOf(value.origin(), path);
   }
 
   /**
@@ -134,13 +138,18 @@ final class Section {
     }
     ConfigValue value = root.getValue(full(key));
     if (value.valueType() != ConfigValueType.LIST) {
-      problem(key, "expected a list [ ... ], found " + typeName(key), "Write " + key + " = [a, b].");
+      problem(
+          key, "expected a list [ ... ], found " + typeName(key), "Write " + key + " = [a, b].");
       return List.of();
     }
     List<String> values = new ArrayList<>();
     for (ConfigValue item : root.getList(full(key))) {
       if (item.valueType() == ConfigValueType.OBJECT || item.valueType() == ConfigValueType.LIST) {
-        problem(key, "expected a list of plain values, found a nested " + item.valueType().name().toLowerCase(Locale.ROOT), "");
+        problem(
+            key,
+            "expected a list of plain values, found a nested "
+                + item.valueType().name().toLowerCase(Locale.ROOT),
+            "");
       } else {
         values.add(String.valueOf(item.unwrapped()));
       }
@@ -148,7 +157,10 @@ final class Section {
     return List.copyOf(values);
   }
 
-  /** A HOCON boolean: {@code true}/{@code false} (and the library's {@code yes}/{@code no}, {@code on}/{@code off}). */
+  /**
+   * A HOCON boolean: {@code true}/{@code false} (and the library's {@code yes}/{@code no}, {@code
+   * on}/{@code off}).
+   */
   Optional<Boolean> optionalBoolean(String key) {
     if (!has(key)) {
       return Optional.empty();
@@ -163,7 +175,8 @@ final class Section {
 
   private String describe(String key) {
     ConfigValue value = root.getValue(full(key));
-    return value.valueType() == ConfigValueType.STRING || value.valueType() == ConfigValueType.NUMBER
+    return value.valueType() == ConfigValueType.STRING
+            || value.valueType() == ConfigValueType.NUMBER
         ? "\"" + value.unwrapped() + "\""
         : typeName(key);
   }
@@ -172,20 +185,33 @@ final class Section {
     return optionalString(key).flatMap(text -> parseLong(key, text));
   }
 
-  /** A size in bytes: a whole number or HOCON's units ({@code 128MB}, {@code 1GiB}, {@code 512k}). */
+  /**
+   * A size in bytes: a whole number or HOCON's units ({@code 128MB}, {@code 1GiB}, {@code 512k}).
+   */
   Optional<Long> optionalBytes(String key) {
-    return typed(key, Config::getBytes, "a size such as 128MB or 1GB",
+    return typed(
+        key,
+        Config::getBytes,
+        "a size such as 128MB or 1GB",
         "Use a whole number of bytes or a number with a unit: B, kB, MB, GB (powers of 1000) or KiB, MiB, GiB.");
   }
 
-  /** A duration: HOCON's {@code 2 hours}, {@code 30m}, {@code 1d}; a bare number is milliseconds. */
+  /**
+   * A duration: HOCON's {@code 2 hours}, {@code 30m}, {@code 1d}; a bare number is milliseconds.
+   */
   Optional<java.time.Duration> optionalDuration(String key) {
-    return typed(key, Config::getDuration, "a duration such as 2 hours or 30m",
+    return typed(
+        key,
+        Config::getDuration,
+        "a duration such as 2 hours or 30m",
         "Use a number with a unit: s, m, h or d (or seconds, minutes, hours, days).");
   }
 
   /** A value HOCON itself converts (sizes, durations), with a problem naming what was expected. */
-  private <T> Optional<T> typed(String key, java.util.function.BiFunction<Config, String, T> getter, String expected,
+  private <T> Optional<T> typed(
+      String key,
+      java.util.function.BiFunction<Config, String, T> getter,
+      String expected,
       String fix) {
     Optional<String> text = optionalString(key);
     if (text.isEmpty()) {
@@ -213,7 +239,10 @@ final class Section {
   }
 
   private <E extends Enum<E>> E missing(String key, Class<E> type, E placeholder) {
-    problem(key, "missing required setting", "Add " + key + " = <" + String.join("|", names(type)) + ">.");
+    problem(
+        key,
+        "missing required setting",
+        "Add " + key + " = <" + String.join("|", names(type)) + ">.");
     return placeholder;
   }
 
@@ -228,7 +257,9 @@ final class Section {
       }
     }
     List<String> names = names(type);
-    problem(key, "unknown value \"" + text + "\"",
+    problem(
+        key,
+        "unknown value \"" + text + "\"",
         Problems.suggestion(text, names) + "Expected one of: " + String.join(", ", names) + ".");
     return Optional.empty();
   }
@@ -239,7 +270,9 @@ final class Section {
   }
 
   static <E extends Enum<E>> List<String> names(Class<E> type) {
-    return Arrays.stream(type.getEnumConstants()).map(Section::keyName).collect(Collectors.toList());
+    return Arrays.stream(type.getEnumConstants())
+        .map(Section::keyName)
+        .collect(Collectors.toList());
   }
 
   /** The entries of an object, in the order they are written in the file. */
@@ -254,8 +287,10 @@ final class Section {
     ConfigObject object = root.getObject(full(key));
     Map<String, ConfigValue> ordered = new LinkedHashMap<>();
     object.entrySet().stream()
-        .sorted(Comparator.comparingInt((Map.Entry<String, ConfigValue> e) -> e.getValue().origin().lineNumber())
-            .thenComparing(Map.Entry::getKey))
+        .sorted(
+            Comparator.comparingInt(
+                    (Map.Entry<String, ConfigValue> e) -> e.getValue().origin().lineNumber())
+                .thenComparing(Map.Entry::getKey))
         .forEach(e -> ordered.put(e.getKey(), e.getValue()));
     return ordered;
   }
@@ -287,8 +322,13 @@ final class Section {
     }
     for (String key : object.keySet()) {
       if (!validKeys.contains(key)) {
-        problems.add(origin(key), "unknown key \"" + key + "\"",
-            Problems.suggestion(key, validKeys) + "Valid keys: " + String.join(", ", validKeys) + ".");
+        problems.add(
+            origin(key),
+            "unknown key \"" + key + "\"",
+            Problems.suggestion(key, validKeys)
+                + "Valid keys: "
+                + String.join(", ", validKeys)
+                + ".");
       }
     }
   }
@@ -299,7 +339,8 @@ final class Section {
       String first = description.substring(MERGE.length()).split(",")[0];
       int colon = first.lastIndexOf(": ");
       if (colon > 0 && first.substring(colon + 2).matches("\\d+")) {
-        return new Origin(first.substring(0, colon), Integer.parseInt(first.substring(colon + 2)), path);
+        return new Origin(
+            first.substring(0, colon), Integer.parseInt(first.substring(colon + 2)), path);
       }
     }
     return new Origin(fileOf(origin), origin.lineNumber(), path);

@@ -7,13 +7,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Where and how a job writes: format, path (Hive-style {@code key=value} folders for
- * {@code partitionBy}), write mode, compression and file sizing. Options are already translated to
- * Spark's writer option names. {@code targetFileSize} asks for files of about that many bytes (the
- * runner turns it into a row limit per file from an estimate of the bytes per row). Delta sinks may replace the rows matching a condition
- * ({@code replaceWhere}) and set table properties. {@code fileName} is a template for data file
- * names with {@code {job}}, {@code {run}}, {@code {partition}} and {@code {part}}. {@code onEmpty}
- * says what a run that produces no rows does.
+ * Where and how a job writes: format, path (Hive-style {@code key=value} folders for {@code
+ * partitionBy}), write mode, compression and file sizing. Options are already translated to Spark's
+ * writer option names. {@code targetFileSize} asks for files of about that many bytes (the runner
+ * turns it into a row limit per file from an estimate of the bytes per row). Delta sinks may
+ * replace the rows matching a condition ({@code replaceWhere}) and set table properties. {@code
+ * fileName} is a template for data file names with {@code {job}}, {@code {run}}, {@code
+ * {partition}} and {@code {part}}. {@code onEmpty} says what a run that produces no rows does.
  */
 public record SinkSpec(
     SinkFormat format,

@@ -18,13 +18,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Site settings: {@code reference.conf} defaults, then {@code conf/application.conf}, then
- * {@code -Dlakeport.*} system properties, with {@code ${?VAR}} environment overrides. Holds the
- * unresolved stack too, so job files can refer to {@code ${lakeport.exports}} and the like. Object
- * storage ({@code lakeport.s3}) is read into {@link S3Settings}, the run history
- * ({@code lakeport.history}) into {@link HistorySettings}, notification channels and subscriptions
- * ({@code lakeport.notifications}) into {@link NotificationSettings}, the scheduler's status API
- * ({@code lakeport.api}) into {@link ApiSettings}.
+ * Site settings: {@code reference.conf} defaults, then {@code conf/application.conf}, then {@code
+ * -Dlakeport.*} system properties, with {@code ${?VAR}} environment overrides. Holds the unresolved
+ * stack too, so job files can refer to {@code ${lakeport.exports}} and the like. Object storage
+ * ({@code lakeport.s3}) is read into {@link S3Settings}, the run history ({@code lakeport.history})
+ * into {@link HistorySettings}, notification channels and subscriptions ({@code
+ * lakeport.notifications}) into {@link NotificationSettings}, the scheduler's status API ({@code
+ * lakeport.api}) into {@link ApiSettings}.
  */
 public record Site(
     Config stack,
@@ -58,6 +58,7 @@ public record Site(
   static final String AIRFLOW = "airflow";
   static final String API = "api";
   static final String RETENTION = "retention";
+
   /** Spark passes settings with this prefix on to Hadoop, without it. */
   static final String SPARK_HADOOP = "spark.hadoop.";
 
@@ -94,7 +95,8 @@ public record Site(
    */
   public AirflowSettings airflow() {
     Problems problems = new Problems();
-    AirflowSettings settings = AirflowReader.read(new Section(resolve(stack), ROOT, problems), AIRFLOW);
+    AirflowSettings settings =
+        AirflowReader.read(new Section(resolve(stack), ROOT, problems), AIRFLOW);
     problems.throwIfAny();
     return settings;
   }
@@ -102,9 +104,11 @@ public record Site(
   /** Loads the site settings, with {@code applicationConf} when it is present. */
   public static Site load(Optional<Path> applicationConf) {
     Config reference = ConfigFactory.parseResources(Site.class.getClassLoader(), "reference.conf");
-    Config application = applicationConf.filter(Files::isRegularFile)
-        .map(path -> parse(path))
-        .orElse(ConfigFactory.empty());
+    Config application =
+        applicationConf
+            .filter(Files::isRegularFile)
+            .map(path -> parse(path))
+            .orElse(ConfigFactory.empty());
     Config system = ConfigFactory.systemProperties();
     Config overrides = system.hasPath(ROOT) ? system.withOnlyPath(ROOT) : ConfigFactory.empty();
     Config stack = overrides.withFallback(application).withFallback(reference);
@@ -114,7 +118,8 @@ public record Site(
 
   private static Config parse(Path path) {
     try {
-      return ConfigFactory.parseFile(path.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+      return ConfigFactory.parseFile(
+          path.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
     } catch (ConfigException e) {
       throw new JobConfigException(List.of(Loading.problemOf(e)));
     }
@@ -130,8 +135,26 @@ public record Site(
 
   private static Site read(Config stack, Config resolved) {
     Problems problems = new Problems();
-    Section site = new Section(resolved, ROOT, problems, HOME, WAREHOUSE, EXPORTS, TIME_ZONE, SPARK, S3,
-        HISTORY, SCHEDULER, NOTIFICATIONS, API, RETENTION, JOB_DEFAULTS, SINK_OPTIONS, SCHEDULE_DEFAULTS, AIRFLOW);
+    Section site =
+        new Section(
+            resolved,
+            ROOT,
+            problems,
+            HOME,
+            WAREHOUSE,
+            EXPORTS,
+            TIME_ZONE,
+            SPARK,
+            S3,
+            HISTORY,
+            SCHEDULER,
+            NOTIFICATIONS,
+            API,
+            RETENTION,
+            JOB_DEFAULTS,
+            SINK_OPTIONS,
+            SCHEDULE_DEFAULTS,
+            AIRFLOW);
     Section spark = site.section(SPARK, MASTER, CONF);
     ZoneId zone = zone(site, TIME_ZONE);
     Map<String, String> conf = new LinkedHashMap<>();
@@ -141,9 +164,20 @@ public record Site(
     S3Settings s3 = S3Reader.read(site, S3);
     HistorySettings history = HistoryReader.read(site, HISTORY);
     AirflowReader.read(site, AIRFLOW); // checked with the rest; read again by airflow()
-    Site result = new Site(stack, site.string(HOME), site.string(WAREHOUSE), site.string(EXPORTS), zone,
-        spark.string(MASTER), conf, s3, history, SchedulerReader.read(site, SCHEDULER),
-        NotificationsReader.site(site, NOTIFICATIONS), ApiReader.read(site, API));
+    Site result =
+        new Site(
+            stack,
+            site.string(HOME),
+            site.string(WAREHOUSE),
+            site.string(EXPORTS),
+            zone,
+            spark.string(MASTER),
+            conf,
+            s3,
+            history,
+            SchedulerReader.read(site, SCHEDULER),
+            NotificationsReader.site(site, NOTIFICATIONS),
+            ApiReader.read(site, API));
     problems.throwIfAny();
     return result;
   }
@@ -154,7 +188,10 @@ public record Site(
     try {
       return ZoneId.of(text);
     } catch (DateTimeException e) {
-      section.problem(key, "unknown time zone \"" + text + "\"", "Use a region id such as UTC, Europe/Berlin or America/New_York.");
+      section.problem(
+          key,
+          "unknown time zone \"" + text + "\"",
+          "Use a region id such as UTC, Europe/Berlin or America/New_York.");
       return ZoneId.of("UTC");
     }
   }

@@ -33,7 +33,10 @@ public record SourceSpec(
     requireNonNull(origin, "origin is null");
   }
 
-  /** What the source is, for logs and messages: the path, the table name or the JDBC URL (secrets masked). */
+  /**
+   * What the source is, for logs and messages: the path, the table name or the JDBC URL (secrets
+   * masked).
+   */
   public String location() {
     return Secrets.mask(jdbc.map(JdbcSpec::url).or(() -> path).or(() -> table).orElse(""));
   }

@@ -4,11 +4,16 @@ import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
 
-/** "Did you mean" hints for names that are not among the valid ones: in job files, settings and commands. */
+/**
+ * "Did you mean" hints for names that are not among the valid ones: in job files, settings and
+ * commands.
+ */
 public final class Suggestions {
   private Suggestions() {}
 
-  /** {@code Did you mean "x"? } (with a trailing space) for the closest valid choice, or nothing. */
+  /**
+   * {@code Did you mean "x"? } (with a trailing space) for the closest valid choice, or nothing.
+   */
   public static String didYouMean(String written, Collection<String> choices) {
     return closest(written, choices).map(best -> "Did you mean \"" + best + "\"? ").orElse("");
   }
@@ -27,7 +32,9 @@ public final class Suggestions {
         bestDistance = distance;
       }
     }
-    return best != null && bestDistance <= Math.max(2, written.length() / 3) ? Optional.of(best) : Optional.empty();
+    return best != null && bestDistance <= Math.max(2, written.length() / 3)
+        ? Optional.of(best)
+        : Optional.empty();
   }
 
   private static int distance(String a, String b) {
@@ -40,7 +47,8 @@ public final class Suggestions {
       current[0] = i;
       for (int j = 1; j <= b.length(); j++) {
         int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+        current[j] =
+            Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
       }
       int[] swap = previous;
       previous = current;

@@ -5,29 +5,38 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Points where tests interrupt a run. A test in the same JVM installs an action for a point; a
- * test driving a child process sets {@code -Dlakeport.failpoint=<point>}, and the process then
- * prints {@code lakeport-failpoint: <point>} to stderr when it gets there and stops, so the test
- * can kill it with SIGKILL at exactly that point. Both are inert in normal runs: one map lookup.
+ * Points where tests interrupt a run. A test in the same JVM installs an action for a point; a test
+ * driving a child process sets {@code -Dlakeport.failpoint=<point>}, and the process then prints
+ * {@code lakeport-failpoint: <point>} to stderr when it gets there and stops, so the test can kill
+ * it with SIGKILL at exactly that point. Both are inert in normal runs: one map lookup.
  */
 public final class Failpoints {
   /** System property naming the point where a child process stops. */
   public static final String PROPERTY = "io.lakeport.failpoint";
+
   /** A Spark task committed its output; the others may still be writing. */
   public static final String TASK_COMMITTED = "task-committed";
+
   /** The run's data is complete in its staging folder; nothing is published yet. */
   public static final String STAGED = "staged";
+
   /** The run's pending manifest is written; no file has moved yet. */
   public static final String PENDING = "pending";
+
   /** Publishing has moved one unit (a partition folder or the export) and not the others. */
   public static final String PUBLISHING = "publishing";
+
   /** The data is published; the manifest is not written yet. */
   public static final String PUBLISHED = "published";
-  /** The manifest is written and what the run replaced is gone; {@code _SUCCESS} is not written yet. */
+
+  /**
+   * The manifest is written and what the run replaced is gone; {@code _SUCCESS} is not written yet.
+   */
   public static final String CLEANED = "cleaned";
+
   /** Every point of a run's publish, in order. */
-  public static final java.util.List<String> PUBLISH_POINTS = java.util.List.of(STAGED, PENDING, PUBLISHING,
-      PUBLISHED, CLEANED);
+  public static final java.util.List<String> PUBLISH_POINTS =
+      java.util.List.of(STAGED, PENDING, PUBLISHING, PUBLISHED, CLEANED);
 
   private static final Map<String, Runnable> ACTIONS = new ConcurrentHashMap<>();
 

@@ -20,15 +20,18 @@ import org.apache.hadoop.fs.permission.FsPermission;
  * {@link RawLocalFileSystem} runs {@code chmod} in a new process for every file and folder it
  * creates (25-30 ms each here), which made small partitioned writes several times slower, and
  * {@code ls} for every file whose permission a listing asks for. This sets and reads the same
- * permissions through {@code java.nio}. Selected with
- * {@code spark.hadoop.fs.file.impl}. It stays a {@link LocalFileSystem}, as s3a's upload buffers
- * require, but writes no {@code .crc} side files: the run manifest records a SHA-256 of every file.
+ * permissions through {@code java.nio}. Selected with {@code spark.hadoop.fs.file.impl}. It stays a
+ * {@link LocalFileSystem}, as s3a's upload buffers require, but writes no {@code .crc} side files:
+ * the run manifest records a SHA-256 of every file.
  */
 public class NoForkLocalFileSystem extends LocalFileSystem {
   private static final PosixFilePermission[] BITS = {
-    PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
-    PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
-    PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ
+    PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
+        PosixFilePermission.OTHERS_READ,
+    PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE,
+        PosixFilePermission.GROUP_READ,
+    PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
+        PosixFilePermission.OWNER_READ
   };
 
   public NoForkLocalFileSystem() {
@@ -71,7 +74,9 @@ public class NoForkLocalFileSystem extends LocalFileSystem {
       return withPermission(super.getFileLinkStatus(f), false);
     }
 
-    /** The children of a folder come through {@link #getFileStatus}; a file's own status does not. */
+    /**
+     * The children of a folder come through {@link #getFileStatus}; a file's own status does not.
+     */
     @Override
     public FileStatus[] listStatus(Path f) throws IOException {
       FileStatus[] statuses = super.listStatus(f);
@@ -93,12 +98,21 @@ public class NoForkLocalFileSystem extends LocalFileSystem {
       }
       try {
         java.nio.file.Path file = pathToFile(status.getPath()).toPath();
-        PosixFileAttributes attributes = followLinks
-            ? Files.readAttributes(file, PosixFileAttributes.class)
-            : Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        return new FileStatus(status.getLen(), status.isDirectory(), status.getReplication(), status.getBlockSize(),
-            status.getModificationTime(), status.getAccessTime(), permission(attributes.permissions()),
-            attributes.owner().getName(), attributes.group().getName(), status.isSymlink() ? status.getSymlink() : null,
+        PosixFileAttributes attributes =
+            followLinks
+                ? Files.readAttributes(file, PosixFileAttributes.class)
+                : Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        return new FileStatus(
+            status.getLen(),
+            status.isDirectory(),
+            status.getReplication(),
+            status.getBlockSize(),
+            status.getModificationTime(),
+            status.getAccessTime(),
+            permission(attributes.permissions()),
+            attributes.owner().getName(),
+            attributes.group().getName(),
+            status.isSymlink() ? status.getSymlink() : null,
             status.getPath());
       } catch (IOException | UnsupportedOperationException e) {
         return status;

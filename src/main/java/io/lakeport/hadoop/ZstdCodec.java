@@ -16,8 +16,8 @@ import org.apache.hadoop.io.compress.Decompressor;
  * Zstandard for Spark's text formats (CSV, JSON lines, XML), through zstd-jni, which every Spark
  * ships. Hadoop's own ZStandardCodec needs the native Hadoop library, and Spark 4.1 offers no zstd
  * for text files without it. Writes {@code .zst} files (one frame per file); reading accepts
- * concatenated frames. Registered for the {@code .zst} extension with
- * {@code io.compression.codecs}.
+ * concatenated frames. Registered for the {@code .zst} extension with {@code
+ * io.compression.codecs}.
  */
 public class ZstdCodec implements CompressionCodec {
   /** zstd's default level: a good balance of speed and size for exports. */
@@ -29,7 +29,8 @@ public class ZstdCodec implements CompressionCodec {
   }
 
   @Override
-  public CompressionOutputStream createOutputStream(OutputStream out, Compressor compressor) throws IOException {
+  public CompressionOutputStream createOutputStream(OutputStream out, Compressor compressor)
+      throws IOException {
     return new Output(out);
   }
 
@@ -49,7 +50,8 @@ public class ZstdCodec implements CompressionCodec {
   }
 
   @Override
-  public CompressionInputStream createInputStream(InputStream in, Decompressor decompressor) throws IOException {
+  public CompressionInputStream createInputStream(InputStream in, Decompressor decompressor)
+      throws IOException {
     return new Input(in);
   }
 
@@ -78,17 +80,19 @@ public class ZstdCodec implements CompressionCodec {
     }
 
     private static ZstdOutputStream open(OutputStream out) throws IOException {
-      return new ZstdOutputStream(new FilterOutputStream(out) {
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-          out.write(b, off, len);
-        }
+      return new ZstdOutputStream(
+          new FilterOutputStream(out) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+              out.write(b, off, len);
+            }
 
-        @Override
-        public void close() throws IOException {
-          flush();
-        }
-      }, LEVEL);
+            @Override
+            public void close() throws IOException {
+              flush();
+            }
+          },
+          LEVEL);
     }
 
     @Override

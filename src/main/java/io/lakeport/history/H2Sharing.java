@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
  * {@code .lock.db} and connect to it, and one of them takes over when the first one exits.
  *
  * <p>The server must not be reachable from other machines. H2 binds it to the address in the system
- * property {@code h2.bindAddress}, read once when its {@code SysProperties} class loads (unset: every
- * interface), and writes that address to the lock file ({@code 127.0.0.1} is written as
+ * property {@code h2.bindAddress}, read once when its {@code SysProperties} class loads (unset:
+ * every interface), and writes that address to the lock file ({@code 127.0.0.1} is written as
  * {@code localhost}). So the property is set to {@code 127.0.0.1} before H2 loads, unless it is set
  * already; when H2 was loaded earlier with no address, or another one that is not a loopback
  * address, the file stays single-process, with a warning.
@@ -28,10 +28,15 @@ final class H2Sharing {
   private static final String AUTO_SERVER = ";AUTO_SERVER=TRUE";
   private static final String H2 = "jdbc:h2:";
   private static final String H2_FILE = "jdbc:h2:file:";
+
   /** URLs of H2 databases that are not one local file: in memory, on a server, in a zip. */
-  private static final Pattern NOT_A_FILE = Pattern.compile("jdbc:h2:(mem|tcp|ssl|zip):.*", Pattern.CASE_INSENSITIVE);
+  private static final Pattern NOT_A_FILE =
+      Pattern.compile("jdbc:h2:(mem|tcp|ssl|zip):.*", Pattern.CASE_INSENSITIVE);
+
   /** Settings the URL may already carry that decide the mode itself. */
-  private static final Pattern MODE_SET = Pattern.compile(".*;\\s*(AUTO_SERVER|FILE_LOCK)\\s*=.*", Pattern.CASE_INSENSITIVE);
+  private static final Pattern MODE_SET =
+      Pattern.compile(".*;\\s*(AUTO_SERVER|FILE_LOCK)\\s*=.*", Pattern.CASE_INSENSITIVE);
+
   private static final Logger LOG = LoggerFactory.getLogger(H2Sharing.class);
 
   static {
@@ -44,8 +49,8 @@ final class H2Sharing {
 
   /**
    * The URL to connect with: an embedded H2 file gains {@code AUTO_SERVER=TRUE} when H2's server
-   * would listen on a loopback address only; any other URL, or one that sets {@code AUTO_SERVER}
-   * or {@code FILE_LOCK} itself, is used as written.
+   * would listen on a loopback address only; any other URL, or one that sets {@code AUTO_SERVER} or
+   * {@code FILE_LOCK} itself, is used as written.
    */
   static String url(String url) {
     if (!isSharableFile(url)) {
@@ -53,7 +58,9 @@ final class H2Sharing {
     }
     Optional<String> refusal = loopbackOnly();
     if (refusal.isPresent()) {
-      LOG.warn("The run history {} is opened by this process alone (others cannot open it meanwhile): {}", url,
+      LOG.warn(
+          "The run history {} is opened by this process alone (others cannot open it meanwhile): {}",
+          url,
           refusal.get());
       return url;
     }
@@ -69,7 +76,9 @@ final class H2Sharing {
     if (!url.toLowerCase(Locale.ROOT).startsWith(H2) || NOT_A_FILE.matcher(url).matches()) {
       return;
     }
-    String path = url.substring(url.toLowerCase(Locale.ROOT).startsWith(H2_FILE) ? H2_FILE.length() : H2.length());
+    String path =
+        url.substring(
+            url.toLowerCase(Locale.ROOT).startsWith(H2_FILE) ? H2_FILE.length() : H2.length());
     path = path.split(";", 2)[0];
     if (!path.startsWith("~")) {
       PrivateFolder.createFor(path);
@@ -77,16 +86,25 @@ final class H2Sharing {
   }
 
   private static boolean isSharableFile(String url) {
-    return url.toLowerCase(Locale.ROOT).startsWith(H2) && !NOT_A_FILE.matcher(url).matches()
+    return url.toLowerCase(Locale.ROOT).startsWith(H2)
+        && !NOT_A_FILE.matcher(url).matches()
         && !MODE_SET.matcher(url).matches();
   }
 
-  /** Why H2's server could be reached from other machines; empty when it listens on loopback only. */
+  /**
+   * Why H2's server could be reached from other machines; empty when it listens on loopback only.
+   */
   private static Optional<String> loopbackOnly() {
     String address = org.h2.engine.SysProperties.BIND_ADDRESS;
     if (address == null || address.isEmpty()) {
-      return Optional.of("H2 was loaded before " + BIND_ADDRESS_PROPERTY + " was set, so its server would listen on"
-          + " every interface. Start the JVM with -D" + BIND_ADDRESS_PROPERTY + "=" + LOOPBACK);
+      return Optional.of(
+          "H2 was loaded before "
+              + BIND_ADDRESS_PROPERTY
+              + " was set, so its server would listen on"
+              + " every interface. Start the JVM with -D"
+              + BIND_ADDRESS_PROPERTY
+              + "="
+              + LOOPBACK);
     }
     try {
       if (InetAddress.getByName(address).isLoopbackAddress()) {
@@ -95,7 +113,11 @@ final class H2Sharing {
     } catch (UnknownHostException e) {
       return Optional.of(BIND_ADDRESS_PROPERTY + " names an unknown host, " + address);
     }
-    return Optional.of(BIND_ADDRESS_PROPERTY + " is " + address + ", not a loopback address, and the history's"
-        + " server must not be reachable from other machines. Unset it, or keep a shared history in PostgreSQL");
+    return Optional.of(
+        BIND_ADDRESS_PROPERTY
+            + " is "
+            + address
+            + ", not a loopback address, and the history's"
+            + " server must not be reachable from other machines. Unset it, or keep a shared history in PostgreSQL");
   }
 }

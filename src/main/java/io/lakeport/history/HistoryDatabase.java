@@ -24,28 +24,37 @@ import org.flywaydb.core.api.FlywayException;
  */
 final class HistoryDatabase implements AutoCloseable {
   /**
-   * Migrations, in {@code src/main/resources/db/history}: those every database runs in
-   * {@code common/}; the first, whose identities differ, in {@code standard/} for H2 and
-   * PostgreSQL and in {@code sqlite/}.
+   * Migrations, in {@code src/main/resources/db/history}: those every database runs in {@code
+   * common/}; the first, whose identities differ, in {@code standard/} for H2 and PostgreSQL and in
+   * {@code sqlite/}.
    */
   static final String MIGRATIONS = "classpath:db/history";
-  /** The version of the newest migration under {@link #MIGRATIONS}; HistorySchemaTest keeps them in step. */
+
+  /**
+   * The version of the newest migration under {@link #MIGRATIONS}; HistorySchemaTest keeps them in
+   * step.
+   */
   static final String SCHEMA_VERSION = "3";
+
   /** SQL states of a lost race: a unique key taken, a serialization failure, a deadlock. */
   private static final Set<String> CONFLICTS = Set.of("23505", "40001", "40P01");
+
   /**
    * H2's error codes while an embedded file changes hands between processes: error opening the
    * database (a lock file recently modified, a concurrent update), database already in use,
    * connection broken.
    */
   private static final Set<Integer> H2_BUSY = Set.of(8000, 90020, 90067);
+
   /** How long an embedded H2 file may stay busy before opening fails. */
   private static final java.time.Duration BUSY_FOR = java.time.Duration.ofSeconds(30);
+
   /** H2's error code for a row another transaction changed at the same time. */
   private static final int H2_CONCURRENT_UPDATE = 90131;
 
   /** The URL connections are made with: the settings' URL, for an H2 file with its sharing mode. */
   private final String url;
+
   private final Properties credentials;
   private final Optional<Connection> keeper;
 
@@ -67,16 +76,17 @@ final class HistoryDatabase implements AutoCloseable {
         SqliteFile.createFolder(url);
         credentials.putAll(SqliteFile.settings());
       }
-      case POSTGRESQL -> { }
+      case POSTGRESQL -> {}
     }
     Optional<Connection> keeper = Optional.empty();
     try {
       String shared = url;
       keeper = Optional.of(whileBusy(() -> DriverManager.getConnection(shared, credentials)));
-      whileBusy(() -> {
-        migrate(shared, credentials, settings.database());
-        return null;
-      });
+      whileBusy(
+          () -> {
+            migrate(shared, credentials, settings.database());
+            return null;
+          });
       if (settings.database() != HistorySettings.Database.H2) {
         keeper.get().close();
         keeper = Optional.empty();
@@ -97,7 +107,10 @@ final class HistoryDatabase implements AutoCloseable {
     }
   }
 
-  /** As {@link #transaction(String, Work)}, but a lost race (a key taken, a row changed) gives {@code onConflict}. */
+  /**
+   * As {@link #transaction(String, Work)}, but a lost race (a key taken, a row changed) gives
+   * {@code onConflict}.
+   */
   <T> T transaction(String action, Work<T> work, T onConflict) {
     try {
       return inTransaction(work);
@@ -157,7 +170,8 @@ final class HistoryDatabase implements AutoCloseable {
 
   private static boolean isBusy(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof SQLException sql && (H2_BUSY.contains(sql.getErrorCode()) || SqliteFile.isBusy(sql))) {
+      if (t instanceof SQLException sql
+          && (H2_BUSY.contains(sql.getErrorCode()) || SqliteFile.isBusy(sql))) {
         return true;
       }
     }
@@ -172,8 +186,10 @@ final class HistoryDatabase implements AutoCloseable {
 
   private static boolean isConflict(SQLException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException sql && (sql.getSQLState() != null && CONFLICTS.contains(sql.getSQLState()) || sql.getErrorCode() == H2_CONCURRENT_UPDATE
-          || SqliteFile.isConstraint(sql))) {
+      if (t instanceof SQLException sql
+          && (sql.getSQLState() != null && CONFLICTS.contains(sql.getSQLState())
+              || sql.getErrorCode() == H2_CONCURRENT_UPDATE
+              || SqliteFile.isConstraint(sql))) {
         return true;
       }
     }
@@ -182,35 +198,47 @@ final class HistoryDatabase implements AutoCloseable {
 
   /**
    * Brings the schema up to date. A database already at {@link #SCHEMA_VERSION} is left alone after
-   * one query: every command is a new JVM that opens the history, and starting Flyway (thousands
-   * of classes, a scan of its locations, a validation) cost about a second of each.
+   * one query: every command is a new JVM that opens the history, and starting Flyway (thousands of
+   * classes, a scan of its locations, a validation) cost about a second of each.
    */
-  private static void migrate(String url, Properties credentials, HistorySettings.Database database) {
+  private static void migrate(
+      String url, Properties credentials, HistorySettings.Database database) {
     if (SCHEMA_VERSION.equals(appliedVersion(url, credentials))) {
       return;
     }
     Flyway.configure(HistoryDatabase.class.getClassLoader())
         .dataSource(new PropertiesDataSource(url, credentials))
-        .locations(MIGRATIONS + "/common", MIGRATIONS + "/" + (database == HistorySettings.Database.SQLITE ? "sqlite"
-            : "standard"))
+        .locations(
+            MIGRATIONS + "/common",
+            MIGRATIONS
+                + "/"
+                + (database == HistorySettings.Database.SQLITE ? "sqlite" : "standard"))
         .failOnMissingLocations(true)
         .load()
         .migrate();
   }
 
-  /** The version of the last migration applied to the database, or null when it has no schema history. */
+  /**
+   * The version of the last migration applied to the database, or null when it has no schema
+   * history.
+   */
   static String appliedVersion(String url, Properties credentials) {
     try (Connection connection = DriverManager.getConnection(url, credentials);
         java.sql.Statement statement = connection.createStatement();
-        java.sql.ResultSet rows = statement.executeQuery("SELECT \"version\" FROM \"flyway_schema_history\""
-            + " WHERE \"success\" AND \"version\" IS NOT NULL ORDER BY \"installed_rank\" DESC LIMIT 1")) {
+        java.sql.ResultSet rows =
+            statement.executeQuery(
+                "SELECT \"version\" FROM \"flyway_schema_history\""
+                    + " WHERE \"success\" AND \"version\" IS NOT NULL ORDER BY \"installed_rank\" DESC LIMIT 1")) {
       return rows.next() ? rows.getString(1) : null;
     } catch (SQLException e) {
       return null;
     }
   }
 
-  /** User and password for the driver; the password from the environment or a file, never from the settings. */
+  /**
+   * User and password for the driver; the password from the environment or a file, never from the
+   * settings.
+   */
   private static Properties credentials(HistorySettings settings) {
     Properties properties = new Properties();
     settings.user().ifPresent(user -> properties.setProperty("user", user));
@@ -218,8 +246,13 @@ final class HistoryDatabase implements AutoCloseable {
       String name = settings.passwordEnv().get();
       String value = System.getenv(name);
       if (value == null) {
-        throw cannotOpen(settings, "the environment variable " + name + " (lakeport.history.password-env) is not set."
-            + " Export it, or use lakeport.history.password-file", null);
+        throw cannotOpen(
+            settings,
+            "the environment variable "
+                + name
+                + " (lakeport.history.password-env) is not set."
+                + " Export it, or use lakeport.history.password-file",
+            null);
       }
       properties.setProperty("password", value);
     }
@@ -228,15 +261,22 @@ final class HistoryDatabase implements AutoCloseable {
       try {
         properties.setProperty("password", Files.readString(file).strip());
       } catch (IOException e) {
-        throw cannotOpen(settings, "cannot read the password file " + file + " (lakeport.history.password-file)."
-            + " Check that it exists and this user may read it", e);
+        throw cannotOpen(
+            settings,
+            "cannot read the password file "
+                + file
+                + " (lakeport.history.password-file)."
+                + " Check that it exists and this user may read it",
+            e);
       }
     }
     return properties;
   }
 
-  private static HistoryException cannotOpen(HistorySettings settings, String reason, Throwable cause) {
-    return HistoryException.cannot("open the run history at " + Secrets.maskUrl(settings.url()), reason, cause);
+  private static HistoryException cannotOpen(
+      HistorySettings settings, String reason, Throwable cause) {
+    return HistoryException.cannot(
+        "open the run history at " + Secrets.maskUrl(settings.url()), reason, cause);
   }
 
   /**

@@ -33,8 +33,8 @@ public final class HistoryStore implements AutoCloseable {
   }
 
   /**
-   * Opens the history the settings name, creating or upgrading its tables, and records as
-   * {@code lost} the runs of this machine whose process died without recording their end.
+   * Opens the history the settings name, creating or upgrading its tables, and records as {@code
+   * lost} the runs of this machine whose process died without recording their end.
    */
   public static HistoryStore open(HistorySettings settings, Clock clock) {
     HistoryStore store = new HistoryStore(HistoryDatabase.open(settings), settings, clock);
@@ -53,7 +53,8 @@ public final class HistoryStore implements AutoCloseable {
    */
   public List<String> recordLost() {
     Instant now = now();
-    return database.transaction("record the runs lost by dead processes", c -> LostRuns.record(c, Worker.current(), now));
+    return database.transaction(
+        "record the runs lost by dead processes", c -> LostRuns.record(c, Worker.current(), now));
   }
 
   /**
@@ -62,17 +63,43 @@ public final class HistoryStore implements AutoCloseable {
    */
   public Optional<Run> enqueue(RunRequest request) {
     Instant now = now();
-    Run queued = new Run(request.runId(), request.job(), request.slot().map(Rows::stored), request.trigger(),
-        request.params(), RunStatus.QUEUED, now, Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
-    return database.transaction("queue run " + request.runId() + " of job " + request.job(), c -> {
-      try (PreparedStatement insert = c.prepareStatement("INSERT INTO runs (run_id, job, slot_time, run_trigger, params,"
-          + " status, queued_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-        bind(insert, queued.id(), queued.job(), queued.slot(), queued.trigger().text(), Rows.json(queued.params()),
-            queued.status().text(), now).executeUpdate();
-      }
-      return Optional.of(queued);
-    }, Optional.empty());
+    Run queued =
+        new Run(
+            request.runId(),
+            request.job(),
+            request.slot().map(Rows::stored),
+            request.trigger(),
+            request.params(),
+            RunStatus.QUEUED,
+            now,
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty());
+    return database.transaction(
+        "queue run " + request.runId() + " of job " + request.job(),
+        c -> {
+          try (PreparedStatement insert =
+              c.prepareStatement(
+                  "INSERT INTO runs (run_id, job, slot_time, run_trigger, params,"
+                      + " status, queued_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            bind(
+                    insert,
+                    queued.id(),
+                    queued.job(),
+                    queued.slot(),
+                    queued.trigger().text(),
+                    Rows.json(queued.params()),
+                    queued.status().text(),
+                    now)
+                .executeUpdate();
+          }
+          return Optional.of(queued);
+        },
+        Optional.empty());
   }
 
   /**
@@ -81,48 +108,89 @@ public final class HistoryStore implements AutoCloseable {
    */
   public Attempt start(String runId, Worker worker) {
     Instant now = now();
-    return database.transaction("start run " + runId, c -> {
-      requireUpdated(c, "start", runId, "queued, failed or interrupted",
-          "UPDATE runs SET status = 'running', started_at = COALESCE(started_at, ?), finished_at = NULL, error = NULL"
-              + " WHERE run_id = ? AND status IN ('queued', 'failed', 'interrupted', 'lost')", now, runId);
-      int number;
-      try (PreparedStatement last = c.prepareStatement("SELECT COALESCE(MAX(attempt), 0) FROM attempts WHERE run_id = ?")) {
-        number = Rows.first(bind(last, runId), rs -> rs.getInt(1)).orElse(0) + 1;
-      }
-      Attempt attempt = new Attempt(runId, number, Rows.stored(now), Optional.empty(), Optional.empty(),
-          Optional.empty(), worker);
-      try (PreparedStatement insert = c.prepareStatement(
-          "INSERT INTO attempts (run_id, attempt, started_at, host, pid) VALUES (?, ?, ?, ?, ?)")) {
-        bind(insert, runId, number, now, worker.host(), worker.pid()).executeUpdate();
-      }
-      return attempt;
-    });
+    return database.transaction(
+        "start run " + runId,
+        c -> {
+          requireUpdated(
+              c,
+              "start",
+              runId,
+              "queued, failed or interrupted",
+              "UPDATE runs SET status = 'running', started_at = COALESCE(started_at, ?), finished_at = NULL, error = NULL"
+                  + " WHERE run_id = ? AND status IN ('queued', 'failed', 'interrupted', 'lost')",
+              now,
+              runId);
+          int number;
+          try (PreparedStatement last =
+              c.prepareStatement(
+                  "SELECT COALESCE(MAX(attempt), 0) FROM attempts WHERE run_id = ?")) {
+            number = Rows.first(bind(last, runId), rs -> rs.getInt(1)).orElse(0) + 1;
+          }
+          Attempt attempt =
+              new Attempt(
+                  runId,
+                  number,
+                  Rows.stored(now),
+                  Optional.empty(),
+                  Optional.empty(),
+                  Optional.empty(),
+                  worker);
+          try (PreparedStatement insert =
+              c.prepareStatement(
+                  "INSERT INTO attempts (run_id, attempt, started_at, host, pid) VALUES (?, ?, ?, ?, ?)")) {
+            bind(insert, runId, number, now, worker.host(), worker.pid()).executeUpdate();
+          }
+          return attempt;
+        });
   }
 
   /** Ends a running run and its open attempt as {@code outcome} says. */
   public Run finish(String runId, RunOutcome outcome) {
     Instant now = now();
-    return database.transaction("finish run " + runId, c -> {
-      requireUpdated(c, "finish", runId, "running", "UPDATE runs SET status = ?, finished_at = ?, rows_written = ?,"
-          + " bytes_written = ?, files_written = ?, manifest = ?, error = ? WHERE run_id = ? AND status = 'running'",
-          outcome.status().text(), now, outcome.rows(), outcome.bytes(), outcome.files(), outcome.manifest(),
-          outcome.error(), runId);
-      try (PreparedStatement attempt = c.prepareStatement("UPDATE attempts SET finished_at = ?, exit_code = ?, error = ?"
-          + " WHERE run_id = ? AND finished_at IS NULL")) {
-        bind(attempt, now, outcome.exitCode(), outcome.error(), runId).executeUpdate();
-      }
-      return read(c, runId).orElseThrow();
-    });
+    return database.transaction(
+        "finish run " + runId,
+        c -> {
+          requireUpdated(
+              c,
+              "finish",
+              runId,
+              "running",
+              "UPDATE runs SET status = ?, finished_at = ?, rows_written = ?,"
+                  + " bytes_written = ?, files_written = ?, manifest = ?, error = ? WHERE run_id = ? AND status = 'running'",
+              outcome.status().text(),
+              now,
+              outcome.rows(),
+              outcome.bytes(),
+              outcome.files(),
+              outcome.manifest(),
+              outcome.error(),
+              runId);
+          try (PreparedStatement attempt =
+              c.prepareStatement(
+                  "UPDATE attempts SET finished_at = ?, exit_code = ?, error = ?"
+                      + " WHERE run_id = ? AND finished_at IS NULL")) {
+            bind(attempt, now, outcome.exitCode(), outcome.error(), runId).executeUpdate();
+          }
+          return read(c, runId).orElseThrow();
+        });
   }
 
   /** Cancels a run that has not started. */
   public Run cancel(String runId) {
     Instant now = now();
-    return database.transaction("cancel run " + runId, c -> {
-      requireUpdated(c, "cancel", runId, "queued",
-          "UPDATE runs SET status = 'cancelled', finished_at = ? WHERE run_id = ? AND status = 'queued'", now, runId);
-      return read(c, runId).orElseThrow();
-    });
+    return database.transaction(
+        "cancel run " + runId,
+        c -> {
+          requireUpdated(
+              c,
+              "cancel",
+              runId,
+              "queued",
+              "UPDATE runs SET status = 'cancelled', finished_at = ? WHERE run_id = ? AND status = 'queued'",
+              now,
+              runId);
+          return read(c, runId).orElseThrow();
+        });
   }
 
   /**
@@ -133,18 +201,23 @@ public final class HistoryStore implements AutoCloseable {
    */
   public CancelRequest requestCancel(String runId, String requestedBy) {
     Instant now = now();
-    return database.transaction("request the cancel of run " + runId,
+    return database.transaction(
+        "request the cancel of run " + runId,
         c -> CancelRequests.record(c, runId, requestedBy, now));
   }
 
-  /** The requests to cancel running runs, oldest first: each scheduler honours those of its own runs. */
+  /**
+   * The requests to cancel running runs, oldest first: each scheduler honours those of its own
+   * runs.
+   */
   public List<CancelRequest> cancelRequests() {
     return database.transaction("read the cancel requests", CancelRequests::running);
   }
 
   /** Who asked to cancel the run, and when, if anyone did. */
   public Optional<CancelRequest> cancelRequest(String runId) {
-    return database.transaction("read the cancel request of run " + runId, c -> CancelRequests.of(c, runId));
+    return database.transaction(
+        "read the cancel request of run " + runId, c -> CancelRequests.of(c, runId));
   }
 
   /**
@@ -153,43 +226,71 @@ public final class HistoryStore implements AutoCloseable {
    */
   public Run skip(String runId, String reason) {
     Instant now = now();
-    return database.transaction("skip run " + runId, c -> {
-      requireUpdated(c, "skip", runId, "queued", "UPDATE runs SET status = 'skipped', finished_at = ?, error = ?"
-          + " WHERE run_id = ? AND status = 'queued'", now, RunOutcome.summary(reason), runId);
-      return read(c, runId).orElseThrow();
-    });
+    return database.transaction(
+        "skip run " + runId,
+        c -> {
+          requireUpdated(
+              c,
+              "skip",
+              runId,
+              "queued",
+              "UPDATE runs SET status = 'skipped', finished_at = ?, error = ?"
+                  + " WHERE run_id = ? AND status = 'queued'",
+              now,
+              RunOutcome.summary(reason),
+              runId);
+          return read(c, runId).orElseThrow();
+        });
   }
 
   /**
-   * Queues a failed or interrupted run again for its next attempt, not to start before
-   * {@code notBefore}; its last error is kept until the attempt starts.
+   * Queues a failed or interrupted run again for its next attempt, not to start before {@code
+   * notBefore}; its last error is kept until the attempt starts.
    */
   public Run requeue(String runId, Instant notBefore) {
-    return database.transaction("queue run " + runId + " again", c -> {
-      requireUpdated(c, "queue again", runId, "failed or interrupted", "UPDATE runs SET status = 'queued',"
-          + " finished_at = NULL, not_before = ? WHERE run_id = ? AND status IN ('failed', 'interrupted', 'lost')",
-          Rows.stored(notBefore), runId);
-      return read(c, runId).orElseThrow();
-    });
+    return database.transaction(
+        "queue run " + runId + " again",
+        c -> {
+          requireUpdated(
+              c,
+              "queue again",
+              runId,
+              "failed or interrupted",
+              "UPDATE runs SET status = 'queued',"
+                  + " finished_at = NULL, not_before = ? WHERE run_id = ? AND status IN ('failed', 'interrupted', 'lost')",
+              Rows.stored(notBefore),
+              runId);
+          return read(c, runId).orElseThrow();
+        });
   }
 
   /** The queued runs, oldest slot first (runs without a slot by when they were queued). */
   public List<QueuedRun> queued() {
-    return database.transaction("list queued runs", c -> {
-      try (PreparedStatement select = c.prepareStatement("SELECT " + Rows.RUN_COLUMNS + ", not_before FROM runs"
-          + " WHERE status = 'queued' ORDER BY COALESCE(slot_time, queued_at), run_id")) {
-        return Rows.all(select, rs -> new QueuedRun(Rows.run(rs), Rows.time(rs, "not_before")));
-      }
-    });
+    return database.transaction(
+        "list queued runs",
+        c -> {
+          try (PreparedStatement select =
+              c.prepareStatement(
+                  "SELECT "
+                      + Rows.RUN_COLUMNS
+                      + ", not_before FROM runs"
+                      + " WHERE status = 'queued' ORDER BY COALESCE(slot_time, queued_at), run_id")) {
+            return Rows.all(select, rs -> new QueuedRun(Rows.run(rs), Rows.time(rs, "not_before")));
+          }
+        });
   }
 
   /** The newest slot the job has a run for, whatever became of it. */
   public Optional<Instant> lastSlot(String job) {
-    return database.transaction("read the last slot of job " + job, c -> {
-      try (PreparedStatement select = c.prepareStatement("SELECT MAX(slot_time) AS last_slot FROM runs WHERE job = ?")) {
-        return Rows.first(bind(select, job), rs -> Rows.time(rs, "last_slot")).flatMap(time -> time);
-      }
-    });
+    return database.transaction(
+        "read the last slot of job " + job,
+        c -> {
+          try (PreparedStatement select =
+              c.prepareStatement("SELECT MAX(slot_time) AS last_slot FROM runs WHERE job = ?")) {
+            return Rows.first(bind(select, job), rs -> Rows.time(rs, "last_slot"))
+                .flatMap(time -> time);
+          }
+        });
   }
 
   /**
@@ -200,33 +301,50 @@ public final class HistoryStore implements AutoCloseable {
   public Optional<Lock> lock(String job, String runId, String owner) {
     Instant now = now();
     Lock wanted = new Lock(job, runId, owner, Rows.stored(now), Rows.stored(now));
-    Optional<Lock> inserted = database.transaction("take the lock of job " + job, c -> {
-      try (PreparedStatement insert = c.prepareStatement("INSERT INTO locks (" + Rows.LOCK_COLUMNS + ") VALUES (?, ?, ?, ?, ?)")) {
-        bind(insert, job, runId, owner, now, now).executeUpdate();
-      }
-      return Optional.of(wanted);
-    }, Optional.empty());
-    return inserted.isPresent() ? inserted
-        : database.transaction("take over the lock of job " + job, c -> Locks.takeOver(c, wanted, settings.lockTtl()), Optional.empty());
+    Optional<Lock> inserted =
+        database.transaction(
+            "take the lock of job " + job,
+            c -> {
+              try (PreparedStatement insert =
+                  c.prepareStatement(
+                      "INSERT INTO locks (" + Rows.LOCK_COLUMNS + ") VALUES (?, ?, ?, ?, ?)")) {
+                bind(insert, job, runId, owner, now, now).executeUpdate();
+              }
+              return Optional.of(wanted);
+            },
+            Optional.empty());
+    return inserted.isPresent()
+        ? inserted
+        : database.transaction(
+            "take over the lock of job " + job,
+            c -> Locks.takeOver(c, wanted, settings.lockTtl()),
+            Optional.empty());
   }
 
   /** Renews the lock's heartbeat; false when the run no longer holds it (it was taken over). */
   public boolean heartbeat(String job, String runId) {
     Instant now = now();
-    return database.transaction("renew the lock of job " + job, c -> {
-      try (PreparedStatement update = c.prepareStatement("UPDATE locks SET heartbeat_at = ? WHERE job = ? AND run_id = ?")) {
-        return bind(update, now, job, runId).executeUpdate() == 1;
-      }
-    });
+    return database.transaction(
+        "renew the lock of job " + job,
+        c -> {
+          try (PreparedStatement update =
+              c.prepareStatement(
+                  "UPDATE locks SET heartbeat_at = ? WHERE job = ? AND run_id = ?")) {
+            return bind(update, now, job, runId).executeUpdate() == 1;
+          }
+        });
   }
 
   /** Releases the lock; false when the run did not hold it. */
   public boolean unlock(String job, String runId) {
-    return database.transaction("release the lock of job " + job, c -> {
-      try (PreparedStatement delete = c.prepareStatement("DELETE FROM locks WHERE job = ? AND run_id = ?")) {
-        return bind(delete, job, runId).executeUpdate() == 1;
-      }
-    });
+    return database.transaction(
+        "release the lock of job " + job,
+        c -> {
+          try (PreparedStatement delete =
+              c.prepareStatement("DELETE FROM locks WHERE job = ? AND run_id = ?")) {
+            return bind(delete, job, runId).executeUpdate() == 1;
+          }
+        });
   }
 
   /** Who holds the lock of {@code job}, if anyone. */
@@ -241,31 +359,43 @@ public final class HistoryStore implements AutoCloseable {
    */
   public List<Run> interruptLost(String owner) {
     Instant now = now();
-    return database.transaction("interrupt the runs lost by " + owner, c -> {
-      List<Lock> held;
-      try (PreparedStatement select = c.prepareStatement("SELECT " + Rows.LOCK_COLUMNS + " FROM locks WHERE owner = ?")) {
-        held = Rows.all(bind(select, owner), Rows::lock);
-      }
-      List<Run> interrupted = new ArrayList<>();
-      for (Lock lock : held) {
-        Locks.interrupt(c, lock.runId(), now, owner + " stopped while the run was active (found at its restart)");
-        read(c, lock.runId()).ifPresent(interrupted::add);
-      }
-      try (PreparedStatement delete = c.prepareStatement("DELETE FROM locks WHERE owner = ?")) {
-        bind(delete, owner).executeUpdate();
-      }
-      return interrupted;
-    });
+    return database.transaction(
+        "interrupt the runs lost by " + owner,
+        c -> {
+          List<Lock> held;
+          try (PreparedStatement select =
+              c.prepareStatement("SELECT " + Rows.LOCK_COLUMNS + " FROM locks WHERE owner = ?")) {
+            held = Rows.all(bind(select, owner), Rows::lock);
+          }
+          List<Run> interrupted = new ArrayList<>();
+          for (Lock lock : held) {
+            Locks.interrupt(
+                c,
+                lock.runId(),
+                now,
+                owner + " stopped while the run was active (found at its restart)");
+            read(c, lock.runId()).ifPresent(interrupted::add);
+          }
+          try (PreparedStatement delete = c.prepareStatement("DELETE FROM locks WHERE owner = ?")) {
+            bind(delete, owner).executeUpdate();
+          }
+          return interrupted;
+        });
   }
 
-  /** Every job the history knows: those with runs, and those with a schedule state, in name order. */
+  /**
+   * Every job the history knows: those with runs, and those with a schedule state, in name order.
+   */
   public List<String> jobs() {
-    return database.transaction("read the jobs", c -> {
-      try (PreparedStatement select = c.prepareStatement(
-          "SELECT job FROM runs UNION SELECT job FROM schedule_state ORDER BY job")) {
-        return Rows.all(select, rs -> rs.getString(1));
-      }
-    });
+    return database.transaction(
+        "read the jobs",
+        c -> {
+          try (PreparedStatement select =
+              c.prepareStatement(
+                  "SELECT job FROM runs UNION SELECT job FROM schedule_state ORDER BY job")) {
+            return Rows.all(select, rs -> rs.getString(1));
+          }
+        });
   }
 
   /** Enables the job whatever its job file says, until {@link #clearOverride}. */
@@ -291,63 +421,84 @@ public final class HistoryStore implements AutoCloseable {
   /** Pauses the job's schedule until {@code until}, keeping its enabled override. */
   public void pause(String job, Instant until) {
     Instant now = now();
-    database.transaction("pause job " + job, c -> {
-      upsertState(c, job, now);
-      try (PreparedStatement update = c.prepareStatement("UPDATE schedule_state SET paused_until = ? WHERE job = ?")) {
-        return bind(update, until, job).executeUpdate();
-      }
-    });
+    database.transaction(
+        "pause job " + job,
+        c -> {
+          upsertState(c, job, now);
+          try (PreparedStatement update =
+              c.prepareStatement("UPDATE schedule_state SET paused_until = ? WHERE job = ?")) {
+            return bind(update, until, job).executeUpdate();
+          }
+        });
   }
 
   public Optional<ScheduleState> scheduleState(String job) {
-    return database.transaction("read the schedule state of job " + job, c -> {
-      try (PreparedStatement select = c.prepareStatement(
-          "SELECT job, enabled, paused_until, updated_at FROM schedule_state WHERE job = ?")) {
-        return Rows.first(bind(select, job), Rows::scheduleState);
-      }
-    });
+    return database.transaction(
+        "read the schedule state of job " + job,
+        c -> {
+          try (PreparedStatement select =
+              c.prepareStatement(
+                  "SELECT job, enabled, paused_until, updated_at FROM schedule_state WHERE job = ?")) {
+            return Rows.first(bind(select, job), Rows::scheduleState);
+          }
+        });
   }
 
   private void writeState(String job, Optional<Boolean> enabled) {
     Instant now = now();
-    database.transaction("change the schedule state of job " + job, c -> {
-      upsertState(c, job, now);
-      try (PreparedStatement update = c.prepareStatement("UPDATE schedule_state SET enabled = ? WHERE job = ?")) {
-        return bind(update, enabled, job).executeUpdate();
-      }
-    });
+    database.transaction(
+        "change the schedule state of job " + job,
+        c -> {
+          upsertState(c, job, now);
+          try (PreparedStatement update =
+              c.prepareStatement("UPDATE schedule_state SET enabled = ? WHERE job = ?")) {
+            return bind(update, enabled, job).executeUpdate();
+          }
+        });
   }
 
   /** Makes sure the job has a row, stamped {@code now}. */
   private static void upsertState(Connection c, String job, Instant now) throws SQLException {
-    try (PreparedStatement update = c.prepareStatement("UPDATE schedule_state SET updated_at = ? WHERE job = ?")) {
+    try (PreparedStatement update =
+        c.prepareStatement("UPDATE schedule_state SET updated_at = ? WHERE job = ?")) {
       if (bind(update, now, job).executeUpdate() == 1) {
         return;
       }
     }
-    try (PreparedStatement insert = c.prepareStatement("INSERT INTO schedule_state (job, updated_at) VALUES (?, ?)")) {
+    try (PreparedStatement insert =
+        c.prepareStatement("INSERT INTO schedule_state (job, updated_at) VALUES (?, ?)")) {
       bind(insert, job, now).executeUpdate();
     }
   }
 
   /** The runs the filter selects, newest first. */
   public List<Run> runs(RunFilter filter) {
-    return database.transaction("list runs", c -> {
-      List<Object> values = new ArrayList<>();
-      StringBuilder sql = new StringBuilder("SELECT " + Rows.RUN_COLUMNS + " FROM runs WHERE 1 = 1");
-      filter.job().ifPresent(job -> {
-        sql.append(" AND job = ?");
-        values.add(job);
-      });
-      filter.status().ifPresent(status -> {
-        sql.append(" AND status = ?");
-        values.add(status.text());
-      });
-      try (PreparedStatement select = c.prepareStatement(sql.append(" ORDER BY queued_at DESC, run_id DESC").toString())) {
-        select.setMaxRows(filter.limit());
-        return Rows.all(bind(select, values.toArray()), Rows::run);
-      }
-    });
+    return database.transaction(
+        "list runs",
+        c -> {
+          List<Object> values = new ArrayList<>();
+          StringBuilder sql =
+              new StringBuilder("SELECT " + Rows.RUN_COLUMNS + " FROM runs WHERE 1 = 1");
+          filter
+              .job()
+              .ifPresent(
+                  job -> {
+                    sql.append(" AND job = ?");
+                    values.add(job);
+                  });
+          filter
+              .status()
+              .ifPresent(
+                  status -> {
+                    sql.append(" AND status = ?");
+                    values.add(status.text());
+                  });
+          try (PreparedStatement select =
+              c.prepareStatement(sql.append(" ORDER BY queued_at DESC, run_id DESC").toString())) {
+            select.setMaxRows(filter.limit());
+            return Rows.all(bind(select, values.toArray()), Rows::run);
+          }
+        });
   }
 
   public Optional<Run> run(String runId) {
@@ -355,33 +506,49 @@ public final class HistoryStore implements AutoCloseable {
   }
 
   private static Optional<Run> read(Connection c, String runId) throws SQLException {
-    try (PreparedStatement select = c.prepareStatement("SELECT " + Rows.RUN_COLUMNS + " FROM runs WHERE run_id = ?")) {
+    try (PreparedStatement select =
+        c.prepareStatement("SELECT " + Rows.RUN_COLUMNS + " FROM runs WHERE run_id = ?")) {
       return Rows.first(bind(select, runId), Rows::run);
     }
   }
 
   /** The run's attempts, first first. */
   public List<Attempt> attempts(String runId) {
-    return database.transaction("read the attempts of run " + runId, c -> {
-      try (PreparedStatement select = c.prepareStatement(
-          "SELECT " + Rows.ATTEMPT_COLUMNS + " FROM attempts WHERE run_id = ? ORDER BY attempt")) {
-        return Rows.all(bind(select, runId), Rows::attempt);
-      }
-    });
+    return database.transaction(
+        "read the attempts of run " + runId,
+        c -> {
+          try (PreparedStatement select =
+              c.prepareStatement(
+                  "SELECT "
+                      + Rows.ATTEMPT_COLUMNS
+                      + " FROM attempts WHERE run_id = ? ORDER BY attempt")) {
+            return Rows.all(bind(select, runId), Rows::attempt);
+          }
+        });
   }
 
   /**
    * Per job (of {@code job}, or every job), the runs queued since {@code since}: counts, success
-   * rate, median and 95th percentile duration, rows and bytes per published run. Jobs in name order.
+   * rate, median and 95th percentile duration, rows and bytes per published run. Jobs in name
+   * order.
    */
   public List<JobStats> stats(Optional<String> job, Instant since) {
-    List<Run> runs = database.transaction("read run statistics", c -> {
-      String sql = "SELECT " + Rows.RUN_COLUMNS + " FROM runs WHERE queued_at >= ?" + (job.isPresent() ? " AND job = ?" : "")
-          + " ORDER BY job, queued_at";
-      try (PreparedStatement select = c.prepareStatement(sql)) {
-        return Rows.all(job.isPresent() ? bind(select, since, job.get()) : bind(select, since), Rows::run);
-      }
-    });
+    List<Run> runs =
+        database.transaction(
+            "read run statistics",
+            c -> {
+              String sql =
+                  "SELECT "
+                      + Rows.RUN_COLUMNS
+                      + " FROM runs WHERE queued_at >= ?"
+                      + (job.isPresent() ? " AND job = ?" : "")
+                      + " ORDER BY job, queued_at";
+              try (PreparedStatement select = c.prepareStatement(sql)) {
+                return Rows.all(
+                    job.isPresent() ? bind(select, since, job.get()) : bind(select, since),
+                    Rows::run);
+              }
+            });
     Map<String, List<Run>> byJob = new LinkedHashMap<>();
     runs.forEach(run -> byJob.computeIfAbsent(run.job(), j -> new ArrayList<>()).add(run));
     return byJob.entrySet().stream().map(e -> JobStats.of(e.getKey(), e.getValue())).toList();
@@ -389,56 +556,93 @@ public final class HistoryStore implements AutoCloseable {
 
   /** Records where an incremental job got to. */
   public void recordWatermark(Watermark watermark) {
-    database.transaction("record the watermark of job " + watermark.job(), c -> {
-      try (PreparedStatement insert = c.prepareStatement("INSERT INTO watermarks (" + Rows.WATERMARK_COLUMNS
-          + ") VALUES (?, ?, ?, ?, ?)")) {
-        return bind(insert, watermark.job(), watermark.mode(), watermark.reached(), watermark.runId(),
-            watermark.updatedAt()).executeUpdate();
-      }
-    });
+    database.transaction(
+        "record the watermark of job " + watermark.job(),
+        c -> {
+          try (PreparedStatement insert =
+              c.prepareStatement(
+                  "INSERT INTO watermarks ("
+                      + Rows.WATERMARK_COLUMNS
+                      + ") VALUES (?, ?, ?, ?, ?)")) {
+            return bind(
+                    insert,
+                    watermark.job(),
+                    watermark.mode(),
+                    watermark.reached(),
+                    watermark.runId(),
+                    watermark.updatedAt())
+                .executeUpdate();
+          }
+        });
   }
 
   /** The job's newest watermark. */
   public Optional<Watermark> watermark(String job) {
-    return database.transaction("read the watermark of job " + job, c -> {
-      try (PreparedStatement select = c.prepareStatement("SELECT " + Rows.WATERMARK_COLUMNS
-          + " FROM watermarks WHERE job = ? ORDER BY updated_at DESC, id DESC")) {
-        return Rows.first(bind(select, job), Rows::watermark);
-      }
-    });
+    return database.transaction(
+        "read the watermark of job " + job,
+        c -> {
+          try (PreparedStatement select =
+              c.prepareStatement(
+                  "SELECT "
+                      + Rows.WATERMARK_COLUMNS
+                      + " FROM watermarks WHERE job = ? ORDER BY updated_at DESC, id DESC")) {
+            return Rows.first(bind(select, job), Rows::watermark);
+          }
+        });
   }
 
   /** Records one delivery attempt of a notification about a run. */
   public void recordNotification(Notification notification) {
-    database.transaction("record a notification of run " + notification.runId(), c -> {
-      try (PreparedStatement insert = c.prepareStatement("INSERT INTO notifications (" + Rows.NOTIFICATION_COLUMNS
-          + ") VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-        return bind(insert, notification.runId(), notification.channel(), notification.target(), notification.attempt(),
-            notification.delivery().text(), notification.error(), notification.sentAt()).executeUpdate();
-      }
-    });
+    database.transaction(
+        "record a notification of run " + notification.runId(),
+        c -> {
+          try (PreparedStatement insert =
+              c.prepareStatement(
+                  "INSERT INTO notifications ("
+                      + Rows.NOTIFICATION_COLUMNS
+                      + ") VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            return bind(
+                    insert,
+                    notification.runId(),
+                    notification.channel(),
+                    notification.target(),
+                    notification.attempt(),
+                    notification.delivery().text(),
+                    notification.error(),
+                    notification.sentAt())
+                .executeUpdate();
+          }
+        });
   }
 
   /** The run's notification deliveries, oldest first. */
   public List<Notification> notifications(String runId) {
-    return database.transaction("read the notifications of run " + runId, c -> {
-      try (PreparedStatement select = c.prepareStatement("SELECT " + Rows.NOTIFICATION_COLUMNS
-          + " FROM notifications WHERE run_id = ? ORDER BY sent_at, id")) {
-        return Rows.all(bind(select, runId), Rows::notification);
-      }
-    });
+    return database.transaction(
+        "read the notifications of run " + runId,
+        c -> {
+          try (PreparedStatement select =
+              c.prepareStatement(
+                  "SELECT "
+                      + Rows.NOTIFICATION_COLUMNS
+                      + " FROM notifications WHERE run_id = ? ORDER BY sent_at, id")) {
+            return Rows.all(bind(select, runId), Rows::notification);
+          }
+        });
   }
 
   /** Runs an update that must change the run; when it does not, says what state the run is in. */
-  private static void requireUpdated(Connection c, String action, String runId, String expected, String sql,
-      Object... values) throws SQLException {
+  private static void requireUpdated(
+      Connection c, String action, String runId, String expected, String sql, Object... values)
+      throws SQLException {
     try (PreparedStatement update = c.prepareStatement(sql)) {
       if (bind(update, values).executeUpdate() == 1) {
         return;
       }
     }
-    String state = read(c, runId).map(run -> "it is " + run.status().text() + ", not " + expected)
-        .orElse("no such run in the history");
+    String state =
+        read(c, runId)
+            .map(run -> "it is " + run.status().text() + ", not " + expected)
+            .orElse("no such run in the history");
     throw HistoryException.cannot(action + " run " + runId, state, null);
   }
 

@@ -7,11 +7,12 @@ import java.util.concurrent.Executor;
  * open that hangs (a database server that does not answer) never keeps the JVM alive.
  */
 public final class HistoryThread {
-  private static final Executor EXECUTOR = work -> {
-    Thread thread = new Thread(work, "lakeport-history");
-    thread.setDaemon(true);
-    thread.start();
-  };
+  private static final Executor EXECUTOR =
+      work -> {
+        Thread thread = new Thread(work, "lakeport-history");
+        thread.setDaemon(true);
+        thread.start();
+      };
 
   private HistoryThread() {}
 

@@ -45,7 +45,7 @@ public record JobStats(
       switch (run.status()) {
         case SUCCEEDED, SKIPPED -> succeeded++;
         case FAILED, INTERRUPTED, LOST -> failed++;
-        case QUEUED, RUNNING, CANCELLED -> { }
+        case QUEUED, RUNNING, CANCELLED -> {}
       }
       if (run.status().ended()) {
         run.duration().ifPresent(durations::add);
@@ -56,14 +56,22 @@ public record JobStats(
     }
     durations.sort(Comparator.naturalOrder());
     int decided = succeeded + failed;
-    return new JobStats(job, runs.size(), succeeded, failed,
+    return new JobStats(
+        job,
+        runs.size(),
+        succeeded,
+        failed,
         decided == 0 ? OptionalDouble.empty() : OptionalDouble.of((double) succeeded / decided),
-        percentile(durations, 50), percentile(durations, 95),
+        percentile(durations, 50),
+        percentile(durations, 95),
         published.stream().mapToLong(r -> r.rows().orElse(0L)).average(),
         published.stream().mapToLong(r -> r.bytes().orElse(0L)).average());
   }
 
-  /** The nearest-rank percentile: the smallest value with at least {@code p}% of the values at or below it. */
+  /**
+   * The nearest-rank percentile: the smallest value with at least {@code p}% of the values at or
+   * below it.
+   */
   static Optional<Duration> percentile(List<Duration> sorted, int p) {
     if (sorted.isEmpty()) {
       return Optional.empty();

@@ -23,9 +23,12 @@ final class LostRuns {
 
   static List<String> record(Connection c, Worker here, Instant now) throws SQLException {
     List<Attempt> open;
-    try (PreparedStatement select = c.prepareStatement("SELECT " + prefixed("a.", Rows.ATTEMPT_COLUMNS)
-        + " FROM attempts a JOIN runs r ON r.run_id = a.run_id WHERE r.status = 'running' AND a.finished_at IS NULL"
-        + " AND a.host = ? AND NOT EXISTS (SELECT 1 FROM locks l WHERE l.run_id = r.run_id)")) {
+    try (PreparedStatement select =
+        c.prepareStatement(
+            "SELECT "
+                + prefixed("a.", Rows.ATTEMPT_COLUMNS)
+                + " FROM attempts a JOIN runs r ON r.run_id = a.run_id WHERE r.status = 'running' AND a.finished_at IS NULL"
+                + " AND a.host = ? AND NOT EXISTS (SELECT 1 FROM locks l WHERE l.run_id = r.run_id)")) {
       open = Rows.all(bind(select, here.host()), Rows::attempt);
     }
     List<String> lost = new ArrayList<>();
@@ -33,17 +36,28 @@ final class LostRuns {
       if (alive(attempt)) {
         continue;
       }
-      String error = RunOutcome.summary("lost: its process (pid " + attempt.worker().pid() + " on "
-          + attempt.worker().host() + ") ended without recording how the run ended: killed (SIGKILL), out of"
-          + " memory, or the machine stopped. Found at " + Rows.stored(now) + " by pid " + here.pid());
-      try (PreparedStatement run = c.prepareStatement("UPDATE runs SET status = 'lost', finished_at = ?, error = ?"
-          + " WHERE run_id = ? AND status = 'running'")) {
+      String error =
+          RunOutcome.summary(
+              "lost: its process (pid "
+                  + attempt.worker().pid()
+                  + " on "
+                  + attempt.worker().host()
+                  + ") ended without recording how the run ended: killed (SIGKILL), out of"
+                  + " memory, or the machine stopped. Found at "
+                  + Rows.stored(now)
+                  + " by pid "
+                  + here.pid());
+      try (PreparedStatement run =
+          c.prepareStatement(
+              "UPDATE runs SET status = 'lost', finished_at = ?, error = ?"
+                  + " WHERE run_id = ? AND status = 'running'")) {
         if (bind(run, now, error, attempt.runId()).executeUpdate() == 0) {
           continue;
         }
       }
-      try (PreparedStatement end = c.prepareStatement(
-          "UPDATE attempts SET finished_at = ?, error = ? WHERE run_id = ? AND finished_at IS NULL")) {
+      try (PreparedStatement end =
+          c.prepareStatement(
+              "UPDATE attempts SET finished_at = ?, error = ? WHERE run_id = ? AND finished_at IS NULL")) {
         bind(end, now, error, attempt.runId()).executeUpdate();
       }
       lost.add(attempt.runId());
@@ -51,7 +65,10 @@ final class LostRuns {
     return lost;
   }
 
-  /** Whether the attempt's process still runs: its pid is taken by a process started no later than the attempt. */
+  /**
+   * Whether the attempt's process still runs: its pid is taken by a process started no later than
+   * the attempt.
+   */
   private static boolean alive(Attempt attempt) {
     if (attempt.worker().pid() == ProcessHandle.current().pid()) {
       return true;

@@ -8,13 +8,18 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * One delivery attempt of a notification about a run: the channel (e.g. {@code email},
- * {@code webhook}), where it went, which attempt, whether it was delivered, and when. The target is
- * masked on the way in (passwords in URLs, tokens in query strings), so the history never holds a
- * secret.
+ * One delivery attempt of a notification about a run: the channel (e.g. {@code email}, {@code
+ * webhook}), where it went, which attempt, whether it was delivered, and when. The target is masked
+ * on the way in (passwords in URLs, tokens in query strings), so the history never holds a secret.
  */
-public record Notification(String runId, String channel, String target, int attempt, Delivery delivery,
-    Optional<String> error, Instant sentAt) {
+public record Notification(
+    String runId,
+    String channel,
+    String target,
+    int attempt,
+    Delivery delivery,
+    Optional<String> error,
+    Instant sentAt) {
 
   public Notification {
     requireNonNull(runId, "runId is null");

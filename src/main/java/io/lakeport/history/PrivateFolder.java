@@ -9,13 +9,16 @@ import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * The folder of an embedded history file, created for its user alone ({@code rwx------}) when it
- * does not exist yet, so that other users of the machine can read neither the history nor (for
- * H2) the key of its server. An existing folder is left as it is.
+ * does not exist yet, so that other users of the machine can read neither the history nor (for H2)
+ * the key of its server. An existing folder is left as it is.
  */
 final class PrivateFolder {
   private PrivateFolder() {}
 
-  /** Creates the folder holding {@code file}, if it is missing; a failure is left to the driver to report. */
+  /**
+   * Creates the folder holding {@code file}, if it is missing; a failure is left to the driver to
+   * report.
+   */
   static void createFor(String file) {
     Path folder = Path.of(file).toAbsolutePath().getParent();
     if (folder == null || Files.exists(folder)) {
@@ -24,7 +27,9 @@ final class PrivateFolder {
     try {
       Files.createDirectories(folder.getParent());
       if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-        Files.createDirectory(folder, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.createDirectory(
+            folder,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       } else {
         Files.createDirectory(folder);
       }

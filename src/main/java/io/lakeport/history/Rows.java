@@ -22,17 +22,26 @@ import java.util.Optional;
  * columns each record is read from.
  */
 final class Rows {
-  static final String RUN_COLUMNS = "run_id, job, slot_time, run_trigger, params, status, queued_at, started_at,"
-      + " finished_at, rows_written, bytes_written, files_written, manifest, error";
-  static final String ATTEMPT_COLUMNS = "run_id, attempt, started_at, finished_at, exit_code, error, host, pid";
+  static final String RUN_COLUMNS =
+      "run_id, job, slot_time, run_trigger, params, status, queued_at, started_at,"
+          + " finished_at, rows_written, bytes_written, files_written, manifest, error";
+  static final String ATTEMPT_COLUMNS =
+      "run_id, attempt, started_at, finished_at, exit_code, error, host, pid";
   static final String LOCK_COLUMNS = "job, run_id, owner, acquired_at, heartbeat_at";
   static final String WATERMARK_COLUMNS = "job, mode, reached, run_id, updated_at";
-  static final String NOTIFICATION_COLUMNS = "run_id, channel, target, attempt, status, error, sent_at";
+  static final String NOTIFICATION_COLUMNS =
+      "run_id, channel, target, attempt, status, error, sent_at";
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** Times in SQLite: UTC, to the microsecond, always 27 characters, so text order is time order. */
+
+  /**
+   * Times in SQLite: UTC, to the microsecond, always 27 characters, so text order is time order.
+   */
   private static final java.time.format.DateTimeFormatter SQLITE_TIME =
-      java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
-  private static final TypeReference<LinkedHashMap<String, String>> PARAMS = new TypeReference<>() {};
+      java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
+          .withZone(ZoneOffset.UTC);
+
+  private static final TypeReference<LinkedHashMap<String, String>> PARAMS =
+      new TypeReference<>() {};
 
   private Rows() {}
 
@@ -41,7 +50,9 @@ final class Rows {
     return time.truncatedTo(ChronoUnit.MICROS);
   }
 
-  /** Binds each value in order, with the JDBC type each needs (times as UTC offsets, empty as null). */
+  /**
+   * Binds each value in order, with the JDBC type each needs (times as UTC offsets, empty as null).
+   */
   static PreparedStatement bind(PreparedStatement statement, Object... values) throws SQLException {
     for (int i = 0; i < values.length; i++) {
       Object value = values[i] instanceof Optional<?> optional ? optional.orElse(null) : values[i];
@@ -59,40 +70,72 @@ final class Rows {
   }
 
   static Run run(ResultSet rs) throws SQLException {
-    return new Run(rs.getString("run_id"), rs.getString("job"), time(rs, "slot_time"),
-        Trigger.of(rs.getString("run_trigger")), params(rs.getString("params")), status(rs.getString("status")),
-        time(rs, "queued_at").orElseThrow(), time(rs, "started_at"), time(rs, "finished_at"),
-        number(rs, "rows_written"), number(rs, "bytes_written"), number(rs, "files_written"),
-        Optional.ofNullable(rs.getString("manifest")), Optional.ofNullable(rs.getString("error")));
+    return new Run(
+        rs.getString("run_id"),
+        rs.getString("job"),
+        time(rs, "slot_time"),
+        Trigger.of(rs.getString("run_trigger")),
+        params(rs.getString("params")),
+        status(rs.getString("status")),
+        time(rs, "queued_at").orElseThrow(),
+        time(rs, "started_at"),
+        time(rs, "finished_at"),
+        number(rs, "rows_written"),
+        number(rs, "bytes_written"),
+        number(rs, "files_written"),
+        Optional.ofNullable(rs.getString("manifest")),
+        Optional.ofNullable(rs.getString("error")));
   }
 
   static Attempt attempt(ResultSet rs) throws SQLException {
-    return new Attempt(rs.getString("run_id"), rs.getInt("attempt"), time(rs, "started_at").orElseThrow(),
-        time(rs, "finished_at"), number(rs, "exit_code").map(Long::intValue), Optional.ofNullable(rs.getString("error")),
+    return new Attempt(
+        rs.getString("run_id"),
+        rs.getInt("attempt"),
+        time(rs, "started_at").orElseThrow(),
+        time(rs, "finished_at"),
+        number(rs, "exit_code").map(Long::intValue),
+        Optional.ofNullable(rs.getString("error")),
         new Worker(rs.getString("host"), rs.getLong("pid")));
   }
 
   static Lock lock(ResultSet rs) throws SQLException {
-    return new Lock(rs.getString("job"), rs.getString("run_id"), rs.getString("owner"),
-        time(rs, "acquired_at").orElseThrow(), time(rs, "heartbeat_at").orElseThrow());
+    return new Lock(
+        rs.getString("job"),
+        rs.getString("run_id"),
+        rs.getString("owner"),
+        time(rs, "acquired_at").orElseThrow(),
+        time(rs, "heartbeat_at").orElseThrow());
   }
 
   static Watermark watermark(ResultSet rs) throws SQLException {
-    return new Watermark(rs.getString("job"), rs.getString("mode"), rs.getString("reached"),
-        Optional.ofNullable(rs.getString("run_id")), time(rs, "updated_at").orElseThrow());
+    return new Watermark(
+        rs.getString("job"),
+        rs.getString("mode"),
+        rs.getString("reached"),
+        Optional.ofNullable(rs.getString("run_id")),
+        time(rs, "updated_at").orElseThrow());
   }
 
   static Notification notification(ResultSet rs) throws SQLException {
     String delivery = rs.getString("status");
-    return new Notification(rs.getString("run_id"), rs.getString("channel"), rs.getString("target"),
-        rs.getInt("attempt"), Notification.Delivery.valueOf(delivery.toUpperCase(java.util.Locale.ROOT)),
-        Optional.ofNullable(rs.getString("error")), time(rs, "sent_at").orElseThrow());
+    return new Notification(
+        rs.getString("run_id"),
+        rs.getString("channel"),
+        rs.getString("target"),
+        rs.getInt("attempt"),
+        Notification.Delivery.valueOf(delivery.toUpperCase(java.util.Locale.ROOT)),
+        Optional.ofNullable(rs.getString("error")),
+        time(rs, "sent_at").orElseThrow());
   }
 
   static ScheduleState scheduleState(ResultSet rs) throws SQLException {
     boolean enabled = rs.getBoolean("enabled");
     Optional<Boolean> override = rs.wasNull() ? Optional.empty() : Optional.of(enabled);
-    return new ScheduleState(rs.getString("job"), override, time(rs, "paused_until"), time(rs, "updated_at").orElseThrow());
+    return new ScheduleState(
+        rs.getString("job"),
+        override,
+        time(rs, "paused_until"),
+        time(rs, "updated_at").orElseThrow());
   }
 
   /** Every row of the query, read by {@code reader}. */
@@ -123,22 +166,28 @@ final class Rows {
     try {
       return JSON.readValue(json, PARAMS);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("Cannot read params from the run history: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Cannot read params from the run history: " + e.getMessage(), e);
     }
   }
 
   private static RunStatus status(String text) {
-    return RunStatus.of(text).orElseThrow(() -> new IllegalStateException("unknown status in the run history: " + text));
+    return RunStatus.of(text)
+        .orElseThrow(() -> new IllegalStateException("unknown status in the run history: " + text));
   }
 
   static Optional<Instant> time(ResultSet rs, String column) throws SQLException {
     if (isSqlite(rs)) {
       return Optional.ofNullable(rs.getString(column)).map(Instant::parse);
     }
-    return Optional.ofNullable(rs.getObject(column, OffsetDateTime.class)).map(OffsetDateTime::toInstant);
+    return Optional.ofNullable(rs.getObject(column, OffsetDateTime.class))
+        .map(OffsetDateTime::toInstant);
   }
 
-  /** SQLite keeps any value in any column: times are text there, in a form that sorts as the time does. */
+  /**
+   * SQLite keeps any value in any column: times are text there, in a form that sorts as the time
+   * does.
+   */
   private static boolean isSqlite(Object jdbc) {
     return jdbc.getClass().getName().startsWith("org.sqlite.");
   }

@@ -23,7 +23,8 @@ public record RunOutcome(
   public RunOutcome {
     requireNonNull(status, "status is null");
     if (!status.ended()) {
-      throw new IllegalArgumentException("a run ends succeeded, failed, skipped, cancelled or interrupted, not " + status.text());
+      throw new IllegalArgumentException(
+          "a run ends succeeded, failed, skipped, cancelled or interrupted, not " + status.text());
     }
     requireNonNull(rows, "rows is null");
     requireNonNull(bytes, "bytes is null");
@@ -34,25 +35,53 @@ public record RunOutcome(
 
   /** A published run: what it wrote and where its manifest is. */
   public static RunOutcome succeeded(long rows, long bytes, long files, String manifest) {
-    return new RunOutcome(RunStatus.SUCCEEDED, 0, Optional.of(rows), Optional.of(bytes), Optional.of(files),
-        Optional.of(manifest), Optional.empty());
+    return new RunOutcome(
+        RunStatus.SUCCEEDED,
+        0,
+        Optional.of(rows),
+        Optional.of(bytes),
+        Optional.of(files),
+        Optional.of(manifest),
+        Optional.empty());
   }
 
-  /** A run that had no rows and, as its job says ({@code sink.on-empty = skip}), published nothing. */
+  /**
+   * A run that had no rows and, as its job says ({@code sink.on-empty = skip}), published nothing.
+   */
   public static RunOutcome skipped() {
-    return new RunOutcome(RunStatus.SKIPPED, 0, Optional.of(0L), Optional.of(0L), Optional.of(0L), Optional.empty(),
+    return new RunOutcome(
+        RunStatus.SKIPPED,
+        0,
+        Optional.of(0L),
+        Optional.of(0L),
+        Optional.of(0L),
+        Optional.empty(),
         Optional.empty());
   }
 
   public static RunOutcome failed(int exitCode, String error) {
-    return new RunOutcome(RunStatus.FAILED, exitCode, Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.empty(), Optional.of(error));
+    return new RunOutcome(
+        RunStatus.FAILED,
+        exitCode,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.of(error));
   }
 
-  /** A run whose process was stopped (SIGTERM) while it ran; exit code 128 + the signal's number. */
+  /**
+   * A run whose process was stopped (SIGTERM) while it ran; exit code 128 + the signal's number.
+   */
   public static RunOutcome interrupted(int exitCode, String reason) {
-    return new RunOutcome(RunStatus.INTERRUPTED, exitCode, Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.empty(), Optional.of(reason));
+    return new RunOutcome(
+        RunStatus.INTERRUPTED,
+        exitCode,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.of(reason));
   }
 
   /** At most {@link #MAX_ERROR} characters, cut with a mark. */

@@ -15,8 +15,8 @@ public enum RunStatus {
   CANCELLED,
   INTERRUPTED,
   /**
-   * Its process ended without recording how the run ended (SIGKILL, out of memory, a machine
-   * that stopped), found by the next command or scheduler pass on that machine.
+   * Its process ended without recording how the run ended (SIGKILL, out of memory, a machine that
+   * stopped), found by the next command or scheduler pass on that machine.
    */
   LOST;
 
@@ -33,7 +33,10 @@ public enum RunStatus {
     };
   }
 
-  /** Whether the run ended without doing what it was asked: stats, metrics and the page count it as failed. */
+  /**
+   * Whether the run ended without doing what it was asked: stats, metrics and the page count it as
+   * failed.
+   */
   public boolean failed() {
     return switch (this) {
       case FAILED, INTERRUPTED, LOST -> true;

@@ -6,10 +6,11 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * What the scheduler keeps about a job beside its job file: an enabled or disabled override
- * (empty: the job file decides) and a pause until some time.
+ * What the scheduler keeps about a job beside its job file: an enabled or disabled override (empty:
+ * the job file decides) and a pause until some time.
  */
-public record ScheduleState(String job, Optional<Boolean> enabled, Optional<Instant> pausedUntil, Instant updatedAt) {
+public record ScheduleState(
+    String job, Optional<Boolean> enabled, Optional<Instant> pausedUntil, Instant updatedAt) {
   public ScheduleState {
     requireNonNull(job, "job is null");
     requireNonNull(enabled, "enabled is null");

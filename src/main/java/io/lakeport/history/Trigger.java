@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * What made a run: the schedule (for a slot), a person ({@code lakeport run}), a backfill
- * ({@code lakeport run --from --to}), or a retry of a run that failed.
+ * What made a run: the schedule (for a slot), a person ({@code lakeport run}), a backfill ({@code
+ * lakeport run --from --to}), or a retry of a run that failed.
  */
 public enum Trigger {
   SCHEDULE,
@@ -19,7 +19,10 @@ public enum Trigger {
   }
 
   static Trigger of(String text) {
-    return Arrays.stream(values()).filter(t -> t.text().equals(text)).findFirst()
-        .orElseThrow(() -> new IllegalStateException("unknown trigger in the run history: " + text));
+    return Arrays.stream(values())
+        .filter(t -> t.text().equals(text))
+        .findFirst()
+        .orElseThrow(
+            () -> new IllegalStateException("unknown trigger in the run history: " + text));
   }
 }

@@ -10,7 +10,10 @@ interface Channel {
   /** webhook, slack or email: what the history records as the channel. */
   String type();
 
-  /** Where it goes, as the history and logs show it: nothing secret (masked, or the variable's name). */
+  /**
+   * Where it goes, as the history and logs show it: nothing secret (masked, or the variable's
+   * name).
+   */
   String target();
 
   /** Sends one message, giving up after {@code timeout}; any exception is a failed try. */

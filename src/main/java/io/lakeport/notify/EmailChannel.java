@@ -39,11 +39,11 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Email over SMTP (Jakarta Mail, Eclipse Angus): STARTTLS (required), SMTPS or a plain relay, with
- * a login when the channel names a user. The subject comes from {@code lakeport.notifications.email.subject},
- * the body from the text and HTML templates beside this class. An export whose files together fit
- * under the attachment cap is attached; a larger one is linked (presigned links on S3, else its
- * locations). A channel with {@code trusted-certificates} trusts the certificates in that file
- * instead of the JVM's CAs.
+ * a login when the channel names a user. The subject comes from {@code
+ * lakeport.notifications.email.subject}, the body from the text and HTML templates beside this
+ * class. An export whose files together fit under the attachment cap is attached; a larger one is
+ * linked (presigned links on S3, else its locations). A channel with {@code trusted-certificates}
+ * trusts the certificates in that file instead of the JVM's CAs.
  */
 final class EmailChannel implements Channel {
   private final Email spec;
@@ -83,12 +83,16 @@ final class EmailChannel implements Channel {
     Properties properties = properties(spec, timeout);
     String protocol = protocol(spec);
     if (spec.trustedCertificates().isPresent()) {
-      properties.put("mail." + protocol + ".ssl.socketFactory", trusting(spec.trustedCertificates().get()));
+      properties.put(
+          "mail." + protocol + ".ssl.socketFactory", trusting(spec.trustedCertificates().get()));
     }
     Session session = Session.getInstance(properties);
     MimeMessage mail = compose(session, message);
     try (Transport transport = session.getTransport(protocol)) {
-      transport.connect(spec.host(), spec.port(), spec.user().orElse(null),
+      transport.connect(
+          spec.host(),
+          spec.port(),
+          spec.user().orElse(null),
           spec.password().map(io.lakeport.config.Secret::reveal).orElse(null));
       transport.sendMessage(mail, mail.getAllRecipients());
     } catch (MessagingException e) {
@@ -122,8 +126,10 @@ final class EmailChannel implements Channel {
 
     List<OutputFile> attached = attachable(event);
     MimeMultipart alternative = new MimeMultipart("alternative");
-    alternative.addBodyPart(part(body("email.txt", event, message.links(), attached, false), "text/plain"));
-    alternative.addBodyPart(part(body("email.html", event, message.links(), attached, true), "text/html"));
+    alternative.addBodyPart(
+        part(body("email.txt", event, message.links(), attached, false), "text/plain"));
+    alternative.addBodyPart(
+        part(body("email.html", event, message.links(), attached, true), "text/html"));
     MimeBodyPart bodies = new MimeBodyPart();
     bodies.setContent(alternative);
     MimeMultipart mixed = new MimeMultipart("mixed");
@@ -131,9 +137,12 @@ final class EmailChannel implements Channel {
     for (OutputFile file : attached) {
       String location = event.output().orElseThrow().location(file);
       MimeBodyPart attachment = new MimeBodyPart();
-      attachment.setDataHandler(new DataHandler(new ByteArrayDataSource(storage.read(location), "application/octet-stream")));
+      attachment.setDataHandler(
+          new DataHandler(
+              new ByteArrayDataSource(storage.read(location), "application/octet-stream")));
       attachment.setFileName(file.path().replace('/', '_'));
-      // base64 keeps the bytes exact: a text-looking file sent 7bit would get CRLF line ends, and its SHA-256 would differ
+      // base64 keeps the bytes exact: a text-looking file sent 7bit would get CRLF line ends, and
+      // its SHA-256 would differ
       attachment.setHeader("Content-Transfer-Encoding", "base64");
       mixed.addBodyPart(attachment);
     }
@@ -143,7 +152,8 @@ final class EmailChannel implements Channel {
   }
 
   String subject(Event event) {
-    return subjectTemplate.replace("{job}", event.job())
+    return subjectTemplate
+        .replace("{job}", event.job())
         .replace("{event}", event.type().text().replace('-', ' '))
         .replace("{status}", event.status())
         .replace("{run_id}", event.runId())
@@ -166,21 +176,34 @@ final class EmailChannel implements Channel {
     return part;
   }
 
-  private static String body(String template, Event event, Map<String, Link> links, List<OutputFile> attached,
+  private static String body(
+      String template,
+      Event event,
+      Map<String, Link> links,
+      List<OutputFile> attached,
       boolean html) {
     StringBuilder facts = new StringBuilder();
-    Facts.of(event).forEach((name, value) -> facts.append(html
-        ? "<tr><th style=\"text-align: left; padding: 2px 12px 2px 0;\">" + escape(name) + "</th><td>"
-            + escape(value) + "</td></tr>\n"
-        : String.format("%-14s%s%n", name + ":", value)));
-    return read(template).replace("{title}", html ? escape(Facts.title(event)) : Facts.title(event))
+    Facts.of(event)
+        .forEach(
+            (name, value) ->
+                facts.append(
+                    html
+                        ? "<tr><th style=\"text-align: left; padding: 2px 12px 2px 0;\">"
+                            + escape(name)
+                            + "</th><td>"
+                            + escape(value)
+                            + "</td></tr>\n"
+                        : String.format("%-14s%s%n", name + ":", value)));
+    return read(template)
+        .replace("{title}", html ? escape(Facts.title(event)) : Facts.title(event))
         .replace("{facts}", facts.toString().stripTrailing())
         .replace("{files}", files(event, links, attached, html))
         .replace("{run_id}", event.runId());
   }
 
   /** Which files are attached, or where to get them. */
-  private static String files(Event event, Map<String, Link> links, List<OutputFile> attached, boolean html) {
+  private static String files(
+      Event event, Map<String, Link> links, List<OutputFile> attached, boolean html) {
     Optional<Event.Output> output = event.output().filter(o -> !o.fileList().isEmpty());
     if (output.isEmpty()) {
       return "";
@@ -192,40 +215,63 @@ final class EmailChannel implements Channel {
       if (!attached.isEmpty()) {
         lines.add(html ? escape(file.path()) : file.path());
       } else if (link != null) {
-        lines.add(html ? "<a href=\"" + escape(link.url().toString()) + "\">" + escape(file.path()) + "</a>"
-            : file.path() + "\n  " + link.url());
+        lines.add(
+            html
+                ? "<a href=\""
+                    + escape(link.url().toString())
+                    + "\">"
+                    + escape(file.path())
+                    + "</a>"
+                : file.path() + "\n  " + link.url());
       } else {
         lines.add(html ? escape(location) : location);
       }
     }
-    String heading = !attached.isEmpty() ? "Attached files"
-        : links.isEmpty() ? "Files" : "Download links (valid until "
-            + links.values().stream().map(Link::expiresAt).min(java.time.Instant::compareTo).orElseThrow() + ")";
+    String heading =
+        !attached.isEmpty()
+            ? "Attached files"
+            : links.isEmpty()
+                ? "Files"
+                : "Download links (valid until "
+                    + links.values().stream()
+                        .map(Link::expiresAt)
+                        .min(java.time.Instant::compareTo)
+                        .orElseThrow()
+                    + ")";
     return html
-        ? "<h3>" + heading + "</h3>\n<ul>\n<li>" + String.join("</li>\n<li>", lines) + "</li>\n</ul>\n"
+        ? "<h3>"
+            + heading
+            + "</h3>\n<ul>\n<li>"
+            + String.join("</li>\n<li>", lines)
+            + "</li>\n</ul>\n"
         : "\n" + heading + ":\n" + String.join("\n", lines) + "\n";
   }
 
   private static String read(String template) {
     try (InputStream in = EmailChannel.class.getResourceAsStream(template)) {
-      return new String(requireNonNull(in, template + " is in the jar").readAllBytes(), StandardCharsets.UTF_8);
+      return new String(
+          requireNonNull(in, template + " is in the jar").readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   private static String escape(String text) {
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;");
   }
 
   /**
-   * TLS sockets that accept a server certificate chaining to one of the certificates in {@code file}
-   * (PEM), and no other: for an SMTP server with a private CA or a self-signed certificate. The
-   * server's name is still checked against its certificate ({@code ssl.checkserveridentity}).
+   * TLS sockets that accept a server certificate chaining to one of the certificates in {@code
+   * file} (PEM), and no other: for an SMTP server with a private CA or a self-signed certificate.
+   * The server's name is still checked against its certificate ({@code ssl.checkserveridentity}).
    */
   private SSLSocketFactory trusting(Path file) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
-      Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
+      Collection<? extends Certificate> certificates =
+          CertificateFactory.getInstance("X.509").generateCertificates(in);
       if (certificates.isEmpty()) {
         throw new CertificateException("it holds no certificate");
       }
@@ -235,14 +281,22 @@ final class EmailChannel implements Channel {
       for (Certificate certificate : certificates) {
         store.setCertificateEntry("trusted-" + n++, certificate);
       }
-      TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory trust =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       trust.init(store);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, trust.getTrustManagers(), null);
       return context.getSocketFactory();
     } catch (IOException | GeneralSecurityException e) {
-      throw new IOException("Cannot read the trusted certificates " + file + " of email channel " + spec.name() + ": "
-          + WebhookChannel.reason(e) + ". Set trusted-certificates of the channel to a PEM file of certificates.", e);
+      throw new IOException(
+          "Cannot read the trusted certificates "
+              + file
+              + " of email channel "
+              + spec.name()
+              + ": "
+              + WebhookChannel.reason(e)
+              + ". Set trusted-certificates of the channel to a PEM file of certificates.",
+          e);
     }
   }
 
@@ -253,7 +307,10 @@ final class EmailChannel implements Channel {
     };
   }
 
-  /** Jakarta Mail's settings for the channel: TLS as its security says, login when it has a user, timeouts. */
+  /**
+   * Jakarta Mail's settings for the channel: TLS as its security says, login when it has a user,
+   * timeouts.
+   */
   static Properties properties(Email spec, Duration timeout) {
     String p = "mail." + protocol(spec) + ".";
     Properties properties = new Properties();
@@ -273,7 +330,7 @@ final class EmailChannel implements Channel {
         properties.put(p + "ssl.enable", "true");
         properties.put(p + "ssl.checkserveridentity", "true");
       }
-      case NONE -> { }
+      case NONE -> {}
     }
     return properties;
   }

@@ -12,9 +12,9 @@ import java.util.Optional;
 
 /**
  * Something worth telling people about a run of a job: its type (which decides the level), the
- * run's id, logical date, status and attempts, and as far as they are known what it wrote
- * ({@link Output}), its error, what retention removed ({@link Retention}) or the slot a scheduler
- * missed. Built with the factories; {@link Notifier#publish} sends it.
+ * run's id, logical date, status and attempts, and as far as they are known what it wrote ({@link
+ * Output}), its error, what retention removed ({@link Retention}) or the slot a scheduler missed.
+ * Built with the factories; {@link Notifier#publish} sends it.
  */
 public record Event(
     EventType type,
@@ -45,38 +45,104 @@ public record Event(
   }
 
   /** A run that published its export (or, with on-empty = skip, published nothing and said so). */
-  public static Event succeeded(Manifest manifest, Optional<String> manifestLocation, int attempts, Instant at) {
-    return new Event(EventType.RUN_SUCCEEDED, manifest.job(), manifest.runId(), at, logicalDate(manifest),
-        manifestLocation.isPresent() ? "succeeded" : "skipped", attempts, Optional.of(Duration.ofMillis(manifest.durationMs())),
-        Optional.of(Output.of(manifest, manifestLocation)), Optional.empty(), Optional.empty(), Optional.empty());
+  public static Event succeeded(
+      Manifest manifest, Optional<String> manifestLocation, int attempts, Instant at) {
+    return new Event(
+        EventType.RUN_SUCCEEDED,
+        manifest.job(),
+        manifest.runId(),
+        at,
+        logicalDate(manifest),
+        manifestLocation.isPresent() ? "succeeded" : "skipped",
+        attempts,
+        Optional.of(Duration.ofMillis(manifest.durationMs())),
+        Optional.of(Output.of(manifest, manifestLocation)),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty());
   }
 
   /** A run whose quality rules warned: the same facts as {@link #succeeded}, another type. */
-  public static Event qualityWarning(Manifest manifest, Optional<String> manifestLocation, int attempts, Instant at) {
+  public static Event qualityWarning(
+      Manifest manifest, Optional<String> manifestLocation, int attempts, Instant at) {
     Event succeeded = succeeded(manifest, manifestLocation, attempts, at);
-    return new Event(EventType.QUALITY_WARNING, succeeded.job, succeeded.runId, at, succeeded.logicalDate,
-        succeeded.status, attempts, succeeded.duration, succeeded.output, Optional.empty(), Optional.empty(),
+    return new Event(
+        EventType.QUALITY_WARNING,
+        succeeded.job,
+        succeeded.runId,
+        at,
+        succeeded.logicalDate,
+        succeeded.status,
+        attempts,
+        succeeded.duration,
+        succeeded.output,
+        Optional.empty(),
+        Optional.empty(),
         Optional.empty());
   }
 
   /** A run that failed for good: after its last retry (or at once, for a run by hand). */
-  public static Event failed(String job, String runId, Optional<String> logicalDate, int attempts,
-      Optional<Duration> duration, String error, Instant at) {
-    return new Event(EventType.RUN_FAILED, job, runId, at, logicalDate, "failed", attempts, duration, Optional.empty(),
-        Optional.of(error), Optional.empty(), Optional.empty());
+  public static Event failed(
+      String job,
+      String runId,
+      Optional<String> logicalDate,
+      int attempts,
+      Optional<Duration> duration,
+      String error,
+      Instant at) {
+    return new Event(
+        EventType.RUN_FAILED,
+        job,
+        runId,
+        at,
+        logicalDate,
+        "failed",
+        attempts,
+        duration,
+        Optional.empty(),
+        Optional.of(error),
+        Optional.empty(),
+        Optional.empty());
   }
 
   /** Retention removed or archived exports of the job; {@code runId} names the run it acted for. */
   public static Event retentionApplied(String job, String runId, Retention retention, Instant at) {
-    return new Event(EventType.RETENTION_APPLIED, job, runId, at, Optional.empty(), "applied", 0, Optional.empty(),
-        Optional.empty(), Optional.empty(), Optional.of(retention), Optional.empty());
+    return new Event(
+        EventType.RETENTION_APPLIED,
+        job,
+        runId,
+        at,
+        Optional.empty(),
+        "applied",
+        0,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.of(retention),
+        Optional.empty());
   }
 
   /** A scheduled run that was skipped: its slot was missed, or its execution window closed. */
-  public static Event scheduleMissed(String job, String runId, Optional<Instant> slot, Optional<String> logicalDate,
-      String reason, Instant at) {
-    return new Event(EventType.SCHEDULE_MISSED, job, runId, at, logicalDate, "skipped", 0, Optional.empty(),
-        Optional.empty(), Optional.of(reason), Optional.empty(), slot);
+  public static Event scheduleMissed(
+      String job,
+      String runId,
+      Optional<Instant> slot,
+      Optional<String> logicalDate,
+      String reason,
+      Instant at) {
+    return new Event(
+        EventType.SCHEDULE_MISSED,
+        job,
+        runId,
+        at,
+        logicalDate,
+        "skipped",
+        0,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.of(reason),
+        Optional.empty(),
+        slot);
   }
 
   /** Whether the manifest records a quality rule that warned. */
@@ -93,8 +159,14 @@ public record Event(
    * What a run wrote: rows, files and bytes, where (the sink path and each file, when the manifest
    * could be read), the manifest's location and the quality outcome.
    */
-  public record Output(long rows, long files, long bytes, Optional<String> sinkPath, List<OutputFile> fileList,
-      Optional<String> manifest, Optional<Manifest.Quality> quality) {
+  public record Output(
+      long rows,
+      long files,
+      long bytes,
+      Optional<String> sinkPath,
+      List<OutputFile> fileList,
+      Optional<String> manifest,
+      Optional<Manifest.Quality> quality) {
     public Output {
       requireNonNull(sinkPath, "sinkPath is null");
       fileList = List.copyOf(fileList);
@@ -103,9 +175,14 @@ public record Event(
     }
 
     public static Output of(Manifest manifest, Optional<String> location) {
-      return new Output(manifest.totals().rows(), manifest.totals().files(), manifest.totals().bytes(),
-          Optional.ofNullable(manifest.sink()).map(Manifest.SinkInfo::path), location.isPresent() ? manifest.files() : List.of(),
-          location, Optional.ofNullable(manifest.quality()));
+      return new Output(
+          manifest.totals().rows(),
+          manifest.totals().files(),
+          manifest.totals().bytes(),
+          Optional.ofNullable(manifest.sink()).map(Manifest.SinkInfo::path),
+          location.isPresent() ? manifest.files() : List.of(),
+          location,
+          Optional.ofNullable(manifest.quality()));
     }
 
     /** The full location of one of the files: the sink path, then its relative path. */
@@ -116,8 +193,10 @@ public record Event(
 
     /** passed, warned, failed (by the strongest rule outcome), or none without rules. */
     public String qualityOutcome() {
-      List<String> outcomes = quality.map(q -> q.rules().stream().map(Manifest.RuleResult::outcome).toList())
-          .orElse(List.of());
+      List<String> outcomes =
+          quality
+              .map(q -> q.rules().stream().map(Manifest.RuleResult::outcome).toList())
+              .orElse(List.of());
       if (outcomes.contains("failed")) {
         return "failed";
       }

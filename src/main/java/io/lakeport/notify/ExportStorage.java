@@ -17,11 +17,12 @@ public final class ExportStorage {
   private final Configuration conf = new Configuration();
 
   public ExportStorage(Map<String, String> sparkSettings) {
-    sparkSettings.forEach((key, value) -> {
-      if (key.startsWith(SPARK_HADOOP)) {
-        conf.set(key.substring(SPARK_HADOOP.length()), value);
-      }
-    });
+    sparkSettings.forEach(
+        (key, value) -> {
+          if (key.startsWith(SPARK_HADOOP)) {
+            conf.set(key.substring(SPARK_HADOOP.length()), value);
+          }
+        });
   }
 
   /** The manifest at {@code location}. */

@@ -25,24 +25,46 @@ final class Facts {
     if (event.attempts() > 0) {
       facts.put("Attempts", String.valueOf(event.attempts()));
     }
-    event.output().ifPresent(output -> {
-      facts.put("Rows", String.format(Locale.ROOT, "%,d", output.rows()));
-      facts.put("Files", String.format(Locale.ROOT, "%,d", output.files()));
-      facts.put("Bytes", String.format(Locale.ROOT, "%,d", output.bytes()));
-      facts.put("Quality", output.qualityOutcome());
-      output.manifest().ifPresent(manifest -> facts.put("Manifest", manifest));
-    });
+    event
+        .output()
+        .ifPresent(
+            output -> {
+              facts.put("Rows", String.format(Locale.ROOT, "%,d", output.rows()));
+              facts.put("Files", String.format(Locale.ROOT, "%,d", output.files()));
+              facts.put("Bytes", String.format(Locale.ROOT, "%,d", output.bytes()));
+              facts.put("Quality", output.qualityOutcome());
+              output.manifest().ifPresent(manifest -> facts.put("Manifest", manifest));
+            });
     event.duration().ifPresent(duration -> facts.put("Duration", text(duration)));
-    event.retention().ifPresent(r -> facts.put("Retention", String.format(Locale.ROOT,
-        "%d exports deleted, %d archived, %,d bytes freed", r.exportsDeleted(), r.exportsArchived(), r.bytesFreed())));
-    event.error().ifPresent(error -> facts.put(event.type() == io.lakeport.config.EventType.SCHEDULE_MISSED
-        ? "Reason" : "Error", Secrets.maskUrl(error)));
+    event
+        .retention()
+        .ifPresent(
+            r ->
+                facts.put(
+                    "Retention",
+                    String.format(
+                        Locale.ROOT,
+                        "%d exports deleted, %d archived, %,d bytes freed",
+                        r.exportsDeleted(),
+                        r.exportsArchived(),
+                        r.bytesFreed())));
+    event
+        .error()
+        .ifPresent(
+            error ->
+                facts.put(
+                    event.type() == io.lakeport.config.EventType.SCHEDULE_MISSED
+                        ? "Reason"
+                        : "Error",
+                    Secrets.maskUrl(error)));
     return facts;
   }
 
   static String text(Duration duration) {
     long seconds = duration.toSeconds();
-    return seconds < 60 ? duration.toMillis() / 1000.0 + " s"
-        : String.format(Locale.ROOT, "%dh %02dm %02ds", seconds / 3600, seconds % 3600 / 60, seconds % 60);
+    return seconds < 60
+        ? duration.toMillis() / 1000.0 + " s"
+        : String.format(
+            Locale.ROOT, "%dh %02dm %02ds", seconds / 3600, seconds % 3600 / 60, seconds % 60);
   }
 }

@@ -29,10 +29,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends events to the channels subscribed to them, in the background: {@link #publish} returns at
  * once and never throws for a channel that is down. Each try is recorded in the {@link DeliveryLog}
- * (sent, or failed with why); a failed try is retried after a backoff that doubles up to
- * {@code max-delay}, at most {@code attempts} tries in all. Download links to exports on S3 are
- * signed once per event and shared by its messages. A process about to exit waits for deliveries
- * in flight with {@link #awaitDeliveries}.
+ * (sent, or failed with why); a failed try is retried after a backoff that doubles up to {@code
+ * max-delay}, at most {@code attempts} tries in all. Download links to exports on S3 are signed
+ * once per event and shared by its messages. A process about to exit waits for deliveries in flight
+ * with {@link #awaitDeliveries}.
  */
 public final class Notifier implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Notifier.class);
@@ -43,11 +43,17 @@ public final class Notifier implements AutoCloseable {
   private final DeliveryLog log;
   private final Clock clock;
   private final ScheduledExecutorService executor;
+
   /** Deliveries in flight: counted when an event is published, until its last try ends. */
   private final Object lock = new Object();
+
   private int inFlight;
 
-  Notifier(NotificationSettings settings, Map<String, Channel> channels, DownloadLinks links, DeliveryLog log,
+  Notifier(
+      NotificationSettings settings,
+      Map<String, Channel> channels,
+      DownloadLinks links,
+      DeliveryLog log,
       Clock clock) {
     this.settings = requireNonNull(settings, "settings is null");
     this.channels = Map.copyOf(channels);
@@ -60,20 +66,30 @@ public final class Notifier implements AutoCloseable {
   /** A notifier for the site's channels, recording tries in {@code log}. */
   public static Notifier start(Site site, DeliveryLog log, Clock clock) {
     NotificationSettings settings = site.notifications();
-    HttpClient http = HttpClient.newBuilder().connectTimeout(settings.delivery().timeout())
-        .followRedirects(HttpClient.Redirect.NEVER).build();
+    HttpClient http =
+        HttpClient.newBuilder()
+            .connectTimeout(settings.delivery().timeout())
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
     ExportStorage storage = new ExportStorage(site.sparkSettings());
     Map<String, Channel> channels = new LinkedHashMap<>();
-    settings.channels().forEach((name, spec) -> {
-      if (spec instanceof NotificationSettings.Webhook webhook) {
-        channels.put(name, new WebhookChannel(webhook, http));
-      } else if (spec instanceof NotificationSettings.Slack slack) {
-        channels.put(name, new SlackChannel(slack, http));
-      } else if (spec instanceof NotificationSettings.Email email) {
-        channels.put(name, new EmailChannel(email, settings.emailSubject(), settings.attachMaxBytes(), storage));
-      }
-    });
-    return new Notifier(settings, channels, new DownloadLinks(site.sparkSettings(), clock), log, clock);
+    settings
+        .channels()
+        .forEach(
+            (name, spec) -> {
+              if (spec instanceof NotificationSettings.Webhook webhook) {
+                channels.put(name, new WebhookChannel(webhook, http));
+              } else if (spec instanceof NotificationSettings.Slack slack) {
+                channels.put(name, new SlackChannel(slack, http));
+              } else if (spec instanceof NotificationSettings.Email email) {
+                channels.put(
+                    name,
+                    new EmailChannel(
+                        email, settings.emailSubject(), settings.attachMaxBytes(), storage));
+              }
+            });
+    return new Notifier(
+        settings, channels, new DownloadLinks(site.sparkSettings(), clock), log, clock);
   }
 
   /** Sends the event to the site's subscriptions. */
@@ -81,7 +97,10 @@ public final class Notifier implements AutoCloseable {
     publish(event, NotificationSpec.none());
   }
 
-  /** Sends the event to the job's subscriptions and the site's (a job's subscription to a channel replaces the site's). */
+  /**
+   * Sends the event to the job's subscriptions and the site's (a job's subscription to a channel
+   * replaces the site's).
+   */
   public void publish(Event event, NotificationSpec job) {
     publish(event.type(), () -> Optional.of(event), job);
   }
@@ -91,22 +110,25 @@ public final class Notifier implements AutoCloseable {
    * subscription wants that type; an empty event is not sent.
    */
   void publish(EventType type, Supplier<Optional<Event>> build, NotificationSpec job) {
-    List<Subscription> wanted = job.over(settings.subscriptions()).subscriptions().values().stream()
-        .filter(s -> s.wants(type) && channels.containsKey(s.channel())).toList();
+    List<Subscription> wanted =
+        job.over(settings.subscriptions()).subscriptions().values().stream()
+            .filter(s -> s.wants(type) && channels.containsKey(s.channel()))
+            .toList();
     if (wanted.isEmpty()) {
       return;
     }
     begin();
     try {
-      executor.execute(() -> {
-        try {
-          build.get().ifPresent(event -> deliver(event, wanted));
-        } catch (RuntimeException e) {
-          LOG.warn("Cannot notify about a {} event: {}", type.text(), e.toString());
-        } finally {
-          end();
-        }
-      });
+      executor.execute(
+          () -> {
+            try {
+              build.get().ifPresent(event -> deliver(event, wanted));
+            } catch (RuntimeException e) {
+              LOG.warn("Cannot notify about a {} event: {}", type.text(), e.toString());
+            } finally {
+              end();
+            }
+          });
     } catch (java.util.concurrent.RejectedExecutionException e) {
       end();
       LOG.warn("Notifications are closed; a {} event goes unannounced", type.text());
@@ -118,7 +140,8 @@ public final class Notifier implements AutoCloseable {
     byte[] payload = Payload.json(event, signed);
     for (Subscription subscription : wanted) {
       Channel channel = channels.get(subscription.channel());
-      List<String> to = channel instanceof EmailChannel email ? email.recipients(subscription.to()) : List.of();
+      List<String> to =
+          channel instanceof EmailChannel email ? email.recipients(subscription.to()) : List.of();
       begin();
       attempt(channel, new Message(event, payload, signed, to), 1);
     }
@@ -134,7 +157,8 @@ public final class Notifier implements AutoCloseable {
       while (inFlight > 0) {
         long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
         if (left <= 0) {
-          LOG.warn("{} notification(s) still being sent after {}; they are dropped", inFlight, wait);
+          LOG.warn(
+              "{} notification(s) still being sent after {}; they are dropped", inFlight, wait);
           return false;
         }
         try {
@@ -162,7 +186,9 @@ public final class Notifier implements AutoCloseable {
     }
   }
 
-  /** Stops: deliveries and retries still waiting are dropped (call {@link #awaitDeliveries} first). */
+  /**
+   * Stops: deliveries and retries still waiting are dropped (call {@link #awaitDeliveries} first).
+   */
   @Override
   public void close() {
     executor.shutdownNow();
@@ -175,17 +201,33 @@ public final class Notifier implements AutoCloseable {
     Optional<String> error = Optional.empty();
     try {
       channel.send(message, settings.delivery().timeout());
-      LOG.info("Notified {} {} about run {} of job {} ({})", channel.type(), channel.name(), event.runId(), event.job(),
+      LOG.info(
+          "Notified {} {} about run {} of job {} ({})",
+          channel.type(),
+          channel.name(),
+          event.runId(),
+          event.job(),
           event.type().text());
     } catch (Exception e) {
-      error = Optional.of(Secrets.maskUrl(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
-      LOG.warn("Cannot notify {} {} about run {} (try {} of {}): {}", channel.type(), channel.name(), event.runId(),
-          number, settings.delivery().attempts(), error.get());
+      error =
+          Optional.of(
+              Secrets.maskUrl(
+                  e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+      LOG.warn(
+          "Cannot notify {} {} about run {} (try {} of {}): {}",
+          channel.type(),
+          channel.name(),
+          event.runId(),
+          number,
+          settings.delivery().attempts(),
+          error.get());
     }
     record(channel, message, number, error);
     if (error.isPresent() && number < settings.delivery().attempts()) {
       try {
-        executor.schedule(() -> attempt(channel, message, number + 1), settings.delivery().backoff(number).toMillis(),
+        executor.schedule(
+            () -> attempt(channel, message, number + 1),
+            settings.delivery().backoff(number).toMillis(),
             TimeUnit.MILLISECONDS);
         return;
       } catch (java.util.concurrent.RejectedExecutionException closed) {
@@ -197,25 +239,39 @@ public final class Notifier implements AutoCloseable {
 
   private void record(Channel channel, Message message, int number, Optional<String> error) {
     try {
-      log.record(new Notification(message.event().runId(), channel.type(),
-          message.event().type().text() + " to " + channel.target(), number,
-          error.isEmpty() ? Notification.Delivery.SENT : Notification.Delivery.FAILED, error, clock.instant()));
+      log.record(
+          new Notification(
+              message.event().runId(),
+              channel.type(),
+              message.event().type().text() + " to " + channel.target(),
+              number,
+              error.isEmpty() ? Notification.Delivery.SENT : Notification.Delivery.FAILED,
+              error,
+              clock.instant()));
     } catch (RuntimeException e) {
-      LOG.warn("Cannot record the notification of run {} in the run history: {}", message.event().runId(), e.getMessage());
+      LOG.warn(
+          "Cannot record the notification of run {} in the run history: {}",
+          message.event().runId(),
+          e.getMessage());
     }
   }
 
-  /** Download links to the event's files on S3, signed for the configured expiry; none elsewhere. */
+  /**
+   * Download links to the event's files on S3, signed for the configured expiry; none elsewhere.
+   */
   private Map<String, Link> links(Event event) {
     Map<String, Link> signed = new LinkedHashMap<>();
-    event.output().ifPresent(output -> {
-      for (var file : output.fileList()) {
-        String location = output.location(file);
-        if (DownloadLinks.shareable(location)) {
-          signed.put(location, links.sign(location, settings.linkExpiry()));
-        }
-      }
-    });
+    event
+        .output()
+        .ifPresent(
+            output -> {
+              for (var file : output.fileList()) {
+                String location = output.location(file);
+                if (DownloadLinks.shareable(location)) {
+                  signed.put(location, links.sign(location, settings.linkExpiry()));
+                }
+              }
+            });
     return signed;
   }
 

@@ -29,7 +29,8 @@ final class Payload {
     try {
       return JSON.writeValueAsBytes(fields(event, links));
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("Cannot write the notification payload of run " + event.runId(), e);
+      throw new IllegalStateException(
+          "Cannot write the notification payload of run " + event.runId(), e);
     }
   }
 
@@ -55,8 +56,13 @@ final class Payload {
     json.put("manifest", output.flatMap(Event.Output::manifest).orElse(null));
     json.put("quality", output.map(Payload::quality).orElse(null));
     json.put("outputs", output.map(o -> outputs(o, links)).orElse(List.of()));
-    json.put("links_expire_at", links.values().stream().map(Link::expiresAt).min(Instant::compareTo)
-        .map(Instant::toString).orElse(null));
+    json.put(
+        "links_expire_at",
+        links.values().stream()
+            .map(Link::expiresAt)
+            .min(Instant::compareTo)
+            .map(Instant::toString)
+            .orElse(null));
     json.put("error", event.error().map(Secrets::maskUrl).orElse(null));
     json.put("retention", event.retention().map(Payload::retention).orElse(null));
     return json;
@@ -66,7 +72,8 @@ final class Payload {
     Map<String, Object> quality = new LinkedHashMap<>();
     quality.put("outcome", output.qualityOutcome());
     List<Map<String, Object>> rules = new ArrayList<>();
-    for (Manifest.RuleResult rule : output.quality().map(Manifest.Quality::rules).orElse(List.of())) {
+    for (Manifest.RuleResult rule :
+        output.quality().map(Manifest.Quality::rules).orElse(List.of())) {
       Map<String, Object> r = new LinkedHashMap<>();
       r.put("rule", rule.rule());
       r.put("outcome", rule.outcome());
@@ -88,7 +95,9 @@ final class Payload {
       f.put("rows", file.rows());
       f.put("bytes", file.bytes());
       f.put("sha256", file.sha256());
-      f.put("download_url", Optional.ofNullable(links.get(location)).map(l -> l.url().toString()).orElse(null));
+      f.put(
+          "download_url",
+          Optional.ofNullable(links.get(location)).map(l -> l.url().toString()).orElse(null));
       files.add(f);
     }
     return files;

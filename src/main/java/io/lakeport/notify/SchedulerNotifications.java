@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns how the scheduler's runs end into events: a run that succeeded (and one whose quality rules
- * warned), one that failed with no retry left (failed, or interrupted and not queued again), a
- * slot that was skipped. What a successful run wrote is read from its manifest, in the background.
+ * warned), one that failed with no retry left (failed, or interrupted and not queued again), a slot
+ * that was skipped. What a successful run wrote is read from its manifest, in the background.
  */
 public final class SchedulerNotifications implements RunListener {
   private static final Logger LOG = LoggerFactory.getLogger(SchedulerNotifications.class);
@@ -33,8 +33,12 @@ public final class SchedulerNotifications implements RunListener {
   private final Clock clock;
 
   /** {@code jobs}: each scheduled job's own subscriptions, by job name. */
-  public SchedulerNotifications(Notifier notifier, Map<String, NotificationSpec> jobs, ExportStorage storage,
-      HistoryStore store, Clock clock) {
+  public SchedulerNotifications(
+      Notifier notifier,
+      Map<String, NotificationSpec> jobs,
+      ExportStorage storage,
+      HistoryStore store,
+      Clock clock) {
     this.notifier = requireNonNull(notifier, "notifier is null");
     this.jobs = Map.copyOf(jobs);
     this.storage = requireNonNull(storage, "storage is null");
@@ -48,30 +52,78 @@ public final class SchedulerNotifications implements RunListener {
     boolean last = retried == Retry.NONE;
     if (run.status() == RunStatus.SUCCEEDED || run.status() == RunStatus.SKIPPED) {
       notifier.publish(EventType.RUN_SUCCEEDED, () -> Optional.of(succeeded(run)), job);
-      notifier.publish(EventType.QUALITY_WARNING, () -> manifest(run).filter(Event::warned)
-          .map(m -> Event.qualityWarning(m, run.manifest(), attempts(run), clock.instant())), job);
-    } else if (last && (run.status() == RunStatus.FAILED || run.status() == RunStatus.INTERRUPTED)) {
-      notifier.publish(EventType.RUN_FAILED, () -> Optional.of(Event.failed(run.job(), run.id(),
-          Optional.ofNullable(run.params().get(RUN_DATE)), attempts(run), run.duration(),
-          run.error().orElse(run.status().text()), clock.instant())), job);
+      notifier.publish(
+          EventType.QUALITY_WARNING,
+          () ->
+              manifest(run)
+                  .filter(Event::warned)
+                  .map(
+                      m -> Event.qualityWarning(m, run.manifest(), attempts(run), clock.instant())),
+          job);
+    } else if (last
+        && (run.status() == RunStatus.FAILED || run.status() == RunStatus.INTERRUPTED)) {
+      notifier.publish(
+          EventType.RUN_FAILED,
+          () ->
+              Optional.of(
+                  Event.failed(
+                      run.job(),
+                      run.id(),
+                      Optional.ofNullable(run.params().get(RUN_DATE)),
+                      attempts(run),
+                      run.duration(),
+                      run.error().orElse(run.status().text()),
+                      clock.instant())),
+          job);
     }
   }
 
   @Override
   public void skipped(Run run) {
-    notifier.publish(EventType.SCHEDULE_MISSED, () -> Optional.of(Event.scheduleMissed(run.job(), run.id(), run.slot(),
-        Optional.ofNullable(run.params().get(RUN_DATE)), run.error().orElse("skipped"), clock.instant())),
+    notifier.publish(
+        EventType.SCHEDULE_MISSED,
+        () ->
+            Optional.of(
+                Event.scheduleMissed(
+                    run.job(),
+                    run.id(),
+                    run.slot(),
+                    Optional.ofNullable(run.params().get(RUN_DATE)),
+                    run.error().orElse("skipped"),
+                    clock.instant())),
         jobs.getOrDefault(run.job(), NotificationSpec.none()));
   }
 
-  /** The succeeded event from the run's manifest; from what the history holds when it cannot be read. */
+  /**
+   * The succeeded event from the run's manifest; from what the history holds when it cannot be
+   * read.
+   */
   private Event succeeded(Run run) {
-    return manifest(run).map(m -> Event.succeeded(m, run.manifest(), attempts(run), clock.instant()))
-        .orElseGet(() -> new Event(EventType.RUN_SUCCEEDED, run.job(), run.id(), clock.instant(),
-            Optional.ofNullable(run.params().get(RUN_DATE)), run.status().text(), attempts(run), run.duration(),
-            Optional.of(new Event.Output(run.rows().orElse(0L), run.files().orElse(0L), run.bytes().orElse(0L),
-                Optional.empty(), List.of(), run.manifest(), Optional.empty())),
-            Optional.empty(), Optional.empty(), Optional.empty()));
+    return manifest(run)
+        .map(m -> Event.succeeded(m, run.manifest(), attempts(run), clock.instant()))
+        .orElseGet(
+            () ->
+                new Event(
+                    EventType.RUN_SUCCEEDED,
+                    run.job(),
+                    run.id(),
+                    clock.instant(),
+                    Optional.ofNullable(run.params().get(RUN_DATE)),
+                    run.status().text(),
+                    attempts(run),
+                    run.duration(),
+                    Optional.of(
+                        new Event.Output(
+                            run.rows().orElse(0L),
+                            run.files().orElse(0L),
+                            run.bytes().orElse(0L),
+                            Optional.empty(),
+                            List.of(),
+                            run.manifest(),
+                            Optional.empty())),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty()));
   }
 
   private Optional<Manifest> manifest(Run run) {
@@ -81,7 +133,11 @@ public final class SchedulerNotifications implements RunListener {
     try {
       return Optional.of(storage.manifest(run.manifest().get()));
     } catch (IOException | RuntimeException e) {
-      LOG.warn("Cannot read the manifest {} of run {}: {}", run.manifest().get(), run.id(), e.toString());
+      LOG.warn(
+          "Cannot read the manifest {} of run {}: {}",
+          run.manifest().get(),
+          run.id(),
+          e.toString());
       return Optional.empty();
     }
   }

@@ -22,8 +22,10 @@ import java.util.Optional;
 final class SlackChannel implements Channel {
   /** Slack shows at most 10 fields in a section. */
   private static final int MAX_FIELDS = 10;
+
   /** Slack cuts a text block at 3,000 characters. */
   private static final int MAX_TEXT = 2900;
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Slack spec;
@@ -52,7 +54,13 @@ final class SlackChannel implements Channel {
   @Override
   public void send(Message message, Duration timeout) throws Exception {
     byte[] body = JSON.writeValueAsBytes(blocks(message.event(), message.links()));
-    WebhookChannel.post(http, URI.create(spec.url().reveal()), body, "application/json", timeout, Optional.empty(),
+    WebhookChannel.post(
+        http,
+        URI.create(spec.url().reveal()),
+        body,
+        "application/json",
+        timeout,
+        Optional.empty(),
         message.event().type().text());
   }
 
@@ -62,23 +70,39 @@ final class SlackChannel implements Channel {
     String error = facts.remove("Error");
     String manifest = facts.remove("Manifest");
     List<Object> blocks = new ArrayList<>();
-    blocks.add(Map.of("type", "header", "text", Map.of("type", "plain_text", "text", icon(event.type()) + " "
-        + Facts.title(event))));
+    blocks.add(
+        Map.of(
+            "type",
+            "header",
+            "text",
+            Map.of("type", "plain_text", "text", icon(event.type()) + " " + Facts.title(event))));
     List<Object> fields = new ArrayList<>();
-    facts.forEach((name, value) -> {
-      if (fields.size() < MAX_FIELDS) {
-        fields.add(mrkdwn("*" + name + "*\n" + value));
-      }
-    });
+    facts.forEach(
+        (name, value) -> {
+          if (fields.size() < MAX_FIELDS) {
+            fields.add(mrkdwn("*" + name + "*\n" + value));
+          }
+        });
     blocks.add(Map.of("type", "section", "fields", fields));
     if (error != null) {
       blocks.add(Map.of("type", "section", "text", mrkdwn("*Error*\n```" + cut(error) + "```")));
     }
     if (!links.isEmpty()) {
-      StringBuilder text = new StringBuilder("*Downloads* (links expire "
-          + links.values().stream().map(Link::expiresAt).min(java.time.Instant::compareTo).orElseThrow() + ")");
+      StringBuilder text =
+          new StringBuilder(
+              "*Downloads* (links expire "
+                  + links.values().stream()
+                      .map(Link::expiresAt)
+                      .min(java.time.Instant::compareTo)
+                      .orElseThrow()
+                  + ")");
       for (Link link : links.values()) {
-        String line = "\n<" + link.url() + "|" + link.location().substring(link.location().lastIndexOf('/') + 1) + ">";
+        String line =
+            "\n<"
+                + link.url()
+                + "|"
+                + link.location().substring(link.location().lastIndexOf('/') + 1)
+                + ">";
         if (text.length() + line.length() > MAX_TEXT) {
           text.append("\n… and more in the manifest");
           break;

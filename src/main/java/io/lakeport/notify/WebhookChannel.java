@@ -19,9 +19,9 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * POSTs the JSON payload to a URL. With an HMAC secret, {@value #SIGNATURE} carries
- * {@code sha256=<hex HMAC-SHA256 of the exact body>}, so the receiver can check who sent it and
- * that nothing changed. Any 2xx answer is delivered; anything else is a failed try.
+ * POSTs the JSON payload to a URL. With an HMAC secret, {@value #SIGNATURE} carries {@code
+ * sha256=<hex HMAC-SHA256 of the exact body>}, so the receiver can check who sent it and that
+ * nothing changed. Any 2xx answer is delivered; anything else is a failed try.
  */
 final class WebhookChannel implements Channel {
   static final String SIGNATURE = "X-Lakeport-Signature";
@@ -48,14 +48,23 @@ final class WebhookChannel implements Channel {
 
   @Override
   public String target() {
-    return spec.name() + " " + spec.url().map(url -> Secrets.maskUrl(url.toString()))
-        .orElseGet(() -> "(url from " + spec.urlSecret().orElseThrow() + ")");
+    return spec.name()
+        + " "
+        + spec.url()
+            .map(url -> Secrets.maskUrl(url.toString()))
+            .orElseGet(() -> "(url from " + spec.urlSecret().orElseThrow() + ")");
   }
 
   @Override
   public void send(Message message, Duration timeout) throws Exception {
     URI url = spec.url().orElseGet(() -> URI.create(spec.urlSecret().orElseThrow().reveal()));
-    post(http, url, message.payload(), "application/json", timeout, signature(message.payload()),
+    post(
+        http,
+        url,
+        message.payload(),
+        "application/json",
+        timeout,
+        signature(message.payload()),
         message.event().type().text());
   }
 
@@ -83,26 +92,44 @@ final class WebhookChannel implements Channel {
     return e.getClass().getSimpleName();
   }
 
-  /** POSTs {@code body}; a non-2xx answer throws, naming the status (the URL, which may hold a token, never). */
-  static void post(HttpClient http, URI url, byte[] body, String contentType, Duration timeout,
-      Optional<String> signature, String event) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(url)
-        .timeout(timeout)
-        .header("Content-Type", contentType)
-        .header("User-Agent", "lakeport/" + Versions.lakeport())
-        .header(EVENT, event)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+  /**
+   * POSTs {@code body}; a non-2xx answer throws, naming the status (the URL, which may hold a
+   * token, never).
+   */
+  static void post(
+      HttpClient http,
+      URI url,
+      byte[] body,
+      String contentType,
+      Duration timeout,
+      Optional<String> signature,
+      String event)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(url)
+            .timeout(timeout)
+            .header("Content-Type", contentType)
+            .header("User-Agent", "lakeport/" + Versions.lakeport())
+            .header(EVENT, event)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     signature.ifPresent(value -> request.header(SIGNATURE, value));
     HttpResponse<String> response;
     try {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (java.io.IOException e) {
-      throw new java.io.IOException("Cannot reach " + url.getScheme() + "://" + url.getAuthority() + ": " + reason(e), e);
+      throw new java.io.IOException(
+          "Cannot reach " + url.getScheme() + "://" + url.getAuthority() + ": " + reason(e), e);
     }
     if (response.statusCode() / 100 != 2) {
       String answer = response.body() == null ? "" : response.body().strip();
-      throw new java.io.IOException("HTTP " + response.statusCode()
-          + (answer.isEmpty() ? "" : ": " + Secrets.maskUrl(answer.length() > 200 ? answer.substring(0, 200) : answer)));
+      throw new java.io.IOException(
+          "HTTP "
+              + response.statusCode()
+              + (answer.isEmpty()
+                  ? ""
+                  : ": "
+                      + Secrets.maskUrl(
+                          answer.length() > 200 ? answer.substring(0, 200) : answer)));
     }
   }
 }

@@ -49,7 +49,8 @@ final class Metrics {
       case MIN -> min(c);
       case MAX -> max(c);
       case PERCENTILE -> percentile(c, lit(m.percentile().orElseThrow()));
-      case APPROX_PERCENTILE -> percentile_approx(c, lit(m.percentile().orElseThrow()), lit(APPROX_ACCURACY));
+      case APPROX_PERCENTILE ->
+          percentile_approx(c, lit(m.percentile().orElseThrow()), lit(APPROX_ACCURACY));
     };
   }
 }

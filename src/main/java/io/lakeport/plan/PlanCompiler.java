@@ -2,7 +2,6 @@ package io.lakeport.plan;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
@@ -37,8 +36,12 @@ import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
  * caller sets to the job's zone.
  */
 public final class PlanCompiler {
-  /** Metric: rows read from the source, as its scans counted them (the runner reads Spark's scan metric). */
+  /**
+   * Metric: rows read from the source, as its scans counted them (the runner reads Spark's scan
+   * metric).
+   */
   public static final String ROWS_READ = "rows_read";
+
   /** Observed metric prefix: values of a standardised column that could not be parsed. */
   public static final String INVALID_PREFIX = "invalid_";
 
@@ -59,13 +62,14 @@ public final class PlanCompiler {
    *
    * @throws io.lakeport.config.JobConfigException listing every problem found
    */
-  public static CompiledPlan compile(JobSpec job, Dataset<Row> source, Optional<Observation> observation) {
+  public static CompiledPlan compile(
+      JobSpec job, Dataset<Row> source, Optional<Observation> observation) {
     return new PlanCompiler(job).run(source, observation);
   }
 
   /**
-   * Compiles a filter written in a job file (e.g. a quality rule) into one boolean column of
-   * {@code df}, with values converted to the columns' types as in {@code where}.
+   * Compiles a filter written in a job file (e.g. a quality rule) into one boolean column of {@code
+   * df}, with values converted to the columns' types as in {@code where}.
    *
    * @throws io.lakeport.config.JobConfigException naming the filter's line when it does not fit df
    */
@@ -84,7 +88,11 @@ public final class PlanCompiler {
     // Only invalid values are observed here: an observation between the source and the filters
     // keeps Spark from pushing them into the scan. Rows read come from the scan's own metric.
     if (observation.isPresent() && !metrics.isEmpty()) {
-      df = df.observe(observation.get(), metrics.get(0), metrics.subList(1, metrics.size()).toArray(Column[]::new));
+      df =
+          df.observe(
+              observation.get(),
+              metrics.get(0),
+              metrics.subList(1, metrics.size()).toArray(Column[]::new));
     }
     df = restoreStandardized(df, plan.standardize());
     df = derive(df, plan.derive());
@@ -98,19 +106,27 @@ public final class PlanCompiler {
     return new CompiledPlan(df, steps);
   }
 
-  private Dataset<Row> standardize(Dataset<Row> df, List<Standardization> list, List<Column> metrics) {
+  private Dataset<Row> standardize(
+      Dataset<Row> df, List<Standardization> list, List<Column> metrics) {
     for (Standardization s : list) {
       if (!PlanProblems.has(df.schema(), s.column())) {
         problems.unknownColumn(s.origin(), s.column(), df.schema());
         continue;
       }
       Column original = col(s.column());
-      Column parsed = Standardizer.parse(original, df.schema().apply(df.schema().fieldIndex(actual(df, s.column()))).dataType(), s);
+      Column parsed =
+          Standardizer.parse(
+              original,
+              df.schema().apply(df.schema().fieldIndex(actual(df, s.column()))).dataType(),
+              s);
       String temp = "__lakeport_" + s.column();
       Dataset<Row> withParsed = df.withColumn(temp, parsed);
-      metrics.add(sum(when(original.isNotNull().and(col(temp).isNull()), 1).otherwise(0)).as(INVALID_PREFIX + s.column()));
+      metrics.add(
+          sum(when(original.isNotNull().and(col(temp).isNull()), 1).otherwise(0))
+              .as(INVALID_PREFIX + s.column()));
       df = withParsed;
-      steps.add("standardize " + s.column() + " from " + s.from() + " to " + s.to().name().toLowerCase());
+      steps.add(
+          "standardize " + s.column() + " from " + s.from() + " to " + s.to().name().toLowerCase());
     }
     return df;
   }
@@ -131,7 +147,8 @@ public final class PlanCompiler {
   private Dataset<Row> derive(Dataset<Row> df, List<Derivation> list) {
     for (Derivation d : list) {
       Dataset<Row> current = df;
-      Optional<Dataset<Row>> next = problems.analyze(d.origin(), () -> current.withColumn(d.name(), expr(d.expression())));
+      Optional<Dataset<Row>> next =
+          problems.analyze(d.origin(), () -> current.withColumn(d.name(), expr(d.expression())));
       if (next.isPresent()) {
         df = next.get();
         steps.add("derive " + d.name() + " = " + d.expression());
@@ -148,7 +165,8 @@ public final class PlanCompiler {
     if (condition.isEmpty()) {
       return df;
     }
-    Optional<Dataset<Row>> filtered = problems.analyze(plan.where().get().origin(), () -> df.filter(condition.get()));
+    Optional<Dataset<Row>> filtered =
+        problems.analyze(plan.where().get().origin(), () -> df.filter(condition.get()));
     filtered.ifPresent(f -> steps.add("filter " + conditionSql(f)));
     return filtered.orElse(df);
   }
@@ -159,7 +177,8 @@ public final class PlanCompiler {
         problems.unknownColumn(nulls.origin("drop"), column, df.schema());
       }
     }
-    if (!nulls.drop().isEmpty() && nulls.drop().stream().allMatch(c -> PlanProblems.has(df.schema(), c))) {
+    if (!nulls.drop().isEmpty()
+        && nulls.drop().stream().allMatch(c -> PlanProblems.has(df.schema(), c))) {
       steps.add("drop rows with a null in " + nulls.drop());
       return fill(df.na().drop(nulls.drop().toArray(String[]::new)), nulls.fill());
     }
@@ -175,7 +194,10 @@ public final class PlanCompiler {
       String name = actual(df, f.column());
       Column value = lit(f.value()).cast(df.schema().apply(name).dataType());
       Dataset<Row> current = df;
-      df = problems.analyze(f.origin(), () -> current.withColumn(name, coalesce(col(name), value))).orElse(df);
+      df =
+          problems
+              .analyze(f.origin(), () -> current.withColumn(name, coalesce(col(name), value)))
+              .orElse(df);
       steps.add("fill nulls in " + name + " with " + f.value());
     }
     return df;
@@ -193,7 +215,10 @@ public final class PlanCompiler {
     if (aggregation.timeBucket().isPresent()) {
       TimeBucket bucket = aggregation.timeBucket().get();
       if (PlanProblems.has(df.schema(), bucket.column())) {
-        df = df.withColumn(bucket.as(), Temporal.bucket(col(bucket.column()), bucket.amount(), bucket.unit(), zone));
+        df =
+            df.withColumn(
+                bucket.as(),
+                Temporal.bucket(col(bucket.column()), bucket.amount(), bucket.unit(), zone));
         keys.add(col(bucket.as()));
       } else {
         problems.unknownColumn(bucket.origin().child("column"), bucket.column(), df.schema());
@@ -204,8 +229,14 @@ public final class PlanCompiler {
       return df;
     }
     Dataset<Row> input = df;
-    Optional<Dataset<Row>> aggregated = problems.analyze(aggregation.origin(), () -> input.groupBy(keys.toArray(Column[]::new))
-        .agg(metrics.get(0), metrics.subList(1, metrics.size()).toArray(Column[]::new)));
+    Optional<Dataset<Row>> aggregated =
+        problems.analyze(
+            aggregation.origin(),
+            () ->
+                input
+                    .groupBy(keys.toArray(Column[]::new))
+                    .agg(
+                        metrics.get(0), metrics.subList(1, metrics.size()).toArray(Column[]::new)));
     aggregated.ifPresent(a -> steps.add("aggregate " + aggregateSql(a)));
     return aggregated.orElse(df);
   }
@@ -219,7 +250,9 @@ public final class PlanCompiler {
     List<String> keys = new ArrayList<>();
     aggregate.groupingExpressions().foreach(e -> keys.add(e.sql()));
     List<String> values = new ArrayList<>();
-    aggregate.aggregateExpressions().foreach(e -> values.add(((org.apache.spark.sql.catalyst.expressions.Expression) e).sql()));
+    aggregate
+        .aggregateExpressions()
+        .foreach(e -> values.add(((org.apache.spark.sql.catalyst.expressions.Expression) e).sql()));
     return "by " + String.join(", ", keys) + ": " + String.join(", ", values);
   }
 

@@ -44,10 +44,15 @@ final class PlanProblems {
   }
 
   void unknownColumn(Origin origin, String column, StructType schema) {
-    add(origin, "unknown column \"" + column + "\"", "Columns at this step: " + columns(schema) + ".");
+    add(
+        origin,
+        "unknown column \"" + column + "\"",
+        "Columns at this step: " + columns(schema) + ".");
   }
 
-  /** Whether {@code column} exists in {@code schema}, compared as Spark does (case-insensitively). */
+  /**
+   * Whether {@code column} exists in {@code schema}, compared as Spark does (case-insensitively).
+   */
   static boolean has(StructType schema, String column) {
     return Arrays.stream(schema.fieldNames()).anyMatch(name -> name.equalsIgnoreCase(column));
   }
@@ -65,5 +70,4 @@ final class PlanProblems {
   static String sparkMessage(AnalysisException e) {
     return EngineMessages.summary(e.getMessage());
   }
-
 }

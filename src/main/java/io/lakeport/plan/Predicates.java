@@ -21,14 +21,14 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.ByteType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DateType;
 import org.apache.spark.sql.types.DoubleType;
 import org.apache.spark.sql.types.FloatType;
 import org.apache.spark.sql.types.IntegerType;
 import org.apache.spark.sql.types.LongType;
-import org.apache.spark.sql.types.ShortType;
-import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DateType;
 import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.ShortType;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -62,7 +62,9 @@ final class Predicates {
       return compile(n.filter()).map(c -> not(c));
     } else if (filter instanceof Filter.Sql sql) {
       Column condition = expr(sql.expression());
-      return problems.analyze(sql.origin(), () -> input.filter(condition)).map(checked -> condition);
+      return problems
+          .analyze(sql.origin(), () -> input.filter(condition))
+          .map(checked -> condition);
     }
     return predicate((Filter.Predicate) filter);
   }
@@ -90,15 +92,16 @@ final class Predicates {
     DataType type = field.get().dataType();
     Origin values = p.origin().child(key(p.operator()));
     try {
-      return Optional.of(switch (p.operator()) {
-        case IS_NULL -> column.isNull();
-        case NOT_NULL -> column.isNotNull();
-        case LIKE -> text(column, type, values).like(p.values().get(0));
-        case REGEX -> text(column, type, values).rlike(p.values().get(0));
-        case IN -> column.isin(literals(p.values(), type, values));
-        case NOT_IN -> not(column.isin(literals(p.values(), type, values)));
-        case EQ, NE, LT, LTE, GT, GTE, BETWEEN -> comparison(column, type, p, values);
-      });
+      return Optional.of(
+          switch (p.operator()) {
+            case IS_NULL -> column.isNull();
+            case NOT_NULL -> column.isNotNull();
+            case LIKE -> text(column, type, values).like(p.values().get(0));
+            case REGEX -> text(column, type, values).rlike(p.values().get(0));
+            case IN -> column.isin(literals(p.values(), type, values));
+            case NOT_IN -> not(column.isin(literals(p.values(), type, values)));
+            case EQ, NE, LT, LTE, GT, GTE, BETWEEN -> comparison(column, type, p, values);
+          });
     } catch (IllegalArgumentException e) {
       problems.add(values, e.getMessage(), "");
       return Optional.empty();
@@ -107,7 +110,10 @@ final class Predicates {
 
   private Column comparison(Column column, DataType type, Filter.Predicate p, Origin origin) {
     List<String> v = p.values();
-    if (p.unit().isPresent() && (type instanceof TimestampType || type instanceof TimestampNTZType || type instanceof DateType)) {
+    if (p.unit().isPresent()
+        && (type instanceof TimestampType
+            || type instanceof TimestampNTZType
+            || type instanceof DateType)) {
       return ranged(column, type, p.operator(), v, p.unit().get());
     }
     Object low = literal(v.get(0), type);
@@ -124,7 +130,8 @@ final class Predicates {
   }
 
   /** Comparisons on whole units: {@code eq d, unit = day} is every instant of day d, and so on. */
-  private Column ranged(Column column, DataType type, Operator operator, List<String> v, TimeUnit unit) {
+  private Column ranged(
+      Column column, DataType type, Operator operator, List<String> v, TimeUnit unit) {
     Object start = boundary(v.get(0), type, unit, false);
     Object end = boundary(v.get(v.size() - 1), type, unit, true);
     return switch (operator) {
@@ -176,12 +183,18 @@ final class Predicates {
         return Temporal.parse(text, zone).toLocalDateTime();
       }
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("expected a number (the column is " + type.simpleString() + "), found \"" + text + "\"");
+      throw new IllegalArgumentException(
+          "expected a number (the column is " + type.simpleString() + "), found \"" + text + "\"");
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("expected a date or timestamp (the column is " + type.simpleString()
-          + "), found \"" + text + "\"");
+      throw new IllegalArgumentException(
+          "expected a date or timestamp (the column is "
+              + type.simpleString()
+              + "), found \""
+              + text
+              + "\"");
     }
-    throw new IllegalArgumentException("cannot compare a " + type.simpleString() + " column with a value");
+    throw new IllegalArgumentException(
+        "cannot compare a " + type.simpleString() + " column with a value");
   }
 
   /**
@@ -197,7 +210,8 @@ final class Predicates {
       if (whole && type instanceof IntegerType) {
         return value.intValueExact();
       }
-      if (whole && (type instanceof LongType || type instanceof ShortType || type instanceof ByteType)) {
+      if (whole
+          && (type instanceof LongType || type instanceof ShortType || type instanceof ByteType)) {
         return value.longValueExact();
       }
     } catch (ArithmeticException e) {

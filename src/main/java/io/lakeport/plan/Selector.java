@@ -22,7 +22,8 @@ final class Selector {
 
   Dataset<Row> select(Dataset<Row> df, Selection selection) {
     if (!selection.include().isEmpty()) {
-      df = df.select(existing(df, selection.include(), selection, "columns").toArray(Column[]::new));
+      df =
+          df.select(existing(df, selection.include(), selection, "columns").toArray(Column[]::new));
       steps.add("keep columns " + selection.include());
     }
     if (!selection.exclude().isEmpty()) {
@@ -51,7 +52,8 @@ final class Selector {
     return df;
   }
 
-  private List<Column> existing(Dataset<Row> df, List<String> names, Selection selection, String key) {
+  private List<Column> existing(
+      Dataset<Row> df, List<String> names, Selection selection, String key) {
     List<Column> columns = new ArrayList<>();
     for (String name : names) {
       if (PlanProblems.has(df.schema(), name)) {

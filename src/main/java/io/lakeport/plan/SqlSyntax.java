@@ -11,8 +11,8 @@ import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.catalyst.parser.CatalystSqlParser$;
 
 /**
- * Checks the syntax of a job's SQL expressions without a Spark session, so {@code validate} finds
- * a typo in a derived column before any cluster time is spent. Column names are checked later,
+ * Checks the syntax of a job's SQL expressions without a Spark session, so {@code validate} finds a
+ * typo in a derived column before any cluster time is spent. Column names are checked later,
  * against the source schema.
  */
 public final class SqlSyntax {
@@ -46,8 +46,14 @@ public final class SqlSyntax {
       if (!(e instanceof AnalysisException analysis)) {
         throw e;
       }
-      problems.add(new ConfigProblem(origin, "invalid SQL expression \"" + expression + "\": "
-          + PlanProblems.sparkMessage(analysis), "Fix the expression (Spark SQL syntax)."));
+      problems.add(
+          new ConfigProblem(
+              origin,
+              "invalid SQL expression \""
+                  + expression
+                  + "\": "
+                  + PlanProblems.sparkMessage(analysis),
+              "Fix the expression (Spark SQL syntax)."));
     }
   }
 }

@@ -35,7 +35,8 @@ final class Standardizer {
     }
     return switch (from) {
       case Standardization.ISO -> try_to_timestamp(column.cast(DataTypes.StringType));
-      case Standardization.EPOCH_SECONDS -> timestamp_seconds(column.try_cast(DataTypes.DoubleType));
+      case Standardization.EPOCH_SECONDS ->
+          timestamp_seconds(column.try_cast(DataTypes.DoubleType));
       case Standardization.EPOCH_MILLIS -> timestamp_millis(column.try_cast(DataTypes.LongType));
       default -> try_to_timestamp(column.cast(DataTypes.StringType), lit(from));
     };

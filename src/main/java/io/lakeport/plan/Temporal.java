@@ -56,7 +56,10 @@ final class Temporal {
       case MINUTE -> time.truncatedTo(ChronoUnit.MINUTES);
       case HOUR -> time.truncatedTo(ChronoUnit.HOURS);
       case DAY -> time.toLocalDate().atStartOfDay(time.getZone());
-      case WEEK -> time.toLocalDate().with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)).atStartOfDay(time.getZone());
+      case WEEK ->
+          time.toLocalDate()
+              .with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY))
+              .atStartOfDay(time.getZone());
       case MONTH -> time.toLocalDate().withDayOfMonth(1).atStartOfDay(time.getZone());
     };
   }

@@ -34,9 +34,9 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * Packs an export with its manifest into one {@code tar.gz} or {@code zip}, checks the archive
- * against the manifest, and unpacks it again. Entries keep the export's layout: the data files
- * and rejects at their paths under the root, the manifest at {@code _lakeport/manifest-<run>.json}.
- * An archive is written to a hidden name and renamed into place, so a crash leaves no archive that
+ * against the manifest, and unpacks it again. Entries keep the export's layout: the data files and
+ * rejects at their paths under the root, the manifest at {@code _lakeport/manifest-<run>.json}. An
+ * archive is written to a hidden name and renamed into place, so a crash leaves no archive that
  * looks whole.
  */
 public final class Archiver {
@@ -51,8 +51,15 @@ public final class Archiver {
    * Writes the archive of an export and returns the SHA-256 of every entry as written. The files
    * are read from {@code root}; the manifest's own bytes are stored as they are.
    */
-  static Map<String, String> write(FileSystem sourceFs, Path root, Path manifestPath, List<String> files,
-      FileSystem archiveFs, Path archive, Format format) throws IOException {
+  static Map<String, String> write(
+      FileSystem sourceFs,
+      Path root,
+      Path manifestPath,
+      List<String> files,
+      FileSystem archiveFs,
+      Path archive,
+      Format format)
+      throws IOException {
     Map<String, String> written = new LinkedHashMap<>();
     Path temporary = new Path(archive.getParent(), "." + archive.getName() + ".tmp");
     try (OutputStream raw = new BufferedOutputStream(archiveFs.create(temporary, true));
@@ -82,7 +89,8 @@ public final class Archiver {
    * that every data file of the manifest in it has the manifest's SHA-256. Returns a problem, or
    * null when the archive is whole; an archive that cannot be read to its end is a problem too.
    */
-  static String verify(FileSystem fs, Path archive, Format format, Map<String, String> expected, Manifest manifest)
+  static String verify(
+      FileSystem fs, Path archive, Format format, Map<String, String> expected, Manifest manifest)
       throws IOException {
     Map<String, String> found;
     try {
@@ -92,19 +100,32 @@ public final class Archiver {
       return "the archive " + archive + " cannot be read back: " + e.getMessage();
     }
     if (!found.equals(expected)) {
-      return "the archive " + archive + " holds " + found.size() + " entries, not the " + expected.size()
+      return "the archive "
+          + archive
+          + " holds "
+          + found.size()
+          + " entries, not the "
+          + expected.size()
           + " written, or their contents differ";
     }
     for (OutputFile file : manifest.files()) {
       String sha = found.get(file.path());
       if (sha != null && !sha.equals(file.sha256())) {
-        return "the archived " + file.path() + " has SHA-256 " + sha + ", its manifest says " + file.sha256();
+        return "the archived "
+            + file.path()
+            + " has SHA-256 "
+            + sha
+            + ", its manifest says "
+            + file.sha256();
       }
     }
     return null;
   }
 
-  /** What {@link #restore} unpacked, and the files whose SHA-256 differs from the manifest in the archive. */
+  /**
+   * What {@link #restore} unpacked, and the files whose SHA-256 differs from the manifest in the
+   * archive.
+   */
   public record Restored(Map<String, String> files, List<String> problems) {
     public Restored {
       files = Map.copyOf(files);
@@ -116,22 +137,33 @@ public final class Archiver {
    * Unpacks an archive under {@code target} (paths as in the export; entries that would land
    * outside it are refused) and checks every data file against the manifest in the archive.
    */
-  public static Restored restore(FileSystem fs, Path archive, FileSystem targetFs, Path target) throws IOException {
+  public static Restored restore(FileSystem fs, Path archive, FileSystem targetFs, Path target)
+      throws IOException {
     Format format = archive.getName().endsWith(".zip") ? Format.ZIP : Format.TAR_GZ;
-    Map<String, String> shas = read(fs, archive, format, (name, in) -> {
-      try (OutputStream out = targetFs.create(new Path(target, name), false)) {
-        IOUtils.copy(in, out);
-      }
-    });
+    Map<String, String> shas =
+        read(
+            fs,
+            archive,
+            format,
+            (name, in) -> {
+              try (OutputStream out = targetFs.create(new Path(target, name), false)) {
+                IOUtils.copy(in, out);
+              }
+            });
     List<String> problems = new java.util.ArrayList<>();
-    Optional<String> manifestEntry = shas.keySet().stream()
-        .filter(name -> name.startsWith(Manifests.DIR + "/") && Manifests.runIdOf(new Path(name).getName()).isPresent())
-        .findFirst();
+    Optional<String> manifestEntry =
+        shas.keySet().stream()
+            .filter(
+                name ->
+                    name.startsWith(Manifests.DIR + "/")
+                        && Manifests.runIdOf(new Path(name).getName()).isPresent())
+            .findFirst();
     if (manifestEntry.isEmpty()) {
       problems.add("the archive holds no manifest");
     } else {
-      Manifest manifest = Manifests.read(targetFs, new Path(target, manifestEntry.get()))
-          .orElseThrow(() -> new IOException("the manifest in " + archive + " cannot be read"));
+      Manifest manifest =
+          Manifests.read(targetFs, new Path(target, manifestEntry.get()))
+              .orElseThrow(() -> new IOException("the manifest in " + archive + " cannot be read"));
       for (OutputFile file : manifest.files()) {
         String sha = shas.get(file.path());
         if (sha != null && !sha.equals(file.sha256())) {
@@ -146,12 +178,14 @@ public final class Archiver {
     void accept(String name, InputStream in) throws IOException;
   }
 
-  private static Map<String, String> read(FileSystem fs, Path archive, Format format, EntrySink sink) throws IOException {
+  private static Map<String, String> read(
+      FileSystem fs, Path archive, Format format, EntrySink sink) throws IOException {
     Map<String, String> shas = new LinkedHashMap<>();
     try (InputStream raw = new BufferedInputStream(fs.open(archive));
-        ArchiveInputStream<? extends ArchiveEntry> in = format == Format.ZIP
-            ? new ZipArchiveInputStream(raw)
-            : new TarArchiveInputStream(new GzipCompressorInputStream(raw))) {
+        ArchiveInputStream<? extends ArchiveEntry> in =
+            format == Format.ZIP
+                ? new ZipArchiveInputStream(raw)
+                : new TarArchiveInputStream(new GzipCompressorInputStream(raw))) {
       ArchiveEntry entry;
       while ((entry = in.getNextEntry()) != null) {
         if (entry.isDirectory()) {
@@ -159,7 +193,8 @@ public final class Archiver {
         }
         String name = entry.getName();
         if (name.startsWith("/") || List.of(name.split("/")).contains("..")) {
-          throw new IOException("the archive " + archive + " has an entry outside its root: " + name);
+          throw new IOException(
+              "the archive " + archive + " has an entry outside its root: " + name);
         }
         DigestInputStream digest = new DigestInputStream(in, sha256());
         if (sink != null) {
@@ -173,8 +208,14 @@ public final class Archiver {
   }
 
   @SuppressWarnings("unchecked")
-  private static void add(ArchiveOutputStream<? extends ArchiveEntry> out, Format format, String name, FileSystem fs,
-      Path source, Map<String, String> written) throws IOException {
+  private static void add(
+      ArchiveOutputStream<? extends ArchiveEntry> out,
+      Format format,
+      String name,
+      FileSystem fs,
+      Path source,
+      Map<String, String> written)
+      throws IOException {
     long size = fs.getFileStatus(source).getLen();
     ArchiveEntry entry;
     if (format == Format.ZIP) {
@@ -194,13 +235,20 @@ public final class Archiver {
       copied = IOUtils.copy(in, out);
     }
     if (copied != size) {
-      throw new IOException(source + " changed while it was archived: " + copied + " bytes read, " + size + " listed");
+      throw new IOException(
+          source
+              + " changed while it was archived: "
+              + copied
+              + " bytes read, "
+              + size
+              + " listed");
     }
     out.closeArchiveEntry();
     written.put(entry.getName(), HexFormat.of().formatHex(digest.digest()));
   }
 
-  private static ArchiveOutputStream<? extends ArchiveEntry> open(OutputStream raw, Format format) throws IOException {
+  private static ArchiveOutputStream<? extends ArchiveEntry> open(OutputStream raw, Format format)
+      throws IOException {
     if (format == Format.ZIP) {
       return new ZipArchiveOutputStream(raw);
     }

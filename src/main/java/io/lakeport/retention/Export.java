@@ -12,7 +12,12 @@ import java.util.Optional;
  * that replaced the same partitions leaves an older export with fewer, or none). An export whose
  * manifest cannot be read has a {@code problem} and is never deleted.
  */
-public record Export(String runId, Optional<LocalDate> logicalDate, Instant publishedAt, long bytes, int files,
+public record Export(
+    String runId,
+    Optional<LocalDate> logicalDate,
+    Instant publishedAt,
+    long bytes,
+    int files,
     Optional<String> problem) {
   public Export {
     requireNonNull(runId, "runId is null");

@@ -8,8 +8,8 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * The files under one export root, as retention may see and delete them. Paths are relative to
- * the root, {@code /}-separated. Implementations never follow symbolic links: a link is listed as
+ * The files under one export root, as retention may see and delete them. Paths are relative to the
+ * root, {@code /}-separated. Implementations never follow symbolic links: a link is listed as
  * itself ({@link Entry#symlink()}) and a folder reached through one is not entered.
  */
 interface ExportTree {

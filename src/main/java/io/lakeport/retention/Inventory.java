@@ -55,20 +55,26 @@ final class Inventory {
   final Map<String, ExportFiles> files = new HashMap<>();
   final List<Retired> retired = new ArrayList<>();
   final List<Leftover> leftovers = new ArrayList<>();
+
   /** The files of each leftover, by its path. */
   final Map<String, List<Entry>> leftoverFiles = new TreeMap<>();
+
   private final Map<String, List<Entry>> rejectsByRun = new HashMap<>();
+
   /** Paths named by manifests that retention refuses to touch, with why. */
   final Map<String, String> refused = new TreeMap<>();
+
   /** Files under the root that no manifest names and that are not leftovers. */
   int unclaimedFiles;
+
   long unclaimedBytes;
 
   private Inventory(Path root) {
     this.root = root;
   }
 
-  static Inventory read(FileSystem fs, Path root, ExportTree tree, PathGuard guard) throws IOException {
+  static Inventory read(FileSystem fs, Path root, ExportTree tree, PathGuard guard)
+      throws IOException {
     Inventory inventory = new Inventory(requireNonNull(root, "root is null"));
     Map<String, Entry> present = new LinkedHashMap<>();
     Map<String, List<Entry>> leftoverGroups = new TreeMap<>();
@@ -77,25 +83,37 @@ final class Inventory {
       if (guard.nestedOwner(entry.path()).isPresent()) {
         continue;
       }
-      leftoverGroup(entry.path()).ifPresentOrElse(
-          group -> leftoverGroups.computeIfAbsent(group, g -> new ArrayList<>()).add(entry),
-          () -> {
-            if (!entry.path().startsWith(META)) {
-              present.put(entry.path(), entry);
-              if (entry.path().startsWith(REJECTS) && !entry.symlink()) {
-                int end = entry.path().indexOf('/', REJECTS.length());
-                if (end > 0) {
-                  rejectsByRun.computeIfAbsent(entry.path().substring(REJECTS.length(), end), r -> new ArrayList<>())
-                      .add(entry);
+      leftoverGroup(entry.path())
+          .ifPresentOrElse(
+              group -> leftoverGroups.computeIfAbsent(group, g -> new ArrayList<>()).add(entry),
+              () -> {
+                if (!entry.path().startsWith(META)) {
+                  present.put(entry.path(), entry);
+                  if (entry.path().startsWith(REJECTS) && !entry.symlink()) {
+                    int end = entry.path().indexOf('/', REJECTS.length());
+                    if (end > 0) {
+                      rejectsByRun
+                          .computeIfAbsent(
+                              entry.path().substring(REJECTS.length(), end), r -> new ArrayList<>())
+                          .add(entry);
+                    }
+                  }
                 }
-              }
-            }
-          });
+              });
     }
     inventory.leftoverFiles.putAll(leftoverGroups);
-    leftoverGroups.forEach((group, entries) -> inventory.leftovers.add(new Leftover(group, kind(group),
-        entries.stream().map(Entry::modified).max(Instant::compareTo).orElse(Instant.EPOCH),
-        entries.stream().mapToLong(Entry::bytes).sum(), entries.size())));
+    leftoverGroups.forEach(
+        (group, entries) ->
+            inventory.leftovers.add(
+                new Leftover(
+                    group,
+                    kind(group),
+                    entries.stream()
+                        .map(Entry::modified)
+                        .max(Instant::compareTo)
+                        .orElse(Instant.EPOCH),
+                    entries.stream().mapToLong(Entry::bytes).sum(),
+                    entries.size())));
 
     inventory.rejectsByRun.putAll(rejectsByRun);
     Map<String, Boolean> claimed = new HashMap<>();
@@ -109,9 +127,14 @@ final class Inventory {
       Optional<String> runId = Manifests.runIdOf(status.getPath().getName());
       if (status.isFile() && runId.isPresent()) {
         Optional<Manifest> manifest = readQuietly(fs, status.getPath());
-        inventory.retired.add(new Retired(status.getPath(), runId.get(), manifest,
-            manifest.map(m -> inventory.filesOf(m, runId.get(), present, guard, claimed))
-                .orElse(new ExportFiles(List.of(), 0))));
+        inventory.retired.add(
+            new Retired(
+                status.getPath(),
+                runId.get(),
+                manifest,
+                manifest
+                    .map(m -> inventory.filesOf(m, runId.get(), present, guard, claimed))
+                    .orElse(new ExportFiles(List.of(), 0))));
       }
     }
     for (Entry entry : present.values()) {
@@ -123,7 +146,12 @@ final class Inventory {
     return inventory;
   }
 
-  private void published(FileSystem fs, Path manifestPath, String runId, Map<String, Entry> present, PathGuard guard,
+  private void published(
+      FileSystem fs,
+      Path manifestPath,
+      String runId,
+      Map<String, Entry> present,
+      PathGuard guard,
       Map<String, Boolean> claimed) {
     Instant runStart = RunId.startOf(runId).orElse(Instant.EPOCH);
     Optional<Manifest> manifest = Optional.empty();
@@ -148,12 +176,22 @@ final class Inventory {
     manifests.put(runId, m);
     ExportFiles mine = filesOf(m, runId, present, guard, claimed);
     files.put(runId, mine);
-    exports.add(new Export(runId, logicalDate(m), instant(m.finishedAt()).orElse(runStart), mine.bytes(),
-        mine.files().size(), Optional.empty()));
+    exports.add(
+        new Export(
+            runId,
+            logicalDate(m),
+            instant(m.finishedAt()).orElse(runStart),
+            mine.bytes(),
+            mine.files().size(),
+            Optional.empty()));
   }
 
   /** The files a manifest names that are present and safe, and its run's rejects. */
-  private ExportFiles filesOf(Manifest manifest, String runId, Map<String, Entry> present, PathGuard guard,
+  private ExportFiles filesOf(
+      Manifest manifest,
+      String runId,
+      Map<String, Entry> present,
+      PathGuard guard,
       Map<String, Boolean> claimed) {
     List<String> mine = new ArrayList<>();
     long bytes = 0;
@@ -183,7 +221,10 @@ final class Inventory {
     return new ExportFiles(mine, bytes);
   }
 
-  /** {@code _lakeport/staging/<run>}, {@code _lakeport/trash/<run>} or {@code __magic...} holding {@code path}. */
+  /**
+   * {@code _lakeport/staging/<run>}, {@code _lakeport/trash/<run>} or {@code __magic...} holding
+   * {@code path}.
+   */
   private static Optional<String> leftoverGroup(String path) {
     for (String folder : List.of(STAGING, TRASH)) {
       if (path.startsWith(folder)) {
@@ -199,7 +240,8 @@ final class Inventory {
   }
 
   private static Leftover.Kind kind(String group) {
-    return group.startsWith(STAGING) ? Leftover.Kind.STAGING
+    return group.startsWith(STAGING)
+        ? Leftover.Kind.STAGING
         : group.startsWith(TRASH) ? Leftover.Kind.TRASH : Leftover.Kind.MAGIC;
   }
 

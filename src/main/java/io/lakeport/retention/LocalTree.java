@@ -31,25 +31,31 @@ final class LocalTree implements ExportTree {
     if (!Files.isDirectory(root)) {
       return entries;
     }
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-        if (isChecksum(file) && !attrs.isSymbolicLink()) {
-          return FileVisitResult.CONTINUE;
-        }
-        entries.add(new Entry(relative(file), attrs.isSymbolicLink() ? 0 : attrs.size(),
-            attrs.lastModifiedTime().toInstant(), attrs.isSymbolicLink()));
-        return FileVisitResult.CONTINUE;
-      }
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+            if (isChecksum(file) && !attrs.isSymbolicLink()) {
+              return FileVisitResult.CONTINUE;
+            }
+            entries.add(
+                new Entry(
+                    relative(file),
+                    attrs.isSymbolicLink() ? 0 : attrs.size(),
+                    attrs.lastModifiedTime().toInstant(),
+                    attrs.isSymbolicLink()));
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-        if (e instanceof NoSuchFileException) {
-          return FileVisitResult.CONTINUE;
-        }
-        throw e;
-      }
-    });
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+            if (e instanceof NoSuchFileException) {
+              return FileVisitResult.CONTINUE;
+            }
+            throw e;
+          }
+        });
     return entries;
   }
 
@@ -65,7 +71,8 @@ final class LocalTree implements ExportTree {
       }
       Files.deleteIfExists(file);
       Files.deleteIfExists(checksumOf(file));
-      for (Path parent = file.getParent(); parent != null && !parent.equals(root) && parent.startsWith(root);
+      for (Path parent = file.getParent();
+          parent != null && !parent.equals(root) && parent.startsWith(root);
           parent = parent.getParent()) {
         parents.add(parent);
       }
@@ -105,8 +112,10 @@ final class LocalTree implements ExportTree {
    */
   private static boolean isChecksum(Path file) {
     String name = file.getFileName().toString();
-    return name.startsWith(".") && name.endsWith(".crc")
-        && Files.exists(file.resolveSibling(name.substring(1, name.length() - 4)), LinkOption.NOFOLLOW_LINKS);
+    return name.startsWith(".")
+        && name.endsWith(".crc")
+        && Files.exists(
+            file.resolveSibling(name.substring(1, name.length() - 4)), LinkOption.NOFOLLOW_LINKS);
   }
 
   private static Path checksumOf(Path file) {

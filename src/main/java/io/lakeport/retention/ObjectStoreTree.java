@@ -14,9 +14,9 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 
 /**
- * An export root on an object store (S3 through s3a) or any other Hadoop file system without
- * links: one flat, paged listing of every object under the root, and deletes through Hadoop's
- * bulk delete API (S3 DeleteObjects, {@code fs.s3a.bulk.delete.page.size} keys a request).
+ * An export root on an object store (S3 through s3a) or any other Hadoop file system without links:
+ * one flat, paged listing of every object under the root, and deletes through Hadoop's bulk delete
+ * API (S3 DeleteObjects, {@code fs.s3a.bulk.delete.page.size} keys a request).
  */
 final class ObjectStoreTree implements ExportTree {
   private final FileSystem fs;
@@ -39,8 +39,12 @@ final class ObjectStoreTree implements ExportTree {
         LocatedFileStatus status = files.next();
         String path = status.getPath().toUri().getPath();
         if (path.startsWith(prefix)) {
-          entries.add(new Entry(path.substring(prefix.length()), status.getLen(),
-              Instant.ofEpochMilli(status.getModificationTime()), false));
+          entries.add(
+              new Entry(
+                  path.substring(prefix.length()),
+                  status.getLen(),
+                  Instant.ofEpochMilli(status.getModificationTime()),
+                  false));
         }
       }
     } catch (FileNotFoundException e) {

@@ -16,7 +16,9 @@ final class PathGuard {
   private final ExportTree tree;
   private final Map<String, String> nestedRoots;
 
-  /** @param nestedRoots other jobs' roots inside this one: relative path to job name */
+  /**
+   * @param nestedRoots other jobs' roots inside this one: relative path to job name
+   */
   PathGuard(ExportTree tree, Map<String, String> nestedRoots) {
     this.tree = requireNonNull(tree, "tree is null");
     this.nestedRoots = Map.copyOf(nestedRoots);
@@ -24,7 +26,10 @@ final class PathGuard {
 
   /** Why {@code relative} must not be touched; empty when it may. */
   Optional<String> refusal(String relative) throws java.io.IOException {
-    if (relative.isEmpty() || relative.startsWith("/") || relative.contains("\\") || relative.contains(":")) {
+    if (relative.isEmpty()
+        || relative.startsWith("/")
+        || relative.contains("\\")
+        || relative.contains(":")) {
       return Optional.of("not a relative path under the export root");
     }
     for (String part : relative.split("/", -1)) {

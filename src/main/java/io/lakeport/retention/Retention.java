@@ -32,8 +32,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Plans and applies a job's retention on its export root. {@link #plan} reads and changes nothing;
  * {@link #apply} plans afresh and then, export by export, oldest first: archives it and checks the
- * archive (when the job archives), moves its manifest to {@code _lakeport/retired/} (from then on it
- * is no longer a published export, and the retired manifest is the record of what remains to
+ * archive (when the job archives), moves its manifest to {@code _lakeport/retired/} (from then on
+ * it is no longer a published export, and the retired manifest is the record of what remains to
  * delete), deletes its files in batches, and deletes the retired manifest last. A crash at any
  * point leaves each export whole or retired with its record; the next apply finishes retired
  * exports before anything else. Files a kept export names are never deleted, nor is anything the
@@ -42,8 +42,10 @@ import org.apache.spark.sql.SparkSession;
 public final class Retention {
   /** Reached after an export's manifest is retired and before its files are deleted. */
   public static final String FAILPOINT_RETIRED = "retention-retired";
+
   /** Reached after the first batch of an export's files is deleted. */
   public static final String FAILPOINT_DELETING = "retention-deleting";
+
   /** Reached after an export's archive is written and before it is read back and verified. */
   public static final String FAILPOINT_ARCHIVED = "retention-archived";
 
@@ -58,7 +60,8 @@ public final class Retention {
   }
 
   /** One export (or leftover, or archive) retention removed, or could not. */
-  public record Action(String subject, String what, long files, long bytes, Optional<String> archive) {}
+  public record Action(
+      String subject, String what, long files, long bytes, Optional<String> archive) {}
 
   /** What {@link #apply} did: the plan it followed, what it removed and what it could not. */
   public record Result(RetentionPlan plan, List<Action> actions, List<String> failures) {
@@ -80,7 +83,9 @@ public final class Retention {
     }
   }
 
-  /** @param otherJobs every other job's export root (a path as in its job file) to its name */
+  /**
+   * @param otherJobs every other job's export root (a path as in its job file) to its name
+   */
   public RetentionPlan plan(JobSpec job, Map<String, String> otherJobs) throws IOException {
     return new Target(job, otherJobs).plan();
   }
@@ -96,8 +101,13 @@ public final class Retention {
     }
     if (plan.delta().isPresent()) {
       DeltaRetention.apply(spark.get(), target.root.toString(), plan.delta().get());
-      actions.add(new Action(target.root.toString(), "delta vacuum and log retention",
-          plan.delta().get().filesToVacuum().size(), 0, Optional.empty()));
+      actions.add(
+          new Action(
+              target.root.toString(),
+              "delta vacuum and log retention",
+              plan.delta().get().filesToVacuum().size(),
+              0,
+              Optional.empty()));
       return new Result(plan, actions, failures);
     }
     target.removeExports(plan, actions, failures);
@@ -110,7 +120,13 @@ public final class Retention {
   static String qualify(String path) {
     java.net.URI uri = new Path(path).toUri();
     if (uri.getScheme() == null) {
-      return "file:" + java.nio.file.Path.of(path).toAbsolutePath().normalize().toUri().getPath().replaceAll("/$", "");
+      return "file:"
+          + java.nio.file.Path.of(path)
+              .toAbsolutePath()
+              .normalize()
+              .toUri()
+              .getPath()
+              .replaceAll("/$", "");
     }
     return new Path(uri.normalize()).toString().replaceAll("/$", "");
   }
@@ -118,12 +134,13 @@ public final class Retention {
   /** The roots of other jobs that lie strictly inside {@code root}: relative path to job name. */
   static Map<String, String> nested(String root, Map<String, String> otherJobs) {
     Map<String, String> nested = new LinkedHashMap<>();
-    otherJobs.forEach((path, name) -> {
-      String other = qualify(path);
-      if (other.startsWith(root + "/")) {
-        nested.put(other.substring(root.length() + 1), name);
-      }
-    });
+    otherJobs.forEach(
+        (path, name) -> {
+          String other = qualify(path);
+          if (other.startsWith(root + "/")) {
+            nested.put(other.substring(root.length() + 1), name);
+          }
+        });
     return nested;
   }
 
@@ -145,9 +162,10 @@ public final class Retention {
       String qualified = qualify(job.sink().path());
       this.root = new Path(qualified);
       this.fs = root.getFileSystem(conf);
-      this.tree = "file".equals(root.toUri().getScheme())
-          ? new LocalTree(java.nio.file.Path.of(root.toUri()))
-          : new ObjectStoreTree(fs, root);
+      this.tree =
+          "file".equals(root.toUri().getScheme())
+              ? new LocalTree(java.nio.file.Path.of(root.toUri()))
+              : new ObjectStoreTree(fs, root);
       this.guard = new PathGuard(tree, nested(qualified, otherJobs));
     }
 
@@ -163,27 +181,58 @@ public final class Retention {
       String policy = spec.keep().describe();
       if (job.sink().format() == SinkFormat.DELTA) {
         boolean exists = fs.exists(new Path(root, "_delta_log"));
-        Optional<DeltaRetention.Plan> delta = exists
-            ? Optional.of(DeltaRetention.plan(spark.get(), root.toString(), spec.delta()))
-            : Optional.empty();
-        return new RetentionPlan(job.name(), root.toString(), "Delta table: VACUUM and log retention", List.of(),
-            Optional.empty(), List.of(), List.of(), List.of(), List.of(), Map.of(), 0, delta);
+        Optional<DeltaRetention.Plan> delta =
+            exists
+                ? Optional.of(DeltaRetention.plan(spark.get(), root.toString(), spec.delta()))
+                : Optional.empty();
+        return new RetentionPlan(
+            job.name(),
+            root.toString(),
+            "Delta table: VACUUM and log retention",
+            List.of(),
+            Optional.empty(),
+            List.of(),
+            List.of(),
+            List.of(),
+            List.of(),
+            Map.of(),
+            0,
+            delta);
       }
       Inventory inv = inventory();
-      RetentionPolicy.Verdict verdict = new RetentionPolicy(spec, job.timeZone()).decide(inv.exports, now);
+      RetentionPolicy.Verdict verdict =
+          new RetentionPolicy(spec, job.timeZone()).decide(inv.exports, now);
       Optional<String> refusal = verdict.refusal().or(this::archiveRefusal);
       List<Decision> decisions = verdict.decisions();
       if (refusal.isPresent() && verdict.refusal().isEmpty()) {
-        decisions = decisions.stream().map(d -> d.action().removes()
-            ? new Decision(d.export(), Decision.Action.KEEP, List.of("policy refused")) : d).toList();
+        decisions =
+            decisions.stream()
+                .map(
+                    d ->
+                        d.action().removes()
+                            ? new Decision(
+                                d.export(), Decision.Action.KEEP, List.of("policy refused"))
+                            : d)
+                .toList();
       }
       Instant graceEnd = now.minus(spec.stagingGrace());
-      List<Leftover> stale = inv.leftovers.stream().filter(l -> l.lastModified().isBefore(graceEnd)).toList();
-      List<Leftover> fresh = inv.leftovers.stream().filter(l -> !l.lastModified().isBefore(graceEnd)).toList();
-      return new RetentionPlan(job.name(), root.toString(), policy, decisions, refusal,
-          refusal.isPresent() ? List.of() : stale, refusal.isPresent() ? inv.leftovers : fresh,
-          inv.retired.stream().map(Inventory.Retired::runId).toList(), expiredArchives(now), inv.refused,
-          inv.unclaimedFiles, Optional.empty());
+      List<Leftover> stale =
+          inv.leftovers.stream().filter(l -> l.lastModified().isBefore(graceEnd)).toList();
+      List<Leftover> fresh =
+          inv.leftovers.stream().filter(l -> !l.lastModified().isBefore(graceEnd)).toList();
+      return new RetentionPlan(
+          job.name(),
+          root.toString(),
+          policy,
+          decisions,
+          refusal,
+          refusal.isPresent() ? List.of() : stale,
+          refusal.isPresent() ? inv.leftovers : fresh,
+          inv.retired.stream().map(Inventory.Retired::runId).toList(),
+          expiredArchives(now),
+          inv.refused,
+          inv.unclaimedFiles,
+          Optional.empty());
     }
 
     /** An archive location inside any job's export root would mix archives with exports. */
@@ -197,8 +246,12 @@ public final class Retention {
       for (Map.Entry<String, String> other : roots.entrySet()) {
         String otherRoot = qualify(other.getKey());
         if (location.equals(otherRoot) || location.startsWith(otherRoot + "/")) {
-          return Optional.of("retention.archive.location " + location + " lies inside the export root of job "
-              + other.getValue() + "; nothing is deleted. Archive to a prefix or bucket outside every export root");
+          return Optional.of(
+              "retention.archive.location "
+                  + location
+                  + " lies inside the export root of job "
+                  + other.getValue()
+                  + "; nothing is deleted. Archive to a prefix or bucket outside every export root");
         }
       }
       return Optional.empty();
@@ -221,7 +274,8 @@ public final class Retention {
       }
       for (FileStatus status : statuses) {
         String name = status.getPath().getName();
-        // either format: archives written before the job's archive.format changed are its archives too
+        // either format: archives written before the job's archive.format changed are its archives
+        // too
         for (RetentionSpec.Archive.Format format : RetentionSpec.Archive.Format.values()) {
           String suffix = "." + format.extension();
           if (status.isFile() && name.endsWith(suffix)) {
@@ -247,24 +301,34 @@ public final class Retention {
       Set<String> live = liveFiles(inv, Set.of());
       for (Inventory.Retired retired : inv.retired) {
         if (retired.manifest().isEmpty()) {
-          failures.add("the retired manifest " + retired.manifestPath() + " cannot be read; it and the files it may"
-              + " name are left as they are");
+          failures.add(
+              "the retired manifest "
+                  + retired.manifestPath()
+                  + " cannot be read; it and the files it may"
+                  + " name are left as they are");
           continue;
         }
         if (delete(retired.runId(), retired.files(), live, failures)) {
           fs.delete(retired.manifestPath(), false);
         }
-        actions.add(new Action(retired.runId(), "export (interrupted deletion finished)",
-            retired.files().files().size(), retired.files().bytes(), Optional.empty()));
+        actions.add(
+            new Action(
+                retired.runId(),
+                "export (interrupted deletion finished)",
+                retired.files().files().size(),
+                retired.files().bytes(),
+                Optional.empty()));
       }
       inventory = null;
     }
 
-    void removeExports(RetentionPlan plan, List<Action> actions, List<String> failures) throws IOException {
+    void removeExports(RetentionPlan plan, List<Action> actions, List<String> failures)
+        throws IOException {
       Inventory inv = inventory();
       Set<String> keptRuns = new HashSet<>();
       plan.kept().forEach(d -> keptRuns.add(d.export().runId()));
-      Set<String> live = liveFiles(inv, Set.copyOf(plan.removed().stream().map(d -> d.export().runId()).toList()));
+      Set<String> live =
+          liveFiles(inv, Set.copyOf(plan.removed().stream().map(d -> d.export().runId()).toList()));
       List<Decision> oldestFirst = new ArrayList<>(plan.removed());
       oldestFirst.sort(Comparator.comparing(d -> d.export().runId()));
       for (Decision decision : oldestFirst) {
@@ -278,35 +342,45 @@ public final class Retention {
             continue;
           }
         }
-        Path retired = new Path(new Path(new Path(root, io.lakeport.run.Manifests.DIR), Inventory.RETIRED),
-            manifestPath.getName());
+        Path retired =
+            new Path(
+                new Path(new Path(root, io.lakeport.run.Manifests.DIR), Inventory.RETIRED),
+                manifestPath.getName());
         fs.mkdirs(retired.getParent());
         if (!fs.rename(manifestPath, retired)) {
-          failures.add("could not retire the manifest " + manifestPath + "; export " + runId + " is kept");
+          failures.add(
+              "could not retire the manifest " + manifestPath + "; export " + runId + " is kept");
           continue;
         }
         Failpoints.reach(FAILPOINT_RETIRED);
         if (delete(runId, files, live, failures)) {
           fs.delete(retired, false);
         }
-        actions.add(new Action(runId, archived.isPresent() ? "export archived and deleted" : "export deleted",
-            files.files().size(), files.bytes(), archived));
+        actions.add(
+            new Action(
+                runId,
+                archived.isPresent() ? "export archived and deleted" : "export deleted",
+                files.files().size(),
+                files.bytes(),
+                archived));
       }
     }
 
     /** Files that exports other than {@code leaving} name: never deleted. */
     private Set<String> liveFiles(Inventory inv, Set<String> leaving) {
       Set<String> live = new HashSet<>();
-      inv.files.forEach((runId, files) -> {
-        if (!leaving.contains(runId)) {
-          live.addAll(files.files());
-        }
-      });
+      inv.files.forEach(
+          (runId, files) -> {
+            if (!leaving.contains(runId)) {
+              live.addAll(files.files());
+            }
+          });
       return live;
     }
 
     /** Deletes an export's files but those still live; true when none is left behind. */
-    private boolean delete(String runId, ExportFiles files, Set<String> live, List<String> failures) throws IOException {
+    private boolean delete(String runId, ExportFiles files, Set<String> live, List<String> failures)
+        throws IOException {
       List<String> doomed = new ArrayList<>();
       for (String file : files.files()) {
         if (live.contains(file)) {
@@ -327,15 +401,21 @@ public final class Retention {
       return failed.isEmpty();
     }
 
-    private Optional<String> archive(String runId, Path manifestPath, ExportFiles files, Manifest manifest,
-        List<String> failures) throws IOException {
+    private Optional<String> archive(
+        String runId,
+        Path manifestPath,
+        ExportFiles files,
+        Manifest manifest,
+        List<String> failures)
+        throws IOException {
       RetentionSpec.Archive archive = spec.archive().orElseThrow();
       Path path = Archiver.path(archive.location(), job.name(), runId, archive.format());
       FileSystem archiveFs = path.getFileSystem(conf);
       String problem;
       try {
-        Map<String, String> written = Archiver.write(fs, root, manifestPath, files.files(), archiveFs, path,
-            archive.format());
+        Map<String, String> written =
+            Archiver.write(
+                fs, root, manifestPath, files.files(), archiveFs, path, archive.format());
         Failpoints.reach(FAILPOINT_ARCHIVED);
         problem = Archiver.verify(archiveFs, path, archive.format(), written, manifest);
       } catch (IOException e) {
@@ -351,32 +431,47 @@ public final class Retention {
       return Optional.of(path.toString());
     }
 
-    void cleanLeftovers(RetentionPlan plan, List<Action> actions, List<String> failures) throws IOException {
+    void cleanLeftovers(RetentionPlan plan, List<Action> actions, List<String> failures)
+        throws IOException {
       for (Leftover leftover : plan.staleLeftovers()) {
         List<String> doomed = new ArrayList<>();
-        for (ExportTree.Entry entry : inventory().leftoverFiles.getOrDefault(leftover.path(), List.of())) {
+        for (ExportTree.Entry entry :
+            inventory().leftoverFiles.getOrDefault(leftover.path(), List.of())) {
           Optional<String> refusal = guard.refusal(entry.path());
           if (refusal.isPresent()) {
-            failures.add(entry.path() + " of a " + leftover.kind().text() + " leftover is left: " + refusal.get());
+            failures.add(
+                entry.path()
+                    + " of a "
+                    + leftover.kind().text()
+                    + " leftover is left: "
+                    + refusal.get());
           } else {
             doomed.add(entry.path());
           }
         }
         List<String> failed = tree.delete(doomed);
         failed.forEach(f -> failures.add("could not delete " + f));
-        actions.add(new Action(leftover.path(), leftover.kind().text() + " leftover deleted",
-            doomed.size() - failed.size(), leftover.bytes(), Optional.empty()));
+        actions.add(
+            new Action(
+                leftover.path(),
+                leftover.kind().text() + " leftover deleted",
+                doomed.size() - failed.size(),
+                leftover.bytes(),
+                Optional.empty()));
       }
     }
 
-    void expireArchives(RetentionPlan plan, List<Action> actions, List<String> failures) throws IOException {
+    void expireArchives(RetentionPlan plan, List<Action> actions, List<String> failures)
+        throws IOException {
       for (String archive : plan.expiredArchives()) {
         Path path = new Path(archive);
         long bytes = path.getFileSystem(conf).getFileStatus(path).getLen();
         if (path.getFileSystem(conf).delete(path, false)) {
-          actions.add(new Action(archive, "archive expired and deleted", 1, bytes, Optional.empty()));
+          actions.add(
+              new Action(archive, "archive expired and deleted", 1, bytes, Optional.empty()));
         } else {
-          failures.add("could not delete the expired archive " + archive + " (" + bytes + " bytes)");
+          failures.add(
+              "could not delete the expired archive " + archive + " (" + bytes + " bytes)");
         }
       }
     }

@@ -7,11 +7,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What retention would do to one job's export root, and why, without having done it: each
- * export's decision, leftovers of failed runs old enough to clean (and those still in their
- * grace period), deletions a crash interrupted (finished first), archives past their keep-days,
- * paths a manifest names that retention refuses to touch, and files no manifest names (never
- * deleted). A refusal keeps every export.
+ * What retention would do to one job's export root, and why, without having done it: each export's
+ * decision, leftovers of failed runs old enough to clean (and those still in their grace period),
+ * deletions a crash interrupted (finished first), archives past their keep-days, paths a manifest
+ * names that retention refuses to touch, and files no manifest names (never deleted). A refusal
+ * keeps every export.
  */
 public record RetentionPlan(
     String job,

@@ -17,12 +17,12 @@ import java.util.Optional;
 
 /**
  * A job's retention rules applied to its exports: pure, so a plan can be explained and tested
- * without storage. An export is kept if any keep rule keeps it ({@code days}, {@code last},
- * {@code max-size}); whatever the rules say, the newest readable export, exports published less
- * than the site's {@code minimum-days} ago and exports whose manifest cannot be read are kept. When
- * the rules keep none of the readable exports, the policy is refused and nothing is deleted: a job
- * that stopped exporting for longer than {@code keep.days} keeps its last exports until someone
- * decides otherwise.
+ * without storage. An export is kept if any keep rule keeps it ({@code days}, {@code last}, {@code
+ * max-size}); whatever the rules say, the newest readable export, exports published less than the
+ * site's {@code minimum-days} ago and exports whose manifest cannot be read are kept. When the
+ * rules keep none of the readable exports, the policy is refused and nothing is deleted: a job that
+ * stopped exporting for longer than {@code keep.days} keeps its last exports until someone decides
+ * otherwise.
  *
  * <p>Ages: by logical date, the whole days from the export's run_date to today in the job's time
  * zone ({@code days = 7} on the 25th keeps the 19th to the 25th); by publish time (and for exports
@@ -75,16 +75,20 @@ public final class RetentionPolicy {
       }
       int index = readableIndex++;
       List<String> byRules = new ArrayList<>();
-      keep.last().ifPresent(last -> {
-        if (index < last) {
-          byRules.add("among the last " + last);
-        }
-      });
-      keep.days().ifPresent(days -> {
-        if (age(export, now, keep.ageOf()) < days) {
-          byRules.add("younger than " + days + " days");
-        }
-      });
+      keep.last()
+          .ifPresent(
+              last -> {
+                if (index < last) {
+                  byRules.add("among the last " + last);
+                }
+              });
+      keep.days()
+          .ifPresent(
+              days -> {
+                if (age(export, now, keep.ageOf()) < days) {
+                  byRules.add("younger than " + days + " days");
+                }
+              });
       if (keep.maxBytes().isPresent() && !sizeFull) {
         sizeSoFar += export.bytes();
         if (sizeSoFar <= keep.maxBytes().getAsLong()) {
@@ -95,7 +99,8 @@ public final class RetentionPolicy {
       }
       anyKeptByRules |= !byRules.isEmpty();
       why.addAll(byRules);
-      if (Duration.between(export.publishedAt(), now).compareTo(Duration.ofDays(spec.minimumDays())) < 0) {
+      if (Duration.between(export.publishedAt(), now).compareTo(Duration.ofDays(spec.minimumDays()))
+          < 0) {
         why.add("published less than " + spec.minimumDays() + " days ago (" + MINIMUM_DAYS + ")");
       }
       if (!keep.any()) {
@@ -104,17 +109,25 @@ public final class RetentionPolicy {
       reasons.add(why);
     }
     boolean anyReadable = readableIndex > 0;
-    Optional<String> refusal = keep.any() && anyReadable && !anyKeptByRules
-        ? Optional.of("the policy (" + keep.describe() + ") keeps none of the " + readableIndex
-            + " readable exports, so it would delete every export; nothing is deleted. Add or raise keep.last,"
-            + " or raise keep.days, if the exports really should go")
-        : Optional.empty();
+    Optional<String> refusal =
+        keep.any() && anyReadable && !anyKeptByRules
+            ? Optional.of(
+                "the policy ("
+                    + keep.describe()
+                    + ") keeps none of the "
+                    + readableIndex
+                    + " readable exports, so it would delete every export; nothing is deleted. Add or raise keep.last,"
+                    + " or raise keep.days, if the exports really should go")
+            : Optional.empty();
     List<Decision> decisions = new ArrayList<>();
     for (int i = 0; i < newestFirst.size(); i++) {
       List<String> why = reasons.get(i);
-      Decision.Action action = refusal.isPresent() || !why.isEmpty()
-          ? Decision.Action.KEEP
-          : spec.archive().isPresent() ? Decision.Action.ARCHIVE_AND_DELETE : Decision.Action.DELETE;
+      Decision.Action action =
+          refusal.isPresent() || !why.isEmpty()
+              ? Decision.Action.KEEP
+              : spec.archive().isPresent()
+                  ? Decision.Action.ARCHIVE_AND_DELETE
+                  : Decision.Action.DELETE;
       if (refusal.isPresent() && why.isEmpty()) {
         why = List.of("policy refused");
       }

@@ -61,7 +61,11 @@ final class ExportRun {
   private final Observation read;
   private final Observation written;
   private final QualityGate quality;
-  /** The source's metrics: rows read (the scans' count) and invalid values (observed); set by the write. */
+
+  /**
+   * The source's metrics: rows read (the scans' count) and invalid values (observed); set by the
+   * write.
+   */
   private Map<String, Object> readMetrics = Map.of();
 
   ExportRun(JobSpec job, String runId, SparkSession session, Clock clock, Duration leaseWait) {
@@ -78,7 +82,8 @@ final class ExportRun {
   }
 
   RunResult execute() throws IOException {
-    FileSystem fs = new Path(sink.path()).getFileSystem(session.sparkContext().hadoopConfiguration());
+    FileSystem fs =
+        new Path(sink.path()).getFileSystem(session.sparkContext().hadoopConfiguration());
     Path root = fs.makeQualified(new Path(sink.path()));
     useLakeportCommitterOutsideS3(fs);
     try (ExportLease lease = ExportLease.acquire(fs, root, holder(), leaseWait, clock)) {
@@ -105,7 +110,8 @@ final class ExportRun {
     } catch (java.net.UnknownHostException e) {
       host = "unknown";
     }
-    return new ExportLease.Holder(job.name(), runId, host, ProcessHandle.current().pid(), clock.instant().toString());
+    return new ExportLease.Holder(
+        job.name(), runId, host, ProcessHandle.current().pid(), clock.instant().toString());
   }
 
   private RunResult write(FileSystem fs, Path root, Publication publication) throws IOException {
@@ -113,13 +119,25 @@ final class ExportRun {
     MalformedRecords malformed = new MalformedRecords(increment.read(session), runId);
     SourceRead source = malformed.wellFormed();
     boolean standardizes = !job.plan().standardize().isEmpty();
-    CompiledPlan plan = PlanCompiler.compile(job, source.data(), standardizes ? Optional.of(read) : Optional.empty());
-    Dataset<Row> output = quality.apply(plan.output(), job.timeZone()).observe(written, count(lit(1)).as(ROWS_WRITTEN));
+    CompiledPlan plan =
+        PlanCompiler.compile(
+            job, source.data(), standardizes ? Optional.of(read) : Optional.empty());
+    Dataset<Row> output =
+        quality
+            .apply(plan.output(), job.timeZone())
+            .observe(written, count(lit(1)).as(ROWS_WRITTEN));
     Optional<Manifest.FileSizing> sizing = FileSizingEstimate.of(sink, plan, fs, root);
     Instant writing = clock.instant();
     try (ScanMetrics scans = ScanMetrics.listen(session)) {
-      Sinks.of(sink).write(output, new WriteContext(job.name(), runId, publication.writePath().toString(),
-          publication.writeMode().orElse(sink.mode()), sizing.map(Manifest.FileSizing::recordsPerFile)));
+      Sinks.of(sink)
+          .write(
+              output,
+              new WriteContext(
+                  job.name(),
+                  runId,
+                  publication.writePath().toString(),
+                  publication.writeMode().orElse(sink.mode()),
+                  sizing.map(Manifest.FileSizing::recordsPerFile)));
       readMetrics = new java.util.HashMap<>(standardizes ? ExportRunner.observed(read) : Map.of());
       readMetrics.put(PlanCompiler.ROWS_READ, scans.rowsRead());
     }
@@ -129,87 +147,174 @@ final class ExportRun {
     long rows = ExportRunner.metric(ExportRunner.observed(written), ROWS_WRITTEN);
     checkRows(rows, files);
     Manifest.Quality checked = checkQuality(fs, root, output, rows, malformed, rejectsPath);
-    ManifestAssembly assembly = new ManifestAssembly(job, runId, source, plan, session.version(), started);
+    ManifestAssembly assembly =
+        new ManifestAssembly(job, runId, source, plan, session.version(), started);
     Instant publishing = clock.instant();
-    Manifest.Timings timings = new Manifest.Timings(millis(started, writing), millis(writing, measuring),
-        millis(measuring, publishing), 0);
+    Manifest.Timings timings =
+        new Manifest.Timings(
+            millis(started, writing), millis(writing, measuring), millis(measuring, publishing), 0);
     if (rows == 0 && sink.onEmpty() != OnEmpty.PUBLISH) {
-      return empty(assembly.manifest(files, readMetrics, rows, null, sizing, checked,
-          increment.record(source), timings, clock.instant()));
+      return empty(
+          assembly.manifest(
+              files,
+              readMetrics,
+              rows,
+              null,
+              sizing,
+              checked,
+              increment.record(source),
+              timings,
+              clock.instant()));
     }
     Failpoints.reach(Failpoints.STAGED);
-    publication.publish(assembly.manifest(files, readMetrics, rows, null, sizing, checked, increment.record(source),
-        timings, clock.instant()));
+    publication.publish(
+        assembly.manifest(
+            files,
+            readMetrics,
+            rows,
+            null,
+            sizing,
+            checked,
+            increment.record(source),
+            timings,
+            clock.instant()));
     Failpoints.reach(Failpoints.PUBLISHED);
-    timings = new Manifest.Timings(timings.prepareMs(), timings.writeMs(), timings.inspectMs(),
-        millis(publishing, clock.instant()));
-    Manifest manifest = assembly.manifest(files, readMetrics, rows, deltaVersion(), sizing, checked,
-        increment.record(source), timings, clock.instant());
+    timings =
+        new Manifest.Timings(
+            timings.prepareMs(),
+            timings.writeMs(),
+            timings.inspectMs(),
+            millis(publishing, clock.instant()));
+    Manifest manifest =
+        assembly.manifest(
+            files,
+            readMetrics,
+            rows,
+            deltaVersion(),
+            sizing,
+            checked,
+            increment.record(source),
+            timings,
+            clock.instant());
     Path manifestPath = Manifests.path(root, runId);
     Manifests.write(fs, manifestPath, manifest);
     publication.complete(manifest, manifestPath);
-    LOG.info("Run {} of job {} published: {} rows, {} files, {} bytes in {} ms; manifest {}", runId, job.name(),
-        rows, files.size(), manifest.totals().bytes(), manifest.durationMs(), manifestPath);
+    LOG.info(
+        "Run {} of job {} published: {} rows, {} files, {} bytes in {} ms; manifest {}",
+        runId,
+        job.name(),
+        rows,
+        files.size(),
+        manifest.totals().bytes(),
+        manifest.durationMs(),
+        manifestPath);
     return RunResult.published(manifest, manifestPath.toString());
   }
 
   /**
-   * The published-to-be files with bytes, rows and SHA-256: as the write tasks measured them
-   * before committing, or, for a committer that does not (S3, Delta) or when the tasks' files are
-   * not exactly the files staged, in a measuring job of one task per file.
+   * The published-to-be files with bytes, rows and SHA-256: as the write tasks measured them before
+   * committing, or, for a committer that does not (S3, Delta) or when the tasks' files are not
+   * exactly the files staged, in a measuring job of one task per file.
    */
   private List<OutputFile> measure(Publication publication) throws IOException {
     List<String> staged = publication.files();
     Optional<List<MeasuredFile>> measured = LakeportCommitProtocol.measured(runId);
     if (measured.isPresent()) {
-      Map<String, MeasuredFile> byPath = measured.get().stream()
-          .collect(Collectors.toMap(MeasuredFile::path, file -> file, (a, b) -> a));
-      if (byPath.size() == measured.get().size() && byPath.keySet().equals(new java.util.HashSet<>(staged))) {
+      Map<String, MeasuredFile> byPath =
+          measured.get().stream()
+              .collect(Collectors.toMap(MeasuredFile::path, file -> file, (a, b) -> a));
+      if (byPath.size() == measured.get().size()
+          && byPath.keySet().equals(new java.util.HashSet<>(staged))) {
         return staged.stream().map(path -> FileInspector.of(byPath.get(path))).toList();
       }
-      LOG.warn("Run {}: the write tasks measured {} files but {} are staged; measuring the staged files again",
-          runId, measured.get().size(), staged.size());
+      LOG.warn(
+          "Run {}: the write tasks measured {} files but {} are staged; measuring the staged files again",
+          runId,
+          measured.get().size(),
+          staged.size());
     }
-    session.sparkContext().setJobDescription("lakeport " + job.name() + " run " + runId + ": measure files");
-    return new FileInspector(publication.filesRoot().toString(), sink.format(), sink.options(),
-        session.sparkContext().hadoopConfiguration()).inspect(session, staged);
+    session
+        .sparkContext()
+        .setJobDescription("lakeport " + job.name() + " run " + runId + ": measure files");
+    return new FileInspector(
+            publication.filesRoot().toString(),
+            sink.format(),
+            sink.options(),
+            session.sparkContext().hadoopConfiguration())
+        .inspect(session, staged);
   }
 
   /**
    * Rows set aside, as JSON lines with the rules and reasons, beside the data: rows that failed a
-   * quarantine rule in {@code rules/}, source records that could not be parsed in {@code malformed/}.
+   * quarantine rule in {@code rules/}, source records that could not be parsed in {@code
+   * malformed/}.
    */
   private Optional<String> writeRejects(Publication publication, MalformedRecords malformed) {
-    session.sparkContext().setJobDescription("lakeport " + job.name() + " run " + runId + ": quarantined rows");
+    session
+        .sparkContext()
+        .setJobDescription("lakeport " + job.name() + " run " + runId + ": quarantined rows");
     Optional<Dataset<Row>> rejects = quality.rejects();
-    rejects.ifPresent(rows -> rows.write().mode(org.apache.spark.sql.SaveMode.Overwrite)
-        .json(new Path(publication.rejectsWritePath(), RULE_REJECTS).toString()));
+    rejects.ifPresent(
+        rows ->
+            rows.write()
+                .mode(org.apache.spark.sql.SaveMode.Overwrite)
+                .json(new Path(publication.rejectsWritePath(), RULE_REJECTS).toString()));
     malformed.writeRejects(new Path(publication.rejectsWritePath(), MALFORMED_REJECTS).toString());
-    return rejects.isPresent() || malformed.count() > 0 ? Optional.of(publication.rejectsPath().toString()) : Optional.empty();
+    return rejects.isPresent() || malformed.count() > 0
+        ? Optional.of(publication.rejectsPath().toString())
+        : Optional.empty();
   }
 
   /** Evaluates the quality rules; a failed one stops the run before anything is published. */
-  private Manifest.Quality checkQuality(FileSystem fs, Path root, Dataset<Row> output, long rows,
-      MalformedRecords malformed, Optional<String> rejectsPath) throws IOException {
+  private Manifest.Quality checkQuality(
+      FileSystem fs,
+      Path root,
+      Dataset<Row> output,
+      long rows,
+      MalformedRecords malformed,
+      Optional<String> rejectsPath)
+      throws IOException {
     if (job.quality().rules().isEmpty() && !malformed.checked()) {
       return null;
     }
-    Optional<Long> previous = Manifests.latest(fs, root, m -> m.job().equals(job.name())).map(m -> m.totals().rows());
+    Optional<Long> previous =
+        Manifests.latest(fs, root, m -> m.job().equals(job.name())).map(m -> m.totals().rows());
     List<Manifest.RuleResult> results = new java.util.ArrayList<>();
     if (malformed.checked()) {
       // the scans count every record they read, the malformed ones too
       long read = ExportRunner.metric(readMetrics, PlanCompiler.ROWS_READ);
-      results.add(QualityGate.result(MalformedRecords.RULE, "parse", QualitySpec.Action.QUARANTINE, read,
-          malformed.count(), job.quality().maxFailedRatio(), null));
+      results.add(
+          QualityGate.result(
+              MalformedRecords.RULE,
+              "parse",
+              QualitySpec.Action.QUARANTINE,
+              read,
+              malformed.count(),
+              job.quality().maxFailedRatio(),
+              null));
     }
     results.addAll(quality.evaluate(output, rows, previous));
     long rejected = quality.rejected() + malformed.count();
-    List<Manifest.RuleResult> failed = results.stream().filter(r -> r.outcome().equals("failed")).toList();
-    results.stream().filter(r -> !r.outcome().equals("passed")).forEach(r -> LOG.info("Quality rule {}: {} of {} failed ({})",
-        r.rule(), r.failed(), r.checked(), r.outcome()));
+    List<Manifest.RuleResult> failed =
+        results.stream().filter(r -> r.outcome().equals("failed")).toList();
+    results.stream()
+        .filter(r -> !r.outcome().equals("passed"))
+        .forEach(
+            r ->
+                LOG.info(
+                    "Quality rule {}: {} of {} failed ({})",
+                    r.rule(),
+                    r.failed(),
+                    r.checked(),
+                    r.outcome()));
     if (!failed.isEmpty()) {
-      throw RunException.cannot("publish the export", job.name(), runId, "quality rules failed, so nothing was published: "
-          + failed.stream().map(ExportRun::describe).collect(Collectors.joining("; ")), null);
+      throw RunException.cannot(
+          "publish the export",
+          job.name(),
+          runId,
+          "quality rules failed, so nothing was published: "
+              + failed.stream().map(ExportRun::describe).collect(Collectors.joining("; ")),
+          null);
     }
     return new Manifest.Quality(results, rejected, rejected == 0 ? null : rejectsPath.orElse(null));
   }
@@ -218,19 +323,34 @@ final class ExportRun {
     if (r.detail() != null) {
       return r.rule() + ": " + r.detail();
     }
-    return String.format(java.util.Locale.ROOT, "%s: %,d of %,d rows (%.2f%%) failed, above max-failed-ratio %.2f%%",
-        r.rule(), r.failed(), r.checked(), r.failedRatio() * 100, r.maxFailedRatio() * 100);
+    return String.format(
+        java.util.Locale.ROOT,
+        "%s: %,d of %,d rows (%.2f%%) failed, above max-failed-ratio %.2f%%",
+        r.rule(),
+        r.failed(),
+        r.checked(),
+        r.failedRatio() * 100,
+        r.maxFailedRatio() * 100);
   }
 
   /** A run without rows: skipped (nothing published) or failed, as {@code sink.on-empty} says. */
   private RunResult empty(Manifest described) {
     if (sink.onEmpty() == OnEmpty.SKIP) {
-      LOG.info("Run {} of job {} produced no rows; nothing published (sink.on-empty = skip)", runId, job.name());
+      LOG.info(
+          "Run {} of job {} produced no rows; nothing published (sink.on-empty = skip)",
+          runId,
+          job.name());
       return RunResult.skipped(described);
     }
-    throw RunException.cannot("publish the export", job.name(), runId, "the run produced no rows ("
-        + described.totals().rowsRead() + " rows read), so nothing was published. If an empty export is expected, "
-        + "set sink.on-empty = skip (publish nothing) or publish (an empty export with its manifest)", null);
+    throw RunException.cannot(
+        "publish the export",
+        job.name(),
+        runId,
+        "the run produced no rows ("
+            + described.totals().rowsRead()
+            + " rows read), so nothing was published. If an empty export is expected, "
+            + "set sink.on-empty = skip (publish nothing) or publish (an empty export with its manifest)",
+        null);
   }
 
   private Long deltaVersion() {
@@ -242,7 +362,8 @@ final class ExportRun {
   /**
    * With spark-hadoop-cloud on the class path, Spark 4.1 writes every scheme through
    * PathOutputCommitProtocol, which on file:// silently ignores dynamic partition overwrite and
-   * knows no file-name templates; outside S3 the classic protocol (extended with templates) is used.
+   * knows no file-name templates; outside S3 the classic protocol (extended with templates) is
+   * used.
    */
   private void useLakeportCommitterOutsideS3(FileSystem fs) {
     if (!fs.getUri().getScheme().startsWith("s3")) {
@@ -253,17 +374,31 @@ final class ExportRun {
   /** {@code error-if-exists}: refused before anything is written when the root holds data files. */
   private void refuseExistingExport(FileSystem fs, Path root) throws IOException {
     if (sink.mode() == WriteMode.ERROR_IF_EXISTS && !Listing.dataFiles(fs, root).isEmpty()) {
-      throw new JobConfigException(List.of(new ConfigProblem(sink.origin(), "cannot write " + sink.path()
-          + ": it already holds an export and sink.mode is error-if-exists",
-          "Choose another path, or set sink.mode to overwrite-partitions, overwrite or append.")));
+      throw new JobConfigException(
+          List.of(
+              new ConfigProblem(
+                  sink.origin(),
+                  "cannot write "
+                      + sink.path()
+                      + ": it already holds an export and sink.mode is error-if-exists",
+                  "Choose another path, or set sink.mode to overwrite-partitions, overwrite or append.")));
     }
   }
 
   private void checkRows(long rows, List<OutputFile> files) {
     long inFiles = files.stream().mapToLong(OutputFile::rows).sum();
     if (inFiles != rows) {
-      throw RunException.cannot("publish the export", job.name(), runId, "the files written hold " + inFiles
-          + " rows but the write produced " + rows + "; another writer may be using " + sink.path(), null);
+      throw RunException.cannot(
+          "publish the export",
+          job.name(),
+          runId,
+          "the files written hold "
+              + inFiles
+              + " rows but the write produced "
+              + rows
+              + "; another writer may be using "
+              + sink.path(),
+          null);
     }
   }
 

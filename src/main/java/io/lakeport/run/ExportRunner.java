@@ -21,8 +21,8 @@ import org.slf4j.MDC;
 
 /**
  * Runs export jobs in a Spark session, one {@link ExportRun} each: nothing is visible at the export
- * until the run's files are measured, checked and published; the manifest and {@code _SUCCESS}
- * come last.
+ * until the run's files are measured, checked and published; the manifest and {@code _SUCCESS} come
+ * last.
  */
 public final class ExportRunner {
   private static final Logger LOG = LoggerFactory.getLogger(ExportRunner.class);
@@ -52,7 +52,8 @@ public final class ExportRunner {
   /** The job's compiled plan in a session set to its time zone, for explain and preview. */
   public CompiledPlan plan(JobSpec job) {
     SparkSession session = Sessions.forJob(spark, job);
-    return PlanCompiler.compile(job, Sources.of(job.source()).read(session).data(), Optional.empty());
+    return PlanCompiler.compile(
+        job, Sources.of(job.source()).read(session).data(), Optional.empty());
   }
 
   public RunResult run(JobSpec job) {
@@ -68,8 +69,16 @@ public final class ExportRunner {
     MDC.put("job", job.name());
     MDC.put("run", runId);
     SparkSession session = Sessions.forJob(spark, job);
-    session.sparkContext().setJobGroup(runId, "lakeport " + job.name() + " run " + runId + " -> " + job.sink().path(), true);
-    LOG.info("Run {} of job {} started: {} -> {}", runId, job.name(), job.source().location(), job.sink().path());
+    session
+        .sparkContext()
+        .setJobGroup(
+            runId, "lakeport " + job.name() + " run " + runId + " -> " + job.sink().path(), true);
+    LOG.info(
+        "Run {} of job {} started: {} -> {}",
+        runId,
+        job.name(),
+        job.source().location(),
+        job.sink().path());
     try {
       return new ExportRun(job, runId, session, clock, leaseWait).execute();
     } catch (IOException e) {
@@ -91,9 +100,12 @@ public final class ExportRunner {
     if (session.isEmpty()) {
       return false;
     }
-    JavaSparkStatusTracker jobs = JavaSparkContext.fromSparkContext(session.get().sparkContext()).statusTracker();
-    boolean running = Arrays.stream(jobs.getJobIdsForGroup(runId)).mapToObj(jobs::getJobInfo)
-        .anyMatch(job -> job != null && job.status() == JobExecutionStatus.RUNNING);
+    JavaSparkStatusTracker jobs =
+        JavaSparkContext.fromSparkContext(session.get().sparkContext()).statusTracker();
+    boolean running =
+        Arrays.stream(jobs.getJobIdsForGroup(runId))
+            .mapToObj(jobs::getJobInfo)
+            .anyMatch(job -> job != null && job.status() == JobExecutionStatus.RUNNING);
     if (running) {
       session.get().sparkContext().cancelJobGroup(runId);
     }
@@ -101,8 +113,8 @@ public final class ExportRunner {
   }
 
   /**
-   * The manifest of a published run of {@code job} for the same logical window (same
-   * {@code window_start}) at its sink, if there is one: a backfill skips such windows.
+   * The manifest of a published run of {@code job} for the same logical window (same {@code
+   * window_start}) at its sink, if there is one: a backfill skips such windows.
    */
   public Optional<String> publishedWindow(JobSpec job) {
     io.lakeport.config.Param start = job.params().get(io.lakeport.config.JobLoader.WINDOW_START);
@@ -111,11 +123,17 @@ public final class ExportRunner {
     }
     try {
       org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(job.sink().path());
-      org.apache.hadoop.fs.FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      org.apache.hadoop.fs.FileSystem fs =
+          root.getFileSystem(spark.sparkContext().hadoopConfiguration());
       for (org.apache.hadoop.fs.Path path : Manifests.newestFirst(fs, fs.makeQualified(root))) {
         Optional<Manifest> manifest = Manifests.read(fs, path);
-        if (manifest.filter(m -> m.job().equals(job.name()) && m.window() != null
-            && m.window().start().equals(String.valueOf(start.value()))).isPresent()) {
+        if (manifest
+            .filter(
+                m ->
+                    m.job().equals(job.name())
+                        && m.window() != null
+                        && m.window().start().equals(String.valueOf(start.value())))
+            .isPresent()) {
           return Optional.of(path.toString());
         }
       }
@@ -125,13 +143,16 @@ public final class ExportRunner {
     }
   }
 
-  /** Metrics observed during the write; the write has finished, so they are there or never will be. */
+  /**
+   * Metrics observed during the write; the write has finished, so they are there or never will be.
+   */
   static Map<String, Object> observed(Observation observation) {
     try {
       return observation.getAsJava();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while reading the metrics of " + observation.name(), e);
+      throw new IllegalStateException(
+          "Interrupted while reading the metrics of " + observation.name(), e);
     }
   }
 

@@ -17,8 +17,8 @@ import org.apache.spark.util.SerializableConfiguration;
 
 /**
  * Measures the files of an export that its write tasks could not measure themselves (S3's and
- * Delta's committers), in a Spark job of one task per file on the executors, with
- * {@link FileMeasure}. Only one small record per file comes back to the driver.
+ * Delta's committers), in a Spark job of one task per file on the executors, with {@link
+ * FileMeasure}. Only one small record per file comes back to the driver.
  */
 final class FileInspector implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -48,7 +48,12 @@ final class FileInspector implements Serializable {
 
   /** A measured file as the manifest records it, with its partition values. */
   static OutputFile of(MeasuredFile file) {
-    return new OutputFile(file.path(), partition(file.path()), file.bytes(), file.rows(), file.sha256(),
+    return new OutputFile(
+        file.path(),
+        partition(file.path()),
+        file.bytes(),
+        file.rows(),
+        file.sha256(),
         file.uncompressedBytes());
   }
 

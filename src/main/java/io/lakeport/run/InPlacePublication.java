@@ -12,8 +12,8 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * Writes at the root, where the writer's own commit publishes: the S3A committers (nothing is
- * visible until job commit, each file then appears whole) and Delta's log. The files of the run
- * are the data files that were not there before it.
+ * visible until job commit, each file then appears whole) and Delta's log. The files of the run are
+ * the data files that were not there before it.
  */
 final class InPlacePublication implements Publication {
   private final FileSystem fs;
@@ -52,8 +52,8 @@ final class InPlacePublication implements Publication {
    * Before the write, under the export's lease: {@code _SUCCESS} goes, since the committer's job
    * commit will change the export before the run's manifest describes it; and on S3 the S3A magic
    * committer's {@code __magic*} folders that killed attempts left are removed (their pending
-   * uploads are aborted by the committer itself at the next job commit, with
-   * {@code fs.s3a.committer.abort.pending.uploads}, true by default).
+   * uploads are aborted by the committer itself at the next job commit, with {@code
+   * fs.s3a.committer.abort.pending.uploads}, true by default).
    */
   @Override
   public List<String> recover() throws IOException {
@@ -84,7 +84,10 @@ final class InPlacePublication implements Publication {
     // the committer published at job commit
   }
 
-  /** {@code _SUCCESS} after the manifest, the quality checks and {@code on-empty}: the committers write none. */
+  /**
+   * {@code _SUCCESS} after the manifest, the quality checks and {@code on-empty}: the committers
+   * write none.
+   */
   @Override
   public void complete(Manifest manifest, Path manifestPath) throws IOException {
     Publication.markComplete(fs, root, manifest, manifestPath);

@@ -25,10 +25,10 @@ import org.apache.spark.sql.types.DataTypes;
 
 /**
  * The part of the source a run takes when the job is incremental. The starting point is what the
- * last published run of the job reached, as its manifest records it, so it advances only when a
- * run publishes: a failed or killed run leaves it where it was, and the next run takes the same
- * rows again. Watermarks: rows whose column is above the last maximum (less the lookback), and the
- * new maximum observed while reading; change feeds: the Delta versions after the last one read.
+ * last published run of the job reached, as its manifest records it, so it advances only when a run
+ * publishes: a failed or killed run leaves it where it was, and the next run takes the same rows
+ * again. Watermarks: rows whose column is above the last maximum (less the lookback), and the new
+ * maximum observed while reading; change feeds: the Delta versions after the last one read.
  */
 final class Increment {
   private static final String MAX = "watermark_max";
@@ -51,8 +51,14 @@ final class Increment {
       return new Increment(job, Optional.empty(), runId);
     }
     String mode = modeName(job.incremental().mode());
-    Optional<Manifest> last = Manifests.latest(fs, root,
-        m -> m.job().equals(job.name()) && m.increment() != null && m.increment().mode().equals(mode));
+    Optional<Manifest> last =
+        Manifests.latest(
+            fs,
+            root,
+            m ->
+                m.job().equals(job.name())
+                    && m.increment() != null
+                    && m.increment().mode().equals(mode));
     return new Increment(job, last.map(m -> m.increment().upTo()), runId);
   }
 
@@ -92,20 +98,33 @@ final class Increment {
   Manifest.Increment record(SourceRead source) {
     return switch (spec.mode()) {
       case NONE -> null;
-      case CHANGE_FEED -> new Manifest.Increment(modeName(spec.mode()), null, after.orElse(null),
-          String.valueOf(source.identity().get("version")), spec.lookback().toString());
-      case WATERMARK -> new Manifest.Increment(modeName(spec.mode()), spec.column().orElseThrow(), after.orElse(null),
-          reached().or(() -> after).orElse(null), spec.lookback().toString());
+      case CHANGE_FEED ->
+          new Manifest.Increment(
+              modeName(spec.mode()),
+              null,
+              after.orElse(null),
+              String.valueOf(source.identity().get("version")),
+              spec.lookback().toString());
+      case WATERMARK ->
+          new Manifest.Increment(
+              modeName(spec.mode()),
+              spec.column().orElseThrow(),
+              after.orElse(null),
+              reached().or(() -> after).orElse(null),
+              spec.lookback().toString());
     };
   }
 
-  /** The highest value of the watermark column this run read, as text that casts back to its type. */
+  /**
+   * The highest value of the watermark column this run read, as text that casts back to its type.
+   */
   private Optional<String> reached() {
     Object value = ExportRunner.observed(observation).get(MAX);
     if (value == null) {
       return Optional.empty();
     }
-    return Optional.of(value instanceof Timestamp t ? t.toInstant().toString() : String.valueOf(value));
+    return Optional.of(
+        value instanceof Timestamp t ? t.toInstant().toString() : String.valueOf(value));
   }
 
   private static String modeName(IncrementalSpec.Mode mode) {

@@ -18,10 +18,10 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 
 /**
- * Source records that could not be parsed (CSV and JSON sources mark them in
- * {@link SourceRead#MALFORMED}): left out of the plan, counted while the export is written, and,
- * when there are any, written to the run's rejects with their raw text. Runs without malformed
- * records pay no second read of the source.
+ * Source records that could not be parsed (CSV and JSON sources mark them in {@link
+ * SourceRead#MALFORMED}): left out of the plan, counted while the export is written, and, when
+ * there are any, written to the run's rejects with their raw text. Runs without malformed records
+ * pay no second read of the source.
  */
 final class MalformedRecords {
   static final String RULE = "malformed-records";
@@ -48,13 +48,21 @@ final class MalformedRecords {
     if (!marked) {
       return source;
     }
-    Column[] all = Arrays.stream(source.data().columns()).map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
+    Column[] all =
+        Arrays.stream(source.data().columns())
+            .map(org.apache.spark.sql.functions::col)
+            .toArray(Column[]::new);
     // Spark's CSV reader converts only the columns a query needs, and so finds a record malformed
     // only for those; a metric over every column makes the scan convert (and judge) them all.
-    Dataset<Row> counted = source.data().observe(observation,
-        sum(when(col(SourceRead.MALFORMED).isNotNull(), 1).otherwise(0)).as(COUNT),
-        max(xxhash64(all)).as(ALL_COLUMNS));
-    return new SourceRead(counted.where(col(SourceRead.MALFORMED).isNull()).drop(SourceRead.MALFORMED),
+    Dataset<Row> counted =
+        source
+            .data()
+            .observe(
+                observation,
+                sum(when(col(SourceRead.MALFORMED).isNotNull(), 1).otherwise(0)).as(COUNT),
+                max(xxhash64(all)).as(ALL_COLUMNS));
+    return new SourceRead(
+        counted.where(col(SourceRead.MALFORMED).isNull()).drop(SourceRead.MALFORMED),
         source.identity());
   }
 
@@ -62,16 +70,26 @@ final class MalformedRecords {
     return marked ? ExportRunner.metric(ExportRunner.observed(observation), COUNT) : 0;
   }
 
-  /** Writes the malformed records, if any, as JSON lines with their raw text, the rule and the reason. */
+  /**
+   * Writes the malformed records, if any, as JSON lines with their raw text, the rule and the
+   * reason.
+   */
   void writeRejects(String path) {
     if (count() == 0) {
       return;
     }
     String format = String.valueOf(source.identity().get("format")).toUpperCase(Locale.ROOT);
-    source.data().where(col(SourceRead.MALFORMED).isNotNull())
+    source
+        .data()
+        .where(col(SourceRead.MALFORMED).isNotNull())
         .withColumn(QualityGate.RULES_COLUMN, lit(RULE))
-        .withColumn(QualityGate.REASON_COLUMN, concat(lit("a " + format + " record that does not fit the source schema: "),
-            col(SourceRead.MALFORMED)))
-        .write().mode(SaveMode.Overwrite).json(path);
+        .withColumn(
+            QualityGate.REASON_COLUMN,
+            concat(
+                lit("a " + format + " record that does not fit the source schema: "),
+                col(SourceRead.MALFORMED)))
+        .write()
+        .mode(SaveMode.Overwrite)
+        .json(path);
   }
 }

@@ -12,9 +12,9 @@ import java.util.Map;
 
 /**
  * The record of one run, written as JSON next to the export ({@code _lakeport/manifest-<run>.json})
- * after the data: what was read, with which params (secret-looking ones masked), for which logical window, what was written (schema, totals, per
- * partition, per file with rows and SHA-256) and when. Consumers, {@code verify}, retention and the
- * scheduler read it back.
+ * after the data: what was read, with which params (secret-looking ones masked), for which logical
+ * window, what was written (schema, totals, per partition, per file with rows and SHA-256) and
+ * when. Consumers, {@code verify}, retention and the scheduler read it back.
  */
 public record Manifest(
     int manifestVersion,
@@ -40,10 +40,11 @@ public record Manifest(
     Timings timings) {
 
   public static final int VERSION = 1;
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
   public Manifest {
     requireNonNull(job, "job is null");
@@ -56,19 +57,24 @@ public record Manifest(
   }
 
   /** Where the sink wrote, and how; for Delta sinks, the table version the run committed. */
-  public record SinkInfo(String format, String path, String mode, List<String> partitionBy, String compression,
+  public record SinkInfo(
+      String format,
+      String path,
+      String mode,
+      List<String> partitionBy,
+      String compression,
       Long deltaVersion) {}
 
   /**
    * For a sink with a target file size: the target, the estimated bytes per row it was divided by,
-   * where that estimate came from ({@code previous-run} or {@code schema}) and the resulting rows per
-   * file. Null for sinks without a target.
+   * where that estimate came from ({@code previous-run} or {@code schema}) and the resulting rows
+   * per file. Null for sinks without a target.
    */
   public record FileSizing(long targetBytes, long bytesPerRow, String basis, long recordsPerFile) {}
 
   /**
-   * The logical date a run exports and its window {@code [start, end)} in the job's time zone;
-   * null for jobs without {@code run_date}.
+   * The logical date a run exports and its window {@code [start, end)} in the job's time zone; null
+   * for jobs without {@code run_date}.
    */
   public record LogicalWindow(String runDate, String start, String end) {}
 
@@ -81,8 +87,7 @@ public record Manifest(
   /**
    * For incremental jobs: the mode, the watermark column, where this run started (the value the
    * previous published run reached, exclusive; null on a first run), what it reached (the highest
-   * value read, or the Delta version read) and the lookback. The next run starts from
-   * {@code upTo}.
+   * value read, or the Delta version read) and the lookback. The next run starts from {@code upTo}.
    */
   public record Increment(String mode, String column, String after, String upTo, String lookback) {}
 
@@ -94,12 +99,18 @@ public record Manifest(
    * parse (they became null), by column; the uncompressed size and the compression ratio (bytes
    * written / uncompressed) when every file's format reports it, else null.
    */
-  public record Totals(long rows, long files, long bytes, long rowsRead, Map<String, Long> invalidValues,
-      Long uncompressedBytes, Double compressionRatio) {}
+  public record Totals(
+      long rows,
+      long files,
+      long bytes,
+      long rowsRead,
+      Map<String, Long> invalidValues,
+      Long uncompressedBytes,
+      Double compressionRatio) {}
 
   /**
-   * The outcome of the job's quality rules, and the rows set aside: how many, and where
-   * ({@code _rejects/<run id>} under the export, JSON lines with the rules each row failed).
+   * The outcome of the job's quality rules, and the rows set aside: how many, and where ({@code
+   * _rejects/<run id>} under the export, JSON lines with the rules each row failed).
    */
   public record Quality(List<RuleResult> rules, long rejectedRows, String rejectsPath) {
     public Quality {
@@ -112,8 +123,16 @@ public record Manifest(
    * many failed, the ratio, the threshold, and the outcome: passed, quarantined (failing rows set
    * aside), tolerated (under the threshold, kept), warned, or failed (the run was not published).
    */
-  public record RuleResult(String rule, String kind, String action, long checked, long failed, double failedRatio,
-      double maxFailedRatio, String outcome, String detail) {}
+  public record RuleResult(
+      String rule,
+      String kind,
+      String action,
+      long checked,
+      long failed,
+      double failedRatio,
+      double maxFailedRatio,
+      String outcome,
+      String detail) {}
 
   /** Rows, files and bytes of one output partition, e.g. {@code detected_date=2026-11-23}. */
   public record PartitionInfo(Map<String, String> values, long rows, long files, long bytes) {}

@@ -27,7 +27,13 @@ final class ManifestAssembly {
   private final String sparkVersion;
   private final Instant started;
 
-  ManifestAssembly(JobSpec job, String runId, SourceRead source, CompiledPlan plan, String sparkVersion, Instant started) {
+  ManifestAssembly(
+      JobSpec job,
+      String runId,
+      SourceRead source,
+      CompiledPlan plan,
+      String sparkVersion,
+      Instant started) {
     this.job = job;
     this.runId = runId;
     this.source = source;
@@ -36,17 +42,45 @@ final class ManifestAssembly {
     this.started = started;
   }
 
-  Manifest manifest(List<OutputFile> files, Map<String, Object> observedRead, long rows, Long deltaVersion,
-      Optional<Manifest.FileSizing> sizing, Manifest.Quality quality, Manifest.Increment increment,
-      Manifest.Timings timings, Instant finished) {
+  Manifest manifest(
+      List<OutputFile> files,
+      Map<String, Object> observedRead,
+      long rows,
+      Long deltaVersion,
+      Optional<Manifest.FileSizing> sizing,
+      Manifest.Quality quality,
+      Manifest.Increment increment,
+      Manifest.Timings timings,
+      Instant finished) {
     SinkSpec sink = job.sink();
-    return new Manifest(Manifest.VERSION, job.name(), runId, job.file(), params(), window(), Versions.lakeport(),
-        sparkVersion, source.identity(), increment,
-        new Manifest.SinkInfo(sink.format().name().toLowerCase(Locale.ROOT), sink.path(),
-            sink.mode().name().toLowerCase(Locale.ROOT).replace('_', '-'), sink.partitionBy(),
-            sink.compression().orElse(null), deltaVersion),
-        sizing.orElse(null), schema(), totals(files, rows, observedRead), quality, Partitions.summarise(files),
-        files, started.toString(), finished.toString(), Duration.between(started, finished).toMillis(), timings);
+    return new Manifest(
+        Manifest.VERSION,
+        job.name(),
+        runId,
+        job.file(),
+        params(),
+        window(),
+        Versions.lakeport(),
+        sparkVersion,
+        source.identity(),
+        increment,
+        new Manifest.SinkInfo(
+            sink.format().name().toLowerCase(Locale.ROOT),
+            sink.path(),
+            sink.mode().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+            sink.partitionBy(),
+            sink.compression().orElse(null),
+            deltaVersion),
+        sizing.orElse(null),
+        schema(),
+        totals(files, rows, observedRead),
+        quality,
+        Partitions.summarise(files),
+        files,
+        started.toString(),
+        finished.toString(),
+        Duration.between(started, finished).toMillis(),
+        timings);
   }
 
   private Map<String, Object> params() {
@@ -59,9 +93,12 @@ final class ManifestAssembly {
 
   private Manifest.LogicalWindow window() {
     Param runDate = job.params().get(JobLoader.RUN_DATE);
-    return runDate == null ? null : new Manifest.LogicalWindow(String.valueOf(runDate.value()),
-        String.valueOf(job.params().get(JobLoader.WINDOW_START).value()),
-        String.valueOf(job.params().get(JobLoader.WINDOW_END).value()));
+    return runDate == null
+        ? null
+        : new Manifest.LogicalWindow(
+            String.valueOf(runDate.value()),
+            String.valueOf(job.params().get(JobLoader.WINDOW_START).value()),
+            String.valueOf(job.params().get(JobLoader.WINDOW_END).value()));
   }
 
   private List<Manifest.ColumnInfo> schema() {
@@ -72,18 +109,30 @@ final class ManifestAssembly {
     return schema;
   }
 
-  private static Manifest.Totals totals(List<OutputFile> files, long rows, Map<String, Object> observedRead) {
+  private static Manifest.Totals totals(
+      List<OutputFile> files, long rows, Map<String, Object> observedRead) {
     Map<String, Long> invalid = new LinkedHashMap<>();
-    observedRead.forEach((key, value) -> {
-      if (key.startsWith(PlanCompiler.INVALID_PREFIX)) {
-        invalid.put(key.substring(PlanCompiler.INVALID_PREFIX.length()), value == null ? 0L : ((Number) value).longValue());
-      }
-    });
+    observedRead.forEach(
+        (key, value) -> {
+          if (key.startsWith(PlanCompiler.INVALID_PREFIX)) {
+            invalid.put(
+                key.substring(PlanCompiler.INVALID_PREFIX.length()),
+                value == null ? 0L : ((Number) value).longValue());
+          }
+        });
     long bytes = files.stream().mapToLong(OutputFile::bytes).sum();
     boolean known = !files.isEmpty() && files.stream().allMatch(f -> f.uncompressedBytes() != null);
-    Long uncompressed = known ? files.stream().mapToLong(OutputFile::uncompressedBytes).sum() : null;
-    Double ratio = known && uncompressed > 0 ? Math.round(bytes * 10_000.0 / uncompressed) / 10_000.0 : null;
-    return new Manifest.Totals(rows, files.size(), bytes, ExportRunner.metric(observedRead, PlanCompiler.ROWS_READ),
-        invalid, uncompressed, ratio);
+    Long uncompressed =
+        known ? files.stream().mapToLong(OutputFile::uncompressedBytes).sum() : null;
+    Double ratio =
+        known && uncompressed > 0 ? Math.round(bytes * 10_000.0 / uncompressed) / 10_000.0 : null;
+    return new Manifest.Totals(
+        rows,
+        files.size(),
+        bytes,
+        ExportRunner.metric(observedRead, PlanCompiler.ROWS_READ),
+        invalid,
+        uncompressed,
+        ratio);
   }
 }

@@ -14,15 +14,17 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * The manifests of an export root, in {@code _lakeport/}: named {@code manifest-<run id>.json}, and
- * run ids sort by start time, so the newest run is the last name. Lists only that folder, never
- * the data.
+ * run ids sort by start time, so the newest run is the last name. Lists only that folder, never the
+ * data.
  */
 public final class Manifests {
   public static final String DIR = "_lakeport";
   public static final String PREFIX = "manifest-";
   public static final String SUFFIX = ".json";
+
   /** Names a run's manifest while its files are being published ({@link #pendingPath}). */
   public static final String PENDING_PREFIX = "pending-";
+
   /** How many of the newest manifests {@link #latest} reads before giving up. */
   private static final int LOOK_BACK = 5;
 
@@ -44,15 +46,19 @@ public final class Manifests {
 
   /** The run id a pending manifest file is named after; empty for other names. */
   static Optional<String> pendingRunIdOf(String fileName) {
-    return fileName.startsWith(PENDING_PREFIX) && fileName.endsWith(SUFFIX)
+    return fileName.startsWith(PENDING_PREFIX)
+            && fileName.endsWith(SUFFIX)
             && fileName.length() > PENDING_PREFIX.length() + SUFFIX.length()
-        ? Optional.of(fileName.substring(PENDING_PREFIX.length(), fileName.length() - SUFFIX.length()))
+        ? Optional.of(
+            fileName.substring(PENDING_PREFIX.length(), fileName.length() - SUFFIX.length()))
         : Optional.empty();
   }
 
   /** The run id a manifest file is named after; empty for other names. */
   public static Optional<String> runIdOf(String fileName) {
-    return fileName.startsWith(PREFIX) && fileName.endsWith(SUFFIX) && fileName.length() > PREFIX.length() + SUFFIX.length()
+    return fileName.startsWith(PREFIX)
+            && fileName.endsWith(SUFFIX)
+            && fileName.length() > PREFIX.length() + SUFFIX.length()
         ? Optional.of(fileName.substring(PREFIX.length(), fileName.length() - SUFFIX.length()))
         : Optional.empty();
   }
@@ -75,7 +81,8 @@ public final class Manifests {
   }
 
   /** The newest of the last few manifests that {@code matches}; unreadable ones are passed over. */
-  static Optional<Manifest> latest(FileSystem fs, Path root, Predicate<Manifest> matches) throws IOException {
+  static Optional<Manifest> latest(FileSystem fs, Path root, Predicate<Manifest> matches)
+      throws IOException {
     for (Path path : newestFirst(fs, root).stream().limit(LOOK_BACK).toList()) {
       Optional<Manifest> manifest = read(fs, path).filter(matches);
       if (manifest.isPresent()) {

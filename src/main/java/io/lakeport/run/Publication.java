@@ -17,13 +17,18 @@ import org.apache.hadoop.fs.Path;
  * ({@link InPlacePublication}).
  */
 interface Publication {
-  /** The marker of a complete export, written last: {@code {"run_id", "job", "manifest", "files", "rows"}}. */
+  /**
+   * The marker of a complete export, written last: {@code {"run_id", "job", "manifest", "files",
+   * "rows"}}.
+   */
   String SUCCESS = "_SUCCESS";
 
   /** Where Spark writes the run's data. */
   Path writePath();
 
-  /** The mode Spark writes with instead of the sink's own (a fresh staging folder is overwritten). */
+  /**
+   * The mode Spark writes with instead of the sink's own (a fresh staging folder is overwritten).
+   */
   Optional<WriteMode> writeMode();
 
   /**
@@ -39,30 +44,49 @@ interface Publication {
   /** Where those rows are once published: {@code _rejects/<run id>} under the export. */
   Path rejectsPath();
 
-  /** The data files this run wrote, relative to {@link #filesRoot()} (and, once published, to the root). */
+  /**
+   * The data files this run wrote, relative to {@link #filesRoot()} (and, once published, to the
+   * root).
+   */
   List<String> files() throws IOException;
 
   /** Where the files can be read now: the staging folder before publishing, else the root. */
   Path filesRoot();
 
   /**
-   * Makes the run's files visible at the root, replacing what the write mode replaces. Where
-   * files move, {@code pending} (the run's manifest, but for its publish time) is written first
-   * under a name that is not a manifest's ({@link Manifests#pendingPath}).
+   * Makes the run's files visible at the root, replacing what the write mode replaces. Where files
+   * move, {@code pending} (the run's manifest, but for its publish time) is written first under a
+   * name that is not a manifest's ({@link Manifests#pendingPath}).
    */
   void publish(Manifest pending) throws IOException;
 
-  /** After the manifest: removes what the publish replaced and marks the export complete ({@code _SUCCESS}). */
+  /**
+   * After the manifest: removes what the publish replaced and marks the export complete ({@code
+   * _SUCCESS}).
+   */
   void complete(Manifest manifest, Path manifestPath) throws IOException;
 
   /** Drops what this run wrote and has not published. Safe to call more than once. */
   void abort();
 
-  /** Writes {@code _SUCCESS} for a run whose manifest is at {@code manifestPath}: the last thing a run writes. */
-  static void markComplete(FileSystem fs, Path root, Manifest manifest, Path manifestPath) throws IOException {
-    String marker = "{\"run_id\":\"" + manifest.runId() + "\",\"job\":\"" + manifest.job() + "\",\"manifest\":\""
-        + manifestPath.getName() + "\",\"files\":" + manifest.totals().files() + ",\"rows\":" + manifest.totals().rows()
-        + "}\n";
+  /**
+   * Writes {@code _SUCCESS} for a run whose manifest is at {@code manifestPath}: the last thing a
+   * run writes.
+   */
+  static void markComplete(FileSystem fs, Path root, Manifest manifest, Path manifestPath)
+      throws IOException {
+    String marker =
+        "{\"run_id\":\""
+            + manifest.runId()
+            + "\",\"job\":\""
+            + manifest.job()
+            + "\",\"manifest\":\""
+            + manifestPath.getName()
+            + "\",\"files\":"
+            + manifest.totals().files()
+            + ",\"rows\":"
+            + manifest.totals().rows()
+            + "}\n";
     try (java.io.OutputStream out = fs.create(new Path(root, SUCCESS), true)) {
       out.write(marker.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
@@ -70,7 +94,8 @@ interface Publication {
 
   static Publication of(FileSystem fs, Path root, SinkSpec sink, String runId) throws IOException {
     String scheme = fs.getUri().getScheme();
-    boolean renames = !scheme.startsWith("s3") && !scheme.equals("gs") && !scheme.startsWith("wasb");
+    boolean renames =
+        !scheme.startsWith("s3") && !scheme.equals("gs") && !scheme.startsWith("wasb");
     return renames && sink.format() != SinkFormat.DELTA
         ? new RenamePublication(fs, root, sink, runId)
         : new InPlacePublication(fs, root, runId);

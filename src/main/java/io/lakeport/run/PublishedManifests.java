@@ -11,8 +11,12 @@ import org.apache.hadoop.fs.Path;
 public final class PublishedManifests {
   private PublishedManifests() {}
 
-  /** Every readable manifest under {@code exportPath}'s {@code _lakeport/}, newest run first; none when there is no export yet. */
-  public static List<Manifest> newestFirst(Configuration hadoop, String exportPath) throws IOException {
+  /**
+   * Every readable manifest under {@code exportPath}'s {@code _lakeport/}, newest run first; none
+   * when there is no export yet.
+   */
+  public static List<Manifest> newestFirst(Configuration hadoop, String exportPath)
+      throws IOException {
     Path root = new Path(exportPath);
     FileSystem fs = root.getFileSystem(hadoop);
     List<Manifest> manifests = new ArrayList<>();

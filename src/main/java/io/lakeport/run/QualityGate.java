@@ -29,10 +29,10 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * Applies a job's quality rules to its output in the same pass that writes it. Row rules become
  * boolean columns whose checked and failed counts are observed during the write; rows failing a
- * quarantine rule are split off, with the names of the rules they failed and the values that
- * failed them, to be written to {@code _rejects} (the flagged rows are cached so the split costs
- * no second computation of the plan). After the write, {@link #evaluate} turns the counts, the
- * unique-key and row-count checks into one result per rule.
+ * quarantine rule are split off, with the names of the rules they failed and the values that failed
+ * them, to be written to {@code _rejects} (the flagged rows are cached so the split costs no second
+ * computation of the plan). After the write, {@link #evaluate} turns the counts, the unique-key and
+ * row-count checks into one result per rule.
  */
 final class QualityGate {
   static final String RULES_COLUMN = "_lakeport_rules";
@@ -48,15 +48,20 @@ final class QualityGate {
 
   QualityGate(QualitySpec spec, String runId) {
     this.spec = spec;
-    spec.rules().forEach(rule -> {
-      if (rule instanceof QualitySpec.RowRule row) {
-        rowRules.add(row);
-      }
-    });
+    spec.rules()
+        .forEach(
+            rule -> {
+              if (rule instanceof QualitySpec.RowRule row) {
+                rowRules.add(row);
+              }
+            });
     this.observation = new Observation("quality-" + runId);
   }
 
-  /** The output the sink writes: without rows that fail a quarantine rule, with the rule counts observed. */
+  /**
+   * The output the sink writes: without rows that fail a quarantine rule, with the rule counts
+   * observed.
+   */
   Dataset<Row> apply(Dataset<Row> output, ZoneId zone) {
     if (rowRules.isEmpty()) {
       return output;
@@ -77,15 +82,19 @@ final class QualityGate {
     if (failedNames.isEmpty()) {
       return observe(output, metrics);
     }
-    Dataset<Row> marked = output
-        .withColumn(RULES_COLUMN, concat_ws(", ", array(failedNames.toArray(Column[]::new))))
-        .withColumn(REASON_COLUMN, concat_ws("; ", array(reasons.toArray(Column[]::new))));
+    Dataset<Row> marked =
+        output
+            .withColumn(RULES_COLUMN, concat_ws(", ", array(failedNames.toArray(Column[]::new))))
+            .withColumn(REASON_COLUMN, concat_ws("; ", array(reasons.toArray(Column[]::new))));
     metrics.add(sum(when(col(RULES_COLUMN).notEqual(""), 1).otherwise(0)).as(REJECTED));
     flagged = observe(marked, metrics).persist(StorageLevel.MEMORY_AND_DISK());
     return flagged.where(col(RULES_COLUMN).equalTo("")).drop(RULES_COLUMN, REASON_COLUMN);
   }
 
-  /** The rows that failed a quarantine rule, with {@code _lakeport_rules} and {@code _lakeport_reason}. */
+  /**
+   * The rows that failed a quarantine rule, with {@code _lakeport_rules} and {@code
+   * _lakeport_reason}.
+   */
   Optional<Dataset<Row>> rejects() {
     return Optional.ofNullable(flagged).map(f -> f.where(col(RULES_COLUMN).notEqual("")));
   }
@@ -102,19 +111,42 @@ final class QualityGate {
    * written rows, and the row counts of this run and the previous one.
    */
   List<Manifest.RuleResult> evaluate(Dataset<Row> written, long rows, Optional<Long> previousRows) {
-    Map<String, Object> observed = rowRules.isEmpty() ? Map.of() : ExportRunner.observed(observation);
+    Map<String, Object> observed =
+        rowRules.isEmpty() ? Map.of() : ExportRunner.observed(observation);
     List<Manifest.RuleResult> results = new ArrayList<>();
     for (QualitySpec.Rule rule : spec.rules()) {
       if (rule instanceof QualitySpec.RowRule row) {
         int i = rowRules.indexOf(row);
-        results.add(result(row.name(), "row", row.action(), metric(observed, CHECKED + i), metric(observed, FAILED + i),
-            row.maxFailedRatio(), null));
+        results.add(
+            result(
+                row.name(),
+                "row",
+                row.action(),
+                metric(observed, CHECKED + i),
+                metric(observed, FAILED + i),
+                row.maxFailedRatio(),
+                null));
       } else if (rule instanceof QualitySpec.UniqueRule unique) {
-        results.add(result(unique.name(), "unique", unique.action(), rows, duplicates(written, unique.columns()), 0.0, null));
+        results.add(
+            result(
+                unique.name(),
+                "unique",
+                unique.action(),
+                rows,
+                duplicates(written, unique.columns()),
+                0.0,
+                null));
       } else if (rule instanceof QualitySpec.RowCountRule count) {
         Optional<String> breach = RowCounts.breach(count, rows, previousRows);
-        results.add(result(count.name(), "row-count", count.action(), 1, breach.isPresent() ? 1 : 0, 0.0,
-            breach.orElse(null)));
+        results.add(
+            result(
+                count.name(),
+                "row-count",
+                count.action(),
+                1,
+                breach.isPresent() ? 1 : 0,
+                0.0,
+                breach.orElse(null)));
       }
     }
     return results;
@@ -125,27 +157,44 @@ final class QualityGate {
   }
 
   private Dataset<Row> observe(Dataset<Row> data, List<Column> metrics) {
-    return data.observe(observation, metrics.get(0), metrics.subList(1, metrics.size()).toArray(Column[]::new));
+    return data.observe(
+        observation, metrics.get(0), metrics.subList(1, metrics.size()).toArray(Column[]::new));
   }
 
   /** {@code rule: column = value} for predicate rules, the rule's name for SQL rules. */
   private static Column reason(QualitySpec.RowRule rule) {
     if (rule.check() instanceof Filter.Predicate predicate) {
-      return concat(lit(rule.name() + ": " + predicate.column() + " = "),
+      return concat(
+          lit(rule.name() + ": " + predicate.column() + " = "),
           coalesce(col(predicate.column()).cast("string"), lit("null")));
     }
     return lit(rule.name());
   }
 
   private static long duplicates(Dataset<Row> written, List<String> columns) {
-    Row extra = written.groupBy(columns.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new))
-        .count().where(col("count").gt(1)).agg(sum(col("count").minus(1))).head();
+    Row extra =
+        written
+            .groupBy(
+                columns.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new))
+            .count()
+            .where(col("count").gt(1))
+            .agg(sum(col("count").minus(1)))
+            .head();
     return extra.isNullAt(0) ? 0 : extra.getLong(0);
   }
 
-  /** A rule's outcome from its counts: passed, warned, failed (above the threshold), else quarantined or tolerated. */
-  static Manifest.RuleResult result(String name, String kind, Action action, long checked, long failed,
-      double maxRatio, String detail) {
+  /**
+   * A rule's outcome from its counts: passed, warned, failed (above the threshold), else
+   * quarantined or tolerated.
+   */
+  static Manifest.RuleResult result(
+      String name,
+      String kind,
+      Action action,
+      long checked,
+      long failed,
+      double maxRatio,
+      String detail) {
     double ratio = checked == 0 ? 0.0 : (double) failed / checked;
     String outcome;
     if (failed == 0) {
@@ -157,8 +206,16 @@ final class QualityGate {
     } else {
       outcome = action == Action.QUARANTINE ? "quarantined" : "tolerated";
     }
-    return new Manifest.RuleResult(name, kind, action.name().toLowerCase(Locale.ROOT), checked, failed,
-        Math.round(ratio * 1_000_000) / 1_000_000.0, maxRatio, outcome, detail);
+    return new Manifest.RuleResult(
+        name,
+        kind,
+        action.name().toLowerCase(Locale.ROOT),
+        checked,
+        failed,
+        Math.round(ratio * 1_000_000) / 1_000_000.0,
+        maxRatio,
+        outcome,
+        detail);
   }
 
   private static long metric(Map<String, Object> observed, String name) {

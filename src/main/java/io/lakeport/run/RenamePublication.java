@@ -5,8 +5,6 @@ import io.lakeport.config.WriteMode;
 import io.lakeport.fault.Failpoints;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,15 +15,17 @@ import org.apache.hadoop.fs.Path;
 /**
  * Staging and publish by rename, for file systems where renaming a folder is atomic. Spark writes
  * the run into {@code _lakeport/staging/<run>}; publishing then swaps whole folders:
+ *
  * <ul>
  *   <li>partitioned exports: each partition folder the run wrote replaces the old one (moved to
  *       {@code _lakeport/trash/<run>} first), so a reader of a partition sees its old files,
- *       nothing for an instant, or the new files, never a mixture; {@code overwrite} then moves
- *       the partitions the run did not write to the trash;</li>
- *   <li>unpartitioned overwrites: the root itself is swapped with the staged folder, and the
- *       {@code _lakeport} (manifests) and {@code _rejects} folders moved over;</li>
- *   <li>appends: files move in one by one (their names are unique per run).</li>
+ *       nothing for an instant, or the new files, never a mixture; {@code overwrite} then moves the
+ *       partitions the run did not write to the trash;
+ *   <li>unpartitioned overwrites: the root itself is swapped with the staged folder, and the {@code
+ *       _lakeport} (manifests) and {@code _rejects} folders moved over;
+ *   <li>appends: files move in one by one (their names are unique per run).
  * </ul>
+ *
  * Every step is a rename that a later attempt can finish or undo: {@link #recover} puts back a
  * partition whose old folder is in a trash but whose new one never arrived, and a root that was
  * moved aside but not replaced.
@@ -43,6 +43,7 @@ final class RenamePublication implements Publication {
   private final Path staging;
   private final Path trash;
   private boolean published;
+
   /** The export this run's root swap moved aside, kept until the manifest is written. */
   private Path aside;
 
@@ -95,7 +96,9 @@ final class RenamePublication implements Publication {
       dead.add(attempt.getPath().getName());
     }
     for (FileStatus file : list(meta)) {
-      Manifests.pendingRunIdOf(file.getPath().getName()).filter(run -> !dead.contains(run)).ifPresent(dead::add);
+      Manifests.pendingRunIdOf(file.getPath().getName())
+          .filter(run -> !dead.contains(run))
+          .ifPresent(dead::add);
     }
     for (String run : dead) {
       if (fs.exists(Manifests.path(root, run))) {
@@ -118,16 +121,18 @@ final class RenamePublication implements Publication {
   }
 
   /**
-   * Undoes what a run that died before its manifest published: the files its pending manifest
-   * lists that it had moved in go, the partition folders it had moved to its trash come back, and
-   * its quarantined rows go. What a reader sees again is the export before that run.
+   * Undoes what a run that died before its manifest published: the files its pending manifest lists
+   * that it had moved in go, the partition folders it had moved to its trash come back, and its
+   * quarantined rows go. What a reader sees again is the export before that run.
    */
   private void rollBack(String run, List<String> done) throws IOException {
     Path meta = new Path(root, Manifests.DIR);
     Path stagedBy = new Path(new Path(meta, STAGING), run);
     Path trashOf = new Path(new Path(meta, TRASH), run);
-    Optional<Manifest> pending = fs.exists(Manifests.pendingPath(root, run))
-        ? Manifests.read(fs, Manifests.pendingPath(root, run)) : Optional.empty();
+    Optional<Manifest> pending =
+        fs.exists(Manifests.pendingPath(root, run))
+            ? Manifests.read(fs, Manifests.pendingPath(root, run))
+            : Optional.empty();
     for (OutputFile file : pending.map(Manifest::files).orElse(List.of())) {
       Path moved = new Path(root, file.path());
       if (!fs.exists(new Path(stagedBy, file.path())) && fs.exists(moved)) {
@@ -221,7 +226,9 @@ final class RenamePublication implements Publication {
     }
   }
 
-  /** Each partition folder the run wrote replaces the one at the root; returns the folders written. */
+  /**
+   * Each partition folder the run wrote replaces the one at the root; returns the folders written.
+   */
   private List<Path> swapPartitions() throws IOException {
     List<Path> written = new ArrayList<>();
     for (Path unit : leaves(staging, sink.partitionBy().size())) {
@@ -253,8 +260,14 @@ final class RenamePublication implements Publication {
     Path aside = new Path(root.getParent(), "." + root.getName() + REPLACED + runId);
     fs.delete(new Path(staging, Publication.SUCCESS), false);
     // the new root comes with the manifest of its files: readers of it never see them undescribed
-    org.apache.hadoop.fs.FileUtil.copy(fs, Manifests.pendingPath(root, runId), fs,
-        Manifests.pendingPath(staging, runId), false, true, fs.getConf());
+    org.apache.hadoop.fs.FileUtil.copy(
+        fs,
+        Manifests.pendingPath(root, runId),
+        fs,
+        Manifests.pendingPath(staging, runId),
+        false,
+        true,
+        fs.getConf());
     move(root, aside);
     this.aside = aside;
     move(new Path(new Path(new Path(aside, Manifests.DIR), STAGING), runId), root);
@@ -326,14 +339,21 @@ final class RenamePublication implements Publication {
     for (String file : files()) {
       Path target = new Path(root, file);
       if (fs.exists(target)) {
-        throw new IOException("cannot append " + file + ": a file of that name is already at " + root
-            + "; add {run} to sink.file-name");
+        throw new IOException(
+            "cannot append "
+                + file
+                + ": a file of that name is already at "
+                + root
+                + "; add {run} to sink.file-name");
       }
       move(new Path(staging, file), target);
     }
   }
 
-  /** The folders {@code depth} levels below {@code base}, hidden ones ({@code _x}, {@code .x}) skipped. */
+  /**
+   * The folders {@code depth} levels below {@code base}, hidden ones ({@code _x}, {@code .x})
+   * skipped.
+   */
   private List<Path> leaves(Path base, int depth) throws IOException {
     List<Path> level = List.of(base);
     for (int i = 0; i < depth; i++) {

@@ -9,7 +9,8 @@ final class RowCounts {
   private RowCounts() {}
 
   /** What the rows of this run breach, if anything, in words for the manifest and the error. */
-  static Optional<String> breach(QualitySpec.RowCountRule rule, long rows, Optional<Long> previous) {
+  static Optional<String> breach(
+      QualitySpec.RowCountRule rule, long rows, Optional<Long> previous) {
     if (rule.min().isPresent() && rows < rule.min().get()) {
       return Optional.of(rows + " rows, below min " + rule.min().get());
     }
@@ -21,12 +22,24 @@ final class RowCounts {
     }
     double change = (double) (rows - previous.get()) / previous.get();
     if (rule.maxDrop().isPresent() && -change > rule.maxDrop().get()) {
-      return Optional.of(String.format(Locale.ROOT, "%d rows, %.1f%% fewer than the previous run's %d (max-drop %.1f%%)",
-          rows, -change * 100, previous.get(), rule.maxDrop().get() * 100));
+      return Optional.of(
+          String.format(
+              Locale.ROOT,
+              "%d rows, %.1f%% fewer than the previous run's %d (max-drop %.1f%%)",
+              rows,
+              -change * 100,
+              previous.get(),
+              rule.maxDrop().get() * 100));
     }
     if (rule.maxRise().isPresent() && change > rule.maxRise().get()) {
-      return Optional.of(String.format(Locale.ROOT, "%d rows, %.1f%% more than the previous run's %d (max-rise %.1f%%)",
-          rows, change * 100, previous.get(), rule.maxRise().get() * 100));
+      return Optional.of(
+          String.format(
+              Locale.ROOT,
+              "%d rows, %.1f%% more than the previous run's %d (max-rise %.1f%%)",
+              rows,
+              change * 100,
+              previous.get(),
+              rule.maxRise().get() * 100));
     }
     return Optional.empty();
   }

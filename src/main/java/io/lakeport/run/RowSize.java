@@ -10,10 +10,10 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * An estimate of the bytes one output row takes in the sink's files, to turn a target file size
- * into rows per file. The previous run of the same sink, format and codec measured it exactly
- * (its manifest's bytes over rows); without one, Spark's size estimate for the output schema is
- * used, which overestimates compressed formats, so first files come out smaller than the target,
- * never larger.
+ * into rows per file. The previous run of the same sink, format and codec measured it exactly (its
+ * manifest's bytes over rows); without one, Spark's size estimate for the output schema is used,
+ * which overestimates compressed formats, so first files come out smaller than the target, never
+ * larger.
  */
 record RowSize(long bytes, Basis basis) {
   /** Where the estimate came from; recorded in the manifest. */
@@ -27,7 +27,11 @@ record RowSize(long bytes, Basis basis) {
   }
 
   static RowSize estimate(StructType schema, Optional<Manifest> previous) {
-    return previous.map(m -> new RowSize(Math.max(1, m.totals().bytes() / m.totals().rows()), Basis.PREVIOUS_RUN))
+    return previous
+        .map(
+            m ->
+                new RowSize(
+                    Math.max(1, m.totals().bytes() / m.totals().rows()), Basis.PREVIOUS_RUN))
         .orElseGet(() -> new RowSize(Math.max(1, schema.defaultSize()), Basis.SCHEMA));
   }
 

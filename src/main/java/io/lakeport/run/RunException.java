@@ -12,7 +12,9 @@ public final class RunException extends RuntimeException {
   }
 
   /** Cannot {@code action} for job {@code job} (run {@code runId}): reason. */
-  static RunException cannot(String action, String job, String runId, String reason, Throwable cause) {
-    return new RunException("Cannot " + action + " for job " + job + " (run " + runId + "): " + reason, cause);
+  static RunException cannot(
+      String action, String job, String runId, String reason, Throwable cause) {
+    return new RunException(
+        "Cannot " + action + " for job " + job + " (run " + runId + "): " + reason, cause);
   }
 }

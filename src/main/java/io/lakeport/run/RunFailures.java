@@ -9,8 +9,8 @@ import org.apache.spark.SparkException;
 /**
  * How a failed run is classified, the same wherever it ran (the CLI, the Java API, the scheduler's
  * launchers) and so in the run history: a mistake in the job (exit code 2), a failure outside
- * Lakeport such as storage, Spark, an unreachable source database or the run history (3), or a
- * bug (1).
+ * Lakeport such as storage, Spark, an unreachable source database or the run history (3), or a bug
+ * (1).
  */
 public final class RunFailures {
   public static final int BUG = 1;
@@ -24,7 +24,9 @@ public final class RunFailures {
     if (e instanceof JobConfigException) {
       return USER;
     }
-    if (e instanceof RunException || e instanceof HistoryException || e instanceof SourceUnreachableException
+    if (e instanceof RunException
+        || e instanceof HistoryException
+        || e instanceof SourceUnreachableException
         || isExternal(e)) {
       return EXTERNAL;
     }
@@ -32,8 +34,8 @@ public final class RunFailures {
   }
 
   /**
-   * A failure in a few lines, for the run history: the message (and for failures outside
-   * Lakeport the deepest cause's first line), or for a bug the exception's class and message.
+   * A failure in a few lines, for the run history: the message (and for failures outside Lakeport
+   * the deepest cause's first line), or for a bug the exception's class and message.
    */
   public static String summary(Throwable e, int exitCode) {
     String message = String.valueOf(e.getMessage());

@@ -20,7 +20,11 @@ public final class RunId {
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final AtomicReference<Instant> LAST = new AtomicReference<>(Instant.EPOCH);
-  /** A clock this far behind the last id is another clock (or was set back): its time is used as it is. */
+
+  /**
+   * A clock this far behind the last id is another clock (or was set back): its time is used as it
+   * is.
+   */
   private static final java.time.Duration STEP_BACK = java.time.Duration.ofSeconds(1);
 
   private RunId() {}
@@ -29,7 +33,8 @@ public final class RunId {
   public static java.util.Optional<Instant> startOf(String runId) {
     int dash = runId.indexOf('-');
     try {
-      return java.util.Optional.of(Instant.from(FORMAT.parse(dash < 0 ? runId : runId.substring(0, dash))));
+      return java.util.Optional.of(
+          Instant.from(FORMAT.parse(dash < 0 ? runId : runId.substring(0, dash))));
     } catch (java.time.format.DateTimeParseException e) {
       return java.util.Optional.empty();
     }
@@ -37,8 +42,12 @@ public final class RunId {
 
   public static String next(Clock clock) {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-    Instant issued = LAST.updateAndGet(last -> now.isAfter(last) || now.isBefore(last.minus(STEP_BACK))
-        ? now : last.plusMillis(1));
+    Instant issued =
+        LAST.updateAndGet(
+            last ->
+                now.isAfter(last) || now.isBefore(last.minus(STEP_BACK))
+                    ? now
+                    : last.plusMillis(1));
     byte[] suffix = new byte[3];
     RANDOM.nextBytes(suffix);
     return FORMAT.format(issued) + "-" + HexFormat.of().formatHex(suffix);

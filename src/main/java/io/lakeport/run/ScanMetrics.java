@@ -16,16 +16,16 @@ import org.apache.spark.sql.execution.datasources.v2.BatchScanExec;
 import org.apache.spark.sql.execution.exchange.ReusedExchangeExec;
 import org.apache.spark.sql.execution.metric.SQLMetric;
 import org.apache.spark.sql.util.QueryExecutionListener;
-import scala.Option;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Option;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * The rows a run's source scans produced, from Spark's own SQL metric of its scan nodes ("number
- * of output rows"), read from the queries the job's session ran while it listened. Counting this
- * way puts nothing between the source and the job's filters, so they are pushed into the scan as
- * in a hand-written program: partitions pruned, Parquet row groups skipped, JDBC filters run in the
+ * The rows a run's source scans produced, from Spark's own SQL metric of its scan nodes ("number of
+ * output rows"), read from the queries the job's session ran while it listened. Counting this way
+ * puts nothing between the source and the job's filters, so they are pushed into the scan as in a
+ * hand-written program: partitions pruned, Parquet row groups skipped, JDBC filters run in the
  * database. The count is what the scan read after that pruning, as Spark's UI shows it, records
  * that do not parse included (a CSV or JSON line is read before it is found malformed); Delta's
  * reads of its own transaction log are not rows of the table and do not count.
@@ -78,7 +78,10 @@ final class ScanMetrics implements QueryExecutionListener, AutoCloseable {
   /** Delta reads its transaction log with Spark too, while planning a read of the table. */
   private static boolean readsDeltaLog(FileSourceScanExec scan) {
     return CollectionConverters.asJava(scan.relation().location().rootPaths()).stream()
-        .anyMatch(path -> path.toString().contains("/" + DELTA_LOG + "/") || path.getName().equals(DELTA_LOG));
+        .anyMatch(
+            path ->
+                path.toString().contains("/" + DELTA_LOG + "/")
+                    || path.getName().equals(DELTA_LOG));
   }
 
   private static long scanned(SparkPlan plan) {
@@ -104,6 +107,8 @@ final class ScanMetrics implements QueryExecutionListener, AutoCloseable {
     if (plan instanceof InMemoryTableScanExec cached) {
       return scanned(cached.relation().cachedPlan());
     }
-    return CollectionConverters.asJava(plan.children()).stream().mapToLong(ScanMetrics::scanned).sum();
+    return CollectionConverters.asJava(plan.children()).stream()
+        .mapToLong(ScanMetrics::scanned)
+        .sum();
   }
 }

@@ -9,8 +9,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Creates the Spark session Lakeport runs in. Under spark-submit the master and every setting the
  * cluster fixed are left alone; embedded runs get the site's master and local settings. Either way
- * the session gets the site's Spark settings, {@code lakeport.s3} included (as
- * {@code spark.hadoop.fs.s3a.*}).
+ * the session gets the site's Spark settings, {@code lakeport.s3} included (as {@code
+ * spark.hadoop.fs.s3a.*}).
  */
 public final class Sessions {
   private static final String MASTER = "spark.master";
@@ -30,11 +30,13 @@ public final class Sessions {
       builder.master(effective);
     }
     boolean local = effective.startsWith("local");
-    site.sparkSettings().forEach((key, value) -> {
-      if (System.getProperty(key) == null && (local || !isLocalOnly(key))) {
-        builder.config(key, value);
-      }
-    });
+    site.sparkSettings()
+        .forEach(
+            (key, value) -> {
+              if (System.getProperty(key) == null && (local || !isLocalOnly(key))) {
+                builder.config(key, value);
+              }
+            });
     return builder.getOrCreate();
   }
 
@@ -49,21 +51,25 @@ public final class Sessions {
   }
 
   /**
-   * The Hadoop settings of the site ({@code spark.hadoop.*} entries without their prefix), for
-   * file system access without a Spark session, e.g. {@code verify}.
+   * The Hadoop settings of the site ({@code spark.hadoop.*} entries without their prefix), for file
+   * system access without a Spark session, e.g. {@code verify}.
    */
   public static Configuration hadoopConfiguration(Site site) {
     Configuration conf = new Configuration();
-    site.sparkSettings().forEach((key, value) -> {
-      if (key.startsWith(HADOOP_PREFIX)) {
-        conf.set(key.substring(HADOOP_PREFIX.length()), value);
-      }
-    });
+    site.sparkSettings()
+        .forEach(
+            (key, value) -> {
+              if (key.startsWith(HADOOP_PREFIX)) {
+                conf.set(key.substring(HADOOP_PREFIX.length()), value);
+              }
+            });
     return conf;
   }
 
   /** Settings that only make sense when the driver and executors share this machine. */
   private static boolean isLocalOnly(String key) {
-    return key.equals("spark.driver.host") || key.equals("spark.driver.bindAddress") || key.startsWith("spark.hadoop.fs.file.");
+    return key.equals("spark.driver.host")
+        || key.equals("spark.driver.bindAddress")
+        || key.startsWith("spark.hadoop.fs.file.");
   }
 }

@@ -25,12 +25,12 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Re-checks an export against its manifest, as a consumer would after receiving it: every file
- * of the manifest is there with its size and SHA-256, and no other data file is in the folders
- * the run owned (the partition folders it wrote, or the whole export for overwrites; appends own
- * no folder, so extra files are not looked for). The export root is the folder holding the
- * manifest's {@code _lakeport/}, so a copied export verifies where it lies. Files are hashed on a
- * few threads; no Spark needed.
+ * Re-checks an export against its manifest, as a consumer would after receiving it: every file of
+ * the manifest is there with its size and SHA-256, and no other data file is in the folders the run
+ * owned (the partition folders it wrote, or the whole export for overwrites; appends own no folder,
+ * so extra files are not looked for). The export root is the folder holding the manifest's {@code
+ * _lakeport/}, so a copied export verifies where it lies. Files are hashed on a few threads; no
+ * Spark needed.
  */
 public final class Verifier {
   private static final int THREADS = 4;
@@ -57,8 +57,14 @@ public final class Verifier {
    * manifest (nothing was ever published there, or a run died before its first manifest), every
    * data file in the folder is a difference.
    */
-  public record Report(Optional<String> manifestPath, String root, Optional<Manifest> manifest, long filesChecked,
-      long bytesChecked, boolean extraFilesChecked, List<Difference> differences) {
+  public record Report(
+      Optional<String> manifestPath,
+      String root,
+      Optional<Manifest> manifest,
+      long filesChecked,
+      long bytesChecked,
+      boolean extraFilesChecked,
+      List<Difference> differences) {
     public Report {
       differences = List.copyOf(differences);
     }
@@ -95,19 +101,31 @@ public final class Verifier {
     }
     differences.sort(java.util.Comparator.comparing(Difference::path));
     long bytes = manifest.files().stream().mapToLong(OutputFile::bytes).sum();
-    return new Report(Optional.of(manifestPath.toString()), root.toString(), Optional.of(manifest),
-        manifest.files().size(), bytes, ownsFolders, differences);
+    return new Report(
+        Optional.of(manifestPath.toString()),
+        root.toString(),
+        Optional.of(manifest),
+        manifest.files().size(),
+        bytes,
+        ownsFolders,
+        differences);
   }
 
   /** A folder with no manifest: each data file in it is one that no manifest describes. */
   private static Report withoutManifest(FileSystem fs, Path root) throws IOException {
-    List<Difference> extra = Listing.dataFiles(fs, root).stream()
-        .map(file -> new Difference(Difference.Kind.EXTRA, file, "in the export, and no manifest describes it"))
-        .sorted(java.util.Comparator.comparing(Difference::path)).toList();
+    List<Difference> extra =
+        Listing.dataFiles(fs, root).stream()
+            .map(
+                file ->
+                    new Difference(
+                        Difference.Kind.EXTRA, file, "in the export, and no manifest describes it"))
+            .sorted(java.util.Comparator.comparing(Difference::path))
+            .toList();
     return new Report(Optional.empty(), root.toString(), Optional.empty(), 0, 0, true, extra);
   }
 
-  private List<Difference> checkFiles(FileSystem fs, Path root, Manifest manifest) throws IOException {
+  private List<Difference> checkFiles(FileSystem fs, Path root, Manifest manifest)
+      throws IOException {
     ExecutorService pool = Executors.newFixedThreadPool(THREADS);
     try {
       List<Future<Difference>> checks = new ArrayList<>();
@@ -132,32 +150,44 @@ public final class Verifier {
     }
   }
 
-  private static Difference check(FileSystem fs, Path path, OutputFile expected) throws IOException {
+  private static Difference check(FileSystem fs, Path path, OutputFile expected)
+      throws IOException {
     FileStatus status;
     try {
       status = fs.getFileStatus(path);
     } catch (FileNotFoundException e) {
-      return new Difference(Difference.Kind.MISSING, expected.path(), "in the manifest, not in the export");
+      return new Difference(
+          Difference.Kind.MISSING, expected.path(), "in the manifest, not in the export");
     }
     if (status.getLen() != expected.bytes()) {
-      return new Difference(Difference.Kind.CHANGED, expected.path(),
+      return new Difference(
+          Difference.Kind.CHANGED,
+          expected.path(),
           "size " + status.getLen() + " bytes, manifest says " + expected.bytes());
     }
     String sha256 = sha256(fs, path);
-    return sha256.equals(expected.sha256()) ? null
-        : new Difference(Difference.Kind.CHANGED, expected.path(), "SHA-256 " + sha256 + ", manifest says " + expected.sha256());
+    return sha256.equals(expected.sha256())
+        ? null
+        : new Difference(
+            Difference.Kind.CHANGED,
+            expected.path(),
+            "SHA-256 " + sha256 + ", manifest says " + expected.sha256());
   }
 
   /** Data files in the folders the run owned that the manifest does not list. */
-  private static List<Difference> extraFiles(FileSystem fs, Path root, Manifest manifest) throws IOException {
+  private static List<Difference> extraFiles(FileSystem fs, Path root, Manifest manifest)
+      throws IOException {
     Set<String> listed = new TreeSet<>();
     manifest.files().forEach(f -> listed.add(f.path()));
-    boolean wholeRoot = manifest.sink().mode().equals("overwrite") || manifest.sink().partitionBy().isEmpty();
+    boolean wholeRoot =
+        manifest.sink().mode().equals("overwrite") || manifest.sink().partitionBy().isEmpty();
     Set<String> folders = new TreeSet<>();
     if (wholeRoot) {
       folders.add("");
     } else {
-      manifest.files().forEach(f -> folders.add(f.path().substring(0, Math.max(0, f.path().lastIndexOf('/')))));
+      manifest
+          .files()
+          .forEach(f -> folders.add(f.path().substring(0, Math.max(0, f.path().lastIndexOf('/')))));
     }
     List<Difference> extra = new ArrayList<>();
     for (String folder : folders) {
@@ -165,7 +195,9 @@ public final class Verifier {
       for (String file : Listing.dataFiles(fs, base)) {
         String relative = folder.isEmpty() ? file : folder + "/" + file;
         if (!listed.contains(relative)) {
-          extra.add(new Difference(Difference.Kind.EXTRA, relative, "in the export, not in the manifest"));
+          extra.add(
+              new Difference(
+                  Difference.Kind.EXTRA, relative, "in the export, not in the manifest"));
         }
       }
     }

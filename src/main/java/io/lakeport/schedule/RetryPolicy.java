@@ -23,15 +23,18 @@ public final class RetryPolicy {
     return spec.attempts();
   }
 
-  /** Whether attempt {@code attempt} (1: the first run), failed this way, is followed by another. */
+  /**
+   * Whether attempt {@code attempt} (1: the first run), failed this way, is followed by another.
+   */
   public boolean allowsRetry(int attempt, Failure failure) {
     return attempt < spec.attempts() && retryable(failure);
   }
 
   /**
    * The wait after failed attempt {@code attempt} (1: the first run): {@code delay}, grown by the
-   * backoff (linear: times the attempt; exponential: doubled per attempt), capped at {@code max-delay},
-   * then spread at random by up to {@code jitter} either way, never above {@code max-delay}.
+   * backoff (linear: times the attempt; exponential: doubled per attempt), capped at {@code
+   * max-delay}, then spread at random by up to {@code jitter} either way, never above {@code
+   * max-delay}.
    */
   public Duration delay(int attempt, RandomGenerator random) {
     if (attempt < 1) {

@@ -17,7 +17,9 @@ public interface RunListener {
    */
   default void ended(Run run, Retry retried) {}
 
-  /** A queued run was skipped without starting: its slot was missed, or its execution window closed. */
+  /**
+   * A queued run was skipped without starting: its slot was missed, or its execution window closed.
+   */
   default void skipped(Run run) {}
 
   /** Whether an ended run was queued again for another attempt. */

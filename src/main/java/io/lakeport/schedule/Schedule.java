@@ -25,10 +25,10 @@ import java.util.Optional;
  * <p>Slots are local times on the schedule's wall clock, each due exactly once across DST. A local
  * time that does not exist (spring forward: 02:30 in Berlin on 29 March 2026) is due when the gap
  * ends (03:00), and slots that a gap sends to the same instant run once, as the first of them. A
- * local time that occurs twice (fall back: 02:30 on 25 October 2026) is due at its first
- * occurrence only. cron-utils alone skips the times in a gap and repeats sub-daily times in an
- * overlap, so it matches cron fields against the wall clock only, and the rule above turns wall
- * times into instants.
+ * local time that occurs twice (fall back: 02:30 on 25 October 2026) is due at its first occurrence
+ * only. cron-utils alone skips the times in a gap and repeats sub-daily times in an overlap, so it
+ * matches cron fields against the wall clock only, and the rule above turns wall times into
+ * instants.
  */
 public final class Schedule {
   private final String job;
@@ -56,11 +56,12 @@ public final class Schedule {
   }
 
   /**
-   * The schedule of the job's retention ({@code retention.schedule}), under the name
-   * {@link #retentionJob}; empty when retention runs by hand only.
+   * The schedule of the job's retention ({@code retention.schedule}), under the name {@link
+   * #retentionJob}; empty when retention runs by hand only.
    */
   public static Optional<Schedule> retention(JobSpec job) {
-    return job.retention().schedule()
+    return job.retention()
+        .schedule()
         .map(spec -> new Schedule(retentionJob(job.name()), spec, job.timeZone(), job.window()));
   }
 
@@ -73,7 +74,9 @@ public final class Schedule {
     return local.map(time -> slot(time, due(time, spec.timeZone())));
   }
 
-  /** The slots due after {@code fromExclusive} up to and including {@code toInclusive}, in order. */
+  /**
+   * The slots due after {@code fromExclusive} up to and including {@code toInclusive}, in order.
+   */
   public List<Slot> slotsBetween(Instant fromExclusive, Instant toInclusive) {
     List<Slot> slots = new ArrayList<>();
     Optional<Slot> next = nextAfter(fromExclusive);
@@ -85,9 +88,9 @@ public final class Schedule {
   }
 
   /**
-   * Whether a run of {@code slot} may start at {@code now}: not before the slot is due, and, when the
-   * schedule has an execution window, inside the window that holds the slot's local time, before it
-   * closes. A slot outside the window never starts; one that could not start in time (the
+   * Whether a run of {@code slot} may start at {@code now}: not before the slot is due, and, when
+   * the schedule has an execution window, inside the window that holds the slot's local time,
+   * before it closes. A slot outside the window never starts; one that could not start in time (the
    * scheduler was down, or earlier runs were still going) is skipped.
    */
   public boolean canStart(Slot slot, Instant now) {
@@ -95,15 +98,23 @@ public final class Schedule {
       return false;
     }
     return spec.executionWindow()
-        .map(executionWindow -> closing(executionWindow, slot.localTime()).filter(now::isBefore).isPresent())
+        .map(
+            executionWindow ->
+                closing(executionWindow, slot.localTime()).filter(now::isBefore).isPresent())
         .orElse(true);
   }
 
   /** The schedule in words, e.g. {@code daily at 02:30, starting between 01:00 and 05:00}. */
   public String describe() {
-    return spec.timing().describe() + spec.executionWindow()
-        .map(executionWindow -> ", starting between " + executionWindow.start() + " and " + executionWindow.end())
-        .orElse("");
+    return spec.timing().describe()
+        + spec.executionWindow()
+            .map(
+                executionWindow ->
+                    ", starting between "
+                        + executionWindow.start()
+                        + " and "
+                        + executionWindow.end())
+            .orElse("");
   }
 
   /** How failed runs are retried. */
@@ -129,7 +140,9 @@ public final class Schedule {
    * stands in for the wall clock), so that no local time is skipped or doubled.
    */
   private Optional<LocalDateTime> nextLocal(LocalDateTime local) {
-    return executionTime.nextExecution(local.atZone(ZoneOffset.UTC)).map(ZonedDateTime::toLocalDateTime);
+    return executionTime
+        .nextExecution(local.atZone(ZoneOffset.UTC))
+        .map(ZonedDateTime::toLocalDateTime);
   }
 
   /**
@@ -156,7 +169,9 @@ public final class Schedule {
     };
   }
 
-  /** When the window holding {@code local} closes; empty when {@code local} lies outside the window. */
+  /**
+   * When the window holding {@code local} closes; empty when {@code local} lies outside the window.
+   */
   private Optional<Instant> closing(ExecutionWindow window, LocalDateTime local) {
     LocalTime time = local.toLocalTime();
     if (!window.contains(time)) {

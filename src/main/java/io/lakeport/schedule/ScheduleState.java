@@ -4,9 +4,9 @@ import io.lakeport.config.ScheduleSpec;
 import io.lakeport.history.HistoryStore;
 
 /**
- * Whether a job's schedule is switched on now: the job file's {@code enabled}
- * ({@link #fromFiles()}), unless {@code lakeport schedule enable|disable} left an override in the
- * run history ({@link #of(HistoryStore)}).
+ * Whether a job's schedule is switched on now: the job file's {@code enabled} ({@link
+ * #fromFiles()}), unless {@code lakeport schedule enable|disable} left an override in the run
+ * history ({@link #of(HistoryStore)}).
  */
 public interface ScheduleState {
   ScheduleSpec.Status status(Schedule schedule);

@@ -1,9 +1,8 @@
 package io.lakeport.schedule;
 
-import io.lakeport.schedule.launch.RunKind;
-
 import static java.util.Objects.requireNonNull;
 
+import io.lakeport.schedule.launch.RunKind;
 import java.nio.file.Path;
 
 /**

@@ -31,9 +31,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -42,8 +42,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The scheduler loop, one {@link #tick()} at a time: queues the due slots of every enabled job
- * (once each: the history store refuses a second run for a job and slot), skips missed slots as
- * the job's misfire policy says and queued runs whose execution window closed, starts queued runs
+ * (once each: the history store refuses a second run for a job and slot), skips missed slots as the
+ * job's misfire policy says and queued runs whose execution window closed, starts queued runs
  * oldest slot first while fewer than the maximum run and the job's lock is free (one active run per
  * job), and records each launch's outcome, queueing a retryable failure again after its backoff
  * ({@code not_before} in the history). All state that must outlive the process is in the history
@@ -65,10 +65,16 @@ public final class Scheduler {
   private final ScheduleState state;
   private final Instant firstStart;
   private final Map<String, Active> active = new LinkedHashMap<>();
-  /** The cancel requests (lakeport cancel) this scheduler is honouring, by run: their reason goes on record. */
+
+  /**
+   * The cancel requests (lakeport cancel) this scheduler is honouring, by run: their reason goes on
+   * record.
+   */
   private final Map<String, CancelRequest> requested = new LinkedHashMap<>();
+
   /** Whether each job was switched on at the last pass, to log a change (a runtime switch) once. */
   private final Map<String, ScheduleSpec.Status> statuses = new LinkedHashMap<>();
+
   private RunListener listener = RunListener.NONE;
   private boolean stopped;
 
@@ -81,7 +87,11 @@ public final class Scheduler {
    * from the start of time; one with runs, from its last slot (missed slots then go through its
    * misfire policy).
    */
-  public Scheduler(List<ScheduledJob> jobs, HistoryStore store, Launcher launcher, Clock clock,
+  public Scheduler(
+      List<ScheduledJob> jobs,
+      HistoryStore store,
+      Launcher launcher,
+      Clock clock,
       SchedulerOptions settings) {
     jobs.forEach(job -> this.jobs.put(job.job(), job));
     this.store = requireNonNull(store, "store is null");
@@ -93,18 +103,22 @@ public final class Scheduler {
   }
 
   /**
-   * For a scheduler restarted under the same owner: marks the runs its earlier process lost
-   * (killed while they ran) interrupted, frees their locks, and queues each again when its
-   * job's retry policy allows. Returns the lost runs as they are now.
+   * For a scheduler restarted under the same owner: marks the runs its earlier process lost (killed
+   * while they ran) interrupted, frees their locks, and queues each again when its job's retry
+   * policy allows. Returns the lost runs as they are now.
    */
   public synchronized List<Run> recoverLost() {
     Instant now = clock.instant();
     List<Run> lost = store.interruptLost(settings.owner());
     for (Run run : lost) {
-      LOG.warn("Run {} of job {} was lost when the scheduler {} stopped; it is interrupted", run.id(), run.job(),
+      LOG.warn(
+          "Run {} of job {} was lost when the scheduler {} stopped; it is interrupted",
+          run.id(),
+          run.job(),
           settings.owner());
       // the process running it went away: nothing in the job says it will fail again
-      Optional.ofNullable(jobs.get(run.job())).ifPresent(job -> retryIfAllowed(job, run.id(), Failure.EXTERNAL, now));
+      Optional.ofNullable(jobs.get(run.job()))
+          .ifPresent(job -> retryIfAllowed(job, run.id(), Failure.EXTERNAL, now));
     }
     return lost.stream().map(run -> store.run(run.id()).orElseThrow()).toList();
   }
@@ -136,7 +150,9 @@ public final class Scheduler {
     synchronized (this) {
       outcomes = active.values().stream().map(a -> a.launch().outcome()).toList();
     }
-    CompletableFuture.allOf(outcomes.stream().map(o -> o.handle((x, e) -> x)).toArray(CompletableFuture[]::new)).join();
+    CompletableFuture.allOf(
+            outcomes.stream().map(o -> o.handle((x, e) -> x)).toArray(CompletableFuture[]::new))
+        .join();
     synchronized (this) {
       recordEnded(clock.instant());
     }
@@ -155,10 +171,14 @@ public final class Scheduler {
       outcomes = active.values().stream().map(a -> a.launch().outcome()).toList();
     }
     try {
-      CompletableFuture.allOf(outcomes.stream().map(o -> o.handle((x, e) -> x)).toArray(CompletableFuture[]::new))
+      CompletableFuture.allOf(
+              outcomes.stream().map(o -> o.handle((x, e) -> x)).toArray(CompletableFuture[]::new))
           .get(wait.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      LOG.warn("{} run(s) did not end within {} of being cancelled; a restart will interrupt them", outcomes.size(), wait);
+      LOG.warn(
+          "{} run(s) did not end within {} of being cancelled; a restart will interrupt them",
+          outcomes.size(),
+          wait);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException e) {
@@ -172,9 +192,9 @@ public final class Scheduler {
   /**
    * Cancels a run of the history: a queued run at once (it never starts), a running run this
    * scheduler launched by stopping its launch, which the next pass records as cancelled. A run in
-   * any other state, or running in another process, is refused with a {@code HistoryException}
-   * that says what state it is in. Another process asks through the history instead
-   * ({@code HistoryStore.requestCancel}), and the scheduler running the run comes here at its next pass.
+   * any other state, or running in another process, is refused with a {@code HistoryException} that
+   * says what state it is in. Another process asks through the history instead ({@code
+   * HistoryStore.requestCancel}), and the scheduler running the run comes here at its next pass.
    */
   public synchronized Cancellation cancel(String runId) {
     Active run = active.get(runId);
@@ -205,7 +225,11 @@ public final class Scheduler {
     for (CancelRequest request : store.cancelRequests()) {
       if (active.containsKey(request.runId()) && !requested.containsKey(request.runId())) {
         requested.put(request.runId(), request);
-        LOG.info("Run {}: {} asked at {} to cancel it", request.runId(), request.requestedBy(), request.requestedAt());
+        LOG.info(
+            "Run {}: {} asked at {} to cancel it",
+            request.runId(),
+            request.requestedBy(),
+            request.requestedAt());
         cancel(request.runId());
       }
     }
@@ -223,8 +247,9 @@ public final class Scheduler {
    */
   static String runId(String job, Instant slot) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256")
-          .digest((job + "\n" + slot).getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest((job + "\n" + slot).getBytes(StandardCharsets.UTF_8));
       return RUN_ID_TIME.format(slot) + "-" + HexFormat.of().formatHex(digest, 0, 5);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);
@@ -242,27 +267,44 @@ public final class Scheduler {
     Instant from = store.lastSlot(job.job()).orElse(firstStart);
     List<Slot> slots = job.schedule().slotsBetween(from, now);
     Instant missedBefore = now.minus(settings.missedAfter());
-    List<Slot> missed = slots.stream().filter(slot -> slot.instant().isBefore(missedBefore)).toList();
+    List<Slot> missed =
+        slots.stream().filter(slot -> slot.instant().isBefore(missedBefore)).toList();
     ScheduleSpec.Misfire misfire = job.schedule().spec().misfire();
     List<Slot> selected = misfire.select(missed);
     for (Slot slot : slots) {
-      Optional<Run> queued = store.enqueue(RunRequest.scheduled(runId(job.job(), slot.instant()), job.job(),
-          slot.instant(), Map.of(RUN_DATE, slot.runDate().toString())));
+      Optional<Run> queued =
+          store.enqueue(
+              RunRequest.scheduled(
+                  runId(job.job(), slot.instant()),
+                  job.job(),
+                  slot.instant(),
+                  Map.of(RUN_DATE, slot.runDate().toString())));
       if (queued.isPresent() && missed.contains(slot) && !selected.contains(slot)) {
-        tell(l -> l.skipped(store.skip(queued.get().id(), "missed: the scheduler was not running at " + slot.dueTime()
-            + ", and the job's schedule.misfire is " + misfire.name().toLowerCase(Locale.ROOT))));
+        tell(
+            l ->
+                l.skipped(
+                    store.skip(
+                        queued.get().id(),
+                        "missed: the scheduler was not running at "
+                            + slot.dueTime()
+                            + ", and the job's schedule.misfire is "
+                            + misfire.name().toLowerCase(Locale.ROOT))));
       }
     }
   }
 
-  /** Whether the job's schedule is on now (its job file, or a runtime switch); a change is logged. */
+  /**
+   * Whether the job's schedule is on now (its job file, or a runtime switch); a change is logged.
+   */
   private ScheduleSpec.Status status(ScheduledJob job) {
     ScheduleSpec.Status status = state.status(job.schedule());
     ScheduleSpec.Status before = statuses.put(job.job(), status);
     if (status != before && (before != null || status == ScheduleSpec.Status.DISABLED)) {
       if (status == ScheduleSpec.Status.DISABLED) {
-        LOG.info("Schedule of job {} is off: its slots are not queued (lakeport schedule enable {} switches it on)",
-            job.job(), job.job());
+        LOG.info(
+            "Schedule of job {} is off: its slots are not queued (lakeport schedule enable {} switches it on)",
+            job.job(),
+            job.job());
       } else {
         LOG.info("Schedule of job {} is on again: its slots are queued", job.job());
       }
@@ -270,25 +312,47 @@ public final class Scheduler {
     return status;
   }
 
-  /** Skips queued runs that can no longer start inside their slot's execution window; returns the rest. */
+  /**
+   * Skips queued runs that can no longer start inside their slot's execution window; returns the
+   * rest.
+   */
   private List<QueuedRun> skipLate(List<QueuedRun> queued, Instant now) {
-    return queued.stream().filter(q -> {
-      ScheduledJob job = jobs.get(q.run().job());
-      Optional<Slot> slot = job == null ? Optional.empty() : q.run().slot().flatMap(time -> slotAt(job, time));
-      if (slot.isEmpty() || now.isBefore(slot.get().instant()) || job.schedule().canStart(slot.get(), now)) {
-        return true;
-      }
-      Run skipped = store.skip(q.run().id(), "Cannot start run " + q.run().id() + " of job " + job.job() + " for "
-          + slot.get().dueTime() + ": its execution window (" + job.schedule().describe() + ") closed before it"
-          + " could start");
-      tell(l -> l.skipped(skipped));
-      return false;
-    }).toList();
+    return queued.stream()
+        .filter(
+            q -> {
+              ScheduledJob job = jobs.get(q.run().job());
+              Optional<Slot> slot =
+                  job == null
+                      ? Optional.empty()
+                      : q.run().slot().flatMap(time -> slotAt(job, time));
+              if (slot.isEmpty()
+                  || now.isBefore(slot.get().instant())
+                  || job.schedule().canStart(slot.get(), now)) {
+                return true;
+              }
+              Run skipped =
+                  store.skip(
+                      q.run().id(),
+                      "Cannot start run "
+                          + q.run().id()
+                          + " of job "
+                          + job.job()
+                          + " for "
+                          + slot.get().dueTime()
+                          + ": its execution window ("
+                          + job.schedule().describe()
+                          + ") closed before it"
+                          + " could start");
+              tell(l -> l.skipped(skipped));
+              return false;
+            })
+        .toList();
   }
 
   private static Optional<Slot> slotAt(ScheduledJob job, Instant time) {
     return job.schedule().slotsBetween(time.minusSeconds(1), time).stream()
-        .filter(slot -> slot.instant().equals(time)).findFirst();
+        .filter(slot -> slot.instant().equals(time))
+        .findFirst();
   }
 
   /** Starts due runs, oldest slot first, while there is room and their job's lock is free. */
@@ -315,11 +379,15 @@ public final class Scheduler {
    * store marked that run interrupted), the retry policy decides on that run as on a lost one.
    */
   private void retryTakenOver(ScheduledJob job, Lock stale, String runId, Instant now) {
-    boolean interrupted = !stale.runId().equals(runId)
-        && store.run(stale.runId()).map(r -> r.status() == RunStatus.INTERRUPTED).orElse(false);
+    boolean interrupted =
+        !stale.runId().equals(runId)
+            && store.run(stale.runId()).map(r -> r.status() == RunStatus.INTERRUPTED).orElse(false);
     if (interrupted) {
-      LOG.warn("Run {} of job {} was interrupted: its lock went stale (owner {}) and was taken over", stale.runId(),
-          job.job(), stale.owner());
+      LOG.warn(
+          "Run {} of job {} was interrupted: its lock went stale (owner {}) and was taken over",
+          stale.runId(),
+          job.job(),
+          stale.owner());
       // the process running it went away: nothing in the job says it will fail again
       retryIfAllowed(job, stale.runId(), Failure.EXTERNAL, now);
     }
@@ -328,21 +396,36 @@ public final class Scheduler {
   private void launch(ScheduledJob job, Run run, Instant now) {
     int attempt = store.start(run.id(), settings.worker()).number();
     Duration timeout = job.schedule().spec().timeout().orElse(settings.defaultTimeout());
-    LOG.info("Starting run {} of job {} (attempt {}, slot {})", run.id(), run.job(), attempt,
+    LOG.info(
+        "Starting run {} of job {} (attempt {}, slot {})",
+        run.id(),
+        run.job(),
+        attempt,
         run.slot().map(Instant::toString).orElse("none"));
     try {
-      Launch launch = launcher.start(new LaunchRequest(run.job(), job.file(), run.params(), run.id(), timeout,
-          job.kind()));
+      Launch launch =
+          launcher.start(
+              new LaunchRequest(
+                  run.job(), job.file(), run.params(), run.id(), timeout, job.kind()));
       active.put(run.id(), new Active(run.id(), job, launch));
     } catch (IOException e) {
-      record(job, run.id(), new LaunchOutcome(LaunchOutcome.State.FAILED, Optional.of(3),
-          "Cannot launch run " + run.id() + " of job " + run.job() + ": " + e.getMessage()), now);
+      record(
+          job,
+          run.id(),
+          new LaunchOutcome(
+              LaunchOutcome.State.FAILED,
+              Optional.of(3),
+              "Cannot launch run " + run.id() + " of job " + run.job() + ": " + e.getMessage()),
+          now);
     }
   }
 
   private void heartbeat(Active run) {
     if (!store.heartbeat(run.job().job(), run.runId())) {
-      LOG.warn("Run {} of job {} lost its lock (another scheduler took it over as stale)", run.runId(), run.job().job());
+      LOG.warn(
+          "Run {} of job {} lost its lock (another scheduler took it over as stale)",
+          run.runId(),
+          run.job().job());
     }
   }
 
@@ -361,31 +444,75 @@ public final class Scheduler {
     try {
       return run.launch().outcome().join();
     } catch (CompletionException | CancellationException e) {
-      return new LaunchOutcome(LaunchOutcome.State.LOST, Optional.empty(), "the launch ended without an outcome: " + e);
+      return new LaunchOutcome(
+          LaunchOutcome.State.LOST, Optional.empty(), "the launch ended without an outcome: " + e);
     }
   }
 
-  /** Ends the run in the history as the launch did, frees its job, and queues a retry if allowed. */
+  /**
+   * Ends the run in the history as the launch did, frees its job, and queues a retry if allowed.
+   */
   private void record(ScheduledJob job, String runId, LaunchOutcome outcome, Instant now) {
     int exitCode = outcome.exitCode().orElse(1);
     Optional<CancelRequest> request = Optional.ofNullable(requested.remove(runId));
-    store.finish(runId, switch (outcome.state()) {
-      case SUCCEEDED -> outcome.written()
-          .map(w -> w.published() ? RunOutcome.succeeded(w.rows(), w.bytes(), w.files(), w.manifest()) : RunOutcome.skipped())
-          .orElseGet(() -> new RunOutcome(RunStatus.SUCCEEDED, 0, Optional.empty(), Optional.empty(), Optional.empty(),
-              Optional.empty(), Optional.empty()));
-      case FAILED -> RunOutcome.failed(exitCode, outcome.summary());
-      case TIMED_OUT -> RunOutcome.failed(exitCode, "timed out: " + outcome.summary());
-      case CANCELLED -> ended(RunStatus.CANCELLED, exitCode, request.map(Scheduler::requestedReason)
-          .orElse(stopped ? "the scheduler was stopped while the run went on (" + outcome.summary() + ")" : outcome.summary()));
-      case LOST -> ended(RunStatus.INTERRUPTED, exitCode, outcome.summary());
-    });
+    store.finish(
+        runId,
+        switch (outcome.state()) {
+          case SUCCEEDED ->
+              outcome
+                  .written()
+                  .map(
+                      w ->
+                          w.published()
+                              ? RunOutcome.succeeded(w.rows(), w.bytes(), w.files(), w.manifest())
+                              : RunOutcome.skipped())
+                  .orElseGet(
+                      () ->
+                          new RunOutcome(
+                              RunStatus.SUCCEEDED,
+                              0,
+                              Optional.empty(),
+                              Optional.empty(),
+                              Optional.empty(),
+                              Optional.empty(),
+                              Optional.empty()));
+          case FAILED -> RunOutcome.failed(exitCode, outcome.summary());
+          case TIMED_OUT -> RunOutcome.failed(exitCode, "timed out: " + outcome.summary());
+          case CANCELLED ->
+              ended(
+                  RunStatus.CANCELLED,
+                  exitCode,
+                  request
+                      .map(Scheduler::requestedReason)
+                      .orElse(
+                          stopped
+                              ? "the scheduler was stopped while the run went on ("
+                                  + outcome.summary()
+                                  + ")"
+                              : outcome.summary()));
+          case LOST -> ended(RunStatus.INTERRUPTED, exitCode, outcome.summary());
+        });
     store.unlock(job.job(), runId);
-    LOG.info("Run {} of job {} ended {} (exit {}) {}", runId, job.job(), outcome.state(), exitCode, outcome.summary());
+    LOG.info(
+        "Run {} of job {} ended {} (exit {}) {}",
+        runId,
+        job.job(),
+        outcome.state(),
+        exitCode,
+        outcome.summary());
     // a run someone asked to cancel that failed before the cancel took hold is not tried again
-    boolean retried = request.isEmpty()
-        && failure(outcome, exitCode).map(failure -> retryIfAllowed(job, runId, failure, now)).orElse(false);
-    store.run(runId).ifPresent(run -> tell(l -> l.ended(run, retried ? RunListener.Retry.QUEUED : RunListener.Retry.NONE)));
+    boolean retried =
+        request.isEmpty()
+            && failure(outcome, exitCode)
+                .map(failure -> retryIfAllowed(job, runId, failure, now))
+                .orElse(false);
+    store
+        .run(runId)
+        .ifPresent(
+            run ->
+                tell(
+                    l ->
+                        l.ended(run, retried ? RunListener.Retry.QUEUED : RunListener.Retry.NONE)));
   }
 
   /** Tells the listener; one that fails is logged, never stops the pass. */
@@ -402,11 +529,20 @@ public final class Scheduler {
   }
 
   private static RunOutcome ended(RunStatus status, int exitCode, String error) {
-    return new RunOutcome(status, exitCode, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+    return new RunOutcome(
+        status,
+        exitCode,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
         Optional.of(error));
   }
 
-  /** How the run failed, for the retry policy; empty when it did not fail (or was cancelled on purpose). */
+  /**
+   * How the run failed, for the retry policy; empty when it did not fail (or was cancelled on
+   * purpose).
+   */
   private static Optional<Failure> failure(LaunchOutcome outcome, int exitCode) {
     return switch (outcome.state()) {
       case SUCCEEDED, CANCELLED -> Optional.empty();
@@ -417,14 +553,22 @@ public final class Scheduler {
     };
   }
 
-  /** Queues the run again, not before its backoff ends, when its job's retry policy allows another attempt. */
+  /**
+   * Queues the run again, not before its backoff ends, when its job's retry policy allows another
+   * attempt.
+   */
   private boolean retryIfAllowed(ScheduledJob job, String runId, Failure failure, Instant now) {
     RetryPolicy policy = job.schedule().retry();
     int attempt = store.attempts(runId).size();
     if (policy.allowsRetry(attempt, failure)) {
       Instant due = now.plus(policy.delay(attempt, settings.random()));
       store.requeue(runId, due);
-      LOG.info("Run {} of job {} will be retried at {} (attempt {} of {})", runId, job.job(), due, attempt + 1,
+      LOG.info(
+          "Run {} of job {} will be retried at {} (attempt {} of {})",
+          runId,
+          job.job(),
+          due,
+          attempt + 1,
           policy.attempts());
       return true;
     }

@@ -11,10 +11,16 @@ import java.time.ZonedDateTime;
 
 /**
  * One run a schedule asks for: the job, the instant it is due, the local date-time the schedule
- * names (which a DST gap moves: 02:30 on a spring-forward night is due at 03:00), and the
- * {@code run_date} it hands to the job, with the window that date stands for.
+ * names (which a DST gap moves: 02:30 on a spring-forward night is due at 03:00), and the {@code
+ * run_date} it hands to the job, with the window that date stands for.
  */
-public record Slot(String job, Instant instant, LocalDateTime localTime, ZoneId zone, LocalDate runDate, Window window) {
+public record Slot(
+    String job,
+    Instant instant,
+    LocalDateTime localTime,
+    ZoneId zone,
+    LocalDate runDate,
+    Window window) {
   public Slot {
     requireNonNull(job, "job is null");
     requireNonNull(instant, "instant is null");

@@ -5,7 +5,9 @@ import static java.util.Objects.requireNonNull;
 import io.lakeport.config.ScheduleSpec;
 import io.lakeport.history.HistoryStore;
 
-/** The enabled or disabled override the run history keeps for a job, else its job file's setting. */
+/**
+ * The enabled or disabled override the run history keeps for a job, else its job file's setting.
+ */
 final class StoreScheduleState implements ScheduleState {
   private final HistoryStore store;
 
@@ -15,7 +17,8 @@ final class StoreScheduleState implements ScheduleState {
 
   @Override
   public ScheduleSpec.Status status(Schedule schedule) {
-    return store.enabledOverride(schedule.job())
+    return store
+        .enabledOverride(schedule.job())
         .map(enabled -> enabled ? ScheduleSpec.Status.ENABLED : ScheduleSpec.Status.DISABLED)
         .orElse(schedule.spec().status());
   }

@@ -1,5 +1,6 @@
 /**
  * When jobs run by themselves: schedules and their slots across DST, execution windows, misfires,
- * retries. Builds on {@code config}; never imports spark-sql (runs are submitted, not computed here).
+ * retries. Builds on {@code config}; never imports spark-sql (runs are submitted, not computed
+ * here).
  */
 package io.lakeport.schedule;

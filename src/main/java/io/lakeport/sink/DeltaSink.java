@@ -24,16 +24,19 @@ final class DeltaSink implements Sink {
 
   @Override
   public void write(Dataset<Row> data, WriteContext context) {
-    Dataset<Row> arranged = spec.targetFileSize().isPresent() ? FileSizing.arrange(data, spec) : data;
+    Dataset<Row> arranged =
+        spec.targetFileSize().isPresent() ? FileSizing.arrange(data, spec) : data;
     DataFrameWriter<Row> writer = arranged.write().format("delta").options(spec.options());
     spec.compression().ifPresent(codec -> writer.option("compression", codec));
-    FileSizing.recordsPerFile(spec, context).ifPresent(max -> writer.option("maxRecordsPerFile", max));
+    FileSizing.recordsPerFile(spec, context)
+        .ifPresent(max -> writer.option("maxRecordsPerFile", max));
     if (!spec.partitionBy().isEmpty()) {
       writer.partitionBy(spec.partitionBy().toArray(String[]::new));
     }
     switch (context.mode()) {
       case OVERWRITE -> writer.mode(SaveMode.Overwrite);
-      case OVERWRITE_PARTITIONS -> writer.mode(SaveMode.Overwrite).option("partitionOverwriteMode", "dynamic");
+      case OVERWRITE_PARTITIONS ->
+          writer.mode(SaveMode.Overwrite).option("partitionOverwriteMode", "dynamic");
       case APPEND -> writer.mode(SaveMode.Append);
       case ERROR_IF_EXISTS -> writer.mode(SaveMode.ErrorIfExists);
     }
@@ -46,13 +49,22 @@ final class DeltaSink implements Sink {
     if (spec.tableProperties().isEmpty()) {
       return;
     }
-    Map<String, String> current = DeltaTable.forPath(spark, spec.path()).detail().select("properties").head().getJavaMap(0);
-    boolean same = spec.tableProperties().entrySet().stream()
-        .allMatch(e -> e.getValue().equals(current.get(e.getKey())));
+    Map<String, String> current =
+        DeltaTable.forPath(spark, spec.path()).detail().select("properties").head().getJavaMap(0);
+    boolean same =
+        spec.tableProperties().entrySet().stream()
+            .allMatch(e -> e.getValue().equals(current.get(e.getKey())));
     if (!same) {
-      String properties = spec.tableProperties().entrySet().stream()
-          .map(e -> quote(e.getKey()) + " = " + quote(e.getValue())).collect(Collectors.joining(", "));
-      spark.sql("ALTER TABLE delta.`" + spec.path().replace("`", "``") + "` SET TBLPROPERTIES (" + properties + ")");
+      String properties =
+          spec.tableProperties().entrySet().stream()
+              .map(e -> quote(e.getKey()) + " = " + quote(e.getValue()))
+              .collect(Collectors.joining(", "));
+      spark.sql(
+          "ALTER TABLE delta.`"
+              + spec.path().replace("`", "``")
+              + "` SET TBLPROPERTIES ("
+              + properties
+              + ")");
     }
   }
 

@@ -35,10 +35,24 @@ import org.apache.spark.sql.types.TimestampType;
 final class ExcelCells {
   /** Longest text Excel keeps in one cell. */
   static final int MAX_TEXT = 32_767;
+
   private static final LocalDate FIRST_DAY = LocalDate.of(1900, 1, 1);
   private static final LocalDate LAST_DAY = LocalDate.of(9999, 12, 31);
 
-  private enum Kind { TEXT, BYTE, SHORT, INT, LONG, FLOAT, DOUBLE, DECIMAL, BOOLEAN, DATE, TIMESTAMP, TIMESTAMP_NTZ }
+  private enum Kind {
+    TEXT,
+    BYTE,
+    SHORT,
+    INT,
+    LONG,
+    FLOAT,
+    DOUBLE,
+    DECIMAL,
+    BOOLEAN,
+    DATE,
+    TIMESTAMP,
+    TIMESTAMP_NTZ
+  }
 
   private final Kind[] kinds;
   private final DecimalType[] decimals;
@@ -52,32 +66,51 @@ final class ExcelCells {
     this.decimals = new DecimalType[kinds.length];
     for (int i = 0; i < kinds.length; i++) {
       DataType type = schema.fields()[i].dataType();
-      kinds[i] = kind(type).orElseThrow(() -> new IllegalArgumentException("Excel cells cannot hold " + type.sql()));
+      kinds[i] =
+          kind(type)
+              .orElseThrow(
+                  () -> new IllegalArgumentException("Excel cells cannot hold " + type.sql()));
       decimals[i] = type instanceof DecimalType d ? d : null;
     }
     this.date = dateStyle(workbook, settings.dateFormat());
     this.timestamp = dateStyle(workbook, settings.timestampFormat());
   }
 
-  /** Whether a column of this type can be written: atomic values only, no binary, arrays, maps or structs. */
+  /**
+   * Whether a column of this type can be written: atomic values only, no binary, arrays, maps or
+   * structs.
+   */
   static boolean supports(DataType type) {
     return kind(type).isPresent();
   }
 
   private static Optional<Kind> kind(DataType type) {
-    Kind kind = type instanceof StringType ? Kind.TEXT
-        : type instanceof ByteType ? Kind.BYTE
-        : type instanceof ShortType ? Kind.SHORT
-        : type instanceof IntegerType ? Kind.INT
-        : type instanceof LongType ? Kind.LONG
-        : type instanceof FloatType ? Kind.FLOAT
-        : type instanceof DoubleType ? Kind.DOUBLE
-        : type instanceof DecimalType ? Kind.DECIMAL
-        : type instanceof BooleanType ? Kind.BOOLEAN
-        : type instanceof DateType ? Kind.DATE
-        : type instanceof TimestampType ? Kind.TIMESTAMP
-        : type instanceof TimestampNTZType ? Kind.TIMESTAMP_NTZ
-        : null;
+    Kind kind =
+        type instanceof StringType
+            ? Kind.TEXT
+            : type instanceof ByteType
+                ? Kind.BYTE
+                : type instanceof ShortType
+                    ? Kind.SHORT
+                    : type instanceof IntegerType
+                        ? Kind.INT
+                        : type instanceof LongType
+                            ? Kind.LONG
+                            : type instanceof FloatType
+                                ? Kind.FLOAT
+                                : type instanceof DoubleType
+                                    ? Kind.DOUBLE
+                                    : type instanceof DecimalType
+                                        ? Kind.DECIMAL
+                                        : type instanceof BooleanType
+                                            ? Kind.BOOLEAN
+                                            : type instanceof DateType
+                                                ? Kind.DATE
+                                                : type instanceof TimestampType
+                                                    ? Kind.TIMESTAMP
+                                                    : type instanceof TimestampNTZType
+                                                        ? Kind.TIMESTAMP_NTZ
+                                                        : null;
     return Optional.ofNullable(kind);
   }
 
@@ -88,8 +121,8 @@ final class ExcelCells {
   }
 
   /**
-   * Sets {@code cell} to the non-null value at {@code ordinal} of {@code row}; returns about how many
-   * characters Excel shows for it, for the column's width.
+   * Sets {@code cell} to the non-null value at {@code ordinal} of {@code row}; returns about how
+   * many characters Excel shows for it, for the column's width.
    */
   int set(Cell cell, InternalRow row, int ordinal) {
     return switch (kinds[ordinal]) {
@@ -100,22 +133,30 @@ final class ExcelCells {
       case LONG -> number(cell, row.getLong(ordinal));
       case FLOAT -> decimal(cell, Double.parseDouble(Float.toString(row.getFloat(ordinal))));
       case DOUBLE -> decimal(cell, row.getDouble(ordinal));
-      case DECIMAL -> decimal(cell, row.getDecimal(ordinal, decimals[ordinal].precision(), decimals[ordinal].scale())
-          .toJavaBigDecimal());
+      case DECIMAL ->
+          decimal(
+              cell,
+              row.getDecimal(ordinal, decimals[ordinal].precision(), decimals[ordinal].scale())
+                  .toJavaBigDecimal());
       case BOOLEAN -> {
         cell.setCellValue(row.getBoolean(ordinal));
         yield 5;
       }
       case DATE -> date(cell, LocalDate.ofEpochDay(row.getInt(ordinal)));
-      case TIMESTAMP -> timestamp(cell, LocalDateTime.ofInstant(instant(row.getLong(ordinal)), settings.zone()));
-      case TIMESTAMP_NTZ -> timestamp(cell, LocalDateTime.ofInstant(instant(row.getLong(ordinal)), ZoneOffset.UTC));
+      case TIMESTAMP ->
+          timestamp(cell, LocalDateTime.ofInstant(instant(row.getLong(ordinal)), settings.zone()));
+      case TIMESTAMP_NTZ ->
+          timestamp(cell, LocalDateTime.ofInstant(instant(row.getLong(ordinal)), ZoneOffset.UTC));
     };
   }
 
   private static int text(Cell cell, String value, int ordinal) {
     if (value.length() > MAX_TEXT) {
-      throw new IllegalArgumentException("an Excel cell holds at most 32,767 characters, column " + (ordinal + 1)
-          + " has a value of " + value.length());
+      throw new IllegalArgumentException(
+          "an Excel cell holds at most 32,767 characters, column "
+              + (ordinal + 1)
+              + " has a value of "
+              + value.length());
     }
     return plain(cell, value);
   }

@@ -22,15 +22,18 @@ import org.apache.spark.sql.execution.datasources.OutputWriter;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Writes one workbook: rows stream through POI's SXSSF writer, which keeps a small window of rows in
- * memory and the rest in a compressed temporary file; the workbook is written to the output path on
- * close. Column widths follow the longest value seen (capped); the auto filter covers the rows written.
+ * Writes one workbook: rows stream through POI's SXSSF writer, which keeps a small window of rows
+ * in memory and the rest in a compressed temporary file; the workbook is written to the output path
+ * on close. Column widths follow the longest value seen (capped); the auto filter covers the rows
+ * written.
  */
 final class ExcelOutputWriter extends OutputWriter {
   /** Rows SXSSF keeps in memory before flushing them to its temporary file. */
   private static final int ROW_WINDOW = 100;
+
   /** Widest column, in characters. */
   private static final int MAX_WIDTH = 60;
+
   /** Room for the filter drop-down beside a header name, in characters. */
   private static final int FILTER_BUTTON = 3;
 
@@ -46,8 +49,16 @@ final class ExcelOutputWriter extends OutputWriter {
   private long rows;
   private boolean refused;
 
-  /** {@code maxDataRows}: rows below the header this file may hold (Excel's limit, smaller in tests). */
-  ExcelOutputWriter(String path, StructType schema, Configuration conf, ExcelSettings settings, long maxDataRows) {
+  /**
+   * {@code maxDataRows}: rows below the header this file may hold (Excel's limit, smaller in
+   * tests).
+   */
+  ExcelOutputWriter(
+      String path,
+      StructType schema,
+      Configuration conf,
+      ExcelSettings settings,
+      long maxDataRows) {
     this.path = path;
     this.conf = conf;
     this.settings = settings;
@@ -56,8 +67,10 @@ final class ExcelOutputWriter extends OutputWriter {
     this.widths = new int[columns];
     this.workbook = new SXSSFWorkbook(ROW_WINDOW);
     workbook.setCompressTempFiles(true);
-    // POI's default (as needed) writes Zip64 data descriptors that the JDK's ZipInputStream and other
-    // streaming readers misread; plain zip holds sheets up to 4 GB of XML, and larger ones fail clearly.
+    // POI's default (as needed) writes Zip64 data descriptors that the JDK's ZipInputStream and
+    // other
+    // streaming readers misread; plain zip holds sheets up to 4 GB of XML, and larger ones fail
+    // clearly.
     workbook.setZip64Mode(Zip64Mode.Never);
     this.sheet = workbook.createSheet(settings.sheetName());
     this.cells = new ExcelCells(workbook, schema, settings);
@@ -107,9 +120,16 @@ final class ExcelOutputWriter extends OutputWriter {
 
   private String tooManyRows() {
     long sheetRows = maxDataRows + (settings.header() ? 1 : 0);
-    String below = settings.header() ? String.format(Locale.ROOT, " (%,d below the header)", maxDataRows) : "";
-    return String.format(Locale.ROOT, "Cannot write %s: an Excel sheet holds at most %,d rows%s; set "
-        + "sink.max-records-per-file = %d to split the export into several workbooks", path, sheetRows, below, maxDataRows);
+    String below =
+        settings.header() ? String.format(Locale.ROOT, " (%,d below the header)", maxDataRows) : "";
+    return String.format(
+        Locale.ROOT,
+        "Cannot write %s: an Excel sheet holds at most %,d rows%s; set "
+            + "sink.max-records-per-file = %d to split the export into several workbooks",
+        path,
+        sheetRows,
+        below,
+        maxDataRows);
   }
 
   /** Writes the workbook, unless a row was refused; closing it deletes SXSSF's temporary file. */
@@ -124,8 +144,14 @@ final class ExcelOutputWriter extends OutputWriter {
         }
       }
     } catch (Zip64RequiredException e) {
-      throw new UncheckedIOException("Cannot write " + path + ": " + e.getMessage() + " (an xlsx part without Zip64); "
-          + "set sink.max-records-per-file lower to split the export into smaller workbooks", e);
+      throw new UncheckedIOException(
+          "Cannot write "
+              + path
+              + ": "
+              + e.getMessage()
+              + " (an xlsx part without Zip64); "
+              + "set sink.max-records-per-file lower to split the export into smaller workbooks",
+          e);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write " + path + ": " + e.getMessage(), e);
     }

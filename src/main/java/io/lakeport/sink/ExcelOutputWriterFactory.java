@@ -6,7 +6,9 @@ import org.apache.spark.sql.execution.datasources.OutputWriter;
 import org.apache.spark.sql.execution.datasources.OutputWriterFactory;
 import org.apache.spark.sql.types.StructType;
 
-/** Made on the driver, serialized to the tasks: opens one {@link ExcelOutputWriter} per output file. */
+/**
+ * Made on the driver, serialized to the tasks: opens one {@link ExcelOutputWriter} per output file.
+ */
 final class ExcelOutputWriterFactory extends OutputWriterFactory {
   private static final long serialVersionUID = 1L;
   private final ExcelSettings settings;
@@ -22,7 +24,11 @@ final class ExcelOutputWriterFactory extends OutputWriterFactory {
 
   @Override
   public OutputWriter newInstance(String path, StructType dataSchema, TaskAttemptContext context) {
-    return new ExcelOutputWriter(path, dataSchema, context.getConfiguration(), settings,
+    return new ExcelOutputWriter(
+        path,
+        dataSchema,
+        context.getConfiguration(),
+        settings,
         ExcelOptions.maxDataRows(settings.header()));
   }
 }

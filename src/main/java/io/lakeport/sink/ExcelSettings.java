@@ -16,7 +16,8 @@ record ExcelSettings(
     boolean autoFilter,
     String dateFormat,
     String timestampFormat,
-    ZoneId zone) implements Serializable {
+    ZoneId zone)
+    implements Serializable {
 
   ExcelSettings {
     requireNonNull(sheetName, "sheetName is null");

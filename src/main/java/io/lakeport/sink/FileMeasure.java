@@ -40,22 +40,29 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
  * decompressed text, quotes respected; XML by counting row elements; Excel by counting the row
  * elements of the workbook's sheets), with the uncompressed size where the format tells.
  *
- * <p>It runs where the file was written: a write task measures its own files just before it
- * commits them ({@link LakeportCommitProtocol}), while they are still in the page cache, so no
- * second Spark job reads the export back. Files written by another committer (S3, Delta) are
- * measured by the runner in a pass of its own, with the same code.
+ * <p>It runs where the file was written: a write task measures its own files just before it commits
+ * them ({@link LakeportCommitProtocol}), while they are still in the page cache, so no second Spark
+ * job reads the export back. Files written by another committer (S3, Delta) are measured by the
+ * runner in a pass of its own, with the same code.
  */
 public final class FileMeasure implements Serializable {
   /** Writer option (a Hadoop setting in the write tasks) naming the sink format to measure. */
   public static final String FORMAT = "lakeport.measure.format";
+
   /** Writer option naming the run whose files are measured, to hand them to its runner. */
   public static final String RUN = "lakeport.measure.run";
 
   private static final long serialVersionUID = 1L;
   private static final int BUFFER = 1 << 16;
-  /** A Parquet file ends with its footer's length (4 bytes, little-endian) and the magic {@code PAR1}. */
+
+  /**
+   * A Parquet file ends with its footer's length (4 bytes, little-endian) and the magic {@code
+   * PAR1}.
+   */
   private static final int FOOTER_TAIL = 8;
-  private static final byte[] PARQUET_MAGIC = "PAR1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  private static final byte[] PARQUET_MAGIC =
+      "PAR1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   private static final Pattern SHEET = Pattern.compile("xl/worksheets/sheet\\d+\\.xml");
 
   private final SinkFormat format;
@@ -66,10 +73,16 @@ public final class FileMeasure implements Serializable {
 
   /** Measures files of {@code format} written with the sink's writer {@code options}. */
   public FileMeasure(SinkFormat format, Map<String, String> options) {
-    this(format, options.get("header"), options.get("quote"), options.get("escape"), options.get("rowTag"));
+    this(
+        format,
+        options.get("header"),
+        options.get("quote"),
+        options.get("escape"),
+        options.get("rowTag"));
   }
 
-  private FileMeasure(SinkFormat format, String header, String quote, String escape, String rowTag) {
+  private FileMeasure(
+      SinkFormat format, String header, String quote, String escape, String rowTag) {
     this.format = format;
     this.header = Boolean.parseBoolean(header == null ? "false" : header);
     this.quote = firstChar(quote == null ? "\"" : quote);
@@ -83,25 +96,35 @@ public final class FileMeasure implements Serializable {
    */
   static Optional<FileMeasure> of(Configuration conf) {
     String format = conf.get(FORMAT);
-    return format == null ? Optional.empty() : Optional.of(new FileMeasure(SinkFormat.valueOf(format.toUpperCase(Locale.ROOT)),
-        conf.get("header"), conf.get("quote"), conf.get("escape"), conf.get("rowTag")));
+    return format == null
+        ? Optional.empty()
+        : Optional.of(
+            new FileMeasure(
+                SinkFormat.valueOf(format.toUpperCase(Locale.ROOT)),
+                conf.get("header"),
+                conf.get("quote"),
+                conf.get("escape"),
+                conf.get("rowTag")));
   }
 
   private static char firstChar(String value) {
     return value.isEmpty() ? '\0' : value.charAt(0);
   }
 
-  /** Measures the file at {@code path}, recorded under {@code relative} (its path in the export). */
+  /**
+   * Measures the file at {@code path}, recorded under {@code relative} (its path in the export).
+   */
   public MeasuredFile measure(Path path, String relative, Configuration conf) throws IOException {
     return measure(path.getFileSystem(conf), path, relative, conf);
   }
 
   /**
    * As {@link #measure(Path, String, Configuration)}, on a file system the caller holds: a task
-   * measuring many files opens it once (the local file system is not cached, see the site's
-   * {@code fs.file.impl.disable.cache}).
+   * measuring many files opens it once (the local file system is not cached, see the site's {@code
+   * fs.file.impl.disable.cache}).
    */
-  public MeasuredFile measure(FileSystem fs, Path path, String relative, Configuration conf) throws IOException {
+  public MeasuredFile measure(FileSystem fs, Path path, String relative, Configuration conf)
+      throws IOException {
     MessageDigest sha256 = sha256();
     long bytes = fs.getFileStatus(path).getLen();
     Measure measure;
@@ -112,7 +135,11 @@ public final class FileMeasure implements Serializable {
     if (format == SinkFormat.PARQUET || format == SinkFormat.DELTA) {
       measure = parquetFooter(fs, path, bytes, conf);
     }
-    return new MeasuredFile(relative, bytes, measure.rows(), HexFormat.of().formatHex(sha256.digest()),
+    return new MeasuredFile(
+        relative,
+        bytes,
+        measure.rows(),
+        HexFormat.of().formatHex(sha256.digest()),
         measure.uncompressed());
   }
 
@@ -122,7 +149,8 @@ public final class FileMeasure implements Serializable {
    * settings, which costs more than the read itself (tens of milliseconds per file); an encrypted
    * footer, which only the reader can decode, still goes through it.
    */
-  private static Measure parquetFooter(FileSystem fs, Path path, long bytes, Configuration conf) throws IOException {
+  private static Measure parquetFooter(FileSystem fs, Path path, long bytes, Configuration conf)
+      throws IOException {
     byte[] tail = new byte[FOOTER_TAIL];
     try (FSDataInputStream in = fs.open(path)) {
       if (bytes < PARQUET_MAGIC.length + FOOTER_TAIL) {
@@ -134,12 +162,14 @@ public final class FileMeasure implements Serializable {
         byte[] footer = new byte[length];
         in.readFully(bytes - FOOTER_TAIL - length, footer);
         FileMetaData metadata = Util.readFileMetaData(new ByteArrayInputStream(footer));
-        return new Measure(metadata.getNum_rows(),
+        return new Measure(
+            metadata.getNum_rows(),
             metadata.getRow_groups().stream().mapToLong(RowGroup::getTotal_byte_size).sum());
       }
     }
     try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(path, conf))) {
-      return new Measure(reader.getRecordCount(),
+      return new Measure(
+          reader.getRecordCount(),
           reader.getFooter().getBlocks().stream().mapToLong(BlockMetaData::getTotalByteSize).sum());
     }
   }
@@ -158,9 +188,12 @@ public final class FileMeasure implements Serializable {
   }
 
   private Measure measureText(Counting decoded) throws IOException {
-    long rows = format == SinkFormat.JSON ? countRecords(decoded, false)
-        : format == SinkFormat.XML ? countElements(decoded, rowTag)
-        : withoutHeader(countRecords(decoded, true));
+    long rows =
+        format == SinkFormat.JSON
+            ? countRecords(decoded, false)
+            : format == SinkFormat.XML
+                ? countElements(decoded, rowTag)
+                : withoutHeader(countRecords(decoded, true));
     return new Measure(rows, decoded.count);
   }
 
@@ -187,7 +220,8 @@ public final class FileMeasure implements Serializable {
     return header && rows > 0 ? rows - 1 : rows;
   }
 
-  private static Counting decompressed(InputStream raw, Path path, Configuration conf) throws IOException {
+  private static Counting decompressed(InputStream raw, Path path, Configuration conf)
+      throws IOException {
     CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(path);
     return new Counting(codec == null ? raw : codec.createInputStream(raw));
   }
@@ -257,7 +291,9 @@ public final class FileMeasure implements Serializable {
     return count;
   }
 
-  /** Counts newline-terminated records; with {@code quoted}, newlines inside quotes do not count. */
+  /**
+   * Counts newline-terminated records; with {@code quoted}, newlines inside quotes do not count.
+   */
   private long countRecords(InputStream in, boolean quoted) throws IOException {
     byte[] buffer = new byte[BUFFER];
     long records = 0;

@@ -22,8 +22,11 @@ final class FileSink implements Sink {
   private static final String UNSUPPORTED_TYPE = "UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE";
   private final SinkSpec spec;
 
-  /** Hadoop's setting for the committers' {@code _SUCCESS} marker (S3A's committers honour it too). */
-  private static final String NO_SUCCESS_MARKER = "mapreduce.fileoutputcommitter.marksuccessfuljobs";
+  /**
+   * Hadoop's setting for the committers' {@code _SUCCESS} marker (S3A's committers honour it too).
+   */
+  private static final String NO_SUCCESS_MARKER =
+      "mapreduce.fileoutputcommitter.marksuccessfuljobs";
 
   FileSink(SinkSpec spec) {
     this.spec = spec;
@@ -31,19 +34,28 @@ final class FileSink implements Sink {
 
   @Override
   public void write(Dataset<Row> data, WriteContext context) {
-    DataFrameWriter<Row> writer = FileSizing.arrange(data, spec)
-        .write()
-        .format(sparkFormat())
-        .options(spec.options())
-        // write tasks measure their files (LakeportCommitProtocol); other committers ignore these
-        .option(FileMeasure.FORMAT, spec.format().name())
-        .option(FileMeasure.RUN, context.runId())
-        // Lakeport writes _SUCCESS itself, after the manifest (the committers' would come first)
-        .option(NO_SUCCESS_MARKER, "false");
+    DataFrameWriter<Row> writer =
+        FileSizing.arrange(data, spec)
+            .write()
+            .format(sparkFormat())
+            .options(spec.options())
+            // write tasks measure their files (LakeportCommitProtocol); other committers ignore
+            // these
+            .option(FileMeasure.FORMAT, spec.format().name())
+            .option(FileMeasure.RUN, context.runId())
+            // Lakeport writes _SUCCESS itself, after the manifest (the committers' would come
+            // first)
+            .option(NO_SUCCESS_MARKER, "false");
     spec.compression().ifPresent(codec -> writer.option("compression", sparkCodec(codec)));
-    FileSizing.recordsPerFile(spec, context).ifPresent(max -> writer.option("maxRecordsPerFile", max));
-    spec.fileName().ifPresent(template -> writer.option(LakeportCommitProtocol.TEMPLATE, template)
-        .option(LakeportCommitProtocol.JOB, context.job()).option(LakeportCommitProtocol.RUN, context.runId()));
+    FileSizing.recordsPerFile(spec, context)
+        .ifPresent(max -> writer.option("maxRecordsPerFile", max));
+    spec.fileName()
+        .ifPresent(
+            template ->
+                writer
+                    .option(LakeportCommitProtocol.TEMPLATE, template)
+                    .option(LakeportCommitProtocol.JOB, context.job())
+                    .option(LakeportCommitProtocol.RUN, context.runId()));
     if (!spec.partitionBy().isEmpty()) {
       writer.partitionBy(spec.partitionBy().toArray(String[]::new));
     }
@@ -68,13 +80,14 @@ final class FileSink implements Sink {
   }
 
   /**
-   * S3A's magic committer cannot replace partitions (Spark's dynamic overwrite), so this write
-   * uses S3A's partitioned staging committer with conflict mode replace: the partitions the job
-   * writes are replaced at commit, the others are kept. It stages task output on the cluster file
-   * system (fs.s3a.committer.staging.tmp.path), which multi-node clusters must share (HDFS).
+   * S3A's magic committer cannot replace partitions (Spark's dynamic overwrite), so this write uses
+   * S3A's partitioned staging committer with conflict mode replace: the partitions the job writes
+   * are replaced at commit, the others are kept. It stages task output on the cluster file system
+   * (fs.s3a.committer.staging.tmp.path), which multi-node clusters must share (HDFS).
    */
   private static void replacePartitionsOnS3(DataFrameWriter<Row> writer) {
-    writer.mode(SaveMode.Append)
+    writer
+        .mode(SaveMode.Append)
         .option("fs.s3a.committer.name", "partitioned")
         .option("fs.s3a.committer.staging.conflict-mode", "replace");
   }
@@ -88,25 +101,36 @@ final class FileSink implements Sink {
   }
 
   /**
-   * Spark's name for a codec: Avro spells "none" and "zstd" its own way, and text formats get
-   * zstd from Lakeport's codec (Spark has none for them without the native Hadoop library).
+   * Spark's name for a codec: Avro spells "none" and "zstd" its own way, and text formats get zstd
+   * from Lakeport's codec (Spark has none for them without the native Hadoop library).
    */
   private String sparkCodec(String codec) {
     return switch (spec.format()) {
-      case AVRO -> codec.equals("none") ? "uncompressed" : codec.equals("zstd") ? "zstandard" : codec;
+      case AVRO ->
+          codec.equals("none") ? "uncompressed" : codec.equals("zstd") ? "zstandard" : codec;
       case CSV, JSON, XML -> codec.equals("zstd") ? ZstdCodec.class.getName() : codec;
       case PARQUET, DELTA, EXCEL -> codec;
     };
   }
 
-  /** Saves to {@code path}; a refusal by Spark (path exists, bad option) is a problem of the sink's job line. */
+  /**
+   * Saves to {@code path}; a refusal by Spark (path exists, bad option) is a problem of the sink's
+   * job line.
+   */
   static void save(DataFrameWriter<Row> writer, SinkSpec spec, String path) {
     try {
       writer.save(path);
     } catch (Exception e) {
       if (e instanceof AnalysisException analysis) {
-        throw new JobConfigException(List.of(new ConfigProblem(spec.origin(), "cannot write " + spec.path() + ": "
-            + EngineMessages.summary(analysis.getMessage()), fix(analysis))));
+        throw new JobConfigException(
+            List.of(
+                new ConfigProblem(
+                    spec.origin(),
+                    "cannot write "
+                        + spec.path()
+                        + ": "
+                        + EngineMessages.summary(analysis.getMessage()),
+                    fix(analysis))));
       }
       throw e;
     }

@@ -18,8 +18,8 @@ import org.apache.spark.sql.functions;
  * thousands of tiny files. A plain repartition by the partition columns, the usual hand-written
  * choice, writes each value with exactly one task however large it is.
  *
- * <p>With {@code sink.target-file-size}, the target is the advisory size, unpartitioned exports
- * are rebalanced too, and each file is capped at the rows per file the runner estimated from the
+ * <p>With {@code sink.target-file-size}, the target is the advisory size, unpartitioned exports are
+ * rebalanced too, and each file is capped at the rows per file the runner estimated from the
  * target, so files come out near the target.
  */
 final class FileSizing {
@@ -28,16 +28,22 @@ final class FileSizing {
   private FileSizing() {}
 
   static Dataset<Row> arrange(Dataset<Row> data, SinkSpec spec) {
-    Column[] partitionColumns = spec.partitionBy().stream().map(functions::col).toArray(Column[]::new);
+    Column[] partitionColumns =
+        spec.partitionBy().stream().map(functions::col).toArray(Column[]::new);
     if (spec.targetFileSize().isEmpty()) {
-      return partitionColumns.length == 0 ? data : data.hint("rebalance", (Object[]) partitionColumns);
+      return partitionColumns.length == 0
+          ? data
+          : data.hint("rebalance", (Object[]) partitionColumns);
     }
     // The job runs in a session of its own (Sessions.forJob), so this setting stays with the job.
     data.sparkSession().conf().set(ADVISORY_SIZE, spec.targetFileSize().get());
     return data.hint("rebalance", (Object[]) partitionColumns);
   }
 
-  /** The smaller of the job's {@code max-records-per-file} and the rows estimated for the target size. */
+  /**
+   * The smaller of the job's {@code max-records-per-file} and the rows estimated for the target
+   * size.
+   */
   static Optional<Long> recordsPerFile(SinkSpec spec, WriteContext context) {
     return Stream.of(spec.maxRecordsPerFile(), context.recordsPerFile())
         .flatMap(Optional::stream)

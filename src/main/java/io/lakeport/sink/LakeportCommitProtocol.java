@@ -22,26 +22,29 @@ import scala.Option;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * Spark's classic commit protocol (which, unlike the cloud one, honours dynamic partition
- * overwrite on file systems with rename), with file names from the job's {@code sink.file-name}
- * template when it has one. Spark's suffix ({@code .c000.zstd.parquet}: file counter, codec,
- * format) is kept, so names stay unique and readable by extension.
+ * Spark's classic commit protocol (which, unlike the cloud one, honours dynamic partition overwrite
+ * on file systems with rename), with file names from the job's {@code sink.file-name} template when
+ * it has one. Spark's suffix ({@code .c000.zstd.parquet}: file counter, codec, format) is kept, so
+ * names stay unique and readable by extension.
  *
- * <p>When the write asks for it ({@link FileMeasure#FORMAT}), each task measures the files it
- * wrote (bytes, rows, SHA-256) just before committing them and sends the figures with its commit
- * message; the job commit keeps those of the committed tasks, so a failed or speculative attempt
- * counts for nothing, and hands them to the run ({@link #measured}).
+ * <p>When the write asks for it ({@link FileMeasure#FORMAT}), each task measures the files it wrote
+ * (bytes, rows, SHA-256) just before committing them and sends the figures with its commit message;
+ * the job commit keeps those of the committed tasks, so a failed or speculative attempt counts for
+ * nothing, and hands them to the run ({@link #measured}).
  */
 public class LakeportCommitProtocol extends SQLHadoopMapReduceCommitProtocol {
   private static final long serialVersionUID = 1L;
+
   /** Hadoop settings, passed as writer options, that carry the template and its values. */
   public static final String TEMPLATE = "lakeport.file-name.template";
+
   public static final String JOB = "lakeport.file-name.job";
   public static final String RUN = "lakeport.file-name.run";
 
   private static final Map<String, List<MeasuredFile>> MEASURED = new ConcurrentHashMap<>();
 
   private String dir = "";
+
   /** The files this task created: their temporary path, and their path in the export. */
   private transient List<String[]> created;
 
@@ -50,7 +53,8 @@ public class LakeportCommitProtocol extends SQLHadoopMapReduceCommitProtocol {
   }
 
   @Override
-  public String newTaskTempFile(TaskAttemptContext taskContext, Option<String> dir, FileNameSpec spec) {
+  public String newTaskTempFile(
+      TaskAttemptContext taskContext, Option<String> dir, FileNameSpec spec) {
     this.dir = dir.isDefined() ? dir.get() : "";
     String path = super.newTaskTempFile(taskContext, dir, spec);
     if (created == null) {
@@ -63,15 +67,19 @@ public class LakeportCommitProtocol extends SQLHadoopMapReduceCommitProtocol {
 
   @Override
   public TaskCommitMessage commitTask(TaskAttemptContext taskContext) {
-    Optional<List<MeasuredFile>> measured = FileMeasure.of(taskContext.getConfiguration())
-        .map(measure -> measureCreated(measure, taskContext.getConfiguration()));
+    Optional<List<MeasuredFile>> measured =
+        FileMeasure.of(taskContext.getConfiguration())
+            .map(measure -> measureCreated(measure, taskContext.getConfiguration()));
     TaskCommitMessage message = super.commitTask(taskContext);
     Failpoints.reach(Failpoints.TASK_COMMITTED);
-    return measured.isEmpty() ? message : new TaskCommitMessage(new Measured(message.obj(), measured.get()));
+    return measured.isEmpty()
+        ? message
+        : new TaskCommitMessage(new Measured(message.obj(), measured.get()));
   }
 
   @Override
-  public void commitJob(JobContext jobContext, scala.collection.immutable.Seq<TaskCommitMessage> taskCommits) {
+  public void commitJob(
+      JobContext jobContext, scala.collection.immutable.Seq<TaskCommitMessage> taskCommits) {
     List<TaskCommitMessage> originals = new ArrayList<>();
     List<MeasuredFile> files = new ArrayList<>();
     boolean everyTaskMeasured = true;
@@ -108,7 +116,8 @@ public class LakeportCommitProtocol extends SQLHadoopMapReduceCommitProtocol {
         fs = fs == null ? path.getFileSystem(conf) : fs;
         files.add(measure.measure(fs, path, file[1], conf));
       } catch (IOException e) {
-        throw new UncheckedIOException("Cannot measure the file " + file[0] + " this task wrote: " + e.getMessage(), e);
+        throw new UncheckedIOException(
+            "Cannot measure the file " + file[0] + " this task wrote: " + e.getMessage(), e);
       }
     }
     return files;
@@ -126,11 +135,12 @@ public class LakeportCommitProtocol extends SQLHadoopMapReduceCommitProtocol {
       return super.getFilename(taskContext, spec);
     }
     int part = taskContext.getTaskAttemptID().getTaskID().getId();
-    String name = template
-        .replace("{job}", taskContext.getConfiguration().get(JOB, "job"))
-        .replace("{run}", taskContext.getConfiguration().get(RUN, "run"))
-        .replace("{partition}", dir.isEmpty() ? "all" : dir.replace('/', '_'))
-        .replace("{part}", String.format(Locale.ROOT, "%05d", part));
+    String name =
+        template
+            .replace("{job}", taskContext.getConfiguration().get(JOB, "job"))
+            .replace("{run}", taskContext.getConfiguration().get(RUN, "run"))
+            .replace("{partition}", dir.isEmpty() ? "all" : dir.replace('/', '_'))
+            .replace("{part}", String.format(Locale.ROOT, "%05d", part));
     return spec.prefix() + name + spec.suffix();
   }
 }

@@ -11,7 +11,8 @@ import java.util.Optional;
  * where the committer publishes) and, when the sink asks for a target file size, the rows per file
  * the runner estimated from it.
  */
-public record WriteContext(String job, String runId, String path, WriteMode mode, Optional<Long> recordsPerFile) {
+public record WriteContext(
+    String job, String runId, String path, WriteMode mode, Optional<Long> recordsPerFile) {
   public WriteContext {
     requireNonNull(job, "job is null");
     requireNonNull(runId, "runId is null");

@@ -25,7 +25,9 @@ final class DeltaSource implements Source {
   public SourceRead read(SparkSession spark) {
     String path = spec.path().orElseThrow();
     if (!DeltaTable.isDeltaTable(spark, path)) {
-      throw SourceErrors.cannotRead(spec, "not a Delta table (no _delta_log)",
+      throw SourceErrors.cannotRead(
+          spec,
+          "not a Delta table (no _delta_log)",
           "Check source.path, or set source.format to parquet, csv or json (bin/lakeport demo creates the demo tables).");
     }
     DataFrameReader reader = spark.read().format("delta").options(spec.options());
@@ -45,9 +47,9 @@ final class DeltaSource implements Source {
 
   /**
    * The rows changed after version {@code after} up to the latest version (pinned), from Delta's
-   * change data feed, with {@code _change_type} (insert, update_postimage, delete),
-   * {@code _commit_version} and {@code _commit_timestamp}; update pre-images are left out. Without
-   * {@code after} (a first run), the whole table at the latest version, every row an insert.
+   * change data feed, with {@code _change_type} (insert, update_postimage, delete), {@code
+   * _commit_version} and {@code _commit_timestamp}; update pre-images are left out. Without {@code
+   * after} (a first run), the whole table at the latest version, every row an insert.
    */
   SourceRead readChanges(SparkSession spark, java.util.Optional<Long> after) {
     SourceRead snapshot = read(spark);
@@ -55,11 +57,16 @@ final class DeltaSource implements Source {
     Map<String, Object> identity = new LinkedHashMap<>(snapshot.identity());
     String path = spec.path().orElseThrow();
     if (after.isEmpty()) {
-      org.apache.spark.sql.Row commit = DeltaTable.forPath(spark, path).history(1).select("timestamp").head();
-      return new SourceRead(snapshot.data()
-          .withColumn(CHANGE_TYPE, org.apache.spark.sql.functions.lit("insert"))
-          .withColumn(COMMIT_VERSION, org.apache.spark.sql.functions.lit(latest))
-          .withColumn(COMMIT_TIMESTAMP, org.apache.spark.sql.functions.lit(commit.getTimestamp(0))), identity);
+      org.apache.spark.sql.Row commit =
+          DeltaTable.forPath(spark, path).history(1).select("timestamp").head();
+      return new SourceRead(
+          snapshot
+              .data()
+              .withColumn(CHANGE_TYPE, org.apache.spark.sql.functions.lit("insert"))
+              .withColumn(COMMIT_VERSION, org.apache.spark.sql.functions.lit(latest))
+              .withColumn(
+                  COMMIT_TIMESTAMP, org.apache.spark.sql.functions.lit(commit.getTimestamp(0))),
+          identity);
     }
     identity.put("changes_after", after.get());
     if (after.get() >= latest) {
@@ -68,18 +75,26 @@ final class DeltaSource implements Source {
     return new SourceRead(readChanges(spark, path, after.get() + 1, latest), identity);
   }
 
-  private org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> readChanges(SparkSession spark, String path,
-      long from, long to) {
+  private org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> readChanges(
+      SparkSession spark, String path, long from, long to) {
     try {
-      return spark.read().format("delta").option("readChangeFeed", "true")
-          .option("startingVersion", from).option("endingVersion", to).load(path)
+      return spark
+          .read()
+          .format("delta")
+          .option("readChangeFeed", "true")
+          .option("startingVersion", from)
+          .option("endingVersion", to)
+          .load(path)
           .where(org.apache.spark.sql.functions.col(CHANGE_TYPE).notEqual("update_preimage"));
     } catch (Exception e) {
       if (!(e instanceof org.apache.spark.sql.AnalysisException)) {
         throw e;
       }
-      throw SourceErrors.cannotRead(spec, io.lakeport.config.EngineMessages.summary(e.getMessage()),
-          "Enable the change data feed on the table: ALTER TABLE delta.`" + path
+      throw SourceErrors.cannotRead(
+          spec,
+          io.lakeport.config.EngineMessages.summary(e.getMessage()),
+          "Enable the change data feed on the table: ALTER TABLE delta.`"
+              + path
               + "` SET TBLPROPERTIES (delta.enableChangeDataFeed = true), then run again.");
     }
   }

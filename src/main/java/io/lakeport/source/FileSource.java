@@ -4,8 +4,6 @@ import io.lakeport.config.EngineMessages;
 import io.lakeport.config.SourceFormat;
 import io.lakeport.config.SourceSpec;
 import java.util.Arrays;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.AnalysisException;
@@ -13,6 +11,8 @@ import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /** Parquet, CSV, JSON-lines, Avro or XML files under a path (any Hadoop file system URI). */
 final class FileSource implements Source {
@@ -49,8 +49,12 @@ final class FileSource implements Source {
     if (!Arrays.asList(found.fieldNames()).contains(SourceRead.MALFORMED)) {
       schema = found.add(SourceRead.MALFORMED, DataTypes.StringType, true);
     }
-    return load(reader.schema(schema).option("mode", "PERMISSIVE")
-        .option("columnNameOfCorruptRecord", SourceRead.MALFORMED), path);
+    return load(
+        reader
+            .schema(schema)
+            .option("mode", "PERMISSIVE")
+            .option("columnNameOfCorruptRecord", SourceRead.MALFORMED),
+        path);
   }
 
   private Dataset<Row> load(DataFrameReader reader, String path) {
@@ -58,7 +62,9 @@ final class FileSource implements Source {
       return reader.load(path);
     } catch (Exception e) {
       if (e instanceof AnalysisException analysis) {
-        throw SourceErrors.cannotRead(spec, EngineMessages.summary(analysis.getMessage()),
+        throw SourceErrors.cannotRead(
+            spec,
+            EngineMessages.summary(analysis.getMessage()),
             "Check source.path and source.format (run bin/lakeport demo to create the demo tables).");
       }
       throw e;

@@ -13,8 +13,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * A database table or query over JDBC, read in parallel ranges when the job names a partition
- * column. The password is looked up here, from the environment or a file, and goes only to the
- * JDBC driver: never into the spec, logs or the manifest, whose URL has password parameters masked.
+ * column. The password is looked up here, from the environment or a file, and goes only to the JDBC
+ * driver: never into the spec, logs or the manifest, whose URL has password parameters masked.
  */
 final class JdbcSource implements Source {
   private final SourceSpec spec;
@@ -27,15 +27,22 @@ final class JdbcSource implements Source {
 
   @Override
   public SourceRead read(SparkSession spark) {
-    DataFrameReader reader = spark.read().format("jdbc").options(spec.options()).option("url", jdbc.url());
+    DataFrameReader reader =
+        spark.read().format("jdbc").options(spec.options()).option("url", jdbc.url());
     jdbc.table().ifPresent(t -> reader.option("dbtable", t));
     jdbc.query().ifPresent(q -> reader.option("query", q));
     jdbc.driver().ifPresent(d -> reader.option("driver", d));
     jdbc.fetchSize().ifPresent(n -> reader.option("fetchsize", n));
     jdbc.user().ifPresent(u -> reader.option("user", u));
     password().ifPresent(p -> reader.option("password", p));
-    jdbc.partitioning().ifPresent(p -> reader.option("partitionColumn", p.column())
-        .option("lowerBound", p.lower()).option("upperBound", p.upper()).option("numPartitions", p.count()));
+    jdbc.partitioning()
+        .ifPresent(
+            p ->
+                reader
+                    .option("partitionColumn", p.column())
+                    .option("lowerBound", p.lower())
+                    .option("upperBound", p.upper())
+                    .option("numPartitions", p.count()));
     Map<String, Object> identity = new LinkedHashMap<>();
     identity.put("format", "jdbc");
     identity.put("url", masked(jdbc.url()));
@@ -44,16 +51,24 @@ final class JdbcSource implements Source {
     try {
       return new SourceRead(reader.load(), identity);
     } catch (Exception e) {
-      String reason = io.lakeport.config.EngineMessages.summary(masked(String.valueOf(e.getMessage())));
+      String reason =
+          io.lakeport.config.EngineMessages.summary(masked(String.valueOf(e.getMessage())));
       if (isConnectionFailure(e)) {
-        throw new SourceUnreachableException("Cannot connect to the source database " + masked(jdbc.url()) + " ("
-            + spec.origin().describe() + "): " + reason
-            + ". Check that the database is up and reachable from this machine; a scheduled run is retried.", e);
+        throw new SourceUnreachableException(
+            "Cannot connect to the source database "
+                + masked(jdbc.url())
+                + " ("
+                + spec.origin().describe()
+                + "): "
+                + reason
+                + ". Check that the database is up and reachable from this machine; a scheduled run is retried.",
+            e);
       }
-      if (e instanceof java.sql.SQLException || e.getCause() instanceof java.sql.SQLException
+      if (e instanceof java.sql.SQLException
+          || e.getCause() instanceof java.sql.SQLException
           || e instanceof org.apache.spark.sql.AnalysisException) {
-        throw SourceErrors.cannotRead(spec, reason,
-            "Check source.url, the table or query, and the credentials.");
+        throw SourceErrors.cannotRead(
+            spec, reason, "Check source.url, the table or query, and the credentials.");
       }
       throw e;
     }
@@ -66,7 +81,9 @@ final class JdbcSource implements Source {
    */
   static boolean isConnectionFailure(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+      if (t instanceof java.sql.SQLException sql
+          && sql.getSQLState() != null
+          && sql.getSQLState().startsWith("08")) {
         return true;
       }
       if (t instanceof java.net.ConnectException || t instanceof java.net.SocketTimeoutException) {
@@ -81,7 +98,9 @@ final class JdbcSource implements Source {
       String name = jdbc.passwordEnv().get();
       String value = System.getenv(name);
       if (value == null) {
-        throw SourceErrors.cannotRead(spec, "the environment variable " + name + " (source.password-env) is not set",
+        throw SourceErrors.cannotRead(
+            spec,
+            "the environment variable " + name + " (source.password-env) is not set",
             "Export it before the run, or use password-file.");
       }
       return java.util.Optional.of(value);
@@ -91,7 +110,9 @@ final class JdbcSource implements Source {
       try {
         return java.util.Optional.of(Files.readString(file).strip());
       } catch (IOException e) {
-        throw SourceErrors.cannotRead(spec, "cannot read the password file " + file + " (source.password-file)",
+        throw SourceErrors.cannotRead(
+            spec,
+            "cannot read the password file " + file + " (source.password-file)",
             "Check that the file exists and is readable by this user.");
       }
     }

@@ -10,7 +10,9 @@ final class SourceErrors {
   private SourceErrors() {}
 
   static JobConfigException cannotRead(SourceSpec spec, String reason, String fix) {
-    return new JobConfigException(List.of(new ConfigProblem(spec.origin(),
-        "cannot read " + spec.location() + ": " + reason, fix)));
+    return new JobConfigException(
+        List.of(
+            new ConfigProblem(
+                spec.origin(), "cannot read " + spec.location() + ": " + reason, fix)));
   }
 }

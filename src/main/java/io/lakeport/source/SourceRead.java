@@ -12,8 +12,8 @@ import org.apache.spark.sql.Row;
  */
 public record SourceRead(Dataset<Row> data, Map<String, Object> identity) {
   /**
-   * For CSV and JSON sources: the column holding the raw text of a record that could not be
-   * parsed into the schema (null for good records), so runs can count and quarantine them.
+   * For CSV and JSON sources: the column holding the raw text of a record that could not be parsed
+   * into the schema (null for good records), so runs can count and quarantine them.
    */
   public static final String MALFORMED = "_lakeport_malformed";
 

@@ -11,7 +11,8 @@ public final class Sources {
    * The rows of a Delta source changed after version {@code after} (all rows, as inserts, without
    * it); see {@link DeltaSource#readChanges}.
    */
-  public static SourceRead changes(SourceSpec spec, SparkSession spark, java.util.Optional<Long> after) {
+  public static SourceRead changes(
+      SourceSpec spec, SparkSession spark, java.util.Optional<Long> after) {
     return new DeltaSource(spec).readChanges(spark, after);
   }
 

@@ -18,7 +18,8 @@ final class TableSource implements Source {
   public SourceRead read(SparkSession spark) {
     String table = spec.table().orElseThrow();
     if (!spark.catalog().tableExists(table)) {
-      throw SourceErrors.cannotRead(spec, "no such table in the catalog", "Check source.table (database.table).");
+      throw SourceErrors.cannotRead(
+          spec, "no such table in the catalog", "Check source.table (database.table).");
     }
     Map<String, Object> identity = new LinkedHashMap<>();
     identity.put("format", "table");
@@ -27,14 +28,18 @@ final class TableSource implements Source {
       return new SourceRead(spark.table(table), identity);
     }
     DataFrameReader reader = spark.read().options(spec.options());
-    spec.version().ifPresent(v -> {
-      reader.option("versionAsOf", v);
-      identity.put("version", v);
-    });
-    spec.timestamp().ifPresent(t -> {
-      reader.option("timestampAsOf", t);
-      identity.put("timestamp", t);
-    });
+    spec.version()
+        .ifPresent(
+            v -> {
+              reader.option("versionAsOf", v);
+              identity.put("version", v);
+            });
+    spec.timestamp()
+        .ifPresent(
+            t -> {
+              reader.option("timestampAsOf", t);
+              identity.put("timestamp", t);
+            });
     return new SourceRead(reader.table(table), identity);
   }
 }

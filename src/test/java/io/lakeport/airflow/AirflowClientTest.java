@@ -42,7 +42,8 @@ class AirflowClientTest {
   void triggerThenFollowTheRunToSuccess(int version) throws Exception {
     AirflowClient client = client(version, FakeAirflow.PASSWORD);
 
-    DagRun triggered = client.trigger(DAG, Optional.of("lakeport__2026-11-23"), Map.of("run_date", "2026-11-23"));
+    DagRun triggered =
+        client.trigger(DAG, Optional.of("lakeport__2026-11-23"), Map.of("run_date", "2026-11-23"));
 
     assertThat(triggered.runId()).isEqualTo("lakeport__2026-11-23");
     assertThat(triggered.dagId()).isEqualTo(DAG);
@@ -67,8 +68,13 @@ class AirflowClientTest {
       assertThat(triggered.logicalDate()).isEmpty();
     } else {
       assertThat(requests).hasSize(1);
-      assertThat(trigger.authorization()).isEqualTo("Basic " + Base64.getEncoder()
-          .encodeToString((FakeAirflow.USER + ":" + FakeAirflow.PASSWORD).getBytes(StandardCharsets.UTF_8)));
+      assertThat(trigger.authorization())
+          .isEqualTo(
+              "Basic "
+                  + Base64.getEncoder()
+                      .encodeToString(
+                          (FakeAirflow.USER + ":" + FakeAirflow.PASSWORD)
+                              .getBytes(StandardCharsets.UTF_8)));
       assertThat(triggered.logicalDate()).isPresent();
     }
 
@@ -77,12 +83,18 @@ class AirflowClientTest {
     airflow.setState(DAG, triggered.runId(), "success");
     DagRun done = client.run(DAG, triggered.runId());
     assertThat(done.state()).isEqualTo("success");
-    assertThat(done.startDate()).hasValueSatisfying(t -> assertThat(t.toString()).isEqualTo("2026-11-24T01:30:05.123456Z"));
-    assertThat(done.endDate()).hasValueSatisfying(t -> assertThat(t.toString()).isEqualTo("2026-11-24T01:42:00Z"));
+    assertThat(done.startDate())
+        .hasValueSatisfying(t -> assertThat(t.toString()).isEqualTo("2026-11-24T01:30:05.123456Z"));
+    assertThat(done.endDate())
+        .hasValueSatisfying(t -> assertThat(t.toString()).isEqualTo("2026-11-24T01:42:00Z"));
     FakeAirflow.Request read = airflow.requests().get(airflow.requests().size() - 1);
-    assertThat(read.method() + " " + read.path()).isEqualTo("GET " + api + "/dags/" + DAG + "/dagRuns/lakeport__2026-11-23");
+    assertThat(read.method() + " " + read.path())
+        .isEqualTo("GET " + api + "/dags/" + DAG + "/dagRuns/lakeport__2026-11-23");
     if (version == 3) {
-      assertThat(airflow.requests()).filteredOn(r -> r.path().equals("/auth/token")).as("one token per client").hasSize(1);
+      assertThat(airflow.requests())
+          .filteredOn(r -> r.path().equals("/auth/token"))
+          .as("one token per client")
+          .hasSize(1);
     }
   }
 
@@ -105,10 +117,20 @@ class AirflowClientTest {
     client.trigger(DAG, Optional.of("again"), Map.of());
 
     assertThatThrownBy(() -> client.trigger(DAG, Optional.of("again"), Map.of()))
-        .isInstanceOfSatisfying(AirflowException.class, e -> assertThat(e.kind()).isEqualTo(AirflowException.Kind.CONFLICT))
-        .hasMessage("Cannot trigger DAG " + DAG + " in Airflow at " + airflow.url() + ": a run with that id exists already (HTTP 409: "
-            + (version == 2 ? "Conflict: " : "") + "DAGRun with DAG ID: '" + DAG + "' and DAGRun ID: 'again' already exists). "
-            + "Choose another --run-id, or none to let Airflow name the run");
+        .isInstanceOfSatisfying(
+            AirflowException.class,
+            e -> assertThat(e.kind()).isEqualTo(AirflowException.Kind.CONFLICT))
+        .hasMessage(
+            "Cannot trigger DAG "
+                + DAG
+                + " in Airflow at "
+                + airflow.url()
+                + ": a run with that id exists already (HTTP 409: "
+                + (version == 2 ? "Conflict: " : "")
+                + "DAGRun with DAG ID: '"
+                + DAG
+                + "' and DAGRun ID: 'again' already exists). "
+                + "Choose another --run-id, or none to let Airflow name the run");
   }
 
   @ParameterizedTest(name = "Airflow {0}")
@@ -117,7 +139,9 @@ class AirflowClientTest {
     AirflowClient client = client(version, "wrong-password");
 
     assertThatThrownBy(() -> client.trigger(DAG, Optional.empty(), Map.of()))
-        .isInstanceOfSatisfying(AirflowException.class, e -> assertThat(e.kind()).isEqualTo(AirflowException.Kind.FAILED))
+        .isInstanceOfSatisfying(
+            AirflowException.class,
+            e -> assertThat(e.kind()).isEqualTo(AirflowException.Kind.FAILED))
         .hasMessageContaining("user lakeport was refused (HTTP 401")
         .hasMessageNotContaining("wrong-password");
     assertThat(client.toString()).doesNotContain("wrong-password");
@@ -129,10 +153,14 @@ class AirflowClientTest {
     AirflowClient client = client(version, FakeAirflow.PASSWORD);
 
     assertThatThrownBy(() -> client.trigger("no-such-dag", Optional.empty(), Map.of()))
-        .isInstanceOfSatisfying(AirflowException.class, e -> assertThat(e.kind()).isEqualTo(AirflowException.Kind.NOT_FOUND))
+        .isInstanceOfSatisfying(
+            AirflowException.class,
+            e -> assertThat(e.kind()).isEqualTo(AirflowException.Kind.NOT_FOUND))
         .hasMessageContaining("DAG with dag_id: 'no-such-dag' not found");
     assertThatThrownBy(() -> client.run(DAG, "missing"))
-        .isInstanceOfSatisfying(AirflowException.class, e -> assertThat(e.kind()).isEqualTo(AirflowException.Kind.NOT_FOUND));
+        .isInstanceOfSatisfying(
+            AirflowException.class,
+            e -> assertThat(e.kind()).isEqualTo(AirflowException.Kind.NOT_FOUND));
   }
 
   @ParameterizedTest(name = "Airflow {0}")
@@ -154,27 +182,54 @@ class AirflowClientTest {
     airflow = new FakeAirflow(2, Set.of(DAG));
     AirflowSettings settings = settings(2, "password-env = LAKEPORT_AIRFLOW_PASSWORD");
 
-    AirflowClient client = AirflowClient.of(settings, name -> name.equals("LAKEPORT_AIRFLOW_PASSWORD") ? FakeAirflow.PASSWORD : null);
+    AirflowClient client =
+        AirflowClient.of(
+            settings,
+            name -> name.equals("LAKEPORT_AIRFLOW_PASSWORD") ? FakeAirflow.PASSWORD : null);
     assertThat(client.trigger(DAG, Optional.empty(), Map.of()).state()).isEqualTo("queued");
     assertThatThrownBy(() -> AirflowClient.of(settings, name -> null))
-        .hasMessage("Cannot talk to Airflow at " + airflow.url() + ": the environment variable LAKEPORT_AIRFLOW_PASSWORD "
-            + "(lakeport.airflow.password-env) is not set. Export it, or use lakeport.airflow.password-file");
+        .hasMessage(
+            "Cannot talk to Airflow at "
+                + airflow.url()
+                + ": the environment variable LAKEPORT_AIRFLOW_PASSWORD "
+                + "(lakeport.airflow.password-env) is not set. Export it, or use lakeport.airflow.password-file");
   }
 
   @Test
   void apiV2RefusesABodyWithoutLogicalDateOrWithExecutionDate() throws Exception {
-    // The fake's own checks, so that the client tests above would catch a client that got the body wrong.
+    // The fake's own checks, so that the client tests above would catch a client that got the body
+    // wrong.
     airflow = new FakeAirflow(3, Set.of(DAG));
     java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-    String token = new com.fasterxml.jackson.databind.ObjectMapper().readTree(http.send(java.net.http.HttpRequest.newBuilder(
-        java.net.URI.create(airflow.url() + "/auth/token")).header("Content-Type", "application/json")
-        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"username\":\"lakeport\",\"password\":\"" + FakeAirflow.PASSWORD + "\"}"))
-        .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body()).get("access_token").asText();
-    for (String body : List.of("{\"conf\":{}}", "{\"logical_date\":null,\"execution_date\":null,\"conf\":{}}")) {
-      int status = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(airflow.url() + "/api/v2/dags/" + DAG + "/dagRuns"))
-          .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
-          .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
-          java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode();
+    String token =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(
+                http.send(
+                        java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create(airflow.url() + "/auth/token"))
+                            .header("Content-Type", "application/json")
+                            .POST(
+                                java.net.http.HttpRequest.BodyPublishers.ofString(
+                                    "{\"username\":\"lakeport\",\"password\":\""
+                                        + FakeAirflow.PASSWORD
+                                        + "\"}"))
+                            .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .body())
+            .get("access_token")
+            .asText();
+    for (String body :
+        List.of("{\"conf\":{}}", "{\"logical_date\":null,\"execution_date\":null,\"conf\":{}}")) {
+      int status =
+          http.send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create(airflow.url() + "/api/v2/dags/" + DAG + "/dagRuns"))
+                      .header("Content-Type", "application/json")
+                      .header("Authorization", "Bearer " + token)
+                      .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString())
+              .statusCode();
       assertThat(status).as(body).isEqualTo(422);
     }
   }
@@ -186,8 +241,19 @@ class AirflowClientTest {
   }
 
   private AirflowSettings settings(int version, String password) {
-    Path conf = Fixtures.write(dir, "application.conf", "lakeport.airflow { url = \"" + airflow.url() + "\", version = "
-        + version + ", user = " + FakeAirflow.USER + ", " + password + " }\n");
+    Path conf =
+        Fixtures.write(
+            dir,
+            "application.conf",
+            "lakeport.airflow { url = \""
+                + airflow.url()
+                + "\", version = "
+                + version
+                + ", user = "
+                + FakeAirflow.USER
+                + ", "
+                + password
+                + " }\n");
     return Site.load(Optional.of(conf)).airflow();
   }
 }

@@ -34,13 +34,23 @@ public final class FakeAirflow implements AutoCloseable {
   public static final String USER = "lakeport";
   public static final String PASSWORD = "s3cret-Pa55";
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern RUNS = Pattern.compile("/api/(v1|v2)/dags/([^/]+)/dagRuns(?:/([^/?]+))?");
-  private static final Set<String> V1_FIELDS = Set.of("dag_run_id", "logical_date", "execution_date", "conf", "note");
-  private static final Set<String> V2_FIELDS = Set.of("dag_run_id", "logical_date", "data_interval_start",
-      "data_interval_end", "conf", "note", "run_after");
+  private static final Pattern RUNS =
+      Pattern.compile("/api/(v1|v2)/dags/([^/]+)/dagRuns(?:/([^/?]+))?");
+  private static final Set<String> V1_FIELDS =
+      Set.of("dag_run_id", "logical_date", "execution_date", "conf", "note");
+  private static final Set<String> V2_FIELDS =
+      Set.of(
+          "dag_run_id",
+          "logical_date",
+          "data_interval_start",
+          "data_interval_end",
+          "conf",
+          "note",
+          "run_after");
 
   /** One request as received: method, raw path with query, Authorization header, body. */
-  public record Request(String method, String path, String authorization, String contentType, String body) {
+  public record Request(
+      String method, String path, String authorization, String contentType, String body) {
     public JsonNode json() {
       try {
         return JSON.readTree(body);
@@ -94,11 +104,18 @@ public final class FakeAirflow implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-    String path = exchange.getRequestURI().getRawPath()
-        + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery());
-    Request request = new Request(exchange.getRequestMethod(), path,
-        exchange.getRequestHeaders().getFirst("Authorization"), exchange.getRequestHeaders().getFirst("Content-Type"),
-        body);
+    String path =
+        exchange.getRequestURI().getRawPath()
+            + (exchange.getRequestURI().getRawQuery() == null
+                ? ""
+                : "?" + exchange.getRequestURI().getRawQuery());
+    Request request =
+        new Request(
+            exchange.getRequestMethod(),
+            path,
+            exchange.getRequestHeaders().getFirst("Authorization"),
+            exchange.getRequestHeaders().getFirst("Content-Type"),
+            body);
     requests.add(request);
     try {
       answer(exchange, request);
@@ -111,7 +128,8 @@ public final class FakeAirflow implements AutoCloseable {
     String rawPath = exchange.getRequestURI().getRawPath();
     if (version == 3 && rawPath.equals("/auth/token") && request.method().equals("POST")) {
       JsonNode credentials = request.json();
-      if (USER.equals(credentials.path("username").asText()) && PASSWORD.equals(credentials.path("password").asText())) {
+      if (USER.equals(credentials.path("username").asText())
+          && PASSWORD.equals(credentials.path("password").asText())) {
         String token = "eyJ" + UUID.randomUUID().toString().replace("-", "");
         tokens.add(token);
         send(exchange, 201, JSON.createObjectNode().put("access_token", token));
@@ -131,7 +149,8 @@ public final class FakeAirflow implements AutoCloseable {
     }
     String dagId = decode(matcher.group(2));
     if (!dags.contains(dagId)) {
-      send(exchange, 404, error(404, "DAG not found", "DAG with dag_id: '" + dagId + "' not found"));
+      send(
+          exchange, 404, error(404, "DAG not found", "DAG with dag_id: '" + dagId + "' not found"));
       return;
     }
     String runId = matcher.group(3) == null ? null : decode(matcher.group(3));
@@ -141,8 +160,13 @@ public final class FakeAirflow implements AutoCloseable {
       case "GET one" -> {
         ObjectNode run = runs.get(dagId + "/" + runId);
         if (run == null) {
-          send(exchange, 404, error(404, "DAGRun not found", "DAGRun with DAG ID: '" + dagId + "' and DagRun ID: '"
-              + runId + "' not found"));
+          send(
+              exchange,
+              404,
+              error(
+                  404,
+                  "DAGRun not found",
+                  "DAGRun with DAG ID: '" + dagId + "' and DagRun ID: '" + runId + "' not found"));
         } else {
           send(exchange, 200, run);
         }
@@ -153,7 +177,10 @@ public final class FakeAirflow implements AutoCloseable {
 
   private void trigger(HttpExchange exchange, String dagId, Request request) throws IOException {
     if (!"application/json".equals(request.contentType())) {
-      send(exchange, 415, error(415, "Unsupported Media Type", String.valueOf(request.contentType())));
+      send(
+          exchange,
+          415,
+          error(415, "Unsupported Media Type", String.valueOf(request.contentType())));
       return;
     }
     JsonNode body = request.json();
@@ -162,8 +189,13 @@ public final class FakeAirflow implements AutoCloseable {
     Set<String> known = version == 3 ? V2_FIELDS : V1_FIELDS;
     for (String field : fields) {
       if (!known.contains(field)) {
-        send(exchange, version == 3 ? 422 : 400, error(version == 3 ? 422 : 400, "Bad Request",
-            "Extra inputs are not permitted: " + field));
+        send(
+            exchange,
+            version == 3 ? 422 : 400,
+            error(
+                version == 3 ? 422 : 400,
+                "Bad Request",
+                "Extra inputs are not permitted: " + field));
         return;
       }
     }
@@ -172,12 +204,20 @@ public final class FakeAirflow implements AutoCloseable {
       return;
     }
     String now = Instant.now().toString().replace("Z", "+00:00");
-    String logical = body.path("logical_date").isTextual() ? body.path("logical_date").asText() : null;
-    String runId = body.path("dag_run_id").isTextual() ? body.path("dag_run_id").asText()
-        : "manual__" + (logical != null ? logical : now);
+    String logical =
+        body.path("logical_date").isTextual() ? body.path("logical_date").asText() : null;
+    String runId =
+        body.path("dag_run_id").isTextual()
+            ? body.path("dag_run_id").asText()
+            : "manual__" + (logical != null ? logical : now);
     if (runs.containsKey(dagId + "/" + runId)) {
-      send(exchange, 409, error(409, "Conflict", "DAGRun with DAG ID: '" + dagId + "' and DAGRun ID: '" + runId
-          + "' already exists"));
+      send(
+          exchange,
+          409,
+          error(
+              409,
+              "Conflict",
+              "DAGRun with DAG ID: '" + dagId + "' and DAGRun ID: '" + runId + "' already exists"));
       return;
     }
     ObjectNode run = JSON.createObjectNode();
@@ -204,7 +244,9 @@ public final class FakeAirflow implements AutoCloseable {
     int limit = query == null ? 100 : Integer.parseInt(query.replaceAll(".*limit=(\\d+).*", "$1"));
     List<ObjectNode> matching = new ArrayList<>();
     synchronized (runs) {
-      runs.values().stream().filter(r -> r.path("dag_id").asText().equals(dagId)).forEach(matching::add);
+      runs.values().stream()
+          .filter(r -> r.path("dag_id").asText().equals(dagId))
+          .forEach(matching::add);
     }
     Collections.reverse(matching);
     ObjectNode page = JSON.createObjectNode();
@@ -221,9 +263,13 @@ public final class FakeAirflow implements AutoCloseable {
       return false;
     }
     if (version == 3) {
-      return authorization.startsWith("Bearer ") && tokens.contains(authorization.substring("Bearer ".length()));
+      return authorization.startsWith("Bearer ")
+          && tokens.contains(authorization.substring("Bearer ".length()));
     }
-    String expected = "Basic " + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+    String expected =
+        "Basic "
+            + Base64.getEncoder()
+                .encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
     return authorization.equals(expected);
   }
 
@@ -234,7 +280,9 @@ public final class FakeAirflow implements AutoCloseable {
     if (version == 2) {
       error.put("status", status);
       error.put("title", title);
-      error.put("type", "https://airflow.apache.org/docs/apache-airflow/stable/stable-rest-api-ref.html#section/Errors");
+      error.put(
+          "type",
+          "https://airflow.apache.org/docs/apache-airflow/stable/stable-rest-api-ref.html#section/Errors");
     }
     return error;
   }

@@ -47,10 +47,17 @@ final class StandInAirflow {
     return parse(importDag(dagFile).succeeded().out());
   }
 
-  /** The rendered application_args of every task, one list per line of {@code runs} (see check_dag.py). */
+  /**
+   * The rendered application_args of every task, one list per line of {@code runs} (see
+   * check_dag.py).
+   */
   static List<JsonNode> render(Path dagFile, List<String> runs) {
-    String out = python(List.of(checker().toString(), dagFile.toString(), "--render"), String.join("\n", runs) + "\n")
-        .succeeded().out();
+    String out =
+        python(
+                List.of(checker().toString(), dagFile.toString(), "--render"),
+                String.join("\n", runs) + "\n")
+            .succeeded()
+            .out();
     List<JsonNode> rendered = new ArrayList<>();
     out.lines().forEach(line -> rendered.add(parse(line)));
     return rendered;
@@ -84,7 +91,8 @@ final class StandInAirflow {
       String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         process.destroyForcibly();
-        throw new AssertionError("python3 " + args + " did not end within " + TIMEOUT_SECONDS + "s");
+        throw new AssertionError(
+            "python3 " + args + " did not end within " + TIMEOUT_SECONDS + "s");
       }
       String errors = Files.readString(err);
       Files.delete(err);

@@ -27,9 +27,9 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
- * A real H2 run history on a test clock, two scheduled jobs, a scheduler over them (launches held by
- * {@link HeldLauncher}) and the API server on a free port of 127.0.0.1, with HTTP helpers that keep
- * every answer, so tests can check that none carries the token.
+ * A real H2 run history on a test clock, two scheduled jobs, a scheduler over them (launches held
+ * by {@link HeldLauncher}) and the API server on a free port of 127.0.0.1, with HTTP helpers that
+ * keep every answer, so tests can check that none carries the token.
  */
 final class ApiFixture implements AutoCloseable {
   static final String TOKEN = "s3cret-api-token-0123456789";
@@ -44,21 +44,48 @@ final class ApiFixture implements AutoCloseable {
   final Scheduler scheduler;
   final ApiServer server;
   final List<String> answers = new ArrayList<>();
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   ApiFixture(Path dir, ApiSettings.Reads reads, boolean withToken) throws IOException {
     this.dir = dir;
-    this.store = HistoryStore.open(new HistorySettings("jdbc:h2:file:" + dir.resolve("history").toAbsolutePath(),
-        HistorySettings.Database.H2, Optional.empty(), Optional.empty(), Optional.empty(), Duration.ofMinutes(5)), clock);
+    this.store =
+        HistoryStore.open(
+            new HistorySettings(
+                "jdbc:h2:file:" + dir.resolve("history").toAbsolutePath(),
+                HistorySettings.Database.H2,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Duration.ofMinutes(5)),
+            clock);
     this.orders = job("orders", "Europe/Berlin", "every = daily, run-time = \"02:30\"");
     this.kpis = job("kpis", "UTC", "every = hourly, minute = 15");
     List<ScheduledJob> jobs = List.of(orders, kpis);
-    this.scheduler = new Scheduler(jobs, store, launcher, clock, new SchedulerOptions(2, "scheduler@host-1",
-        new Worker("host-1", 4242), new SplittableRandom(7), Duration.ofMinutes(5), Duration.ofHours(6)));
+    this.scheduler =
+        new Scheduler(
+            jobs,
+            store,
+            launcher,
+            clock,
+            new SchedulerOptions(
+                2,
+                "scheduler@host-1",
+                new Worker("host-1", 4242),
+                new SplittableRandom(7),
+                Duration.ofMinutes(5),
+                Duration.ofHours(6)));
     Path tokenFile = Fixtures.write(dir, "api.token", TOKEN + "\n");
-    ApiSettings settings = new ApiSettings(ApiSettings.Status.ENABLED, "127.0.0.1", 0, Optional.empty(),
-        withToken ? Optional.of(tokenFile) : Optional.empty(), reads);
-    this.server = ApiServer.start(settings, store, jobs, scheduler, new JobLoader(Fixtures.site()), clock);
+    ApiSettings settings =
+        new ApiSettings(
+            ApiSettings.Status.ENABLED,
+            "127.0.0.1",
+            0,
+            Optional.empty(),
+            withToken ? Optional.of(tokenFile) : Optional.empty(),
+            reads);
+    this.server =
+        ApiServer.start(settings, store, jobs, scheduler, new JobLoader(Fixtures.site()), clock);
   }
 
   static ApiFixture open(Path dir) throws IOException {
@@ -66,13 +93,24 @@ final class ApiFixture implements AutoCloseable {
   }
 
   private ScheduledJob job(String name, String zone, String schedule) {
-    String hocon = "name = " + name + "\ntime-zone = \"" + zone + "\"\nwindow = day\n"
-        + "params { run_date = null, region = eu }\n"
-        + "source { format = parquet, path = /in }\nsink { format = parquet, path = /out }\n"
-        + "schedule {\n" + schedule + "\n}\n";
+    String hocon =
+        "name = "
+            + name
+            + "\ntime-zone = \""
+            + zone
+            + "\"\nwindow = day\n"
+            + "params { run_date = null, region = eu }\n"
+            + "source { format = parquet, path = /in }\nsink { format = parquet, path = /out }\n"
+            + "schedule {\n"
+            + schedule
+            + "\n}\n";
     Path file = Fixtures.write(dir.resolve(name), "job.conf", hocon);
-    return new ScheduledJob(Schedule.of(new JobLoader(Fixtures.site()).load(file, Map.of("run_date", "2026-11-23"),
-        JobLoader.Mode.RUN)).orElseThrow(), file);
+    return new ScheduledJob(
+        Schedule.of(
+                new JobLoader(Fixtures.site())
+                    .load(file, Map.of("run_date", "2026-11-23"), JobLoader.Mode.RUN))
+            .orElseThrow(),
+        file);
   }
 
   Instant now() {
@@ -92,19 +130,27 @@ final class ApiFixture implements AutoCloseable {
   }
 
   HttpResponse<String> put(String path, String body, Optional<String> token) {
-    return send(HttpRequest.newBuilder(uri(path)).PUT(HttpRequest.BodyPublishers.ofString(body)), token);
+    return send(
+        HttpRequest.newBuilder(uri(path)).PUT(HttpRequest.BodyPublishers.ofString(body)), token);
   }
 
   HttpResponse<String> post(String path, String body, Optional<String> token) {
-    return send(HttpRequest.newBuilder(uri(path)).POST(body.isEmpty() ? HttpRequest.BodyPublishers.noBody()
-        : HttpRequest.BodyPublishers.ofString(body)), token);
+    return send(
+        HttpRequest.newBuilder(uri(path))
+            .POST(
+                body.isEmpty()
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body)),
+        token);
   }
 
   HttpResponse<String> send(HttpRequest.Builder request, Optional<String> token) {
     token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
     try {
-      HttpResponse<String> response = client.send(request.timeout(Duration.ofSeconds(30)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          client.send(
+              request.timeout(Duration.ofSeconds(30)).build(),
+              HttpResponse.BodyHandlers.ofString());
       answers.add(response.headers().map() + "\n" + response.body());
       return response;
     } catch (IOException e) {

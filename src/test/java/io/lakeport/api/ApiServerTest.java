@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakeport.Fixtures;
-import io.lakeport.config.ApiSettings;
 import io.lakeport.history.Notification;
 import io.lakeport.history.Run;
 import io.lakeport.history.RunOutcome;
@@ -47,7 +46,9 @@ class ApiServerTest {
   @AfterEach
   void noAnswerCarriesTheToken() {
     api.close();
-    assertThat(api.answers).isNotEmpty().allSatisfy(answer -> assertThat(answer).doesNotContain(ApiFixture.TOKEN));
+    assertThat(api.answers)
+        .isNotEmpty()
+        .allSatisfy(answer -> assertThat(answer).doesNotContain(ApiFixture.TOKEN));
   }
 
   @Test
@@ -57,7 +58,8 @@ class ApiServerTest {
     HttpResponse<String> response = api.get("/api/jobs");
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("Content-Type")).contains("application/json; charset=utf-8");
+    assertThat(response.headers().firstValue("Content-Type"))
+        .contains("application/json; charset=utf-8");
     JsonNode jobs = json(response).path("jobs");
     assertThat(jobs).extracting(job -> job.path("name").asText()).containsExactly("orders", "kpis");
     JsonNode orders = jobs.get(0);
@@ -66,10 +68,14 @@ class ApiServerTest {
     assertThat(orders.path("enabled").asBoolean()).isTrue();
     assertThat(orders.path("enabled_by").asText()).isEqualTo("job file");
     // 02:30 in Berlin (UTC+1 in November) is 01:30 UTC; each slot exports the day before
-    assertThat(orders.path("next_runs")).extracting(slot -> slot.path("at").asText() + " " + slot.path("run_date").asText())
-        .containsExactly("2026-11-25T01:30:00Z 2026-11-24", "2026-11-26T01:30:00Z 2026-11-25",
+    assertThat(orders.path("next_runs"))
+        .extracting(slot -> slot.path("at").asText() + " " + slot.path("run_date").asText())
+        .containsExactly(
+            "2026-11-25T01:30:00Z 2026-11-24",
+            "2026-11-26T01:30:00Z 2026-11-25",
             "2026-11-27T01:30:00Z 2026-11-26");
-    assertThat(orders.path("next_runs").get(0).path("local").asText()).isEqualTo("2026-11-25T02:30+01:00");
+    assertThat(orders.path("next_runs").get(0).path("local").asText())
+        .isEqualTo("2026-11-25T02:30+01:00");
     // now is 08:01:30 UTC on the 24th
     assertThat(orders.path("seconds_until_next").asDouble()).isEqualTo(17 * 3600 + 28 * 60 + 30);
     assertThat(jobs.get(1).path("seconds_until_next").asDouble()).isEqualTo(13 * 60 + 30);
@@ -83,7 +89,8 @@ class ApiServerTest {
     assertThat(one.path("schedule").asText()).isEqualTo("hourly at minute 15");
     HttpResponse<String> unknown = api.get("/api/jobs/nope");
     assertThat(unknown.statusCode()).isEqualTo(404);
-    assertThat(json(unknown).path("error").asText()).isEqualTo("No scheduled job named \"nope\". Scheduled jobs: orders, kpis.");
+    assertThat(json(unknown).path("error").asText())
+        .isEqualTo("No scheduled job named \"nope\". Scheduled jobs: orders, kpis.");
   }
 
   @Test
@@ -91,13 +98,17 @@ class ApiServerTest {
     String path = "/api/jobs/orders/enabled";
     HttpResponse<String> anonymous = api.put(path, "{\"enabled\": false}", Optional.empty());
     assertThat(anonymous.statusCode()).isEqualTo(401);
-    assertThat(anonymous.headers().firstValue("WWW-Authenticate")).contains("Bearer realm=\"lakeport\"");
+    assertThat(anonymous.headers().firstValue("WWW-Authenticate"))
+        .contains("Bearer realm=\"lakeport\"");
     assertThat(json(anonymous).path("error").asText())
-        .isEqualTo("This call needs the API's bearer token: send the header \"Authorization: Bearer <token>\".");
-    HttpResponse<String> wrong = api.put(path, "{\"enabled\": false}", Optional.of(ApiFixture.TOKEN.replace('s', 'S')));
+        .isEqualTo(
+            "This call needs the API's bearer token: send the header \"Authorization: Bearer <token>\".");
+    HttpResponse<String> wrong =
+        api.put(path, "{\"enabled\": false}", Optional.of(ApiFixture.TOKEN.replace('s', 'S')));
     assertThat(wrong.statusCode()).isEqualTo(403);
     assertThat(json(wrong).path("error").asText())
-        .isEqualTo("The bearer token is not the API's token (lakeport.api.token-env or token-file).");
+        .isEqualTo(
+            "The bearer token is not the API's token (lakeport.api.token-env or token-file).");
     assertThat(api.store.enabledOverride("orders")).isEmpty();
 
     JsonNode disabled = json(api.put(path, "{\"enabled\": false}", TOKEN));
@@ -106,41 +117,57 @@ class ApiServerTest {
     assertThat(disabled.path("next_runs")).isEmpty();
     assertThat(api.store.enabledOverride("orders")).contains(false);
 
-    assertThat(json(api.put(path, "{\"enabled\": true}", TOKEN)).path("enabled").asBoolean()).isTrue();
+    assertThat(json(api.put(path, "{\"enabled\": true}", TOKEN)).path("enabled").asBoolean())
+        .isTrue();
     assertThat(api.store.enabledOverride("orders")).contains(true);
-    assertThat(json(api.put(path, "{\"enabled\": null}", TOKEN)).path("enabled_by").asText()).isEqualTo("job file");
+    assertThat(json(api.put(path, "{\"enabled\": null}", TOKEN)).path("enabled_by").asText())
+        .isEqualTo("job file");
     assertThat(api.store.enabledOverride("orders")).isEmpty();
 
     HttpResponse<String> bad = api.put(path, "{\"enabled\": \"yes\"}", TOKEN);
     assertThat(bad.statusCode()).isEqualTo(400);
-    assertThat(json(bad).path("error").asText()).isEqualTo("Expected {\"enabled\": true}, {\"enabled\": false}, or"
-        + " {\"enabled\": null} to let the job file decide again. Send e.g. {\"enabled\": false}.");
-    assertThat(api.put("/api/jobs/nope/enabled", "{\"enabled\": true}", TOKEN).statusCode()).isEqualTo(404);
+    assertThat(json(bad).path("error").asText())
+        .isEqualTo(
+            "Expected {\"enabled\": true}, {\"enabled\": false}, or"
+                + " {\"enabled\": null} to let the job file decide again. Send e.g. {\"enabled\": false}.");
+    assertThat(api.put("/api/jobs/nope/enabled", "{\"enabled\": true}", TOKEN).statusCode())
+        .isEqualTo(404);
     HttpResponse<String> get = api.get(path);
     assertThat(get.statusCode()).isEqualTo(405);
-    assertThat(json(get).path("error").asText()).isEqualTo("GET is not allowed on /api/jobs/orders/enabled. Use PUT.");
+    assertThat(json(get).path("error").asText())
+        .isEqualTo("GET is not allowed on /api/jobs/orders/enabled. Use PUT.");
   }
 
   @Test
   void runNowQueuesAManualRunWithCheckedParamsThatTheSchedulerStarts() {
     api.clock.advance(Duration.ofSeconds(90));
-    HttpResponse<String> queued = api.post("/api/jobs/orders/runs",
-        "{\"params\": {\"run_date\": \"2026-11-20\", \"region\": \"us\"}}", TOKEN);
+    HttpResponse<String> queued =
+        api.post(
+            "/api/jobs/orders/runs",
+            "{\"params\": {\"run_date\": \"2026-11-20\", \"region\": \"us\"}}",
+            TOKEN);
 
     assertThat(queued.statusCode()).isEqualTo(202);
     JsonNode run = json(queued);
-    assertThat(queued.headers().firstValue("Location")).contains("/api/runs/" + run.path("id").asText());
+    assertThat(queued.headers().firstValue("Location"))
+        .contains("/api/runs/" + run.path("id").asText());
     assertThat(run.path("status").asText()).isEqualTo("queued");
     assertThat(run.path("trigger").asText()).isEqualTo("manual");
     Run stored = api.store.run(run.path("id").asText()).orElseThrow();
-    assertThat(stored.params()).containsExactly(Map.entry("run_date", "2026-11-20"), Map.entry("region", "us"));
+    assertThat(stored.params())
+        .containsExactly(Map.entry("run_date", "2026-11-20"), Map.entry("region", "us"));
     assertThat(stored.trigger()).isEqualTo(Trigger.MANUAL);
 
     api.scheduler.tick();
-    assertThat(api.launcher.launches()).singleElement().satisfies(launch -> {
-      assertThat(launch.request().runId()).isEqualTo(stored.id());
-      assertThat(launch.request().params()).containsEntry("run_date", "2026-11-20").containsEntry("region", "us");
-    });
+    assertThat(api.launcher.launches())
+        .singleElement()
+        .satisfies(
+            launch -> {
+              assertThat(launch.request().runId()).isEqualTo(stored.id());
+              assertThat(launch.request().params())
+                  .containsEntry("run_date", "2026-11-20")
+                  .containsEntry("region", "us");
+            });
 
     // without run_date: the latest slot's (02:30 Berlin on the 24th exports the 23rd)
     JsonNode latest = json(api.post("/api/jobs/kpis/runs", "", TOKEN));
@@ -152,20 +179,30 @@ class ApiServerTest {
     String path = "/api/jobs/orders/runs";
     HttpResponse<String> unknown = api.post(path, "{\"params\": {\"colour\": \"red\"}}", TOKEN);
     assertThat(unknown.statusCode()).isEqualTo(400);
-    assertThat(json(unknown).path("error").asText()).isEqualTo("params.colour: the job declares no such parameter."
-        + " Declared parameters: region, run_date. Declare new ones in the job's params block.");
-    HttpResponse<String> badDate = api.post(path, "{\"params\": {\"run_date\": \"yesterday\"}}", TOKEN);
+    assertThat(json(unknown).path("error").asText())
+        .isEqualTo(
+            "params.colour: the job declares no such parameter."
+                + " Declared parameters: region, run_date. Declare new ones in the job's params block.");
+    HttpResponse<String> badDate =
+        api.post(path, "{\"params\": {\"run_date\": \"yesterday\"}}", TOKEN);
     assertThat(badDate.statusCode()).isEqualTo(400);
     assertThat(json(badDate).path("error").asText()).contains("run_date").contains("yesterday");
-    assertThat(error(api.post(path, "{\"params\": {\"api_token\": \"x\"}}", TOKEN))).isEqualTo("Run-now keeps params in"
-        + " the run history, so api_token cannot be one; give secrets to the job through the environment or a file.");
-    assertThat(error(api.post(path, "{params", TOKEN))).startsWith("The request body is not JSON (")
+    assertThat(error(api.post(path, "{\"params\": {\"api_token\": \"x\"}}", TOKEN)))
+        .isEqualTo(
+            "Run-now keeps params in"
+                + " the run history, so api_token cannot be one; give secrets to the job through the environment or a file.");
+    assertThat(error(api.post(path, "{params", TOKEN)))
+        .startsWith("The request body is not JSON (")
         .endsWith("). Send e.g. {\"params\": {\"run_date\": \"2026-11-23\"}}.");
     assertThat(error(api.post(path, "{\"param\": {}}", TOKEN)))
-        .isEqualTo("Unknown field \"param\". Expected: params. Send e.g. {\"params\": {\"run_date\": \"2026-11-23\"}}.");
-    assertThat(error(api.post(path, "{\"params\": {\"region\": [1]}}", TOKEN))).isEqualTo("params.region: expected a"
-        + " string, number or boolean. Send e.g. {\"params\": {\"run_date\": \"2026-11-23\"}}.");
-    HttpResponse<String> huge = api.post(path, "{\"params\": {\"region\": \"" + "x".repeat(70_000) + "\"}}", TOKEN);
+        .isEqualTo(
+            "Unknown field \"param\". Expected: params. Send e.g. {\"params\": {\"run_date\": \"2026-11-23\"}}.");
+    assertThat(error(api.post(path, "{\"params\": {\"region\": [1]}}", TOKEN)))
+        .isEqualTo(
+            "params.region: expected a"
+                + " string, number or boolean. Send e.g. {\"params\": {\"run_date\": \"2026-11-23\"}}.");
+    HttpResponse<String> huge =
+        api.post(path, "{\"params\": {\"region\": \"" + "x".repeat(70_000) + "\"}}", TOKEN);
     assertThat(huge.statusCode()).isEqualTo(413);
     assertThat(api.post(path, "{}", Optional.empty()).statusCode()).isEqualTo(401);
     assertThat(api.store.queued()).isEmpty();
@@ -182,27 +219,47 @@ class ApiServerTest {
     assertThat(ids(api.get("/api/runs?status=failed"))).containsExactly(failed.id());
     assertThat(ids(api.get("/api/runs?job=orders&limit=1"))).containsExactly(third.id());
     JsonNode listed = json(api.get("/api/runs?status=failed")).path("runs").get(0);
-    assertThat(listed.path("error").asText()).isEqualTo("Cannot write the export: disk full; token=***");
+    assertThat(listed.path("error").asText())
+        .isEqualTo("Cannot write the export: disk full; token=***");
     assertThat(listed.path("duration_seconds").asDouble()).isEqualTo(7.0);
 
-    assertThat(error(api.get("/api/runs?status=done"))).isEqualTo("status: unknown value \"done\". Expected one of:"
-        + " queued, running, succeeded, failed, skipped, cancelled, interrupted, lost.");
-    assertThat(error(api.get("/api/runs?limit=0"))).isEqualTo("limit: expected a whole number from 1 to 1000, found \"0\".");
-    assertThat(error(api.get("/api/runs?limit=ten"))).isEqualTo("limit: expected a whole number from 1 to 1000, found \"ten\".");
-    assertThat(error(api.get("/api/runs?colour=red"))).isEqualTo("Unknown query parameter \"colour\". Expected: job, status, limit.");
-    assertThat(error(api.get("/api/runs?job=a&job=b"))).isEqualTo("Query parameter \"job\" is given twice. Give it once.");
+    assertThat(error(api.get("/api/runs?status=done")))
+        .isEqualTo(
+            "status: unknown value \"done\". Expected one of:"
+                + " queued, running, succeeded, failed, skipped, cancelled, interrupted, lost.");
+    assertThat(error(api.get("/api/runs?limit=0")))
+        .isEqualTo("limit: expected a whole number from 1 to 1000, found \"0\".");
+    assertThat(error(api.get("/api/runs?limit=ten")))
+        .isEqualTo("limit: expected a whole number from 1 to 1000, found \"ten\".");
+    assertThat(error(api.get("/api/runs?colour=red")))
+        .isEqualTo("Unknown query parameter \"colour\". Expected: job, status, limit.");
+    assertThat(error(api.get("/api/runs?job=a&job=b")))
+        .isEqualTo("Query parameter \"job\" is given twice. Give it once.");
   }
 
   @Test
   void aRunShowsAttemptsNotificationsQualityAndItsManifest() throws IOException {
-    Path manifest = Fixtures.write(dir.resolve("export/_lakeport"), "manifest-x.json", """
+    Path manifest =
+        Fixtures.write(
+            dir.resolve("export/_lakeport"),
+            "manifest-x.json",
+            """
         {"manifest_version": 1, "job": "orders", "totals": {"rows": 1200},
          "quality": {"rules": [{"rule": "id required", "kind": "required", "action": "fail", "checked": 1200,
                                 "failed": 0, "outcome": "passed"}], "rejected_rows": 0, "rejects_path": null}}
         """);
-    Run run = publishedRun("orders", 1200, 34567, 3, Duration.ofSeconds(90), "file:" + manifest.toAbsolutePath());
-    api.store.recordNotification(new Notification(run.id(), "webhook", "https://hooks.internal/lakeport?token=abc123", 1,
-        Notification.Delivery.SENT, Optional.empty(), api.now()));
+    Run run =
+        publishedRun(
+            "orders", 1200, 34567, 3, Duration.ofSeconds(90), "file:" + manifest.toAbsolutePath());
+    api.store.recordNotification(
+        new Notification(
+            run.id(),
+            "webhook",
+            "https://hooks.internal/lakeport?token=abc123",
+            1,
+            Notification.Delivery.SENT,
+            Optional.empty(),
+            api.now()));
     Run failed = failedRun("kpis", Duration.ofSeconds(7));
 
     JsonNode view = json(api.get("/api/runs/" + run.id()));
@@ -215,17 +272,24 @@ class ApiServerTest {
     assertThat(view.path("manifest").asText()).isEqualTo("file:" + manifest.toAbsolutePath());
     assertThat(view.path("manifest_url").asText()).isEqualTo("/api/runs/" + run.id() + "/manifest");
     assertThat(view.path("progress").isNull()).isTrue();
-    assertThat(view.path("attempts")).singleElement().satisfies(attempt -> {
-      assertThat(attempt.path("number").asInt()).isEqualTo(1);
-      assertThat(attempt.path("exit_code").asInt()).isZero();
-      assertThat(attempt.path("host").asText()).isEqualTo("host-1");
-      assertThat(attempt.path("pid").asLong()).isEqualTo(4242);
-    });
-    assertThat(view.path("notifications")).singleElement().satisfies(n -> {
-      assertThat(n.path("channel").asText()).isEqualTo("webhook");
-      assertThat(n.path("target").asText()).isEqualTo("https://hooks.internal/lakeport?token=***");
-      assertThat(n.path("delivery").asText()).isEqualTo("sent");
-    });
+    assertThat(view.path("attempts"))
+        .singleElement()
+        .satisfies(
+            attempt -> {
+              assertThat(attempt.path("number").asInt()).isEqualTo(1);
+              assertThat(attempt.path("exit_code").asInt()).isZero();
+              assertThat(attempt.path("host").asText()).isEqualTo("host-1");
+              assertThat(attempt.path("pid").asLong()).isEqualTo(4242);
+            });
+    assertThat(view.path("notifications"))
+        .singleElement()
+        .satisfies(
+            n -> {
+              assertThat(n.path("channel").asText()).isEqualTo("webhook");
+              assertThat(n.path("target").asText())
+                  .isEqualTo("https://hooks.internal/lakeport?token=***");
+              assertThat(n.path("delivery").asText()).isEqualTo("sent");
+            });
     JsonNode written = JSON.readTree(manifest.toFile());
     assertThat(view.path("quality")).isEqualTo(written.path("quality"));
     assertThat(json(api.get("/api/runs/" + run.id() + "/manifest"))).isEqualTo(written);
@@ -235,7 +299,8 @@ class ApiServerTest {
     HttpResponse<String> missing = api.get("/api/runs/20261124T000000000Z-000000");
     assertThat(missing.statusCode()).isEqualTo(404);
     assertThat(json(missing).path("error").asText())
-        .isEqualTo("No run 20261124T000000000Z-000000 in the run history. See GET /api/runs for the run ids.");
+        .isEqualTo(
+            "No run 20261124T000000000Z-000000 in the run history. See GET /api/runs for the run ids.");
   }
 
   @Test
@@ -257,7 +322,8 @@ class ApiServerTest {
     assertThat(progress.path("launched_here").asBoolean()).isTrue();
     assertThat(running.path("duration_seconds").asDouble()).isEqualTo(42.0);
 
-    assertThat(api.post("/api/runs/" + runId + "/cancel", "", Optional.empty()).statusCode()).isEqualTo(401);
+    assertThat(api.post("/api/runs/" + runId + "/cancel", "", Optional.empty()).statusCode())
+        .isEqualTo(401);
     HttpResponse<String> stopping = api.post("/api/runs/" + runId + "/cancel", "", TOKEN);
     assertThat(stopping.statusCode()).isEqualTo(202);
     assertThat(json(stopping).path("cancellation").asText()).isEqualTo("stopping");
@@ -266,7 +332,8 @@ class ApiServerTest {
 
     HttpResponse<String> ended = api.post("/api/runs/" + runId + "/cancel", "", TOKEN);
     assertThat(ended.statusCode()).isEqualTo(409);
-    assertThat(json(ended).path("error").asText()).isEqualTo("Cannot cancel run " + runId + ": it has ended (cancelled).");
+    assertThat(json(ended).path("error").asText())
+        .isEqualTo("Cannot cancel run " + runId + ": it has ended (cancelled).");
     assertThat(api.post("/api/runs/nope/cancel", "", TOKEN).statusCode()).isEqualTo(404);
   }
 
@@ -283,33 +350,51 @@ class ApiServerTest {
     assertThat(json(cancelled).path("status").asText()).isEqualTo("cancelled");
     assertThat(api.store.run(queued).orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
 
-    // a run another process started (lakeport run, or a second scheduler) is not this scheduler's to stop
-    Run elsewhere = api.store.enqueue(new RunRequest("20261124T080000000Z-e15e00", "orders", Optional.empty(),
-        Trigger.MANUAL, Map.of())).orElseThrow();
+    // a run another process started (lakeport run, or a second scheduler) is not this scheduler's
+    // to stop
+    Run elsewhere =
+        api.store
+            .enqueue(
+                new RunRequest(
+                    "20261124T080000000Z-e15e00",
+                    "orders",
+                    Optional.empty(),
+                    Trigger.MANUAL,
+                    Map.of()))
+            .orElseThrow();
     api.store.start(elsewhere.id(), new Worker("host-2", 77));
     HttpResponse<String> refused = api.post("/api/runs/" + elsewhere.id() + "/cancel", "", TOKEN);
     assertThat(refused.statusCode()).isEqualTo(409);
-    assertThat(json(refused).path("error").asText()).isEqualTo("Cannot cancel run " + elsewhere.id() + ": it is running"
-        + " in another process (not launched by this scheduler). Cancel it where it runs.");
+    assertThat(json(refused).path("error").asText())
+        .isEqualTo(
+            "Cannot cancel run "
+                + elsewhere.id()
+                + ": it is running"
+                + " in another process (not launched by this scheduler). Cancel it where it runs.");
   }
 
   @Test
   void healthPageAndUnknownPaths() {
     HttpResponse<String> health = api.get("/health");
     assertThat(health.statusCode()).isEqualTo(200);
-    assertThat(json(health)).isEqualTo(JSON.createObjectNode().put("live", true).put("ready", true).put("history", "ok"));
+    assertThat(json(health))
+        .isEqualTo(
+            JSON.createObjectNode().put("live", true).put("ready", true).put("history", "ok"));
 
     HttpResponse<String> page = api.get("/");
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.headers().firstValue("Content-Type")).contains("text/html; charset=utf-8");
     assertThat(page.body()).contains("<script src=\"app.js\"></script>");
     assertThat(api.get("/app.js").body()).contains("/api/jobs");
-    assertThat(api.get("/app.css").headers().firstValue("Content-Type")).contains("text/css; charset=utf-8");
+    assertThat(api.get("/app.css").headers().firstValue("Content-Type"))
+        .contains("text/css; charset=utf-8");
 
     HttpResponse<String> nothing = api.get("/api/things");
     assertThat(nothing.statusCode()).isEqualTo(404);
-    assertThat(json(nothing).path("error").asText()).isEqualTo("Nothing at /api/things. The API is under /api/jobs and"
-        + " /api/runs; see also /metrics and /health.");
+    assertThat(json(nothing).path("error").asText())
+        .isEqualTo(
+            "Nothing at /api/things. The API is under /api/jobs and"
+                + " /api/runs; see also /metrics and /health.");
     assertThat(api.get("/etc/passwd").statusCode()).isEqualTo(404);
     assertThat(api.post("/api/jobs", "", TOKEN).statusCode()).isEqualTo(405);
     assertThat(api.post("/metrics", "", TOKEN).statusCode()).isEqualTo(405);
@@ -317,10 +402,12 @@ class ApiServerTest {
 
   /** Enqueues, starts and publishes a manual run of {@code job} that takes {@code took}. */
   private Run publishedRun(String job, long rows, long bytes, long files, Duration took) {
-    return publishedRun(job, rows, bytes, files, took, "file:/exports/" + job + "/_lakeport/manifest.json");
+    return publishedRun(
+        job, rows, bytes, files, took, "file:/exports/" + job + "/_lakeport/manifest.json");
   }
 
-  private Run publishedRun(String job, long rows, long bytes, long files, Duration took, String manifest) {
+  private Run publishedRun(
+      String job, long rows, long bytes, long files, Duration took, String manifest) {
     Run run = startedRun(job);
     api.clock.advance(took);
     return api.store.finish(run.id(), RunOutcome.succeeded(rows, bytes, files, manifest));
@@ -329,12 +416,21 @@ class ApiServerTest {
   private Run failedRun(String job, Duration took) {
     Run run = startedRun(job);
     api.clock.advance(took);
-    return api.store.finish(run.id(), RunOutcome.failed(3, "Cannot write the export: disk full; token=abc"));
+    return api.store.finish(
+        run.id(), RunOutcome.failed(3, "Cannot write the export: disk full; token=abc"));
   }
 
   private Run startedRun(String job) {
-    Run run = api.store.enqueue(new RunRequest(io.lakeport.run.RunId.next(api.clock), job, Optional.empty(),
-        Trigger.MANUAL, Map.of("run_date", "2026-11-23"))).orElseThrow();
+    Run run =
+        api.store
+            .enqueue(
+                new RunRequest(
+                    io.lakeport.run.RunId.next(api.clock),
+                    job,
+                    Optional.empty(),
+                    Trigger.MANUAL,
+                    Map.of("run_date", "2026-11-23")))
+            .orElseThrow();
     api.store.start(run.id(), new Worker("host-1", 4242));
     return run;
   }

@@ -28,7 +28,10 @@ final class Chromium {
     this.profiles = profiles;
   }
 
-  /** Chromium with profiles under {@code dir}; skips the test (with the reason) when it cannot be had. */
+  /**
+   * Chromium with profiles under {@code dir}; skips the test (with the reason) when it cannot be
+   * had.
+   */
   static Chromium in(Path dir) {
     String missing = DebianPackages.ensure(BINARY, "chromium");
     if (!missing.isEmpty()) {
@@ -45,16 +48,31 @@ final class Chromium {
   }
 
   /** A screenshot of the page, {@code width} by {@code height} pixels, written to {@code png}. */
-  void screenshot(URI page, Path png, int width, int height) throws IOException, InterruptedException {
+  void screenshot(URI page, Path png, int width, int height)
+      throws IOException, InterruptedException {
     Files.createDirectories(png.toAbsolutePath().getParent());
-    run(page, "--screenshot=" + png.toAbsolutePath(), "--window-size=" + width + "," + height, "--hide-scrollbars");
+    run(
+        page,
+        "--screenshot=" + png.toAbsolutePath(),
+        "--window-size=" + width + "," + height,
+        "--hide-scrollbars");
   }
 
   private String run(URI page, String... what) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(BINARY.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-        "--disable-dev-shm-usage", "--user-data-dir=" + Files.createTempDirectory(profiles, "chromium-profile"),
-        "--virtual-time-budget=" + VIRTUAL_TIME_MS));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                BINARY.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-dev-shm-usage",
+                "--user-data-dir=" + Files.createTempDirectory(profiles, "chromium-profile"),
+                "--virtual-time-budget=" + VIRTUAL_TIME_MS));
     command.addAll(List.of(what));
     command.add(page.toString());
     Process chromium = new ProcessBuilder(command).start();
@@ -62,11 +80,15 @@ final class Chromium {
     CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(chromium, true));
     if (!chromium.waitFor(120, TimeUnit.SECONDS)) {
       chromium.destroyForcibly();
-      throw new IllegalStateException("Chromium did not finish within 120 s: " + String.join(" ", command));
+      throw new IllegalStateException(
+          "Chromium did not finish within 120 s: " + String.join(" ", command));
     }
     if (chromium.exitValue() != 0) {
-      throw new IllegalStateException("Chromium exited with " + chromium.exitValue() + ":\n"
-          + new String(err.join(), StandardCharsets.UTF_8));
+      throw new IllegalStateException(
+          "Chromium exited with "
+              + chromium.exitValue()
+              + ":\n"
+              + new String(err.join(), StandardCharsets.UTF_8));
     }
     return new String(out.join(), StandardCharsets.UTF_8);
   }

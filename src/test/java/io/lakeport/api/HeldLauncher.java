@@ -11,7 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A launcher whose runs keep going until the test ends them (or the API cancels them). A stand-in
  * for Spark in the API tests only, which are about what the API shows and changes in the history
- * and the scheduler; real launches are tested by InProcessLauncherSparkTest and StandaloneClusterIT.
+ * and the scheduler; real launches are tested by InProcessLauncherSparkTest and
+ * StandaloneClusterIT.
  */
 final class HeldLauncher implements Launcher {
   private final List<HeldLaunch> launches = new CopyOnWriteArrayList<>();
@@ -42,12 +43,17 @@ final class HeldLauncher implements Launcher {
 
     /** Ends the run as published with what it wrote. */
     void publish(long rows, long bytes, long files, String manifest) {
-      outcome.complete(new LaunchOutcome(LaunchOutcome.State.SUCCEEDED, Optional.of(0), "",
-          Optional.of(new LaunchOutcome.Written(true, rows, bytes, files, manifest))));
+      outcome.complete(
+          new LaunchOutcome(
+              LaunchOutcome.State.SUCCEEDED,
+              Optional.of(0),
+              "",
+              Optional.of(new LaunchOutcome.Written(true, rows, bytes, files, manifest))));
     }
 
     void fail(int exitCode, String summary) {
-      outcome.complete(new LaunchOutcome(LaunchOutcome.State.FAILED, Optional.of(exitCode), summary));
+      outcome.complete(
+          new LaunchOutcome(LaunchOutcome.State.FAILED, Optional.of(exitCode), summary));
     }
 
     @Override
@@ -57,7 +63,8 @@ final class HeldLauncher implements Launcher {
 
     @Override
     public void cancel() {
-      outcome.complete(new LaunchOutcome(LaunchOutcome.State.CANCELLED, Optional.of(3), "cancelled"));
+      outcome.complete(
+          new LaunchOutcome(LaunchOutcome.State.CANCELLED, Optional.of(3), "cancelled"));
     }
   }
 }

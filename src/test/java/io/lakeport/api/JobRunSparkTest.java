@@ -26,10 +26,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code Job.run} from Java (notebooks, the benchmark) records its run in the run history as
- * {@code lakeport run} does, with the history opened beside the export's preparation: a published
- * run with its counts, a failed one with the CLI's exit code and message, and a history that
- * cannot be opened only warns.
+ * {@code Job.run} from Java (notebooks, the benchmark) records its run in the run history as {@code
+ * lakeport run} does, with the history opened beside the export's preparation: a published run with
+ * its counts, a failed one with the CLI's exit code and message, and a history that cannot be
+ * opened only warns.
  */
 class JobRunSparkTest {
   private static SparkSession spark;
@@ -45,18 +45,24 @@ class JobRunSparkTest {
       csv.append(i).append(',').append(i % 3 == 0 ? "click" : "view").append('\n');
     }
     Files.writeString(source.resolve("events.csv"), csv);
-    Files.writeString(home.resolve("clicks.conf"), """
+    Files.writeString(
+        home.resolve("clicks.conf"),
+        """
         name = clicks
         params { kind = click, api_token = "not-for-the-history" }
         source { format = csv, path = "%s", options { header = true, infer-schema = true } }
         plan.where = { column = kind, eq = ${params.kind} }
         sink { format = parquet, path = "%s", mode = overwrite }
-        """.formatted(source, home.resolve("exports/clicks")));
-    Files.writeString(home.resolve("missing.conf"), """
+        """
+            .formatted(source, home.resolve("exports/clicks")));
+    Files.writeString(
+        home.resolve("missing.conf"),
+        """
         name = missing
         source { format = parquet, path = "%s" }
         sink { format = parquet, path = "%s" }
-        """.formatted(home.resolve("warehouse/none"), home.resolve("exports/missing")));
+        """
+            .formatted(home.resolve("warehouse/none"), home.resolve("exports/missing")));
   }
 
   @Test
@@ -65,8 +71,13 @@ class JobRunSparkTest {
 
     RunResult result = lakeport.job("clicks.conf").run(spark);
 
-    long expected = spark.read().option("header", "true").csv(home.resolve("warehouse/events").toString())
-        .where("kind = 'click'").count();
+    long expected =
+        spark
+            .read()
+            .option("header", "true")
+            .csv(home.resolve("warehouse/events").toString())
+            .where("kind = 'click'")
+            .count();
     assertThat(result.manifest().totals().rows()).isEqualTo(expected);
     List<Run> runs = lakeport.history("clicks", 10);
     assertThat(runs).hasSize(1);
@@ -77,7 +88,9 @@ class JobRunSparkTest {
     assertThat(run.rows()).contains(expected);
     assertThat(run.files()).contains((long) result.manifest().files().size());
     assertThat(run.manifest()).isEqualTo(result.manifestPath());
-    assertThat(run.params()).containsEntry("kind", "click").doesNotContainValue("not-for-the-history");
+    assertThat(run.params())
+        .containsEntry("kind", "click")
+        .doesNotContainValue("not-for-the-history");
     assertThat(run.startedAt()).isPresent();
     assertThat(run.startedAt().orElseThrow()).isBeforeOrEqualTo(run.finishedAt().orElseThrow());
   }
@@ -86,7 +99,8 @@ class JobRunSparkTest {
   void aFailedRunIsRecordedWithTheExitCodeAndMessageTheCliWouldGive() {
     Lakeport lakeport = lakeport("history-failed");
 
-    assertThatThrownBy(() -> lakeport.job("missing.conf").run(spark)).isInstanceOf(JobConfigException.class);
+    assertThatThrownBy(() -> lakeport.job("missing.conf").run(spark))
+        .isInstanceOf(JobConfigException.class);
 
     Run run = lakeport.history("missing", 10).get(0);
     assertThat(run.status()).isEqualTo(RunStatus.FAILED);
@@ -94,32 +108,43 @@ class JobRunSparkTest {
     try (HistoryStore store = HistoryStore.open(lakeport.site().history(), Clock.systemUTC())) {
       List<Attempt> attempts = store.attempts(run.id());
       assertThat(attempts).hasSize(1);
-      assertThat(attempts.get(0).exitCode()).as("a mistake in the job, as lakeport run exits").contains(2);
+      assertThat(attempts.get(0).exitCode())
+          .as("a mistake in the job, as lakeport run exits")
+          .contains(2);
     }
   }
 
   @Test
   void aHistoryThatCannotBeOpenedOnlyWarns() throws Exception {
-    Path blocked = Files.writeString(home.resolve("not-a-folder"), "a file where the history's folder should be");
-    Lakeport lakeport = Lakeport.of(home, site("jdbc:h2:file:" + blocked.resolve("lakeport")), Clock.systemUTC());
+    Path blocked =
+        Files.writeString(
+            home.resolve("not-a-folder"), "a file where the history's folder should be");
+    Lakeport lakeport =
+        Lakeport.of(home, site("jdbc:h2:file:" + blocked.resolve("lakeport")), Clock.systemUTC());
     PrintStream err = System.err;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     RunResult result;
     System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
     try {
-      result = lakeport.job("clicks.conf").into(home.resolve("exports/unrecorded").toString()).run(spark);
+      result =
+          lakeport
+              .job("clicks.conf")
+              .into(home.resolve("exports/unrecorded").toString())
+              .run(spark);
     } finally {
       System.setErr(err);
     }
 
     assertThat(result.status()).isEqualTo(RunResult.Status.PUBLISHED);
     assertThat(home.resolve("exports/unrecorded/_SUCCESS")).exists();
-    assertThat(captured.toString(StandardCharsets.UTF_8)).contains("warning:")
+    assertThat(captured.toString(StandardCharsets.UTF_8))
+        .contains("warning:")
         .contains("the run is not recorded in the run history");
   }
 
   private static Lakeport lakeport(String history) {
-    return Lakeport.of(home, site("jdbc:h2:file:" + home.resolve(history).resolve("lakeport")), Clock.systemUTC());
+    return Lakeport.of(
+        home, site("jdbc:h2:file:" + home.resolve(history).resolve("lakeport")), Clock.systemUTC());
   }
 
   private static Site site(String historyUrl) {

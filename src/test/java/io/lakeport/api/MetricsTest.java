@@ -32,14 +32,19 @@ class MetricsTest {
   @Test
   void metricsParseAndAddUpToTheRecordedRuns() throws Exception {
     try (ApiFixture api = ApiFixture.open(dir)) {
-      // orders: published in 5 s, 90 s and 4,000 s, failed after 7 s; kpis: published in 2 s, one queued
+      // orders: published in 5 s, 90 s and 4,000 s, failed after 7 s; kpis: published in 2 s, one
+      // queued
       published(api, "orders", Duration.ofSeconds(5), 10, 100, 1);
       published(api, "orders", Duration.ofSeconds(90), 20, 200, 1);
       failed(api, "orders", Duration.ofSeconds(7));
-      Instant ordersLast = published(api, "orders", Duration.ofSeconds(4000), 30, 300, 2).finishedAt().orElseThrow();
-      Instant kpisLast = published(api, "kpis", Duration.ofSeconds(2), 5, 50, 1).finishedAt().orElseThrow();
+      Instant ordersLast =
+          published(api, "orders", Duration.ofSeconds(4000), 30, 300, 2).finishedAt().orElseThrow();
+      Instant kpisLast =
+          published(api, "kpis", Duration.ofSeconds(2), 5, 50, 1).finishedAt().orElseThrow();
       Instant queuedAt = api.now();
-      api.store.enqueue(new RunRequest(RunId.next(api.clock), "kpis", Optional.empty(), Trigger.MANUAL, Map.of()));
+      api.store.enqueue(
+          new RunRequest(
+              RunId.next(api.clock), "kpis", Optional.empty(), Trigger.MANUAL, Map.of()));
       api.store.disable("kpis");
       api.clock.advance(Duration.ofSeconds(75));
       api.get("/health");
@@ -48,34 +53,59 @@ class MetricsTest {
       HttpResponse<String> response = api.get("/metrics");
 
       assertThat(response.statusCode()).isEqualTo(200);
-      assertThat(response.headers().firstValue("Content-Type")).contains("text/plain; version=0.0.4; charset=utf-8");
+      assertThat(response.headers().firstValue("Content-Type"))
+          .contains("text/plain; version=0.0.4; charset=utf-8");
       List<Family> families = PrometheusParser.parse(response.body());
-      assertThat(families).extracting(Family::name).contains("lakeport_runs", "lakeport_run_duration_seconds",
-          "lakeport_exported_rows", "lakeport_exported_bytes", "lakeport_exported_files",
-          "lakeport_last_success_timestamp_seconds", "lakeport_retention_freed_bytes", "lakeport_scheduler_lag_seconds",
-          "lakeport_job_enabled", "lakeport_job_next_run_timestamp_seconds", "lakeport_api_requests");
+      assertThat(families)
+          .extracting(Family::name)
+          .contains(
+              "lakeport_runs",
+              "lakeport_run_duration_seconds",
+              "lakeport_exported_rows",
+              "lakeport_exported_bytes",
+              "lakeport_exported_files",
+              "lakeport_last_success_timestamp_seconds",
+              "lakeport_retention_freed_bytes",
+              "lakeport_scheduler_lag_seconds",
+              "lakeport_job_enabled",
+              "lakeport_job_next_run_timestamp_seconds",
+              "lakeport_api_requests");
       assertThat(type(families, "lakeport_runs")).isEqualTo("gauge");
       assertThat(type(families, "lakeport_run_duration_seconds")).isEqualTo("histogram");
       assertThat(type(families, "lakeport_exported_rows")).isEqualTo("counter");
 
-      assertThat(value(families, "lakeport_runs", "job", "orders", "status", "succeeded")).isEqualTo(3);
-      assertThat(value(families, "lakeport_runs", "job", "orders", "status", "failed")).isEqualTo(1);
+      assertThat(value(families, "lakeport_runs", "job", "orders", "status", "succeeded"))
+          .isEqualTo(3);
+      assertThat(value(families, "lakeport_runs", "job", "orders", "status", "failed"))
+          .isEqualTo(1);
       assertThat(value(families, "lakeport_runs", "job", "orders", "status", "running")).isZero();
-      assertThat(value(families, "lakeport_runs", "job", "kpis", "status", "succeeded")).isEqualTo(1);
+      assertThat(value(families, "lakeport_runs", "job", "kpis", "status", "succeeded"))
+          .isEqualTo(1);
       assertThat(value(families, "lakeport_runs", "job", "kpis", "status", "queued")).isEqualTo(1);
 
       // buckets are cumulative: 5 s <= 5; 7 s <= 15; 90 s <= 120; 4,000 s <= 7,200
-      Map<String, Double> buckets = samples(families, "lakeport_run_duration_seconds").stream()
-          .filter(s -> s.name().endsWith("_bucket") && s.labels().get("job").equals("orders"))
-          .collect(Collectors.toMap(s -> s.labels().get("le"), Sample::value));
-      assertThat(buckets).containsEntry("1.0", 0.0).containsEntry("5.0", 1.0).containsEntry("15.0", 2.0)
-          .containsEntry("60.0", 2.0).containsEntry("120.0", 3.0).containsEntry("3600.0", 3.0)
-          .containsEntry("7200.0", 4.0).containsEntry("+Inf", 4.0);
-      assertThat(sample(families, "lakeport_run_duration_seconds_count", "job", "orders")).isEqualTo(4);
-      assertThat(sample(families, "lakeport_run_duration_seconds_sum", "job", "orders")).isEqualTo(5 + 90 + 7 + 4000);
+      Map<String, Double> buckets =
+          samples(families, "lakeport_run_duration_seconds").stream()
+              .filter(s -> s.name().endsWith("_bucket") && s.labels().get("job").equals("orders"))
+              .collect(Collectors.toMap(s -> s.labels().get("le"), Sample::value));
+      assertThat(buckets)
+          .containsEntry("1.0", 0.0)
+          .containsEntry("5.0", 1.0)
+          .containsEntry("15.0", 2.0)
+          .containsEntry("60.0", 2.0)
+          .containsEntry("120.0", 3.0)
+          .containsEntry("3600.0", 3.0)
+          .containsEntry("7200.0", 4.0)
+          .containsEntry("+Inf", 4.0);
+      assertThat(sample(families, "lakeport_run_duration_seconds_count", "job", "orders"))
+          .isEqualTo(4);
+      assertThat(sample(families, "lakeport_run_duration_seconds_sum", "job", "orders"))
+          .isEqualTo(5 + 90 + 7 + 4000);
 
-      assertThat(sample(families, "lakeport_exported_rows_total", "job", "orders")).isEqualTo(10 + 20 + 30);
-      assertThat(sample(families, "lakeport_exported_bytes_total", "job", "orders")).isEqualTo(100 + 200 + 300);
+      assertThat(sample(families, "lakeport_exported_rows_total", "job", "orders"))
+          .isEqualTo(10 + 20 + 30);
+      assertThat(sample(families, "lakeport_exported_bytes_total", "job", "orders"))
+          .isEqualTo(100 + 200 + 300);
       assertThat(sample(families, "lakeport_exported_files_total", "job", "orders")).isEqualTo(4);
       assertThat(sample(families, "lakeport_exported_rows_total", "job", "kpis")).isEqualTo(5);
       assertThat(value(families, "lakeport_last_success_timestamp_seconds", "job", "orders"))
@@ -87,8 +117,18 @@ class MetricsTest {
           .isEqualTo(Duration.between(queuedAt, api.now()).toSeconds(), within(0.001));
       assertThat(value(families, "lakeport_job_enabled", "job", "orders")).isEqualTo(1);
       assertThat(value(families, "lakeport_job_enabled", "job", "kpis")).isZero();
-      assertThat(sample(families, "lakeport_api_requests_total", "endpoint", "/health", "code", "200")).isEqualTo(1);
-      assertThat(sample(families, "lakeport_api_requests_total", "endpoint", "/api/runs/{id}", "code", "404")).isEqualTo(1);
+      assertThat(
+              sample(families, "lakeport_api_requests_total", "endpoint", "/health", "code", "200"))
+          .isEqualTo(1);
+      assertThat(
+              sample(
+                  families,
+                  "lakeport_api_requests_total",
+                  "endpoint",
+                  "/api/runs/{id}",
+                  "code",
+                  "404"))
+          .isEqualTo(1);
       // orders: 02:30 Berlin on the 25th, after a clock now past 09:00 UTC on the 24th
       assertThat(value(families, "lakeport_job_next_run_timestamp_seconds", "job", "orders"))
           .isEqualTo(Instant.parse("2026-11-25T01:30:00Z").getEpochSecond());
@@ -108,10 +148,12 @@ class MetricsTest {
     }
   }
 
-  private static Run published(ApiFixture api, String job, Duration took, long rows, long bytes, long files) {
+  private static Run published(
+      ApiFixture api, String job, Duration took, long rows, long bytes, long files) {
     Run run = started(api, job);
     api.clock.advance(took);
-    return api.store.finish(run.id(), RunOutcome.succeeded(rows, bytes, files, "file:/exports/" + job + "/m.json"));
+    return api.store.finish(
+        run.id(), RunOutcome.succeeded(rows, bytes, files, "file:/exports/" + job + "/m.json"));
   }
 
   private static Run failed(ApiFixture api, String job, Duration took) {
@@ -121,8 +163,12 @@ class MetricsTest {
   }
 
   private static Run started(ApiFixture api, String job) {
-    Run run = api.store.enqueue(new RunRequest(RunId.next(api.clock), job, Optional.empty(), Trigger.MANUAL, Map.of()))
-        .orElseThrow();
+    Run run =
+        api.store
+            .enqueue(
+                new RunRequest(
+                    RunId.next(api.clock), job, Optional.empty(), Trigger.MANUAL, Map.of()))
+            .orElseThrow();
     api.store.start(run.id(), new Worker("host-1", 1));
     return run;
   }
@@ -132,7 +178,10 @@ class MetricsTest {
   }
 
   private static List<Sample> samples(List<Family> families, String family) {
-    return families.stream().filter(f -> f.name().equals(family)).flatMap(f -> f.samples().stream()).toList();
+    return families.stream()
+        .filter(f -> f.name().equals(family))
+        .flatMap(f -> f.samples().stream())
+        .toList();
   }
 
   /** The value of the family's sample of that name with exactly these labels. */
@@ -149,7 +198,10 @@ class MetricsTest {
     for (int i = 0; i < labels.length; i += 2) {
       wanted.put(labels[i], labels[i + 1]);
     }
-    return samples.stream().filter(s -> s.name().equals(name) && s.labels().equals(wanted)).findFirst()
-        .orElseThrow(() -> new AssertionError("no sample " + name + wanted + " in " + samples)).value();
+    return samples.stream()
+        .filter(s -> s.name().equals(name) && s.labels().equals(wanted))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no sample " + name + wanted + " in " + samples))
+        .value();
   }
 }

@@ -37,9 +37,19 @@ class WebPageChromiumTest {
     Chromium chromium = Chromium.in(dir);
     try (ApiFixture api = ApiFixture.open(dir)) {
       List<Run> runs = history(api);
-      String running = api.store.enqueue(new RunRequest(RunId.next(api.clock), "kpis", Optional.empty(), Trigger.MANUAL,
-          Map.of("run_date", "2026-11-27"))).orElseThrow().id();
-      // switched off, the jobs' slots of these four days are not queued; the manual run starts all the same
+      String running =
+          api.store
+              .enqueue(
+                  new RunRequest(
+                      RunId.next(api.clock),
+                      "kpis",
+                      Optional.empty(),
+                      Trigger.MANUAL,
+                      Map.of("run_date", "2026-11-27")))
+              .orElseThrow()
+              .id();
+      // switched off, the jobs' slots of these four days are not queued; the manual run starts all
+      // the same
       api.store.disable("orders");
       api.store.disable("kpis");
       api.scheduler.tick();
@@ -55,19 +65,29 @@ class WebPageChromiumTest {
       newestFirst.add(running);
       java.util.Collections.reverse(newestFirst);
       assertThat(shownRuns).containsExactlyElementsOf(newestFirst);
-      assertThat(row(dom, "data-run", running)).contains("class=\"status running\"").contains("1m 35s");
+      assertThat(row(dom, "data-run", running))
+          .contains("class=\"status running\"")
+          .contains("1m 35s");
       Run failed = runs.stream().filter(r -> r.error().isPresent()).findFirst().orElseThrow();
-      assertThat(row(dom, "data-run", failed.id())).contains("class=\"status failed\"").contains("7.0s");
+      assertThat(row(dom, "data-run", failed.id()))
+          .contains("class=\"status failed\"")
+          .contains("7.0s");
       Run big = runs.get(0);
-      assertThat(row(dom, "data-run", big.id())).contains("1,250,000").contains("48.0 MB")
+      assertThat(row(dom, "data-run", big.id()))
+          .contains("1,250,000")
+          .contains("48.0 MB")
           .contains("href=\"/api/runs/" + big.id() + "/manifest\"");
-      // the countdown to 02:30 Berlin on the 29th from the test clock, once the page has counted down
-      assertThat(row(dom, "data-job", "orders")).containsPattern("class=\"countdown number\">\\d+h \\d{2}m \\d{2}s<")
-          .contains("daily at 02:30 (Europe/Berlin)").contains("class=\"status succeeded\"");
+      // the countdown to 02:30 Berlin on the 29th from the test clock, once the page has counted
+      // down
+      assertThat(row(dom, "data-job", "orders"))
+          .containsPattern("class=\"countdown number\">\\d+h \\d{2}m \\d{2}s<")
+          .contains("daily at 02:30 (Europe/Berlin)")
+          .contains("class=\"status succeeded\"");
       assertThat(row(dom, "data-job", "orders")).contains("class=\"switch\"");
       assertThat(count(dom, "data-chart=\"rows\"")).isEqualTo(2);
       assertThat(count(dom, "data-chart=\"success-rate\"")).isEqualTo(2);
-      // orders: four published runs in the rows chart, five ended runs in the duration chart, one of them failed
+      // orders: four published runs in the rows chart, five ended runs in the duration chart, one
+      // of them failed
       assertThat(count(dom, "class=\"bar\"")).isGreaterThanOrEqualTo(4 + 4 + 4);
       assertThat(count(dom, "class=\"bar failed\"")).isEqualTo(1);
 
@@ -97,13 +117,32 @@ class WebPageChromiumTest {
   }
 
   private static Run run(ApiFixture api, String job, Duration took, Optional<Long> rows) {
-    Run run = api.store.enqueue(new RunRequest(RunId.next(api.clock), job, Optional.empty(), Trigger.MANUAL,
-        Map.of("run_date", "2026-11-23"))).orElseThrow();
+    Run run =
+        api.store
+            .enqueue(
+                new RunRequest(
+                    RunId.next(api.clock),
+                    job,
+                    Optional.empty(),
+                    Trigger.MANUAL,
+                    Map.of("run_date", "2026-11-23")))
+            .orElseThrow();
     api.store.start(run.id(), new Worker("host-1", 4242));
     api.clock.advance(took);
-    return api.store.finish(run.id(), rows.map(r -> RunOutcome.succeeded(r, r * 38 + 500_000, 4,
-        "file:/srv/lakeport/exports/" + job + "/_lakeport/manifest-" + run.id() + ".json"))
-        .orElseGet(() -> RunOutcome.failed(3, "Cannot write the export: disk full")));
+    return api.store.finish(
+        run.id(),
+        rows.map(
+                r ->
+                    RunOutcome.succeeded(
+                        r,
+                        r * 38 + 500_000,
+                        4,
+                        "file:/srv/lakeport/exports/"
+                            + job
+                            + "/_lakeport/manifest-"
+                            + run.id()
+                            + ".json"))
+            .orElseGet(() -> RunOutcome.failed(3, "Cannot write the export: disk full")));
   }
 
   /** The values of an attribute on the page's table rows, in order. */

@@ -26,21 +26,51 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class Bench {
   /** The sizes of one run of the suite. */
-  record Scale(String name, long endToEndRows, List<Long> engineRows, long memoryRows, long compressionRows,
-      int smallJobs, int schedules, int retentionExports, int filesPerExport, long safetyRows) {
+  record Scale(
+      String name,
+      long endToEndRows,
+      List<Long> engineRows,
+      long memoryRows,
+      long compressionRows,
+      int smallJobs,
+      int schedules,
+      int retentionExports,
+      int filesPerExport,
+      long safetyRows) {
     static Scale of(String name) {
       return switch (name) {
-        case "full" -> new Scale(name, 1_000_000, List.of(10_000_000L, 50_000_000L), 50_000_000, 2_000_000, 20,
-            10_000, 100, 1_000, 5_000_000);
-        case "quick" -> new Scale(name, 20_000, List.of(40_000L, 80_000L), 100_000, 20_000, 3, 500, 10, 100, 20_000);
+        case "full" ->
+            new Scale(
+                name,
+                1_000_000,
+                List.of(10_000_000L, 50_000_000L),
+                50_000_000,
+                2_000_000,
+                20,
+                10_000,
+                100,
+                1_000,
+                5_000_000);
+        case "quick" ->
+            new Scale(
+                name, 20_000, List.of(40_000L, 80_000L), 100_000, 20_000, 3, 500, 10, 100, 20_000);
         default -> throw new IllegalArgumentException("--scale is full or quick, not " + name);
       };
     }
 
     /** The same scale with other sizes for case 2. */
     Scale withEngineRows(List<Long> rows) {
-      return new Scale(name, endToEndRows, rows, memoryRows, compressionRows, smallJobs, schedules, retentionExports,
-          filesPerExport, safetyRows);
+      return new Scale(
+          name,
+          endToEndRows,
+          rows,
+          memoryRows,
+          compressionRows,
+          smallJobs,
+          schedules,
+          retentionExports,
+          filesPerExport,
+          safetyRows);
     }
   }
 
@@ -66,15 +96,27 @@ public final class Bench {
             }
           }
           case "--reps" -> reps = Integer.parseInt(value);
-          case "--engine-rows" -> scale = scale.withEngineRows(
-              java.util.Arrays.stream(value.split(",")).map(v -> Long.parseLong(v.trim())).toList());
+          case "--engine-rows" ->
+              scale =
+                  scale.withEngineRows(
+                      java.util.Arrays.stream(value.split(","))
+                          .map(v -> Long.parseLong(v.trim()))
+                          .toList());
           case "--work" -> work = Path.of(value);
           case "--out" -> out = Path.of(value);
-          default -> throw new IllegalArgumentException("unknown option " + args[i]
-              + "; options: --scale full|quick, --cases 1,2,..,8, --reps N, --engine-rows N,M, --work DIR, --out FILE");
+          default ->
+              throw new IllegalArgumentException(
+                  "unknown option "
+                      + args[i]
+                      + "; options: --scale full|quick, --cases 1,2,..,8, --reps N, --engine-rows N,M, --work DIR, --out FILE");
         }
       }
-      return new Options(scale, cases, reps, work.toAbsolutePath(), out.toAbsolutePath(),
+      return new Options(
+          scale,
+          cases,
+          reps,
+          work.toAbsolutePath(),
+          out.toAbsolutePath(),
           Path.of("").toAbsolutePath());
     }
   }
@@ -102,44 +144,91 @@ public final class Bench {
     System.out.println(Instant.now().truncatedTo(ChronoUnit.SECONDS) + " bench: " + line);
   }
 
-  private static void write(Options options, SparkSession spark, List<String> sections, Instant started)
+  private static void write(
+      Options options, SparkSession spark, List<String> sections, Instant started)
       throws IOException {
     StringBuilder doc = new StringBuilder();
     doc.append("# Benchmarks\n\n")
-        .append("Lakeport side by side with a hand-written Spark program and DuckDB, measured in one run of\n")
-        .append("`bin/lakeport bench` (scale `").append(options.scale().name()).append("`, ")
-        .append(options.reps()).append(" repetitions unless a case says otherwise). Times are seconds as\n")
-        .append("min / median / max. A ratio is the median of the repetitions' ratios: the runs of one\n")
-        .append("repetition run back to back (in every order in turn), so a slow spell of this small, shared\n")
-        .append("machine slows both sides alike. Read the ratios, not the absolute times. The data is generated deterministically\n")
-        .append("(`BenchData`: web-shop events over November 2026, every value a hash of the row number).\n\n")
+        .append(
+            "Lakeport side by side with a hand-written Spark program and DuckDB, measured in one run of\n")
+        .append("`bin/lakeport bench` (scale `")
+        .append(options.scale().name())
+        .append("`, ")
+        .append(options.reps())
+        .append(" repetitions unless a case says otherwise). Times are seconds as\n")
+        .append(
+            "min / median / max. A ratio is the median of the repetitions' ratios: the runs of one\n")
+        .append(
+            "repetition run back to back (in every order in turn), so a slow spell of this small, shared\n")
+        .append(
+            "machine slows both sides alike. Read the ratios, not the absolute times. The data is generated deterministically\n")
+        .append(
+            "(`BenchData`: web-shop events over November 2026, every value a hash of the row number).\n\n")
         .append("## Reproduce\n\n```bash\n")
-        .append("bin/lakeport bench                                # every case, about 30 minutes here\n")
+        .append(
+            "bin/lakeport bench                                # every case, about 30 minutes here\n")
         .append("bin/lakeport bench --cases 2 --reps 5             # one case, more repetitions\n")
-        .append("bin/lakeport bench --scale quick --out target/bench/BENCHMARKS.md   # smoke run, about 2 minutes\n")
+        .append(
+            "bin/lakeport bench --scale quick --out target/bench/BENCHMARKS.md   # smoke run, about 2 minutes\n")
         .append("```\n\n")
-        .append("Code: `src/test/java/io/lakeport/bench/` (the jobs are written by `BenchJobs`, the plain Spark\n")
-        .append("program is `PlainSpark`). Generated data, exports and logs stay under `target/bench/`.\n\n")
-        .append("## Machine and versions\n\n").append(machine(spark)).append('\n')
-        .append("Run started ").append(started.truncatedTo(ChronoUnit.SECONDS)).append(", finished ")
-        .append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append(".\n\n");
+        .append(
+            "Code: `src/test/java/io/lakeport/bench/` (the jobs are written by `BenchJobs`, the plain Spark\n")
+        .append(
+            "program is `PlainSpark`). Generated data, exports and logs stay under `target/bench/`.\n\n")
+        .append("## Machine and versions\n\n")
+        .append(machine(spark))
+        .append('\n')
+        .append("Run started ")
+        .append(started.truncatedTo(ChronoUnit.SECONDS))
+        .append(", finished ")
+        .append(Instant.now().truncatedTo(ChronoUnit.SECONDS))
+        .append(".\n\n");
     sections.forEach(section -> doc.append(section).append('\n'));
     Files.createDirectories(options.out().getParent());
     Files.writeString(options.out(), doc.toString());
   }
 
   private static String machine(SparkSession spark) throws IOException {
-    String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-        .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown");
-    String memory = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
-        .findFirst().map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024 / 1024 + " GiB").orElse("unknown");
+    String cpu =
+        Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+            .filter(l -> l.startsWith("model name"))
+            .findFirst()
+            .map(l -> l.substring(l.indexOf(':') + 1).trim())
+            .orElse("unknown");
+    String memory =
+        Files.readAllLines(Path.of("/proc/meminfo")).stream()
+            .filter(l -> l.startsWith("MemTotal"))
+            .findFirst()
+            .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024 / 1024 + " GiB")
+            .orElse("unknown");
     return "| | |\n| --- | --- |\n"
-        + "| CPU | " + Runtime.getRuntime().availableProcessors() + " cores, " + cpu + " |\n"
-        + "| Memory | " + memory + " |\n"
-        + "| Java | " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + " |\n"
-        + "| Spark | " + spark.version() + " (local[*], 8 shuffle partitions, adaptive execution on) |\n"
-        + "| DuckDB | " + DuckDb.version() + " (JDBC, threads = " + DuckDb.THREADS + ") |\n"
-        + "| Benchmark JVM | " + String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-            .filter(a -> a.startsWith("-Xmx")).toList()) + " |\n";
+        + "| CPU | "
+        + Runtime.getRuntime().availableProcessors()
+        + " cores, "
+        + cpu
+        + " |\n"
+        + "| Memory | "
+        + memory
+        + " |\n"
+        + "| Java | "
+        + System.getProperty("java.vm.name")
+        + " "
+        + System.getProperty("java.version")
+        + " |\n"
+        + "| Spark | "
+        + spark.version()
+        + " (local[*], 8 shuffle partitions, adaptive execution on) |\n"
+        + "| DuckDB | "
+        + DuckDb.version()
+        + " (JDBC, threads = "
+        + DuckDb.THREADS
+        + ") |\n"
+        + "| Benchmark JVM | "
+        + String.join(
+            " ",
+            ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("-Xmx"))
+                .toList())
+        + " |\n";
   }
 }

@@ -24,26 +24,48 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The export cases of the suite, each returning its section of {@code BENCHMARKS.md}: end to end
- * in processes (1), against plain Spark and DuckDB in one JVM (2), a fixed 1 GiB driver heap (3),
+ * The export cases of the suite, each returning its section of {@code BENCHMARKS.md}: end to end in
+ * processes (1), against plain Spark and DuckDB in one JVM (2), a fixed 1 GiB driver heap (3),
  * compression (4), many small jobs (5) and the cost of the safety features (7). The scheduler and
  * retention case (6) is {@link OperationsCase}.
  */
 final class BenchCases {
-  /** The least repetitions of case 2 at full scale; runs of a few seconds take more (see {@link #engineReps}). */
+  /**
+   * The least repetitions of case 2 at full scale; runs of a few seconds take more (see {@link
+   * #engineReps}).
+   */
   private static final int ENGINE_REPS = 9;
+
   private static final int SHORT_ENGINE_REPS = 15;
-  /** Below this many rows a case 2 run takes a few seconds here, and this machine's noise is +-20% of it. */
+
+  /**
+   * Below this many rows a case 2 run takes a few seconds here, and this machine's noise is +-20%
+   * of it.
+   */
   private static final long SHORT_ENGINE_ROWS = 20_000_000;
+
   private static final List<String[]> END_TO_END_FORMATS =
-      List.of(new String[] {"parquet", "zstd"}, new String[] {"csv", "gzip"}, new String[] {"json", "gzip"});
-  private static final List<String[]> CODECS = List.of(
-      new String[] {"csv", "none"}, new String[] {"csv", "gzip"}, new String[] {"csv", "zstd"},
-      new String[] {"json", "none"}, new String[] {"json", "gzip"}, new String[] {"json", "zstd"},
-      new String[] {"parquet", "none"}, new String[] {"parquet", "snappy"}, new String[] {"parquet", "gzip"},
-      new String[] {"parquet", "zstd"}, new String[] {"avro", "snappy"}, new String[] {"avro", "deflate"},
-      new String[] {"avro", "zstd"});
-  private static final String QUALITY_RULES = """
+      List.of(
+          new String[] {"parquet", "zstd"},
+          new String[] {"csv", "gzip"},
+          new String[] {"json", "gzip"});
+  private static final List<String[]> CODECS =
+      List.of(
+          new String[] {"csv", "none"},
+          new String[] {"csv", "gzip"},
+          new String[] {"csv", "zstd"},
+          new String[] {"json", "none"},
+          new String[] {"json", "gzip"},
+          new String[] {"json", "zstd"},
+          new String[] {"parquet", "none"},
+          new String[] {"parquet", "snappy"},
+          new String[] {"parquet", "gzip"},
+          new String[] {"parquet", "zstd"},
+          new String[] {"avro", "snappy"},
+          new String[] {"avro", "deflate"},
+          new String[] {"avro", "zstd"});
+  private static final String QUALITY_RULES =
+      """
       quality {
         rules = [
           { column = event_id, not-null = true }
@@ -93,8 +115,14 @@ final class BenchCases {
    */
   private String endToEnd() {
     Path input = BenchData.events(spark, data, scale.endToEndRows());
-    StringBuilder table = new StringBuilder(header("Sink", "Lakeport process (s)", "Without class-data archive (s)",
-        "Plain Spark process (s)", "Lakeport / plain"));
+    StringBuilder table =
+        new StringBuilder(
+            header(
+                "Sink",
+                "Lakeport process (s)",
+                "Without class-data archive (s)",
+                "Plain Spark process (s)",
+                "Lakeport / plain"));
     for (String[] format : END_TO_END_FORMATS) {
       Path lakeportOut = exports.resolve("e2e-lakeport-" + format[0]);
       Path plainOut = exports.resolve("e2e-plain-" + format[0]);
@@ -105,17 +133,30 @@ final class BenchCases {
       List<Double> plain = new ArrayList<>();
       for (int rep = 0; rep < options.reps(); rep++) {
         Runnable lakeportRun = () -> ours.add(lakeportProcess(run, "4g", "e2e").seconds());
-        Runnable noArchiveRun = () -> noArchive.add(lakeportProcess(run, "4g", "e2e", Map.of("LAKEPORT_CDS", "off")).seconds());
+        Runnable noArchiveRun =
+            () ->
+                noArchive.add(
+                    lakeportProcess(run, "4g", "e2e", Map.of("LAKEPORT_CDS", "off")).seconds());
         Runnable plainRun = () -> plain.add(plainProcess(input, plainOut, format).seconds());
         alternate(rep, lakeportRun, noArchiveRun, plainRun);
       }
       if (format[0].equals("parquet")) {
-        requireSame(Totals.of(spark, lakeportOut), Totals.of(spark, plainOut), "case 1 Lakeport", "case 1 plain Spark");
+        requireSame(
+            Totals.of(spark, lakeportOut),
+            Totals.of(spark, plainOut),
+            "case 1 Lakeport",
+            "case 1 plain Spark");
       }
-      table.append(row(format[0] + " " + format[1], Samples.of(ours).spread(1), Samples.of(noArchive).spread(1),
-          Samples.of(plain).spread(1), ratio(ours, plain)));
+      table.append(
+          row(
+              format[0] + " " + format[1],
+              Samples.of(ours).spread(1),
+              Samples.of(noArchive).spread(1),
+              Samples.of(plain).spread(1),
+              ratio(ours, plain)));
     }
-    return section("1. End to end: process start to manifest written, " + rows(scale.endToEndRows()) + " rows",
+    return section(
+        "1. End to end: process start to manifest written, " + rows(scale.endToEndRows()) + " rows",
         "`bin/lakeport run` of the aggregate job (filter, daily aggregate per country and category, one\n"
             + "folder per day) as a new process each time, against `PlainSpark` doing the same DataFrame\n"
             + "operations and write in a process of its own with the same Spark settings. Wall time from\n"
@@ -131,8 +172,15 @@ final class BenchCases {
 
   /** Case 2: the aggregate job in one JVM, Lakeport vs plain Spark vs DuckDB, at each size. */
   private String againstSparkAndDuckDb() throws Exception {
-    StringBuilder table = new StringBuilder(header("Rows", "Lakeport (s)", "Plain Spark (s)", "DuckDB (s)",
-        "Lakeport / Spark", "DuckDB / Spark"));
+    StringBuilder table =
+        new StringBuilder(
+            header(
+                "Rows",
+                "Lakeport (s)",
+                "Plain Spark (s)",
+                "DuckDB (s)",
+                "Lakeport / Spark",
+                "DuckDB / Spark"));
     try (DuckDb duck = new DuckDb()) {
       for (long size : scale.engineRows()) {
         Path input = BenchData.events(spark, data, size);
@@ -143,26 +191,38 @@ final class BenchCases {
         List<Double> ours = new ArrayList<>();
         List<Double> plain = new ArrayList<>();
         List<Double> duckdb = new ArrayList<>();
-        // each timed run starts after a full collection: none pays for the garbage of the one before
-        Runnable lakeportRun = () -> ours.add(collectedThenTime(() -> lakeport.job(job).run(spark)));
-        Runnable sparkRun = () -> plain.add(collectedThenTime(() -> {
-          PlainSpark.aggregate(spark, input.toString(), sparkOut.toString(), "parquet", "zstd");
-          return null;
-        }));
-        Runnable duckRun = () -> duckdb.add(collectedThenTime(() -> {
-          delete(duckOut);
-          try {
-            duck.aggregate(input, duckOut);
-          } catch (java.sql.SQLException e) {
-            throw new IllegalStateException("DuckDB failed: " + e.getMessage(), e);
-          }
-          return null;
-        }));
+        // each timed run starts after a full collection: none pays for the garbage of the one
+        // before
+        Runnable lakeportRun =
+            () -> ours.add(collectedThenTime(() -> lakeport.job(job).run(spark)));
+        Runnable sparkRun =
+            () ->
+                plain.add(
+                    collectedThenTime(
+                        () -> {
+                          PlainSpark.aggregate(
+                              spark, input.toString(), sparkOut.toString(), "parquet", "zstd");
+                          return null;
+                        }));
+        Runnable duckRun =
+            () ->
+                duckdb.add(
+                    collectedThenTime(
+                        () -> {
+                          delete(duckOut);
+                          try {
+                            duck.aggregate(input, duckOut);
+                          } catch (java.sql.SQLException e) {
+                            throw new IllegalStateException("DuckDB failed: " + e.getMessage(), e);
+                          }
+                          return null;
+                        }));
         // a first round warms the JVM and checks that the three wrote the same numbers
         lakeportRun.run();
         sparkRun.run();
         duckRun.run();
-        requireSame(Totals.of(spark, ourOut), Totals.of(spark, sparkOut), "Lakeport", "plain Spark");
+        requireSame(
+            Totals.of(spark, ourOut), Totals.of(spark, sparkOut), "Lakeport", "plain Spark");
         requireSame(Totals.of(spark, duckOut), Totals.of(spark, sparkOut), "DuckDB", "plain Spark");
         // a second untimed round: the JIT and the heap settle after the first
         alternate(3, lakeportRun, sparkRun, duckRun);
@@ -172,13 +232,22 @@ final class BenchCases {
         for (int rep = 0; rep < engineReps(size); rep++) {
           alternate(rep, lakeportRun, sparkRun, duckRun);
         }
-        table.append(row(rows(size), Samples.of(ours).spread(2), Samples.of(plain).spread(2),
-            Samples.of(duckdb).spread(2), ratio(ours, plain), ratio(duckdb, plain)));
+        table.append(
+            row(
+                rows(size),
+                Samples.of(ours).spread(2),
+                Samples.of(plain).spread(2),
+                Samples.of(duckdb).spread(2),
+                ratio(ours, plain),
+                ratio(duckdb, plain)));
       }
     }
-    String reps = scale.engineRows().stream().map(size -> rows(size) + ": " + engineReps(size))
-        .collect(java.util.stream.Collectors.joining(", "));
-    return section("2. Lakeport vs plain Spark vs DuckDB, same plan, same JVM (repetitions " + reps + ")",
+    String reps =
+        scale.engineRows().stream()
+            .map(size -> rows(size) + ": " + engineReps(size))
+            .collect(java.util.stream.Collectors.joining(", "));
+    return section(
+        "2. Lakeport vs plain Spark vs DuckDB, same plan, same JVM (repetitions " + reps + ")",
         "The aggregate job of case 1 with a zstd Parquet sink, run through Lakeport's Java API\n"
             + "(`Lakeport.job(file).run(spark)`: validation, staging, publish, manifest, run history), by\n"
             + "`PlainSpark.aggregate` in the same session, and by DuckDB as one `COPY (SELECT ...) TO ...\n"
@@ -209,15 +278,23 @@ final class BenchCases {
     Path job = jobs.rows("memory", input, out, "parquet", "zstd", "event_day", "");
     ChildProcess.Ended ended = lakeportProcess(List.of("run", job.toString()), "1g", "memory");
     Manifest manifest = lakeport.manifests(out.toString()).get(0);
-    long expected = spark.read().parquet(input.toString()).where(col("status").notEqual("cancelled")).count();
+    long expected =
+        spark.read().parquet(input.toString()).where(col("status").notEqual("cancelled")).count();
     if (manifest.totals().rows() != expected) {
-      throw new IllegalStateException("case 3 exported " + manifest.totals().rows() + " rows, expected " + expected);
+      throw new IllegalStateException(
+          "case 3 exported " + manifest.totals().rows() + " rows, expected " + expected);
     }
-    String table = header("Rows exported", "Files", "Bytes", "Wall time (s)", "Driver heap", "Peak RSS (MiB)")
-        + row(rows(manifest.totals().rows()), Long.toString(manifest.totals().files()),
-            String.format(Locale.ROOT, "%,d", manifest.totals().bytes()), String.format(Locale.ROOT, "%.1f", ended.seconds()),
-            "1 GiB (`LAKEPORT_DRIVER_MEMORY=1g`)", String.format(Locale.ROOT, "%.0f", ended.peakMiB()));
-    return section("3. Memory: " + rows(scale.memoryRows()) + " source rows with a 1 GiB driver heap",
+    String table =
+        header("Rows exported", "Files", "Bytes", "Wall time (s)", "Driver heap", "Peak RSS (MiB)")
+            + row(
+                rows(manifest.totals().rows()),
+                Long.toString(manifest.totals().files()),
+                String.format(Locale.ROOT, "%,d", manifest.totals().bytes()),
+                String.format(Locale.ROOT, "%.1f", ended.seconds()),
+                "1 GiB (`LAKEPORT_DRIVER_MEMORY=1g`)",
+                String.format(Locale.ROOT, "%.0f", ended.peakMiB()));
+    return section(
+        "3. Memory: " + rows(scale.memoryRows()) + " source rows with a 1 GiB driver heap",
         "One `bin/lakeport run` (once: it is about completing, not speed) of a row export: every\n"
             + "event but cancelled ones, with a derived day, as zstd Parquet in one folder per day. The\n"
             + "rows exported equal Spark's own count of the source's non-cancelled rows. Peak RSS is the\n"
@@ -227,14 +304,18 @@ final class BenchCases {
         table);
   }
 
-  /** Case 4: output bytes against uncompressed CSV of the same rows, and the write cost per codec. */
+  /**
+   * Case 4: output bytes against uncompressed CSV of the same rows, and the write cost per codec.
+   */
   private String compression() {
     Path input = BenchData.events(spark, data, scale.compressionRows());
     Map<String, Samples> times = new LinkedHashMap<>();
     Map<String, Long> bytes = new LinkedHashMap<>();
     for (String[] codec : CODECS) {
       String name = codec[0] + "-" + codec[1];
-      Path job = jobs.rows("codec-" + name, input, exports.resolve("codec-" + name), codec[0], codec[1], "", "");
+      Path job =
+          jobs.rows(
+              "codec-" + name, input, exports.resolve("codec-" + name), codec[0], codec[1], "", "");
       List<Double> seconds = new ArrayList<>();
       RunResult[] last = new RunResult[1];
       for (int rep = 0; rep < options.reps(); rep++) {
@@ -245,16 +326,31 @@ final class BenchCases {
     }
     long raw = bytes.get("csv-none");
     double rawTime = times.get("csv-none").median();
-    StringBuilder table = new StringBuilder(header("Format", "Codec", "Bytes", "Of raw CSV", "Saving",
-        "Write time (s)", "Time / raw CSV"));
+    StringBuilder table =
+        new StringBuilder(
+            header(
+                "Format",
+                "Codec",
+                "Bytes",
+                "Of raw CSV",
+                "Saving",
+                "Write time (s)",
+                "Time / raw CSV"));
     for (String[] codec : CODECS) {
       String name = codec[0] + "-" + codec[1];
       long size = bytes.get(name);
-      table.append(row(codec[0], codec[1], String.format(Locale.ROOT, "%,d", size),
-          percent((double) size / raw), percent(1 - (double) size / raw), times.get(name).spread(2),
-          String.format(Locale.ROOT, "%.2f", times.get(name).median() / rawTime)));
+      table.append(
+          row(
+              codec[0],
+              codec[1],
+              String.format(Locale.ROOT, "%,d", size),
+              percent((double) size / raw),
+              percent(1 - (double) size / raw),
+              times.get(name).spread(2),
+              String.format(Locale.ROOT, "%.2f", times.get(name).median() / rawTime)));
     }
-    return section("4. Compression: " + rows(scale.compressionRows()) + " source rows per format and codec",
+    return section(
+        "4. Compression: " + rows(scale.compressionRows()) + " source rows per format and codec",
         "The row export of case 3, unpartitioned, through Lakeport in one JVM. \"Raw CSV\" is the same\n"
             + "rows as uncompressed CSV with a header (the first row). The data has realistic redundancy:\n"
             + "low-cardinality countries, categories and statuses, prices, timestamps within a month,\n"
@@ -270,38 +366,57 @@ final class BenchCases {
     Map<Path, Long> expected = new LinkedHashMap<>();
     for (String country : countries) {
       Path out = exports.resolve("small").resolve(country);
-      files.add(jobs.small("small-" + country.toLowerCase(Locale.ROOT), input, out, country).toString());
-      expected.put(out, spark.read().parquet(input.toString()).where(col("country").equalTo(country)).count());
+      files.add(
+          jobs.small("small-" + country.toLowerCase(Locale.ROOT), input, out, country).toString());
+      expected.put(
+          out,
+          spark.read().parquet(input.toString()).where(col("country").equalTo(country)).count());
     }
     List<Double> separate = new ArrayList<>();
     List<Double> together = new ArrayList<>();
     int reps = Math.min(options.reps(), 2);
     for (int rep = 0; rep < reps; rep++) {
-      Runnable each = () -> {
-        double total = 0;
-        for (String file : files) {
-          total += lakeportProcess(List.of("run", file), "2g", "small").seconds();
-        }
-        separate.add(total);
-        requireRows(expected);
-      };
-      Runnable one = () -> {
-        List<String> args = new ArrayList<>(List.of("run"));
-        args.addAll(files);
-        together.add(lakeportProcess(args, "2g", "small").seconds());
-        requireRows(expected);
-      };
+      Runnable each =
+          () -> {
+            double total = 0;
+            for (String file : files) {
+              total += lakeportProcess(List.of("run", file), "2g", "small").seconds();
+            }
+            separate.add(total);
+            requireRows(expected);
+          };
+      Runnable one =
+          () -> {
+            List<String> args = new ArrayList<>(List.of("run"));
+            args.addAll(files);
+            together.add(lakeportProcess(args, "2g", "small").seconds());
+            requireRows(expected);
+          };
       alternate(rep, each, one);
     }
-    String table = header("How", "Total wall time (s)", "Per job (s)", "Ratio")
-        + row(files.size() + " processes, one job each", Samples.of(separate).spread(1),
-            String.format(Locale.ROOT, "%.2f", Samples.of(separate).median() / files.size()), "1.00")
-        + row("1 process: `lakeport run a.conf b.conf ...`", Samples.of(together).spread(1),
-            String.format(Locale.ROOT, "%.2f", Samples.of(together).median() / files.size()),
-            String.format(Locale.ROOT, "%.2f", Samples.of(together).median() / Samples.of(separate).median()));
-    return section("5. Many small jobs: " + files.size() + " exports",
-        "Each job exports one country's events of the " + rows(scale.endToEndRows()) + "-row table as gzipped\n"
-            + "CSV. Run " + reps + " times each way (a round of separate processes takes minutes). After every\n"
+    String table =
+        header("How", "Total wall time (s)", "Per job (s)", "Ratio")
+            + row(
+                files.size() + " processes, one job each",
+                Samples.of(separate).spread(1),
+                String.format(Locale.ROOT, "%.2f", Samples.of(separate).median() / files.size()),
+                "1.00")
+            + row(
+                "1 process: `lakeport run a.conf b.conf ...`",
+                Samples.of(together).spread(1),
+                String.format(Locale.ROOT, "%.2f", Samples.of(together).median() / files.size()),
+                String.format(
+                    Locale.ROOT,
+                    "%.2f",
+                    Samples.of(together).median() / Samples.of(separate).median()));
+    return section(
+        "5. Many small jobs: " + files.size() + " exports",
+        "Each job exports one country's events of the "
+            + rows(scale.endToEndRows())
+            + "-row table as gzipped\n"
+            + "CSV. Run "
+            + reps
+            + " times each way (a round of separate processes takes minutes). After every\n"
             + "round each export's manifest must hold exactly the rows Spark counts for its country.",
         table);
   }
@@ -310,28 +425,50 @@ final class BenchCases {
   private String safetyFeatures() {
     Path input = BenchData.events(spark, data, scale.safetyRows());
     Path plainOut = exports.resolve("safety-plain");
-    Path job = jobs.rows("safety", input, exports.resolve("safety"), "parquet", "zstd", "event_day", "");
-    Path checked = jobs.rows("safety-quality", input, exports.resolve("safety-quality"), "parquet", "zstd", "event_day",
-        QUALITY_RULES);
+    Path job =
+        jobs.rows("safety", input, exports.resolve("safety"), "parquet", "zstd", "event_day", "");
+    Path checked =
+        jobs.rows(
+            "safety-quality",
+            input,
+            exports.resolve("safety-quality"),
+            "parquet",
+            "zstd",
+            "event_day",
+            QUALITY_RULES);
     List<Double> plain = new ArrayList<>();
     List<Double> ours = new ArrayList<>();
     List<Double> withRules = new ArrayList<>();
     List<Double> inspectShare = new ArrayList<>();
-    Runnable plainRun = () -> plain.add(time(() -> {
-      PlainSpark.rows(spark, input.toString(), plainOut.toString(), "event_day", PlainSpark.Distribution.REBALANCE);
-      return null;
-    }));
-    Runnable lakeportRun = () -> {
-      RunResult[] result = new RunResult[1];
-      ours.add(time(() -> result[0] = lakeport.job(job).run(spark)));
-      Manifest.Timings timings = result[0].manifest().timings();
-      inspectShare.add((double) timings.inspectMs() / result[0].manifest().durationMs());
-    };
+    Runnable plainRun =
+        () ->
+            plain.add(
+                time(
+                    () -> {
+                      PlainSpark.rows(
+                          spark,
+                          input.toString(),
+                          plainOut.toString(),
+                          "event_day",
+                          PlainSpark.Distribution.REBALANCE);
+                      return null;
+                    }));
+    Runnable lakeportRun =
+        () -> {
+          RunResult[] result = new RunResult[1];
+          ours.add(time(() -> result[0] = lakeport.job(job).run(spark)));
+          Manifest.Timings timings = result[0].manifest().timings();
+          inspectShare.add((double) timings.inspectMs() / result[0].manifest().durationMs());
+        };
     Runnable rulesRun = () -> withRules.add(time(() -> lakeport.job(checked).run(spark)));
     plainRun.run();
     lakeportRun.run();
     rulesRun.run();
-    requireSame(Totals.rowsOf(spark, exports.resolve("safety")), Totals.rowsOf(spark, plainOut), "Lakeport", "plain");
+    requireSame(
+        Totals.rowsOf(spark, exports.resolve("safety")),
+        Totals.rowsOf(spark, plainOut),
+        "Lakeport",
+        "plain");
     plain.clear();
     ours.clear();
     withRules.clear();
@@ -339,23 +476,34 @@ final class BenchCases {
     for (int rep = 0; rep < options.reps(); rep++) {
       alternate(rep, plainRun, lakeportRun, rulesRun);
     }
-    String table = header("Run", "Time (s)", "/ plain Spark")
-        + row("Plain Spark write (rebalanced by day, as Lakeport does), nothing checked", Samples.of(plain).spread(2),
-            "1.00")
-        + row("Lakeport: staging, publish, manifest with SHA-256 and rows of every file", Samples.of(ours).spread(2),
-            ratio(ours, plain))
-        + row("Lakeport with 4 quality rules (2 quarantine, 1 warn, unique key)", Samples.of(withRules).spread(2),
-            ratio(withRules, plain));
-    return section("7. Cost of the safety features: " + rows(scale.safetyRows()) + " source rows",
+    String table =
+        header("Run", "Time (s)", "/ plain Spark")
+            + row(
+                "Plain Spark write (rebalanced by day, as Lakeport does), nothing checked",
+                Samples.of(plain).spread(2),
+                "1.00")
+            + row(
+                "Lakeport: staging, publish, manifest with SHA-256 and rows of every file",
+                Samples.of(ours).spread(2),
+                ratio(ours, plain))
+            + row(
+                "Lakeport with 4 quality rules (2 quarantine, 1 warn, unique key)",
+                Samples.of(withRules).spread(2),
+                ratio(withRules, plain));
+    return section(
+        "7. Cost of the safety features: " + rows(scale.safetyRows()) + " source rows",
         "The row export (zstd Parquet, one folder per day) written by plain Spark, by Lakeport, and by\n"
             + "Lakeport with quality rules. Measuring the files (SHA-256 of every byte and the row count,\n"
             + "on the executors, one task per file) took "
-            + percent(Samples.of(inspectShare).median()) + " of Lakeport's run time (median of the manifests'\n"
+            + percent(Samples.of(inspectShare).median())
+            + " of Lakeport's run time (median of the manifests'\n"
             + "`timings.inspect_ms`).",
         table);
   }
 
-  /** Case 8: a partitioned write where one value holds most rows: one task per value, or rebalanced. */
+  /**
+   * Case 8: a partitioned write where one value holds most rows: one task per value, or rebalanced.
+   */
   private String skewedPartitions() {
     Path input = BenchData.events(spark, data, scale.safetyRows());
     Path repartitioned = exports.resolve("skew-repartition");
@@ -365,29 +513,64 @@ final class BenchCases {
     List<Double> byValue = new ArrayList<>();
     List<Double> balanced = new ArrayList<>();
     List<Double> ours = new ArrayList<>();
-    Runnable repartitionRun = () -> byValue.add(timeRun(() -> PlainSpark.rows(spark, input.toString(),
-        repartitioned.toString(), "status", PlainSpark.Distribution.REPARTITION)));
-    Runnable rebalanceRun = () -> balanced.add(timeRun(() -> PlainSpark.rows(spark, input.toString(),
-        rebalanced.toString(), "status", PlainSpark.Distribution.REBALANCE)));
+    Runnable repartitionRun =
+        () ->
+            byValue.add(
+                timeRun(
+                    () ->
+                        PlainSpark.rows(
+                            spark,
+                            input.toString(),
+                            repartitioned.toString(),
+                            "status",
+                            PlainSpark.Distribution.REPARTITION)));
+    Runnable rebalanceRun =
+        () ->
+            balanced.add(
+                timeRun(
+                    () ->
+                        PlainSpark.rows(
+                            spark,
+                            input.toString(),
+                            rebalanced.toString(),
+                            "status",
+                            PlainSpark.Distribution.REBALANCE)));
     Runnable lakeportRun = () -> ours.add(time(() -> lakeport.job(job).run(spark)));
     repartitionRun.run();
     rebalanceRun.run();
     lakeportRun.run();
-    requireSame(Totals.rowsOf(spark, repartitioned), Totals.rowsOf(spark, rebalanced), "repartitioned", "rebalanced");
-    requireSame(Totals.rowsOf(spark, ourOut), Totals.rowsOf(spark, rebalanced), "Lakeport", "rebalanced");
+    requireSame(
+        Totals.rowsOf(spark, repartitioned),
+        Totals.rowsOf(spark, rebalanced),
+        "repartitioned",
+        "rebalanced");
+    requireSame(
+        Totals.rowsOf(spark, ourOut), Totals.rowsOf(spark, rebalanced), "Lakeport", "rebalanced");
     byValue.clear();
     balanced.clear();
     ours.clear();
     for (int rep = 0; rep < options.reps(); rep++) {
       alternate(rep, repartitionRun, rebalanceRun, lakeportRun);
     }
-    String table = header("Write", "Time (s)", "/ one task per value", "Files per value (completed, failed)")
-        + row("Plain Spark, `repartition(status)`", Samples.of(byValue).spread(2), "1.00", files(repartitioned))
-        + row("Plain Spark, `REBALANCE` hint", Samples.of(balanced).spread(2), ratio(balanced, byValue),
-            files(rebalanced))
-        + row("Lakeport (rebalances partitioned writes by default)", Samples.of(ours).spread(2), ratio(ours, byValue),
-            files(ourOut));
-    return section("8. A skewed partitioned write: " + rows(scale.safetyRows()) + " source rows by status",
+    String table =
+        header("Write", "Time (s)", "/ one task per value", "Files per value (completed, failed)")
+            + row(
+                "Plain Spark, `repartition(status)`",
+                Samples.of(byValue).spread(2),
+                "1.00",
+                files(repartitioned))
+            + row(
+                "Plain Spark, `REBALANCE` hint",
+                Samples.of(balanced).spread(2),
+                ratio(balanced, byValue),
+                files(rebalanced))
+            + row(
+                "Lakeport (rebalances partitioned writes by default)",
+                Samples.of(ours).spread(2),
+                ratio(ours, byValue),
+                files(ourOut));
+    return section(
+        "8. A skewed partitioned write: " + rows(scale.safetyRows()) + " source rows by status",
         "The row export partitioned by `status`, where one value (`completed`) holds 96% of the rows, as\n"
             + "a daily export partitioned by day holds all of its rows in one value. One task per value\n"
             + "leaves a core idle while one task writes almost everything; rebalancing splits the big value\n"
@@ -396,22 +579,28 @@ final class BenchCases {
   }
 
   private static String files(Path output) {
-    return Stream.of("completed", "failed").map(value -> {
-      try (Stream<Path> files = Files.list(output.resolve("status=" + value))) {
-        return Long.toString(files.filter(p -> p.getFileName().toString().endsWith(".parquet")).count());
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }).collect(java.util.stream.Collectors.joining(", "));
+    return Stream.of("completed", "failed")
+        .map(
+            value -> {
+              try (Stream<Path> files = Files.list(output.resolve("status=" + value))) {
+                return Long.toString(
+                    files.filter(p -> p.getFileName().toString().endsWith(".parquet")).count());
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            })
+        .collect(java.util.stream.Collectors.joining(", "));
   }
 
   private void requireRows(Map<Path, Long> expected) {
-    expected.forEach((out, rows) -> {
-      long got = lakeport.manifests(out.toString()).get(0).totals().rows();
-      if (got != rows) {
-        throw new IllegalStateException("export " + out + " holds " + got + " rows, expected " + rows);
-      }
-    });
+    expected.forEach(
+        (out, rows) -> {
+          long got = lakeport.manifests(out.toString()).get(0).totals().rows();
+          if (got != rows) {
+            throw new IllegalStateException(
+                "export " + out + " holds " + got + " rows, expected " + rows);
+          }
+        });
   }
 
   private ChildProcess.Ended lakeportProcess(List<String> args, String heap, String log) {
@@ -420,24 +609,37 @@ final class BenchCases {
 
   /**
    * {@code bin/lakeport <args>} as a process of its own. Before the suite's first one, a small CSV
-   * job runs unmeasured and records the launcher's class-data archive in the suite's own folder
-   * (a one-time cost, not the cost of a run), so every measured process maps an archive recorded
-   * from another job, as a user's archive recorded by {@code lakeport demo} would be.
+   * job runs unmeasured and records the launcher's class-data archive in the suite's own folder (a
+   * one-time cost, not the cost of a run), so every measured process maps an archive recorded from
+   * another job, as a user's archive recorded by {@code lakeport demo} would be.
    */
-  private ChildProcess.Ended lakeportProcess(List<String> args, String heap, String log, Map<String, String> extraEnv) {
-    List<String> command = new ArrayList<>(List.of(options.repo().resolve("bin").resolve("lakeport").toString()));
+  private ChildProcess.Ended lakeportProcess(
+      List<String> args, String heap, String log, Map<String, String> extraEnv) {
+    List<String> command =
+        new ArrayList<>(List.of(options.repo().resolve("bin").resolve("lakeport").toString()));
     command.addAll(args);
     Path archives = options.work().resolve("cds");
-    Map<String, String> env = new LinkedHashMap<>(Map.of("LAKEPORT_HOME", lakeport.home().toString(),
-        "LAKEPORT_DRIVER_MEMORY", heap, "LAKEPORT_CDS_DIR", archives.toString()));
+    Map<String, String> env =
+        new LinkedHashMap<>(
+            Map.of(
+                "LAKEPORT_HOME",
+                lakeport.home().toString(),
+                "LAKEPORT_DRIVER_MEMORY",
+                heap,
+                "LAKEPORT_CDS_DIR",
+                archives.toString()));
     env.putAll(extraEnv);
     Path logFile = options.work().resolve("logs").resolve(log + ".log");
     if (!launcherWarm) {
       delete(archives);
       Path input = BenchData.events(spark, data, scale.endToEndRows());
-      Path warmUp = jobs.small("warm-up", input, exports.resolve("warm-up"), BenchData.countries().get(0));
-      ChildProcess.run(List.of(command.get(0), "run", warmUp.toString()),
-          Map.of("LAKEPORT_HOME", lakeport.home().toString(), "LAKEPORT_CDS_DIR", archives.toString()), logFile);
+      Path warmUp =
+          jobs.small("warm-up", input, exports.resolve("warm-up"), BenchData.countries().get(0));
+      ChildProcess.run(
+          List.of(command.get(0), "run", warmUp.toString()),
+          Map.of(
+              "LAKEPORT_HOME", lakeport.home().toString(), "LAKEPORT_CDS_DIR", archives.toString()),
+          logFile);
       launcherWarm = true;
     }
     return ChildProcess.run(command, env, logFile);
@@ -447,10 +649,20 @@ final class BenchCases {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command = new ArrayList<>(List.of(java));
     command.addAll(jvmFlags());
-    command.addAll(List.of("-Xmx4g", "-Dlog4j2.configurationFile=" + lakeport.home().resolve("conf/log4j2.properties"),
-        "-cp", System.getProperty("java.class.path"), PlainSpark.class.getName(), input.toString(), output.toString(),
-        format[0], format[1]));
-    return ChildProcess.run(command, Map.of("SPARK_LOCAL_IP", "127.0.0.1"),
+    command.addAll(
+        List.of(
+            "-Xmx4g",
+            "-Dlog4j2.configurationFile=" + lakeport.home().resolve("conf/log4j2.properties"),
+            "-cp",
+            System.getProperty("java.class.path"),
+            PlainSpark.class.getName(),
+            input.toString(),
+            output.toString(),
+            format[0],
+            format[1]));
+    return ChildProcess.run(
+        command,
+        Map.of("SPARK_LOCAL_IP", "127.0.0.1"),
         options.work().resolve("logs").resolve("e2e-plain.log"));
   }
 
@@ -459,7 +671,8 @@ final class BenchCases {
       String flags = Files.readString(options.repo().resolve("target/launcher/jvm-flags")).trim();
       return List.of(flags.split("\\s+"));
     } catch (IOException e) {
-      throw new UncheckedIOException("Build the launcher first (mvn package): " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "Build the launcher first (mvn package): " + e.getMessage(), e);
     }
   }
 
@@ -472,7 +685,9 @@ final class BenchCases {
     order(rep, List.of(runs)).forEach(Runnable::run);
   }
 
-  /** The {@code rep}-th permutation of {@code items} (mod n!), in lexicographic order of positions. */
+  /**
+   * The {@code rep}-th permutation of {@code items} (mod n!), in lexicographic order of positions.
+   */
   static <T> List<T> order(int rep, List<T> items) {
     List<T> left = new ArrayList<>(items);
     List<T> order = new ArrayList<>();
@@ -509,10 +724,11 @@ final class BenchCases {
   }
 
   static double timeRun(Runnable work) {
-    return time(() -> {
-      work.run();
-      return null;
-    });
+    return time(
+        () -> {
+          work.run();
+          return null;
+        });
   }
 
   static void delete(Path folder) {
@@ -536,22 +752,33 @@ final class BenchCases {
       return read(spark, output, null, "quantity", "amount");
     }
 
-    private static Totals read(SparkSession spark, Path output, String events, String items, String revenue) {
-      Row r = spark.read().parquet(output.toString()).agg(count(lit(1)).cast("long"),
-          (events == null ? lit(0L) : sum(events)).cast("long"), sum(items).cast("long"),
-          sum(revenue).cast("double")).head();
+    private static Totals read(
+        SparkSession spark, Path output, String events, String items, String revenue) {
+      Row r =
+          spark
+              .read()
+              .parquet(output.toString())
+              .agg(
+                  count(lit(1)).cast("long"),
+                  (events == null ? lit(0L) : sum(events)).cast("long"),
+                  sum(items).cast("long"),
+                  sum(revenue).cast("double"))
+              .head();
       return new Totals(r.getLong(0), r.getLong(1), r.getLong(2), r.getDouble(3));
     }
 
     boolean same(Totals other) {
-      return rows == other.rows && events == other.events && items == other.items
+      return rows == other.rows
+          && events == other.events
+          && items == other.items
           && Math.abs(revenue - other.revenue) <= 1e-9 * Math.max(1, Math.abs(revenue));
     }
   }
 
   static void requireSame(Totals a, Totals b, String nameA, String nameB) {
     if (!a.same(b)) {
-      throw new IllegalStateException(nameA + " and " + nameB + " wrote different results: " + a + " vs " + b);
+      throw new IllegalStateException(
+          nameA + " and " + nameB + " wrote different results: " + a + " vs " + b);
     }
   }
 
@@ -561,7 +788,8 @@ final class BenchCases {
    */
   static String ratio(List<Double> a, List<Double> b) {
     if (a.size() != b.size() || a.isEmpty()) {
-      throw new IllegalArgumentException("ratios need one time of each per repetition: " + a.size() + " vs " + b.size());
+      throw new IllegalArgumentException(
+          "ratios need one time of each per repetition: " + a.size() + " vs " + b.size());
     }
     List<Double> ratios = new ArrayList<>();
     for (int i = 0; i < a.size(); i++) {
@@ -575,7 +803,9 @@ final class BenchCases {
   }
 
   static String rows(long n) {
-    return n % 1_000_000 == 0 ? n / 1_000_000 + "M" : n % 1_000 == 0 ? n / 1_000 + "k" : Long.toString(n);
+    return n % 1_000_000 == 0
+        ? n / 1_000_000 + "M"
+        : n % 1_000 == 0 ? n / 1_000 + "k" : Long.toString(n);
   }
 
   static String header(String... columns) {

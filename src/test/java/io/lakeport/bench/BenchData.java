@@ -30,12 +30,15 @@ final class BenchData {
   static final LocalDate FIRST_DAY = LocalDate.of(2026, 11, 1);
   static final int DAYS = 30;
   private static final long FIRST_SECOND = FIRST_DAY.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
-  private static final String[] COUNTRIES = ("DE FR NL GB US IE ES IT AT BE CA FI SE DK NO PL CZ PT CH JP "
-      + "SG AU BR MX IN").split(" ");
-  private static final String[] CATEGORIES = "books music games garden kitchen toys sports tools beauty office shoes bags"
-      .split(" ");
-  private static final String[] WORDS = ("fast delivery gift wrapped returned damaged box late early repeat "
-      + "customer coupon express standard pickup locker weekend sale bundle priority").split(" ");
+  private static final String[] COUNTRIES =
+      ("DE FR NL GB US IE ES IT AT BE CA FI SE DK NO PL CZ PT CH JP " + "SG AU BR MX IN")
+          .split(" ");
+  private static final String[] CATEGORIES =
+      "books music games garden kitchen toys sports tools beauty office shoes bags".split(" ");
+  private static final String[] WORDS =
+      ("fast delivery gift wrapped returned damaged box late early repeat "
+              + "customer coupon express standard pickup locker weekend sale bundle priority")
+          .split(" ");
   private static final int ROWS_PER_FILE = 2_000_000;
 
   private BenchData() {}
@@ -44,7 +47,11 @@ final class BenchData {
   static Path events(SparkSession spark, Path root, long rows) {
     Path folder = root.resolve("events-" + rows);
     if (!Files.exists(folder.resolve("_SUCCESS"))) {
-      events(spark, rows).repartition(files(rows)).write().mode(SaveMode.Overwrite).parquet(folder.toString());
+      events(spark, rows)
+          .repartition(files(rows))
+          .write()
+          .mode(SaveMode.Overwrite)
+          .parquet(folder.toString());
     }
     return folder;
   }
@@ -56,7 +63,11 @@ final class BenchData {
   static Path eventsCsv(SparkSession spark, Path root, long rows) {
     Path folder = root.resolve("events-" + rows + "-csv");
     if (!Files.exists(folder.resolve("_SUCCESS"))) {
-      events(spark, rows).repartition(files(rows)).write().mode(SaveMode.Overwrite).option("header", "true")
+      events(spark, rows)
+          .repartition(files(rows))
+          .write()
+          .mode(SaveMode.Overwrite)
+          .option("header", "true")
           .csv(folder.toString());
     }
     return folder;
@@ -69,17 +80,24 @@ final class BenchData {
 
   static Dataset<Row> events(SparkSession spark, long rows) {
     Column id = col("id");
-    return spark.range(0, rows, 1, files(rows)).select(
-        id.as("event_id"),
-        timestamp_seconds(lit(FIRST_SECOND).plus(pmod(hash(id, 1), lit(DAYS * 86_400L)))).as("event_ts"),
-        pick(COUNTRIES, hash(id, 2)).as("country"),
-        pick(CATEGORIES, hash(id, 3)).as("category"),
-        status(hash(id, 4)).as("status"),
-        round(pmod(hash(id, 5), lit(100_000L)).divide(100.0), 2).as("amount"),
-        pmod(hash(id, 6), lit(9L)).plus(1).cast("int").as("quantity"),
-        pmod(hash(id, 7), lit(rows / 20 + 1)).as("customer_id"),
-        concat_ws(" ", pick(WORDS, hash(id, 8)), pick(WORDS, hash(id, 9)), pick(WORDS, hash(id, 10)))
-            .as("note"));
+    return spark
+        .range(0, rows, 1, files(rows))
+        .select(
+            id.as("event_id"),
+            timestamp_seconds(lit(FIRST_SECOND).plus(pmod(hash(id, 1), lit(DAYS * 86_400L))))
+                .as("event_ts"),
+            pick(COUNTRIES, hash(id, 2)).as("country"),
+            pick(CATEGORIES, hash(id, 3)).as("category"),
+            status(hash(id, 4)).as("status"),
+            round(pmod(hash(id, 5), lit(100_000L)).divide(100.0), 2).as("amount"),
+            pmod(hash(id, 6), lit(9L)).plus(1).cast("int").as("quantity"),
+            pmod(hash(id, 7), lit(rows / 20 + 1)).as("customer_id"),
+            concat_ws(
+                    " ",
+                    pick(WORDS, hash(id, 8)),
+                    pick(WORDS, hash(id, 9)),
+                    pick(WORDS, hash(id, 10)))
+                .as("note"));
   }
 
   /** 90% completed, 6% cancelled, 4% failed. */
@@ -89,7 +107,9 @@ final class BenchData {
   }
 
   private static Column pick(String[] values, Column hash) {
-    return element_at(array(java.util.Arrays.stream(values).map(v -> lit(v)).toArray(Column[]::new)), pmod(hash, lit((long) values.length)).plus(1).cast("int"));
+    return element_at(
+        array(java.util.Arrays.stream(values).map(v -> lit(v)).toArray(Column[]::new)),
+        pmod(hash, lit((long) values.length)).plus(1).cast("int"));
   }
 
   private static Column hash(Column id, int salt) {

@@ -18,7 +18,9 @@ final class BenchHome {
     Path home = work.resolve("home");
     try {
       Files.createDirectories(home.resolve("conf"));
-      Files.copy(repo.resolve("conf").resolve("log4j2.properties"), home.resolve("conf").resolve("log4j2.properties"),
+      Files.copy(
+          repo.resolve("conf").resolve("log4j2.properties"),
+          home.resolve("conf").resolve("log4j2.properties"),
           StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot create the benchmark's home under " + work, e);

@@ -19,7 +19,9 @@ final class BenchJobs {
 
   /** Filter, daily aggregate per country and category, partitioned by day. */
   Path aggregate(String name, Path input, Path output, String format, String compression) {
-    return write(name, """
+    return write(
+        name,
+        """
         name = %s
         description = "Benchmark: daily revenue per country and category"
         source { format = parquet, path = "%s" }
@@ -48,16 +50,25 @@ final class BenchJobs {
           compression = %s
           %s
         }
-        """.formatted(name, input, format, output, compression, header(format)));
+        """
+            .formatted(name, input, format, output, compression, header(format)));
   }
 
   /**
    * Every row but cancelled ones, with a derived day, as {@code format}, one folder per value of
    * {@code partitionBy} (none when empty); {@code extra} is added to the job.
    */
-  Path rows(String name, Path input, Path output, String format, String compression, String partitionBy,
+  Path rows(
+      String name,
+      Path input,
+      Path output,
+      String format,
+      String compression,
+      String partitionBy,
       String extra) {
-    return write(name, """
+    return write(
+        name,
+        """
         name = %s
         description = "Benchmark: every completed or failed event"
         source { format = parquet, path = "%s" }
@@ -74,19 +85,30 @@ final class BenchJobs {
           %s
         }
         %s
-        """.formatted(name, input, format, output, partitionBy.isEmpty() ? "" : "partition-by = [" + partitionBy + "]", compression,
-        header(format), extra));
+        """
+            .formatted(
+                name,
+                input,
+                format,
+                output,
+                partitionBy.isEmpty() ? "" : "partition-by = [" + partitionBy + "]",
+                compression,
+                header(format),
+                extra));
   }
 
   /** A small export: one country's events, as CSV. */
   Path small(String name, Path input, Path output, String country) {
-    return write(name, """
+    return write(
+        name,
+        """
         name = %s
         description = "Benchmark: the events of one country"
         source { format = parquet, path = "%s" }
         plan { where = { column = country, eq = %s } }
         sink { format = csv, path = "%s", mode = overwrite, compression = gzip, options { header = true } }
-        """.formatted(name, input, country, output));
+        """
+            .formatted(name, input, country, output));
   }
 
   private static String header(String format) {

@@ -24,8 +24,10 @@ final class ChildProcess {
   static Ended run(List<String> command, Map<String, String> env, Path log) {
     try {
       Files.createDirectories(log.getParent());
-      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      ProcessBuilder builder =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       builder.environment().putAll(env);
       long start = System.nanoTime();
       Process process = builder.start();
@@ -36,8 +38,13 @@ final class ChildProcess {
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       if (process.exitValue() != 0) {
-        throw new IllegalStateException("Benchmark process failed with exit " + process.exitValue() + ": "
-            + String.join(" ", command) + "\n" + tail(log));
+        throw new IllegalStateException(
+            "Benchmark process failed with exit "
+                + process.exitValue()
+                + ": "
+                + String.join(" ", command)
+                + "\n"
+                + tail(log));
       }
       return new Ended(seconds, peakKiB / 1024.0);
     } catch (IOException e) {

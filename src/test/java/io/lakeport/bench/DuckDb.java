@@ -26,7 +26,8 @@ final class DuckDb implements AutoCloseable {
   }
 
   static String version() {
-    try (DuckDb duck = new DuckDb(); Statement statement = duck.connection.createStatement();
+    try (DuckDb duck = new DuckDb();
+        Statement statement = duck.connection.createStatement();
         ResultSet rs = statement.executeQuery("SELECT version()")) {
       rs.next();
       return rs.getString(1);
@@ -37,7 +38,8 @@ final class DuckDb implements AutoCloseable {
 
   /** The aggregate job's SQL, written to {@code output} as zstd Parquet, one folder per day. */
   void aggregate(Path input, Path output) throws SQLException {
-    String sql = """
+    String sql =
+        """
         COPY (
           SELECT CAST(event_ts AS DATE) AS event_day, country, category,
                  count(*) AS events, sum(amount) AS revenue, avg(amount) AS avg_amount,
@@ -46,7 +48,8 @@ final class DuckDb implements AutoCloseable {
           WHERE status NOT IN ('cancelled') AND amount > 1.0
           GROUP BY ALL
         ) TO '%s' (FORMAT PARQUET, COMPRESSION zstd, PARTITION_BY (event_day))
-        """.formatted(input, output);
+        """
+            .formatted(input, output);
     try (Statement statement = connection.createStatement()) {
       statement.execute(sql);
     }

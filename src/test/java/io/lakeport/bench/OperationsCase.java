@@ -37,13 +37,14 @@ import org.apache.spark.sql.SparkSession;
 final class OperationsCase {
   private static final List<String> ZONES =
       List.of("Europe/Berlin", "America/New_York", "Australia/Sydney", "Asia/Kolkata", "UTC");
-  private static final List<String> TIMINGS = List.of(
-      "every = hourly, minute = 15",
-      "every = daily, run-time = \"02:30\"",
-      "every = weekly, day-of-week = monday, run-time = \"06:00\"",
-      "every = monthly, day-of-month = last, run-time = \"23:00\"",
-      "cron = \"*/10 * * * *\"",
-      "cron = \"0 30 2 ? * MON-FRI\"");
+  private static final List<String> TIMINGS =
+      List.of(
+          "every = hourly, minute = 15",
+          "every = daily, run-time = \"02:30\"",
+          "every = weekly, day-of-week = monday, run-time = \"06:00\"",
+          "every = monthly, day-of-month = last, run-time = \"23:00\"",
+          "cron = \"*/10 * * * *\"",
+          "cron = \"0 30 2 ? * MON-FRI\"");
   private static final DateTimeFormatter RUN_ID =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -70,15 +71,25 @@ final class OperationsCase {
     long[] slots = new long[1];
     for (int rep = 0; rep < options.reps(); rep++) {
       List<Schedule> schedules = new ArrayList<>();
-      build.add(BenchCases.timeRun(() -> specs.forEach(spec -> schedules.add(Schedule.of(spec).orElseThrow()))));
-      next.add(BenchCases.timeRun(() -> schedules.forEach(s -> BenchCases.consume(s.nextAfter(now).orElseThrow()))));
+      build.add(
+          BenchCases.timeRun(
+              () -> specs.forEach(spec -> schedules.add(Schedule.of(spec).orElseThrow()))));
+      next.add(
+          BenchCases.timeRun(
+              () -> schedules.forEach(s -> BenchCases.consume(s.nextAfter(now).orElseThrow()))));
       nextThree.add(BenchCases.timeRun(() -> schedules.forEach(s -> nextThree(s, now))));
-      day.add(BenchCases.time(() -> slots[0] = schedules.stream()
-          .mapToLong(s -> s.slotsBetween(now, now.plus(Duration.ofDays(1))).size()).sum()));
+      day.add(
+          BenchCases.time(
+              () ->
+                  slots[0] =
+                      schedules.stream()
+                          .mapToLong(s -> s.slotsBetween(now, now.plus(Duration.ofDays(1))).size())
+                          .sum()));
     }
     Path root = exportRoot();
     JobSpec retained = retentionJob(root);
-    Retention retention = new Retention(spark.sparkContext().hadoopConfiguration(), Clock.systemUTC(), () -> spark);
+    Retention retention =
+        new Retention(spark.sparkContext().hadoopConfiguration(), Clock.systemUTC(), () -> spark);
     List<Double> planning = new ArrayList<>();
     RetentionPlan[] plan = new RetentionPlan[1];
     for (int rep = 0; rep < options.reps(); rep++) {
@@ -88,23 +99,53 @@ final class OperationsCase {
     int files = options.scale().filesPerExport();
     long expectedFreed = (long) (exports - keepLast()) * files;
     if (plan[0].removed().size() != exports - keepLast() || plan[0].filesFreed() != expectedFreed) {
-      throw new IllegalStateException("retention plan removes " + plan[0].removed().size() + " exports and "
-          + plan[0].filesFreed() + " files; expected " + (exports - keepLast()) + " and " + expectedFreed);
+      throw new IllegalStateException(
+          "retention plan removes "
+              + plan[0].removed().size()
+              + " exports and "
+              + plan[0].filesFreed()
+              + " files; expected "
+              + (exports - keepLast())
+              + " and "
+              + expectedFreed);
     }
-    String table = BenchCases.header("Work", "Time (ms)", "Per item (µs)")
-        + line("Build " + count + " schedules from their job specs (cron-utils parse)", build, count)
-        + line("Next fire time of each of " + count + " schedules", next, count)
-        + line("Next three fire times of each (as `schedule list`)", nextThree, count)
-        + line("Every slot of the next 24 hours of each (" + String.format(Locale.ROOT, "%,d", slots[0]) + " slots)",
-            day, count)
-        + line("Retention plan over " + String.format(Locale.ROOT, "%,d", (long) exports * files) + " files in "
-            + exports + " exports (keep last " + keepLast() + ")", planning, (long) exports * files);
-    return BenchCases.section("6. Scheduler and retention",
+    String table =
+        BenchCases.header("Work", "Time (ms)", "Per item (µs)")
+            + line(
+                "Build " + count + " schedules from their job specs (cron-utils parse)",
+                build,
+                count)
+            + line("Next fire time of each of " + count + " schedules", next, count)
+            + line("Next three fire times of each (as `schedule list`)", nextThree, count)
+            + line(
+                "Every slot of the next 24 hours of each ("
+                    + String.format(Locale.ROOT, "%,d", slots[0])
+                    + " slots)",
+                day,
+                count)
+            + line(
+                "Retention plan over "
+                    + String.format(Locale.ROOT, "%,d", (long) exports * files)
+                    + " files in "
+                    + exports
+                    + " exports (keep last "
+                    + keepLast()
+                    + ")",
+                planning,
+                (long) exports * files);
+    return BenchCases.section(
+        "6. Scheduler and retention",
         "In one JVM, no Spark involved. Schedules mix hourly, daily, weekly, last-day-of-month and cron\n"
-            + "timings over five zones (three with DST). The retention root is written once: " + exports
-            + " exports\nof " + files + " files each, with manifests; planning lists the root, reads every manifest and\n"
-            + "decides per export (the plan is checked: " + (exports - keepLast()) + " exports and "
-            + String.format(Locale.ROOT, "%,d", expectedFreed) + " files to delete).",
+            + "timings over five zones (three with DST). The retention root is written once: "
+            + exports
+            + " exports\nof "
+            + files
+            + " files each, with manifests; planning lists the root, reads every manifest and\n"
+            + "decides per export (the plan is checked: "
+            + (exports - keepLast())
+            + " exports and "
+            + String.format(Locale.ROOT, "%,d", expectedFreed)
+            + " files to delete).",
         table);
   }
 
@@ -115,7 +156,8 @@ final class OperationsCase {
 
   private static String line(String work, List<Double> seconds, long items) {
     Samples ms = Samples.of(seconds.stream().map(s -> s * 1000).toList());
-    return BenchCases.row(work, ms.spread(1), String.format(Locale.ROOT, "%.2f", ms.median() * 1000 / items));
+    return BenchCases.row(
+        work, ms.spread(1), String.format(Locale.ROOT, "%.2f", ms.median() * 1000 / items));
   }
 
   private static void nextThree(Schedule schedule, Instant now) {
@@ -134,7 +176,9 @@ final class OperationsCase {
     }
   }
 
-  /** {@code count} scheduled jobs: a job file per timing and zone, then copies under other names. */
+  /**
+   * {@code count} scheduled jobs: a job file per timing and zone, then copies under other names.
+   */
   private List<JobSpec> scheduledJobs(int count) throws IOException {
     JobLoader loader = new JobLoader(lakeport.site());
     List<JobSpec> templates = new ArrayList<>();
@@ -142,34 +186,54 @@ final class OperationsCase {
     for (String zone : ZONES) {
       for (String timing : TIMINGS) {
         Path file = folder.resolve("scheduled-" + templates.size() + ".conf");
-        Files.writeString(file, """
+        Files.writeString(
+            file,
+            """
             name = scheduled-%d
             time-zone = "%s"
             source { format = parquet, path = "%s" }
             sink { format = parquet, path = "%s" }
             schedule { %s }
-            """.formatted(templates.size(), zone, folder.resolve("in"), folder.resolve("out"), timing));
+            """
+                .formatted(
+                    templates.size(), zone, folder.resolve("in"), folder.resolve("out"), timing));
         templates.add(loader.load(file, Map.of(), JobLoader.Mode.RUN));
       }
     }
     List<JobSpec> specs = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       JobSpec t = templates.get(i % templates.size());
-      specs.add(new JobSpec("scheduled-" + i, t.description(), t.file(), t.timeZone(), t.window(), t.params(),
-          t.source(), t.plan(), t.sink(), t.quality(), t.incremental(), t.schedule(), t.notifications(),
-          t.retention()));
+      specs.add(
+          new JobSpec(
+              "scheduled-" + i,
+              t.description(),
+              t.file(),
+              t.timeZone(),
+              t.window(),
+              t.params(),
+              t.source(),
+              t.plan(),
+              t.sink(),
+              t.quality(),
+              t.incremental(),
+              t.schedule(),
+              t.notifications(),
+              t.retention()));
     }
     return specs;
   }
 
   private JobSpec retentionJob(Path root) throws IOException {
     Path file = folder.resolve("retained.conf");
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         name = retained
         source { format = parquet, path = "%s" }
         sink { format = parquet, path = "%s", partition-by = [day] }
         retention { keep { last = %d } }
-        """.formatted(folder.resolve("in"), root, keepLast()));
+        """
+            .formatted(folder.resolve("in"), root, keepLast()));
     return new JobLoader(lakeport.site()).load(file, Map.of(), JobLoader.Mode.RUN);
   }
 
@@ -198,13 +262,36 @@ final class OperationsCase {
         Path file = root.resolve(path);
         Files.createDirectories(file.getParent());
         Files.write(file, bytes);
-        outputs.add(new OutputFile(path, Map.of("day", day.toString()), bytes.length, 1, sha256(bytes), null));
+        outputs.add(
+            new OutputFile(
+                path, Map.of("day", day.toString()), bytes.length, 1, sha256(bytes), null));
       }
-      Manifest manifest = new Manifest(Manifest.VERSION, "retained", runId, "retained.conf", Map.of(),
-          new Manifest.LogicalWindow(day.toString(), day.toString(), day.plusDays(1).toString()),
-          "bench", spark.version(), Map.of(), null, null, null, List.of(), null, null, List.of(), outputs,
-          published.minusSeconds(5).toString(), published.toString(), 5000, null);
-      Manifests.write(fs, Manifests.path(new org.apache.hadoop.fs.Path(root.toUri()), runId), manifest);
+      Manifest manifest =
+          new Manifest(
+              Manifest.VERSION,
+              "retained",
+              runId,
+              "retained.conf",
+              Map.of(),
+              new Manifest.LogicalWindow(
+                  day.toString(), day.toString(), day.plusDays(1).toString()),
+              "bench",
+              spark.version(),
+              Map.of(),
+              null,
+              null,
+              null,
+              List.of(),
+              null,
+              null,
+              List.of(),
+              outputs,
+              published.minusSeconds(5).toString(),
+              published.toString(),
+              5000,
+              null);
+      Manifests.write(
+          fs, Manifests.path(new org.apache.hadoop.fs.Path(root.toUri()), runId), manifest);
     }
     Files.writeString(folder.resolve(root.getFileName() + ".complete"), "");
     return root;

@@ -23,15 +23,30 @@ public final class PlainSpark {
   private PlainSpark() {}
 
   /** Filter, daily aggregate per country and category, one folder per day. */
-  static void aggregate(SparkSession spark, String input, String output, String format, String compression) {
-    Dataset<Row> result = spark.read().parquet(input)
-        .where(not(col("status").isin("cancelled")).and(col("amount").gt(1.0)))
-        .withColumn("event_day", to_date(col("event_ts")))
-        .groupBy(col("event_day"), col("country"), col("category"))
-        .agg(count(lit(1)).as("events"), sum("amount").as("revenue"), avg("amount").as("avg_amount"),
-            sum("quantity").as("items"), approx_count_distinct("customer_id").as("customers"));
-    result.repartition(col("event_day")).write().mode(SaveMode.Overwrite).partitionBy("event_day")
-        .format(format).option("compression", compression).option("header", "true").save(output);
+  static void aggregate(
+      SparkSession spark, String input, String output, String format, String compression) {
+    Dataset<Row> result =
+        spark
+            .read()
+            .parquet(input)
+            .where(not(col("status").isin("cancelled")).and(col("amount").gt(1.0)))
+            .withColumn("event_day", to_date(col("event_ts")))
+            .groupBy(col("event_day"), col("country"), col("category"))
+            .agg(
+                count(lit(1)).as("events"),
+                sum("amount").as("revenue"),
+                avg("amount").as("avg_amount"),
+                sum("quantity").as("items"),
+                approx_count_distinct("customer_id").as("customers"));
+    result
+        .repartition(col("event_day"))
+        .write()
+        .mode(SaveMode.Overwrite)
+        .partitionBy("event_day")
+        .format(format)
+        .option("compression", compression)
+        .option("header", "true")
+        .save(output);
   }
 
   /** How rows are spread over the tasks that write a partitioned output. */
@@ -42,16 +57,33 @@ public final class PlainSpark {
     REBALANCE
   }
 
-  /** Every row but cancelled ones, with the day derived, one folder per value of {@code partitionBy}. */
-  static void rows(SparkSession spark, String input, String output, String partitionBy, Distribution distribution) {
-    Dataset<Row> rows = spark.read().parquet(input)
-        .where(not(col("status").isin("cancelled")))
-        .withColumn("event_day", to_date(col("event_ts")));
-    Dataset<Row> spread = switch (distribution) {
-      case REPARTITION -> rows.repartition(col(partitionBy));
-      case REBALANCE -> rows.hint("rebalance", col(partitionBy));
-    };
-    spread.write().mode(SaveMode.Overwrite).partitionBy(partitionBy).option("compression", "zstd").parquet(output);
+  /**
+   * Every row but cancelled ones, with the day derived, one folder per value of {@code
+   * partitionBy}.
+   */
+  static void rows(
+      SparkSession spark,
+      String input,
+      String output,
+      String partitionBy,
+      Distribution distribution) {
+    Dataset<Row> rows =
+        spark
+            .read()
+            .parquet(input)
+            .where(not(col("status").isin("cancelled")))
+            .withColumn("event_day", to_date(col("event_ts")));
+    Dataset<Row> spread =
+        switch (distribution) {
+          case REPARTITION -> rows.repartition(col(partitionBy));
+          case REBALANCE -> rows.hint("rebalance", col(partitionBy));
+        };
+    spread
+        .write()
+        .mode(SaveMode.Overwrite)
+        .partitionBy(partitionBy)
+        .option("compression", "zstd")
+        .parquet(output);
   }
 
   /**
@@ -59,16 +91,19 @@ public final class PlainSpark {
    * settings Lakeport's site gives its own (UI off, 8 shuffle partitions, 127.0.0.1, UTC).
    */
   public static void main(String[] args) {
-    SparkSession spark = SparkSession.builder().appName("plain-spark").master("local[*]")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.sql.shuffle.partitions", "8")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
-        .config("spark.hadoop.fs.file.impl", "io.lakeport.hadoop.NoForkLocalFileSystem")
-        .config("spark.hadoop.fs.file.impl.disable.cache", "true")
-        .getOrCreate();
+    SparkSession spark =
+        SparkSession.builder()
+            .appName("plain-spark")
+            .master("local[*]")
+            .config("spark.ui.enabled", "false")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.sql.shuffle.partitions", "8")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
+            .config("spark.hadoop.fs.file.impl", "io.lakeport.hadoop.NoForkLocalFileSystem")
+            .config("spark.hadoop.fs.file.impl.disable.cache", "true")
+            .getOrCreate();
     aggregate(spark, args[0], args[1], args[2], args[3]);
     spark.stop();
   }

@@ -30,15 +30,29 @@ class AirflowCommandTest {
 
   @Test
   void generateWritesOneDagPerJob() throws Exception {
-    Path site = Fixtures.write(dir, "application.conf", "lakeport.airflow.dags.home = /opt/lakeport\n");
+    Path site =
+        Fixtures.write(dir, "application.conf", "lakeport.airflow.dags.home = /opt/lakeport\n");
 
-    int code = Cli.lakeport(site, out, err, "airflow", "generate", "--out", dir.resolve("dags").toString(),
-        "--start-date", "2026-11-01", "jobs");
+    int code =
+        Cli.lakeport(
+            site,
+            out,
+            err,
+            "airflow",
+            "generate",
+            "--out",
+            dir.resolve("dags").toString(),
+            "--start-date",
+            "2026-11-01",
+            "jobs");
 
     assertThat(code).as(err.toString()).isZero();
-    assertThat(out.toString().lines()).hasSize(4).allSatisfy(line -> assertThat(line).startsWith("wrote " + dir.resolve("dags")));
+    assertThat(out.toString().lines())
+        .hasSize(4)
+        .allSatisfy(line -> assertThat(line).startsWith("wrote " + dir.resolve("dags")));
     assertThat(Files.readString(dir.resolve("dags/security-anomalies-daily.py")))
-        .contains("schedule=CronTriggerTimetable(\"30 2 * * *\", timezone=\"Europe/Berlin\")",
+        .contains(
+            "schedule=CronTriggerTimetable(\"30 2 * * *\", timezone=\"Europe/Berlin\")",
             "start_date=pendulum.datetime(2026, 11, 1, tz=\"Europe/Berlin\")");
   }
 
@@ -46,36 +60,85 @@ class AirflowCommandTest {
   void triggerWithDateAndConfThenStatus() throws Exception {
     Path site = airflowSite();
 
-    int code = Cli.lakeport(site, out, err, "airflow", "trigger", "jobs/security-anomalies-daily.conf", "--date", "2026-11-23",
-        "--conf", "reason=rerun", "--run-id", "rerun-23");
+    int code =
+        Cli.lakeport(
+            site,
+            out,
+            err,
+            "airflow",
+            "trigger",
+            "jobs/security-anomalies-daily.conf",
+            "--date",
+            "2026-11-23",
+            "--conf",
+            "reason=rerun",
+            "--run-id",
+            "rerun-23");
 
     assertThat(code).as(err.toString()).isZero();
-    assertThat(out.toString()).isEqualTo("triggered security-anomalies-daily run rerun-23: queued\n");
-    assertThat(airflow.lastBody()).isEqualTo("{\"dag_run_id\":\"rerun-23\",\"logical_date\":null,"
-        + "\"conf\":{\"reason\":\"rerun\",\"run_date\":\"2026-11-23\"}}");
+    assertThat(out.toString())
+        .isEqualTo("triggered security-anomalies-daily run rerun-23: queued\n");
+    assertThat(airflow.lastBody())
+        .isEqualTo(
+            "{\"dag_run_id\":\"rerun-23\",\"logical_date\":null,"
+                + "\"conf\":{\"reason\":\"rerun\",\"run_date\":\"2026-11-23\"}}");
 
     airflow.setState("security-anomalies-daily", "rerun-23", "running");
     out.getBuffer().setLength(0);
-    assertThat(Cli.lakeport(site, out, err, "airflow", "status", "security-anomalies-daily", "rerun-23")).isZero();
-    assertThat(out.toString()).contains("RUN ID", "STATE", "rerun-23", "running", "2026-11-24T01:30:05.123456Z",
-        "{reason=rerun, run_date=2026-11-23}");
+    assertThat(
+            Cli.lakeport(
+                site, out, err, "airflow", "status", "security-anomalies-daily", "rerun-23"))
+        .isZero();
+    assertThat(out.toString())
+        .contains(
+            "RUN ID",
+            "STATE",
+            "rerun-23",
+            "running",
+            "2026-11-24T01:30:05.123456Z",
+            "{reason=rerun, run_date=2026-11-23}");
 
     out.getBuffer().setLength(0);
-    assertThat(Cli.lakeport(site, out, err, "airflow", "status", "security-anomalies-daily")).isZero();
+    assertThat(Cli.lakeport(site, out, err, "airflow", "status", "security-anomalies-daily"))
+        .isZero();
     assertThat(out.toString().lines()).hasSize(2);
   }
 
   @Test
   void duplicateRunIdExitsWithTwoAndUnknownDagWithThree() throws Exception {
     Path site = airflowSite();
-    assertThat(Cli.lakeport(site, out, err, "airflow", "trigger", "security-anomalies-daily", "--run-id", "once")).isZero();
+    assertThat(
+            Cli.lakeport(
+                site,
+                out,
+                err,
+                "airflow",
+                "trigger",
+                "security-anomalies-daily",
+                "--run-id",
+                "once"))
+        .isZero();
 
-    assertThat(Cli.lakeport(site, out, err, "airflow", "trigger", "security-anomalies-daily", "--run-id", "once")).isEqualTo(2);
-    assertThat(err.toString()).contains(": a run with that id exists already (HTTP 409: DAGRun with DAG ID: "
-        + "'security-anomalies-daily' and DAGRun ID: 'once' already exists). Choose another --run-id");
+    assertThat(
+            Cli.lakeport(
+                site,
+                out,
+                err,
+                "airflow",
+                "trigger",
+                "security-anomalies-daily",
+                "--run-id",
+                "once"))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains(
+            ": a run with that id exists already (HTTP 409: DAGRun with DAG ID: "
+                + "'security-anomalies-daily' and DAGRun ID: 'once' already exists). Choose another --run-id");
     err.getBuffer().setLength(0);
-    assertThat(Cli.lakeport(site, out, err, "airflow", "status", "orders-kpis-monthly")).isEqualTo(3);
-    assertThat(err.toString()).startsWith("error: Cannot list runs of DAG orders-kpis-monthly in Airflow at ")
+    assertThat(Cli.lakeport(site, out, err, "airflow", "status", "orders-kpis-monthly"))
+        .isEqualTo(3);
+    assertThat(err.toString())
+        .startsWith("error: Cannot list runs of DAG orders-kpis-monthly in Airflow at ")
         .contains("not found (HTTP 404: DAG with dag_id: 'orders-kpis-monthly' not found)");
   }
 
@@ -83,15 +146,25 @@ class AirflowCommandTest {
   void withoutUrlTheCommandSaysWhatToSet() {
     Path site = Fixtures.write(dir, "application.conf", "lakeport {}\n");
 
-    assertThat(Cli.lakeport(site, out, err, "airflow", "status", "security-anomalies-daily")).isEqualTo(3);
-    assertThat(err.toString()).isEqualTo("error: Cannot talk to Airflow: lakeport.airflow.url is not set. Set it (and "
-        + "user, password-env or password-file) in conf/application.conf\n");
+    assertThat(Cli.lakeport(site, out, err, "airflow", "status", "security-anomalies-daily"))
+        .isEqualTo(3);
+    assertThat(err.toString())
+        .isEqualTo(
+            "error: Cannot talk to Airflow: lakeport.airflow.url is not set. Set it (and "
+                + "user, password-env or password-file) in conf/application.conf\n");
   }
 
   private Path airflowSite() throws Exception {
     airflow = new io.lakeport.airflow.FakeAirflow(3, Set.of("security-anomalies-daily"));
     Path secret = Fixtures.write(dir, "airflow.password", io.lakeport.airflow.FakeAirflow.PASSWORD);
-    return Fixtures.write(dir, "application.conf", "lakeport.airflow { url = \"" + airflow.url() + "\", version = 3, "
-        + "user = lakeport, password-file = \"" + secret + "\" }\n");
+    return Fixtures.write(
+        dir,
+        "application.conf",
+        "lakeport.airflow { url = \""
+            + airflow.url()
+            + "\", version = 3, "
+            + "user = lakeport, password-file = \""
+            + secret
+            + "\" }\n");
   }
 }

@@ -8,7 +8,10 @@ import java.nio.file.Path;
 final class Cli {
   private Cli() {}
 
-  /** Runs {@code lakeport <command> --site-conf=<site> <rest...>}, printing to {@code out} and {@code err}. */
+  /**
+   * Runs {@code lakeport <command> --site-conf=<site> <rest...>}, printing to {@code out} and
+   * {@code err}.
+   */
   static int lakeport(Path site, StringWriter out, StringWriter err, String... args) {
     String[] all = new String[args.length + 1];
     all[0] = args[0];

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The command line as users call it: exit codes, what goes to stdout and stderr, no stack traces for user errors. */
+/**
+ * The command line as users call it: exit codes, what goes to stdout and stderr, no stack traces
+ * for user errors.
+ */
 class CliSparkTest {
   @TempDir Path dir;
   private Path site;
@@ -26,9 +29,20 @@ class CliSparkTest {
   void siteWithTemporaryFolders() throws Exception {
     TestSpark.session();
     Path warehouse = Files.createDirectories(dir.resolve("warehouse"));
-    Files.writeString(warehouse.resolve("people.csv"), "id,name,age\n1,ada,36\n2,alan,41\n3,grace,\n4,edsger,72\n");
-    site = Fixtures.write(dir, "application.conf", "lakeport { warehouse = \"" + warehouse + "\", exports = \""
-        + dir.resolve("exports") + "\", history.url = \"jdbc:h2:file:" + dir.resolve("history/lakeport") + "\" }\n");
+    Files.writeString(
+        warehouse.resolve("people.csv"),
+        "id,name,age\n1,ada,36\n2,alan,41\n3,grace,\n4,edsger,72\n");
+    site =
+        Fixtures.write(
+            dir,
+            "application.conf",
+            "lakeport { warehouse = \""
+                + warehouse
+                + "\", exports = \""
+                + dir.resolve("exports")
+                + "\", history.url = \"jdbc:h2:file:"
+                + dir.resolve("history/lakeport")
+                + "\" }\n");
   }
 
   @Test
@@ -36,12 +50,18 @@ class CliSparkTest {
     int code = lakeport("validate", "jobs");
 
     assertThat(code).as(err.toString()).isZero();
-    assertThat(out.toString().lines()).hasSize(4).allSatisfy(l -> assertThat(l).startsWith("ok jobs/"));
+    assertThat(out.toString().lines())
+        .hasSize(4)
+        .allSatisfy(l -> assertThat(l).startsWith("ok jobs/"));
   }
 
   @Test
   void validateReportsBadSqlWithItsLineAndExitsWithTwo() {
-    Path job = Fixtures.write(dir, "bad-sql.conf", """
+    Path job =
+        Fixtures.write(
+            dir,
+            "bad-sql.conf",
+            """
         name = bad-sql
         source { format = csv, path = ${lakeport.warehouse}/people.csv }
         plan.derive {
@@ -53,13 +73,20 @@ class CliSparkTest {
     int code = lakeport("validate", job.toString());
 
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).isEqualTo(Fixtures.displayed(job) + ":4: plan.derive.older: invalid SQL expression \"age +* 1\": "
-        + "[PARSE_SYNTAX_ERROR] Syntax error at or near '1': extra input '1'. Fix the expression (Spark SQL syntax).\n");
+    assertThat(err.toString())
+        .isEqualTo(
+            Fixtures.displayed(job)
+                + ":4: plan.derive.older: invalid SQL expression \"age +* 1\": "
+                + "[PARSE_SYNTAX_ERROR] Syntax error at or near '1': extra input '1'. Fix the expression (Spark SQL syntax).\n");
   }
 
   @Test
   void runChecksSqlBeforeStartingAnything() {
-    Path job = Fixtures.write(dir, "bad-where.conf", """
+    Path job =
+        Fixtures.write(
+            dir,
+            "bad-where.conf",
+            """
         name = bad-where
         source { format = csv, path = /does/not/matter }
         plan.where = "age >"
@@ -67,15 +94,23 @@ class CliSparkTest {
         """);
 
     assertThat(lakeport("run", job.toString())).isEqualTo(2);
-    assertThat(err.toString()).startsWith(Fixtures.displayed(job) + ":3: plan.where: invalid SQL expression \"age >\": [PARSE_SYNTAX_ERROR]");
+    assertThat(err.toString())
+        .startsWith(
+            Fixtures.displayed(job)
+                + ":3: plan.where: invalid SQL expression \"age >\": [PARSE_SYNTAX_ERROR]");
     assertThat(dir.resolve("exports")).doesNotExist();
   }
 
   @Test
   void jobsListsEveryJobWithItsDescription() {
     assertThat(lakeport("jobs", "--dir", "jobs")).isZero();
-    assertThat(out.toString()).contains("security-anomalies-daily", "Hourly KPIs of serious anomalies per customer",
-        "orders-kpis-monthly", "org-assignments-active", "persons-directory");
+    assertThat(out.toString())
+        .contains(
+            "security-anomalies-daily",
+            "Hourly KPIs of serious anomalies per customer",
+            "orders-kpis-monthly",
+            "org-assignments-active",
+            "persons-directory");
   }
 
   @Test
@@ -83,8 +118,10 @@ class CliSparkTest {
     int code = lakeport("run", "jobs/security-anomalies-daily.conf");
 
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).isEqualTo("jobs/security-anomalies-daily.conf:10: params.run_date: required parameter has no value."
-        + " Pass --param run_date=<a date like 2026-11-23>.\n");
+    assertThat(err.toString())
+        .isEqualTo(
+            "jobs/security-anomalies-daily.conf:10: params.run_date: required parameter has no value."
+                + " Pass --param run_date=<a date like 2026-11-23>.\n");
   }
 
   @Test
@@ -101,7 +138,12 @@ class CliSparkTest {
 
     assertThat(code).as(err.toString()).isZero();
     assertThat(out.toString()).contains("job people run ").contains(": 2 rows in ");
-    String manifest = out.toString().lines().filter(l -> l.startsWith("manifest: file:")).findFirst().orElseThrow();
+    String manifest =
+        out.toString()
+            .lines()
+            .filter(l -> l.startsWith("manifest: file:"))
+            .findFirst()
+            .orElseThrow();
     assertThat(Path.of(java.net.URI.create(manifest.substring("manifest: ".length())))).exists();
   }
 
@@ -109,49 +151,90 @@ class CliSparkTest {
   void eachRunIsRecordedInTheHistoryWithWhatItWrote() {
     Path job = people("json");
 
-    assertThat(lakeport("run", job.toString(), "--param", "min_age=40")).as(err.toString()).isZero();
-    String runId = out.toString().lines().filter(l -> l.startsWith("job people run ")).findFirst().orElseThrow()
-        .substring("job people run ".length()).split(":")[0];
-    String manifest = out.toString().lines().filter(l -> l.startsWith("manifest: ")).findFirst().orElseThrow()
-        .substring("manifest: ".length());
+    assertThat(lakeport("run", job.toString(), "--param", "min_age=40"))
+        .as(err.toString())
+        .isZero();
+    String runId =
+        out.toString()
+            .lines()
+            .filter(l -> l.startsWith("job people run "))
+            .findFirst()
+            .orElseThrow()
+            .substring("job people run ".length())
+            .split(":")[0];
+    String manifest =
+        out.toString()
+            .lines()
+            .filter(l -> l.startsWith("manifest: "))
+            .findFirst()
+            .orElseThrow()
+            .substring("manifest: ".length());
     out.getBuffer().setLength(0);
 
     assertThat(lakeport("history")).isZero();
-    assertThat(out.toString().lines()).hasSize(2).last().asString()
+    assertThat(out.toString().lines())
+        .hasSize(2)
+        .last()
+        .asString()
         .matches(runId + "  people  manual   succeeded  \\S+Z +\\S+s +2 +" + bytes(manifest));
     out.getBuffer().setLength(0);
     assertThat(lakeport("status", runId)).isZero();
-    assertThat(out.toString().lines()).contains("status    succeeded", "params    min_age=40", "rows      2", "files     1",
-        "manifest  " + manifest, "error     -").anySatisfy(l -> assertThat(l).startsWith("  #1  ").contains("  exit 0  on "));
+    assertThat(out.toString().lines())
+        .contains(
+            "status    succeeded",
+            "params    min_age=40",
+            "rows      2",
+            "files     1",
+            "manifest  " + manifest,
+            "error     -")
+        .anySatisfy(l -> assertThat(l).startsWith("  #1  ").contains("  exit 0  on "));
     assertThat(err.toString()).doesNotContain("warning");
   }
 
   @Test
   void aRunGoesOnWithAWarningWhenTheHistoryCannotBeOpened() throws Exception {
     int port;
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (java.net.ServerSocket socket =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = socket.getLocalPort();
     }
-    Files.writeString(site, Files.readString(site) + "lakeport.history.url = \"jdbc:postgresql://127.0.0.1:" + port + "/lakeport\"\n");
+    Files.writeString(
+        site,
+        Files.readString(site)
+            + "lakeport.history.url = \"jdbc:postgresql://127.0.0.1:"
+            + port
+            + "/lakeport\"\n");
 
     int code = lakeport("run", people("json").toString(), "--param", "min_age=40");
 
     assertThat(code).as(err.toString()).isZero();
     assertThat(out.toString()).contains("job people run ").contains(": 2 rows in ");
-    assertThat(err.toString().lines().filter(l -> l.startsWith("warning: "))).singleElement().asString()
-        .startsWith("warning: Cannot open the run history at jdbc:postgresql://127.0.0.1:" + port + "/lakeport: Connection to 127.0.0.1:"
-            + port + " refused.")
-        .endsWith(". The export goes on without being recorded in the run history; see lakeport.history in the site settings.");
+    assertThat(err.toString().lines().filter(l -> l.startsWith("warning: ")))
+        .singleElement()
+        .asString()
+        .startsWith(
+            "warning: Cannot open the run history at jdbc:postgresql://127.0.0.1:"
+                + port
+                + "/lakeport: Connection to 127.0.0.1:"
+                + port
+                + " refused.")
+        .endsWith(
+            ". The export goes on without being recorded in the run history; see lakeport.history in the site settings.");
   }
 
   @Test
   void aStorageFailureExitsWithThree() throws Exception {
     Files.writeString(dir.resolve("blocker"), "a file where a folder should be");
-    Path job = Fixtures.write(dir, "blocked.conf", """
+    Path job =
+        Fixtures.write(
+            dir,
+            "blocked.conf",
+            """
         name = blocked
         source { format = csv, path = ${lakeport.warehouse}/people.csv, options { header = true } }
         sink { format = json, path = "%s/export" }
-        """.formatted(dir.resolve("blocker")));
+        """
+                .formatted(dir.resolve("blocker")));
 
     int code = lakeport("run", job.toString());
 
@@ -162,33 +245,60 @@ class CliSparkTest {
     String runId = out.toString().lines().skip(1).findFirst().orElseThrow().split(" ")[0];
     out.getBuffer().setLength(0);
     assertThat(lakeport("status", runId)).isZero();
-    assertThat(out.toString()).contains("\nstatus    failed\n", "\nerror     Cannot write the export for job blocked (run " + runId)
+    assertThat(out.toString())
+        .contains(
+            "\nstatus    failed\n",
+            "\nerror     Cannot write the export for job blocked (run " + runId)
         .containsPattern("\n  #1  \\S+ -> \\S+  exit 3  on ");
   }
 
   @Test
   void explainShowsOurStepsThenSparksPlanWithPushedFilters() {
     Path job = people("parquet");
-    TestSpark.session().read().option("header", "true").option("inferSchema", "true")
-        .csv(dir.resolve("warehouse/people.csv").toString()).write().parquet(dir.resolve("warehouse/people.parquet").toString());
-    Path parquetJob = Fixtures.write(dir, "people-parquet.conf", read(job)
-        .replace("format = csv, path = ${lakeport.warehouse}/people.csv, options { header = true, infer-schema = true }",
-            "format = parquet, path = ${lakeport.warehouse}/people.parquet"));
+    TestSpark.session()
+        .read()
+        .option("header", "true")
+        .option("inferSchema", "true")
+        .csv(dir.resolve("warehouse/people.csv").toString())
+        .write()
+        .parquet(dir.resolve("warehouse/people.parquet").toString());
+    Path parquetJob =
+        Fixtures.write(
+            dir,
+            "people-parquet.conf",
+            read(job)
+                .replace(
+                    "format = csv, path = ${lakeport.warehouse}/people.csv, options { header = true, infer-schema = true }",
+                    "format = parquet, path = ${lakeport.warehouse}/people.parquet"));
 
     int code = lakeport("explain", parquetJob.toString(), "--param", "min_age=40");
 
     assertThat(code).as(err.toString()).isZero();
-    assertThat(out.toString()).contains("== Lakeport plan: people ==", "filter (age >= 40)", "== Spark physical plan ==",
-        "PushedFilters: [IsNotNull(age), GreaterThanOrEqual(age,40)]");
+    assertThat(out.toString())
+        .contains(
+            "== Lakeport plan: people ==",
+            "filter (age >= 40)",
+            "== Spark physical plan ==",
+            "PushedFilters: [IsNotNull(age), GreaterThanOrEqual(age,40)]");
   }
 
   @Test
   void explainShowsPartitionPruningUnderAdaptiveExecution() throws Exception {
-    TestSpark.session().createDataFrame(List.of(
-            RowFactory.create(1, "2026-11-22"), RowFactory.create(2, "2026-11-23"), RowFactory.create(3, "2026-11-23")),
+    TestSpark.session()
+        .createDataFrame(
+            List.of(
+                RowFactory.create(1, "2026-11-22"),
+                RowFactory.create(2, "2026-11-23"),
+                RowFactory.create(3, "2026-11-23")),
             new StructType().add("id", "int").add("day", "string"))
-        .write().partitionBy("day").parquet(dir.resolve("warehouse/events").toString());
-    Path job = Fixtures.write(dir, "events.conf", """
+        .write()
+        .partitionBy("day")
+        .parquet(dir.resolve("warehouse/events").toString());
+    Path job =
+        Fixtures.write(
+            dir,
+            "events.conf",
+            """
         name = events
         params { run_date = null }
         source { format = parquet, path = ${lakeport.warehouse}/events }
@@ -204,9 +314,20 @@ class CliSparkTest {
     assertThat(code).as(err.toString()).isZero();
     // only the folder day=2026-11-23 is read, the id filter goes to the Parquet reader, and
     // adaptive execution (which rebalances partitioned writes) stays on
-    String partitionFilters = out.toString().lines().filter(l -> l.contains("PartitionFilters: ")).findFirst().orElseThrow();
-    assertThat(partitionFilters).containsPattern("PartitionFilters: \\[isnotnull\\(day#\\d+\\), \\(day#\\d+ = 2026-11-23\\)\\]");
-    assertThat(out.toString()).contains("PushedFilters: [IsNotNull(id), GreaterThan(id,1)]", "AdaptiveSparkPlan (", "isFinalPlan=false");
+    String partitionFilters =
+        out.toString()
+            .lines()
+            .filter(l -> l.contains("PartitionFilters: "))
+            .findFirst()
+            .orElseThrow();
+    assertThat(partitionFilters)
+        .containsPattern(
+            "PartitionFilters: \\[isnotnull\\(day#\\d+\\), \\(day#\\d+ = 2026-11-23\\)\\]");
+    assertThat(out.toString())
+        .contains(
+            "PushedFilters: [IsNotNull(id), GreaterThan(id,1)]",
+            "AdaptiveSparkPlan (",
+            "isFinalPlan=false");
   }
 
   @Test
@@ -220,7 +341,10 @@ class CliSparkTest {
   }
 
   private Path people(String format) {
-    return Fixtures.write(dir, "people.conf", """
+    return Fixtures.write(
+        dir,
+        "people.conf",
+        """
         name = people
         params { min_age = 18 }
         param-types { min_age = int }
@@ -230,13 +354,15 @@ class CliSparkTest {
           select.columns = [name, age]
         }
         sink { format = %s, path = ${lakeport.exports}/people }
-        """.formatted(format));
+        """
+            .formatted(format));
   }
 
   /** The bytes a manifest reports, as the history table shows them. */
   private static String bytes(String manifest) {
     try (java.io.InputStream in = Files.newInputStream(Path.of(java.net.URI.create(manifest)))) {
-      return String.format(java.util.Locale.ROOT, "%,d", io.lakeport.run.Manifest.fromJson(in).totals().bytes());
+      return String.format(
+          java.util.Locale.ROOT, "%,d", io.lakeport.run.Manifest.fromJson(in).totals().bytes());
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -259,7 +385,11 @@ class CliSparkTest {
       csv.append(i).append(",2026-10-0").append(1 + i % 5).append('\n');
     }
     Files.writeString(events.resolve("events.csv"), csv);
-    Path job = Fixtures.write(dir, "daily.conf", """
+    Path job =
+        Fixtures.write(
+            dir,
+            "daily.conf",
+            """
         name = daily
         params { run_date = null }
         source { format = csv, path = ${lakeport.warehouse}/events, options { header = true, infer-schema = true } }
@@ -273,25 +403,34 @@ class CliSparkTest {
     int again = lakeport("run", job.toString(), "--from", "2026-10-01", "--to", "2026-10-04");
     String againOut = out.toString();
     out.getBuffer().setLength(0);
-    int forced = lakeport("run", job.toString(), "--from", "2026-10-04", "--to", "2026-10-04", "--force");
+    int forced =
+        lakeport("run", job.toString(), "--from", "2026-10-04", "--to", "2026-10-04", "--force");
 
     assertThat(first).as(err.toString()).isZero();
     assertThat(firstOut.lines().filter(l -> l.startsWith("job daily run ")))
-        .hasSize(3).allSatisfy(l -> assertThat(l).contains(": 8 rows in 1 files"));
+        .hasSize(3)
+        .allSatisfy(l -> assertThat(l).contains(": 8 rows in 1 files"));
     assertThat(again).isZero();
-    assertThat(againOut.lines().filter(l -> l.contains("already published"))).hasSize(3)
-        .satisfiesExactly(l -> assertThat(l).startsWith("job daily window 2026-10-02"),
+    assertThat(againOut.lines().filter(l -> l.contains("already published")))
+        .hasSize(3)
+        .satisfiesExactly(
+            l -> assertThat(l).startsWith("job daily window 2026-10-02"),
             l -> assertThat(l).startsWith("job daily window 2026-10-03"),
             l -> assertThat(l).startsWith("job daily window 2026-10-04"));
-    assertThat(againOut.lines().filter(l -> l.startsWith("job daily run "))).as("only 2026-10-01 ran").hasSize(1);
+    assertThat(againOut.lines().filter(l -> l.startsWith("job daily run ")))
+        .as("only 2026-10-01 ran")
+        .hasSize(1);
     assertThat(forced).isZero();
     assertThat(out.toString()).startsWith("job daily run ");
     try (var days = Files.list(dir.resolve("exports").resolve("daily"))) {
-      assertThat(days.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("day=")).sorted())
+      assertThat(
+              days.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("day=")).sorted())
           .containsExactly("day=2026-10-01", "day=2026-10-02", "day=2026-10-03", "day=2026-10-04");
     }
-    assertThat(lakeport("run", job.toString(), "--from", "2026-10-04", "--to", "2026-10-01")).isEqualTo(2);
-    assertThat(err.toString()).contains("A backfill needs --from and --to, with --to on or after --from.");
+    assertThat(lakeport("run", job.toString(), "--from", "2026-10-04", "--to", "2026-10-01"))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains("A backfill needs --from and --to, with --to on or after --from.");
   }
 
   @Test
@@ -299,66 +438,128 @@ class CliSparkTest {
     Path job = nightlyJob();
     io.lakeport.TestClock clock = io.lakeport.TestClock.at("2026-11-24T01:00:30Z");
 
-    int code = Lakeport.execute(clock, new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true),
-        "scheduler", "--site-conf=" + site, "start", "--once", job.toString());
+    int code =
+        Lakeport.execute(
+            clock,
+            new java.io.PrintWriter(out, true),
+            new java.io.PrintWriter(err, true),
+            "scheduler",
+            "--site-conf=" + site,
+            "start",
+            "--once",
+            job.toString());
 
     assertThat(code).as(err.toString()).isZero();
-    try (io.lakeport.history.HistoryStore history = io.lakeport.history.HistoryStore.open(
-        io.lakeport.config.Site.load(java.util.Optional.of(site)).history(), clock)) {
-      var runs = history.runs(new io.lakeport.history.RunFilter(java.util.Optional.of("nightly"),
-          java.util.Optional.empty(), 10));
-      assertThat(runs).singleElement().satisfies(run -> {
-        assertThat(run.status()).as(run.error().orElse("")).isEqualTo(io.lakeport.history.RunStatus.SUCCEEDED);
-        assertThat(run.slot()).contains(java.time.Instant.parse("2026-11-24T01:00:00Z"));
-        assertThat(run.params()).containsEntry("run_date", "2026-11-23");
-        assertThat(out.toString()).contains("run " + run.id() + " of job nightly: succeeded");
-      });
+    try (io.lakeport.history.HistoryStore history =
+        io.lakeport.history.HistoryStore.open(
+            io.lakeport.config.Site.load(java.util.Optional.of(site)).history(), clock)) {
+      var runs =
+          history.runs(
+              new io.lakeport.history.RunFilter(
+                  java.util.Optional.of("nightly"), java.util.Optional.empty(), 10));
+      assertThat(runs)
+          .singleElement()
+          .satisfies(
+              run -> {
+                assertThat(run.status())
+                    .as(run.error().orElse(""))
+                    .isEqualTo(io.lakeport.history.RunStatus.SUCCEEDED);
+                assertThat(run.slot()).contains(java.time.Instant.parse("2026-11-24T01:00:00Z"));
+                assertThat(run.params()).containsEntry("run_date", "2026-11-23");
+                assertThat(out.toString())
+                    .contains("run " + run.id() + " of job nightly: succeeded");
+              });
     }
     try (var files = Files.list(dir.resolve("exports").resolve("nightly"))) {
-      String json = files.filter(p -> p.getFileName().toString().endsWith(".json")).map(CliSparkTest::read)
-          .reduce("", String::concat);
-      assertThat(json.lines()).hasSize(2).allSatisfy(line -> assertThat(line).contains("2026-11-23"));
+      String json =
+          files
+              .filter(p -> p.getFileName().toString().endsWith(".json"))
+              .map(CliSparkTest::read)
+              .reduce("", String::concat);
+      assertThat(json.lines())
+          .hasSize(2)
+          .allSatisfy(line -> assertThat(line).contains("2026-11-23"));
     }
   }
 
   @Test
   void runNowQueuesARunWithTheLatestSlotsRunDateAndTheSchedulerStartsIt() throws Exception {
     Path job = nightlyJob();
-    // Four hours after the slot: a first scheduler start would not run it, so only run-now's run runs.
+    // Four hours after the slot: a first scheduler start would not run it, so only run-now's run
+    // runs.
     io.lakeport.TestClock clock = io.lakeport.TestClock.at("2026-11-24T05:00:00Z");
     java.io.PrintWriter printOut = new java.io.PrintWriter(out, true);
     java.io.PrintWriter printErr = new java.io.PrintWriter(err, true);
 
-    int queued = Lakeport.execute(clock, printOut, printErr, "run-now", "--site-conf=" + site, job.toString());
-    int refused = Lakeport.execute(clock, printOut, printErr, "run-now", "--site-conf=" + site, job.toString(),
-        "--param", "api_token=abc");
-    int started = Lakeport.execute(clock, printOut, printErr, "scheduler", "--site-conf=" + site, "start", "--once",
-        job.toString());
+    int queued =
+        Lakeport.execute(
+            clock, printOut, printErr, "run-now", "--site-conf=" + site, job.toString());
+    int refused =
+        Lakeport.execute(
+            clock,
+            printOut,
+            printErr,
+            "run-now",
+            "--site-conf=" + site,
+            job.toString(),
+            "--param",
+            "api_token=abc");
+    int started =
+        Lakeport.execute(
+            clock,
+            printOut,
+            printErr,
+            "scheduler",
+            "--site-conf=" + site,
+            "start",
+            "--once",
+            job.toString());
 
     assertThat(queued).as(err.toString()).isZero();
-    assertThat(out.toString()).containsPattern("queued run \\S+ of job nightly with run_date=2026-11-23: the scheduler"
-        + " starts it at its next pass");
+    assertThat(out.toString())
+        .containsPattern(
+            "queued run \\S+ of job nightly with run_date=2026-11-23: the scheduler"
+                + " starts it at its next pass");
     assertThat(refused).isEqualTo(2);
-    assertThat(err.toString()).contains("api_token cannot be one; give secrets to the job through the environment or a file.");
+    assertThat(err.toString())
+        .contains(
+            "api_token cannot be one; give secrets to the job through the environment or a file.");
     assertThat(started).as(err.toString()).isZero();
-    try (io.lakeport.history.HistoryStore history = io.lakeport.history.HistoryStore.open(
-        io.lakeport.config.Site.load(java.util.Optional.of(site)).history(), clock)) {
-      var runs = history.runs(new io.lakeport.history.RunFilter(java.util.Optional.of("nightly"),
-          java.util.Optional.empty(), 10));
-      assertThat(runs).singleElement().satisfies(run -> {
-        assertThat(run.trigger()).isEqualTo(io.lakeport.history.Trigger.MANUAL);
-        assertThat(run.status()).as(run.error().orElse("")).isEqualTo(io.lakeport.history.RunStatus.SUCCEEDED);
-        assertThat(run.rows()).contains(2L);
-        assertThat(run.manifest()).hasValueSatisfying(m -> assertThat(m).contains("/nightly/_lakeport/manifest-" + run.id()));
-      });
+    try (io.lakeport.history.HistoryStore history =
+        io.lakeport.history.HistoryStore.open(
+            io.lakeport.config.Site.load(java.util.Optional.of(site)).history(), clock)) {
+      var runs =
+          history.runs(
+              new io.lakeport.history.RunFilter(
+                  java.util.Optional.of("nightly"), java.util.Optional.empty(), 10));
+      assertThat(runs)
+          .singleElement()
+          .satisfies(
+              run -> {
+                assertThat(run.trigger()).isEqualTo(io.lakeport.history.Trigger.MANUAL);
+                assertThat(run.status())
+                    .as(run.error().orElse(""))
+                    .isEqualTo(io.lakeport.history.RunStatus.SUCCEEDED);
+                assertThat(run.rows()).contains(2L);
+                assertThat(run.manifest())
+                    .hasValueSatisfying(
+                        m -> assertThat(m).contains("/nightly/_lakeport/manifest-" + run.id()));
+              });
     }
   }
 
-  /** A job scheduled daily at 01:00 UTC that exports its run_date's events: 1 row on 2026-11-22, 2 on the 23rd. */
+  /**
+   * A job scheduled daily at 01:00 UTC that exports its run_date's events: 1 row on 2026-11-22, 2
+   * on the 23rd.
+   */
   private Path nightlyJob() throws IOException {
     Path events = Files.createDirectories(dir.resolve("warehouse").resolve("events"));
-    Files.writeString(events.resolve("events.csv"), "id,day\n1,2026-11-22\n2,2026-11-23\n3,2026-11-23\n");
-    return Fixtures.write(dir, "nightly.conf", """
+    Files.writeString(
+        events.resolve("events.csv"), "id,day\n1,2026-11-22\n2,2026-11-23\n3,2026-11-23\n");
+    return Fixtures.write(
+        dir,
+        "nightly.conf",
+        """
         name = nightly
         time-zone = UTC
         params { run_date = null }
@@ -372,8 +573,13 @@ class CliSparkTest {
   @Test
   void demoRecordsItsRunLikeAnyRun() {
     assertThat(lakeport("demo")).as(err.toString()).isZero();
-    String runId = out.toString().lines().filter(l -> l.startsWith("job security-anomalies-daily run "))
-        .map(l -> l.split(" ")[3].replace(":", "")).findFirst().orElseThrow();
+    String runId =
+        out.toString()
+            .lines()
+            .filter(l -> l.startsWith("job security-anomalies-daily run "))
+            .map(l -> l.split(" ")[3].replace(":", ""))
+            .findFirst()
+            .orElseThrow();
 
     out.getBuffer().setLength(0);
     assertThat(lakeport("status", runId)).as(err.toString()).isZero();

@@ -22,33 +22,42 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Eight processes on the embedded run history at once, as on a busy machine: four
- * {@code lakeport history}, a {@code stats}, a scheduler pass (it recovers lost runs, reads the
- * queue and its job's last slot; its job's slot is not due, so it starts nothing) and two
- * {@code lakeport run}s, all started together against a history file that does not exist yet.
- * Every one must succeed, none may warn that it could not record, and the history must hold every
- * run that was made.
+ * Eight processes on the embedded run history at once, as on a busy machine: four {@code lakeport
+ * history}, a {@code stats}, a scheduler pass (it recovers lost runs, reads the queue and its job's
+ * last slot; its job's slot is not due, so it starts nothing) and two {@code lakeport run}s, all
+ * started together against a history file that does not exist yet. Every one must succeed, none may
+ * warn that it could not record, and the history must hold every run that was made.
  */
 class HistoryConcurrencySparkTest {
   @TempDir Path home;
 
   @Test
   void eightProcessesUseTheEmbeddedHistoryAtOnce() throws Exception {
-    Path csv = Fixtures.write(home.resolve("data/warehouse"), "people.csv", "id,name\n1,ada\n2,alan\n3,grace\n");
+    Path csv =
+        Fixtures.write(
+            home.resolve("data/warehouse"), "people.csv", "id,name\n1,ada\n2,alan\n3,grace\n");
     Path jobs = Files.createDirectories(home.resolve("jobs"));
     for (String name : List.of("first", "second")) {
-      Fixtures.write(jobs, name + ".conf", """
+      Fixtures.write(
+          jobs,
+          name + ".conf",
+          """
           name = %s
           source { format = csv, path = "%s", options { header = true } }
           sink { format = json, path = ${lakeport.exports}/%s }
-          """.formatted(name, csv, name));
+          """
+              .formatted(name, csv, name));
     }
-    Fixtures.write(jobs, "ticking.conf", """
+    Fixtures.write(
+        jobs,
+        "ticking.conf",
+        """
         name = ticking
         source { format = csv, path = "%s", options { header = true } }
         sink { format = json, path = ${lakeport.exports}/ticking }
         schedule { every = daily, run-time = "03:00" }
-        """.formatted(csv));
+        """
+            .formatted(csv));
 
     List<List<String>> commands = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
@@ -59,22 +68,32 @@ class HistoryConcurrencySparkTest {
     commands.add(List.of("run", "jobs/first.conf", "--master", "local[1]"));
     commands.add(List.of("run", "jobs/second.conf", "--master", "local[1]"));
 
-    List<CompletableFuture<ChildLakeport.Finished>> all = commands.stream()
-        .map(args -> CompletableFuture.supplyAsync(() -> run(args))).toList();
+    List<CompletableFuture<ChildLakeport.Finished>> all =
+        commands.stream().map(args -> CompletableFuture.supplyAsync(() -> run(args))).toList();
 
     for (int i = 0; i < commands.size(); i++) {
       ChildLakeport.Finished finished = all.get(i).join();
-      assertThat(finished.exitCode()).as("lakeport %s:%n%s", String.join(" ", commands.get(i)), finished.output())
+      assertThat(finished.exitCode())
+          .as("lakeport %s:%n%s", String.join(" ", commands.get(i)), finished.output())
           .isZero();
-      assertThat(finished.output()).as("lakeport %s", String.join(" ", commands.get(i)))
+      assertThat(finished.output())
+          .as("lakeport %s", String.join(" ", commands.get(i)))
           .doesNotContain("warning:", "Cannot open the run history", "Exception");
     }
-    HistorySettings embedded = new HistorySettings("jdbc:sqlite:" + home.resolve("data/history/lakeport.db"),
-        HistorySettings.Database.SQLITE, Optional.empty(), Optional.empty(), Optional.empty(), Duration.ofMinutes(5));
+    HistorySettings embedded =
+        new HistorySettings(
+            "jdbc:sqlite:" + home.resolve("data/history/lakeport.db"),
+            HistorySettings.Database.SQLITE,
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Duration.ofMinutes(5));
     try (HistoryStore history = HistoryStore.open(embedded, Clock.systemUTC())) {
       List<Run> runs = history.runs(new RunFilter(Optional.empty(), Optional.empty(), 100));
-      assertThat(runs).extracting(Run::job, Run::status)
-          .containsExactlyInAnyOrder(tuple("first", RunStatus.SUCCEEDED), tuple("second", RunStatus.SUCCEEDED));
+      assertThat(runs)
+          .extracting(Run::job, Run::status)
+          .containsExactlyInAnyOrder(
+              tuple("first", RunStatus.SUCCEEDED), tuple("second", RunStatus.SUCCEEDED));
     }
   }
 

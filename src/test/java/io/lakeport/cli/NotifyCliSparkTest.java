@@ -12,8 +12,8 @@ import io.lakeport.notify.Receiver;
 import java.io.InputStream;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code lakeport run} with notifications, as users call it: a dead webhook is tried as often as
  * configured, every try lands in the run history and {@code lakeport status}, and the run still
  * succeeds; a failing run is announced as run-failed and keeps its own exit code; a run whose warn
- * rule fails on some rows publishes them all and is announced as a quality-warning with the rule's counts.
+ * rule fails on some rows publishes them all and is announced as a quality-warning with the rule's
+ * counts.
  */
 class NotifyCliSparkTest {
   private static final Pattern RUN_ID = Pattern.compile("job people-export run (\\S+):");
@@ -42,7 +43,8 @@ class NotifyCliSparkTest {
   void warehouse() throws Exception {
     TestSpark.session();
     warehouse = Files.createDirectories(dir.resolve("warehouse"));
-    Files.writeString(warehouse.resolve("people.csv"), "id,name,age\n1,ada,36\n2,alan,41\n3,grace,85\n");
+    Files.writeString(
+        warehouse.resolve("people.csv"), "id,name,age\n1,ada,36\n2,alan,41\n3,grace,85\n");
   }
 
   @Test
@@ -51,9 +53,17 @@ class NotifyCliSparkTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       closed = socket.getLocalPort();
     }
-    Path site = site("channels.dead { type = webhook, url = \"http://127.0.0.1:" + closed + "/hook\" }\n"
-        + "subscriptions.dead { level = info }\n");
-    Path job = job("source { format = csv, path = \"" + warehouse.resolve("people.csv") + "\", options.header = true }");
+    Path site =
+        site(
+            "channels.dead { type = webhook, url = \"http://127.0.0.1:"
+                + closed
+                + "/hook\" }\n"
+                + "subscriptions.dead { level = info }\n");
+    Path job =
+        job(
+            "source { format = csv, path = \""
+                + warehouse.resolve("people.csv")
+                + "\", options.header = true }");
 
     int code = Cli.lakeport(site, out, err, "run", job.toString());
 
@@ -65,8 +75,14 @@ class NotifyCliSparkTest {
     String status = out.toString();
     assertThat(status).contains("status    succeeded");
     String notifications = status.substring(status.indexOf("notifications:"));
-    assertThat(notifications.lines().skip(1).toList()).hasSize(3).allSatisfy(line -> assertThat(line)
-        .contains("webhook run-succeeded to dead http://127.0.0.1:" + closed + "/hook", "failed: Cannot reach"));
+    assertThat(notifications.lines().skip(1).toList())
+        .hasSize(3)
+        .allSatisfy(
+            line ->
+                assertThat(line)
+                    .contains(
+                        "webhook run-succeeded to dead http://127.0.0.1:" + closed + "/hook",
+                        "failed: Cannot reach"));
     assertThat(notifications).contains("attempt 1", "attempt 2", "attempt 3");
   }
 
@@ -74,17 +90,22 @@ class NotifyCliSparkTest {
   void aFailedRunIsAnnouncedAndKeepsItsExitCode() throws Exception {
     LinkedBlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/", exchange -> {
-      try (InputStream in = exchange.getRequestBody()) {
-        received.add(in.readAllBytes());
-      }
-      exchange.sendResponseHeaders(204, -1);
-      exchange.close();
-    });
+    server.createContext(
+        "/",
+        exchange -> {
+          try (InputStream in = exchange.getRequestBody()) {
+            received.add(in.readAllBytes());
+          }
+          exchange.sendResponseHeaders(204, -1);
+          exchange.close();
+        });
     server.start();
     try {
-      Path site = site("channels.hook { type = webhook, url = \"http://127.0.0.1:" + server.getAddress().getPort()
-          + "/hook\" }\nsubscriptions.hook { level = error }\n");
+      Path site =
+          site(
+              "channels.hook { type = webhook, url = \"http://127.0.0.1:"
+                  + server.getAddress().getPort()
+                  + "/hook\" }\nsubscriptions.hook { level = error }\n");
       Path job = job("source { format = parquet, path = \"" + dir.resolve("missing") + "\" }");
 
       int code = Cli.lakeport(site, out, err, "run", job.toString());
@@ -97,7 +118,8 @@ class NotifyCliSparkTest {
       assertThat(payload.get("job").asText()).isEqualTo("people-export");
       assertThat(payload.get("status").asText()).isEqualTo("failed");
       assertThat(payload.get("attempts").asInt()).isEqualTo(1);
-      assertThat(payload.get("error").asText()).contains("cannot read " + dir.resolve("missing"), "Path does not exist");
+      assertThat(payload.get("error").asText())
+          .contains("cannot read " + dir.resolve("missing"), "Path does not exist");
       assertThat(received).as("one notification: nothing below error").isEmpty();
     } finally {
       server.stop(0);
@@ -107,10 +129,18 @@ class NotifyCliSparkTest {
   @Test
   void aRunWhoseWarnRuleFailsOnSomeRowsPublishesAndSendsAQualityWarning() throws Exception {
     try (Receiver receiver = Receiver.answering()) {
-      Path site = site("channels.hook { type = webhook, url = \"" + receiver.url("/hook") + "\" }\n"
-          + "subscriptions.hook { level = warning }\n");
-      Path job = job("source { format = csv, path = \"" + warehouse.resolve("people.csv") + "\", options.header = true }\n"
-          + "quality.rules = [ { name = name-starts-with-a, column = name, regex = \"^a\", action = warn } ]");
+      Path site =
+          site(
+              "channels.hook { type = webhook, url = \""
+                  + receiver.url("/hook")
+                  + "\" }\n"
+                  + "subscriptions.hook { level = warning }\n");
+      Path job =
+          job(
+              "source { format = csv, path = \""
+                  + warehouse.resolve("people.csv")
+                  + "\", options.header = true }\n"
+                  + "quality.rules = [ { name = name-starts-with-a, column = name, regex = \"^a\", action = warn } ]");
 
       int code = Cli.lakeport(site, out, err, "run", job.toString());
 
@@ -130,33 +160,66 @@ class NotifyCliSparkTest {
       JsonNode quality = payload.get("quality");
       assertThat(quality.get("outcome").asText()).isEqualTo("warned");
       assertThat(quality.get("rejected_rows").asLong()).isZero();
-      assertThat(quality.get("rules")).extracting(r -> r.get("rule").asText(), r -> r.get("outcome").asText(),
-          r -> r.get("checked").asLong(), r -> r.get("failed").asLong()).containsExactlyInAnyOrder(
+      assertThat(quality.get("rules"))
+          .extracting(
+              r -> r.get("rule").asText(),
+              r -> r.get("outcome").asText(),
+              r -> r.get("checked").asLong(),
+              r -> r.get("failed").asLong())
+          .containsExactlyInAnyOrder(
               org.assertj.core.groups.Tuple.tuple("name-starts-with-a", "warned", 3L, 1L),
               org.assertj.core.groups.Tuple.tuple("malformed-records", "passed", 3L, 0L));
-      assertThat(payload.get("outputs")).isNotEmpty().allSatisfy(output -> {
-        String location = output.get("path").asText();
-        Path file = location.startsWith("file:") ? Path.of(URI.create(location)) : Path.of(location);
-        assertThat(file).startsWith(dir.resolve("exports/people")).isRegularFile().hasSize(output.get("bytes").asLong());
-        assertThat(output.get("sha256").asText()).isEqualTo(sha256(Files.readAllBytes(file)));
-      });
-      assertThat(receiver.count()).as("run-succeeded is info, below the subscription's level").isZero();
+      assertThat(payload.get("outputs"))
+          .isNotEmpty()
+          .allSatisfy(
+              output -> {
+                String location = output.get("path").asText();
+                Path file =
+                    location.startsWith("file:")
+                        ? Path.of(URI.create(location))
+                        : Path.of(location);
+                assertThat(file)
+                    .startsWith(dir.resolve("exports/people"))
+                    .isRegularFile()
+                    .hasSize(output.get("bytes").asLong());
+                assertThat(output.get("sha256").asText())
+                    .isEqualTo(sha256(Files.readAllBytes(file)));
+              });
+      assertThat(receiver.count())
+          .as("run-succeeded is info, below the subscription's level")
+          .isZero();
     }
   }
 
   private static String sha256(byte[] content) throws java.security.NoSuchAlgorithmException {
-    return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
+    return java.util.HexFormat.of()
+        .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
   }
 
   private Path site(String notifications) {
-    return Fixtures.write(dir, "application.conf", "lakeport {\n  warehouse = \"" + warehouse + "\"\n  exports = \""
-        + dir.resolve("exports") + "\"\n  history.url = \"jdbc:h2:file:" + dir.resolve("history/lakeport") + "\"\n"
-        + "  notifications {\n" + notifications + "    delivery { attempts = 3, delay = 20ms, max-delay = 50ms, timeout = 5s }\n"
-        + "  }\n}\n");
+    return Fixtures.write(
+        dir,
+        "application.conf",
+        "lakeport {\n  warehouse = \""
+            + warehouse
+            + "\"\n  exports = \""
+            + dir.resolve("exports")
+            + "\"\n  history.url = \"jdbc:h2:file:"
+            + dir.resolve("history/lakeport")
+            + "\"\n"
+            + "  notifications {\n"
+            + notifications
+            + "    delivery { attempts = 3, delay = 20ms, max-delay = 50ms, timeout = 5s }\n"
+            + "  }\n}\n");
   }
 
   private Path job(String source) {
-    return Fixtures.write(dir, "people.conf", "name = people-export\n" + source + "\n"
-        + "sink { format = csv, path = ${lakeport.exports}/people, mode = overwrite }\n");
+    return Fixtures.write(
+        dir,
+        "people.conf",
+        "name = people-export\n"
+            + source
+            + "\n"
+            + "sink { format = csv, path = ${lakeport.exports}/people, mode = overwrite }\n");
   }
 }

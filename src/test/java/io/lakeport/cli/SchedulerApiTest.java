@@ -14,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -27,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code lakeport scheduler start} serves the API from its own process: a real scheduler in a child
- * JVM (it runs until SIGTERM), called over HTTP at the address it prints; and a token variable
- * that is not set stops it at start with exit 2.
+ * JVM (it runs until SIGTERM), called over HTTP at the address it prints; and a token variable that
+ * is not set stops it at start with exit 2.
  */
 class SchedulerApiTest {
   private static final Pattern ADDRESS = Pattern.compile("^api: (http://127\\.0\\.0\\.1:\\d+/) .*");
@@ -39,9 +38,18 @@ class SchedulerApiTest {
 
   @BeforeEach
   void siteAndJob() {
-    site = Fixtures.write(dir, "application.conf", "lakeport.history.url = \"jdbc:h2:file:" + dir.resolve("history")
-        + "\"\nlakeport.api { port = 0, token-env = LAKEPORT_API_TOKEN }\n");
-    job = Fixtures.write(dir, "nightly.conf", """
+    site =
+        Fixtures.write(
+            dir,
+            "application.conf",
+            "lakeport.history.url = \"jdbc:h2:file:"
+                + dir.resolve("history")
+                + "\"\nlakeport.api { port = 0, token-env = LAKEPORT_API_TOKEN }\n");
+    job =
+        Fixtures.write(
+            dir,
+            "nightly.conf",
+            """
         name = nightly
         source { format = parquet, path = /in }
         sink { format = parquet, path = /out }
@@ -53,27 +61,47 @@ class SchedulerApiTest {
   void theRunningSchedulerServesItsJobsAndTakesChangesWithTheToken() throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(List.of(Files.readString(Path.of("target", "launcher", "jvm-flags")).trim().split("\\s+")));
-    command.addAll(List.of("-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.lakeport.cli.Lakeport",
-        "scheduler", "--site-conf=" + site, "start", job.toString()));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+    command.addAll(
+        List.of(Files.readString(Path.of("target", "launcher", "jvm-flags")).trim().split("\\s+")));
+    command.addAll(
+        List.of(
+            "-Xmx512m",
+            "-cp",
+            System.getProperty("java.class.path"),
+            "io.lakeport.cli.Lakeport",
+            "scheduler",
+            "--site-conf=" + site,
+            "start",
+            job.toString()));
+    ProcessBuilder builder =
+        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
     builder.environment().put("LAKEPORT_API_TOKEN", "child-token");
     Process child = builder.start();
     try {
       URI api = address(child).get(60, TimeUnit.SECONDS);
       HttpClient client = HttpClient.newHttpClient();
 
-      HttpResponse<String> jobs = client.send(HttpRequest.newBuilder(api.resolve("/api/jobs")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> jobs =
+          client.send(
+              HttpRequest.newBuilder(api.resolve("/api/jobs")).build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(jobs.statusCode()).isEqualTo(200);
-      assertThat(jobs.body()).contains("\"name\":\"nightly\"").contains("\"schedule\":\"daily at 03:00\"");
-      HttpResponse<String> disabled = client.send(HttpRequest.newBuilder(api.resolve("/api/jobs/nightly/enabled"))
-          .header("Authorization", "Bearer child-token").PUT(HttpRequest.BodyPublishers.ofString("{\"enabled\": false}"))
-          .build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(jobs.body())
+          .contains("\"name\":\"nightly\"")
+          .contains("\"schedule\":\"daily at 03:00\"");
+      HttpResponse<String> disabled =
+          client.send(
+              HttpRequest.newBuilder(api.resolve("/api/jobs/nightly/enabled"))
+                  .header("Authorization", "Bearer child-token")
+                  .PUT(HttpRequest.BodyPublishers.ofString("{\"enabled\": false}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(disabled.statusCode()).isEqualTo(200);
       assertThat(disabled.body()).contains("\"enabled\":false").doesNotContain("child-token");
-      HttpResponse<String> health = client.send(HttpRequest.newBuilder(api.resolve("/health")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> health =
+          client.send(
+              HttpRequest.newBuilder(api.resolve("/health")).build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(health.body()).isEqualTo("{\"live\":true,\"ready\":true,\"history\":\"ok\"}");
     } finally {
       child.destroy();
@@ -83,37 +111,57 @@ class SchedulerApiTest {
 
   @Test
   void aTokenVariableThatIsNotSetStopsTheSchedulerAtStart() {
-    Path unset = Fixtures.write(dir, "unset.conf", "lakeport.history.url = \"jdbc:h2:file:" + dir.resolve("history")
-        + "\"\nlakeport.api { port = 0, token-env = LAKEPORT_TEST_TOKEN_NOBODY_SETS }\n");
+    Path unset =
+        Fixtures.write(
+            dir,
+            "unset.conf",
+            "lakeport.history.url = \"jdbc:h2:file:"
+                + dir.resolve("history")
+                + "\"\nlakeport.api { port = 0, token-env = LAKEPORT_TEST_TOKEN_NOBODY_SETS }\n");
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
 
-    int exit = Lakeport.execute(new PrintWriter(out), new PrintWriter(err), "scheduler", "--site-conf=" + unset, "start",
-        job.toString());
+    int exit =
+        Lakeport.execute(
+            new PrintWriter(out),
+            new PrintWriter(err),
+            "scheduler",
+            "--site-conf=" + unset,
+            "start",
+            job.toString());
 
     assertThat(exit).isEqualTo(2);
-    assertThat(err.toString()).isEqualTo("Cannot start the API: the environment variable LAKEPORT_TEST_TOKEN_NOBODY_SETS"
-        + " (lakeport.api.token-env) is not set. Export it, or use lakeport.api.token-file." + System.lineSeparator());
+    assertThat(err.toString())
+        .isEqualTo(
+            "Cannot start the API: the environment variable LAKEPORT_TEST_TOKEN_NOBODY_SETS"
+                + " (lakeport.api.token-env) is not set. Export it, or use lakeport.api.token-file."
+                + System.lineSeparator());
   }
 
   /** The API address the child prints; its output is drained to the end so it never blocks. */
   private static CompletableFuture<URI> address(Process child) {
     CompletableFuture<URI> address = new CompletableFuture<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-        StringBuilder log = new StringBuilder();
-        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-          log.append(line).append('\n');
-          Matcher m = ADDRESS.matcher(line);
-          if (m.matches()) {
-            address.complete(URI.create(m.group(1)));
-          }
-        }
-        address.completeExceptionally(new AssertionError("the scheduler printed no API address:\n" + log));
-      } catch (java.io.IOException e) {
-        address.completeExceptionally(e);
-      }
-    }, "scheduler-output");
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader lines =
+                  new BufferedReader(
+                      new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                StringBuilder log = new StringBuilder();
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                  log.append(line).append('\n');
+                  Matcher m = ADDRESS.matcher(line);
+                  if (m.matches()) {
+                    address.complete(URI.create(m.group(1)));
+                  }
+                }
+                address.completeExceptionally(
+                    new AssertionError("the scheduler printed no API address:\n" + log));
+              } catch (java.io.IOException e) {
+                address.completeExceptionally(e);
+              }
+            },
+            "scheduler-output");
     reader.setDaemon(true);
     reader.start();
     return address;

@@ -74,11 +74,14 @@ class ShareCommandTest {
     Files.write(server.root().resolve(BUCKET + "/orders/day=2026-11-23/part-0.parquet"), content);
 
     try (DownloadLinks links = new DownloadLinks(site().sparkSettings(), Clock.systemUTC())) {
-      DownloadLinks.Link link = links.sign("s3a://" + BUCKET + "/orders/day=2026-11-23/part-0.parquet", Duration.ofMinutes(5));
+      DownloadLinks.Link link =
+          links.sign(
+              "s3a://" + BUCKET + "/orders/day=2026-11-23/part-0.parquet", Duration.ofMinutes(5));
 
       assertThat(link.url().getScheme()).isEqualTo("http");
       assertThat(fetch(link.url()).body()).isEqualTo(content);
-      URI tampered = URI.create(link.url().toString().replace("X-Amz-Expires=300", "X-Amz-Expires=600"));
+      URI tampered =
+          URI.create(link.url().toString().replace("X-Amz-Expires=300", "X-Amz-Expires=600"));
       assertThat(fetch(tampered).statusCode()).isEqualTo(403);
     }
   }
@@ -88,28 +91,47 @@ class ShareCommandTest {
     byte[] part0 = "id,amount\n1,10\n".getBytes(StandardCharsets.UTF_8);
     byte[] part1 = new byte[70_000];
     new Random(11).nextBytes(part1);
-    Manifest manifest = manifest(List.of(file("day=2026-11-23/part-0.csv", part0), file("day=2026-11-23/part-1.csv", part1)));
-    // uploaded over S3 (not written to the server's folder), so the objects have the ETags s3a checks
-    try (S3Client s3 = S3Client.builder().endpointOverride(URI.create(server.endpoint())).region(Region.US_EAST_1)
-        .forcePathStyle(true).credentialsProvider(StaticCredentialsProvider.create(
-            AwsBasicCredentials.create(S3Server.ACCESS_KEY, S3Server.SECRET_KEY))).build()) {
+    Manifest manifest =
+        manifest(
+            List.of(
+                file("day=2026-11-23/part-0.csv", part0),
+                file("day=2026-11-23/part-1.csv", part1)));
+    // uploaded over S3 (not written to the server's folder), so the objects have the ETags s3a
+    // checks
+    try (S3Client s3 =
+        S3Client.builder()
+            .endpointOverride(URI.create(server.endpoint()))
+            .region(Region.US_EAST_1)
+            .forcePathStyle(true)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(S3Server.ACCESS_KEY, S3Server.SECRET_KEY)))
+            .build()) {
       put(s3, "share/day=2026-11-23/part-0.csv", part0);
       put(s3, "share/day=2026-11-23/part-1.csv", part1);
       put(s3, "share/_lakeport/manifest-" + RUN + ".json", manifest.toJson());
     }
     Path conf = siteConf();
-    try (HistoryStore store = HistoryStore.open(Site.load(Optional.of(conf)).history(), Clock.systemUTC())) {
-      store.enqueue(new RunRequest(RUN, "orders-daily", Optional.empty(), Trigger.MANUAL, Map.of()));
+    try (HistoryStore store =
+        HistoryStore.open(Site.load(Optional.of(conf)).history(), Clock.systemUTC())) {
+      store.enqueue(
+          new RunRequest(RUN, "orders-daily", Optional.empty(), Trigger.MANUAL, Map.of()));
       store.start(RUN, new Worker("etl-1", 1));
-      store.finish(RUN, RunOutcome.succeeded(2, part0.length + part1.length, 2,
-          "s3a://" + BUCKET + "/share/_lakeport/manifest-" + RUN + ".json"));
+      store.finish(
+          RUN,
+          RunOutcome.succeeded(
+              2,
+              part0.length + part1.length,
+              2,
+              "s3a://" + BUCKET + "/share/_lakeport/manifest-" + RUN + ".json"));
     }
 
     int code = Cli.lakeport(conf, out, err, "share", RUN, "--expires", "2h");
 
     assertThat(code).as(err.toString()).isZero();
     List<String> lines = out.toString().lines().toList();
-    assertThat(lines.get(0)).startsWith("run " + RUN + " of job orders-daily: 2 files, links valid until ");
+    assertThat(lines.get(0))
+        .startsWith("run " + RUN + " of job orders-daily: 2 files, links valid until ");
     assertThat(lines.get(1)).isEqualTo("s3a://" + BUCKET + "/share/day=2026-11-23/part-0.csv");
     assertThat(lines.get(3)).isEqualTo("s3a://" + BUCKET + "/share/day=2026-11-23/part-1.csv");
     assertThat(lines.get(2)).contains("X-Amz-Expires=7200");
@@ -122,18 +144,30 @@ class ShareCommandTest {
   @Test
   void shareRefusesARunWithoutAnExportAndABadExpiry() throws Exception {
     Path conf = siteConf();
-    try (HistoryStore store = HistoryStore.open(Site.load(Optional.of(conf)).history(), Clock.systemUTC())) {
-      store.enqueue(new RunRequest("20261124T030000000Z-ffffff", "orders-daily", Optional.empty(), Trigger.MANUAL, Map.of()));
+    try (HistoryStore store =
+        HistoryStore.open(Site.load(Optional.of(conf)).history(), Clock.systemUTC())) {
+      store.enqueue(
+          new RunRequest(
+              "20261124T030000000Z-ffffff",
+              "orders-daily",
+              Optional.empty(),
+              Trigger.MANUAL,
+              Map.of()));
       store.start("20261124T030000000Z-ffffff", new Worker("etl-1", 1));
       store.finish("20261124T030000000Z-ffffff", RunOutcome.failed(3, "boom"));
     }
 
     assertThat(Cli.lakeport(conf, out, err, "share", "20261124T030000000Z-ffffff")).isEqualTo(2);
-    assertThat(err.toString()).isEqualTo("Cannot share run 20261124T030000000Z-ffffff: it is failed and published no"
-        + " export. Share a succeeded run.\n");
+    assertThat(err.toString())
+        .isEqualTo(
+            "Cannot share run 20261124T030000000Z-ffffff: it is failed and published no"
+                + " export. Share a succeeded run.\n");
     err.getBuffer().setLength(0);
-    assertThat(Cli.lakeport(conf, out, err, "share", "20261124T030000000Z-ffffff", "--expires", "30d")).isEqualTo(2);
-    assertThat(err.toString()).isEqualTo("--expires: links last from 1s to 7d, not 30d. Use e.g. --expires 2h.\n");
+    assertThat(
+            Cli.lakeport(conf, out, err, "share", "20261124T030000000Z-ffffff", "--expires", "30d"))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .isEqualTo("--expires: links last from 1s to 7d, not 30d. Use e.g. --expires 2h.\n");
   }
 
   private static void put(S3Client s3, String key, byte[] content) {
@@ -141,7 +175,8 @@ class ShareCommandTest {
   }
 
   private HttpResponse<byte[]> fetch(URI url) throws Exception {
-    return http.send(HttpRequest.newBuilder(url).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    return http.send(
+        HttpRequest.newBuilder(url).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
   private Site site() {
@@ -149,23 +184,57 @@ class ShareCommandTest {
   }
 
   private Path siteConf() {
-    return Fixtures.write(dir, "application.conf", "lakeport {\n  history.url = \"jdbc:h2:file:" + dir.resolve("history/lakeport")
-        + "\"\n  s3 { endpoint = \"" + server.endpoint() + "\", region = us-east-1, path-style-access = true }\n"
-        // s3a's own key settings, the first link of its default credentials chain (test keys only)
-        + "  spark.conf { \"spark.hadoop.fs.s3a.access.key\" = \"" + S3Server.ACCESS_KEY + "\","
-        + " \"spark.hadoop.fs.s3a.secret.key\" = \"" + S3Server.SECRET_KEY + "\" }\n}\n");
+    return Fixtures.write(
+        dir,
+        "application.conf",
+        "lakeport {\n  history.url = \"jdbc:h2:file:"
+            + dir.resolve("history/lakeport")
+            + "\"\n  s3 { endpoint = \""
+            + server.endpoint()
+            + "\", region = us-east-1, path-style-access = true }\n"
+            // s3a's own key settings, the first link of its default credentials chain (test keys
+            // only)
+            + "  spark.conf { \"spark.hadoop.fs.s3a.access.key\" = \""
+            + S3Server.ACCESS_KEY
+            + "\","
+            + " \"spark.hadoop.fs.s3a.secret.key\" = \""
+            + S3Server.SECRET_KEY
+            + "\" }\n}\n");
   }
 
   private static OutputFile file(String path, byte[] content) throws Exception {
-    return new OutputFile(path, Map.of(), content.length, 1,
-        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)), null);
+    return new OutputFile(
+        path,
+        Map.of(),
+        content.length,
+        1,
+        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)),
+        null);
   }
 
   private static Manifest manifest(List<OutputFile> files) {
-    return new Manifest(Manifest.VERSION, "orders-daily", RUN, "jobs/orders-daily.conf", Map.of(), null, "test", "4.1.1",
-        Map.of(), null, new Manifest.SinkInfo("csv", "s3a://" + BUCKET + "/share", "overwrite", List.of(), "none", null),
-        null, List.of(), new Manifest.Totals(2, files.size(), 0, 2, Map.of(), null, null),
-        new Manifest.Quality(List.of(), 0, null), List.of(), files, "2026-11-24T02:00:00Z", "2026-11-24T02:00:01Z", 1000,
+    return new Manifest(
+        Manifest.VERSION,
+        "orders-daily",
+        RUN,
+        "jobs/orders-daily.conf",
+        Map.of(),
+        null,
+        "test",
+        "4.1.1",
+        Map.of(),
+        null,
+        new Manifest.SinkInfo(
+            "csv", "s3a://" + BUCKET + "/share", "overwrite", List.of(), "none", null),
+        null,
+        List.of(),
+        new Manifest.Totals(2, files.size(), 0, 2, Map.of(), null, null),
+        new Manifest.Quality(List.of(), 0, null),
+        List.of(),
+        files,
+        "2026-11-24T02:00:00Z",
+        "2026-11-24T02:00:01Z",
+        1000,
         new Manifest.Timings(0, 0, 0, 0));
   }
 }

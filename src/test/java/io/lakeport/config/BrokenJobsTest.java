@@ -32,13 +32,21 @@ class BrokenJobsTest {
     List<String> lines = Files.readAllLines(fixture);
     List<String> expected = Fixtures.expectedProblems(fixture, lines);
     Map<String, String> params = new LinkedHashMap<>();
-    lines.stream().filter(l -> l.startsWith("# params: ")).flatMap(l -> Stream.of(l.substring(10).split(",")))
-        .forEach(kv -> params.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1)));
+    lines.stream()
+        .filter(l -> l.startsWith("# params: "))
+        .flatMap(l -> Stream.of(l.substring(10).split(",")))
+        .forEach(
+            kv -> params.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1)));
 
-    JobConfigException e = catchThrowableOfType(JobConfigException.class,
-        () -> new JobLoader(Fixtures.site()).load(fixture, params, JobLoader.Mode.RUN));
+    JobConfigException e =
+        catchThrowableOfType(
+            JobConfigException.class,
+            () -> new JobLoader(Fixtures.site()).load(fixture, params, JobLoader.Mode.RUN));
 
     assertThat(e).as("loading %s must fail", fixture).isNotNull();
-    assertThat(e.problems()).extracting(ConfigProblem::message).as(fixture.toString()).containsExactlyElementsOf(expected);
+    assertThat(e.problems())
+        .extracting(ConfigProblem::message)
+        .as(fixture.toString())
+        .containsExactlyElementsOf(expected);
   }
 }

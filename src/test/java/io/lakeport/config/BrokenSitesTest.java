@@ -14,8 +14,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * One broken site settings file ({@code conf/application.conf} stand-in) per config error, in
- * {@code src/test/resources/site/broken}, each naming the exact messages it must produce in
- * {@code # expect:} lines.
+ * {@code src/test/resources/site/broken}, each naming the exact messages it must produce in {@code
+ * # expect:} lines.
  */
 class BrokenSitesTest {
   private static final Path DIR = Path.of("src/test/resources/site/broken");
@@ -27,10 +27,13 @@ class BrokenSitesTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("fixtures")
   void reportsExactlyTheExpectedProblems(Path fixture) throws IOException {
-    JobConfigException e = catchThrowableOfType(JobConfigException.class, () -> Site.load(Optional.of(fixture)));
+    JobConfigException e =
+        catchThrowableOfType(JobConfigException.class, () -> Site.load(Optional.of(fixture)));
 
     assertThat(e).as("loading %s must fail", fixture).isNotNull();
-    assertThat(e.problems()).extracting(ConfigProblem::message).as(fixture.toString())
+    assertThat(e.problems())
+        .extracting(ConfigProblem::message)
+        .as(fixture.toString())
         .containsExactlyElementsOf(Fixtures.expectedProblems(fixture, Files.readAllLines(fixture)));
   }
 }

@@ -10,7 +10,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The {@code lakeport.history} block: where the run history lives and how Lakeport logs in to it. */
+/**
+ * The {@code lakeport.history} block: where the run history lives and how Lakeport logs in to it.
+ */
 class HistorySettingsTest {
   private static final Path VALID = Path.of("src/test/resources/site/valid/history.conf");
 
@@ -21,20 +23,37 @@ class HistorySettingsTest {
     HistorySettings history = Fixtures.site().history();
 
     String home = System.getProperty("lakeport.home", ".");
-    assertThat(history).isEqualTo(new HistorySettings("jdbc:sqlite:" + home + "/data/history/lakeport.db", Database.SQLITE,
-        Optional.empty(), Optional.empty(), Optional.empty(), Duration.ofMinutes(5)));
+    assertThat(history)
+        .isEqualTo(
+            new HistorySettings(
+                "jdbc:sqlite:" + home + "/data/history/lakeport.db",
+                Database.SQLITE,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Duration.ofMinutes(5)));
   }
 
   @Test
   void readsAPostgresqlDatabaseWithItsUserAndWhereThePasswordIs() {
-    assertThat(Site.load(Optional.of(VALID)).history()).isEqualTo(new HistorySettings(
-        "jdbc:postgresql://db.internal:5432/lakeport", Database.POSTGRESQL, Optional.of("lakeport"),
-        Optional.of("LAKEPORT_HISTORY_PASSWORD"), Optional.empty(), Duration.ofMinutes(2)));
+    assertThat(Site.load(Optional.of(VALID)).history())
+        .isEqualTo(
+            new HistorySettings(
+                "jdbc:postgresql://db.internal:5432/lakeport",
+                Database.POSTGRESQL,
+                Optional.of("lakeport"),
+                Optional.of("LAKEPORT_HISTORY_PASSWORD"),
+                Optional.empty(),
+                Duration.ofMinutes(2)));
   }
 
   @Test
   void anH2PathRelativeToTheWorkingDirectoryIsMadeExplicitAsH2Asks() {
-    Path conf = Fixtures.write(dir, "application.conf", """
+    Path conf =
+        Fixtures.write(
+            dir,
+            "application.conf",
+            """
         lakeport.history.url = "jdbc:h2:file:relative/home/data/history/lakeport"
         lakeport.history.password-file = /run/secrets/history
         """);

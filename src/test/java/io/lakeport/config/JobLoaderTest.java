@@ -22,15 +22,24 @@ class JobLoaderTest {
 
   @Test
   void readsEveryPartOfTheJobFormat() {
-    JobSpec job = new JobLoader(site).load(FULL, Map.of("run_date", "2026-11-25", "tenants", "acme,initech"),
-        JobLoader.Mode.RUN);
+    JobSpec job =
+        new JobLoader(site)
+            .load(
+                FULL,
+                Map.of("run_date", "2026-11-25", "tenants", "acme,initech"),
+                JobLoader.Mode.RUN);
 
     assertThat(job.name()).isEqualTo("full-example");
     assertThat(job.timeZone()).isEqualTo(ZoneId.of("America/New_York"));
     assertThat(job.window()).isEqualTo(Window.WEEK);
-    assertThat(job.params()).extractingFromEntries(e -> e.getKey() + "=" + e.getValue().value()).containsExactlyInAnyOrder(
-        "run_date=2026-11-25", "window_start=2026-11-23", "window_end=2026-11-30", "min_score=0.5",
-        "tenants=[acme, initech]");
+    assertThat(job.params())
+        .extractingFromEntries(e -> e.getKey() + "=" + e.getValue().value())
+        .containsExactlyInAnyOrder(
+            "run_date=2026-11-25",
+            "window_start=2026-11-23",
+            "window_end=2026-11-30",
+            "min_score=0.5",
+            "tenants=[acme, initech]");
 
     SourceSpec source = job.source();
     assertThat(source.format()).isEqualTo(SourceFormat.DELTA);
@@ -38,9 +47,12 @@ class JobLoaderTest {
     assertThat(source.version()).contains(7L);
 
     PlanSpec plan = job.plan();
-    assertThat(plan.standardize()).extracting(s -> s.column() + ":" + s.to() + ":" + s.from())
+    assertThat(plan.standardize())
+        .extracting(s -> s.column() + ":" + s.to() + ":" + s.from())
         .containsExactly("seen_at:TIMESTAMP:dd/MM/yyyy HH:mm", "day:DATE:iso");
-    assertThat(plan.derive()).extracting(PlanSpec.Derivation::name).as("file order, not key order")
+    assertThat(plan.derive())
+        .extracting(PlanSpec.Derivation::name)
+        .as("file order, not key order")
         .containsExactly("b_second", "a_first");
     Filter.And where = (Filter.And) plan.where().orElseThrow();
     assertThat(where.filters()).hasSize(6);
@@ -52,22 +64,30 @@ class JobLoaderTest {
     Filter.Or or = (Filter.Or) where.filters().get(1);
     assertThat(((Filter.Predicate) or.filters().get(1)).values()).containsExactly("0.5");
     assertThat(((Filter.Not) where.filters().get(2)).filter()).isInstanceOf(Filter.Predicate.class);
-    assertThat(((Filter.Predicate) where.filters().get(3)).values()).containsExactly("acme", "initech");
+    assertThat(((Filter.Predicate) where.filters().get(3)).values())
+        .containsExactly("acme", "initech");
     assertThat(((Filter.Predicate) where.filters().get(4)).operator()).isEqualTo(Operator.IS_NULL);
     assertThat(((Filter.Sql) where.filters().get(5)).expression()).isEqualTo("length(ip) > 6");
     assertThat(plan.nulls().drop()).containsExactly("tenant");
-    assertThat(plan.nulls().fill()).extracting(f -> f.column() + "=" + f.value()).containsExactly("country=??");
+    assertThat(plan.nulls().fill())
+        .extracting(f -> f.column() + "=" + f.value())
+        .containsExactly("country=??");
 
     PlanSpec.Aggregation aggregation = plan.aggregate().orElseThrow();
     assertThat(aggregation.groupBy()).containsExactly("tenant", "day");
     PlanSpec.TimeBucket bucket = aggregation.timeBucket().orElseThrow();
     assertThat(List.of(bucket.column(), bucket.amount(), bucket.unit(), bucket.as()))
         .containsExactly("seen_at", 15, TimeUnit.MINUTE, "quarter");
-    assertThat(aggregation.metrics()).extracting(m -> m.name() + ":" + m.function() + ":" + m.column() + ":" + m.percentile())
-        .containsExactly("events:COUNT:Optional.empty:Optional.empty", "p95:PERCENTILE:Optional[score]:Optional[0.95]",
+    assertThat(aggregation.metrics())
+        .extracting(m -> m.name() + ":" + m.function() + ":" + m.column() + ":" + m.percentile())
+        .containsExactly(
+            "events:COUNT:Optional.empty:Optional.empty",
+            "p95:PERCENTILE:Optional[score]:Optional[0.95]",
             "ips:COUNT_DISTINCT:Optional[ip]:Optional.empty");
     assertThat(plan.select().exclude()).containsExactly("day");
-    assertThat(plan.select().rename()).extracting(r -> r.from() + ">" + r.to()).containsExactly("tenant>customer");
+    assertThat(plan.select().rename())
+        .extracting(r -> r.from() + ">" + r.to())
+        .containsExactly("tenant>customer");
     assertThat(plan.select().order()).containsExactly("customer", "quarter");
 
     SinkSpec sink = job.sink();
@@ -76,22 +96,29 @@ class JobLoaderTest {
     assertThat(sink.mode()).isEqualTo(WriteMode.APPEND);
     assertThat(sink.compression()).contains("gzip");
     assertThat(sink.maxRecordsPerFile()).contains(1000L);
-    assertThat(sink.options()).containsExactlyInAnyOrderEntriesOf(Map.of("header", "true", "sep", ";", "nullValue", "-"));
+    assertThat(sink.options())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("header", "true", "sep", ";", "nullValue", "-"));
   }
 
   @Test
   void windowsFollowTheCalendar() {
-    assertThat(List.of(Window.MONTH.start(java.time.LocalDate.parse("2026-02-17")),
-            Window.MONTH.end(java.time.LocalDate.parse("2026-02-17")),
-            Window.WEEK.start(java.time.LocalDate.parse("2026-11-01")),
-            Window.WEEK.end(java.time.LocalDate.parse("2026-11-01"))))
+    assertThat(
+            List.of(
+                Window.MONTH.start(java.time.LocalDate.parse("2026-02-17")),
+                Window.MONTH.end(java.time.LocalDate.parse("2026-02-17")),
+                Window.WEEK.start(java.time.LocalDate.parse("2026-11-01")),
+                Window.WEEK.end(java.time.LocalDate.parse("2026-11-01"))))
         .extracting(Object::toString)
         .containsExactly("2026-02-01", "2026-03-01", "2026-10-26", "2026-11-02");
   }
 
   @Test
   void defaultsComeFromReferenceConf(@TempDir Path dir) {
-    JobSpec job = Fixtures.job(dir, "name = minimal\nsource { format = parquet, path = /in }\nsink { format = parquet, path = /out }\n", Map.of());
+    JobSpec job =
+        Fixtures.job(
+            dir,
+            "name = minimal\nsource { format = parquet, path = /in }\nsink { format = parquet, path = /out }\n",
+            Map.of());
 
     assertThat(job.sink().mode()).isEqualTo(WriteMode.OVERWRITE_PARTITIONS);
     assertThat(job.timeZone()).isEqualTo(site.timeZone());
@@ -102,7 +129,8 @@ class JobLoaderTest {
 
   @Test
   void typedParamsRejectBadDefaultsAndValues(@TempDir Path dir) {
-    String hocon = """
+    String hocon =
+        """
         name = typed
         params {
           limit = many
@@ -112,12 +140,16 @@ class JobLoaderTest {
         source { format = parquet, path = /in }
         sink { format = parquet, path = /out }
         """;
-    JobConfigException e = catchThrowableOfType(JobConfigException.class,
-        () -> Fixtures.job(dir, hocon, Map.of("since", "yesterday")));
+    JobConfigException e =
+        catchThrowableOfType(
+            JobConfigException.class, () -> Fixtures.job(dir, hocon, Map.of("since", "yesterday")));
 
-    assertThat(e.problems()).extracting(ConfigProblem::message).containsExactly(
-        Fixtures.displayed(dir.resolve("job.conf")) + ":3: params.limit: expected a whole number, found \"many\".",
-        "--param: since: expected a timestamp like 2026-11-23T14:00:00Z or 2026-11-23T14:00:00, found \"yesterday\".");
+    assertThat(e.problems())
+        .extracting(ConfigProblem::message)
+        .containsExactly(
+            Fixtures.displayed(dir.resolve("job.conf"))
+                + ":3: params.limit: expected a whole number, found \"many\".",
+            "--param: since: expected a timestamp like 2026-11-23T14:00:00Z or 2026-11-23T14:00:00, found \"yesterday\".");
   }
 
   @Test
@@ -130,7 +162,8 @@ class JobLoaderTest {
 
   @Test
   void localTimestampParamsAreReadInTheJobZone(@TempDir Path dir) {
-    String hocon = """
+    String hocon =
+        """
         name = zoned
         time-zone = "Europe/Berlin"
         params { since = null }
@@ -145,34 +178,58 @@ class JobLoaderTest {
 
   @Test
   void metricsMetricCountNeedsNoColumnButOthersDo(@TempDir Path dir) {
-    String hocon = """
+    String hocon =
+        """
         name = metrics
         source { format = parquet, path = /in }
         plan.aggregate.metrics { total = "sum" }
         sink { format = parquet, path = /out }
         """;
-    JobConfigException e = catchThrowableOfType(JobConfigException.class, () -> Fixtures.job(dir, hocon, Map.of()));
+    JobConfigException e =
+        catchThrowableOfType(JobConfigException.class, () -> Fixtures.job(dir, hocon, Map.of()));
 
-    assertThat(e.problems()).extracting(ConfigProblem::message).containsExactly(
-        Fixtures.displayed(dir.resolve("job.conf")) + ":3: plan.aggregate.metrics.total: sum needs a column. Write \"sum(<column>)\".");
+    assertThat(e.problems())
+        .extracting(ConfigProblem::message)
+        .containsExactly(
+            Fixtures.displayed(dir.resolve("job.conf"))
+                + ":3: plan.aggregate.metrics.total: sum needs a column. Write \"sum(<column>)\".");
     assertThat(MetricFunction.COUNT.needsColumn()).isFalse();
   }
 
   @Test
   void excelOptionsAsWrittenOverTheSiteDefaults() {
-    JobSpec job = new JobLoader(site).load(Path.of("src/test/resources/jobs/valid/excel.conf"), Map.of(), JobLoader.Mode.RUN);
+    JobSpec job =
+        new JobLoader(site)
+            .load(
+                Path.of("src/test/resources/jobs/valid/excel.conf"), Map.of(), JobLoader.Mode.RUN);
 
     assertThat(job.sink().format()).isEqualTo(SinkFormat.EXCEL);
     assertThat(job.sink().maxRecordsPerFile()).contains(ExcelOptions.MAX_ROWS - 1);
-    assertThat(job.sink().options()).containsExactlyInAnyOrderEntriesOf(Map.of(
-        ExcelOptions.SHEET_NAME, "Orders (daily)", ExcelOptions.AUTO_FILTER, "false",
-        ExcelOptions.HEADER, "true", ExcelOptions.FREEZE_HEADER, "true",
-        ExcelOptions.DATE_FORMAT, "yyyy-mm-dd", ExcelOptions.TIMESTAMP_FORMAT, "yyyy-mm-dd hh:mm:ss"));
+    assertThat(job.sink().options())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                ExcelOptions.SHEET_NAME,
+                "Orders (daily)",
+                ExcelOptions.AUTO_FILTER,
+                "false",
+                ExcelOptions.HEADER,
+                "true",
+                ExcelOptions.FREEZE_HEADER,
+                "true",
+                ExcelOptions.DATE_FORMAT,
+                "yyyy-mm-dd",
+                ExcelOptions.TIMESTAMP_FORMAT,
+                "yyyy-mm-dd hh:mm:ss"));
   }
 
   @Test
-  void siteSettingsChangeExcelDefaultsAndTheirMistakesPointAtTheSiteFile(@TempDir Path dir) throws Exception {
-    Path siteFile = Fixtures.write(dir, "application.conf", """
+  void siteSettingsChangeExcelDefaultsAndTheirMistakesPointAtTheSiteFile(@TempDir Path dir)
+      throws Exception {
+    Path siteFile =
+        Fixtures.write(
+            dir,
+            "application.conf",
+            """
         lakeport.sink-options.excel {
           sheet-name = Daten
           date-format = "dd.mm.yyyy"
@@ -180,17 +237,33 @@ class JobLoaderTest {
         lakeport.sink-options.exel.header = false
         """);
     Site custom = Site.load(Optional.of(siteFile));
-    Path jobFile = Fixtures.write(dir, "job.conf", "name = site\nsource { format = parquet, path = /in }\n"
-        + "sink { format = excel, path = /out }\n");
+    Path jobFile =
+        Fixtures.write(
+            dir,
+            "job.conf",
+            "name = site\nsource { format = parquet, path = /in }\n"
+                + "sink { format = excel, path = /out }\n");
 
-    JobConfigException e = catchThrowableOfType(JobConfigException.class,
-        () -> new JobLoader(custom).load(jobFile, Map.of(), JobLoader.Mode.RUN));
-    assertThat(e.problems()).extracting(ConfigProblem::message).containsExactly(siteFile + ":5: lakeport.sink-options.exel: "
-        + "unknown key \"exel\". Did you mean \"excel\"? Valid keys: avro, csv, delta, excel, json, parquet, xml.");
+    JobConfigException e =
+        catchThrowableOfType(
+            JobConfigException.class,
+            () -> new JobLoader(custom).load(jobFile, Map.of(), JobLoader.Mode.RUN));
+    assertThat(e.problems())
+        .extracting(ConfigProblem::message)
+        .containsExactly(
+            siteFile
+                + ":5: lakeport.sink-options.exel: "
+                + "unknown key \"exel\". Did you mean \"excel\"? Valid keys: avro, csv, delta, excel, json, parquet, xml.");
 
     Files.writeString(siteFile, Files.readString(siteFile).replace("exel", "excel"));
-    SinkSpec sink = new JobLoader(Site.load(Optional.of(siteFile))).load(jobFile, Map.of(), JobLoader.Mode.RUN).sink();
-    assertThat(sink.options()).containsEntry(ExcelOptions.SHEET_NAME, "Daten").containsEntry(ExcelOptions.HEADER, "false")
-        .containsEntry(ExcelOptions.DATE_FORMAT, "dd.mm.yyyy").containsEntry(ExcelOptions.AUTO_FILTER, "true");
+    SinkSpec sink =
+        new JobLoader(Site.load(Optional.of(siteFile)))
+            .load(jobFile, Map.of(), JobLoader.Mode.RUN)
+            .sink();
+    assertThat(sink.options())
+        .containsEntry(ExcelOptions.SHEET_NAME, "Daten")
+        .containsEntry(ExcelOptions.HEADER, "false")
+        .containsEntry(ExcelOptions.DATE_FORMAT, "dd.mm.yyyy")
+        .containsEntry(ExcelOptions.AUTO_FILTER, "true");
   }
 }

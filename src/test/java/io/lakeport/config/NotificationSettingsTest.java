@@ -25,23 +25,51 @@ class NotificationSettingsTest {
   void everyChannelKindIsReadWithItsSecretsAsPlacesNotValues() {
     NotificationSettings settings = Site.load(Optional.of(VALID)).notifications();
 
-    assertThat(settings.channels()).containsOnlyKeys("ops-hook", "partner-hook", "team-slack", "team-mail");
-    assertThat(settings.channels().get("ops-hook")).isEqualTo(new Webhook("ops-hook",
-        Optional.of(URI.create("https://ops.example.com/lakeport")), Optional.empty(),
-        Optional.of(Secret.environment("LAKEPORT_HOOK_KEY"))));
-    assertThat(settings.channels().get("partner-hook")).isEqualTo(new Webhook("partner-hook", Optional.empty(),
-        Optional.of(Secret.file("/etc/lakeport/partner-hook.url")), Optional.empty()));
-    assertThat(settings.channels().get("team-slack")).isEqualTo(new Slack("team-slack", Secret.environment("LAKEPORT_SLACK_URL")));
-    assertThat(settings.channels().get("team-mail")).isEqualTo(new Email("team-mail", "smtp.example.com", 465,
-        NotificationSettings.Security.SMTPS, Optional.of("lakeport"), Optional.of(Secret.file("/etc/lakeport/smtp.password")),
-        "lakeport@example.com", List.of("data-team@example.com"), Optional.of(Path.of("/etc/lakeport/company-ca.pem"))));
-    assertThat(settings.channels().get("team-mail").toString()).contains("file:/etc/lakeport/smtp.password");
+    assertThat(settings.channels())
+        .containsOnlyKeys("ops-hook", "partner-hook", "team-slack", "team-mail");
+    assertThat(settings.channels().get("ops-hook"))
+        .isEqualTo(
+            new Webhook(
+                "ops-hook",
+                Optional.of(URI.create("https://ops.example.com/lakeport")),
+                Optional.empty(),
+                Optional.of(Secret.environment("LAKEPORT_HOOK_KEY"))));
+    assertThat(settings.channels().get("partner-hook"))
+        .isEqualTo(
+            new Webhook(
+                "partner-hook",
+                Optional.empty(),
+                Optional.of(Secret.file("/etc/lakeport/partner-hook.url")),
+                Optional.empty()));
+    assertThat(settings.channels().get("team-slack"))
+        .isEqualTo(new Slack("team-slack", Secret.environment("LAKEPORT_SLACK_URL")));
+    assertThat(settings.channels().get("team-mail"))
+        .isEqualTo(
+            new Email(
+                "team-mail",
+                "smtp.example.com",
+                465,
+                NotificationSettings.Security.SMTPS,
+                Optional.of("lakeport"),
+                Optional.of(Secret.file("/etc/lakeport/smtp.password")),
+                "lakeport@example.com",
+                List.of("data-team@example.com"),
+                Optional.of(Path.of("/etc/lakeport/company-ca.pem"))));
+    assertThat(settings.channels().get("team-mail").toString())
+        .contains("file:/etc/lakeport/smtp.password");
     assertThat(settings.subscriptions().subscriptions().get("team-slack").events())
         .containsExactlyInAnyOrder(EventType.RUN_FAILED, EventType.SCHEDULE_MISSED);
-    assertThat(settings.subscriptions().subscriptions().get("team-mail").level()).as("the default level")
+    assertThat(settings.subscriptions().subscriptions().get("team-mail").level())
+        .as("the default level")
         .isEqualTo(EventType.Level.WARNING);
-    assertThat(settings.delivery()).isEqualTo(new NotificationSettings.Delivery(5, Duration.ofSeconds(1),
-        Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofMinutes(2)));
+    assertThat(settings.delivery())
+        .isEqualTo(
+            new NotificationSettings.Delivery(
+                5,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(10),
+                Duration.ofMinutes(2)));
     assertThat(settings.linkExpiry()).isEqualTo(Duration.ofHours(2));
     assertThat(settings.attachMaxBytes()).isEqualTo(5_000_000);
   }
@@ -49,7 +77,11 @@ class NotificationSettingsTest {
   @Test
   void aJobsSubscriptionsAddToTheSitesAndReplaceItsForTheSameChannel() {
     Site site = Site.load(Optional.of(VALID));
-    Path job = Fixtures.write(dir, "job.conf", """
+    Path job =
+        Fixtures.write(
+            dir,
+            "job.conf",
+            """
         name = orders
         source { format = csv, path = /in.csv }
         sink { format = csv, path = /out }
@@ -59,25 +91,36 @@ class NotificationSettingsTest {
         }
         """);
 
-    NotificationSpec spec = new JobLoader(site).load(job, Map.of(), JobLoader.Mode.VALIDATE).notifications();
+    NotificationSpec spec =
+        new JobLoader(site).load(job, Map.of(), JobLoader.Mode.VALIDATE).notifications();
     NotificationSpec effective = spec.over(site.notifications().subscriptions());
 
-    assertThat(effective.subscriptions()).containsOnlyKeys("ops-hook", "team-slack", "team-mail", "partner-hook");
+    assertThat(effective.subscriptions())
+        .containsOnlyKeys("ops-hook", "team-slack", "team-mail", "partner-hook");
     NotificationSpec.Subscription mail = effective.subscriptions().get("team-mail");
     assertThat(mail.to()).containsExactly("partner@example.com");
     assertThat(mail.wants(EventType.RUN_SUCCEEDED)).isTrue();
     assertThat(mail.wants(EventType.RUN_FAILED)).as("a list, not a level").isFalse();
     NotificationSpec.Subscription partner = effective.subscriptions().get("partner-hook");
-    assertThat(Set.of(EventType.values())).filteredOn(partner::wants)
-        .containsExactlyInAnyOrder(EventType.RUN_FAILED, EventType.QUALITY_WARNING, EventType.SCHEDULE_MISSED);
+    assertThat(Set.of(EventType.values()))
+        .filteredOn(partner::wants)
+        .containsExactlyInAnyOrder(
+            EventType.RUN_FAILED, EventType.QUALITY_WARNING, EventType.SCHEDULE_MISSED);
   }
 
   @Test
   void backoffDoublesUpToTheMaximum() {
-    NotificationSettings.Delivery delivery = new NotificationSettings.Delivery(6, Duration.ofSeconds(2),
-        Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ZERO);
+    NotificationSettings.Delivery delivery =
+        new NotificationSettings.Delivery(
+            6, Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ZERO);
 
-    assertThat(List.of(1, 2, 3, 4, 5)).extracting(delivery::backoff).containsExactly(Duration.ofSeconds(2),
-        Duration.ofSeconds(4), Duration.ofSeconds(8), Duration.ofSeconds(10), Duration.ofSeconds(10));
+    assertThat(List.of(1, 2, 3, 4, 5))
+        .extracting(delivery::backoff)
+        .containsExactly(
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(4),
+            Duration.ofSeconds(8),
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(10));
   }
 }

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The schedule block of a job file; its mistakes are in BrokenJobsTest (schedule-*.conf). */
 class ScheduleReaderTest {
-  private static final String JOB = """
+  private static final String JOB =
+      """
       name = scheduled
       time-zone = "Australia/Sydney"
       source { format = parquet, path = /in }
@@ -32,23 +33,34 @@ class ScheduleReaderTest {
 
   @Test
   void readsEveryKeyOfTheScheduleBlock() {
-    JobSpec job = new JobLoader(Fixtures.site()).load(Path.of("src/test/resources/jobs/valid/schedule.conf"), Map.of(),
-        JobLoader.Mode.RUN);
+    JobSpec job =
+        new JobLoader(Fixtures.site())
+            .load(
+                Path.of("src/test/resources/jobs/valid/schedule.conf"),
+                Map.of(),
+                JobLoader.Mode.RUN);
     ScheduleSpec schedule = job.schedule().orElseThrow();
 
-    assertThat(schedule.timing()).isInstanceOfSatisfying(ScheduleSpec.Weekly.class, weekly -> {
-      assertThat(weekly.day()).isEqualTo(DayOfWeek.SUNDAY);
-      assertThat(weekly.at()).isEqualTo(LocalTime.of(2, 30));
-    });
+    assertThat(schedule.timing())
+        .isInstanceOfSatisfying(
+            ScheduleSpec.Weekly.class,
+            weekly -> {
+              assertThat(weekly.day()).isEqualTo(DayOfWeek.SUNDAY);
+              assertThat(weekly.at()).isEqualTo(LocalTime.of(2, 30));
+            });
     assertThat(schedule.timing().describe()).isEqualTo("weekly on Sunday at 02:30");
     assertThat(schedule.timeZone()).isEqualTo(ZoneId.of("America/New_York"));
     assertThat(schedule.status()).isEqualTo(Status.DISABLED);
-    assertThat(schedule.executionWindow()).contains(new ExecutionWindow(LocalTime.of(22, 0), LocalTime.of(4, 0)));
+    assertThat(schedule.executionWindow())
+        .contains(new ExecutionWindow(LocalTime.of(22, 0), LocalTime.of(4, 0)));
     assertThat(schedule.misfire()).isEqualTo(Misfire.ALL);
     assertThat(schedule.runDate()).isEqualTo(RunDate.SLOT);
-    assertThat(schedule.retry()).isEqualTo(new RetrySpec(5, Backoff.LINEAR, Duration.ofMinutes(2), Duration.ofHours(1), 0.2));
+    assertThat(schedule.retry())
+        .isEqualTo(
+            new RetrySpec(5, Backoff.LINEAR, Duration.ofMinutes(2), Duration.ofHours(1), 0.2));
     assertThat(schedule.timeout()).contains(Duration.ofHours(2));
-    assertThat(schedule.origin().describe()).isEqualTo("src/test/resources/jobs/valid/schedule.conf:8: schedule");
+    assertThat(schedule.origin().describe())
+        .isEqualTo("src/test/resources/jobs/valid/schedule.conf:8: schedule");
   }
 
   @Test
@@ -65,49 +77,67 @@ class ScheduleReaderTest {
     assertThat(schedule.executionWindow()).isEmpty();
     assertThat(schedule.misfire()).isEqualTo(Misfire.LATEST);
     assertThat(schedule.runDate()).isEqualTo(RunDate.PREVIOUS_WINDOW);
-    assertThat(schedule.retry()).isEqualTo(new RetrySpec(3, Backoff.EXPONENTIAL, Duration.ofMinutes(1),
-        Duration.ofMinutes(30), 0.1));
+    assertThat(schedule.retry())
+        .isEqualTo(
+            new RetrySpec(
+                3, Backoff.EXPONENTIAL, Duration.ofMinutes(1), Duration.ofMinutes(30), 0.1));
     assertThat(schedule.timeout()).isEmpty();
   }
 
   @Test
   void aSiteChangesScheduleDefaultsForEveryJob(@TempDir Path dir) {
-    Path siteFile = Fixtures.write(dir, "application.conf", "lakeport.schedule-defaults { misfire = all, retry.attempts = 1 }\n");
-    Path jobFile = Fixtures.write(dir, "job.conf", JOB + "schedule { every = hourly, minute = 5 }\n");
+    Path siteFile =
+        Fixtures.write(
+            dir,
+            "application.conf",
+            "lakeport.schedule-defaults { misfire = all, retry.attempts = 1 }\n");
+    Path jobFile =
+        Fixtures.write(dir, "job.conf", JOB + "schedule { every = hourly, minute = 5 }\n");
 
-    ScheduleSpec schedule = new JobLoader(Site.load(Optional.of(siteFile))).load(jobFile, Map.of(), JobLoader.Mode.RUN)
-        .schedule().orElseThrow();
+    ScheduleSpec schedule =
+        new JobLoader(Site.load(Optional.of(siteFile)))
+            .load(jobFile, Map.of(), JobLoader.Mode.RUN)
+            .schedule()
+            .orElseThrow();
 
     assertThat(schedule.misfire()).isEqualTo(Misfire.ALL);
     assertThat(schedule.retry().attempts()).isEqualTo(1);
-    assertThat(schedule.retry().backoff()).as("untouched defaults stay").isEqualTo(Backoff.EXPONENTIAL);
+    assertThat(schedule.retry().backoff())
+        .as("untouched defaults stay")
+        .isEqualTo(Backoff.EXPONENTIAL);
   }
 
   @Test
   void shorthandsAndCronExpressionsInWords(@TempDir Path dir) {
-    List<String> timings = List.of(
-        "every = hourly, minute = 15",
-        "every = daily, run-time = \"23:05\"",
-        "every = monthly, day-of-month = last, run-time = \"03:00\"",
-        "every = monthly, day-of-month = 1, run-time = \"03:00\"",
-        "cron = \"30 2 * * 1-5\"",
-        "cron = \"0 15 10 L * ? 2027\"");
+    List<String> timings =
+        List.of(
+            "every = hourly, minute = 15",
+            "every = daily, run-time = \"23:05\"",
+            "every = monthly, day-of-month = last, run-time = \"03:00\"",
+            "every = monthly, day-of-month = 1, run-time = \"03:00\"",
+            "cron = \"30 2 * * 1-5\"",
+            "cron = \"0 15 10 L * ? 2027\"");
 
-    assertThat(timings).extracting(t -> schedule(dir, "schedule { " + t + " }").timing().describe()).containsExactly(
-        "hourly at minute 15",
-        "daily at 23:05",
-        "monthly on the last day at 03:00",
-        "monthly on day 1 at 03:00",
-        "cron \"30 2 * * 1-5\" (at 02:30 every day between Monday and Friday)",
-        "cron \"0 15 10 L * ? 2027\" (at 10:15 last day of month at 2027 year)");
+    assertThat(timings)
+        .extracting(t -> schedule(dir, "schedule { " + t + " }").timing().describe())
+        .containsExactly(
+            "hourly at minute 15",
+            "daily at 23:05",
+            "monthly on the last day at 03:00",
+            "monthly on day 1 at 03:00",
+            "cron \"30 2 * * 1-5\" (at 02:30 every day between Monday and Friday)",
+            "cron \"0 15 10 L * ? 2027\" (at 10:15 last day of month at 2027 year)");
   }
 
   @Test
   void theLastDayOfTheMonthHasNoNumber(@TempDir Path dir) {
-    ScheduleSpec schedule = schedule(dir, "schedule { every = monthly, day-of-month = last, run-time = \"23:00\" }");
+    ScheduleSpec schedule =
+        schedule(dir, "schedule { every = monthly, day-of-month = last, run-time = \"23:00\" }");
 
-    assertThat(schedule.timing()).isInstanceOfSatisfying(ScheduleSpec.Monthly.class,
-        monthly -> assertThat(monthly.day()).isEqualTo(OptionalInt.empty()));
+    assertThat(schedule.timing())
+        .isInstanceOfSatisfying(
+            ScheduleSpec.Monthly.class,
+            monthly -> assertThat(monthly.day()).isEqualTo(OptionalInt.empty()));
   }
 
   private static ScheduleSpec schedule(Path dir, String block) {

@@ -32,12 +32,15 @@ class NoForkLocalFileSystemTest {
   }
 
   @Test
-  void listingsReportTheSamePermissionsOwnersAndSizesAsHadoopWithoutAskingAProcess() throws Exception {
+  void listingsReportTheSamePermissionsOwnersAndSizesAsHadoopWithoutAskingAProcess()
+      throws Exception {
     java.nio.file.Path day = Files.createDirectories(dir.resolve("event_day=2026-11-23"));
     Files.writeString(day.resolve("part-0.parquet"), "twelve bytes");
     Files.writeString(dir.resolve("readme.txt"), "x");
-    Files.setPosixFilePermissions(day.resolve("part-0.parquet"), PosixFilePermissions.fromString("rw-r-----"));
-    Files.setPosixFilePermissions(dir.resolve("readme.txt"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(
+        day.resolve("part-0.parquet"), PosixFilePermissions.fromString("rw-r-----"));
+    Files.setPosixFilePermissions(
+        dir.resolve("readme.txt"), PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.setPosixFilePermissions(day, PosixFilePermissions.fromString("rwx------"));
     Files.createSymbolicLink(dir.resolve("link.txt"), dir.resolve("readme.txt"));
 
@@ -49,11 +52,14 @@ class NoForkLocalFileSystemTest {
       listed.add(it.next());
     }
 
-    assertThat(listed).extracting(s -> s.getPath().getName())
+    assertThat(listed)
+        .extracting(s -> s.getPath().getName())
         .containsExactlyInAnyOrder("part-0.parquet", "readme.txt", "link.txt");
     for (LocatedFileStatus status : listed) {
       FileStatus expected = hadoop.getFileStatus(status.getPath());
-      assertThat(status.getPermission()).as(status.getPath().toString()).isEqualTo(expected.getPermission());
+      assertThat(status.getPermission())
+          .as(status.getPath().toString())
+          .isEqualTo(expected.getPermission());
       assertThat(status.getOwner()).isEqualTo(expected.getOwner());
       assertThat(status.getGroup()).isEqualTo(expected.getGroup());
       assertThat(status.getLen()).isEqualTo(expected.getLen());
@@ -65,13 +71,15 @@ class NoForkLocalFileSystemTest {
     // the permission is in the status itself, not looked up later in an ls process
     assertThat(folder.getClass()).isEqualTo(FileStatus.class);
     assertThat(fs.getRawFileSystem().listStatus(new Path(dir.resolve("readme.txt").toUri())))
-        .singleElement().satisfies(s -> assertThat(s.getClass()).isEqualTo(FileStatus.class));
+        .singleElement()
+        .satisfies(s -> assertThat(s.getClass()).isEqualTo(FileStatus.class));
   }
 
   @Test
   void aLinkStatusDescribesTheLinkNotItsTarget() throws Exception {
     Files.writeString(dir.resolve("target.txt"), "the target");
-    Files.setPosixFilePermissions(dir.resolve("target.txt"), PosixFilePermissions.fromString("rw-------"));
+    Files.setPosixFilePermissions(
+        dir.resolve("target.txt"), PosixFilePermissions.fromString("rw-------"));
     Files.createSymbolicLink(dir.resolve("link.txt"), dir.resolve("target.txt"));
     // Hadoop reads the link's target only from a path without a scheme
     Path link = new Path(dir.resolve("link.txt").toString());

@@ -44,7 +44,12 @@ class H2HistoryStoreTest extends HistoryStoreContract {
   }
 
   static HistorySettings h2(Path dir) {
-    return new HistorySettings("jdbc:h2:file:" + dir.resolve("history").toAbsolutePath(), HistorySettings.Database.H2,
-        Optional.empty(), Optional.empty(), Optional.empty(), TTL);
+    return new HistorySettings(
+        "jdbc:h2:file:" + dir.resolve("history").toAbsolutePath(),
+        HistorySettings.Database.H2,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        TTL);
   }
 }

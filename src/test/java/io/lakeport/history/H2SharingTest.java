@@ -33,10 +33,15 @@ class H2SharingTest {
   void anH2FileIsOpenedInMixedModeAndOtherUrlsAsWritten() {
     assertThat(H2Sharing.url("jdbc:h2:file:/srv/lakeport/data/history/lakeport"))
         .isEqualTo("jdbc:h2:file:/srv/lakeport/data/history/lakeport;AUTO_SERVER=TRUE");
-    assertThat(H2Sharing.url("jdbc:h2:./data/history/lakeport")).isEqualTo("jdbc:h2:./data/history/lakeport;AUTO_SERVER=TRUE");
-    for (String url : List.of("jdbc:h2:mem:history", "jdbc:h2:tcp://127.0.0.1:9092/history",
-        "jdbc:h2:file:/srv/history;AUTO_SERVER=FALSE", "jdbc:h2:file:/srv/history;FILE_LOCK=NO",
-        "jdbc:h2:file:/srv/history;auto_server=true;AUTO_SERVER_PORT=9090")) {
+    assertThat(H2Sharing.url("jdbc:h2:./data/history/lakeport"))
+        .isEqualTo("jdbc:h2:./data/history/lakeport;AUTO_SERVER=TRUE");
+    for (String url :
+        List.of(
+            "jdbc:h2:mem:history",
+            "jdbc:h2:tcp://127.0.0.1:9092/history",
+            "jdbc:h2:file:/srv/history;AUTO_SERVER=FALSE",
+            "jdbc:h2:file:/srv/history;FILE_LOCK=NO",
+            "jdbc:h2:file:/srv/history;auto_server=true;AUTO_SERVER_PORT=9090")) {
       assertThat(H2Sharing.url(url)).isEqualTo(url);
     }
     assertThat(System.getProperty(H2Sharing.BIND_ADDRESS_PROPERTY)).isEqualTo(H2Sharing.LOOPBACK);
@@ -45,8 +50,14 @@ class H2SharingTest {
   @Test
   void theServerListensOnLoopbackOnlyBehindTheFolderOfItsUser() throws Exception {
     Path file = dir.resolve("data/history/lakeport");
-    HistorySettings settings = new HistorySettings("jdbc:h2:file:" + file, HistorySettings.Database.H2, Optional.empty(),
-        Optional.empty(), Optional.empty(), HistoryStoreContract.TTL);
+    HistorySettings settings =
+        new HistorySettings(
+            "jdbc:h2:file:" + file,
+            HistorySettings.Database.H2,
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            HistoryStoreContract.TTL);
 
     try (HistoryStore store = HistoryStore.open(settings, Clock.systemUTC())) {
       store.enable("orders");
@@ -63,14 +74,19 @@ class H2SharingTest {
         assertThat(loopback.isConnected()).isTrue();
       }
       for (InetAddress address : otherAddresses()) {
-        assertThatThrownBy(() -> {
-          try (Socket other = new Socket()) {
-            other.connect(new InetSocketAddress(address, port), 5_000);
-          }
-        }).as("the server answers on %s", address).isInstanceOf(IOException.class);
+        assertThatThrownBy(
+                () -> {
+                  try (Socket other = new Socket()) {
+                    other.connect(new InetSocketAddress(address, port), 5_000);
+                  }
+                })
+            .as("the server answers on %s", address)
+            .isInstanceOf(IOException.class);
       }
     }
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("data/history"))))
+    assertThat(
+            PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir.resolve("data/history"))))
         .isEqualTo("rwx------");
   }
 

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What the run history does, against a real database: {@link H2HistoryStoreTest} runs it on an
- * embedded H2 file, {@link PostgresHistoryStoreTest} on a PostgreSQL server the test starts.
- * Races run on real threads with their own connections, started together by a barrier.
+ * embedded H2 file, {@link PostgresHistoryStoreTest} on a PostgreSQL server the test starts. Races
+ * run on real threads with their own connections, started together by a barrier.
  */
 abstract class HistoryStoreContract {
   static final Duration TTL = Duration.ofMinutes(5);
@@ -51,22 +51,57 @@ abstract class HistoryStoreContract {
   @Test
   void aRunIsRecordedFromQueuedToSucceeded() {
     Instant queued = clock.instant();
-    store.enqueue(new RunRequest("r1", "orders", Optional.empty(), Trigger.MANUAL, Map.of("run_date", "2026-11-23")));
+    store.enqueue(
+        new RunRequest(
+            "r1", "orders", Optional.empty(), Trigger.MANUAL, Map.of("run_date", "2026-11-23")));
     clock.advance(Duration.ofSeconds(2));
     Attempt attempt = store.start("r1", WORKER);
     clock.advance(Duration.ofSeconds(90));
-    Run run = store.finish("r1", RunOutcome.succeeded(1_200, 34_567, 3, "file:/exports/orders/_lakeport/manifest-r1.json"));
+    Run run =
+        store.finish(
+            "r1",
+            RunOutcome.succeeded(
+                1_200, 34_567, 3, "file:/exports/orders/_lakeport/manifest-r1.json"));
 
-    assertThat(attempt).isEqualTo(new Attempt("r1", 1, queued.plusSeconds(2), Optional.empty(), Optional.empty(),
-        Optional.empty(), WORKER));
-    assertThat(run).isEqualTo(new Run("r1", "orders", Optional.empty(), Trigger.MANUAL, Map.of("run_date", "2026-11-23"),
-        RunStatus.SUCCEEDED, queued, Optional.of(queued.plusSeconds(2)), Optional.of(queued.plusSeconds(92)),
-        Optional.of(1_200L), Optional.of(34_567L), Optional.of(3L),
-        Optional.of("file:/exports/orders/_lakeport/manifest-r1.json"), Optional.empty()));
+    assertThat(attempt)
+        .isEqualTo(
+            new Attempt(
+                "r1",
+                1,
+                queued.plusSeconds(2),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                WORKER));
+    assertThat(run)
+        .isEqualTo(
+            new Run(
+                "r1",
+                "orders",
+                Optional.empty(),
+                Trigger.MANUAL,
+                Map.of("run_date", "2026-11-23"),
+                RunStatus.SUCCEEDED,
+                queued,
+                Optional.of(queued.plusSeconds(2)),
+                Optional.of(queued.plusSeconds(92)),
+                Optional.of(1_200L),
+                Optional.of(34_567L),
+                Optional.of(3L),
+                Optional.of("file:/exports/orders/_lakeport/manifest-r1.json"),
+                Optional.empty()));
     assertThat(store.run("r1")).contains(run);
     assertThat(run.duration()).contains(Duration.ofSeconds(90));
-    assertThat(store.attempts("r1")).containsExactly(new Attempt("r1", 1, queued.plusSeconds(2),
-        Optional.of(queued.plusSeconds(92)), Optional.of(0), Optional.empty(), WORKER));
+    assertThat(store.attempts("r1"))
+        .containsExactly(
+            new Attempt(
+                "r1",
+                1,
+                queued.plusSeconds(2),
+                Optional.of(queued.plusSeconds(92)),
+                Optional.of(0),
+                Optional.empty(),
+                WORKER));
   }
 
   @Test
@@ -76,11 +111,21 @@ abstract class HistoryStoreContract {
     assertThat(store.enqueue(RunRequest.scheduled("r1", "orders", slot, Map.of()))).isPresent();
     assertThat(store.enqueue(RunRequest.scheduled("r2", "orders", slot, Map.of()))).isEmpty();
     assertThat(store.enqueue(RunRequest.scheduled("r3", "kpis", slot, Map.of()))).isPresent();
-    assertThat(store.enqueue(new RunRequest("r4", "orders", Optional.empty(), Trigger.MANUAL, Map.of()))).isPresent();
-    assertThat(store.enqueue(new RunRequest("r5", "orders", Optional.empty(), Trigger.MANUAL, Map.of()))).isPresent();
-    assertThat(store.enqueue(new RunRequest("r5", "orders", Optional.empty(), Trigger.MANUAL, Map.of()))).as("same id")
+    assertThat(
+            store.enqueue(
+                new RunRequest("r4", "orders", Optional.empty(), Trigger.MANUAL, Map.of())))
+        .isPresent();
+    assertThat(
+            store.enqueue(
+                new RunRequest("r5", "orders", Optional.empty(), Trigger.MANUAL, Map.of())))
+        .isPresent();
+    assertThat(
+            store.enqueue(
+                new RunRequest("r5", "orders", Optional.empty(), Trigger.MANUAL, Map.of())))
+        .as("same id")
         .isEmpty();
-    assertThat(store.runs(new RunFilter(Optional.of("orders"), Optional.empty(), 10))).extracting(Run::id)
+    assertThat(store.runs(new RunFilter(Optional.of("orders"), Optional.empty(), 10)))
+        .extracting(Run::id)
         .containsExactlyInAnyOrder("r1", "r4", "r5");
   }
 
@@ -88,10 +133,12 @@ abstract class HistoryStoreContract {
   void schedulersClaimingTheSameSlotTogetherMakeExactlyOneRun() throws Exception {
     Instant slot = Instant.parse("2026-11-24T03:00:00Z");
 
-    List<Optional<Run>> claims = race(i -> store.enqueue(RunRequest.scheduled("claim-" + i, "orders", slot, Map.of())));
+    List<Optional<Run>> claims =
+        race(i -> store.enqueue(RunRequest.scheduled("claim-" + i, "orders", slot, Map.of())));
 
     assertThat(claims.stream().filter(Optional::isPresent)).hasSize(1);
-    assertThat(store.runs(new RunFilter(Optional.of("orders"), Optional.empty(), 100))).hasSize(1)
+    assertThat(store.runs(new RunFilter(Optional.of("orders"), Optional.empty(), 100)))
+        .hasSize(1)
         .allSatisfy(run -> assertThat(run.slot()).contains(slot));
   }
 
@@ -100,22 +147,32 @@ abstract class HistoryStoreContract {
     store.enqueue(RunRequest.scheduled("r1", "orders", clock.instant(), Map.of()));
     store.start("r1", WORKER);
     clock.advance(Duration.ofSeconds(10));
-    Run failed = store.finish("r1", RunOutcome.failed(3, "Cannot write the export for job orders (run r1): disk full"));
+    Run failed =
+        store.finish(
+            "r1",
+            RunOutcome.failed(3, "Cannot write the export for job orders (run r1): disk full"));
     clock.advance(Duration.ofMinutes(1));
     Attempt second = store.start("r1", new Worker("worker-2", 77));
     clock.advance(Duration.ofSeconds(20));
     Run succeeded = store.finish("r1", RunOutcome.succeeded(5, 500, 1, "file:/m.json"));
 
     assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
-    assertThat(failed.error()).contains("Cannot write the export for job orders (run r1): disk full");
+    assertThat(failed.error())
+        .contains("Cannot write the export for job orders (run r1): disk full");
     assertThat(second.number()).isEqualTo(2);
     assertThat(succeeded.status()).isEqualTo(RunStatus.SUCCEEDED);
     assertThat(succeeded.error()).isEmpty();
-    assertThat(succeeded.startedAt()).as("the first attempt's start").contains(Instant.parse("2026-11-24T02:00:00Z"));
-    assertThat(store.attempts("r1")).extracting(Attempt::number, Attempt::exitCode, Attempt::error, a -> a.worker().host())
+    assertThat(succeeded.startedAt())
+        .as("the first attempt's start")
+        .contains(Instant.parse("2026-11-24T02:00:00Z"));
+    assertThat(store.attempts("r1"))
+        .extracting(Attempt::number, Attempt::exitCode, Attempt::error, a -> a.worker().host())
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(1, Optional.of(3),
-                Optional.of("Cannot write the export for job orders (run r1): disk full"), "worker-1"),
+            org.assertj.core.groups.Tuple.tuple(
+                1,
+                Optional.of(3),
+                Optional.of("Cannot write the export for job orders (run r1): disk full"),
+                "worker-1"),
             org.assertj.core.groups.Tuple.tuple(2, Optional.of(0), Optional.empty(), "worker-2"));
   }
 
@@ -133,7 +190,8 @@ abstract class HistoryStoreContract {
     assertThat(skipped.error()).contains("missed while the scheduler was down (misfire = none)");
     assertThat(store.attempts("r1")).isEmpty();
     assertThatThrownBy(() -> store.skip("r2", "late"))
-        .hasMessageContaining("Cannot skip run r2").hasMessageContaining("it is running, not queued");
+        .hasMessageContaining("Cannot skip run r2")
+        .hasMessageContaining("it is running, not queued");
   }
 
   @Test
@@ -150,13 +208,16 @@ abstract class HistoryStoreContract {
     assertThat(queued.status()).isEqualTo(RunStatus.QUEUED);
     assertThat(queued.finishedAt()).isEmpty();
     assertThat(queued.error()).contains("disk full");
-    assertThat(store.queued()).extracting(q -> q.run().id(), QueuedRun::notBefore)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("r1", Optional.of(due)),
+    assertThat(store.queued())
+        .extracting(q -> q.run().id(), QueuedRun::notBefore)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("r1", Optional.of(due)),
             org.assertj.core.groups.Tuple.tuple("r2", Optional.empty()));
     assertThat(store.queued().get(0).due(due.minusSeconds(1))).isFalse();
     assertThat(store.queued().get(0).due(due)).isTrue();
     assertThat(store.start("r1", WORKER).number()).isEqualTo(2);
-    assertThatThrownBy(() -> store.requeue("r2", due)).hasMessageContaining("it is queued, not failed or interrupted");
+    assertThatThrownBy(() -> store.requeue("r2", due))
+        .hasMessageContaining("it is queued, not failed or interrupted");
   }
 
   @Test
@@ -176,12 +237,15 @@ abstract class HistoryStoreContract {
   void aRunThatIsNotWhereTheCallerThinksIsRefusedWithItsState() {
     store.enqueue(new RunRequest("r1", "orders", Optional.empty(), Trigger.MANUAL, Map.of()));
 
-    assertThatThrownBy(() -> store.finish("r1", RunOutcome.skipped())).isInstanceOf(HistoryException.class)
+    assertThatThrownBy(() -> store.finish("r1", RunOutcome.skipped()))
+        .isInstanceOf(HistoryException.class)
         .hasMessage("Cannot finish run r1: it is queued, not running");
-    assertThatThrownBy(() -> store.start("nope", WORKER)).isInstanceOf(HistoryException.class)
+    assertThatThrownBy(() -> store.start("nope", WORKER))
+        .isInstanceOf(HistoryException.class)
         .hasMessage("Cannot start run nope: no such run in the history");
     assertThat(store.cancel("r1").status()).isEqualTo(RunStatus.CANCELLED);
-    assertThatThrownBy(() -> store.start("r1", WORKER)).isInstanceOf(HistoryException.class)
+    assertThatThrownBy(() -> store.start("r1", WORKER))
+        .isInstanceOf(HistoryException.class)
         .hasMessage("Cannot start run r1: it is cancelled, not queued, failed or interrupted");
   }
 
@@ -189,13 +253,15 @@ abstract class HistoryStoreContract {
   void aLockKeepsOneRunPerJobActiveUntilItIsReleased() {
     Instant now = clock.instant();
 
-    assertThat(store.lock("orders", "r1", "scheduler-a")).contains(new Lock("orders", "r1", "scheduler-a", now, now));
+    assertThat(store.lock("orders", "r1", "scheduler-a"))
+        .contains(new Lock("orders", "r1", "scheduler-a", now, now));
     assertThat(store.lock("orders", "r1", "scheduler-a")).as("held already").isPresent();
     assertThat(store.lock("orders", "r2", "scheduler-b")).isEmpty();
     assertThat(store.lock("kpis", "r3", "scheduler-b")).isPresent();
     clock.advance(Duration.ofMinutes(4));
     assertThat(store.heartbeat("orders", "r1")).isTrue();
-    assertThat(store.holder("orders")).contains(new Lock("orders", "r1", "scheduler-a", now, now.plus(Duration.ofMinutes(4))));
+    assertThat(store.holder("orders"))
+        .contains(new Lock("orders", "r1", "scheduler-a", now, now.plus(Duration.ofMinutes(4))));
     assertThat(store.unlock("orders", "r2")).as("not its lock").isFalse();
     assertThat(store.unlock("orders", "r1")).isTrue();
     assertThat(store.lock("orders", "r2", "scheduler-b")).isPresent();
@@ -214,19 +280,27 @@ abstract class HistoryStoreContract {
     Optional<Lock> late = store.lock("orders", "r2", "scheduler-b");
 
     assertThat(early).as("a heartbeat exactly lock-ttl old is not stale yet").isEmpty();
-    assertThat(late).contains(new Lock("orders", "r2", "scheduler-b", clock.instant(), clock.instant()));
-    String error = "interrupted: its lock went stale (no heartbeat from scheduler-a since " + lastBeat
-        + ", lock-ttl PT5M) and scheduler-b took it over";
+    assertThat(late)
+        .contains(new Lock("orders", "r2", "scheduler-b", clock.instant(), clock.instant()));
+    String error =
+        "interrupted: its lock went stale (no heartbeat from scheduler-a since "
+            + lastBeat
+            + ", lock-ttl PT5M) and scheduler-b took it over";
     Run lost = store.run("r1").orElseThrow();
     assertThat(lost.status()).isEqualTo(RunStatus.INTERRUPTED);
     assertThat(lost.error()).contains(error);
     assertThat(lost.finishedAt()).contains(clock.instant());
-    assertThat(store.attempts("r1")).singleElement().satisfies(a -> {
-      assertThat(a.finishedAt()).contains(clock.instant());
-      assertThat(a.exitCode()).isEmpty();
-      assertThat(a.error()).contains(error);
-    });
-    assertThat(store.heartbeat("orders", "r1")).as("the old owner learns it lost the lock").isFalse();
+    assertThat(store.attempts("r1"))
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.finishedAt()).contains(clock.instant());
+              assertThat(a.exitCode()).isEmpty();
+              assertThat(a.error()).contains(error);
+            });
+    assertThat(store.heartbeat("orders", "r1"))
+        .as("the old owner learns it lost the lock")
+        .isFalse();
   }
 
   @Test
@@ -256,16 +330,22 @@ abstract class HistoryStoreContract {
     List<Run> lost = store.interruptLost("scheduler-a");
 
     assertThat(lost).extracting(Run::id).containsExactlyInAnyOrder("r1", "r2");
-    assertThat(lost).allSatisfy(run -> {
-      assertThat(run.status()).isEqualTo(RunStatus.INTERRUPTED);
-      assertThat(run.error()).contains("interrupted: scheduler-a stopped while the run was active (found at its restart)");
-      assertThat(run.finishedAt()).contains(clock.instant());
-    });
+    assertThat(lost)
+        .allSatisfy(
+            run -> {
+              assertThat(run.status()).isEqualTo(RunStatus.INTERRUPTED);
+              assertThat(run.error())
+                  .contains(
+                      "interrupted: scheduler-a stopped while the run was active (found at its restart)");
+              assertThat(run.finishedAt()).contains(clock.instant());
+            });
     assertThat(store.holder("job-r1")).isEmpty();
     assertThat(store.holder("job-r2")).isEmpty();
     assertThat(store.holder("job-r3")).isPresent();
     assertThat(store.run("r3").orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
-    assertThat(store.attempts("r1")).singleElement().satisfies(a -> assertThat(a.finishedAt()).contains(clock.instant()));
+    assertThat(store.attempts("r1"))
+        .singleElement()
+        .satisfies(a -> assertThat(a.finishedAt()).contains(clock.instant()));
   }
 
   @Test
@@ -288,19 +368,34 @@ abstract class HistoryStoreContract {
 
     assertThat(first).isEqualTo(new CancelRequest("r1", "ana@etl-1 (lakeport cancel)", asked));
     assertThat(again).as("the first asker is kept").isEqualTo(first);
-    assertThat(store.cancelRequests()).containsExactly(first,
-        new CancelRequest("r2", "bob@etl-2 (lakeport cancel)", asked.plusSeconds(5)));
+    assertThat(store.cancelRequests())
+        .containsExactly(
+            first, new CancelRequest("r2", "bob@etl-2 (lakeport cancel)", asked.plusSeconds(5)));
     assertThat(store.cancelRequest("r1")).contains(first);
     assertThat(store.cancelRequest("r3")).isEmpty();
-    assertThat(store.run("r1").orElseThrow().status()).as("only asked: its scheduler stops it").isEqualTo(RunStatus.RUNNING);
-    assertThatThrownBy(() -> store.requestCancel("r3", "ana")).isInstanceOf(HistoryException.class)
-        .hasMessage("Cannot cancel run r3: no scheduler holds the lock of job job-r3 for it (it runs outside the"
-            + " scheduler, in a lakeport run process)");
-    assertThatThrownBy(() -> store.requestCancel("r4", "ana")).hasMessage("Cannot cancel run r4: it is queued, not running");
-    assertThatThrownBy(() -> store.requestCancel("nope", "ana")).hasMessage("Cannot cancel run nope: no such run in the history");
+    assertThat(store.run("r1").orElseThrow().status())
+        .as("only asked: its scheduler stops it")
+        .isEqualTo(RunStatus.RUNNING);
+    assertThatThrownBy(() -> store.requestCancel("r3", "ana"))
+        .isInstanceOf(HistoryException.class)
+        .hasMessage(
+            "Cannot cancel run r3: no scheduler holds the lock of job job-r3 for it (it runs outside the"
+                + " scheduler, in a lakeport run process)");
+    assertThatThrownBy(() -> store.requestCancel("r4", "ana"))
+        .hasMessage("Cannot cancel run r4: it is queued, not running");
+    assertThatThrownBy(() -> store.requestCancel("nope", "ana"))
+        .hasMessage("Cannot cancel run nope: no such run in the history");
 
-    store.finish("r2", new RunOutcome(RunStatus.CANCELLED, 3, Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.empty(), Optional.of("cancelled")));
+    store.finish(
+        "r2",
+        new RunOutcome(
+            RunStatus.CANCELLED,
+            3,
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.of("cancelled")));
     assertThat(store.cancelRequests()).as("requests of ended runs are done").containsExactly(first);
     assertThat(store.cancelRequest("r2")).as("kept as a record of who asked").isPresent();
   }
@@ -314,8 +409,13 @@ abstract class HistoryStoreContract {
     assertThat(store.enabledOverride("orders")).contains(true);
     clock.advance(Duration.ofMinutes(1));
     store.pause("orders", Instant.parse("2026-12-01T00:00:00Z"));
-    assertThat(store.scheduleState("orders")).contains(new ScheduleState("orders", Optional.of(true),
-        Optional.of(Instant.parse("2026-12-01T00:00:00Z")), clock.instant()));
+    assertThat(store.scheduleState("orders"))
+        .contains(
+            new ScheduleState(
+                "orders",
+                Optional.of(true),
+                Optional.of(Instant.parse("2026-12-01T00:00:00Z")),
+                clock.instant()));
     store.clearOverride("orders");
     assertThat(store.enabledOverride("orders")).isEmpty();
     assertThat(store.enabledOverride("kpis")).isEmpty();
@@ -324,18 +424,24 @@ abstract class HistoryStoreContract {
   @Test
   void runsAreListedNewestFirstByJobAndStatusUpToTheLimit() {
     for (int i = 1; i <= 5; i++) {
-      store.enqueue(new RunRequest("r" + i, i % 2 == 0 ? "kpis" : "orders", Optional.empty(), Trigger.MANUAL, Map.of()));
+      store.enqueue(
+          new RunRequest(
+              "r" + i, i % 2 == 0 ? "kpis" : "orders", Optional.empty(), Trigger.MANUAL, Map.of()));
       clock.advance(Duration.ofMinutes(1));
     }
     store.cancel("r3");
 
-    assertThat(store.runs(new RunFilter(Optional.empty(), Optional.empty(), 3))).extracting(Run::id)
+    assertThat(store.runs(new RunFilter(Optional.empty(), Optional.empty(), 3)))
+        .extracting(Run::id)
         .containsExactly("r5", "r4", "r3");
-    assertThat(store.runs(new RunFilter(Optional.of("orders"), Optional.empty(), 10))).extracting(Run::id)
+    assertThat(store.runs(new RunFilter(Optional.of("orders"), Optional.empty(), 10)))
+        .extracting(Run::id)
         .containsExactly("r5", "r3", "r1");
-    assertThat(store.runs(new RunFilter(Optional.empty(), Optional.of(RunStatus.CANCELLED), 10))).extracting(Run::id)
+    assertThat(store.runs(new RunFilter(Optional.empty(), Optional.of(RunStatus.CANCELLED), 10)))
+        .extracting(Run::id)
         .containsExactly("r3");
-    assertThat(store.runs(new RunFilter(Optional.of("kpis"), Optional.of(RunStatus.CANCELLED), 10))).isEmpty();
+    assertThat(store.runs(new RunFilter(Optional.of("kpis"), Optional.of(RunStatus.CANCELLED), 10)))
+        .isEmpty();
   }
 
   @Test
@@ -347,7 +453,11 @@ abstract class HistoryStoreContract {
       store.enqueue(new RunRequest(id, "orders", Optional.empty(), Trigger.MANUAL, Map.of()));
       store.start(id, WORKER);
       clock.advance(Duration.ofSeconds(seconds[i]));
-      store.finish(id, i == 4 ? RunOutcome.failed(3, "boom") : RunOutcome.succeeded(100 * (i + 1), 1000 * (i + 1), 1, "m"));
+      store.finish(
+          id,
+          i == 4
+              ? RunOutcome.failed(3, "boom")
+              : RunOutcome.succeeded(100 * (i + 1), 1000 * (i + 1), 1, "m"));
     }
     store.enqueue(new RunRequest("skip", "orders", Optional.empty(), Trigger.MANUAL, Map.of()));
     store.start("skip", WORKER);
@@ -356,12 +466,31 @@ abstract class HistoryStoreContract {
 
     List<JobStats> stats = store.stats(Optional.empty(), since);
 
-    assertThat(stats).containsExactly(
-        new JobStats("kpis", 1, 0, 0, OptionalDouble.empty(), Optional.empty(), Optional.empty(),
-            OptionalDouble.empty(), OptionalDouble.empty()),
-        new JobStats("orders", 6, 5, 1, OptionalDouble.of(5 / 6.0), Optional.of(Duration.ofSeconds(20)),
-            Optional.of(Duration.ofSeconds(100)), OptionalDouble.of(250), OptionalDouble.of(2500)));
-    assertThat(store.stats(Optional.of("kpis"), since)).extracting(JobStats::job).containsExactly("kpis");
+    assertThat(stats)
+        .containsExactly(
+            new JobStats(
+                "kpis",
+                1,
+                0,
+                0,
+                OptionalDouble.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                OptionalDouble.empty(),
+                OptionalDouble.empty()),
+            new JobStats(
+                "orders",
+                6,
+                5,
+                1,
+                OptionalDouble.of(5 / 6.0),
+                Optional.of(Duration.ofSeconds(20)),
+                Optional.of(Duration.ofSeconds(100)),
+                OptionalDouble.of(250),
+                OptionalDouble.of(2500)));
+    assertThat(store.stats(Optional.of("kpis"), since))
+        .extracting(JobStats::job)
+        .containsExactly("kpis");
     assertThat(store.stats(Optional.empty(), clock.instant().plusSeconds(1))).isEmpty();
   }
 
@@ -369,41 +498,86 @@ abstract class HistoryStoreContract {
   void watermarksAndNotificationsAreRecordedWithTheNewestWatermarkFirst() {
     store.enqueue(new RunRequest("r1", "orders", Optional.empty(), Trigger.SCHEDULE, Map.of()));
     Instant first = clock.instant();
-    store.recordWatermark(new Watermark("orders", "watermark", "2026-11-23T23:59:00Z", Optional.of("r1"), first));
-    store.recordWatermark(new Watermark("orders", "watermark", "2026-11-24T23:59:00Z", Optional.empty(),
-        first.plusSeconds(60)));
-    store.recordNotification(new Notification("r1", "webhook", "https://ops:hunter2@hooks.example/x?token=abc", 1,
-        Notification.Delivery.FAILED, Optional.of("HTTP 503"), first));
-    store.recordNotification(new Notification("r1", "webhook", "https://ops:hunter2@hooks.example/x?token=abc", 2,
-        Notification.Delivery.SENT, Optional.empty(), first.plusSeconds(30)));
+    store.recordWatermark(
+        new Watermark("orders", "watermark", "2026-11-23T23:59:00Z", Optional.of("r1"), first));
+    store.recordWatermark(
+        new Watermark(
+            "orders",
+            "watermark",
+            "2026-11-24T23:59:00Z",
+            Optional.empty(),
+            first.plusSeconds(60)));
+    store.recordNotification(
+        new Notification(
+            "r1",
+            "webhook",
+            "https://ops:hunter2@hooks.example/x?token=abc",
+            1,
+            Notification.Delivery.FAILED,
+            Optional.of("HTTP 503"),
+            first));
+    store.recordNotification(
+        new Notification(
+            "r1",
+            "webhook",
+            "https://ops:hunter2@hooks.example/x?token=abc",
+            2,
+            Notification.Delivery.SENT,
+            Optional.empty(),
+            first.plusSeconds(30)));
 
-    assertThat(store.watermark("orders")).contains(new Watermark("orders", "watermark", "2026-11-24T23:59:00Z",
-        Optional.empty(), first.plusSeconds(60)));
+    assertThat(store.watermark("orders"))
+        .contains(
+            new Watermark(
+                "orders",
+                "watermark",
+                "2026-11-24T23:59:00Z",
+                Optional.empty(),
+                first.plusSeconds(60)));
     assertThat(store.watermark("kpis")).isEmpty();
-    assertThat(store.notifications("r1")).containsExactly(
-        new Notification("r1", "webhook", "https://ops:***@hooks.example/x?token=***", 1, Notification.Delivery.FAILED,
-            Optional.of("HTTP 503"), first),
-        new Notification("r1", "webhook", "https://ops:***@hooks.example/x?token=***", 2, Notification.Delivery.SENT,
-            Optional.empty(), first.plusSeconds(30)));
+    assertThat(store.notifications("r1"))
+        .containsExactly(
+            new Notification(
+                "r1",
+                "webhook",
+                "https://ops:***@hooks.example/x?token=***",
+                1,
+                Notification.Delivery.FAILED,
+                Optional.of("HTTP 503"),
+                first),
+            new Notification(
+                "r1",
+                "webhook",
+                "https://ops:***@hooks.example/x?token=***",
+                2,
+                Notification.Delivery.SENT,
+                Optional.empty(),
+                first.plusSeconds(30)));
   }
 
   @Test
   void reopeningKeepsTheHistory() {
-    store.enqueue(new RunRequest("r1", "orders", Optional.empty(), Trigger.BACKFILL, Map.of("run_date", "2026-11-01")));
+    store.enqueue(
+        new RunRequest(
+            "r1", "orders", Optional.empty(), Trigger.BACKFILL, Map.of("run_date", "2026-11-01")));
     store.close();
 
     store = HistoryStore.open(settingsAgain(), clock);
 
-    assertThat(store.run("r1")).hasValueSatisfying(run -> {
-      assertThat(run.trigger()).isEqualTo(Trigger.BACKFILL);
-      assertThat(run.params()).containsExactly(Map.entry("run_date", "2026-11-01"));
-    });
+    assertThat(store.run("r1"))
+        .hasValueSatisfying(
+            run -> {
+              assertThat(run.trigger()).isEqualTo(Trigger.BACKFILL);
+              assertThat(run.params()).containsExactly(Map.entry("run_date", "2026-11-01"));
+            });
   }
 
   /** The settings of the database the current test uses, to open it a second time. */
   abstract HistorySettings settingsAgain();
 
-  /** Runs {@code racer} on {@link #RACERS} threads released together; their results in thread order. */
+  /**
+   * Runs {@code racer} on {@link #RACERS} threads released together; their results in thread order.
+   */
   private static <T> List<T> race(Racer<T> racer) throws Exception {
     ExecutorService threads = Executors.newFixedThreadPool(RACERS);
     CyclicBarrier start = new CyclicBarrier(RACERS);
@@ -411,10 +585,13 @@ abstract class HistoryStoreContract {
       List<Future<T>> futures = new ArrayList<>();
       for (int i = 0; i < RACERS; i++) {
         int n = i;
-        futures.add(threads.submit((Callable<T>) () -> {
-          start.await(30, TimeUnit.SECONDS);
-          return racer.run(n);
-        }));
+        futures.add(
+            threads.submit(
+                (Callable<T>)
+                    () -> {
+                      start.await(30, TimeUnit.SECONDS);
+                      return racer.run(n);
+                    }));
       }
       List<T> results = new ArrayList<>();
       for (Future<T> future : futures) {

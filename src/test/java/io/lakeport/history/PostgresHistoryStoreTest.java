@@ -43,7 +43,12 @@ class PostgresHistoryStoreTest extends HistoryStoreContract {
 
   @Override
   HistorySettings settingsAgain() {
-    return new HistorySettings(url, HistorySettings.Database.POSTGRESQL, Optional.of(server.user()), Optional.empty(),
-        Optional.empty(), TTL);
+    return new HistorySettings(
+        url,
+        HistorySettings.Database.POSTGRESQL,
+        Optional.of(server.user()),
+        Optional.empty(),
+        Optional.empty(),
+        TTL);
   }
 }

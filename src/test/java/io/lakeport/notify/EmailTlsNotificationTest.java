@@ -38,10 +38,15 @@ class EmailTlsNotificationTest {
   private static final Path TLS = Certificates.loopback();
 
   @RegisterExtension
-  static final GreenMailExtension SMTP = new GreenMailExtension(new ServerSetup[] {
-      new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTPS).dynamicPort(),
-      new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort()})
-      .withConfiguration(GreenMailConfiguration.aConfig().withUser("lakeport@example.com", "lakeport", "smtp-s3cret"));
+  static final GreenMailExtension SMTP =
+      new GreenMailExtension(
+              new ServerSetup[] {
+                new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTPS).dynamicPort(),
+                new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort()
+              })
+          .withConfiguration(
+              GreenMailConfiguration.aConfig()
+                  .withUser("lakeport@example.com", "lakeport", "smtp-s3cret"));
 
   @TempDir Path dir;
 
@@ -56,18 +61,29 @@ class EmailTlsNotificationTest {
 
   @Test
   void smtpsDeliversWithTheServersCertificateTrustedByTheChannel() throws Exception {
-    List<Notification> tries = deliver("smtps", SMTP.getSmtps().getPort(),
-        ", trusted-certificates = \"" + TLS.resolve("server.pem") + "\"");
+    List<Notification> tries =
+        deliver(
+            "smtps",
+            SMTP.getSmtps().getPort(),
+            ", trusted-certificates = \"" + TLS.resolve("server.pem") + "\"");
 
-    assertThat(tries).singleElement().satisfies(n -> {
-      assertThat(n.delivery()).as(n.error().orElse("")).isEqualTo(Notification.Delivery.SENT);
-      assertThat(n.target()).isEqualTo("run-failed to mail smtp://127.0.0.1:" + SMTP.getSmtps().getPort());
-    });
+    assertThat(tries)
+        .singleElement()
+        .satisfies(
+            n -> {
+              assertThat(n.delivery())
+                  .as(n.error().orElse(""))
+                  .isEqualTo(Notification.Delivery.SENT);
+              assertThat(n.target())
+                  .isEqualTo("run-failed to mail smtp://127.0.0.1:" + SMTP.getSmtps().getPort());
+            });
     assertThat(SMTP.waitForIncomingEmail(WAIT.toMillis(), 1)).isTrue();
     MimeMessage[] received = SMTP.getReceivedMessages();
     assertThat(received).hasSize(1);
-    assertThat(received[0].getSubject()).isEqualTo("[lakeport] orders-daily: run failed (2026-11-23)");
-    assertThat(received[0].getAllRecipients()).containsExactly(new InternetAddress("ops@example.com"));
+    assertThat(received[0].getSubject())
+        .isEqualTo("[lakeport] orders-daily: run failed (2026-11-23)");
+    assertThat(received[0].getAllRecipients())
+        .containsExactly(new InternetAddress("ops@example.com"));
     assertThat(received[0].getHeader("X-Lakeport-Run")).containsExactly(RUN);
   }
 
@@ -75,35 +91,62 @@ class EmailTlsNotificationTest {
   void smtpsRefusesACertificateNobodyTrusts() throws Exception {
     List<Notification> tries = deliver("smtps", SMTP.getSmtps().getPort(), "");
 
-    assertThat(tries).extracting(Notification::delivery).containsExactly(Notification.Delivery.FAILED,
-        Notification.Delivery.FAILED);
-    assertThat(tries.get(0).error().orElseThrow()).as("why, not just that it failed")
-        .startsWith("Could not connect to SMTP host: 127.0.0.1").contains("unable to find valid certification path");
+    assertThat(tries)
+        .extracting(Notification::delivery)
+        .containsExactly(Notification.Delivery.FAILED, Notification.Delivery.FAILED);
+    assertThat(tries.get(0).error().orElseThrow())
+        .as("why, not just that it failed")
+        .startsWith("Could not connect to SMTP host: 127.0.0.1")
+        .contains("unable to find valid certification path");
     assertThat(SMTP.getReceivedMessages()).isEmpty();
   }
 
   @Test
   void starttlsIsRequiredSoAServerWithoutItGetsNothing() throws Exception {
-    List<Notification> tries = deliver("starttls", SMTP.getSmtp().getPort(),
-        ", trusted-certificates = \"" + TLS.resolve("server.pem") + "\"");
+    List<Notification> tries =
+        deliver(
+            "starttls",
+            SMTP.getSmtp().getPort(),
+            ", trusted-certificates = \"" + TLS.resolve("server.pem") + "\"");
 
-    assertThat(tries).extracting(Notification::delivery).containsExactly(Notification.Delivery.FAILED,
-        Notification.Delivery.FAILED);
-    assertThat(tries.get(0).error().orElseThrow()).contains("STARTTLS is required but host does not support STARTTLS");
+    assertThat(tries)
+        .extracting(Notification::delivery)
+        .containsExactly(Notification.Delivery.FAILED, Notification.Delivery.FAILED);
+    assertThat(tries.get(0).error().orElseThrow())
+        .contains("STARTTLS is required but host does not support STARTTLS");
     assertThat(SMTP.getReceivedMessages()).isEmpty();
   }
 
-  /** Sends a run-failed event through an email channel with {@code security} and returns every try recorded. */
+  /**
+   * Sends a run-failed event through an email channel with {@code security} and returns every try
+   * recorded.
+   */
   private List<Notification> deliver(String security, int port, String more) throws Exception {
     Path password = Files.writeString(dir.resolve("smtp.password"), "smtp-s3cret\n");
-    Site site = NotifyFixtures.site(dir, "channels.mail { type = email, host = \"127.0.0.1\", port = " + port
-        + ", security = " + security + ", user = lakeport, password-file = \"" + password
-        + "\", from = \"lakeport@example.com\", to = [\"ops@example.com\"]" + more + " }\n"
-        + "subscriptions.mail { level = error }\ndelivery { attempts = 2, delay = 20ms, timeout = 10s }");
+    Site site =
+        NotifyFixtures.site(
+            dir,
+            "channels.mail { type = email, host = \"127.0.0.1\", port = "
+                + port
+                + ", security = "
+                + security
+                + ", user = lakeport, password-file = \""
+                + password
+                + "\", from = \"lakeport@example.com\", to = [\"ops@example.com\"]"
+                + more
+                + " }\n"
+                + "subscriptions.mail { level = error }\ndelivery { attempts = 2, delay = 20ms, timeout = 10s }");
     try (HistoryStore store = NotifyFixtures.history(site, JOB, RUN);
         Notifier notifier = Notifier.start(site, DeliveryLog.of(store), Clock.systemUTC())) {
-      notifier.publish(Event.failed(JOB, RUN, Optional.of("2026-11-23"), 1, Optional.of(Duration.ofSeconds(3)),
-          "Cannot read s3a://in/orders: Access Denied", Instant.now()));
+      notifier.publish(
+          Event.failed(
+              JOB,
+              RUN,
+              Optional.of("2026-11-23"),
+              1,
+              Optional.of(Duration.ofSeconds(3)),
+              "Cannot read s3a://in/orders: Access Denied",
+              Instant.now()));
       assertThat(notifier.awaitDeliveries(WAIT)).isTrue();
       return store.notifications(RUN);
     }
@@ -123,11 +166,39 @@ class EmailTlsNotificationTest {
       try {
         Path dir = Files.createTempDirectory("lakeport-smtp-tls");
         Path store = dir.resolve("server.p12");
-        keytool("-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-            "-dname", "CN=127.0.0.1", "-ext", "san=ip:127.0.0.1", "-storetype", "PKCS12", "-keystore", store.toString(),
-            "-storepass", PASSWORD, "-keypass", PASSWORD);
-        keytool("-exportcert", "-rfc", "-alias", "server", "-keystore", store.toString(), "-storepass", PASSWORD,
-            "-file", dir.resolve("server.pem").toString());
+        keytool(
+            "-genkeypair",
+            "-alias",
+            "server",
+            "-keyalg",
+            "RSA",
+            "-keysize",
+            "2048",
+            "-validity",
+            "2",
+            "-dname",
+            "CN=127.0.0.1",
+            "-ext",
+            "san=ip:127.0.0.1",
+            "-storetype",
+            "PKCS12",
+            "-keystore",
+            store.toString(),
+            "-storepass",
+            PASSWORD,
+            "-keypass",
+            PASSWORD);
+        keytool(
+            "-exportcert",
+            "-rfc",
+            "-alias",
+            "server",
+            "-keystore",
+            store.toString(),
+            "-storepass",
+            PASSWORD,
+            "-file",
+            dir.resolve("server.pem").toString());
         System.setProperty("greenmail.tls.keystore.file", store.toString());
         System.setProperty("greenmail.tls.keystore.password", PASSWORD);
         System.setProperty("greenmail.tls.key.password", PASSWORD);
@@ -142,7 +213,9 @@ class EmailTlsNotificationTest {
       command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
       command.addAll(List.of(args));
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      String output =
+          new String(
+              process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
       try {
         if (process.waitFor() != 0) {
           throw new IOException("keytool " + args[0] + " failed: " + output);

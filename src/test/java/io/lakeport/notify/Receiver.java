@@ -27,27 +27,35 @@ public final class Receiver implements AutoCloseable {
   /** One request as it arrived. */
   public record Request(String path, Map<String, List<String>> headers, byte[] body) {
     public String header(String name) {
-      return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).map(e -> e.getValue().get(0))
-          .findFirst().orElse(null);
+      return headers.entrySet().stream()
+          .filter(e -> e.getKey().equalsIgnoreCase(name))
+          .map(e -> e.getValue().get(0))
+          .findFirst()
+          .orElse(null);
     }
   }
 
   private Receiver(List<Integer> statuses) throws IOException {
     this.statuses = List.copyOf(statuses);
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/", exchange -> {
-      try (InputStream in = exchange.getRequestBody()) {
-        requests.add(new Request(exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()),
-            in.readAllBytes()));
-      }
-      int n = answered.getAndIncrement();
-      int status = n < this.statuses.size() ? this.statuses.get(n) : 204;
-      byte[] body = status == 204 ? new byte[0] : ("status " + status).getBytes();
-      exchange.sendResponseHeaders(status, status == 204 ? -1 : body.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    });
+    server.createContext(
+        "/",
+        exchange -> {
+          try (InputStream in = exchange.getRequestBody()) {
+            requests.add(
+                new Request(
+                    exchange.getRequestURI().getPath(),
+                    Map.copyOf(exchange.getRequestHeaders()),
+                    in.readAllBytes()));
+          }
+          int n = answered.getAndIncrement();
+          int status = n < this.statuses.size() ? this.statuses.get(n) : 204;
+          byte[] body = status == 204 ? new byte[0] : ("status " + status).getBytes();
+          exchange.sendResponseHeaders(status, status == 204 ? -1 : body.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+        });
     server.start();
   }
 

@@ -14,8 +14,6 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.time.temporal.TemporalAdjusters;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -29,15 +27,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Aggregations and time buckets compiled from job files, against the same numbers computed in
- * Java from the same events (nulls ignored as SQL does, buckets from java.time in the job zone).
+ * Aggregations and time buckets compiled from job files, against the same numbers computed in Java
+ * from the same events (nulls ignored as SQL does, buckets from java.time in the job zone).
  */
 class AggregationSparkTest {
   @TempDir Path dir;
 
   @Test
   void everyMetricMatchesAnIndependentComputation() {
-    List<Row> rows = run("UTC", """
+    List<Row> rows =
+        run(
+            "UTC",
+            """
         group-by = [severity]
         metrics {
           events = "count"
@@ -52,49 +53,72 @@ class AggregationSparkTest {
           approx_p50 = "approx_percentile(score, 0.5)"
         }
         """);
-    Map<String, List<Events>> groups = Events.all().stream()
-        .collect(Collectors.groupingBy(e -> String.valueOf(e.severity()), TreeMap::new, Collectors.toList()));
+    Map<String, List<Events>> groups =
+        Events.all().stream()
+            .collect(
+                Collectors.groupingBy(
+                    e -> String.valueOf(e.severity()), TreeMap::new, Collectors.toList()));
 
     assertThat(rows).hasSize(groups.size());
     for (Row row : rows) {
       List<Events> group = groups.get(String.valueOf((Object) row.getAs("severity")));
-      List<Double> scores = group.stream().map(Events::score).filter(Objects::nonNull).sorted().toList();
+      List<Double> scores =
+          group.stream().map(Events::score).filter(Objects::nonNull).sorted().toList();
       String label = "severity " + row.getAs("severity");
       assertThat((long) row.getAs("events")).as(label).isEqualTo(group.size());
       assertThat((long) row.getAs("scored")).as(label).isEqualTo(scores.size());
       long distinctIps = group.stream().map(Events::ip).filter(Objects::nonNull).distinct().count();
       assertThat((long) row.getAs("ips")).as(label).isEqualTo(distinctIps);
-      assertThat((long) row.getAs("approx_ips")).as(label).isCloseTo(distinctIps, within(Math.max(2, distinctIps / 10)));
-      assertThat((double) row.getAs("total")).as(label).isCloseTo(scores.stream().mapToDouble(d -> d).sum(), within(1e-9));
-      assertThat((double) row.getAs("mean")).as(label).isCloseTo(scores.stream().mapToDouble(d -> d).average().orElseThrow(), within(1e-9));
+      assertThat((long) row.getAs("approx_ips"))
+          .as(label)
+          .isCloseTo(distinctIps, within(Math.max(2, distinctIps / 10)));
+      assertThat((double) row.getAs("total"))
+          .as(label)
+          .isCloseTo(scores.stream().mapToDouble(d -> d).sum(), within(1e-9));
+      assertThat((double) row.getAs("mean"))
+          .as(label)
+          .isCloseTo(scores.stream().mapToDouble(d -> d).average().orElseThrow(), within(1e-9));
       assertThat((double) row.getAs("low")).as(label).isEqualTo(scores.get(0));
       assertThat((double) row.getAs("high")).as(label).isEqualTo(scores.get(scores.size() - 1));
-      assertThat((double) row.getAs("p90")).as(label).isCloseTo(interpolated(scores, 0.9), within(1e-9));
+      assertThat((double) row.getAs("p90"))
+          .as(label)
+          .isCloseTo(interpolated(scores, 0.9), within(1e-9));
       double median = row.getAs("approx_p50");
       assertThat(scores).as(label).contains(median);
-      assertThat(scores.indexOf(median)).as(label + ": first rank of the median").isLessThanOrEqualTo(scores.size() / 2);
-      assertThat(scores.lastIndexOf(median)).as(label + ": last rank of the median").isGreaterThanOrEqualTo(scores.size() / 2 - 1);
+      assertThat(scores.indexOf(median))
+          .as(label + ": first rank of the median")
+          .isLessThanOrEqualTo(scores.size() / 2);
+      assertThat(scores.lastIndexOf(median))
+          .as(label + ": last rank of the median")
+          .isGreaterThanOrEqualTo(scores.size() / 2 - 1);
     }
   }
 
   @Test
   void hourBucketsKeepBothHoursOfTheAutumnChange() {
     ZoneId zone = ZoneId.of("America/New_York");
-    Map<Instant, Long> expected = expectedBuckets(t -> t.atZone(zone).truncatedTo(ChronoUnit.HOURS).toInstant());
+    Map<Instant, Long> expected =
+        expectedBuckets(t -> t.atZone(zone).truncatedTo(ChronoUnit.HOURS).toInstant());
 
     Map<Instant, Long> actual = buckets(run(zone.getId(), bucket("1 hour")));
 
     assertThat(actual).isEqualTo(expected);
-    assertThat(actual).containsKeys(Instant.parse("2026-11-01T05:00:00Z"), Instant.parse("2026-11-01T06:00:00Z"));
+    assertThat(actual)
+        .containsKeys(Instant.parse("2026-11-01T05:00:00Z"), Instant.parse("2026-11-01T06:00:00Z"));
   }
 
   @Test
   void quarterHourBucketsAlignToLocalTimeInHalfHourZones() {
     ZoneId zone = ZoneId.of("Asia/Kolkata");
-    Map<Instant, Long> expected = expectedBuckets(t -> {
-      ZonedDateTime local = t.atZone(zone);
-      return local.truncatedTo(ChronoUnit.HOURS).plusMinutes(local.getMinute() / 15 * 15).toInstant();
-    });
+    Map<Instant, Long> expected =
+        expectedBuckets(
+            t -> {
+              ZonedDateTime local = t.atZone(zone);
+              return local
+                  .truncatedTo(ChronoUnit.HOURS)
+                  .plusMinutes(local.getMinute() / 15 * 15)
+                  .toInstant();
+            });
 
     assertThat(buckets(run(zone.getId(), bucket("15 minutes")))).isEqualTo(expected);
   }
@@ -103,16 +127,28 @@ class AggregationSparkTest {
   void dayWeekAndMonthBucketsStartAtLocalMidnight() {
     ZoneId zone = ZoneId.of("America/New_York");
     assertThat(buckets(run(zone.getId(), bucket("day"))))
-        .isEqualTo(expectedBuckets(t -> t.atZone(zone).toLocalDate().atStartOfDay(zone).toInstant()));
-    assertThat(buckets(run(zone.getId(), bucket("week")))).isEqualTo(expectedBuckets(t -> t.atZone(zone).toLocalDate()
-        .with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)).atStartOfDay(zone).toInstant()));
+        .isEqualTo(
+            expectedBuckets(t -> t.atZone(zone).toLocalDate().atStartOfDay(zone).toInstant()));
+    assertThat(buckets(run(zone.getId(), bucket("week"))))
+        .isEqualTo(
+            expectedBuckets(
+                t ->
+                    t.atZone(zone)
+                        .toLocalDate()
+                        .with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY))
+                        .atStartOfDay(zone)
+                        .toInstant()));
     assertThat(buckets(run(zone.getId(), bucket("month"))))
-        .isEqualTo(expectedBuckets(t -> t.atZone(zone).toLocalDate().withDayOfMonth(1).atStartOfDay(zone).toInstant()));
+        .isEqualTo(
+            expectedBuckets(
+                t ->
+                    t.atZone(zone).toLocalDate().withDayOfMonth(1).atStartOfDay(zone).toInstant()));
   }
 
   @Test
   void selectionShapesTheOutputExactly() {
-    String hocon = """
+    String hocon =
+        """
         name = shape
         source { format = parquet, path = /unused }
         plan {
@@ -128,18 +164,24 @@ class AggregationSparkTest {
         """;
     Dataset<Row> out = compile(hocon);
 
-    assertThat(out.columns()).containsExactly("label", "id", "level", "score", "ip", "day", "score2");
+    assertThat(out.columns())
+        .containsExactly("label", "id", "level", "score", "ip", "day", "score2");
     List<Row> rows = out.collectAsList();
     assertThat(rows).hasSize((int) Events.all().stream().filter(e -> e.score() != null).count());
     assertThat(rows).allSatisfy(r -> assertThat(r.<String>getAs("ip")).isNotNull());
     long filled = Events.all().stream().filter(e -> e.score() != null && e.ip() == null).count();
-    assertThat(rows.stream().filter(r -> r.getAs("ip").equals("unknown")).count()).isEqualTo(filled);
-    assertThat(rows).allSatisfy(r -> assertThat((double) r.getAs("score2")).isEqualTo(2 * (double) r.getAs("score")));
+    assertThat(rows.stream().filter(r -> r.getAs("ip").equals("unknown")).count())
+        .isEqualTo(filled);
+    assertThat(rows)
+        .allSatisfy(
+            r -> assertThat((double) r.getAs("score2")).isEqualTo(2 * (double) r.getAs("score")));
   }
 
   @Test
   void columnsListKeepsOnlyThoseColumnsInThatOrder() {
-    Dataset<Row> out = compile("""
+    Dataset<Row> out =
+        compile(
+            """
         name = keep
         source { format = parquet, path = /unused }
         plan.select.columns = [score, id]
@@ -149,12 +191,16 @@ class AggregationSparkTest {
   }
 
   private static String bucket(String every) {
-    return "time-bucket { column = ts, every = " + every + ", as = bucket }\nmetrics { n = \"count\" }\n";
+    return "time-bucket { column = ts, every = "
+        + every
+        + ", as = bucket }\nmetrics { n = \"count\" }\n";
   }
 
   private static Map<Instant, Long> expectedBuckets(Function<Instant, Instant> bucket) {
     Map<Instant, Long> expected = new java.util.HashMap<>();
-    Events.all().stream().filter(e -> e.ts() != null).forEach(e -> expected.merge(bucket.apply(e.ts()), 1L, Long::sum));
+    Events.all().stream()
+        .filter(e -> e.ts() != null)
+        .forEach(e -> expected.merge(bucket.apply(e.ts()), 1L, Long::sum));
     expected.put(null, Events.all().stream().filter(e -> e.ts() == null).count());
     return expected;
   }
@@ -169,14 +215,21 @@ class AggregationSparkTest {
   }
 
   private List<Row> run(String zone, String aggregate) {
-    return compile("name = agg\ntime-zone = \"" + zone + "\"\nsource { format = parquet, path = /unused }\n"
-        + "plan.aggregate {\n" + aggregate + "}\nsink { format = parquet, path = /unused }\n").collectAsList();
+    return compile(
+            "name = agg\ntime-zone = \""
+                + zone
+                + "\"\nsource { format = parquet, path = /unused }\n"
+                + "plan.aggregate {\n"
+                + aggregate
+                + "}\nsink { format = parquet, path = /unused }\n")
+        .collectAsList();
   }
 
   private Dataset<Row> compile(String hocon) {
     JobSpec job = Fixtures.job(dir, hocon, Map.of());
     Dataset<Row> frame = Events.frame();
-    Dataset<Row> events = Sessions.forJob(frame.sparkSession(), job).createDataFrame(frame.rdd(), frame.schema());
+    Dataset<Row> events =
+        Sessions.forJob(frame.sparkSession(), job).createDataFrame(frame.rdd(), frame.schema());
     return PlanCompiler.compile(job, events, Optional.empty()).output();
   }
 

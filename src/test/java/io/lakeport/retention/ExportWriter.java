@@ -42,16 +42,28 @@ final class ExportWriter {
     return RUN_ID.format(started) + "-" + String.format("%06x", suffix);
   }
 
-  /** Writes an export of {@code files} files of {@code bytesEach} bytes; returns the relative paths written. */
-  List<String> export(String runId, LocalDate logicalDate, Instant published, int files, int bytesEach,
-      boolean rejects) throws IOException {
+  /**
+   * Writes an export of {@code files} files of {@code bytesEach} bytes; returns the relative paths
+   * written.
+   */
+  List<String> export(
+      String runId,
+      LocalDate logicalDate,
+      Instant published,
+      int files,
+      int bytesEach,
+      boolean rejects)
+      throws IOException {
     List<OutputFile> outputs = new ArrayList<>();
     List<String> written = new ArrayList<>();
     for (int i = 0; i < files; i++) {
-      String path = "day=" + logicalDate + "/part-" + String.format("%05d", i) + "-" + runId + ".parquet";
+      String path =
+          "day=" + logicalDate + "/part-" + String.format("%05d", i) + "-" + runId + ".parquet";
       byte[] data = bytes(bytesEach);
       write(path, data);
-      outputs.add(new OutputFile(path, Map.of("day", logicalDate.toString()), data.length, 1, sha256(data), null));
+      outputs.add(
+          new OutputFile(
+              path, Map.of("day", logicalDate.toString()), data.length, 1, sha256(data), null));
       written.add(path);
     }
     if (rejects) {
@@ -63,17 +75,44 @@ final class ExportWriter {
     return written;
   }
 
-  void writeManifest(String runId, LocalDate logicalDate, Instant published, List<OutputFile> outputs)
+  void writeManifest(
+      String runId, LocalDate logicalDate, Instant published, List<OutputFile> outputs)
       throws IOException {
-    Manifest manifest = new Manifest(Manifest.VERSION, "test", runId, "jobs/test.conf", Map.of(),
-        logicalDate == null ? null : new Manifest.LogicalWindow(logicalDate.toString(), logicalDate.toString(),
-            logicalDate.plusDays(1).toString()),
-        "test", "4.1.1", Map.of(), null, null, null, List.of(), null, null, List.of(), outputs,
-        published.minusSeconds(5).toString(), published.toString(), 5000, null);
+    Manifest manifest =
+        new Manifest(
+            Manifest.VERSION,
+            "test",
+            runId,
+            "jobs/test.conf",
+            Map.of(),
+            logicalDate == null
+                ? null
+                : new Manifest.LogicalWindow(
+                    logicalDate.toString(),
+                    logicalDate.toString(),
+                    logicalDate.plusDays(1).toString()),
+            "test",
+            "4.1.1",
+            Map.of(),
+            null,
+            null,
+            null,
+            List.of(),
+            null,
+            null,
+            List.of(),
+            outputs,
+            published.minusSeconds(5).toString(),
+            published.toString(),
+            5000,
+            null);
     Manifests.write(fs, Manifests.path(root, runId), manifest);
   }
 
-  /** A leftover folder of a failed run with one file, last changed at {@code modified} (local disk only). */
+  /**
+   * A leftover folder of a failed run with one file, last changed at {@code modified} (local disk
+   * only).
+   */
   String leftover(String folder, Instant modified) throws IOException {
     String path = folder + "/part-00000.parquet";
     write(path, bytes(64));

@@ -30,11 +30,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code lakeport retention plan --all} and {@code apply --all} in a child JVM whose
- * {@code LAKEPORT_HOME} is a temporary folder with four jobs in its {@code jobs/}: each job is
- * planned and applied by its own policy, a job without one keeps everything, and the export root
- * of {@code orders-eu}, nested inside that of {@code orders}, is left to {@code orders-eu} even
- * where a manifest of {@code orders} names a file in it.
+ * {@code lakeport retention plan --all} and {@code apply --all} in a child JVM whose {@code
+ * LAKEPORT_HOME} is a temporary folder with four jobs in its {@code jobs/}: each job is planned and
+ * applied by its own policy, a job without one keeps everything, and the export root of {@code
+ * orders-eu}, nested inside that of {@code orders}, is left to {@code orders-eu} even where a
+ * manifest of {@code orders} names a file in it.
  */
 class RetentionAllJobsTest {
   @TempDir Path home;
@@ -49,8 +49,12 @@ class RetentionAllJobsTest {
   void planAndApplyEveryJobInJobsFolder() throws Exception {
     Path exports = home.resolve("exports");
     Files.createDirectories(home.resolve("conf"));
-    Files.writeString(home.resolve("conf/application.conf"), "lakeport.retention.minimum-days = 0\n"
-        + "lakeport.history.url = \"jdbc:h2:file:" + home.resolve("history") + "\"\n");
+    Files.writeString(
+        home.resolve("conf/application.conf"),
+        "lakeport.retention.minimum-days = 0\n"
+            + "lakeport.history.url = \"jdbc:h2:file:"
+            + home.resolve("history")
+            + "\"\n");
     job("audit", exports.resolve("audit"), "");
     job("clicks", exports.resolve("clicks"), "retention.keep.last = 2");
     job("orders", exports.resolve("orders"), "retention.keep.last = 1");
@@ -76,7 +80,8 @@ class RetentionAllJobsTest {
     gone.add("orders/_lakeport/manifest-" + claim + ".json");
     TreeSet<String> before = files(exports);
 
-    ChildLakeport.Finished plan = ChildLakeport.run(home, Duration.ofMinutes(3), "retention", "plan", "--all");
+    ChildLakeport.Finished plan =
+        ChildLakeport.run(home, Duration.ofMinutes(3), "retention", "plan", "--all");
 
     assertThat(plan.exitCode()).as(plan.output()).isZero();
     assertThat(plan.output())
@@ -86,8 +91,12 @@ class RetentionAllJobsTest {
         .contains("job clicks: file:" + exports.resolve("clicks"))
         .contains("would remove 1 of 3 exports and 0 leftovers")
         .contains("job orders: file:" + exports.resolve("orders"))
-        .contains("never touched: region=eu/" + claimed + " (named by the manifest of run " + claim
-            + ": inside the export root of job orders-eu)")
+        .contains(
+            "never touched: region=eu/"
+                + claimed
+                + " (named by the manifest of run "
+                + claim
+                + ": inside the export root of job orders-eu)")
         .contains("would remove 2 of 3 exports and 0 leftovers")
         .contains("job orders-eu: file:" + exports.resolve("orders/region=eu"))
         .contains("would remove 1 of 2 exports and 0 leftovers")
@@ -95,7 +104,8 @@ class RetentionAllJobsTest {
         .doesNotContain("belong to no manifest");
     assertThat(files(exports)).isEqualTo(before);
 
-    ChildLakeport.Finished apply = ChildLakeport.run(home, Duration.ofMinutes(3), "retention", "apply", "--all");
+    ChildLakeport.Finished apply =
+        ChildLakeport.run(home, Duration.ofMinutes(3), "retention", "apply", "--all");
 
     assertThat(apply.exitCode()).as(apply.output()).isZero();
     TreeSet<String> expected = new TreeSet<>(before);
@@ -103,34 +113,47 @@ class RetentionAllJobsTest {
     assertThat(files(exports)).isEqualTo(expected);
     assertThat(exports.resolve("orders/region=eu").resolve(claimed)).isRegularFile();
     Map<String, Long> removed = Map.of("audit", 0L, "clicks", 1L, "orders", 2L, "orders-eu", 1L);
-    try (HistoryStore history = HistoryStore.open(Site.load(Optional.of(home.resolve("conf/application.conf")))
-        .history(), Clock.systemUTC())) {
-      removed.forEach((job, count) -> {
-        List<Run> runs = history.runs(new RunFilter(Optional.of(job + ".retention"), Optional.empty(), 5));
-        assertThat(runs).as(job).singleElement().satisfies(run -> {
-          assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED);
-          assertThat(run.rows()).contains(count);
-        });
-      });
+    try (HistoryStore history =
+        HistoryStore.open(
+            Site.load(Optional.of(home.resolve("conf/application.conf"))).history(),
+            Clock.systemUTC())) {
+      removed.forEach(
+          (job, count) -> {
+            List<Run> runs =
+                history.runs(new RunFilter(Optional.of(job + ".retention"), Optional.empty(), 5));
+            assertThat(runs)
+                .as(job)
+                .singleElement()
+                .satisfies(
+                    run -> {
+                      assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED);
+                      assertThat(run.rows()).contains(count);
+                    });
+          });
     }
   }
 
   private void job(String name, Path sink, String retention) throws IOException {
     Files.createDirectories(home.resolve("jobs"));
-    Files.writeString(home.resolve("jobs").resolve(name + ".conf"), """
+    Files.writeString(
+        home.resolve("jobs").resolve(name + ".conf"),
+        """
         name = %s
         time-zone = UTC
         source { format = parquet, path = /in }
         sink { format = parquet, path = "%s" }
         %s
-        """.formatted(name, sink, retention));
+        """
+            .formatted(name, sink, retention));
   }
 
   /** Every file under {@code exports}, relative to it. */
   private static TreeSet<String> files(Path exports) throws IOException {
     try (Stream<Path> walk = Files.walk(exports)) {
-      return walk.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().endsWith(".crc"))
-          .map(p -> exports.relativize(p).toString()).collect(java.util.stream.Collectors.toCollection(TreeSet::new));
+      return walk.filter(Files::isRegularFile)
+          .filter(p -> !p.getFileName().toString().endsWith(".crc"))
+          .map(p -> exports.relativize(p).toString())
+          .collect(java.util.stream.Collectors.toCollection(TreeSet::new));
     }
   }
 
@@ -152,8 +175,9 @@ class RetentionAllJobsTest {
       Instant published = now.minus(Duration.ofDays(daysAgo));
       String runId = ExportWriter.runId(published.minusSeconds(60), ++runs);
       List<String> written = new ArrayList<>();
-      for (String file : writer.export(runId, published.atZone(ZoneOffset.UTC).toLocalDate(), published, 1, 100,
-          false)) {
+      for (String file :
+          writer.export(
+              runId, published.atZone(ZoneOffset.UTC).toLocalDate(), published, 1, 100, false)) {
         written.add(prefix + file);
       }
       written.add(prefix + "_lakeport/manifest-" + runId + ".json");
@@ -164,7 +188,10 @@ class RetentionAllJobsTest {
     String manifestOnly(int daysAgo, String path) throws IOException {
       Instant published = now.minus(Duration.ofDays(daysAgo));
       String runId = ExportWriter.runId(published.minusSeconds(60), ++runs);
-      writer.writeManifest(runId, LocalDate.ofInstant(published, ZoneOffset.UTC), published,
+      writer.writeManifest(
+          runId,
+          LocalDate.ofInstant(published, ZoneOffset.UTC),
+          published,
           List.of(new OutputFile(path, Map.of(), 100, 1, "0".repeat(64), null)));
       return runId;
     }

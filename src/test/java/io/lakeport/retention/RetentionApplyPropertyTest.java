@@ -15,14 +15,22 @@ import org.apache.hadoop.fs.FileSystem;
 /** {@link RetentionApplyScenario} on local disk, through the file system Lakeport itself uses. */
 class RetentionApplyPropertyTest {
   @Property(tries = 40)
-  void applyLeavesExactlyTheKeptSetOnLocalDisk(@ForAll("scenarios") RetentionApplyScenario scenario) throws Exception {
+  void applyLeavesExactlyTheKeptSetOnLocalDisk(@ForAll("scenarios") RetentionApplyScenario scenario)
+      throws Exception {
     Path dir = Files.createTempDirectory("lakeport-retention");
     try {
       Configuration conf = Sessions.hadoopConfiguration(io.lakeport.Fixtures.site());
-      org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(dir.resolve("exports/test").toUri());
+      org.apache.hadoop.fs.Path root =
+          new org.apache.hadoop.fs.Path(dir.resolve("exports/test").toUri());
       FileSystem fs = root.getFileSystem(conf);
-      scenario.check(fs, root, new org.apache.hadoop.fs.Path(dir.resolve("archive").toUri()), conf, dir,
-          Instant.now(), true);
+      scenario.check(
+          fs,
+          root,
+          new org.apache.hadoop.fs.Path(dir.resolve("archive").toUri()),
+          conf,
+          dir,
+          Instant.now(),
+          true);
     } finally {
       try (var walk = Files.walk(dir)) {
         walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -34,31 +34,54 @@ import org.apache.hadoop.fs.RemoteIterator;
 
 /**
  * A random history written to a real file system (exports with rejects, unreadable manifests,
- * exports whose files a later run replaced, leftovers of failed runs), a random policy, then
- * {@code apply}: what is left must be exactly what the independent model keeps, and archives must
- * restore the deleted files byte for byte. Shared by the local-disk and S3 properties.
+ * exports whose files a later run replaced, leftovers of failed runs), a random policy, then {@code
+ * apply}: what is left must be exactly what the independent model keeps, and archives must restore
+ * the deleted files byte for byte. Shared by the local-disk and S3 properties.
  */
-record RetentionApplyScenario(List<Item> items, int leftovers, Integer keepDays, Integer keepLast, Long maxSize,
-    int floor, String archive, long seed) {
+record RetentionApplyScenario(
+    List<Item> items,
+    int leftovers,
+    Integer keepDays,
+    Integer keepLast,
+    Long maxSize,
+    int floor,
+    String archive,
+    long seed) {
 
   /** One export: published this many hours before now, and what happened to it. */
   record Item(int hoursAgo, int files, boolean rejects, boolean unreadable, boolean replaced) {}
 
   static Arbitrary<RetentionApplyScenario> arbitrary() {
-    Arbitrary<Item> item = Combinators.combine(Arbitraries.integers().between(1, 90 * 24),
-        Arbitraries.integers().between(0, 3), Arbitraries.of(true, false, false),
-        Arbitraries.integers().between(0, 9).map(i -> i == 0), Arbitraries.integers().between(0, 9).map(i -> i == 0))
-        .as(Item::new);
-    return Combinators.combine(item.list().ofMinSize(1).ofMaxSize(12), Arbitraries.integers().between(0, 3),
-        Arbitraries.integers().between(1, 60).injectNull(0.4), Arbitraries.integers().between(1, 6).injectNull(0.4),
-        Arbitraries.longs().between(100, 6_000).injectNull(0.6), Arbitraries.integers().between(0, 5),
-        Arbitraries.of("none", "tar.gz", "zip"), Arbitraries.longs())
+    Arbitrary<Item> item =
+        Combinators.combine(
+                Arbitraries.integers().between(1, 90 * 24),
+                Arbitraries.integers().between(0, 3),
+                Arbitraries.of(true, false, false),
+                Arbitraries.integers().between(0, 9).map(i -> i == 0),
+                Arbitraries.integers().between(0, 9).map(i -> i == 0))
+            .as(Item::new);
+    return Combinators.combine(
+            item.list().ofMinSize(1).ofMaxSize(12),
+            Arbitraries.integers().between(0, 3),
+            Arbitraries.integers().between(1, 60).injectNull(0.4),
+            Arbitraries.integers().between(1, 6).injectNull(0.4),
+            Arbitraries.longs().between(100, 6_000).injectNull(0.6),
+            Arbitraries.integers().between(0, 5),
+            Arbitraries.of("none", "tar.gz", "zip"),
+            Arbitraries.longs())
         .as(RetentionApplyScenario::new);
   }
 
   /** Writes the history under {@code root}, applies the policy, and checks the result. */
-  void check(FileSystem fs, Path root, Path archives, Configuration conf, java.nio.file.Path dir, Instant now,
-      boolean canDateLeftovers) throws IOException {
+  void check(
+      FileSystem fs,
+      Path root,
+      Path archives,
+      Configuration conf,
+      java.nio.file.Path dir,
+      Instant now,
+      boolean canDateLeftovers)
+      throws IOException {
     ExportWriter writer = new ExportWriter(fs, root, seed);
     Map<String, List<String>> filesByRun = new HashMap<>();
     List<Export> exports = new ArrayList<>();
@@ -68,7 +91,8 @@ record RetentionApplyScenario(List<Item> items, int leftovers, Integer keepDays,
       Instant published = now.minus(Duration.ofHours(item.hoursAgo())).minusMillis(i);
       String runId = ExportWriter.runId(published.minusSeconds(10), i);
       LocalDate day = published.atZone(ZoneOffset.UTC).toLocalDate();
-      List<String> written = writer.export(runId, day, published, item.files(), 100 + 37 * i, item.rejects());
+      List<String> written =
+          writer.export(runId, day, published, item.files(), 100 + 37 * i, item.rejects());
       if (item.unreadable()) {
         writer.write("_lakeport/manifest-" + runId + ".json", "{ not json".getBytes());
       }
@@ -84,18 +108,28 @@ record RetentionApplyScenario(List<Item> items, int leftovers, Integer keepDays,
         bytes += fs.getFileStatus(new Path(root, file)).getLen();
         before.put(file, read(fs, new Path(root, file)));
       }
-      exports.add(new Export(runId, Optional.of(day), published, bytes, written.size(),
-          item.unreadable() ? Optional.of("unreadable") : Optional.empty()));
+      exports.add(
+          new Export(
+              runId,
+              Optional.of(day),
+              published,
+              bytes,
+              written.size(),
+              item.unreadable() ? Optional.of("unreadable") : Optional.empty()));
     }
     writer.write("orphan/not-in-any-manifest.bin", new byte[] {1, 2, 3});
     Set<String> expectedLeft = new TreeSet<>(List.of("orphan/not-in-any-manifest.bin"));
     List<String> oldLeftovers = new ArrayList<>();
     for (int i = 0; i < leftovers; i++) {
       boolean old = i % 2 == 0 || !canDateLeftovers;
-      String folder = (i % 3 == 2 ? "_lakeport/trash/" : "_lakeport/staging/") + ExportWriter.runId(now, 1000 + i);
-      String file = canDateLeftovers
-          ? writer.leftover(folder, old ? now.minus(Duration.ofDays(3)) : now.minus(Duration.ofHours(1)))
-          : writeLeftover(writer, folder);
+      String folder =
+          (i % 3 == 2 ? "_lakeport/trash/" : "_lakeport/staging/")
+              + ExportWriter.runId(now, 1000 + i);
+      String file =
+          canDateLeftovers
+              ? writer.leftover(
+                  folder, old ? now.minus(Duration.ofDays(3)) : now.minus(Duration.ofHours(1)))
+              : writeLeftover(writer, folder);
       if (!old) {
         expectedLeft.add(file);
       } else {
@@ -104,9 +138,10 @@ record RetentionApplyScenario(List<Item> items, int leftovers, Integer keepDays,
     }
 
     JobSpec job = job(dir, root, archives);
-    RetentionPolicy.Verdict model = new RetentionPolicy(job.retention(), job.timeZone()).decide(exports, now);
-    RetentionPolicyPropertyTest.Model independent = new RetentionPolicyPropertyTest.Model(job.retention(), exports, now,
-        job.timeZone());
+    RetentionPolicy.Verdict model =
+        new RetentionPolicy(job.retention(), job.timeZone()).decide(exports, now);
+    RetentionPolicyPropertyTest.Model independent =
+        new RetentionPolicyPropertyTest.Model(job.retention(), exports, now, job.timeZone());
     Set<String> removed = independent.removed();
     if (independent.refused()) {
       // a refused policy changes nothing at all, leftovers included
@@ -115,9 +150,13 @@ record RetentionApplyScenario(List<Item> items, int leftovers, Integer keepDays,
     assertThat(model.removed().stream().map(d -> d.export().runId()).toList())
         .containsExactlyInAnyOrderElementsOf(removed);
 
-    Retention retention = new Retention(conf, Clock.fixed(now, ZoneOffset.UTC), () -> {
-      throw new AssertionError("no Spark for file sinks");
-    });
+    Retention retention =
+        new Retention(
+            conf,
+            Clock.fixed(now, ZoneOffset.UTC),
+            () -> {
+              throw new AssertionError("no Spark for file sinks");
+            });
     RetentionPlan plan = retention.plan(job, Map.of());
     assertThat(plan.removed().stream().map(d -> d.export().runId()).toList())
         .as("plan %s for %s", plan.decisions(), exports)
@@ -142,16 +181,26 @@ record RetentionApplyScenario(List<Item> items, int leftovers, Integer keepDays,
 
     if (!archive.equals("none")) {
       for (String runId : removed) {
-        Path archivePath = Archiver.path(archives.toString(), job.name(), runId,
-            archive.equals("zip") ? RetentionSpec.Archive.Format.ZIP : RetentionSpec.Archive.Format.TAR_GZ);
+        Path archivePath =
+            Archiver.path(
+                archives.toString(),
+                job.name(),
+                runId,
+                archive.equals("zip")
+                    ? RetentionSpec.Archive.Format.ZIP
+                    : RetentionSpec.Archive.Format.TAR_GZ);
         Path target = new Path(dir.resolve("restored-" + runId).toUri());
         FileSystem local = FileSystem.getLocal(conf);
-        Archiver.Restored restored = Archiver.restore(archivePath.getFileSystem(conf), archivePath, local, target);
+        Archiver.Restored restored =
+            Archiver.restore(archivePath.getFileSystem(conf), archivePath, local, target);
         assertThat(restored.problems()).isEmpty();
         for (String file : filesByRun.get(runId)) {
-          assertThat(read(local, new Path(target, file))).as("restored " + file).isEqualTo(before.get(file));
+          assertThat(read(local, new Path(target, file)))
+              .as("restored " + file)
+              .isEqualTo(before.get(file));
         }
-        assertThat(restored.files().keySet()).containsAll(filesByRun.get(runId))
+        assertThat(restored.files().keySet())
+            .containsAll(filesByRun.get(runId))
             .contains("_lakeport/manifest-" + runId + ".json");
       }
     }
@@ -174,18 +223,26 @@ record RetentionApplyScenario(List<Item> items, int leftovers, Integer keepDays,
     if (maxSize != null) {
       keep.add("max-size = " + maxSize);
     }
-    String archiveBlock = archive.equals("none") ? ""
-        : "archive { location = \"" + archives + "\", format = \"" + archive + "\" }";
+    String archiveBlock =
+        archive.equals("none")
+            ? ""
+            : "archive { location = \"" + archives + "\", format = \"" + archive + "\" }";
     java.nio.file.Path site = dir.resolve("site.conf");
     Files.writeString(site, "lakeport.retention.minimum-days = " + floor + "\n");
-    java.nio.file.Path file = Fixtures.write(dir, "job.conf", """
+    java.nio.file.Path file =
+        Fixtures.write(
+            dir,
+            "job.conf",
+            """
         name = test
         time-zone = UTC
         source { format = parquet, path = /in }
         sink { format = parquet, path = "%s" }
         retention { keep { %s }, staging-grace = 24h, %s }
-        """.formatted(root, String.join(", ", keep), archiveBlock));
-    return new JobLoader(Site.load(Optional.of(site))).load(file, Map.of(), JobLoader.Mode.VALIDATE);
+        """
+                .formatted(root, String.join(", ", keep), archiveBlock));
+    return new JobLoader(Site.load(Optional.of(site)))
+        .load(file, Map.of(), JobLoader.Mode.VALIDATE);
   }
 
   static List<String> listAll(FileSystem fs, Path root) throws IOException {

@@ -54,8 +54,13 @@ class RetentionArchiveTest {
   void setUp() throws Exception {
     root = dir.resolve("exports/orders");
     archives = dir.resolve("archive");
-    site = Files.writeString(dir.resolve("site.conf"), "lakeport.retention.minimum-days = 0\n"
-        + "lakeport.history.url = \"jdbc:h2:file:" + dir.resolve("history").toAbsolutePath() + "\"\n");
+    site =
+        Files.writeString(
+            dir.resolve("site.conf"),
+            "lakeport.retention.minimum-days = 0\n"
+                + "lakeport.history.url = \"jdbc:h2:file:"
+                + dir.resolve("history").toAbsolutePath()
+                + "\"\n");
     fs = FileSystem.getLocal(Sessions.hadoopConfiguration(Fixtures.site()));
     writer = new ExportWriter(fs, new org.apache.hadoop.fs.Path(root.toUri()), 5);
   }
@@ -88,9 +93,12 @@ class RetentionArchiveTest {
     Files.writeString(archives.resolve(old + ".zip"), "location");
     Files.writeString(dir.resolve(old + ".zip"), "beside");
     // an old archive name that is a link to a file elsewhere: the link may go, the file stays
-    Path precious = Files.writeString(Files.createDirectories(dir.resolve("outside")).resolve("precious.zip"), "precious");
-    Path link = Files.createSymbolicLink(mine.resolve(ExportWriter.runId(NOW.minus(Duration.ofDays(60)), 5) + ".zip"),
-        precious);
+    Path precious =
+        Files.writeString(
+            Files.createDirectories(dir.resolve("outside")).resolve("precious.zip"), "precious");
+    Path link =
+        Files.createSymbolicLink(
+            mine.resolve(ExportWriter.runId(NOW.minus(Duration.ofDays(60)), 5) + ".zip"), precious);
     Map<String, String> exportsBefore = contents(root);
     Path job = job("keep.last = 2", "zip", "keep-days = 30");
 
@@ -101,15 +109,27 @@ class RetentionArchiveTest {
         .contains("  archive " + location + "/" + expiredZip + ": past keep-days, delete")
         .contains("  archive " + location + "/" + expiredTarGz + ": past keep-days, delete")
         .contains("  archive " + location + "/" + link.getFileName() + ": past keep-days, delete")
-        .doesNotContain(recent).doesNotContain(old);
+        .doesNotContain(recent)
+        .doesNotContain(old);
     assertThat(mine.resolve(expiredZip)).exists();
 
     Result apply = lakeport("retention", "apply", job.toString());
     assertThat(apply.code()).as(apply.err()).isZero();
     assertThat(apply.out())
-        .contains("  done: archive expired and deleted " + location + "/" + expiredZip + " (1 files, 700 bytes)")
-        .contains("  done: archive expired and deleted " + location + "/" + expiredTarGz + " (1 files, 300 bytes)")
-        .containsPattern("job orders retention run \\S+: 0 exports removed, 3 files, 1,\\d{3} bytes freed");
+        .contains(
+            "  done: archive expired and deleted "
+                + location
+                + "/"
+                + expiredZip
+                + " (1 files, 700 bytes)")
+        .contains(
+            "  done: archive expired and deleted "
+                + location
+                + "/"
+                + expiredTarGz
+                + " (1 files, 300 bytes)")
+        .containsPattern(
+            "job orders retention run \\S+: 0 exports removed, 3 files, 1,\\d{3} bytes freed");
     try (Stream<Path> left = Files.list(mine)) {
       assertThat(left.map(p -> p.getFileName().toString()))
           .containsExactlyInAnyOrder(recent, "notes.zip", old + ".zip", "." + old + ".zip.tmp");
@@ -121,11 +141,14 @@ class RetentionArchiveTest {
     assertThat(dir.resolve(old + ".zip")).hasContent("beside");
     assertThat(precious).hasContent("precious");
     assertThat(contents(root)).isEqualTo(exportsBefore);
-    assertThat(retentionRuns()).singleElement().satisfies(run -> {
-      assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED);
-      assertThat(run.rows()).contains(0L);
-      assertThat(run.files()).contains(3L);
-    });
+    assertThat(retentionRuns())
+        .singleElement()
+        .satisfies(
+            run -> {
+              assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED);
+              assertThat(run.rows()).contains(0L);
+              assertThat(run.files()).contains(3L);
+            });
   }
 
   @Test
@@ -145,18 +168,32 @@ class RetentionArchiveTest {
     Result apply = lakeport("retention", "apply", job.toString());
 
     assertThat(apply.code()).as(apply.out() + apply.err()).isEqualTo(3);
-    assertThat(apply.out()).contains("  not done: export " + rotten + " is kept: the archived " + changed
-        + " has SHA-256 " + ExportWriter.sha256(flipped) + ", its manifest says " + ExportWriter.sha256(original));
+    assertThat(apply.out())
+        .contains(
+            "  not done: export "
+                + rotten
+                + " is kept: the archived "
+                + changed
+                + " has SHA-256 "
+                + ExportWriter.sha256(flipped)
+                + ", its manifest says "
+                + ExportWriter.sha256(original));
     assertKeptWhole(rotten, rottenBefore);
     // the healthy export went its way: the failure of one export stops no other
     assertThat(apply.out()).contains("  done: export archived and deleted " + healthy);
     try (Stream<Path> left = Files.list(archives.resolve("orders"))) {
       assertThat(left.map(p -> p.getFileName().toString())).containsExactly(healthy + ".tar.gz");
     }
-    assertThat(retentionRuns()).singleElement().satisfies(run -> {
-      assertThat(run.status()).isEqualTo(RunStatus.FAILED);
-      assertThat(run.error()).get().asString().startsWith("1 not done: export " + rotten + " is kept: the archived");
-    });
+    assertThat(retentionRuns())
+        .singleElement()
+        .satisfies(
+            run -> {
+              assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+              assertThat(run.error())
+                  .get()
+                  .asString()
+                  .startsWith("1 not done: export " + rotten + " is kept: the archived");
+            });
   }
 
   @Test
@@ -170,8 +207,11 @@ class RetentionArchiveTest {
 
     Retention.Result result = apply(job("keep.last = 1", "tar.gz", ""));
 
-    assertThat(result.failures()).singleElement().asString()
-        .startsWith("export " + doomed + " is kept: the archive " + archive + " cannot be read back: ");
+    assertThat(result.failures())
+        .singleElement()
+        .asString()
+        .startsWith(
+            "export " + doomed + " is kept: the archive " + archive + " cannot be read back: ");
     assertThat(result.actions()).isEmpty();
     assertKeptWhole(doomed, before);
     assertThat(archives.resolve("orders")).isEmptyDirectory();
@@ -188,24 +228,36 @@ class RetentionArchiveTest {
 
     Retention.Result result = apply(job("keep.last = 1", "zip", ""));
 
-    assertThat(result.failures()).singleElement().asString()
-        .startsWith("export " + doomed + " is kept: the archive " + archives.resolve("orders").resolve(doomed + ".zip")
-            + " cannot be written: ");
+    assertThat(result.failures())
+        .singleElement()
+        .asString()
+        .startsWith(
+            "export "
+                + doomed
+                + " is kept: the archive "
+                + archives.resolve("orders").resolve(doomed + ".zip")
+                + " cannot be written: ");
     assertThat(result.actions()).isEmpty();
     assertKeptWhole(doomed, before);
     assertThat(archives.resolve("orders")).hasContent("not a folder");
   }
 
   private Retention.Result apply(Path job) throws IOException {
-    Retention retention = new Retention(Sessions.hadoopConfiguration(Fixtures.site()), Clock.fixed(NOW, ZoneOffset.UTC),
-        () -> {
-          throw new AssertionError("no Spark for file sinks");
-        });
-    return retention.apply(new JobLoader(Site.load(Optional.of(site))).load(job, Map.of(), JobLoader.Mode.VALIDATE),
+    Retention retention =
+        new Retention(
+            Sessions.hadoopConfiguration(Fixtures.site()),
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            () -> {
+              throw new AssertionError("no Spark for file sinks");
+            });
+    return retention.apply(
+        new JobLoader(Site.load(Optional.of(site))).load(job, Map.of(), JobLoader.Mode.VALIDATE),
         Map.of());
   }
 
-  /** The export's files are all there with their bytes, its manifest is published, none is retired. */
+  /**
+   * The export's files are all there with their bytes, its manifest is published, none is retired.
+   */
   private void assertKeptWhole(String runId, Map<String, String> files) throws IOException {
     assertThat(filesOf(runId)).isEqualTo(files);
     assertThat(root.resolve("_lakeport/manifest-" + runId + ".json")).isRegularFile();
@@ -215,22 +267,33 @@ class RetentionArchiveTest {
   private String export(int daysAgo) throws IOException {
     Instant published = NOW.minus(Duration.ofDays(daysAgo));
     String runId = ExportWriter.runId(published.minusSeconds(60), daysAgo);
-    writer.export(runId, published.atZone(ZoneOffset.UTC).toLocalDate().minusDays(1), published, 2, 300, true);
+    writer.export(
+        runId,
+        published.atZone(ZoneOffset.UTC).toLocalDate().minusDays(1),
+        published,
+        2,
+        300,
+        true);
     return runId;
   }
 
   private Path job(String keep, String format, String keepDays) throws IOException {
-    return Fixtures.write(dir, "orders.conf", """
+    return Fixtures.write(
+        dir,
+        "orders.conf",
+        """
         name = orders
         time-zone = UTC
         source { format = parquet, path = /in }
         sink { format = parquet, path = "%s", partition-by = [day] }
         retention { %s, archive { location = "%s", format = %s%s } }
-        """.formatted(root, keep, archives, format, keepDays.isEmpty() ? "" : ", " + keepDays));
+        """
+            .formatted(root, keep, archives, format, keepDays.isEmpty() ? "" : ", " + keepDays));
   }
 
   private List<Run> retentionRuns() {
-    try (HistoryStore history = HistoryStore.open(Site.load(Optional.of(site)).history(), Clock.systemUTC())) {
+    try (HistoryStore history =
+        HistoryStore.open(Site.load(Optional.of(site)).history(), Clock.systemUTC())) {
       return history.runs(new RunFilter(Optional.of("orders.retention"), Optional.empty(), 5));
     }
   }
@@ -246,13 +309,17 @@ class RetentionArchiveTest {
   private static Map<String, String> contents(Path folder) throws IOException {
     Map<String, String> files = new TreeMap<>();
     try (Stream<Path> walk = Files.walk(folder)) {
-      walk.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().endsWith(".crc")).forEach(p -> {
-        try {
-          files.put(folder.relativize(p).toString(), ExportWriter.sha256(Files.readAllBytes(p)));
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      walk.filter(Files::isRegularFile)
+          .filter(p -> !p.getFileName().toString().endsWith(".crc"))
+          .forEach(
+              p -> {
+                try {
+                  files.put(
+                      folder.relativize(p).toString(), ExportWriter.sha256(Files.readAllBytes(p)));
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
     }
     return files;
   }
@@ -274,8 +341,12 @@ class RetentionArchiveTest {
     String[] all = new String[args.length + 1];
     System.arraycopy(args, 0, all, 0, args.length);
     all[args.length] = "--site-conf=" + site;
-    int code = Lakeport.execute(Clock.fixed(NOW, ZoneOffset.UTC), new PrintWriter(out, true), new PrintWriter(err, true),
-        all);
+    int code =
+        Lakeport.execute(
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            new PrintWriter(out, true),
+            new PrintWriter(err, true),
+            all);
     return new Result(code, out.toString(), err.toString());
   }
 }

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Retention over exports Spark really wrote (partition folders, Hadoop's checksum files,
- * {@code _SUCCESS}, manifests from real runs): keeping the last one leaves exactly its partition
- * and manifest, and no empty folders or stray checksums.
+ * Retention over exports Spark really wrote (partition folders, Hadoop's checksum files, {@code
+ * _SUCCESS}, manifests from real runs): keeping the last one leaves exactly its partition and
+ * manifest, and no empty folders or stray checksums.
  */
 class RetentionOfRealExportsSparkTest {
   @TempDir Path dir;
@@ -30,17 +30,21 @@ class RetentionOfRealExportsSparkTest {
   void keepsTheLastExportOfADailyJobAndNothingElse() throws Exception {
     SparkSession spark = TestSpark.session();
     Path source = dir.resolve("events");
-    spark.sql("SELECT id, date_add(DATE'2026-11-20', CAST(id % 3 AS INT)) AS day FROM range(0, 90)")
-        .write().parquet(source.toString());
+    spark
+        .sql("SELECT id, date_add(DATE'2026-11-20', CAST(id % 3 AS INT)) AS day FROM range(0, 90)")
+        .write()
+        .parquet(source.toString());
     Path out = dir.resolve("exports/events");
-    String hocon = """
+    String hocon =
+        """
         name = events
         time-zone = UTC
         source { format = parquet, path = "%s" }
         plan.where = { column = day, eq = ${params.run_date} }
         sink { format = csv, path = "%s", partition-by = [day] }
         retention.keep.last = 1
-        """.formatted(source, out);
+        """
+            .formatted(source, out);
     ExportRunner runner = new ExportRunner(spark, Clock.systemUTC());
     List<RunResult> results = new ArrayList<>();
     for (String day : List.of("2026-11-20", "2026-11-21", "2026-11-22")) {
@@ -48,8 +52,11 @@ class RetentionOfRealExportsSparkTest {
     }
     JobSpec job = Fixtures.job(dir, hocon, Map.of("run_date", "2026-11-22"));
     // two days on, past the default floor (lakeport.retention.minimum-days = 1)
-    Retention retention = new Retention(spark.sparkContext().hadoopConfiguration(),
-        Clock.offset(Clock.systemUTC(), java.time.Duration.ofDays(2)), () -> spark);
+    Retention retention =
+        new Retention(
+            spark.sparkContext().hadoopConfiguration(),
+            Clock.offset(Clock.systemUTC(), java.time.Duration.ofDays(2)),
+            () -> spark);
 
     Retention.Result result = retention.apply(job, Map.of());
 
@@ -57,15 +64,27 @@ class RetentionOfRealExportsSparkTest {
     assertThat(result.exportsRemoved()).isEqualTo(2);
     String newest = results.get(2).manifest().runId();
     try (Stream<Path> left = Files.walk(out)) {
-      List<String> files = left.filter(Files::isRegularFile).map(p -> out.relativize(p).toString()).sorted().toList();
+      List<String> files =
+          left.filter(Files::isRegularFile)
+              .map(p -> out.relativize(p).toString())
+              .sorted()
+              .toList();
       List<String> expected = new ArrayList<>();
       results.get(2).manifest().files().forEach(f -> expected.add(f.path()));
-      assertThat(files).filteredOn(f -> !f.startsWith("_lakeport/") && !f.contains(".crc") && !f.equals("_SUCCESS"))
+      assertThat(files)
+          .filteredOn(
+              f -> !f.startsWith("_lakeport/") && !f.contains(".crc") && !f.equals("_SUCCESS"))
           .containsExactlyInAnyOrderElementsOf(expected);
-      assertThat(files).filteredOn(f -> f.startsWith("_lakeport/manifest-"))
+      assertThat(files)
+          .filteredOn(f -> f.startsWith("_lakeport/manifest-"))
           .containsExactly("_lakeport/manifest-" + newest + ".json");
-      assertThat(files).filteredOn(f -> f.endsWith(".crc") && !f.startsWith("_lakeport/") && !f.startsWith("._SUCCESS"))
-          .allSatisfy(crc -> assertThat(files).anyMatch(f -> crc.endsWith("." + Path.of(f).getFileName() + ".crc")));
+      assertThat(files)
+          .filteredOn(
+              f -> f.endsWith(".crc") && !f.startsWith("_lakeport/") && !f.startsWith("._SUCCESS"))
+          .allSatisfy(
+              crc ->
+                  assertThat(files)
+                      .anyMatch(f -> crc.endsWith("." + Path.of(f).getFileName() + ".crc")));
     }
     try (Stream<Path> folders = Files.list(out)) {
       assertThat(folders.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("day=")))

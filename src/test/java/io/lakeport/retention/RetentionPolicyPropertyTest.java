@@ -37,24 +37,34 @@ class RetentionPolicyPropertyTest {
 
   @Property(tries = 1000)
   void planMatchesTheModelAndKeepsEverySafetyRule(@ForAll("histories") History history) {
-    RetentionPolicy.Verdict verdict = new RetentionPolicy(history.spec(), ZONE).decide(history.exports(), NOW);
+    RetentionPolicy.Verdict verdict =
+        new RetentionPolicy(history.spec(), ZONE).decide(history.exports(), NOW);
 
     Model model = new Model(history.spec(), history.exports(), NOW, ZONE);
-    Set<String> removed = verdict.removed().stream().map(d -> d.export().runId()).collect(Collectors.toSet());
+    Set<String> removed =
+        verdict.removed().stream().map(d -> d.export().runId()).collect(Collectors.toSet());
     assertThat(removed).as("removed exports").isEqualTo(model.removed());
     assertThat(verdict.refusal().isPresent()).as("refused").isEqualTo(model.refused());
     assertThat(verdict.decisions()).hasSize(history.exports().size());
 
     // safety, stated directly
-    List<Export> readable = history.exports().stream().filter(Export::readable)
-        .sorted(Comparator.comparing(Export::runId).reversed()).toList();
+    List<Export> readable =
+        history.exports().stream()
+            .filter(Export::readable)
+            .sorted(Comparator.comparing(Export::runId).reversed())
+            .toList();
     if (!readable.isEmpty()) {
       assertThat(removed).as("the newest published export").doesNotContain(readable.get(0).runId());
     }
-    history.exports().stream().filter(e -> !e.readable())
+    history.exports().stream()
+        .filter(e -> !e.readable())
         .forEach(e -> assertThat(removed).as("unreadable manifest").doesNotContain(e.runId()));
     history.exports().stream()
-        .filter(e -> Duration.between(e.publishedAt(), NOW).compareTo(Duration.ofDays(history.spec().minimumDays())) < 0)
+        .filter(
+            e ->
+                Duration.between(e.publishedAt(), NOW)
+                        .compareTo(Duration.ofDays(history.spec().minimumDays()))
+                    < 0)
         .forEach(e -> assertThat(removed).as("inside the floor").doesNotContain(e.runId()));
     if (!history.exports().isEmpty()) {
       assertThat(removed).as("never every export").hasSizeLessThan(history.exports().size());
@@ -62,10 +72,18 @@ class RetentionPolicyPropertyTest {
     if (verdict.refusal().isPresent()) {
       assertThat(removed).as("a refused policy deletes nothing").isEmpty();
     }
-    verdict.decisions().stream().filter(d -> d.action() == Decision.Action.KEEP)
+    verdict.decisions().stream()
+        .filter(d -> d.action() == Decision.Action.KEEP)
         .forEach(d -> assertThat(d.reasons()).as("a kept export says why").isNotEmpty());
-    verdict.removed().forEach(d -> assertThat(d.action()).isEqualTo(history.spec().archive().isPresent()
-        ? Decision.Action.ARCHIVE_AND_DELETE : Decision.Action.DELETE));
+    verdict
+        .removed()
+        .forEach(
+            d ->
+                assertThat(d.action())
+                    .isEqualTo(
+                        history.spec().archive().isPresent()
+                            ? Decision.Action.ARCHIVE_AND_DELETE
+                            : Decision.Action.DELETE));
   }
 
   /** The policy as the documentation states it, written independently of the planner. */
@@ -83,7 +101,8 @@ class RetentionPolicyPropertyTest {
     }
 
     List<Export> readableNewestFirst() {
-      List<Export> readable = new ArrayList<>(exports.stream().filter(e -> e.problem().isEmpty()).toList());
+      List<Export> readable =
+          new ArrayList<>(exports.stream().filter(e -> e.problem().isEmpty()).toList());
       readable.sort((a, b) -> b.runId().compareTo(a.runId()));
       return readable;
     }
@@ -99,7 +118,8 @@ class RetentionPolicyPropertyTest {
       RetentionSpec.Keep k = spec.keep();
       boolean byLast = k.last().isPresent() && position < k.last().getAsInt();
       boolean byDays = k.days().isPresent() && ageInDays(export) < k.days().getAsInt();
-      long newerAndItself = readable.subList(0, position + 1).stream().mapToLong(Export::bytes).sum();
+      long newerAndItself =
+          readable.subList(0, position + 1).stream().mapToLong(Export::bytes).sum();
       boolean bySize = k.maxBytes().isPresent() && newerAndItself <= k.maxBytes().getAsLong();
       return byLast || byDays || bySize;
     }
@@ -124,7 +144,10 @@ class RetentionPolicyPropertyTest {
       return readable.stream()
           .filter(e -> e != readable.get(0))
           .filter(e -> !keptByRules(e))
-          .filter(e -> now.toEpochMilli() - e.publishedAt().toEpochMilli() >= spec.minimumDays() * 86_400_000L)
+          .filter(
+              e ->
+                  now.toEpochMilli() - e.publishedAt().toEpochMilli()
+                      >= spec.minimumDays() * 86_400_000L)
           .map(Export::runId)
           .collect(Collectors.toSet());
     }
@@ -132,35 +155,59 @@ class RetentionPolicyPropertyTest {
 
   @Provide
   Arbitrary<History> histories() {
-    Arbitrary<Export> export = Combinators.combine(
-        Arbitraries.integers().between(0, 400 * 24),     // published this many hours ago
-        Arbitraries.integers().between(-1, 3),           // logical date this many days before publishing; -1: none
-        Arbitraries.longs().between(0, 5_000),           // bytes present
-        Arbitraries.integers().between(0, 20),           // 0: unreadable manifest
-        Arbitraries.integers().between(0, 0xffffff))
-        .as((hoursAgo, lag, bytes, readable, suffix) -> {
-          Instant published = NOW.minus(Duration.ofHours(hoursAgo));
-          Optional<LocalDate> logical = lag < 0 ? Optional.empty()
-              : Optional.of(published.atZone(ZONE).toLocalDate().minusDays(lag));
-          return new Export(ExportWriter.runId(published.minusSeconds(30), suffix), logical, published, bytes,
-              (int) (bytes / 100), readable == 0 ? Optional.of("not a Lakeport manifest") : Optional.empty());
-        });
+    Arbitrary<Export> export =
+        Combinators.combine(
+                Arbitraries.integers().between(0, 400 * 24), // published this many hours ago
+                Arbitraries.integers()
+                    .between(-1, 3), // logical date this many days before publishing; -1: none
+                Arbitraries.longs().between(0, 5_000), // bytes present
+                Arbitraries.integers().between(0, 20), // 0: unreadable manifest
+                Arbitraries.integers().between(0, 0xffffff))
+            .as(
+                (hoursAgo, lag, bytes, readable, suffix) -> {
+                  Instant published = NOW.minus(Duration.ofHours(hoursAgo));
+                  Optional<LocalDate> logical =
+                      lag < 0
+                          ? Optional.empty()
+                          : Optional.of(published.atZone(ZONE).toLocalDate().minusDays(lag));
+                  return new Export(
+                      ExportWriter.runId(published.minusSeconds(30), suffix),
+                      logical,
+                      published,
+                      bytes,
+                      (int) (bytes / 100),
+                      readable == 0 ? Optional.of("not a Lakeport manifest") : Optional.empty());
+                });
     Arbitrary<List<Export>> exports = export.list().ofMaxSize(40).uniqueElements(Export::runId);
-    Arbitrary<RetentionSpec> spec = Combinators.combine(
-        Arbitraries.integers().between(0, 120).injectNull(0.4),
-        Arbitraries.of(AgeOf.class),
-        Arbitraries.integers().between(1, 15).injectNull(0.4),
-        Arbitraries.longs().between(1, 60_000).injectNull(0.5),
-        Arbitraries.integers().between(0, 30),
-        Arbitraries.of(true, false))
-        .as((days, ageOf, last, maxBytes, floor, archive) -> new RetentionSpec(
-            new RetentionSpec.Keep(days == null ? OptionalInt.empty() : OptionalInt.of(Math.max(days, floor)), ageOf,
-                last == null ? OptionalInt.empty() : OptionalInt.of(last),
-                maxBytes == null ? OptionalLong.empty() : OptionalLong.of(maxBytes)),
-            floor, Duration.ofHours(24),
-            archive ? Optional.of(new RetentionSpec.Archive("/archive", RetentionSpec.Archive.Format.TAR_GZ,
-                OptionalInt.empty())) : Optional.empty(),
-            new RetentionSpec.Delta(Optional.empty(), Optional.empty()), Optional.empty()));
+    Arbitrary<RetentionSpec> spec =
+        Combinators.combine(
+                Arbitraries.integers().between(0, 120).injectNull(0.4),
+                Arbitraries.of(AgeOf.class),
+                Arbitraries.integers().between(1, 15).injectNull(0.4),
+                Arbitraries.longs().between(1, 60_000).injectNull(0.5),
+                Arbitraries.integers().between(0, 30),
+                Arbitraries.of(true, false))
+            .as(
+                (days, ageOf, last, maxBytes, floor, archive) ->
+                    new RetentionSpec(
+                        new RetentionSpec.Keep(
+                            days == null
+                                ? OptionalInt.empty()
+                                : OptionalInt.of(Math.max(days, floor)),
+                            ageOf,
+                            last == null ? OptionalInt.empty() : OptionalInt.of(last),
+                            maxBytes == null ? OptionalLong.empty() : OptionalLong.of(maxBytes)),
+                        floor,
+                        Duration.ofHours(24),
+                        archive
+                            ? Optional.of(
+                                new RetentionSpec.Archive(
+                                    "/archive",
+                                    RetentionSpec.Archive.Format.TAR_GZ,
+                                    OptionalInt.empty()))
+                            : Optional.empty(),
+                        new RetentionSpec.Delta(Optional.empty(), Optional.empty()),
+                        Optional.empty()));
     return Combinators.combine(exports, spec).as(History::new);
   }
 }

@@ -31,14 +31,18 @@ import org.junit.jupiter.api.Test;
  * A root of many objects on S3 (s3proxy on 127.0.0.1) is listed in pages and planned, and one
  * export's objects are deleted through s3a's bulk delete, in DeleteObjects requests of many keys.
  * {@code -Dit.retention.objects=100000} runs it at the 100,000 objects retention must handle; the
- * suite uses 10,000, because s3proxy's file-system store, not s3a, makes the large run take
- * about 11 minutes on two cores.
+ * suite uses 10,000, because s3proxy's file-system store, not s3a, makes the large run take about
+ * 11 minutes on two cores.
  */
 class RetentionS3ListingTest {
   static final String BUCKET = "big-exports";
   static final String PAGE_SIZE = "fs.s3a.bulk.delete.page.size";
-  /** Keys a DeleteObjects request: s3a's default, set here so the count below does not depend on it. */
+
+  /**
+   * Keys a DeleteObjects request: s3a's default, set here so the count below does not depend on it.
+   */
   static final int PAGE = 250;
+
   static S3Server server;
   static Path work;
 
@@ -67,13 +71,15 @@ class RetentionS3ListingTest {
     // one cached s3a instance, so that its request counters are retention's own; closed at the end
     conf.setBoolean("fs.s3a.impl.disable.cache", false);
     conf.setInt(PAGE_SIZE, PAGE);
-    org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path("s3a://" + BUCKET + "/big/orders");
+    org.apache.hadoop.fs.Path root =
+        new org.apache.hadoop.fs.Path("s3a://" + BUCKET + "/big/orders");
     try (FileSystem fs = root.getFileSystem(conf)) {
       plansAndDeletes(conf, fs, root);
     }
   }
 
-  private void plansAndDeletes(Configuration conf, FileSystem fs, org.apache.hadoop.fs.Path root) throws Exception {
+  private void plansAndDeletes(Configuration conf, FileSystem fs, org.apache.hadoop.fs.Path root)
+      throws Exception {
     // the objects go straight into s3proxy's folder (a PUT each would take minutes); the
     // manifests through s3a
     Path bucketDir = server.root().resolve(BUCKET).resolve("big/orders");
@@ -94,26 +100,62 @@ class RetentionS3ListingTest {
           kept.add(path);
         }
       }
-      Manifests.write(fs, Manifests.path(root, runId), new Manifest(Manifest.VERSION, "orders", runId, "orders.conf",
-          Map.of(), null, "test", "4.1.1", Map.of(), null, null, null, List.of(), null, null, List.of(), files,
-          published.minusSeconds(1).toString(), published.toString(), 1000, null));
+      Manifests.write(
+          fs,
+          Manifests.path(root, runId),
+          new Manifest(
+              Manifest.VERSION,
+              "orders",
+              runId,
+              "orders.conf",
+              Map.of(),
+              null,
+              "test",
+              "4.1.1",
+              Map.of(),
+              null,
+              null,
+              null,
+              List.of(),
+              null,
+              null,
+              List.of(),
+              files,
+              published.minusSeconds(1).toString(),
+              published.toString(),
+              1000,
+              null));
     }
     Path jobDir = Files.createDirectories(work.resolve("big"));
-    JobSpec job = new JobLoader(Fixtures.site()).load(Fixtures.write(jobDir, "orders.conf", """
+    JobSpec job =
+        new JobLoader(Fixtures.site())
+            .load(
+                Fixtures.write(
+                    jobDir,
+                    "orders.conf",
+                    """
         name = orders
         source { format = parquet, path = /in }
         sink { format = csv, path = "%s" }
         retention.keep.last = 9
-        """.formatted(root)), Map.of(), JobLoader.Mode.VALIDATE);
-    Retention retention = new Retention(conf, Clock.fixed(now, ZoneOffset.UTC), () -> {
-      throw new AssertionError("no Spark");
-    });
+        """
+                        .formatted(root)),
+                Map.of(),
+                JobLoader.Mode.VALIDATE);
+    Retention retention =
+        new Retention(
+            conf,
+            Clock.fixed(now, ZoneOffset.UTC),
+            () -> {
+              throw new AssertionError("no Spark");
+            });
 
     RetentionPlan plan = retention.plan(job, Map.of());
     assertThat(plan.decisions()).hasSize(10);
     assertThat(plan.filesFreed()).isEqualTo(perExport);
 
-    IOStatisticsSnapshot before = IOStatisticsSupport.snapshotIOStatistics(IOStatisticsSupport.retrieveIOStatistics(fs));
+    IOStatisticsSnapshot before =
+        IOStatisticsSupport.snapshotIOStatistics(IOStatisticsSupport.retrieveIOStatistics(fs));
     Retention.Result result = retention.apply(job, Map.of());
     assertThat(result.failures()).isEmpty();
     assertThat(result.filesDeleted()).isEqualTo(perExport);

@@ -1,23 +1,10 @@
 package io.lakeport.retention;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.lakeport.Fixtures;
-import io.lakeport.config.JobLoader;
-import io.lakeport.config.JobSpec;
-import io.lakeport.run.Manifest;
-import io.lakeport.run.Manifests;
-import io.lakeport.run.OutputFile;
 import io.lakeport.s3.S3Server;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -25,7 +12,6 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 
 /**
  * Retention on S3 (s3proxy on 127.0.0.1, the storage tests' server): random histories applied
@@ -55,14 +41,22 @@ class RetentionS3Test {
   }
 
   @Property(tries = 6)
-  void applyLeavesExactlyTheKeptSetOnS3(@ForAll("scenarios") RetentionApplyScenario s) throws Exception {
+  void applyLeavesExactlyTheKeptSetOnS3(@ForAll("scenarios") RetentionApplyScenario s)
+      throws Exception {
     int n = ++scenario;
     Configuration conf = conf();
-    org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path("s3a://" + BUCKET + "/random-" + n + "/test");
+    org.apache.hadoop.fs.Path root =
+        new org.apache.hadoop.fs.Path("s3a://" + BUCKET + "/random-" + n + "/test");
     Path dir = Files.createDirectories(work.resolve("scenario-" + n));
     // leftovers written now are past their 24h grace two days later
-    s.check(root.getFileSystem(conf), root, new org.apache.hadoop.fs.Path("s3a://" + ARCHIVE + "/random-" + n), conf,
-        dir, Instant.now().plus(Duration.ofDays(2)), false);
+    s.check(
+        root.getFileSystem(conf),
+        root,
+        new org.apache.hadoop.fs.Path("s3a://" + ARCHIVE + "/random-" + n),
+        conf,
+        dir,
+        Instant.now().plus(Duration.ofDays(2)),
+        false);
   }
 
   @Provide

@@ -58,19 +58,32 @@ class RetentionSafetyTest {
     Files.writeString(dir.resolve("sibling.parquet"), "sibling");
     String old = export(40);
     export(1);
-    // the old export's manifest also names a file through a linked folder, a link, and a path out of the root
+    // the old export's manifest also names a file through a linked folder, a link, and a path out
+    // of the root
     Files.createSymbolicLink(root.resolve("day=linked"), outside);
     Files.createSymbolicLink(root.resolve("link.parquet"), outside.resolve("precious.parquet"));
-    writer.writeManifest(old, LocalDate.parse("2026-10-15"), NOW.minus(Duration.ofDays(40)), List.of(
-        file("day=linked/precious.parquet"), file("link.parquet"), file("../../sibling.parquet"),
-        file("/etc/hostname")));
+    writer.writeManifest(
+        old,
+        LocalDate.parse("2026-10-15"),
+        NOW.minus(Duration.ofDays(40)),
+        List.of(
+            file("day=linked/precious.parquet"),
+            file("link.parquet"),
+            file("../../sibling.parquet"),
+            file("/etc/hostname")));
 
     Retention.Result result = retention().apply(job("keep { last = 1 }", root), Map.of());
 
-    assertThat(result.plan().refusedPaths()).containsOnlyKeys("day=linked/precious.parquet", "link.parquet",
-        "../../sibling.parquet", "/etc/hostname");
-    assertThat(result.plan().refusedPaths().get("day=linked/precious.parquet")).contains("symbolic link");
-    assertThat(result.plan().refusedPaths().get("../../sibling.parquet")).contains("not a normalised path");
+    assertThat(result.plan().refusedPaths())
+        .containsOnlyKeys(
+            "day=linked/precious.parquet",
+            "link.parquet",
+            "../../sibling.parquet",
+            "/etc/hostname");
+    assertThat(result.plan().refusedPaths().get("day=linked/precious.parquet"))
+        .contains("symbolic link");
+    assertThat(result.plan().refusedPaths().get("../../sibling.parquet"))
+        .contains("not a normalised path");
     assertThat(outside.resolve("precious.parquet")).hasContent("precious");
     assertThat(dir.resolve("sibling.parquet")).hasContent("sibling");
     assertThat(root.resolve("link.parquet")).isSymbolicLink();
@@ -82,18 +95,32 @@ class RetentionSafetyTest {
     export(40);
     export(1);
     Path nested = root.resolve("day=2026-10-15/inner");
-    new ExportWriter(fs, hadoop(nested), 9).export(ExportWriter.runId(NOW.minus(Duration.ofDays(50)), 1),
-        LocalDate.parse("2026-10-05"), NOW.minus(Duration.ofDays(50)), 2, 100, false);
+    new ExportWriter(fs, hadoop(nested), 9)
+        .export(
+            ExportWriter.runId(NOW.minus(Duration.ofDays(50)), 1),
+            LocalDate.parse("2026-10-05"),
+            NOW.minus(Duration.ofDays(50)),
+            2,
+            100,
+            false);
     // a manifest of the outer job that claims a file of the inner one
     List<String> innerFiles = RetentionApplyScenario.listAll(fs, hadoop(nested));
-    writer.writeManifest(ExportWriter.runId(NOW.minus(Duration.ofDays(45)), 2), LocalDate.parse("2026-10-10"),
-        NOW.minus(Duration.ofDays(45)), List.of(file("day=2026-10-15/inner/" + innerFiles.get(0))));
+    writer.writeManifest(
+        ExportWriter.runId(NOW.minus(Duration.ofDays(45)), 2),
+        LocalDate.parse("2026-10-10"),
+        NOW.minus(Duration.ofDays(45)),
+        List.of(file("day=2026-10-15/inner/" + innerFiles.get(0))));
 
-    Retention.Result result = retention().apply(job("keep { last = 1 }", root),
-        Map.of(nested.toString(), "inner", root.toString(), "orders"));
+    Retention.Result result =
+        retention()
+            .apply(
+                job("keep { last = 1 }", root),
+                Map.of(nested.toString(), "inner", root.toString(), "orders"));
 
-    assertThat(RetentionApplyScenario.listAll(fs, hadoop(nested))).containsExactlyInAnyOrderElementsOf(innerFiles);
-    assertThat(result.plan().refusedPaths().values()).anyMatch(why -> why.contains("export root of job inner"));
+    assertThat(RetentionApplyScenario.listAll(fs, hadoop(nested)))
+        .containsExactlyInAnyOrderElementsOf(innerFiles);
+    assertThat(result.plan().refusedPaths().values())
+        .anyMatch(why -> why.contains("export root of job inner"));
     assertThat(result.exportsRemoved()).isEqualTo(2);
   }
 
@@ -106,12 +133,16 @@ class RetentionSafetyTest {
 
     Retention.Result result = retention().apply(job("keep { last = 1 }", root), Map.of());
 
-    Decision kept = result.plan().decisions().stream().filter(d -> d.export().runId().equals(broken)).findFirst()
-        .orElseThrow();
+    Decision kept =
+        result.plan().decisions().stream()
+            .filter(d -> d.export().runId().equals(broken))
+            .findFirst()
+            .orElseThrow();
     assertThat(kept.action()).isEqualTo(Decision.Action.KEEP);
     assertThat(kept.reasons()).anyMatch(r -> r.contains("manifest cannot be read"));
     assertThat(root.resolve("_lakeport/manifest-" + broken + ".json")).exists();
-    assertThat(root.resolve("day=2026-09-25")).isDirectoryContaining(p -> p.toString().endsWith(".parquet"));
+    assertThat(root.resolve("day=2026-09-25"))
+        .isDirectoryContaining(p -> p.toString().endsWith(".parquet"));
     assertThat(result.exportsRemoved()).isEqualTo(1);
   }
 
@@ -120,11 +151,18 @@ class RetentionSafetyTest {
     export(50);
     export(40);
 
-    Retention.Result result = retention().apply(job("keep { days = 30, age-of = published }", root), Map.of());
+    Retention.Result result =
+        retention().apply(job("keep { days = 30, age-of = published }", root), Map.of());
 
-    assertThat(result.plan().refusal()).get().asString().contains("would delete every export").contains("keep.last");
+    assertThat(result.plan().refusal())
+        .get()
+        .asString()
+        .contains("would delete every export")
+        .contains("keep.last");
     assertThat(result.actions()).isEmpty();
-    assertThat(RetentionApplyScenario.listAll(fs, hadoop(root))).filteredOn(p -> p.endsWith(".parquet")).hasSize(4);
+    assertThat(RetentionApplyScenario.listAll(fs, hadoop(root)))
+        .filteredOn(p -> p.endsWith(".parquet"))
+        .hasSize(4);
   }
 
   @Test
@@ -140,30 +178,41 @@ class RetentionSafetyTest {
     Retention.Result result = retention().apply(job("keep { last = 1 }", root, 7), Map.of());
 
     assertThat(result.plan().removed()).extracting(d -> d.export().runId()).containsExactly(old);
-    assertThat(result.plan().decisions()).filteredOn(d -> d.export().runId().equals(young)).singleElement()
-        .satisfies(d -> assertThat(d.reasons()).anyMatch(r -> r.contains("lakeport.retention.minimum-days")));
+    assertThat(result.plan().decisions())
+        .filteredOn(d -> d.export().runId().equals(young))
+        .singleElement()
+        .satisfies(
+            d ->
+                assertThat(d.reasons())
+                    .anyMatch(r -> r.contains("lakeport.retention.minimum-days")));
   }
 
   @Test
   void aCrashMidDeletionLeavesARecordAndTheNextApplyFinishesIt() throws Exception {
     String doomed = export(40);
     export(1);
-    Failpoints.install(Retention.FAILPOINT_DELETING, () -> {
-      throw new IllegalStateException("crash");
-    });
+    Failpoints.install(
+        Retention.FAILPOINT_DELETING,
+        () -> {
+          throw new IllegalStateException("crash");
+        });
 
-    assertThatThrownBy(() -> retention().apply(job("keep { last = 1 }", root), Map.of())).hasMessage("crash");
-    // half its files are gone, and its manifest is retired: not published, and the record of what remains
+    assertThatThrownBy(() -> retention().apply(job("keep { last = 1 }", root), Map.of()))
+        .hasMessage("crash");
+    // half its files are gone, and its manifest is retired: not published, and the record of what
+    // remains
     assertThat(root.resolve("_lakeport/manifest-" + doomed + ".json")).doesNotExist();
     assertThat(root.resolve("_lakeport/retired/manifest-" + doomed + ".json")).exists();
-    assertThat(root.resolve("day=2026-10-15")).isDirectoryContaining(p -> p.toString().endsWith(".parquet"));
+    assertThat(root.resolve("day=2026-10-15"))
+        .isDirectoryContaining(p -> p.toString().endsWith(".parquet"));
 
     Failpoints.clear();
     RetentionPlan plan = retention().plan(job("keep { last = 1 }", root), Map.of());
     assertThat(plan.interrupted()).containsExactly(doomed);
     Retention.Result result = retention().apply(job("keep { last = 1 }", root), Map.of());
 
-    assertThat(result.actions()).anyMatch(a -> a.subject().equals(doomed) && a.what().contains("interrupted"));
+    assertThat(result.actions())
+        .anyMatch(a -> a.subject().equals(doomed) && a.what().contains("interrupted"));
     assertThat(root.resolve("_lakeport/retired")).isEmptyDirectory();
     assertThat(root.resolve("day=2026-10-15")).doesNotExist();
     assertThat(result.failures()).isEmpty();
@@ -172,7 +221,13 @@ class RetentionSafetyTest {
   private String export(int daysAgo) throws Exception {
     Instant published = NOW.minus(Duration.ofDays(daysAgo));
     String runId = ExportWriter.runId(published.minusSeconds(60), daysAgo);
-    writer.export(runId, published.atZone(ZoneOffset.UTC).toLocalDate().minusDays(1), published, 2, 200, true);
+    writer.export(
+        runId,
+        published.atZone(ZoneOffset.UTC).toLocalDate().minusDays(1),
+        published,
+        2,
+        200,
+        true);
     return runId;
   }
 
@@ -181,9 +236,12 @@ class RetentionSafetyTest {
   }
 
   private Retention retention() {
-    return new Retention(conf, Clock.fixed(NOW, ZoneOffset.UTC), () -> {
-      throw new AssertionError("no Spark for file sinks");
-    });
+    return new Retention(
+        conf,
+        Clock.fixed(NOW, ZoneOffset.UTC),
+        () -> {
+          throw new AssertionError("no Spark for file sinks");
+        });
   }
 
   private JobSpec job(String retention, Path sink) throws Exception {
@@ -191,15 +249,23 @@ class RetentionSafetyTest {
   }
 
   private JobSpec job(String retention, Path sink, int floor) throws Exception {
-    Path site = Files.writeString(dir.resolve("site.conf"), "lakeport.retention.minimum-days = " + floor + "\n");
-    Path file = Fixtures.write(dir, "job.conf", """
+    Path site =
+        Files.writeString(
+            dir.resolve("site.conf"), "lakeport.retention.minimum-days = " + floor + "\n");
+    Path file =
+        Fixtures.write(
+            dir,
+            "job.conf",
+            """
         name = orders
         time-zone = UTC
         source { format = parquet, path = /in }
         sink { format = parquet, path = "%s" }
         retention { %s }
-        """.formatted(sink, retention));
-    return new JobLoader(Site.load(Optional.of(site))).load(file, Map.of(), JobLoader.Mode.VALIDATE);
+        """
+                .formatted(sink, retention));
+    return new JobLoader(Site.load(Optional.of(site)))
+        .load(file, Map.of(), JobLoader.Mode.VALIDATE);
   }
 
   private static org.apache.hadoop.fs.Path hadoop(Path path) {

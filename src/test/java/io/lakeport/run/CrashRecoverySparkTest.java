@@ -42,14 +42,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The kill matrix: a real {@code lakeport run} in a child JVM killed with SIGKILL at each point of
  * its life, and at random instants, over a partitioned export (partition folders swapped) and an
- * unpartitioned one (the whole export swapped). After each kill: {@code verify} exits 0 or 4,
- * never 2; every data file a reader sees is described by a manifest on disk (published or
- * pending); the next command that opens the history records the killed run lost; and the next
- * run publishes exactly the source's rows (counted independently, per partition), once each.
+ * unpartitioned one (the whole export swapped). After each kill: {@code verify} exits 0 or 4, never
+ * 2; every data file a reader sees is described by a manifest on disk (published or pending); the
+ * next command that opens the history records the killed run lost; and the next run publishes
+ * exactly the source's rows (counted independently, per partition), once each.
  */
 class CrashRecoverySparkTest {
   /** Random instants to kill at; their seed is printed so that a failure can be replayed. */
   private static final int RANDOM_KILLS = 20;
+
   private final SparkSession spark = TestSpark.session();
 
   @TempDir Path dir;
@@ -72,18 +73,21 @@ class CrashRecoverySparkTest {
   static Stream<Arguments> points() {
     List<String> points = new ArrayList<>(List.of(Failpoints.TASK_COMMITTED));
     points.addAll(Failpoints.PUBLISH_POINTS);
-    return Stream.of(Layout.values()).flatMap(layout -> points.stream().map(point -> Arguments.of(layout, point)));
+    return Stream.of(Layout.values())
+        .flatMap(layout -> points.stream().map(point -> Arguments.of(layout, point)));
   }
 
   @ParameterizedTest(name = "{0} export killed at {1}")
   @MethodSource("points")
-  void aRunKilledAtAnyPointThenRunAgainLeavesExactlyTheExpectedRows(Layout layout, String point) throws Exception {
+  void aRunKilledAtAnyPointThenRunAgainLeavesExactlyTheExpectedRows(Layout layout, String point)
+      throws Exception {
     Path job = job(layout);
     writeSource(300);
     assertThat(lakeport("run", job.toString())).isZero();
     writeSource(450);
 
-    ChildLakeport.killAt(point, dir, "run", job.toString(), "--site-conf=" + site(), "--master", "local[2]");
+    ChildLakeport.killAt(
+        point, dir, "run", job.toString(), "--site-conf=" + site(), "--master", "local[2]");
 
     assertConsistentAfterKill(layout);
     assertRerunPublishesTheSource(layout, job, 450);
@@ -96,11 +100,19 @@ class CrashRecoverySparkTest {
     Path partitioned = job(Layout.PARTITIONED);
     writeSource(100);
     long started = System.nanoTime();
-    ChildLakeport.Finished whole = ChildLakeport.run(dir, Duration.ofMinutes(3), "run", partitioned.toString(),
-        "--site-conf=" + site(), "--master", "local[2]");
+    ChildLakeport.Finished whole =
+        ChildLakeport.run(
+            dir,
+            Duration.ofMinutes(3),
+            "run",
+            partitioned.toString(),
+            "--site-conf=" + site(),
+            "--master",
+            "local[2]");
     Duration length = Duration.ofNanos(System.nanoTime() - started);
     assertThat(whole.exitCode()).as(whole.output()).isZero();
-    // each export has a published version before the kills: what a reader sees is it, or the new one
+    // each export has a published version before the kills: what a reader sees is it, or the new
+    // one
     assertThat(lakeport("run", job(Layout.WHOLE).toString())).isZero();
 
     for (int i = 0; i < RANDOM_KILLS; i++) {
@@ -110,9 +122,11 @@ class CrashRecoverySparkTest {
       writeSource(rows);
       // uniform over the run's length, from the JVM's start to a little past its usual end
       Duration instant = Duration.ofMillis((long) (length.toMillis() * 1.1 * random.nextDouble()));
-      String replay = "kill " + i + " at " + instant + " of a run of " + length + " (seed " + seed + ")";
-      try (ChildLakeport.Running child = ChildLakeport.start(dir, "run", job.toString(), "--site-conf=" + site(),
-          "--master", "local[2]")) {
+      String replay =
+          "kill " + i + " at " + instant + " of a run of " + length + " (seed " + seed + ")";
+      try (ChildLakeport.Running child =
+          ChildLakeport.start(
+              dir, "run", job.toString(), "--site-conf=" + site(), "--master", "local[2]")) {
         child.killAfter(instant);
       }
       assertConsistentAfterKill(layout, replay);
@@ -124,15 +138,26 @@ class CrashRecoverySparkTest {
     Path out = dir.resolve(layout.folder());
     String as = String.join(" ", context);
     StringWriter err = new StringWriter();
-    int verified = Lakeport.execute(Clock.systemUTC(), new PrintWriter(new StringWriter(), true),
-        new PrintWriter(err, true), "verify", out.toString());
+    int verified =
+        Lakeport.execute(
+            Clock.systemUTC(),
+            new PrintWriter(new StringWriter(), true),
+            new PrintWriter(err, true),
+            "verify",
+            out.toString());
     assertThat(verified).as("verify after the kill %s: %s", as, err).isIn(0, 4);
-    assertThat(visibleDataFiles(out)).as("what a reader sees is described by a manifest on disk %s", as)
+    assertThat(visibleDataFiles(out))
+        .as("what a reader sees is described by a manifest on disk %s", as)
         .isSubsetOf(describedFiles(out));
-    try (HistoryStore history = HistoryStore.open(Site.load(Optional.of(site())).history(), Clock.systemUTC())) {
-      List<Run> runs = history.runs(new RunFilter(Optional.of("crash-test"), Optional.empty(), 100));
-      assertThat(runs).as("no run is left running %s", as).noneMatch(r -> r.status() == RunStatus.RUNNING);
-      assertThat(runs).as("the killed run is recorded lost %s", as)
+    try (HistoryStore history =
+        HistoryStore.open(Site.load(Optional.of(site())).history(), Clock.systemUTC())) {
+      List<Run> runs =
+          history.runs(new RunFilter(Optional.of("crash-test"), Optional.empty(), 100));
+      assertThat(runs)
+          .as("no run is left running %s", as)
+          .noneMatch(r -> r.status() == RunStatus.RUNNING);
+      assertThat(runs)
+          .as("the killed run is recorded lost %s", as)
           .allMatch(r -> r.status() == RunStatus.SUCCEEDED || r.status() == RunStatus.LOST);
     }
   }
@@ -142,14 +167,18 @@ class CrashRecoverySparkTest {
     assertThat(lakeport("run", job.toString())).isZero();
     Map<String, Long> expected = perDay(spark.read().parquet(dir.resolve("source").toString()));
     assertThat(perDay(spark.read().parquet(out.toString()))).isEqualTo(expected);
-    assertThat(spark.read().parquet(out.toString()).select("id").distinct().count()).as("no duplicates")
+    assertThat(spark.read().parquet(out.toString()).select("id").distinct().count())
+        .as("no duplicates")
         .isEqualTo(rows);
     assertThat(spark.read().parquet(out.toString()).count()).isEqualTo(rows);
     assertThat(new Verifier(new Configuration()).verify(out.toString()).intact()).isTrue();
     PublishSparkTest.assertNoLeftovers(out);
   }
 
-  /** Data files under the export a reader would list: hidden folders and files ({@code _x}, {@code .x}) skipped. */
+  /**
+   * Data files under the export a reader would list: hidden folders and files ({@code _x}, {@code
+   * .x}) skipped.
+   */
   private static Set<String> visibleDataFiles(Path out) throws IOException {
     if (!Files.isDirectory(out)) {
       return Set.of();
@@ -166,7 +195,8 @@ class CrashRecoverySparkTest {
       return described;
     }
     try (Stream<Path> files = Files.list(meta)) {
-      for (Path file : files.filter(p -> p.getFileName().toString().endsWith(Manifests.SUFFIX)).toList()) {
+      for (Path file :
+          files.filter(p -> p.getFileName().toString().endsWith(Manifests.SUFFIX)).toList()) {
         try (var in = Files.newInputStream(file)) {
           Manifest.fromJson(in).files().forEach(f -> described.add(f.path()));
         }
@@ -184,25 +214,39 @@ class CrashRecoverySparkTest {
   private Path site() {
     Path site = dir.resolve("application.conf");
     if (!Files.exists(site)) {
-      Fixtures.write(dir, "application.conf", "lakeport.history.url = \"jdbc:sqlite:" + dir.resolve("history/lakeport.db")
-          + "\"\n");
+      Fixtures.write(
+          dir,
+          "application.conf",
+          "lakeport.history.url = \"jdbc:sqlite:" + dir.resolve("history/lakeport.db") + "\"\n");
     }
     return site;
   }
 
   private Path job(Layout layout) {
-    return Fixtures.write(dir, "crash-" + layout.name().toLowerCase(java.util.Locale.ROOT) + ".conf", """
+    return Fixtures.write(
+        dir,
+        "crash-" + layout.name().toLowerCase(java.util.Locale.ROOT) + ".conf",
+        """
         name = crash-test
         source { format = parquet, path = "%s" }
         sink { format = parquet, path = "%s", %s }
-        """.formatted(dir.resolve("source"), dir.resolve(layout.folder()), layout.sink));
+        """
+            .formatted(dir.resolve("source"), dir.resolve(layout.folder()), layout.sink));
   }
 
   private void writeSource(long rows) {
-    spark.range(rows).select(functions.col("id"),
-            functions.date_add(functions.lit(java.sql.Date.valueOf("2026-10-01")), functions.col("id").mod(3).cast("int"))
+    spark
+        .range(rows)
+        .select(
+            functions.col("id"),
+            functions
+                .date_add(
+                    functions.lit(java.sql.Date.valueOf("2026-10-01")),
+                    functions.col("id").mod(3).cast("int"))
                 .as("day"))
-        .write().mode("overwrite").parquet(dir.resolve("source").toString());
+        .write()
+        .mode("overwrite")
+        .parquet(dir.resolve("source").toString());
   }
 
   private static Map<String, Long> perDay(org.apache.spark.sql.Dataset<Row> rows) {

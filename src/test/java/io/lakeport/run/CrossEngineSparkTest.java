@@ -38,11 +38,18 @@ class CrossEngineSparkTest {
 
   @BeforeEach
   void source() {
-    StructType schema = new StructType().add("id", DataTypes.LongType, false).add("name", DataTypes.StringType)
-        .add("score", DataTypes.DoubleType).add("day", DataTypes.DateType).add("seen_at", DataTypes.TimestampType);
+    StructType schema =
+        new StructType()
+            .add("id", DataTypes.LongType, false)
+            .add("name", DataTypes.StringType)
+            .add("score", DataTypes.DoubleType)
+            .add("day", DataTypes.DateType)
+            .add("seen_at", DataTypes.TimestampType);
     List<Row> rows = new ArrayList<>();
     for (Expected e : expected()) {
-      rows.add(RowFactory.create(e.id, e.name, e.score, java.sql.Date.valueOf(e.day), Timestamp.from(e.seenAt)));
+      rows.add(
+          RowFactory.create(
+              e.id, e.name, e.score, java.sql.Date.valueOf(e.day), Timestamp.from(e.seenAt)));
     }
     source = dir.resolve("source").toString();
     spark.createDataFrame(rows, schema).write().parquet(source);
@@ -54,34 +61,63 @@ class CrossEngineSparkTest {
     export("csv", "compression = gzip, options { header = true }");
     export("json", "compression = zstd");
 
-    try (Connection duck = DriverManager.getConnection("jdbc:duckdb:"); Statement sql = duck.createStatement()) {
+    try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+        Statement sql = duck.createStatement()) {
       sql.execute("SET TimeZone = 'UTC'");
-      assertThat(read(sql, "read_parquet('" + dir.resolve("parquet") + "/*/*.parquet', hive_partitioning = true)")).as("parquet")
+      assertThat(
+              read(
+                  sql,
+                  "read_parquet('"
+                      + dir.resolve("parquet")
+                      + "/*/*.parquet', hive_partitioning = true)"))
+          .as("parquet")
           .containsExactlyElementsOf(expected());
-      assertThat(read(sql, "read_csv('" + dir.resolve("csv") + "/*.csv.gz', header = true)")).as("csv")
+      assertThat(read(sql, "read_csv('" + dir.resolve("csv") + "/*.csv.gz', header = true)"))
+          .as("csv")
           .containsExactlyElementsOf(expected());
-      assertThat(read(sql, "read_json('" + dir.resolve("json") + "/*.json.zst', format = 'newline_delimited')")).as("json")
+      assertThat(
+              read(
+                  sql,
+                  "read_json('"
+                      + dir.resolve("json")
+                      + "/*.json.zst', format = 'newline_delimited')"))
+          .as("json")
           .containsExactlyElementsOf(expected());
     }
   }
 
   private void export(String format, String sinkOptions) {
-    new ExportRunner(spark, Clock.systemUTC()).run(Fixtures.job(dir, """
+    new ExportRunner(spark, Clock.systemUTC())
+        .run(
+            Fixtures.job(
+                dir,
+                """
         name = cross-%s
         source { format = parquet, path = "%s" }
         sink { format = %s, path = "%s", %s }
-        """.formatted(format, source, format, dir.resolve(format), sinkOptions), Map.of()));
+        """
+                    .formatted(format, source, format, dir.resolve(format), sinkOptions),
+                Map.of()));
   }
 
   private static List<Expected> read(Statement sql, String table) throws Exception {
     List<Expected> rows = new ArrayList<>();
-    try (ResultSet r = sql.executeQuery("SELECT CAST(id AS BIGINT), CAST(name AS VARCHAR), CAST(score AS DOUBLE), "
-        + "CAST(day AS DATE), epoch_us(CAST(seen_at AS TIMESTAMPTZ)) FROM " + table + " ORDER BY id")) {
+    try (ResultSet r =
+        sql.executeQuery(
+            "SELECT CAST(id AS BIGINT), CAST(name AS VARCHAR), CAST(score AS DOUBLE), "
+                + "CAST(day AS DATE), epoch_us(CAST(seen_at AS TIMESTAMPTZ)) FROM "
+                + table
+                + " ORDER BY id")) {
       while (r.next()) {
         double score = r.getDouble(3);
         Double nullableScore = r.wasNull() ? null : score;
-        rows.add(new Expected(r.getLong(1), r.getString(2), nullableScore,
-            r.getObject(4, LocalDate.class), Instant.EPOCH.plusNanos(r.getLong(5) * 1000)));
+        rows.add(
+            new Expected(
+                r.getLong(1),
+                r.getString(2),
+                nullableScore,
+                r.getObject(4, LocalDate.class),
+                Instant.EPOCH.plusNanos(r.getLong(5) * 1000)));
       }
     }
     return rows;
@@ -90,10 +126,16 @@ class CrossEngineSparkTest {
   private static List<Expected> expected() {
     List<Expected> rows = new ArrayList<>();
     for (long i = 0; i < ROWS; i++) {
-      String name = i % 10 == 0 ? null : i % 7 == 0 ? "comma, \"quote\" and\nnewline " + i : "name-" + i;
+      String name =
+          i % 10 == 0 ? null : i % 7 == 0 ? "comma, \"quote\" and\nnewline " + i : "name-" + i;
       Double score = i % 9 == 0 ? null : i / 8.0;
-      rows.add(new Expected(i, name, score, LocalDate.parse("2026-10-25").plusDays(i % 4),
-          Instant.parse("2026-10-31T12:00:00Z").plusSeconds(i * 3_607)));
+      rows.add(
+          new Expected(
+              i,
+              name,
+              score,
+              LocalDate.parse("2026-10-25").plusDays(i % 4),
+              Instant.parse("2026-10-31T12:00:00Z").plusSeconds(i * 3_607)));
     }
     return rows;
   }

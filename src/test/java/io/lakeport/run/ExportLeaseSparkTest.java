@@ -66,31 +66,61 @@ class ExportLeaseSparkTest {
     Lakeport.execute("run", job.toString(), "-p", "run_date=2026-10-01", "--site-conf=" + site);
     Map<String, Long> before = perDay(out());
 
-    ChildLakeport.Held first = ChildLakeport.holdAt(point, dir, "run", job.toString(), "-p", "run_date=2026-10-02",
-        "--site-conf=" + site, "--master", "local[2]");
+    ChildLakeport.Held first =
+        ChildLakeport.holdAt(
+            point,
+            dir,
+            "run",
+            job.toString(),
+            "-p",
+            "run_date=2026-10-02",
+            "--site-conf=" + site,
+            "--master",
+            "local[2]");
     StringWriter err = new StringWriter();
     int second;
     try {
-      second = Lakeport.execute(Clock.systemUTC(), new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
-          "run", job.toString(), "-p", "run_date=" + (sameDate ? "2026-10-02" : "2026-10-03"), "--site-conf=" + site);
+      second =
+          Lakeport.execute(
+              Clock.systemUTC(),
+              new PrintWriter(new StringWriter(), true),
+              new PrintWriter(err, true),
+              "run",
+              job.toString(),
+              "-p",
+              "run_date=" + (sameDate ? "2026-10-02" : "2026-10-03"),
+              "--site-conf=" + site);
     } finally {
       first.kill();
     }
 
     assertThat(second).as(err.toString()).isEqualTo(3);
-    assertThat(err.toString()).contains("another run is writing the export at", "job leased", "pid " + first.pid(),
-        "--wait DURATION").doesNotContain("\tat ");
+    assertThat(err.toString())
+        .contains(
+            "another run is writing the export at",
+            "job leased",
+            "pid " + first.pid(),
+            "--wait DURATION")
+        .doesNotContain("\tat ");
     assertThat(new Verifier(new Configuration()).verify(out().toString()).differences())
-        .as("what a reader sees is what a manifest describes").isEmpty();
+        .as("what a reader sees is what a manifest describes")
+        .isEmpty();
     try (HistoryStore history = history(site)) {
       List<Run> runs = history.runs(new RunFilter(Optional.of("leased"), Optional.empty(), 10));
-      assertThat(runs).extracting(Run::status)
+      assertThat(runs)
+          .extracting(Run::status)
           .containsExactlyInAnyOrder(RunStatus.SUCCEEDED, RunStatus.LOST, RunStatus.FAILED);
-      assertThat(runs).filteredOn(r -> r.status() == RunStatus.FAILED).singleElement()
-          .satisfies(r -> assertThat(r.error().orElseThrow()).contains("another run is writing the export"));
+      assertThat(runs)
+          .filteredOn(r -> r.status() == RunStatus.FAILED)
+          .singleElement()
+          .satisfies(
+              r ->
+                  assertThat(r.error().orElseThrow())
+                      .contains("another run is writing the export"));
     }
 
-    int again = Lakeport.execute("run", job.toString(), "-p", "run_date=2026-10-02", "--site-conf=" + site);
+    int again =
+        Lakeport.execute("run", job.toString(), "-p", "run_date=2026-10-02", "--site-conf=" + site);
 
     assertThat(again).isZero();
     Map<String, Long> expected = new TreeMap<>(before);
@@ -106,28 +136,40 @@ class ExportLeaseSparkTest {
     ExportRunner runner = new ExportRunner(spark, Clock.systemUTC());
     CountDownLatch held = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    Failpoints.install(Failpoints.PUBLISHING, () -> {
-      if (Thread.currentThread().getName().equals("first-run")) {
-        held.countDown();
-        await(release);
-      }
-    });
+    Failpoints.install(
+        Failpoints.PUBLISHING,
+        () -> {
+          if (Thread.currentThread().getName().equals("first-run")) {
+            held.countDown();
+            await(release);
+          }
+        });
     List<String> stagedAfterRelease = new java.util.concurrent.CopyOnWriteArrayList<>();
-    Failpoints.install(Failpoints.STAGED, () -> stagedAfterRelease.add(Thread.currentThread().getName() + " "
-        + (release.getCount() == 0 ? "after" : "before") + " the first run was released"));
+    Failpoints.install(
+        Failpoints.STAGED,
+        () ->
+            stagedAfterRelease.add(
+                Thread.currentThread().getName()
+                    + " "
+                    + (release.getCount() == 0 ? "after" : "before")
+                    + " the first run was released"));
     CompletableFuture<RunResult> first = inThread("first-run", () -> runner.run(load(job)));
     assertThat(held.await(2, TimeUnit.MINUTES)).isTrue();
 
-    CompletableFuture<RunResult> second = inThread("second-run",
-        () -> runner.waitingForLease(Duration.ofMinutes(2)).run(load(job)));
+    CompletableFuture<RunResult> second =
+        inThread("second-run", () -> runner.waitingForLease(Duration.ofMinutes(2)).run(load(job)));
     assertThat(second.isDone()).isFalse();
     release.countDown();
 
     Manifest firstManifest = first.get(2, TimeUnit.MINUTES).manifest();
     Manifest secondManifest = second.get(2, TimeUnit.MINUTES).manifest();
-    assertThat(stagedAfterRelease).as("the second run wrote nothing while the first held the export")
-        .containsExactly("first-run before the first run was released", "second-run after the first run was released");
-    assertThat(java.time.Instant.parse(secondManifest.finishedAt())).isAfter(java.time.Instant.parse(firstManifest.finishedAt()));
+    assertThat(stagedAfterRelease)
+        .as("the second run wrote nothing while the first held the export")
+        .containsExactly(
+            "first-run before the first run was released",
+            "second-run after the first run was released");
+    assertThat(java.time.Instant.parse(secondManifest.finishedAt()))
+        .isAfter(java.time.Instant.parse(firstManifest.finishedAt()));
     assertThat(perDay(out())).containsExactly(Map.entry("2026-10-01", 100L));
     assertThat(dir.resolve(".out.lakeport-lease")).as("released: no holder named").isEmptyFile();
     assertThat(new Verifier(new Configuration()).verify(out().toString()).intact()).isTrue();
@@ -137,32 +179,42 @@ class ExportLeaseSparkTest {
     return Fixtures.job(dir, readString(job), Map.of("run_date", "2026-10-01"));
   }
 
-  private static <T> CompletableFuture<T> inThread(String name, java.util.function.Supplier<T> work) {
+  private static <T> CompletableFuture<T> inThread(
+      String name, java.util.function.Supplier<T> work) {
     CompletableFuture<T> result = new CompletableFuture<>();
-    Thread thread = new Thread(() -> {
-      try {
-        result.complete(work.get());
-      } catch (Throwable e) {
-        result.completeExceptionally(e);
-      }
-    }, name);
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                result.complete(work.get());
+              } catch (Throwable e) {
+                result.completeExceptionally(e);
+              }
+            },
+            name);
     thread.start();
     return result;
   }
 
   private Path site() {
-    return Fixtures.write(dir, "application.conf", "lakeport.history.url = \"jdbc:sqlite:"
-        + dir.resolve("history/lakeport.db") + "\"\n");
+    return Fixtures.write(
+        dir,
+        "application.conf",
+        "lakeport.history.url = \"jdbc:sqlite:" + dir.resolve("history/lakeport.db") + "\"\n");
   }
 
   private Path job(Path source) {
-    return Fixtures.write(dir, "leased.conf", """
+    return Fixtures.write(
+        dir,
+        "leased.conf",
+        """
         name = leased
         params { run_date = null }
         source { format = parquet, path = "%s" }
         plan.where = { column = day, eq = ${params.run_date} }
         sink { format = parquet, path = "%s", partition-by = [day], max-records-per-file = 40 }
-        """.formatted(source, out()));
+        """
+            .formatted(source, out()));
   }
 
   private Path out() {
@@ -171,10 +223,18 @@ class ExportLeaseSparkTest {
 
   private Path source(long rows) {
     Path path = dir.resolve("source");
-    spark.range(rows).select(functions.col("id"),
-            functions.date_add(functions.lit(java.sql.Date.valueOf("2026-10-01")), functions.col("id").mod(3).cast("int"))
+    spark
+        .range(rows)
+        .select(
+            functions.col("id"),
+            functions
+                .date_add(
+                    functions.lit(java.sql.Date.valueOf("2026-10-01")),
+                    functions.col("id").mod(3).cast("int"))
                 .as("day"))
-        .write().mode("overwrite").parquet(path.toString());
+        .write()
+        .mode("overwrite")
+        .parquet(path.toString());
     return path;
   }
 

@@ -43,34 +43,55 @@ class MalformedRecordsSparkTest {
     Path source = Files.createDirectories(dir.resolve("csv"));
     Files.write(source.resolve("part.csv"), lines);
 
-    Manifest m = run("""
+    Manifest m =
+        run(
+            """
         source { format = csv, path = "%s", schema = "id INT, amount INT, note STRING", options { header = true } }
         plan.select.columns = [id, note]
-        """.formatted(source), "5%");
+        """
+                .formatted(source),
+            "5%");
 
     assertThat(planted).hasSize(9);
     assertThat(m.totals().rows()).isEqualTo(500 - planted.size());
     assertThat(m.quality().rejectedRows()).isEqualTo(planted.size());
-    assertThat(m.quality().rules()).singleElement().satisfies(r -> {
-      assertThat(r.rule()).isEqualTo("malformed-records");
-      assertThat(r.checked()).isEqualTo(500);
-      assertThat(r.failed()).isEqualTo(planted.size());
-      assertThat(r.outcome()).isEqualTo("quarantined");
-    });
-    List<Row> rejected = spark.read().json(Path.of(java.net.URI.create(m.quality().rejectsPath())).resolve("malformed")
-        .toString()).collectAsList();
-    Set<String> texts = rejected.stream().map(r -> r.getString(r.fieldIndex("_lakeport_malformed")))
-        .collect(Collectors.toCollection(TreeSet::new));
+    assertThat(m.quality().rules())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.rule()).isEqualTo("malformed-records");
+              assertThat(r.checked()).isEqualTo(500);
+              assertThat(r.failed()).isEqualTo(planted.size());
+              assertThat(r.outcome()).isEqualTo("quarantined");
+            });
+    List<Row> rejected =
+        spark
+            .read()
+            .json(
+                Path.of(java.net.URI.create(m.quality().rejectsPath()))
+                    .resolve("malformed")
+                    .toString())
+            .collectAsList();
+    Set<String> texts =
+        rejected.stream()
+            .map(r -> r.getString(r.fieldIndex("_lakeport_malformed")))
+            .collect(Collectors.toCollection(TreeSet::new));
     assertThat(texts).isEqualTo(planted);
-    assertThat(rejected).allSatisfy(r -> assertThat(r.getString(r.fieldIndex("_lakeport_reason")))
-        .startsWith("a CSV record that does not fit the source schema: "));
+    assertThat(rejected)
+        .allSatisfy(
+            r ->
+                assertThat(r.getString(r.fieldIndex("_lakeport_reason")))
+                    .startsWith("a CSV record that does not fit the source schema: "));
   }
 
   @Test
   void brokenJsonLinesAreCountedAndTooManyFailTheRun() throws Exception {
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
-      lines.add(i % 10 == 0 ? "{\"id\": " + i + ", \"name\": \"cut" : "{\"id\": " + i + ", \"name\": \"n" + i + "\"}");
+      lines.add(
+          i % 10 == 0
+              ? "{\"id\": " + i + ", \"name\": \"cut"
+              : "{\"id\": " + i + ", \"name\": \"n" + i + "\"}");
     }
     Path source = Files.createDirectories(dir.resolve("json"));
     Files.write(source.resolve("part.json"), lines);
@@ -81,16 +102,25 @@ class MalformedRecordsSparkTest {
 
     assertThat(tolerated.totals().rows()).isEqualTo(90);
     assertThat(tolerated.quality().rejectedRows()).isEqualTo(10);
-    assertThat(refused).hasMessageEndingWith("quality rules failed, so nothing was published: malformed-records:"
-        + " 10 of 100 rows (10.00%) failed, above max-failed-ratio 5.00%");
+    assertThat(refused)
+        .hasMessageEndingWith(
+            "quality rules failed, so nothing was published: malformed-records:"
+                + " 10 of 100 rows (10.00%) failed, above max-failed-ratio 5.00%");
   }
 
   private Manifest run(String source, String ratio) {
-    return new ExportRunner(spark, Clock.systemUTC()).run(Fixtures.job(dir, """
+    return new ExportRunner(spark, Clock.systemUTC())
+        .run(
+            Fixtures.job(
+                dir,
+                """
         name = malformed
         %s
         sink { format = parquet, path = "%s", mode = overwrite }
         quality.max-failed-ratio = %s
-        """.formatted(source, dir.resolve("out"), ratio), Map.of())).manifest();
+        """
+                    .formatted(source, dir.resolve("out"), ratio),
+                Map.of()))
+        .manifest();
   }
 }

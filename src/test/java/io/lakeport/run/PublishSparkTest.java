@@ -49,30 +49,39 @@ class PublishSparkTest {
     Path out = dir.resolve("out");
     String source = source(3);
     ExportRunner runner = new ExportRunner(spark, Clock.systemUTC());
-    Manifest before = runner.run(job(source, out, "partition-by = [day]", Map.of("max", "200"))).manifest();
+    Manifest before =
+        runner.run(job(source, out, "partition-by = [day]", Map.of("max", "200"))).manifest();
 
     List<Map<String, Set<String>>> atStaged = new ArrayList<>();
-    List<Map<String, Set<String>>> whilePublishing = Collections.synchronizedList(new ArrayList<>());
+    List<Map<String, Set<String>>> whilePublishing =
+        Collections.synchronizedList(new ArrayList<>());
     java.util.concurrent.CountDownLatch staged = new java.util.concurrent.CountDownLatch(1);
     AtomicBoolean running = new AtomicBoolean(true);
-    Failpoints.install(Failpoints.STAGED, () -> {
-      atStaged.add(partitions(out));
-      staged.countDown();
-    });
+    Failpoints.install(
+        Failpoints.STAGED,
+        () -> {
+          atStaged.add(partitions(out));
+          staged.countDown();
+        });
     Failpoints.install(Failpoints.PUBLISHED, () -> running.set(false));
-    Failpoints.install(Failpoints.PUBLISHING, () -> {
-      whilePublishing.add(partitions(out));
-      assertThat(out.resolve("_SUCCESS")).as("_SUCCESS comes last").doesNotExist();
-    });
-    // Polls from the moment the data is staged until it is published: the window where a reader could go wrong.
-    CompletableFuture<List<Map<String, Set<String>>>> poller = CompletableFuture.supplyAsync(() -> {
-      List<Map<String, Set<String>>> seen = new ArrayList<>();
-      awaitQuietly(staged);
-      while (running.get() && seen.size() < 100_000) {
-        seen.add(partitions(out));
-      }
-      return seen;
-    });
+    Failpoints.install(
+        Failpoints.PUBLISHING,
+        () -> {
+          whilePublishing.add(partitions(out));
+          assertThat(out.resolve("_SUCCESS")).as("_SUCCESS comes last").doesNotExist();
+        });
+    // Polls from the moment the data is staged until it is published: the window where a reader
+    // could go wrong.
+    CompletableFuture<List<Map<String, Set<String>>>> poller =
+        CompletableFuture.supplyAsync(
+            () -> {
+              List<Map<String, Set<String>>> seen = new ArrayList<>();
+              awaitQuietly(staged);
+              while (running.get() && seen.size() < 100_000) {
+                seen.add(partitions(out));
+              }
+              return seen;
+            });
     Manifest after;
     try {
       after = runner.run(job(source, out, "partition-by = [day]", Map.of("max", "300"))).manifest();
@@ -88,8 +97,15 @@ class PublishSparkTest {
     assertThat(whilePublishing).hasSize(3);
     List<Map<String, Set<String>>> observed = new ArrayList<>(whilePublishing);
     observed.addAll(poller.get());
-    assertThat(observed).isNotEmpty().allSatisfy(view -> view.forEach((partition, names) ->
-        assertThat(names).as(partition).isIn(old.get(partition), Set.of(), fresh.get(partition))));
+    assertThat(observed)
+        .isNotEmpty()
+        .allSatisfy(
+            view ->
+                view.forEach(
+                    (partition, names) ->
+                        assertThat(names)
+                            .as(partition)
+                            .isIn(old.get(partition), Set.of(), fresh.get(partition))));
     assertThat(partitions(out)).isEqualTo(fresh);
     assertThat(Files.readString(out.resolve("_SUCCESS"))).contains(after.runId());
     assertNoLeftovers(out);
@@ -100,19 +116,38 @@ class PublishSparkTest {
     Path out = dir.resolve("flat");
     String source = source(3);
     ExportRunner runner = new ExportRunner(spark, Clock.systemUTC());
-    Manifest before = runner.run(job(source, out, "mode = overwrite, max-records-per-file = 40", Map.of("max", "200")))
-        .manifest();
+    Manifest before =
+        runner
+            .run(
+                job(
+                    source,
+                    out,
+                    "mode = overwrite, max-records-per-file = 40",
+                    Map.of("max", "200")))
+            .manifest();
     List<Set<String>> whilePublishing = new ArrayList<>();
     Failpoints.install(Failpoints.PUBLISHING, () -> whilePublishing.add(dataFiles(out)));
 
-    Manifest after = runner.run(job(source, out, "mode = overwrite, max-records-per-file = 40", Map.of("max", "300")))
-        .manifest();
+    Manifest after =
+        runner
+            .run(
+                job(
+                    source,
+                    out,
+                    "mode = overwrite, max-records-per-file = 40",
+                    Map.of("max", "300")))
+            .manifest();
 
     assertThat(before.files()).hasSizeGreaterThan(1);
     assertThat(whilePublishing).containsExactly(names(after));
     assertThat(dataFiles(out)).isEqualTo(names(after));
-    assertThat(Manifests.newestFirst(org.apache.hadoop.fs.FileSystem.getLocal(new org.apache.hadoop.conf.Configuration()),
-        new org.apache.hadoop.fs.Path(out.toUri()))).as("older manifests are kept").hasSize(2);
+    assertThat(
+            Manifests.newestFirst(
+                org.apache.hadoop.fs.FileSystem.getLocal(
+                    new org.apache.hadoop.conf.Configuration()),
+                new org.apache.hadoop.fs.Path(out.toUri())))
+        .as("older manifests are kept")
+        .hasSize(2);
     assertThat(spark.read().parquet(out.toString()).count()).isEqualTo(300);
     assertNoLeftovers(out);
   }
@@ -122,17 +157,22 @@ class PublishSparkTest {
     Path out = dir.resolve("out");
     String source = source(2);
     ExportRunner runner = new ExportRunner(spark, Clock.systemUTC());
-    Manifest before = runner.run(job(source, out, "partition-by = [day]", Map.of("max", "100"))).manifest();
+    Manifest before =
+        runner.run(job(source, out, "partition-by = [day]", Map.of("max", "100"))).manifest();
 
-    String failing = """
+    String failing =
+        """
         name = failing
         params { max = null }
         source { format = parquet, path = "%s" }
         plan { derive { boom = "if(id > 50, raise_error('broken row'), id)" } }
         sink { format = parquet, path = "%s", partition-by = [day] }
-        """.formatted(source, out);
-    RuntimeException e = catchThrowableOfType(RuntimeException.class,
-        () -> runner.run(Fixtures.job(dir, failing, Map.of("max", "1"))));
+        """
+            .formatted(source, out);
+    RuntimeException e =
+        catchThrowableOfType(
+            RuntimeException.class,
+            () -> runner.run(Fixtures.job(dir, failing, Map.of("max", "1"))));
 
     assertThat(e).isNotNull();
     assertThat(partitions(out)).isEqualTo(byPartition(before));
@@ -144,21 +184,31 @@ class PublishSparkTest {
     Path out = dir.resolve("out");
     String source = source(2);
     ExportRunner runner = new ExportRunner(spark, Clock.systemUTC());
-    Manifest before = runner.run(job(source, out, "partition-by = [day]", Map.of("max", "100"))).manifest();
+    Manifest before =
+        runner.run(job(source, out, "partition-by = [day]", Map.of("max", "100"))).manifest();
 
-    RunException failed = catchThrowableOfType(RunException.class,
-        () -> runner.run(job(source, out, "partition-by = [day]", Map.of("max", "0"))));
-    RunResult skipped = runner.run(job(source, out, "partition-by = [day], on-empty = skip", Map.of("max", "0")));
+    RunException failed =
+        catchThrowableOfType(
+            RunException.class,
+            () -> runner.run(job(source, out, "partition-by = [day]", Map.of("max", "0"))));
+    RunResult skipped =
+        runner.run(job(source, out, "partition-by = [day], on-empty = skip", Map.of("max", "0")));
 
-    // Parquet row-group statistics let Spark skip every row, so the rows read are what Spark reports.
-    assertThat(failed).hasMessageContaining("for job publish-test").hasMessageEndingWith("the run produced no rows ("
-        + skipped.manifest().totals().rowsRead() + " rows read), so nothing was published. If an empty export is"
-        + " expected, set sink.on-empty = skip (publish nothing) or publish (an empty export with its manifest)");
+    // Parquet row-group statistics let Spark skip every row, so the rows read are what Spark
+    // reports.
+    assertThat(failed)
+        .hasMessageContaining("for job publish-test")
+        .hasMessageEndingWith(
+            "the run produced no rows ("
+                + skipped.manifest().totals().rowsRead()
+                + " rows read), so nothing was published. If an empty export is"
+                + " expected, set sink.on-empty = skip (publish nothing) or publish (an empty export with its manifest)");
     assertThat(skipped.status()).isEqualTo(RunResult.Status.SKIPPED);
     assertThat(skipped.manifestPath()).isEmpty();
     assertThat(skipped.manifest().totals().rows()).isZero();
     assertThat(partitions(out)).as("nothing changed").isEqualTo(byPartition(before));
-    assertThat(Manifests.newestFirst(localFs(), new org.apache.hadoop.fs.Path(out.toUri()))).hasSize(1);
+    assertThat(Manifests.newestFirst(localFs(), new org.apache.hadoop.fs.Path(out.toUri())))
+        .hasSize(1);
 
     Path flat = dir.resolve("empty");
     RunResult published = runner.run(job(source, flat, "on-empty = publish", Map.of("max", "0")));
@@ -180,22 +230,35 @@ class PublishSparkTest {
   /** A parquet source of 100 rows a day over {@code days} days. */
   private String source(int days) {
     String path = dir.resolve("source").toString();
-    spark.range(100L * days).select(functions.col("id"),
-            functions.date_add(functions.lit(java.sql.Date.valueOf("2026-10-01")), functions.col("id").mod(days).cast("int"))
+    spark
+        .range(100L * days)
+        .select(
+            functions.col("id"),
+            functions
+                .date_add(
+                    functions.lit(java.sql.Date.valueOf("2026-10-01")),
+                    functions.col("id").mod(days).cast("int"))
                 .as("day"))
-        .write().mode("overwrite").parquet(path);
+        .write()
+        .mode("overwrite")
+        .parquet(path);
     return path;
   }
 
-  private io.lakeport.config.JobSpec job(String source, Path out, String sink, Map<String, String> params) {
-    return Fixtures.job(dir, """
+  private io.lakeport.config.JobSpec job(
+      String source, Path out, String sink, Map<String, String> params) {
+    return Fixtures.job(
+        dir,
+        """
         name = publish-test
         params { max = null }
         param-types { max = long }
         source { format = parquet, path = "%s" }
         plan.where = "id < "${params.max}
         sink { format = parquet, path = "%s", %s }
-        """.formatted(source, out, sink), params);
+        """
+            .formatted(source, out, sink),
+        params);
   }
 
   /** The data file names of each partition folder, as one listing per folder sees them. */
@@ -213,7 +276,10 @@ class PublishSparkTest {
 
   private static Set<String> dataFiles(Path folder) {
     try (Stream<Path> files = Files.list(folder)) {
-      return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("part-")).collect(Collectors.toCollection(TreeSet::new));
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith("part-"))
+          .collect(Collectors.toCollection(TreeSet::new));
     } catch (java.nio.file.NoSuchFileException e) {
       return Set.of();
     } catch (IOException e) {
@@ -223,8 +289,12 @@ class PublishSparkTest {
 
   private static Map<String, Set<String>> byPartition(Manifest m) {
     Map<String, Set<String>> view = new TreeMap<>();
-    m.files().forEach(f -> view.computeIfAbsent(f.path().substring(0, f.path().indexOf('/')), k -> new TreeSet<>())
-        .add(f.path().substring(f.path().indexOf('/') + 1)));
+    m.files()
+        .forEach(
+            f ->
+                view.computeIfAbsent(
+                        f.path().substring(0, f.path().indexOf('/')), k -> new TreeSet<>())
+                    .add(f.path().substring(f.path().indexOf('/') + 1)));
     return view;
   }
 
@@ -241,8 +311,10 @@ class PublishSparkTest {
         }
       }
     }
-    try (Stream<Path> siblings = Files.list(root.getParent()); Stream<Path> inside = Files.list(root)) {
-      assertThat(siblings.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains(".lakeport-replaced-"));
+    try (Stream<Path> siblings = Files.list(root.getParent());
+        Stream<Path> inside = Files.list(root)) {
+      assertThat(siblings.map(p -> p.getFileName().toString()))
+          .noneMatch(n -> n.contains(".lakeport-replaced-"));
       assertThat(inside.map(p -> p.getFileName().toString()))
           .noneMatch(n -> n.equals("_temporary") || n.startsWith(".spark-staging"));
     }

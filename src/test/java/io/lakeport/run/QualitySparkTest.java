@@ -23,31 +23,37 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Quality rules on planted bad rows: the rows each rule fails are known from how the data was
- * made (computed here in plain Java), and the manifest, the export and {@code _rejects} must match
- * them exactly; thresholds, unique keys and row-count changes stop a run before it publishes.
+ * Quality rules on planted bad rows: the rows each rule fails are known from how the data was made
+ * (computed here in plain Java), and the manifest, the export and {@code _rejects} must match them
+ * exactly; thresholds, unique keys and row-count changes stop a run before it publishes.
  */
 class QualitySparkTest {
   private static final int ROWS = 1000;
-  private static final StructType SCHEMA = new StructType()
-      .add("id", DataTypes.LongType)
-      .add("customer", DataTypes.StringType)
-      .add("score", DataTypes.DoubleType)
-      .add("email", DataTypes.StringType)
-      .add("day_text", DataTypes.StringType);
+  private static final StructType SCHEMA =
+      new StructType()
+          .add("id", DataTypes.LongType)
+          .add("customer", DataTypes.StringType)
+          .add("score", DataTypes.DoubleType)
+          .add("email", DataTypes.StringType)
+          .add("day_text", DataTypes.StringType);
   private final SparkSession spark = TestSpark.session();
 
   @TempDir Path dir;
 
-  /** Row i: customer null when i % 97 == 3, score out of [0, 1] when i % 89 == 5 or i % 194 == 3 (so some rows fail two rules), bad email when i % 83 == 1, bad date when i % 101 == 7. */
+  /**
+   * Row i: customer null when i % 97 == 3, score out of [0, 1] when i % 89 == 5 or i % 194 == 3 (so
+   * some rows fail two rules), bad email when i % 83 == 1, bad date when i % 101 == 7.
+   */
   private static List<Row> rows(int count, long duplicateId) {
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      rows.add(RowFactory.create(i == count - 1 && duplicateId >= 0 ? duplicateId : (long) i,
-          i % 97 == 3 ? null : "c" + (i % 10),
-          i % 89 == 5 || i % 194 == 3 ? 1.5 + i : (i % 100) / 100.0,
-          i % 83 == 1 ? "nobody" : "u" + i + "@example.org",
-          i % 101 == 7 ? "2026-13-40" : "2026-10-" + String.format("%02d", 1 + i % 28)));
+      rows.add(
+          RowFactory.create(
+              i == count - 1 && duplicateId >= 0 ? duplicateId : (long) i,
+              i % 97 == 3 ? null : "c" + (i % 10),
+              i % 89 == 5 || i % 194 == 3 ? 1.5 + i : (i % 100) / 100.0,
+              i % 83 == 1 ? "nobody" : "u" + i + "@example.org",
+              i % 101 == 7 ? "2026-13-40" : "2026-10-" + String.format("%02d", 1 + i % 28)));
     }
     return rows;
   }
@@ -66,7 +72,13 @@ class QualitySparkTest {
     assertThat(badScore).as("some rows fail two rules").containsAnyElementsOf(nullCustomer);
     Path out = dir.resolve("out");
 
-    RunResult result = new ExportRunner(spark, Clock.systemUTC()).run(job(data, out, """
+    RunResult result =
+        new ExportRunner(spark, Clock.systemUTC())
+            .run(
+                job(
+                    data,
+                    out,
+                    """
         max-failed-ratio = 5%
         rules = [
           { column = customer, not-null = true }
@@ -78,35 +90,61 @@ class QualitySparkTest {
         ]"""));
 
     Manifest m = result.manifest();
-    Map<String, Manifest.RuleResult> rules = m.quality().rules().stream()
-        .collect(Collectors.toMap(Manifest.RuleResult::rule, r -> r));
-    assertThat(rules.get("{column:customer,not-null:true}").failed()).isEqualTo(nullCustomer.size());
+    Map<String, Manifest.RuleResult> rules =
+        m.quality().rules().stream().collect(Collectors.toMap(Manifest.RuleResult::rule, r -> r));
+    assertThat(rules.get("{column:customer,not-null:true}").failed())
+        .isEqualTo(nullCustomer.size());
     assertThat(rules.get("{column:customer,not-null:true}").checked()).isEqualTo(ROWS);
     assertThat(rules.get("score-range").failed()).isEqualTo(badScore.size());
     assertThat(rules.get("score-range").outcome()).isEqualTo("quarantined");
-    assertThat(rules.get("{column:email,regex:@}")).extracting(Manifest.RuleResult::failed, Manifest.RuleResult::outcome)
+    assertThat(rules.get("{column:email,regex:@}"))
+        .extracting(Manifest.RuleResult::failed, Manifest.RuleResult::outcome)
         .containsExactly((long) badEmail.size(), "warned");
-    assertThat(rules.get("{column:day_text,date-format:yyyy-MM-dd}").failed()).isEqualTo(badDate.size());
+    assertThat(rules.get("{column:day_text,date-format:yyyy-MM-dd}").failed())
+        .isEqualTo(badDate.size());
     assertThat(rules.get("unique(id)").outcome()).isEqualTo("passed");
     assertThat(rules.get("row-count").outcome()).isEqualTo("passed");
     assertThat(m.quality().rejectedRows()).isEqualTo(quarantined.size());
     assertThat(m.totals().rows()).isEqualTo(ROWS - quarantined.size());
 
-    Set<Long> exported = new TreeSet<>(spark.read().parquet(out.toString()).select("id")
-        .as(org.apache.spark.sql.Encoders.LONG()).collectAsList());
-    assertThat(exported).doesNotContainAnyElementsOf(quarantined).hasSize(ROWS - quarantined.size());
+    Set<Long> exported =
+        new TreeSet<>(
+            spark
+                .read()
+                .parquet(out.toString())
+                .select("id")
+                .as(org.apache.spark.sql.Encoders.LONG())
+                .collectAsList());
+    assertThat(exported)
+        .doesNotContainAnyElementsOf(quarantined)
+        .hasSize(ROWS - quarantined.size());
     Path rejects = Path.of(java.net.URI.create(m.quality().rejectsPath()));
     assertThat(rejects).isEqualTo(out.resolve("_rejects").resolve(m.runId()));
     List<Row> rejected = spark.read().json(rejects.resolve("rules").toString()).collectAsList();
-    Set<Long> rejectedIds = rejected.stream().map(r -> r.getLong(r.fieldIndex("id"))).collect(Collectors.toCollection(TreeSet::new));
+    Set<Long> rejectedIds =
+        rejected.stream()
+            .map(r -> r.getLong(r.fieldIndex("id")))
+            .collect(Collectors.toCollection(TreeSet::new));
     assertThat(rejectedIds).isEqualTo(quarantined);
-    Row both = rejected.stream().filter(r -> {
-      long id = r.getLong(r.fieldIndex("id"));
-      return nullCustomer.contains(id) && badScore.contains(id);
-    }).findFirst().orElseThrow();
-    assertThat(both.getString(both.fieldIndex("_lakeport_rules"))).isEqualTo("{column:customer,not-null:true}, score-range");
-    assertThat(both.getString(both.fieldIndex("_lakeport_reason"))).contains("customer = null").contains("score-range: score = ");
-    assertThat(new Verifier(new org.apache.hadoop.conf.Configuration()).verify(out.toString()).intact()).isTrue();
+    Row both =
+        rejected.stream()
+            .filter(
+                r -> {
+                  long id = r.getLong(r.fieldIndex("id"));
+                  return nullCustomer.contains(id) && badScore.contains(id);
+                })
+            .findFirst()
+            .orElseThrow();
+    assertThat(both.getString(both.fieldIndex("_lakeport_rules")))
+        .isEqualTo("{column:customer,not-null:true}, score-range");
+    assertThat(both.getString(both.fieldIndex("_lakeport_reason")))
+        .contains("customer = null")
+        .contains("score-range: score = ");
+    assertThat(
+            new Verifier(new org.apache.hadoop.conf.Configuration())
+                .verify(out.toString())
+                .intact())
+        .isTrue();
   }
 
   @Test
@@ -116,22 +154,51 @@ class QualitySparkTest {
     List<Row> data = rows(ROWS, -1);
     long nulls = ids(data, r -> r.isNullAt(1)).size();
 
-    RunException threshold = catchThrowableOfType(RunException.class, () -> runner.run(job(data, out, """
+    RunException threshold =
+        catchThrowableOfType(
+            RunException.class,
+            () ->
+                runner.run(
+                    job(
+                        data,
+                        out,
+                        """
         rules = [ { column = customer, not-null = true, max-failed-ratio = 0.001 } ]""")));
-    assertThat(threshold).hasMessageEndingWith(String.format(java.util.Locale.ROOT, "quality rules failed, so nothing"
-        + " was published: {column:customer,not-null:true}: %d of %,d rows (%.2f%%) failed, above max-failed-ratio 0.10%%",
-        nulls, ROWS, nulls * 100.0 / ROWS));
+    assertThat(threshold)
+        .hasMessageEndingWith(
+            String.format(
+                java.util.Locale.ROOT,
+                "quality rules failed, so nothing"
+                    + " was published: {column:customer,not-null:true}: %d of %,d rows (%.2f%%) failed, above max-failed-ratio 0.10%%",
+                nulls,
+                ROWS,
+                nulls * 100.0 / ROWS));
     assertThat(out.resolve("_SUCCESS")).doesNotExist();
 
-    RunException unique = catchThrowableOfType(RunException.class, () -> runner.run(job(rows(ROWS, 10), out, """
+    RunException unique =
+        catchThrowableOfType(
+            RunException.class,
+            () ->
+                runner.run(
+                    job(
+                        rows(ROWS, 10),
+                        out,
+                        """
         rules = [ { unique = [id], action = fail } ]""")));
-    assertThat(unique).hasMessageEndingWith("unique(id): 1 of 1,000 rows (0.10%) failed, above max-failed-ratio 0.00%");
+    assertThat(unique)
+        .hasMessageEndingWith(
+            "unique(id): 1 of 1,000 rows (0.10%) failed, above max-failed-ratio 0.00%");
 
     String change = "rules = [ { row-count { max-drop = 50% }, action = fail } ]";
     runner.run(job(data, out, change));
-    RunException drop = catchThrowableOfType(RunException.class, () -> runner.run(job(rows(400, -1), out, change)));
-    assertThat(drop).hasMessageEndingWith("row-count: 400 rows, 60.0% fewer than the previous run's 1000 (max-drop 50.0%)");
-    assertThat(spark.read().parquet(out.toString()).count()).as("the previous export stays").isEqualTo(ROWS);
+    RunException drop =
+        catchThrowableOfType(RunException.class, () -> runner.run(job(rows(400, -1), out, change)));
+    assertThat(drop)
+        .hasMessageEndingWith(
+            "row-count: 400 rows, 60.0% fewer than the previous run's 1000 (max-drop 50.0%)");
+    assertThat(spark.read().parquet(out.toString()).count())
+        .as("the previous export stays")
+        .isEqualTo(ROWS);
     PublishSparkTest.assertNoLeftovers(out);
   }
 
@@ -140,17 +207,24 @@ class QualitySparkTest {
     if (!Files.exists(source)) {
       spark.createDataFrame(data, SCHEMA).write().parquet(source.toString());
     }
-    return Fixtures.job(dir, """
+    return Fixtures.job(
+        dir,
+        """
         name = quality-test
         source { format = parquet, path = "%s" }
         sink { format = parquet, path = "%s", mode = overwrite }
         quality {
         %s
         }
-        """.formatted(source, out, quality), Map.of());
+        """
+            .formatted(source, out, quality),
+        Map.of());
   }
 
   private static Set<Long> ids(List<Row> rows, java.util.function.Predicate<Row> bad) {
-    return rows.stream().filter(bad).map(r -> r.getLong(0)).collect(Collectors.toCollection(TreeSet::new));
+    return rows.stream()
+        .filter(bad)
+        .map(r -> r.getLong(0))
+        .collect(Collectors.toCollection(TreeSet::new));
   }
 }

@@ -43,7 +43,9 @@ class VerifySparkTest {
     Manifest m = result.manifest();
     Verifier verifier = new Verifier(new Configuration());
     assertThat(verifier.verify(result.manifestPath().orElseThrow()).differences()).isEmpty();
-    assertThat(verifier.verify(out.toString()).manifest().orElseThrow().runId()).as("an export folder: its newest manifest").isEqualTo(m.runId());
+    assertThat(verifier.verify(out.toString()).manifest().orElseThrow().runId())
+        .as("an export folder: its newest manifest")
+        .isEqualTo(m.runId());
 
     String deleted = m.files().get(0).path();
     String modified = m.files().get(1).path();
@@ -53,22 +55,33 @@ class VerifySparkTest {
     Files.write(out.resolve(modified), bytes);
     String added = deleted.substring(0, deleted.indexOf('/')) + "/part-99999-stray.snappy.parquet";
     Files.copy(out.resolve(m.files().get(2).path()), out.resolve(added));
-    Files.writeString(out.resolve(deleted.substring(0, deleted.indexOf('/'))).resolve("_ignored"), "hidden");
+    Files.writeString(
+        out.resolve(deleted.substring(0, deleted.indexOf('/'))).resolve("_ignored"), "hidden");
 
     Verifier.Report report = verifier.verify(result.manifestPath().orElseThrow());
 
-    assertThat(report.differences()).extracting(Verifier.Difference::kind, Verifier.Difference::path)
+    assertThat(report.differences())
+        .extracting(Verifier.Difference::kind, Verifier.Difference::path)
         .containsExactlyInAnyOrder(
             org.assertj.core.groups.Tuple.tuple(Verifier.Difference.Kind.MISSING, deleted),
             org.assertj.core.groups.Tuple.tuple(Verifier.Difference.Kind.EXTRA, added),
             org.assertj.core.groups.Tuple.tuple(Verifier.Difference.Kind.CHANGED, modified));
-    assertThat(report.differences()).filteredOn(d -> d.path().equals(modified)).singleElement()
-        .satisfies(d -> assertThat(d.detail()).startsWith("SHA-256 ").endsWith("manifest says " + m.files().get(1).sha256()));
+    assertThat(report.differences())
+        .filteredOn(d -> d.path().equals(modified))
+        .singleElement()
+        .satisfies(
+            d ->
+                assertThat(d.detail())
+                    .startsWith("SHA-256 ")
+                    .endsWith("manifest says " + m.files().get(1).sha256()));
 
     StringWriter out2 = new StringWriter();
-    int exit = Lakeport.execute(new PrintWriter(out2), new PrintWriter(new StringWriter()), "verify", out.toString());
+    int exit =
+        Lakeport.execute(
+            new PrintWriter(out2), new PrintWriter(new StringWriter()), "verify", out.toString());
     assertThat(exit).isEqualTo(4);
-    assertThat(out2.toString()).contains("missing  " + deleted + ": in the manifest, not in the export")
+    assertThat(out2.toString())
+        .contains("missing  " + deleted + ": in the manifest, not in the export")
         .contains("extra    " + added + ": in the export, not in the manifest")
         .contains("3 differences: " + m.files().size() + " files");
   }
@@ -79,25 +92,37 @@ class VerifySparkTest {
     RunResult result = export(out, "mode = overwrite");
     StringWriter printed = new StringWriter();
 
-    int exit = Lakeport.execute(new PrintWriter(printed), new PrintWriter(new StringWriter()), "verify",
-        result.manifestPath().orElseThrow());
+    int exit =
+        Lakeport.execute(
+            new PrintWriter(printed),
+            new PrintWriter(new StringWriter()),
+            "verify",
+            result.manifestPath().orElseThrow());
     Files.writeString(out.resolve("notes.txt"), "a file nobody exported");
     Verifier.Report damaged = new Verifier(new Configuration()).verify(out.toString());
 
     assertThat(exit).isZero();
-    assertThat(printed.toString()).startsWith("intact: " + result.manifest().files().size() + " files");
-    assertThat(damaged.differences()).extracting(Verifier.Difference::path).containsExactly("notes.txt");
+    assertThat(printed.toString())
+        .startsWith("intact: " + result.manifest().files().size() + " files");
+    assertThat(damaged.differences())
+        .extracting(Verifier.Difference::path)
+        .containsExactly("notes.txt");
   }
 
   @Test
   void manifestsFollowThePublishedSchema() throws Exception {
-    JsonSchema schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(
-        Files.readString(Path.of("docs", "manifest.schema.json")),
-        SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build());
+    JsonSchema schema =
+        JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+            .getSchema(
+                Files.readString(Path.of("docs", "manifest.schema.json")),
+                SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build());
     ObjectMapper json = new ObjectMapper();
     RunResult sized = export(dir.resolve("a"), "partition-by = [day], target-file-size = 1MB");
-    RunResult plain = export(dir.resolve("b"), "mode = overwrite, compression = gzip }\n"
-        + "quality { max-failed-ratio = 20%, rules = [ { column = id, lt = 80 }, { unique = [id], action = fail } ]");
+    RunResult plain =
+        export(
+            dir.resolve("b"),
+            "mode = overwrite, compression = gzip }\n"
+                + "quality { max-failed-ratio = 20%, rules = [ { column = id, lt = 80 }, { unique = [id], action = fail } ]");
 
     for (RunResult result : new RunResult[] {sized, plain}) {
       JsonNode manifest = json.readTree(result.manifest().toJson());
@@ -105,13 +130,18 @@ class VerifySparkTest {
       assertThat(problems).as(result.manifest().runId()).isEmpty();
     }
     assertThat(plain.manifest().quality().rejectedRows()).isEqualTo(10);
-    assertThat(plain.manifest().params()).containsEntry("api_token", "****").containsEntry("run_date", "2026-10-02");
-    assertThat(new String(plain.manifest().toJson(), java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("s3cr3t");
-    assertThat(plain.manifest().window()).isEqualTo(new Manifest.LogicalWindow("2026-10-02", "2026-10-02", "2026-10-03"));
+    assertThat(plain.manifest().params())
+        .containsEntry("api_token", "****")
+        .containsEntry("run_date", "2026-10-02");
+    assertThat(new String(plain.manifest().toJson(), java.nio.charset.StandardCharsets.UTF_8))
+        .doesNotContain("s3cr3t");
+    assertThat(plain.manifest().window())
+        .isEqualTo(new Manifest.LogicalWindow("2026-10-02", "2026-10-02", "2026-10-03"));
     ObjectNode drifted = (ObjectNode) json.readTree(plain.manifest().toJson());
     drifted.put("surprise", 1);
     ((ObjectNode) drifted.get("totals")).remove("rows");
-    assertThat(schema.validate(drifted)).extracting(ValidationMessage::getMessage)
+    assertThat(schema.validate(drifted))
+        .extracting(ValidationMessage::getMessage)
         .anySatisfy(m -> assertThat(m).contains("surprise"))
         .anySatisfy(m -> assertThat(m).contains("rows"));
   }
@@ -119,16 +149,29 @@ class VerifySparkTest {
   private RunResult export(Path out, String sink) {
     String source = dir.resolve("source").toString();
     if (!Files.isDirectory(Path.of(source))) {
-      spark.range(90).select(functions.col("id"),
-              functions.date_add(functions.lit(java.sql.Date.valueOf("2026-10-01")), functions.col("id").mod(3).cast("int"))
+      spark
+          .range(90)
+          .select(
+              functions.col("id"),
+              functions
+                  .date_add(
+                      functions.lit(java.sql.Date.valueOf("2026-10-01")),
+                      functions.col("id").mod(3).cast("int"))
                   .as("day"))
-          .write().parquet(source);
+          .write()
+          .parquet(source);
     }
-    return new ExportRunner(spark, Clock.systemUTC()).run(Fixtures.job(dir, """
+    return new ExportRunner(spark, Clock.systemUTC())
+        .run(
+            Fixtures.job(
+                dir,
+                """
         name = verify-test
         params { run_date = "2026-10-02", api_token = "s3cr3t" }
         source { format = parquet, path = "%s" }
         sink { format = parquet, path = "%s", %s }
-        """.formatted(source, out, sink), Map.of()));
+        """
+                    .formatted(source, out, sink),
+                Map.of()));
   }
 }

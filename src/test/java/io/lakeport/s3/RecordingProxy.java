@@ -28,24 +28,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A TCP relay on 127.0.0.1 in front of a real server, for tests that must see what a client sent
- * on the wire: every byte is forwarded unchanged in both directions, so a request signed for the
+ * A TCP relay on 127.0.0.1 in front of a real server, for tests that must see what a client sent on
+ * the wire: every byte is forwarded unchanged in both directions, so a request signed for the
  * relay's address (AWS SigV4 signs the Host header) reaches the server exactly as signed, and the
- * head of every HTTP/1.1 request from the client (request line and headers) is recorded, before
- * the server gets it.
+ * head of every HTTP/1.1 request from the client (request line and headers) is recorded, before the
+ * server gets it.
  *
- * <p>Requests are told apart as HTTP/1.1 does: after each head comes a body of
- * {@code Content-Length} bytes, a {@code Transfer-Encoding: chunked} body, or no body. An
- * {@code aws-chunked} body (SigV4 streaming) carries the Content-Length of its encoding, so it is
- * relayed the same way. Keep-alive connections carrying many requests are followed like that.
+ * <p>Requests are told apart as HTTP/1.1 does: after each head comes a body of {@code
+ * Content-Length} bytes, a {@code Transfer-Encoding: chunked} body, or no body. An {@code
+ * aws-chunked} body (SigV4 streaming) carries the Content-Length of its encoding, so it is relayed
+ * the same way. Keep-alive connections carrying many requests are followed like that.
  *
  * <p>Limits: requests only (responses are relayed, not read); no TLS, HTTP/2 or protocol upgrades.
  * A client may withhold a body it announced with {@code Expect: 100-continue} once the server gave
- * a final answer; servers then close the connection (Jetty, s3proxy's server, does), but on one that
- * kept it open the relay would take the next request's head for body bytes and not record it.
+ * a final answer; servers then close the connection (Jetty, s3proxy's server, does), but on one
+ * that kept it open the relay would take the next request's head for body bytes and not record it.
  * Bytes that are not HTTP/1.1 are relayed and listed in {@link #problems()}, not guessed at, so a
- * test can insist there are none. At most {@value #MAX_CONNECTIONS} connections are relayed at once;
- * more are closed on arrival and counted in {@link #refused()} (clients retry them).
+ * test can insist there are none. At most {@value #MAX_CONNECTIONS} connections are relayed at
+ * once; more are closed on arrival and counted in {@link #refused()} (clients retry them).
  */
 public final class RecordingProxy implements AutoCloseable {
   static final int MAX_CONNECTIONS = 32;
@@ -61,7 +61,8 @@ public final class RecordingProxy implements AutoCloseable {
   private final AtomicInteger active = new AtomicInteger();
 
   /** One recorded request head: header names in lower case, values in the order sent. */
-  public record Request(int connection, String method, String target, Map<String, List<String>> headers) {
+  public record Request(
+      int connection, String method, String target, Map<String, List<String>> headers) {
     public Request {
       headers = Map.copyOf(headers);
     }
@@ -75,12 +76,16 @@ public final class RecordingProxy implements AutoCloseable {
       return values.stream().findFirst();
     }
 
-    /** The target's path, percent-decoded and without the query, e.g. {@code /bucket/part=0/file}. */
+    /**
+     * The target's path, percent-decoded and without the query, e.g. {@code /bucket/part=0/file}.
+     */
     public String path() {
       return URI.create(target).getPath();
     }
 
-    /** Whether the query has a parameter of this name, with or without a value ({@code ?uploads}). */
+    /**
+     * Whether the query has a parameter of this name, with or without a value ({@code ?uploads}).
+     */
     public boolean hasParameter(String name) {
       int query = target.indexOf('?');
       if (query < 0) {
@@ -104,17 +109,24 @@ public final class RecordingProxy implements AutoCloseable {
     this.listener = listener;
     this.target = target;
     // two threads per connection (one per direction) and the acceptor; none idle for long
-    this.threads = new ThreadPoolExecutor(1, 2 * MAX_CONNECTIONS + 1, 10, TimeUnit.SECONDS, new SynchronousQueue<>(),
-        runnable -> {
-          Thread thread = new Thread(runnable, "recording-proxy");
-          thread.setDaemon(true);
-          return thread;
-        });
+    this.threads =
+        new ThreadPoolExecutor(
+            1,
+            2 * MAX_CONNECTIONS + 1,
+            10,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            runnable -> {
+              Thread thread = new Thread(runnable, "recording-proxy");
+              thread.setDaemon(true);
+              return thread;
+            });
   }
 
   /** Starts relaying a new port on 127.0.0.1 to {@code targetPort} on 127.0.0.1. */
   public static RecordingProxy start(int targetPort) throws IOException {
-    RecordingProxy proxy = new RecordingProxy(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), targetPort);
+    RecordingProxy proxy =
+        new RecordingProxy(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), targetPort);
     proxy.threads.execute(proxy::accept);
     return proxy;
   }
@@ -176,12 +188,14 @@ public final class RecordingProxy implements AutoCloseable {
 
   /** Relays one connection, recording the client's requests, until both sides are done. */
   private void relay(Socket client, int connection) {
-    try (client; Socket server = new Socket(InetAddress.getLoopbackAddress(), target)) {
+    try (client;
+        Socket server = new Socket(InetAddress.getLoopbackAddress(), target)) {
       open.add(server);
       client.setTcpNoDelay(true);
       server.setTcpNoDelay(true);
       Future<?> answers = threads.submit(() -> answer(server, client));
-      record(new BufferedInputStream(client.getInputStream()), server.getOutputStream(), connection);
+      record(
+          new BufferedInputStream(client.getInputStream()), server.getOutputStream(), connection);
       server.shutdownOutput();
       answers.get();
     } catch (IOException | ExecutionException e) {
@@ -245,15 +259,22 @@ public final class RecordingProxy implements AutoCloseable {
       if (colon <= 0) {
         throw new NotHttp("not a header field after " + head.get(0) + ": " + field);
       }
-      headers.computeIfAbsent(field.substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+      headers
+          .computeIfAbsent(
+              field.substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
           .add(field.substring(colon + 1).trim());
     }
     return new Request(connection, line[0], line[1], headers);
   }
 
-  /** Relays a request's body, if it has one; a client that closes the connection inside one just ends it. */
-  private static void relayBody(InputStream in, OutputStream out, Request request) throws IOException {
-    if (request.headers().getOrDefault("transfer-encoding", List.of()).stream().anyMatch(v -> v.contains("chunked"))) {
+  /**
+   * Relays a request's body, if it has one; a client that closes the connection inside one just
+   * ends it.
+   */
+  private static void relayBody(InputStream in, OutputStream out, Request request)
+      throws IOException {
+    if (request.headers().getOrDefault("transfer-encoding", List.of()).stream()
+        .anyMatch(v -> v.contains("chunked"))) {
       for (long size = chunkSize(in, out, request); size > 0; size = chunkSize(in, out, request)) {
         copy(in, out, size);
         String end = line(in, out);
@@ -261,7 +282,9 @@ public final class RecordingProxy implements AutoCloseable {
           throw new NotHttp("a chunk of " + request + " does not end with CRLF");
         }
       }
-      for (String trailer = line(in, out); trailer != null && !trailer.isEmpty(); trailer = line(in, out)) {
+      for (String trailer = line(in, out);
+          trailer != null && !trailer.isEmpty();
+          trailer = line(in, out)) {
         // trailer fields are relayed, not recorded
       }
     } else {
@@ -272,7 +295,8 @@ public final class RecordingProxy implements AutoCloseable {
     }
   }
 
-  private static long chunkSize(InputStream in, OutputStream out, Request request) throws IOException {
+  private static long chunkSize(InputStream in, OutputStream out, Request request)
+      throws IOException {
     String line = line(in, out);
     if (line == null) {
       return 0;
@@ -326,8 +350,8 @@ public final class RecordingProxy implements AutoCloseable {
   }
 
   /**
-   * One LF-terminated line without its CR LF (ISO-8859-1, as HTTP heads are), its bytes written
-   * to {@code copy}; null at the end of the stream.
+   * One LF-terminated line without its CR LF (ISO-8859-1, as HTTP heads are), its bytes written to
+   * {@code copy}; null at the end of the stream.
    */
   private static String line(InputStream in, OutputStream copy) throws IOException {
     ByteArrayOutputStream line = new ByteArrayOutputStream();
@@ -335,7 +359,8 @@ public final class RecordingProxy implements AutoCloseable {
       copy.write(b);
       if (b == '\n') {
         byte[] bytes = line.toByteArray();
-        int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+        int length =
+            bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
         return new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
       }
       line.write(b);

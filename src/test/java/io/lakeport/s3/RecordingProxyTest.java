@@ -33,15 +33,17 @@ class RecordingProxyTest {
   @BeforeEach
   void start() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/", exchange -> {
-      byte[] body;
-      try (InputStream in = exchange.getRequestBody()) {
-        body = in.readAllBytes();
-      }
-      exchange.sendResponseHeaders(200, body.length == 0 ? -1 : body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
+    server.createContext(
+        "/",
+        exchange -> {
+          byte[] body;
+          try (InputStream in = exchange.getRequestBody()) {
+            body = in.readAllBytes();
+          }
+          exchange.sendResponseHeaders(200, body.length == 0 ? -1 : body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
     server.start();
     proxy = RecordingProxy.start(server.getAddress().getPort());
   }
@@ -59,21 +61,44 @@ class RecordingProxyTest {
     String chunked = "a chunked body, " + "y".repeat(50_000);
     URI base = URI.create(proxy.endpoint());
 
-    String first = client.send(HttpRequest.newBuilder(base.resolve("/bucket/a%3D1/key?uploads"))
-        .header("x-amz-server-side-encryption", "AES256").POST(BodyPublishers.ofString(sized)).build(),
-        BodyHandlers.ofString()).body();
-    String second = client.send(HttpRequest.newBuilder(base.resolve("/bucket/chunked"))
-        .PUT(BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(chunked.getBytes(StandardCharsets.UTF_8))))
-        .build(), BodyHandlers.ofString()).body();
-    int third = client.send(HttpRequest.newBuilder(base.resolve("/bucket?list-type=2")).GET().build(),
-        BodyHandlers.discarding()).statusCode();
+    String first =
+        client
+            .send(
+                HttpRequest.newBuilder(base.resolve("/bucket/a%3D1/key?uploads"))
+                    .header("x-amz-server-side-encryption", "AES256")
+                    .POST(BodyPublishers.ofString(sized))
+                    .build(),
+                BodyHandlers.ofString())
+            .body();
+    String second =
+        client
+            .send(
+                HttpRequest.newBuilder(base.resolve("/bucket/chunked"))
+                    .PUT(
+                        BodyPublishers.ofInputStream(
+                            () ->
+                                new ByteArrayInputStream(chunked.getBytes(StandardCharsets.UTF_8))))
+                    .build(),
+                BodyHandlers.ofString())
+            .body();
+    int third =
+        client
+            .send(
+                HttpRequest.newBuilder(base.resolve("/bucket?list-type=2")).GET().build(),
+                BodyHandlers.discarding())
+            .statusCode();
 
     assertThat(List.of(first, second)).containsExactly(sized, chunked);
     assertThat(third).isEqualTo(200);
     List<Request> requests = proxy.requests();
-    assertThat(requests).extracting(Request::toString)
-        .containsExactly("POST /bucket/a%3D1/key?uploads", "PUT /bucket/chunked", "GET /bucket?list-type=2");
-    assertThat(requests).extracting(Request::connection).as("one keep-alive connection").containsOnly(1);
+    assertThat(requests)
+        .extracting(Request::toString)
+        .containsExactly(
+            "POST /bucket/a%3D1/key?uploads", "PUT /bucket/chunked", "GET /bucket?list-type=2");
+    assertThat(requests)
+        .extracting(Request::connection)
+        .as("one keep-alive connection")
+        .containsOnly(1);
     assertThat(requests.get(0).path()).isEqualTo("/bucket/a=1/key");
     assertThat(requests.get(0).hasParameter("uploads")).isTrue();
     assertThat(requests.get(0).header("X-Amz-Server-Side-Encryption")).contains("AES256");
@@ -83,16 +108,22 @@ class RecordingProxyTest {
 
   @Test
   void reportsBytesThatAreNotHttpAndStillRelaysThem() throws Exception {
-    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(),
-        URI.create(proxy.endpoint()).getPort())) {
-      socket.getOutputStream().write("NOT HTTP AT ALL\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+    try (Socket socket =
+        new Socket(InetAddress.getLoopbackAddress(), URI.create(proxy.endpoint()).getPort())) {
+      socket
+          .getOutputStream()
+          .write("NOT HTTP AT ALL\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
       socket.shutdownOutput();
-      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      String answer =
+          new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
       // The JDK's server is lenient: it reads method NOT, path HTTP, and finds no such path.
-      assertThat(answer).as("the server's own answer, relayed").startsWith("HTTP/1.1 404 Not Found");
+      assertThat(answer)
+          .as("the server's own answer, relayed")
+          .startsWith("HTTP/1.1 404 Not Found");
     }
 
     assertThat(proxy.requests()).isEmpty();
-    assertThat(proxy.problems()).containsExactly("connection 1: not an HTTP/1.x request line: NOT HTTP AT ALL");
+    assertThat(proxy.problems())
+        .containsExactly("connection 1: not an HTTP/1.x request line: NOT HTTP AT ALL");
   }
 }

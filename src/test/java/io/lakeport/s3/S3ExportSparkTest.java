@@ -26,13 +26,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Exports to S3 through s3a, against a real S3-protocol server on 127.0.0.1 (s3proxy, started
- * here). The objects the server stored are checked on its disk, independently of s3a: every file
- * of the manifest with its SHA-256, the manifest itself, and the committer that wrote them.
+ * here). The objects the server stored are checked on its disk, independently of s3a: every file of
+ * the manifest with its SHA-256, the manifest itself, and the committer that wrote them.
  */
 class S3ExportSparkTest {
   private static final String BUCKET = "lakeport";
+
   /** A bucket whose objects are uploaded in 5 MB parts. */
   private static final String BIG = "big-objects";
+
   private static S3Server server;
   private final SparkSession spark = TestSpark.session();
 
@@ -47,31 +49,45 @@ class S3ExportSparkTest {
     s3a.set("fs.s3a.endpoint.region", "us-east-1");
     s3a.set("fs.s3a.path.style.access", "true");
     s3a.set("fs.s3a.connection.ssl.enabled", "false");
-    s3a.set("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+    s3a.set(
+        "fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
     s3a.set("fs.s3a.access.key", S3Server.ACCESS_KEY);
     s3a.set("fs.s3a.secret.key", S3Server.SECRET_KEY);
     // Read when the bucket's file system is created, so set before any use of it.
     s3a.set("fs.s3a.bucket." + BIG + ".multipart.size", "5M");
     // the committers write their job summary here, not as _SUCCESS (Lakeport writes that, last)
-    s3a.set("fs.s3a.committer.summary.report.directory", shared.resolve("committer-reports").toUri().toString());
+    s3a.set(
+        "fs.s3a.committer.summary.report.directory",
+        shared.resolve("committer-reports").toUri().toString());
   }
 
-  /** The summary of the newest job the S3A committers committed, as {@code _SUCCESS} would have held it. */
+  /**
+   * The summary of the newest job the S3A committers committed, as {@code _SUCCESS} would have held
+   * it.
+   */
   private static JsonNode lastCommitterSummary() throws java.io.IOException {
     try (Stream<Path> reports = Files.list(shared.resolve("committer-reports"))) {
-      Path newest = reports.filter(p -> p.getFileName().toString().endsWith(".json"))
-          .max(java.util.Comparator.comparing(p -> p.toFile().lastModified())).orElseThrow();
+      Path newest =
+          reports
+              .filter(p -> p.getFileName().toString().endsWith(".json"))
+              .max(java.util.Comparator.comparing(p -> p.toFile().lastModified()))
+              .orElseThrow();
       return new ObjectMapper().readTree(newest.toFile());
     }
   }
 
-  /** Lakeport's _SUCCESS at an export: the run, its manifest, files and rows, written after the manifest. */
+  /**
+   * Lakeport's _SUCCESS at an export: the run, its manifest, files and rows, written after the
+   * manifest.
+   */
   private static void assertLakeportSuccess(Path stored, Manifest m) throws java.io.IOException {
     JsonNode success = new ObjectMapper().readTree(stored.resolve("_SUCCESS").toFile());
     assertThat(success.get("run_id").asText()).isEqualTo(m.runId());
     assertThat(success.get("manifest").asText()).isEqualTo("manifest-" + m.runId() + ".json");
     assertThat(success.get("rows").asLong()).isEqualTo(m.totals().rows());
-    assertThat(success.has("committer")).as("the committer's own _SUCCESS is not written").isFalse();
+    assertThat(success.has("committer"))
+        .as("the committer's own _SUCCESS is not written")
+        .isFalse();
   }
 
   @AfterAll
@@ -84,8 +100,13 @@ class S3ExportSparkTest {
   @Test
   void overwritePartitionsReplacesOnlyThePartitionsWritten() throws Exception {
     String source = dir.resolve("source").toString();
-    spark.range(60).select(functions.col("id"), functions.col("id").mod(3).as("part")).write().parquet(source);
-    String job = """
+    spark
+        .range(60)
+        .select(functions.col("id"), functions.col("id").mod(3).as("part"))
+        .write()
+        .parquet(source);
+    String job =
+        """
         name = s3-partitions
         source { format = parquet, path = "%s" }
         plan.where = "%s"
@@ -93,16 +114,21 @@ class S3ExportSparkTest {
         """;
     ExportRunner runner = new ExportRunner(spark, Clock.systemUTC());
     runner.run(Fixtures.job(dir, job.formatted(source, "true", BUCKET), Map.of()));
-    Manifest again = runner.run(Fixtures.job(dir, job.formatted(source, "part = 1 AND id < 30", BUCKET), Map.of())).manifest();
+    Manifest again =
+        runner
+            .run(Fixtures.job(dir, job.formatted(source, "part = 1 AND id < 30", BUCKET), Map.of()))
+            .manifest();
 
     assertThat(again.totals().rows()).isEqualTo(10);
-    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> exported = spark.read().json("s3a://" + BUCKET + "/exports/partitions");
+    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> exported =
+        spark.read().json("s3a://" + BUCKET + "/exports/partitions");
     assertThat(exported.where("part = 1").count()).as("partition 1 replaced").isEqualTo(10);
     assertThat(exported.where("part != 1").count()).as("partitions 0 and 2 kept").isEqualTo(40);
     Path stored = server.root().resolve(BUCKET).resolve("exports/partitions/part=1");
     try (Stream<Path> files = Files.list(stored)) {
       assertThat(files.map(p -> p.getFileName().toString()))
-          .containsExactlyInAnyOrderElementsOf(again.files().stream().map(f -> f.path().substring("part=1/".length())).toList());
+          .containsExactlyInAnyOrderElementsOf(
+              again.files().stream().map(f -> f.path().substring("part=1/".length())).toList());
     }
   }
 
@@ -110,18 +136,31 @@ class S3ExportSparkTest {
   void aRunRemovesWhatAKilledAttemptsMagicCommitterLeft() throws Exception {
     String source = dir.resolve("source").toString();
     spark.range(30).write().parquet(source);
-    Path leftover = server.root().resolve(BUCKET).resolve("exports/killed/__magic_job-0123/tasks/part-0000.parquet.pending");
+    Path leftover =
+        server
+            .root()
+            .resolve(BUCKET)
+            .resolve("exports/killed/__magic_job-0123/tasks/part-0000.parquet.pending");
     Files.createDirectories(leftover.getParent());
     Files.writeString(leftover, "{}");
 
-    Manifest m = new ExportRunner(spark, Clock.systemUTC()).run(Fixtures.job(dir, """
+    Manifest m =
+        new ExportRunner(spark, Clock.systemUTC())
+            .run(
+                Fixtures.job(
+                    dir,
+                    """
         name = s3-after-kill
         source { format = parquet, path = "%s" }
         sink { format = parquet, path = "s3a://%s/exports/killed", mode = append }
-        """.formatted(source, BUCKET), Map.of())).manifest();
+        """
+                        .formatted(source, BUCKET),
+                    Map.of()))
+            .manifest();
 
     assertThat(m.totals().rows()).isEqualTo(30);
-    try (Stream<Path> stored = Files.walk(server.root().resolve(BUCKET).resolve("exports/killed"))) {
+    try (Stream<Path> stored =
+        Files.walk(server.root().resolve(BUCKET).resolve("exports/killed"))) {
       assertThat(stored.map(Path::toString)).noneMatch(p -> p.contains("__magic"));
     }
   }
@@ -134,11 +173,17 @@ class S3ExportSparkTest {
     String configured = s3a.get("fs.s3a.committer.name", "magic");
     s3a.set("fs.s3a.committer.name", "directory");
     try {
-      new ExportRunner(spark, Clock.systemUTC()).run(Fixtures.job(dir, """
+      new ExportRunner(spark, Clock.systemUTC())
+          .run(
+              Fixtures.job(
+                  dir,
+                  """
           name = s3-directory
           source { format = parquet, path = "%s" }
           sink { format = parquet, path = "s3a://%s/exports/directory", mode = overwrite }
-          """.formatted(source, BUCKET), Map.of()));
+          """
+                      .formatted(source, BUCKET),
+                  Map.of()));
     } finally {
       // set, not unset: the s3a file system keeps the value it was created with as the fallback
       s3a.set("fs.s3a.committer.name", configured);
@@ -151,20 +196,29 @@ class S3ExportSparkTest {
     String source = dir.resolve("source").toString();
     spark.range(1000).repartition(4).write().parquet(source);
 
-    Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> new ExportRunner(spark, Clock.systemUTC())
-        .run(Fixtures.job(dir, """
+    Throwable failure =
+        org.assertj.core.api.Assertions.catchThrowable(
+            () ->
+                new ExportRunner(spark, Clock.systemUTC())
+                    .run(
+                        Fixtures.job(
+                            dir,
+                            """
             name = s3-failing
             source { format = parquet, path = "%s" }
             plan.derive { checked = "if(id = 777, raise_error('row 777 is bad'), id)" }
             sink { format = parquet, path = "s3a://%s/exports/failing", mode = overwrite }
-            """.formatted(source, BUCKET), Map.of())));
+            """
+                                .formatted(source, BUCKET),
+                            Map.of())));
 
     assertThat(failure).hasStackTraceContaining("row 777 is bad");
     Path stored = server.root().resolve(BUCKET).resolve("exports/failing");
     if (Files.exists(stored)) {
       try (Stream<Path> files = Files.walk(stored)) {
         assertThat(files.filter(Files::isRegularFile).map(p -> stored.relativize(p).toString()))
-            .as("no data file and no manifest reached the destination").noneMatch(p -> p.contains("part-") || p.contains("manifest"));
+            .as("no data file and no manifest reached the destination")
+            .noneMatch(p -> p.contains("part-") || p.contains("manifest"));
       }
     }
   }
@@ -172,52 +226,84 @@ class S3ExportSparkTest {
   @Test
   void everyFormatRoundTripsThroughS3AndDuckDbReadsWhatTheServerStored() throws Exception {
     String source = dir.resolve("source").toString();
-    spark.range(120).select(functions.col("id"), functions.concat(functions.lit("name-"), functions.col("id")).as("name"),
-        functions.col("id").mod(4).as("part")).write().parquet(source);
-    Map<String, String> sinks = Map.of(
-        "parquet", "compression = zstd",
-        "csv", "compression = gzip, options { header = true }",
-        "json", "compression = zstd",
-        "avro", "compression = snappy",
-        "xml", "options { row-tag = row }",
-        "delta", "");
+    spark
+        .range(120)
+        .select(
+            functions.col("id"),
+            functions.concat(functions.lit("name-"), functions.col("id")).as("name"),
+            functions.col("id").mod(4).as("part"))
+        .write()
+        .parquet(source);
+    Map<String, String> sinks =
+        Map.of(
+            "parquet", "compression = zstd",
+            "csv", "compression = gzip, options { header = true }",
+            "json", "compression = zstd",
+            "avro", "compression = snappy",
+            "xml", "options { row-tag = row }",
+            "delta", "");
     for (Map.Entry<String, String> sink : sinks.entrySet()) {
       String format = sink.getKey();
       String out = "s3a://" + BUCKET + "/formats/" + format;
-      Manifest m = new ExportRunner(spark, Clock.systemUTC()).run(Fixtures.job(dir, """
+      Manifest m =
+          new ExportRunner(spark, Clock.systemUTC())
+              .run(
+                  Fixtures.job(
+                      dir,
+                      """
           name = s3-%s
           source { format = parquet, path = "%s" }
           sink { format = %s, path = "%s", partition-by = [part], mode = overwrite, %s }
-          """.formatted(format, source, format, out, sink.getValue()), Map.of())).manifest();
+          """
+                          .formatted(format, source, format, out, sink.getValue()),
+                      Map.of()))
+              .manifest();
 
       assertThat(m.totals().rows()).as(format).isEqualTo(120);
-      org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> back = spark.read().format(format)
-          .option("header", "true").option("rowTag", "row").load(out);
+      org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> back =
+          spark.read().format(format).option("header", "true").option("rowTag", "row").load(out);
       assertThat(back.count()).as(format + " read back through s3a").isEqualTo(120);
       for (OutputFile f : m.files()) {
-        assertThat(server.root().resolve(BUCKET).resolve("formats/" + format).resolve(f.path())).as(format).isRegularFile();
+        assertThat(server.root().resolve(BUCKET).resolve("formats/" + format).resolve(f.path()))
+            .as(format)
+            .isRegularFile();
       }
     }
-    Manifest fromS3 = new ExportRunner(spark, Clock.systemUTC()).run(Fixtures.job(dir, """
+    Manifest fromS3 =
+        new ExportRunner(spark, Clock.systemUTC())
+            .run(
+                Fixtures.job(
+                    dir,
+                    """
         name = s3-source
         source { format = avro, path = "s3a://%s/formats/avro" }
         plan.where = { column = part, eq = 2 }
         sink { format = parquet, path = "s3a://%s/formats/from-avro", mode = overwrite }
-        """.formatted(BUCKET, BUCKET), Map.of())).manifest();
+        """
+                        .formatted(BUCKET, BUCKET),
+                    Map.of()))
+            .manifest();
     assertThat(fromS3.totals().rows()).as("an S3 source").isEqualTo(30);
     assertThat(fromS3.source()).containsEntry("path", "s3a://" + BUCKET + "/formats/avro");
 
     Path stored = server.root().resolve(BUCKET).resolve("formats");
     try (java.sql.Connection duck = java.sql.DriverManager.getConnection("jdbc:duckdb:");
         java.sql.Statement sql = duck.createStatement()) {
-      for (String table : java.util.List.of(
-          "read_parquet('" + stored + "/parquet/*/*.parquet', hive_partitioning = true)",
-          "read_csv('" + stored + "/csv/*/*.csv.gz', header = true, hive_partitioning = true)",
-          "read_json('" + stored + "/json/*/*.json.zst', format = 'newline_delimited', hive_partitioning = true)")) {
-        try (java.sql.ResultSet r = sql.executeQuery("SELECT count(*), count(DISTINCT id), sum(id), "
-            + "count(*) FILTER (WHERE name = 'name-' || id AND part = id % 4) FROM " + table)) {
+      for (String table :
+          java.util.List.of(
+              "read_parquet('" + stored + "/parquet/*/*.parquet', hive_partitioning = true)",
+              "read_csv('" + stored + "/csv/*/*.csv.gz', header = true, hive_partitioning = true)",
+              "read_json('"
+                  + stored
+                  + "/json/*/*.json.zst', format = 'newline_delimited', hive_partitioning = true)")) {
+        try (java.sql.ResultSet r =
+            sql.executeQuery(
+                "SELECT count(*), count(DISTINCT id), sum(id), "
+                    + "count(*) FILTER (WHERE name = 'name-' || id AND part = id % 4) FROM "
+                    + table)) {
           r.next();
-          assertThat(java.util.List.of(r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4))).as(table)
+          assertThat(java.util.List.of(r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4)))
+              .as(table)
               .containsExactly(120L, 120L, 119L * 120 / 2, 120L);
         }
       }
@@ -228,17 +314,29 @@ class S3ExportSparkTest {
   void listsExportsOfManyObjectsAcrossListingPages() throws Exception {
     Configuration s3a = spark.sparkContext().hadoopConfiguration();
     String source = dir.resolve("source").toString();
-    spark.range(360).select(functions.col("id"), functions.col("id").mod(6).as("part")).write().parquet(source);
+    spark
+        .range(360)
+        .select(functions.col("id"), functions.col("id").mod(6).as("part"))
+        .write()
+        .parquet(source);
     String pageSize = s3a.get("fs.s3a.paging.maximum");
     s3a.set("fs.s3a.paging.maximum", "20");
     Manifest m;
     try {
-      m = new ExportRunner(spark, Clock.systemUTC()).run(Fixtures.job(dir, """
+      m =
+          new ExportRunner(spark, Clock.systemUTC())
+              .run(
+                  Fixtures.job(
+                      dir,
+                      """
           name = s3-many
           source { format = parquet, path = "%s" }
           sink { format = csv, path = "s3a://%s/exports/many", partition-by = [part], mode = overwrite,
                  max-records-per-file = 4 }
-          """.formatted(source, BUCKET), Map.of())).manifest();
+          """
+                          .formatted(source, BUCKET),
+                      Map.of()))
+              .manifest();
     } finally {
       s3a.set("fs.s3a.paging.maximum", pageSize == null ? "5000" : pageSize);
     }
@@ -257,51 +355,88 @@ class S3ExportSparkTest {
   void filesLargerThanThePartSizeGoUpInSeveralPartsAndArriveWhole() throws Exception {
     Configuration s3a = spark.sparkContext().hadoopConfiguration();
     String source = dir.resolve("source").toString();
-    spark.range(400_000).select(functions.col("id"), functions.sha1(functions.col("id").cast("string")).as("digest"))
-        .coalesce(1).write().parquet(source);
-    Manifest m = new ExportRunner(spark, Clock.systemUTC()).run(Fixtures.job(dir, """
+    spark
+        .range(400_000)
+        .select(
+            functions.col("id"), functions.sha1(functions.col("id").cast("string")).as("digest"))
+        .coalesce(1)
+        .write()
+        .parquet(source);
+    Manifest m =
+        new ExportRunner(spark, Clock.systemUTC())
+            .run(
+                Fixtures.job(
+                    dir,
+                    """
         name = s3-multipart
         source { format = parquet, path = "%s" }
         sink { format = csv, path = "s3a://%s/exports/multipart", mode = overwrite }
-        """.formatted(source, BIG), Map.of())).manifest();
+        """
+                        .formatted(source, BIG),
+                    Map.of()))
+            .manifest();
 
     assertThat(m.files()).hasSize(1);
     OutputFile file = m.files().get(0);
     assertThat(file.bytes()).as("larger than two parts").isGreaterThan(10L << 20);
-    byte[] stored = Files.readAllBytes(server.root().resolve(BIG).resolve("exports/multipart").resolve(file.path()));
-    assertThat(file.sha256()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(stored)));
-    org.apache.hadoop.fs.Path object = new org.apache.hadoop.fs.Path("s3a://" + BIG + "/exports/multipart/" + file.path());
-    String etag = ((org.apache.hadoop.fs.s3a.S3AFileStatus) object.getFileSystem(s3a).getFileStatus(object)).getEtag();
-    assertThat(etag).as("a multipart upload's ETag ends in -<parts>").matches("\"?[0-9a-f]+-[3-9]\"?");
+    byte[] stored =
+        Files.readAllBytes(
+            server.root().resolve(BIG).resolve("exports/multipart").resolve(file.path()));
+    assertThat(file.sha256())
+        .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(stored)));
+    org.apache.hadoop.fs.Path object =
+        new org.apache.hadoop.fs.Path("s3a://" + BIG + "/exports/multipart/" + file.path());
+    String etag =
+        ((org.apache.hadoop.fs.s3a.S3AFileStatus) object.getFileSystem(s3a).getFileStatus(object))
+            .getEtag();
+    assertThat(etag)
+        .as("a multipart upload's ETag ends in -<parts>")
+        .matches("\"?[0-9a-f]+-[3-9]\"?");
   }
 
   @Test
   void writesPartitionedParquetWithTheMagicCommitterAndAManifest() throws Exception {
     String source = dir.resolve("source").toString();
-    spark.range(300).select(functions.col("id"), functions.col("id").mod(3).as("part")).write().parquet(source);
+    spark
+        .range(300)
+        .select(functions.col("id"), functions.col("id").mod(3).as("part"))
+        .write()
+        .parquet(source);
     Path stored = server.root().resolve(BUCKET).resolve("exports/parquet");
     java.util.List<Boolean> successBeforeManifest = new java.util.ArrayList<>();
-    io.lakeport.fault.Failpoints.install(io.lakeport.fault.Failpoints.STAGED,
+    io.lakeport.fault.Failpoints.install(
+        io.lakeport.fault.Failpoints.STAGED,
         () -> successBeforeManifest.add(Files.exists(stored.resolve("_SUCCESS"))));
 
-    Manifest m = new ExportRunner(spark, Clock.systemUTC()).run(Fixtures.job(dir, """
+    Manifest m =
+        new ExportRunner(spark, Clock.systemUTC())
+            .run(
+                Fixtures.job(
+                    dir,
+                    """
         name = s3-parquet
         source { format = parquet, path = "%s" }
         sink { format = parquet, path = "s3a://%s/exports/parquet", partition-by = [part], mode = overwrite }
-        """.formatted(source, BUCKET), Map.of())).manifest();
+        """
+                        .formatted(source, BUCKET),
+                    Map.of()))
+            .manifest();
     io.lakeport.fault.Failpoints.clear();
 
-    assertThat(successBeforeManifest).as("no _SUCCESS once the committer has committed, before the manifest")
+    assertThat(successBeforeManifest)
+        .as("no _SUCCESS once the committer has committed, before the manifest")
         .containsExactly(false);
     assertThat(m.totals().rows()).isEqualTo(300);
     assertThat(m.files()).isNotEmpty();
     for (OutputFile f : m.files()) {
       byte[] bytes = Files.readAllBytes(stored.resolve(f.path()));
       assertThat(f.bytes()).isEqualTo(bytes.length);
-      assertThat(f.sha256()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
+      assertThat(f.sha256())
+          .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
     }
     try (Stream<Path> manifests = Files.list(stored.resolve("_lakeport"))) {
-      assertThat(manifests.map(p -> p.getFileName().toString())).containsExactly("manifest-" + m.runId() + ".json");
+      assertThat(manifests.map(p -> p.getFileName().toString()))
+          .containsExactly("manifest-" + m.runId() + ".json");
     }
     assertThat(lastCommitterSummary().get("committer").asText()).isEqualTo("magic");
     assertLakeportSuccess(stored, m);

@@ -21,8 +21,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * A real S3-protocol server on 127.0.0.1 for tests: s3proxy, in its own JVM (its AWS SDK, Jetty and
  * Jackson versions differ from Spark's). Its class path is resolved once by Maven from a small
- * generated pom into {@code target/s3proxy/}; later runs reuse it. With {@link Storage#FILESYSTEM} a
- * bucket is a folder under {@link #root()}, so tests can look at the stored objects directly.
+ * generated pom into {@code target/s3proxy/}; later runs reuse it. With {@link Storage#FILESYSTEM}
+ * a bucket is a folder under {@link #root()}, so tests can look at the stored objects directly.
  */
 public final class S3Server implements AutoCloseable {
   public static final String ACCESS_KEY = "lakeport-test";
@@ -37,7 +37,10 @@ public final class S3Server implements AutoCloseable {
 
   /** Where s3proxy keeps the objects, which decides what it accepts. */
   public enum Storage {
-    /** Files under {@link #root()}; requests with server-side encryption headers fail (501 NotImplemented). */
+    /**
+     * Files under {@link #root()}; requests with server-side encryption headers fail (501
+     * NotImplemented).
+     */
     FILESYSTEM,
     /**
      * In memory (s3proxy's {@code transient-nio2} store), which accepts SSE-S3 and SSE-KMS headers
@@ -54,7 +57,8 @@ public final class S3Server implements AutoCloseable {
   }
 
   /** Starts a server storing its buckets under {@code root}, with {@code buckets} created. */
-  public static S3Server start(Path root, String... buckets) throws IOException, InterruptedException {
+  public static S3Server start(Path root, String... buckets)
+      throws IOException, InterruptedException {
     return start(Storage.FILESYSTEM, root, buckets);
   }
 
@@ -62,27 +66,40 @@ public final class S3Server implements AutoCloseable {
    * Starts a server with {@code buckets} created, its settings next to {@code root} (and with
    * {@link Storage#FILESYSTEM} its objects under it).
    */
-  public static S3Server start(Storage storage, Path root, String... buckets) throws IOException, InterruptedException {
+  public static S3Server start(Storage storage, Path root, String... buckets)
+      throws IOException, InterruptedException {
     if (storage == Storage.FILESYSTEM) {
       for (String bucket : buckets) {
         Files.createDirectories(root.resolve(bucket));
       }
     }
     int port = freePort();
-    String backend = switch (storage) {
-      case FILESYSTEM -> "jclouds.provider=filesystem\njclouds.filesystem.basedir=" + root;
-      case IN_MEMORY -> "jclouds.provider=transient-nio2";
-    };
-    Path properties = Files.writeString(root.resolveSibling(root.getFileName() + ".properties"), String.join("\n",
-        "s3proxy.endpoint=http://127.0.0.1:" + port,
-        "s3proxy.authorization=aws-v2-or-v4",
-        "s3proxy.identity=" + ACCESS_KEY,
-        "s3proxy.credential=" + SECRET_KEY,
-        backend) + "\n");
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Dlogback.configurationFile=" + logback(),
-        "-cp", classpath(), "org.gaul.s3proxy.Main", "--properties", properties.toString()));
+    String backend =
+        switch (storage) {
+          case FILESYSTEM -> "jclouds.provider=filesystem\njclouds.filesystem.basedir=" + root;
+          case IN_MEMORY -> "jclouds.provider=transient-nio2";
+        };
+    Path properties =
+        Files.writeString(
+            root.resolveSibling(root.getFileName() + ".properties"),
+            String.join(
+                    "\n",
+                    "s3proxy.endpoint=http://127.0.0.1:" + port,
+                    "s3proxy.authorization=aws-v2-or-v4",
+                    "s3proxy.identity=" + ACCESS_KEY,
+                    "s3proxy.credential=" + SECRET_KEY,
+                    backend)
+                + "\n");
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dlogback.configurationFile=" + logback(),
+                "-cp",
+                classpath(),
+                "org.gaul.s3proxy.Main",
+                "--properties",
+                properties.toString()));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     awaitStarted(process, port);
     S3Server server = new S3Server(process, storage, root, port);
@@ -94,10 +111,15 @@ public final class S3Server implements AutoCloseable {
 
   /** Creates buckets over S3 itself, for stores that are not folders on disk. */
   private void createBuckets(String... buckets) {
-    try (S3Client client = S3Client.builder().endpointOverride(URI.create(endpoint())).region(Region.US_EAST_1)
-        .forcePathStyle(true)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-        .build()) {
+    try (S3Client client =
+        S3Client.builder()
+            .endpointOverride(URI.create(endpoint()))
+            .region(Region.US_EAST_1)
+            .forcePathStyle(true)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+            .build()) {
       for (String bucket : buckets) {
         client.createBucket(request -> request.bucket(bucket));
       }
@@ -114,7 +136,8 @@ public final class S3Server implements AutoCloseable {
     conf.set("fs.s3a.endpoint.region", "us-east-1");
     conf.set("fs.s3a.path.style.access", "true");
     conf.set("fs.s3a.connection.ssl.enabled", "false");
-    conf.set("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+    conf.set(
+        "fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
     conf.set("fs.s3a.access.key", ACCESS_KEY);
     conf.set("fs.s3a.secret.key", SECRET_KEY);
     conf.setBoolean("fs.s3a.impl.disable.cache", true);
@@ -149,23 +172,26 @@ public final class S3Server implements AutoCloseable {
   private static void awaitStarted(Process process, int port) throws InterruptedException {
     List<String> log = new ArrayList<>();
     // The reader stays open after start-up: a background thread keeps draining the log.
-    BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    CompletableFuture<Boolean> started = CompletableFuture.supplyAsync(() -> {
-      try {
-        for (String line = out.readLine(); line != null; line = out.readLine()) {
-          synchronized (log) {
-            log.add(line);
-          }
-          if (line.contains("Started") && line.contains("127.0.0.1:" + port)) {
-            drainInBackground(out);
-            return true;
-          }
-        }
-        return false;
-      } catch (IOException e) {
-        return false;
-      }
-    });
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    CompletableFuture<Boolean> started =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                for (String line = out.readLine(); line != null; line = out.readLine()) {
+                  synchronized (log) {
+                    log.add(line);
+                  }
+                  if (line.contains("Started") && line.contains("127.0.0.1:" + port)) {
+                    drainInBackground(out);
+                    return true;
+                  }
+                }
+                return false;
+              } catch (IOException e) {
+                return false;
+              }
+            });
     boolean ok;
     try {
       ok = started.get(60, TimeUnit.SECONDS);
@@ -175,21 +201,25 @@ public final class S3Server implements AutoCloseable {
     if (!ok) {
       process.destroyForcibly();
       synchronized (log) {
-        throw new IllegalStateException("s3proxy did not start on port " + port + ":\n" + String.join("\n", log));
+        throw new IllegalStateException(
+            "s3proxy did not start on port " + port + ":\n" + String.join("\n", log));
       }
     }
   }
 
   private static void drainInBackground(BufferedReader out) {
-    Thread drain = new Thread(() -> {
-      try {
-        while (out.readLine() != null) {
-          // keep the pipe empty so the server never blocks on its log
-        }
-      } catch (IOException e) {
-        // the server stopped
-      }
-    }, "s3proxy-log");
+    Thread drain =
+        new Thread(
+            () -> {
+              try {
+                while (out.readLine() != null) {
+                  // keep the pipe empty so the server never blocks on its log
+                }
+              } catch (IOException e) {
+                // the server stopped
+              }
+            },
+            "s3proxy-log");
     drain.setDaemon(true);
     drain.start();
   }
@@ -198,7 +228,10 @@ public final class S3Server implements AutoCloseable {
     Path file = HOME.resolve("classpath-" + VERSION + ".txt");
     if (!Files.isRegularFile(file)) {
       Files.createDirectories(HOME);
-      Path pom = Files.writeString(HOME.resolve("pom.xml"), """
+      Path pom =
+          Files.writeString(
+              HOME.resolve("pom.xml"),
+              """
           <project xmlns="http://maven.apache.org/POM/4.0.0">
             <modelVersion>4.0.0</modelVersion>
             <groupId>io.lakeport.test</groupId>
@@ -210,11 +243,25 @@ public final class S3Server implements AutoCloseable {
               <dependency><groupId>com.fasterxml.jackson.core</groupId><artifactId>jackson-annotations</artifactId><version>2.22</version></dependency>
             </dependencies>
           </project>
-          """.formatted(VERSION));
-      Process mvn = new ProcessBuilder("mvn", "-B", "-q", "-f", pom.toString(), "dependency:build-classpath",
-          "-Dmdep.outputFile=" + file).redirectErrorStream(true).redirectOutput(HOME.resolve("resolve.log").toFile()).start();
-      if (!mvn.waitFor(10, TimeUnit.MINUTES) || mvn.exitValue() != 0 || !Files.isRegularFile(file)) {
-        throw new IllegalStateException("Cannot resolve s3proxy's class path: see " + HOME.resolve("resolve.log"));
+          """
+                  .formatted(VERSION));
+      Process mvn =
+          new ProcessBuilder(
+                  "mvn",
+                  "-B",
+                  "-q",
+                  "-f",
+                  pom.toString(),
+                  "dependency:build-classpath",
+                  "-Dmdep.outputFile=" + file)
+              .redirectErrorStream(true)
+              .redirectOutput(HOME.resolve("resolve.log").toFile())
+              .start();
+      if (!mvn.waitFor(10, TimeUnit.MINUTES)
+          || mvn.exitValue() != 0
+          || !Files.isRegularFile(file)) {
+        throw new IllegalStateException(
+            "Cannot resolve s3proxy's class path: see " + HOME.resolve("resolve.log"));
       }
     }
     return Files.readString(file).trim();
@@ -222,7 +269,9 @@ public final class S3Server implements AutoCloseable {
 
   private static Path logback() throws IOException {
     Files.createDirectories(HOME);
-    return Files.writeString(HOME.resolve("logback.xml"), """
+    return Files.writeString(
+        HOME.resolve("logback.xml"),
+        """
         <configuration>
           <appender name="out" class="ch.qos.logback.core.ConsoleAppender">
             <encoder><pattern>%d{HH:mm:ss} %-5level %logger{20} %msg%n</pattern></encoder>

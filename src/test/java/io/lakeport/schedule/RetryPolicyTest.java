@@ -21,7 +21,9 @@ class RetryPolicyTest {
     assertThat(delays(Backoff.FIXED)).containsExactly(1L, 1L, 1L, 1L, 1L, 1L, 1L);
     assertThat(delays(Backoff.LINEAR)).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
     assertThat(delays(Backoff.EXPONENTIAL)).containsExactly(1L, 2L, 4L, 8L, 16L, 30L, 30L);
-    assertThat(policy(Backoff.EXPONENTIAL, 0).delay(500, new SplittableRandom(1))).as("no overflow").isEqualTo(HALF_HOUR);
+    assertThat(policy(Backoff.EXPONENTIAL, 0).delay(500, new SplittableRandom(1)))
+        .as("no overflow")
+        .isEqualTo(HALF_HOUR);
   }
 
   @Test
@@ -30,11 +32,14 @@ class RetryPolicyTest {
     SplittableRandom random = new SplittableRandom(42);
 
     List<Duration> third = IntStream.range(0, 1000).mapToObj(i -> policy.delay(3, random)).toList();
-    List<Duration> capped = IntStream.range(0, 1000).mapToObj(i -> policy.delay(6, random)).toList();
+    List<Duration> capped =
+        IntStream.range(0, 1000).mapToObj(i -> policy.delay(6, random)).toList();
 
-    assertThat(third).allSatisfy(d -> assertThat(d).isBetween(Duration.ofSeconds(216), Duration.ofSeconds(264)));
+    assertThat(third)
+        .allSatisfy(d -> assertThat(d).isBetween(Duration.ofSeconds(216), Duration.ofSeconds(264)));
     assertThat(third.stream().distinct().count()).as("spread, not one value").isGreaterThan(900);
-    assertThat(third).anySatisfy(d -> assertThat(d).isLessThan(Duration.ofSeconds(220)))
+    assertThat(third)
+        .anySatisfy(d -> assertThat(d).isLessThan(Duration.ofSeconds(220)))
         .anySatisfy(d -> assertThat(d).isGreaterThan(Duration.ofSeconds(260)));
     assertThat(capped).allSatisfy(d -> assertThat(d).isBetween(Duration.ofMinutes(27), HALF_HOUR));
   }
@@ -44,7 +49,10 @@ class RetryPolicyTest {
     RetryPolicy policy = policy(Backoff.LINEAR, 0.5);
 
     assertThat(IntStream.rangeClosed(1, 5).mapToObj(n -> policy.delay(n, new SplittableRandom(7))))
-        .containsExactlyElementsOf(IntStream.rangeClosed(1, 5).mapToObj(n -> policy.delay(n, new SplittableRandom(7))).toList());
+        .containsExactlyElementsOf(
+            IntStream.rangeClosed(1, 5)
+                .mapToObj(n -> policy.delay(n, new SplittableRandom(7)))
+                .toList());
   }
 
   @Test
@@ -65,12 +73,15 @@ class RetryPolicyTest {
     assertThat(three.allowsRetry(2, Failure.TIMEOUT)).isTrue();
     assertThat(three.allowsRetry(3, Failure.EXTERNAL)).as("the third was the last").isFalse();
     assertThat(three.allowsRetry(1, Failure.CONFIG)).isFalse();
-    assertThatThrownBy(() -> three.delay(0, new SplittableRandom(1))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> three.delay(0, new SplittableRandom(1)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   private static List<Long> delays(Backoff backoff) {
     RetryPolicy policy = policy(backoff, 0);
-    return IntStream.rangeClosed(1, 7).mapToObj(n -> policy.delay(n, new SplittableRandom(n)).toMinutes()).toList();
+    return IntStream.rangeClosed(1, 7)
+        .mapToObj(n -> policy.delay(n, new SplittableRandom(n)).toMinutes())
+        .toList();
   }
 
   private static RetryPolicy policy(Backoff backoff, double jitter) {

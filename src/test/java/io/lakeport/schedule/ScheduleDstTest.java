@@ -30,14 +30,20 @@ class ScheduleDstTest {
     "Australia/Sydney, 2026-10-04, 02:30, 2026-10-04T03:00+11:00",
     "Australia/Sydney, 2026-04-05, 02:30, 2026-04-05T02:30+11:00",
   })
-  void aDailyRunFiresOnceOnATransitionDay(String zone, LocalDate day, String time, String expected) {
+  void aDailyRunFiresOnceOnATransitionDay(
+      String zone, LocalDate day, String time, String expected) {
     Schedule daily = Schedules.of(dir, zone, "day", "every = daily, run-time = \"" + time + "\"");
     ZoneId zoneId = ZoneId.of(zone);
 
-    var slots = daily.slotsBetween(day.atStartOfDay(zoneId).toInstant(), day.plusDays(1).atStartOfDay(zoneId).toInstant());
+    var slots =
+        daily.slotsBetween(
+            day.atStartOfDay(zoneId).toInstant(), day.plusDays(1).atStartOfDay(zoneId).toInstant());
 
-    assertThat(slots).extracting(s -> s.dueTime().toOffsetDateTime().toString()).containsExactly(expected);
-    assertThat(slots.get(0).localTime()).isEqualTo(LocalDateTime.of(day, java.time.LocalTime.parse(time)));
+    assertThat(slots)
+        .extracting(s -> s.dueTime().toOffsetDateTime().toString())
+        .containsExactly(expected);
+    assertThat(slots.get(0).localTime())
+        .isEqualTo(LocalDateTime.of(day, java.time.LocalTime.parse(time)));
     assertThat(slots.get(0).runDate()).isEqualTo(day.minusDays(1));
   }
 
@@ -45,11 +51,22 @@ class ScheduleDstTest {
   void slotsInAGapRunOnceWhenItEnds() {
     Schedule quarterly = Schedules.of(dir, "Europe/Berlin", "day", "cron = \"0 0/15 * * * ?\"");
 
-    var slots = quarterly.slotsBetween(berlin("2026-03-29T01:30+01:00").toInstant(), berlin("2026-03-29T03:30+02:00").toInstant());
+    var slots =
+        quarterly.slotsBetween(
+            berlin("2026-03-29T01:30+01:00").toInstant(),
+            berlin("2026-03-29T03:30+02:00").toInstant());
 
-    assertThat(slots).extracting(s -> s.localTime().toLocalTime() + " due " + s.dueTime().toOffsetDateTime().toLocalTime()
-            + s.dueTime().getOffset())
-        .containsExactly("01:45 due 01:45+01:00", "02:00 due 03:00+02:00", "03:15 due 03:15+02:00",
+    assertThat(slots)
+        .extracting(
+            s ->
+                s.localTime().toLocalTime()
+                    + " due "
+                    + s.dueTime().toOffsetDateTime().toLocalTime()
+                    + s.dueTime().getOffset())
+        .containsExactly(
+            "01:45 due 01:45+01:00",
+            "02:00 due 03:00+02:00",
+            "03:15 due 03:15+02:00",
             "03:30 due 03:30+02:00");
   }
 
@@ -57,11 +74,20 @@ class ScheduleDstTest {
   void repeatedTimesRunAtTheirFirstOccurrenceOnly() {
     Schedule quarterly = Schedules.of(dir, "Europe/Berlin", "day", "cron = \"0 0/15 * * * ?\"");
 
-    var slots = quarterly.slotsBetween(berlin("2026-10-25T01:45+02:00").toInstant(), berlin("2026-10-25T03:15+01:00").toInstant());
+    var slots =
+        quarterly.slotsBetween(
+            berlin("2026-10-25T01:45+02:00").toInstant(),
+            berlin("2026-10-25T03:15+01:00").toInstant());
 
-    assertThat(slots).extracting(s -> s.dueTime().toOffsetDateTime().toString()).containsExactly(
-        "2026-10-25T02:00+02:00", "2026-10-25T02:15+02:00", "2026-10-25T02:30+02:00", "2026-10-25T02:45+02:00",
-        "2026-10-25T03:00+01:00", "2026-10-25T03:15+01:00");
+    assertThat(slots)
+        .extracting(s -> s.dueTime().toOffsetDateTime().toString())
+        .containsExactly(
+            "2026-10-25T02:00+02:00",
+            "2026-10-25T02:15+02:00",
+            "2026-10-25T02:30+02:00",
+            "2026-10-25T02:45+02:00",
+            "2026-10-25T03:00+01:00",
+            "2026-10-25T03:15+01:00");
   }
 
   @ParameterizedTest(name = "{0} on {1}")
@@ -77,14 +103,18 @@ class ScheduleDstTest {
     Schedule hourly = Schedules.of(dir, zone, "day", "every = hourly, minute = 15");
     ZoneId zoneId = ZoneId.of(zone);
 
-    var slots = hourly.slotsBetween(day.atStartOfDay(zoneId).toInstant(), day.plusDays(1).atStartOfDay(zoneId).toInstant());
+    var slots =
+        hourly.slotsBetween(
+            day.atStartOfDay(zoneId).toInstant(), day.plusDays(1).atStartOfDay(zoneId).toInstant());
 
-    assertThat(slots).extracting(s -> s.localTime().getHour()).containsExactlyElementsOf(
-        java.util.stream.IntStream.range(0, 24).boxed().toList());
+    assertThat(slots)
+        .extracting(s -> s.localTime().getHour())
+        .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 24).boxed().toList());
     assertThat(slots).extracting(Slot::instant).doesNotHaveDuplicates().isSorted();
   }
 
   private static ZonedDateTime berlin(String offsetDateTime) {
-    return java.time.OffsetDateTime.parse(offsetDateTime).atZoneSameInstant(ZoneId.of("Europe/Berlin"));
+    return java.time.OffsetDateTime.parse(offsetDateTime)
+        .atZoneSameInstant(ZoneId.of("Europe/Berlin"));
   }
 }

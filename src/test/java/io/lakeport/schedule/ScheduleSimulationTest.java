@@ -1,8 +1,8 @@
 package io.lakeport.schedule;
 
-import io.lakeport.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lakeport.TestClock;
 import java.nio.file.Path;
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -26,51 +26,102 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A scheduler's loop on a simulated clock, over two months around both DST changes of Berlin, New
- * York and Sydney: at ticks of 1 to 97 minutes it asks for the slots since the last tick. What it is
- * handed must be exactly what a plain java.time watcher of the wall clock expects, minute by minute:
- * a named local time fires at the first real minute the wall clock shows it or has jumped past it,
- * once. Each slot's run_date and window are checked against plain date arithmetic too.
+ * York and Sydney: at ticks of 1 to 97 minutes it asks for the slots since the last tick. What it
+ * is handed must be exactly what a plain java.time watcher of the wall clock expects, minute by
+ * minute: a named local time fires at the first real minute the wall clock shows it or has jumped
+ * past it, once. Each slot's run_date and window are checked against plain date arithmetic too.
  */
 class ScheduleSimulationTest {
-  private static final List<String> ZONES = List.of("Europe/Berlin", "America/New_York", "Australia/Sydney");
-  private static final List<List<LocalDate>> PERIODS = List.of(
-      List.of(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-04-30")),
-      List.of(LocalDate.parse("2026-09-15"), LocalDate.parse("2026-11-15")));
+  private static final List<String> ZONES =
+      List.of("Europe/Berlin", "America/New_York", "Australia/Sydney");
+  private static final List<List<LocalDate>> PERIODS =
+      List.of(
+          List.of(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-04-30")),
+          List.of(LocalDate.parse("2026-09-15"), LocalDate.parse("2026-11-15")));
 
   @TempDir Path dir;
 
-  /** A schedule, the local times it names (in plain java.time), and the run_date a slot due on a local date gets. */
-  record Kind(String name, String window, String block, Predicate<LocalDateTime> names,
-      UnaryOperator<LocalDate> runDate, Predicate<LocalDate> dayWithSlot, int slotsPerDay) {
+  /**
+   * A schedule, the local times it names (in plain java.time), and the run_date a slot due on a
+   * local date gets.
+   */
+  record Kind(
+      String name,
+      String window,
+      String block,
+      Predicate<LocalDateTime> names,
+      UnaryOperator<LocalDate> runDate,
+      Predicate<LocalDate> dayWithSlot,
+      int slotsPerDay) {
     @Override
     public String toString() {
       return name;
     }
   }
 
-  static final List<Kind> KINDS = List.of(
-      new Kind("daily 02:30", "day", "every = daily, run-time = \"02:30\"",
-          t -> t.getHour() == 2 && t.getMinute() == 30, due -> due.minusDays(1), d -> true, 1),
-      new Kind("daily 01:30", "day", "every = daily, run-time = \"01:30\"",
-          t -> t.getHour() == 1 && t.getMinute() == 30, due -> due.minusDays(1), d -> true, 1),
-      new Kind("hourly :15, run-date slot", "day", "every = hourly, minute = 15, run-date = slot",
-          t -> t.getMinute() == 15, due -> due, d -> true, 24),
-      new Kind("weekly Sunday 02:30", "week", "every = weekly, day-of-week = sunday, run-time = \"02:30\"",
-          t -> t.getDayOfWeek() == DayOfWeek.SUNDAY && t.getHour() == 2 && t.getMinute() == 30,
-          due -> due.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)).minusWeeks(1),
-          d -> d.getDayOfWeek() == DayOfWeek.SUNDAY, 1),
-      new Kind("monthly last day 02:30", "month", "every = monthly, day-of-month = last, run-time = \"02:30\"",
-          t -> t.toLocalDate().plusDays(1).getDayOfMonth() == 1 && t.getHour() == 2 && t.getMinute() == 30,
-          due -> due.withDayOfMonth(1).minusMonths(1), d -> d.plusDays(1).getDayOfMonth() == 1, 1));
+  static final List<Kind> KINDS =
+      List.of(
+          new Kind(
+              "daily 02:30",
+              "day",
+              "every = daily, run-time = \"02:30\"",
+              t -> t.getHour() == 2 && t.getMinute() == 30,
+              due -> due.minusDays(1),
+              d -> true,
+              1),
+          new Kind(
+              "daily 01:30",
+              "day",
+              "every = daily, run-time = \"01:30\"",
+              t -> t.getHour() == 1 && t.getMinute() == 30,
+              due -> due.minusDays(1),
+              d -> true,
+              1),
+          new Kind(
+              "hourly :15, run-date slot",
+              "day",
+              "every = hourly, minute = 15, run-date = slot",
+              t -> t.getMinute() == 15,
+              due -> due,
+              d -> true,
+              24),
+          new Kind(
+              "weekly Sunday 02:30",
+              "week",
+              "every = weekly, day-of-week = sunday, run-time = \"02:30\"",
+              t -> t.getDayOfWeek() == DayOfWeek.SUNDAY && t.getHour() == 2 && t.getMinute() == 30,
+              due -> due.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)).minusWeeks(1),
+              d -> d.getDayOfWeek() == DayOfWeek.SUNDAY,
+              1),
+          new Kind(
+              "monthly last day 02:30",
+              "month",
+              "every = monthly, day-of-month = last, run-time = \"02:30\"",
+              t ->
+                  t.toLocalDate().plusDays(1).getDayOfMonth() == 1
+                      && t.getHour() == 2
+                      && t.getMinute() == 30,
+              due -> due.withDayOfMonth(1).minusMonths(1),
+              d -> d.plusDays(1).getDayOfMonth() == 1,
+              1));
 
   static Stream<Arguments> cases() {
-    return ZONES.stream().flatMap(zone -> PERIODS.stream().flatMap(period -> KINDS.stream()
-        .map(kind -> Arguments.of(zone, period.get(0), period.get(1), kind))));
+    return ZONES.stream()
+        .flatMap(
+            zone ->
+                PERIODS.stream()
+                    .flatMap(
+                        period ->
+                            KINDS.stream()
+                                .map(
+                                    kind ->
+                                        Arguments.of(zone, period.get(0), period.get(1), kind))));
   }
 
   @ParameterizedTest(name = "{0} {1} to {2}: {3}")
   @MethodSource("cases")
-  void everySlotFiresExactlyOnceWithItsWindow(String zoneName, LocalDate first, LocalDate last, Kind kind) {
+  void everySlotFiresExactlyOnceWithItsWindow(
+      String zoneName, LocalDate first, LocalDate last, Kind kind) {
     ZoneId zone = ZoneId.of(zoneName);
     Instant start = first.atStartOfDay(zone).toInstant();
     Instant end = last.plusDays(1).atStartOfDay(zone).toInstant();
@@ -93,8 +144,16 @@ class ScheduleSimulationTest {
     while (previous.isBefore(end)) {
       clock.advance(Duration.ofMinutes(1 + steps.nextInt(97)));
       Instant now = clock.instant().isAfter(end) ? end : clock.instant();
-      schedule.slotsBetween(previous, now).forEach(slot -> fired.add(describe(slot.instant(), slot.localTime(),
-          slot.runDate(), slot.windowStart().toString() + ".." + slot.windowEnd())));
+      schedule
+          .slotsBetween(previous, now)
+          .forEach(
+              slot ->
+                  fired.add(
+                      describe(
+                          slot.instant(),
+                          slot.localTime(),
+                          slot.runDate(),
+                          slot.windowStart().toString() + ".." + slot.windowEnd())));
       previous = now;
     }
     return fired;
@@ -109,17 +168,23 @@ class ScheduleSimulationTest {
     List<String> expected = new ArrayList<>();
     Set<LocalDateTime> fired = new HashSet<>();
     LocalDateTime shown = LocalDateTime.ofInstant(start, zone);
-    for (Instant minute = start.plusSeconds(60); !minute.isAfter(end); minute = minute.plusSeconds(60)) {
+    for (Instant minute = start.plusSeconds(60);
+        !minute.isAfter(end);
+        minute = minute.plusSeconds(60)) {
       LocalDateTime now = LocalDateTime.ofInstant(minute, zone);
       LocalDateTime firstPassed = null;
-      for (LocalDateTime passed = shown.plusMinutes(1); !passed.isAfter(now); passed = passed.plusMinutes(1)) {
+      for (LocalDateTime passed = shown.plusMinutes(1);
+          !passed.isAfter(now);
+          passed = passed.plusMinutes(1)) {
         if (kind.names().test(passed) && fired.add(passed) && firstPassed == null) {
           firstPassed = passed;
         }
       }
       if (firstPassed != null) {
         LocalDate runDate = kind.runDate().apply(now.toLocalDate());
-        expected.add(describe(minute, firstPassed, runDate, runDate + ".." + windowEnd(kind.window(), runDate)));
+        expected.add(
+            describe(
+                minute, firstPassed, runDate, runDate + ".." + windowEnd(kind.window(), runDate)));
       }
       shown = now;
     }
@@ -134,7 +199,8 @@ class ScheduleSimulationTest {
     };
   }
 
-  private static String describe(Instant due, LocalDateTime local, LocalDate runDate, String window) {
+  private static String describe(
+      Instant due, LocalDateTime local, LocalDate runDate, String window) {
     return local + " due " + due + " run_date " + runDate + " window " + window;
   }
 }

@@ -26,9 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real {@code lakeport scheduler start} in a child JVM, killed with SIGKILL while its run is
- * staged (stopped there by a failpoint), then a new scheduler on the same history: the lost run
- * is marked interrupted, its lock freed, and it is retried to success; its staging is cleaned and
- * the export holds the source's rows once.
+ * staged (stopped there by a failpoint), then a new scheduler on the same history: the lost run is
+ * marked interrupted, its lock freed, and it is retried to success; its staging is cleaned and the
+ * export holds the source's rows once.
  */
 class SchedulerCrashSparkTest {
   @TempDir Path dir;
@@ -37,7 +37,11 @@ class SchedulerCrashSparkTest {
   void aSchedulerKilledWithItsRunStagedIsFollowedByOneThatRetriesIt() throws Exception {
     TestSpark.session();
     Path csv = Files.writeString(dir.resolve("rows.csv"), "id\n1\n2\n3\n");
-    Path job = Fixtures.write(dir, "every5s.conf", """
+    Path job =
+        Fixtures.write(
+            dir,
+            "every5s.conf",
+            """
         name = every5s
         source { format = csv, path = "%s", options { header = true } }
         sink { format = json, path = "%s" }
@@ -46,31 +50,57 @@ class SchedulerCrashSparkTest {
           time-zone = UTC
           retry { attempts = 2, backoff = fixed, delay = 1ms }
         }
-        """.formatted(csv, dir.resolve("out")));
-    Path site = Fixtures.write(dir, "application.conf", """
+        """
+                .formatted(csv, dir.resolve("out")));
+    Path site =
+        Fixtures.write(
+            dir,
+            "application.conf",
+            """
         lakeport.history.url = "jdbc:h2:file:%s"
         lakeport.scheduler { tick = 1s, missed-after = 4s }
-        """.formatted(dir.resolve("history/lakeport")));
+        """
+                .formatted(dir.resolve("history/lakeport")));
 
-    ChildLakeport.killAt(Failpoints.STAGED, dir, "scheduler", "--site-conf=" + site, "start", job.toString());
+    ChildLakeport.killAt(
+        Failpoints.STAGED, dir, "scheduler", "--site-conf=" + site, "start", job.toString());
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = Lakeport.execute(Clock.systemUTC(), new PrintWriter(out, true), new PrintWriter(err, true),
-        "scheduler", "--site-conf=" + site, "start", "--once", job.toString());
+    int code =
+        Lakeport.execute(
+            Clock.systemUTC(),
+            new PrintWriter(out, true),
+            new PrintWriter(err, true),
+            "scheduler",
+            "--site-conf=" + site,
+            "start",
+            "--once",
+            job.toString());
     // The lost run is queued again after its retry delay; a pass a minute later surely finds it due
     // (the first pass may already have run it, if the delay had passed by its tick).
-    int later = Lakeport.execute(new io.lakeport.TestClock(java.time.Instant.now().plusSeconds(60)),
-        new PrintWriter(out, true), new PrintWriter(err, true),
-        "scheduler", "--site-conf=" + site, "start", "--once", job.toString());
+    int later =
+        Lakeport.execute(
+            new io.lakeport.TestClock(java.time.Instant.now().plusSeconds(60)),
+            new PrintWriter(out, true),
+            new PrintWriter(err, true),
+            "scheduler",
+            "--site-conf=" + site,
+            "start",
+            "--once",
+            job.toString());
 
     assertThat(code).as(err.toString()).isZero();
     assertThat(later).as(err.toString()).isZero();
-    try (HistoryStore history = HistoryStore.open(Site.load(Optional.of(site)).history(), Clock.systemUTC())) {
-      Run killed = history.runs(new RunFilter(Optional.of("every5s"), Optional.empty(), 100)).stream()
-          .filter(r -> !history.attempts(r.id()).isEmpty())
-          .min(Comparator.comparing(Run::id)).orElseThrow();
+    try (HistoryStore history =
+        HistoryStore.open(Site.load(Optional.of(site)).history(), Clock.systemUTC())) {
+      Run killed =
+          history.runs(new RunFilter(Optional.of("every5s"), Optional.empty(), 100)).stream()
+              .filter(r -> !history.attempts(r.id()).isEmpty())
+              .min(Comparator.comparing(Run::id))
+              .orElseThrow();
       List<Attempt> attempts = history.attempts(killed.id());
-      assertThat(out.toString()).contains("run " + killed.id() + " of job every5s was lost by the last scheduler");
+      assertThat(out.toString())
+          .contains("run " + killed.id() + " of job every5s was lost by the last scheduler");
       assertThat(killed.status()).as(killed.error().orElse("")).isEqualTo(RunStatus.SUCCEEDED);
       assertThat(attempts).hasSize(2);
       assertThat(killed.rows()).contains(3L);

@@ -46,30 +46,60 @@ class SchedulerNotificationsTest {
   void runFailedIsSentOnlyAfterTheLastRetry() throws Exception {
     LinkedBlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/", exchange -> {
-      try (InputStream in = exchange.getRequestBody()) {
-        received.add(in.readAllBytes());
-      }
-      exchange.sendResponseHeaders(204, -1);
-      exchange.close();
-    });
+    server.createContext(
+        "/",
+        exchange -> {
+          try (InputStream in = exchange.getRequestBody()) {
+            received.add(in.readAllBytes());
+          }
+          exchange.sendResponseHeaders(204, -1);
+          exchange.close();
+        });
     server.start();
     TestClock clock = new TestClock(Instant.parse("2026-11-24T00:55:00Z"));
-    Site site = Site.load(Optional.of(Fixtures.write(dir, "application.conf", "lakeport {\n"
-        + "  history.url = \"jdbc:h2:file:" + dir.resolve("history/lakeport") + "\"\n"
-        + "  notifications {\n    channels.hook { type = webhook, url = \"http://127.0.0.1:" + server.getAddress().getPort()
-        + "/hook\" }\n    subscriptions.hook { level = info }\n  }\n}\n")));
-    Path file = Fixtures.write(dir.resolve("orders"), "job.conf", "name = orders\nsource { format = parquet, path = /in }\n"
-        + "sink { format = parquet, path = /out }\nschedule { every = daily, run-time = \"01:00\","
-        + " retry { attempts = 2, backoff = fixed, delay = 10m, jitter = 0 } }\n");
-    ScheduledJob orders = new ScheduledJob(Schedule.of(new JobLoader(site).load(file, Map.of(), JobLoader.Mode.RUN))
-        .orElseThrow(), file);
+    Site site =
+        Site.load(
+            Optional.of(
+                Fixtures.write(
+                    dir,
+                    "application.conf",
+                    "lakeport {\n"
+                        + "  history.url = \"jdbc:h2:file:"
+                        + dir.resolve("history/lakeport")
+                        + "\"\n"
+                        + "  notifications {\n    channels.hook { type = webhook, url = \"http://127.0.0.1:"
+                        + server.getAddress().getPort()
+                        + "/hook\" }\n    subscriptions.hook { level = info }\n  }\n}\n")));
+    Path file =
+        Fixtures.write(
+            dir.resolve("orders"),
+            "job.conf",
+            "name = orders\nsource { format = parquet, path = /in }\n"
+                + "sink { format = parquet, path = /out }\nschedule { every = daily, run-time = \"01:00\","
+                + " retry { attempts = 2, backoff = fixed, delay = 10m, jitter = 0 } }\n");
+    ScheduledJob orders =
+        new ScheduledJob(
+            Schedule.of(new JobLoader(site).load(file, Map.of(), JobLoader.Mode.RUN)).orElseThrow(),
+            file);
     ScriptedLauncher launcher = new ScriptedLauncher(ScriptedLauncher.Ending.WHEN_TOLD);
     try (HistoryStore store = HistoryStore.open(site.history(), clock);
         Notifier notifier = Notifier.start(site, DeliveryLog.of(store), clock)) {
-      Scheduler scheduler = new Scheduler(List.of(orders), store, launcher, clock, new SchedulerOptions(2, "scheduler-1",
-          new Worker("host-1", 1), new SplittableRandom(1), Duration.ofMinutes(5), Duration.ofHours(6)));
-      scheduler.listen(new SchedulerNotifications(notifier, Map.of(), new ExportStorage(Map.of()), store, clock));
+      Scheduler scheduler =
+          new Scheduler(
+              List.of(orders),
+              store,
+              launcher,
+              clock,
+              new SchedulerOptions(
+                  2,
+                  "scheduler-1",
+                  new Worker("host-1", 1),
+                  new SplittableRandom(1),
+                  Duration.ofMinutes(5),
+                  Duration.ofHours(6)));
+      scheduler.listen(
+          new SchedulerNotifications(
+              notifier, Map.of(), new ExportStorage(Map.of()), store, clock));
 
       clock.advance(Duration.ofMinutes(5));
       scheduler.tick();
@@ -88,14 +118,19 @@ class SchedulerNotificationsTest {
       for (byte[] body : received) {
         events.add(new ObjectMapper().readTree(body));
       }
-      assertThat(events).singleElement().satisfies(event -> {
-        assertThat(event.get("event").asText()).isEqualTo("run-failed");
-        assertThat(event.get("attempts").asInt()).isEqualTo(2);
-        assertThat(event.get("logical_date").asText()).isEqualTo("2026-11-23");
-        assertThat(event.get("error").asText()).contains("storage still down");
-      });
+      assertThat(events)
+          .singleElement()
+          .satisfies(
+              event -> {
+                assertThat(event.get("event").asText()).isEqualTo("run-failed");
+                assertThat(event.get("attempts").asInt()).isEqualTo(2);
+                assertThat(event.get("logical_date").asText()).isEqualTo("2026-11-23");
+                assertThat(event.get("error").asText()).contains("storage still down");
+              });
       String runId = events.get(0).get("run_id").asText();
-      assertThat(store.notifications(runId)).extracting(Notification::delivery).containsExactly(Notification.Delivery.SENT);
+      assertThat(store.notifications(runId))
+          .extracting(Notification::delivery)
+          .containsExactly(Notification.Delivery.SENT);
     } finally {
       server.stop(0);
     }
@@ -105,20 +140,46 @@ class SchedulerNotificationsTest {
   void aSlotWhoseExecutionWindowClosesBeforeItCanStartIsAnnouncedAsMissed() throws Exception {
     try (Receiver receiver = Receiver.answering()) {
       TestClock clock = new TestClock(Instant.parse("2026-11-24T00:50:00Z"));
-      Site site = Site.load(Optional.of(Fixtures.write(dir, "application.conf", "lakeport {\n"
-          + "  history.url = \"jdbc:h2:file:" + dir.resolve("history/lakeport") + "\"\n"
-          + "  notifications {\n    channels.hook { type = webhook, url = \"" + receiver.url("/hook") + "\" }\n"
-          + "    subscriptions.hook { level = warning }\n  }\n}\n")));
+      Site site =
+          Site.load(
+              Optional.of(
+                  Fixtures.write(
+                      dir,
+                      "application.conf",
+                      "lakeport {\n"
+                          + "  history.url = \"jdbc:h2:file:"
+                          + dir.resolve("history/lakeport")
+                          + "\"\n"
+                          + "  notifications {\n    channels.hook { type = webhook, url = \""
+                          + receiver.url("/hook")
+                          + "\" }\n"
+                          + "    subscriptions.hook { level = warning }\n  }\n}\n")));
       ScheduledJob kpis = job(site, "kpis", "every = daily, run-time = \"00:55\"");
-      ScheduledJob orders = job(site, "orders",
-          "every = daily, run-time = \"01:00\", execution-window { start = \"01:00\", end = \"01:30\" }");
+      ScheduledJob orders =
+          job(
+              site,
+              "orders",
+              "every = daily, run-time = \"01:00\", execution-window { start = \"01:00\", end = \"01:30\" }");
       ScriptedLauncher launcher = new ScriptedLauncher(ScriptedLauncher.Ending.WHEN_TOLD);
       try (HistoryStore store = HistoryStore.open(site.history(), clock);
           Notifier notifier = Notifier.start(site, DeliveryLog.of(store), clock)) {
         // one run at a time, so a long kpis run keeps orders from starting
-        Scheduler scheduler = new Scheduler(List.of(kpis, orders), store, launcher, clock, new SchedulerOptions(1,
-            "scheduler-1", new Worker("host-1", 1), new SplittableRandom(1), Duration.ofMinutes(5), Duration.ofHours(6)));
-        scheduler.listen(new SchedulerNotifications(notifier, Map.of(), new ExportStorage(Map.of()), store, clock));
+        Scheduler scheduler =
+            new Scheduler(
+                List.of(kpis, orders),
+                store,
+                launcher,
+                clock,
+                new SchedulerOptions(
+                    1,
+                    "scheduler-1",
+                    new Worker("host-1", 1),
+                    new SplittableRandom(1),
+                    Duration.ofMinutes(5),
+                    Duration.ofHours(6)));
+        scheduler.listen(
+            new SchedulerNotifications(
+                notifier, Map.of(), new ExportStorage(Map.of()), store, clock));
 
         clock.advance(Duration.ofMinutes(6));
         scheduler.tick();
@@ -130,7 +191,8 @@ class SchedulerNotificationsTest {
         scheduler.tick();
         assertThat(notifier.awaitDeliveries(Duration.ofSeconds(20))).isTrue();
 
-        JsonNode payload = new ObjectMapper().readTree(receiver.next(Duration.ofSeconds(20)).body());
+        JsonNode payload =
+            new ObjectMapper().readTree(receiver.next(Duration.ofSeconds(20)).body());
         assertThat(NotifyFixtures.schemaProblems(payload)).isEmpty();
         assertThat(payload.get("event").asText()).isEqualTo("schedule-missed");
         assertThat(payload.get("level").asText()).isEqualTo("warning");
@@ -140,20 +202,38 @@ class SchedulerNotificationsTest {
         assertThat(payload.get("logical_date").asText()).isEqualTo("2026-11-23");
         assertThat(payload.get("attempts").asInt()).isZero();
         String runId = payload.get("run_id").asText();
-        assertThat(payload.get("error").asText()).isEqualTo("Cannot start run " + runId + " of job orders for"
-            + " 2026-11-24T01:00Z[UTC]: its execution window (daily at 01:00, starting between 01:00 and 01:30) closed"
-            + " before it could start");
+        assertThat(payload.get("error").asText())
+            .isEqualTo(
+                "Cannot start run "
+                    + runId
+                    + " of job orders for"
+                    + " 2026-11-24T01:00Z[UTC]: its execution window (daily at 01:00, starting between 01:00 and 01:30) closed"
+                    + " before it could start");
         assertThat(store.run(runId).orElseThrow().status()).isEqualTo(RunStatus.SKIPPED);
-        assertThat(store.notifications(runId)).extracting(Notification::delivery).containsExactly(Notification.Delivery.SENT);
+        assertThat(store.notifications(runId))
+            .extracting(Notification::delivery)
+            .containsExactly(Notification.Delivery.SENT);
         assertThat(receiver.count()).as("nothing else: kpis is still running").isZero();
       }
     }
   }
 
   private ScheduledJob job(Site site, String name, String schedule) {
-    Path file = Fixtures.write(dir.resolve(name), "job.conf", "name = " + name + "\ntime-zone = UTC\nwindow = day\n"
-        + "source { format = parquet, path = /in }\nsink { format = parquet, path = /out/" + name + " }\n"
-        + "schedule {\n" + schedule + "\n}\n");
-    return new ScheduledJob(Schedule.of(new JobLoader(site).load(file, Map.of(), JobLoader.Mode.RUN)).orElseThrow(), file);
+    Path file =
+        Fixtures.write(
+            dir.resolve(name),
+            "job.conf",
+            "name = "
+                + name
+                + "\ntime-zone = UTC\nwindow = day\n"
+                + "source { format = parquet, path = /in }\nsink { format = parquet, path = /out/"
+                + name
+                + " }\n"
+                + "schedule {\n"
+                + schedule
+                + "\n}\n");
+    return new ScheduledJob(
+        Schedule.of(new JobLoader(site).load(file, Map.of(), JobLoader.Mode.RUN)).orElseThrow(),
+        file);
   }
 }

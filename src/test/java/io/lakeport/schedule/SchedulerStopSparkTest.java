@@ -32,12 +32,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A real {@code lakeport scheduler start} in a child JVM stopped with SIGTERM (what
- * {@code systemctl stop} and {@code docker stop} send) while its run is going on: the run is
- * cancelled and recorded so, with the reason, its lock freed, nothing left running, and the
- * process exits with 0. The next scheduler then goes on as the policies say: a cancelled run is
- * not retried, the slots missed while it was down are skipped ({@code misfire = none}), and the
- * slot due now runs.
+ * A real {@code lakeport scheduler start} in a child JVM stopped with SIGTERM (what {@code
+ * systemctl stop} and {@code docker stop} send) while its run is going on: the run is cancelled and
+ * recorded so, with the reason, its lock freed, nothing left running, and the process exits with 0.
+ * The next scheduler then goes on as the policies say: a cancelled run is not retried, the slots
+ * missed while it was down are skipped ({@code misfire = none}), and the slot due now runs.
  */
 class SchedulerStopSparkTest {
   private static final Duration DEADLINE = Duration.ofMinutes(3);
@@ -46,13 +45,24 @@ class SchedulerStopSparkTest {
   @TempDir Path dir;
 
   @Test
-  void sigtermCancelsTheRunningRunRecordsItAndTheNextSchedulerGoesOnAsThePoliciesSay() throws Exception {
+  void sigtermCancelsTheRunningRunRecordsItAndTheNextSchedulerGoesOnAsThePoliciesSay()
+      throws Exception {
     TestSpark.session();
     // 600 rows that take 200 ms each: two minutes, unless cancelled
-    Path csv = Files.writeString(dir.resolve("rows.csv"), "id,nap\n"
-        + IntStream.range(0, 600).mapToObj(i -> i + ",200").collect(Collectors.joining("\n")) + "\n");
+    Path csv =
+        Files.writeString(
+            dir.resolve("rows.csv"),
+            "id,nap\n"
+                + IntStream.range(0, 600)
+                    .mapToObj(i -> i + ",200")
+                    .collect(Collectors.joining("\n"))
+                + "\n");
     Instant first = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(1);
-    Path job = Fixtures.write(dir, "slow.conf", """
+    Path job =
+        Fixtures.write(
+            dir,
+            "slow.conf",
+            """
         name = slow
         source { format = csv, path = "%s", schema = "id INT, nap BIGINT", options { header = true } }
         plan.derive { napped = "reflect('java.lang.Thread', 'sleep', nap)" }
@@ -63,22 +73,33 @@ class SchedulerStopSparkTest {
           misfire = none
           retry { attempts = 3, backoff = fixed, delay = 1ms }
         }
-        """.formatted(csv, dir.resolve("out"), first.atZone(ZoneOffset.UTC).getSecond(),
-        first.atZone(ZoneOffset.UTC).getMinute()));
-    Path site = Fixtures.write(dir, "application.conf", """
+        """
+                .formatted(
+                    csv,
+                    dir.resolve("out"),
+                    first.atZone(ZoneOffset.UTC).getSecond(),
+                    first.atZone(ZoneOffset.UTC).getMinute()));
+    Path site =
+        Fixtures.write(
+            dir,
+            "application.conf",
+            """
         lakeport.history.url = "jdbc:h2:file:%s"
         lakeport.scheduler { tick = 30s, missed-after = 5m }
-        """.formatted(dir.resolve("history/lakeport")));
+        """
+                .formatted(dir.resolve("history/lakeport")));
 
     String runId;
-    try (ChildLakeport.Running scheduler = ChildLakeport.start(dir, "scheduler", "--site-conf=" + site, "start",
-        job.toString())) {
-      Matcher started = STARTED.matcher(scheduler.awaitLine(line -> STARTED.matcher(line).find(), DEADLINE));
+    try (ChildLakeport.Running scheduler =
+        ChildLakeport.start(dir, "scheduler", "--site-conf=" + site, "start", job.toString())) {
+      Matcher started =
+          STARTED.matcher(scheduler.awaitLine(line -> STARTED.matcher(line).find(), DEADLINE));
       assertThat(started.find()).isTrue();
       runId = started.group(1);
 
       assertThat(scheduler.terminate(DEADLINE)).as(scheduler.output()).isZero();
-      assertThat(scheduler.output()).contains("SIGTERM received: stopping")
+      assertThat(scheduler.output())
+          .contains("SIGTERM received: stopping")
           .contains("Run " + runId + " of job slow ended CANCELLED");
     }
 
@@ -87,33 +108,55 @@ class SchedulerStopSparkTest {
       Run cancelled = history.run(runId).orElseThrow();
       assertThat(cancelled.status()).isEqualTo(RunStatus.CANCELLED);
       assertThat(cancelled.slot()).contains(first);
-      assertThat(cancelled.error()).hasValueSatisfying(e -> assertThat(e).startsWith("the scheduler was stopped while"
-          + " the run went on"));
-      assertThat(history.attempts(runId)).singleElement().satisfies(attempt -> assertThat(attempt.finishedAt()).isPresent());
+      assertThat(cancelled.error())
+          .hasValueSatisfying(
+              e ->
+                  assertThat(e).startsWith("the scheduler was stopped while" + " the run went on"));
+      assertThat(history.attempts(runId))
+          .singleElement()
+          .satisfies(attempt -> assertThat(attempt.finishedAt()).isPresent());
       assertThat(history.holder("slow")).isEmpty();
       assertThat(runs(history)).noneMatch(run -> run.status() == RunStatus.RUNNING);
     }
 
-    // Three hours later, with a source that is quick to export: the slots of hours 1 and 2 were missed
+    // Three hours later, with a source that is quick to export: the slots of hours 1 and 2 were
+    // missed
     Files.writeString(csv, "id,nap\n1,0\n");
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     TestClock later = new TestClock(first.plus(Duration.ofHours(3)).plusSeconds(1));
-    int code = Lakeport.execute(later, new PrintWriter(out, true), new PrintWriter(err, true),
-        "scheduler", "--site-conf=" + site, "start", "--once", job.toString());
+    int code =
+        Lakeport.execute(
+            later,
+            new PrintWriter(out, true),
+            new PrintWriter(err, true),
+            "scheduler",
+            "--site-conf=" + site,
+            "start",
+            "--once",
+            job.toString());
 
     assertThat(code).as(err.toString()).isZero();
     assertThat(out.toString()).doesNotContain("was lost by the last scheduler");
     try (HistoryStore history = HistoryStore.open(settings.history(), Clock.systemUTC())) {
-      Map<Instant, Run> bySlot = runs(history).stream().collect(Collectors.toMap(run -> run.slot().orElseThrow(), run -> run));
-      assertThat(bySlot).containsOnlyKeys(first, first.plus(Duration.ofHours(1)), first.plus(Duration.ofHours(2)),
-          first.plus(Duration.ofHours(3)));
-      assertThat(bySlot.get(first).status()).as("a cancelled run is not retried").isEqualTo(RunStatus.CANCELLED);
+      Map<Instant, Run> bySlot =
+          runs(history).stream()
+              .collect(Collectors.toMap(run -> run.slot().orElseThrow(), run -> run));
+      assertThat(bySlot)
+          .containsOnlyKeys(
+              first,
+              first.plus(Duration.ofHours(1)),
+              first.plus(Duration.ofHours(2)),
+              first.plus(Duration.ofHours(3)));
+      assertThat(bySlot.get(first).status())
+          .as("a cancelled run is not retried")
+          .isEqualTo(RunStatus.CANCELLED);
       assertThat(history.attempts(runId)).hasSize(1);
       for (int hour = 1; hour <= 2; hour++) {
         Run missed = bySlot.get(first.plus(Duration.ofHours(hour)));
         assertThat(missed.status()).isEqualTo(RunStatus.SKIPPED);
-        assertThat(missed.error()).hasValueSatisfying(e -> assertThat(e).contains("misfire is none"));
+        assertThat(missed.error())
+            .hasValueSatisfying(e -> assertThat(e).contains("misfire is none"));
         assertThat(history.attempts(missed.id())).isEmpty();
       }
       Run now = bySlot.get(first.plus(Duration.ofHours(3)));

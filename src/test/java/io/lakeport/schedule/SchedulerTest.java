@@ -1,10 +1,10 @@
 package io.lakeport.schedule;
 
-import io.lakeport.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import io.lakeport.Fixtures;
+import io.lakeport.TestClock;
 import io.lakeport.config.HistorySettings;
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.ScheduleSpec;
@@ -34,8 +34,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The scheduler loop on a simulated clock against a real H2 history store: which slots are
- * queued, started, skipped and retried, tick by tick. Launches are scripted ({@link ScriptedLauncher}).
+ * The scheduler loop on a simulated clock against a real H2 history store: which slots are queued,
+ * started, skipped and retried, tick by tick. Launches are scripted ({@link ScriptedLauncher}).
  */
 class SchedulerTest {
   private static final Duration TICK = Duration.ofMinutes(10);
@@ -55,11 +55,16 @@ class SchedulerTest {
   @Test
   void sixtyDaysOfTicksFireEverySlotOnceWithItsRunDate() {
     Instant start = open("2026-02-15T00:00:00Z");
-    ScheduledJob berlin = job("orders", "Europe/Berlin",
-        "every = daily, run-time = \"02:30\", execution-window { start = \"02:00\", end = \"05:00\" }");
+    ScheduledJob berlin =
+        job(
+            "orders",
+            "Europe/Berlin",
+            "every = daily, run-time = \"02:30\", execution-window { start = \"02:00\", end = \"05:00\" }");
     ScheduledJob newYork = job("clicks", "America/New_York", "every = hourly, minute = 0");
     ScheduledJob sydney = job("kpis", "Australia/Sydney", "every = daily, run-time = \"06:15\"");
-    Scheduler scheduler = scheduler(List.of(berlin, newYork, sydney), new ScriptedLauncher(Ending.AT_ONCE), "scheduler-1");
+    Scheduler scheduler =
+        scheduler(
+            List.of(berlin, newYork, sydney), new ScriptedLauncher(Ending.AT_ONCE), "scheduler-1");
 
     Instant end = start.plus(Duration.ofDays(60));
     while (clock.instant().isBefore(end)) {
@@ -71,13 +76,18 @@ class SchedulerTest {
     scheduler.tick();
 
     for (ScheduledJob job : List.of(berlin, newYork, sydney)) {
-      // a first start also queues the slots due within missed-after before it (here 00:00 of clicks)
+      // a first start also queues the slots due within missed-after before it (here 00:00 of
+      // clicks)
       List<Slot> slots = job.schedule().slotsBetween(start.minus(Duration.ofMinutes(5)), end);
       List<Run> runs = runs(job.job());
-      assertThat(runs).extracting(run -> run.slot().orElseThrow())
-          .as("job %s", job.job()).containsExactlyElementsOf(slots.stream().map(Slot::instant).toList());
-      assertThat(runs).extracting(run -> run.params().get(Scheduler.RUN_DATE))
-          .containsExactlyElementsOf(slots.stream().map(slot -> slot.runDate().toString()).toList());
+      assertThat(runs)
+          .extracting(run -> run.slot().orElseThrow())
+          .as("job %s", job.job())
+          .containsExactlyElementsOf(slots.stream().map(Slot::instant).toList());
+      assertThat(runs)
+          .extracting(run -> run.params().get(Scheduler.RUN_DATE))
+          .containsExactlyElementsOf(
+              slots.stream().map(slot -> slot.runDate().toString()).toList());
       assertThat(runs).extracting(Run::status).containsOnly(RunStatus.SUCCEEDED);
       assertThat(runs).allSatisfy(run -> assertThat(store.attempts(run.id())).hasSize(1));
     }
@@ -89,7 +99,9 @@ class SchedulerTest {
   void aLongRunNeverOverlapsItsNextSlotWhichWaitsQueued() {
     open("2026-11-24T00:30:00Z");
     ScriptedLauncher launcher = new ScriptedLauncher(Ending.WHEN_TOLD);
-    Scheduler scheduler = scheduler(List.of(job("orders", "UTC", "every = hourly, minute = 0")), launcher, "scheduler-1");
+    Scheduler scheduler =
+        scheduler(
+            List.of(job("orders", "UTC", "every = hourly, minute = 0")), launcher, "scheduler-1");
     Instant longRunEnds = Instant.parse("2026-11-24T03:30:00Z");
 
     while (clock.instant().isBefore(Instant.parse("2026-11-24T06:00:00Z"))) {
@@ -98,34 +110,50 @@ class SchedulerTest {
         launcher.running().forEach(ScriptedLauncher.ScriptedLaunch::succeed);
       }
       scheduler.tick();
-      assertThat(runs("orders")).filteredOn(run -> run.status() == RunStatus.RUNNING).as("at %s", clock.instant())
+      assertThat(runs("orders"))
+          .filteredOn(run -> run.status() == RunStatus.RUNNING)
+          .as("at %s", clock.instant())
           .hasSizeLessThanOrEqualTo(1);
       if (clock.instant().isBefore(longRunEnds)) {
-        assertThat(runs("orders")).filteredOn(run -> run.status() == RunStatus.QUEUED).as("at %s", clock.instant())
+        assertThat(runs("orders"))
+            .filteredOn(run -> run.status() == RunStatus.QUEUED)
+            .as("at %s", clock.instant())
             .hasSize(Math.max(0, runs("orders").size() - 1));
       }
     }
 
     List<Run> runs = runs("orders");
-    assertThat(runs).extracting(run -> run.slot().orElseThrow().toString()).containsExactly("2026-11-24T01:00:00Z",
-        "2026-11-24T02:00:00Z", "2026-11-24T03:00:00Z", "2026-11-24T04:00:00Z", "2026-11-24T05:00:00Z",
-        "2026-11-24T06:00:00Z");
+    assertThat(runs)
+        .extracting(run -> run.slot().orElseThrow().toString())
+        .containsExactly(
+            "2026-11-24T01:00:00Z",
+            "2026-11-24T02:00:00Z",
+            "2026-11-24T03:00:00Z",
+            "2026-11-24T04:00:00Z",
+            "2026-11-24T05:00:00Z",
+            "2026-11-24T06:00:00Z");
     assertThat(runs.get(0).finishedAt()).contains(longRunEnds);
-    assertThat(runs.get(1).startedAt()).as("the next slot starts when the long run has ended").contains(longRunEnds);
+    assertThat(runs.get(1).startedAt())
+        .as("the next slot starts when the long run has ended")
+        .contains(longRunEnds);
     for (int i = 1; i < runs.size(); i++) {
       if (runs.get(i).startedAt().isPresent()) {
-        assertThat(runs.get(i).startedAt().get()).isAfterOrEqualTo(runs.get(i - 1).finishedAt().orElseThrow());
+        assertThat(runs.get(i).startedAt().get())
+            .isAfterOrEqualTo(runs.get(i - 1).finishedAt().orElseThrow());
       }
     }
   }
 
   @ParameterizedTest
   @EnumSource(ScheduleSpec.Misfire.class)
-  void sixHoursOfDowntimeQueueTheSlotsTheMisfirePolicySelectsAndSkipTheOthers(ScheduleSpec.Misfire misfire) {
+  void sixHoursOfDowntimeQueueTheSlotsTheMisfirePolicySelectsAndSkipTheOthers(
+      ScheduleSpec.Misfire misfire) {
     open("2026-11-24T00:30:00Z");
-    String block = "every = hourly, minute = 0, misfire = " + misfire.name().toLowerCase(Locale.ROOT);
+    String block =
+        "every = hourly, minute = 0, misfire = " + misfire.name().toLowerCase(Locale.ROOT);
     ScheduledJob orders = job("orders", "UTC", block);
-    Scheduler before = scheduler(List.of(orders), new ScriptedLauncher(Ending.AT_ONCE), "scheduler-1");
+    Scheduler before =
+        scheduler(List.of(orders), new ScriptedLauncher(Ending.AT_ONCE), "scheduler-1");
     for (int i = 0; i < 5; i++) {
       before.tick();
       clock.advance(TICK);
@@ -134,39 +162,57 @@ class SchedulerTest {
     // down from the last tick (01:10) to 07:10: every slot from 02:00 to 07:00 is missed
     clock.advance(Duration.ofHours(6).minus(TICK));
 
-    Scheduler after = scheduler(List.of(orders), new ScriptedLauncher(Ending.AT_ONCE), "scheduler-1");
+    Scheduler after =
+        scheduler(List.of(orders), new ScriptedLauncher(Ending.AT_ONCE), "scheduler-1");
     for (int i = 0; i < 8; i++) {
       after.tick();
       clock.advance(TICK);
     }
 
     assertThat(clock.instant()).isEqualTo(Instant.parse("2026-11-24T08:30:00Z"));
-    List<String> skipped = switch (misfire) {
-      case ALL -> List.of();
-      case LATEST -> List.of("02", "03", "04", "05", "06");
-      case NONE -> List.of("02", "03", "04", "05", "06", "07");
-    };
-    assertThat(runs("orders")).extracting(run -> run.slot().orElseThrow().toString().substring(11, 13), Run::status)
-        .containsExactlyElementsOf(List.of("01", "02", "03", "04", "05", "06", "07", "08").stream()
-            .map(hour -> tuple(hour, skipped.contains(hour) ? RunStatus.SKIPPED : RunStatus.SUCCEEDED)).toList());
-    assertThat(runs("orders")).filteredOn(run -> run.status() == RunStatus.SKIPPED)
-        .allSatisfy(run -> assertThat(run.error()).contains("missed: the scheduler was not running at "
-            + run.slot().orElseThrow().atZone(java.time.ZoneId.of("UTC")) + ", and the job's schedule.misfire is "
-            + misfire.name().toLowerCase(Locale.ROOT)))
+    List<String> skipped =
+        switch (misfire) {
+          case ALL -> List.of();
+          case LATEST -> List.of("02", "03", "04", "05", "06");
+          case NONE -> List.of("02", "03", "04", "05", "06", "07");
+        };
+    assertThat(runs("orders"))
+        .extracting(run -> run.slot().orElseThrow().toString().substring(11, 13), Run::status)
+        .containsExactlyElementsOf(
+            List.of("01", "02", "03", "04", "05", "06", "07", "08").stream()
+                .map(
+                    hour ->
+                        tuple(
+                            hour, skipped.contains(hour) ? RunStatus.SKIPPED : RunStatus.SUCCEEDED))
+                .toList());
+    assertThat(runs("orders"))
+        .filteredOn(run -> run.status() == RunStatus.SKIPPED)
+        .allSatisfy(
+            run ->
+                assertThat(run.error())
+                    .contains(
+                        "missed: the scheduler was not running at "
+                            + run.slot().orElseThrow().atZone(java.time.ZoneId.of("UTC"))
+                            + ", and the job's schedule.misfire is "
+                            + misfire.name().toLowerCase(Locale.ROOT)))
         .allSatisfy(run -> assertThat(store.attempts(run.id())).isEmpty());
   }
 
   @Test
   void aRunLostToSigkillIsInterruptedAtRestartItsLockFreedAndRetriedAfterTheBackoff() {
     open("2026-11-24T00:55:00Z");
-    ScheduledJob orders = job("orders", "UTC",
-        "every = daily, run-time = \"01:00\", retry { attempts = 3, backoff = fixed, delay = 10m, jitter = 0 }");
+    ScheduledJob orders =
+        job(
+            "orders",
+            "UTC",
+            "every = daily, run-time = \"01:00\", retry { attempts = 3, backoff = fixed, delay = 10m, jitter = 0 }");
     ScriptedLauncher killed = new ScriptedLauncher(Ending.WHEN_TOLD);
     Scheduler first = scheduler(List.of(orders), killed, "scheduler-1");
     clock.advance(Duration.ofMinutes(5));
     first.tick();
     String runId = runs("orders").get(0).id();
-    assertThat(store.holder("orders")).hasValueSatisfying(lock -> assertThat(lock.runId()).isEqualTo(runId));
+    assertThat(store.holder("orders"))
+        .hasValueSatisfying(lock -> assertThat(lock.runId()).isEqualTo(runId));
 
     // SIGKILL: the first scheduler is gone without a word; a new process of the same owner starts.
     clock.advance(Duration.ofMinutes(2));
@@ -175,13 +221,21 @@ class SchedulerTest {
     Instant restart = clock.instant();
     List<Run> lost = restarted.recoverLost();
 
-    assertThat(lost).extracting(Run::id, Run::status).containsExactly(tuple(runId, RunStatus.QUEUED));
+    assertThat(lost)
+        .extracting(Run::id, Run::status)
+        .containsExactly(tuple(runId, RunStatus.QUEUED));
     assertThat(store.holder("orders")).isEmpty();
-    assertThat(store.attempts(runId)).singleElement().satisfies(attempt -> {
-      assertThat(attempt.finishedAt()).contains(restart);
-      assertThat(attempt.error()).hasValueSatisfying(e -> assertThat(e).contains("scheduler-1 stopped while the run was active"));
-    });
-    assertThat(store.queued()).extracting(q -> q.run().id(), QueuedRun::notBefore)
+    assertThat(store.attempts(runId))
+        .singleElement()
+        .satisfies(
+            attempt -> {
+              assertThat(attempt.finishedAt()).contains(restart);
+              assertThat(attempt.error())
+                  .hasValueSatisfying(
+                      e -> assertThat(e).contains("scheduler-1 stopped while the run was active"));
+            });
+    assertThat(store.queued())
+        .extracting(q -> q.run().id(), QueuedRun::notBefore)
         .containsExactly(tuple(runId, Optional.of(restart.plus(Duration.ofMinutes(10)))));
 
     clock.advance(Duration.ofMinutes(9));
@@ -195,7 +249,8 @@ class SchedulerTest {
     restarted.tick();
 
     assertThat(store.run(runId).orElseThrow().status()).isEqualTo(RunStatus.SUCCEEDED);
-    assertThat(store.attempts(runId)).extracting(Attempt::number, Attempt::exitCode)
+    assertThat(store.attempts(runId))
+        .extracting(Attempt::number, Attempt::exitCode)
         .containsExactly(tuple(1, Optional.empty()), tuple(2, Optional.of(0)));
     assertThat(killed.launches()).hasSize(1);
   }
@@ -219,21 +274,32 @@ class SchedulerTest {
     assertThat(first.launches()).hasSize(1);
     assertThat(second.launches()).isEmpty();
     String longRun = first.launches().get(0).request().runId();
-    assertThat(store.holder("orders")).hasValueSatisfying(lock -> assertThat(lock.runId()).isEqualTo(longRun));
-    assertThat(runs("orders")).extracting(Run::status)
+    assertThat(store.holder("orders"))
+        .hasValueSatisfying(lock -> assertThat(lock.runId()).isEqualTo(longRun));
+    assertThat(runs("orders"))
+        .extracting(Run::status)
         .containsExactly(RunStatus.RUNNING, RunStatus.QUEUED, RunStatus.QUEUED);
 
-    // the first scheduler dies; once its heartbeat is older than lock-ttl the second takes the job over
+    // the first scheduler dies; once its heartbeat is older than lock-ttl the second takes the job
+    // over
     clock.advance(Duration.ofMinutes(6));
     two.tick();
 
-    assertThat(store.attempts(longRun)).singleElement()
-        .satisfies(attempt -> assertThat(attempt.error()).hasValueSatisfying(e -> assertThat(e).contains("went stale")));
-    assertThat(second.launches()).extracting(l -> l.request().runId()).containsExactly(runs("orders").get(1).id());
-    assertThat(store.holder("orders")).hasValueSatisfying(lock -> assertThat(lock.owner()).isEqualTo("scheduler-2"));
+    assertThat(store.attempts(longRun))
+        .singleElement()
+        .satisfies(
+            attempt ->
+                assertThat(attempt.error())
+                    .hasValueSatisfying(e -> assertThat(e).contains("went stale")));
+    assertThat(second.launches())
+        .extracting(l -> l.request().runId())
+        .containsExactly(runs("orders").get(1).id());
+    assertThat(store.holder("orders"))
+        .hasValueSatisfying(lock -> assertThat(lock.owner()).isEqualTo("scheduler-2"));
     Instant takenOver = clock.instant();
     Duration backoff = orders.schedule().retry().delay(1, new SplittableRandom(SEED));
-    assertThat(store.queued()).as("the interrupted run is retried after the backoff, like a lost one")
+    assertThat(store.queued())
+        .as("the interrupted run is retried after the backoff, like a lost one")
         .extracting(q -> q.run().id(), QueuedRun::notBefore)
         .contains(tuple(longRun, Optional.of(takenOver.plus(backoff))));
   }
@@ -241,8 +307,12 @@ class SchedulerTest {
   @Test
   void aFailingJobIsRetriedWithItsBackoffThenFailedWithItsError() {
     open("2026-11-24T00:55:00Z");
-    ScheduledJob orders = job("orders", "UTC", "every = daily, run-time = \"01:00\","
-        + " retry { attempts = 3, backoff = exponential, delay = 4m, max-delay = 30m, jitter = 0.25 }");
+    ScheduledJob orders =
+        job(
+            "orders",
+            "UTC",
+            "every = daily, run-time = \"01:00\","
+                + " retry { attempts = 3, backoff = exponential, delay = 4m, max-delay = 30m, jitter = 0.25 }");
     ScriptedLauncher launcher = new ScriptedLauncher(Ending.WHEN_TOLD);
     Scheduler scheduler = scheduler(List.of(orders), launcher, "scheduler-1");
     RandomGenerator sameRandom = new SplittableRandom(SEED);
@@ -272,8 +342,10 @@ class SchedulerTest {
     Run run = store.run(runId).orElseThrow();
     assertThat(run.status()).isEqualTo(RunStatus.FAILED);
     assertThat(run.error()).contains(error);
-    assertThat(store.attempts(runId)).extracting(Attempt::number, Attempt::exitCode)
-        .containsExactly(tuple(1, Optional.of(3)), tuple(2, Optional.of(3)), tuple(3, Optional.of(3)));
+    assertThat(store.attempts(runId))
+        .extracting(Attempt::number, Attempt::exitCode)
+        .containsExactly(
+            tuple(1, Optional.of(3)), tuple(2, Optional.of(3)), tuple(3, Optional.of(3)));
     assertThat(store.queued()).isEmpty();
     assertThat(store.holder("orders")).isEmpty();
   }
@@ -281,32 +353,48 @@ class SchedulerTest {
   @Test
   void aTimedOutRunIsRetriedAndEachLaunchHasItsSchedulesTimeoutOrTheDefault() {
     open("2026-11-24T00:55:00Z");
-    ScheduledJob orders = job("orders", "UTC", "every = daily, run-time = \"01:00\", timeout = 2h,"
-        + " retry { attempts = 2, backoff = fixed, delay = 10m, jitter = 0 }");
+    ScheduledJob orders =
+        job(
+            "orders",
+            "UTC",
+            "every = daily, run-time = \"01:00\", timeout = 2h,"
+                + " retry { attempts = 2, backoff = fixed, delay = 10m, jitter = 0 }");
     ScheduledJob kpis = job("kpis", "UTC", "every = daily, run-time = \"01:00\"");
     ScriptedLauncher launcher = new ScriptedLauncher(Ending.WHEN_TOLD);
     Scheduler scheduler = scheduler(List.of(orders, kpis), launcher, "scheduler-1");
     clock.advance(Duration.ofMinutes(5));
     scheduler.tick();
-    assertThat(launcher.launches()).extracting(l -> l.request().job(), l -> l.request().timeout())
-        .containsExactlyInAnyOrder(tuple("orders", Duration.ofHours(2)), tuple("kpis", Duration.ofHours(6)));
+    assertThat(launcher.launches())
+        .extracting(l -> l.request().job(), l -> l.request().timeout())
+        .containsExactlyInAnyOrder(
+            tuple("orders", Duration.ofHours(2)), tuple("kpis", Duration.ofHours(6)));
 
-    launcher.running().stream().filter(l -> l.request().job().equals("orders")).forEach(ScriptedLauncher.ScriptedLaunch::timeOut);
+    launcher.running().stream()
+        .filter(l -> l.request().job().equals("orders"))
+        .forEach(ScriptedLauncher.ScriptedLaunch::timeOut);
     clock.advance(TICK);
     scheduler.tick();
 
     String runId = runs("orders").get(0).id();
-    assertThat(store.attempts(runId)).singleElement()
-        .satisfies(attempt -> assertThat(attempt.error()).contains("timed out: cancelled at its timeout of PT2H"));
-    assertThat(store.queued()).extracting(q -> q.run().id(), QueuedRun::notBefore)
+    assertThat(store.attempts(runId))
+        .singleElement()
+        .satisfies(
+            attempt ->
+                assertThat(attempt.error())
+                    .contains("timed out: cancelled at its timeout of PT2H"));
+    assertThat(store.queued())
+        .extracting(q -> q.run().id(), QueuedRun::notBefore)
         .containsExactly(tuple(runId, Optional.of(clock.instant().plus(Duration.ofMinutes(10)))));
   }
 
   @Test
   void noMoreThanTheMaximumRunAtOnceAndTheOldestSlotStartsFirst() {
     open("2026-11-24T00:55:00Z");
-    List<ScheduledJob> jobs = List.of(job("a", "UTC", "every = daily, run-time = \"01:02\""),
-        job("b", "UTC", "every = daily, run-time = \"01:01\""), job("c", "UTC", "every = daily, run-time = \"01:00\""));
+    List<ScheduledJob> jobs =
+        List.of(
+            job("a", "UTC", "every = daily, run-time = \"01:02\""),
+            job("b", "UTC", "every = daily, run-time = \"01:01\""),
+            job("c", "UTC", "every = daily, run-time = \"01:00\""));
     ScriptedLauncher launcher = new ScriptedLauncher(Ending.WHEN_TOLD);
     Scheduler scheduler = scheduler(jobs, launcher, "scheduler-1");
     clock.advance(Duration.ofMinutes(10));
@@ -320,7 +408,9 @@ class SchedulerTest {
     clock.advance(TICK);
     scheduler.tick();
 
-    assertThat(launcher.launches()).extracting(l -> l.request().job()).containsExactly("c", "b", "a");
+    assertThat(launcher.launches())
+        .extracting(l -> l.request().job())
+        .containsExactly("c", "b", "a");
     assertThat(runs("c")).extracting(Run::status).containsExactly(RunStatus.SUCCEEDED);
   }
 
@@ -328,7 +418,9 @@ class SchedulerTest {
   void aStoppedSchedulerCancelsItsRunsRecordsThemAndStartsNothingMore() {
     open("2026-11-24T00:55:00Z");
     ScriptedLauncher launcher = new ScriptedLauncher(Ending.WHEN_TOLD);
-    Scheduler scheduler = scheduler(List.of(job("orders", "UTC", "every = hourly, minute = 0")), launcher, "scheduler-1");
+    Scheduler scheduler =
+        scheduler(
+            List.of(job("orders", "UTC", "every = hourly, minute = 0")), launcher, "scheduler-1");
     clock.advance(Duration.ofMinutes(5));
     scheduler.tick();
     String runId = runs("orders").get(0).id();
@@ -339,7 +431,9 @@ class SchedulerTest {
 
     assertThat(store.run(runId).orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
     assertThat(store.holder("orders")).isEmpty();
-    assertThat(store.queued()).as("a cancelled run is not retried; no slot is queued after the stop").isEmpty();
+    assertThat(store.queued())
+        .as("a cancelled run is not retried; no slot is queued after the stop")
+        .isEmpty();
     assertThat(launcher.launches()).hasSize(1);
     assertThat(scheduler.running()).isEmpty();
   }
@@ -347,8 +441,12 @@ class SchedulerTest {
   @Test
   void aRunningRunCancelledThroughTheHistoryEndsCancelledWithWhoAskedAndFreesItsLock() {
     open("2026-11-24T00:55:00Z");
-    ScheduledJob orders = job("orders", "UTC", "every = hourly, minute = 0,"
-        + " retry { attempts = 3, backoff = fixed, delay = 1m, jitter = 0 }");
+    ScheduledJob orders =
+        job(
+            "orders",
+            "UTC",
+            "every = hourly, minute = 0,"
+                + " retry { attempts = 3, backoff = fixed, delay = 1m, jitter = 0 }");
     ScriptedLauncher launcher = new ScriptedLauncher(Ending.WHEN_TOLD);
     Scheduler scheduler = scheduler(List.of(orders), launcher, "scheduler-1");
     clock.advance(Duration.ofMinutes(5));
@@ -360,27 +458,36 @@ class SchedulerTest {
     clock.advance(Duration.ofSeconds(20));
     Instant asked = clock.instant();
     store.requestCancel(runId, "ana@etl-1 (lakeport cancel)");
-    assertThat(launcher.launches().get(0).outcome()).as("nothing stops it before the next pass").isNotDone();
+    assertThat(launcher.launches().get(0).outcome())
+        .as("nothing stops it before the next pass")
+        .isNotDone();
     clock.advance(Duration.ofSeconds(40));
     Instant pass = clock.instant();
     scheduler.tick();
 
     Run run = store.run(runId).orElseThrow();
-    assertThat(launcher.launches().get(0).outcome().join().state()).isEqualTo(LaunchOutcome.State.CANCELLED);
+    assertThat(launcher.launches().get(0).outcome().join().state())
+        .isEqualTo(LaunchOutcome.State.CANCELLED);
     assertThat(run.status()).isEqualTo(RunStatus.CANCELLED);
-    assertThat(run.error()).contains("cancelled on request of ana@etl-1 (lakeport cancel) at " + asked);
+    assertThat(run.error())
+        .contains("cancelled on request of ana@etl-1 (lakeport cancel) at " + asked);
     assertThat(run.finishedAt()).contains(pass);
-    assertThat(store.attempts(runId)).singleElement().satisfies(attempt -> {
-      assertThat(attempt.finishedAt()).contains(pass);
-      assertThat(attempt.error()).contains("cancelled on request of ana@etl-1 (lakeport cancel) at " + asked);
-    });
+    assertThat(store.attempts(runId))
+        .singleElement()
+        .satisfies(
+            attempt -> {
+              assertThat(attempt.finishedAt()).contains(pass);
+              assertThat(attempt.error())
+                  .contains("cancelled on request of ana@etl-1 (lakeport cancel) at " + asked);
+            });
     assertThat(store.holder("orders")).isEmpty();
     assertThat(scheduler.running()).isEmpty();
 
     // a cancelled run is not retried; the next slot runs as usual
     clock.advance(Duration.ofHours(1));
     scheduler.tick();
-    assertThat(launcher.launches()).extracting(l -> l.request().runId())
+    assertThat(launcher.launches())
+        .extracting(l -> l.request().runId())
         .containsExactly(runId, runs("orders").get(1).id());
     assertThat(store.attempts(runId)).hasSize(1);
   }
@@ -388,8 +495,12 @@ class SchedulerTest {
   @Test
   void aRunAskedToCancelThatFailsBeforeTheCancelTakesHoldIsNotRetried() {
     open("2026-11-24T00:55:00Z");
-    ScheduledJob orders = job("orders", "UTC", "every = daily, run-time = \"01:00\","
-        + " retry { attempts = 3, backoff = fixed, delay = 1m, jitter = 0 }");
+    ScheduledJob orders =
+        job(
+            "orders",
+            "UTC",
+            "every = daily, run-time = \"01:00\","
+                + " retry { attempts = 3, backoff = fixed, delay = 1m, jitter = 0 }");
     ScriptedLauncher launcher = new ScriptedLauncher(Ending.WHEN_TOLD);
     Scheduler scheduler = scheduler(List.of(orders), launcher, "scheduler-1");
     clock.advance(Duration.ofMinutes(5));
@@ -414,12 +525,16 @@ class SchedulerTest {
   @Test
   void aConfigErrorIsNotRetried() {
     open("2026-11-24T00:55:00Z");
-    ScheduledJob orders = job("orders", "UTC", "every = daily, run-time = \"01:00\", retry { attempts = 3 }");
+    ScheduledJob orders =
+        job("orders", "UTC", "every = daily, run-time = \"01:00\", retry { attempts = 3 }");
     ScriptedLauncher launcher = new ScriptedLauncher(Ending.WHEN_TOLD);
     Scheduler scheduler = scheduler(List.of(orders), launcher, "scheduler-1");
     clock.advance(Duration.ofMinutes(5));
     scheduler.tick();
-    launcher.running().forEach(launch -> launch.fail(2, "jobs/orders.conf:3: sink.format: unknown value \"parqet\"."));
+    launcher
+        .running()
+        .forEach(
+            launch -> launch.fail(2, "jobs/orders.conf:3: sink.format: unknown value \"parqet\"."));
     for (int i = 0; i < 12; i++) {
       clock.advance(TICK);
       scheduler.tick();
@@ -428,39 +543,61 @@ class SchedulerTest {
     Run run = runs("orders").get(0);
     assertThat(run.status()).isEqualTo(RunStatus.FAILED);
     assertThat(run.error()).contains("jobs/orders.conf:3: sink.format: unknown value \"parqet\".");
-    assertThat(store.attempts(run.id())).extracting(Attempt::exitCode).containsExactly(Optional.of(2));
+    assertThat(store.attempts(run.id()))
+        .extracting(Attempt::exitCode)
+        .containsExactly(Optional.of(2));
     assertThat(launcher.launches()).hasSize(1);
   }
 
   @Test
   void aDisabledJobQueuesNothingAndAQueuedRunPastItsExecutionWindowIsSkipped() {
     open("2026-11-24T00:55:00Z");
-    ScheduledJob orders = job("orders", "UTC",
-        "every = daily, run-time = \"01:00\", execution-window { start = \"01:00\", end = \"01:30\" }");
+    ScheduledJob orders =
+        job(
+            "orders",
+            "UTC",
+            "every = daily, run-time = \"01:00\", execution-window { start = \"01:00\", end = \"01:30\" }");
     ScheduledJob kpis = job("kpis", "UTC", "every = daily, run-time = \"01:00\"");
     ScriptedLauncher launcher = new ScriptedLauncher(Ending.WHEN_TOLD);
-    Scheduler scheduler = new Scheduler(List.of(kpis, orders), store, launcher, clock, settings("scheduler-1", 1));
+    Scheduler scheduler =
+        new Scheduler(List.of(kpis, orders), store, launcher, clock, settings("scheduler-1", 1));
     store.disable("kpis");
     clock.advance(Duration.ofMinutes(5));
-    store.enqueue(new io.lakeport.history.RunRequest("manual-1", "kpis", Optional.empty(),
-        io.lakeport.history.Trigger.MANUAL, Map.of()));
+    store.enqueue(
+        new io.lakeport.history.RunRequest(
+            "manual-1", "kpis", Optional.empty(), io.lakeport.history.Trigger.MANUAL, Map.of()));
     scheduler.tick();
     String ordersRun = runs("orders").get(0).id();
     launcher.running().forEach(launch -> launch.fail(3, "disk full"));
     clock.advance(Duration.ofMinutes(40));
     scheduler.tick();
 
-    assertThat(runs("kpis")).extracting(Run::id).as("no slot queued for a disabled job").containsExactly("manual-1");
+    assertThat(runs("kpis"))
+        .extracting(Run::id)
+        .as("no slot queued for a disabled job")
+        .containsExactly("manual-1");
     Run orders1 = store.run(ordersRun).orElseThrow();
     assertThat(orders1.status()).isEqualTo(RunStatus.SKIPPED);
-    assertThat(orders1.error()).contains("Cannot start run " + ordersRun + " of job orders for 2026-11-24T01:00Z[UTC]:"
-        + " its execution window (daily at 01:00, starting between 01:00 and 01:30) closed before it could start");
+    assertThat(orders1.error())
+        .contains(
+            "Cannot start run "
+                + ordersRun
+                + " of job orders for 2026-11-24T01:00Z[UTC]:"
+                + " its execution window (daily at 01:00, starting between 01:00 and 01:30) closed before it could start");
   }
 
   private Instant open(String start) {
     clock = new TestClock(Instant.parse(start));
-    store = HistoryStore.open(new HistorySettings("jdbc:h2:file:" + dir.resolve("history").toAbsolutePath(),
-        HistorySettings.Database.H2, Optional.empty(), Optional.empty(), Optional.empty(), Duration.ofMinutes(5)), clock);
+    store =
+        HistoryStore.open(
+            new HistorySettings(
+                "jdbc:h2:file:" + dir.resolve("history").toAbsolutePath(),
+                HistorySettings.Database.H2,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Duration.ofMinutes(5)),
+            clock);
     return clock.instant();
   }
 
@@ -469,22 +606,37 @@ class SchedulerTest {
   }
 
   private static SchedulerOptions settings(String owner, int maxConcurrentRuns) {
-    return new SchedulerOptions(maxConcurrentRuns, owner, new Worker("host-1", 4242), new SplittableRandom(SEED),
-        Duration.ofMinutes(5), Duration.ofHours(6));
+    return new SchedulerOptions(
+        maxConcurrentRuns,
+        owner,
+        new Worker("host-1", 4242),
+        new SplittableRandom(SEED),
+        Duration.ofMinutes(5),
+        Duration.ofHours(6));
   }
 
   private ScheduledJob job(String name, String zone, String schedule) {
-    String hocon = "name = " + name + "\ntime-zone = \"" + zone + "\"\nwindow = day\n"
-        + "source { format = parquet, path = /in }\nsink { format = parquet, path = /out }\n"
-        + "schedule {\n" + schedule + "\n}\n";
+    String hocon =
+        "name = "
+            + name
+            + "\ntime-zone = \""
+            + zone
+            + "\"\nwindow = day\n"
+            + "source { format = parquet, path = /in }\nsink { format = parquet, path = /out }\n"
+            + "schedule {\n"
+            + schedule
+            + "\n}\n";
     Path file = Fixtures.write(dir.resolve(name), "job.conf", hocon);
-    return new ScheduledJob(Schedule.of(new JobLoader(Fixtures.site()).load(file, Map.of(), JobLoader.Mode.RUN))
-        .orElseThrow(), file);
+    return new ScheduledJob(
+        Schedule.of(new JobLoader(Fixtures.site()).load(file, Map.of(), JobLoader.Mode.RUN))
+            .orElseThrow(),
+        file);
   }
 
   /** The job's runs, oldest slot first (runs without a slot last). */
   private List<Run> runs(String job) {
     return store.runs(new RunFilter(Optional.of(job), Optional.empty(), 100_000)).stream()
-        .sorted(Comparator.comparing(run -> run.slot().orElse(Instant.MAX))).toList();
+        .sorted(Comparator.comparing(run -> run.slot().orElse(Instant.MAX)))
+        .toList();
   }
 }

@@ -8,11 +8,21 @@ import java.util.Map;
 final class Schedules {
   private Schedules() {}
 
-  /** A job in {@code zone} covering {@code window} (day, week, month) with this schedule block's body. */
+  /**
+   * A job in {@code zone} covering {@code window} (day, week, month) with this schedule block's
+   * body.
+   */
   static Schedule of(Path dir, String zone, String window, String schedule) {
-    String job = "name = job\ntime-zone = \"" + zone + "\"\nwindow = " + window + "\n"
-        + "source { format = parquet, path = /in }\nsink { format = parquet, path = /out }\n"
-        + "schedule {\n" + schedule + "\n}\n";
+    String job =
+        "name = job\ntime-zone = \""
+            + zone
+            + "\"\nwindow = "
+            + window
+            + "\n"
+            + "source { format = parquet, path = /in }\nsink { format = parquet, path = /out }\n"
+            + "schedule {\n"
+            + schedule
+            + "\n}\n";
     return Schedule.of(Fixtures.job(dir, job, Map.of())).orElseThrow();
   }
 }

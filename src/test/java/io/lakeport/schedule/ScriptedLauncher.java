@@ -66,12 +66,16 @@ final class ScriptedLauncher implements Launcher {
     }
 
     void fail(int exitCode, String summary) {
-      outcome.complete(new LaunchOutcome(LaunchOutcome.State.FAILED, Optional.of(exitCode), summary));
+      outcome.complete(
+          new LaunchOutcome(LaunchOutcome.State.FAILED, Optional.of(exitCode), summary));
     }
 
     void timeOut() {
-      outcome.complete(new LaunchOutcome(LaunchOutcome.State.TIMED_OUT, Optional.of(3),
-          "cancelled at its timeout of " + request.timeout()));
+      outcome.complete(
+          new LaunchOutcome(
+              LaunchOutcome.State.TIMED_OUT,
+              Optional.of(3),
+              "cancelled at its timeout of " + request.timeout()));
     }
 
     @Override
@@ -81,7 +85,8 @@ final class ScriptedLauncher implements Launcher {
 
     @Override
     public void cancel() {
-      outcome.complete(new LaunchOutcome(LaunchOutcome.State.CANCELLED, Optional.of(3), "cancelled"));
+      outcome.complete(
+          new LaunchOutcome(LaunchOutcome.State.CANCELLED, Optional.of(3), "cancelled"));
     }
   }
 }

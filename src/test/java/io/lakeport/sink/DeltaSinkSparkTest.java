@@ -34,10 +34,18 @@ class DeltaSinkSparkTest {
   void source() {
     source = dir.resolve("source").toString();
     table = dir.resolve("table").toString();
-    spark.range(80).select(functions.col("id"),
-            functions.date_add(functions.lit(java.sql.Date.valueOf("2026-11-01")), functions.col("id").mod(8).cast("int")).as("day"),
+    spark
+        .range(80)
+        .select(
+            functions.col("id"),
+            functions
+                .date_add(
+                    functions.lit(java.sql.Date.valueOf("2026-11-01")),
+                    functions.col("id").mod(8).cast("int"))
+                .as("day"),
             functions.col("id").multiply(10).as("amount"))
-        .write().parquet(source);
+        .write()
+        .parquet(source);
   }
 
   @Test
@@ -50,30 +58,57 @@ class DeltaSinkSparkTest {
 
     Manifest partitions = run("overwrite-partitions", "day = date'2026-11-02' AND id < 40", "");
     assertThat(partitions.totals().rows()).isEqualTo(5);
-    assertThat(delta().where("day = date'2026-11-02'").count()).as("the partition is replaced").isEqualTo(5);
+    assertThat(delta().where("day = date'2026-11-02'").count())
+        .as("the partition is replaced")
+        .isEqualTo(5);
     assertThat(delta().count()).as("other partitions stay").isEqualTo(75);
 
-    Manifest range = run("overwrite", "day >= date'2026-11-06' AND id >= 70",
-        ", replace-where = \"day >= date'2026-11-06'\"");
+    Manifest range =
+        run(
+            "overwrite",
+            "day >= date'2026-11-06' AND id >= 70",
+            ", replace-where = \"day >= date'2026-11-06'\"");
     assertThat(range.totals().rows()).as("ids 70-79 on days 6 to 8").isEqualTo(5);
     assertThat(delta().where("day >= date'2026-11-06'").count()).isEqualTo(5);
-    assertThat(delta().count()).as("the 30 rows of days 6 to 8 replaced by 5").isEqualTo(75 - 30 + 5);
-    assertThat(range.sink().deltaVersion()).as(() -> DeltaTable.forPath(spark, table).history()
-        .select("version", "operation", "operationParameters").collectAsList().toString()).isEqualTo(3L);
-    assertThat(range.files()).hasSize(3).extracting(OutputFile::rows).containsExactlyInAnyOrder(1L, 2L, 2L);
-    assertThat(range.files()).allSatisfy(f -> assertThat(f.path()).startsWith("day=2026-11-0").endsWith(".parquet"));
+    assertThat(delta().count())
+        .as("the 30 rows of days 6 to 8 replaced by 5")
+        .isEqualTo(75 - 30 + 5);
+    assertThat(range.sink().deltaVersion())
+        .as(
+            () ->
+                DeltaTable.forPath(spark, table)
+                    .history()
+                    .select("version", "operation", "operationParameters")
+                    .collectAsList()
+                    .toString())
+        .isEqualTo(3L);
+    assertThat(range.files())
+        .hasSize(3)
+        .extracting(OutputFile::rows)
+        .containsExactlyInAnyOrder(1L, 2L, 2L);
+    assertThat(range.files())
+        .allSatisfy(f -> assertThat(f.path()).startsWith("day=2026-11-0").endsWith(".parquet"));
   }
 
   @Test
   void setsTablePropertiesOnlyWhenTheyChange() {
-    String properties = ", table-properties { \"delta.appendOnly\" = \"false\", \"lakeport.owner\" = \"exports-team\" }";
+    String properties =
+        ", table-properties { \"delta.appendOnly\" = \"false\", \"lakeport.owner\" = \"exports-team\" }";
     run("append", "id < 10", properties);
     run("append", "id >= 10 AND id < 20", properties);
 
-    Map<String, String> actual = DeltaTable.forPath(spark, table).detail().select("properties").head().getJavaMap(0);
-    assertThat(actual).containsEntry("lakeport.owner", "exports-team").containsEntry("delta.appendOnly", "false");
-    assertThat(DeltaTable.forPath(spark, table).history().where("operation = 'SET TBLPROPERTIES'").count())
-        .as("the second run changes nothing, so it adds no commit").isEqualTo(1);
+    Map<String, String> actual =
+        DeltaTable.forPath(spark, table).detail().select("properties").head().getJavaMap(0);
+    assertThat(actual)
+        .containsEntry("lakeport.owner", "exports-team")
+        .containsEntry("delta.appendOnly", "false");
+    assertThat(
+            DeltaTable.forPath(spark, table)
+                .history()
+                .where("operation = 'SET TBLPROPERTIES'")
+                .count())
+        .as("the second run changes nothing, so it adds no commit")
+        .isEqualTo(1);
   }
 
   private Dataset<Row> delta() {
@@ -81,11 +116,18 @@ class DeltaSinkSparkTest {
   }
 
   private Manifest run(String mode, String where, String extra) {
-    return new ExportRunner(spark, Clock.systemUTC()).run(Fixtures.job(dir, """
+    return new ExportRunner(spark, Clock.systemUTC())
+        .run(
+            Fixtures.job(
+                dir,
+                """
         name = delta-sink
         source { format = parquet, path = "%s" }
         plan.where = "%s"
         sink { format = delta, path = "%s", partition-by = [day], mode = %s%s }
-        """.formatted(source, where, table, mode, extra), Map.of())).manifest();
+        """
+                    .formatted(source, where, table, mode, extra),
+                Map.of()))
+        .manifest();
   }
 }

@@ -11,10 +11,10 @@ import java.time.ZoneId;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.poi.ss.usermodel.CellType;
-import org.apache.poi.util.DefaultTempFileCreationStrategy;
-import org.apache.poi.util.TempFile;
 import org.apache.poi.ss.usermodel.Sheet;
 import org.apache.poi.ss.usermodel.Workbook;
+import org.apache.poi.util.DefaultTempFileCreationStrategy;
+import org.apache.poi.util.TempFile;
 import org.apache.poi.xssf.usermodel.XSSFWorkbook;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
@@ -25,13 +25,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * One workbook writer on its own, without Spark: the refusal above a sheet's row limit (tested with a
- * small limit instead of a million rows), dates Excel cannot show, text too long for a cell, column
- * widths, and the temporary files of the streaming writer removed on close.
+ * One workbook writer on its own, without Spark: the refusal above a sheet's row limit (tested with
+ * a small limit instead of a million rows), dates Excel cannot show, text too long for a cell,
+ * column widths, and the temporary files of the streaming writer removed on close.
  */
 class ExcelOutputWriterTest {
-  private static final StructType SCHEMA = new StructType().add("id", DataTypes.LongType)
-      .add("note", DataTypes.StringType).add("day", DataTypes.DateType);
+  private static final StructType SCHEMA =
+      new StructType()
+          .add("id", DataTypes.LongType)
+          .add("note", DataTypes.StringType)
+          .add("day", DataTypes.DateType);
 
   @TempDir Path dir;
 
@@ -43,11 +46,16 @@ class ExcelOutputWriterTest {
       writer.write(row(i, "n" + i, 0));
     }
 
-    IllegalStateException e = catchThrowableOfType(IllegalStateException.class, () -> writer.write(row(3, "n3", 0)));
+    IllegalStateException e =
+        catchThrowableOfType(IllegalStateException.class, () -> writer.write(row(3, "n3", 0)));
     writer.close();
 
-    assertThat(e).hasMessage("Cannot write " + file + ": an Excel sheet holds at most 4 rows (3 below the header); "
-        + "set sink.max-records-per-file = 3 to split the export into several workbooks");
+    assertThat(e)
+        .hasMessage(
+            "Cannot write "
+                + file
+                + ": an Excel sheet holds at most 4 rows (3 below the header); "
+                + "set sink.max-records-per-file = 3 to split the export into several workbooks");
     assertThat(file).doesNotExist();
   }
 
@@ -74,11 +82,14 @@ class ExcelOutputWriterTest {
     writer.write(row(0, "a", 0));
     writer.write(row(1, "b", 0));
 
-    IllegalStateException e = catchThrowableOfType(IllegalStateException.class, () -> writer.write(row(2, "c", 0)));
+    IllegalStateException e =
+        catchThrowableOfType(IllegalStateException.class, () -> writer.write(row(2, "c", 0)));
     writer.close();
 
-    assertThat(e.getMessage()).endsWith(": an Excel sheet holds at most 2 rows; "
-        + "set sink.max-records-per-file = 2 to split the export into several workbooks");
+    assertThat(e.getMessage())
+        .endsWith(
+            ": an Excel sheet holds at most 2 rows; "
+                + "set sink.max-records-per-file = 2 to split the export into several workbooks");
   }
 
   @Test
@@ -94,7 +105,8 @@ class ExcelOutputWriterTest {
       Sheet sheet = workbook.getSheetAt(0);
       assertThat(sheet.getRow(1).getCell(2).getStringCellValue()).isEqualTo("1899-12-31");
       assertThat(sheet.getRow(2).getCell(2).getCellType()).isEqualTo(CellType.NUMERIC);
-      assertThat(sheet.getRow(2).getCell(2).getLocalDateTimeCellValue().toLocalDate()).isEqualTo(LocalDate.parse("1900-01-01"));
+      assertThat(sheet.getRow(2).getCell(2).getLocalDateTimeCellValue().toLocalDate())
+          .isEqualTo(LocalDate.parse("1900-01-01"));
       assertThat(sheet.getRow(3).getCell(2).getStringCellValue()).isEqualTo("+10000-01-01");
     }
   }
@@ -103,11 +115,14 @@ class ExcelOutputWriterTest {
   void refusesTextLongerThanACellHolds() {
     ExcelOutputWriter writer = writer(dir.resolve("long.xlsx"), settings(true), 10);
 
-    IllegalArgumentException e = catchThrowableOfType(IllegalArgumentException.class,
-        () -> writer.write(row(1, "x".repeat(ExcelCells.MAX_TEXT + 1), 0)));
+    IllegalArgumentException e =
+        catchThrowableOfType(
+            IllegalArgumentException.class,
+            () -> writer.write(row(1, "x".repeat(ExcelCells.MAX_TEXT + 1), 0)));
     writer.close();
 
-    assertThat(e).hasMessage("an Excel cell holds at most 32,767 characters, column 2 has a value of 32768");
+    assertThat(e)
+        .hasMessage("an Excel cell holds at most 32,767 characters, column 2 has a value of 32768");
   }
 
   @Test
@@ -136,10 +151,15 @@ class ExcelOutputWriterTest {
         written.write(row(i, "n" + i, 0));
         refused.write(row(i, "n" + i, 0));
       }
-      assertThat(catchThrowableOfType(IllegalStateException.class, () -> refused.write(row(200, "n", 0))))
-          .as("a workbook full at its limit refuses the next row").isNotNull();
+      assertThat(
+              catchThrowableOfType(
+                  IllegalStateException.class, () -> refused.write(row(200, "n", 0))))
+          .as("a workbook full at its limit refuses the next row")
+          .isNotNull();
       try (Stream<Path> during = Files.walk(temporary)) {
-        assertThat(during.filter(Files::isRegularFile)).as("SXSSF spills rows to temporary files").hasSize(2);
+        assertThat(during.filter(Files::isRegularFile))
+            .as("SXSSF spills rows to temporary files")
+            .hasSize(2);
       }
 
       written.close();
@@ -155,11 +175,13 @@ class ExcelOutputWriterTest {
   }
 
   private static ExcelSettings settings(boolean header) {
-    return new ExcelSettings("export", header, header, header, "yyyy-mm-dd", "yyyy-mm-dd hh:mm:ss", ZoneId.of("UTC"));
+    return new ExcelSettings(
+        "export", header, header, header, "yyyy-mm-dd", "yyyy-mm-dd hh:mm:ss", ZoneId.of("UTC"));
   }
 
   private static ExcelOutputWriter writer(Path file, ExcelSettings settings, long maxDataRows) {
-    return new ExcelOutputWriter(file.toString(), SCHEMA, new Configuration(), settings, maxDataRows);
+    return new ExcelOutputWriter(
+        file.toString(), SCHEMA, new Configuration(), settings, maxDataRows);
   }
 
   private static InternalRow row(long id, String note, long day) {

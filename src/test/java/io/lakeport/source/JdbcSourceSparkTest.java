@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * JDBC sources against a real database engine (H2, file-backed, in this JVM): parallel range
- * reads, queries, credentials from a file, and clear errors for wrong or missing credentials.
+ * JDBC sources against a real database engine (H2, file-backed, in this JVM): parallel range reads,
+ * queries, credentials from a file, and clear errors for wrong or missing credentials.
  */
 class JdbcSourceSparkTest {
   private static final int ORDERS = 1_000;
@@ -47,15 +47,18 @@ class JdbcSourceSparkTest {
     url = "jdbc:h2:file:" + dir.resolve("shop");
     passwordFile = Files.writeString(dir.resolve("db-password"), "s3cret-pw\n");
     try (Connection db = DriverManager.getConnection(url, "lakeport", "s3cret-pw")) {
-      db.createStatement().execute(
-          "CREATE TABLE orders (id BIGINT PRIMARY KEY, customer VARCHAR(20), amount DECIMAL(10,2), placed_at TIMESTAMP)");
-      try (PreparedStatement insert = db.prepareStatement("INSERT INTO orders VALUES (?, ?, ?, ?)")) {
+      db.createStatement()
+          .execute(
+              "CREATE TABLE orders (id BIGINT PRIMARY KEY, customer VARCHAR(20), amount DECIMAL(10,2), placed_at TIMESTAMP)");
+      try (PreparedStatement insert =
+          db.prepareStatement("INSERT INTO orders VALUES (?, ?, ?, ?)")) {
         for (long id = 1; id <= ORDERS; id++) {
           BigDecimal amount = BigDecimal.valueOf(id * 37 % 100_00, 2);
           insert.setLong(1, id);
           insert.setString(2, "c" + id % 13);
           insert.setBigDecimal(3, amount);
-          insert.setTimestamp(4, Timestamp.from(Instant.parse("2026-11-01T00:00:00Z").plusSeconds(id * 60)));
+          insert.setTimestamp(
+              4, Timestamp.from(Instant.parse("2026-11-01T00:00:00Z").plusSeconds(id * 60)));
           insert.addBatch();
           if (amount.compareTo(BigDecimal.valueOf(50)) >= 0) {
             bigOrders.add(id);
@@ -68,7 +71,9 @@ class JdbcSourceSparkTest {
 
   @Test
   void readsATableInParallelRangesWithThePasswordFromAFile() {
-    Manifest m = run("""
+    Manifest m =
+        run(
+            """
         name = jdbc-orders
         source {
           format = jdbc
@@ -81,20 +86,27 @@ class JdbcSourceSparkTest {
         }
         plan.where = { column = amount, gte = 50 }
         sink { format = parquet, path = "%s" }
-        """.formatted(url, passwordFile, dir.resolve("out")));
+        """
+                .formatted(url, passwordFile, dir.resolve("out")));
 
     assertThat(bigOrders).isNotEmpty().hasSizeLessThan(ORDERS);
     assertThat(m.totals().rows()).isEqualTo(bigOrders.size());
-    assertThat(m.totals().rowsRead()).as("the filter runs in the database: only matching rows are read")
+    assertThat(m.totals().rowsRead())
+        .as("the filter runs in the database: only matching rows are read")
         .isEqualTo(bigOrders.size());
     assertThat(ids(dir.resolve("out"))).isEqualTo(bigOrders);
-    assertThat(m.source()).containsEntry("format", "jdbc").containsEntry("table", "ORDERS").containsEntry("url", url);
+    assertThat(m.source())
+        .containsEntry("format", "jdbc")
+        .containsEntry("table", "ORDERS")
+        .containsEntry("url", url);
     assertThat(new String(m.toJson(), StandardCharsets.UTF_8)).doesNotContain("s3cret");
   }
 
   @Test
   void readsAQuery() {
-    Manifest m = run("""
+    Manifest m =
+        run(
+            """
         name = jdbc-query
         source {
           format = jdbc
@@ -104,16 +116,19 @@ class JdbcSourceSparkTest {
           password-file = "%s"
         }
         sink { format = json, path = "%s" }
-        """.formatted(url, passwordFile, dir.resolve("query")));
+        """
+                .formatted(url, passwordFile, dir.resolve("query")));
 
-    assertThat(m.totals().rows()).isEqualTo(LongStream.rangeClosed(1, ORDERS).filter(id -> id % 13 == 3).count());
+    assertThat(m.totals().rows())
+        .isEqualTo(LongStream.rangeClosed(1, ORDERS).filter(id -> id % 13 == 3).count());
     assertThat(m.schema()).extracting(Manifest.ColumnInfo::name).containsExactly("ID", "AMOUNT");
   }
 
   @Test
   void wrongCredentialsAndMissingVariablesAreClearErrors() throws Exception {
     Files.writeString(passwordFile, "wrong");
-    String job = """
+    String job =
+        """
         name = jdbc-denied
         source {
           format = jdbc
@@ -125,29 +140,54 @@ class JdbcSourceSparkTest {
         sink { format = parquet, path = "%s" }
         """;
 
-    JobConfigException wrong = catchThrowableOfType(JobConfigException.class,
-        () -> run(job.formatted(url, "password-file = \"" + passwordFile + "\"", dir.resolve("denied"))));
-    JobConfigException unset = catchThrowableOfType(JobConfigException.class,
-        () -> run(job.formatted(url, "password-env = LAKEPORT_TEST_UNSET_PASSWORD", dir.resolve("unset"))));
+    JobConfigException wrong =
+        catchThrowableOfType(
+            JobConfigException.class,
+            () ->
+                run(
+                    job.formatted(
+                        url, "password-file = \"" + passwordFile + "\"", dir.resolve("denied"))));
+    JobConfigException unset =
+        catchThrowableOfType(
+            JobConfigException.class,
+            () ->
+                run(
+                    job.formatted(
+                        url, "password-env = LAKEPORT_TEST_UNSET_PASSWORD", dir.resolve("unset"))));
 
     String file = Fixtures.displayed(dir.resolve("job.conf"));
-    assertThat(wrong).hasMessageStartingWith(file + ":2: source: cannot read " + url + ": Wrong user name or password")
+    assertThat(wrong)
+        .hasMessageStartingWith(
+            file + ":2: source: cannot read " + url + ": Wrong user name or password")
         .hasMessageEndingWith("Check source.url, the table or query, and the credentials.");
-    assertThat(unset).hasMessage(file + ":2: source: cannot read " + url + ": the environment variable "
-        + "LAKEPORT_TEST_UNSET_PASSWORD (source.password-env) is not set. Export it before the run, or use password-file.");
+    assertThat(unset)
+        .hasMessage(
+            file
+                + ":2: source: cannot read "
+                + url
+                + ": the environment variable "
+                + "LAKEPORT_TEST_UNSET_PASSWORD (source.password-env) is not set. Export it before the run, or use password-file.");
     assertThat(dir.resolve("denied")).doesNotExist();
-    assertThat(RunFailures.exitCode(wrong)).as("a mistake in the job, not retried").isEqualTo(RunFailures.USER);
+    assertThat(RunFailures.exitCode(wrong))
+        .as("a mistake in the job, not retried")
+        .isEqualTo(RunFailures.USER);
   }
 
   @Test
   void aDatabaseThatDoesNotAnswerIsAFailureOutsideTheJobAndIsRetried() throws Exception {
     int port;
-    try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = probe.getLocalPort();  // closed again: nothing listens there
+    try (java.net.ServerSocket probe =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = probe.getLocalPort(); // closed again: nothing listens there
     }
     String down = "jdbc:postgresql://127.0.0.1:" + port + "/shop";
 
-    SourceUnreachableException refused = catchThrowableOfType(SourceUnreachableException.class, () -> run("""
+    SourceUnreachableException refused =
+        catchThrowableOfType(
+            SourceUnreachableException.class,
+            () ->
+                run(
+                    """
         name = jdbc-down
         source {
           format = jdbc
@@ -157,12 +197,18 @@ class JdbcSourceSparkTest {
           password-file = "%s"
         }
         sink { format = parquet, path = "%s" }
-        """.formatted(down, passwordFile, dir.resolve("down"))));
+        """
+                        .formatted(down, passwordFile, dir.resolve("down"))));
 
     String file = Fixtures.displayed(dir.resolve("job.conf"));
-    assertThat(refused).hasMessageStartingWith("Cannot connect to the source database " + down + " (" + file + ":2: source): ")
-        .hasMessageContaining("refused").hasMessageEndingWith("a scheduled run is retried.");
-    assertThat(RunFailures.exitCode(refused)).as("outside Lakeport, so retried").isEqualTo(RunFailures.EXTERNAL);
+    assertThat(refused)
+        .hasMessageStartingWith(
+            "Cannot connect to the source database " + down + " (" + file + ":2: source): ")
+        .hasMessageContaining("refused")
+        .hasMessageEndingWith("a scheduled run is retried.");
+    assertThat(RunFailures.exitCode(refused))
+        .as("outside Lakeport, so retried")
+        .isEqualTo(RunFailures.EXTERNAL);
     assertThat(dir.resolve("down")).doesNotExist();
   }
 
@@ -170,15 +216,19 @@ class JdbcSourceSparkTest {
   void masksPasswordsInUrls() {
     assertThat(JdbcSource.masked("jdbc:sqlserver://db;user=a;password=hunter2;encrypt=true"))
         .isEqualTo("jdbc:sqlserver://db;user=a;password=***;encrypt=true");
-    assertThat(JdbcSource.masked("jdbc:postgresql://db/x?user=a&PWD=hunter2")).isEqualTo("jdbc:postgresql://db/x?user=a&PWD=***");
+    assertThat(JdbcSource.masked("jdbc:postgresql://db/x?user=a&PWD=hunter2"))
+        .isEqualTo("jdbc:postgresql://db/x?user=a&PWD=***");
   }
 
   private Manifest run(String hocon) {
-    return new ExportRunner(spark, Clock.systemUTC()).run(Fixtures.job(dir, hocon, Map.of())).manifest();
+    return new ExportRunner(spark, Clock.systemUTC())
+        .run(Fixtures.job(dir, hocon, Map.of()))
+        .manifest();
   }
 
   private Set<Long> ids(Path out) {
-    return spark.read().parquet(out.toString()).select("ID").collectAsList().stream().map(r -> r.getLong(0))
+    return spark.read().parquet(out.toString()).select("ID").collectAsList().stream()
+        .map(r -> r.getLong(0))
         .collect(Collectors.toCollection(TreeSet::new));
   }
 }

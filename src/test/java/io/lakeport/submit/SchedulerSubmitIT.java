@@ -28,9 +28,14 @@ class SchedulerSubmitIT {
 
   @Test
   void aScheduledRunGoesThroughSparkSubmitAndIsRecorded() throws Exception {
-    Path csv = Files.writeString(Files.createDirectories(dir.resolve("warehouse")).resolve("events.csv"),
-        "id,day\n1,2026-11-22\n2,2026-11-23\n3,2026-11-23\n");
-    Path job = Files.writeString(dir.resolve("nightly.conf"), """
+    Path csv =
+        Files.writeString(
+            Files.createDirectories(dir.resolve("warehouse")).resolve("events.csv"),
+            "id,day\n1,2026-11-22\n2,2026-11-23\n3,2026-11-23\n");
+    Path job =
+        Files.writeString(
+            dir.resolve("nightly.conf"),
+            """
         name = nightly-submit
         time-zone = UTC
         params { run_date = null }
@@ -38,8 +43,12 @@ class SchedulerSubmitIT {
         plan.where = { column = day, eq = ${params.run_date} }
         sink { format = json, path = "%s" }
         schedule { every = daily, run-time = "01:00" }
-        """.formatted(csv, dir.resolve("exports/nightly")));
-    Path site = Files.writeString(dir.resolve("application.conf"), """
+        """
+                .formatted(csv, dir.resolve("exports/nightly")));
+    Path site =
+        Files.writeString(
+            dir.resolve("application.conf"),
+            """
         lakeport.history.url = "jdbc:h2:file:%s"
         lakeport.scheduler.launcher = spark-submit
         lakeport.scheduler.spark-submit {
@@ -49,26 +58,46 @@ class SchedulerSubmitIT {
           logs = "%s"
           conf { "spark.driver.host" = "127.0.0.1", "spark.ui.enabled" = "false" }
         }
-        """.formatted(dir.resolve("history/lakeport"), System.getProperty("it.lakeport.spark.home"),
-        System.getProperty("it.lakeport.jar"), dir.resolve("logs")));
+        """
+                .formatted(
+                    dir.resolve("history/lakeport"),
+                    System.getProperty("it.lakeport.spark.home"),
+                    System.getProperty("it.lakeport.jar"),
+                    dir.resolve("logs")));
     TestClock clock = TestClock.at("2026-11-24T01:00:30Z");
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
 
-    int code = Lakeport.execute(clock, new PrintWriter(out, true), new PrintWriter(err, true),
-        "scheduler", "--site-conf=" + site, "start", "--once", job.toString());
+    int code =
+        Lakeport.execute(
+            clock,
+            new PrintWriter(out, true),
+            new PrintWriter(err, true),
+            "scheduler",
+            "--site-conf=" + site,
+            "start",
+            "--once",
+            job.toString());
 
     assertThat(code).as(err.toString()).isZero();
     try (HistoryStore history = HistoryStore.open(Site.load(Optional.of(site)).history(), clock)) {
-      List<Run> runs = history.runs(new RunFilter(Optional.of("nightly-submit"), Optional.empty(), 10));
-      assertThat(runs).singleElement().satisfies(run -> {
-        assertThat(run.status()).as(run.error().orElse("") + "\n" + out).isEqualTo(RunStatus.SUCCEEDED);
-        assertThat(run.params()).containsEntry("run_date", "2026-11-23");
-        assertThat(run.rows()).contains(2L);
-        assertThat(run.manifest()).hasValueSatisfying(m -> assertThat(m).contains("manifest-" + run.id()));
-        assertThat(dir.resolve("logs").resolve(run.id() + ".log")).content()
-            .contains("Submitted application: lakeport:nightly-submit:" + run.id());
-      });
+      List<Run> runs =
+          history.runs(new RunFilter(Optional.of("nightly-submit"), Optional.empty(), 10));
+      assertThat(runs)
+          .singleElement()
+          .satisfies(
+              run -> {
+                assertThat(run.status())
+                    .as(run.error().orElse("") + "\n" + out)
+                    .isEqualTo(RunStatus.SUCCEEDED);
+                assertThat(run.params()).containsEntry("run_date", "2026-11-23");
+                assertThat(run.rows()).contains(2L);
+                assertThat(run.manifest())
+                    .hasValueSatisfying(m -> assertThat(m).contains("manifest-" + run.id()));
+                assertThat(dir.resolve("logs").resolve(run.id() + ".log"))
+                    .content()
+                    .contains("Submitted application: lakeport:nightly-submit:" + run.id());
+              });
     }
   }
 }

@@ -43,9 +43,20 @@ class SparkSubmitIT {
   void submitsTheApplicationJarAndWritesTheExport() throws Exception {
     Map<String, Long> expected = writeSource(dir.resolve("warehouse/sales.csv"));
     String history = "jdbc:h2:file:" + dir.resolve("history/lakeport");
-    Path site = Files.writeString(dir.resolve("application.conf"), "lakeport { warehouse = \"" + dir.resolve("warehouse")
-        + "\", exports = \"" + dir.resolve("exports") + "\", history.url = \"" + history + "\" }\n");
-    Path job = Files.writeString(dir.resolve("sales.conf"), """
+    Path site =
+        Files.writeString(
+            dir.resolve("application.conf"),
+            "lakeport { warehouse = \""
+                + dir.resolve("warehouse")
+                + "\", exports = \""
+                + dir.resolve("exports")
+                + "\", history.url = \""
+                + history
+                + "\" }\n");
+    Path job =
+        Files.writeString(
+            dir.resolve("sales.conf"),
+            """
         name = sales-submit
         params { min_amount = 500 }
         param-types { min_amount = int }
@@ -53,20 +64,46 @@ class SparkSubmitIT {
         plan.where = { column = amount, gte = ${params.min_amount} }
         sink { format = parquet, path = ${lakeport.exports}/sales, partition-by = [day] }
         """);
-    Path excelJob = Files.writeString(dir.resolve("sales-xlsx.conf"), Files.readString(job)
-        .replace("name = sales-submit", "name = sales-xlsx").replace("format = parquet, path = ${lakeport.exports}/sales,",
-            "format = excel, path = ${lakeport.exports}/sales-xlsx,"));
+    Path excelJob =
+        Files.writeString(
+            dir.resolve("sales-xlsx.conf"),
+            Files.readString(job)
+                .replace("name = sales-submit", "name = sales-xlsx")
+                .replace(
+                    "format = parquet, path = ${lakeport.exports}/sales,",
+                    "format = excel, path = ${lakeport.exports}/sales-xlsx,"));
 
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(Arrays.asList(Files.readString(Path.of(System.getProperty("it.lakeport.jvm.flags"))).trim().split("\\s+")));
-    command.addAll(List.of("-cp", String.join(java.io.File.pathSeparator, sparkJars()),
-        "org.apache.spark.deploy.SparkSubmit", "--master", "local[2]",
-        "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.ui.enabled=false",
-        "--class", "io.lakeport.cli.Lakeport", System.getProperty("it.lakeport.jar"),
-        "run", job.toString(), excelJob.toString(), "--param", "min_amount=500", "--site-conf", site.toString()));
+    command.addAll(
+        Arrays.asList(
+            Files.readString(Path.of(System.getProperty("it.lakeport.jvm.flags")))
+                .trim()
+                .split("\\s+")));
+    command.addAll(
+        List.of(
+            "-cp",
+            String.join(java.io.File.pathSeparator, sparkJars()),
+            "org.apache.spark.deploy.SparkSubmit",
+            "--master",
+            "local[2]",
+            "--conf",
+            "spark.driver.host=127.0.0.1",
+            "--conf",
+            "spark.ui.enabled=false",
+            "--class",
+            "io.lakeport.cli.Lakeport",
+            System.getProperty("it.lakeport.jar"),
+            "run",
+            job.toString(),
+            excelJob.toString(),
+            "--param",
+            "min_amount=500",
+            "--site-conf",
+            site.toString()));
     Path log = dir.resolve("submit.log");
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     boolean finished = process.waitFor(5, TimeUnit.MINUTES);
     if (!finished) {
       process.destroyForcibly();
@@ -77,48 +114,87 @@ class SparkSubmitIT {
     assertExported(dir.resolve("exports/sales"), expected);
     assertThat(Files.readString(log)).contains("job sales-submit run ");
     assertExported(dir.resolve("exports/sales-xlsx"), expected);
-    assertThat(Files.readString(log)).contains("job sales-xlsx run ").doesNotContain("warning: Cannot");
+    assertThat(Files.readString(log))
+        .contains("job sales-xlsx run ")
+        .doesNotContain("warning: Cannot");
     assertRecorded(history, expected.values().stream().mapToLong(Long::longValue).sum());
   }
 
-  /** Both runs are in the run history the jar wrote (H2 and Flyway from the shaded jar), succeeded with their rows. */
+  /**
+   * Both runs are in the run history the jar wrote (H2 and Flyway from the shaded jar), succeeded
+   * with their rows.
+   */
   private static void assertRecorded(String url, long rows) {
-    HistorySettings settings = new HistorySettings(url, HistorySettings.Database.H2, Optional.empty(), Optional.empty(),
-        Optional.empty(), Duration.ofMinutes(5));
+    HistorySettings settings =
+        new HistorySettings(
+            url,
+            HistorySettings.Database.H2,
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Duration.ofMinutes(5));
     try (HistoryStore history = HistoryStore.open(settings, Clock.systemUTC())) {
       assertThat(history.runs(new RunFilter(Optional.empty(), Optional.empty(), 10)))
           .extracting(Run::job, Run::status, Run::rows)
-          .containsExactlyInAnyOrder(tuple("sales-submit", RunStatus.SUCCEEDED, Optional.of(rows)),
+          .containsExactlyInAnyOrder(
+              tuple("sales-submit", RunStatus.SUCCEEDED, Optional.of(rows)),
               tuple("sales-xlsx", RunStatus.SUCCEEDED, Optional.of(rows)));
     }
   }
 
-  /** The manifest's rows per day are the expected ones; every file it lists exists (workbooks as POI reads them). */
+  /**
+   * The manifest's rows per day are the expected ones; every file it lists exists (workbooks as POI
+   * reads them).
+   */
   private static void assertExported(Path export, Map<String, Long> expected) throws Exception {
     JsonNode manifest = manifest(export.resolve("_lakeport"));
     Map<String, Long> partitions = new TreeMap<>();
-    manifest.get("partitions").forEach(p -> partitions.put(p.get("values").get("day").asText(), p.get("rows").asLong()));
+    manifest
+        .get("partitions")
+        .forEach(p -> partitions.put(p.get("values").get("day").asText(), p.get("rows").asLong()));
     assertThat(partitions).as(export.toString()).isEqualTo(expected);
     for (JsonNode file : manifest.get("files")) {
       Path path = export.resolve(file.get("path").asText());
       assertThat(path).isRegularFile();
       if (path.toString().endsWith(".xlsx")) {
-        try (InputStream in = Files.newInputStream(path); XSSFWorkbook workbook = new XSSFWorkbook(in)) {
-          assertThat(workbook.getSheet("export").getLastRowNum()).as(path.toString()).isEqualTo(file.get("rows").asInt());
+        try (InputStream in = Files.newInputStream(path);
+            XSSFWorkbook workbook = new XSSFWorkbook(in)) {
+          assertThat(workbook.getSheet("export").getLastRowNum())
+              .as(path.toString())
+              .isEqualTo(file.get("rows").asInt());
         }
       }
     }
   }
 
-  /** Spark's own jars: Spark, Scala and Hadoop, without the object-storage extras or anything of Lakeport's. */
+  /**
+   * Spark's own jars: Spark, Scala and Hadoop, without the object-storage extras or anything of
+   * Lakeport's.
+   */
   private static List<String> sparkJars() throws IOException {
-    List<String> jars = Arrays.stream(Files.readString(Path.of(System.getProperty("it.lakeport.spark.classpath"))).trim()
-            .split(java.io.File.pathSeparator))
-        .filter(p -> !p.contains("spark-hadoop-cloud") && !p.contains("hadoop-aws") && !p.contains("software/amazon"))
-        .collect(Collectors.toList());
-    assertThat(jars).anyMatch(p -> p.contains("spark-sql_2.13"))
-        .noneMatch(p -> p.contains("delta") || p.contains("typesafe") || p.contains("picocli") || p.contains("/poi")
-            || p.contains("flyway") || p.contains("h2database") || p.contains("postgresql") || p.contains("target/classes"));
+    List<String> jars =
+        Arrays.stream(
+                Files.readString(Path.of(System.getProperty("it.lakeport.spark.classpath")))
+                    .trim()
+                    .split(java.io.File.pathSeparator))
+            .filter(
+                p ->
+                    !p.contains("spark-hadoop-cloud")
+                        && !p.contains("hadoop-aws")
+                        && !p.contains("software/amazon"))
+            .collect(Collectors.toList());
+    assertThat(jars)
+        .anyMatch(p -> p.contains("spark-sql_2.13"))
+        .noneMatch(
+            p ->
+                p.contains("delta")
+                    || p.contains("typesafe")
+                    || p.contains("picocli")
+                    || p.contains("/poi")
+                    || p.contains("flyway")
+                    || p.contains("h2database")
+                    || p.contains("postgresql")
+                    || p.contains("target/classes"));
     return jars;
   }
 
@@ -141,7 +217,8 @@ class SparkSubmitIT {
 
   private static JsonNode manifest(Path folder) throws IOException {
     try (Stream<Path> files = Files.list(folder)) {
-      List<Path> manifests = files.filter(p -> p.getFileName().toString().startsWith("manifest-")).toList();
+      List<Path> manifests =
+          files.filter(p -> p.getFileName().toString().startsWith("manifest-")).toList();
       assertThat(manifests).hasSize(1);
       return new ObjectMapper().readTree(manifests.get(0).toFile());
     }

@@ -1,7 +1,6 @@
 package io.lakeport.schedule.launch;
 
 import java.time.Duration;
-
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,7 +21,8 @@ public final class InProcessLauncher implements Launcher {
   private final ScheduledExecutorService timer;
   private final InProcessRuns runs;
 
-  public InProcessLauncher(ExecutorService pool, ScheduledExecutorService timer, InProcessRuns runs) {
+  public InProcessLauncher(
+      ExecutorService pool, ScheduledExecutorService timer, InProcessRuns runs) {
     this.pool = pool;
     this.timer = timer;
     this.runs = runs;
@@ -31,9 +31,13 @@ public final class InProcessLauncher implements Launcher {
   @Override
   public Launch start(LaunchRequest request) {
     AtomicReference<LaunchOutcome.State> stopped = new AtomicReference<>();
-    CompletableFuture<LaunchOutcome> outcome = CompletableFuture.supplyAsync(() -> run(request, stopped), pool);
-    var deadline = timer.schedule(() -> stop(request, stopped, outcome, LaunchOutcome.State.TIMED_OUT),
-        request.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    CompletableFuture<LaunchOutcome> outcome =
+        CompletableFuture.supplyAsync(() -> run(request, stopped), pool);
+    var deadline =
+        timer.schedule(
+            () -> stop(request, stopped, outcome, LaunchOutcome.State.TIMED_OUT),
+            request.timeout().toMillis(),
+            TimeUnit.MILLISECONDS);
     outcome.whenComplete((o, e) -> deadline.cancel(false));
     return new Launch() {
       @Override
@@ -52,8 +56,12 @@ public final class InProcessLauncher implements Launcher {
     LaunchOutcome outcome = runs.run(request);
     LaunchOutcome.State stop = stopped.get();
     if (stop != null) {
-      return new LaunchOutcome(stop, outcome.exitCode(), stop == LaunchOutcome.State.TIMED_OUT
-          ? "cancelled at its timeout of " + request.timeout() : "cancelled");
+      return new LaunchOutcome(
+          stop,
+          outcome.exitCode(),
+          stop == LaunchOutcome.State.TIMED_OUT
+              ? "cancelled at its timeout of " + request.timeout()
+              : "cancelled");
     }
     return outcome;
   }
@@ -62,11 +70,18 @@ public final class InProcessLauncher implements Launcher {
    * Cancels the run's Spark jobs, and again every {@link #CANCEL_AGAIN} until the run ends: a run
    * goes through several Spark jobs, and one it submits just after a cancel would run to its end.
    */
-  private void stop(LaunchRequest request, AtomicReference<LaunchOutcome.State> stopped,
-      CompletableFuture<LaunchOutcome> outcome, LaunchOutcome.State why) {
+  private void stop(
+      LaunchRequest request,
+      AtomicReference<LaunchOutcome.State> stopped,
+      CompletableFuture<LaunchOutcome> outcome,
+      LaunchOutcome.State why) {
     if (stopped.compareAndSet(null, why)) {
-      var repeat = timer.scheduleWithFixedDelay(() -> runs.cancel(request.runId()), 0,
-          CANCEL_AGAIN.toMillis(), TimeUnit.MILLISECONDS);
+      var repeat =
+          timer.scheduleWithFixedDelay(
+              () -> runs.cancel(request.runId()),
+              0,
+              CANCEL_AGAIN.toMillis(),
+              TimeUnit.MILLISECONDS);
       outcome.whenComplete((o, e) -> repeat.cancel(false));
     }
   }

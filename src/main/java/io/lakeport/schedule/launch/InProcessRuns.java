@@ -7,7 +7,9 @@ package io.lakeport.schedule.launch;
  * command line.
  */
 public interface InProcessRuns {
-  /** Runs the request to its end and says how it ended; a failure is an outcome, not an exception. */
+  /**
+   * Runs the request to its end and says how it ended; a failure is an outcome, not an exception.
+   */
   LaunchOutcome run(LaunchRequest request);
 
   /**

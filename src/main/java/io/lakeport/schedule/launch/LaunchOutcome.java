@@ -5,12 +5,13 @@ import static java.util.Objects.requireNonNull;
 import java.util.Optional;
 
 /**
- * How a launched run ended: its final state, the exit code of Lakeport's driver when it is known
- * (0 ok, 2 config error, 3 external failure, 1 bug; see {@code lakeport --help}), and a one-line
+ * How a launched run ended: its final state, the exit code of Lakeport's driver when it is known (0
+ * ok, 2 config error, 3 external failure, 1 bug; see {@code lakeport --help}), and a one-line
  * summary of the error, and what a successful run wrote. The exit code decides whether a retry can
  * help.
  */
-public record LaunchOutcome(State state, Optional<Integer> exitCode, String summary, Optional<Written> written) {
+public record LaunchOutcome(
+    State state, Optional<Integer> exitCode, String summary, Optional<Written> written) {
   /** Final states. */
   public enum State {
     SUCCEEDED,

@@ -7,10 +7,15 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * One run to start: the job file, its params (run_date and the like, already chosen from the
- * slot), the run id the history store gave it, and how long it may take before it is killed.
+ * One run to start: the job file, its params (run_date and the like, already chosen from the slot),
+ * the run id the history store gave it, and how long it may take before it is killed.
  */
-public record LaunchRequest(String job, Path jobFile, Map<String, String> params, String runId, Duration timeout,
+public record LaunchRequest(
+    String job,
+    Path jobFile,
+    Map<String, String> params,
+    String runId,
+    Duration timeout,
     RunKind kind) {
   public LaunchRequest {
     requireNonNull(kind, "kind is null");
@@ -22,7 +27,8 @@ public record LaunchRequest(String job, Path jobFile, Map<String, String> params
   }
 
   /** An export run. */
-  public LaunchRequest(String job, Path jobFile, Map<String, String> params, String runId, Duration timeout) {
+  public LaunchRequest(
+      String job, Path jobFile, Map<String, String> params, String runId, Duration timeout) {
     this(job, jobFile, params, runId, timeout, RunKind.EXPORT);
   }
 
@@ -36,7 +42,8 @@ public record LaunchRequest(String job, Path jobFile, Map<String, String> params
       args.addAll(java.util.List.of("retention", "apply", jobFile.toString()));
     } else {
       args.addAll(java.util.List.of("run", jobFile.toString()));
-      new java.util.TreeMap<>(params).forEach((k, v) -> args.addAll(java.util.List.of("--param", k + "=" + v)));
+      new java.util.TreeMap<>(params)
+          .forEach((k, v) -> args.addAll(java.util.List.of("--param", k + "=" + v)));
     }
     return args;
   }

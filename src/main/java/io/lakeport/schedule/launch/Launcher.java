@@ -5,8 +5,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Starts runs: in this process on a shared Spark session ({@link InProcessLauncher}, the embedded
- * default) or through spark-submit ({@link SparkSubmitLauncher}). Both end every run in one
- * {@link LaunchOutcome}, so the scheduler treats them alike.
+ * default) or through spark-submit ({@link SparkSubmitLauncher}). Both end every run in one {@link
+ * LaunchOutcome}, so the scheduler treats them alike.
  */
 public interface Launcher {
   Launch start(LaunchRequest request) throws IOException;

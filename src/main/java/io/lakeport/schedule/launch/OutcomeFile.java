@@ -16,7 +16,10 @@ import java.util.Optional;
 record OutcomeFile(int exitCode, Optional<String> error, Optional<LaunchOutcome.Written> written) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** The outcome at {@code file}; empty when the driver wrote none (it died first, or was never asked). */
+  /**
+   * The outcome at {@code file}; empty when the driver wrote none (it died first, or was never
+   * asked).
+   */
   static Optional<OutcomeFile> read(Path file) {
     if (!Files.isRegularFile(file)) {
       return Optional.empty();
@@ -28,10 +31,15 @@ record OutcomeFile(int exitCode, Optional<String> error, Optional<LaunchOutcome.
       }
       JsonNode error = outcome.get("error");
       JsonNode runs = outcome.get("runs");
-      Optional<LaunchOutcome.Written> written = runs == null || runs.isEmpty() ? Optional.empty()
-          : Optional.of(written(runs.get(runs.size() - 1)));
-      return Optional.of(new OutcomeFile(outcome.get("exit_code").asInt(),
-          error == null || error.isNull() ? Optional.empty() : Optional.of(error.asText()), written));
+      Optional<LaunchOutcome.Written> written =
+          runs == null || runs.isEmpty()
+              ? Optional.empty()
+              : Optional.of(written(runs.get(runs.size() - 1)));
+      return Optional.of(
+          new OutcomeFile(
+              outcome.get("exit_code").asInt(),
+              error == null || error.isNull() ? Optional.empty() : Optional.of(error.asText()),
+              written));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read the outcome file " + file, e);
     }
@@ -39,7 +47,11 @@ record OutcomeFile(int exitCode, Optional<String> error, Optional<LaunchOutcome.
 
   private static LaunchOutcome.Written written(JsonNode run) {
     JsonNode manifest = run.get("manifest");
-    return new LaunchOutcome.Written("published".equals(run.get("status").asText()), run.get("rows").asLong(),
-        run.get("bytes").asLong(), run.get("files").asLong(), manifest == null || manifest.isNull() ? "" : manifest.asText());
+    return new LaunchOutcome.Written(
+        "published".equals(run.get("status").asText()),
+        run.get("rows").asLong(),
+        run.get("bytes").asLong(),
+        run.get("files").asLong(),
+        manifest == null || manifest.isNull() ? "" : manifest.asText());
   }
 }

@@ -13,10 +13,10 @@ import org.apache.spark.launcher.SparkAppHandle;
 import org.apache.spark.launcher.SparkLauncher;
 
 /**
- * Starts runs with spark-submit through Spark's launcher library and follows each to a final
- * state ({@link SparkAppHandle}): the driver's log goes to {@code <logs>/<run id>.log}, a run still
- * going at its timeout is killed, and the exit code comes from the outcome file the driver writes
- * ({@code lakeport run --outcome-file}), since spark-submit itself only says failed or not.
+ * Starts runs with spark-submit through Spark's launcher library and follows each to a final state
+ * ({@link SparkAppHandle}): the driver's log goes to {@code <logs>/<run id>.log}, a run still going
+ * at its timeout is killed, and the exit code comes from the outcome file the driver writes ({@code
+ * lakeport run --outcome-file}), since spark-submit itself only says failed or not.
  */
 public final class SparkSubmitLauncher implements Launcher {
   private final SubmitSettings settings;
@@ -36,11 +36,14 @@ public final class SparkSubmitLauncher implements Launcher {
     Path outcomeFile = logs.resolve(request.runId() + ".outcome.json");
     Files.deleteIfExists(outcomeFile);
     SubmitCommand command = new SubmitCommand(settings, request, outcomeFile);
-    SparkLauncher launcher = command.configure(new SparkLauncher()).redirectError().redirectOutput(log.toFile());
+    SparkLauncher launcher =
+        command.configure(new SparkLauncher()).redirectError().redirectOutput(log.toFile());
     Tracking tracking = new Tracking(outcomeFile, log);
     SparkAppHandle handle = launcher.startApplication(tracking);
     tracking.handle = handle;
-    ScheduledFuture<?> deadline = timer.schedule(() -> tracking.stop(true), request.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> deadline =
+        timer.schedule(
+            () -> tracking.stop(true), request.timeout().toMillis(), TimeUnit.MILLISECONDS);
     tracking.outcome.whenComplete((o, e) -> deadline.cancel(false));
     tracking.stateChanged(handle);
     return tracking;
@@ -95,19 +98,24 @@ public final class SparkSubmitLauncher implements Launcher {
       Optional<Integer> exit = file.map(OutcomeFile::exitCode);
       String error = file.flatMap(OutcomeFile::error).orElse("");
       if (timedOut.get()) {
-        return new LaunchOutcome(LaunchOutcome.State.TIMED_OUT, exit, "killed at its timeout; log: " + log);
+        return new LaunchOutcome(
+            LaunchOutcome.State.TIMED_OUT, exit, "killed at its timeout; log: " + log);
       }
       if (cancelled.get()) {
         return new LaunchOutcome(LaunchOutcome.State.CANCELLED, exit, "cancelled; log: " + log);
       }
       if (exit.isPresent()) {
         return exit.get() == 0
-            ? new LaunchOutcome(LaunchOutcome.State.SUCCEEDED, exit, "", file.flatMap(OutcomeFile::written))
+            ? new LaunchOutcome(
+                LaunchOutcome.State.SUCCEEDED, exit, "", file.flatMap(OutcomeFile::written))
             : new LaunchOutcome(LaunchOutcome.State.FAILED, exit, error + " (log: " + log + ")");
       }
-      return new LaunchOutcome(state == SparkAppHandle.State.LOST ? LaunchOutcome.State.LOST : LaunchOutcome.State.FAILED,
-          exit, "spark-submit ended " + state + " before Lakeport wrote its outcome; log: " + log);
+      return new LaunchOutcome(
+          state == SparkAppHandle.State.LOST
+              ? LaunchOutcome.State.LOST
+              : LaunchOutcome.State.FAILED,
+          exit,
+          "spark-submit ended " + state + " before Lakeport wrote its outcome; log: " + log);
     }
-
   }
 }

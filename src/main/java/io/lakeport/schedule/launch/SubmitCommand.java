@@ -9,9 +9,10 @@ import org.apache.spark.launcher.SparkLauncher;
 
 /**
  * The spark-submit of one run, kept as data so it can be shown, logged and tested without starting
- * anything, and applied to a {@link SparkLauncher} the same way: {@code --master}, {@code --deploy-mode},
- * {@code --name lakeport:<job>:<run>}, {@code --conf}s in key order, {@code --class} Lakeport's
- * entry point, the application jar, then {@code run <job file> --param k=v ... --outcome-file F}.
+ * anything, and applied to a {@link SparkLauncher} the same way: {@code --master}, {@code
+ * --deploy-mode}, {@code --name lakeport:<job>:<run>}, {@code --conf}s in key order, {@code
+ * --class} Lakeport's entry point, the application jar, then {@code run <job file> --param k=v ...
+ * --outcome-file F}.
  */
 public record SubmitCommand(SubmitSettings settings, LaunchRequest request, Path outcomeFile) {
   static final String MAIN_CLASS = "io.lakeport.cli.Lakeport";
@@ -31,8 +32,15 @@ public record SubmitCommand(SubmitSettings settings, LaunchRequest request, Path
 
   /** The spark-submit arguments, as {@code bin/spark-submit} would be called. */
   public List<String> arguments() {
-    List<String> args = new ArrayList<>(List.of("--master", settings.master(), "--deploy-mode", settings.deployMode(),
-        "--name", appName()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--master",
+                settings.master(),
+                "--deploy-mode",
+                settings.deployMode(),
+                "--name",
+                appName()));
     new TreeMap<>(settings.conf()).forEach((k, v) -> args.addAll(List.of("--conf", k + "=" + v)));
     args.addAll(List.of("--class", MAIN_CLASS, settings.appJar().toString()));
     args.addAll(appArgs());
@@ -41,7 +49,8 @@ public record SubmitCommand(SubmitSettings settings, LaunchRequest request, Path
 
   /** Applies the same command to Spark's launcher. */
   SparkLauncher configure(SparkLauncher launcher) {
-    launcher.setSparkHome(settings.sparkHome().toString())
+    launcher
+        .setSparkHome(settings.sparkHome().toString())
         .setMaster(settings.master())
         .setDeployMode(settings.deployMode())
         .setAppName(appName())

@@ -11,7 +11,12 @@ import java.util.Optional;
  * assembles in {@code target/spark-home}), master, deploy mode, Spark settings, the application
  * jar, and the site settings file the driver reads.
  */
-public record SubmitSettings(Path sparkHome, String master, String deployMode, Map<String, String> conf, Path appJar,
+public record SubmitSettings(
+    Path sparkHome,
+    String master,
+    String deployMode,
+    Map<String, String> conf,
+    Path appJar,
     Optional<Path> siteConf) {
   public SubmitSettings {
     requireNonNull(sparkHome, "sparkHome is null");

@@ -13,29 +13,64 @@ import org.junit.jupiter.api.Test;
 class SubmitCommandTest {
   @Test
   void buildsTheSparkSubmitOfARun() {
-    SubmitSettings settings = new SubmitSettings(Path.of("/opt/spark"), "spark://127.0.0.1:7077", "client",
-        Map.of("spark.executor.memory", "2g", "spark.driver.host", "127.0.0.1"), Path.of("target/lakeport.jar"),
-        Optional.of(Path.of("conf/application.conf")));
-    LaunchRequest request = new LaunchRequest("orders-kpis", Path.of("jobs/orders.conf"),
-        Map.of("run_date", "2026-11-23", "region", "eu"), "20261124T020000Z-abc123", Duration.ofHours(2));
+    SubmitSettings settings =
+        new SubmitSettings(
+            Path.of("/opt/spark"),
+            "spark://127.0.0.1:7077",
+            "client",
+            Map.of("spark.executor.memory", "2g", "spark.driver.host", "127.0.0.1"),
+            Path.of("target/lakeport.jar"),
+            Optional.of(Path.of("conf/application.conf")));
+    LaunchRequest request =
+        new LaunchRequest(
+            "orders-kpis",
+            Path.of("jobs/orders.conf"),
+            Map.of("run_date", "2026-11-23", "region", "eu"),
+            "20261124T020000Z-abc123",
+            Duration.ofHours(2));
 
     SubmitCommand command = new SubmitCommand(settings, request, Path.of("logs/r.outcome.json"));
 
-    assertThat(command.arguments()).containsExactly(
-        "--master", "spark://127.0.0.1:7077", "--deploy-mode", "client",
-        "--name", "lakeport:orders-kpis:20261124T020000Z-abc123",
-        "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.executor.memory=2g",
-        "--class", "io.lakeport.cli.Lakeport", "target/lakeport.jar",
-        "run", "jobs/orders.conf", "--param", "region=eu", "--param", "run_date=2026-11-23",
-        "--site-conf=conf/application.conf", "--run-id", "20261124T020000Z-abc123",
-        "--outcome-file", "logs/r.outcome.json");
+    assertThat(command.arguments())
+        .containsExactly(
+            "--master",
+            "spark://127.0.0.1:7077",
+            "--deploy-mode",
+            "client",
+            "--name",
+            "lakeport:orders-kpis:20261124T020000Z-abc123",
+            "--conf",
+            "spark.driver.host=127.0.0.1",
+            "--conf",
+            "spark.executor.memory=2g",
+            "--class",
+            "io.lakeport.cli.Lakeport",
+            "target/lakeport.jar",
+            "run",
+            "jobs/orders.conf",
+            "--param",
+            "region=eu",
+            "--param",
+            "run_date=2026-11-23",
+            "--site-conf=conf/application.conf",
+            "--run-id",
+            "20261124T020000Z-abc123",
+            "--outcome-file",
+            "logs/r.outcome.json");
   }
 
   @Test
   void withoutSiteConfTheDriverUsesItsOwnDefault() {
-    SubmitSettings settings = new SubmitSettings(Path.of("/opt/spark"), "local[2]", "client", Map.of(),
-        Path.of("app.jar"), Optional.empty());
-    LaunchRequest request = new LaunchRequest("j", Path.of("j.conf"), Map.of(), "r1", Duration.ofMinutes(1));
+    SubmitSettings settings =
+        new SubmitSettings(
+            Path.of("/opt/spark"),
+            "local[2]",
+            "client",
+            Map.of(),
+            Path.of("app.jar"),
+            Optional.empty());
+    LaunchRequest request =
+        new LaunchRequest("j", Path.of("j.conf"), Map.of(), "r1", Duration.ofMinutes(1));
 
     assertThat(new SubmitCommand(settings, request, Path.of("o.json")).appArgs())
         .isEqualTo(List.of("run", "j.conf", "--run-id", "r1", "--outcome-file", "o.json"));
