@@ -16,6 +16,7 @@ import io.lakeport.history.RunOutcome;
 import io.lakeport.history.RunRequest;
 import io.lakeport.history.Trigger;
 import io.lakeport.history.Worker;
+import io.lakeport.notify.RunNotifications;
 import io.lakeport.plan.CompiledPlan;
 import io.lakeport.plan.SqlSyntax;
 import io.lakeport.run.ExportRunner;
@@ -23,6 +24,7 @@ import io.lakeport.run.RunFailures;
 import io.lakeport.run.RunId;
 import io.lakeport.run.RunResult;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -118,17 +120,15 @@ public final class Job {
   }
 
   /**
-   * Runs the job (published atomically, with its manifest) and records it in the run history as a
-   * manual run, as {@code lakeport run} does; a history that cannot be written does not stop the
-   * run.
+   * Runs the job (published atomically, with its manifest), records it in the run history as a
+   * manual run and announces it to the channels subscribed to it, as {@code lakeport run} does; a
+   * history that cannot be written or a channel that does not answer does not stop the run.
    */
   public RunResult run(SparkSession spark) {
     JobSpec job = validate();
     String runId = RunId.next(lakeport.clock());
-    // Opening the history (an H2 file's lock and store) and recording the start take ~60 ms, as
-    // long as
-    // the export's own preparation (session, source, plan): the two go on side by side. One open
-    // per run.
+    // Opening the history and recording the start take ~60 ms, as long as the export's own
+    // preparation (session, source, plan): the two go on side by side. One open per run.
     CompletableFuture<Optional<HistoryStore>> history =
         CompletableFuture.supplyAsync(
             () -> {
@@ -148,13 +148,16 @@ public final class Job {
               return store;
             },
             HistoryThread.executor());
-    try {
+    Instant started = lakeport.clock().instant();
+    try (RunNotifications notifications =
+        RunNotifications.open(lakeport.site(), lakeport.clock())) {
       RunResult result;
       try {
         result = new ExportRunner(spark, lakeport.clock()).run(job, runId);
       } catch (Exception | Error e) {
         // not only RuntimeException: Spark's Scala code throws checked exceptions undeclared
         int exitCode = RunFailures.exitCode(e);
+        notifications.failed(job, runId, started, Secrets.mask(RunFailures.summary(e, exitCode)));
         try {
           record(
               opened(history),
@@ -181,6 +184,7 @@ public final class Job {
                             result.manifestPath().orElseThrow());
                     case SKIPPED -> RunOutcome.skipped();
                   }));
+      notifications.succeeded(job, result);
       return result;
     } finally {
       history

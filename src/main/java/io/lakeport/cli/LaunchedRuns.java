@@ -3,6 +3,7 @@ package io.lakeport.cli;
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.JobSpec;
 import io.lakeport.config.Site;
+import io.lakeport.notify.RunNotifications;
 import io.lakeport.retention.Retention;
 import io.lakeport.run.ExportRunner;
 import io.lakeport.run.RunResult;

@@ -13,6 +13,7 @@ import io.lakeport.history.RunRequest;
 import io.lakeport.history.RunStatus;
 import io.lakeport.history.Trigger;
 import io.lakeport.history.Worker;
+import io.lakeport.notify.RunNotifications;
 import io.lakeport.retention.Archiver;
 import io.lakeport.retention.Decision;
 import io.lakeport.retention.Leftover;

@@ -2,9 +2,11 @@ package io.lakeport.cli;
 
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.JobSpec;
+import io.lakeport.config.Secrets;
 import io.lakeport.config.Site;
 import io.lakeport.history.HistoryThread;
 import io.lakeport.history.Trigger;
+import io.lakeport.notify.RunNotifications;
 import io.lakeport.run.ExportRunner;
 import io.lakeport.run.Manifest;
 import io.lakeport.run.RunId;
@@ -225,7 +227,7 @@ final class RunCommand implements Callable<Integer> {
         result = runner.run(job, runId);
       } catch (Exception | Error e) {
         history.failed(runId, e);
-        notifications.failed(job, runId, started, e);
+        notifications.failed(job, runId, started, Secrets.mask(Failures.summary(e)));
         throw e;
       }
     }

@@ -142,6 +142,40 @@ class JobRunSparkTest {
         .contains("the run is not recorded in the run history");
   }
 
+  @Test
+  void aRunThroughTheJavaApiIsAnnouncedLikeOneOfTheCommandLine() throws Exception {
+    try (io.lakeport.notify.Receiver receiver = io.lakeport.notify.Receiver.answering()) {
+      Path conf = Files.createTempFile(home, "application", ".conf");
+      Files.writeString(
+          conf,
+          "lakeport.history.url = \"jdbc:sqlite:"
+              + home.resolve("history-announced/lakeport.db")
+              + "\"\n"
+              + "lakeport.notifications { channels.hook { type = webhook, url = \""
+              + receiver.url("/hook")
+              + "\" }, subscriptions.hook { level = info } }\n");
+      Lakeport lakeport = Lakeport.of(home, Site.load(Optional.of(conf)), Clock.systemUTC());
+
+      RunResult result = lakeport.job("clicks.conf").run(spark);
+      assertThatThrownBy(() -> lakeport.job("missing.conf").run(spark))
+          .isInstanceOf(JobConfigException.class);
+
+      io.lakeport.notify.Receiver.Request succeeded =
+          receiver.next(java.time.Duration.ofSeconds(20));
+      io.lakeport.notify.Receiver.Request failed = receiver.next(java.time.Duration.ofSeconds(20));
+      com.fasterxml.jackson.databind.ObjectMapper json =
+          new com.fasterxml.jackson.databind.ObjectMapper();
+      assertThat(succeeded.header("X-Lakeport-Event")).isEqualTo("run-succeeded");
+      assertThat(json.readTree(succeeded.body()).get("run_id").asText())
+          .isEqualTo(result.manifest().runId());
+      assertThat(new String(succeeded.body(), StandardCharsets.UTF_8))
+          .doesNotContain("not-for-the-history");
+      assertThat(failed.header("X-Lakeport-Event")).isEqualTo("run-failed");
+      assertThat(json.readTree(failed.body()).get("job").asText()).isEqualTo("missing");
+      assertThat(json.readTree(failed.body()).get("error").asText()).contains("cannot read");
+    }
+  }
+
   private static Lakeport lakeport(String history) {
     return Lakeport.of(
         home, site("jdbc:h2:file:" + home.resolve(history).resolve("lakeport")), Clock.systemUTC());

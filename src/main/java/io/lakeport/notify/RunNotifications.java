@@ -1,13 +1,9 @@
-package io.lakeport.cli;
+package io.lakeport.notify;
 
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.JobSpec;
 import io.lakeport.config.Param;
-import io.lakeport.config.Secrets;
 import io.lakeport.config.Site;
-import io.lakeport.notify.DeliveryLog;
-import io.lakeport.notify.Event;
-import io.lakeport.notify.Notifier;
 import io.lakeport.run.RunResult;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,7 +17,7 @@ import java.util.Optional;
  * most {@code lakeport.notifications.delivery.wait-on-exit}, and never throws, so notifications
  * never change how the command ends.
  */
-final class RunNotifications implements AutoCloseable {
+public final class RunNotifications implements AutoCloseable {
   private final Optional<Notifier> notifier;
   private final Duration waitOnExit;
   private final Clock clock;
@@ -33,7 +29,7 @@ final class RunNotifications implements AutoCloseable {
   }
 
   /** Notifications for the site's channels, recorded in its run history; none without channels. */
-  static RunNotifications open(Site site, Clock clock) {
+  public static RunNotifications open(Site site, Clock clock) {
     Optional<Notifier> notifier =
         site.notifications().channels().isEmpty()
             ? Optional.empty()
@@ -42,11 +38,11 @@ final class RunNotifications implements AutoCloseable {
   }
 
   /** For runs whose starter (the scheduler) notifies about them. */
-  static RunNotifications disabled() {
+  public static RunNotifications disabled() {
     return new RunNotifications(Optional.empty(), Duration.ZERO, Clock.systemUTC());
   }
 
-  void succeeded(JobSpec job, RunResult result) {
+  public void succeeded(JobSpec job, RunResult result) {
     notifier.ifPresent(
         n -> {
           n.publish(
@@ -60,7 +56,8 @@ final class RunNotifications implements AutoCloseable {
         });
   }
 
-  void failed(JobSpec job, String runId, Instant started, Throwable failure) {
+  /** A run that failed, with its error summary as the run history keeps it (secrets masked). */
+  public void failed(JobSpec job, String runId, Instant started, String error) {
     notifier.ifPresent(
         n ->
             n.publish(
@@ -70,12 +67,13 @@ final class RunNotifications implements AutoCloseable {
                     runDate(job),
                     1,
                     Optional.of(Duration.between(started, clock.instant())),
-                    Secrets.mask(Failures.summary(failure)),
+                    error,
                     clock.instant()),
                 job.notifications()));
   }
 
-  void retentionApplied(JobSpec job, String runId, io.lakeport.retention.Retention.Result result) {
+  public void retentionApplied(
+      JobSpec job, String runId, io.lakeport.retention.Retention.Result result) {
     long archived = result.actions().stream().filter(a -> a.archive().isPresent()).count();
     notifier.ifPresent(
         n ->
