@@ -225,7 +225,7 @@ final class JobsResource {
     Map<String, Object> view = Json.object();
     view.put("at", Json.time(slot.instant()));
     view.put("local", slot.dueTime().toOffsetDateTime().toString());
-    view.put("run_date", slot.runDate().toString());
+    view.put(JobLoader.RUN_DATE, slot.runDate().toString());
     return view;
   }
 

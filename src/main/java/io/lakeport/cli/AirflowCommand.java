@@ -105,7 +105,7 @@ final class AirflowCommand {
     if (conf != null) {
       runConf.putAll(conf);
     }
-    date.ifPresent(d -> runConf.put("run_date", d.toString()));
+    date.ifPresent(d -> runConf.put(JobLoader.RUN_DATE, d.toString()));
     String dagId = dagId(job);
     DagRun run = call(() -> client().trigger(dagId, runId, runConf));
     out()

@@ -3,6 +3,7 @@ package io.lakeport.notify;
 import static java.util.Objects.requireNonNull;
 
 import io.lakeport.config.EventType;
+import io.lakeport.config.JobLoader;
 import io.lakeport.config.NotificationSpec;
 import io.lakeport.history.HistoryStore;
 import io.lakeport.history.Run;
@@ -24,7 +25,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SchedulerNotifications implements RunListener {
   private static final Logger LOG = LoggerFactory.getLogger(SchedulerNotifications.class);
-  private static final String RUN_DATE = "run_date";
 
   private final Notifier notifier;
   private final Map<String, NotificationSpec> jobs;
@@ -69,7 +69,7 @@ public final class SchedulerNotifications implements RunListener {
                   Event.failed(
                       run.job(),
                       run.id(),
-                      Optional.ofNullable(run.params().get(RUN_DATE)),
+                      Optional.ofNullable(run.params().get(JobLoader.RUN_DATE)),
                       attempts(run),
                       run.duration(),
                       run.error().orElse(run.status().text()),
@@ -88,7 +88,7 @@ public final class SchedulerNotifications implements RunListener {
                     run.job(),
                     run.id(),
                     run.slot(),
-                    Optional.ofNullable(run.params().get(RUN_DATE)),
+                    Optional.ofNullable(run.params().get(JobLoader.RUN_DATE)),
                     run.error().orElse("skipped"),
                     clock.instant())),
         jobs.getOrDefault(run.job(), NotificationSpec.none()));
@@ -108,7 +108,7 @@ public final class SchedulerNotifications implements RunListener {
                     run.job(),
                     run.id(),
                     clock.instant(),
-                    Optional.ofNullable(run.params().get(RUN_DATE)),
+                    Optional.ofNullable(run.params().get(JobLoader.RUN_DATE)),
                     run.status().text(),
                     attempts(run),
                     run.duration(),

@@ -2,6 +2,7 @@ package io.lakeport.schedule;
 
 import static java.util.Objects.requireNonNull;
 
+import io.lakeport.config.JobLoader;
 import io.lakeport.config.ScheduleSpec;
 import io.lakeport.history.CancelRequest;
 import io.lakeport.history.HistoryStore;
@@ -51,9 +52,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Scheduler {
   /** The param a scheduled run gets from its slot. */
-  public static final String RUN_DATE = "run_date";
-
   private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
+
   private static final DateTimeFormatter RUN_ID_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -278,7 +278,7 @@ public final class Scheduler {
                   runId(job.job(), slot.instant()),
                   job.job(),
                   slot.instant(),
-                  Map.of(RUN_DATE, slot.runDate().toString())));
+                  Map.of(JobLoader.RUN_DATE, slot.runDate().toString())));
       if (queued.isPresent() && missed.contains(slot) && !selected.contains(slot)) {
         tell(
             l ->

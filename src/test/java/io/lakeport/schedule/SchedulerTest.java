@@ -85,7 +85,7 @@ class SchedulerTest {
           .as("job %s", job.job())
           .containsExactlyElementsOf(slots.stream().map(Slot::instant).toList());
       assertThat(runs)
-          .extracting(run -> run.params().get(Scheduler.RUN_DATE))
+          .extracting(run -> run.params().get(io.lakeport.config.JobLoader.RUN_DATE))
           .containsExactlyElementsOf(
               slots.stream().map(slot -> slot.runDate().toString()).toList());
       assertThat(runs).extracting(Run::status).containsOnly(RunStatus.SUCCEEDED);
