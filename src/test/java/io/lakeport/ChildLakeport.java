@@ -59,11 +59,19 @@ public final class ChildLakeport {
    * leaves it there (alive, holding whatever it holds) until the test kills it.
    */
   public static Held holdAt(String point, Path dir, String... args) throws Exception {
-    Process child =
+    return holdAt(point, dir, java.util.Map.of(), args);
+  }
+
+  /** As {@link #holdAt(String, Path, String...)}, with {@code environment} added to the child's. */
+  public static Held holdAt(
+      String point, Path dir, java.util.Map<String, String> environment, String... args)
+      throws Exception {
+    ProcessBuilder builder =
         new ProcessBuilder(command(List.of("-D" + Failpoints.PROPERTY + "=" + point), args))
             .directory(dir.toFile())
-            .redirectErrorStream(true)
-            .start();
+            .redirectErrorStream(true);
+    builder.environment().putAll(environment);
+    Process child = builder.start();
     List<String> log = new ArrayList<>();
     CompletableFuture<Boolean> stopped =
         CompletableFuture.supplyAsync(

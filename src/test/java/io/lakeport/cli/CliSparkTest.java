@@ -1,6 +1,7 @@
 package io.lakeport.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lakeport.Fixtures;
 import io.lakeport.TestSpark;
@@ -568,6 +569,79 @@ class CliSparkTest {
         sink { format = json, path = ${lakeport.exports}/nightly }
         schedule { every = daily, run-time = "01:00" }
         """);
+  }
+
+  @Test
+  void runOfSeveralJobsRunsEveryOneSummarizesAndExitsWithTheWorstCode() throws Exception {
+    Path broken =
+        Fixtures.write(
+            dir,
+            "a-broken.conf",
+            """
+            name = a-broken
+            source { format = parquet, path = ${lakeport.warehouse}/nothing-here }
+            sink { format = json, path = ${lakeport.exports}/broken }
+            """);
+    Path good =
+        Fixtures.write(
+            dir,
+            "b-good.conf",
+            """
+            name = b-good
+            source { format = csv, path = ${lakeport.warehouse}/people.csv, options { header = true } }
+            sink { format = json, path = ${lakeport.exports}/good }
+            """);
+
+    int code = lakeport("run", broken.toString(), good.toString());
+
+    assertThat(code).as("the worst: a job mistake").isEqualTo(2);
+    assertThat(err.toString()).contains("job a-broken run ", "failed:", "cannot read");
+    List<String> table = out.toString().lines().dropWhile(line -> !line.startsWith("JOB")).toList();
+    assertThat(table).hasSize(3);
+    assertThat(table.get(0)).matches("JOB\\s+RUN\\s+OUTCOME\\s+ROWS\\s+EXIT");
+    assertThat(table.get(1)).matches("a-broken\\s+\\S+\\s+failed\\s+0\\s+2");
+    assertThat(table.get(2)).matches("b-good\\s+\\S+\\s+published\\s+4\\s+0");
+    assertThat(dir.resolve("exports/good/_SUCCESS"))
+        .as("the job after the failed one ran")
+        .exists();
+  }
+
+  @Test
+  void aRunThatFailsWithAnUndeclaredCheckedExceptionOrAnErrorEndsFailedInTheHistory() {
+    Path job =
+        Fixtures.write(
+            dir,
+            "crashing.conf",
+            """
+            name = crashing
+            source { format = csv, path = ${lakeport.warehouse}/people.csv, options { header = true } }
+            sink { format = json, path = ${lakeport.exports}/crashing }
+            """);
+    try {
+      // as Spark's Scala code does: a checked exception no Java signature declares
+      io.lakeport.fault.Failpoints.install(
+          io.lakeport.fault.Failpoints.STAGED, () -> sneakyThrow(new Exception("analysis failed")));
+      assertThat(lakeport("run", job.toString())).isEqualTo(1);
+      io.lakeport.fault.Failpoints.install(
+          io.lakeport.fault.Failpoints.STAGED,
+          () -> {
+            throw new StackOverflowError("deep plan");
+          });
+      assertThatThrownBy(() -> lakeport("run", job.toString()))
+          .isInstanceOf(StackOverflowError.class);
+    } finally {
+      io.lakeport.fault.Failpoints.clear();
+    }
+
+    out.getBuffer().setLength(0);
+    assertThat(lakeport("history", "--job", "crashing")).isZero();
+    List<String> rows = out.toString().lines().skip(1).toList();
+    assertThat(rows).hasSize(2).allMatch(row -> row.matches(".*crashing\\s+manual\\s+failed.*"));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends Throwable> void sneakyThrow(Throwable e) throws T {
+    throw (T) e;
   }
 
   @Test
