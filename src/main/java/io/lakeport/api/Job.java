@@ -136,14 +136,10 @@ public final class Job {
               record(
                   store,
                   s -> {
-                    s.enqueue(
+                    s.begin(
                         new RunRequest(
-                            runId,
-                            job.name(),
-                            Optional.empty(),
-                            Trigger.MANUAL,
-                            maskedParams(job)));
-                    s.start(runId, Worker.current());
+                            runId, job.name(), Optional.empty(), Trigger.MANUAL, maskedParams(job)),
+                        Worker.current());
                   });
               return store;
             },

@@ -387,9 +387,9 @@ final class RetentionCommand {
           owns
               && write(
                   history -> {
-                    history.enqueue(
-                        new RunRequest(runId, job, Optional.empty(), Trigger.MANUAL, Map.of()));
-                    history.start(runId, Worker.current());
+                    history.begin(
+                        new RunRequest(runId, job, Optional.empty(), Trigger.MANUAL, Map.of()),
+                        Worker.current());
                   });
     }
 

@@ -64,9 +64,8 @@ final class RunRecorder {
   void started(JobSpec job, String runId, Trigger trigger) {
     record(
         history -> {
-          history.enqueue(
-              new RunRequest(runId, job.name(), Optional.empty(), trigger, params(job)));
-          history.start(runId, worker);
+          history.begin(
+              new RunRequest(runId, job.name(), Optional.empty(), trigger, params(job)), worker);
         });
   }
 

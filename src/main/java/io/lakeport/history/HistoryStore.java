@@ -82,24 +82,58 @@ public final class HistoryStore implements AutoCloseable {
     return database.transaction(
         "queue run " + request.runId() + " of job " + request.job(),
         c -> {
-          try (PreparedStatement insert =
-              c.prepareStatement(
-                  "INSERT INTO runs (run_id, job, slot_time, run_trigger, params,"
-                      + " status, queued_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            bind(
-                    insert,
-                    queued.id(),
-                    queued.job(),
-                    queued.slot(),
-                    queued.trigger().text(),
-                    Rows.json(queued.params()),
-                    queued.status().text(),
-                    now)
-                .executeUpdate();
-          }
+          insert(c, queued, now);
           return Optional.of(queued);
         },
         Optional.empty());
+  }
+
+  /**
+   * Records a run that starts now in this process ({@code lakeport run}, the Java API): queued and
+   * started in one transaction, so that no scheduler ever finds it queued and starts it as well.
+   */
+  public Attempt begin(RunRequest request, Worker worker) {
+    Instant now = now();
+    Run run =
+        new Run(
+            request.runId(),
+            request.job(),
+            request.slot().map(Rows::stored),
+            request.trigger(),
+            request.params(),
+            RunStatus.QUEUED,
+            now,
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty());
+    return database.transaction(
+        "start run " + request.runId() + " of job " + request.job(),
+        c -> {
+          insert(c, run, now);
+          return startAttempt(c, request.runId(), worker, now);
+        });
+  }
+
+  private static void insert(Connection c, Run queued, Instant now) throws SQLException {
+    try (PreparedStatement insert =
+        c.prepareStatement(
+            "INSERT INTO runs (run_id, job, slot_time, run_trigger, params,"
+                + " status, queued_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+      bind(
+              insert,
+              queued.id(),
+              queued.job(),
+              queued.slot(),
+              queued.trigger().text(),
+              Rows.json(queued.params()),
+              queued.status().text(),
+              now)
+          .executeUpdate();
+    }
   }
 
   /**
@@ -108,40 +142,39 @@ public final class HistoryStore implements AutoCloseable {
    */
   public Attempt start(String runId, Worker worker) {
     Instant now = now();
-    return database.transaction(
-        "start run " + runId,
-        c -> {
-          requireUpdated(
-              c,
-              "start",
-              runId,
-              "queued, failed or interrupted",
-              "UPDATE runs SET status = 'running', started_at = COALESCE(started_at, ?), finished_at = NULL, error = NULL"
-                  + " WHERE run_id = ? AND status IN ('queued', 'failed', 'interrupted', 'lost')",
-              now,
-              runId);
-          int number;
-          try (PreparedStatement last =
-              c.prepareStatement(
-                  "SELECT COALESCE(MAX(attempt), 0) FROM attempts WHERE run_id = ?")) {
-            number = Rows.first(bind(last, runId), rs -> rs.getInt(1)).orElse(0) + 1;
-          }
-          Attempt attempt =
-              new Attempt(
-                  runId,
-                  number,
-                  Rows.stored(now),
-                  Optional.empty(),
-                  Optional.empty(),
-                  Optional.empty(),
-                  worker);
-          try (PreparedStatement insert =
-              c.prepareStatement(
-                  "INSERT INTO attempts (run_id, attempt, started_at, host, pid) VALUES (?, ?, ?, ?, ?)")) {
-            bind(insert, runId, number, now, worker.host(), worker.pid()).executeUpdate();
-          }
-          return attempt;
-        });
+    return database.transaction("start run " + runId, c -> startAttempt(c, runId, worker, now));
+  }
+
+  /** Marks a queued (or failed, interrupted, lost) run running and opens its next attempt. */
+  private static Attempt startAttempt(Connection c, String runId, Worker worker, Instant now)
+      throws SQLException {
+    requireUpdated(
+        c,
+        "start",
+        runId,
+        "queued, failed or interrupted",
+        "UPDATE runs SET status = 'running', started_at = COALESCE(started_at, ?), finished_at = NULL,"
+            + " error = NULL WHERE run_id = ? AND status IN ('queued', 'failed', 'interrupted', 'lost')",
+        now,
+        runId);
+    int number;
+    try (PreparedStatement last =
+        c.prepareStatement("SELECT COALESCE(MAX(attempt), 0) FROM attempts WHERE run_id = ?")) {
+      number = Rows.first(bind(last, runId), rs -> rs.getInt(1)).orElse(0) + 1;
+    }
+    try (PreparedStatement insert =
+        c.prepareStatement(
+            "INSERT INTO attempts (run_id, attempt, started_at, host, pid) VALUES (?, ?, ?, ?, ?)")) {
+      bind(insert, runId, number, now, worker.host(), worker.pid()).executeUpdate();
+    }
+    return new Attempt(
+        runId,
+        number,
+        Rows.stored(now),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        worker);
   }
 
   /** Ends a running run and its open attempt as {@code outcome} says. */

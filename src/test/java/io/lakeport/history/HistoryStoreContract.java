@@ -49,6 +49,18 @@ abstract class HistoryStoreContract {
   }
 
   @Test
+  void aRunBegunByItsOwnProcessIsNeverInTheQueue() {
+    Attempt attempt =
+        store.begin(
+            new RunRequest("r1", "orders", Optional.empty(), Trigger.MANUAL, Map.of()), WORKER);
+
+    assertThat(store.queued()).as("no scheduler can find it queued and start it too").isEmpty();
+    assertThat(store.run("r1")).get().extracting(Run::status).isEqualTo(RunStatus.RUNNING);
+    assertThat(attempt.number()).isEqualTo(1);
+    assertThat(store.attempts("r1")).containsExactly(attempt);
+  }
+
+  @Test
   void aRunIsRecordedFromQueuedToSucceeded() {
     Instant queued = clock.instant();
     store.enqueue(
