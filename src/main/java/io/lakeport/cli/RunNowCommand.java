@@ -27,9 +27,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code lakeport run-now <job> [--param k=v]...}: queues a manual run of a job in the run history,
- * for the scheduler to start at its next pass (with its lock, retries and history, like a slot).
- * Without {@code --param run_date}, a scheduled job gets the run date of its latest slot, as if
- * that slot fired now. The params are checked as a run would check them before anything is queued.
+ * for the scheduler to start at its next pass (with its lock and history, like a slot; retried by
+ * the job's retry policy when the job has a schedule, never when it has none). Without {@code
+ * --param run_date}, a scheduled job gets the run date of its latest slot, as if that slot fired
+ * now. The params are checked as a run would check them before anything is queued.
  */
 @Command(
     name = "run-now",

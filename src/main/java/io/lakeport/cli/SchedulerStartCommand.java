@@ -83,8 +83,9 @@ final class SchedulerStartCommand implements Callable<Integer> {
     Site site = lakeport.site();
     PrintWriter out = spec.commandLine().getOut();
     Map<String, NotificationSpec> subscriptions = new LinkedHashMap<>();
+    Map<String, Path> manual = new LinkedHashMap<>();
     Optional<List<ScheduledJob>> scheduled =
-        load(lakeport.loader(), spec.commandLine().getErr(), subscriptions);
+        load(lakeport.loader(), spec.commandLine().getErr(), subscriptions, manual);
     if (scheduled.isEmpty()) {
       return Failures.USER;
     }
@@ -107,6 +108,7 @@ final class SchedulerStartCommand implements Callable<Integer> {
                   new SplittableRandom(),
                   settings.missedAfter(),
                   settings.defaultTimeout()));
+      loop.startManualRunsOf(manual);
       Optional<Notifier> notifier = notifier(site, store, clock);
       notifier.ifPresent(
           n ->
@@ -309,15 +311,23 @@ final class SchedulerStartCommand implements Callable<Integer> {
 
   /**
    * The scheduled jobs of the job files; empty (after printing each problem) when any is invalid.
+   * Jobs without a schedule go to {@code manual}, by name: their runs queued by hand are started
+   * too.
    */
   private Optional<List<ScheduledJob>> load(
-      JobLoader loader, PrintWriter err, Map<String, NotificationSpec> subscriptions) {
+      JobLoader loader,
+      PrintWriter err,
+      Map<String, NotificationSpec> subscriptions,
+      Map<String, Path> manual) {
     List<ScheduledJob> scheduled = new ArrayList<>();
     boolean valid = true;
     for (Path file : jobs.files()) {
       try {
         JobSpec job = loader.load(file, Map.of(), JobLoader.Mode.VALIDATE);
-        Schedule.of(job).ifPresent(schedule -> scheduled.add(new ScheduledJob(schedule, file)));
+        Schedule.of(job)
+            .ifPresentOrElse(
+                schedule -> scheduled.add(new ScheduledJob(schedule, file)),
+                () -> manual.put(job.name(), file));
         Schedule.retention(job)
             .ifPresent(
                 schedule -> scheduled.add(new ScheduledJob(schedule, file, RunKind.RETENTION)));

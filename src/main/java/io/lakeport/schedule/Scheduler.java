@@ -12,12 +12,15 @@ import io.lakeport.history.Run;
 import io.lakeport.history.RunOutcome;
 import io.lakeport.history.RunRequest;
 import io.lakeport.history.RunStatus;
+import io.lakeport.history.Trigger;
 import io.lakeport.schedule.launch.LaunchOutcome;
 import io.lakeport.schedule.launch.LaunchRequest;
 import io.lakeport.schedule.launch.Launcher;
 import io.lakeport.schedule.launch.Launcher.Launch;
+import io.lakeport.schedule.launch.RunKind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -51,13 +54,16 @@ import org.slf4j.LoggerFactory;
  * store; a tick is deterministic for a given clock time and set of finished launches.
  */
 public final class Scheduler {
-  /** The param a scheduled run gets from its slot. */
   private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
 
   private static final DateTimeFormatter RUN_ID_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
 
   private final Map<String, ScheduledJob> jobs = new LinkedHashMap<>();
+
+  /** Jobs without a schedule, by name: their manual runs are started, and never retried. */
+  private final Map<String, Path> manual = new LinkedHashMap<>();
+
   private final HistoryStore store;
   private final Launcher launcher;
   private final Clock clock;
@@ -79,7 +85,17 @@ public final class Scheduler {
   private boolean stopped;
 
   /** A run this scheduler launched and has not yet recorded the end of. */
-  private record Active(String runId, ScheduledJob job, Launch launch) {}
+  private record Active(String runId, Target job, Launch launch) {}
+
+  /**
+   * What a run is launched from: a scheduled job (with its timeout and retry policy), or a job
+   * without a schedule whose run was queued by hand (default timeout, no retry).
+   */
+  private record Target(String job, Path file, RunKind kind, Optional<ScheduledJob> scheduled) {
+    static Target of(ScheduledJob job) {
+      return new Target(job.job(), job.file(), job.kind(), Optional.of(job));
+    }
+  }
 
   /**
    * A scheduler of {@code jobs} from now on: a job with no run in the history has its slots queued
@@ -121,6 +137,15 @@ public final class Scheduler {
           .ifPresent(job -> retryIfAllowed(job, run.id(), Failure.EXTERNAL, now));
     }
     return lost.stream().map(run -> store.run(run.id()).orElseThrow()).toList();
+  }
+
+  /**
+   * Also starts the runs queued by hand ({@code lakeport run-now}, the API's run now) of these jobs
+   * without a schedule, by name and job file: with the default timeout, one at a time per job, and
+   * no retry, as a {@code lakeport run} by hand is not retried.
+   */
+  public synchronized void startManualRunsOf(Map<String, Path> jobs) {
+    manual.putAll(jobs);
   }
 
   /** Tells {@code listener} how runs end from now on (for notifications). */
@@ -362,16 +387,32 @@ public final class Scheduler {
         return;
       }
       Run run = q.run();
-      ScheduledJob job = jobs.get(run.job());
+      Optional<Target> target = target(run);
       boolean jobActive = active.values().stream().anyMatch(a -> a.job().job().equals(run.job()));
-      if (job != null && q.due(now) && !jobActive) {
+      if (target.isPresent() && q.due(now) && !jobActive) {
         Optional<Lock> before = store.holder(run.job());
         if (store.lock(run.job(), run.id(), settings.owner()).isPresent()) {
-          before.ifPresent(stale -> retryTakenOver(job, stale, run.id(), now));
-          launch(job, run, now);
+          target
+              .get()
+              .scheduled()
+              .ifPresent(
+                  job -> before.ifPresent(stale -> retryTakenOver(job, stale, run.id(), now)));
+          launch(target.get(), run, now);
         }
       }
     }
+  }
+
+  /** What the run is launched from: its scheduled job, or a job without a schedule run by hand. */
+  private Optional<Target> target(Run run) {
+    ScheduledJob job = jobs.get(run.job());
+    if (job != null) {
+      return Optional.of(Target.of(job));
+    }
+    Path file = manual.get(run.job());
+    return file == null || run.trigger() != Trigger.MANUAL
+        ? Optional.empty()
+        : Optional.of(new Target(run.job(), file, RunKind.EXPORT, Optional.empty()));
   }
 
   /**
@@ -393,9 +434,12 @@ public final class Scheduler {
     }
   }
 
-  private void launch(ScheduledJob job, Run run, Instant now) {
+  private void launch(Target job, Run run, Instant now) {
     int attempt = store.start(run.id(), settings.worker()).number();
-    Duration timeout = job.schedule().spec().timeout().orElse(settings.defaultTimeout());
+    Duration timeout =
+        job.scheduled()
+            .flatMap(scheduled -> scheduled.schedule().spec().timeout())
+            .orElse(settings.defaultTimeout());
     LOG.info(
         "Starting run {} of job {} (attempt {}, slot {})",
         run.id(),
@@ -452,7 +496,7 @@ public final class Scheduler {
   /**
    * Ends the run in the history as the launch did, frees its job, and queues a retry if allowed.
    */
-  private void record(ScheduledJob job, String runId, LaunchOutcome outcome, Instant now) {
+  private void record(Target job, String runId, LaunchOutcome outcome, Instant now) {
     int exitCode = outcome.exitCode().orElse(1);
     Optional<CancelRequest> request = Optional.ofNullable(requested.remove(runId));
     store.finish(
@@ -504,7 +548,10 @@ public final class Scheduler {
     boolean retried =
         request.isEmpty()
             && failure(outcome, exitCode)
-                .map(failure -> retryIfAllowed(job, runId, failure, now))
+                .flatMap(
+                    failure ->
+                        job.scheduled()
+                            .map(scheduled -> retryIfAllowed(scheduled, runId, failure, now)))
                 .orElse(false);
     store
         .run(runId)

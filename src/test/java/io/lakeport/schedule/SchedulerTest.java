@@ -13,7 +13,9 @@ import io.lakeport.history.HistoryStore;
 import io.lakeport.history.QueuedRun;
 import io.lakeport.history.Run;
 import io.lakeport.history.RunFilter;
+import io.lakeport.history.RunRequest;
 import io.lakeport.history.RunStatus;
+import io.lakeport.history.Trigger;
 import io.lakeport.history.Worker;
 import io.lakeport.schedule.ScriptedLauncher.Ending;
 import io.lakeport.schedule.launch.LaunchOutcome;
@@ -253,6 +255,53 @@ class SchedulerTest {
         .extracting(Attempt::number, Attempt::exitCode)
         .containsExactly(tuple(1, Optional.empty()), tuple(2, Optional.of(0)));
     assertThat(killed.launches()).hasSize(1);
+  }
+
+  @Test
+  void aRunQueuedByHandForAJobWithoutAScheduleStartsAtTheNextPassAndIsNotRetried() {
+    open("2026-11-24T00:30:00Z");
+    Path adhoc =
+        Fixtures.write(
+            dir.resolve("adhoc"),
+            "job.conf",
+            "name = adhoc\nsource { format = parquet, path = /in }\nsink { format = parquet, path = /out }\n");
+    ScriptedLauncher launcher = new ScriptedLauncher(Ending.WHEN_TOLD);
+    Scheduler scheduler = scheduler(List.of(), launcher, "scheduler-1");
+    scheduler.startManualRunsOf(Map.of("adhoc", adhoc));
+    store.enqueue(
+        new RunRequest(
+            "r-adhoc",
+            "adhoc",
+            Optional.empty(),
+            Trigger.MANUAL,
+            Map.of("run_date", "2026-11-23")));
+    store.enqueue(new RunRequest("r-other", "unknown", Optional.empty(), Trigger.MANUAL, Map.of()));
+
+    scheduler.tick();
+
+    assertThat(launcher.launches())
+        .singleElement()
+        .satisfies(
+            launch -> {
+              assertThat(launch.request().runId()).isEqualTo("r-adhoc");
+              assertThat(launch.request().jobFile()).isEqualTo(adhoc);
+              assertThat(launch.request().params()).containsEntry("run_date", "2026-11-23");
+              assertThat(launch.request().timeout())
+                  .as("the default timeout")
+                  .isEqualTo(Duration.ofHours(6));
+            });
+    launcher.running().forEach(launch -> launch.fail(3, "storage did not answer"));
+    clock.advance(TICK);
+    scheduler.tick();
+
+    assertThat(store.run("r-adhoc").orElseThrow().status())
+        .as("a run by hand is not retried, even for a failure that could pass")
+        .isEqualTo(RunStatus.FAILED);
+    assertThat(store.run("r-other").orElseThrow().status())
+        .as("a job this scheduler does not know")
+        .isEqualTo(RunStatus.QUEUED);
+    assertThat(launcher.launches()).hasSize(1);
+    assertThat(store.holder("adhoc")).isEmpty();
   }
 
   @Test
