@@ -3,6 +3,7 @@ package io.lakeport.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakeport.ChildLakeport;
+import io.lakeport.DayRows;
 import io.lakeport.Fixtures;
 import io.lakeport.TestSpark;
 import io.lakeport.cli.Lakeport;
@@ -26,13 +27,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -82,9 +80,9 @@ class CrashRecoverySparkTest {
   void aRunKilledAtAnyPointThenRunAgainLeavesExactlyTheExpectedRows(Layout layout, String point)
       throws Exception {
     Path job = job(layout);
-    writeSource(300);
+    DayRows.write(spark, dir.resolve("source").toString(), 300);
     assertThat(lakeport("run", job.toString())).isZero();
-    writeSource(450);
+    DayRows.write(spark, dir.resolve("source").toString(), 450);
 
     ChildLakeport.killAt(
         point, dir, "run", job.toString(), "--site-conf=" + site(), "--master", "local[2]");
@@ -98,7 +96,7 @@ class CrashRecoverySparkTest {
     long seed = System.nanoTime();
     Random random = new Random(seed);
     Path partitioned = job(Layout.PARTITIONED);
-    writeSource(100);
+    DayRows.write(spark, dir.resolve("source").toString(), 100);
     long started = System.nanoTime();
     ChildLakeport.Finished whole =
         ChildLakeport.run(
@@ -119,7 +117,7 @@ class CrashRecoverySparkTest {
       Layout layout = i % 2 == 0 ? Layout.PARTITIONED : Layout.WHOLE;
       Path job = job(layout);
       long rows = 100 + 30 * (i + 1);
-      writeSource(rows);
+      DayRows.write(spark, dir.resolve("source").toString(), rows);
       // uniform over the run's length, from the JVM's start to a little past its usual end
       Duration instant = Duration.ofMillis((long) (length.toMillis() * 1.1 * random.nextDouble()));
       String replay =
@@ -165,8 +163,9 @@ class CrashRecoverySparkTest {
   private void assertRerunPublishesTheSource(Layout layout, Path job, long rows) throws Exception {
     Path out = dir.resolve(layout.folder());
     assertThat(lakeport("run", job.toString())).isZero();
-    Map<String, Long> expected = perDay(spark.read().parquet(dir.resolve("source").toString()));
-    assertThat(perDay(spark.read().parquet(out.toString()))).isEqualTo(expected);
+    Map<String, Long> expected =
+        DayRows.perDay(spark.read().parquet(dir.resolve("source").toString()));
+    assertThat(DayRows.perDay(spark.read().parquet(out.toString()))).isEqualTo(expected);
     assertThat(spark.read().parquet(out.toString()).select("id").distinct().count())
         .as("no duplicates")
         .isEqualTo(rows);
@@ -232,28 +231,5 @@ class CrashRecoverySparkTest {
         sink { format = parquet, path = "%s", %s }
         """
             .formatted(dir.resolve("source"), dir.resolve(layout.folder()), layout.sink));
-  }
-
-  private void writeSource(long rows) {
-    spark
-        .range(rows)
-        .select(
-            functions.col("id"),
-            functions
-                .date_add(
-                    functions.lit(java.sql.Date.valueOf("2026-10-01")),
-                    functions.col("id").mod(3).cast("int"))
-                .as("day"))
-        .write()
-        .mode("overwrite")
-        .parquet(dir.resolve("source").toString());
-  }
-
-  private static Map<String, Long> perDay(org.apache.spark.sql.Dataset<Row> rows) {
-    Map<String, Long> counts = new TreeMap<>();
-    for (Row r : rows.groupBy("day").count().collectAsList()) {
-      counts.put(String.valueOf(r.get(0)), r.getLong(1));
-    }
-    return counts;
   }
 }

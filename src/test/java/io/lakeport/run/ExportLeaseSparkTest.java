@@ -3,6 +3,7 @@ package io.lakeport.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakeport.ChildLakeport;
+import io.lakeport.DayRows;
 import io.lakeport.Fixtures;
 import io.lakeport.TestSpark;
 import io.lakeport.cli.Lakeport;
@@ -26,9 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -223,27 +222,12 @@ class ExportLeaseSparkTest {
 
   private Path source(long rows) {
     Path path = dir.resolve("source");
-    spark
-        .range(rows)
-        .select(
-            functions.col("id"),
-            functions
-                .date_add(
-                    functions.lit(java.sql.Date.valueOf("2026-10-01")),
-                    functions.col("id").mod(3).cast("int"))
-                .as("day"))
-        .write()
-        .mode("overwrite")
-        .parquet(path.toString());
+    DayRows.write(spark, path.toString(), rows);
     return path;
   }
 
   private Map<String, Long> perDay(Path export) {
-    Map<String, Long> counts = new TreeMap<>();
-    for (Row r : spark.read().parquet(export.toString()).groupBy("day").count().collectAsList()) {
-      counts.put(String.valueOf(r.get(0)), r.getLong(1));
-    }
-    return counts;
+    return DayRows.perDay(spark.read().parquet(export.toString()));
   }
 
   private static HistoryStore history(Path site) {

@@ -3,6 +3,7 @@ package io.lakeport.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakeport.ChildLakeport;
+import io.lakeport.DayRows;
 import io.lakeport.Fixtures;
 import io.lakeport.TestSpark;
 import io.lakeport.config.Site;
@@ -18,11 +19,8 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,9 +93,9 @@ class S3CrashRecoverySparkTest {
             """
                 .formatted(dir.resolve("source"), export));
     ExportRunner runner = new ExportRunner(spark, Clock.systemUTC());
-    writeSource(300);
+    DayRows.write(spark, dir.resolve("source").toString(), 300);
     runner.run(Fixtures.job(dir, java.nio.file.Files.readString(job), Map.of()));
-    writeSource(450);
+    DayRows.write(spark, dir.resolve("source").toString(), 450);
 
     ChildLakeport.holdAt(
             point,
@@ -130,33 +128,10 @@ class S3CrashRecoverySparkTest {
 
     runner.run(Fixtures.job(dir, java.nio.file.Files.readString(job), Map.of()));
 
-    assertThat(perDay(spark.read().parquet(export)))
-        .isEqualTo(perDay(spark.read().parquet(dir.resolve("source").toString())));
+    assertThat(DayRows.perDay(spark.read().parquet(export)))
+        .isEqualTo(DayRows.perDay(spark.read().parquet(dir.resolve("source").toString())));
     assertThat(spark.read().parquet(export).select("id").distinct().count()).isEqualTo(450);
     assertThat(spark.read().parquet(export).count()).isEqualTo(450);
     assertThat(new Verifier(hadoop).verify(export).intact()).isTrue();
-  }
-
-  private void writeSource(long rows) {
-    spark
-        .range(rows)
-        .select(
-            functions.col("id"),
-            functions
-                .date_add(
-                    functions.lit(java.sql.Date.valueOf("2026-10-01")),
-                    functions.col("id").mod(3).cast("int"))
-                .as("day"))
-        .write()
-        .mode("overwrite")
-        .parquet(dir.resolve("source").toString());
-  }
-
-  private static Map<String, Long> perDay(org.apache.spark.sql.Dataset<Row> rows) {
-    Map<String, Long> counts = new TreeMap<>();
-    for (Row r : rows.groupBy("day").count().collectAsList()) {
-      counts.put(String.valueOf(r.get(0)), r.getLong(1));
-    }
-    return counts;
   }
 }
