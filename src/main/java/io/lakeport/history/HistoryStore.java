@@ -63,22 +63,7 @@ public final class HistoryStore implements AutoCloseable {
    */
   public Optional<Run> enqueue(RunRequest request) {
     Instant now = now();
-    Run queued =
-        new Run(
-            request.runId(),
-            request.job(),
-            request.slot().map(Rows::stored),
-            request.trigger(),
-            request.params(),
-            RunStatus.QUEUED,
-            now,
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty());
+    Run queued = queued(request, now);
     return database.transaction(
         "queue run " + request.runId() + " of job " + request.job(),
         c -> {
@@ -94,28 +79,32 @@ public final class HistoryStore implements AutoCloseable {
    */
   public Attempt begin(RunRequest request, Worker worker) {
     Instant now = now();
-    Run run =
-        new Run(
-            request.runId(),
-            request.job(),
-            request.slot().map(Rows::stored),
-            request.trigger(),
-            request.params(),
-            RunStatus.QUEUED,
-            now,
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty());
+    Run run = queued(request, now);
     return database.transaction(
         "start run " + request.runId() + " of job " + request.job(),
         c -> {
           insert(c, run, now);
           return startAttempt(c, request.runId(), worker, now);
         });
+  }
+
+  /** The run a request makes, queued at {@code now}. */
+  private static Run queued(RunRequest request, Instant now) {
+    return new Run(
+        request.runId(),
+        request.job(),
+        request.slot().map(Rows::stored),
+        request.trigger(),
+        request.params(),
+        RunStatus.QUEUED,
+        now,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty());
   }
 
   private static void insert(Connection c, Run queued, Instant now) throws SQLException {

@@ -153,21 +153,8 @@ final class ExportRun {
     Manifest.Timings timings =
         new Manifest.Timings(
             millis(started, writing), millis(writing, measuring), millis(measuring, publishing), 0);
-    if (rows == 0 && sink.onEmpty() != OnEmpty.PUBLISH) {
-      return empty(
-          assembly.manifest(
-              files,
-              readMetrics,
-              rows,
-              null,
-              sizing,
-              checked,
-              increment.record(source),
-              timings,
-              clock.instant()));
-    }
-    Failpoints.reach(Failpoints.STAGED);
-    publication.publish(
+    // the manifest as it stands before publishing: of a run that publishes nothing, or pending
+    Manifest unpublished =
         assembly.manifest(
             files,
             readMetrics,
@@ -177,7 +164,12 @@ final class ExportRun {
             checked,
             increment.record(source),
             timings,
-            clock.instant()));
+            clock.instant());
+    if (rows == 0 && sink.onEmpty() != OnEmpty.PUBLISH) {
+      return empty(unpublished);
+    }
+    Failpoints.reach(Failpoints.STAGED);
+    publication.publish(unpublished);
     Failpoints.reach(Failpoints.PUBLISHED);
     timings =
         new Manifest.Timings(
