@@ -110,4 +110,31 @@ class ArchitectureTest {
             "org.apache.hadoop.fs..")
         .check(classes);
   }
+
+  @Test
+  void failureClassificationIsTheLowestPackage() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.lakeport.failure..")
+        .should()
+        .dependOnClassesThat()
+        .resideOutsideOfPackages("io.lakeport.failure..", "java..", "org.apache.spark")
+        .because(
+            "every package classifies its failures by the exit codes defined there, so it can use no"
+                + " other")
+        .check(classes);
+  }
+
+  @Test
+  void onlyEntryPointsStartRuns() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackages(
+            "io.lakeport.lifecycle..", "io.lakeport.cli..", "io.lakeport.api..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.lakeport.lifecycle..")
+        .because("a run's lifecycle is what an entry point asks for; nothing below starts runs")
+        .check(classes);
+  }
 }

@@ -2,12 +2,15 @@ package io.lakeport.airflow;
 
 import static java.util.Objects.requireNonNull;
 
+import io.lakeport.failure.Classified;
+import io.lakeport.failure.ExitCode;
+
 /**
  * Airflow did not do what was asked: it is unreachable, refused the credentials, has no such DAG or
  * run, or already has a run with the requested id. The message says which, with Airflow's own
  * detail, and never holds the password or token.
  */
-public final class AirflowException extends RuntimeException {
+public final class AirflowException extends RuntimeException implements Classified {
   private static final long serialVersionUID = 1L;
   private final Kind kind;
 
@@ -31,5 +34,10 @@ public final class AirflowException extends RuntimeException {
 
   public Kind kind() {
     return kind;
+  }
+
+  @Override
+  public ExitCode exitCode() {
+    return ExitCode.EXTERNAL;
   }
 }

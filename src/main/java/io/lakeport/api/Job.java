@@ -6,34 +6,22 @@ import io.lakeport.config.ConfigProblem;
 import io.lakeport.config.JobConfigException;
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.JobSpec;
-import io.lakeport.config.Param;
 import io.lakeport.config.Secrets;
 import io.lakeport.config.SinkSpec;
-import io.lakeport.history.HistoryException;
-import io.lakeport.history.HistoryStore;
-import io.lakeport.history.HistoryThread;
-import io.lakeport.history.RunOutcome;
-import io.lakeport.history.RunRequest;
 import io.lakeport.history.Trigger;
-import io.lakeport.history.Worker;
-import io.lakeport.notify.RunNotifications;
+import io.lakeport.lifecycle.RunLifecycle;
 import io.lakeport.plan.CompiledPlan;
 import io.lakeport.plan.SqlSyntax;
 import io.lakeport.run.ExportRunner;
-import io.lakeport.run.RunFailures;
 import io.lakeport.run.RunId;
 import io.lakeport.run.RunResult;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.function.Consumer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -126,124 +114,18 @@ public final class Job {
    */
   public RunResult run(SparkSession spark) {
     JobSpec job = validate();
-    String runId = RunId.next(lakeport.clock());
-    // Opening the history and recording the start take ~60 ms, as long as the export's own
-    // preparation (session, source, plan): the two go on side by side. One open per run.
-    CompletableFuture<Optional<HistoryStore>> history =
-        CompletableFuture.supplyAsync(
-            () -> {
-              Optional<HistoryStore> store = openHistory();
-              record(
-                  store,
-                  s -> {
-                    s.begin(
-                        new RunRequest(
-                            runId, job.name(), Optional.empty(), Trigger.MANUAL, maskedParams(job)),
-                        Worker.current());
-                  });
-              return store;
-            },
-            HistoryThread.executor());
-    Instant started = lakeport.clock().instant();
-    try (RunNotifications notifications =
-        RunNotifications.open(lakeport.site(), lakeport.clock())) {
-      RunResult result;
-      try {
-        result = new ExportRunner(spark, lakeport.clock()).run(job, runId);
-      } catch (Exception | Error e) {
-        // not only RuntimeException: Spark's Scala code throws checked exceptions undeclared
-        int exitCode = RunFailures.exitCode(e);
-        notifications.failed(job, runId, started, Secrets.mask(RunFailures.summary(e, exitCode)));
-        try {
-          record(
-              opened(history),
-              store ->
-                  store.finish(
-                      runId,
-                      RunOutcome.failed(exitCode, Secrets.mask(RunFailures.summary(e, exitCode)))));
-        } catch (RuntimeException historyFailure) {
-          e.addSuppressed(historyFailure);
-        }
-        throw e;
-      }
-      record(
-          opened(history),
-          store ->
-              store.finish(
-                  runId,
-                  switch (result.status()) {
-                    case PUBLISHED ->
-                        RunOutcome.succeeded(
-                            result.manifest().totals().rows(),
-                            result.manifest().totals().bytes(),
-                            result.manifest().totals().files(),
-                            result.manifestPath().orElseThrow());
-                    case SKIPPED -> RunOutcome.skipped();
-                  }));
-      notifications.succeeded(job, result);
-      return result;
-    } finally {
-      history
-          .handle(
-              (store, failure) -> {
-                if (store != null) {
-                  store.ifPresent(HistoryStore::close);
-                }
-                return null;
-              })
-          .join();
-    }
-  }
-
-  /**
-   * The history once it is open (and the run's start recorded), or empty when it could not be
-   * opened.
-   */
-  private static Optional<HistoryStore> opened(CompletableFuture<Optional<HistoryStore>> history) {
-    try {
-      return history.join();
-    } catch (CompletionException e) {
-      throw e.getCause() instanceof RuntimeException cause ? cause : e;
+    try (RunLifecycle lifecycle =
+        RunLifecycle.recording(lakeport.site(), lakeport.clock(), System.err::println)) {
+      return lifecycle.export(
+          new ExportRunner(spark, lakeport.clock()),
+          job,
+          RunId.next(lakeport.clock()),
+          Trigger.MANUAL);
     }
   }
 
   private static CompiledPlan plan(SparkSession spark, JobSpec job) {
     return new ExportRunner(spark, java.time.Clock.systemUTC()).plan(job);
-  }
-
-  /**
-   * The run history, or empty (with a warning) when it cannot be opened: that does not stop the
-   * run.
-   */
-  private Optional<HistoryStore> openHistory() {
-    try {
-      return Optional.of(HistoryStore.open(lakeport.site().history(), lakeport.clock()));
-    } catch (HistoryException e) {
-      warnUnrecorded(e);
-      return Optional.empty();
-    }
-  }
-
-  private static void record(Optional<HistoryStore> history, Consumer<HistoryStore> write) {
-    try {
-      history.ifPresent(write);
-    } catch (HistoryException e) {
-      warnUnrecorded(e);
-    }
-  }
-
-  private static void warnUnrecorded(HistoryException e) {
-    System.err.println(
-        "warning: " + e.getMessage() + "; the run is not recorded in the run history.");
-  }
-
-  private static Map<String, String> maskedParams(JobSpec job) {
-    Map<String, String> masked = new TreeMap<>();
-    for (Param p : job.params().values()) {
-      masked.put(
-          p.name(), Secrets.isSecretName(p.name()) ? Secrets.MASK : String.valueOf(p.value()));
-    }
-    return masked;
   }
 
   private static JobSpec withSinkPath(JobSpec job, String path) {

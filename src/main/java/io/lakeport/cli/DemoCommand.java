@@ -5,6 +5,7 @@ import io.lakeport.config.JobSpec;
 import io.lakeport.config.Site;
 import io.lakeport.demo.DemoData;
 import io.lakeport.history.Trigger;
+import io.lakeport.lifecycle.RunLifecycle;
 import io.lakeport.run.ExportRunner;
 import io.lakeport.run.OutputFile;
 import io.lakeport.run.RunId;
@@ -68,18 +69,10 @@ final class DemoCommand implements Callable<Integer> {
     ProgressListener progress = new ProgressListener(System.err);
     spark.sparkContext().addSparkListener(progress);
     Clock clock = Clock.systemUTC();
-    RunRecorder history = RunRecorder.open(site.history(), clock, this.spec.commandLine().getErr());
-    String runId = RunId.next(clock);
-    history.started(spec, runId, Trigger.MANUAL);
-    try (RunRecorder.Active active = history.active(runId)) {
-      RunResult result;
-      try {
-        result = new ExportRunner(spark, clock).run(spec, runId);
-      } catch (RuntimeException e) {
-        history.failed(runId, e);
-        throw e;
-      }
-      history.finished(runId, result);
+    PrintWriter err = this.spec.commandLine().getErr();
+    try (RunLifecycle lifecycle = RunLifecycle.recording(site, clock, err::println)) {
+      RunResult result =
+          lifecycle.export(new ExportRunner(spark, clock), spec, RunId.next(clock), Trigger.MANUAL);
       out.println("Files written:");
       for (OutputFile f : result.manifest().files()) {
         out.printf(

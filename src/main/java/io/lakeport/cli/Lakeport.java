@@ -2,8 +2,8 @@ package io.lakeport.cli;
 
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.Site;
+import io.lakeport.failure.ExitCode;
 import io.lakeport.history.HistoryStore;
-import io.lakeport.run.RunFailures;
 import io.lakeport.run.Versions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -66,8 +66,8 @@ public final class Lakeport {
       // an Error (out of memory, a missing class) passes picocli's handler; without the exit below,
       // Spark's threads would keep the JVM alive
       PrintWriter err = new PrintWriter(System.err, true);
-      Failures.print(err, e, RunFailures.BUG);
-      code = RunFailures.BUG;
+      Failures.print(err, e, ExitCode.BUG.code());
+      code = ExitCode.BUG.code();
     }
     System.exit(code);
   }

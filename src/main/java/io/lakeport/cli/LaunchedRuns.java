@@ -3,7 +3,9 @@ package io.lakeport.cli;
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.JobSpec;
 import io.lakeport.config.Site;
-import io.lakeport.notify.RunNotifications;
+import io.lakeport.failure.ExitCode;
+import io.lakeport.history.Trigger;
+import io.lakeport.lifecycle.RunLifecycle;
 import io.lakeport.retention.Retention;
 import io.lakeport.run.ExportRunner;
 import io.lakeport.run.RunResult;
@@ -11,9 +13,9 @@ import io.lakeport.run.Sessions;
 import io.lakeport.schedule.launch.InProcessRuns;
 import io.lakeport.schedule.launch.LaunchOutcome;
 import io.lakeport.schedule.launch.LaunchRequest;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.Writer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -23,9 +25,9 @@ import org.apache.spark.sql.SparkSession;
 /**
  * The scheduler's runs in its own JVM, called directly: the job loaded with the request's params,
  * exported on the process's Spark session (or its retention applied), under the run id the
- * scheduler gave it. The scheduler records and announces the run from the outcome; a retention run
- * announces what it removed itself, as {@code lakeport retention apply} does. Failures come back as
- * outcomes with the exit code and the first line the command line would print.
+ * scheduler gave it, through the {@link RunLifecycle} every run goes through. The scheduler records
+ * and announces the run from the outcome. Failures come back as outcomes with the exit code and the
+ * first line the command line would print.
  */
 public final class LaunchedRuns implements InProcessRuns {
   private final Optional<Path> siteConf;
@@ -51,7 +53,7 @@ public final class LaunchedRuns implements InProcessRuns {
     } catch (Exception e) {
       // Exception, not only RuntimeException: Spark's Scala code throws checked exceptions
       // undeclared
-      int code = Failures.exitCode(e);
+      int code = ExitCode.of(e).code();
       StringWriter printed = new StringWriter();
       Failures.print(new PrintWriter(printed), e, code);
       return new LaunchOutcome(
@@ -70,41 +72,39 @@ public final class LaunchedRuns implements InProcessRuns {
     JobSpec job =
         JobFiles.load(new JobLoader(site), request.jobFile(), request.params(), JobLoader.Mode.RUN);
     SparkSession spark = Sessions.create(site, Optional.empty());
-    RunResult result = new ExportRunner(spark, clock).run(job, request.runId());
-    var totals = result.manifest().totals();
-    return new LaunchOutcome(
-        LaunchOutcome.State.SUCCEEDED,
-        Optional.of(0),
-        "",
-        Optional.of(
-            new LaunchOutcome.Written(
-                result.status() == RunResult.Status.PUBLISHED,
-                totals.rows(),
-                totals.bytes(),
-                totals.files(),
-                result.manifestPath().orElse(""))));
+    try (RunLifecycle lifecycle = RunLifecycle.underScheduler(site, clock)) {
+      RunResult result =
+          lifecycle.export(new ExportRunner(spark, clock), job, request.runId(), Trigger.SCHEDULE);
+      var totals = result.manifest().totals();
+      return new LaunchOutcome(
+          LaunchOutcome.State.SUCCEEDED,
+          Optional.of(0),
+          "",
+          Optional.of(
+              new LaunchOutcome.Written(
+                  result.status() == RunResult.Status.PUBLISHED,
+                  totals.rows(),
+                  totals.bytes(),
+                  totals.files(),
+                  result.manifestPath().orElse(""))));
+    }
   }
 
-  private LaunchOutcome retention(Site site, LaunchRequest request) throws java.io.IOException {
+  private LaunchOutcome retention(Site site, LaunchRequest request) throws IOException {
     RetentionCommand.Base.Jobs jobs =
         RetentionCommand.Base.jobs(new JobLoader(site), List.of(request.jobFile()));
     JobSpec job = jobs.selected().get(0);
-    PrintWriter out = new PrintWriter(Writer.nullWriter());
     try (RetentionCommand.Base.SparkHolder spark = new RetentionCommand.Base.SparkHolder(site);
-        RunNotifications notifications = RunNotifications.open(site, clock)) {
+        RunLifecycle lifecycle = RunLifecycle.underScheduler(site, clock)) {
       Retention retention = RetentionCommand.Base.retention(site, spark, clock);
-      // the scheduler records the run: the recorder records nothing
-      RetentionCommand.Recorder recorder =
-          new RetentionCommand.Recorder(
-              site.history(), clock, job.name() + RetentionCommand.SUFFIX, request.runId(), false);
-      RetentionCommand.Applied applied =
-          RetentionCommand.apply(
-              retention, job, jobs, request.runId(), recorder, notifications, out, clock.instant());
-      if (applied.exitCode() != 0) {
+      RunLifecycle.Retained retained =
+          lifecycle.retention(
+              retention, job, jobs.othersThan(job), request.runId(), Trigger.SCHEDULE);
+      if (retained.exitCode() != ExitCode.OK) {
         return new LaunchOutcome(
-            LaunchOutcome.State.FAILED, Optional.of(applied.exitCode()), applied.error());
+            LaunchOutcome.State.FAILED, Optional.of(retained.exitCode().code()), retained.error());
       }
-      Retention.Result result = applied.result().orElseThrow();
+      Retention.Result result = retained.result();
       return new LaunchOutcome(
           LaunchOutcome.State.SUCCEEDED,
           Optional.of(0),

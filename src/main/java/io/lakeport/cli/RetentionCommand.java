@@ -1,19 +1,13 @@
 package io.lakeport.cli;
 
-import io.lakeport.config.HistorySettings;
 import io.lakeport.config.JobConfigException;
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.JobSpec;
-import io.lakeport.config.Secrets;
 import io.lakeport.config.Site;
-import io.lakeport.history.HistoryException;
-import io.lakeport.history.HistoryStore;
-import io.lakeport.history.RunOutcome;
-import io.lakeport.history.RunRequest;
-import io.lakeport.history.RunStatus;
+import io.lakeport.failure.ExitCode;
+import io.lakeport.history.JobNames;
 import io.lakeport.history.Trigger;
-import io.lakeport.history.Worker;
-import io.lakeport.notify.RunNotifications;
+import io.lakeport.lifecycle.RunLifecycle;
 import io.lakeport.retention.Archiver;
 import io.lakeport.retention.Decision;
 import io.lakeport.retention.Leftover;
@@ -24,6 +18,7 @@ import io.lakeport.run.Sessions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -57,9 +52,6 @@ import picocli.CommandLine.Spec;
       RetentionCommand.RestoreCommand.class
     })
 final class RetentionCommand {
-  /** The history job name of a job's retention runs. */
-  static final String SUFFIX = ".retention";
-
   @ParentCommand Lakeport lakeport;
 
   /**
@@ -131,7 +123,7 @@ final class RetentionCommand {
       return retention(site, spark, retention.lakeport.clock());
     }
 
-    static Retention retention(Site site, SparkHolder spark, java.time.Clock clock) {
+    static Retention retention(Site site, SparkHolder spark, Clock clock) {
       Configuration conf = Sessions.hadoopConfiguration(site);
       return new Retention(conf, clock, spark::get);
     }
@@ -175,7 +167,7 @@ final class RetentionCommand {
         for (JobSpec job : jobs.selected()) {
           RetentionPlan plan = retention.plan(job, jobs.othersThan(job));
           print(plan, now, out);
-          exit = plan.refusal().isPresent() ? Failures.USER : exit;
+          exit = plan.refusal().isPresent() ? ExitCode.USER.code() : exit;
         }
       }
       out.flush();
@@ -205,47 +197,45 @@ final class RetentionCommand {
       try {
         return outcome.succeeded(applyAll(outcome));
       } catch (Exception e) {
-        outcome.failed(Failures.exitCode(e), e);
+        outcome.failed(ExitCode.of(e).code(), e);
         throw e;
       }
     }
 
     private int applyAll(Outcome outcome) throws IOException {
       Site site = retention.lakeport.site();
+      Clock clock = retention.lakeport.clock();
       Jobs jobs = jobs(new JobLoader(site));
       if (runId.isPresent() && jobs.selected().size() != 1) {
         throw new Failures.UserException(
             "--run-id names the run of one job; " + jobs.selected().size() + " were given.");
       }
       PrintWriter out = spec.commandLine().getOut();
-      Instant now = retention.lakeport.clock().instant();
+      PrintWriter err = spec.commandLine().getErr();
+      Instant now = clock.instant();
       int exit = 0;
+      // a run with --run-id was started by the scheduler, which records and announces it itself
       try (SparkHolder spark = new SparkHolder(site);
-          RunNotifications notifications =
-              RunNotifications.open(site, this.retention.lakeport.clock())) {
+          RunLifecycle lifecycle =
+              runId.isPresent()
+                  ? RunLifecycle.underScheduler(site, clock)
+                  : RunLifecycle.recording(site, clock, err::println)) {
         Retention retention = retention(site, spark);
         for (JobSpec job : jobs.selected()) {
-          String id = runId.orElseGet(() -> RunId.next(this.retention.lakeport.clock()));
-          Recorder recorder =
-              new Recorder(
-                  site.history(),
-                  this.retention.lakeport.clock(),
-                  job.name() + SUFFIX,
-                  id,
-                  runId.isEmpty());
-          Applied applied = apply(retention, job, jobs, id, recorder, notifications, out, now);
-          exit = Failures.worse(exit, applied.exitCode());
-          applied
-              .result()
-              .filter(r -> applied.exitCode() == 0)
-              .ifPresent(
-                  r ->
-                      outcome.retained(
-                          id,
-                          job.name() + SUFFIX,
-                          r.exportsRemoved(),
-                          r.bytesFreed(),
-                          r.filesDeleted()));
+          String id = runId.orElseGet(() -> RunId.next(clock));
+          RunLifecycle.Retained retained =
+              lifecycle.retention(retention, job, jobs.othersThan(job), id, Trigger.MANUAL);
+          print(retained.result(), id, now, out);
+          exit = ExitCode.worse(exit, retained.exitCode().code());
+          if (retained.exitCode() == ExitCode.OK) {
+            Retention.Result r = retained.result();
+            outcome.retained(
+                id,
+                JobNames.retentionOf(job.name()),
+                r.exportsRemoved(),
+                r.bytesFreed(),
+                r.filesDeleted());
+          }
         }
       }
       out.flush();
@@ -253,34 +243,8 @@ final class RetentionCommand {
     }
   }
 
-  /**
-   * How one job's retention run ended: its exit code, what it did (when it ran), and why it failed.
-   */
-  record Applied(int exitCode, Optional<Retention.Result> result, String error) {}
-
-  /**
-   * Applies one job's retention as run {@code id}: prints what it did, records the run's end
-   * ({@code recorder}), and announces a run that removed anything. A refusal (the policy keeps
-   * nothing) ends with exit code 2, deletions that failed with 3; a failure to apply is recorded
-   * and thrown.
-   */
-  static Applied apply(
-      Retention retention,
-      JobSpec job,
-      Base.Jobs jobs,
-      String id,
-      Recorder recorder,
-      RunNotifications notifications,
-      PrintWriter out,
-      Instant now)
-      throws IOException {
-    Retention.Result result;
-    try {
-      result = retention.apply(job, jobs.othersThan(job));
-    } catch (IOException | RuntimeException e) {
-      recorder.finish(RunOutcome.failed(Failures.exitCode(e), Secrets.mask(Failures.summary(e))));
-      throw e;
-    }
+  /** Prints what a retention run did: its plan, what was done, and what was not. */
+  static void print(Retention.Result result, String runId, Instant now, PrintWriter out) {
     print(result.plan(), now, out);
     for (Retention.Action action : result.actions()) {
       out.printf(
@@ -296,35 +260,12 @@ final class RetentionCommand {
     out.printf(
         Locale.ROOT,
         "job %s retention run %s: %d exports removed, %,d files, %,d bytes freed%n",
-        job.name(),
-        id,
+        result.plan().job(),
+        runId,
         result.exportsRemoved(),
         result.filesDeleted(),
         result.bytesFreed());
     out.flush();
-    if (result.plan().refusal().isPresent()) {
-      String error = "refused: " + result.plan().refusal().get();
-      recorder.finish(RunOutcome.failed(Failures.USER, error));
-      return new Applied(Failures.USER, Optional.of(result), error);
-    }
-    if (!result.failures().isEmpty()) {
-      String error = result.failures().size() + " not done: " + result.failures().get(0);
-      recorder.finish(RunOutcome.failed(Failures.EXTERNAL, error));
-      return new Applied(Failures.EXTERNAL, Optional.of(result), error);
-    }
-    recorder.finish(
-        new RunOutcome(
-            RunStatus.SUCCEEDED,
-            0,
-            Optional.of(result.exportsRemoved()),
-            Optional.of(result.bytesFreed()),
-            Optional.of(result.filesDeleted()),
-            Optional.empty(),
-            Optional.empty()));
-    if (!result.actions().isEmpty()) {
-      notifications.retentionApplied(job, id, result);
-    }
-    return new Applied(0, Optional.of(result), "");
   }
 
   @Command(
@@ -361,51 +302,7 @@ final class RetentionCommand {
       out.printf("restored %d files from %s into %s%n", restored.files().size(), archive, target);
       restored.problems().forEach(p -> out.println("  differs from its manifest: " + p));
       out.flush();
-      return restored.problems().isEmpty() ? 0 : Failures.DIFFERENT;
-    }
-  }
-
-  /** Records a retention run in the history, best effort (like manual export runs). */
-  static final class Recorder {
-    private final HistorySettings settings;
-    private final java.time.Clock clock;
-    private final String runId;
-    private final boolean owns;
-    private boolean working;
-
-    /**
-     * Records run {@code runId} of {@code job} when {@code owns}; a run the scheduler started is
-     * its to record.
-     */
-    Recorder(
-        HistorySettings settings, java.time.Clock clock, String job, String runId, boolean owns) {
-      this.settings = settings;
-      this.clock = clock;
-      this.runId = runId;
-      this.owns = owns;
-      this.working =
-          owns
-              && write(
-                  history -> {
-                    history.begin(
-                        new RunRequest(runId, job, Optional.empty(), Trigger.MANUAL, Map.of()),
-                        Worker.current());
-                  });
-    }
-
-    void finish(RunOutcome outcome) {
-      if (owns && working) {
-        write(history -> history.finish(runId, outcome));
-      }
-    }
-
-    private boolean write(java.util.function.Consumer<HistoryStore> action) {
-      try (HistoryStore history = HistoryStore.open(settings, clock)) {
-        action.accept(history);
-        return true;
-      } catch (HistoryException e) {
-        return false;
-      }
+      return restored.problems().isEmpty() ? 0 : ExitCode.DIFFERENT.code();
     }
   }
 

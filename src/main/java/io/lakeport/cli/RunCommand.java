@@ -2,11 +2,10 @@ package io.lakeport.cli;
 
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.JobSpec;
-import io.lakeport.config.Secrets;
 import io.lakeport.config.Site;
-import io.lakeport.history.HistoryThread;
+import io.lakeport.failure.ExitCode;
 import io.lakeport.history.Trigger;
-import io.lakeport.notify.RunNotifications;
+import io.lakeport.lifecycle.RunLifecycle;
 import io.lakeport.run.ExportRunner;
 import io.lakeport.run.Manifest;
 import io.lakeport.run.RunId;
@@ -16,14 +15,12 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -101,7 +98,7 @@ final class RunCommand implements Callable<Integer> {
     } catch (Exception e) {
       // Exception, not only RuntimeException: Spark's Scala code throws checked SparkExceptions
       // undeclared.
-      outcome.failed(Failures.exitCode(e), e);
+      outcome.failed(ExitCode.of(e).code(), e);
       throw e;
     }
   }
@@ -121,63 +118,61 @@ final class RunCommand implements Callable<Integer> {
           "--run-id names one run; give one job and no backfill range.");
     }
     Clock clock = Clock.systemUTC();
-    // A run with --run-id was started by the scheduler, which records it in the history itself. The
-    // history's first open (its classes, the file, the schema check) goes on while Spark starts.
-    CompletableFuture<RunRecorder> recorder =
-        runId.isPresent()
-            ? CompletableFuture.completedFuture(RunRecorder.disabled())
-            : CompletableFuture.supplyAsync(
-                () -> RunRecorder.open(site.history(), clock, spec.commandLine().getErr()),
-                HistoryThread.executor());
-    SparkSession spark = Sessions.create(site, master);
-    ProgressListener progress = new ProgressListener(System.err);
-    spark.sparkContext().addSparkListener(progress);
-    RunRecorder history = recorder.join();
+    PrintWriter err = spec.commandLine().getErr();
+    // A run with --run-id was started by the scheduler, which records and announces it itself.
     List<Ended> ended = new ArrayList<>();
-    try (RunNotifications notifications =
-        runId.isPresent() ? RunNotifications.disabled() : RunNotifications.open(site, clock)) {
-      ExportRunner runner =
-          new ExportRunner(spark, clock).waitingForLease(leaseWait.orElse(Duration.ZERO));
-      for (JobSpec job : Backfill.oneRunPerWindow(specs)) {
-        Optional<String> published =
-            from.isPresent() && !force ? runner.publishedWindow(job) : Optional.empty();
-        if (published.isPresent()) {
-          spec.commandLine()
-              .getOut()
-              .printf(
-                  Locale.ROOT,
-                  "job %s window %s: already published (%s); --force runs it again%n",
-                  job.name(),
-                  job.params().get(JobLoader.WINDOW_START).value(),
-                  published.get());
-          continue;
-        }
-        String id = runId.orElseGet(() -> RunId.next(clock));
-        try {
-          RunResult result = run(runner, job, id, history, notifications, clock);
-          outcome.ran(result);
-          report(spec.commandLine().getOut(), result);
-          ended.add(Ended.of(job, id, result));
-        } catch (Exception e) {
-          // Exception, not only RuntimeException: Spark's Scala code throws checked exceptions
-          // undeclared
-          if (specs.size() == 1) {
-            throw e;
+    try (RunLifecycle lifecycle =
+        runId.isPresent()
+            ? RunLifecycle.underScheduler(site, clock)
+            : RunLifecycle.recording(site, clock, warning -> warn(err, warning))) {
+      SparkSession spark = Sessions.create(site, master);
+      ProgressListener progress = new ProgressListener(System.err);
+      spark.sparkContext().addSparkListener(progress);
+      try {
+        ExportRunner runner =
+            new ExportRunner(spark, clock).waitingForLease(leaseWait.orElse(Duration.ZERO));
+        Trigger trigger = from.isPresent() ? Trigger.BACKFILL : Trigger.MANUAL;
+        for (JobSpec job : Backfill.oneRunPerWindow(specs)) {
+          Optional<String> published =
+              from.isPresent() && !force ? runner.publishedWindow(job) : Optional.empty();
+          if (published.isPresent()) {
+            spec.commandLine()
+                .getOut()
+                .printf(
+                    Locale.ROOT,
+                    "job %s window %s: already published (%s); --force runs it again%n",
+                    job.name(),
+                    job.params().get(JobLoader.WINDOW_START).value(),
+                    published.get());
+            continue;
           }
-          int code = Failures.exitCode(e);
-          spec.commandLine().getErr().println("job " + job.name() + " run " + id + " failed:");
-          Failures.print(spec.commandLine().getErr(), e, code);
-          outcome.failedRun(id, job.name(), code, e);
-          ended.add(new Ended(job.name(), id, "failed", 0, code));
+          String id = runId.orElseGet(() -> RunId.next(clock));
+          try {
+            RunResult result = lifecycle.export(runner, job, id, trigger);
+            outcome.ran(result);
+            report(spec.commandLine().getOut(), result);
+            ended.add(Ended.of(job, id, result));
+          } catch (Exception | Error e) {
+            // Exception, not only RuntimeException: Spark's Scala code throws checked exceptions
+            // undeclared
+            if (specs.size() == 1) {
+              throw e;
+            }
+            int code = ExitCode.of(e).code();
+            err.println("job " + job.name() + " run " + id + " failed:");
+            Failures.print(err, e, code);
+            outcome.failedRun(id, job.name(), code, e);
+            ended.add(new Ended(job.name(), id, "failed", 0, code));
+          }
         }
+      } finally {
+        spark.sparkContext().removeSparkListener(progress);
       }
-    } finally {
-      spark.sparkContext().removeSparkListener(progress);
     }
     if (specs.size() > 1) {
       summarize(spec.commandLine().getOut(), ended);
     }
-    return ended.stream().mapToInt(Ended::exitCode).reduce(0, Failures::worse);
+    return ended.stream().mapToInt(Ended::exitCode).reduce(0, ExitCode::worse);
   }
 
   /** How one run of several ended, for the summary. */
@@ -206,34 +201,9 @@ final class RunCommand implements Callable<Integer> {
     out.flush();
   }
 
-  /**
-   * Runs one job, recorded in the run history as a manual run (or a backfill), and announced. A run
-   * that fails in any way, an {@link Error} included, is recorded failed before the failure goes
-   * on; a JVM that stops meanwhile (SIGTERM) records it interrupted from a shutdown hook.
-   */
-  private RunResult run(
-      ExportRunner runner,
-      JobSpec job,
-      String runId,
-      RunRecorder history,
-      RunNotifications notifications,
-      Clock clock)
-      throws Exception {
-    history.started(job, runId, from.isPresent() ? Trigger.BACKFILL : Trigger.MANUAL);
-    Instant started = clock.instant();
-    RunResult result;
-    try (RunRecorder.Active active = history.active(runId)) {
-      try {
-        result = runner.run(job, runId);
-      } catch (Exception | Error e) {
-        history.failed(runId, e);
-        notifications.failed(job, runId, started, Secrets.mask(Failures.summary(e)));
-        throw e;
-      }
-    }
-    history.finished(runId, result);
-    notifications.succeeded(job, result);
-    return result;
+  private static void warn(PrintWriter err, String warning) {
+    err.println(warning);
+    err.flush();
   }
 
   static void report(PrintWriter out, RunResult result) {

@@ -4,8 +4,10 @@ import io.lakeport.config.JobConfigException;
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.JobSpec;
 import io.lakeport.config.ScheduleSpec;
+import io.lakeport.failure.ExitCode;
 import io.lakeport.history.HistoryException;
 import io.lakeport.history.HistoryStore;
+import io.lakeport.history.JobNames;
 import io.lakeport.schedule.Schedule;
 import io.lakeport.schedule.Slot;
 import java.io.PrintWriter;
@@ -78,7 +80,7 @@ final class ScheduleListCommand implements Callable<Integer> {
                             .map(
                                 j ->
                                     Schedule.retention(j).isPresent()
-                                        ? Schedule.retentionJob(j.name())
+                                        ? JobNames.retentionOf(j.name())
                                         : j.name())
                             .orElse(e.getKey().toString())
                             .length())
@@ -93,7 +95,7 @@ final class ScheduleListCommand implements Callable<Integer> {
                         pad(file.toString(), width) + "invalid: run lakeport validate " + file)));
     out.flush();
     err.flush();
-    return loaded.containsValue(Optional.empty()) ? Failures.USER : 0;
+    return loaded.containsValue(Optional.empty()) ? ExitCode.USER.code() : 0;
   }
 
   /**

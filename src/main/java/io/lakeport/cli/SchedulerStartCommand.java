@@ -9,6 +9,7 @@ import io.lakeport.config.JobSpec;
 import io.lakeport.config.NotificationSpec;
 import io.lakeport.config.SchedulerSettings;
 import io.lakeport.config.Site;
+import io.lakeport.failure.ExitCode;
 import io.lakeport.history.HistoryStore;
 import io.lakeport.history.Run;
 import io.lakeport.history.Worker;
@@ -87,7 +88,7 @@ final class SchedulerStartCommand implements Callable<Integer> {
     Optional<List<ScheduledJob>> scheduled =
         load(lakeport.loader(), spec.commandLine().getErr(), subscriptions, manual);
     if (scheduled.isEmpty()) {
-      return Failures.USER;
+      return ExitCode.USER.code();
     }
     SchedulerSettings settings = site.scheduler();
     Clock clock = lakeport.clock();

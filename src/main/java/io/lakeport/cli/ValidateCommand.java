@@ -4,6 +4,7 @@ import io.lakeport.config.ConfigProblem;
 import io.lakeport.config.JobConfigException;
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.JobSpec;
+import io.lakeport.failure.ExitCode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,7 +37,7 @@ final class ValidateCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     if (files.isEmpty()) {
       err.println("No job files (*.conf) found in " + jobs.jobs + ".");
-      return Failures.USER;
+      return ExitCode.USER.code();
     }
     int failed = 0;
     for (Path file : files) {
@@ -52,6 +53,6 @@ final class ValidateCommand implements Callable<Integer> {
     }
     out.flush();
     err.flush();
-    return failed == 0 ? 0 : Failures.USER;
+    return failed == 0 ? 0 : ExitCode.USER.code();
   }
 }

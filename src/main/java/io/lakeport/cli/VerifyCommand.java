@@ -1,5 +1,6 @@
 package io.lakeport.cli;
 
+import io.lakeport.failure.ExitCode;
 import io.lakeport.run.Manifest;
 import io.lakeport.run.Sessions;
 import io.lakeport.run.Verifier;
@@ -69,7 +70,7 @@ final class VerifyCommand implements Callable<Integer> {
             report.differences().size() == 1 ? "it" : "them");
       }
       out.flush();
-      return report.intact() ? 0 : Failures.DIFFERENT;
+      return report.intact() ? 0 : ExitCode.DIFFERENT.code();
     }
     Manifest manifest = report.manifest().get();
     String what =
@@ -96,6 +97,6 @@ final class VerifyCommand implements Callable<Integer> {
           report.manifestPath().orElseThrow());
     }
     out.flush();
-    return report.intact() ? 0 : Failures.DIFFERENT;
+    return report.intact() ? 0 : ExitCode.DIFFERENT.code();
   }
 }

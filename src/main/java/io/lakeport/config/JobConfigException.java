@@ -1,5 +1,7 @@
 package io.lakeport.config;
 
+import io.lakeport.failure.Classified;
+import io.lakeport.failure.ExitCode;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -7,7 +9,7 @@ import java.util.stream.Collectors;
  * Every problem found in a job, reported at once. A user error: the CLI prints the messages and
  * exits with code 2, without a stack trace.
  */
-public final class JobConfigException extends RuntimeException {
+public final class JobConfigException extends RuntimeException implements Classified {
   private static final long serialVersionUID = 1L;
   private final List<ConfigProblem> problems;
 
@@ -18,5 +20,10 @@ public final class JobConfigException extends RuntimeException {
 
   public List<ConfigProblem> problems() {
     return problems;
+  }
+
+  @Override
+  public ExitCode exitCode() {
+    return ExitCode.USER;
   }
 }

@@ -37,32 +37,43 @@ final class LostRuns {
         continue;
       }
       String error =
-          RunOutcome.summary(
-              "lost: its process (pid "
-                  + attempt.worker().pid()
-                  + " on "
-                  + attempt.worker().host()
-                  + ") ended without recording how the run ended: killed (SIGKILL), out of"
-                  + " memory, or the machine stopped. Found at "
-                  + Rows.stored(now)
-                  + " by pid "
-                  + here.pid());
-      try (PreparedStatement run =
-          c.prepareStatement(
-              "UPDATE runs SET status = 'lost', finished_at = ?, error = ?"
-                  + " WHERE run_id = ? AND status = 'running'")) {
-        if (bind(run, now, error, attempt.runId()).executeUpdate() == 0) {
-          continue;
-        }
+          "lost: its process (pid "
+              + attempt.worker().pid()
+              + " on "
+              + attempt.worker().host()
+              + ") ended without recording how the run ended: killed (SIGKILL), out of"
+              + " memory, or the machine stopped. Found at "
+              + Rows.stored(now)
+              + " by pid "
+              + here.pid();
+      if (markLost(c, attempt.runId(), now, error)) {
+        lost.add(attempt.runId());
       }
-      try (PreparedStatement end =
-          c.prepareStatement(
-              "UPDATE attempts SET finished_at = ?, error = ? WHERE run_id = ? AND finished_at IS NULL")) {
-        bind(end, now, error, attempt.runId()).executeUpdate();
-      }
-      lost.add(attempt.runId());
     }
     return lost;
+  }
+
+  /**
+   * Records a running run lost with {@code reason} and ends its open attempt; false when the run
+   * was no longer running.
+   */
+  static boolean markLost(Connection c, String runId, Instant now, String reason)
+      throws SQLException {
+    String error = RunOutcome.summary(reason);
+    try (PreparedStatement run =
+        c.prepareStatement(
+            "UPDATE runs SET status = 'lost', finished_at = ?, error = ?"
+                + " WHERE run_id = ? AND status = 'running'")) {
+      if (bind(run, now, error, runId).executeUpdate() == 0) {
+        return false;
+      }
+    }
+    try (PreparedStatement end =
+        c.prepareStatement(
+            "UPDATE attempts SET finished_at = ?, error = ? WHERE run_id = ? AND finished_at IS NULL")) {
+      bind(end, now, error, runId).executeUpdate();
+    }
+    return true;
   }
 
   /**
@@ -70,16 +81,24 @@ final class LostRuns {
    * the attempt.
    */
   private static boolean alive(Attempt attempt) {
-    if (attempt.worker().pid() == ProcessHandle.current().pid()) {
+    return alive(attempt.worker().pid(), attempt.startedAt());
+  }
+
+  /**
+   * Whether process {@code pid} of this host still runs what it ran at {@code since}: its pid is
+   * taken by a process started no later than that.
+   */
+  static boolean alive(long pid, Instant since) {
+    if (pid == ProcessHandle.current().pid()) {
       return true;
     }
-    Optional<ProcessHandle> process = ProcessHandle.of(attempt.worker().pid());
+    Optional<ProcessHandle> process = ProcessHandle.of(pid);
     if (process.isEmpty() || !process.get().isAlive()) {
       return false;
     }
     Optional<Instant> started = process.get().info().startInstant();
     // process start times are known to the tick; a reused pid started after the attempt did
-    return started.isEmpty() || !started.get().isAfter(attempt.startedAt().plusSeconds(1));
+    return started.isEmpty() || !started.get().isAfter(since.plusSeconds(1));
   }
 
   private static String prefixed(String prefix, String columns) {

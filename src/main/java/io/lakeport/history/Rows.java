@@ -107,6 +107,16 @@ final class Rows {
         time(rs, "heartbeat_at").orElseThrow());
   }
 
+  static ExportLeaseRecord exportLease(ResultSet rs) throws SQLException {
+    return new ExportLeaseRecord(
+        rs.getString("export_root"),
+        rs.getString("job"),
+        rs.getString("run_id"),
+        new Worker(rs.getString("host"), rs.getLong("pid")),
+        time(rs, "acquired_at").orElseThrow(),
+        time(rs, "heartbeat_at").orElseThrow());
+  }
+
   static Watermark watermark(ResultSet rs) throws SQLException {
     return new Watermark(
         rs.getString("job"),

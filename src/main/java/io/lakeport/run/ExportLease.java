@@ -17,6 +17,11 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
@@ -49,62 +54,70 @@ final class ExportLease implements AutoCloseable {
   private static final Duration POLL = Duration.ofMillis(250);
 
   /** Roots leased by runs of this JVM, with their holders. */
-  private static final Map<String, Holder> HELD = new ConcurrentHashMap<>();
+  private static final Map<String, LeaseHolder> HELD = new ConcurrentHashMap<>();
+
+  /** Renews the shared leases held in this JVM. */
+  private static final ScheduledExecutorService RENEWALS =
+      Executors.newSingleThreadScheduledExecutor(
+          task -> {
+            Thread thread = new Thread(task, "lakeport-lease-renewal");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   private final String key;
+  private final LeaseHolder holder;
   private final Optional<FileChannel> channel;
   private final Optional<FileLock> lock;
-  private final Optional<Holder> takenOver;
+  private final SharedLeases shared;
+  private final AtomicBoolean lost = new AtomicBoolean();
+  private Optional<ScheduledFuture<?>> renewal = Optional.empty();
 
   private ExportLease(
       String key,
+      LeaseHolder holder,
       Optional<FileChannel> channel,
       Optional<FileLock> lock,
-      Optional<Holder> takenOver) {
+      SharedLeases shared) {
     this.key = key;
+    this.holder = holder;
     this.channel = channel;
     this.lock = lock;
-    this.takenOver = takenOver;
-  }
-
-  /** Who holds a lease: the run, where it runs, and since when. */
-  record Holder(String job, String runId, String host, long pid, String since) {
-    String describe() {
-      return "job "
-          + job
-          + " run "
-          + runId
-          + " (host "
-          + host
-          + ", pid "
-          + pid
-          + ", since "
-          + since
-          + ")";
-    }
+    this.shared = shared;
   }
 
   /**
    * Takes the lease of {@code root} for {@code holder}, waiting up to {@code wait} while another
-   * run holds it. Throws {@link RunException} (exit code 3, so a scheduler retries) naming the
-   * holder when it is still held after that.
+   * run holds it: first among this JVM's runs, then this host's file lock (local disk), then the
+   * {@code shared} lease of every process using the same run history. Throws {@link RunException}
+   * (exit code 3, so a scheduler retries) naming the holder when it is still held after that.
    */
-  static ExportLease acquire(FileSystem fs, Path root, Holder holder, Duration wait, Clock clock)
+  static ExportLease acquire(
+      FileSystem fs, Path root, LeaseHolder holder, SharedLeases shared, Duration wait, Clock clock)
       throws IOException {
     String key = fs.makeQualified(root).toString();
     Instant deadline = clock.instant().plus(wait);
     while (true) {
-      Optional<Holder> current = Optional.ofNullable(HELD.putIfAbsent(key, holder));
+      Optional<LeaseHolder> current = Optional.ofNullable(HELD.putIfAbsent(key, holder));
       if (current.isEmpty()) {
         Optional<ExportLease> lease = Optional.empty();
         try {
-          lease = tryLock(fs, root, key, holder);
-          if (lease.isEmpty()) {
+          Optional<ExportLease> local = tryLock(fs, root, key, holder, shared);
+          if (local.isEmpty()) {
             // read while this thread has the root in HELD: no thread of this JVM holds the file's
             // lock, which closing the file after reading would release (POSIX locks are per
             // process)
             current =
-                Optional.of(holderOf(lockFile(fs, root)).orElse(new Holder("?", "?", "?", 0, "?")));
+                Optional.of(
+                    holderOf(lockFile(fs, root)).orElse(new LeaseHolder("?", "?", "?", 0, "?")));
+          } else {
+            current = shared.take(key, holder);
+            if (current.isEmpty()) {
+              lease = local;
+              local.get().renewEvery(shared.renewEvery());
+            } else {
+              local.get().releaseLocal();
+            }
           }
         } finally {
           if (lease.isEmpty()) {
@@ -132,14 +145,67 @@ final class ExportLease implements AutoCloseable {
     }
   }
 
-  /** The run whose lease this one took over from a process that died holding it. */
-  Optional<Holder> takenOver() {
-    return takenOver;
+  /**
+   * Fails unless the run still holds its lease: a shared lease that could not be renewed for its
+   * time to live was taken over by another run, and this one must not publish over it.
+   */
+  void ensureHeld() {
+    if (lost.get()) {
+      throw RunException.cannot(
+          "publish",
+          holder.job(),
+          holder.runId(),
+          "the lease of "
+              + key
+              + " was taken over by another run while this one could not renew it (see"
+              + " lakeport.history.lock-ttl); nothing of this run is published",
+          null);
+    }
   }
 
-  /** Empties the lease file and releases the lock; the file stays, for the next run to lock. */
+  /**
+   * Releases the shared lease, empties the lease file and releases the lock; the file stays, for
+   * the next run to lock.
+   */
   @Override
   public void close() {
+    try {
+      renewal.ifPresent(r -> r.cancel(false));
+      if (!lost.get()) {
+        shared.release(key, holder.runId());
+      }
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "Cannot release the shared lease of {}: {}; it expires after lakeport.history.lock-ttl",
+          key,
+          e.getMessage());
+    } finally {
+      releaseLocal();
+    }
+  }
+
+  private void renewEvery(Duration period) {
+    if (period.isZero()) {
+      return;
+    }
+    renewal =
+        Optional.of(
+            RENEWALS.scheduleWithFixedDelay(
+                this::renew, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS));
+  }
+
+  private void renew() {
+    try {
+      if (!shared.renew(key, holder.runId()) && lost.compareAndSet(false, true)) {
+        LOG.error(
+            "Run {} lost the lease of {} to another run; it will not publish", holder.runId(), key);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("Cannot renew the shared lease of {}: {}", key, e.getMessage());
+    }
+  }
+
+  private void releaseLocal() {
     try {
       if (channel.isPresent()) {
         channel.get().truncate(0);
@@ -156,12 +222,12 @@ final class ExportLease implements AutoCloseable {
     }
   }
 
-  private static Optional<ExportLease> tryLock(FileSystem fs, Path root, String key, Holder holder)
+  private static Optional<ExportLease> tryLock(
+      FileSystem fs, Path root, String key, LeaseHolder holder, SharedLeases shared)
       throws IOException {
     Optional<File> file = lockFile(fs, root);
     if (file.isEmpty()) {
-      return Optional.of(
-          new ExportLease(key, Optional.empty(), Optional.empty(), Optional.empty()));
+      return Optional.of(new ExportLease(key, holder, Optional.empty(), Optional.empty(), shared));
     }
     java.nio.file.Path path = file.get().toPath();
     try {
@@ -182,18 +248,19 @@ final class ExportLease implements AutoCloseable {
       channel.close();
       return Optional.empty();
     }
-    Optional<Holder> previous = read(channel);
-    previous.ifPresent(
-        dead ->
-            LOG.warn(
-                "Took over the lease of {} from {}, whose process ended without releasing it",
-                root,
-                dead.describe()));
+    read(channel)
+        .ifPresent(
+            dead ->
+                LOG.warn(
+                    "Took over the lease of {} from {}, whose process ended without releasing it",
+                    root,
+                    dead.describe()));
     byte[] content = JSON.writeValueAsBytes(holder);
     channel.truncate(0);
     channel.write(ByteBuffer.wrap(content), 0);
     channel.force(false);
-    return Optional.of(new ExportLease(key, Optional.of(channel), Optional.of(lock), previous));
+    return Optional.of(
+        new ExportLease(key, holder, Optional.of(channel), Optional.of(lock), shared));
   }
 
   /**
@@ -210,7 +277,7 @@ final class ExportLease implements AutoCloseable {
     return Optional.of(new File(folder.getParentFile(), "." + folder.getName() + SUFFIX));
   }
 
-  private static Optional<Holder> holderOf(Optional<File> file) {
+  private static Optional<LeaseHolder> holderOf(Optional<File> file) {
     if (file.isEmpty()) {
       return Optional.empty();
     }
@@ -221,7 +288,7 @@ final class ExportLease implements AutoCloseable {
     }
   }
 
-  private static Optional<Holder> read(FileChannel channel) throws IOException {
+  private static Optional<LeaseHolder> read(FileChannel channel) throws IOException {
     long size = channel.size();
     if (size == 0 || size > 64 * 1024) {
       return Optional.empty();
@@ -230,7 +297,7 @@ final class ExportLease implements AutoCloseable {
     channel.read(buffer, 0);
     try {
       return Optional.of(
-          JSON.readValue(new String(buffer.array(), StandardCharsets.UTF_8), Holder.class));
+          JSON.readValue(new String(buffer.array(), StandardCharsets.UTF_8), LeaseHolder.class));
     } catch (JsonProcessingException e) {
       return Optional.empty();
     }

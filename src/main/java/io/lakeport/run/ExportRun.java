@@ -57,6 +57,7 @@ final class ExportRun {
   private final SparkSession session;
   private final Clock clock;
   private final Duration leaseWait;
+  private final SharedLeases leases;
   private final Instant started;
   private final Observation read;
   private final Observation written;
@@ -68,8 +69,15 @@ final class ExportRun {
    */
   private Map<String, Object> readMetrics = Map.of();
 
-  ExportRun(JobSpec job, String runId, SparkSession session, Clock clock, Duration leaseWait) {
+  ExportRun(
+      JobSpec job,
+      String runId,
+      SparkSession session,
+      Clock clock,
+      Duration leaseWait,
+      SharedLeases leases) {
     this.leaseWait = leaseWait;
+    this.leases = leases;
     this.job = job;
     this.sink = job.sink();
     this.runId = runId;
@@ -86,7 +94,7 @@ final class ExportRun {
         new Path(sink.path()).getFileSystem(session.sparkContext().hadoopConfiguration());
     Path root = fs.makeQualified(new Path(sink.path()));
     useLakeportCommitterOutsideS3(fs);
-    try (ExportLease lease = ExportLease.acquire(fs, root, holder(), leaseWait, clock)) {
+    try (ExportLease lease = ExportLease.acquire(fs, root, holder(), leases, leaseWait, clock)) {
       refuseExistingExport(fs, root);
       Publication publication = Publication.of(fs, root, sink, runId);
       try {
@@ -95,7 +103,7 @@ final class ExportRun {
         if (!recovered.isEmpty()) {
           LOG.info("Cleaned up after earlier attempts at {}: {}", root, recovered);
         }
-        return write(fs, root, publication);
+        return write(fs, root, publication, lease);
       } finally {
         publication.abort();
         quality.release();
@@ -103,18 +111,19 @@ final class ExportRun {
     }
   }
 
-  private ExportLease.Holder holder() {
+  private LeaseHolder holder() {
     String host;
     try {
       host = java.net.InetAddress.getLocalHost().getHostName();
     } catch (java.net.UnknownHostException e) {
       host = "unknown";
     }
-    return new ExportLease.Holder(
+    return new LeaseHolder(
         job.name(), runId, host, ProcessHandle.current().pid(), clock.instant().toString());
   }
 
-  private RunResult write(FileSystem fs, Path root, Publication publication) throws IOException {
+  private RunResult write(FileSystem fs, Path root, Publication publication, ExportLease lease)
+      throws IOException {
     Increment increment = Increment.of(job, fs, root, runId);
     MalformedRecords malformed = new MalformedRecords(increment.read(session), runId);
     SourceRead source = malformed.wellFormed();
@@ -169,6 +178,7 @@ final class ExportRun {
       return empty(unpublished);
     }
     Failpoints.reach(Failpoints.STAGED);
+    lease.ensureHeld();
     publication.publish(unpublished);
     Failpoints.reach(Failpoints.PUBLISHED);
     timings =

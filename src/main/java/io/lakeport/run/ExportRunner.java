@@ -30,15 +30,17 @@ public final class ExportRunner {
   private final SparkSession spark;
   private final Clock clock;
   private final Duration leaseWait;
+  private final SharedLeases leases;
 
   public ExportRunner(SparkSession spark, Clock clock) {
-    this(spark, clock, Duration.ZERO);
+    this(spark, clock, Duration.ZERO, SharedLeases.NONE);
   }
 
-  private ExportRunner(SparkSession spark, Clock clock, Duration leaseWait) {
+  private ExportRunner(SparkSession spark, Clock clock, Duration leaseWait, SharedLeases leases) {
     this.spark = spark;
     this.clock = clock;
     this.leaseWait = leaseWait;
+    this.leases = leases;
   }
 
   /**
@@ -46,7 +48,15 @@ public final class ExportRunner {
    * writing; by default they fail at once (exit code 3) naming that run.
    */
   public ExportRunner waitingForLease(Duration wait) {
-    return new ExportRunner(spark, clock, wait);
+    return new ExportRunner(spark, clock, wait, leases);
+  }
+
+  /**
+   * A runner whose runs also take their export's lease in {@code leases}, shared by every process
+   * (on any host) that uses the same run history; by default only this host's locks apply.
+   */
+  public ExportRunner sharingLeases(SharedLeases leases) {
+    return new ExportRunner(spark, clock, leaseWait, leases);
   }
 
   /** The job's compiled plan in a session set to its time zone, for explain and preview. */
@@ -80,7 +90,7 @@ public final class ExportRunner {
         job.source().location(),
         job.sink().path());
     try {
-      return new ExportRun(job, runId, session, clock, leaseWait).execute();
+      return new ExportRun(job, runId, session, clock, leaseWait, leases).execute();
     } catch (IOException e) {
       throw RunException.cannot("write the export", job.name(), runId, e.getMessage(), e);
     } finally {

@@ -1,5 +1,7 @@
 package io.lakeport.schedule;
 
+import io.lakeport.failure.ExitCode;
+
 /** How a run failed, from the exit code of {@code lakeport run} or the scheduler's own timeout. */
 public enum Failure {
   /** A mistake in the job file or the command (exit 2): it fails the same way every time. */
@@ -13,9 +15,12 @@ public enum Failure {
 
   /** The failure an exit code of {@code lakeport run} stands for; 0 is a success, not a failure. */
   public static Failure ofExitCode(int exitCode) {
-    if (exitCode == 0) {
+    if (exitCode == ExitCode.OK.code()) {
       throw new IllegalArgumentException("exit code 0 is a success, not a failure");
     }
-    return exitCode == 2 ? CONFIG : exitCode == 3 ? EXTERNAL : BUG;
+    if (exitCode == ExitCode.USER.code()) {
+      return CONFIG;
+    }
+    return exitCode == ExitCode.EXTERNAL.code() ? EXTERNAL : BUG;
   }
 }

@@ -7,6 +7,7 @@ import io.lakeport.config.JobSpec;
 import io.lakeport.config.ScheduleSpec;
 import io.lakeport.config.ScheduleSpec.ExecutionWindow;
 import io.lakeport.config.Window;
+import io.lakeport.history.JobNames;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -50,19 +51,16 @@ public final class Schedule {
     return job.schedule().map(spec -> new Schedule(job.name(), spec, job.timeZone(), job.window()));
   }
 
-  /** The name under which the scheduler and the history know a job's retention runs. */
-  public static String retentionJob(String job) {
-    return job + ".retention";
-  }
-
   /**
    * The schedule of the job's retention ({@code retention.schedule}), under the name {@link
-   * #retentionJob}; empty when retention runs by hand only.
+   * JobNames#retentionOf}; empty when retention runs by hand only.
    */
   public static Optional<Schedule> retention(JobSpec job) {
     return job.retention()
         .schedule()
-        .map(spec -> new Schedule(retentionJob(job.name()), spec, job.timeZone(), job.window()));
+        .map(
+            spec ->
+                new Schedule(JobNames.retentionOf(job.name()), spec, job.timeZone(), job.window()));
   }
 
   /** The first slot due after {@code instant}; empty when the schedule never fires again. */

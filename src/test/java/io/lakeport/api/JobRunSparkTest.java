@@ -139,7 +139,7 @@ class JobRunSparkTest {
     assertThat(home.resolve("exports/unrecorded/_SUCCESS")).exists();
     assertThat(captured.toString(StandardCharsets.UTF_8))
         .contains("warning:")
-        .contains("the run is not recorded in the run history");
+        .contains("The run goes on without being recorded in the run history");
   }
 
   @Test

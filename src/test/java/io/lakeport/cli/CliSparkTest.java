@@ -220,7 +220,8 @@ class CliSparkTest {
                 + port
                 + " refused.")
         .endsWith(
-            ". The export goes on without being recorded in the run history; see lakeport.history in the site settings.");
+            ". The run goes on without being recorded in the run history, and only this host's locks"
+                + " keep other runs off its export; see lakeport.history in the site settings.");
   }
 
   @Test

@@ -316,6 +316,102 @@ abstract class HistoryStoreContract {
   }
 
   @Test
+  void anExportLeaseKeepsEveryOtherRunOffItsExportUntilReleased() {
+    String root = "s3a://exports/orders";
+    Worker here = Worker.current();
+
+    assertThat(store.leaseExport(root, "orders", "r1", here)).isEmpty();
+    assertThat(store.leaseExport(root, "orders", "r1", here)).as("its own already").isEmpty();
+    assertThat(store.leaseExport(root, "orders-copy", "r2", here))
+        .as("a live holder keeps it")
+        .get()
+        .satisfies(
+            holder -> {
+              assertThat(holder.runId()).isEqualTo("r1");
+              assertThat(holder.worker()).isEqualTo(here);
+              assertThat(holder.acquiredAt()).isEqualTo(clock.instant());
+            });
+    assertThat(store.leaseExport("s3a://exports/kpis", "kpis", "r3", here))
+        .as("another export")
+        .isEmpty();
+
+    store.releaseExportLease(root, "r2");
+    assertThat(store.leaseExport(root, "orders-copy", "r2", here))
+        .as("releasing what one does not hold changes nothing")
+        .isPresent();
+    store.releaseExportLease(root, "r1");
+    assertThat(store.leaseExport(root, "orders-copy", "r2", here)).isEmpty();
+  }
+
+  @Test
+  void anExportLeaseOfAnotherHostIsTakenOverOnceItsHeartbeatIsOlderThanTheTtlAndItsRunIsLost() {
+    String root = "hdfs://cluster/exports/orders";
+    store.begin(new RunRequest("r1", "orders", Optional.empty(), Trigger.MANUAL, Map.of()), WORKER);
+    store.leaseExport(root, "orders", "r1", WORKER);
+    clock.advance(TTL.dividedBy(2));
+    assertThat(store.renewExportLease(root, "r1")).isTrue();
+    Instant lastBeat = clock.instant();
+
+    clock.advance(TTL);
+    Optional<ExportLeaseRecord> early = store.leaseExport(root, "orders", "r2", Worker.current());
+    clock.advance(Duration.ofSeconds(1));
+    Optional<ExportLeaseRecord> late = store.leaseExport(root, "orders", "r2", Worker.current());
+
+    assertThat(early).as("a heartbeat exactly lock-ttl old still holds").isPresent();
+    assertThat(late).as("taken over").isEmpty();
+    Run lost = store.run("r1").orElseThrow();
+    assertThat(lost.status()).isEqualTo(RunStatus.LOST);
+    assertThat(lost.error())
+        .get()
+        .asString()
+        .contains("held the lease of " + root)
+        .contains("(pid 4242 on worker-1) sent no heartbeat since " + lastBeat)
+        .contains("run r2 (pid " + ProcessHandle.current().pid());
+    assertThat(store.attempts("r1"))
+        .singleElement()
+        .satisfies(a -> assertThat(a.finishedAt()).contains(clock.instant()));
+    assertThat(store.renewExportLease(root, "r1")).as("the old holder learns it").isFalse();
+    assertThat(store.renewExportLease(root, "r2")).isTrue();
+  }
+
+  @Test
+  void anExportLeaseOfAProcessThatEndedOnThisHostIsTakenOverAtOnce() throws Exception {
+    Process ended = new ProcessBuilder("true").start();
+    ended.waitFor();
+    Worker dead = new Worker(Worker.current().host(), ended.pid());
+    String root = "file:/exports/orders";
+    store.begin(new RunRequest("r1", "orders", Optional.empty(), Trigger.MANUAL, Map.of()), dead);
+    store.leaseExport(root, "orders", "r1", dead);
+
+    assertThat(store.leaseExport(root, "orders", "r2", Worker.current())).isEmpty();
+    assertThat(store.run("r1"))
+        .get()
+        .satisfies(
+            run -> {
+              assertThat(run.status()).isEqualTo(RunStatus.LOST);
+              assertThat(run.error())
+                  .get()
+                  .asString()
+                  .contains("(pid " + ended.pid() + " on " + dead.host() + ") has ended");
+            });
+  }
+
+  @Test
+  void runsTakingOneExportLeaseTogetherLeaveOneHolder() throws Exception {
+    List<Optional<ExportLeaseRecord>> refusals =
+        race(i -> store.leaseExport("s3a://exports/orders", "orders", "r" + i, Worker.current()));
+
+    List<String> holders =
+        refusals.stream()
+            .flatMap(Optional::stream)
+            .map(ExportLeaseRecord::runId)
+            .distinct()
+            .toList();
+    assertThat(refusals.stream().filter(Optional::isEmpty)).as("one run got it").hasSize(1);
+    assertThat(holders).as("and every other run was told who").hasSize(1);
+  }
+
+  @Test
   void schedulersTakingOverTheSameStaleLockTogetherLeaveOneHolder() throws Exception {
     store.lock("orders", "old", "scheduler-a");
     clock.advance(TTL.plusMinutes(1));

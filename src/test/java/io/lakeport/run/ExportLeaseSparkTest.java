@@ -12,7 +12,10 @@ import io.lakeport.fault.Failpoints;
 import io.lakeport.history.HistoryStore;
 import io.lakeport.history.Run;
 import io.lakeport.history.RunFilter;
+import io.lakeport.history.RunRequest;
 import io.lakeport.history.RunStatus;
+import io.lakeport.history.Trigger;
+import io.lakeport.history.Worker;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -172,6 +175,76 @@ class ExportLeaseSparkTest {
     assertThat(perDay(out())).containsExactly(Map.entry("2026-10-01", 100L));
     assertThat(dir.resolve(".out.lakeport-lease")).as("released: no holder named").isEmptyFile();
     assertThat(new Verifier(new Configuration()).verify(out().toString()).intact()).isTrue();
+  }
+
+  /**
+   * A host this machine cannot see holds the export's lease in the history they share (here, a
+   * lease row for host {@code other-host}, as a run there leaves it): a run here is refused naming
+   * that host until the lease's heartbeat is older than {@code lock-ttl}; then it takes the lease
+   * over, records the other host's run lost, and publishes.
+   */
+  @Test
+  void aLeaseHeldOnAnotherHostKeepsRunsOffUntilItsHeartbeatExpires() throws Exception {
+    Path site = site();
+    Path job = job(source(300));
+    String root =
+        org.apache.hadoop.fs.FileSystem.getLocal(new Configuration())
+            .makeQualified(new org.apache.hadoop.fs.Path(out().toString()))
+            .toString();
+    Worker remote = new Worker("other-host", 4242);
+    Duration ttl;
+    try (HistoryStore history = history(site)) {
+      history.begin(
+          new RunRequest("remote-run", "leased", Optional.empty(), Trigger.MANUAL, Map.of()),
+          remote);
+      assertThat(history.leaseExport(root, "leased", "remote-run", remote)).isEmpty();
+      ttl = Site.load(Optional.of(site)).history().lockTtl();
+    }
+    StringWriter err = new StringWriter();
+
+    int refused =
+        Lakeport.execute(
+            Clock.systemUTC(),
+            new PrintWriter(new StringWriter(), true),
+            new PrintWriter(err, true),
+            "run",
+            job.toString(),
+            "-p",
+            "run_date=2026-10-01",
+            "--site-conf=" + site);
+    int later =
+        Lakeport.execute(
+            Clock.offset(Clock.systemUTC(), ttl.plusMinutes(1)),
+            new PrintWriter(new StringWriter(), true),
+            new PrintWriter(err, true),
+            "run",
+            job.toString(),
+            "-p",
+            "run_date=2026-10-01",
+            "--site-conf=" + site);
+
+    assertThat(refused).as(err.toString()).isEqualTo(3);
+    assertThat(err.toString())
+        .contains(
+            "another run is writing the export at", "run remote-run (host other-host, pid 4242")
+        .doesNotContain("\tat ");
+    assertThat(later).as(err.toString()).isZero();
+    assertThat(perDay(out())).isEqualTo(Map.of("2026-10-01", 100L));
+    try (HistoryStore history = history(site)) {
+      assertThat(history.run("remote-run"))
+          .get()
+          .satisfies(
+              run -> {
+                assertThat(run.status()).isEqualTo(RunStatus.LOST);
+                assertThat(run.error())
+                    .get()
+                    .asString()
+                    .contains("(pid 4242 on other-host) sent no heartbeat since");
+              });
+      assertThat(history.leaseExport(root, "leased", "next", Worker.current()))
+          .as("released when the run ended")
+          .isEmpty();
+    }
   }
 
   private io.lakeport.config.JobSpec load(Path job) {

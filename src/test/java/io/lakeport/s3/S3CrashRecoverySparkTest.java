@@ -6,6 +6,7 @@ import io.lakeport.ChildLakeport;
 import io.lakeport.DayRows;
 import io.lakeport.Fixtures;
 import io.lakeport.TestSpark;
+import io.lakeport.cli.Lakeport;
 import io.lakeport.config.Site;
 import io.lakeport.fault.Failpoints;
 import io.lakeport.history.HistoryStore;
@@ -13,7 +14,10 @@ import io.lakeport.history.Run;
 import io.lakeport.history.RunFilter;
 import io.lakeport.history.RunStatus;
 import io.lakeport.run.ExportRunner;
+import io.lakeport.run.PublishedManifests;
 import io.lakeport.run.Verifier;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -23,6 +27,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -132,6 +137,91 @@ class S3CrashRecoverySparkTest {
         .isEqualTo(DayRows.perDay(spark.read().parquet(dir.resolve("source").toString())));
     assertThat(spark.read().parquet(export).select("id").distinct().count()).isEqualTo(450);
     assertThat(spark.read().parquet(export).count()).isEqualTo(450);
+    assertThat(new Verifier(hadoop).verify(export).intact()).isTrue();
+  }
+
+  /**
+   * No operating system lock spans an S3 bucket: two processes on one S3 export are kept apart by
+   * the lease they take in the run history they share. The second run fails naming the first (its
+   * pid) and publishes nothing; once the first is killed, its lease is taken over and its run
+   * recorded lost, and the next run publishes exactly the source's rows.
+   */
+  @Test
+  void twoProcessesOnOneS3ExportAreKeptApartByTheLeaseInTheirHistory() throws Exception {
+    String export = "s3a://" + BUCKET + "/exports/leased";
+    Path site =
+        Fixtures.write(
+            dir,
+            "application.conf",
+            """
+            lakeport.history.url = "jdbc:sqlite:%s"
+            lakeport.s3 {
+              endpoint = "%s", region = us-east-1, path-style-access = true, credentials = environment
+            }
+            """
+                .formatted(dir.resolve("history/lakeport.db"), server.endpoint()));
+    Path job =
+        Fixtures.write(
+            dir,
+            "s3-leased.conf",
+            """
+            name = s3-leased
+            source { format = parquet, path = "%s" }
+            sink { format = parquet, path = "%s", partition-by = [day] }
+            """
+                .formatted(dir.resolve("source"), export));
+    DayRows.write(spark, dir.resolve("source").toString(), 300);
+
+    ChildLakeport.Held first =
+        ChildLakeport.holdAt(
+            Failpoints.STAGED,
+            dir,
+            Map.of(
+                "AWS_ACCESS_KEY_ID",
+                S3Server.ACCESS_KEY,
+                "AWS_SECRET_ACCESS_KEY",
+                S3Server.SECRET_KEY),
+            "run",
+            job.toString(),
+            "--site-conf=" + site,
+            "--master",
+            "local[2]");
+    StringWriter err = new StringWriter();
+    int second;
+    try {
+      second =
+          Lakeport.execute(
+              new PrintWriter(new StringWriter(), true),
+              new PrintWriter(err, true),
+              "run",
+              job.toString(),
+              "--site-conf=" + site);
+    } finally {
+      first.kill();
+    }
+
+    assertThat(second).as(err.toString()).isEqualTo(3);
+    assertThat(err.toString())
+        .contains("another run is writing the export at " + export, "pid " + first.pid())
+        .doesNotContain("\tat ");
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    assertThat(PublishedManifests.newestFirst(hadoop, export))
+        .as("the first run was held before its manifest, the second published nothing")
+        .isEmpty();
+
+    int again = Lakeport.execute("run", job.toString(), "--site-conf=" + site);
+
+    assertThat(again).isZero();
+    try (HistoryStore history =
+        HistoryStore.open(Site.load(Optional.of(site)).history(), Clock.systemUTC())) {
+      List<Run> runs = history.runs(new RunFilter(Optional.of("s3-leased"), Optional.empty(), 10));
+      assertThat(runs)
+          .extracting(Run::status)
+          .containsExactlyInAnyOrder(RunStatus.LOST, RunStatus.FAILED, RunStatus.SUCCEEDED);
+    }
+    assertThat(DayRows.perDay(spark.read().parquet(export)))
+        .isEqualTo(DayRows.perDay(spark.read().parquet(dir.resolve("source").toString())));
+    assertThat(spark.read().parquet(export).count()).isEqualTo(300);
     assertThat(new Verifier(hadoop).verify(export).intact()).isTrue();
   }
 }

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.lakeport.Fixtures;
 import io.lakeport.TestSpark;
 import io.lakeport.config.JobConfigException;
+import io.lakeport.failure.ExitCode;
 import io.lakeport.run.ExportRunner;
 import io.lakeport.run.Manifest;
-import io.lakeport.run.RunFailures;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -168,9 +168,7 @@ class JdbcSourceSparkTest {
                 + ": the environment variable "
                 + "LAKEPORT_TEST_UNSET_PASSWORD (source.password-env) is not set. Export it before the run, or use password-file.");
     assertThat(dir.resolve("denied")).doesNotExist();
-    assertThat(RunFailures.exitCode(wrong))
-        .as("a mistake in the job, not retried")
-        .isEqualTo(RunFailures.USER);
+    assertThat(ExitCode.of(wrong)).as("a mistake in the job, not retried").isEqualTo(ExitCode.USER);
   }
 
   @Test
@@ -206,9 +204,9 @@ class JdbcSourceSparkTest {
             "Cannot connect to the source database " + down + " (" + file + ":2: source): ")
         .hasMessageContaining("refused")
         .hasMessageEndingWith("a scheduled run is retried.");
-    assertThat(RunFailures.exitCode(refused))
+    assertThat(ExitCode.of(refused))
         .as("outside Lakeport, so retried")
-        .isEqualTo(RunFailures.EXTERNAL);
+        .isEqualTo(ExitCode.EXTERNAL);
     assertThat(dir.resolve("down")).doesNotExist();
   }
 

@@ -1,0 +1,203 @@
+package io.lakeport.lifecycle;
+
+import io.lakeport.config.JobSpec;
+import io.lakeport.config.Secrets;
+import io.lakeport.config.Site;
+import io.lakeport.failure.ExitCode;
+import io.lakeport.failure.FailureText;
+import io.lakeport.history.HistoryThread;
+import io.lakeport.history.JobNames;
+import io.lakeport.history.RunOutcome;
+import io.lakeport.history.RunStatus;
+import io.lakeport.history.Trigger;
+import io.lakeport.notify.RunNotifications;
+import io.lakeport.retention.Retention;
+import io.lakeport.run.ExportRunner;
+import io.lakeport.run.Manifest;
+import io.lakeport.run.RunResult;
+import io.lakeport.run.SharedLeases;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The life of every run, whichever entry point started it: record it as started, run it (the export
+ * holds its lease, executes and publishes), record how it ended, whatever ended it (an exception,
+ * an {@link Error}, SIGTERM), and announce it. A process opens one lifecycle for the runs it starts
+ * and closes it when they are done, which waits (bounded) for the announcements to be delivered.
+ *
+ * <p>Runs the scheduler started are recorded and announced by the scheduler from their outcome: for
+ * them {@link #underScheduler} records nothing and announces only what the scheduler cannot know.
+ */
+public final class RunLifecycle implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RunLifecycle.class);
+
+  private final CompletableFuture<RunRecords> records;
+  private final RunNotifications notifications;
+  private final boolean announcesEnds;
+  private final SharedLeases leases;
+  private final Clock clock;
+
+  private RunLifecycle(
+      CompletableFuture<RunRecords> records,
+      RunNotifications notifications,
+      boolean announcesEnds,
+      SharedLeases leases,
+      Clock clock) {
+    this.records = records;
+    this.notifications = notifications;
+    this.announcesEnds = announcesEnds;
+    this.leases = leases;
+    this.clock = clock;
+  }
+
+  /**
+   * A lifecycle for runs this process starts: recorded in the site's run history and announced to
+   * its channels. The history is opened in the background (its first open checks the schema while
+   * Spark starts); {@code warnings} hears why runs go unrecorded, if they do.
+   */
+  public static RunLifecycle recording(Site site, Clock clock, Consumer<String> warnings) {
+    // the records and the leases fail for the same reason: the first warning says it
+    Consumer<String> first = onlyFirst(warnings);
+    return new RunLifecycle(
+        CompletableFuture.supplyAsync(
+            () -> RunRecords.open(site.history(), clock, first), HistoryThread.executor()),
+        RunNotifications.open(site, clock),
+        true,
+        new HistoryLeases(site.history(), clock, first),
+        clock);
+  }
+
+  private static Consumer<String> onlyFirst(Consumer<String> warnings) {
+    AtomicBoolean warned = new AtomicBoolean();
+    return warning -> {
+      if (warned.compareAndSet(false, true)) {
+        warnings.accept(warning);
+      }
+    };
+  }
+
+  /**
+   * A lifecycle for runs the scheduler started, which records them and announces how they ended
+   * itself; what only a run knows (what a retention run removed) is still announced here.
+   */
+  public static RunLifecycle underScheduler(Site site, Clock clock) {
+    return new RunLifecycle(
+        CompletableFuture.completedFuture(RunRecords.none()),
+        RunNotifications.open(site, clock),
+        false,
+        new HistoryLeases(site.history(), clock, warning -> LOG.warn("{}", warning)),
+        clock);
+  }
+
+  /**
+   * Runs {@code job} as run {@code runId} with {@code runner}, recorded as {@code trigger}, under
+   * its export's lease in the run history as well as this host's locks. A run that fails in any
+   * way, an {@link Error} included, is recorded failed and announced before the failure goes on to
+   * the caller.
+   */
+  public RunResult export(ExportRunner runner, JobSpec job, String runId, Trigger trigger) {
+    RunRecords history = records.join();
+    history.started(job, runId, trigger);
+    Instant started = clock.instant();
+    RunResult result;
+    try (RunRecords.Active active = history.active(runId)) {
+      try {
+        result = runner.sharingLeases(leases).run(job, runId);
+      } catch (Exception | Error e) {
+        // Exception, not only RuntimeException: Spark's Scala code throws checked exceptions
+        // undeclared
+        history.failed(runId, e);
+        if (announcesEnds) {
+          notifications.failed(job, runId, started, Secrets.mask(FailureText.summary(e)));
+        }
+        throw e;
+      }
+    }
+    history.ended(runId, outcomeOf(result));
+    if (announcesEnds) {
+      notifications.succeeded(job, result);
+    }
+    return result;
+  }
+
+  /**
+   * Applies {@code job}'s retention policy as run {@code runId} of history job {@code
+   * <job>.retention}, leaving the exports of {@code otherJobs} (root to job name) alone. A refusal
+   * (the policy would keep nothing) ends with exit code 2, deletions that failed with 3; a run that
+   * removed anything is announced. A failure to apply is recorded and thrown.
+   */
+  public Retained retention(
+      Retention retention,
+      JobSpec job,
+      Map<String, String> otherJobs,
+      String runId,
+      Trigger trigger)
+      throws IOException {
+    RunRecords history = records.join();
+    history.started(JobNames.retentionOf(job.name()), runId, trigger, Map.of());
+    Retention.Result result;
+    try (RunRecords.Active active = history.active(runId)) {
+      try {
+        result = retention.apply(job, otherJobs);
+      } catch (IOException | RuntimeException | Error e) {
+        history.failed(runId, e);
+        throw e;
+      }
+    }
+    if (result.plan().refusal().isPresent()) {
+      String error = "refused: " + result.plan().refusal().get();
+      history.ended(runId, RunOutcome.failed(ExitCode.USER.code(), error));
+      return new Retained(ExitCode.USER, result, error);
+    }
+    if (!result.failures().isEmpty()) {
+      String error = result.failures().size() + " not done: " + result.failures().get(0);
+      history.ended(runId, RunOutcome.failed(ExitCode.EXTERNAL.code(), error));
+      return new Retained(ExitCode.EXTERNAL, result, error);
+    }
+    history.ended(
+        runId,
+        new RunOutcome(
+            RunStatus.SUCCEEDED,
+            0,
+            Optional.of(result.exportsRemoved()),
+            Optional.of(result.bytesFreed()),
+            Optional.of(result.filesDeleted()),
+            Optional.empty(),
+            Optional.empty()));
+    if (!result.actions().isEmpty()) {
+      notifications.retentionApplied(job, runId, result);
+    }
+    return new Retained(ExitCode.OK, result, "");
+  }
+
+  /**
+   * How a retention run ended: its exit code, what it did, and why it failed (empty when it did
+   * not).
+   */
+  public record Retained(ExitCode exitCode, Retention.Result result, String error) {}
+
+  /** The history's outcome of a run that ended without failing: published or skipped. */
+  static RunOutcome outcomeOf(RunResult result) {
+    Manifest.Totals totals = result.manifest().totals();
+    return switch (result.status()) {
+      case PUBLISHED ->
+          RunOutcome.succeeded(
+              totals.rows(), totals.bytes(), totals.files(), result.manifestPath().orElseThrow());
+      case SKIPPED -> RunOutcome.skipped();
+    };
+  }
+
+  /** Waits (bounded by the site's settings) for the runs' announcements to be delivered. */
+  @Override
+  public void close() {
+    notifications.close();
+  }
+}

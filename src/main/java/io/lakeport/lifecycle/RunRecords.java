@@ -1,0 +1,144 @@
+package io.lakeport.lifecycle;
+
+import io.lakeport.config.HistorySettings;
+import io.lakeport.config.JobSpec;
+import io.lakeport.config.Param;
+import io.lakeport.config.Secrets;
+import io.lakeport.failure.ExitCode;
+import io.lakeport.failure.FailureText;
+import io.lakeport.history.HistoryException;
+import io.lakeport.history.HistoryStore;
+import io.lakeport.history.RunOutcome;
+import io.lakeport.history.RunRequest;
+import io.lakeport.history.Trigger;
+import io.lakeport.history.Worker;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * The run records a process writes for the runs it starts itself: queued and running before a run
+ * starts, then how it ended. The history is opened for each record and closed right after, so that
+ * the embedded database stays free for other commands while exports run. Best effort: a history
+ * that cannot be opened or written never stops a run; {@code warnings} hears why, once, and the
+ * remaining records are not written.
+ */
+public final class RunRecords {
+  private final Optional<HistorySettings> settings;
+  private final Clock clock;
+  private final Consumer<String> warnings;
+  private final Worker worker = Worker.current();
+  private volatile boolean working;
+
+  private RunRecords(Optional<HistorySettings> settings, Clock clock, Consumer<String> warnings) {
+    this.settings = settings;
+    this.clock = clock;
+    this.warnings = warnings;
+    this.working = settings.isPresent();
+  }
+
+  /**
+   * Records in the history of {@code settings}, opened once now (tables created or upgraded, runs
+   * of dead processes recorded lost), or that warned why not.
+   */
+  public static RunRecords open(HistorySettings settings, Clock clock, Consumer<String> warnings) {
+    RunRecords records = new RunRecords(Optional.of(settings), clock, warnings);
+    records.write(history -> {});
+    return records;
+  }
+
+  /** Records nothing: for runs whose starter (the scheduler) records them. */
+  public static RunRecords none() {
+    return new RunRecords(Optional.empty(), Clock.systemUTC(), warning -> {});
+  }
+
+  /** Run {@code runId} of {@code job} is queued and starts now, with the job's params. */
+  public void started(JobSpec job, String runId, Trigger trigger) {
+    started(job.name(), runId, trigger, maskedParams(job));
+  }
+
+  /** Run {@code runId} of the history job {@code job} is queued and starts now. */
+  public void started(String job, String runId, Trigger trigger, Map<String, String> params) {
+    write(
+        history -> {
+          history.begin(new RunRequest(runId, job, Optional.empty(), trigger, params), worker);
+        });
+  }
+
+  /** Run {@code runId} ended as {@code outcome} says. */
+  public void ended(String runId, RunOutcome outcome) {
+    write(history -> history.finish(runId, outcome));
+  }
+
+  /** Run {@code runId} failed with {@code failure}: its exit code and summary, secrets masked. */
+  public void failed(String runId, Throwable failure) {
+    ended(
+        runId,
+        RunOutcome.failed(ExitCode.of(failure).code(), Secrets.mask(FailureText.summary(failure))));
+  }
+
+  /**
+   * Marks {@code runId} as going on until the returned handle is closed: a JVM that stops meanwhile
+   * (SIGTERM, Ctrl-C, {@code System.exit}) records the run interrupted from a shutdown hook. A
+   * process killed outright is found by the next command that opens the history, which records the
+   * run lost.
+   */
+  public Active active(String runId) {
+    if (!working) {
+      return () -> {};
+    }
+    Thread hook =
+        new Thread(
+            () ->
+                ended(
+                    runId,
+                    RunOutcome.interrupted(
+                        ExitCode.INTERRUPTED.code(),
+                        "interrupted: the process was stopped (SIGTERM or Ctrl-C) while the run"
+                            + " was going on")),
+            "lakeport-record-interrupted-" + runId);
+    Runtime.getRuntime().addShutdownHook(hook);
+    return () -> {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // the JVM is stopping: the hook runs
+      }
+    };
+  }
+
+  /** A run going on; closing it says the run has ended. */
+  public interface Active extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /** The run's params as strings, in name order, secret-looking ones masked as in the manifest. */
+  static Map<String, String> maskedParams(JobSpec job) {
+    Map<String, String> params = new TreeMap<>();
+    for (Param p : job.params().values()) {
+      params.put(
+          p.name(), Secrets.isSecretName(p.name()) ? Secrets.MASK : String.valueOf(p.value()));
+    }
+    return params;
+  }
+
+  private void write(Consumer<HistoryStore> write) {
+    if (!working) {
+      return;
+    }
+    try (HistoryStore history = HistoryStore.open(settings.orElseThrow(), clock)) {
+      write.accept(history);
+    } catch (HistoryException e) {
+      working = false;
+      warnings.accept(
+          "warning: "
+              + e.getMessage()
+              + ". The run goes on without being recorded in the run history, and only this"
+              + " host's locks keep other runs off its export; see lakeport.history in the site"
+              + " settings.");
+    }
+  }
+}
