@@ -1,7 +1,5 @@
 package io.lakeport.cli;
 
-import io.lakeport.api.ApiException;
-import io.lakeport.api.ApiServer;
 import io.lakeport.config.ApiSettings;
 import io.lakeport.config.JobConfigException;
 import io.lakeport.config.JobLoader;
@@ -25,6 +23,8 @@ import io.lakeport.schedule.launch.Launcher;
 import io.lakeport.schedule.launch.RunKind;
 import io.lakeport.schedule.launch.SparkSubmitLauncher;
 import io.lakeport.schedule.launch.SubmitSettings;
+import io.lakeport.server.ApiException;
+import io.lakeport.server.ApiServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
