@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The package boundaries of docs/ARCHITECTURE.md, read from the compiled classes (so a
  * fully-qualified call counts as much as an import). Data flows one way: config at the bottom, then
- * plan, source and sink, run, history; the entry points (cli, api) on top, and nothing below them
- * reaches up.
+ * plan, source and sink, run, history; the entry points (cli, api, server) on top, and nothing
+ * below them reaches up.
  */
 class ArchitectureTest {
   private static JavaClasses classes;
@@ -52,6 +52,32 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAPackage("io.lakeport.api..")
+        .check(classes);
+  }
+
+  @Test
+  void onlyTheCommandLineStartsTheHttpServer() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("io.lakeport.server..", "io.lakeport.cli..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.lakeport.server..")
+        .because("the HTTP server is served by the scheduler's command; nothing else starts it")
+        .check(classes);
+  }
+
+  @Test
+  void theHttpServerDoesNotGoThroughTheJavaApi() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.lakeport.server..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.lakeport.api..")
+        .because(
+            "the server and the Java API are two entry points side by side: what both need belongs"
+                + " below them")
         .check(classes);
   }
 

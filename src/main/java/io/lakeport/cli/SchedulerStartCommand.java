@@ -1,7 +1,5 @@
 package io.lakeport.cli;
 
-import io.lakeport.api.ApiException;
-import io.lakeport.api.ApiServer;
 import io.lakeport.config.ApiSettings;
 import io.lakeport.config.JobConfigException;
 import io.lakeport.config.JobLoader;
@@ -26,6 +24,8 @@ import io.lakeport.schedule.launch.Launcher;
 import io.lakeport.schedule.launch.RunKind;
 import io.lakeport.schedule.launch.SparkSubmitLauncher;
 import io.lakeport.schedule.launch.SubmitSettings;
+import io.lakeport.server.ApiException;
+import io.lakeport.server.ApiServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -117,7 +117,7 @@ final class SchedulerStartCommand implements Callable<Integer> {
                   new SchedulerNotifications(
                       n, subscriptions, new ExportStorage(site.sparkSettings()), store, clock)));
       try {
-        run(loop, store, out, site, scheduled.get());
+        run(loop, store, out, site, scheduled.get(), manual);
       } finally {
         notifier.ifPresent(
             n -> {
@@ -142,9 +142,17 @@ final class SchedulerStartCommand implements Callable<Integer> {
         : Optional.of(Notifier.start(site, DeliveryLog.of(store), clock));
   }
 
-  /** Recovers lost runs, then one pass (--once) or passes until stopped. */
+  /**
+   * Recovers lost runs, then one pass (--once) or passes until stopped, serving the API meanwhile
+   * for the scheduled jobs and those without a schedule ({@code manual}).
+   */
   private void run(
-      Scheduler loop, HistoryStore store, PrintWriter out, Site site, List<ScheduledJob> scheduled)
+      Scheduler loop,
+      HistoryStore store,
+      PrintWriter out,
+      Site site,
+      List<ScheduledJob> scheduled,
+      Map<String, Path> manual)
       throws InterruptedException {
     SchedulerSettings settings = site.scheduler();
     int jobCount = scheduled.size();
@@ -158,7 +166,8 @@ final class SchedulerStartCommand implements Callable<Integer> {
     if (once) {
       once(loop, store, out);
     } else {
-      Optional<ApiServer> api = serve(site.api(), store, scheduled, loop, scheduler.lakeport, out);
+      Optional<ApiServer> api =
+          serve(site.api(), store, scheduled, manual, loop, scheduler.lakeport, out);
       try {
         untilStopped(loop, settings);
       } finally {
@@ -171,7 +180,8 @@ final class SchedulerStartCommand implements Callable<Integer> {
   private static Optional<ApiServer> serve(
       ApiSettings settings,
       HistoryStore store,
-      List<ScheduledJob> jobs,
+      List<ScheduledJob> scheduled,
+      Map<String, Path> manual,
       Scheduler loop,
       Lakeport lakeport,
       PrintWriter out) {
@@ -180,7 +190,8 @@ final class SchedulerStartCommand implements Callable<Integer> {
     }
     try {
       ApiServer api =
-          ApiServer.start(settings, store, jobs, loop, lakeport.loader(), lakeport.clock());
+          ApiServer.start(
+              settings, store, scheduled, manual, loop, lakeport.loader(), lakeport.clock());
       out.printf("api: %s (status page; /api/jobs, /api/runs, /metrics, /health)%n", api.uri());
       out.flush();
       return Optional.of(api);

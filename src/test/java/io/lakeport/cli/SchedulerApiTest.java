@@ -26,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code lakeport scheduler start} serves the API from its own process: a real scheduler in a child
- * JVM (it runs until SIGTERM), called over HTTP at the address it prints; and a token variable that
- * is not set stops it at start with exit 2.
+ * JVM (it runs until SIGTERM), called over HTTP at the address it prints, knowing its scheduled job
+ * and its job without a schedule; and a token variable that is not set stops it at start with exit
+ * 2.
  */
 class SchedulerApiTest {
   private static final Pattern ADDRESS = Pattern.compile("^api: (http://127\\.0\\.0\\.1:\\d+/) .*");
@@ -35,6 +36,7 @@ class SchedulerApiTest {
   @TempDir Path dir;
   private Path site;
   private Path job;
+  private Path manual;
 
   @BeforeEach
   void siteAndJob() {
@@ -55,6 +57,16 @@ class SchedulerApiTest {
         sink { format = parquet, path = /out }
         schedule { every = daily, run-time = "03:00" }
         """);
+    manual =
+        Fixtures.write(
+            dir,
+            "adhoc.conf",
+            """
+        name = adhoc
+        params { region = eu }
+        source { format = parquet, path = /in }
+        sink { format = parquet, path = /out }
+        """);
   }
 
   @Test
@@ -72,7 +84,8 @@ class SchedulerApiTest {
             "scheduler",
             "--site-conf=" + site,
             "start",
-            job.toString()));
+            job.toString(),
+            manual.toString()));
     ProcessBuilder builder =
         new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
     builder.environment().put("LAKEPORT_API_TOKEN", "child-token");
@@ -88,7 +101,20 @@ class SchedulerApiTest {
       assertThat(jobs.statusCode()).isEqualTo(200);
       assertThat(jobs.body())
           .contains("\"name\":\"nightly\"")
-          .contains("\"schedule\":\"daily at 03:00\"");
+          .contains("\"schedule\":\"daily at 03:00\"")
+          .contains("\"name\":\"adhoc\",\"file\":\"" + manual + "\",\"schedule\":null");
+      // the API checks a run of the job without a schedule against that job's file
+      HttpResponse<String> refused =
+          client.send(
+              HttpRequest.newBuilder(api.resolve("/api/jobs/adhoc/runs"))
+                  .header("Authorization", "Bearer child-token")
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"params\": {\"colour\": \"red\"}}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(refused.statusCode()).isEqualTo(400);
+      assertThat(refused.body())
+          .contains(
+              "params.colour: the job declares no such parameter. Declared parameters: region");
       HttpResponse<String> disabled =
           client.send(
               HttpRequest.newBuilder(api.resolve("/api/jobs/nightly/enabled"))

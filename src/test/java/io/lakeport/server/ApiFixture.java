@@ -1,4 +1,4 @@
-package io.lakeport.api;
+package io.lakeport.server;
 
 import io.lakeport.Fixtures;
 import io.lakeport.TestClock;
@@ -11,6 +11,7 @@ import io.lakeport.schedule.Schedule;
 import io.lakeport.schedule.ScheduledJob;
 import io.lakeport.schedule.Scheduler;
 import io.lakeport.schedule.SchedulerOptions;
+import io.lakeport.schedule.launch.Launcher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -27,9 +28,10 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
- * A real H2 run history on a test clock, two scheduled jobs, a scheduler over them (launches held
- * by {@link HeldLauncher}) and the API server on a free port of 127.0.0.1, with HTTP helpers that
- * keep every answer, so tests can check that none carries the token.
+ * A real H2 run history on a test clock, two scheduled jobs and one without a schedule, a scheduler
+ * over them (launches held by {@link HeldLauncher}, unless a test gives another launcher and its
+ * own jobs without a schedule) and the API server on a free port of 127.0.0.1, with HTTP helpers
+ * that keep every answer, so tests can check that none carries the token.
  */
 final class ApiFixture implements AutoCloseable {
   static final String TOKEN = "s3cret-api-token-0123456789";
@@ -40,7 +42,8 @@ final class ApiFixture implements AutoCloseable {
   final HistoryStore store;
   final ScheduledJob orders;
   final ScheduledJob kpis;
-  final HeldLauncher launcher = new HeldLauncher();
+  final Map<String, Path> unscheduled;
+  final Launcher launcher;
   final Scheduler scheduler;
   final ApiServer server;
   final List<String> answers = new ArrayList<>();
@@ -48,7 +51,28 @@ final class ApiFixture implements AutoCloseable {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   ApiFixture(Path dir, ApiSettings.Reads reads, boolean withToken) throws IOException {
+    this(
+        dir,
+        reads,
+        withToken,
+        new HeldLauncher(),
+        Map.of("backfill", jobFile(dir, "backfill", "UTC", Optional.empty())));
+  }
+
+  /**
+   * With {@code launcher} starting the runs, and {@code unscheduled} as the jobs without a schedule
+   * (by name and job file) whose manual runs the scheduler starts and the API knows.
+   */
+  ApiFixture(
+      Path dir,
+      ApiSettings.Reads reads,
+      boolean withToken,
+      Launcher launcher,
+      Map<String, Path> unscheduled)
+      throws IOException {
     this.dir = dir;
+    this.launcher = launcher;
+    this.unscheduled = Map.copyOf(unscheduled);
     this.store =
         HistoryStore.open(
             new HistorySettings(
@@ -75,6 +99,7 @@ final class ApiFixture implements AutoCloseable {
                 new SplittableRandom(7),
                 Duration.ofMinutes(5),
                 Duration.ofHours(6)));
+    scheduler.startManualRunsOf(unscheduled);
     Path tokenFile = Fixtures.write(dir, "api.token", TOKEN + "\n");
     ApiSettings settings =
         new ApiSettings(
@@ -85,14 +110,37 @@ final class ApiFixture implements AutoCloseable {
             withToken ? Optional.of(tokenFile) : Optional.empty(),
             reads);
     this.server =
-        ApiServer.start(settings, store, jobs, scheduler, new JobLoader(Fixtures.site()), clock);
+        ApiServer.start(
+            settings,
+            store,
+            jobs,
+            this.unscheduled,
+            scheduler,
+            new JobLoader(Fixtures.site()),
+            clock);
   }
 
   static ApiFixture open(Path dir) throws IOException {
     return new ApiFixture(dir, ApiSettings.Reads.OPEN, true);
   }
 
+  /** The launcher the fixture made, holding every launch until the test ends it. */
+  HeldLauncher held() {
+    return (HeldLauncher) launcher;
+  }
+
   private ScheduledJob job(String name, String zone, String schedule) {
+    Path file = jobFile(dir, name, zone, Optional.of(schedule));
+    return new ScheduledJob(
+        Schedule.of(
+                new JobLoader(Fixtures.site())
+                    .load(file, Map.of("run_date", "2026-11-23"), JobLoader.Mode.RUN))
+            .orElseThrow(),
+        file);
+  }
+
+  /** A job file with a required {@code run_date} and a {@code region}, scheduled or not. */
+  private static Path jobFile(Path dir, String name, String zone, Optional<String> schedule) {
     String hocon =
         "name = "
             + name
@@ -101,16 +149,8 @@ final class ApiFixture implements AutoCloseable {
             + "\"\nwindow = day\n"
             + "params { run_date = null, region = eu }\n"
             + "source { format = parquet, path = /in }\nsink { format = parquet, path = /out }\n"
-            + "schedule {\n"
-            + schedule
-            + "\n}\n";
-    Path file = Fixtures.write(dir.resolve(name), "job.conf", hocon);
-    return new ScheduledJob(
-        Schedule.of(
-                new JobLoader(Fixtures.site())
-                    .load(file, Map.of("run_date", "2026-11-23"), JobLoader.Mode.RUN))
-            .orElseThrow(),
-        file);
+            + schedule.map(block -> "schedule {\n" + block + "\n}\n").orElse("");
+    return Fixtures.write(dir.resolve(name), "job.conf", hocon);
   }
 
   Instant now() {

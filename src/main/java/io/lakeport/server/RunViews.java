@@ -1,4 +1,4 @@
-package io.lakeport.api;
+package io.lakeport.server;
 
 import io.lakeport.config.Secrets;
 import io.lakeport.history.Attempt;

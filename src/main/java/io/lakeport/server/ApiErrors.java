@@ -1,5 +1,6 @@
-package io.lakeport.api;
+package io.lakeport.server;
 
+import io.lakeport.config.Suggestions;
 import java.util.List;
 
 /** Every error the API answers with, and why the API cannot start: one place for their wording. */
@@ -23,11 +24,23 @@ final class ApiErrors {
   static ApiError noJob(String job, List<String> known) {
     return new ApiError(
         NOT_FOUND,
-        "No scheduled job named \""
+        "No job named \""
             + job
-            + "\". Scheduled jobs: "
+            + "\". "
+            + Suggestions.didYouMean(job, known)
+            + "The scheduler's jobs: "
             + (known.isEmpty() ? "none" : String.join(", ", known))
             + ".");
+  }
+
+  static ApiError noSchedule(String job) {
+    return new ApiError(
+        CONFLICT,
+        "Cannot switch job "
+            + job
+            + " on or off: it has no schedule, and runs only when queued (POST /api/jobs/"
+            + job
+            + "/runs). Add a schedule block to its job file to schedule it.");
   }
 
   static ApiError noRun(String runId) {

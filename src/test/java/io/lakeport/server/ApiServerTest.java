@@ -1,4 +1,4 @@
-package io.lakeport.api;
+package io.lakeport.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,7 +61,9 @@ class ApiServerTest {
     assertThat(response.headers().firstValue("Content-Type"))
         .contains("application/json; charset=utf-8");
     JsonNode jobs = json(response).path("jobs");
-    assertThat(jobs).extracting(job -> job.path("name").asText()).containsExactly("orders", "kpis");
+    assertThat(jobs)
+        .extracting(job -> job.path("name").asText())
+        .containsExactly("orders", "kpis", "backfill");
     JsonNode orders = jobs.get(0);
     assertThat(orders.path("schedule").asText()).isEqualTo("daily at 02:30");
     assertThat(orders.path("time_zone").asText()).isEqualTo("Europe/Berlin");
@@ -84,13 +86,28 @@ class ApiServerTest {
     assertThat(orders.path("last_run").path("duration_seconds").asDouble()).isEqualTo(90.0);
     assertThat(orders.path("last_run").path("rows").asLong()).isEqualTo(1200);
     assertThat(jobs.get(1).path("last_run").isNull()).isTrue();
+    // a job without a schedule runs only when queued: nothing to switch or count down to
+    JsonNode backfill = jobs.get(2);
+    assertThat(backfill.path("file").asText())
+        .isEqualTo(api.unscheduled.get("backfill").toString());
+    for (String none :
+        List.of("schedule", "time_zone", "enabled", "enabled_by", "seconds_until_next")) {
+      assertThat(backfill.path(none).isNull()).as(none).isTrue();
+    }
+    assertThat(backfill.path("next_runs")).isEmpty();
+    assertThat(backfill.path("last_run").isNull()).isTrue();
+    assertThat(backfill.path("queued_runs").asLong()).isZero();
 
     JsonNode one = json(api.get("/api/jobs/kpis"));
     assertThat(one.path("schedule").asText()).isEqualTo("hourly at minute 15");
     HttpResponse<String> unknown = api.get("/api/jobs/nope");
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(json(unknown).path("error").asText())
-        .isEqualTo("No scheduled job named \"nope\". Scheduled jobs: orders, kpis.");
+        .isEqualTo("No job named \"nope\". The scheduler's jobs: orders, kpis, backfill.");
+    assertThat(error(api.get("/api/jobs/backfil")))
+        .isEqualTo(
+            "No job named \"backfil\". Did you mean \"backfill\"?"
+                + " The scheduler's jobs: orders, kpis, backfill.");
   }
 
   @Test
@@ -132,6 +149,15 @@ class ApiServerTest {
                 + " {\"enabled\": null} to let the job file decide again. Send e.g. {\"enabled\": false}.");
     assertThat(api.put("/api/jobs/nope/enabled", "{\"enabled\": true}", TOKEN).statusCode())
         .isEqualTo(404);
+    HttpResponse<String> unscheduled =
+        api.put("/api/jobs/backfill/enabled", "{\"enabled\": false}", TOKEN);
+    assertThat(unscheduled.statusCode()).isEqualTo(409);
+    assertThat(json(unscheduled).path("error").asText())
+        .isEqualTo(
+            "Cannot switch job backfill on or off: it has no schedule, and runs only when queued"
+                + " (POST /api/jobs/backfill/runs). Add a schedule block to its job file to schedule"
+                + " it.");
+    assertThat(api.store.enabledOverride("backfill")).isEmpty();
     HttpResponse<String> get = api.get(path);
     assertThat(get.statusCode()).isEqualTo(405);
     assertThat(json(get).path("error").asText())
@@ -159,7 +185,7 @@ class ApiServerTest {
     assertThat(stored.trigger()).isEqualTo(Trigger.MANUAL);
 
     api.scheduler.tick();
-    assertThat(api.launcher.launches())
+    assertThat(api.held().launches())
         .singleElement()
         .satisfies(
             launch -> {
@@ -172,6 +198,72 @@ class ApiServerTest {
     // without run_date: the latest slot's (02:30 Berlin on the 24th exports the 23rd)
     JsonNode latest = json(api.post("/api/jobs/kpis/runs", "", TOKEN));
     assertThat(latest.path("params").path("run_date").asText()).isEqualTo("2026-11-23");
+  }
+
+  @Test
+  void runNowOfAJobWithoutAScheduleQueuesAManualRunThatTheSchedulerStarts() {
+    String path = "/api/jobs/backfill/runs";
+    HttpResponse<String> queued =
+        api.post(path, "{\"params\": {\"run_date\": \"2026-11-02\", \"region\": \"us\"}}", TOKEN);
+
+    assertThat(queued.statusCode()).isEqualTo(202);
+    JsonNode run = json(queued);
+    String runId = run.path("id").asText();
+    assertThat(queued.headers().firstValue("Location")).contains("/api/runs/" + runId);
+    assertThat(run.path("job").asText()).isEqualTo("backfill");
+    assertThat(run.path("status").asText()).isEqualTo("queued");
+    assertThat(run.path("trigger").asText()).isEqualTo("manual");
+    Run stored = api.store.run(runId).orElseThrow();
+    assertThat(stored.slot()).isEmpty();
+    assertThat(stored.params())
+        .containsExactly(Map.entry("run_date", "2026-11-02"), Map.entry("region", "us"));
+    assertThat(json(api.get("/api/jobs/backfill")).path("queued_runs").asLong()).isEqualTo(1);
+
+    api.scheduler.tick();
+
+    assertThat(api.held().launches())
+        .singleElement()
+        .satisfies(
+            launch -> {
+              assertThat(launch.request().runId()).isEqualTo(runId);
+              assertThat(launch.request().jobFile()).isEqualTo(api.unscheduled.get("backfill"));
+              assertThat(launch.request().params())
+                  .containsEntry("run_date", "2026-11-02")
+                  .containsEntry("region", "us");
+            });
+    assertThat(api.store.run(runId).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+    api.held().launches().get(0).publish(42, 4200, 1, "file:/out/_lakeport/manifest.json");
+    api.scheduler.tick();
+    JsonNode ended = json(api.get("/api/runs/" + runId));
+    assertThat(ended.path("status").asText()).isEqualTo("succeeded");
+    assertThat(ended.path("rows").asLong()).isEqualTo(42);
+    assertThat(json(api.get("/api/jobs/backfill")).path("last_run").path("id").asText())
+        .isEqualTo(runId);
+
+    // no slot to take a run date from: the job's required run_date must be given
+    HttpResponse<String> noDate = api.post(path, "", TOKEN);
+    assertThat(noDate.statusCode()).isEqualTo(400);
+    assertThat(json(noDate).path("error").asText())
+        .isEqualTo(
+            Fixtures.displayed(api.unscheduled.get("backfill"))
+                + ":4: params.run_date: required parameter has no value. Send {\"params\":"
+                + " {\"run_date\": \"<a date like 2026-11-23>\"}}.");
+    assertThat(
+            error(
+                api.post(
+                    path,
+                    "{\"params\": {\"run_date\": \"2026-11-02\", \"colour\": \"red\"}}",
+                    TOKEN)))
+        .isEqualTo(
+            "params.colour: the job declares no such parameter."
+                + " Declared parameters: region, run_date. Declare new ones in the job's params block.");
+    HttpResponse<String> unknown = api.post("/api/jobs/backfills/runs", "", TOKEN);
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(json(unknown).path("error").asText())
+        .isEqualTo(
+            "No job named \"backfills\". Did you mean \"backfill\"?"
+                + " The scheduler's jobs: orders, kpis, backfill.");
+    assertThat(api.store.queued()).isEmpty();
   }
 
   @Test

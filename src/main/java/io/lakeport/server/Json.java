@@ -1,4 +1,4 @@
-package io.lakeport.api;
+package io.lakeport.server;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package io.lakeport.api;
+package io.lakeport.server;
 
 import static org.junit.jupiter.api.Assumptions.abort;
 

@@ -1,4 +1,4 @@
-package io.lakeport.api;
+package io.lakeport.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lakeport.history.HistoryException;

@@ -1,4 +1,4 @@
-package io.lakeport.api;
+package io.lakeport.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -59,7 +59,7 @@ class WebPageChromiumTest {
       String dom = chromium.dom(api.uri("/"));
 
       assertThat(dom).contains("<body data-state=\"ready\">");
-      assertThat(rows(dom, "data-job")).containsExactly("orders", "kpis");
+      assertThat(rows(dom, "data-job")).containsExactly("orders", "kpis", "backfill");
       List<String> shownRuns = rows(dom, "data-run");
       List<String> newestFirst = new ArrayList<>(runs.stream().map(Run::id).toList());
       newestFirst.add(running);
@@ -84,8 +84,14 @@ class WebPageChromiumTest {
           .contains("daily at 02:30 (Europe/Berlin)")
           .contains("class=\"status succeeded\"");
       assertThat(row(dom, "data-job", "orders")).contains("class=\"switch\"");
-      assertThat(count(dom, "data-chart=\"rows\"")).isEqualTo(2);
-      assertThat(count(dom, "data-chart=\"success-rate\"")).isEqualTo(2);
+      // a job without a schedule: no schedule, countdown or switch, but it can be run now
+      assertThat(row(dom, "data-job", "backfill"))
+          .contains("none (run now only)")
+          .doesNotContain("class=\"switch\"")
+          .doesNotContainPattern("class=\"countdown number\">\\d")
+          .contains(">Run now</button>");
+      assertThat(count(dom, "data-chart=\"rows\"")).isEqualTo(3);
+      assertThat(count(dom, "data-chart=\"success-rate\"")).isEqualTo(3);
       // orders: four published runs in the rows chart, five ended runs in the duration chart, one
       // of them failed
       assertThat(count(dom, "class=\"bar\"")).isGreaterThanOrEqualTo(4 + 4 + 4);

@@ -1,4 +1,4 @@
-package io.lakeport.api;
+package io.lakeport.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -116,7 +116,13 @@ class ApiAccessTest {
       assertThatThrownBy(
               () ->
                   ApiServer.start(
-                      taken, api.store, java.util.List.of(), api.scheduler, null, api.clock))
+                      taken,
+                      api.store,
+                      java.util.List.of(),
+                      java.util.Map.of(),
+                      api.scheduler,
+                      null,
+                      api.clock))
           .isInstanceOf(IOException.class)
           .hasMessageStartingWith(
               "Cannot serve the API on 127.0.0.1:" + api.server.uri().getPort() + ": ")

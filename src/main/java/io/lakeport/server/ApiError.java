@@ -1,4 +1,4 @@
-package io.lakeport.api;
+package io.lakeport.server;
 
 /**
  * A request the API refuses or cannot answer: the HTTP status and a message for the caller,

@@ -1,4 +1,4 @@
-package io.lakeport.api;
+package io.lakeport.server;
 
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
@@ -12,7 +12,7 @@ import java.util.Map;
  */
 final class WebPage {
   static final String INDEX = "index.html";
-  private static final String FOLDER = "io/lakeport/api/web/";
+  private static final String FOLDER = "io/lakeport/server/web/";
   private static final Map<String, String> FILES =
       Map.of(
           INDEX,

@@ -1,7 +1,8 @@
-package io.lakeport.api;
+package io.lakeport.server;
 
 import io.lakeport.config.ScheduleSpec;
 import io.lakeport.history.HistoryStore;
+import io.lakeport.history.JobNames;
 import io.lakeport.history.QueuedRun;
 import io.lakeport.history.Run;
 import io.lakeport.history.RunFilter;
@@ -41,12 +42,6 @@ import java.util.function.ToLongFunction;
  * freed bytes, not toward the exported ones.
  */
 final class RunMetrics implements MultiCollector {
-  /**
-   * The end of the history job name of runs that delete expired exports; their bytes are the bytes
-   * freed.
-   */
-  static final String RETENTION_SUFFIX = ".retention";
-
   /** Upper bounds of the duration histogram's buckets, in seconds: a second to six hours. */
   static final double[] DURATION_BUCKETS = {
     1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600
@@ -102,7 +97,7 @@ final class RunMetrics implements MultiCollector {
   }
 
   private static boolean isRetention(Run run) {
-    return run.job().endsWith(RETENTION_SUFFIX);
+    return JobNames.isRetention(run.job());
   }
 
   private static GaugeSnapshot runsByStatus(TreeSet<String> names, List<Run> runs) {

@@ -1,4 +1,4 @@
-package io.lakeport.api;
+package io.lakeport.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lakeport.config.JobConfigException;
@@ -16,9 +16,11 @@ import io.lakeport.run.RunId;
 import io.lakeport.schedule.ScheduleState;
 import io.lakeport.schedule.ScheduledJob;
 import io.lakeport.schedule.Slot;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,10 +28,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code /api/jobs}: the scheduled jobs with their schedule in words, next runs, whether they are
- * enabled (and by what), their last and current run; switching one on or off (an override in the
- * run history, as {@code lakeport schedule enable|disable}); and queueing a run now with params (as
- * {@code lakeport run-now}: checked as a run would check them, started at the next pass).
+ * {@code /api/jobs}: the scheduler's jobs, scheduled ones with their schedule in words, next runs,
+ * whether they are enabled (and by what), and every job with its last and current run; switching a
+ * scheduled job on or off (an override in the run history, as {@code lakeport schedule
+ * enable|disable}); and queueing a run now with params, of any job, scheduled or not (as {@code
+ * lakeport run-now}: checked as a run would check them, started at the scheduler's next pass).
  */
 final class JobsResource {
   static final String ENABLED_EXAMPLE = "{\"enabled\": false}";
@@ -45,13 +48,27 @@ final class JobsResource {
   private static final int RECENT = 20;
 
   private final HistoryStore store;
-  private final Map<String, ScheduledJob> jobs = new LinkedHashMap<>();
+  private final Map<String, Known> jobs = new LinkedHashMap<>();
   private final JobLoader loader;
   private final Clock clock;
 
-  JobsResource(HistoryStore store, List<ScheduledJob> jobs, JobLoader loader, Clock clock) {
+  /** A job the scheduler knows: by its schedule, or (without one) only for runs queued by hand. */
+  private record Known(String name, Path file, Optional<ScheduledJob> scheduled) {}
+
+  /**
+   * The resource of the scheduler's {@code scheduled} jobs and of its jobs without a schedule
+   * ({@code unscheduled}, by name and job file), listed in that order.
+   */
+  JobsResource(
+      HistoryStore store,
+      List<ScheduledJob> scheduled,
+      Map<String, Path> unscheduled,
+      JobLoader loader,
+      Clock clock) {
     this.store = store;
-    jobs.forEach(job -> this.jobs.put(job.job(), job));
+    scheduled.forEach(
+        job -> jobs.put(job.job(), new Known(job.job(), job.file(), Optional.of(job))));
+    unscheduled.forEach((name, file) -> jobs.put(name, new Known(name, file, Optional.empty())));
     this.loader = loader;
     this.clock = clock;
   }
@@ -68,9 +85,12 @@ final class JobsResource {
     return view(find(name), clock.instant());
   }
 
-  /** Sets or clears the job's enabled override from {@code {"enabled": true|false|null}}. */
+  /**
+   * Sets or clears the scheduled job's enabled override from {@code {"enabled": true|false|null}}.
+   */
   Map<String, Object> setEnabled(String name, JsonNode body) {
-    ScheduledJob job = find(name);
+    Known known = find(name);
+    ScheduledJob job = known.scheduled().orElseThrow(() -> ApiErrors.noSchedule(name));
     JsonNode enabled = body.path("enabled");
     if (!body.isObject() || body.size() != 1 || !(enabled.isBoolean() || enabled.isNull())) {
       throw ApiErrors.badRequest(
@@ -86,15 +106,16 @@ final class JobsResource {
     } else {
       store.disable(job.job());
     }
-    return view(job, clock.instant());
+    return view(known, clock.instant());
   }
 
   /**
    * Queues a manual run of the job with the body's params ({@code {"params": {...}}}, or no body),
-   * after checking them as the run will; without {@code run_date} a job gets its latest slot's.
+   * after checking them as the run will; without {@code run_date} a scheduled job gets its latest
+   * slot's. A job without a schedule takes its params as given.
    */
   Run runNow(String name, JsonNode body) {
-    ScheduledJob job = find(name);
+    Known job = find(name);
     Map<String, String> params = params(body);
     params.keySet().stream()
         .filter(Secrets::isSecretName)
@@ -109,26 +130,32 @@ final class JobsResource {
             });
     Instant now = clock.instant();
     if (!params.containsKey(JobLoader.RUN_DATE)) {
-      latestSlot(job, now)
+      job.scheduled()
+          .flatMap(scheduled -> latestSlot(scheduled, now))
           .ifPresent(slot -> params.put(JobLoader.RUN_DATE, slot.runDate().toString()));
     }
     JobSpec spec;
     try {
       spec = loader.load(job.file(), params, JobLoader.Mode.RUN);
     } catch (JobConfigException e) {
-      // the loader names params as the command line gives them (--param); here they are the body's
       throw ApiErrors.badRequest(
-          String.join(
-              "\n",
-              e.problems().stream()
-                  .map(p -> p.message().replaceFirst("^--param: ", "params."))
-                  .toList()));
+          String.join("\n", e.problems().stream().map(p -> forTheBody(p.message())).toList()));
     }
     String runId = RunId.next(clock);
     return store
         .enqueue(new RunRequest(runId, spec.name(), Optional.empty(), Trigger.MANUAL, params))
         .orElseThrow(
             () -> ApiErrors.conflict("Run id " + runId + " is taken; send the request again."));
+  }
+
+  /**
+   * The loader's message about a param, worded for the request body: the loader names params as the
+   * command line gives them ({@code --param name=value}); here they are the body's.
+   */
+  private static String forTheBody(String message) {
+    return message
+        .replaceFirst("^--param: ", "params.")
+        .replaceAll("Pass --param (\\w+)=<([^>]*)>", "Send {\"params\": {\"$1\": \"<$2>\"}}");
   }
 
   private static Map<String, String> params(JsonNode body) {
@@ -167,22 +194,41 @@ final class JobsResource {
     return params;
   }
 
-  private ScheduledJob find(String name) {
-    ScheduledJob job = jobs.get(name);
+  private Known find(String name) {
+    Known job = jobs.get(name);
     if (job == null) {
       throw ApiErrors.noJob(name, List.copyOf(jobs.keySet()));
     }
     return job;
   }
 
-  private Map<String, Object> view(ScheduledJob job, Instant now) {
+  /**
+   * The job as the API shows it; a job without a schedule has {@code null} for its schedule, zone,
+   * switch and countdown, and no next runs.
+   */
+  private Map<String, Object> view(Known job, Instant now) {
+    Map<String, Object> view = Json.object();
+    view.put("name", job.name());
+    view.put("file", job.file().toString());
+    job.scheduled()
+        .ifPresentOrElse(
+            scheduled -> putSchedule(view, scheduled, now),
+            () -> {
+              view.put("schedule", null);
+              view.put("time_zone", null);
+              view.put("enabled", null);
+              view.put("enabled_by", null);
+              view.put("next_runs", List.of());
+              view.put("seconds_until_next", null);
+            });
+    putRuns(view, job.name(), now);
+    return view;
+  }
+
+  private void putSchedule(Map<String, Object> view, ScheduledJob job, Instant now) {
     Optional<Boolean> override = store.enabledOverride(job.job());
     boolean enabled = ScheduleState.of(store).status(job.schedule()) == ScheduleSpec.Status.ENABLED;
     List<Slot> next = next(job, now);
-    List<Run> recent = store.runs(new RunFilter(Optional.of(job.job()), Optional.empty(), RECENT));
-    Map<String, Object> view = Json.object();
-    view.put("name", job.job());
-    view.put("file", job.file().toString());
     view.put("schedule", job.schedule().describe());
     view.put("time_zone", job.schedule().zone().getId());
     view.put("enabled", enabled);
@@ -193,6 +239,11 @@ final class JobsResource {
         enabled && !next.isEmpty()
             ? Json.seconds(Duration.between(now, next.get(0).instant()))
             : null);
+  }
+
+  /** The job's last ended run, its running run and how many of its runs are queued. */
+  private void putRuns(Map<String, Object> view, String job, Instant now) {
+    List<Run> recent = store.runs(new RunFilter(Optional.of(job), Optional.empty(), RECENT));
     view.put(
         "last_run",
         recent.stream()
@@ -208,11 +259,10 @@ final class JobsResource {
             .map(r -> RunViews.summary(r, now))
             .orElse(null));
     view.put("queued_runs", recent.stream().filter(r -> r.status() == RunStatus.QUEUED).count());
-    return view;
   }
 
   private static List<Slot> next(ScheduledJob job, Instant now) {
-    List<Slot> slots = new java.util.ArrayList<>();
+    List<Slot> slots = new ArrayList<>();
     Optional<Slot> slot = job.schedule().nextAfter(now);
     while (slot.isPresent() && slots.size() < NEXT_RUNS) {
       slots.add(slot.get());

@@ -1,4 +1,4 @@
-package io.lakeport.api;
+package io.lakeport.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
@@ -23,6 +23,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,9 +39,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The scheduler's HTTP server (the JDK's): the status API under {@code /api}, Prometheus metrics at
  * {@code /metrics}, liveness and readiness at {@code /health}, and the web page at {@code /}. Reads
- * the run history and the scheduled jobs; changes (enable, run now, cancel) go through the history
- * and the scheduler and need the bearer token, as reads do unless they are open. Every answer but
- * the page and the metrics is JSON, errors included ({@code {"error": ..., "status": ...}}).
+ * the run history and the scheduler's jobs; changes (enable, run now, cancel) go through the
+ * history and the scheduler and need the bearer token, as reads do unless they are open. Every
+ * answer but the page and the metrics is JSON, errors included ({@code {"error": ..., "status":
+ * ...}}).
  */
 public final class ApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
@@ -63,7 +65,8 @@ public final class ApiServer implements AutoCloseable {
       ApiSettings settings,
       Token token,
       HistoryStore store,
-      List<ScheduledJob> jobs,
+      List<ScheduledJob> scheduled,
+      Map<String, Path> unscheduled,
       Scheduler scheduler,
       JobLoader loader,
       Clock clock) {
@@ -71,9 +74,9 @@ public final class ApiServer implements AutoCloseable {
     this.settings = settings;
     this.token = token;
     this.store = store;
-    this.jobs = new JobsResource(store, jobs, loader, clock);
+    this.jobs = new JobsResource(store, scheduled, unscheduled, loader, clock);
     this.runs = new RunsResource(store, scheduler, clock);
-    registry.register(new RunMetrics(store, jobs, clock));
+    registry.register(new RunMetrics(store, scheduled, clock));
     this.requests =
         Counter.builder()
             .name("lakeport_api_requests")
@@ -94,13 +97,16 @@ public final class ApiServer implements AutoCloseable {
 
   /**
    * Serves the API on the settings' address and port until {@link #close()}, with the token the
-   * settings point at (read now). Throws {@link ApiException} when the token cannot be read, and
-   * {@link IOException} when the address cannot be bound.
+   * settings point at (read now), for the scheduler's {@code scheduled} jobs and its jobs without a
+   * schedule ({@code unscheduled}, by name and job file: those whose manual runs it starts, see
+   * {@link Scheduler#startManualRunsOf}). Throws {@link ApiException} when the token cannot be
+   * read, and {@link IOException} when the address cannot be bound.
    */
   public static ApiServer start(
       ApiSettings settings,
       HistoryStore store,
-      List<ScheduledJob> jobs,
+      List<ScheduledJob> scheduled,
+      Map<String, Path> unscheduled,
       Scheduler scheduler,
       JobLoader loader,
       Clock clock)
@@ -120,7 +126,9 @@ public final class ApiServer implements AutoCloseable {
               + ". Set lakeport.api.port (or address) to a free one, or lakeport.api.enabled = false",
           e);
     }
-    ApiServer api = new ApiServer(server, settings, token, store, jobs, scheduler, loader, clock);
+    ApiServer api =
+        new ApiServer(
+            server, settings, token, store, scheduled, unscheduled, scheduler, loader, clock);
     server.start();
     LOG.info(
         "API serving on {} (mutating calls {}; reads {})",

@@ -1,4 +1,4 @@
-package io.lakeport.api;
+package io.lakeport.server;
 
 /**
  * The API cannot start as the site settings say (its token cannot be read); a mistake in the

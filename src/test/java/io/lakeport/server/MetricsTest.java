@@ -1,16 +1,16 @@
-package io.lakeport.api;
+package io.lakeport.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.lakeport.api.PrometheusParser.Family;
-import io.lakeport.api.PrometheusParser.Sample;
 import io.lakeport.history.Run;
 import io.lakeport.history.RunOutcome;
 import io.lakeport.history.RunRequest;
 import io.lakeport.history.Trigger;
 import io.lakeport.history.Worker;
 import io.lakeport.run.RunId;
+import io.lakeport.server.PrometheusParser.Family;
+import io.lakeport.server.PrometheusParser.Sample;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;

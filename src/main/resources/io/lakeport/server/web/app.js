@@ -1,6 +1,6 @@
 // The Lakeport scheduler's status page: reads /api/jobs and /api/runs, draws tables and inline SVG
-// charts, counts down to each job's next run, and switches jobs on and off (with the bearer token,
-// kept in this browser's local storage).
+// charts, counts down to each scheduled job's next run, switches scheduled jobs on and off and
+// queues runs of any job (with the bearer token, kept in this browser's local storage).
 'use strict';
 
 const TOKEN_KEY = 'lakeport-token';
@@ -70,7 +70,9 @@ function renderJobs(jobs) {
     const row = element('tr');
     row.dataset.job = job.name;
     row.append(element('td', job.name, 'job-name'));
-    row.append(element('td', job.schedule + ' (' + job.time_zone + ')'));
+    // a job without a schedule runs only when queued: no zone, no next run, no switch
+    const scheduled = job.schedule !== null;
+    row.append(scheduled ? element('td', job.schedule + ' (' + job.time_zone + ')') : element('td', 'none (run now only)', 'muted'));
     const next = job.next_runs.length > 0 ? job.next_runs[0] : null;
     row.append(element('td', next ? next.local.replace('T', ' ') : '-'));
     const countdown = element('td', '-', 'countdown number');
@@ -85,13 +87,15 @@ function renderJobs(jobs) {
       last.textContent = 'never';
     }
     row.append(last);
-    const enabled = element('td');
-    const toggle = element('input', null, 'switch');
-    toggle.type = 'checkbox';
-    toggle.checked = job.enabled;
-    toggle.title = job.enabled ? 'Enabled (' + job.enabled_by + '): click to disable' : 'Disabled (' + job.enabled_by + '): click to enable';
-    toggle.addEventListener('change', () => switchJob(job.name, toggle));
-    enabled.append(toggle);
+    const enabled = element('td', scheduled ? null : '-');
+    if (scheduled) {
+      const toggle = element('input', null, 'switch');
+      toggle.type = 'checkbox';
+      toggle.checked = job.enabled;
+      toggle.title = job.enabled ? 'Enabled (' + job.enabled_by + '): click to disable' : 'Disabled (' + job.enabled_by + '): click to enable';
+      toggle.addEventListener('change', () => switchJob(job.name, toggle));
+      enabled.append(toggle);
+    }
     row.append(enabled);
     const actions = element('td');
     const runNow = element('button', 'Run now');
