@@ -3,7 +3,6 @@ package io.lakeport.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lakeport.config.JobConfigException;
 import io.lakeport.config.JobLoader;
-import io.lakeport.config.JobSpec;
 import io.lakeport.config.ScheduleSpec;
 import io.lakeport.config.Secrets;
 import io.lakeport.history.HistoryStore;
@@ -134,16 +133,16 @@ final class JobsResource {
           .flatMap(scheduled -> latestSlot(scheduled, now))
           .ifPresent(slot -> params.put(JobLoader.RUN_DATE, slot.runDate().toString()));
     }
-    JobSpec spec;
     try {
-      spec = loader.load(job.file(), params, JobLoader.Mode.RUN);
+      // checked as the run will load them; a retention job's run loads its export job's file
+      loader.load(job.file(), params, JobLoader.Mode.RUN);
     } catch (JobConfigException e) {
       throw ApiErrors.badRequest(
           String.join("\n", e.problems().stream().map(p -> forTheBody(p.message())).toList()));
     }
     String runId = RunId.next(clock);
     return store
-        .enqueue(new RunRequest(runId, spec.name(), Optional.empty(), Trigger.MANUAL, params))
+        .enqueue(new RunRequest(runId, job.name(), Optional.empty(), Trigger.MANUAL, params))
         .orElseThrow(
             () -> ApiErrors.conflict("Run id " + runId + " is taken; send the request again."));
   }
