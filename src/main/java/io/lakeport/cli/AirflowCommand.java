@@ -4,7 +4,6 @@ import io.lakeport.airflow.AirflowClient;
 import io.lakeport.airflow.AirflowException;
 import io.lakeport.airflow.DagRun;
 import io.lakeport.airflow.Dags;
-import io.lakeport.config.JobConfigException;
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.JobSpec;
 import io.lakeport.config.Site;
@@ -14,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -60,18 +58,7 @@ final class AirflowCommand {
       @Mixin JobArguments jobs) {
     Site site = lakeport.site();
     JobLoader loader = new JobLoader(site);
-    List<JobSpec> specs = new ArrayList<>();
-    List<io.lakeport.config.ConfigProblem> problems = new ArrayList<>();
-    for (Path file : jobs.files()) {
-      try {
-        specs.add(loader.load(file, Map.of(), JobLoader.Mode.VALIDATE));
-      } catch (JobConfigException e) {
-        problems.addAll(e.problems());
-      }
-    }
-    if (!problems.isEmpty()) {
-      throw new JobConfigException(problems);
-    }
+    List<JobSpec> specs = JobCatalog.load(loader, jobs.files()).requireValid();
     LocalDate start =
         startDate.orElseGet(() -> LocalDate.ofInstant(lakeport.clock().instant(), ZoneOffset.UTC));
     PrintWriter printer = out();

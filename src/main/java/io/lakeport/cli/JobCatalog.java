@@ -10,42 +10,71 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
- * The job files of a command, each loaded once for validation (no params given): the jobs, and the
- * problems of the files that do not load. Commands that take a job's name look it up here, and an
- * unknown name is refused with the closest known one.
+ * The job files of a command, each loaded once: the jobs, and the problems of the files that do not
+ * load, in file order. Every command that reads several job files reads them here. Commands that
+ * take a job's name look it up here, and an unknown name is refused with the closest known one.
  */
 final class JobCatalog {
-  private final List<JobSpec> jobs;
-  private final List<ConfigProblem> problems;
+  private final List<Entry> entries;
 
-  private JobCatalog(List<JobSpec> jobs, List<ConfigProblem> problems) {
-    this.jobs = List.copyOf(jobs);
-    this.problems = List.copyOf(problems);
+  /** One job file: its job, or the problems that keep it from loading. */
+  record Entry(Path file, Optional<JobSpec> job, List<ConfigProblem> problems) {}
+
+  private JobCatalog(List<Entry> entries) {
+    this.entries = List.copyOf(entries);
   }
 
-  /** Loads every file; a file that does not load adds its problems instead of a job. */
+  /** Loads every file for validation, without params. */
   static JobCatalog load(JobLoader loader, List<Path> files) {
-    List<JobSpec> jobs = new ArrayList<>();
-    List<ConfigProblem> problems = new ArrayList<>();
+    return read(files, file -> loader.load(file, Map.of(), JobLoader.Mode.VALIDATE));
+  }
+
+  /**
+   * Loads every file for validation with {@code params}, with its SQL syntax checked too: what
+   * {@code lakeport validate} reports.
+   */
+  static JobCatalog validate(JobLoader loader, List<Path> files, Map<String, String> params) {
+    return read(files, file -> JobFiles.load(loader, file, params, JobLoader.Mode.VALIDATE));
+  }
+
+  private static JobCatalog read(List<Path> files, Function<Path, JobSpec> load) {
+    List<Entry> entries = new ArrayList<>();
     for (Path file : files) {
       try {
-        jobs.add(loader.load(file, Map.of(), JobLoader.Mode.VALIDATE));
+        entries.add(new Entry(file, Optional.of(load.apply(file)), List.of()));
       } catch (JobConfigException e) {
-        problems.addAll(e.problems());
+        entries.add(new Entry(file, Optional.empty(), e.problems()));
       }
     }
-    return new JobCatalog(jobs, problems);
+    return new JobCatalog(entries);
   }
 
+  List<Entry> entries() {
+    return entries;
+  }
+
+  /** The jobs that loaded. */
   List<JobSpec> jobs() {
-    return jobs;
+    return entries.stream().flatMap(e -> e.job().stream()).toList();
   }
 
+  /** The problems of every file that did not load. */
   List<ConfigProblem> problems() {
-    return problems;
+    return entries.stream().flatMap(e -> e.problems().stream()).toList();
+  }
+
+  /** Every job, or every problem of every file at once as a {@link JobConfigException}. */
+  List<JobSpec> requireValid() {
+    List<ConfigProblem> problems = problems();
+    if (!problems.isEmpty()) {
+      throw new JobConfigException(problems);
+    }
+    return jobs();
   }
 
   /**
@@ -53,7 +82,7 @@ final class JobCatalog {
    * scheduled retention.
    */
   List<String> scheduledNames() {
-    return jobs.stream()
+    return jobs().stream()
         .flatMap(job -> Stream.concat(Schedule.of(job).stream(), Schedule.retention(job).stream()))
         .map(Schedule::job)
         .toList();

@@ -1,12 +1,10 @@
 package io.lakeport.cli;
 
-import io.lakeport.config.JobConfigException;
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.JobSpec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,10 +25,11 @@ final class JobsCommand implements Callable<Integer> {
   public Integer call() {
     JobLoader loader = lakeport.loader();
     PrintWriter out = spec.commandLine().getOut();
-    for (Path file :
-        JobFiles.expand(List.of(dir != null ? dir : Lakeport.home().resolve("jobs")))) {
-      try {
-        JobSpec job = loader.load(file, Map.of(), JobLoader.Mode.VALIDATE);
+    List<Path> files =
+        JobFiles.expand(List.of(dir != null ? dir : Lakeport.home().resolve("jobs")));
+    for (JobCatalog.Entry entry : JobCatalog.load(loader, files).entries()) {
+      if (entry.job().isPresent()) {
+        JobSpec job = entry.job().get();
         out.printf(
             "%-32s %s%n    %s %s -> %s %s%n",
             job.name(),
@@ -39,8 +38,10 @@ final class JobsCommand implements Callable<Integer> {
             job.source().location(),
             job.sink().format().name().toLowerCase(),
             job.sink().path());
-      } catch (JobConfigException e) {
-        out.printf("%-32s (invalid: run lakeport validate %s)%n", file.getFileName(), file);
+      } else {
+        out.printf(
+            "%-32s (invalid: run lakeport validate %s)%n",
+            entry.file().getFileName(), entry.file());
       }
     }
     out.flush();

@@ -1,6 +1,5 @@
 package io.lakeport.cli;
 
-import io.lakeport.config.JobConfigException;
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.JobSpec;
 import io.lakeport.config.Site;
@@ -21,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -95,25 +93,21 @@ final class RetentionCommand {
      * does not load).
      */
     static Jobs jobs(JobLoader loader, List<Path> files) {
-      List<JobSpec> selected = new ArrayList<>();
-      for (Path file : files) {
-        selected.add(loader.load(file, Map.of(), JobLoader.Mode.VALIDATE));
-      }
+      List<JobSpec> selected = JobCatalog.load(loader, files).requireValid();
       Map<String, String> roots = new LinkedHashMap<>();
-      List<Path> all = JobFiles.expand(List.of(Lakeport.home().resolve("jobs")));
-      for (Path file : all) {
-        try {
-          JobSpec job = loader.load(file, Map.of(), JobLoader.Mode.VALIDATE);
-          roots.put(job.sink().path(), job.name());
-        } catch (JobConfigException e) {
+      JobCatalog all =
+          JobCatalog.load(loader, JobFiles.expand(List.of(Lakeport.home().resolve("jobs"))));
+      for (JobCatalog.Entry entry : all.entries()) {
+        if (entry.job().isEmpty()) {
           throw new Failures.UserException(
               "retention needs every job's export root, to leave other jobs' exports"
                   + " alone, and "
-                  + file
+                  + entry.file()
                   + " cannot be read: "
-                  + e.problems().get(0).message()
+                  + entry.problems().get(0).message()
                   + " Fix that job file first.");
         }
+        roots.put(entry.job().get().sink().path(), entry.job().get().name());
       }
       selected.forEach(job -> roots.put(job.sink().path(), job.name()));
       return new Jobs(selected, roots);

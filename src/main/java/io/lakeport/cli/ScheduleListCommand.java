@@ -1,6 +1,5 @@
 package io.lakeport.cli;
 
-import io.lakeport.config.JobConfigException;
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.JobSpec;
 import io.lakeport.config.ScheduleSpec;
@@ -62,15 +61,10 @@ final class ScheduleListCommand implements Callable<Integer> {
     Instant now = lakeport.clock().instant();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    JobCatalog catalog = JobCatalog.load(loader, jobs.files());
+    catalog.problems().forEach(p -> err.println(p.message()));
     Map<Path, Optional<JobSpec>> loaded = new LinkedHashMap<>();
-    for (Path file : jobs.files()) {
-      try {
-        loaded.put(file, Optional.of(loader.load(file, Map.of(), JobLoader.Mode.VALIDATE)));
-      } catch (JobConfigException e) {
-        e.problems().forEach(p -> err.println(p.message()));
-        loaded.put(file, Optional.empty());
-      }
-    }
+    catalog.entries().forEach(e -> loaded.put(e.file(), e.job()));
     Function<String, Optional<Boolean>> overrides = overrides(lakeport, loaded, err);
     int width =
         loaded.entrySet().stream()

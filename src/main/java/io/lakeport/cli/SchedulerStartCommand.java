@@ -1,7 +1,6 @@
 package io.lakeport.cli;
 
 import io.lakeport.config.ApiSettings;
-import io.lakeport.config.JobConfigException;
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.JobSpec;
 import io.lakeport.config.NotificationSpec;
@@ -331,25 +330,25 @@ final class SchedulerStartCommand implements Callable<Integer> {
       PrintWriter err,
       Map<String, NotificationSpec> subscriptions,
       Map<String, Path> manual) {
-    List<ScheduledJob> scheduled = new ArrayList<>();
-    boolean valid = true;
-    for (Path file : jobs.files()) {
-      try {
-        JobSpec job = loader.load(file, Map.of(), JobLoader.Mode.VALIDATE);
-        Schedule.of(job)
-            .ifPresentOrElse(
-                schedule -> scheduled.add(new ScheduledJob(schedule, file)),
-                () -> manual.put(job.name(), file));
-        Schedule.retention(job)
-            .ifPresent(
-                schedule -> scheduled.add(new ScheduledJob(schedule, file, RunKind.RETENTION)));
-        subscriptions.put(job.name(), job.notifications());
-      } catch (JobConfigException e) {
-        e.problems().forEach(p -> err.println(p.message()));
-        valid = false;
-      }
+    JobCatalog catalog = JobCatalog.load(loader, jobs.files());
+    if (!catalog.problems().isEmpty()) {
+      catalog.problems().forEach(p -> err.println(p.message()));
+      err.flush();
+      return Optional.empty();
     }
-    err.flush();
-    return valid ? Optional.of(scheduled) : Optional.empty();
+    List<ScheduledJob> scheduled = new ArrayList<>();
+    for (JobCatalog.Entry entry : catalog.entries()) {
+      Path file = entry.file();
+      JobSpec job = entry.job().orElseThrow();
+      Schedule.of(job)
+          .ifPresentOrElse(
+              schedule -> scheduled.add(new ScheduledJob(schedule, file)),
+              () -> manual.put(job.name(), file));
+      Schedule.retention(job)
+          .ifPresent(
+              schedule -> scheduled.add(new ScheduledJob(schedule, file, RunKind.RETENTION)));
+      subscriptions.put(job.name(), job.notifications());
+    }
+    return Optional.of(scheduled);
   }
 }

@@ -1,13 +1,9 @@
 package io.lakeport.cli;
 
-import io.lakeport.config.ConfigProblem;
-import io.lakeport.config.JobConfigException;
 import io.lakeport.config.JobLoader;
-import io.lakeport.config.JobSpec;
 import io.lakeport.failure.ExitCode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -40,16 +36,10 @@ final class ValidateCommand implements Callable<Integer> {
       return ExitCode.USER.code();
     }
     int failed = 0;
-    for (Path file : files) {
-      List<ConfigProblem> problems = new ArrayList<>();
-      try {
-        JobSpec job = JobFiles.load(loader, file, params.values, JobLoader.Mode.VALIDATE);
-        out.println("ok " + job.file() + " (" + job.name() + ")");
-      } catch (JobConfigException e) {
-        problems.addAll(e.problems());
-      }
-      problems.forEach(p -> err.println(p.message()));
-      failed += problems.isEmpty() ? 0 : 1;
+    for (JobCatalog.Entry entry : JobCatalog.validate(loader, files, params.values).entries()) {
+      entry.job().ifPresent(job -> out.println("ok " + job.file() + " (" + job.name() + ")"));
+      entry.problems().forEach(p -> err.println(p.message()));
+      failed += entry.problems().isEmpty() ? 0 : 1;
     }
     out.flush();
     err.flush();
