@@ -75,18 +75,11 @@ public final class LaunchedRuns implements InProcessRuns {
     try (RunLifecycle lifecycle = RunLifecycle.underScheduler(site, clock)) {
       RunResult result =
           lifecycle.export(new ExportRunner(spark, clock), job, request.runId(), Trigger.SCHEDULE);
-      var totals = result.manifest().totals();
       return new LaunchOutcome(
           LaunchOutcome.State.SUCCEEDED,
           Optional.of(0),
           "",
-          Optional.of(
-              new LaunchOutcome.Written(
-                  result.status() == RunResult.Status.PUBLISHED,
-                  totals.rows(),
-                  totals.bytes(),
-                  totals.files(),
-                  result.manifestPath().orElse(""))));
+          Optional.of(RunLifecycle.written(result)));
     }
   }
 
@@ -104,14 +97,11 @@ public final class LaunchedRuns implements InProcessRuns {
         return new LaunchOutcome(
             LaunchOutcome.State.FAILED, Optional.of(retained.exitCode().code()), retained.error());
       }
-      Retention.Result result = retained.result();
       return new LaunchOutcome(
           LaunchOutcome.State.SUCCEEDED,
           Optional.of(0),
           "",
-          Optional.of(
-              new LaunchOutcome.Written(
-                  true, result.exportsRemoved(), result.bytesFreed(), result.filesDeleted(), "")));
+          Optional.of(RunLifecycle.written(retained.result())));
     }
   }
 }

@@ -4,7 +4,7 @@ import io.lakeport.config.JobLoader;
 import io.lakeport.config.JobSpec;
 import io.lakeport.config.Site;
 import io.lakeport.failure.ExitCode;
-import io.lakeport.history.JobNames;
+import io.lakeport.failure.FailureText;
 import io.lakeport.history.Trigger;
 import io.lakeport.lifecycle.RunLifecycle;
 import io.lakeport.retention.Archiver;
@@ -14,6 +14,7 @@ import io.lakeport.retention.Retention;
 import io.lakeport.retention.RetentionPlan;
 import io.lakeport.run.RunId;
 import io.lakeport.run.Sessions;
+import io.lakeport.schedule.launch.OutcomeReport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -187,16 +188,16 @@ final class RetentionCommand {
 
     @Override
     public Integer call() throws IOException {
-      Outcome outcome = new Outcome(outcomeFile);
+      OutcomeReport report = OutcomeReport.to(outcomeFile);
       try {
-        return outcome.succeeded(applyAll(outcome));
+        return report.finish(applyAll(report));
       } catch (Exception e) {
-        outcome.failed(ExitCode.of(e).code(), e);
+        report.finish(ExitCode.of(e).code(), FailureText.firstLineOf(e));
         throw e;
       }
     }
 
-    private int applyAll(Outcome outcome) throws IOException {
+    private int applyAll(OutcomeReport report) throws IOException {
       Site site = retention.lakeport.site();
       Clock clock = retention.lakeport.clock();
       Jobs jobs = jobs(new JobLoader(site));
@@ -214,22 +215,14 @@ final class RetentionCommand {
               runId.isPresent()
                   ? RunLifecycle.underScheduler(site, clock)
                   : RunLifecycle.recording(site, clock, err::println)) {
+        RunLifecycle runs = lifecycle.reportingTo(report);
         Retention retention = retention(site, spark);
         for (JobSpec job : jobs.selected()) {
           String id = runId.orElseGet(() -> RunId.next(clock));
           RunLifecycle.Retained retained =
-              lifecycle.retention(retention, job, jobs.othersThan(job), id, Trigger.MANUAL);
+              runs.retention(retention, job, jobs.othersThan(job), id, Trigger.MANUAL);
           print(retained.result(), id, now, out);
           exit = ExitCode.worse(exit, retained.exitCode().code());
-          if (retained.exitCode() == ExitCode.OK) {
-            Retention.Result r = retained.result();
-            outcome.retained(
-                id,
-                JobNames.retentionOf(job.name()),
-                r.exportsRemoved(),
-                r.bytesFreed(),
-                r.filesDeleted());
-          }
         }
       }
       out.flush();

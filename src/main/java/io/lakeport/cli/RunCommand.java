@@ -4,6 +4,7 @@ import io.lakeport.config.JobLoader;
 import io.lakeport.config.JobSpec;
 import io.lakeport.config.Site;
 import io.lakeport.failure.ExitCode;
+import io.lakeport.failure.FailureText;
 import io.lakeport.history.Trigger;
 import io.lakeport.lifecycle.RunLifecycle;
 import io.lakeport.run.ExportRunner;
@@ -11,6 +12,7 @@ import io.lakeport.run.Manifest;
 import io.lakeport.run.RunId;
 import io.lakeport.run.RunResult;
 import io.lakeport.run.Sessions;
+import io.lakeport.schedule.launch.OutcomeReport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -91,19 +93,18 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Outcome outcome = new Outcome(outcomeFile);
+    OutcomeReport report = OutcomeReport.to(outcomeFile);
     try {
-      int code = runAll(outcome);
-      return code == 0 ? outcome.succeeded(code) : outcome.ended(code);
+      return report.finish(runAll(report));
     } catch (Exception e) {
       // Exception, not only RuntimeException: Spark's Scala code throws checked SparkExceptions
       // undeclared.
-      outcome.failed(ExitCode.of(e).code(), e);
+      report.finish(ExitCode.of(e).code(), FailureText.firstLineOf(e));
       throw e;
     }
   }
 
-  private int runAll(Outcome outcome) throws Exception {
+  private int runAll(OutcomeReport report) throws Exception {
     Site site = lakeport.site();
     JobLoader loader = new JobLoader(site);
     List<JobSpec> specs = new ArrayList<>();
@@ -125,6 +126,7 @@ final class RunCommand implements Callable<Integer> {
         runId.isPresent()
             ? RunLifecycle.underScheduler(site, clock)
             : RunLifecycle.recording(site, clock, warning -> warn(err, warning))) {
+      RunLifecycle runs = lifecycle.reportingTo(report);
       SparkSession spark = Sessions.create(site, master);
       ProgressListener progress = new ProgressListener(System.err);
       spark.sparkContext().addSparkListener(progress);
@@ -148,8 +150,7 @@ final class RunCommand implements Callable<Integer> {
           }
           String id = runId.orElseGet(() -> RunId.next(clock));
           try {
-            RunResult result = lifecycle.export(runner, job, id, trigger);
-            outcome.ran(result);
+            RunResult result = runs.export(runner, job, id, trigger);
             report(spec.commandLine().getOut(), result);
             ended.add(Ended.of(job, id, result));
           } catch (Exception | Error e) {
@@ -161,7 +162,6 @@ final class RunCommand implements Callable<Integer> {
             int code = ExitCode.of(e).code();
             err.println("job " + job.name() + " run " + id + " failed:");
             Failures.print(err, e, code);
-            outcome.failedRun(id, job.name(), code, e);
             ended.add(new Ended(job.name(), id, "failed", 0, code));
           }
         }

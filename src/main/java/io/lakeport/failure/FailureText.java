@@ -24,6 +24,14 @@ public final class FailureText {
     };
   }
 
+  /**
+   * The first line of the failure's message, or its class when it has none: what a launcher shows
+   * of a failed run.
+   */
+  public static String firstLineOf(Throwable t) {
+    return String.valueOf(t.getMessage()).lines().findFirst().orElse(t.getClass().getSimpleName());
+  }
+
   /** The exception's class and the first line of its message. */
   public static String firstLine(Throwable t) {
     String message = String.valueOf(t.getMessage());

@@ -16,6 +16,8 @@ import io.lakeport.run.ExportRunner;
 import io.lakeport.run.Manifest;
 import io.lakeport.run.RunResult;
 import io.lakeport.run.SharedLeases;
+import io.lakeport.schedule.launch.LaunchOutcome;
+import io.lakeport.schedule.launch.OutcomeReport;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -43,6 +45,7 @@ public final class RunLifecycle implements AutoCloseable {
   private final RunNotifications notifications;
   private final boolean announcesEnds;
   private final SharedLeases leases;
+  private final OutcomeReport report;
   private final Clock clock;
 
   private RunLifecycle(
@@ -50,12 +53,22 @@ public final class RunLifecycle implements AutoCloseable {
       RunNotifications notifications,
       boolean announcesEnds,
       SharedLeases leases,
+      OutcomeReport report,
       Clock clock) {
     this.records = records;
     this.notifications = notifications;
     this.announcesEnds = announcesEnds;
     this.leases = leases;
+    this.report = report;
     this.clock = clock;
+  }
+
+  /**
+   * This lifecycle, also reporting how each run ended to {@code report} (the outcome file a
+   * launcher reads).
+   */
+  public RunLifecycle reportingTo(OutcomeReport report) {
+    return new RunLifecycle(records, notifications, announcesEnds, leases, report, clock);
   }
 
   /**
@@ -72,6 +85,7 @@ public final class RunLifecycle implements AutoCloseable {
         RunNotifications.open(site, clock),
         true,
         new HistoryLeases(site.history(), clock, first),
+        OutcomeReport.none(),
         clock);
   }
 
@@ -94,6 +108,7 @@ public final class RunLifecycle implements AutoCloseable {
         RunNotifications.open(site, clock),
         false,
         new HistoryLeases(site.history(), clock, warning -> LOG.warn("{}", warning)),
+        OutcomeReport.none(),
         clock);
   }
 
@@ -115,6 +130,7 @@ public final class RunLifecycle implements AutoCloseable {
         // Exception, not only RuntimeException: Spark's Scala code throws checked exceptions
         // undeclared
         history.failed(runId, e);
+        report.failed(runId, job.name(), ExitCode.of(e).code(), FailureText.firstLineOf(e));
         if (announcesEnds) {
           notifications.failed(job, runId, started, Secrets.mask(FailureText.summary(e)));
         }
@@ -122,6 +138,7 @@ public final class RunLifecycle implements AutoCloseable {
       }
     }
     history.ended(runId, outcomeOf(result));
+    report.ended(runId, job.name(), written(result));
     if (announcesEnds) {
       notifications.succeeded(job, result);
     }
@@ -142,24 +159,28 @@ public final class RunLifecycle implements AutoCloseable {
       Trigger trigger)
       throws IOException {
     RunRecords history = records.join();
-    history.started(JobNames.retentionOf(job.name()), runId, trigger, Map.of());
+    String historyJob = JobNames.retentionOf(job.name());
+    history.started(historyJob, runId, trigger, Map.of());
     Retention.Result result;
     try (RunRecords.Active active = history.active(runId)) {
       try {
         result = retention.apply(job, otherJobs);
       } catch (IOException | RuntimeException | Error e) {
         history.failed(runId, e);
+        report.failed(runId, historyJob, ExitCode.of(e).code(), FailureText.firstLineOf(e));
         throw e;
       }
     }
     if (result.plan().refusal().isPresent()) {
       String error = "refused: " + result.plan().refusal().get();
       history.ended(runId, RunOutcome.failed(ExitCode.USER.code(), error));
+      report.failed(runId, historyJob, ExitCode.USER.code(), error);
       return new Retained(ExitCode.USER, result, error);
     }
     if (!result.failures().isEmpty()) {
       String error = result.failures().size() + " not done: " + result.failures().get(0);
       history.ended(runId, RunOutcome.failed(ExitCode.EXTERNAL.code(), error));
+      report.failed(runId, historyJob, ExitCode.EXTERNAL.code(), error);
       return new Retained(ExitCode.EXTERNAL, result, error);
     }
     history.ended(
@@ -172,6 +193,7 @@ public final class RunLifecycle implements AutoCloseable {
             Optional.of(result.filesDeleted()),
             Optional.empty(),
             Optional.empty()));
+    report.ended(runId, historyJob, written(result));
     if (!result.actions().isEmpty()) {
       notifications.retentionApplied(job, runId, result);
     }
@@ -183,6 +205,26 @@ public final class RunLifecycle implements AutoCloseable {
    * not).
    */
   public record Retained(ExitCode exitCode, Retention.Result result, String error) {}
+
+  /** What a run that ended without failing wrote, as a launcher is told. */
+  public static LaunchOutcome.Written written(RunResult result) {
+    Manifest.Totals totals = result.manifest().totals();
+    return new LaunchOutcome.Written(
+        result.status() == RunResult.Status.PUBLISHED,
+        totals.rows(),
+        totals.bytes(),
+        totals.files(),
+        result.manifestPath().orElse(""));
+  }
+
+  /**
+   * What a retention run that ended without failing did, as a launcher is told (and as the history
+   * keeps it): rows are the exports removed.
+   */
+  public static LaunchOutcome.Written written(Retention.Result result) {
+    return new LaunchOutcome.Written(
+        true, result.exportsRemoved(), result.bytesFreed(), result.filesDeleted(), "");
+  }
 
   /** The history's outcome of a run that ended without failing: published or skipped. */
   static RunOutcome outcomeOf(RunResult result) {

@@ -3,6 +3,8 @@ package io.lakeport.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakeport.Fixtures;
 import io.lakeport.TestSpark;
 import java.io.IOException;
@@ -593,7 +595,10 @@ class CliSparkTest {
             sink { format = json, path = ${lakeport.exports}/good }
             """);
 
-    int code = lakeport("run", broken.toString(), good.toString());
+    Path outcome = dir.resolve("outcome.json");
+
+    int code =
+        lakeport("run", broken.toString(), good.toString(), "--outcome-file", outcome.toString());
 
     assertThat(code).as("the worst: a job mistake").isEqualTo(2);
     assertThat(err.toString()).contains("job a-broken run ", "failed:", "cannot read");
@@ -605,6 +610,16 @@ class CliSparkTest {
     assertThat(dir.resolve("exports/good/_SUCCESS"))
         .as("the job after the failed one ran")
         .exists();
+    JsonNode written = new ObjectMapper().readTree(outcome.toFile());
+    assertThat(written.path("exit_code").asInt()).isEqualTo(2);
+    assertThat(written.path("error").asText())
+        .as("the failed run's first line")
+        .contains("cannot read");
+    assertThat(written.path("runs"))
+        .extracting(run -> run.path("job").asText() + " " + run.path("status").asText())
+        .containsExactly("a-broken failed", "b-good published");
+    assertThat(written.path("runs").get(0).path("exit_code").asInt()).isEqualTo(2);
+    assertThat(written.path("runs").get(1).path("rows").asLong()).isEqualTo(4);
   }
 
   @Test

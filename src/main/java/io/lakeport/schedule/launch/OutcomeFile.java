@@ -9,9 +9,9 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * The JSON a driver writes with {@code lakeport run --outcome-file}: exit code, error, and per run
- * its status, rows, bytes, files and manifest. Both launchers read it, since neither spark-submit
- * nor a command line's exit code says what was written.
+ * The JSON a driver writes with {@code lakeport run --outcome-file} ({@link OutcomeReport}): exit
+ * code, error, and per run its status, rows, bytes, files and manifest. Both launchers read it,
+ * since neither spark-submit nor a command line's exit code says what was written.
  */
 record OutcomeFile(int exitCode, Optional<String> error, Optional<LaunchOutcome.Written> written) {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,10 +31,13 @@ record OutcomeFile(int exitCode, Optional<String> error, Optional<LaunchOutcome.
       }
       JsonNode error = outcome.get("error");
       JsonNode runs = outcome.get("runs");
-      Optional<LaunchOutcome.Written> written =
-          runs == null || runs.isEmpty()
-              ? Optional.empty()
-              : Optional.of(written(runs.get(runs.size() - 1)));
+      Optional<LaunchOutcome.Written> written = Optional.empty();
+      for (JsonNode run : runs == null ? JSON.createArrayNode() : runs) {
+        // the last run that wrote something; a failed run wrote nothing
+        if (!"failed".equals(run.path("status").asText())) {
+          written = Optional.of(written(run));
+        }
+      }
       return Optional.of(
           new OutcomeFile(
               outcome.get("exit_code").asInt(),
