@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,113 +35,141 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "airflow",
-    description = "Airflow: generate DAGs from the job files, trigger runs, show their state.")
+    description = "Airflow: generate DAGs from the job files, trigger runs, show their state.",
+    subcommands = {
+      AirflowCommand.GenerateCommand.class,
+      AirflowCommand.TriggerCommand.class,
+      AirflowCommand.StatusCommand.class
+    })
 final class AirflowCommand {
   private static final int LATEST_RUNS = 10;
 
   @ParentCommand Lakeport lakeport;
-  @Spec CommandSpec spec;
 
   @Command(
       name = "generate",
       description = "Write one DAG file per job (SparkSubmitOperator) into --out.")
-  int generate(
-      @Option(
-              names = "--out",
-              defaultValue = "dags",
-              paramLabel = "DIR",
-              description = "Folder for the DAG files (default ${DEFAULT-VALUE}).")
-          Path out,
-      @Option(
-              names = "--start-date",
-              paramLabel = "DATE",
-              description = "The DAGs' start_date (default: today, UTC).")
-          Optional<LocalDate> startDate,
-      @Mixin JobArguments jobs) {
-    Site site = lakeport.site();
-    JobLoader loader = new JobLoader(site);
-    List<JobSpec> specs = JobCatalog.load(loader, jobs.files()).requireValid();
-    LocalDate start =
-        startDate.orElseGet(() -> LocalDate.ofInstant(lakeport.clock().instant(), ZoneOffset.UTC));
-    PrintWriter printer = out();
-    for (Path file : Dags.write(specs, site, start, out)) {
-      printer.println("wrote " + file);
+  static final class GenerateCommand implements Callable<Integer> {
+    @ParentCommand AirflowCommand airflow;
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = "--out",
+        defaultValue = "dags",
+        paramLabel = "DIR",
+        description = "Folder for the DAG files (default ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(
+        names = "--start-date",
+        paramLabel = "DATE",
+        description = "The DAGs' start_date (default: today, UTC).")
+    Optional<LocalDate> startDate;
+
+    @Mixin JobArguments jobs;
+
+    @Override
+    public Integer call() {
+      Site site = airflow.lakeport.site();
+      List<JobSpec> specs = JobCatalog.load(new JobLoader(site), jobs.files()).requireValid();
+      LocalDate start =
+          startDate.orElseGet(
+              () -> LocalDate.ofInstant(airflow.lakeport.clock().instant(), ZoneOffset.UTC));
+      PrintWriter printer = spec.commandLine().getOut();
+      for (Path file : Dags.write(specs, site, start, out)) {
+        printer.println("wrote " + file);
+      }
+      printer.flush();
+      return 0;
     }
-    printer.flush();
-    return 0;
   }
 
   @Command(name = "trigger", description = "Trigger a run of a job's DAG in Airflow.")
-  int trigger(
-      @Parameters(paramLabel = "JOB", description = "Job file or job name (the DAG id).")
-          String job,
-      @Option(
-              names = "--date",
-              paramLabel = "DATE",
-              description = "The run's run_date (conf run_date); default: the DAG's rule.")
-          Optional<LocalDate> date,
-      @Option(
-              names = "--conf",
-              paramLabel = "KEY=VALUE",
-              description = "An entry of the run's conf (repeatable).")
-          Map<String, String> conf,
-      @Option(
-              names = "--run-id",
-              paramLabel = "ID",
-              description = "The DAG run id (default: Airflow names it).")
-          Optional<String> runId) {
-    Map<String, Object> runConf = new LinkedHashMap<>();
-    if (conf != null) {
-      runConf.putAll(conf);
+  static final class TriggerCommand implements Callable<Integer> {
+    @ParentCommand AirflowCommand airflow;
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "JOB", description = "Job file or job name (the DAG id).")
+    String job;
+
+    @Option(
+        names = "--date",
+        paramLabel = "DATE",
+        description = "The run's run_date (conf run_date); default: the DAG's rule.")
+    Optional<LocalDate> date;
+
+    @Option(
+        names = "--conf",
+        paramLabel = "KEY=VALUE",
+        description = "An entry of the run's conf (repeatable).")
+    Map<String, String> conf;
+
+    @Option(
+        names = "--run-id",
+        paramLabel = "ID",
+        description = "The DAG run id (default: Airflow names it).")
+    Optional<String> runId;
+
+    @Override
+    public Integer call() {
+      Map<String, Object> runConf = new LinkedHashMap<>();
+      if (conf != null) {
+        runConf.putAll(conf);
+      }
+      date.ifPresent(d -> runConf.put(JobLoader.RUN_DATE, d.toString()));
+      String dagId = airflow.dagId(job);
+      DagRun run = request(() -> airflow.client().trigger(dagId, runId, runConf));
+      PrintWriter out = spec.commandLine().getOut();
+      out.printf(
+          Locale.ROOT,
+          "triggered %s run %s: %s%s%n",
+          run.dagId().isEmpty() ? dagId : run.dagId(),
+          run.runId(),
+          run.state(),
+          run.logicalDate().map(t -> ", logical date " + t).orElse(""));
+      out.flush();
+      return 0;
     }
-    date.ifPresent(d -> runConf.put(JobLoader.RUN_DATE, d.toString()));
-    String dagId = dagId(job);
-    DagRun run = call(() -> client().trigger(dagId, runId, runConf));
-    out()
-        .printf(
-            Locale.ROOT,
-            "triggered %s run %s: %s%s%n",
-            run.dagId().isEmpty() ? dagId : run.dagId(),
-            run.runId(),
-            run.state(),
-            run.logicalDate().map(t -> ", logical date " + t).orElse(""));
-    out().flush();
-    return 0;
   }
 
   @Command(name = "status", description = "Show a DAG run's state, or the job DAG's latest runs.")
-  int status(
-      @Parameters(
-              index = "0",
-              paramLabel = "JOB",
-              description = "Job file or job name (the DAG id).")
-          String job,
-      @Parameters(index = "1", arity = "0..1", paramLabel = "RUN_ID", description = "A DAG run id.")
-          Optional<String> runId) {
-    String dagId = dagId(job);
-    List<DagRun> runs =
-        runId.isPresent()
-            ? List.of(call(() -> client().run(dagId, runId.get())))
-            : call(() -> client().runs(dagId, LATEST_RUNS));
-    PrintWriter printer = out();
-    if (runs.isEmpty()) {
-      printer.println(dagId + ": no runs");
+  static final class StatusCommand implements Callable<Integer> {
+    @ParentCommand AirflowCommand airflow;
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "JOB", description = "Job file or job name (the DAG id).")
+    String job;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "RUN_ID", description = "A DAG run id.")
+    Optional<String> runId;
+
+    @Override
+    public Integer call() {
+      String dagId = airflow.dagId(job);
+      List<DagRun> runs =
+          runId.isPresent()
+              ? List.of(request(() -> airflow.client().run(dagId, runId.get())))
+              : request(() -> airflow.client().runs(dagId, LATEST_RUNS));
+      PrintWriter printer = spec.commandLine().getOut();
+      if (runs.isEmpty()) {
+        printer.println(dagId + ": no runs");
+      }
+      Table table = new Table("RUN ID", "STATE", "LOGICAL DATE", "STARTED", "ENDED", "CONF");
+      for (DagRun run : runs) {
+        table.row(
+            run.runId(),
+            run.state(),
+            time(run.logicalDate()),
+            time(run.startDate()),
+            time(run.endDate()),
+            run.conf().isEmpty() ? "-" : new TreeMap<>(run.conf()).toString());
+      }
+      if (!runs.isEmpty()) {
+        table.print(printer);
+      }
+      printer.flush();
+      return 0;
     }
-    Table table = new Table("RUN ID", "STATE", "LOGICAL DATE", "STARTED", "ENDED", "CONF");
-    for (DagRun run : runs) {
-      table.row(
-          run.runId(),
-          run.state(),
-          time(run.logicalDate()),
-          time(run.startDate()),
-          time(run.endDate()),
-          run.conf().isEmpty() ? "-" : new java.util.TreeMap<>(run.conf()).toString());
-    }
-    if (!runs.isEmpty()) {
-      table.print(printer);
-    }
-    printer.flush();
-    return 0;
   }
 
   /**
@@ -161,7 +191,7 @@ final class AirflowCommand {
    * A duplicate run id is the caller's to fix (exit 2); Airflow's other refusals are external (exit
    * 3).
    */
-  private static <T> T call(Supplier<T> request) {
+  private static <T> T request(Supplier<T> request) {
     try {
       return request.get();
     } catch (AirflowException e) {
@@ -174,9 +204,5 @@ final class AirflowCommand {
 
   private static String time(Optional<Instant> time) {
     return time.map(Instant::toString).orElse("-");
-  }
-
-  private PrintWriter out() {
-    return spec.commandLine().getOut();
   }
 }
