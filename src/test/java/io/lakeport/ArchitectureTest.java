@@ -122,6 +122,27 @@ class ArchitectureTest {
   }
 
   @Test
+  void theManifestIsReadWithoutTheRunsThatWriteIt() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.lakeport.manifest..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.lakeport.run..",
+            "io.lakeport.plan..",
+            "io.lakeport.source..",
+            "io.lakeport.sink..",
+            "io.lakeport.history..",
+            "io.lakeport.schedule..",
+            "org.apache.spark.sql..")
+        .because(
+            "retention, notifications, the Java API and the CLI read manifests; reading one must not"
+                + " pull in the packages that run exports or keep state, nor Spark SQL")
+        .check(classes);
+  }
+
+  @Test
   void planCompilationReadsNothingAndWritesNothing() {
     noClasses()
         .that()

@@ -1,9 +1,9 @@
 package io.lakeport.cli;
 
 import io.lakeport.failure.ExitCode;
-import io.lakeport.run.Manifest;
+import io.lakeport.manifest.Manifest;
+import io.lakeport.manifest.Verifier;
 import io.lakeport.run.Sessions;
-import io.lakeport.run.Verifier;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;

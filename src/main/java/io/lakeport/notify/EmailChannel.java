@@ -3,8 +3,8 @@ package io.lakeport.notify;
 import static java.util.Objects.requireNonNull;
 
 import io.lakeport.config.NotificationSettings.Email;
+import io.lakeport.manifest.OutputFile;
 import io.lakeport.notify.DownloadLinks.Link;
-import io.lakeport.run.OutputFile;
 import jakarta.activation.DataHandler;
 import jakarta.mail.Message.RecipientType;
 import jakarta.mail.MessagingException;

@@ -3,8 +3,8 @@ package io.lakeport.notify;
 import static java.util.Objects.requireNonNull;
 
 import io.lakeport.config.EventType;
-import io.lakeport.run.Manifest;
-import io.lakeport.run.OutputFile;
+import io.lakeport.manifest.Manifest;
+import io.lakeport.manifest.OutputFile;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

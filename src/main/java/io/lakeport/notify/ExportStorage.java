@@ -1,6 +1,6 @@
 package io.lakeport.notify;
 
-import io.lakeport.run.Manifest;
+import io.lakeport.manifest.Manifest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;

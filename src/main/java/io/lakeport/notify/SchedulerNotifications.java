@@ -8,7 +8,7 @@ import io.lakeport.config.NotificationSpec;
 import io.lakeport.history.HistoryStore;
 import io.lakeport.history.Run;
 import io.lakeport.history.RunStatus;
-import io.lakeport.run.Manifest;
+import io.lakeport.manifest.Manifest;
 import io.lakeport.schedule.RunListener;
 import java.io.IOException;
 import java.time.Clock;

@@ -1,9 +1,9 @@
 package io.lakeport.retention;
 
 import io.lakeport.config.RetentionSpec.Archive.Format;
-import io.lakeport.run.Manifest;
-import io.lakeport.run.Manifests;
-import io.lakeport.run.OutputFile;
+import io.lakeport.manifest.Manifest;
+import io.lakeport.manifest.Manifests;
+import io.lakeport.manifest.OutputFile;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;

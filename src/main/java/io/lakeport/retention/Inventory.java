@@ -2,10 +2,10 @@ package io.lakeport.retention;
 
 import static java.util.Objects.requireNonNull;
 
+import io.lakeport.manifest.Manifest;
+import io.lakeport.manifest.Manifests;
+import io.lakeport.manifest.OutputFile;
 import io.lakeport.retention.ExportTree.Entry;
-import io.lakeport.run.Manifest;
-import io.lakeport.run.Manifests;
-import io.lakeport.run.OutputFile;
 import io.lakeport.run.RunId;
 import java.io.FileNotFoundException;
 import java.io.IOException;

@@ -6,8 +6,8 @@ import io.lakeport.config.JobSpec;
 import io.lakeport.config.RetentionSpec;
 import io.lakeport.config.SinkFormat;
 import io.lakeport.fault.Failpoints;
+import io.lakeport.manifest.Manifest;
 import io.lakeport.retention.Inventory.ExportFiles;
-import io.lakeport.run.Manifest;
 import io.lakeport.run.RunId;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -344,7 +344,7 @@ public final class Retention {
         }
         Path retired =
             new Path(
-                new Path(new Path(root, io.lakeport.run.Manifests.DIR), Inventory.RETIRED),
+                new Path(new Path(root, io.lakeport.manifest.Manifests.DIR), Inventory.RETIRED),
                 manifestPath.getName());
         fs.mkdirs(retired.getParent());
         if (!fs.rename(manifestPath, retired)) {

@@ -1,6 +1,8 @@
 package io.lakeport.run;
 
 import io.lakeport.config.JobSpec;
+import io.lakeport.manifest.Manifest;
+import io.lakeport.manifest.Manifests;
 import io.lakeport.plan.CompiledPlan;
 import io.lakeport.plan.PlanCompiler;
 import io.lakeport.source.Sources;

@@ -1,6 +1,7 @@
 package io.lakeport.run;
 
 import io.lakeport.config.SinkFormat;
+import io.lakeport.manifest.OutputFile;
 import io.lakeport.sink.FileMeasure;
 import io.lakeport.sink.MeasuredFile;
 import java.io.IOException;

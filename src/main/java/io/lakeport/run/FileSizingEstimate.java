@@ -1,6 +1,8 @@
 package io.lakeport.run;
 
 import io.lakeport.config.SinkSpec;
+import io.lakeport.manifest.Manifest;
+import io.lakeport.manifest.Manifests;
 import io.lakeport.plan.CompiledPlan;
 import java.io.IOException;
 import java.util.Optional;

@@ -1,6 +1,8 @@
 package io.lakeport.run;
 
 import io.lakeport.config.WriteMode;
+import io.lakeport.manifest.Listing;
+import io.lakeport.manifest.Manifest;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -7,6 +7,8 @@ import static org.apache.spark.sql.functions.max;
 
 import io.lakeport.config.IncrementalSpec;
 import io.lakeport.config.JobSpec;
+import io.lakeport.manifest.Manifest;
+import io.lakeport.manifest.Manifests;
 import io.lakeport.source.SourceRead;
 import io.lakeport.source.Sources;
 import java.io.IOException;

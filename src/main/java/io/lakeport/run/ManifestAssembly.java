@@ -5,6 +5,8 @@ import io.lakeport.config.JobSpec;
 import io.lakeport.config.Param;
 import io.lakeport.config.Secrets;
 import io.lakeport.config.SinkSpec;
+import io.lakeport.manifest.Manifest;
+import io.lakeport.manifest.OutputFile;
 import io.lakeport.plan.CompiledPlan;
 import io.lakeport.plan.PlanCompiler;
 import io.lakeport.source.SourceRead;

@@ -1,6 +1,7 @@
 package io.lakeport.run;
 
-import io.lakeport.run.Manifest.PartitionInfo;
+import io.lakeport.manifest.Manifest.PartitionInfo;
+import io.lakeport.manifest.OutputFile;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -3,6 +3,8 @@ package io.lakeport.run;
 import io.lakeport.config.SinkFormat;
 import io.lakeport.config.SinkSpec;
 import io.lakeport.config.WriteMode;
+import io.lakeport.manifest.Manifest;
+import io.lakeport.manifest.Manifests;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;

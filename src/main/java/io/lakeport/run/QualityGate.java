@@ -13,6 +13,7 @@ import static org.apache.spark.sql.functions.when;
 import io.lakeport.config.Filter;
 import io.lakeport.config.QualitySpec;
 import io.lakeport.config.QualitySpec.Action;
+import io.lakeport.manifest.Manifest;
 import io.lakeport.plan.PlanCompiler;
 import java.time.ZoneId;
 import java.util.ArrayList;

@@ -3,6 +3,7 @@ package io.lakeport.run;
 import static java.util.Objects.requireNonNull;
 
 import io.lakeport.config.SinkSpec;
+import io.lakeport.manifest.Manifest;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;

@@ -2,6 +2,7 @@ package io.lakeport.run;
 
 import static java.util.Objects.requireNonNull;
 
+import io.lakeport.manifest.Manifest;
 import java.util.Optional;
 
 /**

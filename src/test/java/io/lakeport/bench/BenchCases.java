@@ -6,7 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
 import io.lakeport.api.Lakeport;
-import io.lakeport.run.Manifest;
+import io.lakeport.manifest.Manifest;
 import io.lakeport.run.RunResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;

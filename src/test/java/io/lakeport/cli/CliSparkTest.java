@@ -366,7 +366,9 @@ class CliSparkTest {
   private static String bytes(String manifest) {
     try (java.io.InputStream in = Files.newInputStream(Path.of(java.net.URI.create(manifest)))) {
       return String.format(
-          java.util.Locale.ROOT, "%,d", io.lakeport.run.Manifest.fromJson(in).totals().bytes());
+          java.util.Locale.ROOT,
+          "%,d",
+          io.lakeport.manifest.Manifest.fromJson(in).totals().bytes());
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

@@ -9,7 +9,7 @@ import io.lakeport.config.NotificationSettings;
 import io.lakeport.config.Site;
 import io.lakeport.history.HistoryStore;
 import io.lakeport.history.Notification;
-import io.lakeport.run.Manifest;
+import io.lakeport.manifest.Manifest;
 import jakarta.mail.Part;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakeport.config.Site;
 import io.lakeport.history.HistoryStore;
 import io.lakeport.history.Notification;
-import io.lakeport.run.Manifest;
+import io.lakeport.manifest.Manifest;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

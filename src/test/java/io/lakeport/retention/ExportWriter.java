@@ -1,8 +1,8 @@
 package io.lakeport.retention;
 
-import io.lakeport.run.Manifest;
-import io.lakeport.run.Manifests;
-import io.lakeport.run.OutputFile;
+import io.lakeport.manifest.Manifest;
+import io.lakeport.manifest.Manifests;
+import io.lakeport.manifest.OutputFile;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.security.MessageDigest;

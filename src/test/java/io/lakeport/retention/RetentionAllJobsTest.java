@@ -9,7 +9,7 @@ import io.lakeport.history.HistoryStore;
 import io.lakeport.history.Run;
 import io.lakeport.history.RunFilter;
 import io.lakeport.history.RunStatus;
-import io.lakeport.run.OutputFile;
+import io.lakeport.manifest.OutputFile;
 import io.lakeport.run.Sessions;
 import java.io.IOException;
 import java.nio.file.Files;

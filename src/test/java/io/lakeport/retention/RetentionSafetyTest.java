@@ -9,7 +9,7 @@ import io.lakeport.config.JobLoader;
 import io.lakeport.config.JobSpec;
 import io.lakeport.config.Site;
 import io.lakeport.fault.Failpoints;
-import io.lakeport.run.OutputFile;
+import io.lakeport.manifest.OutputFile;
 import io.lakeport.run.Sessions;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -16,6 +16,8 @@ import io.lakeport.history.RunRequest;
 import io.lakeport.history.RunStatus;
 import io.lakeport.history.Trigger;
 import io.lakeport.history.Worker;
+import io.lakeport.manifest.Manifest;
+import io.lakeport.manifest.Verifier;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

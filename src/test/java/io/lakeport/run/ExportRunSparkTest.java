@@ -7,6 +7,8 @@ import io.lakeport.Fixtures;
 import io.lakeport.TestSpark;
 import io.lakeport.config.JobConfigException;
 import io.lakeport.config.JobSpec;
+import io.lakeport.manifest.Manifest;
+import io.lakeport.manifest.OutputFile;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakeport.Fixtures;
 import io.lakeport.TestSpark;
+import io.lakeport.manifest.Manifest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

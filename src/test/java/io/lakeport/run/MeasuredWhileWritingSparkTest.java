@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakeport.Fixtures;
 import io.lakeport.TestSpark;
+import io.lakeport.manifest.Manifest;
+import io.lakeport.manifest.OutputFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;

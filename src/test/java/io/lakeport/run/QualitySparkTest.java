@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.lakeport.Fixtures;
 import io.lakeport.TestSpark;
+import io.lakeport.manifest.Manifest;
+import io.lakeport.manifest.Verifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

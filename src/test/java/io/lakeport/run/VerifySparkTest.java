@@ -13,6 +13,8 @@ import com.networknt.schema.ValidationMessage;
 import io.lakeport.Fixtures;
 import io.lakeport.TestSpark;
 import io.lakeport.cli.Lakeport;
+import io.lakeport.manifest.Manifest;
+import io.lakeport.manifest.Verifier;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.lakeport.run;
+package io.lakeport.manifest;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -9,11 +9,16 @@ import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 
-/** Lists the data files under an export root: hidden names ({@code _x}, {@code .x}) skipped. */
-final class Listing {
+/**
+ * Lists the data files under an export root: hidden names ({@code _x}, {@code .x}) skipped. What
+ * {@link Verifier} compares with a manifest, and what a run's publication finds in its staging and
+ * at its sink.
+ */
+public final class Listing {
   private Listing() {}
 
-  static Set<String> dataFiles(FileSystem fs, Path root) throws IOException {
+  /** Paths relative to {@code root}, sorted; none when {@code root} does not exist. */
+  public static Set<String> dataFiles(FileSystem fs, Path root) throws IOException {
     Set<String> files = new TreeSet<>();
     if (!fs.exists(root)) {
       return files;

@@ -1,4 +1,4 @@
-package io.lakeport.run;
+package io.lakeport.manifest;
 
 import java.io.IOException;
 import java.util.ArrayList;

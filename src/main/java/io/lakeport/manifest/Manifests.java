@@ -1,4 +1,4 @@
-package io.lakeport.run;
+package io.lakeport.manifest;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -45,7 +45,7 @@ public final class Manifests {
   }
 
   /** The run id a pending manifest file is named after; empty for other names. */
-  static Optional<String> pendingRunIdOf(String fileName) {
+  public static Optional<String> pendingRunIdOf(String fileName) {
     return fileName.startsWith(PENDING_PREFIX)
             && fileName.endsWith(SUFFIX)
             && fileName.length() > PENDING_PREFIX.length() + SUFFIX.length()
@@ -81,7 +81,7 @@ public final class Manifests {
   }
 
   /** The newest of the last few manifests that {@code matches}; unreadable ones are passed over. */
-  static Optional<Manifest> latest(FileSystem fs, Path root, Predicate<Manifest> matches)
+  public static Optional<Manifest> latest(FileSystem fs, Path root, Predicate<Manifest> matches)
       throws IOException {
     for (Path path : newestFirst(fs, root).stream().limit(LOOK_BACK).toList()) {
       Optional<Manifest> manifest = read(fs, path).filter(matches);

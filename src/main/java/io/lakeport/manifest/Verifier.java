@@ -1,4 +1,4 @@
-package io.lakeport.run;
+package io.lakeport.manifest;
 
 import static java.util.Objects.requireNonNull;
 
