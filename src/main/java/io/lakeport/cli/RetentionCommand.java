@@ -201,6 +201,7 @@ final class RetentionCommand {
       Site site = retention.lakeport.site();
       Clock clock = retention.lakeport.clock();
       Jobs jobs = jobs(new JobLoader(site));
+      runId.ifPresent(RunCommand::requireRunId);
       if (runId.isPresent() && jobs.selected().size() != 1) {
         throw new Failures.UserException(
             "--run-id names the run of one job; " + jobs.selected().size() + " were given.");

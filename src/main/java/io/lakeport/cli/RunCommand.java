@@ -114,6 +114,7 @@ final class RunCommand implements Callable<Integer> {
               .map(values -> JobFiles.load(loader, file, values, JobLoader.Mode.RUN))
               .toList());
     }
+    runId.ifPresent(RunCommand::requireRunId);
     if (runId.isPresent() && specs.size() != 1) {
       throw new Failures.UserException(
           "--run-id names one run; give one job and no backfill range.");
@@ -199,6 +200,17 @@ final class RunCommand implements Callable<Integer> {
                 String.valueOf(e.exitCode())));
     table.print(out);
     out.flush();
+  }
+
+  /** Refuses a run id that is not one: it names the run's staging folder and manifest. */
+  static void requireRunId(String runId) {
+    if (!RunId.isValid(runId)) {
+      throw new Failures.UserException(
+          "--run-id \""
+              + runId
+              + "\" is not a run id: use letters, digits, '.', '_' and '-' (at most 100, no '..'),"
+              + " e.g. 20261124T021500123Z-3f9a1c.");
+    }
   }
 
   private static void warn(PrintWriter err, String warning) {

@@ -79,10 +79,59 @@ public final class JobLoader {
     problems.throwIfAny();
 
     Config root = resolve(jobFile, params);
+    ParamFlow.check(jobFile, display, site.stack(), params, problems);
     JobSpec spec =
         read(job(root, jobFile), root, jobFile, display, params, problems, site.notifications());
+    refuseReservedSink(spec.sink(), problems);
     problems.throwIfAny();
     return spec;
+  }
+
+  /**
+   * Refuses a sink path that is a file-system or bucket root, the home folder, the warehouse or the
+   * exports root itself: an overwrite there would replace everything under it, and retention would
+   * take every folder in it for an export.
+   */
+  private void refuseReservedSink(SinkSpec sink, Problems problems) {
+    Map<String, String> reserved = new LinkedHashMap<>();
+    reserved.put(normalized(site.exports()), "the exports root itself (lakeport.exports)");
+    reserved.put(normalized(site.warehouse()), "the warehouse (lakeport.warehouse)");
+    reserved.put(normalized(site.home()), "Lakeport's home folder");
+    reserved.put(normalized(System.getProperty("user.home")), "the home folder");
+    String path = normalized(sink.path());
+    String what = isRoot(sink.path()) ? "a file-system root" : reserved.get(path);
+    if (what != null && !sink.path().isEmpty()) {
+      problems.add(
+          sink.origin().child(Endpoints.PATH),
+          "sink path \"" + sink.path() + "\" is " + what,
+          "Write each export into a folder of its own, e.g. path = ${lakeport.exports}/<job name>.");
+    }
+  }
+
+  /** Whether {@code path} names the root of a file system or a bucket. */
+  private static boolean isRoot(String path) {
+    try {
+      java.net.URI uri = new java.net.URI(path);
+      if (uri.getScheme() != null && uri.getScheme().length() > 1) {
+        String rest = uri.getPath();
+        return rest == null || rest.isEmpty() || rest.chars().allMatch(c -> c == '/');
+      }
+    } catch (java.net.URISyntaxException e) {
+      // not a URI: a local path
+    }
+    return !path.isEmpty() && Path.of(path).normalize().getNameCount() == 0;
+  }
+
+  /** A path without a {@code file:} scheme, {@code .} and {@code ..} parts or a trailing slash. */
+  private static String normalized(String path) {
+    String local = path.replaceFirst("^file:(//)?", "");
+    try {
+      return local.contains("://")
+          ? local.replaceAll("/+$", "")
+          : Path.of(local).normalize().toString();
+    } catch (java.nio.file.InvalidPathException e) {
+      return local;
+    }
   }
 
   private static Config parse(Path file, String display) {
@@ -419,6 +468,7 @@ public final class JobLoader {
         case DOUBLE -> 0.0;
         case BOOLEAN -> false;
         case STRING_LIST -> List.of("sample");
+        case PATH -> "sample";
       };
     }
   }

@@ -17,7 +17,13 @@ public enum ParamType {
   LONG,
   DOUBLE,
   BOOLEAN,
-  STRING_LIST;
+  STRING_LIST,
+  /**
+   * A relative path of one or more safe segments ({@code eu/2026}): the only kind of param that may
+   * put a {@code /} into a path, and never {@code ..}, so the path stays under what the job wrote
+   * before it.
+   */
+  PATH;
 
   /**
    * Parses text into the value substituted into the job: dates as ISO dates, timestamps as ISO
@@ -37,6 +43,7 @@ public enum ParamType {
         case BOOLEAN -> parseBoolean(text);
         case STRING_LIST ->
             Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        case PATH -> relativePath(text);
       };
     } catch (DateTimeParseException | NumberFormatException e) {
       throw new IllegalArgumentException("expected " + example());
@@ -53,7 +60,19 @@ public enum ParamType {
       case DOUBLE -> "a number like 0.9";
       case BOOLEAN -> "true or false";
       case STRING_LIST -> "comma-separated values like a,b,c";
+      case PATH ->
+          "a relative path like eu/2026: segments of letters, digits, '.', '_', '-', '=' and '+',"
+              + " no '..'";
     };
+  }
+
+  private static String relativePath(String text) {
+    for (String segment : text.split("/", -1)) {
+      if (!ParamFlow.isSafeSegment(segment)) {
+        throw new NumberFormatException(text);
+      }
+    }
+    return text;
   }
 
   private static Instant parseInstant(String text, ZoneId zone) {

@@ -78,6 +78,9 @@ public final class ExportRunner {
    * and the staging folder.
    */
   public RunResult run(JobSpec job, String runId) {
+    if (!RunId.isValid(runId)) {
+      throw new IllegalArgumentException("not a run id: " + runId);
+    }
     MDC.put("job", job.name());
     MDC.put("run", runId);
     SparkSession session = Sessions.forJob(spark, job);

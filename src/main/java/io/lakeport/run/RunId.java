@@ -27,7 +27,20 @@ public final class RunId {
    */
   private static final java.time.Duration STEP_BACK = java.time.Duration.ofSeconds(1);
 
+  /** What any run id may look like: it names folders and files, so one safe path segment. */
+  private static final java.util.regex.Pattern VALID =
+      java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+
   private RunId() {}
+
+  /**
+   * Whether {@code runId} can be a run id: letters, digits, '.', '_' and '-', at most 100, starting
+   * with a letter or digit, no {@code ..}. Ids given from outside ({@code --run-id}) are checked
+   * with it before they name a staging folder or a manifest.
+   */
+  public static boolean isValid(String runId) {
+    return VALID.matcher(runId).matches() && !runId.contains("..");
+  }
 
   /** When the run with this id started; empty when {@code runId} is not a run id. */
   public static java.util.Optional<Instant> startOf(String runId) {

@@ -266,4 +266,72 @@ class JobLoaderTest {
         .containsEntry(ExcelOptions.DATE_FORMAT, "dd.mm.yyyy")
         .containsEntry(ExcelOptions.AUTO_FILTER, "true");
   }
+
+  @Test
+  void parametersThatAreValuesGoIntoPathsAndSqlUnchanged(@TempDir Path dir) throws Exception {
+    Path file =
+        Files.writeString(
+            dir.resolve("tenant.conf"),
+            """
+            name = tenant
+            params { tenant = null, folder = null, min_age = null, dept = null }
+            param-types { folder = path, min_age = int }
+            source { format = parquet, path = "/in/"${params.tenant} }
+            plan.where {
+              and = [
+                "age >= "${params.min_age}" and day = '"${params.run_date}"'"
+                { column = dept, eq = ${params.dept} }
+              ]
+            }
+            sink { format = parquet, path = "/out/"${params.tenant}"/"${params.folder} }
+            """);
+
+    JobSpec job =
+        new JobLoader(site)
+            .load(
+                file,
+                Map.of(
+                    "tenant", "acme-eu_1",
+                    "folder", "2026/q4",
+                    "min_age", "40",
+                    "dept", "x' OR 1=1 --",
+                    "run_date", "2026-11-23"),
+                JobLoader.Mode.RUN);
+
+    assertThat(job.source().path()).contains("/in/acme-eu_1");
+    assertThat(job.sink().path()).isEqualTo("/out/acme-eu_1/2026/q4");
+    Filter.And where = (Filter.And) job.plan().where().orElseThrow();
+    assertThat(((Filter.Sql) where.filters().get(0)).expression())
+        .as("typed params may be spliced: their values cannot hold a quote")
+        .isEqualTo("age >= 40 and day = '2026-11-23'");
+    assertThat(((Filter.Predicate) where.filters().get(1)).values())
+        .as("a value compared, never parsed as SQL")
+        .containsExactly("x' OR 1=1 --");
+  }
+
+  @Test
+  void aSinkAtTheExportsRootOrTheWarehouseIsRefused(@TempDir Path dir) throws Exception {
+    for (String path : List.of("${lakeport.exports}\"/\"", "${lakeport.warehouse}")) {
+      Path file =
+          Files.writeString(
+              dir.resolve("root.conf"),
+              "name = root\nsource { format = parquet, path = /in }\n"
+                  + "sink { format = parquet, path = "
+                  + path
+                  + " }\n");
+
+      JobConfigException e =
+          catchThrowableOfType(
+              JobConfigException.class,
+              () -> new JobLoader(site).load(file, Map.of(), JobLoader.Mode.VALIDATE));
+
+      assertThat(e).as(path).isNotNull();
+      assertThat(e.problems())
+          .extracting(ConfigProblem::message)
+          .singleElement()
+          .asString()
+          .startsWith(dir.resolve("root.conf") + ":3: sink.path: sink path ")
+          .containsAnyOf("is the exports root itself", "is the warehouse");
+    }
+  }
 }
