@@ -25,11 +25,13 @@ public final class HistoryStore implements AutoCloseable {
   private final HistoryDatabase database;
   private final HistorySettings settings;
   private final Clock clock;
+  private final Watermarks watermarks;
 
   private HistoryStore(HistoryDatabase database, HistorySettings settings, Clock clock) {
     this.database = database;
     this.settings = settings;
     this.clock = clock;
+    this.watermarks = new Watermarks(database);
   }
 
   /**
@@ -630,43 +632,6 @@ public final class HistoryStore implements AutoCloseable {
     return byJob.entrySet().stream().map(e -> JobStats.of(e.getKey(), e.getValue())).toList();
   }
 
-  /** Records where an incremental job got to. */
-  public void recordWatermark(Watermark watermark) {
-    database.transaction(
-        "record the watermark of job " + watermark.job(),
-        c -> {
-          try (PreparedStatement insert =
-              c.prepareStatement(
-                  "INSERT INTO watermarks ("
-                      + Rows.WATERMARK_COLUMNS
-                      + ") VALUES (?, ?, ?, ?, ?)")) {
-            return bind(
-                    insert,
-                    watermark.job(),
-                    watermark.mode(),
-                    watermark.reached(),
-                    watermark.runId(),
-                    watermark.updatedAt())
-                .executeUpdate();
-          }
-        });
-  }
-
-  /** The job's newest watermark. */
-  public Optional<Watermark> watermark(String job) {
-    return database.transaction(
-        "read the watermark of job " + job,
-        c -> {
-          try (PreparedStatement select =
-              c.prepareStatement(
-                  "SELECT "
-                      + Rows.WATERMARK_COLUMNS
-                      + " FROM watermarks WHERE job = ? ORDER BY updated_at DESC, id DESC")) {
-            return Rows.first(bind(select, job), Rows::watermark);
-          }
-        });
-  }
-
   /** Records one delivery attempt of a notification about a run. */
   public void recordNotification(Notification notification) {
     database.transaction(
@@ -704,6 +669,11 @@ public final class HistoryStore implements AutoCloseable {
             return Rows.all(bind(select, runId), Rows::notification);
           }
         });
+  }
+
+  /** Where incremental jobs got to. */
+  public Watermarks watermarks() {
+    return watermarks;
   }
 
   /** Runs an update that must change the run; when it does not, says what state the run is in. */

@@ -606,15 +606,19 @@ abstract class HistoryStoreContract {
   void watermarksAndNotificationsAreRecordedWithTheNewestWatermarkFirst() {
     store.enqueue(new RunRequest("r1", "orders", Optional.empty(), Trigger.SCHEDULE, Map.of()));
     Instant first = clock.instant();
-    store.recordWatermark(
-        new Watermark("orders", "watermark", "2026-11-23T23:59:00Z", Optional.of("r1"), first));
-    store.recordWatermark(
-        new Watermark(
-            "orders",
-            "watermark",
-            "2026-11-24T23:59:00Z",
-            Optional.empty(),
-            first.plusSeconds(60)));
+    store
+        .watermarks()
+        .recordWatermark(
+            new Watermark("orders", "watermark", "2026-11-23T23:59:00Z", Optional.of("r1"), first));
+    store
+        .watermarks()
+        .recordWatermark(
+            new Watermark(
+                "orders",
+                "watermark",
+                "2026-11-24T23:59:00Z",
+                Optional.empty(),
+                first.plusSeconds(60)));
     store.recordNotification(
         new Notification(
             "r1",
@@ -634,7 +638,7 @@ abstract class HistoryStoreContract {
             Optional.empty(),
             first.plusSeconds(30)));
 
-    assertThat(store.watermark("orders"))
+    assertThat(store.watermarks().watermark("orders"))
         .contains(
             new Watermark(
                 "orders",
@@ -642,7 +646,7 @@ abstract class HistoryStoreContract {
                 "2026-11-24T23:59:00Z",
                 Optional.empty(),
                 first.plusSeconds(60)));
-    assertThat(store.watermark("kpis")).isEmpty();
+    assertThat(store.watermarks().watermark("kpis")).isEmpty();
     assertThat(store.notifications("r1"))
         .containsExactly(
             new Notification(
