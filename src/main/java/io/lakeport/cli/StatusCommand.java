@@ -44,7 +44,7 @@ final class StatusCommand implements Callable<Integer> {
                               + runId
                               + " in the run history. lakeport history lists the runs recorded."));
       attempts = history.attempts(runId);
-      notifications = history.notifications(runId);
+      notifications = history.deliveries().notifications(runId);
     }
     PrintWriter out = spec.commandLine().getOut();
     printRun(out, run);

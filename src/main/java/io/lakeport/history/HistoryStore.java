@@ -26,12 +26,14 @@ public final class HistoryStore implements AutoCloseable {
   private final HistorySettings settings;
   private final Clock clock;
   private final Watermarks watermarks;
+  private final Deliveries deliveries;
 
   private HistoryStore(HistoryDatabase database, HistorySettings settings, Clock clock) {
     this.database = database;
     this.settings = settings;
     this.clock = clock;
     this.watermarks = new Watermarks(database);
+    this.deliveries = new Deliveries(database);
   }
 
   /**
@@ -632,48 +634,14 @@ public final class HistoryStore implements AutoCloseable {
     return byJob.entrySet().stream().map(e -> JobStats.of(e.getKey(), e.getValue())).toList();
   }
 
-  /** Records one delivery attempt of a notification about a run. */
-  public void recordNotification(Notification notification) {
-    database.transaction(
-        "record a notification of run " + notification.runId(),
-        c -> {
-          try (PreparedStatement insert =
-              c.prepareStatement(
-                  "INSERT INTO notifications ("
-                      + Rows.NOTIFICATION_COLUMNS
-                      + ") VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            return bind(
-                    insert,
-                    notification.runId(),
-                    notification.channel(),
-                    notification.target(),
-                    notification.attempt(),
-                    notification.delivery().text(),
-                    notification.error(),
-                    notification.sentAt())
-                .executeUpdate();
-          }
-        });
-  }
-
-  /** The run's notification deliveries, oldest first. */
-  public List<Notification> notifications(String runId) {
-    return database.transaction(
-        "read the notifications of run " + runId,
-        c -> {
-          try (PreparedStatement select =
-              c.prepareStatement(
-                  "SELECT "
-                      + Rows.NOTIFICATION_COLUMNS
-                      + " FROM notifications WHERE run_id = ? ORDER BY sent_at, id")) {
-            return Rows.all(bind(select, runId), Rows::notification);
-          }
-        });
-  }
-
   /** Where incremental jobs got to. */
   public Watermarks watermarks() {
     return watermarks;
+  }
+
+  /** The notification deliveries of runs. */
+  public Deliveries deliveries() {
+    return deliveries;
   }
 
   /** Runs an update that must change the run; when it does not, says what state the run is in. */

@@ -84,7 +84,7 @@ final class RunsResource {
         store.attempts(runId),
         store.holder(run.job()),
         scheduler.running().contains(runId),
-        store.notifications(runId),
+        store.deliveries().notifications(runId),
         manifest(run).map(m -> m.get("quality")),
         clock.instant());
   }

@@ -115,15 +115,17 @@ class HistoryCommandsTest {
           id,
           RunOutcome.succeeded(
               1_200, 34_567, 3, "file:/exports/orders/_lakeport/manifest-" + id + ".json"));
-      store.recordNotification(
-          new Notification(
-              id,
-              "webhook",
-              "https://hooks.example/x?token=abc",
-              1,
-              Notification.Delivery.FAILED,
-              Optional.of("HTTP 503"),
-              clock.instant()));
+      store
+          .deliveries()
+          .recordNotification(
+              new Notification(
+                  id,
+                  "webhook",
+                  "https://hooks.example/x?token=abc",
+                  1,
+                  Notification.Delivery.FAILED,
+                  Optional.of("HTTP 503"),
+                  clock.instant()));
     }
 
     assertThat(lakeport("status", "20261124T020000Z-aaaaaa")).as(err.toString()).isZero();

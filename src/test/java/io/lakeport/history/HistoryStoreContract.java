@@ -619,24 +619,28 @@ abstract class HistoryStoreContract {
                 "2026-11-24T23:59:00Z",
                 Optional.empty(),
                 first.plusSeconds(60)));
-    store.recordNotification(
-        new Notification(
-            "r1",
-            "webhook",
-            "https://ops:hunter2@hooks.example/x?token=abc",
-            1,
-            Notification.Delivery.FAILED,
-            Optional.of("HTTP 503"),
-            first));
-    store.recordNotification(
-        new Notification(
-            "r1",
-            "webhook",
-            "https://ops:hunter2@hooks.example/x?token=abc",
-            2,
-            Notification.Delivery.SENT,
-            Optional.empty(),
-            first.plusSeconds(30)));
+    store
+        .deliveries()
+        .recordNotification(
+            new Notification(
+                "r1",
+                "webhook",
+                "https://ops:hunter2@hooks.example/x?token=abc",
+                1,
+                Notification.Delivery.FAILED,
+                Optional.of("HTTP 503"),
+                first));
+    store
+        .deliveries()
+        .recordNotification(
+            new Notification(
+                "r1",
+                "webhook",
+                "https://ops:hunter2@hooks.example/x?token=abc",
+                2,
+                Notification.Delivery.SENT,
+                Optional.empty(),
+                first.plusSeconds(30)));
 
     assertThat(store.watermarks().watermark("orders"))
         .contains(
@@ -647,7 +651,7 @@ abstract class HistoryStoreContract {
                 Optional.empty(),
                 first.plusSeconds(60)));
     assertThat(store.watermarks().watermark("kpis")).isEmpty();
-    assertThat(store.notifications("r1"))
+    assertThat(store.deliveries().notifications("r1"))
         .containsExactly(
             new Notification(
                 "r1",

@@ -200,7 +200,7 @@ class RetentionCommandTest {
       try (HistoryStore history =
           HistoryStore.open(Site.load(Optional.of(site)).history(), Clock.systemUTC())) {
         assertThat(history.run(done.group(1)).orElseThrow().bytes()).contains(freed);
-        assertThat(history.notifications(done.group(1)))
+        assertThat(history.deliveries().notifications(done.group(1)))
             .extracting(Notification::delivery)
             .containsExactly(Notification.Delivery.SENT);
       }

@@ -343,15 +343,17 @@ class ApiServerTest {
     Run run =
         publishedRun(
             "orders", 1200, 34567, 3, Duration.ofSeconds(90), "file:" + manifest.toAbsolutePath());
-    api.store.recordNotification(
-        new Notification(
-            run.id(),
-            "webhook",
-            "https://hooks.internal/lakeport?token=abc123",
-            1,
-            Notification.Delivery.SENT,
-            Optional.empty(),
-            api.now()));
+    api.store
+        .deliveries()
+        .recordNotification(
+            new Notification(
+                run.id(),
+                "webhook",
+                "https://hooks.internal/lakeport?token=abc123",
+                1,
+                Notification.Delivery.SENT,
+                Optional.empty(),
+                api.now()));
     Run failed = failedRun("kpis", Duration.ofSeconds(7));
 
     JsonNode view = json(api.get("/api/runs/" + run.id()));
