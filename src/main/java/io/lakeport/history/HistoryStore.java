@@ -25,6 +25,7 @@ public final class HistoryStore implements AutoCloseable {
   private final HistoryDatabase database;
   private final HistorySettings settings;
   private final Clock clock;
+  private final ExportLeaseLedger leases;
   private final Watermarks watermarks;
   private final Deliveries deliveries;
 
@@ -32,6 +33,7 @@ public final class HistoryStore implements AutoCloseable {
     this.database = database;
     this.settings = settings;
     this.clock = clock;
+    this.leases = new ExportLeaseLedger(database, settings, clock);
     this.watermarks = new Watermarks(database);
     this.deliveries = new Deliveries(database);
   }
@@ -373,60 +375,6 @@ public final class HistoryStore implements AutoCloseable {
         });
   }
 
-  /**
-   * Takes the lease of export {@code exportRoot} for run {@code runId} of {@code job} in process
-   * {@code worker}. Returns empty when the run holds it now (it was free, its own, or its holder
-   * was gone: a process ended on this host, or a heartbeat older than {@code lock-ttl} on any host,
-   * whose run is then recorded lost); else the live run that holds it.
-   */
-  public Optional<ExportLeaseRecord> leaseExport(
-      String exportRoot, String job, String runId, Worker worker) {
-    Instant now = Rows.stored(now());
-    Worker here = Worker.current();
-    ExportLeaseRecord wanted = new ExportLeaseRecord(exportRoot, job, runId, worker, now, now);
-    String action = "take the lease of export " + exportRoot;
-    Optional<Optional<ExportLeaseRecord>> settled =
-        database.transaction(
-            action,
-            c -> Optional.of(ExportLeases.take(c, wanted, here, settings.lockTtl())),
-            Optional.empty());
-    // a lost race (two runs inserting at once) is settled by reading who won
-    return settled.orElseGet(
-        () ->
-            database.transaction(
-                action, c -> ExportLeases.take(c, wanted, here, settings.lockTtl())));
-  }
-
-  /**
-   * Renews run {@code runId}'s lease of {@code exportRoot}; false when it no longer holds it (it
-   * was taken over).
-   */
-  public boolean renewExportLease(String exportRoot, String runId) {
-    Instant now = now();
-    return database.transaction(
-        "renew the lease of export " + exportRoot,
-        c -> {
-          try (PreparedStatement update =
-              c.prepareStatement(
-                  "UPDATE export_leases SET heartbeat_at = ? WHERE export_root = ? AND run_id = ?")) {
-            return bind(update, now, exportRoot, runId).executeUpdate() == 1;
-          }
-        });
-  }
-
-  /** Releases run {@code runId}'s lease of {@code exportRoot}, if it still holds it. */
-  public void releaseExportLease(String exportRoot, String runId) {
-    database.transaction(
-        "release the lease of export " + exportRoot,
-        c -> {
-          try (PreparedStatement delete =
-              c.prepareStatement(
-                  "DELETE FROM export_leases WHERE export_root = ? AND run_id = ?")) {
-            return bind(delete, exportRoot, runId).executeUpdate();
-          }
-        });
-  }
-
   /** Who holds the lock of {@code job}, if anyone. */
   public Optional<Lock> holder(String job) {
     return database.transaction("read the lock of job " + job, c -> Locks.holder(c, job));
@@ -632,6 +580,11 @@ public final class HistoryStore implements AutoCloseable {
     Map<String, List<Run>> byJob = new LinkedHashMap<>();
     runs.forEach(run -> byJob.computeIfAbsent(run.job(), j -> new ArrayList<>()).add(run));
     return byJob.entrySet().stream().map(e -> JobStats.of(e.getKey(), e.getValue())).toList();
+  }
+
+  /** The leases of exports, shared by every process and host that uses this history. */
+  public ExportLeaseLedger leases() {
+    return leases;
   }
 
   /** Where incremental jobs got to. */

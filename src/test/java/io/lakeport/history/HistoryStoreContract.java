@@ -320,9 +320,11 @@ abstract class HistoryStoreContract {
     String root = "s3a://exports/orders";
     Worker here = Worker.current();
 
-    assertThat(store.leaseExport(root, "orders", "r1", here)).isEmpty();
-    assertThat(store.leaseExport(root, "orders", "r1", here)).as("its own already").isEmpty();
-    assertThat(store.leaseExport(root, "orders-copy", "r2", here))
+    assertThat(store.leases().leaseExport(root, "orders", "r1", here)).isEmpty();
+    assertThat(store.leases().leaseExport(root, "orders", "r1", here))
+        .as("its own already")
+        .isEmpty();
+    assertThat(store.leases().leaseExport(root, "orders-copy", "r2", here))
         .as("a live holder keeps it")
         .get()
         .satisfies(
@@ -331,31 +333,33 @@ abstract class HistoryStoreContract {
               assertThat(holder.worker()).isEqualTo(here);
               assertThat(holder.acquiredAt()).isEqualTo(clock.instant());
             });
-    assertThat(store.leaseExport("s3a://exports/kpis", "kpis", "r3", here))
+    assertThat(store.leases().leaseExport("s3a://exports/kpis", "kpis", "r3", here))
         .as("another export")
         .isEmpty();
 
-    store.releaseExportLease(root, "r2");
-    assertThat(store.leaseExport(root, "orders-copy", "r2", here))
+    store.leases().releaseExportLease(root, "r2");
+    assertThat(store.leases().leaseExport(root, "orders-copy", "r2", here))
         .as("releasing what one does not hold changes nothing")
         .isPresent();
-    store.releaseExportLease(root, "r1");
-    assertThat(store.leaseExport(root, "orders-copy", "r2", here)).isEmpty();
+    store.leases().releaseExportLease(root, "r1");
+    assertThat(store.leases().leaseExport(root, "orders-copy", "r2", here)).isEmpty();
   }
 
   @Test
   void anExportLeaseOfAnotherHostIsTakenOverOnceItsHeartbeatIsOlderThanTheTtlAndItsRunIsLost() {
     String root = "hdfs://cluster/exports/orders";
     store.begin(new RunRequest("r1", "orders", Optional.empty(), Trigger.MANUAL, Map.of()), WORKER);
-    store.leaseExport(root, "orders", "r1", WORKER);
+    store.leases().leaseExport(root, "orders", "r1", WORKER);
     clock.advance(TTL.dividedBy(2));
-    assertThat(store.renewExportLease(root, "r1")).isTrue();
+    assertThat(store.leases().renewExportLease(root, "r1")).isTrue();
     Instant lastBeat = clock.instant();
 
     clock.advance(TTL);
-    Optional<ExportLeaseRecord> early = store.leaseExport(root, "orders", "r2", Worker.current());
+    Optional<ExportLeaseRecord> early =
+        store.leases().leaseExport(root, "orders", "r2", Worker.current());
     clock.advance(Duration.ofSeconds(1));
-    Optional<ExportLeaseRecord> late = store.leaseExport(root, "orders", "r2", Worker.current());
+    Optional<ExportLeaseRecord> late =
+        store.leases().leaseExport(root, "orders", "r2", Worker.current());
 
     assertThat(early).as("a heartbeat exactly lock-ttl old still holds").isPresent();
     assertThat(late).as("taken over").isEmpty();
@@ -370,8 +374,10 @@ abstract class HistoryStoreContract {
     assertThat(store.attempts("r1"))
         .singleElement()
         .satisfies(a -> assertThat(a.finishedAt()).contains(clock.instant()));
-    assertThat(store.renewExportLease(root, "r1")).as("the old holder learns it").isFalse();
-    assertThat(store.renewExportLease(root, "r2")).isTrue();
+    assertThat(store.leases().renewExportLease(root, "r1"))
+        .as("the old holder learns it")
+        .isFalse();
+    assertThat(store.leases().renewExportLease(root, "r2")).isTrue();
   }
 
   @Test
@@ -381,9 +387,9 @@ abstract class HistoryStoreContract {
     Worker dead = new Worker(Worker.current().host(), ended.pid());
     String root = "file:/exports/orders";
     store.begin(new RunRequest("r1", "orders", Optional.empty(), Trigger.MANUAL, Map.of()), dead);
-    store.leaseExport(root, "orders", "r1", dead);
+    store.leases().leaseExport(root, "orders", "r1", dead);
 
-    assertThat(store.leaseExport(root, "orders", "r2", Worker.current())).isEmpty();
+    assertThat(store.leases().leaseExport(root, "orders", "r2", Worker.current())).isEmpty();
     assertThat(store.run("r1"))
         .get()
         .satisfies(
@@ -399,7 +405,11 @@ abstract class HistoryStoreContract {
   @Test
   void runsTakingOneExportLeaseTogetherLeaveOneHolder() throws Exception {
     List<Optional<ExportLeaseRecord>> refusals =
-        race(i -> store.leaseExport("s3a://exports/orders", "orders", "r" + i, Worker.current()));
+        race(
+            i ->
+                store
+                    .leases()
+                    .leaseExport("s3a://exports/orders", "orders", "r" + i, Worker.current()));
 
     List<String> holders =
         refusals.stream()

@@ -197,7 +197,7 @@ class ExportLeaseSparkTest {
       history.begin(
           new RunRequest("remote-run", "leased", Optional.empty(), Trigger.MANUAL, Map.of()),
           remote);
-      assertThat(history.leaseExport(root, "leased", "remote-run", remote)).isEmpty();
+      assertThat(history.leases().leaseExport(root, "leased", "remote-run", remote)).isEmpty();
       ttl = Site.load(Optional.of(site)).history().lockTtl();
     }
     StringWriter err = new StringWriter();
@@ -241,7 +241,7 @@ class ExportLeaseSparkTest {
                     .asString()
                     .contains("(pid 4242 on other-host) sent no heartbeat since");
               });
-      assertThat(history.leaseExport(root, "leased", "next", Worker.current()))
+      assertThat(history.leases().leaseExport(root, "leased", "next", Worker.current()))
           .as("released when the run ended")
           .isEmpty();
     }
