@@ -26,6 +26,7 @@ public final class HistoryStore implements AutoCloseable {
   private final HistorySettings settings;
   private final Clock clock;
   private final ExportLeaseLedger leases;
+  private final ScheduleStates schedules;
   private final Watermarks watermarks;
   private final Deliveries deliveries;
 
@@ -34,6 +35,7 @@ public final class HistoryStore implements AutoCloseable {
     this.settings = settings;
     this.clock = clock;
     this.leases = new ExportLeaseLedger(database, settings, clock);
+    this.schedules = new ScheduleStates(database, clock);
     this.watermarks = new Watermarks(database);
     this.deliveries = new Deliveries(database);
   }
@@ -308,19 +310,6 @@ public final class HistoryStore implements AutoCloseable {
         });
   }
 
-  /** The newest slot the job has a run for, whatever became of it. */
-  public Optional<Instant> lastSlot(String job) {
-    return database.transaction(
-        "read the last slot of job " + job,
-        c -> {
-          try (PreparedStatement select =
-              c.prepareStatement("SELECT MAX(slot_time) AS last_slot FROM runs WHERE job = ?")) {
-            return Rows.first(bind(select, job), rs -> Rows.time(rs, "last_slot"))
-                .flatMap(time -> time);
-          }
-        });
-  }
-
   /**
    * Takes the lock of {@code job} for {@code runId}: present when it is now held by this run (also
    * when it already was), empty when another run holds it with a fresh heartbeat. A stale lock (no
@@ -426,79 +415,6 @@ public final class HistoryStore implements AutoCloseable {
         });
   }
 
-  /** Enables the job whatever its job file says, until {@link #clearOverride}. */
-  public void enable(String job) {
-    writeState(job, Optional.of(Boolean.TRUE));
-  }
-
-  /** Disables the job whatever its job file says, until {@link #clearOverride}. */
-  public void disable(String job) {
-    writeState(job, Optional.of(Boolean.FALSE));
-  }
-
-  /** Lets the job file decide again whether the job is enabled. */
-  public void clearOverride(String job) {
-    writeState(job, Optional.empty());
-  }
-
-  /** The enabled or disabled override of the job; empty when its job file decides. */
-  public Optional<Boolean> enabledOverride(String job) {
-    return scheduleState(job).flatMap(ScheduleState::enabled);
-  }
-
-  /** Pauses the job's schedule until {@code until}, keeping its enabled override. */
-  public void pause(String job, Instant until) {
-    Instant now = now();
-    database.transaction(
-        "pause job " + job,
-        c -> {
-          upsertState(c, job, now);
-          try (PreparedStatement update =
-              c.prepareStatement("UPDATE schedule_state SET paused_until = ? WHERE job = ?")) {
-            return bind(update, until, job).executeUpdate();
-          }
-        });
-  }
-
-  public Optional<ScheduleState> scheduleState(String job) {
-    return database.transaction(
-        "read the schedule state of job " + job,
-        c -> {
-          try (PreparedStatement select =
-              c.prepareStatement(
-                  "SELECT job, enabled, paused_until, updated_at FROM schedule_state WHERE job = ?")) {
-            return Rows.first(bind(select, job), Rows::scheduleState);
-          }
-        });
-  }
-
-  private void writeState(String job, Optional<Boolean> enabled) {
-    Instant now = now();
-    database.transaction(
-        "change the schedule state of job " + job,
-        c -> {
-          upsertState(c, job, now);
-          try (PreparedStatement update =
-              c.prepareStatement("UPDATE schedule_state SET enabled = ? WHERE job = ?")) {
-            return bind(update, enabled, job).executeUpdate();
-          }
-        });
-  }
-
-  /** Makes sure the job has a row, stamped {@code now}. */
-  private static void upsertState(Connection c, String job, Instant now) throws SQLException {
-    try (PreparedStatement update =
-        c.prepareStatement("UPDATE schedule_state SET updated_at = ? WHERE job = ?")) {
-      if (bind(update, now, job).executeUpdate() == 1) {
-        return;
-      }
-    }
-    try (PreparedStatement insert =
-        c.prepareStatement("INSERT INTO schedule_state (job, updated_at) VALUES (?, ?)")) {
-      bind(insert, job, now).executeUpdate();
-    }
-  }
-
   /** The runs the filter selects, newest first. */
   public List<Run> runs(RunFilter filter) {
     return database.transaction(
@@ -585,6 +501,11 @@ public final class HistoryStore implements AutoCloseable {
   /** The leases of exports, shared by every process and host that uses this history. */
   public ExportLeaseLedger leases() {
     return leases;
+  }
+
+  /** The scheduler's state of each job: enabled or disabled overrides, pauses, last slots. */
+  public ScheduleStates schedules() {
+    return schedules;
   }
 
   /** Where incremental jobs got to. */

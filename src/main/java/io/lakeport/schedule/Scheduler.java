@@ -289,7 +289,7 @@ public final class Scheduler {
     if (status(job) == ScheduleSpec.Status.DISABLED) {
       return;
     }
-    Instant from = store.lastSlot(job.job()).orElse(firstStart);
+    Instant from = store.schedules().lastSlot(job.job()).orElse(firstStart);
     List<Slot> slots = job.schedule().slotsBetween(from, now);
     Instant missedBefore = now.minus(settings.missedAfter());
     List<Slot> missed =

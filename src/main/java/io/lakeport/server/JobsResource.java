@@ -100,11 +100,11 @@ final class JobsResource {
               + ".");
     }
     if (enabled.isNull()) {
-      store.clearOverride(job.job());
+      store.schedules().clearOverride(job.job());
     } else if (enabled.booleanValue()) {
-      store.enable(job.job());
+      store.schedules().enable(job.job());
     } else {
-      store.disable(job.job());
+      store.schedules().disable(job.job());
     }
     return view(known, clock.instant());
   }
@@ -226,7 +226,7 @@ final class JobsResource {
   }
 
   private void putSchedule(Map<String, Object> view, ScheduledJob job, Instant now) {
-    Optional<Boolean> override = store.enabledOverride(job.job());
+    Optional<Boolean> override = store.schedules().enabledOverride(job.job());
     boolean enabled = ScheduleState.of(store).status(job.schedule()) == ScheduleSpec.Status.ENABLED;
     List<Slot> next = next(job, now);
     view.put("schedule", job.schedule().describe());

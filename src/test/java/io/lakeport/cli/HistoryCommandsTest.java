@@ -241,12 +241,12 @@ class HistoryCommandsTest {
             "job orders-kpis-monthly: disabled (kept in the run history; overrides its job"
                 + " file)\n");
     try (HistoryStore store = store()) {
-      assertThat(store.enabledOverride("orders-kpis-monthly")).contains(false);
+      assertThat(store.schedules().enabledOverride("orders-kpis-monthly")).contains(false);
     }
 
     assertThat(lakeport("schedule", "enable", "orders-kpis-monthly")).isZero();
     try (HistoryStore store = store()) {
-      assertThat(store.enabledOverride("orders-kpis-monthly")).contains(true);
+      assertThat(store.schedules().enabledOverride("orders-kpis-monthly")).contains(true);
     }
   }
 
@@ -260,7 +260,7 @@ class HistoryCommandsTest {
                 + " \"orders-kpis-monthly\"? Known: orders-kpis-monthly, security-anomalies-daily (the scheduled jobs in ./jobs and the"
                 + " jobs in the run history).\n");
     try (HistoryStore store = store()) {
-      assertThat(store.enabledOverride("orders-kpis-montly")).isEmpty();
+      assertThat(store.schedules().enabledOverride("orders-kpis-montly")).isEmpty();
     }
   }
 

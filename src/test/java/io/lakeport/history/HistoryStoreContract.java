@@ -240,9 +240,9 @@ abstract class HistoryStoreContract {
     store.enqueue(new RunRequest("r3", "orders", Optional.empty(), Trigger.MANUAL, Map.of()));
     store.enqueue(new RunRequest("r4", "kpis", Optional.empty(), Trigger.MANUAL, Map.of()));
 
-    assertThat(store.lastSlot("orders")).contains(slot.plusSeconds(3600));
-    assertThat(store.lastSlot("kpis")).isEmpty();
-    assertThat(store.lastSlot("nobody")).isEmpty();
+    assertThat(store.schedules().lastSlot("orders")).contains(slot.plusSeconds(3600));
+    assertThat(store.schedules().lastSlot("kpis")).isEmpty();
+    assertThat(store.schedules().lastSlot("nobody")).isEmpty();
   }
 
   @Test
@@ -520,23 +520,23 @@ abstract class HistoryStoreContract {
 
   @Test
   void anEnabledOverrideIsKeptUntilCleared() {
-    assertThat(store.enabledOverride("orders")).isEmpty();
-    store.disable("orders");
-    assertThat(store.enabledOverride("orders")).contains(false);
-    store.enable("orders");
-    assertThat(store.enabledOverride("orders")).contains(true);
+    assertThat(store.schedules().enabledOverride("orders")).isEmpty();
+    store.schedules().disable("orders");
+    assertThat(store.schedules().enabledOverride("orders")).contains(false);
+    store.schedules().enable("orders");
+    assertThat(store.schedules().enabledOverride("orders")).contains(true);
     clock.advance(Duration.ofMinutes(1));
-    store.pause("orders", Instant.parse("2026-12-01T00:00:00Z"));
-    assertThat(store.scheduleState("orders"))
+    store.schedules().pause("orders", Instant.parse("2026-12-01T00:00:00Z"));
+    assertThat(store.schedules().scheduleState("orders"))
         .contains(
             new ScheduleState(
                 "orders",
                 Optional.of(true),
                 Optional.of(Instant.parse("2026-12-01T00:00:00Z")),
                 clock.instant()));
-    store.clearOverride("orders");
-    assertThat(store.enabledOverride("orders")).isEmpty();
-    assertThat(store.enabledOverride("kpis")).isEmpty();
+    store.schedules().clearOverride("orders");
+    assertThat(store.schedules().enabledOverride("orders")).isEmpty();
+    assertThat(store.schedules().enabledOverride("kpis")).isEmpty();
   }
 
   @Test

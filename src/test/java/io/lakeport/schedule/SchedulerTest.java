@@ -610,7 +610,7 @@ class SchedulerTest {
     ScriptedLauncher launcher = new ScriptedLauncher(Ending.WHEN_TOLD);
     Scheduler scheduler =
         new Scheduler(List.of(kpis, orders), store, launcher, clock, settings("scheduler-1", 1));
-    store.disable("kpis");
+    store.schedules().disable("kpis");
     clock.advance(Duration.ofMinutes(5));
     store.enqueue(
         new io.lakeport.history.RunRequest(

@@ -126,20 +126,20 @@ class ApiServerTest {
     assertThat(json(wrong).path("error").asText())
         .isEqualTo(
             "The bearer token is not the API's token (lakeport.api.token-env or token-file).");
-    assertThat(api.store.enabledOverride("orders")).isEmpty();
+    assertThat(api.store.schedules().enabledOverride("orders")).isEmpty();
 
     JsonNode disabled = json(api.put(path, "{\"enabled\": false}", TOKEN));
     assertThat(disabled.path("enabled").asBoolean()).isFalse();
     assertThat(disabled.path("enabled_by").asText()).isEqualTo("override");
     assertThat(disabled.path("next_runs")).isEmpty();
-    assertThat(api.store.enabledOverride("orders")).contains(false);
+    assertThat(api.store.schedules().enabledOverride("orders")).contains(false);
 
     assertThat(json(api.put(path, "{\"enabled\": true}", TOKEN)).path("enabled").asBoolean())
         .isTrue();
-    assertThat(api.store.enabledOverride("orders")).contains(true);
+    assertThat(api.store.schedules().enabledOverride("orders")).contains(true);
     assertThat(json(api.put(path, "{\"enabled\": null}", TOKEN)).path("enabled_by").asText())
         .isEqualTo("job file");
-    assertThat(api.store.enabledOverride("orders")).isEmpty();
+    assertThat(api.store.schedules().enabledOverride("orders")).isEmpty();
 
     HttpResponse<String> bad = api.put(path, "{\"enabled\": \"yes\"}", TOKEN);
     assertThat(bad.statusCode()).isEqualTo(400);
@@ -157,7 +157,7 @@ class ApiServerTest {
             "Cannot switch job backfill on or off: it has no schedule, and runs only when queued"
                 + " (POST /api/jobs/backfill/runs). Add a schedule block to its job file to schedule"
                 + " it.");
-    assertThat(api.store.enabledOverride("backfill")).isEmpty();
+    assertThat(api.store.schedules().enabledOverride("backfill")).isEmpty();
     HttpResponse<String> get = api.get(path);
     assertThat(get.statusCode()).isEqualTo(405);
     assertThat(json(get).path("error").asText())

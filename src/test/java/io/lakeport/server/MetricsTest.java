@@ -45,7 +45,7 @@ class MetricsTest {
       api.store.enqueue(
           new RunRequest(
               RunId.next(api.clock), "kpis", Optional.empty(), Trigger.MANUAL, Map.of()));
-      api.store.disable("kpis");
+      api.store.schedules().disable("kpis");
       api.clock.advance(Duration.ofSeconds(75));
       api.get("/health");
       api.get("/api/runs/nope");

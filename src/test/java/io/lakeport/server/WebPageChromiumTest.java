@@ -50,11 +50,11 @@ class WebPageChromiumTest {
               .id();
       // switched off, the jobs' slots of these four days are not queued; the manual run starts all
       // the same
-      api.store.disable("orders");
-      api.store.disable("kpis");
+      api.store.schedules().disable("orders");
+      api.store.schedules().disable("kpis");
       api.scheduler.tick();
       api.clock.advance(Duration.ofSeconds(95));
-      api.store.clearOverride("orders");
+      api.store.schedules().clearOverride("orders");
 
       String dom = chromium.dom(api.uri("/"));
 
