@@ -64,7 +64,8 @@ final class CancelCommand implements Callable<Integer> {
 
   /** Records the request for the scheduler holding the run's lock, and returns that lock. */
   private Lock request(HistoryStore history, Run run) {
-    Optional<Lock> lock = history.holder(run.job()).filter(held -> held.runId().equals(runId));
+    Optional<Lock> lock =
+        history.locks().holder(run.job()).filter(held -> held.runId().equals(runId));
     if (lock.isEmpty()) {
       List<Attempt> attempts = history.attempts(runId);
       String where =

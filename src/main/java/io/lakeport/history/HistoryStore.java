@@ -25,6 +25,7 @@ public final class HistoryStore implements AutoCloseable {
   private final HistoryDatabase database;
   private final HistorySettings settings;
   private final Clock clock;
+  private final JobLocks locks;
   private final ExportLeaseLedger leases;
   private final ScheduleStates schedules;
   private final Watermarks watermarks;
@@ -34,6 +35,7 @@ public final class HistoryStore implements AutoCloseable {
     this.database = database;
     this.settings = settings;
     this.clock = clock;
+    this.locks = new JobLocks(database, settings, clock);
     this.leases = new ExportLeaseLedger(database, settings, clock);
     this.schedules = new ScheduleStates(database, clock);
     this.watermarks = new Watermarks(database);
@@ -311,96 +313,6 @@ public final class HistoryStore implements AutoCloseable {
   }
 
   /**
-   * Takes the lock of {@code job} for {@code runId}: present when it is now held by this run (also
-   * when it already was), empty when another run holds it with a fresh heartbeat. A stale lock (no
-   * heartbeat for {@code lock-ttl}) is taken over, and the run that held it is marked interrupted.
-   */
-  public Optional<Lock> lock(String job, String runId, String owner) {
-    Instant now = now();
-    Lock wanted = new Lock(job, runId, owner, Rows.stored(now), Rows.stored(now));
-    Optional<Lock> inserted =
-        database.transaction(
-            "take the lock of job " + job,
-            c -> {
-              try (PreparedStatement insert =
-                  c.prepareStatement(
-                      "INSERT INTO locks (" + Rows.LOCK_COLUMNS + ") VALUES (?, ?, ?, ?, ?)")) {
-                bind(insert, job, runId, owner, now, now).executeUpdate();
-              }
-              return Optional.of(wanted);
-            },
-            Optional.empty());
-    return inserted.isPresent()
-        ? inserted
-        : database.transaction(
-            "take over the lock of job " + job,
-            c -> Locks.takeOver(c, wanted, settings.lockTtl()),
-            Optional.empty());
-  }
-
-  /** Renews the lock's heartbeat; false when the run no longer holds it (it was taken over). */
-  public boolean heartbeat(String job, String runId) {
-    Instant now = now();
-    return database.transaction(
-        "renew the lock of job " + job,
-        c -> {
-          try (PreparedStatement update =
-              c.prepareStatement(
-                  "UPDATE locks SET heartbeat_at = ? WHERE job = ? AND run_id = ?")) {
-            return bind(update, now, job, runId).executeUpdate() == 1;
-          }
-        });
-  }
-
-  /** Releases the lock; false when the run did not hold it. */
-  public boolean unlock(String job, String runId) {
-    return database.transaction(
-        "release the lock of job " + job,
-        c -> {
-          try (PreparedStatement delete =
-              c.prepareStatement("DELETE FROM locks WHERE job = ? AND run_id = ?")) {
-            return bind(delete, job, runId).executeUpdate() == 1;
-          }
-        });
-  }
-
-  /** Who holds the lock of {@code job}, if anyone. */
-  public Optional<Lock> holder(String job) {
-    return database.transaction("read the lock of job " + job, c -> Locks.holder(c, job));
-  }
-
-  /**
-   * For a scheduler that restarted as {@code owner}: its locks belong to runs it lost when it
-   * stopped. Marks those runs interrupted, ends their open attempts and frees the locks; returns
-   * the runs, now interrupted, for the retry policy to decide on.
-   */
-  public List<Run> interruptLost(String owner) {
-    Instant now = now();
-    return database.transaction(
-        "interrupt the runs lost by " + owner,
-        c -> {
-          List<Lock> held;
-          try (PreparedStatement select =
-              c.prepareStatement("SELECT " + Rows.LOCK_COLUMNS + " FROM locks WHERE owner = ?")) {
-            held = Rows.all(bind(select, owner), Rows::lock);
-          }
-          List<Run> interrupted = new ArrayList<>();
-          for (Lock lock : held) {
-            Locks.interrupt(
-                c,
-                lock.runId(),
-                now,
-                owner + " stopped while the run was active (found at its restart)");
-            read(c, lock.runId()).ifPresent(interrupted::add);
-          }
-          try (PreparedStatement delete = c.prepareStatement("DELETE FROM locks WHERE owner = ?")) {
-            bind(delete, owner).executeUpdate();
-          }
-          return interrupted;
-        });
-  }
-
-  /**
    * Every job the history knows: those with runs, and those with a schedule state, in name order.
    */
   public List<String> jobs() {
@@ -449,7 +361,7 @@ public final class HistoryStore implements AutoCloseable {
     return database.transaction("read run " + runId, c -> read(c, runId));
   }
 
-  private static Optional<Run> read(Connection c, String runId) throws SQLException {
+  static Optional<Run> read(Connection c, String runId) throws SQLException {
     try (PreparedStatement select =
         c.prepareStatement("SELECT " + Rows.RUN_COLUMNS + " FROM runs WHERE run_id = ?")) {
       return Rows.first(bind(select, runId), Rows::run);
@@ -496,6 +408,11 @@ public final class HistoryStore implements AutoCloseable {
     Map<String, List<Run>> byJob = new LinkedHashMap<>();
     runs.forEach(run -> byJob.computeIfAbsent(run.job(), j -> new ArrayList<>()).add(run));
     return byJob.entrySet().stream().map(e -> JobStats.of(e.getKey(), e.getValue())).toList();
+  }
+
+  /** The schedulers' job locks, one run per job active. */
+  public JobLocks locks() {
+    return locks;
   }
 
   /** The leases of exports, shared by every process and host that uses this history. */

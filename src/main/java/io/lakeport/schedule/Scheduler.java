@@ -125,7 +125,7 @@ public final class Scheduler {
    */
   public synchronized List<Run> recoverLost() {
     Instant now = clock.instant();
-    List<Run> lost = store.interruptLost(settings.owner());
+    List<Run> lost = store.locks().interruptLost(settings.owner());
     for (Run run : lost) {
       LOG.warn(
           "Run {} of job {} was lost when the scheduler {} stopped; it is interrupted",
@@ -390,8 +390,8 @@ public final class Scheduler {
       Optional<Target> target = target(run);
       boolean jobActive = active.values().stream().anyMatch(a -> a.job().job().equals(run.job()));
       if (target.isPresent() && q.due(now) && !jobActive) {
-        Optional<Lock> before = store.holder(run.job());
-        if (store.lock(run.job(), run.id(), settings.owner()).isPresent()) {
+        Optional<Lock> before = store.locks().holder(run.job());
+        if (store.locks().lock(run.job(), run.id(), settings.owner()).isPresent()) {
           target
               .get()
               .scheduled()
@@ -465,7 +465,7 @@ public final class Scheduler {
   }
 
   private void heartbeat(Active run) {
-    if (!store.heartbeat(run.job().job(), run.runId())) {
+    if (!store.locks().heartbeat(run.job().job(), run.runId())) {
       LOG.warn(
           "Run {} of job {} lost its lock (another scheduler took it over as stale)",
           run.runId(),
@@ -536,7 +536,7 @@ public final class Scheduler {
                               : outcome.summary()));
           case LOST -> ended(RunStatus.INTERRUPTED, exitCode, outcome.summary());
         });
-    store.unlock(job.job(), runId);
+    store.locks().unlock(job.job(), runId);
     LOG.info(
         "Run {} of job {} ended {} (exit {}) {}",
         runId,

@@ -82,7 +82,7 @@ final class RunsResource {
     return RunViews.detail(
         run,
         store.attempts(runId),
-        store.holder(run.job()),
+        store.locks().holder(run.job()),
         scheduler.running().contains(runId),
         store.deliveries().notifications(runId),
         manifest(run).map(m -> m.get("quality")),

@@ -273,7 +273,7 @@ class HistoryCommandsTest {
           RunRequest.scheduled(
               "20261124T030000Z-running", "orders", clock.instant().plusSeconds(3600), Map.of()));
       store.start("20261124T030000Z-running", WORKER);
-      store.lock("orders", "20261124T030000Z-running", "scheduler@etl-1");
+      store.locks().lock("orders", "20261124T030000Z-running", "scheduler@etl-1");
       // a lakeport run process records its run but takes no lock: no scheduler can stop it
       store.enqueue(
           new RunRequest(

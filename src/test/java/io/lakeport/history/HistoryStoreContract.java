@@ -265,31 +265,31 @@ abstract class HistoryStoreContract {
   void aLockKeepsOneRunPerJobActiveUntilItIsReleased() {
     Instant now = clock.instant();
 
-    assertThat(store.lock("orders", "r1", "scheduler-a"))
+    assertThat(store.locks().lock("orders", "r1", "scheduler-a"))
         .contains(new Lock("orders", "r1", "scheduler-a", now, now));
-    assertThat(store.lock("orders", "r1", "scheduler-a")).as("held already").isPresent();
-    assertThat(store.lock("orders", "r2", "scheduler-b")).isEmpty();
-    assertThat(store.lock("kpis", "r3", "scheduler-b")).isPresent();
+    assertThat(store.locks().lock("orders", "r1", "scheduler-a")).as("held already").isPresent();
+    assertThat(store.locks().lock("orders", "r2", "scheduler-b")).isEmpty();
+    assertThat(store.locks().lock("kpis", "r3", "scheduler-b")).isPresent();
     clock.advance(Duration.ofMinutes(4));
-    assertThat(store.heartbeat("orders", "r1")).isTrue();
-    assertThat(store.holder("orders"))
+    assertThat(store.locks().heartbeat("orders", "r1")).isTrue();
+    assertThat(store.locks().holder("orders"))
         .contains(new Lock("orders", "r1", "scheduler-a", now, now.plus(Duration.ofMinutes(4))));
-    assertThat(store.unlock("orders", "r2")).as("not its lock").isFalse();
-    assertThat(store.unlock("orders", "r1")).isTrue();
-    assertThat(store.lock("orders", "r2", "scheduler-b")).isPresent();
+    assertThat(store.locks().unlock("orders", "r2")).as("not its lock").isFalse();
+    assertThat(store.locks().unlock("orders", "r1")).isTrue();
+    assertThat(store.locks().lock("orders", "r2", "scheduler-b")).isPresent();
   }
 
   @Test
   void aStaleLockIsTakenOverAndTheRunThatHeldItIsInterrupted() {
     store.enqueue(RunRequest.scheduled("r1", "orders", clock.instant(), Map.of()));
     store.start("r1", WORKER);
-    store.lock("orders", "r1", "scheduler-a");
+    store.locks().lock("orders", "r1", "scheduler-a");
     Instant lastBeat = clock.instant();
 
     clock.advance(TTL);
-    Optional<Lock> early = store.lock("orders", "r2", "scheduler-b");
+    Optional<Lock> early = store.locks().lock("orders", "r2", "scheduler-b");
     clock.advance(Duration.ofSeconds(1));
-    Optional<Lock> late = store.lock("orders", "r2", "scheduler-b");
+    Optional<Lock> late = store.locks().lock("orders", "r2", "scheduler-b");
 
     assertThat(early).as("a heartbeat exactly lock-ttl old is not stale yet").isEmpty();
     assertThat(late)
@@ -310,7 +310,7 @@ abstract class HistoryStoreContract {
               assertThat(a.exitCode()).isEmpty();
               assertThat(a.error()).contains(error);
             });
-    assertThat(store.heartbeat("orders", "r1"))
+    assertThat(store.locks().heartbeat("orders", "r1"))
         .as("the old owner learns it lost the lock")
         .isFalse();
   }
@@ -423,14 +423,15 @@ abstract class HistoryStoreContract {
 
   @Test
   void schedulersTakingOverTheSameStaleLockTogetherLeaveOneHolder() throws Exception {
-    store.lock("orders", "old", "scheduler-a");
+    store.locks().lock("orders", "old", "scheduler-a");
     clock.advance(TTL.plusMinutes(1));
 
-    List<Optional<Lock>> takeovers = race(i -> store.lock("orders", "new-" + i, "scheduler-" + i));
+    List<Optional<Lock>> takeovers =
+        race(i -> store.locks().lock("orders", "new-" + i, "scheduler-" + i));
 
     List<Lock> won = takeovers.stream().flatMap(Optional::stream).toList();
     assertThat(won).hasSize(1);
-    assertThat(store.holder("orders")).contains(won.get(0));
+    assertThat(store.locks().holder("orders")).contains(won.get(0));
   }
 
   @Test
@@ -439,13 +440,13 @@ abstract class HistoryStoreContract {
       store.enqueue(new RunRequest(id, "job-" + id, Optional.empty(), Trigger.SCHEDULE, Map.of()));
     }
     store.start("r1", WORKER);
-    store.lock("job-r1", "r1", "scheduler-a");
-    store.lock("job-r2", "r2", "scheduler-a");
+    store.locks().lock("job-r1", "r1", "scheduler-a");
+    store.locks().lock("job-r2", "r2", "scheduler-a");
     store.start("r3", WORKER);
-    store.lock("job-r3", "r3", "scheduler-b");
+    store.locks().lock("job-r3", "r3", "scheduler-b");
     clock.advance(Duration.ofSeconds(30));
 
-    List<Run> lost = store.interruptLost("scheduler-a");
+    List<Run> lost = store.locks().interruptLost("scheduler-a");
 
     assertThat(lost).extracting(Run::id).containsExactlyInAnyOrder("r1", "r2");
     assertThat(lost)
@@ -457,9 +458,9 @@ abstract class HistoryStoreContract {
                       "interrupted: scheduler-a stopped while the run was active (found at its restart)");
               assertThat(run.finishedAt()).contains(clock.instant());
             });
-    assertThat(store.holder("job-r1")).isEmpty();
-    assertThat(store.holder("job-r2")).isEmpty();
-    assertThat(store.holder("job-r3")).isPresent();
+    assertThat(store.locks().holder("job-r1")).isEmpty();
+    assertThat(store.locks().holder("job-r2")).isEmpty();
+    assertThat(store.locks().holder("job-r3")).isPresent();
     assertThat(store.run("r3").orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
     assertThat(store.attempts("r1"))
         .singleElement()
@@ -472,9 +473,9 @@ abstract class HistoryStoreContract {
       store.enqueue(new RunRequest(id, "job-" + id, Optional.empty(), Trigger.MANUAL, Map.of()));
     }
     store.start("r1", WORKER);
-    store.lock("job-r1", "r1", "scheduler-a");
+    store.locks().lock("job-r1", "r1", "scheduler-a");
     store.start("r2", WORKER);
-    store.lock("job-r2", "r2", "scheduler-b");
+    store.locks().lock("job-r2", "r2", "scheduler-b");
     // r3 runs in a lakeport run process, which takes no lock; r4 is still queued
     store.start("r3", WORKER);
     Instant asked = clock.instant();

@@ -104,7 +104,7 @@ class SchedulerCrashSparkTest {
       assertThat(killed.status()).as(killed.error().orElse("")).isEqualTo(RunStatus.SUCCEEDED);
       assertThat(attempts).hasSize(2);
       assertThat(killed.rows()).contains(3L);
-      assertThat(history.holder("every5s")).isEmpty();
+      assertThat(history.locks().holder("every5s")).isEmpty();
     }
     assertThat(dir.resolve("out/_lakeport/staging")).isEmptyDirectory();
   }

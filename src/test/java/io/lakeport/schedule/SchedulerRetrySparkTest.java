@@ -116,7 +116,9 @@ class SchedulerRetrySparkTest {
           .extracting(q -> q.run().id(), QueuedRun::notBefore)
           .as("attempt %d failed: queued again until its backoff ends", attempt)
           .containsExactly(tuple(runId, Optional.of(due)));
-      assertThat(store.holder("orders")).as("a run waiting for its retry holds no lock").isEmpty();
+      assertThat(store.locks().holder("orders"))
+          .as("a run waiting for its retry holds no lock")
+          .isEmpty();
 
       clock.advance(Duration.between(clock.instant(), due).minusSeconds(1));
       scheduler.tick();
@@ -155,7 +157,7 @@ class SchedulerRetrySparkTest {
         .as("second backoff: doubled to 4m, up to 25%% either way")
         .isBetween(Duration.ofMinutes(3), Duration.ofMinutes(5));
     assertThat(store.queued()).as("no attempt after the last").isEmpty();
-    assertThat(store.holder("orders")).isEmpty();
+    assertThat(store.locks().holder("orders")).isEmpty();
     assertThat(Files.readString(inTheWay))
         .as("the file in the way is untouched")
         .isEqualTo("a file where the export's folder should be\n");

@@ -115,7 +115,7 @@ class SchedulerStopSparkTest {
       assertThat(history.attempts(runId))
           .singleElement()
           .satisfies(attempt -> assertThat(attempt.finishedAt()).isPresent());
-      assertThat(history.holder("slow")).isEmpty();
+      assertThat(history.locks().holder("slow")).isEmpty();
       assertThat(runs(history)).noneMatch(run -> run.status() == RunStatus.RUNNING);
     }
 
@@ -162,7 +162,7 @@ class SchedulerStopSparkTest {
       Run now = bySlot.get(first.plus(Duration.ofHours(3)));
       assertThat(now.status()).as(now.error().orElse("")).isEqualTo(RunStatus.SUCCEEDED);
       assertThat(now.rows()).contains(1L);
-      assertThat(history.holder("slow")).isEmpty();
+      assertThat(history.locks().holder("slow")).isEmpty();
     }
   }
 

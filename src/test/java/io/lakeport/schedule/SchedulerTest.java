@@ -213,7 +213,7 @@ class SchedulerTest {
     clock.advance(Duration.ofMinutes(5));
     first.tick();
     String runId = runs("orders").get(0).id();
-    assertThat(store.holder("orders"))
+    assertThat(store.locks().holder("orders"))
         .hasValueSatisfying(lock -> assertThat(lock.runId()).isEqualTo(runId));
 
     // SIGKILL: the first scheduler is gone without a word; a new process of the same owner starts.
@@ -226,7 +226,7 @@ class SchedulerTest {
     assertThat(lost)
         .extracting(Run::id, Run::status)
         .containsExactly(tuple(runId, RunStatus.QUEUED));
-    assertThat(store.holder("orders")).isEmpty();
+    assertThat(store.locks().holder("orders")).isEmpty();
     assertThat(store.attempts(runId))
         .singleElement()
         .satisfies(
@@ -301,7 +301,7 @@ class SchedulerTest {
         .as("a job this scheduler does not know")
         .isEqualTo(RunStatus.QUEUED);
     assertThat(launcher.launches()).hasSize(1);
-    assertThat(store.holder("adhoc")).isEmpty();
+    assertThat(store.locks().holder("adhoc")).isEmpty();
   }
 
   @Test
@@ -323,7 +323,7 @@ class SchedulerTest {
     assertThat(first.launches()).hasSize(1);
     assertThat(second.launches()).isEmpty();
     String longRun = first.launches().get(0).request().runId();
-    assertThat(store.holder("orders"))
+    assertThat(store.locks().holder("orders"))
         .hasValueSatisfying(lock -> assertThat(lock.runId()).isEqualTo(longRun));
     assertThat(runs("orders"))
         .extracting(Run::status)
@@ -343,7 +343,7 @@ class SchedulerTest {
     assertThat(second.launches())
         .extracting(l -> l.request().runId())
         .containsExactly(runs("orders").get(1).id());
-    assertThat(store.holder("orders"))
+    assertThat(store.locks().holder("orders"))
         .hasValueSatisfying(lock -> assertThat(lock.owner()).isEqualTo("scheduler-2"));
     Instant takenOver = clock.instant();
     Duration backoff = orders.schedule().retry().delay(1, new SplittableRandom(SEED));
@@ -396,7 +396,7 @@ class SchedulerTest {
         .containsExactly(
             tuple(1, Optional.of(3)), tuple(2, Optional.of(3)), tuple(3, Optional.of(3)));
     assertThat(store.queued()).isEmpty();
-    assertThat(store.holder("orders")).isEmpty();
+    assertThat(store.locks().holder("orders")).isEmpty();
   }
 
   @Test
@@ -479,7 +479,7 @@ class SchedulerTest {
     scheduler.tick();
 
     assertThat(store.run(runId).orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
-    assertThat(store.holder("orders")).isEmpty();
+    assertThat(store.locks().holder("orders")).isEmpty();
     assertThat(store.queued())
         .as("a cancelled run is not retried; no slot is queued after the stop")
         .isEmpty();
@@ -529,7 +529,7 @@ class SchedulerTest {
               assertThat(attempt.error())
                   .contains("cancelled on request of ana@etl-1 (lakeport cancel) at " + asked);
             });
-    assertThat(store.holder("orders")).isEmpty();
+    assertThat(store.locks().holder("orders")).isEmpty();
     assertThat(scheduler.running()).isEmpty();
 
     // a cancelled run is not retried; the next slot runs as usual
@@ -568,7 +568,7 @@ class SchedulerTest {
     assertThat(run.error()).contains("disk full");
     assertThat(store.queued()).isEmpty();
     assertThat(launcher.launches()).hasSize(1);
-    assertThat(store.holder("orders")).isEmpty();
+    assertThat(store.locks().holder("orders")).isEmpty();
   }
 
   @Test
