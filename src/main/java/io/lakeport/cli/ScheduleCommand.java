@@ -55,7 +55,7 @@ final class ScheduleCommand {
     JobCatalog catalog = JobCatalog.load(lakeport.loader(), JobFiles.expand(List.of(folder)));
     Set<String> known = new TreeSet<>(catalog.scheduledNames());
     if (!known.contains(job)) {
-      known.addAll(history.jobs());
+      known.addAll(history.runLog().jobs());
     }
     JobCatalog.requireKnown(
         job,

@@ -107,7 +107,7 @@ public final class JobLocks {
                 lock.runId(),
                 now,
                 owner + " stopped while the run was active (found at its restart)");
-            HistoryStore.read(c, lock.runId()).ifPresent(interrupted::add);
+            RunLog.read(c, lock.runId()).ifPresent(interrupted::add);
           }
           try (PreparedStatement delete = c.prepareStatement("DELETE FROM locks WHERE owner = ?")) {
             bind(delete, owner).executeUpdate();

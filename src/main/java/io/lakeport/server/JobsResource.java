@@ -143,6 +143,7 @@ final class JobsResource {
     }
     String runId = RunId.next(clock);
     return store
+        .runLog()
         .enqueue(new RunRequest(runId, spec.name(), Optional.empty(), Trigger.MANUAL, params))
         .orElseThrow(
             () -> ApiErrors.conflict("Run id " + runId + " is taken; send the request again."));
@@ -243,7 +244,8 @@ final class JobsResource {
 
   /** The job's last ended run, its running run and how many of its runs are queued. */
   private void putRuns(Map<String, Object> view, String job, Instant now) {
-    List<Run> recent = store.runs(new RunFilter(Optional.of(job), Optional.empty(), RECENT));
+    List<Run> recent =
+        store.runLog().runs(new RunFilter(Optional.of(job), Optional.empty(), RECENT));
     view.put(
         "last_run",
         recent.stream()

@@ -209,7 +209,7 @@ class SchedulerNotificationsTest {
                     + " of job orders for"
                     + " 2026-11-24T01:00Z[UTC]: its execution window (daily at 01:00, starting between 01:00 and 01:30) closed"
                     + " before it could start");
-        assertThat(store.run(runId).orElseThrow().status()).isEqualTo(RunStatus.SKIPPED);
+        assertThat(store.runLog().run(runId).orElseThrow().status()).isEqualTo(RunStatus.SKIPPED);
         assertThat(store.deliveries().notifications(runId))
             .extracting(Notification::delivery)
             .containsExactly(Notification.Delivery.SENT);

@@ -57,7 +57,7 @@ class ApiAccessTest {
         assertThat(ApiServerTest.json(response).path("error").asText()).isEqualTo(refused);
       }
       assertThat(api.store.schedules().enabledOverride("orders")).isEmpty();
-      assertThat(api.store.queued()).isEmpty();
+      assertThat(api.store.runLog().queued()).isEmpty();
     }
   }
 
