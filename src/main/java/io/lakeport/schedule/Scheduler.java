@@ -225,7 +225,7 @@ public final class Scheduler {
    * scheduler launched by stopping its launch, which the next pass records as cancelled. A run in
    * any other state, or running in another process, is refused with a {@code HistoryException} that
    * says what state it is in. Another process asks through the history instead ({@code
-   * HistoryStore.requestCancel}), and the scheduler running the run comes here at its next pass.
+   * RunLog.requestCancel}), and the scheduler running the run comes here at its next pass.
    */
   public synchronized Cancellation cancel(String runId) {
     Active run = active.get(runId);
