@@ -107,7 +107,7 @@ public final class Lakeport {
   /** The run history's runs of {@code job}, newest first, at most {@code limit}. */
   public List<Run> history(String job, int limit) {
     try (HistoryStore history = HistoryStore.open(site.history(), clock)) {
-      return history.runs(new RunFilter(Optional.of(job), Optional.empty(), limit));
+      return history.runLog().runs(new RunFilter(Optional.of(job), Optional.empty(), limit));
     }
   }
 

@@ -37,6 +37,7 @@ final class CancelCommand implements Callable<Integer> {
     try (HistoryStore history = lakeport.history()) {
       Run run =
           history
+              .runLog()
               .run(runId)
               .orElseThrow(
                   () ->
@@ -47,7 +48,8 @@ final class CancelCommand implements Callable<Integer> {
       switch (run.status()) {
         case QUEUED ->
             out.printf(
-                "run %s of job %s: %s%n", runId, run.job(), history.cancel(runId).status().text());
+                "run %s of job %s: %s%n",
+                runId, run.job(), history.runLog().cancel(runId).status().text());
         case RUNNING ->
             out.printf(
                 "run %s of job %s: cancel requested; scheduler %s stops it at its next pass"
@@ -64,9 +66,10 @@ final class CancelCommand implements Callable<Integer> {
 
   /** Records the request for the scheduler holding the run's lock, and returns that lock. */
   private Lock request(HistoryStore history, Run run) {
-    Optional<Lock> lock = history.holder(run.job()).filter(held -> held.runId().equals(runId));
+    Optional<Lock> lock =
+        history.locks().holder(run.job()).filter(held -> held.runId().equals(runId));
     if (lock.isEmpty()) {
-      List<Attempt> attempts = history.attempts(runId);
+      List<Attempt> attempts = history.runLog().attempts(runId);
       String where =
           attempts.isEmpty()
               ? ""
@@ -83,7 +86,7 @@ final class CancelCommand implements Callable<Integer> {
               + where
               + ". Stop that process (Ctrl-C, or kill with its pid).");
     }
-    history.requestCancel(runId, requester());
+    history.runLog().requestCancel(runId, requester());
     return lock.get();
   }
 

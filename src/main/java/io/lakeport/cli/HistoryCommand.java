@@ -44,7 +44,7 @@ final class HistoryCommand implements Callable<Integer> {
     RunFilter filter = new RunFilter(job, status.map(HistoryCommand::status), limit);
     List<Run> runs;
     try (HistoryStore history = lakeport.history()) {
-      runs = history.runs(filter);
+      runs = history.runLog().runs(filter);
     }
     PrintWriter out = spec.commandLine().getOut();
     if (runs.isEmpty()) {

@@ -73,6 +73,7 @@ final class RunNowCommand implements Callable<Integer> {
     try (HistoryStore history = HistoryStore.open(lakeport.site().history(), lakeport.clock())) {
       Run run =
           history
+              .runLog()
               .enqueue(new RunRequest(runId, job.name(), Optional.empty(), Trigger.MANUAL, values))
               .orElseThrow(() -> new IllegalStateException("run id " + runId + " is taken"));
       spec.commandLine()

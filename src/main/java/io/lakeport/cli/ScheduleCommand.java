@@ -30,7 +30,7 @@ final class ScheduleCommand {
   int enable(@Parameters(paramLabel = "JOB", description = "The job's name.") String job) {
     try (HistoryStore history = lakeport.history()) {
       requireKnown(job, history);
-      history.enable(job);
+      history.schedules().enable(job);
     }
     return switched(job, "enabled");
   }
@@ -41,7 +41,7 @@ final class ScheduleCommand {
   int disable(@Parameters(paramLabel = "JOB", description = "The job's name.") String job) {
     try (HistoryStore history = lakeport.history()) {
       requireKnown(job, history);
-      history.disable(job);
+      history.schedules().disable(job);
     }
     return switched(job, "disabled");
   }
@@ -55,7 +55,7 @@ final class ScheduleCommand {
     JobCatalog catalog = JobCatalog.load(lakeport.loader(), JobFiles.expand(List.of(folder)));
     Set<String> known = new TreeSet<>(catalog.scheduledNames());
     if (!known.contains(job)) {
-      known.addAll(history.jobs());
+      known.addAll(history.runLog().jobs());
     }
     JobCatalog.requireKnown(
         job,

@@ -111,7 +111,7 @@ final class ScheduleListCommand implements Callable<Integer> {
     }
     Map<String, Optional<Boolean>> overrides = new LinkedHashMap<>();
     try (HistoryStore history = lakeport.history()) {
-      scheduled.forEach(job -> overrides.put(job, history.enabledOverride(job)));
+      scheduled.forEach(job -> overrides.put(job, history.schedules().enabledOverride(job)));
     } catch (HistoryException e) {
       err.println(
           "warning: "

@@ -258,6 +258,7 @@ final class SchedulerStartCommand implements Callable<Integer> {
     loop.awaitRuns();
     for (String runId : started) {
       store
+          .runLog()
           .run(runId)
           .ifPresent(
               run ->

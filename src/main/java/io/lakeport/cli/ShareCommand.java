@@ -61,6 +61,7 @@ final class ShareCommand implements Callable<Integer> {
     try (HistoryStore history = lakeport.history()) {
       run =
           history
+              .runLog()
               .run(runId)
               .orElseThrow(
                   () ->

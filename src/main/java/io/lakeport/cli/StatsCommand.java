@@ -50,7 +50,7 @@ final class StatsCommand implements Callable<Integer> {
     Instant from = since(since, Clock.systemUTC());
     List<JobStats> stats;
     try (HistoryStore history = lakeport.history()) {
-      stats = history.stats(job, from);
+      stats = history.runLog().stats(job, from);
     }
     PrintWriter out = spec.commandLine().getOut();
     if (stats.isEmpty()) {

@@ -36,6 +36,7 @@ final class StatusCommand implements Callable<Integer> {
     try (HistoryStore history = lakeport.history()) {
       run =
           history
+              .runLog()
               .run(runId)
               .orElseThrow(
                   () ->
@@ -43,8 +44,8 @@ final class StatusCommand implements Callable<Integer> {
                           "No run "
                               + runId
                               + " in the run history. lakeport history lists the runs recorded."));
-      attempts = history.attempts(runId);
-      notifications = history.notifications(runId);
+      attempts = history.runLog().attempts(runId);
+      notifications = history.deliveries().notifications(runId);
     }
     PrintWriter out = spec.commandLine().getOut();
     printRun(out, run);

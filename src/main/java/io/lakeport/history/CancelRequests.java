@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Cancel requests in the database, for {@link HistoryStore}: recorded on the run (who asked, when),
- * only for a running run under a scheduler's lock, since only a scheduler can stop it; the first
- * request of a run is kept.
+ * Cancel requests in the database, for {@link RunLog}: recorded on the run (who asked, when), only
+ * for a running run under a scheduler's lock, since only a scheduler can stop it; the first request
+ * of a run is kept.
  */
 final class CancelRequests {
   private static final String COLUMNS = "run_id, cancel_requested_by, cancel_requested_at";

@@ -10,9 +10,9 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Export leases in the database, for {@link HistoryStore}: taking a free lease, taking over one
- * whose holder is gone (compare-and-set on its run and heartbeat, so of two runs only one wins) and
- * recording that holder's run lost, renewing and releasing.
+ * Export leases in the database, for {@link ExportLeaseLedger}: taking a free lease, taking over
+ * one whose holder is gone (compare-and-set on its run and heartbeat, so of two runs only one wins)
+ * and recording that holder's run lost, renewing and releasing.
  */
 final class ExportLeases {
   static final String COLUMNS = "export_root, job, run_id, host, pid, acquired_at, heartbeat_at";

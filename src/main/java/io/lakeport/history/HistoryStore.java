@@ -1,35 +1,34 @@
 package io.lakeport.history;
 
-import static io.lakeport.history.Rows.bind;
-
 import io.lakeport.config.HistorySettings;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 /**
- * The run history: runs from queued to their end, their attempts, the job locks that keep one run
- * per job active, watermarks, notification deliveries and the scheduler's per-job state. Opened
- * from {@code lakeport.history}, with the schema brought up to date. Every time comes from the
- * clock it is given. Races between schedulers (two claiming a slot, two taking over a stale lock)
- * are settled by the database: exactly one wins, the others get an empty answer.
+ * The run history, opened from {@code lakeport.history} with the schema brought up to date, and
+ * closed when done. What it keeps is reached by concern: the runs and their attempts ({@link
+ * #runLog()}), the schedulers' job locks ({@link #locks()}), the leases of exports ({@link
+ * #leases()}), the scheduler's state of each job ({@link #schedules()}), watermarks ({@link
+ * #watermarks()}) and notification deliveries ({@link #deliveries()}). Every time comes from the
+ * clock it is opened with. Races between schedulers (two claiming a slot, two taking over a stale
+ * lock) are settled by the database: exactly one wins, the others get an empty answer.
  */
 public final class HistoryStore implements AutoCloseable {
   private final HistoryDatabase database;
-  private final HistorySettings settings;
-  private final Clock clock;
+  private final RunLog runLog;
+  private final JobLocks locks;
+  private final ExportLeaseLedger leases;
+  private final ScheduleStates schedules;
+  private final Watermarks watermarks;
+  private final Deliveries deliveries;
 
   private HistoryStore(HistoryDatabase database, HistorySettings settings, Clock clock) {
     this.database = database;
-    this.settings = settings;
-    this.clock = clock;
+    this.runLog = new RunLog(database, clock);
+    this.locks = new JobLocks(database, settings, clock);
+    this.leases = new ExportLeaseLedger(database, settings, clock);
+    this.schedules = new ScheduleStates(database, clock);
+    this.watermarks = new Watermarks(database);
+    this.deliveries = new Deliveries(database);
   }
 
   /**
@@ -39,7 +38,7 @@ public final class HistoryStore implements AutoCloseable {
   public static HistoryStore open(HistorySettings settings, Clock clock) {
     HistoryStore store = new HistoryStore(HistoryDatabase.open(settings), settings, clock);
     try {
-      store.recordLost();
+      store.runLog().recordLost();
     } catch (HistoryException e) {
       store.close();
       throw e;
@@ -47,683 +46,34 @@ public final class HistoryStore implements AutoCloseable {
     return store;
   }
 
-  /**
-   * Marks {@code lost} the running runs of this machine, held by no scheduler's lock, whose process
-   * has ended (see {@link LostRuns}); returns their ids.
-   */
-  public List<String> recordLost() {
-    Instant now = now();
-    return database.transaction(
-        "record the runs lost by dead processes", c -> LostRuns.record(c, Worker.current(), now));
+  /** The runs from queued to their end, their attempts and the requests to cancel them. */
+  public RunLog runLog() {
+    return runLog;
   }
 
-  /**
-   * Puts a run in the queue. Empty when a run for the same job and slot (or with the same id)
-   * exists: a slot fires once, however many schedulers try.
-   */
-  public Optional<Run> enqueue(RunRequest request) {
-    Instant now = now();
-    Run queued = queued(request, now);
-    return database.transaction(
-        "queue run " + request.runId() + " of job " + request.job(),
-        c -> {
-          insert(c, queued, now);
-          return Optional.of(queued);
-        },
-        Optional.empty());
+  /** The schedulers' job locks, one run per job active. */
+  public JobLocks locks() {
+    return locks;
   }
 
-  /**
-   * Records a run that starts now in this process ({@code lakeport run}, the Java API): queued and
-   * started in one transaction, so that no scheduler ever finds it queued and starts it as well.
-   */
-  public Attempt begin(RunRequest request, Worker worker) {
-    Instant now = now();
-    Run run = queued(request, now);
-    return database.transaction(
-        "start run " + request.runId() + " of job " + request.job(),
-        c -> {
-          insert(c, run, now);
-          return startAttempt(c, request.runId(), worker, now);
-        });
+  /** The leases of exports, shared by every process and host that uses this history. */
+  public ExportLeaseLedger leases() {
+    return leases;
   }
 
-  /** The run a request makes, queued at {@code now}. */
-  private static Run queued(RunRequest request, Instant now) {
-    return new Run(
-        request.runId(),
-        request.job(),
-        request.slot().map(Rows::stored),
-        request.trigger(),
-        request.params(),
-        RunStatus.QUEUED,
-        now,
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty());
+  /** The scheduler's state of each job: enabled or disabled overrides, pauses, last slots. */
+  public ScheduleStates schedules() {
+    return schedules;
   }
 
-  private static void insert(Connection c, Run queued, Instant now) throws SQLException {
-    try (PreparedStatement insert =
-        c.prepareStatement(
-            "INSERT INTO runs (run_id, job, slot_time, run_trigger, params,"
-                + " status, queued_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-      bind(
-              insert,
-              queued.id(),
-              queued.job(),
-              queued.slot(),
-              queued.trigger().text(),
-              Rows.json(queued.params()),
-              queued.status().text(),
-              now)
-          .executeUpdate();
-    }
+  /** Where incremental jobs got to. */
+  public Watermarks watermarks() {
+    return watermarks;
   }
 
-  /**
-   * Starts an attempt at a queued run, or another attempt at one that failed or was interrupted (a
-   * retry): the run is running from now, and the attempt numbered after the last.
-   */
-  public Attempt start(String runId, Worker worker) {
-    Instant now = now();
-    return database.transaction("start run " + runId, c -> startAttempt(c, runId, worker, now));
-  }
-
-  /** Marks a queued (or failed, interrupted, lost) run running and opens its next attempt. */
-  private static Attempt startAttempt(Connection c, String runId, Worker worker, Instant now)
-      throws SQLException {
-    requireUpdated(
-        c,
-        "start",
-        runId,
-        "queued, failed or interrupted",
-        "UPDATE runs SET status = 'running', started_at = COALESCE(started_at, ?), finished_at = NULL,"
-            + " error = NULL WHERE run_id = ? AND status IN ('queued', 'failed', 'interrupted', 'lost')",
-        now,
-        runId);
-    int number;
-    try (PreparedStatement last =
-        c.prepareStatement("SELECT COALESCE(MAX(attempt), 0) FROM attempts WHERE run_id = ?")) {
-      number = Rows.first(bind(last, runId), rs -> rs.getInt(1)).orElse(0) + 1;
-    }
-    try (PreparedStatement insert =
-        c.prepareStatement(
-            "INSERT INTO attempts (run_id, attempt, started_at, host, pid) VALUES (?, ?, ?, ?, ?)")) {
-      bind(insert, runId, number, now, worker.host(), worker.pid()).executeUpdate();
-    }
-    return new Attempt(
-        runId,
-        number,
-        Rows.stored(now),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        worker);
-  }
-
-  /** Ends a running run and its open attempt as {@code outcome} says. */
-  public Run finish(String runId, RunOutcome outcome) {
-    Instant now = now();
-    return database.transaction(
-        "finish run " + runId,
-        c -> {
-          requireUpdated(
-              c,
-              "finish",
-              runId,
-              "running",
-              "UPDATE runs SET status = ?, finished_at = ?, rows_written = ?,"
-                  + " bytes_written = ?, files_written = ?, manifest = ?, error = ? WHERE run_id = ? AND status = 'running'",
-              outcome.status().text(),
-              now,
-              outcome.rows(),
-              outcome.bytes(),
-              outcome.files(),
-              outcome.manifest(),
-              outcome.error(),
-              runId);
-          try (PreparedStatement attempt =
-              c.prepareStatement(
-                  "UPDATE attempts SET finished_at = ?, exit_code = ?, error = ?"
-                      + " WHERE run_id = ? AND finished_at IS NULL")) {
-            bind(attempt, now, outcome.exitCode(), outcome.error(), runId).executeUpdate();
-          }
-          return read(c, runId).orElseThrow();
-        });
-  }
-
-  /** Cancels a run that has not started. */
-  public Run cancel(String runId) {
-    Instant now = now();
-    return database.transaction(
-        "cancel run " + runId,
-        c -> {
-          requireUpdated(
-              c,
-              "cancel",
-              runId,
-              "queued",
-              "UPDATE runs SET status = 'cancelled', finished_at = ? WHERE run_id = ? AND status = 'queued'",
-              now,
-              runId);
-          return read(c, runId).orElseThrow();
-        });
-  }
-
-  /**
-   * Asks the scheduler running {@code runId} to cancel it, as {@code requestedBy} (who, and from
-   * where): the request is kept with the run, and the scheduler holding the run's lock stops it at
-   * its next pass ({@link #cancelRequests()}). Refused, with the reason, unless the run is running
-   * under a scheduler's lock. A second request keeps the first one's asker and time.
-   */
-  public CancelRequest requestCancel(String runId, String requestedBy) {
-    Instant now = now();
-    return database.transaction(
-        "request the cancel of run " + runId,
-        c -> CancelRequests.record(c, runId, requestedBy, now));
-  }
-
-  /**
-   * The requests to cancel running runs, oldest first: each scheduler honours those of its own
-   * runs.
-   */
-  public List<CancelRequest> cancelRequests() {
-    return database.transaction("read the cancel requests", CancelRequests::running);
-  }
-
-  /** Who asked to cancel the run, and when, if anyone did. */
-  public Optional<CancelRequest> cancelRequest(String runId) {
-    return database.transaction(
-        "read the cancel request of run " + runId, c -> CancelRequests.of(c, runId));
-  }
-
-  /**
-   * Ends a queued run without starting it (its slot was missed, or its execution window closed),
-   * keeping {@code reason} as its error.
-   */
-  public Run skip(String runId, String reason) {
-    Instant now = now();
-    return database.transaction(
-        "skip run " + runId,
-        c -> {
-          requireUpdated(
-              c,
-              "skip",
-              runId,
-              "queued",
-              "UPDATE runs SET status = 'skipped', finished_at = ?, error = ?"
-                  + " WHERE run_id = ? AND status = 'queued'",
-              now,
-              RunOutcome.summary(reason),
-              runId);
-          return read(c, runId).orElseThrow();
-        });
-  }
-
-  /**
-   * Queues a failed or interrupted run again for its next attempt, not to start before {@code
-   * notBefore}; its last error is kept until the attempt starts.
-   */
-  public Run requeue(String runId, Instant notBefore) {
-    return database.transaction(
-        "queue run " + runId + " again",
-        c -> {
-          requireUpdated(
-              c,
-              "queue again",
-              runId,
-              "failed or interrupted",
-              "UPDATE runs SET status = 'queued',"
-                  + " finished_at = NULL, not_before = ? WHERE run_id = ? AND status IN ('failed', 'interrupted', 'lost')",
-              Rows.stored(notBefore),
-              runId);
-          return read(c, runId).orElseThrow();
-        });
-  }
-
-  /** The queued runs, oldest slot first (runs without a slot by when they were queued). */
-  public List<QueuedRun> queued() {
-    return database.transaction(
-        "list queued runs",
-        c -> {
-          try (PreparedStatement select =
-              c.prepareStatement(
-                  "SELECT "
-                      + Rows.RUN_COLUMNS
-                      + ", not_before FROM runs"
-                      + " WHERE status = 'queued' ORDER BY COALESCE(slot_time, queued_at), run_id")) {
-            return Rows.all(select, rs -> new QueuedRun(Rows.run(rs), Rows.time(rs, "not_before")));
-          }
-        });
-  }
-
-  /** The newest slot the job has a run for, whatever became of it. */
-  public Optional<Instant> lastSlot(String job) {
-    return database.transaction(
-        "read the last slot of job " + job,
-        c -> {
-          try (PreparedStatement select =
-              c.prepareStatement("SELECT MAX(slot_time) AS last_slot FROM runs WHERE job = ?")) {
-            return Rows.first(bind(select, job), rs -> Rows.time(rs, "last_slot"))
-                .flatMap(time -> time);
-          }
-        });
-  }
-
-  /**
-   * Takes the lock of {@code job} for {@code runId}: present when it is now held by this run (also
-   * when it already was), empty when another run holds it with a fresh heartbeat. A stale lock (no
-   * heartbeat for {@code lock-ttl}) is taken over, and the run that held it is marked interrupted.
-   */
-  public Optional<Lock> lock(String job, String runId, String owner) {
-    Instant now = now();
-    Lock wanted = new Lock(job, runId, owner, Rows.stored(now), Rows.stored(now));
-    Optional<Lock> inserted =
-        database.transaction(
-            "take the lock of job " + job,
-            c -> {
-              try (PreparedStatement insert =
-                  c.prepareStatement(
-                      "INSERT INTO locks (" + Rows.LOCK_COLUMNS + ") VALUES (?, ?, ?, ?, ?)")) {
-                bind(insert, job, runId, owner, now, now).executeUpdate();
-              }
-              return Optional.of(wanted);
-            },
-            Optional.empty());
-    return inserted.isPresent()
-        ? inserted
-        : database.transaction(
-            "take over the lock of job " + job,
-            c -> Locks.takeOver(c, wanted, settings.lockTtl()),
-            Optional.empty());
-  }
-
-  /** Renews the lock's heartbeat; false when the run no longer holds it (it was taken over). */
-  public boolean heartbeat(String job, String runId) {
-    Instant now = now();
-    return database.transaction(
-        "renew the lock of job " + job,
-        c -> {
-          try (PreparedStatement update =
-              c.prepareStatement(
-                  "UPDATE locks SET heartbeat_at = ? WHERE job = ? AND run_id = ?")) {
-            return bind(update, now, job, runId).executeUpdate() == 1;
-          }
-        });
-  }
-
-  /** Releases the lock; false when the run did not hold it. */
-  public boolean unlock(String job, String runId) {
-    return database.transaction(
-        "release the lock of job " + job,
-        c -> {
-          try (PreparedStatement delete =
-              c.prepareStatement("DELETE FROM locks WHERE job = ? AND run_id = ?")) {
-            return bind(delete, job, runId).executeUpdate() == 1;
-          }
-        });
-  }
-
-  /**
-   * Takes the lease of export {@code exportRoot} for run {@code runId} of {@code job} in process
-   * {@code worker}. Returns empty when the run holds it now (it was free, its own, or its holder
-   * was gone: a process ended on this host, or a heartbeat older than {@code lock-ttl} on any host,
-   * whose run is then recorded lost); else the live run that holds it.
-   */
-  public Optional<ExportLeaseRecord> leaseExport(
-      String exportRoot, String job, String runId, Worker worker) {
-    Instant now = Rows.stored(now());
-    Worker here = Worker.current();
-    ExportLeaseRecord wanted = new ExportLeaseRecord(exportRoot, job, runId, worker, now, now);
-    String action = "take the lease of export " + exportRoot;
-    Optional<Optional<ExportLeaseRecord>> settled =
-        database.transaction(
-            action,
-            c -> Optional.of(ExportLeases.take(c, wanted, here, settings.lockTtl())),
-            Optional.empty());
-    // a lost race (two runs inserting at once) is settled by reading who won
-    return settled.orElseGet(
-        () ->
-            database.transaction(
-                action, c -> ExportLeases.take(c, wanted, here, settings.lockTtl())));
-  }
-
-  /**
-   * Renews run {@code runId}'s lease of {@code exportRoot}; false when it no longer holds it (it
-   * was taken over).
-   */
-  public boolean renewExportLease(String exportRoot, String runId) {
-    Instant now = now();
-    return database.transaction(
-        "renew the lease of export " + exportRoot,
-        c -> {
-          try (PreparedStatement update =
-              c.prepareStatement(
-                  "UPDATE export_leases SET heartbeat_at = ? WHERE export_root = ? AND run_id = ?")) {
-            return bind(update, now, exportRoot, runId).executeUpdate() == 1;
-          }
-        });
-  }
-
-  /** Releases run {@code runId}'s lease of {@code exportRoot}, if it still holds it. */
-  public void releaseExportLease(String exportRoot, String runId) {
-    database.transaction(
-        "release the lease of export " + exportRoot,
-        c -> {
-          try (PreparedStatement delete =
-              c.prepareStatement(
-                  "DELETE FROM export_leases WHERE export_root = ? AND run_id = ?")) {
-            return bind(delete, exportRoot, runId).executeUpdate();
-          }
-        });
-  }
-
-  /** Who holds the lock of {@code job}, if anyone. */
-  public Optional<Lock> holder(String job) {
-    return database.transaction("read the lock of job " + job, c -> Locks.holder(c, job));
-  }
-
-  /**
-   * For a scheduler that restarted as {@code owner}: its locks belong to runs it lost when it
-   * stopped. Marks those runs interrupted, ends their open attempts and frees the locks; returns
-   * the runs, now interrupted, for the retry policy to decide on.
-   */
-  public List<Run> interruptLost(String owner) {
-    Instant now = now();
-    return database.transaction(
-        "interrupt the runs lost by " + owner,
-        c -> {
-          List<Lock> held;
-          try (PreparedStatement select =
-              c.prepareStatement("SELECT " + Rows.LOCK_COLUMNS + " FROM locks WHERE owner = ?")) {
-            held = Rows.all(bind(select, owner), Rows::lock);
-          }
-          List<Run> interrupted = new ArrayList<>();
-          for (Lock lock : held) {
-            Locks.interrupt(
-                c,
-                lock.runId(),
-                now,
-                owner + " stopped while the run was active (found at its restart)");
-            read(c, lock.runId()).ifPresent(interrupted::add);
-          }
-          try (PreparedStatement delete = c.prepareStatement("DELETE FROM locks WHERE owner = ?")) {
-            bind(delete, owner).executeUpdate();
-          }
-          return interrupted;
-        });
-  }
-
-  /**
-   * Every job the history knows: those with runs, and those with a schedule state, in name order.
-   */
-  public List<String> jobs() {
-    return database.transaction(
-        "read the jobs",
-        c -> {
-          try (PreparedStatement select =
-              c.prepareStatement(
-                  "SELECT job FROM runs UNION SELECT job FROM schedule_state ORDER BY job")) {
-            return Rows.all(select, rs -> rs.getString(1));
-          }
-        });
-  }
-
-  /** Enables the job whatever its job file says, until {@link #clearOverride}. */
-  public void enable(String job) {
-    writeState(job, Optional.of(Boolean.TRUE));
-  }
-
-  /** Disables the job whatever its job file says, until {@link #clearOverride}. */
-  public void disable(String job) {
-    writeState(job, Optional.of(Boolean.FALSE));
-  }
-
-  /** Lets the job file decide again whether the job is enabled. */
-  public void clearOverride(String job) {
-    writeState(job, Optional.empty());
-  }
-
-  /** The enabled or disabled override of the job; empty when its job file decides. */
-  public Optional<Boolean> enabledOverride(String job) {
-    return scheduleState(job).flatMap(ScheduleState::enabled);
-  }
-
-  /** Pauses the job's schedule until {@code until}, keeping its enabled override. */
-  public void pause(String job, Instant until) {
-    Instant now = now();
-    database.transaction(
-        "pause job " + job,
-        c -> {
-          upsertState(c, job, now);
-          try (PreparedStatement update =
-              c.prepareStatement("UPDATE schedule_state SET paused_until = ? WHERE job = ?")) {
-            return bind(update, until, job).executeUpdate();
-          }
-        });
-  }
-
-  public Optional<ScheduleState> scheduleState(String job) {
-    return database.transaction(
-        "read the schedule state of job " + job,
-        c -> {
-          try (PreparedStatement select =
-              c.prepareStatement(
-                  "SELECT job, enabled, paused_until, updated_at FROM schedule_state WHERE job = ?")) {
-            return Rows.first(bind(select, job), Rows::scheduleState);
-          }
-        });
-  }
-
-  private void writeState(String job, Optional<Boolean> enabled) {
-    Instant now = now();
-    database.transaction(
-        "change the schedule state of job " + job,
-        c -> {
-          upsertState(c, job, now);
-          try (PreparedStatement update =
-              c.prepareStatement("UPDATE schedule_state SET enabled = ? WHERE job = ?")) {
-            return bind(update, enabled, job).executeUpdate();
-          }
-        });
-  }
-
-  /** Makes sure the job has a row, stamped {@code now}. */
-  private static void upsertState(Connection c, String job, Instant now) throws SQLException {
-    try (PreparedStatement update =
-        c.prepareStatement("UPDATE schedule_state SET updated_at = ? WHERE job = ?")) {
-      if (bind(update, now, job).executeUpdate() == 1) {
-        return;
-      }
-    }
-    try (PreparedStatement insert =
-        c.prepareStatement("INSERT INTO schedule_state (job, updated_at) VALUES (?, ?)")) {
-      bind(insert, job, now).executeUpdate();
-    }
-  }
-
-  /** The runs the filter selects, newest first. */
-  public List<Run> runs(RunFilter filter) {
-    return database.transaction(
-        "list runs",
-        c -> {
-          List<Object> values = new ArrayList<>();
-          StringBuilder sql =
-              new StringBuilder("SELECT " + Rows.RUN_COLUMNS + " FROM runs WHERE 1 = 1");
-          filter
-              .job()
-              .ifPresent(
-                  job -> {
-                    sql.append(" AND job = ?");
-                    values.add(job);
-                  });
-          filter
-              .status()
-              .ifPresent(
-                  status -> {
-                    sql.append(" AND status = ?");
-                    values.add(status.text());
-                  });
-          try (PreparedStatement select =
-              c.prepareStatement(sql.append(" ORDER BY queued_at DESC, run_id DESC").toString())) {
-            select.setMaxRows(filter.limit());
-            return Rows.all(bind(select, values.toArray()), Rows::run);
-          }
-        });
-  }
-
-  public Optional<Run> run(String runId) {
-    return database.transaction("read run " + runId, c -> read(c, runId));
-  }
-
-  private static Optional<Run> read(Connection c, String runId) throws SQLException {
-    try (PreparedStatement select =
-        c.prepareStatement("SELECT " + Rows.RUN_COLUMNS + " FROM runs WHERE run_id = ?")) {
-      return Rows.first(bind(select, runId), Rows::run);
-    }
-  }
-
-  /** The run's attempts, first first. */
-  public List<Attempt> attempts(String runId) {
-    return database.transaction(
-        "read the attempts of run " + runId,
-        c -> {
-          try (PreparedStatement select =
-              c.prepareStatement(
-                  "SELECT "
-                      + Rows.ATTEMPT_COLUMNS
-                      + " FROM attempts WHERE run_id = ? ORDER BY attempt")) {
-            return Rows.all(bind(select, runId), Rows::attempt);
-          }
-        });
-  }
-
-  /**
-   * Per job (of {@code job}, or every job), the runs queued since {@code since}: counts, success
-   * rate, median and 95th percentile duration, rows and bytes per published run. Jobs in name
-   * order.
-   */
-  public List<JobStats> stats(Optional<String> job, Instant since) {
-    List<Run> runs =
-        database.transaction(
-            "read run statistics",
-            c -> {
-              String sql =
-                  "SELECT "
-                      + Rows.RUN_COLUMNS
-                      + " FROM runs WHERE queued_at >= ?"
-                      + (job.isPresent() ? " AND job = ?" : "")
-                      + " ORDER BY job, queued_at";
-              try (PreparedStatement select = c.prepareStatement(sql)) {
-                return Rows.all(
-                    job.isPresent() ? bind(select, since, job.get()) : bind(select, since),
-                    Rows::run);
-              }
-            });
-    Map<String, List<Run>> byJob = new LinkedHashMap<>();
-    runs.forEach(run -> byJob.computeIfAbsent(run.job(), j -> new ArrayList<>()).add(run));
-    return byJob.entrySet().stream().map(e -> JobStats.of(e.getKey(), e.getValue())).toList();
-  }
-
-  /** Records where an incremental job got to. */
-  public void recordWatermark(Watermark watermark) {
-    database.transaction(
-        "record the watermark of job " + watermark.job(),
-        c -> {
-          try (PreparedStatement insert =
-              c.prepareStatement(
-                  "INSERT INTO watermarks ("
-                      + Rows.WATERMARK_COLUMNS
-                      + ") VALUES (?, ?, ?, ?, ?)")) {
-            return bind(
-                    insert,
-                    watermark.job(),
-                    watermark.mode(),
-                    watermark.reached(),
-                    watermark.runId(),
-                    watermark.updatedAt())
-                .executeUpdate();
-          }
-        });
-  }
-
-  /** The job's newest watermark. */
-  public Optional<Watermark> watermark(String job) {
-    return database.transaction(
-        "read the watermark of job " + job,
-        c -> {
-          try (PreparedStatement select =
-              c.prepareStatement(
-                  "SELECT "
-                      + Rows.WATERMARK_COLUMNS
-                      + " FROM watermarks WHERE job = ? ORDER BY updated_at DESC, id DESC")) {
-            return Rows.first(bind(select, job), Rows::watermark);
-          }
-        });
-  }
-
-  /** Records one delivery attempt of a notification about a run. */
-  public void recordNotification(Notification notification) {
-    database.transaction(
-        "record a notification of run " + notification.runId(),
-        c -> {
-          try (PreparedStatement insert =
-              c.prepareStatement(
-                  "INSERT INTO notifications ("
-                      + Rows.NOTIFICATION_COLUMNS
-                      + ") VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            return bind(
-                    insert,
-                    notification.runId(),
-                    notification.channel(),
-                    notification.target(),
-                    notification.attempt(),
-                    notification.delivery().text(),
-                    notification.error(),
-                    notification.sentAt())
-                .executeUpdate();
-          }
-        });
-  }
-
-  /** The run's notification deliveries, oldest first. */
-  public List<Notification> notifications(String runId) {
-    return database.transaction(
-        "read the notifications of run " + runId,
-        c -> {
-          try (PreparedStatement select =
-              c.prepareStatement(
-                  "SELECT "
-                      + Rows.NOTIFICATION_COLUMNS
-                      + " FROM notifications WHERE run_id = ? ORDER BY sent_at, id")) {
-            return Rows.all(bind(select, runId), Rows::notification);
-          }
-        });
-  }
-
-  /** Runs an update that must change the run; when it does not, says what state the run is in. */
-  private static void requireUpdated(
-      Connection c, String action, String runId, String expected, String sql, Object... values)
-      throws SQLException {
-    try (PreparedStatement update = c.prepareStatement(sql)) {
-      if (bind(update, values).executeUpdate() == 1) {
-        return;
-      }
-    }
-    String state =
-        read(c, runId)
-            .map(run -> "it is " + run.status().text() + ", not " + expected)
-            .orElse("no such run in the history");
-    throw HistoryException.cannot(action + " run " + runId, state, null);
-  }
-
-  private Instant now() {
-    return Rows.stored(clock.instant());
+  /** The notification deliveries of runs. */
+  public Deliveries deliveries() {
+    return deliveries;
   }
 
   @Override

@@ -10,7 +10,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Job locks in the database, for {@link HistoryStore}: reading the holder, taking over a stale lock
+ * Job locks in the database, for {@link JobLocks}: reading the holder, taking over a stale lock
  * (compare-and-set on its run and heartbeat, so of two schedulers only one succeeds), and
  * interrupting the run a lost lock belonged to.
  */

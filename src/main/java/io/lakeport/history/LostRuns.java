@@ -11,12 +11,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Finds runs whose process died without recording how they ended, for {@link HistoryStore}: a run
- * still {@code running}, held by no scheduler's lock (a scheduler settles its own runs when it
- * restarts or its lock goes stale), whose open attempt ran on this machine in a process that is
- * gone (or whose process id now belongs to a process started after the attempt). Such a run is
- * marked {@code lost} and its attempt ended without an exit code. Runs of other machines are left
- * to those machines.
+ * Finds runs whose process died without recording how they ended, for {@link RunLog}: a run still
+ * {@code running}, held by no scheduler's lock (a scheduler settles its own runs when it restarts
+ * or its lock goes stale), whose open attempt ran on this machine in a process that is gone (or
+ * whose process id now belongs to a process started after the attempt). Such a run is marked {@code
+ * lost} and its attempt ended without an exit code. Runs of other machines are left to those
+ * machines.
  */
 final class LostRuns {
   private LostRuns() {}

@@ -34,6 +34,7 @@ final class HistoryLeases implements SharedLeases {
   public Optional<LeaseHolder> take(String root, LeaseHolder holder) {
     try (HistoryStore history = HistoryStore.open(settings, clock)) {
       return history
+          .leases()
           .leaseExport(root, holder.job(), holder.runId(), new Worker(holder.host(), holder.pid()))
           .map(HistoryLeases::holder);
     } catch (HistoryException e) {
@@ -45,7 +46,7 @@ final class HistoryLeases implements SharedLeases {
   @Override
   public boolean renew(String root, String runId) {
     try (HistoryStore history = HistoryStore.open(settings, clock)) {
-      return history.renewExportLease(root, runId);
+      return history.leases().renewExportLease(root, runId);
     } catch (HistoryException e) {
       warn(e);
       return true;
@@ -55,7 +56,7 @@ final class HistoryLeases implements SharedLeases {
   @Override
   public void release(String root, String runId) {
     try (HistoryStore history = HistoryStore.open(settings, clock)) {
-      history.releaseExportLease(root, runId);
+      history.leases().releaseExportLease(root, runId);
     } catch (HistoryException e) {
       warn(e);
     }

@@ -63,13 +63,15 @@ public final class RunRecords {
   public void started(String job, String runId, Trigger trigger, Map<String, String> params) {
     write(
         history -> {
-          history.begin(new RunRequest(runId, job, Optional.empty(), trigger, params), worker);
+          history
+              .runLog()
+              .begin(new RunRequest(runId, job, Optional.empty(), trigger, params), worker);
         });
   }
 
   /** Run {@code runId} ended as {@code outcome} says. */
   public void ended(String runId, RunOutcome outcome) {
-    write(history -> history.finish(runId, outcome));
+    write(history -> history.runLog().finish(runId, outcome));
   }
 
   /** Run {@code runId} failed with {@code failure}: its exit code and summary, secrets masked. */

@@ -12,7 +12,7 @@ public interface DeliveryLog {
 
   /** Records in an open history (the scheduler's). */
   static DeliveryLog of(HistoryStore store) {
-    return store::recordNotification;
+    return store.deliveries()::recordNotification;
   }
 
   /**
@@ -22,7 +22,7 @@ public interface DeliveryLog {
   static DeliveryLog opening(HistorySettings settings, Clock clock) {
     return notification -> {
       try (HistoryStore store = HistoryStore.open(settings, clock)) {
-        store.recordNotification(notification);
+        store.deliveries().recordNotification(notification);
       }
     };
   }

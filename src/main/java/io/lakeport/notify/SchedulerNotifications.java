@@ -143,6 +143,6 @@ public final class SchedulerNotifications implements RunListener {
   }
 
   private int attempts(Run run) {
-    return store.attempts(run.id()).size();
+    return store.runLog().attempts(run.id()).size();
   }
 }

@@ -6,9 +6,11 @@ import io.lakeport.config.JobLoader;
 import io.lakeport.config.ScheduleSpec;
 import io.lakeport.history.CancelRequest;
 import io.lakeport.history.HistoryStore;
+import io.lakeport.history.JobLocks;
 import io.lakeport.history.Lock;
 import io.lakeport.history.QueuedRun;
 import io.lakeport.history.Run;
+import io.lakeport.history.RunLog;
 import io.lakeport.history.RunOutcome;
 import io.lakeport.history.RunRequest;
 import io.lakeport.history.RunStatus;
@@ -65,6 +67,8 @@ public final class Scheduler {
   private final Map<String, Path> manual = new LinkedHashMap<>();
 
   private final HistoryStore store;
+  private final RunLog runs;
+  private final JobLocks locks;
   private final Launcher launcher;
   private final Clock clock;
   private final SchedulerOptions settings;
@@ -111,6 +115,8 @@ public final class Scheduler {
       SchedulerOptions settings) {
     jobs.forEach(job -> this.jobs.put(job.job(), job));
     this.store = requireNonNull(store, "store is null");
+    this.runs = store.runLog();
+    this.locks = store.locks();
     this.launcher = requireNonNull(launcher, "launcher is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.settings = requireNonNull(settings, "settings is null");
@@ -125,7 +131,7 @@ public final class Scheduler {
    */
   public synchronized List<Run> recoverLost() {
     Instant now = clock.instant();
-    List<Run> lost = store.interruptLost(settings.owner());
+    List<Run> lost = locks.interruptLost(settings.owner());
     for (Run run : lost) {
       LOG.warn(
           "Run {} of job {} was lost when the scheduler {} stopped; it is interrupted",
@@ -136,7 +142,7 @@ public final class Scheduler {
       Optional.ofNullable(jobs.get(run.job()))
           .ifPresent(job -> retryIfAllowed(job, run.id(), Failure.EXTERNAL, now));
     }
-    return lost.stream().map(run -> store.run(run.id()).orElseThrow()).toList();
+    return lost.stream().map(run -> runs.run(run.id()).orElseThrow()).toList();
   }
 
   /**
@@ -166,7 +172,7 @@ public final class Scheduler {
       return;
     }
     jobs.values().forEach(job -> queueSlots(job, now));
-    startDue(skipLate(store.queued(), now), now);
+    startDue(skipLate(runs.queued(), now), now);
   }
 
   /** Waits for every run this scheduler started to end, then records them (for {@code --once}). */
@@ -219,7 +225,7 @@ public final class Scheduler {
    * scheduler launched by stopping its launch, which the next pass records as cancelled. A run in
    * any other state, or running in another process, is refused with a {@code HistoryException} that
    * says what state it is in. Another process asks through the history instead ({@code
-   * HistoryStore.requestCancel}), and the scheduler running the run comes here at its next pass.
+   * RunLog.requestCancel}), and the scheduler running the run comes here at its next pass.
    */
   public synchronized Cancellation cancel(String runId) {
     Active run = active.get(runId);
@@ -228,7 +234,7 @@ public final class Scheduler {
       run.launch().cancel();
       return Cancellation.STOPPING;
     }
-    store.cancel(runId);
+    runs.cancel(runId);
     return Cancellation.CANCELLED;
   }
 
@@ -247,7 +253,7 @@ public final class Scheduler {
     if (active.isEmpty()) {
       return;
     }
-    for (CancelRequest request : store.cancelRequests()) {
+    for (CancelRequest request : runs.cancelRequests()) {
       if (active.containsKey(request.runId()) && !requested.containsKey(request.runId())) {
         requested.put(request.runId(), request);
         LOG.info(
@@ -289,7 +295,7 @@ public final class Scheduler {
     if (status(job) == ScheduleSpec.Status.DISABLED) {
       return;
     }
-    Instant from = store.lastSlot(job.job()).orElse(firstStart);
+    Instant from = store.schedules().lastSlot(job.job()).orElse(firstStart);
     List<Slot> slots = job.schedule().slotsBetween(from, now);
     Instant missedBefore = now.minus(settings.missedAfter());
     List<Slot> missed =
@@ -298,7 +304,7 @@ public final class Scheduler {
     List<Slot> selected = misfire.select(missed);
     for (Slot slot : slots) {
       Optional<Run> queued =
-          store.enqueue(
+          runs.enqueue(
               RunRequest.scheduled(
                   runId(job.job(), slot.instant()),
                   job.job(),
@@ -308,7 +314,7 @@ public final class Scheduler {
         tell(
             l ->
                 l.skipped(
-                    store.skip(
+                    runs.skip(
                         queued.get().id(),
                         "missed: the scheduler was not running at "
                             + slot.dueTime()
@@ -356,7 +362,7 @@ public final class Scheduler {
                 return true;
               }
               Run skipped =
-                  store.skip(
+                  runs.skip(
                       q.run().id(),
                       "Cannot start run "
                           + q.run().id()
@@ -390,8 +396,8 @@ public final class Scheduler {
       Optional<Target> target = target(run);
       boolean jobActive = active.values().stream().anyMatch(a -> a.job().job().equals(run.job()));
       if (target.isPresent() && q.due(now) && !jobActive) {
-        Optional<Lock> before = store.holder(run.job());
-        if (store.lock(run.job(), run.id(), settings.owner()).isPresent()) {
+        Optional<Lock> before = locks.holder(run.job());
+        if (locks.lock(run.job(), run.id(), settings.owner()).isPresent()) {
           target
               .get()
               .scheduled()
@@ -422,7 +428,7 @@ public final class Scheduler {
   private void retryTakenOver(ScheduledJob job, Lock stale, String runId, Instant now) {
     boolean interrupted =
         !stale.runId().equals(runId)
-            && store.run(stale.runId()).map(r -> r.status() == RunStatus.INTERRUPTED).orElse(false);
+            && runs.run(stale.runId()).map(r -> r.status() == RunStatus.INTERRUPTED).orElse(false);
     if (interrupted) {
       LOG.warn(
           "Run {} of job {} was interrupted: its lock went stale (owner {}) and was taken over",
@@ -435,7 +441,7 @@ public final class Scheduler {
   }
 
   private void launch(Target job, Run run, Instant now) {
-    int attempt = store.start(run.id(), settings.worker()).number();
+    int attempt = runs.start(run.id(), settings.worker()).number();
     Duration timeout =
         job.scheduled()
             .flatMap(scheduled -> scheduled.schedule().spec().timeout())
@@ -465,7 +471,7 @@ public final class Scheduler {
   }
 
   private void heartbeat(Active run) {
-    if (!store.heartbeat(run.job().job(), run.runId())) {
+    if (!locks.heartbeat(run.job().job(), run.runId())) {
       LOG.warn(
           "Run {} of job {} lost its lock (another scheduler took it over as stale)",
           run.runId(),
@@ -499,7 +505,7 @@ public final class Scheduler {
   private void record(Target job, String runId, LaunchOutcome outcome, Instant now) {
     int exitCode = outcome.exitCode().orElse(1);
     Optional<CancelRequest> request = Optional.ofNullable(requested.remove(runId));
-    store.finish(
+    runs.finish(
         runId,
         switch (outcome.state()) {
           case SUCCEEDED ->
@@ -536,7 +542,7 @@ public final class Scheduler {
                               : outcome.summary()));
           case LOST -> ended(RunStatus.INTERRUPTED, exitCode, outcome.summary());
         });
-    store.unlock(job.job(), runId);
+    locks.unlock(job.job(), runId);
     LOG.info(
         "Run {} of job {} ended {} (exit {}) {}",
         runId,
@@ -553,8 +559,7 @@ public final class Scheduler {
                         job.scheduled()
                             .map(scheduled -> retryIfAllowed(scheduled, runId, failure, now)))
                 .orElse(false);
-    store
-        .run(runId)
+    runs.run(runId)
         .ifPresent(
             run ->
                 tell(
@@ -606,10 +611,10 @@ public final class Scheduler {
    */
   private boolean retryIfAllowed(ScheduledJob job, String runId, Failure failure, Instant now) {
     RetryPolicy policy = job.schedule().retry();
-    int attempt = store.attempts(runId).size();
+    int attempt = runs.attempts(runId).size();
     if (policy.allowsRetry(attempt, failure)) {
       Instant due = now.plus(policy.delay(attempt, settings.random()));
-      store.requeue(runId, due);
+      runs.requeue(runId, due);
       LOG.info(
           "Run {} of job {} will be retried at {} (attempt {} of {})",
           runId,

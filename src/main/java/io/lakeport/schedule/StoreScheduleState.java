@@ -18,6 +18,7 @@ final class StoreScheduleState implements ScheduleState {
   @Override
   public ScheduleSpec.Status status(Schedule schedule) {
     return store
+        .schedules()
         .enabledOverride(schedule.job())
         .map(enabled -> enabled ? ScheduleSpec.Status.ENABLED : ScheduleSpec.Status.DISABLED)
         .orElse(schedule.spec().status());

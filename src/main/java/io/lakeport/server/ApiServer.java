@@ -276,7 +276,7 @@ public final class ApiServer implements AutoCloseable {
     view.put("live", true);
     String history;
     try {
-      store.queued();
+      store.runLog().queued();
       history = "ok";
     } catch (HistoryException e) {
       history = Secrets.maskUrl(e.getMessage());

@@ -99,11 +99,11 @@ final class JobsResource {
               + ".");
     }
     if (enabled.isNull()) {
-      store.clearOverride(job.job());
+      store.schedules().clearOverride(job.job());
     } else if (enabled.booleanValue()) {
-      store.enable(job.job());
+      store.schedules().enable(job.job());
     } else {
-      store.disable(job.job());
+      store.schedules().disable(job.job());
     }
     return view(known, clock.instant());
   }
@@ -142,6 +142,7 @@ final class JobsResource {
     }
     String runId = RunId.next(clock);
     return store
+        .runLog()
         .enqueue(new RunRequest(runId, job.name(), Optional.empty(), Trigger.MANUAL, params))
         .orElseThrow(
             () -> ApiErrors.conflict("Run id " + runId + " is taken; send the request again."));
@@ -225,7 +226,7 @@ final class JobsResource {
   }
 
   private void putSchedule(Map<String, Object> view, ScheduledJob job, Instant now) {
-    Optional<Boolean> override = store.enabledOverride(job.job());
+    Optional<Boolean> override = store.schedules().enabledOverride(job.job());
     boolean enabled = ScheduleState.of(store).status(job.schedule()) == ScheduleSpec.Status.ENABLED;
     List<Slot> next = next(job, now);
     view.put("schedule", job.schedule().describe());
@@ -242,7 +243,8 @@ final class JobsResource {
 
   /** The job's last ended run, its running run and how many of its runs are queued. */
   private void putRuns(Map<String, Object> view, String job, Instant now) {
-    List<Run> recent = store.runs(new RunFilter(Optional.of(job), Optional.empty(), RECENT));
+    List<Run> recent =
+        store.runLog().runs(new RunFilter(Optional.of(job), Optional.empty(), RECENT));
     view.put(
         "last_run",
         recent.stream()

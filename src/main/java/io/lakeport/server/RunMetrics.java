@@ -61,7 +61,7 @@ final class RunMetrics implements MultiCollector {
   public MetricSnapshots collect() {
     Instant now = clock.instant();
     List<Run> runs =
-        store.runs(new RunFilter(Optional.empty(), Optional.empty(), Integer.MAX_VALUE));
+        store.runLog().runs(new RunFilter(Optional.empty(), Optional.empty(), Integer.MAX_VALUE));
     List<Run> exports = runs.stream().filter(run -> !isRetention(run)).toList();
     List<Run> published =
         exports.stream().filter(run -> run.status() == RunStatus.SUCCEEDED).toList();
@@ -220,7 +220,7 @@ final class RunMetrics implements MultiCollector {
   /** How long the oldest queued run that may start has waited past its due time. */
   private GaugeSnapshot lag(Instant now) {
     double lag = 0;
-    for (QueuedRun queued : store.queued()) {
+    for (QueuedRun queued : store.runLog().queued()) {
       if (queued.due(now)) {
         Instant due = queued.run().slot().orElse(queued.run().queuedAt());
         if (queued.notBefore().isPresent() && queued.notBefore().get().isAfter(due)) {

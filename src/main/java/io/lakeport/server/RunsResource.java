@@ -71,7 +71,7 @@ final class RunsResource {
     view.put("now", Json.time(now));
     view.put(
         "runs",
-        store.runs(new RunFilter(job, status, limit)).stream()
+        store.runLog().runs(new RunFilter(job, status, limit)).stream()
             .map(run -> RunViews.summary(run, now))
             .toList());
     return view;
@@ -81,10 +81,10 @@ final class RunsResource {
     Run run = find(runId);
     return RunViews.detail(
         run,
-        store.attempts(runId),
-        store.holder(run.job()),
+        store.runLog().attempts(runId),
+        store.locks().holder(run.job()),
         scheduler.running().contains(runId),
-        store.notifications(runId),
+        store.deliveries().notifications(runId),
         manifest(run).map(m -> m.get("quality")),
         clock.instant());
   }
@@ -114,7 +114,8 @@ final class RunsResource {
       // it moved on between the check and the cancel (it started, or ended)
       throw ApiErrors.conflict(e.getMessage());
     }
-    Map<String, Object> view = RunViews.summary(store.run(runId).orElseThrow(), clock.instant());
+    Map<String, Object> view =
+        RunViews.summary(store.runLog().run(runId).orElseThrow(), clock.instant());
     view.put(
         "cancellation",
         switch (done) {
@@ -141,7 +142,7 @@ final class RunsResource {
   }
 
   private Run find(String runId) {
-    return store.run(runId).orElseThrow(() -> ApiErrors.noRun(runId));
+    return store.runLog().run(runId).orElseThrow(() -> ApiErrors.noRun(runId));
   }
 
   private static int limit(String text) {

@@ -106,7 +106,7 @@ class JobRunSparkTest {
     assertThat(run.status()).isEqualTo(RunStatus.FAILED);
     assertThat(run.error().orElseThrow()).contains("cannot read " + home.resolve("warehouse/none"));
     try (HistoryStore store = HistoryStore.open(lakeport.site().history(), Clock.systemUTC())) {
-      List<Attempt> attempts = store.attempts(run.id());
+      List<Attempt> attempts = store.runLog().attempts(run.id());
       assertThat(attempts).hasSize(1);
       assertThat(attempts.get(0).exitCode())
           .as("a mistake in the job, as lakeport run exits")

@@ -460,9 +460,11 @@ class CliSparkTest {
         io.lakeport.history.HistoryStore.open(
             io.lakeport.config.Site.load(java.util.Optional.of(site)).history(), clock)) {
       var runs =
-          history.runs(
-              new io.lakeport.history.RunFilter(
-                  java.util.Optional.of("nightly"), java.util.Optional.empty(), 10));
+          history
+              .runLog()
+              .runs(
+                  new io.lakeport.history.RunFilter(
+                      java.util.Optional.of("nightly"), java.util.Optional.empty(), 10));
       assertThat(runs)
           .singleElement()
           .satisfies(
@@ -535,9 +537,11 @@ class CliSparkTest {
         io.lakeport.history.HistoryStore.open(
             io.lakeport.config.Site.load(java.util.Optional.of(site)).history(), clock)) {
       var runs =
-          history.runs(
-              new io.lakeport.history.RunFilter(
-                  java.util.Optional.of("nightly"), java.util.Optional.empty(), 10));
+          history
+              .runLog()
+              .runs(
+                  new io.lakeport.history.RunFilter(
+                      java.util.Optional.of("nightly"), java.util.Optional.empty(), 10));
       assertThat(runs)
           .singleElement()
           .satisfies(

@@ -50,9 +50,15 @@ class HistoryCommandsTest {
     try (HistoryStore store = store()) {
       succeeded(store, "20261124T020000Z-aaaaaa", "orders", Duration.ofSeconds(95), 1_200, 34_567);
       failed(store, "20261124T021000Z-bbbbbb", "kpis", Duration.ofMillis(4_400));
-      store.enqueue(
-          new RunRequest(
-              "20261124T022000Z-cccccc", "orders", Optional.empty(), Trigger.BACKFILL, Map.of()));
+      store
+          .runLog()
+          .enqueue(
+              new RunRequest(
+                  "20261124T022000Z-cccccc",
+                  "orders",
+                  Optional.empty(),
+                  Trigger.BACKFILL,
+                  Map.of()));
     }
 
     assertThat(lakeport("history")).isZero();
@@ -91,39 +97,47 @@ class HistoryCommandsTest {
   void statusShowsEveryFieldOfTheRunItsAttemptsAndNotifications() {
     try (HistoryStore store = store()) {
       String id = "20261124T020000Z-aaaaaa";
-      store.enqueue(
-          new RunRequest(
-              id,
-              "orders",
-              Optional.of(Instant.parse("2026-11-24T02:00:00Z")),
-              Trigger.SCHEDULE,
-              Map.of("run_date", "2026-11-23")));
-      store.start(id, WORKER);
+      store
+          .runLog()
+          .enqueue(
+              new RunRequest(
+                  id,
+                  "orders",
+                  Optional.of(Instant.parse("2026-11-24T02:00:00Z")),
+                  Trigger.SCHEDULE,
+                  Map.of("run_date", "2026-11-23")));
+      store.runLog().start(id, WORKER);
       clock.advance(Duration.ofSeconds(10));
-      store.finish(
-          id,
-          RunOutcome.failed(
-              3,
-              "Cannot write the export for job orders (run "
-                  + id
-                  + "): disk full\n"
-                  + "caused by: IOException: No space left on device"));
-      clock.advance(Duration.ofSeconds(50));
-      store.start(id, new Worker("etl-2", 77));
-      clock.advance(Duration.ofSeconds(30));
-      store.finish(
-          id,
-          RunOutcome.succeeded(
-              1_200, 34_567, 3, "file:/exports/orders/_lakeport/manifest-" + id + ".json"));
-      store.recordNotification(
-          new Notification(
+      store
+          .runLog()
+          .finish(
               id,
-              "webhook",
-              "https://hooks.example/x?token=abc",
-              1,
-              Notification.Delivery.FAILED,
-              Optional.of("HTTP 503"),
-              clock.instant()));
+              RunOutcome.failed(
+                  3,
+                  "Cannot write the export for job orders (run "
+                      + id
+                      + "): disk full\n"
+                      + "caused by: IOException: No space left on device"));
+      clock.advance(Duration.ofSeconds(50));
+      store.runLog().start(id, new Worker("etl-2", 77));
+      clock.advance(Duration.ofSeconds(30));
+      store
+          .runLog()
+          .finish(
+              id,
+              RunOutcome.succeeded(
+                  1_200, 34_567, 3, "file:/exports/orders/_lakeport/manifest-" + id + ".json"));
+      store
+          .deliveries()
+          .recordNotification(
+              new Notification(
+                  id,
+                  "webhook",
+                  "https://hooks.example/x?token=abc",
+                  1,
+                  Notification.Delivery.FAILED,
+                  Optional.of("HTTP 503"),
+                  clock.instant()));
     }
 
     assertThat(lakeport("status", "20261124T020000Z-aaaaaa")).as(err.toString()).isZero();
@@ -239,12 +253,12 @@ class HistoryCommandsTest {
             "job orders-kpis-monthly: disabled (kept in the run history; overrides its job"
                 + " file)\n");
     try (HistoryStore store = store()) {
-      assertThat(store.enabledOverride("orders-kpis-monthly")).contains(false);
+      assertThat(store.schedules().enabledOverride("orders-kpis-monthly")).contains(false);
     }
 
     assertThat(lakeport("schedule", "enable", "orders-kpis-monthly")).isZero();
     try (HistoryStore store = store()) {
-      assertThat(store.enabledOverride("orders-kpis-monthly")).contains(true);
+      assertThat(store.schedules().enabledOverride("orders-kpis-monthly")).contains(true);
     }
   }
 
@@ -258,25 +272,34 @@ class HistoryCommandsTest {
                 + " \"orders-kpis-monthly\"? Known: orders-kpis-monthly, security-anomalies-daily (the scheduled jobs in ./jobs and the"
                 + " jobs in the run history).\n");
     try (HistoryStore store = store()) {
-      assertThat(store.enabledOverride("orders-kpis-montly")).isEmpty();
+      assertThat(store.schedules().enabledOverride("orders-kpis-montly")).isEmpty();
     }
   }
 
   @Test
   void cancelEndsAQueuedRunAsksTheSchedulerOfARunningOneAndRefusesTheOthers() {
     try (HistoryStore store = store()) {
-      store.enqueue(
-          RunRequest.scheduled("20261124T020000Z-queued", "orders", clock.instant(), Map.of()));
-      store.enqueue(
-          RunRequest.scheduled(
-              "20261124T030000Z-running", "orders", clock.instant().plusSeconds(3600), Map.of()));
-      store.start("20261124T030000Z-running", WORKER);
-      store.lock("orders", "20261124T030000Z-running", "scheduler@etl-1");
+      store
+          .runLog()
+          .enqueue(
+              RunRequest.scheduled("20261124T020000Z-queued", "orders", clock.instant(), Map.of()));
+      store
+          .runLog()
+          .enqueue(
+              RunRequest.scheduled(
+                  "20261124T030000Z-running",
+                  "orders",
+                  clock.instant().plusSeconds(3600),
+                  Map.of()));
+      store.runLog().start("20261124T030000Z-running", WORKER);
+      store.locks().lock("orders", "20261124T030000Z-running", "scheduler@etl-1");
       // a lakeport run process records its run but takes no lock: no scheduler can stop it
-      store.enqueue(
-          new RunRequest(
-              "20261124T040000Z-byhand", "kpis", Optional.empty(), Trigger.MANUAL, Map.of()));
-      store.start("20261124T040000Z-byhand", WORKER);
+      store
+          .runLog()
+          .enqueue(
+              new RunRequest(
+                  "20261124T040000Z-byhand", "kpis", Optional.empty(), Trigger.MANUAL, Map.of()));
+      store.runLog().start("20261124T040000Z-byhand", WORKER);
       succeeded(store, "20261124T050000Z-done", "orders", Duration.ofSeconds(5), 1, 10);
     }
 
@@ -289,7 +312,7 @@ class HistoryCommandsTest {
             "run 20261124T030000Z-running of job orders: cancel requested; scheduler"
                 + " scheduler@etl-1 stops it at its next pass (lakeport status 20261124T030000Z-running shows how it ended)\n");
     try (HistoryStore store = store()) {
-      assertThat(store.cancelRequest("20261124T030000Z-running"))
+      assertThat(store.runLog().cancelRequest("20261124T030000Z-running"))
           .hasValueSatisfying(
               request ->
                   assertThat(request.requestedBy())
@@ -298,9 +321,9 @@ class HistoryCommandsTest {
                               + "@"
                               + Worker.current().host()
                               + " (lakeport cancel)"));
-      assertThat(store.run("20261124T030000Z-running").orElseThrow().status())
+      assertThat(store.runLog().run("20261124T030000Z-running").orElseThrow().status())
           .isEqualTo(RunStatus.RUNNING);
-      assertThat(store.run("20261124T020000Z-queued").orElseThrow().status())
+      assertThat(store.runLog().run("20261124T020000Z-queued").orElseThrow().status())
           .isEqualTo(RunStatus.CANCELLED);
     }
 
@@ -326,18 +349,19 @@ class HistoryCommandsTest {
 
   private void succeeded(
       HistoryStore store, String id, String job, Duration took, long rows, long bytes) {
-    store.enqueue(new RunRequest(id, job, Optional.empty(), Trigger.MANUAL, Map.of()));
-    store.start(id, WORKER);
+    store.runLog().enqueue(new RunRequest(id, job, Optional.empty(), Trigger.MANUAL, Map.of()));
+    store.runLog().start(id, WORKER);
     clock.advance(took);
-    store.finish(id, RunOutcome.succeeded(rows, bytes, 1, "file:/m-" + id + ".json"));
+    store.runLog().finish(id, RunOutcome.succeeded(rows, bytes, 1, "file:/m-" + id + ".json"));
   }
 
   private void failed(HistoryStore store, String id, String job, Duration took) {
-    store.enqueue(
-        new RunRequest(id, job, Optional.of(clock.instant()), Trigger.SCHEDULE, Map.of()));
-    store.start(id, WORKER);
+    store
+        .runLog()
+        .enqueue(new RunRequest(id, job, Optional.of(clock.instant()), Trigger.SCHEDULE, Map.of()));
+    store.runLog().start(id, WORKER);
     clock.advance(took);
-    store.finish(id, RunOutcome.failed(3, "boom"));
+    store.runLog().finish(id, RunOutcome.failed(3, "boom"));
   }
 
   private int lakeport(String... args) {

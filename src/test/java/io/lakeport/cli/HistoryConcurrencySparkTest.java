@@ -89,7 +89,8 @@ class HistoryConcurrencySparkTest {
             Optional.empty(),
             Duration.ofMinutes(5));
     try (HistoryStore history = HistoryStore.open(embedded, Clock.systemUTC())) {
-      List<Run> runs = history.runs(new RunFilter(Optional.empty(), Optional.empty(), 100));
+      List<Run> runs =
+          history.runLog().runs(new RunFilter(Optional.empty(), Optional.empty(), 100));
       assertThat(runs)
           .extracting(Run::job, Run::status)
           .containsExactlyInAnyOrder(

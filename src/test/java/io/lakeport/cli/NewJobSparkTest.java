@@ -95,7 +95,10 @@ class NewJobSparkTest {
     assertThat(ran).as(err.toString()).isZero();
     try (HistoryStore history = HistoryStore.open(Site.load(Optional.of(site)).history(), clock)) {
       Run run =
-          history.runs(new RunFilter(Optional.of("orders-daily"), Optional.empty(), 10)).get(0);
+          history
+              .runLog()
+              .runs(new RunFilter(Optional.of("orders-daily"), Optional.empty(), 10))
+              .get(0);
       assertThat(run.status()).as(run.error().orElse("")).isEqualTo(RunStatus.SUCCEEDED);
       assertThat(run.params()).containsEntry("run_date", "2026-11-23");
     }

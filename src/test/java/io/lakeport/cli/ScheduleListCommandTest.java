@@ -102,7 +102,7 @@ class ScheduleListCommandTest {
         """);
     try (HistoryStore history =
         HistoryStore.open(Site.load(Optional.of(site)).history(), Clock.systemUTC())) {
-      history.disable("kept.retention");
+      history.schedules().disable("kept.retention");
     }
 
     int code = lakeport("2026-11-20T15:00:00Z", "schedule", "list", dir.toString());
@@ -123,8 +123,8 @@ class ScheduleListCommandTest {
   void showsTheRuntimeSwitchesKeptInTheRunHistoryOverTheJobFiles() {
     try (HistoryStore history =
         HistoryStore.open(Site.load(Optional.of(site)).history(), Clock.systemUTC())) {
-      history.disable("security-anomalies-daily");
-      history.enable("orders-kpis-monthly");
+      history.schedules().disable("security-anomalies-daily");
+      history.schedules().enable("orders-kpis-monthly");
     }
 
     int code = lakeport("2026-03-28T23:00:00Z", "schedule", "list", "jobs");

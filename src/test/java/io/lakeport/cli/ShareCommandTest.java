@@ -114,16 +114,19 @@ class ShareCommandTest {
     Path conf = siteConf();
     try (HistoryStore store =
         HistoryStore.open(Site.load(Optional.of(conf)).history(), Clock.systemUTC())) {
-      store.enqueue(
-          new RunRequest(RUN, "orders-daily", Optional.empty(), Trigger.MANUAL, Map.of()));
-      store.start(RUN, new Worker("etl-1", 1));
-      store.finish(
-          RUN,
-          RunOutcome.succeeded(
-              2,
-              part0.length + part1.length,
-              2,
-              "s3a://" + BUCKET + "/share/_lakeport/manifest-" + RUN + ".json"));
+      store
+          .runLog()
+          .enqueue(new RunRequest(RUN, "orders-daily", Optional.empty(), Trigger.MANUAL, Map.of()));
+      store.runLog().start(RUN, new Worker("etl-1", 1));
+      store
+          .runLog()
+          .finish(
+              RUN,
+              RunOutcome.succeeded(
+                  2,
+                  part0.length + part1.length,
+                  2,
+                  "s3a://" + BUCKET + "/share/_lakeport/manifest-" + RUN + ".json"));
     }
 
     int code = Cli.lakeport(conf, out, err, "share", RUN, "--expires", "2h");
@@ -146,15 +149,17 @@ class ShareCommandTest {
     Path conf = siteConf();
     try (HistoryStore store =
         HistoryStore.open(Site.load(Optional.of(conf)).history(), Clock.systemUTC())) {
-      store.enqueue(
-          new RunRequest(
-              "20261124T030000000Z-ffffff",
-              "orders-daily",
-              Optional.empty(),
-              Trigger.MANUAL,
-              Map.of()));
-      store.start("20261124T030000000Z-ffffff", new Worker("etl-1", 1));
-      store.finish("20261124T030000000Z-ffffff", RunOutcome.failed(3, "boom"));
+      store
+          .runLog()
+          .enqueue(
+              new RunRequest(
+                  "20261124T030000000Z-ffffff",
+                  "orders-daily",
+                  Optional.empty(),
+                  Trigger.MANUAL,
+                  Map.of()));
+      store.runLog().start("20261124T030000000Z-ffffff", new Worker("etl-1", 1));
+      store.runLog().finish("20261124T030000000Z-ffffff", RunOutcome.failed(3, "boom"));
     }
 
     assertThat(Cli.lakeport(conf, out, err, "share", "20261124T030000000Z-ffffff")).isEqualTo(2);

@@ -149,7 +149,7 @@ class SharedHistorySparkTest {
   }
 
   private static List<Run> runs(HistoryStore history, String job) {
-    return history.runs(new RunFilter(Optional.of(job), Optional.empty(), 1_000));
+    return history.runLog().runs(new RunFilter(Optional.of(job), Optional.empty(), 1_000));
   }
 
   private int lakeport(Path site, String... args) {

@@ -27,7 +27,9 @@ class H2HistoryStoreTest extends HistoryStoreContract {
 
   @Test
   void aDatabaseRecreatedAtTheSameAddressGetsItsSchemaAgain() throws Exception {
-    store.enqueue(new RunRequest("r1", "orders", Optional.empty(), Trigger.MANUAL, Map.of()));
+    store
+        .runLog()
+        .enqueue(new RunRequest("r1", "orders", Optional.empty(), Trigger.MANUAL, Map.of()));
     store.close();
     // the database at this address is at the newest schema; its file is now removed behind its back
     try (Stream<Path> files = Files.list(dir)) {
@@ -37,10 +39,12 @@ class H2HistoryStoreTest extends HistoryStoreContract {
     }
 
     store = HistoryStore.open(settings(), clock);
-    store.enqueue(new RunRequest("r2", "orders", Optional.empty(), Trigger.MANUAL, Map.of()));
+    store
+        .runLog()
+        .enqueue(new RunRequest("r2", "orders", Optional.empty(), Trigger.MANUAL, Map.of()));
 
-    assertThat(store.run("r1")).isEmpty();
-    assertThat(store.run("r2")).get().extracting(Run::status).isEqualTo(RunStatus.QUEUED);
+    assertThat(store.runLog().run("r1")).isEmpty();
+    assertThat(store.runLog().run("r2")).get().extracting(Run::status).isEqualTo(RunStatus.QUEUED);
   }
 
   static HistorySettings h2(Path dir) {

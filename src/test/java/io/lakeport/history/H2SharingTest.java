@@ -60,7 +60,7 @@ class H2SharingTest {
             HistoryStoreContract.TTL);
 
     try (HistoryStore store = HistoryStore.open(settings, Clock.systemUTC())) {
-      store.enable("orders");
+      store.schedules().enable("orders");
       Properties lock = new Properties();
       try (InputStream in = Files.newInputStream(dir.resolve("data/history/lakeport.lock.db"))) {
         lock.load(in);

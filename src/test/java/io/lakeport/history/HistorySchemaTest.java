@@ -53,8 +53,10 @@ class HistorySchemaTest {
     assertThat(HistoryDatabase.appliedVersion(url, new Properties())).isEqualTo(previous());
 
     try (HistoryStore store = HistoryStore.open(settings, TestClock.at("2026-11-24T02:00:00Z"))) {
-      store.enqueue(new RunRequest("r1", "orders", Optional.empty(), Trigger.MANUAL, Map.of()));
-      assertThat(store.run("r1")).isPresent();
+      store
+          .runLog()
+          .enqueue(new RunRequest("r1", "orders", Optional.empty(), Trigger.MANUAL, Map.of()));
+      assertThat(store.runLog().run("r1")).isPresent();
     }
 
     assertThat(HistoryDatabase.appliedVersion(url, new Properties()))

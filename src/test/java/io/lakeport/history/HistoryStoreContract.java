@@ -51,29 +51,41 @@ abstract class HistoryStoreContract {
   @Test
   void aRunBegunByItsOwnProcessIsNeverInTheQueue() {
     Attempt attempt =
-        store.begin(
-            new RunRequest("r1", "orders", Optional.empty(), Trigger.MANUAL, Map.of()), WORKER);
+        store
+            .runLog()
+            .begin(
+                new RunRequest("r1", "orders", Optional.empty(), Trigger.MANUAL, Map.of()), WORKER);
 
-    assertThat(store.queued()).as("no scheduler can find it queued and start it too").isEmpty();
-    assertThat(store.run("r1")).get().extracting(Run::status).isEqualTo(RunStatus.RUNNING);
+    assertThat(store.runLog().queued())
+        .as("no scheduler can find it queued and start it too")
+        .isEmpty();
+    assertThat(store.runLog().run("r1")).get().extracting(Run::status).isEqualTo(RunStatus.RUNNING);
     assertThat(attempt.number()).isEqualTo(1);
-    assertThat(store.attempts("r1")).containsExactly(attempt);
+    assertThat(store.runLog().attempts("r1")).containsExactly(attempt);
   }
 
   @Test
   void aRunIsRecordedFromQueuedToSucceeded() {
     Instant queued = clock.instant();
-    store.enqueue(
-        new RunRequest(
-            "r1", "orders", Optional.empty(), Trigger.MANUAL, Map.of("run_date", "2026-11-23")));
+    store
+        .runLog()
+        .enqueue(
+            new RunRequest(
+                "r1",
+                "orders",
+                Optional.empty(),
+                Trigger.MANUAL,
+                Map.of("run_date", "2026-11-23")));
     clock.advance(Duration.ofSeconds(2));
-    Attempt attempt = store.start("r1", WORKER);
+    Attempt attempt = store.runLog().start("r1", WORKER);
     clock.advance(Duration.ofSeconds(90));
     Run run =
-        store.finish(
-            "r1",
-            RunOutcome.succeeded(
-                1_200, 34_567, 3, "file:/exports/orders/_lakeport/manifest-r1.json"));
+        store
+            .runLog()
+            .finish(
+                "r1",
+                RunOutcome.succeeded(
+                    1_200, 34_567, 3, "file:/exports/orders/_lakeport/manifest-r1.json"));
 
     assertThat(attempt)
         .isEqualTo(
@@ -102,9 +114,9 @@ abstract class HistoryStoreContract {
                 Optional.of(3L),
                 Optional.of("file:/exports/orders/_lakeport/manifest-r1.json"),
                 Optional.empty()));
-    assertThat(store.run("r1")).contains(run);
+    assertThat(store.runLog().run("r1")).contains(run);
     assertThat(run.duration()).contains(Duration.ofSeconds(90));
-    assertThat(store.attempts("r1"))
+    assertThat(store.runLog().attempts("r1"))
         .containsExactly(
             new Attempt(
                 "r1",
@@ -120,23 +132,32 @@ abstract class HistoryStoreContract {
   void aSlotFiresOnceWhileRunsWithoutASlotAreAllKept() {
     Instant slot = Instant.parse("2026-11-24T02:00:00Z");
 
-    assertThat(store.enqueue(RunRequest.scheduled("r1", "orders", slot, Map.of()))).isPresent();
-    assertThat(store.enqueue(RunRequest.scheduled("r2", "orders", slot, Map.of()))).isEmpty();
-    assertThat(store.enqueue(RunRequest.scheduled("r3", "kpis", slot, Map.of()))).isPresent();
-    assertThat(
-            store.enqueue(
-                new RunRequest("r4", "orders", Optional.empty(), Trigger.MANUAL, Map.of())))
+    assertThat(store.runLog().enqueue(RunRequest.scheduled("r1", "orders", slot, Map.of())))
+        .isPresent();
+    assertThat(store.runLog().enqueue(RunRequest.scheduled("r2", "orders", slot, Map.of())))
+        .isEmpty();
+    assertThat(store.runLog().enqueue(RunRequest.scheduled("r3", "kpis", slot, Map.of())))
         .isPresent();
     assertThat(
-            store.enqueue(
-                new RunRequest("r5", "orders", Optional.empty(), Trigger.MANUAL, Map.of())))
+            store
+                .runLog()
+                .enqueue(
+                    new RunRequest("r4", "orders", Optional.empty(), Trigger.MANUAL, Map.of())))
         .isPresent();
     assertThat(
-            store.enqueue(
-                new RunRequest("r5", "orders", Optional.empty(), Trigger.MANUAL, Map.of())))
+            store
+                .runLog()
+                .enqueue(
+                    new RunRequest("r5", "orders", Optional.empty(), Trigger.MANUAL, Map.of())))
+        .isPresent();
+    assertThat(
+            store
+                .runLog()
+                .enqueue(
+                    new RunRequest("r5", "orders", Optional.empty(), Trigger.MANUAL, Map.of())))
         .as("same id")
         .isEmpty();
-    assertThat(store.runs(new RunFilter(Optional.of("orders"), Optional.empty(), 10)))
+    assertThat(store.runLog().runs(new RunFilter(Optional.of("orders"), Optional.empty(), 10)))
         .extracting(Run::id)
         .containsExactlyInAnyOrder("r1", "r4", "r5");
   }
@@ -146,27 +167,33 @@ abstract class HistoryStoreContract {
     Instant slot = Instant.parse("2026-11-24T03:00:00Z");
 
     List<Optional<Run>> claims =
-        race(i -> store.enqueue(RunRequest.scheduled("claim-" + i, "orders", slot, Map.of())));
+        race(
+            i ->
+                store
+                    .runLog()
+                    .enqueue(RunRequest.scheduled("claim-" + i, "orders", slot, Map.of())));
 
     assertThat(claims.stream().filter(Optional::isPresent)).hasSize(1);
-    assertThat(store.runs(new RunFilter(Optional.of("orders"), Optional.empty(), 100)))
+    assertThat(store.runLog().runs(new RunFilter(Optional.of("orders"), Optional.empty(), 100)))
         .hasSize(1)
         .allSatisfy(run -> assertThat(run.slot()).contains(slot));
   }
 
   @Test
   void aFailedRunIsRetriedAsItsNextAttempt() {
-    store.enqueue(RunRequest.scheduled("r1", "orders", clock.instant(), Map.of()));
-    store.start("r1", WORKER);
+    store.runLog().enqueue(RunRequest.scheduled("r1", "orders", clock.instant(), Map.of()));
+    store.runLog().start("r1", WORKER);
     clock.advance(Duration.ofSeconds(10));
     Run failed =
-        store.finish(
-            "r1",
-            RunOutcome.failed(3, "Cannot write the export for job orders (run r1): disk full"));
+        store
+            .runLog()
+            .finish(
+                "r1",
+                RunOutcome.failed(3, "Cannot write the export for job orders (run r1): disk full"));
     clock.advance(Duration.ofMinutes(1));
-    Attempt second = store.start("r1", new Worker("worker-2", 77));
+    Attempt second = store.runLog().start("r1", new Worker("worker-2", 77));
     clock.advance(Duration.ofSeconds(20));
-    Run succeeded = store.finish("r1", RunOutcome.succeeded(5, 500, 1, "file:/m.json"));
+    Run succeeded = store.runLog().finish("r1", RunOutcome.succeeded(5, 500, 1, "file:/m.json"));
 
     assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
     assertThat(failed.error())
@@ -177,7 +204,7 @@ abstract class HistoryStoreContract {
     assertThat(succeeded.startedAt())
         .as("the first attempt's start")
         .contains(Instant.parse("2026-11-24T02:00:00Z"));
-    assertThat(store.attempts("r1"))
+    assertThat(store.runLog().attempts("r1"))
         .extracting(Attempt::number, Attempt::exitCode, Attempt::error, a -> a.worker().host())
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple(
@@ -191,17 +218,17 @@ abstract class HistoryStoreContract {
   @Test
   void aQueuedRunIsSkippedWithItsReasonAndOnlyAQueuedOne() {
     Instant slot = Instant.parse("2026-11-24T01:00:00Z");
-    store.enqueue(RunRequest.scheduled("r1", "orders", slot, Map.of()));
-    store.enqueue(RunRequest.scheduled("r2", "orders", slot.plusSeconds(3600), Map.of()));
-    store.start("r2", WORKER);
+    store.runLog().enqueue(RunRequest.scheduled("r1", "orders", slot, Map.of()));
+    store.runLog().enqueue(RunRequest.scheduled("r2", "orders", slot.plusSeconds(3600), Map.of()));
+    store.runLog().start("r2", WORKER);
 
-    Run skipped = store.skip("r1", "missed while the scheduler was down (misfire = none)");
+    Run skipped = store.runLog().skip("r1", "missed while the scheduler was down (misfire = none)");
 
     assertThat(skipped.status()).isEqualTo(RunStatus.SKIPPED);
     assertThat(skipped.finishedAt()).contains(clock.instant());
     assertThat(skipped.error()).contains("missed while the scheduler was down (misfire = none)");
-    assertThat(store.attempts("r1")).isEmpty();
-    assertThatThrownBy(() -> store.skip("r2", "late"))
+    assertThat(store.runLog().attempts("r1")).isEmpty();
+    assertThatThrownBy(() -> store.runLog().skip("r2", "late"))
         .hasMessageContaining("Cannot skip run r2")
         .hasMessageContaining("it is running, not queued");
   }
@@ -209,54 +236,60 @@ abstract class HistoryStoreContract {
   @Test
   void aFailedRunQueuedAgainWaitsUntilItsBackoffEnds() {
     Instant slot = Instant.parse("2026-11-24T01:00:00Z");
-    store.enqueue(RunRequest.scheduled("r1", "orders", slot, Map.of()));
-    store.enqueue(RunRequest.scheduled("r2", "orders", slot.plusSeconds(3600), Map.of()));
-    store.start("r1", WORKER);
-    store.finish("r1", RunOutcome.failed(3, "disk full"));
+    store.runLog().enqueue(RunRequest.scheduled("r1", "orders", slot, Map.of()));
+    store.runLog().enqueue(RunRequest.scheduled("r2", "orders", slot.plusSeconds(3600), Map.of()));
+    store.runLog().start("r1", WORKER);
+    store.runLog().finish("r1", RunOutcome.failed(3, "disk full"));
     Instant due = clock.instant().plus(Duration.ofMinutes(5));
 
-    Run queued = store.requeue("r1", due);
+    Run queued = store.runLog().requeue("r1", due);
 
     assertThat(queued.status()).isEqualTo(RunStatus.QUEUED);
     assertThat(queued.finishedAt()).isEmpty();
     assertThat(queued.error()).contains("disk full");
-    assertThat(store.queued())
+    assertThat(store.runLog().queued())
         .extracting(q -> q.run().id(), QueuedRun::notBefore)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("r1", Optional.of(due)),
             org.assertj.core.groups.Tuple.tuple("r2", Optional.empty()));
-    assertThat(store.queued().get(0).due(due.minusSeconds(1))).isFalse();
-    assertThat(store.queued().get(0).due(due)).isTrue();
-    assertThat(store.start("r1", WORKER).number()).isEqualTo(2);
-    assertThatThrownBy(() -> store.requeue("r2", due))
+    assertThat(store.runLog().queued().get(0).due(due.minusSeconds(1))).isFalse();
+    assertThat(store.runLog().queued().get(0).due(due)).isTrue();
+    assertThat(store.runLog().start("r1", WORKER).number()).isEqualTo(2);
+    assertThatThrownBy(() -> store.runLog().requeue("r2", due))
         .hasMessageContaining("it is queued, not failed or interrupted");
   }
 
   @Test
   void theLastSlotOfAJobIsItsNewestRunsSlot() {
     Instant slot = Instant.parse("2026-11-24T01:00:00Z");
-    store.enqueue(RunRequest.scheduled("r1", "orders", slot.plusSeconds(3600), Map.of()));
-    store.enqueue(RunRequest.scheduled("r2", "orders", slot, Map.of()));
-    store.enqueue(new RunRequest("r3", "orders", Optional.empty(), Trigger.MANUAL, Map.of()));
-    store.enqueue(new RunRequest("r4", "kpis", Optional.empty(), Trigger.MANUAL, Map.of()));
+    store.runLog().enqueue(RunRequest.scheduled("r1", "orders", slot.plusSeconds(3600), Map.of()));
+    store.runLog().enqueue(RunRequest.scheduled("r2", "orders", slot, Map.of()));
+    store
+        .runLog()
+        .enqueue(new RunRequest("r3", "orders", Optional.empty(), Trigger.MANUAL, Map.of()));
+    store
+        .runLog()
+        .enqueue(new RunRequest("r4", "kpis", Optional.empty(), Trigger.MANUAL, Map.of()));
 
-    assertThat(store.lastSlot("orders")).contains(slot.plusSeconds(3600));
-    assertThat(store.lastSlot("kpis")).isEmpty();
-    assertThat(store.lastSlot("nobody")).isEmpty();
+    assertThat(store.schedules().lastSlot("orders")).contains(slot.plusSeconds(3600));
+    assertThat(store.schedules().lastSlot("kpis")).isEmpty();
+    assertThat(store.schedules().lastSlot("nobody")).isEmpty();
   }
 
   @Test
   void aRunThatIsNotWhereTheCallerThinksIsRefusedWithItsState() {
-    store.enqueue(new RunRequest("r1", "orders", Optional.empty(), Trigger.MANUAL, Map.of()));
+    store
+        .runLog()
+        .enqueue(new RunRequest("r1", "orders", Optional.empty(), Trigger.MANUAL, Map.of()));
 
-    assertThatThrownBy(() -> store.finish("r1", RunOutcome.skipped()))
+    assertThatThrownBy(() -> store.runLog().finish("r1", RunOutcome.skipped()))
         .isInstanceOf(HistoryException.class)
         .hasMessage("Cannot finish run r1: it is queued, not running");
-    assertThatThrownBy(() -> store.start("nope", WORKER))
+    assertThatThrownBy(() -> store.runLog().start("nope", WORKER))
         .isInstanceOf(HistoryException.class)
         .hasMessage("Cannot start run nope: no such run in the history");
-    assertThat(store.cancel("r1").status()).isEqualTo(RunStatus.CANCELLED);
-    assertThatThrownBy(() -> store.start("r1", WORKER))
+    assertThat(store.runLog().cancel("r1").status()).isEqualTo(RunStatus.CANCELLED);
+    assertThatThrownBy(() -> store.runLog().start("r1", WORKER))
         .isInstanceOf(HistoryException.class)
         .hasMessage("Cannot start run r1: it is cancelled, not queued, failed or interrupted");
   }
@@ -265,31 +298,31 @@ abstract class HistoryStoreContract {
   void aLockKeepsOneRunPerJobActiveUntilItIsReleased() {
     Instant now = clock.instant();
 
-    assertThat(store.lock("orders", "r1", "scheduler-a"))
+    assertThat(store.locks().lock("orders", "r1", "scheduler-a"))
         .contains(new Lock("orders", "r1", "scheduler-a", now, now));
-    assertThat(store.lock("orders", "r1", "scheduler-a")).as("held already").isPresent();
-    assertThat(store.lock("orders", "r2", "scheduler-b")).isEmpty();
-    assertThat(store.lock("kpis", "r3", "scheduler-b")).isPresent();
+    assertThat(store.locks().lock("orders", "r1", "scheduler-a")).as("held already").isPresent();
+    assertThat(store.locks().lock("orders", "r2", "scheduler-b")).isEmpty();
+    assertThat(store.locks().lock("kpis", "r3", "scheduler-b")).isPresent();
     clock.advance(Duration.ofMinutes(4));
-    assertThat(store.heartbeat("orders", "r1")).isTrue();
-    assertThat(store.holder("orders"))
+    assertThat(store.locks().heartbeat("orders", "r1")).isTrue();
+    assertThat(store.locks().holder("orders"))
         .contains(new Lock("orders", "r1", "scheduler-a", now, now.plus(Duration.ofMinutes(4))));
-    assertThat(store.unlock("orders", "r2")).as("not its lock").isFalse();
-    assertThat(store.unlock("orders", "r1")).isTrue();
-    assertThat(store.lock("orders", "r2", "scheduler-b")).isPresent();
+    assertThat(store.locks().unlock("orders", "r2")).as("not its lock").isFalse();
+    assertThat(store.locks().unlock("orders", "r1")).isTrue();
+    assertThat(store.locks().lock("orders", "r2", "scheduler-b")).isPresent();
   }
 
   @Test
   void aStaleLockIsTakenOverAndTheRunThatHeldItIsInterrupted() {
-    store.enqueue(RunRequest.scheduled("r1", "orders", clock.instant(), Map.of()));
-    store.start("r1", WORKER);
-    store.lock("orders", "r1", "scheduler-a");
+    store.runLog().enqueue(RunRequest.scheduled("r1", "orders", clock.instant(), Map.of()));
+    store.runLog().start("r1", WORKER);
+    store.locks().lock("orders", "r1", "scheduler-a");
     Instant lastBeat = clock.instant();
 
     clock.advance(TTL);
-    Optional<Lock> early = store.lock("orders", "r2", "scheduler-b");
+    Optional<Lock> early = store.locks().lock("orders", "r2", "scheduler-b");
     clock.advance(Duration.ofSeconds(1));
-    Optional<Lock> late = store.lock("orders", "r2", "scheduler-b");
+    Optional<Lock> late = store.locks().lock("orders", "r2", "scheduler-b");
 
     assertThat(early).as("a heartbeat exactly lock-ttl old is not stale yet").isEmpty();
     assertThat(late)
@@ -298,11 +331,11 @@ abstract class HistoryStoreContract {
         "interrupted: its lock went stale (no heartbeat from scheduler-a since "
             + lastBeat
             + ", lock-ttl PT5M) and scheduler-b took it over";
-    Run lost = store.run("r1").orElseThrow();
+    Run lost = store.runLog().run("r1").orElseThrow();
     assertThat(lost.status()).isEqualTo(RunStatus.INTERRUPTED);
     assertThat(lost.error()).contains(error);
     assertThat(lost.finishedAt()).contains(clock.instant());
-    assertThat(store.attempts("r1"))
+    assertThat(store.runLog().attempts("r1"))
         .singleElement()
         .satisfies(
             a -> {
@@ -310,7 +343,7 @@ abstract class HistoryStoreContract {
               assertThat(a.exitCode()).isEmpty();
               assertThat(a.error()).contains(error);
             });
-    assertThat(store.heartbeat("orders", "r1"))
+    assertThat(store.locks().heartbeat("orders", "r1"))
         .as("the old owner learns it lost the lock")
         .isFalse();
   }
@@ -320,9 +353,11 @@ abstract class HistoryStoreContract {
     String root = "s3a://exports/orders";
     Worker here = Worker.current();
 
-    assertThat(store.leaseExport(root, "orders", "r1", here)).isEmpty();
-    assertThat(store.leaseExport(root, "orders", "r1", here)).as("its own already").isEmpty();
-    assertThat(store.leaseExport(root, "orders-copy", "r2", here))
+    assertThat(store.leases().leaseExport(root, "orders", "r1", here)).isEmpty();
+    assertThat(store.leases().leaseExport(root, "orders", "r1", here))
+        .as("its own already")
+        .isEmpty();
+    assertThat(store.leases().leaseExport(root, "orders-copy", "r2", here))
         .as("a live holder keeps it")
         .get()
         .satisfies(
@@ -331,35 +366,39 @@ abstract class HistoryStoreContract {
               assertThat(holder.worker()).isEqualTo(here);
               assertThat(holder.acquiredAt()).isEqualTo(clock.instant());
             });
-    assertThat(store.leaseExport("s3a://exports/kpis", "kpis", "r3", here))
+    assertThat(store.leases().leaseExport("s3a://exports/kpis", "kpis", "r3", here))
         .as("another export")
         .isEmpty();
 
-    store.releaseExportLease(root, "r2");
-    assertThat(store.leaseExport(root, "orders-copy", "r2", here))
+    store.leases().releaseExportLease(root, "r2");
+    assertThat(store.leases().leaseExport(root, "orders-copy", "r2", here))
         .as("releasing what one does not hold changes nothing")
         .isPresent();
-    store.releaseExportLease(root, "r1");
-    assertThat(store.leaseExport(root, "orders-copy", "r2", here)).isEmpty();
+    store.leases().releaseExportLease(root, "r1");
+    assertThat(store.leases().leaseExport(root, "orders-copy", "r2", here)).isEmpty();
   }
 
   @Test
   void anExportLeaseOfAnotherHostIsTakenOverOnceItsHeartbeatIsOlderThanTheTtlAndItsRunIsLost() {
     String root = "hdfs://cluster/exports/orders";
-    store.begin(new RunRequest("r1", "orders", Optional.empty(), Trigger.MANUAL, Map.of()), WORKER);
-    store.leaseExport(root, "orders", "r1", WORKER);
+    store
+        .runLog()
+        .begin(new RunRequest("r1", "orders", Optional.empty(), Trigger.MANUAL, Map.of()), WORKER);
+    store.leases().leaseExport(root, "orders", "r1", WORKER);
     clock.advance(TTL.dividedBy(2));
-    assertThat(store.renewExportLease(root, "r1")).isTrue();
+    assertThat(store.leases().renewExportLease(root, "r1")).isTrue();
     Instant lastBeat = clock.instant();
 
     clock.advance(TTL);
-    Optional<ExportLeaseRecord> early = store.leaseExport(root, "orders", "r2", Worker.current());
+    Optional<ExportLeaseRecord> early =
+        store.leases().leaseExport(root, "orders", "r2", Worker.current());
     clock.advance(Duration.ofSeconds(1));
-    Optional<ExportLeaseRecord> late = store.leaseExport(root, "orders", "r2", Worker.current());
+    Optional<ExportLeaseRecord> late =
+        store.leases().leaseExport(root, "orders", "r2", Worker.current());
 
     assertThat(early).as("a heartbeat exactly lock-ttl old still holds").isPresent();
     assertThat(late).as("taken over").isEmpty();
-    Run lost = store.run("r1").orElseThrow();
+    Run lost = store.runLog().run("r1").orElseThrow();
     assertThat(lost.status()).isEqualTo(RunStatus.LOST);
     assertThat(lost.error())
         .get()
@@ -367,11 +406,13 @@ abstract class HistoryStoreContract {
         .contains("held the lease of " + root)
         .contains("(pid 4242 on worker-1) sent no heartbeat since " + lastBeat)
         .contains("run r2 (pid " + ProcessHandle.current().pid());
-    assertThat(store.attempts("r1"))
+    assertThat(store.runLog().attempts("r1"))
         .singleElement()
         .satisfies(a -> assertThat(a.finishedAt()).contains(clock.instant()));
-    assertThat(store.renewExportLease(root, "r1")).as("the old holder learns it").isFalse();
-    assertThat(store.renewExportLease(root, "r2")).isTrue();
+    assertThat(store.leases().renewExportLease(root, "r1"))
+        .as("the old holder learns it")
+        .isFalse();
+    assertThat(store.leases().renewExportLease(root, "r2")).isTrue();
   }
 
   @Test
@@ -380,11 +421,13 @@ abstract class HistoryStoreContract {
     ended.waitFor();
     Worker dead = new Worker(Worker.current().host(), ended.pid());
     String root = "file:/exports/orders";
-    store.begin(new RunRequest("r1", "orders", Optional.empty(), Trigger.MANUAL, Map.of()), dead);
-    store.leaseExport(root, "orders", "r1", dead);
+    store
+        .runLog()
+        .begin(new RunRequest("r1", "orders", Optional.empty(), Trigger.MANUAL, Map.of()), dead);
+    store.leases().leaseExport(root, "orders", "r1", dead);
 
-    assertThat(store.leaseExport(root, "orders", "r2", Worker.current())).isEmpty();
-    assertThat(store.run("r1"))
+    assertThat(store.leases().leaseExport(root, "orders", "r2", Worker.current())).isEmpty();
+    assertThat(store.runLog().run("r1"))
         .get()
         .satisfies(
             run -> {
@@ -399,7 +442,11 @@ abstract class HistoryStoreContract {
   @Test
   void runsTakingOneExportLeaseTogetherLeaveOneHolder() throws Exception {
     List<Optional<ExportLeaseRecord>> refusals =
-        race(i -> store.leaseExport("s3a://exports/orders", "orders", "r" + i, Worker.current()));
+        race(
+            i ->
+                store
+                    .leases()
+                    .leaseExport("s3a://exports/orders", "orders", "r" + i, Worker.current()));
 
     List<String> holders =
         refusals.stream()
@@ -413,29 +460,32 @@ abstract class HistoryStoreContract {
 
   @Test
   void schedulersTakingOverTheSameStaleLockTogetherLeaveOneHolder() throws Exception {
-    store.lock("orders", "old", "scheduler-a");
+    store.locks().lock("orders", "old", "scheduler-a");
     clock.advance(TTL.plusMinutes(1));
 
-    List<Optional<Lock>> takeovers = race(i -> store.lock("orders", "new-" + i, "scheduler-" + i));
+    List<Optional<Lock>> takeovers =
+        race(i -> store.locks().lock("orders", "new-" + i, "scheduler-" + i));
 
     List<Lock> won = takeovers.stream().flatMap(Optional::stream).toList();
     assertThat(won).hasSize(1);
-    assertThat(store.holder("orders")).contains(won.get(0));
+    assertThat(store.locks().holder("orders")).contains(won.get(0));
   }
 
   @Test
   void aRestartedSchedulerInterruptsTheRunsItLostAndFreesTheirLocks() {
     for (String id : List.of("r1", "r2", "r3")) {
-      store.enqueue(new RunRequest(id, "job-" + id, Optional.empty(), Trigger.SCHEDULE, Map.of()));
+      store
+          .runLog()
+          .enqueue(new RunRequest(id, "job-" + id, Optional.empty(), Trigger.SCHEDULE, Map.of()));
     }
-    store.start("r1", WORKER);
-    store.lock("job-r1", "r1", "scheduler-a");
-    store.lock("job-r2", "r2", "scheduler-a");
-    store.start("r3", WORKER);
-    store.lock("job-r3", "r3", "scheduler-b");
+    store.runLog().start("r1", WORKER);
+    store.locks().lock("job-r1", "r1", "scheduler-a");
+    store.locks().lock("job-r2", "r2", "scheduler-a");
+    store.runLog().start("r3", WORKER);
+    store.locks().lock("job-r3", "r3", "scheduler-b");
     clock.advance(Duration.ofSeconds(30));
 
-    List<Run> lost = store.interruptLost("scheduler-a");
+    List<Run> lost = store.locks().interruptLost("scheduler-a");
 
     assertThat(lost).extracting(Run::id).containsExactlyInAnyOrder("r1", "r2");
     assertThat(lost)
@@ -447,11 +497,11 @@ abstract class HistoryStoreContract {
                       "interrupted: scheduler-a stopped while the run was active (found at its restart)");
               assertThat(run.finishedAt()).contains(clock.instant());
             });
-    assertThat(store.holder("job-r1")).isEmpty();
-    assertThat(store.holder("job-r2")).isEmpty();
-    assertThat(store.holder("job-r3")).isPresent();
-    assertThat(store.run("r3").orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
-    assertThat(store.attempts("r1"))
+    assertThat(store.locks().holder("job-r1")).isEmpty();
+    assertThat(store.locks().holder("job-r2")).isEmpty();
+    assertThat(store.locks().holder("job-r3")).isPresent();
+    assertThat(store.runLog().run("r3").orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+    assertThat(store.runLog().attempts("r1"))
         .singleElement()
         .satisfies(a -> assertThat(a.finishedAt()).contains(clock.instant()));
   }
@@ -459,96 +509,114 @@ abstract class HistoryStoreContract {
   @Test
   void aRunningRunUnderASchedulersLockIsAskedToStopAndTheFirstAskerIsKept() {
     for (String id : List.of("r1", "r2", "r3", "r4")) {
-      store.enqueue(new RunRequest(id, "job-" + id, Optional.empty(), Trigger.MANUAL, Map.of()));
+      store
+          .runLog()
+          .enqueue(new RunRequest(id, "job-" + id, Optional.empty(), Trigger.MANUAL, Map.of()));
     }
-    store.start("r1", WORKER);
-    store.lock("job-r1", "r1", "scheduler-a");
-    store.start("r2", WORKER);
-    store.lock("job-r2", "r2", "scheduler-b");
+    store.runLog().start("r1", WORKER);
+    store.locks().lock("job-r1", "r1", "scheduler-a");
+    store.runLog().start("r2", WORKER);
+    store.locks().lock("job-r2", "r2", "scheduler-b");
     // r3 runs in a lakeport run process, which takes no lock; r4 is still queued
-    store.start("r3", WORKER);
+    store.runLog().start("r3", WORKER);
     Instant asked = clock.instant();
 
-    CancelRequest first = store.requestCancel("r1", "ana@etl-1 (lakeport cancel)");
+    CancelRequest first = store.runLog().requestCancel("r1", "ana@etl-1 (lakeport cancel)");
     clock.advance(Duration.ofSeconds(5));
-    CancelRequest again = store.requestCancel("r1", "bob@etl-2 (lakeport cancel)");
-    store.requestCancel("r2", "bob@etl-2 (lakeport cancel)");
+    CancelRequest again = store.runLog().requestCancel("r1", "bob@etl-2 (lakeport cancel)");
+    store.runLog().requestCancel("r2", "bob@etl-2 (lakeport cancel)");
 
     assertThat(first).isEqualTo(new CancelRequest("r1", "ana@etl-1 (lakeport cancel)", asked));
     assertThat(again).as("the first asker is kept").isEqualTo(first);
-    assertThat(store.cancelRequests())
+    assertThat(store.runLog().cancelRequests())
         .containsExactly(
             first, new CancelRequest("r2", "bob@etl-2 (lakeport cancel)", asked.plusSeconds(5)));
-    assertThat(store.cancelRequest("r1")).contains(first);
-    assertThat(store.cancelRequest("r3")).isEmpty();
-    assertThat(store.run("r1").orElseThrow().status())
+    assertThat(store.runLog().cancelRequest("r1")).contains(first);
+    assertThat(store.runLog().cancelRequest("r3")).isEmpty();
+    assertThat(store.runLog().run("r1").orElseThrow().status())
         .as("only asked: its scheduler stops it")
         .isEqualTo(RunStatus.RUNNING);
-    assertThatThrownBy(() -> store.requestCancel("r3", "ana"))
+    assertThatThrownBy(() -> store.runLog().requestCancel("r3", "ana"))
         .isInstanceOf(HistoryException.class)
         .hasMessage(
             "Cannot cancel run r3: no scheduler holds the lock of job job-r3 for it (it runs outside the"
                 + " scheduler, in a lakeport run process)");
-    assertThatThrownBy(() -> store.requestCancel("r4", "ana"))
+    assertThatThrownBy(() -> store.runLog().requestCancel("r4", "ana"))
         .hasMessage("Cannot cancel run r4: it is queued, not running");
-    assertThatThrownBy(() -> store.requestCancel("nope", "ana"))
+    assertThatThrownBy(() -> store.runLog().requestCancel("nope", "ana"))
         .hasMessage("Cannot cancel run nope: no such run in the history");
 
-    store.finish(
-        "r2",
-        new RunOutcome(
-            RunStatus.CANCELLED,
-            3,
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.of("cancelled")));
-    assertThat(store.cancelRequests()).as("requests of ended runs are done").containsExactly(first);
-    assertThat(store.cancelRequest("r2")).as("kept as a record of who asked").isPresent();
+    store
+        .runLog()
+        .finish(
+            "r2",
+            new RunOutcome(
+                RunStatus.CANCELLED,
+                3,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of("cancelled")));
+    assertThat(store.runLog().cancelRequests())
+        .as("requests of ended runs are done")
+        .containsExactly(first);
+    assertThat(store.runLog().cancelRequest("r2")).as("kept as a record of who asked").isPresent();
   }
 
   @Test
   void anEnabledOverrideIsKeptUntilCleared() {
-    assertThat(store.enabledOverride("orders")).isEmpty();
-    store.disable("orders");
-    assertThat(store.enabledOverride("orders")).contains(false);
-    store.enable("orders");
-    assertThat(store.enabledOverride("orders")).contains(true);
+    assertThat(store.schedules().enabledOverride("orders")).isEmpty();
+    store.schedules().disable("orders");
+    assertThat(store.schedules().enabledOverride("orders")).contains(false);
+    store.schedules().enable("orders");
+    assertThat(store.schedules().enabledOverride("orders")).contains(true);
     clock.advance(Duration.ofMinutes(1));
-    store.pause("orders", Instant.parse("2026-12-01T00:00:00Z"));
-    assertThat(store.scheduleState("orders"))
+    store.schedules().pause("orders", Instant.parse("2026-12-01T00:00:00Z"));
+    assertThat(store.schedules().scheduleState("orders"))
         .contains(
             new ScheduleState(
                 "orders",
                 Optional.of(true),
                 Optional.of(Instant.parse("2026-12-01T00:00:00Z")),
                 clock.instant()));
-    store.clearOverride("orders");
-    assertThat(store.enabledOverride("orders")).isEmpty();
-    assertThat(store.enabledOverride("kpis")).isEmpty();
+    store.schedules().clearOverride("orders");
+    assertThat(store.schedules().enabledOverride("orders")).isEmpty();
+    assertThat(store.schedules().enabledOverride("kpis")).isEmpty();
   }
 
   @Test
   void runsAreListedNewestFirstByJobAndStatusUpToTheLimit() {
     for (int i = 1; i <= 5; i++) {
-      store.enqueue(
-          new RunRequest(
-              "r" + i, i % 2 == 0 ? "kpis" : "orders", Optional.empty(), Trigger.MANUAL, Map.of()));
+      store
+          .runLog()
+          .enqueue(
+              new RunRequest(
+                  "r" + i,
+                  i % 2 == 0 ? "kpis" : "orders",
+                  Optional.empty(),
+                  Trigger.MANUAL,
+                  Map.of()));
       clock.advance(Duration.ofMinutes(1));
     }
-    store.cancel("r3");
+    store.runLog().cancel("r3");
 
-    assertThat(store.runs(new RunFilter(Optional.empty(), Optional.empty(), 3)))
+    assertThat(store.runLog().runs(new RunFilter(Optional.empty(), Optional.empty(), 3)))
         .extracting(Run::id)
         .containsExactly("r5", "r4", "r3");
-    assertThat(store.runs(new RunFilter(Optional.of("orders"), Optional.empty(), 10)))
+    assertThat(store.runLog().runs(new RunFilter(Optional.of("orders"), Optional.empty(), 10)))
         .extracting(Run::id)
         .containsExactly("r5", "r3", "r1");
-    assertThat(store.runs(new RunFilter(Optional.empty(), Optional.of(RunStatus.CANCELLED), 10)))
+    assertThat(
+            store
+                .runLog()
+                .runs(new RunFilter(Optional.empty(), Optional.of(RunStatus.CANCELLED), 10)))
         .extracting(Run::id)
         .containsExactly("r3");
-    assertThat(store.runs(new RunFilter(Optional.of("kpis"), Optional.of(RunStatus.CANCELLED), 10)))
+    assertThat(
+            store
+                .runLog()
+                .runs(new RunFilter(Optional.of("kpis"), Optional.of(RunStatus.CANCELLED), 10)))
         .isEmpty();
   }
 
@@ -558,21 +626,29 @@ abstract class HistoryStoreContract {
     long[] seconds = {10, 20, 30, 40, 100};
     for (int i = 0; i < seconds.length; i++) {
       String id = "ok" + i;
-      store.enqueue(new RunRequest(id, "orders", Optional.empty(), Trigger.MANUAL, Map.of()));
-      store.start(id, WORKER);
+      store
+          .runLog()
+          .enqueue(new RunRequest(id, "orders", Optional.empty(), Trigger.MANUAL, Map.of()));
+      store.runLog().start(id, WORKER);
       clock.advance(Duration.ofSeconds(seconds[i]));
-      store.finish(
-          id,
-          i == 4
-              ? RunOutcome.failed(3, "boom")
-              : RunOutcome.succeeded(100 * (i + 1), 1000 * (i + 1), 1, "m"));
+      store
+          .runLog()
+          .finish(
+              id,
+              i == 4
+                  ? RunOutcome.failed(3, "boom")
+                  : RunOutcome.succeeded(100 * (i + 1), 1000 * (i + 1), 1, "m"));
     }
-    store.enqueue(new RunRequest("skip", "orders", Optional.empty(), Trigger.MANUAL, Map.of()));
-    store.start("skip", WORKER);
-    store.finish("skip", RunOutcome.skipped());
-    store.enqueue(new RunRequest("waiting", "kpis", Optional.empty(), Trigger.MANUAL, Map.of()));
+    store
+        .runLog()
+        .enqueue(new RunRequest("skip", "orders", Optional.empty(), Trigger.MANUAL, Map.of()));
+    store.runLog().start("skip", WORKER);
+    store.runLog().finish("skip", RunOutcome.skipped());
+    store
+        .runLog()
+        .enqueue(new RunRequest("waiting", "kpis", Optional.empty(), Trigger.MANUAL, Map.of()));
 
-    List<JobStats> stats = store.stats(Optional.empty(), since);
+    List<JobStats> stats = store.runLog().stats(Optional.empty(), since);
 
     assertThat(stats)
         .containsExactly(
@@ -596,45 +672,55 @@ abstract class HistoryStoreContract {
                 Optional.of(Duration.ofSeconds(100)),
                 OptionalDouble.of(250),
                 OptionalDouble.of(2500)));
-    assertThat(store.stats(Optional.of("kpis"), since))
+    assertThat(store.runLog().stats(Optional.of("kpis"), since))
         .extracting(JobStats::job)
         .containsExactly("kpis");
-    assertThat(store.stats(Optional.empty(), clock.instant().plusSeconds(1))).isEmpty();
+    assertThat(store.runLog().stats(Optional.empty(), clock.instant().plusSeconds(1))).isEmpty();
   }
 
   @Test
   void watermarksAndNotificationsAreRecordedWithTheNewestWatermarkFirst() {
-    store.enqueue(new RunRequest("r1", "orders", Optional.empty(), Trigger.SCHEDULE, Map.of()));
+    store
+        .runLog()
+        .enqueue(new RunRequest("r1", "orders", Optional.empty(), Trigger.SCHEDULE, Map.of()));
     Instant first = clock.instant();
-    store.recordWatermark(
-        new Watermark("orders", "watermark", "2026-11-23T23:59:00Z", Optional.of("r1"), first));
-    store.recordWatermark(
-        new Watermark(
-            "orders",
-            "watermark",
-            "2026-11-24T23:59:00Z",
-            Optional.empty(),
-            first.plusSeconds(60)));
-    store.recordNotification(
-        new Notification(
-            "r1",
-            "webhook",
-            "https://ops:hunter2@hooks.example/x?token=abc",
-            1,
-            Notification.Delivery.FAILED,
-            Optional.of("HTTP 503"),
-            first));
-    store.recordNotification(
-        new Notification(
-            "r1",
-            "webhook",
-            "https://ops:hunter2@hooks.example/x?token=abc",
-            2,
-            Notification.Delivery.SENT,
-            Optional.empty(),
-            first.plusSeconds(30)));
+    store
+        .watermarks()
+        .recordWatermark(
+            new Watermark("orders", "watermark", "2026-11-23T23:59:00Z", Optional.of("r1"), first));
+    store
+        .watermarks()
+        .recordWatermark(
+            new Watermark(
+                "orders",
+                "watermark",
+                "2026-11-24T23:59:00Z",
+                Optional.empty(),
+                first.plusSeconds(60)));
+    store
+        .deliveries()
+        .recordNotification(
+            new Notification(
+                "r1",
+                "webhook",
+                "https://ops:hunter2@hooks.example/x?token=abc",
+                1,
+                Notification.Delivery.FAILED,
+                Optional.of("HTTP 503"),
+                first));
+    store
+        .deliveries()
+        .recordNotification(
+            new Notification(
+                "r1",
+                "webhook",
+                "https://ops:hunter2@hooks.example/x?token=abc",
+                2,
+                Notification.Delivery.SENT,
+                Optional.empty(),
+                first.plusSeconds(30)));
 
-    assertThat(store.watermark("orders"))
+    assertThat(store.watermarks().watermark("orders"))
         .contains(
             new Watermark(
                 "orders",
@@ -642,8 +728,8 @@ abstract class HistoryStoreContract {
                 "2026-11-24T23:59:00Z",
                 Optional.empty(),
                 first.plusSeconds(60)));
-    assertThat(store.watermark("kpis")).isEmpty();
-    assertThat(store.notifications("r1"))
+    assertThat(store.watermarks().watermark("kpis")).isEmpty();
+    assertThat(store.deliveries().notifications("r1"))
         .containsExactly(
             new Notification(
                 "r1",
@@ -665,14 +751,20 @@ abstract class HistoryStoreContract {
 
   @Test
   void reopeningKeepsTheHistory() {
-    store.enqueue(
-        new RunRequest(
-            "r1", "orders", Optional.empty(), Trigger.BACKFILL, Map.of("run_date", "2026-11-01")));
+    store
+        .runLog()
+        .enqueue(
+            new RunRequest(
+                "r1",
+                "orders",
+                Optional.empty(),
+                Trigger.BACKFILL,
+                Map.of("run_date", "2026-11-01")));
     store.close();
 
     store = HistoryStore.open(settingsAgain(), clock);
 
-    assertThat(store.run("r1"))
+    assertThat(store.runLog().run("r1"))
         .hasValueSatisfying(
             run -> {
               assertThat(run.trigger()).isEqualTo(Trigger.BACKFILL);

@@ -27,14 +27,18 @@ class SqliteHistoryStoreTest extends HistoryStoreContract {
   void timesSortAsTimesWhateverTheirTextSpells() {
     // as ISO text of varying width, "...:00Z" would sort after "...:00.500Z"; stored, they sort as
     // times
-    store.enqueue(new RunRequest("b-early", "orders", Optional.empty(), Trigger.MANUAL, Map.of()));
+    store
+        .runLog()
+        .enqueue(new RunRequest("b-early", "orders", Optional.empty(), Trigger.MANUAL, Map.of()));
     clock.advance(java.time.Duration.ofMillis(500));
-    store.enqueue(new RunRequest("a-late", "orders", Optional.empty(), Trigger.MANUAL, Map.of()));
+    store
+        .runLog()
+        .enqueue(new RunRequest("a-late", "orders", Optional.empty(), Trigger.MANUAL, Map.of()));
 
-    assertThat(store.runs(new RunFilter(Optional.of("orders"), Optional.empty(), 10)))
+    assertThat(store.runLog().runs(new RunFilter(Optional.of("orders"), Optional.empty(), 10)))
         .extracting(Run::id)
         .containsExactly("a-late", "b-early");
-    assertThat(store.run("a-late").orElseThrow().queuedAt())
+    assertThat(store.runLog().run("a-late").orElseThrow().queuedAt())
         .isEqualTo(java.time.Instant.parse("2026-11-24T02:00:00.500Z"));
   }
 

@@ -187,7 +187,7 @@ class EmailNotificationTest {
               1,
               Instant.now()));
       assertThat(notifier.awaitDeliveries(WAIT)).isTrue();
-      assertThat(store.notifications(RUN))
+      assertThat(store.deliveries().notifications(RUN))
           .singleElement()
           .satisfies(
               n -> {

@@ -148,7 +148,7 @@ class EmailTlsNotificationTest {
               "Cannot read s3a://in/orders: Access Denied",
               Instant.now()));
       assertThat(notifier.awaitDeliveries(WAIT)).isTrue();
-      return store.notifications(RUN);
+      return store.deliveries().notifications(RUN);
     }
   }
 

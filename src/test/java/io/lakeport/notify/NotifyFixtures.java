@@ -71,7 +71,7 @@ public final class NotifyFixtures {
    */
   static HistoryStore history(Site site, String job, String runId) {
     HistoryStore store = HistoryStore.open(site.history(), java.time.Clock.systemUTC());
-    store.enqueue(new RunRequest(runId, job, Optional.empty(), Trigger.MANUAL, Map.of()));
+    store.runLog().enqueue(new RunRequest(runId, job, Optional.empty(), Trigger.MANUAL, Map.of()));
     return store;
   }
 

@@ -93,7 +93,7 @@ class WebhookNotificationTest {
         assertThat(payload.get("error").isNull()).isTrue();
         assertThat(receiver.count()).as("sent once").isZero();
 
-        List<Notification> recorded = store.notifications(RUN);
+        List<Notification> recorded = store.deliveries().notifications(RUN);
         assertThat(recorded)
             .singleElement()
             .satisfies(
@@ -177,7 +177,7 @@ class WebhookNotificationTest {
           Event.failed(JOB, RUN, Optional.empty(), 1, Optional.empty(), "boom", Instant.now()));
       assertThat(notifier.awaitDeliveries(WAIT)).isTrue();
 
-      List<Notification> recorded = store.notifications(RUN);
+      List<Notification> recorded = store.deliveries().notifications(RUN);
       assertThat(recorded).extracting(Notification::attempt).containsExactly(1, 2, 3);
       assertThat(recorded)
           .allSatisfy(
@@ -208,7 +208,7 @@ class WebhookNotificationTest {
         byte[] body = receiver.next(WAIT).body();
         assertThat(receiver.next(WAIT).body()).isEqualTo(body);
         assertThat(receiver.next(WAIT).body()).isEqualTo(body);
-        assertThat(store.notifications(RUN))
+        assertThat(store.deliveries().notifications(RUN))
             .extracting(Notification::delivery, n -> n.error().orElse(""))
             .containsExactly(
                 org.assertj.core.groups.Tuple.tuple(
@@ -324,7 +324,7 @@ class WebhookNotificationTest {
         assertThat(blocks.get(3).get("type").asText()).isEqualTo("context");
         assertThat(failed.get("blocks").get(2).get("text").get("text").asText())
             .isEqualTo("*Error*\n```Cannot read s3a://in/orders: Access Denied```");
-        assertThat(store.notifications(RUN))
+        assertThat(store.deliveries().notifications(RUN))
             .extracting(Notification::channel, Notification::target)
             .containsOnly(
                 org.assertj.core.groups.Tuple.tuple(

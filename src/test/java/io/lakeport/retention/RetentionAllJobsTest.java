@@ -120,7 +120,9 @@ class RetentionAllJobsTest {
       removed.forEach(
           (job, count) -> {
             List<Run> runs =
-                history.runs(new RunFilter(Optional.of(job + ".retention"), Optional.empty(), 5));
+                history
+                    .runLog()
+                    .runs(new RunFilter(Optional.of(job + ".retention"), Optional.empty(), 5));
             assertThat(runs)
                 .as(job)
                 .singleElement()

@@ -294,7 +294,9 @@ class RetentionArchiveTest {
   private List<Run> retentionRuns() {
     try (HistoryStore history =
         HistoryStore.open(Site.load(Optional.of(site)).history(), Clock.systemUTC())) {
-      return history.runs(new RunFilter(Optional.of("orders.retention"), Optional.empty(), 5));
+      return history
+          .runLog()
+          .runs(new RunFilter(Optional.of("orders.retention"), Optional.empty(), 5));
     }
   }
 

@@ -104,7 +104,9 @@ class RetentionCommandTest {
     try (HistoryStore history =
         HistoryStore.open(Site.load(Optional.of(site)).history(), Clock.systemUTC())) {
       List<Run> runs =
-          history.runs(new RunFilter(Optional.of("orders.retention"), Optional.empty(), 5));
+          history
+              .runLog()
+              .runs(new RunFilter(Optional.of("orders.retention"), Optional.empty(), 5));
       assertThat(runs)
           .singleElement()
           .satisfies(
@@ -199,8 +201,8 @@ class RetentionCommandTest {
       assertThat(receiver.count()).as("sent once").isZero();
       try (HistoryStore history =
           HistoryStore.open(Site.load(Optional.of(site)).history(), Clock.systemUTC())) {
-        assertThat(history.run(done.group(1)).orElseThrow().bytes()).contains(freed);
-        assertThat(history.notifications(done.group(1)))
+        assertThat(history.runLog().run(done.group(1)).orElseThrow().bytes()).contains(freed);
+        assertThat(history.deliveries().notifications(done.group(1)))
             .extracting(Notification::delivery)
             .containsExactly(Notification.Delivery.SENT);
       }

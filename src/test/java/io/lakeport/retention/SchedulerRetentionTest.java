@@ -130,7 +130,7 @@ class SchedulerRetentionTest {
       scheduler.awaitRuns();
 
       List<Run> runs =
-          store.runs(new RunFilter(Optional.of("orders.retention"), Optional.empty(), 10));
+          store.runLog().runs(new RunFilter(Optional.of("orders.retention"), Optional.empty(), 10));
       assertThat(runs)
           .singleElement()
           .satisfies(

@@ -154,7 +154,7 @@ class CrashRecoverySparkTest {
     try (HistoryStore history =
         HistoryStore.open(Site.load(Optional.of(site())).history(), Clock.systemUTC())) {
       List<Run> runs =
-          history.runs(new RunFilter(Optional.of("crash-test"), Optional.empty(), 100));
+          history.runLog().runs(new RunFilter(Optional.of("crash-test"), Optional.empty(), 100));
       assertThat(runs)
           .as("no run is left running %s", as)
           .noneMatch(r -> r.status() == RunStatus.RUNNING);

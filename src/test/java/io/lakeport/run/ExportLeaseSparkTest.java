@@ -110,7 +110,8 @@ class ExportLeaseSparkTest {
         .as("what a reader sees is what a manifest describes")
         .isEmpty();
     try (HistoryStore history = history(site)) {
-      List<Run> runs = history.runs(new RunFilter(Optional.of("leased"), Optional.empty(), 10));
+      List<Run> runs =
+          history.runLog().runs(new RunFilter(Optional.of("leased"), Optional.empty(), 10));
       assertThat(runs)
           .extracting(Run::status)
           .containsExactlyInAnyOrder(RunStatus.SUCCEEDED, RunStatus.LOST, RunStatus.FAILED);
@@ -196,10 +197,12 @@ class ExportLeaseSparkTest {
     Worker remote = new Worker("other-host", 4242);
     Duration ttl;
     try (HistoryStore history = history(site)) {
-      history.begin(
-          new RunRequest("remote-run", "leased", Optional.empty(), Trigger.MANUAL, Map.of()),
-          remote);
-      assertThat(history.leaseExport(root, "leased", "remote-run", remote)).isEmpty();
+      history
+          .runLog()
+          .begin(
+              new RunRequest("remote-run", "leased", Optional.empty(), Trigger.MANUAL, Map.of()),
+              remote);
+      assertThat(history.leases().leaseExport(root, "leased", "remote-run", remote)).isEmpty();
       ttl = Site.load(Optional.of(site)).history().lockTtl();
     }
     StringWriter err = new StringWriter();
@@ -233,7 +236,7 @@ class ExportLeaseSparkTest {
     assertThat(later).as(err.toString()).isZero();
     assertThat(perDay(out())).isEqualTo(Map.of("2026-10-01", 100L));
     try (HistoryStore history = history(site)) {
-      assertThat(history.run("remote-run"))
+      assertThat(history.runLog().run("remote-run"))
           .get()
           .satisfies(
               run -> {
@@ -243,7 +246,7 @@ class ExportLeaseSparkTest {
                     .asString()
                     .contains("(pid 4242 on other-host) sent no heartbeat since");
               });
-      assertThat(history.leaseExport(root, "leased", "next", Worker.current()))
+      assertThat(history.leases().leaseExport(root, "leased", "next", Worker.current()))
           .as("released when the run ended")
           .isEmpty();
     }

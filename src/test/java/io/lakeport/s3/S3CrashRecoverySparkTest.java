@@ -127,7 +127,8 @@ class S3CrashRecoverySparkTest {
         .contains(Verifier.Difference.Kind.EXTRA);
     try (HistoryStore history =
         HistoryStore.open(Site.load(Optional.of(site)).history(), Clock.systemUTC())) {
-      List<Run> runs = history.runs(new RunFilter(Optional.of("s3-crash"), Optional.empty(), 10));
+      List<Run> runs =
+          history.runLog().runs(new RunFilter(Optional.of("s3-crash"), Optional.empty(), 10));
       assertThat(runs).singleElement().extracting(Run::status).isEqualTo(RunStatus.LOST);
     }
 
@@ -214,7 +215,8 @@ class S3CrashRecoverySparkTest {
     assertThat(again).isZero();
     try (HistoryStore history =
         HistoryStore.open(Site.load(Optional.of(site)).history(), Clock.systemUTC())) {
-      List<Run> runs = history.runs(new RunFilter(Optional.of("s3-leased"), Optional.empty(), 10));
+      List<Run> runs =
+          history.runLog().runs(new RunFilter(Optional.of("s3-leased"), Optional.empty(), 10));
       assertThat(runs)
           .extracting(Run::status)
           .containsExactlyInAnyOrder(RunStatus.LOST, RunStatus.FAILED, RunStatus.SUCCEEDED);

@@ -94,17 +94,20 @@ class SchedulerCrashSparkTest {
     try (HistoryStore history =
         HistoryStore.open(Site.load(Optional.of(site)).history(), Clock.systemUTC())) {
       Run killed =
-          history.runs(new RunFilter(Optional.of("every5s"), Optional.empty(), 100)).stream()
-              .filter(r -> !history.attempts(r.id()).isEmpty())
+          history
+              .runLog()
+              .runs(new RunFilter(Optional.of("every5s"), Optional.empty(), 100))
+              .stream()
+              .filter(r -> !history.runLog().attempts(r.id()).isEmpty())
               .min(Comparator.comparing(Run::id))
               .orElseThrow();
-      List<Attempt> attempts = history.attempts(killed.id());
+      List<Attempt> attempts = history.runLog().attempts(killed.id());
       assertThat(out.toString())
           .contains("run " + killed.id() + " of job every5s was lost by the last scheduler");
       assertThat(killed.status()).as(killed.error().orElse("")).isEqualTo(RunStatus.SUCCEEDED);
       assertThat(attempts).hasSize(2);
       assertThat(killed.rows()).contains(3L);
-      assertThat(history.holder("every5s")).isEmpty();
+      assertThat(history.locks().holder("every5s")).isEmpty();
     }
     assertThat(dir.resolve("out/_lakeport/staging")).isEmptyDirectory();
   }

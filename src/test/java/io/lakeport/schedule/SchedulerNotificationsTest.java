@@ -128,7 +128,7 @@ class SchedulerNotificationsTest {
                 assertThat(event.get("error").asText()).contains("storage still down");
               });
       String runId = events.get(0).get("run_id").asText();
-      assertThat(store.notifications(runId))
+      assertThat(store.deliveries().notifications(runId))
           .extracting(Notification::delivery)
           .containsExactly(Notification.Delivery.SENT);
     } finally {
@@ -209,8 +209,8 @@ class SchedulerNotificationsTest {
                     + " of job orders for"
                     + " 2026-11-24T01:00Z[UTC]: its execution window (daily at 01:00, starting between 01:00 and 01:30) closed"
                     + " before it could start");
-        assertThat(store.run(runId).orElseThrow().status()).isEqualTo(RunStatus.SKIPPED);
-        assertThat(store.notifications(runId))
+        assertThat(store.runLog().run(runId).orElseThrow().status()).isEqualTo(RunStatus.SKIPPED);
+        assertThat(store.deliveries().notifications(runId))
             .extracting(Notification::delivery)
             .containsExactly(Notification.Delivery.SENT);
         assertThat(receiver.count()).as("nothing else: kpis is still running").isZero();

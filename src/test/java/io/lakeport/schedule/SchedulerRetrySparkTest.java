@@ -104,7 +104,7 @@ class SchedulerRetrySparkTest {
     clock.advance(Duration.ofMinutes(5));
     scheduler.tick();
     String runId =
-        store.runs(new RunFilter(Optional.of("orders"), Optional.empty(), 10)).get(0).id();
+        store.runLog().runs(new RunFilter(Optional.of("orders"), Optional.empty(), 10)).get(0).id();
     List<Instant> dueTimes = new ArrayList<>();
     for (int attempt = 1; attempt <= 2; attempt++) {
       clock.advance(Duration.ofSeconds(30));
@@ -112,25 +112,29 @@ class SchedulerRetrySparkTest {
       scheduler.awaitRuns();
       Instant due = failedAt.plus(orders.schedule().retry().delay(attempt, sameRandom));
       dueTimes.add(due);
-      assertThat(store.queued())
+      assertThat(store.runLog().queued())
           .extracting(q -> q.run().id(), QueuedRun::notBefore)
           .as("attempt %d failed: queued again until its backoff ends", attempt)
           .containsExactly(tuple(runId, Optional.of(due)));
-      assertThat(store.holder("orders")).as("a run waiting for its retry holds no lock").isEmpty();
+      assertThat(store.locks().holder("orders"))
+          .as("a run waiting for its retry holds no lock")
+          .isEmpty();
 
       clock.advance(Duration.between(clock.instant(), due).minusSeconds(1));
       scheduler.tick();
-      assertThat(store.attempts(runId)).as("no attempt before the backoff ends").hasSize(attempt);
+      assertThat(store.runLog().attempts(runId))
+          .as("no attempt before the backoff ends")
+          .hasSize(attempt);
       clock.advance(Duration.ofSeconds(1));
       scheduler.tick();
-      assertThat(store.attempts(runId)).hasSize(attempt + 1);
-      assertThat(store.attempts(runId).get(attempt).startedAt()).isEqualTo(due);
+      assertThat(store.runLog().attempts(runId)).hasSize(attempt + 1);
+      assertThat(store.runLog().attempts(runId).get(attempt).startedAt()).isEqualTo(due);
     }
     clock.advance(Duration.ofSeconds(30));
     scheduler.awaitRuns();
 
-    Run run = store.run(runId).orElseThrow();
-    List<Attempt> attempts = store.attempts(runId);
+    Run run = store.runLog().run(runId).orElseThrow();
+    List<Attempt> attempts = store.runLog().attempts(runId);
     assertThat(run.status()).isEqualTo(RunStatus.FAILED);
     assertThat(run.error())
         .contains(
@@ -154,8 +158,8 @@ class SchedulerRetrySparkTest {
     assertThat(Duration.between(attempts.get(1).finishedAt().orElseThrow(), dueTimes.get(1)))
         .as("second backoff: doubled to 4m, up to 25%% either way")
         .isBetween(Duration.ofMinutes(3), Duration.ofMinutes(5));
-    assertThat(store.queued()).as("no attempt after the last").isEmpty();
-    assertThat(store.holder("orders")).isEmpty();
+    assertThat(store.runLog().queued()).as("no attempt after the last").isEmpty();
+    assertThat(store.locks().holder("orders")).isEmpty();
     assertThat(Files.readString(inTheWay))
         .as("the file in the way is untouched")
         .isEqualTo("a file where the export's folder should be\n");

@@ -105,17 +105,17 @@ class SchedulerStopSparkTest {
 
     Site settings = Site.load(Optional.of(site));
     try (HistoryStore history = HistoryStore.open(settings.history(), Clock.systemUTC())) {
-      Run cancelled = history.run(runId).orElseThrow();
+      Run cancelled = history.runLog().run(runId).orElseThrow();
       assertThat(cancelled.status()).isEqualTo(RunStatus.CANCELLED);
       assertThat(cancelled.slot()).contains(first);
       assertThat(cancelled.error())
           .hasValueSatisfying(
               e ->
                   assertThat(e).startsWith("the scheduler was stopped while" + " the run went on"));
-      assertThat(history.attempts(runId))
+      assertThat(history.runLog().attempts(runId))
           .singleElement()
           .satisfies(attempt -> assertThat(attempt.finishedAt()).isPresent());
-      assertThat(history.holder("slow")).isEmpty();
+      assertThat(history.locks().holder("slow")).isEmpty();
       assertThat(runs(history)).noneMatch(run -> run.status() == RunStatus.RUNNING);
     }
 
@@ -151,22 +151,22 @@ class SchedulerStopSparkTest {
       assertThat(bySlot.get(first).status())
           .as("a cancelled run is not retried")
           .isEqualTo(RunStatus.CANCELLED);
-      assertThat(history.attempts(runId)).hasSize(1);
+      assertThat(history.runLog().attempts(runId)).hasSize(1);
       for (int hour = 1; hour <= 2; hour++) {
         Run missed = bySlot.get(first.plus(Duration.ofHours(hour)));
         assertThat(missed.status()).isEqualTo(RunStatus.SKIPPED);
         assertThat(missed.error())
             .hasValueSatisfying(e -> assertThat(e).contains("misfire is none"));
-        assertThat(history.attempts(missed.id())).isEmpty();
+        assertThat(history.runLog().attempts(missed.id())).isEmpty();
       }
       Run now = bySlot.get(first.plus(Duration.ofHours(3)));
       assertThat(now.status()).as(now.error().orElse("")).isEqualTo(RunStatus.SUCCEEDED);
       assertThat(now.rows()).contains(1L);
-      assertThat(history.holder("slow")).isEmpty();
+      assertThat(history.locks().holder("slow")).isEmpty();
     }
   }
 
   private static List<Run> runs(HistoryStore history) {
-    return history.runs(new RunFilter(Optional.of("slow"), Optional.empty(), 100));
+    return history.runLog().runs(new RunFilter(Optional.of("slow"), Optional.empty(), 100));
   }
 }

@@ -91,7 +91,7 @@ class SchedulerTest {
           .containsExactlyElementsOf(
               slots.stream().map(slot -> slot.runDate().toString()).toList());
       assertThat(runs).extracting(Run::status).containsOnly(RunStatus.SUCCEEDED);
-      assertThat(runs).allSatisfy(run -> assertThat(store.attempts(run.id())).hasSize(1));
+      assertThat(runs).allSatisfy(run -> assertThat(store.runLog().attempts(run.id())).hasSize(1));
     }
     assertThat(runs("orders")).hasSize(60);
     assertThat(runs("clicks")).hasSize(60 * 24 + 1);
@@ -197,7 +197,7 @@ class SchedulerTest {
                             + run.slot().orElseThrow().atZone(java.time.ZoneId.of("UTC"))
                             + ", and the job's schedule.misfire is "
                             + misfire.name().toLowerCase(Locale.ROOT)))
-        .allSatisfy(run -> assertThat(store.attempts(run.id())).isEmpty());
+        .allSatisfy(run -> assertThat(store.runLog().attempts(run.id())).isEmpty());
   }
 
   @Test
@@ -213,7 +213,7 @@ class SchedulerTest {
     clock.advance(Duration.ofMinutes(5));
     first.tick();
     String runId = runs("orders").get(0).id();
-    assertThat(store.holder("orders"))
+    assertThat(store.locks().holder("orders"))
         .hasValueSatisfying(lock -> assertThat(lock.runId()).isEqualTo(runId));
 
     // SIGKILL: the first scheduler is gone without a word; a new process of the same owner starts.
@@ -226,8 +226,8 @@ class SchedulerTest {
     assertThat(lost)
         .extracting(Run::id, Run::status)
         .containsExactly(tuple(runId, RunStatus.QUEUED));
-    assertThat(store.holder("orders")).isEmpty();
-    assertThat(store.attempts(runId))
+    assertThat(store.locks().holder("orders")).isEmpty();
+    assertThat(store.runLog().attempts(runId))
         .singleElement()
         .satisfies(
             attempt -> {
@@ -236,7 +236,7 @@ class SchedulerTest {
                   .hasValueSatisfying(
                       e -> assertThat(e).contains("scheduler-1 stopped while the run was active"));
             });
-    assertThat(store.queued())
+    assertThat(store.runLog().queued())
         .extracting(q -> q.run().id(), QueuedRun::notBefore)
         .containsExactly(tuple(runId, Optional.of(restart.plus(Duration.ofMinutes(10)))));
 
@@ -250,8 +250,8 @@ class SchedulerTest {
     clock.advance(TICK);
     restarted.tick();
 
-    assertThat(store.run(runId).orElseThrow().status()).isEqualTo(RunStatus.SUCCEEDED);
-    assertThat(store.attempts(runId))
+    assertThat(store.runLog().run(runId).orElseThrow().status()).isEqualTo(RunStatus.SUCCEEDED);
+    assertThat(store.runLog().attempts(runId))
         .extracting(Attempt::number, Attempt::exitCode)
         .containsExactly(tuple(1, Optional.empty()), tuple(2, Optional.of(0)));
     assertThat(killed.launches()).hasSize(1);
@@ -268,14 +268,18 @@ class SchedulerTest {
     ScriptedLauncher launcher = new ScriptedLauncher(Ending.WHEN_TOLD);
     Scheduler scheduler = scheduler(List.of(), launcher, "scheduler-1");
     scheduler.startManualRunsOf(Map.of("adhoc", adhoc));
-    store.enqueue(
-        new RunRequest(
-            "r-adhoc",
-            "adhoc",
-            Optional.empty(),
-            Trigger.MANUAL,
-            Map.of("run_date", "2026-11-23")));
-    store.enqueue(new RunRequest("r-other", "unknown", Optional.empty(), Trigger.MANUAL, Map.of()));
+    store
+        .runLog()
+        .enqueue(
+            new RunRequest(
+                "r-adhoc",
+                "adhoc",
+                Optional.empty(),
+                Trigger.MANUAL,
+                Map.of("run_date", "2026-11-23")));
+    store
+        .runLog()
+        .enqueue(new RunRequest("r-other", "unknown", Optional.empty(), Trigger.MANUAL, Map.of()));
 
     scheduler.tick();
 
@@ -294,14 +298,14 @@ class SchedulerTest {
     clock.advance(TICK);
     scheduler.tick();
 
-    assertThat(store.run("r-adhoc").orElseThrow().status())
+    assertThat(store.runLog().run("r-adhoc").orElseThrow().status())
         .as("a run by hand is not retried, even for a failure that could pass")
         .isEqualTo(RunStatus.FAILED);
-    assertThat(store.run("r-other").orElseThrow().status())
+    assertThat(store.runLog().run("r-other").orElseThrow().status())
         .as("a job this scheduler does not know")
         .isEqualTo(RunStatus.QUEUED);
     assertThat(launcher.launches()).hasSize(1);
-    assertThat(store.holder("adhoc")).isEmpty();
+    assertThat(store.locks().holder("adhoc")).isEmpty();
   }
 
   @Test
@@ -323,7 +327,7 @@ class SchedulerTest {
     assertThat(first.launches()).hasSize(1);
     assertThat(second.launches()).isEmpty();
     String longRun = first.launches().get(0).request().runId();
-    assertThat(store.holder("orders"))
+    assertThat(store.locks().holder("orders"))
         .hasValueSatisfying(lock -> assertThat(lock.runId()).isEqualTo(longRun));
     assertThat(runs("orders"))
         .extracting(Run::status)
@@ -334,7 +338,7 @@ class SchedulerTest {
     clock.advance(Duration.ofMinutes(6));
     two.tick();
 
-    assertThat(store.attempts(longRun))
+    assertThat(store.runLog().attempts(longRun))
         .singleElement()
         .satisfies(
             attempt ->
@@ -343,11 +347,11 @@ class SchedulerTest {
     assertThat(second.launches())
         .extracting(l -> l.request().runId())
         .containsExactly(runs("orders").get(1).id());
-    assertThat(store.holder("orders"))
+    assertThat(store.locks().holder("orders"))
         .hasValueSatisfying(lock -> assertThat(lock.owner()).isEqualTo("scheduler-2"));
     Instant takenOver = clock.instant();
     Duration backoff = orders.schedule().retry().delay(1, new SplittableRandom(SEED));
-    assertThat(store.queued())
+    assertThat(store.runLog().queued())
         .as("the interrupted run is retried after the backoff, like a lost one")
         .extracting(q -> q.run().id(), QueuedRun::notBefore)
         .contains(tuple(longRun, Optional.of(takenOver.plus(backoff))));
@@ -376,7 +380,9 @@ class SchedulerTest {
       Instant failedAt = clock.instant();
       scheduler.tick();
       Instant due = failedAt.plus(orders.schedule().retry().delay(attempt, sameRandom));
-      assertThat(store.queued()).extracting(QueuedRun::notBefore).containsExactly(Optional.of(due));
+      assertThat(store.runLog().queued())
+          .extracting(QueuedRun::notBefore)
+          .containsExactly(Optional.of(due));
       clock.advance(Duration.between(clock.instant(), due).minusSeconds(1));
       scheduler.tick();
       assertThat(launcher.launches()).as("no attempt before its backoff ends").hasSize(attempt);
@@ -388,15 +394,15 @@ class SchedulerTest {
     clock.advance(Duration.ofMinutes(1));
     scheduler.tick();
 
-    Run run = store.run(runId).orElseThrow();
+    Run run = store.runLog().run(runId).orElseThrow();
     assertThat(run.status()).isEqualTo(RunStatus.FAILED);
     assertThat(run.error()).contains(error);
-    assertThat(store.attempts(runId))
+    assertThat(store.runLog().attempts(runId))
         .extracting(Attempt::number, Attempt::exitCode)
         .containsExactly(
             tuple(1, Optional.of(3)), tuple(2, Optional.of(3)), tuple(3, Optional.of(3)));
-    assertThat(store.queued()).isEmpty();
-    assertThat(store.holder("orders")).isEmpty();
+    assertThat(store.runLog().queued()).isEmpty();
+    assertThat(store.locks().holder("orders")).isEmpty();
   }
 
   @Test
@@ -425,13 +431,13 @@ class SchedulerTest {
     scheduler.tick();
 
     String runId = runs("orders").get(0).id();
-    assertThat(store.attempts(runId))
+    assertThat(store.runLog().attempts(runId))
         .singleElement()
         .satisfies(
             attempt ->
                 assertThat(attempt.error())
                     .contains("timed out: cancelled at its timeout of PT2H"));
-    assertThat(store.queued())
+    assertThat(store.runLog().queued())
         .extracting(q -> q.run().id(), QueuedRun::notBefore)
         .containsExactly(tuple(runId, Optional.of(clock.instant().plus(Duration.ofMinutes(10)))));
   }
@@ -478,9 +484,9 @@ class SchedulerTest {
     clock.advance(Duration.ofHours(1));
     scheduler.tick();
 
-    assertThat(store.run(runId).orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
-    assertThat(store.holder("orders")).isEmpty();
-    assertThat(store.queued())
+    assertThat(store.runLog().run(runId).orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
+    assertThat(store.locks().holder("orders")).isEmpty();
+    assertThat(store.runLog().queued())
         .as("a cancelled run is not retried; no slot is queued after the stop")
         .isEmpty();
     assertThat(launcher.launches()).hasSize(1);
@@ -506,7 +512,7 @@ class SchedulerTest {
     // another process (lakeport cancel) asks through the history; the scheduler is not called
     clock.advance(Duration.ofSeconds(20));
     Instant asked = clock.instant();
-    store.requestCancel(runId, "ana@etl-1 (lakeport cancel)");
+    store.runLog().requestCancel(runId, "ana@etl-1 (lakeport cancel)");
     assertThat(launcher.launches().get(0).outcome())
         .as("nothing stops it before the next pass")
         .isNotDone();
@@ -514,14 +520,14 @@ class SchedulerTest {
     Instant pass = clock.instant();
     scheduler.tick();
 
-    Run run = store.run(runId).orElseThrow();
+    Run run = store.runLog().run(runId).orElseThrow();
     assertThat(launcher.launches().get(0).outcome().join().state())
         .isEqualTo(LaunchOutcome.State.CANCELLED);
     assertThat(run.status()).isEqualTo(RunStatus.CANCELLED);
     assertThat(run.error())
         .contains("cancelled on request of ana@etl-1 (lakeport cancel) at " + asked);
     assertThat(run.finishedAt()).contains(pass);
-    assertThat(store.attempts(runId))
+    assertThat(store.runLog().attempts(runId))
         .singleElement()
         .satisfies(
             attempt -> {
@@ -529,7 +535,7 @@ class SchedulerTest {
               assertThat(attempt.error())
                   .contains("cancelled on request of ana@etl-1 (lakeport cancel) at " + asked);
             });
-    assertThat(store.holder("orders")).isEmpty();
+    assertThat(store.locks().holder("orders")).isEmpty();
     assertThat(scheduler.running()).isEmpty();
 
     // a cancelled run is not retried; the next slot runs as usual
@@ -538,7 +544,7 @@ class SchedulerTest {
     assertThat(launcher.launches())
         .extracting(l -> l.request().runId())
         .containsExactly(runId, runs("orders").get(1).id());
-    assertThat(store.attempts(runId)).hasSize(1);
+    assertThat(store.runLog().attempts(runId)).hasSize(1);
   }
 
   @Test
@@ -556,19 +562,19 @@ class SchedulerTest {
     scheduler.tick();
     String runId = runs("orders").get(0).id();
 
-    store.requestCancel(runId, "ana@etl-1 (lakeport cancel)");
+    store.runLog().requestCancel(runId, "ana@etl-1 (lakeport cancel)");
     launcher.running().forEach(launch -> launch.fail(3, "disk full"));
     clock.advance(TICK);
     scheduler.tick();
     clock.advance(TICK);
     scheduler.tick();
 
-    Run run = store.run(runId).orElseThrow();
+    Run run = store.runLog().run(runId).orElseThrow();
     assertThat(run.status()).isEqualTo(RunStatus.FAILED);
     assertThat(run.error()).contains("disk full");
-    assertThat(store.queued()).isEmpty();
+    assertThat(store.runLog().queued()).isEmpty();
     assertThat(launcher.launches()).hasSize(1);
-    assertThat(store.holder("orders")).isEmpty();
+    assertThat(store.locks().holder("orders")).isEmpty();
   }
 
   @Test
@@ -592,7 +598,7 @@ class SchedulerTest {
     Run run = runs("orders").get(0);
     assertThat(run.status()).isEqualTo(RunStatus.FAILED);
     assertThat(run.error()).contains("jobs/orders.conf:3: sink.format: unknown value \"parqet\".");
-    assertThat(store.attempts(run.id()))
+    assertThat(store.runLog().attempts(run.id()))
         .extracting(Attempt::exitCode)
         .containsExactly(Optional.of(2));
     assertThat(launcher.launches()).hasSize(1);
@@ -610,11 +616,17 @@ class SchedulerTest {
     ScriptedLauncher launcher = new ScriptedLauncher(Ending.WHEN_TOLD);
     Scheduler scheduler =
         new Scheduler(List.of(kpis, orders), store, launcher, clock, settings("scheduler-1", 1));
-    store.disable("kpis");
+    store.schedules().disable("kpis");
     clock.advance(Duration.ofMinutes(5));
-    store.enqueue(
-        new io.lakeport.history.RunRequest(
-            "manual-1", "kpis", Optional.empty(), io.lakeport.history.Trigger.MANUAL, Map.of()));
+    store
+        .runLog()
+        .enqueue(
+            new io.lakeport.history.RunRequest(
+                "manual-1",
+                "kpis",
+                Optional.empty(),
+                io.lakeport.history.Trigger.MANUAL,
+                Map.of()));
     scheduler.tick();
     String ordersRun = runs("orders").get(0).id();
     launcher.running().forEach(launch -> launch.fail(3, "disk full"));
@@ -625,7 +637,7 @@ class SchedulerTest {
         .extracting(Run::id)
         .as("no slot queued for a disabled job")
         .containsExactly("manual-1");
-    Run orders1 = store.run(ordersRun).orElseThrow();
+    Run orders1 = store.runLog().run(ordersRun).orElseThrow();
     assertThat(orders1.status()).isEqualTo(RunStatus.SKIPPED);
     assertThat(orders1.error())
         .contains(
@@ -684,7 +696,7 @@ class SchedulerTest {
 
   /** The job's runs, oldest slot first (runs without a slot last). */
   private List<Run> runs(String job) {
-    return store.runs(new RunFilter(Optional.of(job), Optional.empty(), 100_000)).stream()
+    return store.runLog().runs(new RunFilter(Optional.of(job), Optional.empty(), 100_000)).stream()
         .sorted(Comparator.comparing(run -> run.slot().orElse(Instant.MAX)))
         .toList();
   }

@@ -56,8 +56,8 @@ class ApiAccessTest {
         assertThat(response.statusCode()).isEqualTo(403);
         assertThat(ApiServerTest.json(response).path("error").asText()).isEqualTo(refused);
       }
-      assertThat(api.store.enabledOverride("orders")).isEmpty();
-      assertThat(api.store.queued()).isEmpty();
+      assertThat(api.store.schedules().enabledOverride("orders")).isEmpty();
+      assertThat(api.store.runLog().queued()).isEmpty();
     }
   }
 

@@ -126,20 +126,20 @@ class ApiServerTest {
     assertThat(json(wrong).path("error").asText())
         .isEqualTo(
             "The bearer token is not the API's token (lakeport.api.token-env or token-file).");
-    assertThat(api.store.enabledOverride("orders")).isEmpty();
+    assertThat(api.store.schedules().enabledOverride("orders")).isEmpty();
 
     JsonNode disabled = json(api.put(path, "{\"enabled\": false}", TOKEN));
     assertThat(disabled.path("enabled").asBoolean()).isFalse();
     assertThat(disabled.path("enabled_by").asText()).isEqualTo("override");
     assertThat(disabled.path("next_runs")).isEmpty();
-    assertThat(api.store.enabledOverride("orders")).contains(false);
+    assertThat(api.store.schedules().enabledOverride("orders")).contains(false);
 
     assertThat(json(api.put(path, "{\"enabled\": true}", TOKEN)).path("enabled").asBoolean())
         .isTrue();
-    assertThat(api.store.enabledOverride("orders")).contains(true);
+    assertThat(api.store.schedules().enabledOverride("orders")).contains(true);
     assertThat(json(api.put(path, "{\"enabled\": null}", TOKEN)).path("enabled_by").asText())
         .isEqualTo("job file");
-    assertThat(api.store.enabledOverride("orders")).isEmpty();
+    assertThat(api.store.schedules().enabledOverride("orders")).isEmpty();
 
     HttpResponse<String> bad = api.put(path, "{\"enabled\": \"yes\"}", TOKEN);
     assertThat(bad.statusCode()).isEqualTo(400);
@@ -157,7 +157,7 @@ class ApiServerTest {
             "Cannot switch job backfill on or off: it has no schedule, and runs only when queued"
                 + " (POST /api/jobs/backfill/runs). Add a schedule block to its job file to schedule"
                 + " it.");
-    assertThat(api.store.enabledOverride("backfill")).isEmpty();
+    assertThat(api.store.schedules().enabledOverride("backfill")).isEmpty();
     HttpResponse<String> get = api.get(path);
     assertThat(get.statusCode()).isEqualTo(405);
     assertThat(json(get).path("error").asText())
@@ -179,7 +179,7 @@ class ApiServerTest {
         .contains("/api/runs/" + run.path("id").asText());
     assertThat(run.path("status").asText()).isEqualTo("queued");
     assertThat(run.path("trigger").asText()).isEqualTo("manual");
-    Run stored = api.store.run(run.path("id").asText()).orElseThrow();
+    Run stored = api.store.runLog().run(run.path("id").asText()).orElseThrow();
     assertThat(stored.params())
         .containsExactly(Map.entry("run_date", "2026-11-20"), Map.entry("region", "us"));
     assertThat(stored.trigger()).isEqualTo(Trigger.MANUAL);
@@ -213,7 +213,7 @@ class ApiServerTest {
     assertThat(run.path("job").asText()).isEqualTo("backfill");
     assertThat(run.path("status").asText()).isEqualTo("queued");
     assertThat(run.path("trigger").asText()).isEqualTo("manual");
-    Run stored = api.store.run(runId).orElseThrow();
+    Run stored = api.store.runLog().run(runId).orElseThrow();
     assertThat(stored.slot()).isEmpty();
     assertThat(stored.params())
         .containsExactly(Map.entry("run_date", "2026-11-02"), Map.entry("region", "us"));
@@ -231,7 +231,7 @@ class ApiServerTest {
                   .containsEntry("run_date", "2026-11-02")
                   .containsEntry("region", "us");
             });
-    assertThat(api.store.run(runId).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+    assertThat(api.store.runLog().run(runId).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
     api.held().launches().get(0).publish(42, 4200, 1, "file:/out/_lakeport/manifest.json");
     api.scheduler.tick();
     JsonNode ended = json(api.get("/api/runs/" + runId));
@@ -263,7 +263,7 @@ class ApiServerTest {
         .isEqualTo(
             "No job named \"backfills\". Did you mean \"backfill\"?"
                 + " The scheduler's jobs: orders, kpis, backfill.");
-    assertThat(api.store.queued()).isEmpty();
+    assertThat(api.store.runLog().queued()).isEmpty();
   }
 
   @Test
@@ -297,7 +297,7 @@ class ApiServerTest {
         api.post(path, "{\"params\": {\"region\": \"" + "x".repeat(70_000) + "\"}}", TOKEN);
     assertThat(huge.statusCode()).isEqualTo(413);
     assertThat(api.post(path, "{}", Optional.empty()).statusCode()).isEqualTo(401);
-    assertThat(api.store.queued()).isEmpty();
+    assertThat(api.store.runLog().queued()).isEmpty();
   }
 
   @Test
@@ -343,15 +343,17 @@ class ApiServerTest {
     Run run =
         publishedRun(
             "orders", 1200, 34567, 3, Duration.ofSeconds(90), "file:" + manifest.toAbsolutePath());
-    api.store.recordNotification(
-        new Notification(
-            run.id(),
-            "webhook",
-            "https://hooks.internal/lakeport?token=abc123",
-            1,
-            Notification.Delivery.SENT,
-            Optional.empty(),
-            api.now()));
+    api.store
+        .deliveries()
+        .recordNotification(
+            new Notification(
+                run.id(),
+                "webhook",
+                "https://hooks.internal/lakeport?token=abc123",
+                1,
+                Notification.Delivery.SENT,
+                Optional.empty(),
+                api.now()));
     Run failed = failedRun("kpis", Duration.ofSeconds(7));
 
     JsonNode view = json(api.get("/api/runs/" + run.id()));
@@ -420,7 +422,7 @@ class ApiServerTest {
     assertThat(stopping.statusCode()).isEqualTo(202);
     assertThat(json(stopping).path("cancellation").asText()).isEqualTo("stopping");
     api.scheduler.tick();
-    assertThat(api.store.run(runId).orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
+    assertThat(api.store.runLog().run(runId).orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
 
     HttpResponse<String> ended = api.post("/api/runs/" + runId + "/cancel", "", TOKEN);
     assertThat(ended.statusCode()).isEqualTo(409);
@@ -440,12 +442,14 @@ class ApiServerTest {
     HttpResponse<String> cancelled = api.post("/api/runs/" + queued + "/cancel", "", TOKEN);
     assertThat(cancelled.statusCode()).isEqualTo(200);
     assertThat(json(cancelled).path("status").asText()).isEqualTo("cancelled");
-    assertThat(api.store.run(queued).orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
+    assertThat(api.store.runLog().run(queued).orElseThrow().status())
+        .isEqualTo(RunStatus.CANCELLED);
 
     // a run another process started (lakeport run, or a second scheduler) is not this scheduler's
     // to stop
     Run elsewhere =
         api.store
+            .runLog()
             .enqueue(
                 new RunRequest(
                     "20261124T080000000Z-e15e00",
@@ -454,7 +458,7 @@ class ApiServerTest {
                     Trigger.MANUAL,
                     Map.of()))
             .orElseThrow();
-    api.store.start(elsewhere.id(), new Worker("host-2", 77));
+    api.store.runLog().start(elsewhere.id(), new Worker("host-2", 77));
     HttpResponse<String> refused = api.post("/api/runs/" + elsewhere.id() + "/cancel", "", TOKEN);
     assertThat(refused.statusCode()).isEqualTo(409);
     assertThat(json(refused).path("error").asText())
@@ -502,19 +506,21 @@ class ApiServerTest {
       String job, long rows, long bytes, long files, Duration took, String manifest) {
     Run run = startedRun(job);
     api.clock.advance(took);
-    return api.store.finish(run.id(), RunOutcome.succeeded(rows, bytes, files, manifest));
+    return api.store.runLog().finish(run.id(), RunOutcome.succeeded(rows, bytes, files, manifest));
   }
 
   private Run failedRun(String job, Duration took) {
     Run run = startedRun(job);
     api.clock.advance(took);
-    return api.store.finish(
-        run.id(), RunOutcome.failed(3, "Cannot write the export: disk full; token=abc"));
+    return api.store
+        .runLog()
+        .finish(run.id(), RunOutcome.failed(3, "Cannot write the export: disk full; token=abc"));
   }
 
   private Run startedRun(String job) {
     Run run =
         api.store
+            .runLog()
             .enqueue(
                 new RunRequest(
                     io.lakeport.run.RunId.next(api.clock),
@@ -523,7 +529,7 @@ class ApiServerTest {
                     Trigger.MANUAL,
                     Map.of("run_date", "2026-11-23")))
             .orElseThrow();
-    api.store.start(run.id(), new Worker("host-1", 4242));
+    api.store.runLog().start(run.id(), new Worker("host-1", 4242));
     return run;
   }
 

@@ -42,10 +42,12 @@ class MetricsTest {
       Instant kpisLast =
           published(api, "kpis", Duration.ofSeconds(2), 5, 50, 1).finishedAt().orElseThrow();
       Instant queuedAt = api.now();
-      api.store.enqueue(
-          new RunRequest(
-              RunId.next(api.clock), "kpis", Optional.empty(), Trigger.MANUAL, Map.of()));
-      api.store.disable("kpis");
+      api.store
+          .runLog()
+          .enqueue(
+              new RunRequest(
+                  RunId.next(api.clock), "kpis", Optional.empty(), Trigger.MANUAL, Map.of()));
+      api.store.schedules().disable("kpis");
       api.clock.advance(Duration.ofSeconds(75));
       api.get("/health");
       api.get("/api/runs/nope");
@@ -152,24 +154,27 @@ class MetricsTest {
       ApiFixture api, String job, Duration took, long rows, long bytes, long files) {
     Run run = started(api, job);
     api.clock.advance(took);
-    return api.store.finish(
-        run.id(), RunOutcome.succeeded(rows, bytes, files, "file:/exports/" + job + "/m.json"));
+    return api.store
+        .runLog()
+        .finish(
+            run.id(), RunOutcome.succeeded(rows, bytes, files, "file:/exports/" + job + "/m.json"));
   }
 
   private static Run failed(ApiFixture api, String job, Duration took) {
     Run run = started(api, job);
     api.clock.advance(took);
-    return api.store.finish(run.id(), RunOutcome.failed(3, "disk full"));
+    return api.store.runLog().finish(run.id(), RunOutcome.failed(3, "disk full"));
   }
 
   private static Run started(ApiFixture api, String job) {
     Run run =
         api.store
+            .runLog()
             .enqueue(
                 new RunRequest(
                     RunId.next(api.clock), job, Optional.empty(), Trigger.MANUAL, Map.of()))
             .orElseThrow();
-    api.store.start(run.id(), new Worker("host-1", 1));
+    api.store.runLog().start(run.id(), new Worker("host-1", 1));
     return run;
   }
 

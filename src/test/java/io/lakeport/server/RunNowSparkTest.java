@@ -111,7 +111,7 @@ class RunNowSparkTest {
       CompletableFuture.runAsync(api.scheduler::awaitRuns)
           .get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
 
-      Run run = api.store.run(runId).orElseThrow();
+      Run run = api.store.runLog().run(runId).orElseThrow();
       assertThat(run.status()).as(run.error().orElse("")).isEqualTo(RunStatus.SUCCEEDED);
       assertThat(run.trigger()).isEqualTo(Trigger.MANUAL);
       assertThat(run.rows()).contains((long) views.size());

@@ -39,6 +39,7 @@ class WebPageChromiumTest {
       List<Run> runs = history(api);
       String running =
           api.store
+              .runLog()
               .enqueue(
                   new RunRequest(
                       RunId.next(api.clock),
@@ -50,11 +51,11 @@ class WebPageChromiumTest {
               .id();
       // switched off, the jobs' slots of these four days are not queued; the manual run starts all
       // the same
-      api.store.disable("orders");
-      api.store.disable("kpis");
+      api.store.schedules().disable("orders");
+      api.store.schedules().disable("kpis");
       api.scheduler.tick();
       api.clock.advance(Duration.ofSeconds(95));
-      api.store.clearOverride("orders");
+      api.store.schedules().clearOverride("orders");
 
       String dom = chromium.dom(api.uri("/"));
 
@@ -125,6 +126,7 @@ class WebPageChromiumTest {
   private static Run run(ApiFixture api, String job, Duration took, Optional<Long> rows) {
     Run run =
         api.store
+            .runLog()
             .enqueue(
                 new RunRequest(
                     RunId.next(api.clock),
@@ -133,22 +135,24 @@ class WebPageChromiumTest {
                     Trigger.MANUAL,
                     Map.of("run_date", "2026-11-23")))
             .orElseThrow();
-    api.store.start(run.id(), new Worker("host-1", 4242));
+    api.store.runLog().start(run.id(), new Worker("host-1", 4242));
     api.clock.advance(took);
-    return api.store.finish(
-        run.id(),
-        rows.map(
-                r ->
-                    RunOutcome.succeeded(
-                        r,
-                        r * 38 + 500_000,
-                        4,
-                        "file:/srv/lakeport/exports/"
-                            + job
-                            + "/_lakeport/manifest-"
-                            + run.id()
-                            + ".json"))
-            .orElseGet(() -> RunOutcome.failed(3, "Cannot write the export: disk full")));
+    return api.store
+        .runLog()
+        .finish(
+            run.id(),
+            rows.map(
+                    r ->
+                        RunOutcome.succeeded(
+                            r,
+                            r * 38 + 500_000,
+                            4,
+                            "file:/srv/lakeport/exports/"
+                                + job
+                                + "/_lakeport/manifest-"
+                                + run.id()
+                                + ".json"))
+                .orElseGet(() -> RunOutcome.failed(3, "Cannot write the export: disk full")));
   }
 
   /** The values of an attribute on the page's table rows, in order. */

@@ -82,7 +82,7 @@ class SchedulerSubmitIT {
     assertThat(code).as(err.toString()).isZero();
     try (HistoryStore history = HistoryStore.open(Site.load(Optional.of(site)).history(), clock)) {
       List<Run> runs =
-          history.runs(new RunFilter(Optional.of("nightly-submit"), Optional.empty(), 10));
+          history.runLog().runs(new RunFilter(Optional.of("nightly-submit"), Optional.empty(), 10));
       assertThat(runs)
           .singleElement()
           .satisfies(

@@ -134,7 +134,7 @@ class SparkSubmitIT {
             Optional.empty(),
             Duration.ofMinutes(5));
     try (HistoryStore history = HistoryStore.open(settings, Clock.systemUTC())) {
-      assertThat(history.runs(new RunFilter(Optional.empty(), Optional.empty(), 10)))
+      assertThat(history.runLog().runs(new RunFilter(Optional.empty(), Optional.empty(), 10)))
           .extracting(Run::job, Run::status, Run::rows)
           .containsExactlyInAnyOrder(
               tuple("sales-submit", RunStatus.SUCCEEDED, Optional.of(rows)),
