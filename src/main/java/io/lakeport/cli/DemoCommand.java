@@ -68,7 +68,7 @@ final class DemoCommand implements Callable<Integer> {
             : "Created demo tables " + created + " in " + site.warehouse());
     ProgressListener progress = new ProgressListener(System.err);
     spark.sparkContext().addSparkListener(progress);
-    Clock clock = Clock.systemUTC();
+    Clock clock = lakeport.clock();
     PrintWriter err = this.spec.commandLine().getErr();
     try (RunLifecycle lifecycle = RunLifecycle.recording(site, clock, err::println)) {
       RunResult result =

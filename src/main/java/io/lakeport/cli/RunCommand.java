@@ -119,7 +119,7 @@ final class RunCommand implements Callable<Integer> {
       throw new Failures.UserException(
           "--run-id names one run; give one job and no backfill range.");
     }
-    Clock clock = Clock.systemUTC();
+    Clock clock = lakeport.clock();
     PrintWriter err = spec.commandLine().getErr();
     // A run with --run-id was started by the scheduler, which records and announces it itself.
     List<Ended> ended = new ArrayList<>();

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -19,31 +20,52 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "schedule",
     description = "Schedules of the jobs in jobs/.",
-    subcommands = ScheduleListCommand.class)
+    subcommands = {
+      ScheduleListCommand.class,
+      ScheduleCommand.EnableCommand.class,
+      ScheduleCommand.DisableCommand.class
+    })
 final class ScheduleCommand {
   @ParentCommand Lakeport lakeport;
-  @Spec CommandSpec spec;
 
   @Command(
       name = "enable",
       description = "Let the scheduler start runs of the job, whatever its job file says.")
-  int enable(@Parameters(paramLabel = "JOB", description = "The job's name.") String job) {
-    try (HistoryStore history = lakeport.history()) {
-      requireKnown(job, history);
-      history.schedules().enable(job);
+  static final class EnableCommand implements Callable<Integer> {
+    @ParentCommand ScheduleCommand schedule;
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "JOB", description = "The job's name.")
+    String job;
+
+    @Override
+    public Integer call() {
+      try (HistoryStore history = schedule.lakeport.history()) {
+        schedule.requireKnown(job, history);
+        history.schedules().enable(job);
+      }
+      return switched(spec, job, "enabled");
     }
-    return switched(job, "enabled");
   }
 
   @Command(
       name = "disable",
       description = "Stop the scheduler from starting runs of the job, whatever its job file says.")
-  int disable(@Parameters(paramLabel = "JOB", description = "The job's name.") String job) {
-    try (HistoryStore history = lakeport.history()) {
-      requireKnown(job, history);
-      history.schedules().disable(job);
+  static final class DisableCommand implements Callable<Integer> {
+    @ParentCommand ScheduleCommand schedule;
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "JOB", description = "The job's name.")
+    String job;
+
+    @Override
+    public Integer call() {
+      try (HistoryStore history = schedule.lakeport.history()) {
+        schedule.requireKnown(job, history);
+        history.schedules().disable(job);
+      }
+      return switched(spec, job, "disabled");
     }
-    return switched(job, "disabled");
   }
 
   /**
@@ -69,7 +91,7 @@ final class ScheduleCommand {
                 : "; some job files there do not load: run lakeport validate"));
   }
 
-  private int switched(String job, String state) {
+  private static int switched(CommandSpec spec, String job, String state) {
     spec.commandLine()
         .getOut()
         .printf("job %s: %s (kept in the run history; overrides its job file)%n", job, state);
