@@ -9,6 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
@@ -232,7 +233,7 @@ final class ExportLease implements AutoCloseable {
     java.nio.file.Path path = file.get().toPath();
     try {
       Files.createDirectories(path.getParent());
-    } catch (java.nio.file.FileAlreadyExistsException e) {
+    } catch (FileAlreadyExistsException e) {
       throw new IOException(e.getFile() + " is in the way: it is a file, not a folder", e);
     }
     FileChannel channel =

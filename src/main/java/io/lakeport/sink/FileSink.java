@@ -5,6 +5,7 @@ import io.lakeport.config.EngineMessages;
 import io.lakeport.config.JobConfigException;
 import io.lakeport.config.SinkSpec;
 import io.lakeport.hadoop.ZstdCodec;
+import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.AnalysisException;
@@ -75,7 +76,7 @@ final class FileSink implements Sink {
   }
 
   private static boolean onS3(String path) {
-    String scheme = java.net.URI.create(path.replace(" ", "%20")).getScheme();
+    String scheme = URI.create(path.replace(" ", "%20")).getScheme();
     return scheme != null && scheme.startsWith("s3");
   }
 
