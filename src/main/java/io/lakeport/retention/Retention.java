@@ -276,8 +276,8 @@ public final class Retention {
       }
       for (FileStatus status : statuses) {
         String name = status.getPath().getName();
-        // either format: archives written before the job's archive.format changed are its archives
-        // too
+        // either format: archives written before the job's archive.format
+        // changed are its archives too
         for (RetentionSpec.Archive.Format format : RetentionSpec.Archive.Format.values()) {
           String suffix = "." + format.extension();
           if (status.isFile() && name.endsWith(suffix)) {

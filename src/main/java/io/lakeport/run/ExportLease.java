@@ -106,8 +106,7 @@ final class ExportLease implements AutoCloseable {
           Optional<ExportLease> local = tryLock(fs, root, key, holder, shared);
           if (local.isEmpty()) {
             // read while this thread has the root in HELD: no thread of this JVM holds the file's
-            // lock, which closing the file after reading would release (POSIX locks are per
-            // process)
+            // lock, which closing the file after reading would release (POSIX locks: per process)
             current =
                 Optional.of(
                     holderOf(lockFile(fs, root)).orElse(new LeaseHolder("?", "?", "?", 0, "?")));

@@ -40,12 +40,12 @@ final class FileSink implements Sink {
             .write()
             .format(sparkFormat())
             .options(spec.options())
-            // write tasks measure their files (LakeportCommitProtocol); other committers ignore
-            // these
+            // write tasks measure their files (LakeportCommitProtocol);
+            // other committers ignore these
             .option(FileMeasure.FORMAT, spec.format().name())
             .option(FileMeasure.RUN, context.runId())
-            // Lakeport writes _SUCCESS itself, after the manifest (the committers' would come
-            // first)
+            // Lakeport writes _SUCCESS itself, after the manifest
+            // (the committers' would come first)
             .option(NO_SUCCESS_MARKER, "false");
     spec.compression().ifPresent(codec -> writer.option("compression", sparkCodec(codec)));
     FileSizing.recordsPerFile(spec, context)
