@@ -6,12 +6,14 @@ import io.lakeport.fault.Failpoints;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -59,12 +61,11 @@ public final class ChildLakeport {
    * leaves it there (alive, holding whatever it holds) until the test kills it.
    */
   public static Held holdAt(String point, Path dir, String... args) throws Exception {
-    return holdAt(point, dir, java.util.Map.of(), args);
+    return holdAt(point, dir, Map.of(), args);
   }
 
   /** As {@link #holdAt(String, Path, String...)}, with {@code environment} added to the child's. */
-  public static Held holdAt(
-      String point, Path dir, java.util.Map<String, String> environment, String... args)
+  public static Held holdAt(String point, Path dir, Map<String, String> environment, String... args)
       throws Exception {
     ProcessBuilder builder =
         new ProcessBuilder(command(List.of("-D" + Failpoints.PROPERTY + "=" + point), args))
@@ -138,7 +139,7 @@ public final class ChildLakeport {
               try {
                 return new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
               } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
               }
             });
     try {

@@ -1,5 +1,6 @@
 package io.lakeport;
 
+import java.sql.Date;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
@@ -25,7 +26,7 @@ public final class DayRows {
             functions.col("id"),
             functions
                 .date_add(
-                    functions.lit(java.sql.Date.valueOf("2026-10-01")),
+                    functions.lit(Date.valueOf("2026-10-01")),
                     functions.col("id").mod(3).cast("int"))
                 .as("day"))
         .write()

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.ConfigFactory;
 import io.lakeport.demo.DemoData;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -54,7 +55,7 @@ class NotebooksSparkTest {
 
     String previousHome = System.getProperty("lakeport.home");
     System.setProperty("lakeport.home", home.toString());
-    com.typesafe.config.ConfigFactory.invalidateCaches();
+    ConfigFactory.invalidateCaches();
     int pictures = 0;
     try {
       for (Path notebook : notebooks) {
@@ -63,7 +64,7 @@ class NotebooksSparkTest {
     } finally {
       System.setProperty("lakeport.home", previousHome == null ? "." : previousHome);
       // Site reads -Dlakeport.* through HOCON, which caches the system properties
-      com.typesafe.config.ConfigFactory.invalidateCaches();
+      ConfigFactory.invalidateCaches();
     }
     assertThat(pictures).as("charts drawn by 02-inspect-exports").isEqualTo(3);
     assertThat(home.resolve("data/scratch/anomalies-daily/_lakeport")).isDirectory();

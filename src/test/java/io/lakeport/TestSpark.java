@@ -1,5 +1,6 @@
 package io.lakeport;
 
+import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -30,7 +31,7 @@ public final class TestSpark {
         .config("spark.hadoop.io.compression.codecs", "io.lakeport.hadoop.ZstdCodec")
         .config(
             "spark.sql.warehouse.dir",
-            java.nio.file.Path.of("target", "spark-warehouse").toAbsolutePath().toString())
+            Path.of("target", "spark-warehouse").toAbsolutePath().toString())
         .getOrCreate();
   }
 }

@@ -16,6 +16,7 @@ import io.lakeport.run.ExportRunner;
 import io.lakeport.run.RunId;
 import io.lakeport.run.RunResult;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -125,7 +126,7 @@ public final class Job {
   }
 
   private static CompiledPlan plan(SparkSession spark, JobSpec job) {
-    return new ExportRunner(spark, java.time.Clock.systemUTC()).plan(job);
+    return new ExportRunner(spark, Clock.systemUTC()).plan(job);
   }
 
   private static JobSpec withSinkPath(JobSpec job, String path) {

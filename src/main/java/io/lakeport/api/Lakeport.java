@@ -10,10 +10,12 @@ import io.lakeport.manifest.Manifest;
 import io.lakeport.manifest.PublishedManifests;
 import io.lakeport.run.Sessions;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 
@@ -82,7 +84,7 @@ public final class Lakeport {
 
   /** A job file, relative to the home folder unless absolute. */
   public Job job(Path file) {
-    return new Job(this, home.resolve(file), java.util.Map.of(), Optional.empty());
+    return new Job(this, home.resolve(file), Map.of(), Optional.empty());
   }
 
   /**
@@ -99,7 +101,7 @@ public final class Lakeport {
     try {
       return PublishedManifests.newestFirst(Sessions.hadoopConfiguration(site), exportPath);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(
+      throw new UncheckedIOException(
           "Cannot read the manifests of " + exportPath + ": " + e.getMessage(), e);
     }
   }

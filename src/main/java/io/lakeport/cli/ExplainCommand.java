@@ -1,5 +1,6 @@
 package io.lakeport.cli;
 
+import io.lakeport.api.Job;
 import io.lakeport.run.Sessions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ final class ExplainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    io.lakeport.api.Job api =
+    Job api =
         io.lakeport.api.Lakeport.of(Path.of(""), lakeport.site(), Clock.systemUTC())
             .job(job)
             .params(params.values);

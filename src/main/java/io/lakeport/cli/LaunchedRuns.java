@@ -51,8 +51,8 @@ public final class LaunchedRuns implements InProcessRuns {
         case RETENTION -> retention(site, request);
       };
     } catch (Exception e) {
-      // Exception, not only RuntimeException: Spark's Scala code throws checked exceptions
-      // undeclared
+      // Exception, not only RuntimeException:
+      // Spark's Scala code throws undeclared checked exceptions
       int code = ExitCode.of(e).code();
       StringWriter printed = new StringWriter();
       Failures.print(new PrintWriter(printed), e, code);

@@ -1,6 +1,9 @@
 package io.lakeport.cli;
 
+import io.lakeport.api.Job;
 import io.lakeport.run.Sessions;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
@@ -36,14 +39,14 @@ final class PreviewCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    io.lakeport.api.Job api =
+    Job api =
         io.lakeport.api.Lakeport.of(Path.of(""), lakeport.site(), Clock.systemUTC())
             .job(job)
             .params(params.values);
     api.validate(); // every job file problem before a Spark session starts
     var rows = api.preview(Sessions.create(lakeport.site(), master), limit);
     // Dataset.show prints to Scala's Console.out, fixed when Scala first used it; print to ours
-    java.io.ByteArrayOutputStream shown = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream shown = new ByteArrayOutputStream();
     scala.Console.withOut(
         shown,
         (scala.Function0<Object>)
@@ -51,7 +54,7 @@ final class PreviewCommand implements Callable<Integer> {
               rows.show(limit, false);
               return null;
             });
-    spec.commandLine().getOut().print(shown.toString(java.nio.charset.StandardCharsets.UTF_8));
+    spec.commandLine().getOut().print(shown.toString(StandardCharsets.UTF_8));
     spec.commandLine().getOut().flush();
     return 0;
   }

@@ -97,8 +97,8 @@ final class RunCommand implements Callable<Integer> {
     try {
       return report.finish(runAll(report));
     } catch (Exception e) {
-      // Exception, not only RuntimeException: Spark's Scala code throws checked SparkExceptions
-      // undeclared.
+      // Exception, not only RuntimeException:
+      // Spark's Scala code throws undeclared checked SparkExceptions.
       report.finish(ExitCode.of(e).code(), FailureText.firstLineOf(e));
       throw e;
     }
@@ -155,8 +155,8 @@ final class RunCommand implements Callable<Integer> {
             report(spec.commandLine().getOut(), result);
             ended.add(Ended.of(job, id, result));
           } catch (Exception | Error e) {
-            // Exception, not only RuntimeException: Spark's Scala code throws checked exceptions
-            // undeclared
+            // Exception, not only RuntimeException:
+            // Spark's Scala code throws undeclared checked exceptions
             if (specs.size() == 1) {
               throw e;
             }

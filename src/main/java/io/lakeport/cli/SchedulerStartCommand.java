@@ -28,6 +28,7 @@ import io.lakeport.server.ApiServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -246,7 +247,7 @@ final class SchedulerStartCommand implements Callable<Integer> {
                 + ". Set lakeport.scheduler.spark-submit.app-jar, or run bin/lakeport.");
       }
       return location;
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       throw new IllegalStateException("Cannot tell where Lakeport runs from", e);
     }
   }

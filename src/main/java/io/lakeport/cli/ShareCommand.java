@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -132,7 +133,7 @@ final class ShareCommand implements Callable<Integer> {
   static Duration duration(String text) {
     Duration duration;
     try {
-      duration = ConfigFactory.parseMap(java.util.Map.of("d", text)).getDuration("d");
+      duration = ConfigFactory.parseMap(Map.of("d", text)).getDuration("d");
     } catch (ConfigException e) {
       throw new Failures.UserException(
           "--expires: expected a duration such as 2h, 30m or 7d, found \"" + text + "\".");

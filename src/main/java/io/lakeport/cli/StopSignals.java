@@ -41,8 +41,8 @@ final class StopSignals {
               }
             });
       } catch (IllegalArgumentException e) {
-        // the JVM keeps this signal (e.g. under -Xrs): the shutdown hook stops the scheduler
-        // instead
+        // the JVM keeps this signal (e.g. under -Xrs):
+        // the shutdown hook stops the scheduler instead
         LOG.warn(
             "Cannot handle SIG{}: {}; on that signal the scheduler stops from a shutdown hook, and may not"
                 + " record the runs it cancels",

@@ -4,6 +4,7 @@ import io.lakeport.failure.ExitCode;
 import io.lakeport.manifest.Manifest;
 import io.lakeport.manifest.Verifier;
 import io.lakeport.run.Sessions;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -38,7 +39,7 @@ final class VerifyCommand implements Callable<Integer> {
     Verifier.Report report;
     try {
       report = new Verifier(Sessions.hadoopConfiguration(lakeport.site())).verify(location);
-    } catch (java.io.FileNotFoundException e) {
+    } catch (FileNotFoundException e) {
       throw new Failures.UserException(
           "Cannot verify "
               + location

@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads the {@code source} and {@code sink} sections. Format options are written in kebab-case and
@@ -82,8 +84,7 @@ final class Endpoints {
     ON_EMPTY,
     TAKE_OVER
   };
-  private static final java.util.regex.Pattern PLACEHOLDER =
-      java.util.regex.Pattern.compile("\\{([^}]*)}");
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^}]*)}");
   private static final List<String> PLACEHOLDERS = List.of("job", "run", "partition", "part");
 
   private static final Map<String, String> CSV_COMMON =
@@ -434,7 +435,7 @@ final class Endpoints {
   }
 
   private static void checkFileName(Section sink, String template, SinkFormat format, String path) {
-    java.util.regex.Matcher m = PLACEHOLDER.matcher(template);
+    Matcher m = PLACEHOLDER.matcher(template);
     while (m.find()) {
       if (!PLACEHOLDERS.contains(m.group(1))) {
         sink.problem(

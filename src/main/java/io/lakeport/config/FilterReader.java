@@ -1,5 +1,6 @@
 package io.lakeport.config;
 
+import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
@@ -11,6 +12,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
@@ -71,7 +73,7 @@ final class FilterReader {
       return Optional.empty();
     }
     List<Filter> filters = new ArrayList<>();
-    List<? extends ConfigValue> list = ((com.typesafe.config.ConfigList) children);
+    List<? extends ConfigValue> list = ((ConfigList) children);
     for (int i = 0; i < list.size(); i++) {
       read(list.get(i), path + "." + key + "[" + i + "]").ifPresent(filters::add);
     }
@@ -142,7 +144,7 @@ final class FilterReader {
     }
     List<String> values = new ArrayList<>();
     if (operand.valueType() == ConfigValueType.LIST) {
-      for (ConfigValue item : (com.typesafe.config.ConfigList) operand) {
+      for (ConfigValue item : (ConfigList) operand) {
         if (item.valueType() == ConfigValueType.OBJECT
             || item.valueType() == ConfigValueType.LIST
             || item.valueType() == ConfigValueType.NULL) {
@@ -183,7 +185,7 @@ final class FilterReader {
 
   private void checkRegex(String text, Origin origin) {
     try {
-      java.util.regex.Pattern.compile(text);
+      Pattern.compile(text);
     } catch (PatternSyntaxException e) {
       problems.add(
           origin,

@@ -11,8 +11,12 @@ import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
@@ -111,12 +115,12 @@ public final class JobLoader {
   /** Whether {@code path} names the root of a file system or a bucket. */
   private static boolean isRoot(String path) {
     try {
-      java.net.URI uri = new java.net.URI(path);
+      URI uri = new URI(path);
       if (uri.getScheme() != null && uri.getScheme().length() > 1) {
         String rest = uri.getPath();
         return rest == null || rest.isEmpty() || rest.chars().allMatch(c -> c == '/');
       }
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       // not a URI: a local path
     }
     return !path.isEmpty() && Path.of(path).normalize().getNameCount() == 0;
@@ -129,7 +133,7 @@ public final class JobLoader {
       return local.contains("://")
           ? local.replaceAll("/+$", "")
           : Path.of(local).normalize().toString();
-    } catch (java.nio.file.InvalidPathException e) {
+    } catch (InvalidPathException e) {
       return local;
     }
   }
@@ -302,8 +306,7 @@ public final class JobLoader {
     IncrementalSpec.Mode mode =
         section.enumValue(MODE, IncrementalSpec.Mode.class, IncrementalSpec.Mode.NONE);
     Optional<String> column = section.optionalString(COLUMN);
-    java.time.Duration lookback =
-        section.optionalDuration(LOOKBACK).orElse(java.time.Duration.ZERO);
+    Duration lookback = section.optionalDuration(LOOKBACK).orElse(Duration.ZERO);
     if (mode == IncrementalSpec.Mode.WATERMARK && column.isEmpty()) {
       section.problem(
           COLUMN,
@@ -380,7 +383,7 @@ public final class JobLoader {
       return params;
     }
 
-    private java.util.Optional<Param> value(
+    private Optional<Param> value(
         String name, ParamType type, Section declared, Map<String, String> cli, Mode mode) {
       if (cli.containsKey(name)) {
         return parse(name, type, cli.get(name), new Origin(CLI, -1, name));
@@ -394,32 +397,30 @@ public final class JobLoader {
         return parse(name, type, text, declared.origin(name));
       }
       if (mode == Mode.VALIDATE) {
-        return java.util.Optional.of(new Param(name, type, sample(type), declared.origin(name)));
+        return Optional.of(new Param(name, type, sample(type), declared.origin(name)));
       }
       problems.add(
           declared.origin(name),
           "required parameter has no value",
           "Pass --param " + name + "=<" + type.example() + ">.");
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
 
-    private java.util.Optional<Param> runDate(
-        Section declared, Map<String, String> cli, Mode mode) {
+    private Optional<Param> runDate(Section declared, Map<String, String> cli, Mode mode) {
       boolean requested =
           cli.containsKey(RUN_DATE) || declared.root().hasPathOrNull(declared.full(RUN_DATE));
       if (!requested) {
-        return java.util.Optional.empty();
+        return Optional.empty();
       }
       return value(RUN_DATE, ParamType.DATE, declared, cli, mode);
     }
 
-    private java.util.Optional<Param> parse(
-        String name, ParamType type, String text, Origin origin) {
+    private Optional<Param> parse(String name, ParamType type, String text, Origin origin) {
       try {
-        return java.util.Optional.of(new Param(name, type, type.parse(text, zone), origin));
+        return Optional.of(new Param(name, type, type.parse(text, zone), origin));
       } catch (IllegalArgumentException e) {
         problems.add(origin, e.getMessage() + ", found \"" + text + "\"", "");
-        return java.util.Optional.empty();
+        return Optional.empty();
       }
     }
 

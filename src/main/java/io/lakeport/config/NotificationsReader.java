@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -145,7 +146,7 @@ final class NotificationsReader {
         channels.problem(
             name,
             "expected an object { type = webhook|slack|email, ... }, found "
-                + channels.value(name).valueType().name().toLowerCase(java.util.Locale.ROOT),
+                + channels.value(name).valueType().name().toLowerCase(Locale.ROOT),
             "");
         continue;
       }
@@ -296,7 +297,7 @@ final class NotificationsReader {
         section.problem(
             name,
             "expected an object { level = ..., events = [...], to = [...] }, found "
-                + section.value(name).valueType().name().toLowerCase(java.util.Locale.ROOT),
+                + section.value(name).valueType().name().toLowerCase(Locale.ROOT),
             "Write " + name + " {} for the defaults.");
         continue;
       }

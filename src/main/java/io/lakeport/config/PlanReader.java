@@ -15,6 +15,7 @@ import io.lakeport.config.PlanSpec.TemporalType;
 import io.lakeport.config.PlanSpec.TimeBucket;
 import io.lakeport.config.PlanSpec.TimeUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -219,7 +220,7 @@ final class PlanReader {
 
   /** The lines of the given keys, for errors found later against the source schema. */
   private static Map<String, Origin> origins(Section section, String... keys) {
-    Map<String, Origin> origins = new java.util.HashMap<>();
+    Map<String, Origin> origins = new HashMap<>();
     for (String key : keys) {
       if (section.has(key)) {
         origins.put(key, section.origin(key));

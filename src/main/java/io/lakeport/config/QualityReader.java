@@ -2,12 +2,14 @@ package io.lakeport.config;
 
 import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import io.lakeport.config.QualitySpec.Action;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -128,13 +130,12 @@ final class QualityReader {
             + ", '"
             + pattern.replace("'", "\\'")
             + "') is not null)";
-    return ConfigValueFactory.fromMap(
-            java.util.Map.of(FilterReader.SQL, sql), check.origin().description())
+    return ConfigValueFactory.fromMap(Map.of(FilterReader.SQL, sql), check.origin().description())
         .withOrigin(check.origin());
   }
 
   private static String describe(ConfigObject check) {
-    return check.render(com.typesafe.config.ConfigRenderOptions.concise()).replace("\"", "");
+    return check.render(ConfigRenderOptions.concise()).replace("\"", "");
   }
 
   private void refuseQuarantine(Action action, Origin origin, String kind) {

@@ -91,8 +91,8 @@ public record S3Settings(
       endpoint.ifPresent(uri -> putEndpoint(settings, prefix, uri));
       region.ifPresent(name -> settings.put(prefix + S3A_REGION, name));
       addressing.ifPresent(style -> settings.put(prefix + S3A_PATH_STYLE, style.s3aValue()));
-      // An empty provider list is s3a's own chain, so credentials = default undoes the block's
-      // choice.
+      // An empty provider list is s3a's own chain,
+      // so credentials = default undoes the block's choice.
       credentials.ifPresent(
           chain -> settings.put(prefix + S3A_PROVIDER, chain.provider().orElse("")));
       encryption.ifPresent(

@@ -1,11 +1,13 @@
 package io.lakeport.config;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -16,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -167,7 +170,7 @@ final class Section {
     }
     try {
       return Optional.of(root.getBoolean(full(key)));
-    } catch (com.typesafe.config.ConfigException.WrongType e) {
+    } catch (ConfigException.WrongType e) {
       problem(key, "expected true or false, found " + describe(key), "");
       return Optional.empty();
     }
@@ -199,7 +202,7 @@ final class Section {
   /**
    * A duration: HOCON's {@code 2 hours}, {@code 30m}, {@code 1d}; a bare number is milliseconds.
    */
-  Optional<java.time.Duration> optionalDuration(String key) {
+  Optional<Duration> optionalDuration(String key) {
     return typed(
         key,
         Config::getDuration,
@@ -209,17 +212,14 @@ final class Section {
 
   /** A value HOCON itself converts (sizes, durations), with a problem naming what was expected. */
   private <T> Optional<T> typed(
-      String key,
-      java.util.function.BiFunction<Config, String, T> getter,
-      String expected,
-      String fix) {
+      String key, BiFunction<Config, String, T> getter, String expected, String fix) {
     Optional<String> text = optionalString(key);
     if (text.isEmpty()) {
       return Optional.empty();
     }
     try {
       return Optional.of(getter.apply(root, full(key)));
-    } catch (com.typesafe.config.ConfigException e) {
+    } catch (ConfigException e) {
       problem(key, "expected " + expected + ", found \"" + text.get() + "\"", fix);
       return Optional.empty();
     }

@@ -1,5 +1,6 @@
 package io.lakeport.fault;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -35,8 +36,8 @@ public final class Failpoints {
   public static final String CLEANED = "cleaned";
 
   /** Every point of a run's publish, in order. */
-  public static final java.util.List<String> PUBLISH_POINTS =
-      java.util.List.of(STAGED, PENDING, PUBLISHING, PUBLISHED, CLEANED);
+  public static final List<String> PUBLISH_POINTS =
+      List.of(STAGED, PENDING, PUBLISHING, PUBLISHED, CLEANED);
 
   private static final Map<String, Runnable> ACTIONS = new ConcurrentHashMap<>();
 

@@ -4,6 +4,7 @@ import static io.lakeport.history.Rows.bind;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
@@ -75,7 +76,7 @@ final class CancelRequests {
         + " in a lakeport run process)";
   }
 
-  private static CancelRequest read(java.sql.ResultSet rs) throws SQLException {
+  private static CancelRequest read(ResultSet rs) throws SQLException {
     return new CancelRequest(
         rs.getString("run_id"),
         rs.getString("cancel_requested_by"),

@@ -7,10 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 
@@ -47,7 +51,7 @@ final class HistoryDatabase implements AutoCloseable {
   private static final Set<Integer> H2_BUSY = Set.of(8000, 90020, 90067);
 
   /** How long an embedded H2 file may stay busy before opening fails. */
-  private static final java.time.Duration BUSY_FOR = java.time.Duration.ofSeconds(30);
+  private static final Duration BUSY_FOR = Duration.ofSeconds(30);
 
   /** H2's error code for a row another transaction changed at the same time. */
   private static final int H2_CONCURRENT_UPDATE = 90131;
@@ -159,7 +163,7 @@ final class HistoryDatabase implements AutoCloseable {
         }
       }
       try {
-        Thread.sleep(pause + java.util.concurrent.ThreadLocalRandom.current().nextLong(pause));
+        Thread.sleep(pause + ThreadLocalRandom.current().nextLong(pause));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new SQLException("interrupted while waiting for the run history", e);
@@ -224,8 +228,8 @@ final class HistoryDatabase implements AutoCloseable {
    */
   static String appliedVersion(String url, Properties credentials) {
     try (Connection connection = DriverManager.getConnection(url, credentials);
-        java.sql.Statement statement = connection.createStatement();
-        java.sql.ResultSet rows =
+        Statement statement = connection.createStatement();
+        ResultSet rows =
             statement.executeQuery(
                 "SELECT \"version\" FROM \"flyway_schema_history\""
                     + " WHERE \"success\" AND \"version\" IS NOT NULL ORDER BY \"installed_rank\" DESC LIMIT 1")) {

@@ -10,9 +10,12 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -36,9 +39,8 @@ final class Rows {
   /**
    * Times in SQLite: UTC, to the microsecond, always 27 characters, so text order is time order.
    */
-  private static final java.time.format.DateTimeFormatter SQLITE_TIME =
-      java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
-          .withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter SQLITE_TIME =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
   private static final TypeReference<LinkedHashMap<String, String>> PARAMS =
       new TypeReference<>() {};
@@ -133,7 +135,7 @@ final class Rows {
         rs.getString("channel"),
         rs.getString("target"),
         rs.getInt("attempt"),
-        Notification.Delivery.valueOf(delivery.toUpperCase(java.util.Locale.ROOT)),
+        Notification.Delivery.valueOf(delivery.toUpperCase(Locale.ROOT)),
         Optional.ofNullable(rs.getString("error")),
         time(rs, "sent_at").orElseThrow());
   }
@@ -151,7 +153,7 @@ final class Rows {
   /** Every row of the query, read by {@code reader}. */
   static <T> List<T> all(PreparedStatement statement, Reader<T> reader) throws SQLException {
     try (ResultSet rs = statement.executeQuery()) {
-      List<T> rows = new java.util.ArrayList<>();
+      List<T> rows = new ArrayList<>();
       while (rs.next()) {
         rows.add(reader.read(rs));
       }

@@ -127,8 +127,8 @@ public final class RunLifecycle implements AutoCloseable {
       try {
         result = runner.sharingLeases(leases).run(job, runId);
       } catch (Exception | Error e) {
-        // Exception, not only RuntimeException: Spark's Scala code throws checked exceptions
-        // undeclared
+        // Exception, not only RuntimeException:
+        // Spark's Scala code throws undeclared checked exceptions
         history.failed(runId, e);
         report.failed(runId, job.name(), ExitCode.of(e).code(), FailureText.firstLineOf(e));
         if (announcesEnds) {

@@ -1,8 +1,10 @@
 package io.lakeport.manifest;
 
+import com.fasterxml.jackson.core.JacksonException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -95,7 +97,7 @@ public final class Manifests {
   /** Writes a manifest whole: to a hidden temporary name first, then renamed into place. */
   public static void write(FileSystem fs, Path path, Manifest manifest) throws IOException {
     Path temporary = new Path(path.getParent(), "." + path.getName() + ".tmp");
-    try (java.io.OutputStream out = fs.create(temporary, true)) {
+    try (OutputStream out = fs.create(temporary, true)) {
       out.write(manifest.toJson());
     }
     if (!fs.rename(temporary, path)) {
@@ -107,7 +109,7 @@ public final class Manifests {
   public static Optional<Manifest> read(FileSystem fs, Path path) throws IOException {
     try (InputStream in = fs.open(path)) {
       return Optional.of(Manifest.fromJson(in));
-    } catch (com.fasterxml.jackson.core.JacksonException e) {
+    } catch (JacksonException e) {
       return Optional.empty();
     }
   }

@@ -10,6 +10,7 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -99,7 +100,7 @@ public final class Verifier {
     if (ownsFolders) {
       differences.addAll(extraFiles(fs, root, manifest));
     }
-    differences.sort(java.util.Comparator.comparing(Difference::path));
+    differences.sort(Comparator.comparing(Difference::path));
     long bytes = manifest.files().stream().mapToLong(OutputFile::bytes).sum();
     return new Report(
         Optional.of(manifestPath.toString()),
@@ -119,7 +120,7 @@ public final class Verifier {
                 file ->
                     new Difference(
                         Difference.Kind.EXTRA, file, "in the export, and no manifest describes it"))
-            .sorted(java.util.Comparator.comparing(Difference::path))
+            .sorted(Comparator.comparing(Difference::path))
             .toList();
     return new Report(Optional.empty(), root.toString(), Optional.empty(), 0, 0, true, extra);
   }

@@ -3,6 +3,7 @@ package io.lakeport.notify;
 import static java.util.Objects.requireNonNull;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -83,7 +84,7 @@ public final class DownloadLinks implements AutoCloseable {
               .url()
               .toURI();
       return new Link(location, url, now.plus(expiry));
-    } catch (SdkException | java.net.URISyntaxException e) {
+    } catch (SdkException | URISyntaxException e) {
       throw new IllegalStateException(
           "Cannot sign a link to "
               + location

@@ -3,6 +3,7 @@ package io.lakeport.notify;
 import static java.util.Objects.requireNonNull;
 
 import io.lakeport.config.NotificationSettings.Email;
+import io.lakeport.config.Secret;
 import io.lakeport.manifest.OutputFile;
 import io.lakeport.notify.DownloadLinks.Link;
 import jakarta.activation.DataHandler;
@@ -27,6 +28,7 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -93,7 +95,7 @@ final class EmailChannel implements Channel {
           spec.host(),
           spec.port(),
           spec.user().orElse(null),
-          spec.password().map(io.lakeport.config.Secret::reveal).orElse(null));
+          spec.password().map(Secret::reveal).orElse(null));
       transport.sendMessage(mail, mail.getAllRecipients());
     } catch (MessagingException e) {
       throw new MessagingException(withCause(e), e);
@@ -235,7 +237,7 @@ final class EmailChannel implements Channel {
                 : "Download links (valid until "
                     + links.values().stream()
                         .map(Link::expiresAt)
-                        .min(java.time.Instant::compareTo)
+                        .min(Instant::compareTo)
                         .orElseThrow()
                     + ")";
     return html

@@ -1,5 +1,6 @@
 package io.lakeport.notify;
 
+import io.lakeport.config.EventType;
 import io.lakeport.config.Secrets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -53,9 +54,7 @@ final class Facts {
         .ifPresent(
             error ->
                 facts.put(
-                    event.type() == io.lakeport.config.EventType.SCHEDULE_MISSED
-                        ? "Reason"
-                        : "Error",
+                    event.type() == EventType.SCHEDULE_MISSED ? "Reason" : "Error",
                     Secrets.maskUrl(error)));
     return facts;
   }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -129,7 +130,7 @@ public final class Notifier implements AutoCloseable {
               end();
             }
           });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    } catch (RejectedExecutionException e) {
       end();
       LOG.warn("Notifications are closed; a {} event goes unannounced", type.text());
     }
@@ -230,7 +231,7 @@ public final class Notifier implements AutoCloseable {
             settings.delivery().backoff(number).toMillis(),
             TimeUnit.MILLISECONDS);
         return;
-      } catch (java.util.concurrent.RejectedExecutionException closed) {
+      } catch (RejectedExecutionException closed) {
         LOG.warn("Notifications are closed; no more tries for run {}", event.runId());
       }
     }

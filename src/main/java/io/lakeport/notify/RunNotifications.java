@@ -4,6 +4,7 @@ import io.lakeport.config.JobLoader;
 import io.lakeport.config.JobSpec;
 import io.lakeport.config.Param;
 import io.lakeport.config.Site;
+import io.lakeport.retention.Retention;
 import io.lakeport.run.RunResult;
 import java.time.Clock;
 import java.time.Duration;
@@ -72,8 +73,7 @@ public final class RunNotifications implements AutoCloseable {
                 job.notifications()));
   }
 
-  public void retentionApplied(
-      JobSpec job, String runId, io.lakeport.retention.Retention.Result result) {
+  public void retentionApplied(JobSpec job, String runId, Retention.Result result) {
     long archived = result.actions().stream().filter(a -> a.archive().isPresent()).count();
     notifier.ifPresent(
         n ->

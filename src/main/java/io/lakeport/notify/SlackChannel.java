@@ -9,6 +9,7 @@ import io.lakeport.notify.DownloadLinks.Link;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -93,7 +94,7 @@ final class SlackChannel implements Channel {
               "*Downloads* (links expire "
                   + links.values().stream()
                       .map(Link::expiresAt)
-                      .min(java.time.Instant::compareTo)
+                      .min(Instant::compareTo)
                       .orElseThrow()
                   + ")");
       for (Link link : links.values()) {

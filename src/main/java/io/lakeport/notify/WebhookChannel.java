@@ -6,6 +6,7 @@ import io.lakeport.config.NotificationSettings.Webhook;
 import io.lakeport.config.Secret;
 import io.lakeport.config.Secrets;
 import io.lakeport.run.Versions;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -116,13 +117,13 @@ final class WebhookChannel implements Channel {
     HttpResponse<String> response;
     try {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (java.io.IOException e) {
-      throw new java.io.IOException(
+    } catch (IOException e) {
+      throw new IOException(
           "Cannot reach " + url.getScheme() + "://" + url.getAuthority() + ": " + reason(e), e);
     }
     if (response.statusCode() / 100 != 2) {
       String answer = response.body() == null ? "" : response.body().strip();
-      throw new java.io.IOException(
+      throw new IOException(
           "HTTP "
               + response.statusCode()
               + (answer.isEmpty()

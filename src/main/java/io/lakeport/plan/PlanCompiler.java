@@ -23,6 +23,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.plans.logical.Aggregate;
 import org.apache.spark.sql.catalyst.plans.logical.Filter;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
@@ -250,9 +251,7 @@ public final class PlanCompiler {
     List<String> keys = new ArrayList<>();
     aggregate.groupingExpressions().foreach(e -> keys.add(e.sql()));
     List<String> values = new ArrayList<>();
-    aggregate
-        .aggregateExpressions()
-        .foreach(e -> values.add(((org.apache.spark.sql.catalyst.expressions.Expression) e).sql()));
+    aggregate.aggregateExpressions().foreach(e -> values.add(((Expression) e).sql()));
     return "by " + String.join(", ", keys) + ": " + String.join(", ", values);
   }
 

@@ -15,6 +15,7 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -234,6 +235,6 @@ final class Predicates {
   }
 
   private static String key(Operator operator) {
-    return operator.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    return operator.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 }

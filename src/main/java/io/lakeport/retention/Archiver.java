@@ -6,12 +6,14 @@ import io.lakeport.manifest.Manifests;
 import io.lakeport.manifest.OutputFile;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -150,7 +152,7 @@ public final class Archiver {
                 IOUtils.copy(in, out);
               }
             });
-    List<String> problems = new java.util.ArrayList<>();
+    List<String> problems = new ArrayList<>();
     Optional<String> manifestEntry =
         shas.keySet().stream()
             .filter(
@@ -267,7 +269,7 @@ public final class Archiver {
   }
 
   /** Lets a sink close what it was given without closing the archive. */
-  private static final class NonClosing extends java.io.FilterInputStream {
+  private static final class NonClosing extends FilterInputStream {
     NonClosing(InputStream in) {
       super(in);
     }

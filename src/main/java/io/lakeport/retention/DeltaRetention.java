@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Retention for Delta sinks, through Delta itself: {@code VACUUM} removes data files the table no
@@ -82,8 +83,7 @@ public final class DeltaRetention {
 
   private static Optional<String> logRetention(SparkSession spark, String path) {
     Row detail = DeltaTable.forPath(spark, path).detail().select("properties").first();
-    Map<String, String> properties =
-        scala.jdk.javaapi.CollectionConverters.asJava(detail.<String, String>getMap(0));
+    Map<String, String> properties = CollectionConverters.asJava(detail.<String, String>getMap(0));
     return Optional.ofNullable(properties.get(LOG_RETENTION));
   }
 

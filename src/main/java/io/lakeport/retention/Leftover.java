@@ -3,6 +3,7 @@ package io.lakeport.retention;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * What a failed or killed run left under an export root: a staging or trash folder of {@code
@@ -22,7 +23,7 @@ public record Leftover(String path, Kind kind, Instant lastModified, long bytes,
     MAGIC;
 
     public String text() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 }

@@ -1,6 +1,8 @@
 package io.lakeport.retention;
 
+import java.io.File;
 import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -87,7 +89,7 @@ final class LocalTree implements ExportTree {
             }
           }
         }
-      } catch (NoSuchFileException | java.nio.file.DirectoryNotEmptyException e) {
+      } catch (NoSuchFileException | DirectoryNotEmptyException e) {
         // gone already, or filled again by a run: leave it
       }
     }
@@ -131,6 +133,6 @@ final class LocalTree implements ExportTree {
   }
 
   private String relative(Path file) {
-    return root.relativize(file).toString().replace(java.io.File.separatorChar, '/');
+    return root.relativize(file).toString().replace(File.separatorChar, '/');
   }
 }

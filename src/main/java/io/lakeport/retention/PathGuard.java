@@ -2,6 +2,7 @@ package io.lakeport.retention;
 
 import static java.util.Objects.requireNonNull;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +26,7 @@ final class PathGuard {
   }
 
   /** Why {@code relative} must not be touched; empty when it may. */
-  Optional<String> refusal(String relative) throws java.io.IOException {
+  Optional<String> refusal(String relative) throws IOException {
     if (relative.isEmpty()
         || relative.startsWith("/")
         || relative.contains("\\")

@@ -7,10 +7,12 @@ import io.lakeport.config.RetentionSpec;
 import io.lakeport.config.SinkFormat;
 import io.lakeport.fault.Failpoints;
 import io.lakeport.manifest.Manifest;
+import io.lakeport.manifest.Manifests;
 import io.lakeport.retention.Inventory.ExportFiles;
 import io.lakeport.run.RunId;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -118,7 +120,7 @@ public final class Retention {
 
   /** A path as Hadoop qualifies it: with a scheme, absolute, normalised. */
   static String qualify(String path) {
-    java.net.URI uri = new Path(path).toUri();
+    URI uri = new Path(path).toUri();
     if (uri.getScheme() == null) {
       return "file:"
           + java.nio.file.Path.of(path)
@@ -274,8 +276,8 @@ public final class Retention {
       }
       for (FileStatus status : statuses) {
         String name = status.getPath().getName();
-        // either format: archives written before the job's archive.format changed are its archives
-        // too
+        // either format: archives written before the job's archive.format
+        // changed are its archives too
         for (RetentionSpec.Archive.Format format : RetentionSpec.Archive.Format.values()) {
           String suffix = "." + format.extension();
           if (status.isFile() && name.endsWith(suffix)) {
@@ -344,8 +346,7 @@ public final class Retention {
         }
         Path retired =
             new Path(
-                new Path(new Path(root, io.lakeport.manifest.Manifests.DIR), Inventory.RETIRED),
-                manifestPath.getName());
+                new Path(new Path(root, Manifests.DIR), Inventory.RETIRED), manifestPath.getName());
         fs.mkdirs(retired.getParent());
         if (!fs.rename(manifestPath, retired)) {
           failures.add(

@@ -9,6 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
@@ -105,8 +106,7 @@ final class ExportLease implements AutoCloseable {
           Optional<ExportLease> local = tryLock(fs, root, key, holder, shared);
           if (local.isEmpty()) {
             // read while this thread has the root in HELD: no thread of this JVM holds the file's
-            // lock, which closing the file after reading would release (POSIX locks are per
-            // process)
+            // lock, which closing the file after reading would release (POSIX locks: per process)
             current =
                 Optional.of(
                     holderOf(lockFile(fs, root)).orElse(new LeaseHolder("?", "?", "?", 0, "?")));
@@ -232,7 +232,7 @@ final class ExportLease implements AutoCloseable {
     java.nio.file.Path path = file.get().toPath();
     try {
       Files.createDirectories(path.getParent());
-    } catch (java.nio.file.FileAlreadyExistsException e) {
+    } catch (FileAlreadyExistsException e) {
       throw new IOException(e.getFile() + " is in the way: it is a file, not a folder", e);
     }
     FileChannel channel =

@@ -25,10 +25,16 @@ import io.lakeport.sink.Sinks;
 import io.lakeport.sink.WriteContext;
 import io.lakeport.source.SourceRead;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -37,6 +43,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,8 +125,8 @@ final class ExportRun {
   private LeaseHolder holder() {
     String host;
     try {
-      host = java.net.InetAddress.getLocalHost().getHostName();
-    } catch (java.net.UnknownHostException e) {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
       host = "unknown";
     }
     return new LeaseHolder(
@@ -151,7 +158,7 @@ final class ExportRun {
                   publication.writePath().toString(),
                   publication.writeMode().orElse(sink.mode()),
                   sizing.map(Manifest.FileSizing::recordsPerFile)));
-      readMetrics = new java.util.HashMap<>(standardizes ? ExportRunner.observed(read) : Map.of());
+      readMetrics = new HashMap<>(standardizes ? ExportRunner.observed(read) : Map.of());
       readMetrics.put(PlanCompiler.ROWS_READ, scans.rowsRead());
     }
     Optional<String> rejectsPath = writeRejects(publication, malformed);
@@ -229,8 +236,7 @@ final class ExportRun {
       Map<String, MeasuredFile> byPath =
           measured.get().stream()
               .collect(Collectors.toMap(MeasuredFile::path, file -> file, (a, b) -> a));
-      if (byPath.size() == measured.get().size()
-          && byPath.keySet().equals(new java.util.HashSet<>(staged))) {
+      if (byPath.size() == measured.get().size() && byPath.keySet().equals(new HashSet<>(staged))) {
         return staged.stream().map(path -> FileInspector.of(byPath.get(path))).toList();
       }
       LOG.warn(
@@ -263,7 +269,7 @@ final class ExportRun {
     rejects.ifPresent(
         rows ->
             rows.write()
-                .mode(org.apache.spark.sql.SaveMode.Overwrite)
+                .mode(SaveMode.Overwrite)
                 .json(new Path(publication.rejectsWritePath(), RULE_REJECTS).toString()));
     malformed.writeRejects(new Path(publication.rejectsWritePath(), MALFORMED_REJECTS).toString());
     return rejects.isPresent() || malformed.count() > 0
@@ -285,7 +291,7 @@ final class ExportRun {
     }
     Optional<Long> previous =
         Manifests.latest(fs, root, m -> m.job().equals(job.name())).map(m -> m.totals().rows());
-    List<Manifest.RuleResult> results = new java.util.ArrayList<>();
+    List<Manifest.RuleResult> results = new ArrayList<>();
     if (malformed.checked()) {
       // the scans count every record they read, the malformed ones too
       long read = ExportRunner.metric(readMetrics, PlanCompiler.ROWS_READ);
@@ -330,7 +336,7 @@ final class ExportRun {
       return r.rule() + ": " + r.detail();
     }
     return String.format(
-        java.util.Locale.ROOT,
+        Locale.ROOT,
         "%s: %,d of %,d rows (%.2f%%) failed, above max-failed-ratio %.2f%%",
         r.rule(),
         r.failed(),

@@ -1,6 +1,8 @@
 package io.lakeport.run;
 
+import io.lakeport.config.JobLoader;
 import io.lakeport.config.JobSpec;
+import io.lakeport.config.Param;
 import io.lakeport.manifest.Manifest;
 import io.lakeport.manifest.Manifests;
 import io.lakeport.plan.CompiledPlan;
@@ -12,6 +14,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.JobExecutionStatus;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.JavaSparkStatusTracker;
@@ -132,15 +136,14 @@ public final class ExportRunner {
    * window_start}) at its sink, if there is one: a backfill skips such windows.
    */
   public Optional<String> publishedWindow(JobSpec job) {
-    io.lakeport.config.Param start = job.params().get(io.lakeport.config.JobLoader.WINDOW_START);
+    Param start = job.params().get(JobLoader.WINDOW_START);
     if (start == null) {
       return Optional.empty();
     }
     try {
-      org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(job.sink().path());
-      org.apache.hadoop.fs.FileSystem fs =
-          root.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      for (org.apache.hadoop.fs.Path path : Manifests.newestFirst(fs, fs.makeQualified(root))) {
+      Path root = new Path(job.sink().path());
+      FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      for (Path path : Manifests.newestFirst(fs, fs.makeQualified(root))) {
         Optional<Manifest> manifest = Manifests.read(fs, path);
         if (manifest
             .filter(

@@ -14,6 +14,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils;
 import org.apache.spark.util.SerializableConfiguration;
 
 /**
@@ -72,6 +73,6 @@ final class FileInspector implements Serializable {
   }
 
   private static String unescape(String value) {
-    return org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils.unescapePathName(value);
+    return ExternalCatalogUtils.unescapePathName(value);
   }
 }

@@ -6,6 +6,8 @@ import io.lakeport.config.WriteMode;
 import io.lakeport.manifest.Manifest;
 import io.lakeport.manifest.Manifests;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import org.apache.hadoop.fs.FileSystem;
@@ -89,8 +91,8 @@ interface Publication {
             + ",\"rows\":"
             + manifest.totals().rows()
             + "}\n";
-    try (java.io.OutputStream out = fs.create(new Path(root, SUCCESS), true)) {
-      out.write(marker.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    try (OutputStream out = fs.create(new Path(root, SUCCESS), true)) {
+      out.write(marker.getBytes(StandardCharsets.UTF_8));
     }
   }
 

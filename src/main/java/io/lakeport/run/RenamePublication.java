@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -264,7 +265,7 @@ final class RenamePublication implements Publication {
     Path aside = new Path(root.getParent(), "." + root.getName() + REPLACED + runId);
     fs.delete(new Path(staging, Publication.SUCCESS), false);
     // the new root comes with the manifest of its files: readers of it never see them undescribed
-    org.apache.hadoop.fs.FileUtil.copy(
+    FileUtil.copy(
         fs,
         Manifests.pendingPath(root, runId),
         fs,

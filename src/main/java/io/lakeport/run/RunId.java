@@ -2,12 +2,16 @@ package io.lakeport.run;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 
 /**
  * Run ids sort by start time and are unique: {@code 20261124T021500123Z-3f9a1c} (UTC, to the
@@ -25,11 +29,10 @@ public final class RunId {
    * A clock this far behind the last id is another clock (or was set back): its time is used as it
    * is.
    */
-  private static final java.time.Duration STEP_BACK = java.time.Duration.ofSeconds(1);
+  private static final Duration STEP_BACK = Duration.ofSeconds(1);
 
   /** What any run id may look like: it names folders and files, so one safe path segment. */
-  private static final java.util.regex.Pattern VALID =
-      java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+  private static final Pattern VALID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
   private RunId() {}
 
@@ -43,13 +46,12 @@ public final class RunId {
   }
 
   /** When the run with this id started; empty when {@code runId} is not a run id. */
-  public static java.util.Optional<Instant> startOf(String runId) {
+  public static Optional<Instant> startOf(String runId) {
     int dash = runId.indexOf('-');
     try {
-      return java.util.Optional.of(
-          Instant.from(FORMAT.parse(dash < 0 ? runId : runId.substring(0, dash))));
-    } catch (java.time.format.DateTimeParseException e) {
-      return java.util.Optional.empty();
+      return Optional.of(Instant.from(FORMAT.parse(dash < 0 ? runId : runId.substring(0, dash))));
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
     }
   }
 

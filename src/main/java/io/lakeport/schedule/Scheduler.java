@@ -43,6 +43,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -568,7 +569,7 @@ public final class Scheduler {
   }
 
   /** Tells the listener; one that fails is logged, never stops the pass. */
-  private void tell(java.util.function.Consumer<RunListener> call) {
+  private void tell(Consumer<RunListener> call) {
     try {
       call.accept(listener);
     } catch (RuntimeException e) {

@@ -167,8 +167,8 @@ final class RunsResource {
               try (InputStream in = Files.newInputStream(path)) {
                 return Optional.of(Json.MAPPER.readTree(in));
               } catch (IOException e) {
-                // gone (retention), unreadable or not JSON: the run still shows, without quality
-                // results
+                // gone (retention), unreadable or not JSON: the run still shows,
+                // just without quality results
                 return Optional.empty();
               }
             });

@@ -67,10 +67,9 @@ final class ExcelOutputWriter extends OutputWriter {
     this.widths = new int[columns];
     this.workbook = new SXSSFWorkbook(ROW_WINDOW);
     workbook.setCompressTempFiles(true);
-    // POI's default (as needed) writes Zip64 data descriptors that the JDK's ZipInputStream and
-    // other
-    // streaming readers misread; plain zip holds sheets up to 4 GB of XML, and larger ones fail
-    // clearly.
+    // POI's default (as needed) writes Zip64 data descriptors that the JDK's ZipInputStream
+    // and other streaming readers misread; plain zip holds sheets up to 4 GB of XML,
+    // and larger ones fail clearly.
     workbook.setZip64Mode(Zip64Mode.Never);
     this.sheet = workbook.createSheet(settings.sheetName());
     this.cells = new ExcelCells(workbook, schema, settings);

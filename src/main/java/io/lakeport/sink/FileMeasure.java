@@ -9,9 +9,11 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
@@ -61,8 +63,7 @@ public final class FileMeasure implements Serializable {
    */
   private static final int FOOTER_TAIL = 8;
 
-  private static final byte[] PARQUET_MAGIC =
-      "PAR1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] PARQUET_MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
   private static final Pattern SHEET = Pattern.compile("xl/worksheets/sheet\\d+\\.xml");
 
   private final SinkFormat format;
@@ -157,7 +158,7 @@ public final class FileMeasure implements Serializable {
         throw new IOException(path + " is not a Parquet file: it holds " + bytes + " bytes");
       }
       in.readFully(bytes - FOOTER_TAIL, tail);
-      if (java.util.Arrays.equals(tail, 4, FOOTER_TAIL, PARQUET_MAGIC, 0, PARQUET_MAGIC.length)) {
+      if (Arrays.equals(tail, 4, FOOTER_TAIL, PARQUET_MAGIC, 0, PARQUET_MAGIC.length)) {
         int length = ByteBuffer.wrap(tail, 0, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
         byte[] footer = new byte[length];
         in.readFully(bytes - FOOTER_TAIL - length, footer);
@@ -271,7 +272,7 @@ public final class FileMeasure implements Serializable {
 
   /** Counts start tags of the row element ({@code <ROW>} or {@code <ROW attr=...>}). */
   private static long countElements(InputStream in, String tag) throws IOException {
-    byte[] open = ("<" + tag).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] open = ("<" + tag).getBytes(StandardCharsets.UTF_8);
     byte[] buffer = new byte[BUFFER];
     long count = 0;
     int matched = 0;

@@ -5,6 +5,7 @@ import io.lakeport.config.EngineMessages;
 import io.lakeport.config.JobConfigException;
 import io.lakeport.config.SinkSpec;
 import io.lakeport.hadoop.ZstdCodec;
+import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.AnalysisException;
@@ -39,12 +40,12 @@ final class FileSink implements Sink {
             .write()
             .format(sparkFormat())
             .options(spec.options())
-            // write tasks measure their files (LakeportCommitProtocol); other committers ignore
-            // these
+            // write tasks measure their files (LakeportCommitProtocol);
+            // other committers ignore these
             .option(FileMeasure.FORMAT, spec.format().name())
             .option(FileMeasure.RUN, context.runId())
-            // Lakeport writes _SUCCESS itself, after the manifest (the committers' would come
-            // first)
+            // Lakeport writes _SUCCESS itself, after the manifest
+            // (the committers' would come first)
             .option(NO_SUCCESS_MARKER, "false");
     spec.compression().ifPresent(codec -> writer.option("compression", sparkCodec(codec)));
     FileSizing.recordsPerFile(spec, context)
@@ -75,7 +76,7 @@ final class FileSink implements Sink {
   }
 
   private static boolean onS3(String path) {
-    String scheme = java.net.URI.create(path.replace(" ", "%20")).getScheme();
+    String scheme = URI.create(path.replace(" ", "%20")).getScheme();
     return scheme != null && scheme.startsWith("s3");
   }
 

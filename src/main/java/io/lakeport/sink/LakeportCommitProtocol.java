@@ -19,6 +19,7 @@ import org.apache.spark.internal.io.FileCommitProtocol.TaskCommitMessage;
 import org.apache.spark.internal.io.FileNameSpec;
 import org.apache.spark.sql.execution.datasources.SQLHadoopMapReduceCommitProtocol;
 import scala.Option;
+import scala.collection.immutable.Seq;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -78,8 +79,7 @@ public class LakeportCommitProtocol extends SQLHadoopMapReduceCommitProtocol {
   }
 
   @Override
-  public void commitJob(
-      JobContext jobContext, scala.collection.immutable.Seq<TaskCommitMessage> taskCommits) {
+  public void commitJob(JobContext jobContext, Seq<TaskCommitMessage> taskCommits) {
     List<TaskCommitMessage> originals = new ArrayList<>();
     List<MeasuredFile> files = new ArrayList<>();
     boolean everyTaskMeasured = true;

@@ -1,10 +1,15 @@
 package io.lakeport.source;
 
 import io.delta.tables.DeltaTable;
+import io.lakeport.config.EngineMessages;
 import io.lakeport.config.SourceSpec;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.DataFrameReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -51,14 +56,13 @@ final class DeltaSource implements Source {
    * _commit_version} and {@code _commit_timestamp}; update pre-images are left out. Without {@code
    * after} (a first run), the whole table at the latest version, every row an insert.
    */
-  SourceRead readChanges(SparkSession spark, java.util.Optional<Long> after) {
+  SourceRead readChanges(SparkSession spark, Optional<Long> after) {
     SourceRead snapshot = read(spark);
     long latest = (Long) snapshot.identity().get("version");
     Map<String, Object> identity = new LinkedHashMap<>(snapshot.identity());
     String path = spec.path().orElseThrow();
     if (after.isEmpty()) {
-      org.apache.spark.sql.Row commit =
-          DeltaTable.forPath(spark, path).history(1).select("timestamp").head();
+      Row commit = DeltaTable.forPath(spark, path).history(1).select("timestamp").head();
       return new SourceRead(
           snapshot
               .data()
@@ -75,8 +79,7 @@ final class DeltaSource implements Source {
     return new SourceRead(readChanges(spark, path, after.get() + 1, latest), identity);
   }
 
-  private org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> readChanges(
-      SparkSession spark, String path, long from, long to) {
+  private Dataset<Row> readChanges(SparkSession spark, String path, long from, long to) {
     try {
       return spark
           .read()
@@ -87,12 +90,12 @@ final class DeltaSource implements Source {
           .load(path)
           .where(org.apache.spark.sql.functions.col(CHANGE_TYPE).notEqual("update_preimage"));
     } catch (Exception e) {
-      if (!(e instanceof org.apache.spark.sql.AnalysisException)) {
+      if (!(e instanceof AnalysisException)) {
         throw e;
       }
       throw SourceErrors.cannotRead(
           spec,
-          io.lakeport.config.EngineMessages.summary(e.getMessage()),
+          EngineMessages.summary(e.getMessage()),
           "Enable the change data feed on the table: ALTER TABLE delta.`"
               + path
               + "` SET TBLPROPERTIES (delta.enableChangeDataFeed = true), then run again.");

@@ -1,13 +1,19 @@
 package io.lakeport.source;
 
+import io.lakeport.config.EngineMessages;
 import io.lakeport.config.JdbcSpec;
 import io.lakeport.config.Secrets;
 import io.lakeport.config.SourceSpec;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.SparkSession;
 
@@ -51,8 +57,7 @@ final class JdbcSource implements Source {
     try {
       return new SourceRead(reader.load(), identity);
     } catch (Exception e) {
-      String reason =
-          io.lakeport.config.EngineMessages.summary(masked(String.valueOf(e.getMessage())));
+      String reason = EngineMessages.summary(masked(String.valueOf(e.getMessage())));
       if (isConnectionFailure(e)) {
         throw new SourceUnreachableException(
             "Cannot connect to the source database "
@@ -64,9 +69,9 @@ final class JdbcSource implements Source {
                 + ". Check that the database is up and reachable from this machine; a scheduled run is retried.",
             e);
       }
-      if (e instanceof java.sql.SQLException
-          || e.getCause() instanceof java.sql.SQLException
-          || e instanceof org.apache.spark.sql.AnalysisException) {
+      if (e instanceof SQLException
+          || e.getCause() instanceof SQLException
+          || e instanceof AnalysisException) {
         throw SourceErrors.cannotRead(
             spec, reason, "Check source.url, the table or query, and the credentials.");
       }
@@ -81,19 +86,19 @@ final class JdbcSource implements Source {
    */
   static boolean isConnectionFailure(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof java.sql.SQLException sql
+      if (t instanceof SQLException sql
           && sql.getSQLState() != null
           && sql.getSQLState().startsWith("08")) {
         return true;
       }
-      if (t instanceof java.net.ConnectException || t instanceof java.net.SocketTimeoutException) {
+      if (t instanceof ConnectException || t instanceof SocketTimeoutException) {
         return true;
       }
     }
     return false;
   }
 
-  private java.util.Optional<String> password() {
+  private Optional<String> password() {
     if (jdbc.passwordEnv().isPresent()) {
       String name = jdbc.passwordEnv().get();
       String value = System.getenv(name);
@@ -103,12 +108,12 @@ final class JdbcSource implements Source {
             "the environment variable " + name + " (source.password-env) is not set",
             "Export it before the run, or use password-file.");
       }
-      return java.util.Optional.of(value);
+      return Optional.of(value);
     }
     if (jdbc.passwordFile().isPresent()) {
       Path file = Path.of(jdbc.passwordFile().get());
       try {
-        return java.util.Optional.of(Files.readString(file).strip());
+        return Optional.of(Files.readString(file).strip());
       } catch (IOException e) {
         throw SourceErrors.cannotRead(
             spec,
@@ -116,7 +121,7 @@ final class JdbcSource implements Source {
             "Check that the file exists and is readable by this user.");
       }
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
   static String masked(String text) {

@@ -1,6 +1,7 @@
 package io.lakeport.source;
 
 import io.lakeport.config.SourceSpec;
+import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 
 /** Creates the {@link Source} for a job's source spec. */
@@ -11,8 +12,7 @@ public final class Sources {
    * The rows of a Delta source changed after version {@code after} (all rows, as inserts, without
    * it); see {@link DeltaSource#readChanges}.
    */
-  public static SourceRead changes(
-      SourceSpec spec, SparkSession spark, java.util.Optional<Long> after) {
+  public static SourceRead changes(SourceSpec spec, SparkSession spark, Optional<Long> after) {
     return new DeltaSource(spec).readChanges(spark, after);
   }
 

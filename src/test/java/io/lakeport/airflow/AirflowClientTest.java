@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakeport.Fixtures;
 import io.lakeport.config.AirflowSettings;
 import io.lakeport.config.Site;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -200,21 +205,20 @@ class AirflowClientTest {
     // The fake's own checks, so that the client tests above would catch a client that got the body
     // wrong.
     airflow = new FakeAirflow(3, Set.of(DAG));
-    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    HttpClient http = HttpClient.newHttpClient();
     String token =
-        new com.fasterxml.jackson.databind.ObjectMapper()
+        new ObjectMapper()
             .readTree(
                 http.send(
-                        java.net.http.HttpRequest.newBuilder(
-                                java.net.URI.create(airflow.url() + "/auth/token"))
+                        HttpRequest.newBuilder(URI.create(airflow.url() + "/auth/token"))
                             .header("Content-Type", "application/json")
                             .POST(
-                                java.net.http.HttpRequest.BodyPublishers.ofString(
+                                HttpRequest.BodyPublishers.ofString(
                                     "{\"username\":\"lakeport\",\"password\":\""
                                         + FakeAirflow.PASSWORD
                                         + "\"}"))
                             .build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                        HttpResponse.BodyHandlers.ofString())
                     .body())
             .get("access_token")
             .asText();
@@ -222,13 +226,13 @@ class AirflowClientTest {
         List.of("{\"conf\":{}}", "{\"logical_date\":null,\"execution_date\":null,\"conf\":{}}")) {
       int status =
           http.send(
-                  java.net.http.HttpRequest.newBuilder(
-                          java.net.URI.create(airflow.url() + "/api/v2/dags/" + DAG + "/dagRuns"))
+                  HttpRequest.newBuilder(
+                          URI.create(airflow.url() + "/api/v2/dags/" + DAG + "/dagRuns"))
                       .header("Content-Type", "application/json")
                       .header("Authorization", "Bearer " + token)
-                      .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                      .POST(HttpRequest.BodyPublishers.ofString(body))
                       .build(),
-                  java.net.http.HttpResponse.BodyHandlers.ofString())
+                  HttpResponse.BodyHandlers.ofString())
               .statusCode();
       assertThat(status).as(body).isEqualTo(422);
     }

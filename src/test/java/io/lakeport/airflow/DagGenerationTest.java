@@ -13,6 +13,7 @@ import io.lakeport.config.Site;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -432,7 +433,7 @@ class DagGenerationTest {
     Path golden = GOLDEN.resolve(file.getFileName());
     if (Boolean.getBoolean("golden.update")) {
       Files.createDirectories(GOLDEN);
-      Files.copy(file, golden, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(file, golden, StandardCopyOption.REPLACE_EXISTING);
     }
     assertThat(file)
         .as("generated %s against %s", file.getFileName(), golden)

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +67,7 @@ public final class FakeAirflow implements AutoCloseable {
   private final Set<String> dags;
   private final Map<String, ObjectNode> runs = Collections.synchronizedMap(new LinkedHashMap<>());
   private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
-  private final Set<String> tokens = Collections.synchronizedSet(new java.util.HashSet<>());
+  private final Set<String> tokens = Collections.synchronizedSet(new HashSet<>());
 
   public FakeAirflow(int version, Set<String> dags) throws IOException {
     this.version = version;

@@ -3,6 +3,7 @@ package io.lakeport.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakeport.TestSpark;
 import io.lakeport.config.JobConfigException;
 import io.lakeport.config.Site;
@@ -11,13 +12,17 @@ import io.lakeport.history.HistoryStore;
 import io.lakeport.history.Run;
 import io.lakeport.history.RunStatus;
 import io.lakeport.history.Trigger;
+import io.lakeport.notify.Receiver;
 import io.lakeport.run.RunResult;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
@@ -144,7 +149,7 @@ class JobRunSparkTest {
 
   @Test
   void aRunThroughTheJavaApiIsAnnouncedLikeOneOfTheCommandLine() throws Exception {
-    try (io.lakeport.notify.Receiver receiver = io.lakeport.notify.Receiver.answering()) {
+    try (Receiver receiver = Receiver.answering()) {
       Path conf = Files.createTempFile(home, "application", ".conf");
       Files.writeString(
           conf,
@@ -160,11 +165,9 @@ class JobRunSparkTest {
       assertThatThrownBy(() -> lakeport.job("missing.conf").run(spark))
           .isInstanceOf(JobConfigException.class);
 
-      io.lakeport.notify.Receiver.Request succeeded =
-          receiver.next(java.time.Duration.ofSeconds(20));
-      io.lakeport.notify.Receiver.Request failed = receiver.next(java.time.Duration.ofSeconds(20));
-      com.fasterxml.jackson.databind.ObjectMapper json =
-          new com.fasterxml.jackson.databind.ObjectMapper();
+      Receiver.Request succeeded = receiver.next(Duration.ofSeconds(20));
+      Receiver.Request failed = receiver.next(Duration.ofSeconds(20));
+      ObjectMapper json = new ObjectMapper();
       assertThat(succeeded.header("X-Lakeport-Event")).isEqualTo("run-succeeded");
       assertThat(json.readTree(succeeded.body()).get("run_id").asText())
           .isEqualTo(result.manifest().runId());
@@ -186,8 +189,8 @@ class JobRunSparkTest {
       Path conf = Files.createTempFile(home, "application", ".conf");
       Files.writeString(conf, "lakeport.history.url = \"" + historyUrl + "\"\n");
       return Site.load(Optional.of(conf));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -99,9 +100,7 @@ public final class Bench {
           case "--engine-rows" ->
               scale =
                   scale.withEngineRows(
-                      java.util.Arrays.stream(value.split(","))
-                          .map(v -> Long.parseLong(v.trim()))
-                          .toList());
+                      Arrays.stream(value.split(",")).map(v -> Long.parseLong(v.trim())).toList());
           case "--work" -> work = Path.of(value);
           case "--out" -> out = Path.of(value);
           default ->

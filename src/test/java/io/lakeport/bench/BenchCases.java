@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -212,7 +214,7 @@ final class BenchCases {
                           delete(duckOut);
                           try {
                             duck.aggregate(input, duckOut);
-                          } catch (java.sql.SQLException e) {
+                          } catch (SQLException e) {
                             throw new IllegalStateException("DuckDB failed: " + e.getMessage(), e);
                           }
                           return null;
@@ -245,7 +247,7 @@ final class BenchCases {
     String reps =
         scale.engineRows().stream()
             .map(size -> rows(size) + ": " + engineReps(size))
-            .collect(java.util.stream.Collectors.joining(", "));
+            .collect(Collectors.joining(", "));
     return section(
         "2. Lakeport vs plain Spark vs DuckDB, same plan, same JVM (repetitions " + reps + ")",
         "The aggregate job of case 1 with a zstd Parquet sink, run through Lakeport's Java API\n"
@@ -589,7 +591,7 @@ final class BenchCases {
                 throw new UncheckedIOException(e);
               }
             })
-        .collect(java.util.stream.Collectors.joining(", "));
+        .collect(Collectors.joining(", "));
   }
 
   private void requireRows(Map<Path, Long> expected) {

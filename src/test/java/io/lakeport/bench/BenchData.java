@@ -15,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -74,8 +76,8 @@ final class BenchData {
   }
 
   /** The countries of the table, in a fixed order. */
-  static java.util.List<String> countries() {
-    return java.util.List.of(COUNTRIES);
+  static List<String> countries() {
+    return List.of(COUNTRIES);
   }
 
   static Dataset<Row> events(SparkSession spark, long rows) {
@@ -108,7 +110,7 @@ final class BenchData {
 
   private static Column pick(String[] values, Column hash) {
     return element_at(
-        array(java.util.Arrays.stream(values).map(v -> lit(v)).toArray(Column[]::new)),
+        array(Arrays.stream(values).map(v -> lit(v)).toArray(Column[]::new)),
         pmod(hash, lit((long) values.length)).plus(1).cast("int"));
   }
 

@@ -11,6 +11,8 @@ import io.lakeport.retention.RetentionPlan;
 import io.lakeport.schedule.Schedule;
 import io.lakeport.schedule.Slot;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -172,7 +174,7 @@ final class OperationsCase {
     try {
       return retention.plan(job, Map.of());
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -258,7 +260,7 @@ final class OperationsCase {
       List<OutputFile> outputs = new ArrayList<>();
       for (int i = 0; i < files; i++) {
         String path = "day=" + day + "/part-" + String.format("%05d", i) + "-" + runId + ".parquet";
-        byte[] bytes = (runId + "/" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] bytes = (runId + "/" + i).getBytes(StandardCharsets.UTF_8);
         Path file = root.resolve(path);
         Files.createDirectories(file.getParent());
         Files.write(file, bytes);

@@ -3,6 +3,7 @@ package io.lakeport.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakeport.Fixtures;
+import io.lakeport.airflow.FakeAirflow;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ class AirflowCommandTest {
   @TempDir Path dir;
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
-  private io.lakeport.airflow.FakeAirflow airflow;
+  private FakeAirflow airflow;
 
   @AfterEach
   void stop() {
@@ -155,8 +156,8 @@ class AirflowCommandTest {
   }
 
   private Path airflowSite() throws Exception {
-    airflow = new io.lakeport.airflow.FakeAirflow(3, Set.of("security-anomalies-daily"));
-    Path secret = Fixtures.write(dir, "airflow.password", io.lakeport.airflow.FakeAirflow.PASSWORD);
+    airflow = new FakeAirflow(3, Set.of("security-anomalies-daily"));
+    Path secret = Fixtures.write(dir, "airflow.password", FakeAirflow.PASSWORD);
     return Fixtures.write(
         dir,
         "application.conf",

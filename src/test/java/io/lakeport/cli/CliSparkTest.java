@@ -6,12 +6,29 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakeport.Fixtures;
+import io.lakeport.TestClock;
 import io.lakeport.TestSpark;
+import io.lakeport.config.Site;
+import io.lakeport.fault.Failpoints;
+import io.lakeport.history.HistoryStore;
+import io.lakeport.history.RunFilter;
+import io.lakeport.history.RunStatus;
+import io.lakeport.history.Trigger;
+import io.lakeport.manifest.Manifest;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeEach;
@@ -147,7 +164,7 @@ class CliSparkTest {
             .filter(l -> l.startsWith("manifest: file:"))
             .findFirst()
             .orElseThrow();
-    assertThat(Path.of(java.net.URI.create(manifest.substring("manifest: ".length())))).exists();
+    assertThat(Path.of(URI.create(manifest.substring("manifest: ".length())))).exists();
   }
 
   @Test
@@ -197,8 +214,7 @@ class CliSparkTest {
   @Test
   void aRunGoesOnWithAWarningWhenTheHistoryCannotBeOpened() throws Exception {
     int port;
-    try (java.net.ServerSocket socket =
-        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = socket.getLocalPort();
     }
     Files.writeString(
@@ -364,21 +380,18 @@ class CliSparkTest {
 
   /** The bytes a manifest reports, as the history table shows them. */
   private static String bytes(String manifest) {
-    try (java.io.InputStream in = Files.newInputStream(Path.of(java.net.URI.create(manifest)))) {
-      return String.format(
-          java.util.Locale.ROOT,
-          "%,d",
-          io.lakeport.manifest.Manifest.fromJson(in).totals().bytes());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    try (InputStream in = Files.newInputStream(Path.of(URI.create(manifest)))) {
+      return String.format(Locale.ROOT, "%,d", Manifest.fromJson(in).totals().bytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
   private static String read(Path file) {
     try {
       return Files.readString(file);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -442,13 +455,13 @@ class CliSparkTest {
   @Test
   void schedulerStartOnceRunsTheDueSlotOfAJobAndRecordsIt() throws Exception {
     Path job = nightlyJob();
-    io.lakeport.TestClock clock = io.lakeport.TestClock.at("2026-11-24T01:00:30Z");
+    TestClock clock = TestClock.at("2026-11-24T01:00:30Z");
 
     int code =
         Lakeport.execute(
             clock,
-            new java.io.PrintWriter(out, true),
-            new java.io.PrintWriter(err, true),
+            new PrintWriter(out, true),
+            new PrintWriter(err, true),
             "scheduler",
             "--site-conf=" + site,
             "start",
@@ -456,23 +469,14 @@ class CliSparkTest {
             job.toString());
 
     assertThat(code).as(err.toString()).isZero();
-    try (io.lakeport.history.HistoryStore history =
-        io.lakeport.history.HistoryStore.open(
-            io.lakeport.config.Site.load(java.util.Optional.of(site)).history(), clock)) {
-      var runs =
-          history
-              .runLog()
-              .runs(
-                  new io.lakeport.history.RunFilter(
-                      java.util.Optional.of("nightly"), java.util.Optional.empty(), 10));
+    try (HistoryStore history = HistoryStore.open(Site.load(Optional.of(site)).history(), clock)) {
+      var runs = history.runLog().runs(new RunFilter(Optional.of("nightly"), Optional.empty(), 10));
       assertThat(runs)
           .singleElement()
           .satisfies(
               run -> {
-                assertThat(run.status())
-                    .as(run.error().orElse(""))
-                    .isEqualTo(io.lakeport.history.RunStatus.SUCCEEDED);
-                assertThat(run.slot()).contains(java.time.Instant.parse("2026-11-24T01:00:00Z"));
+                assertThat(run.status()).as(run.error().orElse("")).isEqualTo(RunStatus.SUCCEEDED);
+                assertThat(run.slot()).contains(Instant.parse("2026-11-24T01:00:00Z"));
                 assertThat(run.params()).containsEntry("run_date", "2026-11-23");
                 assertThat(out.toString())
                     .contains("run " + run.id() + " of job nightly: succeeded");
@@ -495,9 +499,9 @@ class CliSparkTest {
     Path job = nightlyJob();
     // Four hours after the slot: a first scheduler start would not run it, so only run-now's run
     // runs.
-    io.lakeport.TestClock clock = io.lakeport.TestClock.at("2026-11-24T05:00:00Z");
-    java.io.PrintWriter printOut = new java.io.PrintWriter(out, true);
-    java.io.PrintWriter printErr = new java.io.PrintWriter(err, true);
+    TestClock clock = TestClock.at("2026-11-24T05:00:00Z");
+    PrintWriter printOut = new PrintWriter(out, true);
+    PrintWriter printErr = new PrintWriter(err, true);
 
     int queued =
         Lakeport.execute(
@@ -533,23 +537,14 @@ class CliSparkTest {
         .contains(
             "api_token cannot be one; give secrets to the job through the environment or a file.");
     assertThat(started).as(err.toString()).isZero();
-    try (io.lakeport.history.HistoryStore history =
-        io.lakeport.history.HistoryStore.open(
-            io.lakeport.config.Site.load(java.util.Optional.of(site)).history(), clock)) {
-      var runs =
-          history
-              .runLog()
-              .runs(
-                  new io.lakeport.history.RunFilter(
-                      java.util.Optional.of("nightly"), java.util.Optional.empty(), 10));
+    try (HistoryStore history = HistoryStore.open(Site.load(Optional.of(site)).history(), clock)) {
+      var runs = history.runLog().runs(new RunFilter(Optional.of("nightly"), Optional.empty(), 10));
       assertThat(runs)
           .singleElement()
           .satisfies(
               run -> {
-                assertThat(run.trigger()).isEqualTo(io.lakeport.history.Trigger.MANUAL);
-                assertThat(run.status())
-                    .as(run.error().orElse(""))
-                    .isEqualTo(io.lakeport.history.RunStatus.SUCCEEDED);
+                assertThat(run.trigger()).isEqualTo(Trigger.MANUAL);
+                assertThat(run.status()).as(run.error().orElse("")).isEqualTo(RunStatus.SUCCEEDED);
                 assertThat(run.rows()).contains(2L);
                 assertThat(run.manifest())
                     .hasValueSatisfying(
@@ -641,18 +636,17 @@ class CliSparkTest {
             """);
     try {
       // as Spark's Scala code does: a checked exception no Java signature declares
-      io.lakeport.fault.Failpoints.install(
-          io.lakeport.fault.Failpoints.STAGED, () -> sneakyThrow(new Exception("analysis failed")));
+      Failpoints.install(Failpoints.STAGED, () -> sneakyThrow(new Exception("analysis failed")));
       assertThat(lakeport("run", job.toString())).isEqualTo(1);
-      io.lakeport.fault.Failpoints.install(
-          io.lakeport.fault.Failpoints.STAGED,
+      Failpoints.install(
+          Failpoints.STAGED,
           () -> {
             throw new StackOverflowError("deep plan");
           });
       assertThatThrownBy(() -> lakeport("run", job.toString()))
           .isInstanceOf(StackOverflowError.class);
     } finally {
-      io.lakeport.fault.Failpoints.clear();
+      Failpoints.clear();
     }
 
     out.getBuffer().setLength(0);

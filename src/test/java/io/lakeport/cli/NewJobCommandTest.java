@@ -9,6 +9,7 @@ import io.lakeport.config.ScheduleSpec;
 import io.lakeport.config.SinkFormat;
 import io.lakeport.config.Site;
 import io.lakeport.config.SourceFormat;
+import io.lakeport.config.Window;
 import io.lakeport.config.WriteMode;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -243,7 +244,7 @@ class NewJobCommandTest {
               assertThat(w.day()).isEqualTo(DayOfWeek.MONDAY);
               assertThat(w.at()).isEqualTo(LocalTime.of(6, 30));
             });
-    assertThat(weekly.window()).isEqualTo(io.lakeport.config.Window.WEEK);
+    assertThat(weekly.window()).isEqualTo(Window.WEEK);
     assertThat(weekly.sink().format()).isEqualTo(SinkFormat.CSV);
 
     JobSpec monthly = load(dir.resolve("jobs/monthly.conf"));

@@ -16,11 +16,15 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -167,8 +171,8 @@ class NotifyCliSparkTest {
               r -> r.get("checked").asLong(),
               r -> r.get("failed").asLong())
           .containsExactlyInAnyOrder(
-              org.assertj.core.groups.Tuple.tuple("name-starts-with-a", "warned", 3L, 1L),
-              org.assertj.core.groups.Tuple.tuple("malformed-records", "passed", 3L, 0L));
+              Tuple.tuple("name-starts-with-a", "warned", 3L, 1L),
+              Tuple.tuple("malformed-records", "passed", 3L, 0L));
       assertThat(payload.get("outputs"))
           .isNotEmpty()
           .allSatisfy(
@@ -191,9 +195,8 @@ class NotifyCliSparkTest {
     }
   }
 
-  private static String sha256(byte[] content) throws java.security.NoSuchAlgorithmException {
-    return java.util.HexFormat.of()
-        .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
+  private static String sha256(byte[] content) throws NoSuchAlgorithmException {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
   }
 
   private Path site(String notifications) {

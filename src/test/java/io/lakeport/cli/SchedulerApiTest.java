@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakeport.Fixtures;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -183,7 +184,7 @@ class SchedulerApiTest {
                 }
                 address.completeExceptionally(
                     new AssertionError("the scheduler printed no API address:\n" + log));
-              } catch (java.io.IOException e) {
+              } catch (IOException e) {
                 address.completeExceptionally(e);
               }
             },

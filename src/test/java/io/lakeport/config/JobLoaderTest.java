@@ -9,6 +9,7 @@ import io.lakeport.config.PlanSpec.MetricFunction;
 import io.lakeport.config.PlanSpec.TimeUnit;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
@@ -104,10 +105,10 @@ class JobLoaderTest {
   void windowsFollowTheCalendar() {
     assertThat(
             List.of(
-                Window.MONTH.start(java.time.LocalDate.parse("2026-02-17")),
-                Window.MONTH.end(java.time.LocalDate.parse("2026-02-17")),
-                Window.WEEK.start(java.time.LocalDate.parse("2026-11-01")),
-                Window.WEEK.end(java.time.LocalDate.parse("2026-11-01"))))
+                Window.MONTH.start(LocalDate.parse("2026-02-17")),
+                Window.MONTH.end(LocalDate.parse("2026-02-17")),
+                Window.WEEK.start(LocalDate.parse("2026-11-01")),
+                Window.WEEK.end(LocalDate.parse("2026-11-01"))))
         .extracting(Object::toString)
         .containsExactly("2026-02-01", "2026-03-01", "2026-10-26", "2026-11-02");
   }

@@ -3,6 +3,7 @@ package io.lakeport.history;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakeport.TestClock;
+import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
@@ -78,16 +80,14 @@ class HistorySchemaTest {
   }
 
   private static String withoutComments(String sql) {
-    return sql.lines()
-        .filter(line -> !line.startsWith("--"))
-        .collect(java.util.stream.Collectors.joining("\n"));
+    return sql.lines().filter(line -> !line.startsWith("--")).collect(Collectors.joining("\n"));
   }
 
   private static String previous() {
     return Integer.toString(Integer.parseInt(HistoryDatabase.SCHEMA_VERSION) - 1);
   }
 
-  private static java.net.URI resource(String name) throws URISyntaxException {
+  private static URI resource(String name) throws URISyntaxException {
     return HistorySchemaTest.class.getClassLoader().getResource(name).toURI();
   }
 }

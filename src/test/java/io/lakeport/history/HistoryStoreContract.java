@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -207,12 +208,12 @@ abstract class HistoryStoreContract {
     assertThat(store.runLog().attempts("r1"))
         .extracting(Attempt::number, Attempt::exitCode, Attempt::error, a -> a.worker().host())
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(
+            Tuple.tuple(
                 1,
                 Optional.of(3),
                 Optional.of("Cannot write the export for job orders (run r1): disk full"),
                 "worker-1"),
-            org.assertj.core.groups.Tuple.tuple(2, Optional.of(0), Optional.empty(), "worker-2"));
+            Tuple.tuple(2, Optional.of(0), Optional.empty(), "worker-2"));
   }
 
   @Test
@@ -249,9 +250,7 @@ abstract class HistoryStoreContract {
     assertThat(queued.error()).contains("disk full");
     assertThat(store.runLog().queued())
         .extracting(q -> q.run().id(), QueuedRun::notBefore)
-        .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("r1", Optional.of(due)),
-            org.assertj.core.groups.Tuple.tuple("r2", Optional.empty()));
+        .containsExactly(Tuple.tuple("r1", Optional.of(due)), Tuple.tuple("r2", Optional.empty()));
     assertThat(store.runLog().queued().get(0).due(due.minusSeconds(1))).isFalse();
     assertThat(store.runLog().queued().get(0).due(due)).isTrue();
     assertThat(store.runLog().start("r1", WORKER).number()).isEqualTo(2);

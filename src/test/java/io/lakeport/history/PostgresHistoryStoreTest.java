@@ -3,6 +3,7 @@ package io.lakeport.history;
 import io.lakeport.PostgresServer;
 import io.lakeport.config.HistorySettings;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -35,7 +36,7 @@ class PostgresHistoryStoreTest extends HistoryStoreContract {
   HistorySettings settings() {
     try {
       url = server.createDatabase("history_" + DATABASES.incrementAndGet());
-    } catch (java.sql.SQLException e) {
+    } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
     return settingsAgain();

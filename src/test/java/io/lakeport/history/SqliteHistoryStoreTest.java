@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakeport.config.HistorySettings;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -30,7 +32,7 @@ class SqliteHistoryStoreTest extends HistoryStoreContract {
     store
         .runLog()
         .enqueue(new RunRequest("b-early", "orders", Optional.empty(), Trigger.MANUAL, Map.of()));
-    clock.advance(java.time.Duration.ofMillis(500));
+    clock.advance(Duration.ofMillis(500));
     store
         .runLog()
         .enqueue(new RunRequest("a-late", "orders", Optional.empty(), Trigger.MANUAL, Map.of()));
@@ -39,7 +41,7 @@ class SqliteHistoryStoreTest extends HistoryStoreContract {
         .extracting(Run::id)
         .containsExactly("a-late", "b-early");
     assertThat(store.runLog().run("a-late").orElseThrow().queuedAt())
-        .isEqualTo(java.time.Instant.parse("2026-11-24T02:00:00.500Z"));
+        .isEqualTo(Instant.parse("2026-11-24T02:00:00.500Z"));
   }
 
   static HistorySettings sqlite(Path dir) {

@@ -12,11 +12,14 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -53,7 +56,7 @@ class EmailTlsNotificationTest {
   @AfterAll
   static void removeCertificates() throws IOException {
     try (var files = Files.walk(TLS)) {
-      for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
         Files.delete(file);
       }
     }
@@ -209,13 +212,11 @@ class EmailTlsNotificationTest {
     }
 
     private static void keytool(String... args) throws IOException {
-      List<String> command = new java.util.ArrayList<>();
+      List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
       command.addAll(List.of(args));
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String output =
-          new String(
-              process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       try {
         if (process.waitFor() != 0) {
           throw new IOException("keytool " + args[0] + " failed: " + output);

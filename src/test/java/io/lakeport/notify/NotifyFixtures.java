@@ -17,6 +17,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -70,7 +74,7 @@ public final class NotifyFixtures {
    * to runs).
    */
   static HistoryStore history(Site site, String job, String runId) {
-    HistoryStore store = HistoryStore.open(site.history(), java.time.Clock.systemUTC());
+    HistoryStore store = HistoryStore.open(site.history(), Clock.systemUTC());
     store.runLog().enqueue(new RunRequest(runId, job, Optional.empty(), Trigger.MANUAL, Map.of()));
     return store;
   }
@@ -132,9 +136,8 @@ public final class NotifyFixtures {
 
   static String sha256(byte[] content) {
     try {
-      return java.util.HexFormat.of()
-          .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
-    } catch (java.security.NoSuchAlgorithmException e) {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakeport.config.EventType;
+import io.lakeport.config.NotificationSpec;
 import io.lakeport.config.Site;
 import io.lakeport.history.HistoryStore;
 import io.lakeport.history.Notification;
 import io.lakeport.manifest.Manifest;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,8 +22,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -160,8 +165,7 @@ class WebhookNotificationTest {
   @Test
   void aDeadEndpointIsTriedAsOftenAsConfiguredAndEveryTryIsRecorded() throws Exception {
     int closed;
-    try (ServerSocket socket =
-        new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       closed = socket.getLocalPort();
     }
     Site site =
@@ -211,11 +215,9 @@ class WebhookNotificationTest {
         assertThat(store.deliveries().notifications(RUN))
             .extracting(Notification::delivery, n -> n.error().orElse(""))
             .containsExactly(
-                org.assertj.core.groups.Tuple.tuple(
-                    Notification.Delivery.FAILED, "HTTP 500: status 500"),
-                org.assertj.core.groups.Tuple.tuple(
-                    Notification.Delivery.FAILED, "HTTP 503: status 503"),
-                org.assertj.core.groups.Tuple.tuple(Notification.Delivery.SENT, ""));
+                Tuple.tuple(Notification.Delivery.FAILED, "HTTP 500: status 500"),
+                Tuple.tuple(Notification.Delivery.FAILED, "HTTP 503: status 503"),
+                Tuple.tuple(Notification.Delivery.SENT, ""));
       }
     }
   }
@@ -241,14 +243,11 @@ class WebhookNotificationTest {
         assertThat(receiver.count()).as("info events below the site's error level").isZero();
 
         var jobWantsInfo =
-            new io.lakeport.config.NotificationSpec(
+            new NotificationSpec(
                 Map.of(
                     "hook",
-                    new io.lakeport.config.NotificationSpec.Subscription(
-                        "hook",
-                        io.lakeport.config.EventType.Level.INFO,
-                        java.util.Set.of(),
-                        List.of())));
+                    new NotificationSpec.Subscription(
+                        "hook", EventType.Level.INFO, Set.of(), List.of())));
         notifier.publish(
             Event.retentionApplied(JOB, RUN, new Event.Retention(1, 0, 10), Instant.now()),
             jobWantsInfo);
@@ -327,10 +326,8 @@ class WebhookNotificationTest {
         assertThat(store.deliveries().notifications(RUN))
             .extracting(Notification::channel, Notification::target)
             .containsOnly(
-                org.assertj.core.groups.Tuple.tuple(
-                    "slack", "run-succeeded to team (url from file:" + url + ")"),
-                org.assertj.core.groups.Tuple.tuple(
-                    "slack", "run-failed to team (url from file:" + url + ")"));
+                Tuple.tuple("slack", "run-succeeded to team (url from file:" + url + ")"),
+                Tuple.tuple("slack", "run-failed to team (url from file:" + url + ")"));
       }
     }
   }

@@ -14,6 +14,7 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.time.temporal.TemporalAdjusters;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -197,7 +198,7 @@ class AggregationSparkTest {
   }
 
   private static Map<Instant, Long> expectedBuckets(Function<Instant, Instant> bucket) {
-    Map<Instant, Long> expected = new java.util.HashMap<>();
+    Map<Instant, Long> expected = new HashMap<>();
     Events.all().stream()
         .filter(e -> e.ts() != null)
         .forEach(e -> expected.merge(bucket.apply(e.ts()), 1L, Long::sum));
@@ -206,7 +207,7 @@ class AggregationSparkTest {
   }
 
   private static Map<Instant, Long> buckets(List<Row> rows) {
-    Map<Instant, Long> actual = new java.util.HashMap<>();
+    Map<Instant, Long> actual = new HashMap<>();
     for (Row r : rows) {
       Timestamp t = r.getAs("bucket");
       actual.put(t == null ? null : t.toInstant(), r.getAs("n"));

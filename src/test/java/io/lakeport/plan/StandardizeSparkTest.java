@@ -7,6 +7,7 @@ import io.lakeport.TestSpark;
 import io.lakeport.config.JobSpec;
 import io.lakeport.run.Sessions;
 import java.nio.file.Path;
+import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -98,7 +99,7 @@ class StandardizeSparkTest {
         .isEqualTo(Instant.ofEpochSecond(1782907200L, 500_000_000));
     assertThat(instant(rows.get(1), "millis")).isEqualTo(Instant.ofEpochMilli(1782907200000L));
     assertThat(instant(rows.get(3), "millis")).isEqualTo(Instant.EPOCH);
-    assertThat(rows.get(1).<java.sql.Date>getAs("day").toLocalDate())
+    assertThat(rows.get(1).<Date>getAs("day").toLocalDate())
         .isEqualTo(LocalDate.parse("2026-07-01"));
     assertThat(rows.get(3).<Object>getAs("iso")).isNull();
     assertThat(rows.get(3).<Object>getAs("pattern")).isNull();

@@ -2,9 +2,11 @@ package io.lakeport.retention;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.delta.tables.DeltaTable;
 import io.lakeport.Fixtures;
 import io.lakeport.TestSpark;
 import io.lakeport.config.JobSpec;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -51,7 +54,7 @@ class DeltaRetentionSparkTest {
         .save(table.toString());
     Set<String> referenced =
         Arrays.stream(spark.read().format("delta").load(table.toString()).inputFiles())
-            .map(f -> Path.of(java.net.URI.create(f)).getFileName().toString())
+            .map(f -> Path.of(URI.create(f)).getFileName().toString())
             .collect(Collectors.toSet());
     Set<String> unreferenced =
         parquetFiles(table).stream()
@@ -78,8 +81,7 @@ class DeltaRetentionSparkTest {
         .hasValueSatisfying(
             delta -> {
               assertThat(delta.filesToVacuum())
-                  .extracting(
-                      f -> Path.of(java.net.URI.create(f).getPath()).getFileName().toString())
+                  .extracting(f -> Path.of(URI.create(f).getPath()).getFileName().toString())
                   .containsExactlyInAnyOrderElementsOf(unreferenced);
               assertThat(delta.wantedLogRetention()).contains("interval 30 days");
             });
@@ -92,13 +94,8 @@ class DeltaRetentionSparkTest {
         spark.read().format("delta").load(table.toString()).orderBy("id").collectAsList().stream()
             .map(r -> r.getLong(0))
             .toList();
-    assertThat(ids)
-        .containsExactlyElementsOf(java.util.stream.LongStream.range(100, 150).boxed().toList());
-    Row detail =
-        io.delta.tables.DeltaTable.forPath(spark, table.toString())
-            .detail()
-            .select("properties")
-            .first();
+    assertThat(ids).containsExactlyElementsOf(LongStream.range(100, 150).boxed().toList());
+    Row detail = DeltaTable.forPath(spark, table.toString()).detail().select("properties").first();
     assertThat(detail.getJavaMap(0))
         .containsEntry("delta.logRetentionDuration", "interval 30 days");
   }

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.Test;
@@ -155,7 +156,7 @@ class RetentionAllJobsTest {
       return walk.filter(Files::isRegularFile)
           .filter(p -> !p.getFileName().toString().endsWith(".crc"))
           .map(p -> exports.relativize(p).toString())
-          .collect(java.util.stream.Collectors.toCollection(TreeSet::new));
+          .collect(Collectors.toCollection(TreeSet::new));
     }
   }
 

@@ -1,5 +1,6 @@
 package io.lakeport.retention;
 
+import io.lakeport.Fixtures;
 import io.lakeport.run.Sessions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ class RetentionApplyPropertyTest {
       throws Exception {
     Path dir = Files.createTempDirectory("lakeport-retention");
     try {
-      Configuration conf = Sessions.hadoopConfiguration(io.lakeport.Fixtures.site());
+      Configuration conf = Sessions.hadoopConfiguration(Fixtures.site());
       org.apache.hadoop.fs.Path root =
           new org.apache.hadoop.fs.Path(dir.resolve("exports/test").toUri());
       FileSystem fs = root.getFileSystem(conf);

@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -329,7 +330,7 @@ class RetentionArchiveTest {
   private static void truncate(Path file) {
     try {
       byte[] bytes = Files.readAllBytes(file);
-      Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+      Files.write(file, Arrays.copyOf(bytes, bytes.length / 2));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -25,6 +25,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -178,8 +180,8 @@ class RetentionCommandTest {
       Result apply = lakeport(site, "retention", "apply", job.toString());
 
       assertThat(apply.code()).as(apply.err()).isZero();
-      java.util.regex.Matcher done =
-          java.util.regex.Pattern.compile(
+      Matcher done =
+          Pattern.compile(
                   "job orders retention run (\\S+): 3 exports removed, \\d+ files, ([\\d,]+) bytes freed")
               .matcher(apply.out());
       assertThat(done.find()).as(apply.out()).isTrue();

@@ -10,6 +10,7 @@ import io.lakeport.run.RunResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +56,7 @@ class RetentionOfRealExportsSparkTest {
     Retention retention =
         new Retention(
             spark.sparkContext().hadoopConfiguration(),
-            Clock.offset(Clock.systemUTC(), java.time.Duration.ofDays(2)),
+            Clock.offset(Clock.systemUTC(), Duration.ofDays(2)),
             () -> spark);
 
     Retention.Result result = retention.apply(job, Map.of());

@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,7 +61,7 @@ class SchedulerRetentionTest {
     FileSystem fs = FileSystem.getLocal(Sessions.hadoopConfiguration(Fixtures.site()));
     ExportWriter writer = new ExportWriter(fs, new org.apache.hadoop.fs.Path(root.toUri()), 3);
     Instant now = Instant.now();
-    List<String> oldFiles = new java.util.ArrayList<>();
+    List<String> oldFiles = new ArrayList<>();
     for (int daysAgo : new int[] {40, 20}) {
       Instant published = now.minus(Duration.ofDays(daysAgo));
       oldFiles.addAll(

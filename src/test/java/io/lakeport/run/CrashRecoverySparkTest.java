@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -68,7 +69,7 @@ class CrashRecoverySparkTest {
     }
 
     String folder() {
-      return "out-" + name().toLowerCase(java.util.Locale.ROOT);
+      return "out-" + name().toLowerCase(Locale.ROOT);
     }
   }
 
@@ -228,7 +229,7 @@ class CrashRecoverySparkTest {
   private Path job(Layout layout) {
     return Fixtures.write(
         dir,
-        "crash-" + layout.name().toLowerCase(java.util.Locale.ROOT) + ".conf",
+        "crash-" + layout.name().toLowerCase(Locale.ROOT) + ".conf",
         """
         name = crash-test
         source { format = parquet, path = "%s" }

@@ -6,6 +6,7 @@ import io.lakeport.Fixtures;
 import io.lakeport.TestSpark;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.Date;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -48,8 +49,7 @@ class CrossEngineSparkTest {
     List<Row> rows = new ArrayList<>();
     for (Expected e : expected()) {
       rows.add(
-          RowFactory.create(
-              e.id, e.name, e.score, java.sql.Date.valueOf(e.day), Timestamp.from(e.seenAt)));
+          RowFactory.create(e.id, e.name, e.score, Date.valueOf(e.day), Timestamp.from(e.seenAt)));
     }
     source = dir.resolve("source").toString();
     spark.createDataFrame(rows, schema).write().parquet(source);

@@ -7,6 +7,7 @@ import io.lakeport.DayRows;
 import io.lakeport.Fixtures;
 import io.lakeport.TestSpark;
 import io.lakeport.cli.Lakeport;
+import io.lakeport.config.JobSpec;
 import io.lakeport.config.Site;
 import io.lakeport.fault.Failpoints;
 import io.lakeport.history.HistoryStore;
@@ -18,20 +19,26 @@ import io.lakeport.history.Trigger;
 import io.lakeport.history.Worker;
 import io.lakeport.manifest.Manifest;
 import io.lakeport.manifest.Verifier;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -149,7 +156,7 @@ class ExportLeaseSparkTest {
             await(release);
           }
         });
-    List<String> stagedAfterRelease = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> stagedAfterRelease = new CopyOnWriteArrayList<>();
     Failpoints.install(
         Failpoints.STAGED,
         () ->
@@ -173,8 +180,8 @@ class ExportLeaseSparkTest {
         .containsExactly(
             "first-run before the first run was released",
             "second-run after the first run was released");
-    assertThat(java.time.Instant.parse(secondManifest.finishedAt()))
-        .isAfter(java.time.Instant.parse(firstManifest.finishedAt()));
+    assertThat(Instant.parse(secondManifest.finishedAt()))
+        .isAfter(Instant.parse(firstManifest.finishedAt()));
     assertThat(perDay(out())).containsExactly(Map.entry("2026-10-01", 100L));
     assertThat(dir.resolve(".out.lakeport-lease")).as("released: no holder named").isEmptyFile();
     assertThat(new Verifier(new Configuration()).verify(out().toString()).intact()).isTrue();
@@ -191,7 +198,7 @@ class ExportLeaseSparkTest {
     Path site = site();
     Path job = job(source(300));
     String root =
-        org.apache.hadoop.fs.FileSystem.getLocal(new Configuration())
+        FileSystem.getLocal(new Configuration())
             .makeQualified(new org.apache.hadoop.fs.Path(out().toString()))
             .toString();
     Worker remote = new Worker("other-host", 4242);
@@ -252,12 +259,11 @@ class ExportLeaseSparkTest {
     }
   }
 
-  private io.lakeport.config.JobSpec load(Path job) {
+  private JobSpec load(Path job) {
     return Fixtures.job(dir, readString(job), Map.of("run_date", "2026-10-01"));
   }
 
-  private static <T> CompletableFuture<T> inThread(
-      String name, java.util.function.Supplier<T> work) {
+  private static <T> CompletableFuture<T> inThread(String name, Supplier<T> work) {
     CompletableFuture<T> result = new CompletableFuture<>();
     Thread thread =
         new Thread(
@@ -315,8 +321,8 @@ class ExportLeaseSparkTest {
   private static String readString(Path file) {
     try {
       return Files.readString(file);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -3,6 +3,7 @@ package io.lakeport.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.github.luben.zstd.ZstdInputStream;
 import io.lakeport.Fixtures;
 import io.lakeport.TestSpark;
 import io.lakeport.config.JobConfigException;
@@ -10,9 +11,12 @@ import io.lakeport.config.JobSpec;
 import io.lakeport.manifest.Manifest;
 import io.lakeport.manifest.OutputFile;
 import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.sql.Date;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
@@ -24,6 +28,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,14 +79,13 @@ class ExportRunSparkTest {
     assertThat(m.totals().compressionRatio()).isPositive();
     assertThat(m.partitions().stream().mapToLong(Manifest.PartitionInfo::rows).sum())
         .isEqualTo(expected);
-    assertThat(Path.of(java.net.URI.create(result.manifestPath().orElseThrow())))
+    assertThat(Path.of(URI.create(result.manifestPath().orElseThrow())))
         .exists()
         .hasParent(dir.resolve("out").resolve("_lakeport"));
     try (InputStream in =
-        Files.newInputStream(Path.of(java.net.URI.create(result.manifestPath().orElseThrow())))) {
-      assertThat(
-              new String(Manifest.fromJson(in).toJson(), java.nio.charset.StandardCharsets.UTF_8))
-          .isEqualTo(new String(m.toJson(), java.nio.charset.StandardCharsets.UTF_8));
+        Files.newInputStream(Path.of(URI.create(result.manifestPath().orElseThrow())))) {
+      assertThat(new String(Manifest.fromJson(in).toJson(), StandardCharsets.UTF_8))
+          .isEqualTo(new String(m.toJson(), StandardCharsets.UTF_8));
     }
   }
 
@@ -184,8 +188,7 @@ class ExportRunSparkTest {
     long uncompressed = 0;
     for (OutputFile f : m.files()) {
       try (InputStream in =
-          new com.github.luben.zstd.ZstdInputStream(
-              Files.newInputStream(dir.resolve("csv").resolve(f.path())))) {
+          new ZstdInputStream(Files.newInputStream(dir.resolve("csv").resolve(f.path())))) {
         long size = in.readAllBytes().length;
         assertThat(f.uncompressedBytes()).as(f.path()).isEqualTo(size);
         uncompressed += size;
@@ -193,9 +196,7 @@ class ExportRunSparkTest {
     }
     assertThat(m.totals().uncompressedBytes()).isEqualTo(uncompressed);
     assertThat(m.totals().compressionRatio())
-        .isCloseTo(
-            (double) m.totals().bytes() / uncompressed,
-            org.assertj.core.api.Assertions.within(0.0001));
+        .isCloseTo((double) m.totals().bytes() / uncompressed, Assertions.within(0.0001));
   }
 
   @Test
@@ -495,7 +496,7 @@ class ExportRunSparkTest {
             functions.col("id"),
             functions
                 .date_add(
-                    functions.lit(java.sql.Date.valueOf("2026-10-01")),
+                    functions.lit(Date.valueOf("2026-10-01")),
                     functions.col("id").mod(8).cast("int"))
                 .as("day"),
             functions.concat(functions.lit("item-"), functions.col("id")).as("name"));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.lakeport.Fixtures;
 import io.lakeport.TestSpark;
 import io.lakeport.manifest.Manifest;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -68,10 +69,7 @@ class MalformedRecordsSparkTest {
     List<Row> rejected =
         spark
             .read()
-            .json(
-                Path.of(java.net.URI.create(m.quality().rejectsPath()))
-                    .resolve("malformed")
-                    .toString())
+            .json(Path.of(URI.create(m.quality().rejectsPath())).resolve("malformed").toString())
             .collectAsList();
     Set<String> texts =
         rejected.stream()

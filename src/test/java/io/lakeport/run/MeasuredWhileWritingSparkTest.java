@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +60,7 @@ class MeasuredWhileWritingSparkTest {
   @Test
   void aPartitionedCsvExportIsMeasuredByItsWriteTasks() throws Exception {
     Path source = dir.resolve("source");
-    List<Row> rows = new java.util.ArrayList<>();
+    List<Row> rows = new ArrayList<>();
     for (int i = 0; i < 300; i++) {
       String note =
           switch (i % 4) {

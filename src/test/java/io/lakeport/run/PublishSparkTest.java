@@ -5,14 +5,18 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.lakeport.Fixtures;
 import io.lakeport.TestSpark;
+import io.lakeport.config.JobSpec;
 import io.lakeport.fault.Failpoints;
 import io.lakeport.manifest.Manifest;
 import io.lakeport.manifest.Manifests;
 import io.lakeport.manifest.OutputFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.sql.Date;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,9 +26,12 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.AfterEach;
@@ -58,7 +65,7 @@ class PublishSparkTest {
     List<Map<String, Set<String>>> atStaged = new ArrayList<>();
     List<Map<String, Set<String>>> whilePublishing =
         Collections.synchronizedList(new ArrayList<>());
-    java.util.concurrent.CountDownLatch staged = new java.util.concurrent.CountDownLatch(1);
+    CountDownLatch staged = new CountDownLatch(1);
     AtomicBoolean running = new AtomicBoolean(true);
     Failpoints.install(
         Failpoints.STAGED,
@@ -146,8 +153,7 @@ class PublishSparkTest {
     assertThat(dataFiles(out)).isEqualTo(names(after));
     assertThat(
             Manifests.newestFirst(
-                org.apache.hadoop.fs.FileSystem.getLocal(
-                    new org.apache.hadoop.conf.Configuration()),
+                FileSystem.getLocal(new Configuration()),
                 new org.apache.hadoop.fs.Path(out.toUri())))
         .as("older manifests are kept")
         .hasSize(2);
@@ -217,12 +223,12 @@ class PublishSparkTest {
     RunResult published = runner.run(job(source, flat, "on-empty = publish", Map.of("max", "0")));
     assertThat(published.status()).isEqualTo(RunResult.Status.PUBLISHED);
     assertThat(published.manifest().totals().rows()).isZero();
-    assertThat(Path.of(java.net.URI.create(published.manifestPath().orElseThrow()))).exists();
+    assertThat(Path.of(URI.create(published.manifestPath().orElseThrow()))).exists();
     assertThat(spark.read().parquet(flat.toString()).count()).isZero();
     assertNoLeftovers(out);
   }
 
-  private static void awaitQuietly(java.util.concurrent.CountDownLatch latch) {
+  private static void awaitQuietly(CountDownLatch latch) {
     try {
       latch.await();
     } catch (InterruptedException e) {
@@ -239,7 +245,7 @@ class PublishSparkTest {
             functions.col("id"),
             functions
                 .date_add(
-                    functions.lit(java.sql.Date.valueOf("2026-10-01")),
+                    functions.lit(Date.valueOf("2026-10-01")),
                     functions.col("id").mod(days).cast("int"))
                 .as("day"))
         .write()
@@ -248,8 +254,7 @@ class PublishSparkTest {
     return path;
   }
 
-  private io.lakeport.config.JobSpec job(
-      String source, Path out, String sink, Map<String, String> params) {
+  private JobSpec job(String source, Path out, String sink, Map<String, String> params) {
     return Fixtures.job(
         dir,
         """
@@ -283,7 +288,7 @@ class PublishSparkTest {
           .map(p -> p.getFileName().toString())
           .filter(n -> n.startsWith("part-"))
           .collect(Collectors.toCollection(TreeSet::new));
-    } catch (java.nio.file.NoSuchFileException e) {
+    } catch (NoSuchFileException e) {
       return Set.of();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -323,7 +328,7 @@ class PublishSparkTest {
     }
   }
 
-  private static org.apache.hadoop.fs.FileSystem localFs() throws IOException {
-    return org.apache.hadoop.fs.FileSystem.getLocal(new org.apache.hadoop.conf.Configuration());
+  private static FileSystem localFs() throws IOException {
+    return FileSystem.getLocal(new Configuration());
   }
 }

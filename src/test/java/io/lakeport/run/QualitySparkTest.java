@@ -5,17 +5,23 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.lakeport.Fixtures;
 import io.lakeport.TestSpark;
+import io.lakeport.config.JobSpec;
 import io.lakeport.manifest.Manifest;
 import io.lakeport.manifest.Verifier;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -111,16 +117,11 @@ class QualitySparkTest {
 
     Set<Long> exported =
         new TreeSet<>(
-            spark
-                .read()
-                .parquet(out.toString())
-                .select("id")
-                .as(org.apache.spark.sql.Encoders.LONG())
-                .collectAsList());
+            spark.read().parquet(out.toString()).select("id").as(Encoders.LONG()).collectAsList());
     assertThat(exported)
         .doesNotContainAnyElementsOf(quarantined)
         .hasSize(ROWS - quarantined.size());
-    Path rejects = Path.of(java.net.URI.create(m.quality().rejectsPath()));
+    Path rejects = Path.of(URI.create(m.quality().rejectsPath()));
     assertThat(rejects).isEqualTo(out.resolve("_rejects").resolve(m.runId()));
     List<Row> rejected = spark.read().json(rejects.resolve("rules").toString()).collectAsList();
     Set<Long> rejectedIds =
@@ -142,11 +143,7 @@ class QualitySparkTest {
     assertThat(both.getString(both.fieldIndex("_lakeport_reason")))
         .contains("customer = null")
         .contains("score-range: score = ");
-    assertThat(
-            new Verifier(new org.apache.hadoop.conf.Configuration())
-                .verify(out.toString())
-                .intact())
-        .isTrue();
+    assertThat(new Verifier(new Configuration()).verify(out.toString()).intact()).isTrue();
   }
 
   @Test
@@ -169,7 +166,7 @@ class QualitySparkTest {
     assertThat(threshold)
         .hasMessageEndingWith(
             String.format(
-                java.util.Locale.ROOT,
+                Locale.ROOT,
                 "quality rules failed, so nothing"
                     + " was published: {column:customer,not-null:true}: %d of %,d rows (%.2f%%) failed, above max-failed-ratio 0.10%%",
                 nulls,
@@ -204,7 +201,7 @@ class QualitySparkTest {
     PublishSparkTest.assertNoLeftovers(out);
   }
 
-  private io.lakeport.config.JobSpec job(List<Row> data, Path out, String quality) {
+  private JobSpec job(List<Row> data, Path out, String quality) {
     Path source = dir.resolve("source-" + data.size() + "-" + data.get(data.size() - 1).getLong(0));
     if (!Files.exists(source)) {
       spark.createDataFrame(data, SCHEMA).write().parquet(source.toString());
@@ -223,7 +220,7 @@ class QualitySparkTest {
         Map.of());
   }
 
-  private static Set<Long> ids(List<Row> rows, java.util.function.Predicate<Row> bad) {
+  private static Set<Long> ids(List<Row> rows, Predicate<Row> bad) {
     return rows.stream()
         .filter(bad)
         .map(r -> r.getLong(0))

@@ -17,14 +17,17 @@ import io.lakeport.manifest.Manifest;
 import io.lakeport.manifest.Verifier;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Date;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,9 +68,9 @@ class VerifySparkTest {
     assertThat(report.differences())
         .extracting(Verifier.Difference::kind, Verifier.Difference::path)
         .containsExactlyInAnyOrder(
-            org.assertj.core.groups.Tuple.tuple(Verifier.Difference.Kind.MISSING, deleted),
-            org.assertj.core.groups.Tuple.tuple(Verifier.Difference.Kind.EXTRA, added),
-            org.assertj.core.groups.Tuple.tuple(Verifier.Difference.Kind.CHANGED, modified));
+            Tuple.tuple(Verifier.Difference.Kind.MISSING, deleted),
+            Tuple.tuple(Verifier.Difference.Kind.EXTRA, added),
+            Tuple.tuple(Verifier.Difference.Kind.CHANGED, modified));
     assertThat(report.differences())
         .filteredOn(d -> d.path().equals(modified))
         .singleElement()
@@ -135,7 +138,7 @@ class VerifySparkTest {
     assertThat(plain.manifest().params())
         .containsEntry("api_token", "****")
         .containsEntry("run_date", "2026-10-02");
-    assertThat(new String(plain.manifest().toJson(), java.nio.charset.StandardCharsets.UTF_8))
+    assertThat(new String(plain.manifest().toJson(), StandardCharsets.UTF_8))
         .doesNotContain("s3cr3t");
     assertThat(plain.manifest().window())
         .isEqualTo(new Manifest.LogicalWindow("2026-10-02", "2026-10-02", "2026-10-03"));
@@ -157,7 +160,7 @@ class VerifySparkTest {
               functions.col("id"),
               functions
                   .date_add(
-                      functions.lit(java.sql.Date.valueOf("2026-10-01")),
+                      functions.lit(Date.valueOf("2026-10-01")),
                       functions.col("id").mod(3).cast("int"))
                   .as("day"))
           .write()

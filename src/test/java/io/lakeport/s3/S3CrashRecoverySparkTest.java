@@ -18,6 +18,7 @@ import io.lakeport.manifest.Verifier;
 import io.lakeport.run.ExportRunner;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -99,7 +100,7 @@ class S3CrashRecoverySparkTest {
                 .formatted(dir.resolve("source"), export));
     ExportRunner runner = new ExportRunner(spark, Clock.systemUTC());
     DayRows.write(spark, dir.resolve("source").toString(), 300);
-    runner.run(Fixtures.job(dir, java.nio.file.Files.readString(job), Map.of()));
+    runner.run(Fixtures.job(dir, Files.readString(job), Map.of()));
     DayRows.write(spark, dir.resolve("source").toString(), 450);
 
     ChildLakeport.holdAt(
@@ -132,7 +133,7 @@ class S3CrashRecoverySparkTest {
       assertThat(runs).singleElement().extracting(Run::status).isEqualTo(RunStatus.LOST);
     }
 
-    runner.run(Fixtures.job(dir, java.nio.file.Files.readString(job), Map.of()));
+    runner.run(Fixtures.job(dir, Files.readString(job), Map.of()));
 
     assertThat(DayRows.perDay(spark.read().parquet(export)))
         .isEqualTo(DayRows.perDay(spark.read().parquet(dir.resolve("source").toString())));

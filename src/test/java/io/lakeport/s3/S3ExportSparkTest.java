@@ -6,19 +6,31 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakeport.Fixtures;
 import io.lakeport.TestSpark;
+import io.lakeport.fault.Failpoints;
 import io.lakeport.manifest.Manifest;
 import io.lakeport.manifest.OutputFile;
 import io.lakeport.run.ExportRunner;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,12 +77,12 @@ class S3ExportSparkTest {
    * The summary of the newest job the S3A committers committed, as {@code _SUCCESS} would have held
    * it.
    */
-  private static JsonNode lastCommitterSummary() throws java.io.IOException {
+  private static JsonNode lastCommitterSummary() throws IOException {
     try (Stream<Path> reports = Files.list(shared.resolve("committer-reports"))) {
       Path newest =
           reports
               .filter(p -> p.getFileName().toString().endsWith(".json"))
-              .max(java.util.Comparator.comparing(p -> p.toFile().lastModified()))
+              .max(Comparator.comparing(p -> p.toFile().lastModified()))
               .orElseThrow();
       return new ObjectMapper().readTree(newest.toFile());
     }
@@ -80,7 +92,7 @@ class S3ExportSparkTest {
    * Lakeport's _SUCCESS at an export: the run, its manifest, files and rows, written after the
    * manifest.
    */
-  private static void assertLakeportSuccess(Path stored, Manifest m) throws java.io.IOException {
+  private static void assertLakeportSuccess(Path stored, Manifest m) throws IOException {
     JsonNode success = new ObjectMapper().readTree(stored.resolve("_SUCCESS").toFile());
     assertThat(success.get("run_id").asText()).isEqualTo(m.runId());
     assertThat(success.get("manifest").asText()).isEqualTo("manifest-" + m.runId() + ".json");
@@ -120,8 +132,7 @@ class S3ExportSparkTest {
             .manifest();
 
     assertThat(again.totals().rows()).isEqualTo(10);
-    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> exported =
-        spark.read().json("s3a://" + BUCKET + "/exports/partitions");
+    Dataset<Row> exported = spark.read().json("s3a://" + BUCKET + "/exports/partitions");
     assertThat(exported.where("part = 1").count()).as("partition 1 replaced").isEqualTo(10);
     assertThat(exported.where("part != 1").count()).as("partitions 0 and 2 kept").isEqualTo(40);
     Path stored = server.root().resolve(BUCKET).resolve("exports/partitions/part=1");
@@ -197,7 +208,7 @@ class S3ExportSparkTest {
     spark.range(1000).repartition(4).write().parquet(source);
 
     Throwable failure =
-        org.assertj.core.api.Assertions.catchThrowable(
+        Assertions.catchThrowable(
             () ->
                 new ExportRunner(spark, Clock.systemUTC())
                     .run(
@@ -260,7 +271,7 @@ class S3ExportSparkTest {
               .manifest();
 
       assertThat(m.totals().rows()).as(format).isEqualTo(120);
-      org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> back =
+      Dataset<Row> back =
           spark.read().format(format).option("header", "true").option("rowTag", "row").load(out);
       assertThat(back.count()).as(format + " read back through s3a").isEqualTo(120);
       for (OutputFile f : m.files()) {
@@ -287,22 +298,22 @@ class S3ExportSparkTest {
     assertThat(fromS3.source()).containsEntry("path", "s3a://" + BUCKET + "/formats/avro");
 
     Path stored = server.root().resolve(BUCKET).resolve("formats");
-    try (java.sql.Connection duck = java.sql.DriverManager.getConnection("jdbc:duckdb:");
-        java.sql.Statement sql = duck.createStatement()) {
+    try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+        Statement sql = duck.createStatement()) {
       for (String table :
-          java.util.List.of(
+          List.of(
               "read_parquet('" + stored + "/parquet/*/*.parquet', hive_partitioning = true)",
               "read_csv('" + stored + "/csv/*/*.csv.gz', header = true, hive_partitioning = true)",
               "read_json('"
                   + stored
                   + "/json/*/*.json.zst', format = 'newline_delimited', hive_partitioning = true)")) {
-        try (java.sql.ResultSet r =
+        try (ResultSet r =
             sql.executeQuery(
                 "SELECT count(*), count(DISTINCT id), sum(id), "
                     + "count(*) FILTER (WHERE name = 'name-' || id AND part = id % 4) FROM "
                     + table)) {
           r.next();
-          assertThat(java.util.List.of(r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4)))
+          assertThat(List.of(r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4)))
               .as(table)
               .containsExactly(120L, 120L, 119L * 120 / 2, 120L);
         }
@@ -403,9 +414,9 @@ class S3ExportSparkTest {
         .write()
         .parquet(source);
     Path stored = server.root().resolve(BUCKET).resolve("exports/parquet");
-    java.util.List<Boolean> successBeforeManifest = new java.util.ArrayList<>();
-    io.lakeport.fault.Failpoints.install(
-        io.lakeport.fault.Failpoints.STAGED,
+    List<Boolean> successBeforeManifest = new ArrayList<>();
+    Failpoints.install(
+        Failpoints.STAGED,
         () -> successBeforeManifest.add(Files.exists(stored.resolve("_SUCCESS"))));
 
     Manifest m =
@@ -421,7 +432,7 @@ class S3ExportSparkTest {
                         .formatted(source, BUCKET),
                     Map.of()))
             .manifest();
-    io.lakeport.fault.Failpoints.clear();
+    Failpoints.clear();
 
     assertThat(successBeforeManifest)
         .as("no _SUCCESS once the committer has committed, before the manifest")

@@ -12,7 +12,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.hadoop.conf.Configuration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -130,8 +133,8 @@ public final class S3Server implements AutoCloseable {
    * A Hadoop configuration whose s3a talks to this server (path-style, plain HTTP, its keys), and
    * caches no file system: each test server has its own port.
    */
-  public org.apache.hadoop.conf.Configuration hadoopConfiguration() {
-    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+  public Configuration hadoopConfiguration() {
+    Configuration conf = new Configuration();
     conf.set("fs.s3a.endpoint", endpoint());
     conf.set("fs.s3a.endpoint.region", "us-east-1");
     conf.set("fs.s3a.path.style.access", "true");
@@ -195,7 +198,7 @@ public final class S3Server implements AutoCloseable {
     boolean ok;
     try {
       ok = started.get(60, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+    } catch (ExecutionException | TimeoutException e) {
       ok = false;
     }
     if (!ok) {

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,8 +45,7 @@ class ScheduleDstTest {
     assertThat(slots)
         .extracting(s -> s.dueTime().toOffsetDateTime().toString())
         .containsExactly(expected);
-    assertThat(slots.get(0).localTime())
-        .isEqualTo(LocalDateTime.of(day, java.time.LocalTime.parse(time)));
+    assertThat(slots.get(0).localTime()).isEqualTo(LocalDateTime.of(day, LocalTime.parse(time)));
     assertThat(slots.get(0).runDate()).isEqualTo(day.minusDays(1));
   }
 
@@ -109,12 +111,11 @@ class ScheduleDstTest {
 
     assertThat(slots)
         .extracting(s -> s.localTime().getHour())
-        .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 24).boxed().toList());
+        .containsExactlyElementsOf(IntStream.range(0, 24).boxed().toList());
     assertThat(slots).extracting(Slot::instant).doesNotHaveDuplicates().isSorted();
   }
 
   private static ZonedDateTime berlin(String offsetDateTime) {
-    return java.time.OffsetDateTime.parse(offsetDateTime)
-        .atZoneSameInstant(ZoneId.of("Europe/Berlin"));
+    return OffsetDateTime.parse(offsetDateTime).atZoneSameInstant(ZoneId.of("Europe/Berlin"));
   }
 }

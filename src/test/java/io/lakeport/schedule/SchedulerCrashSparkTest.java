@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakeport.ChildLakeport;
 import io.lakeport.Fixtures;
+import io.lakeport.TestClock;
 import io.lakeport.TestSpark;
 import io.lakeport.cli.Lakeport;
 import io.lakeport.config.Site;
@@ -18,6 +19,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -80,7 +82,7 @@ class SchedulerCrashSparkTest {
     // (the first pass may already have run it, if the delay had passed by its tick).
     int later =
         Lakeport.execute(
-            new io.lakeport.TestClock(java.time.Instant.now().plusSeconds(60)),
+            new TestClock(Instant.now().plusSeconds(60)),
             new PrintWriter(out, true),
             new PrintWriter(err, true),
             "scheduler",

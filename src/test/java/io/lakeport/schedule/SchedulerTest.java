@@ -22,6 +22,7 @@ import io.lakeport.schedule.launch.LaunchOutcome;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -87,7 +88,7 @@ class SchedulerTest {
           .as("job %s", job.job())
           .containsExactlyElementsOf(slots.stream().map(Slot::instant).toList());
       assertThat(runs)
-          .extracting(run -> run.params().get(io.lakeport.config.JobLoader.RUN_DATE))
+          .extracting(run -> run.params().get(JobLoader.RUN_DATE))
           .containsExactlyElementsOf(
               slots.stream().map(slot -> slot.runDate().toString()).toList());
       assertThat(runs).extracting(Run::status).containsOnly(RunStatus.SUCCEEDED);
@@ -194,7 +195,7 @@ class SchedulerTest {
                 assertThat(run.error())
                     .contains(
                         "missed: the scheduler was not running at "
-                            + run.slot().orElseThrow().atZone(java.time.ZoneId.of("UTC"))
+                            + run.slot().orElseThrow().atZone(ZoneId.of("UTC"))
                             + ", and the job's schedule.misfire is "
                             + misfire.name().toLowerCase(Locale.ROOT)))
         .allSatisfy(run -> assertThat(store.runLog().attempts(run.id())).isEmpty());
@@ -620,13 +621,7 @@ class SchedulerTest {
     clock.advance(Duration.ofMinutes(5));
     store
         .runLog()
-        .enqueue(
-            new io.lakeport.history.RunRequest(
-                "manual-1",
-                "kpis",
-                Optional.empty(),
-                io.lakeport.history.Trigger.MANUAL,
-                Map.of()));
+        .enqueue(new RunRequest("manual-1", "kpis", Optional.empty(), Trigger.MANUAL, Map.of()));
     scheduler.tick();
     String ordersRun = runs("orders").get(0).id();
     launcher.running().forEach(launch -> launch.fail(3, "disk full"));

@@ -8,6 +8,7 @@ import io.lakeport.config.ApiSettings;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -49,7 +50,7 @@ class ApiAccessTest {
           "Calls that change anything are refused: the API has no token. Set lakeport.api.token-env or"
               + " lakeport.api.token-file in the site settings and restart the scheduler.";
       for (HttpResponse<String> response :
-          java.util.List.of(
+          List.of(
               api.put("/api/jobs/orders/enabled", "{\"enabled\": false}", Optional.of("anything")),
               api.post("/api/jobs/orders/runs", "", Optional.of("anything")),
               api.post("/api/runs/x/cancel", "", Optional.empty()))) {
@@ -116,13 +117,7 @@ class ApiAccessTest {
       assertThatThrownBy(
               () ->
                   ApiServer.start(
-                      taken,
-                      api.store,
-                      java.util.List.of(),
-                      java.util.Map.of(),
-                      api.scheduler,
-                      null,
-                      api.clock))
+                      taken, api.store, List.of(), Map.of(), api.scheduler, null, api.clock))
           .isInstanceOf(IOException.class)
           .hasMessageStartingWith(
               "Cannot serve the API on 127.0.0.1:" + api.server.uri().getPort() + ": ")

@@ -12,12 +12,14 @@ import io.lakeport.history.RunRequest;
 import io.lakeport.history.RunStatus;
 import io.lakeport.history.Trigger;
 import io.lakeport.history.Worker;
+import io.lakeport.run.RunId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -523,7 +525,7 @@ class ApiServerTest {
             .runLog()
             .enqueue(
                 new RunRequest(
-                    io.lakeport.run.RunId.next(api.clock),
+                    RunId.next(api.clock),
                     job,
                     Optional.empty(),
                     Trigger.MANUAL,
@@ -535,7 +537,7 @@ class ApiServerTest {
 
   private static List<String> ids(HttpResponse<String> response) {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    List<String> ids = new java.util.ArrayList<>();
+    List<String> ids = new ArrayList<>();
     json(response).path("runs").forEach(run -> ids.add(run.path("id").asText()));
     return ids;
   }

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -199,7 +200,7 @@ class MetricsTest {
   }
 
   private static double sampleOf(List<Sample> samples, String name, String... labels) {
-    Map<String, String> wanted = new java.util.TreeMap<>();
+    Map<String, String> wanted = new TreeMap<>();
     for (int i = 0; i < labels.length; i += 2) {
       wanted.put(labels[i], labels[i + 1]);
     }

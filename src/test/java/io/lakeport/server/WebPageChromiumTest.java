@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,7 +65,7 @@ class WebPageChromiumTest {
       List<String> shownRuns = rows(dom, "data-run");
       List<String> newestFirst = new ArrayList<>(runs.stream().map(Run::id).toList());
       newestFirst.add(running);
-      java.util.Collections.reverse(newestFirst);
+      Collections.reverse(newestFirst);
       assertThat(shownRuns).containsExactlyElementsOf(newestFirst);
       assertThat(row(dom, "data-run", running))
           .contains("class=\"status running\"")

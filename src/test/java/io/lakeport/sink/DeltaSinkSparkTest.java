@@ -9,6 +9,7 @@ import io.lakeport.manifest.Manifest;
 import io.lakeport.manifest.OutputFile;
 import io.lakeport.run.ExportRunner;
 import java.nio.file.Path;
+import java.sql.Date;
 import java.time.Clock;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -40,7 +41,7 @@ class DeltaSinkSparkTest {
             functions.col("id"),
             functions
                 .date_add(
-                    functions.lit(java.sql.Date.valueOf("2026-11-01")),
+                    functions.lit(Date.valueOf("2026-11-01")),
                     functions.col("id").mod(8).cast("int"))
                 .as("day"),
             functions.col("id").multiply(10).as("amount"))

@@ -16,6 +16,7 @@ import java.math.RoundingMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
@@ -88,7 +89,7 @@ class ExcelSinkSparkTest {
               e.price,
               e.amount,
               e.active,
-              e.day == null ? null : java.sql.Date.valueOf(e.day),
+              e.day == null ? null : Date.valueOf(e.day),
               e.seenAt == null ? null : Timestamp.from(e.seenAt),
               e.region));
     }

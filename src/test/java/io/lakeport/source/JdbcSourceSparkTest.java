@@ -10,6 +10,8 @@ import io.lakeport.failure.ExitCode;
 import io.lakeport.manifest.Manifest;
 import io.lakeport.run.ExportRunner;
 import java.math.BigDecimal;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -174,8 +176,7 @@ class JdbcSourceSparkTest {
   @Test
   void aDatabaseThatDoesNotAnswerIsAFailureOutsideTheJobAndIsRetried() throws Exception {
     int port;
-    try (java.net.ServerSocket probe =
-        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = probe.getLocalPort(); // closed again: nothing listens there
     }
     String down = "jdbc:postgresql://127.0.0.1:" + port + "/shop";

@@ -10,6 +10,7 @@ import io.lakeport.history.HistoryStore;
 import io.lakeport.history.Run;
 import io.lakeport.history.RunFilter;
 import io.lakeport.history.RunStatus;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -83,7 +84,7 @@ class SparkSubmitIT {
     command.addAll(
         List.of(
             "-cp",
-            String.join(java.io.File.pathSeparator, sparkJars()),
+            String.join(File.pathSeparator, sparkJars()),
             "org.apache.spark.deploy.SparkSubmit",
             "--master",
             "local[2]",
@@ -176,7 +177,7 @@ class SparkSubmitIT {
         Arrays.stream(
                 Files.readString(Path.of(System.getProperty("it.lakeport.spark.classpath")))
                     .trim()
-                    .split(java.io.File.pathSeparator))
+                    .split(File.pathSeparator))
             .filter(
                 p ->
                     !p.contains("spark-hadoop-cloud")

@@ -4,7 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One run to start: the job file, its params (run_date and the like, already chosen from the slot),
@@ -36,14 +39,13 @@ public record LaunchRequest(
    * Lakeport's command for the run up to its options: {@code run <job file> --param k=v ...}, or
    * {@code retention apply <job file>} (retention takes no params).
    */
-  public java.util.List<String> command() {
-    java.util.List<String> args = new java.util.ArrayList<>();
+  public List<String> command() {
+    List<String> args = new ArrayList<>();
     if (kind == RunKind.RETENTION) {
-      args.addAll(java.util.List.of("retention", "apply", jobFile.toString()));
+      args.addAll(List.of("retention", "apply", jobFile.toString()));
     } else {
-      args.addAll(java.util.List.of("run", jobFile.toString()));
-      new java.util.TreeMap<>(params)
-          .forEach((k, v) -> args.addAll(java.util.List.of("--param", k + "=" + v)));
+      args.addAll(List.of("run", jobFile.toString()));
+      new TreeMap<>(params).forEach((k, v) -> args.addAll(List.of("--param", k + "=" + v)));
     }
     return args;
   }

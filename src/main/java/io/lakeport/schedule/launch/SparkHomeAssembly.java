@@ -1,9 +1,11 @@
 package io.lakeport.schedule.launch;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -44,8 +46,7 @@ public final class SparkHomeAssembly {
           "usage: SparkHomeAssembly <spark home> <class path file> <jvm flags file>");
     }
     List<Path> jars = new ArrayList<>();
-    for (String entry :
-        Files.readString(Path.of(args[1])).trim().split(java.io.File.pathSeparator)) {
+    for (String entry : Files.readString(Path.of(args[1])).trim().split(File.pathSeparator)) {
       jars.add(Path.of(entry));
     }
     assemble(Path.of(args[0]), jars, Files.readString(Path.of(args[2])).trim());
@@ -64,7 +65,7 @@ public final class SparkHomeAssembly {
     }
     for (Path jar : jars) {
       Path target = lib.resolve(jar.getFileName());
-      if (!Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
         link(jar.toAbsolutePath(), target);
       }
     }
