@@ -14,7 +14,6 @@ import java.util.Optional;
  * replace the rows matching a condition ({@code replaceWhere}) and set table properties. {@code
  * fileName} is a template for data file names with {@code {job}}, {@code {run}}, {@code
  * {partition}} and {@code {part}}. {@code onEmpty} says what a run that produces no rows does.
- * {@code takeOver} lets an overwrite replace a folder that Lakeport did not write.
  */
 public record SinkSpec(
     SinkFormat format,
@@ -29,7 +28,6 @@ public record SinkSpec(
     Map<String, String> tableProperties,
     Optional<String> fileName,
     OnEmpty onEmpty,
-    boolean takeOver,
     Origin origin) {
 
   public SinkSpec {

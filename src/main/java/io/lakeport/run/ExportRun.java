@@ -385,26 +385,6 @@ final class ExportRun {
 
   /** {@code error-if-exists}: refused before anything is written when the root holds data files. */
   private void refuseExistingExport(FileSystem fs, Path root) throws IOException {
-    boolean replaces =
-        sink.mode() == WriteMode.OVERWRITE || sink.mode() == WriteMode.OVERWRITE_PARTITIONS;
-    if (replaces
-        && !sink.takeOver()
-        && fs.exists(root)
-        && !fs.exists(new Path(root, Manifests.DIR))
-        && fs.getFileStatus(root).isDirectory()
-        && fs.listStatus(root).length > 0) {
-      throw new JobConfigException(
-          List.of(
-              new ConfigProblem(
-                  sink.origin().child("path"),
-                  "sink path "
-                      + sink.path()
-                      + " holds files that Lakeport did not write (it has no "
-                      + Manifests.DIR
-                      + "/ folder): an overwrite would delete them",
-                  "Point sink.path at a new or empty folder, or set sink.take-over = true to let"
-                      + " this job replace what is there.")));
-    }
     if (sink.mode() == WriteMode.ERROR_IF_EXISTS && !Listing.dataFiles(fs, root).isEmpty()) {
       throw new JobConfigException(
           List.of(

@@ -331,58 +331,6 @@ class ExportRunSparkTest {
   }
 
   @Test
-  void anOverwriteRefusesAFolderLakeportDidNotWriteUnlessTheJobTakesItOver() throws Exception {
-    String source = deltaSource(20);
-    Path out = Files.createDirectories(dir.resolve("someone-elses"));
-    Files.writeString(out.resolve("report.xlsx"), "not Lakeport's");
-    Files.createDirectories(out.resolve("2025")).resolve("notes.txt").toFile().createNewFile();
-    String hocon =
-        """
-        name = taken
-        source { format = delta, path = "%s" }
-        sink { format = parquet, path = "%s", mode = %s%s }
-        """;
-    ExportRunner runner = new ExportRunner(spark, Clock.systemUTC());
-
-    for (String mode : List.of("overwrite", "overwrite-partitions")) {
-      JobConfigException e =
-          catchThrowableOfType(
-              JobConfigException.class,
-              () -> runner.run(job(hocon.formatted(source, out, mode, ""), Map.of())));
-
-      assertThat(e)
-          .as(mode)
-          .hasMessage(
-              Fixtures.displayed(dir.resolve("job.conf"))
-                  + ":3: sink.path: sink path "
-                  + out
-                  + " holds files that Lakeport did not write (it has no _lakeport/ folder): an"
-                  + " overwrite would delete them. Point sink.path at a new or empty folder, or set"
-                  + " sink.take-over = true to let this job replace what is there.");
-      assertThat(out.resolve("report.xlsx")).hasContent("not Lakeport's");
-      assertThat(out.resolve("2025/notes.txt")).exists();
-    }
-
-    long rows =
-        runner
-            .run(job(hocon.formatted(source, out, "overwrite", ", take-over = true"), Map.of()))
-            .manifest()
-            .totals()
-            .rows();
-
-    assertThat(rows).isEqualTo(20);
-    assertThat(out.resolve("report.xlsx")).as("taken over: replaced").doesNotExist();
-    assertThat(spark.read().parquet(out.toString()).count()).isEqualTo(20);
-    long again =
-        runner
-            .run(job(hocon.formatted(source, out, "overwrite", ""), Map.of()))
-            .manifest()
-            .totals()
-            .rows();
-    assertThat(again).as("once Lakeport's, it needs no take-over").isEqualTo(20);
-  }
-
-  @Test
   void readsACatalogTable() {
     events(spark, 12)
         .write()
