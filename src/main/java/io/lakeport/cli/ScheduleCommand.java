@@ -28,43 +28,54 @@ import picocli.CommandLine.Spec;
 final class ScheduleCommand {
   @ParentCommand Lakeport lakeport;
 
-  @Command(
-      name = "enable",
-      description = "Let the scheduler start runs of the job, whatever its job file says.")
-  static final class EnableCommand implements Callable<Integer> {
+  /** Switches a job's schedule on or off: an override in the run history. */
+  abstract static class SwitchCommand implements Callable<Integer> {
     @ParentCommand ScheduleCommand schedule;
     @Spec CommandSpec spec;
 
     @Parameters(paramLabel = "JOB", description = "The job's name.")
     String job;
 
+    /** Whether the command switches the job on. */
+    abstract boolean on();
+
     @Override
     public Integer call() {
       try (HistoryStore history = schedule.lakeport.history()) {
         schedule.requireKnown(job, history);
-        history.schedules().enable(job);
+        if (on()) {
+          history.schedules().enable(job);
+        } else {
+          history.schedules().disable(job);
+        }
       }
-      return switched(spec, job, "enabled");
+      spec.commandLine()
+          .getOut()
+          .printf(
+              "job %s: %s (kept in the run history; overrides its job file)%n",
+              job, on() ? "enabled" : "disabled");
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "enable",
+      description = "Let the scheduler start runs of the job, whatever its job file says.")
+  static final class EnableCommand extends SwitchCommand {
+    @Override
+    boolean on() {
+      return true;
     }
   }
 
   @Command(
       name = "disable",
       description = "Stop the scheduler from starting runs of the job, whatever its job file says.")
-  static final class DisableCommand implements Callable<Integer> {
-    @ParentCommand ScheduleCommand schedule;
-    @Spec CommandSpec spec;
-
-    @Parameters(paramLabel = "JOB", description = "The job's name.")
-    String job;
-
+  static final class DisableCommand extends SwitchCommand {
     @Override
-    public Integer call() {
-      try (HistoryStore history = schedule.lakeport.history()) {
-        schedule.requireKnown(job, history);
-        history.schedules().disable(job);
-      }
-      return switched(spec, job, "disabled");
+    boolean on() {
+      return false;
     }
   }
 
@@ -89,13 +100,5 @@ final class ScheduleCommand {
             + (catalog.problems().isEmpty()
                 ? ""
                 : "; some job files there do not load: run lakeport validate"));
-  }
-
-  private static int switched(CommandSpec spec, String job, String state) {
-    spec.commandLine()
-        .getOut()
-        .printf("job %s: %s (kept in the run history; overrides its job file)%n", job, state);
-    spec.commandLine().getOut().flush();
-    return 0;
   }
 }

@@ -43,6 +43,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class S3CrashRecoverySparkTest {
   private static final String BUCKET = "crash-matrix";
+
+  /** The s3proxy credentials, as a child {@code lakeport run} reads them from its environment. */
+  private static final Map<String, String> CREDENTIALS =
+      Map.of(
+          "AWS_ACCESS_KEY_ID", S3Server.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", S3Server.SECRET_KEY);
+
   private static S3Server server;
   @TempDir static Path shared;
 
@@ -77,27 +83,8 @@ class S3CrashRecoverySparkTest {
   void aRunKilledAfterTheCommitThenRunAgainLeavesExactlyTheExpectedRows(String point)
       throws Exception {
     String export = "s3a://" + BUCKET + "/exports/" + point;
-    Path site =
-        Fixtures.write(
-            dir,
-            "application.conf",
-            """
-            lakeport.history.url = "jdbc:sqlite:%s"
-            lakeport.s3 {
-              endpoint = "%s", region = us-east-1, path-style-access = true, credentials = environment
-            }
-            """
-                .formatted(dir.resolve("history/lakeport.db"), server.endpoint()));
-    Path job =
-        Fixtures.write(
-            dir,
-            "s3-crash.conf",
-            """
-            name = s3-crash
-            source { format = parquet, path = "%s" }
-            sink { format = parquet, path = "%s", partition-by = [day] }
-            """
-                .formatted(dir.resolve("source"), export));
+    Path site = site();
+    Path job = job("s3-crash", export);
     ExportRunner runner = new ExportRunner(spark, Clock.systemUTC());
     DayRows.write(spark, dir.resolve("source").toString(), 300);
     runner.run(Fixtures.job(dir, Files.readString(job), Map.of()));
@@ -106,11 +93,7 @@ class S3CrashRecoverySparkTest {
     ChildLakeport.holdAt(
             point,
             dir,
-            Map.of(
-                "AWS_ACCESS_KEY_ID",
-                S3Server.ACCESS_KEY,
-                "AWS_SECRET_ACCESS_KEY",
-                S3Server.SECRET_KEY),
+            CREDENTIALS,
             "run",
             job.toString(),
             "--site-conf=" + site,
@@ -151,38 +134,15 @@ class S3CrashRecoverySparkTest {
   @Test
   void twoProcessesOnOneS3ExportAreKeptApartByTheLeaseInTheirHistory() throws Exception {
     String export = "s3a://" + BUCKET + "/exports/leased";
-    Path site =
-        Fixtures.write(
-            dir,
-            "application.conf",
-            """
-            lakeport.history.url = "jdbc:sqlite:%s"
-            lakeport.s3 {
-              endpoint = "%s", region = us-east-1, path-style-access = true, credentials = environment
-            }
-            """
-                .formatted(dir.resolve("history/lakeport.db"), server.endpoint()));
-    Path job =
-        Fixtures.write(
-            dir,
-            "s3-leased.conf",
-            """
-            name = s3-leased
-            source { format = parquet, path = "%s" }
-            sink { format = parquet, path = "%s", partition-by = [day] }
-            """
-                .formatted(dir.resolve("source"), export));
+    Path site = site();
+    Path job = job("s3-leased", export);
     DayRows.write(spark, dir.resolve("source").toString(), 300);
 
     ChildLakeport.Held first =
         ChildLakeport.holdAt(
             Failpoints.STAGED,
             dir,
-            Map.of(
-                "AWS_ACCESS_KEY_ID",
-                S3Server.ACCESS_KEY,
-                "AWS_SECRET_ACCESS_KEY",
-                S3Server.SECRET_KEY),
+            CREDENTIALS,
             "run",
             job.toString(),
             "--site-conf=" + site,
@@ -226,5 +186,32 @@ class S3CrashRecoverySparkTest {
         .isEqualTo(DayRows.perDay(spark.read().parquet(dir.resolve("source").toString())));
     assertThat(spark.read().parquet(export).count()).isEqualTo(300);
     assertThat(new Verifier(hadoop).verify(export).intact()).isTrue();
+  }
+
+  /** Site settings with an SQLite history in the test folder and s3proxy as the S3 endpoint. */
+  private Path site() {
+    return Fixtures.write(
+        dir,
+        "application.conf",
+        """
+        lakeport.history.url = "jdbc:sqlite:%s"
+        lakeport.s3 {
+          endpoint = "%s", region = us-east-1, path-style-access = true, credentials = environment
+        }
+        """
+            .formatted(dir.resolve("history/lakeport.db"), server.endpoint()));
+  }
+
+  /** A job reading the test's day rows and writing them to {@code export}, partitioned by day. */
+  private Path job(String name, String export) {
+    return Fixtures.write(
+        dir,
+        name + ".conf",
+        """
+        name = %s
+        source { format = parquet, path = "%s" }
+        sink { format = parquet, path = "%s", partition-by = [day] }
+        """
+            .formatted(name, dir.resolve("source"), export));
   }
 }
