@@ -152,20 +152,19 @@ final class ParamFlow {
   }
 
   private static String fixOf(Param param, List<String> path) {
-    String compare = "{ column = <column>, eq = ${params." + param.name() + "} }";
-    String typed =
-        "declare it with a type that cannot hold a quote (int, date, ...) in param-types";
-    if (path.size() >= 2 && path.get(1).equals("where")) {
-      return "Compare with the value instead of writing SQL, e.g. where = "
-          + compare
-          + ", or "
-          + typed
-          + ".";
+    String bound = ":" + param.name();
+    String section = path.isEmpty() ? "" : path.get(0);
+    if (section.equals("source")) {
+      return "Filter in plan.where instead, e.g. where = \"<column> = "
+          + bound
+          + "\" (Spark passes it to the database as a value), or declare it with a type that"
+          + " cannot hold a quote (int, date, ...) in param-types.";
     }
-    if (path.size() >= 2 && path.get(1).equals("derive")) {
-      return "A text value cannot be put into an expression: " + typed + ".";
-    }
-    return "Filter in plan.where with " + compare + " instead, or " + typed + ".";
+    return "Bind it as a value instead: write "
+        + bound
+        + " in the SQL, e.g. \"<column> = "
+        + bound
+        + "\" (Lakeport passes it as a quoted literal).";
   }
 
   private static void checkPath(Param param, String key, Origin origin, Problems problems) {

@@ -74,9 +74,10 @@ public final class PlanCompiler {
    *
    * @throws io.lakeport.config.JobConfigException naming the filter's line when it does not fit df
    */
-  public static Column condition(Dataset<Row> df, io.lakeport.config.Filter filter, ZoneId zone) {
+  public static Column condition(Dataset<Row> df, io.lakeport.config.Filter filter, JobSpec job) {
     PlanProblems problems = new PlanProblems();
-    Optional<Column> condition = new Predicates(df, zone, problems).compile(filter);
+    Optional<Column> condition =
+        new Predicates(df, job.timeZone(), job.params(), problems).compile(filter);
     condition.ifPresent(c -> problems.analyze(filter.origin(), () -> df.filter(c)));
     problems.throwIfAny();
     return condition.orElseThrow();
@@ -149,7 +150,11 @@ public final class PlanCompiler {
     for (Derivation d : list) {
       Dataset<Row> current = df;
       Optional<Dataset<Row>> next =
-          problems.analyze(d.origin(), () -> current.withColumn(d.name(), expr(d.expression())));
+          problems.analyze(
+              d.origin(),
+              () ->
+                  current.withColumn(
+                      d.name(), expr(SqlParameters.bind(d.expression(), job.params()))));
       if (next.isPresent()) {
         df = next.get();
         steps.add("derive " + d.name() + " = " + d.expression());
@@ -162,7 +167,8 @@ public final class PlanCompiler {
     if (plan.where().isEmpty()) {
       return df;
     }
-    Optional<Column> condition = new Predicates(df, zone, problems).compile(plan.where().get());
+    Optional<Column> condition =
+        new Predicates(df, zone, job.params(), problems).compile(plan.where().get());
     if (condition.isEmpty()) {
       return df;
     }

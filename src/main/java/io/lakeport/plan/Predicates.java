@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.not;
 import io.lakeport.config.Filter;
 import io.lakeport.config.Filter.Operator;
 import io.lakeport.config.Origin;
+import io.lakeport.config.Param;
 import io.lakeport.config.PlanSpec.TimeUnit;
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -16,6 +17,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -45,12 +47,14 @@ final class Predicates {
   private final Dataset<Row> input;
   private final StructType schema;
   private final ZoneId zone;
+  private final Map<String, Param> params;
   private final PlanProblems problems;
 
-  Predicates(Dataset<Row> input, ZoneId zone, PlanProblems problems) {
+  Predicates(Dataset<Row> input, ZoneId zone, Map<String, Param> params, PlanProblems problems) {
     this.input = input;
     this.schema = input.schema();
     this.zone = zone;
+    this.params = params;
     this.problems = problems;
   }
 
@@ -62,7 +66,7 @@ final class Predicates {
     } else if (filter instanceof Filter.Not n) {
       return compile(n.filter()).map(c -> not(c));
     } else if (filter instanceof Filter.Sql sql) {
-      Column condition = expr(sql.expression());
+      Column condition = expr(SqlParameters.bind(sql.expression(), params));
       return problems
           .analyze(sql.origin(), () -> input.filter(condition))
           .map(checked -> condition);

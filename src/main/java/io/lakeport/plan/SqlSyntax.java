@@ -4,15 +4,21 @@ import io.lakeport.config.ConfigProblem;
 import io.lakeport.config.Filter;
 import io.lakeport.config.JobSpec;
 import io.lakeport.config.Origin;
+import io.lakeport.config.Param;
 import io.lakeport.config.PlanSpec.Derivation;
+import io.lakeport.config.QualitySpec;
+import io.lakeport.config.Suggestions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.parser.CatalystSqlParser$;
 
 /**
  * Checks the syntax of a job's SQL expressions without a Spark session, so {@code validate} finds a
- * typo in a derived column before any cluster time is spent. Column names are checked later,
+ * typo in a derived column before any cluster time is spent, and that every {@code :name} marker
+ * names a parameter of the job ({@link SqlParameters} binds them). Column names are checked later,
  * against the source schema.
  */
 public final class SqlSyntax {
@@ -20,28 +26,40 @@ public final class SqlSyntax {
 
   public static List<ConfigProblem> check(JobSpec job) {
     List<ConfigProblem> problems = new ArrayList<>();
+    Map<String, Param> params = job.params();
     for (Derivation d : job.plan().derive()) {
-      parse(d.expression(), d.origin(), problems);
+      parse(d.expression(), d.origin(), params, problems);
     }
-    job.plan().where().ifPresent(filter -> check(filter, problems));
+    job.plan().where().ifPresent(filter -> check(filter, params, problems));
+    job.quality().rules().stream()
+        .filter(rule -> rule instanceof QualitySpec.RowRule)
+        .forEach(rule -> check(((QualitySpec.RowRule) rule).check(), params, problems));
+    job.sink()
+        .replaceWhere()
+        .ifPresent(
+            condition ->
+                parse(condition, job.sink().origin().child("replace-where"), params, problems));
     return problems;
   }
 
-  private static void check(Filter filter, List<ConfigProblem> problems) {
+  private static void check(
+      Filter filter, Map<String, Param> params, List<ConfigProblem> problems) {
     if (filter instanceof Filter.And and) {
-      and.filters().forEach(f -> check(f, problems));
+      and.filters().forEach(f -> check(f, params, problems));
     } else if (filter instanceof Filter.Or or) {
-      or.filters().forEach(f -> check(f, problems));
+      or.filters().forEach(f -> check(f, params, problems));
     } else if (filter instanceof Filter.Not not) {
-      check(not.filter(), problems);
+      check(not.filter(), params, problems);
     } else if (filter instanceof Filter.Sql sql) {
-      parse(sql.expression(), sql.origin(), problems);
+      parse(sql.expression(), sql.origin(), params, problems);
     }
   }
 
-  private static void parse(String expression, Origin origin, List<ConfigProblem> problems) {
+  private static void parse(
+      String expression, Origin origin, Map<String, Param> params, List<ConfigProblem> problems) {
     try {
-      CatalystSqlParser$.MODULE$.parseExpression(expression);
+      Expression parsed = CatalystSqlParser$.MODULE$.parseExpression(expression);
+      checkMarkers(parsed, origin, params, problems);
     } catch (Exception e) {
       if (!(e instanceof AnalysisException analysis)) {
         throw e;
@@ -54,6 +72,31 @@ public final class SqlSyntax {
                   + "\": "
                   + PlanProblems.sparkMessage(analysis),
               "Fix the expression (Spark SQL syntax)."));
+    }
+  }
+
+  private static void checkMarkers(
+      Expression parsed, Origin origin, Map<String, Param> params, List<ConfigProblem> problems) {
+    for (SqlParameters.Marker marker : SqlParameters.markers(parsed)) {
+      if (!params.containsKey(marker.name())) {
+        problems.add(
+            new ConfigProblem(
+                origin,
+                ":" + marker.name() + " is not a parameter of this job",
+                Suggestions.didYouMean(marker.name(), params.keySet())
+                    + "Declare it in params { "
+                    + marker.name()
+                    + " = ... } or pass --param "
+                    + marker.name()
+                    + "=...."));
+      }
+    }
+    if (SqlParameters.hasPositional(parsed)) {
+      problems.add(
+          new ConfigProblem(
+              origin,
+              "positional markers (?) cannot be bound",
+              "Name the parameter instead, e.g. email = :dept."));
     }
   }
 }

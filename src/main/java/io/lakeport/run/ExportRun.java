@@ -19,6 +19,7 @@ import io.lakeport.manifest.Manifests;
 import io.lakeport.manifest.OutputFile;
 import io.lakeport.plan.CompiledPlan;
 import io.lakeport.plan.PlanCompiler;
+import io.lakeport.plan.SqlParameters;
 import io.lakeport.sink.LakeportCommitProtocol;
 import io.lakeport.sink.MeasuredFile;
 import io.lakeport.sink.Sinks;
@@ -143,9 +144,7 @@ final class ExportRun {
         PlanCompiler.compile(
             job, source.data(), standardizes ? Optional.of(read) : Optional.empty());
     Dataset<Row> output =
-        quality
-            .apply(plan.output(), job.timeZone())
-            .observe(written, count(lit(1)).as(ROWS_WRITTEN));
+        quality.apply(plan.output(), job).observe(written, count(lit(1)).as(ROWS_WRITTEN));
     Optional<Manifest.FileSizing> sizing = FileSizingEstimate.of(sink, plan, fs, root);
     Instant writing = clock.instant();
     try (ScanMetrics scans = ScanMetrics.listen(session)) {
@@ -157,7 +156,8 @@ final class ExportRun {
                   runId,
                   publication.writePath().toString(),
                   publication.writeMode().orElse(sink.mode()),
-                  sizing.map(Manifest.FileSizing::recordsPerFile)));
+                  sizing.map(Manifest.FileSizing::recordsPerFile),
+                  sink.replaceWhere().map(where -> SqlParameters.bind(where, job.params()))));
       readMetrics = new HashMap<>(standardizes ? ExportRunner.observed(read) : Map.of());
       readMetrics.put(PlanCompiler.ROWS_READ, scans.rowsRead());
     }

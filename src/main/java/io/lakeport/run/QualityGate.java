@@ -11,11 +11,11 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.lakeport.config.Filter;
+import io.lakeport.config.JobSpec;
 import io.lakeport.config.QualitySpec;
 import io.lakeport.config.QualitySpec.Action;
 import io.lakeport.manifest.Manifest;
 import io.lakeport.plan.PlanCompiler;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -63,7 +63,7 @@ final class QualityGate {
    * The output the sink writes: without rows that fail a quarantine rule, with the rule counts
    * observed.
    */
-  Dataset<Row> apply(Dataset<Row> output, ZoneId zone) {
+  Dataset<Row> apply(Dataset<Row> output, JobSpec job) {
     if (rowRules.isEmpty()) {
       return output;
     }
@@ -72,7 +72,7 @@ final class QualityGate {
     List<Column> reasons = new ArrayList<>();
     for (int i = 0; i < rowRules.size(); i++) {
       QualitySpec.RowRule rule = rowRules.get(i);
-      Column passes = PlanCompiler.condition(output, rule.check(), zone);
+      Column passes = PlanCompiler.condition(output, rule.check(), job);
       metrics.add(sum(when(passes.isNotNull(), 1).otherwise(0)).as(CHECKED + i));
       metrics.add(sum(when(not(passes), 1).otherwise(0)).as(FAILED + i));
       if (rule.action() == Action.QUARANTINE) {

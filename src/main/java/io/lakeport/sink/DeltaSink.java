@@ -40,7 +40,7 @@ final class DeltaSink implements Sink {
       case APPEND -> writer.mode(SaveMode.Append);
       case ERROR_IF_EXISTS -> writer.mode(SaveMode.ErrorIfExists);
     }
-    spec.replaceWhere().ifPresent(condition -> writer.option("replaceWhere", condition));
+    context.replaceWhere().ifPresent(condition -> writer.option("replaceWhere", condition));
     FileSink.save(writer, spec, context.path());
     setTableProperties(data.sparkSession());
   }

@@ -9,15 +9,22 @@ import java.util.Optional;
  * What a write needs beyond its sink spec: the job and run it belongs to (file-name templates use
  * them), where and in which mode Spark writes (the run's staging folder, or the sink path itself
  * where the committer publishes) and, when the sink asks for a target file size, the rows per file
- * the runner estimated from it.
+ * the runner estimated from it; for a Delta overwrite, the condition of the rows it replaces, with
+ * the job's parameters bound.
  */
 public record WriteContext(
-    String job, String runId, String path, WriteMode mode, Optional<Long> recordsPerFile) {
+    String job,
+    String runId,
+    String path,
+    WriteMode mode,
+    Optional<Long> recordsPerFile,
+    Optional<String> replaceWhere) {
   public WriteContext {
     requireNonNull(job, "job is null");
     requireNonNull(runId, "runId is null");
     requireNonNull(path, "path is null");
     requireNonNull(mode, "mode is null");
     requireNonNull(recordsPerFile, "recordsPerFile is null");
+    requireNonNull(replaceWhere, "replaceWhere is null");
   }
 }

@@ -29,6 +29,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeEach;
@@ -119,6 +120,60 @@ class CliSparkTest {
             Fixtures.displayed(job)
                 + ":3: plan.where: invalid SQL expression \"age >\": [PARSE_SYNTAX_ERROR]");
     assertThat(dir.resolve("exports")).doesNotExist();
+  }
+
+  @Test
+  void aStringParameterBoundInSqlIsAValueNeverSql() {
+    Path job =
+        Fixtures.write(
+            dir,
+            "by-name.conf",
+            """
+        name = by-name
+        params { who = null }
+        source { format = csv, path = ${lakeport.warehouse}/people.csv, options { header = true } }
+        plan.where = "name = :who or name = upper(:who)"
+        sink { format = json, path = ${lakeport.exports}/by-name, on-empty = publish }
+        """);
+
+    assertThat(lakeport("run", job.toString(), "-p", "who=x' OR 1=1 --"))
+        .as(err.toString())
+        .isZero();
+    assertThat(exportedNames("by-name")).as("the injection matches no name").isEmpty();
+
+    assertThat(lakeport("run", job.toString(), "-p", "who=grace")).as(err.toString()).isZero();
+    assertThat(exportedNames("by-name")).containsExactly("grace");
+  }
+
+  @Test
+  void validateRefusesAMarkerThatIsNotAParameter() {
+    Path job =
+        Fixtures.write(
+            dir,
+            "unknown-marker.conf",
+            """
+        name = unknown-marker
+        params { who = ada }
+        source { format = csv, path = ${lakeport.warehouse}/people.csv }
+        plan.where = "name = :whom"
+        sink { format = json, path = ${lakeport.exports}/unknown-marker }
+        """);
+
+    assertThat(lakeport("validate", job.toString())).isEqualTo(2);
+    assertThat(err.toString())
+        .isEqualTo(
+            Fixtures.displayed(job)
+                + ":4: plan.where: :whom is not a parameter of this job. Did you mean \"who\"?"
+                + " Declare it in params { whom = ... } or pass --param whom=....\n");
+  }
+
+  private List<String> exportedNames(String export) {
+    return TestSpark.session()
+        .read()
+        .schema("name STRING")
+        .json(dir.resolve("exports").resolve(export).toString())
+        .as(Encoders.STRING())
+        .collectAsList();
   }
 
   @Test

@@ -67,8 +67,8 @@ class DeltaSinkSparkTest {
     Manifest range =
         run(
             "overwrite",
-            "day >= date'2026-11-06' AND id >= 70",
-            ", replace-where = \"day >= date'2026-11-06'\"");
+            "day >= :from AND id >= 70",
+            ", replace-where = \"day >= :from\"");
     assertThat(range.totals().rows()).as("ids 70-79 on days 6 to 8").isEqualTo(5);
     assertThat(delta().where("day >= date'2026-11-06'").count()).isEqualTo(5);
     assertThat(delta().count())
@@ -123,6 +123,8 @@ class DeltaSinkSparkTest {
                 dir,
                 """
         name = delta-sink
+        params { from = "2026-11-06" }
+        param-types { from = date }
         source { format = parquet, path = "%s" }
         plan.where = "%s"
         sink { format = delta, path = "%s", partition-by = [day], mode = %s%s }
