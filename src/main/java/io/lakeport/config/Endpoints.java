@@ -94,12 +94,14 @@ final class Endpoints {
           "null-value", "nullValue",
           "date-format", "dateFormat",
           "timestamp-format", "timestampFormat",
+          "timestamp-ntz-format", "timestampNTZFormat",
           "encoding", "encoding",
           "line-separator", "lineSep");
   private static final Map<String, String> JSON_COMMON =
       Map.of(
           "date-format", "dateFormat",
           "timestamp-format", "timestampFormat",
+          "timestamp-ntz-format", "timestampNTZFormat",
           "encoding", "encoding",
           "line-separator", "lineSep");
 

@@ -27,14 +27,16 @@ import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.plans.logical.Aggregate;
 import org.apache.spark.sql.catalyst.plans.logical.Filter;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.types.DataType;
 
 /**
  * Compiles a job's plan onto its source Dataset: standardise, derive, filter, handle nulls,
  * aggregate, select. Every reference is checked against the schema at its step, and all problems
  * are reported at once with the job file line that caused them. Runs no Spark job.
  *
- * <p>Local-time operations (date buckets, {@code to_date}) follow the session time zone, which the
- * caller sets to the job's zone.
+ * <p>Local-time operations on zoned timestamps (date buckets, {@code to_date}) follow the session
+ * time zone, which the caller sets to the job's zone. Zone-less ({@code TIMESTAMP_NTZ}) columns
+ * stay wall-clock values: their filters and buckets never go through a zone.
  */
 public final class PlanCompiler {
   /**
@@ -222,10 +224,11 @@ public final class PlanCompiler {
     if (aggregation.timeBucket().isPresent()) {
       TimeBucket bucket = aggregation.timeBucket().get();
       if (PlanProblems.has(df.schema(), bucket.column())) {
+        DataType type = df.schema().apply(actual(df, bucket.column())).dataType();
         df =
             df.withColumn(
                 bucket.as(),
-                Temporal.bucket(col(bucket.column()), bucket.amount(), bucket.unit(), zone));
+                Temporal.bucket(col(bucket.column()), type, bucket.amount(), bucket.unit(), zone));
         keys.add(col(bucket.as()));
       } else {
         problems.unknownColumn(bucket.origin().child("column"), bucket.column(), df.schema());

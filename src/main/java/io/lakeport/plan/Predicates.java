@@ -12,6 +12,7 @@ import io.lakeport.config.Param;
 import io.lakeport.config.PlanSpec.TimeUnit;
 import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
@@ -41,7 +42,8 @@ import org.apache.spark.sql.types.TimestampType;
 /**
  * Turns a {@link Filter} tree into one Spark {@link Column}. Values are converted to the column's
  * type here, so {@code score gte 0.9} compares numbers and a date bound on a timestamp column is an
- * instant in the job's time zone. Problems are collected, not thrown.
+ * instant in the job's time zone; on a zone-less column it is the wall-clock time as written.
+ * Problems are collected, not thrown.
  */
 final class Predicates {
   private final Dataset<Row> input;
@@ -156,9 +158,12 @@ final class Predicates {
         LocalDate date = Temporal.parse(text, zone).toLocalDate();
         return after ? Temporal.next(date, unit) : Temporal.start(date, unit);
       }
+      if (type instanceof TimestampNTZType) {
+        LocalDateTime time = Temporal.parseLocal(text, zone);
+        return after ? Temporal.next(time, unit) : Temporal.start(time, unit);
+      }
       ZonedDateTime time = Temporal.parse(text, zone);
-      ZonedDateTime bound = after ? Temporal.next(time, unit) : Temporal.start(time, unit);
-      return type instanceof TimestampNTZType ? bound.toLocalDateTime() : bound.toInstant();
+      return (after ? Temporal.next(time, unit) : Temporal.start(time, unit)).toInstant();
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException("\"" + text + "\" is not a date or timestamp");
     }
@@ -185,7 +190,7 @@ final class Predicates {
       } else if (type instanceof TimestampType) {
         return Temporal.parse(text, zone).toInstant();
       } else if (type instanceof TimestampNTZType) {
-        return Temporal.parse(text, zone).toLocalDateTime();
+        return Temporal.parseLocal(text, zone);
       }
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(

@@ -12,6 +12,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DateType;
+import org.apache.spark.sql.types.TimestampNTZType;
 import org.apache.spark.sql.types.TimestampType;
 
 /**
@@ -27,8 +28,8 @@ final class Standardizer {
   }
 
   private static Column timestamp(Column column, DataType type, String from) {
-    if (type instanceof TimestampType) {
-      return column;
+    if (type instanceof TimestampType || type instanceof TimestampNTZType) {
+      return column; // a zone-less column stays zone-less
     }
     if (type instanceof DateType) {
       return column.cast(DataTypes.TimestampType);

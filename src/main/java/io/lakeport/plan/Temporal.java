@@ -2,9 +2,14 @@ package io.lakeport.plan;
 
 import static org.apache.spark.sql.functions.date_trunc;
 import static org.apache.spark.sql.functions.from_utc_timestamp;
+import static org.apache.spark.sql.functions.hour;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.minute;
 import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.timestamp_add;
 import static org.apache.spark.sql.functions.timestamp_micros;
+import static org.apache.spark.sql.functions.trunc;
+import static org.apache.spark.sql.functions.unix_date;
 import static org.apache.spark.sql.functions.unix_micros;
 
 import io.lakeport.config.PlanSpec.TimeUnit;
@@ -13,18 +18,28 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.time.temporal.TemporalAdjusters;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.TimestampNTZType;
 
 /**
  * Time arithmetic in a job's time zone: parsing bound values, the start of the unit containing an
  * instant, and time-bucket columns that stay correct on daylight-saving days.
+ *
+ * <p>Zone-less ({@code TIMESTAMP_NTZ}) columns hold wall-clock values: their bounds and buckets are
+ * computed on the local date-time itself, never through the job's zone, so a value in a
+ * daylight-saving gap or overlap keeps its hour.
  */
 final class Temporal {
   private static final long MICROS_PER_MINUTE = 60_000_000L;
+  private static final long MINUTES_PER_DAY = 24 * 60;
+  private static final LocalDateTime EPOCH = LocalDateTime.of(1970, 1, 1, 0, 0);
 
   private Temporal() {}
 
@@ -48,6 +63,34 @@ final class Temporal {
         }
       }
     }
+  }
+
+  /**
+   * Reads a bound for a zone-less column: a local date-time or a date (its start) as written, or an
+   * instant with offset as the wall-clock time in {@code zone} at that instant.
+   *
+   * @throws DateTimeParseException when the text is none of these
+   */
+  static LocalDateTime parseLocal(String text, ZoneId zone) {
+    try {
+      return LocalDateTime.parse(text);
+    } catch (DateTimeParseException e) {
+      try {
+        return LocalDate.parse(text).atStartOfDay();
+      } catch (DateTimeParseException e2) {
+        return parse(text, zone).toLocalDateTime();
+      }
+    }
+  }
+
+  /** The start of the unit that contains the wall-clock {@code time} (no zone, no DST). */
+  static LocalDateTime start(LocalDateTime time, TimeUnit unit) {
+    return start(time.atZone(ZoneOffset.UTC), unit).toLocalDateTime();
+  }
+
+  /** The start of the unit after the one that contains the wall-clock {@code time}. */
+  static LocalDateTime next(LocalDateTime time, TimeUnit unit) {
+    return next(time.atZone(ZoneOffset.UTC), unit).toLocalDateTime();
   }
 
   /** The start of the unit (in local time) that contains {@code time}. */
@@ -92,9 +135,13 @@ final class Temporal {
    * The bucket start of a timestamp column. Minute and hour buckets are computed on the instant,
    * shifted by the zone's offset at that instant, so both 01:00 hours of an autumn DST change are
    * separate buckets and zones with half-hour offsets align to their local hours. Day, week and
-   * month buckets truncate local time; they need the session time zone set to {@code zone}.
+   * month buckets truncate local time; they need the session time zone set to {@code zone}. A
+   * zone-less column of {@code type} gets wall-clock buckets of the same type instead.
    */
-  static Column bucket(Column timestamp, int amount, TimeUnit unit, ZoneId zone) {
+  static Column bucket(Column timestamp, DataType type, int amount, TimeUnit unit, ZoneId zone) {
+    if (type instanceof TimestampNTZType) {
+      return wallClockBucket(timestamp, amount, unit);
+    }
     return switch (unit) {
       case MINUTE, HOUR -> {
         long size = amount * (unit == TimeUnit.HOUR ? 60 : 1) * MICROS_PER_MINUTE;
@@ -105,6 +152,29 @@ final class Temporal {
       case DAY -> date_trunc("DAY", timestamp);
       case WEEK -> date_trunc("WEEK", timestamp);
       case MONTH -> date_trunc("MONTH", timestamp);
+    };
+  }
+
+  /**
+   * The bucket start of a zone-less column, from its date, hour and minute (which Spark reads
+   * without a zone); minute and hour buckets count from 1970-01-01 00:00 as the zoned ones do.
+   */
+  private static Column wallClockBucket(Column timestamp, int amount, TimeUnit unit) {
+    Column day = timestamp.cast(DataTypes.DateType);
+    return switch (unit) {
+      case MINUTE, HOUR -> {
+        long size = amount * (unit == TimeUnit.HOUR ? 60L : 1L);
+        Column minutes =
+            unix_date(day)
+                .cast(DataTypes.LongType)
+                .multiply(MINUTES_PER_DAY)
+                .plus(hour(timestamp).multiply(60))
+                .plus(minute(timestamp));
+        yield timestamp_add("MINUTE", minutes.minus(pmod(minutes, lit(size))), lit(EPOCH));
+      }
+      case DAY -> day.cast(DataTypes.TimestampNTZType);
+      case WEEK -> trunc(day, "week").cast(DataTypes.TimestampNTZType);
+      case MONTH -> trunc(day, "month").cast(DataTypes.TimestampNTZType);
     };
   }
 }
