@@ -16,6 +16,9 @@ final class Loading {
 
   private static final Pattern INCLUDE = Pattern.compile("^\\s*include\\b.*");
 
+  /** How the library says that substitutions refer to each other. */
+  private static final String CYCLE = "was part of a cycle of substitutions involving ";
+
   private Loading() {}
 
   /**
@@ -79,6 +82,14 @@ final class Loading {
     String file = origin == null ? "<config>" : Section.fileOf(origin);
     int line = origin == null ? -1 : origin.lineNumber();
     String message = stripOrigin(e.getMessage(), origin);
+    int cycle = message.indexOf(CYCLE);
+    if (e instanceof ConfigException.UnresolvedSubstitution && cycle >= 0) {
+      return new ConfigProblem(
+          new Origin(file, line, substitution(message)),
+          "these substitutions refer to each other in a circle: "
+              + message.substring(cycle + CYCLE.length()),
+          "Give one of them a value of its own.");
+    }
     if (e instanceof ConfigException.UnresolvedSubstitution) {
       return new ConfigProblem(
           new Origin(file, line, substitution(message)),
