@@ -6,16 +6,12 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
-import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,9 +53,6 @@ public final class JobLoader {
   public static final String WINDOW_END = "window_end";
   private static final String CLI = "--param";
 
-  /** The largest job file read; job files are a few kilobytes. */
-  static final long MAX_FILE_BYTES = 1024 * 1024;
-
   /** The keys of a job file. */
   private static final String[] TOP_KEYS = {
     NAME,
@@ -97,7 +90,7 @@ public final class JobLoader {
    */
   public JobSpec load(Path file, Map<String, String> cliParams, Mode mode) {
     String display = display(file);
-    Config jobFile = parse(file, display);
+    Config jobFile = Loading.parse(file, display);
     Substitutions.refuseExpansion(
         jobFile, overlay(cliParams).withFallback(jobFile).withFallback(site.stack()));
     Problems problems = new Problems();
@@ -172,41 +165,6 @@ public final class JobLoader {
     } catch (InvalidPathException e) {
       return local;
     }
-  }
-
-  private static Config parse(Path file, String display) {
-    if (!Files.isRegularFile(file)) {
-      throw fileProblem(
-          display,
-          "job file not found",
-          "Check the path; job files live in jobs/ and end in .conf.");
-    }
-    String text;
-    try {
-      long bytes = Files.size(file);
-      if (bytes > MAX_FILE_BYTES) {
-        throw fileProblem(
-            display,
-            "job file is " + bytes + " bytes, more than the limit of " + MAX_FILE_BYTES,
-            "A job file is a few kilobytes; check that this is the job file you meant.");
-      }
-      text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw fileProblem(display, "cannot read the job file: " + e.getMessage(), "");
-    }
-    try {
-      // absolute, so that includes are found next to the job file
-      return ConfigFactory.parseFile(
-          file.toAbsolutePath().toFile(),
-          ConfigParseOptions.defaults().setAllowMissing(false).setOriginDescription(display));
-    } catch (ConfigException e) {
-      throw new JobConfigException(List.of(Loading.problemOf(e, display, text)));
-    }
-  }
-
-  private static JobConfigException fileProblem(String display, String problem, String fix) {
-    return new JobConfigException(
-        List.of(new ConfigProblem(new Origin(display, -1, ""), problem, fix)));
   }
 
   /** The {@code --param} values as HOCON, before they are checked. */

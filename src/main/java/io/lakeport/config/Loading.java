@@ -1,7 +1,13 @@
 package io.lakeport.config;
 
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigOrigin;
+import com.typesafe.config.ConfigParseOptions;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -9,17 +15,62 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Turns the HOCON library's exceptions into problems that point at the file and line. */
+/**
+ * Parses job files and turns the HOCON library's exceptions into problems that point at the file
+ * and line.
+ */
 final class Loading {
   /** The files in the library's trace of nested includes. */
   private static final Pattern INCLUDED = Pattern.compile("ParseableFile\\(([^)]*)\\)");
 
   private static final Pattern INCLUDE = Pattern.compile("^\\s*include\\b.*");
 
+  /** The largest job file read; job files are a few kilobytes. */
+  static final long MAX_FILE_BYTES = 1024 * 1024;
+
   /** How the library says that substitutions refer to each other. */
   private static final String CYCLE = "was part of a cycle of substitutions involving ";
 
   private Loading() {}
+
+  /**
+   * Parses the job file {@code file}, shown as {@code display}: refused when it is missing, larger
+   * than {@link #MAX_FILE_BYTES} or not HOCON.
+   */
+  static Config parse(Path file, String display) {
+    if (!Files.isRegularFile(file)) {
+      throw fileProblem(
+          display,
+          "job file not found",
+          "Check the path; job files live in jobs/ and end in .conf.");
+    }
+    String text;
+    try {
+      long bytes = Files.size(file);
+      if (bytes > MAX_FILE_BYTES) {
+        throw fileProblem(
+            display,
+            "job file is " + bytes + " bytes, more than the limit of " + MAX_FILE_BYTES,
+            "A job file is a few kilobytes; check that this is the job file you meant.");
+      }
+      text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw fileProblem(display, "cannot read the job file: " + e.getMessage(), "");
+    }
+    try {
+      // absolute, so that includes are found next to the job file
+      return ConfigFactory.parseFile(
+          file.toAbsolutePath().toFile(),
+          ConfigParseOptions.defaults().setAllowMissing(false).setOriginDescription(display));
+    } catch (ConfigException e) {
+      throw new JobConfigException(List.of(problemOf(e, display, text)));
+    }
+  }
+
+  private static JobConfigException fileProblem(String display, String problem, String fix) {
+    return new JobConfigException(
+        List.of(new ConfigProblem(new Origin(display, -1, ""), problem, fix)));
+  }
 
   /**
    * A problem of parsing the job file {@code display} whose text is {@code text}: as {@link
