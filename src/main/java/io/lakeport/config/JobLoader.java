@@ -6,14 +6,12 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
-import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,6 +53,24 @@ public final class JobLoader {
   public static final String WINDOW_END = "window_end";
   private static final String CLI = "--param";
 
+  /** The keys of a job file. */
+  private static final String[] TOP_KEYS = {
+    NAME,
+    DESCRIPTION,
+    TIME_ZONE,
+    WINDOW,
+    PARAMS,
+    PARAM_TYPES,
+    SOURCE,
+    PLAN,
+    SINK,
+    QUALITY,
+    INCREMENTAL,
+    SCHEDULE,
+    NOTIFICATIONS,
+    RETENTION
+  };
+
   /** Whether missing required params are errors (a run) or filled with samples (validation). */
   public enum Mode {
     RUN,
@@ -67,25 +83,38 @@ public final class JobLoader {
     this.site = requireNonNull(site, "site is null");
   }
 
+  /**
+   * Reads {@code file}; every problem found is reported at once, each with its file and line. Work
+   * is bounded: an oversized file, an include loop and substitutions that expand too much are
+   * refused before the job is resolved.
+   */
   public JobSpec load(Path file, Map<String, String> cliParams, Mode mode) {
     String display = display(file);
-    Config jobFile = parse(file, display);
+    Config jobFile = Loading.parse(file, display);
+    Substitutions.refuseExpansion(
+        jobFile, overlay(cliParams).withFallback(jobFile).withFallback(site.stack()));
     Problems problems = new Problems();
-    Config probe =
-        jobFile
-            .withFallback(site.stack())
-            .resolve(ConfigResolveOptions.defaults().setAllowUnresolved(true));
+    checkTop(jobFile, display, problems);
+    Config probe = probe(jobFile);
     Section probeTop = new Section(probe.withFallback(defaults(probe)), "", problems);
-    ZoneId zone = Site.zone(probeTop, TIME_ZONE);
-    Window window = probeTop.optionalEnum(WINDOW, Window.class).orElse(Window.DAY);
+    // read again (and reported) with the rest of the job
+    Section quiet = new Section(probeTop.root(), "", new Problems());
+    ZoneId zone = Site.zone(quiet, TIME_ZONE);
+    Window window = quiet.optionalEnum(WINDOW, Window.class).orElse(Window.DAY);
     Map<String, Param> params =
         new Parameters(probeTop, zone, window, problems).resolve(cliParams, mode);
-    problems.throwIfAny();
 
-    Config root = resolve(jobFile, params);
+    Config root = resolve(jobFile, params, problems);
     ParamFlow.check(jobFile, display, site.stack(), params, problems);
     JobSpec spec =
-        read(job(root, jobFile), root, jobFile, display, params, problems, site.notifications());
+        read(
+            job(root, jobFile),
+            root,
+            jobFile.root().keySet(),
+            display,
+            params,
+            problems,
+            site.notifications());
     refuseReservedSink(spec.sink(), problems);
     problems.throwIfAny();
     return spec;
@@ -138,33 +167,51 @@ public final class JobLoader {
     }
   }
 
-  private static Config parse(Path file, String display) {
-    if (!Files.isRegularFile(file)) {
-      throw new JobConfigException(
-          List.of(
-              new ConfigProblem(
-                  new Origin(display, -1, ""),
-                  "job file not found",
-                  "Check the path; job files live in jobs/ and end in .conf.")));
-    }
+  /** The {@code --param} values as HOCON, before they are checked. */
+  private static Config overlay(Map<String, String> cliParams) {
+    Map<String, Object> values = new LinkedHashMap<>();
+    cliParams.forEach((name, value) -> values.put(ConfigUtil.joinPath(PARAMS, name), value));
+    return ConfigFactory.parseMap(values, CLI);
+  }
+
+  /** The job over the site settings, resolved as far as it can be without the params. */
+  private Config probe(Config jobFile) {
     try {
-      return ConfigFactory.parseFile(
-          file.toFile(),
-          ConfigParseOptions.defaults().setAllowMissing(false).setOriginDescription(display));
+      return jobFile
+          .withFallback(site.stack())
+          .resolve(ConfigResolveOptions.defaults().setAllowUnresolved(true));
     } catch (ConfigException e) {
       throw new JobConfigException(List.of(Loading.problemOf(e)));
     }
   }
 
-  /** The job file with the params and the site settings under it, resolved. */
-  private Config resolve(Config jobFile, Map<String, Param> params) {
+  /**
+   * The job file with the params and the site settings under it, resolved. When that fails, adds
+   * every substitution that nothing defines (or else the library's error) and throws all problems.
+   */
+  private Config resolve(Config jobFile, Map<String, Param> params, Problems problems) {
     Map<String, Object> values = new LinkedHashMap<>();
     params.forEach((name, param) -> values.put(ConfigUtil.joinPath(PARAMS, name), param.value()));
-    Config overlay = ConfigFactory.parseMap(values, CLI);
+    Config merged =
+        ConfigFactory.parseMap(values, CLI).withFallback(jobFile).withFallback(site.stack());
     try {
-      return overlay.withFallback(jobFile).withFallback(site.stack()).resolve();
+      return merged.resolve();
+    } catch (ConfigException.UnresolvedSubstitution e) {
+      List<ConfigProblem> undefined = undefined(merged, jobFile);
+      problems.addAll(undefined.isEmpty() ? List.of(Loading.problemOf(e)) : undefined);
     } catch (ConfigException e) {
-      throw new JobConfigException(List.of(Loading.problemOf(e)));
+      problems.addAll(List.of(Loading.problemOf(e)));
+    }
+    problems.throwIfAny();
+    throw new IllegalStateException("unreachable: a resolve problem was added");
+  }
+
+  private static List<ConfigProblem> undefined(Config merged, Config jobFile) {
+    try {
+      Config partial = merged.resolve(ConfigResolveOptions.defaults().setAllowUnresolved(true));
+      return Substitutions.undefined(partial, merged, jobFile.root().keySet());
+    } catch (ConfigException e) {
+      return List.of();
     }
   }
 
@@ -193,18 +240,22 @@ public final class JobLoader {
     return job;
   }
 
-  private static void requireSections(Config jobFile, String display, Problems problems) {
+  /**
+   * The job file's own keys, before anything is resolved: unknown ones, and a missing name, source
+   * or sink (at line 1).
+   */
+  private static void checkTop(Config jobFile, String display, Problems problems) {
+    new Section(jobFile, "", problems, TOP_KEYS);
     for (String section : List.of(NAME, SOURCE, SINK)) {
-      if (!jobFile.hasPath(section)) {
+      if (!jobFile.root().containsKey(section)) {
         problems.add(
-            new Origin(display, -1, section),
+            new Origin(display, 1, section),
             "missing " + (section.equals(NAME) ? "setting" : "section"),
             section.equals(NAME)
                 ? "Add name = <job-name>."
                 : "Add " + section + " { format = ..., path = ... }.");
       }
     }
-    problems.throwIfAny();
   }
 
   private static Config defaults(Config root) {
@@ -223,39 +274,21 @@ public final class JobLoader {
   private static JobSpec read(
       Config job,
       Config root,
-      Config jobFile,
+      Set<String> written,
       String display,
       Map<String, Param> params,
       Problems problems,
       NotificationSettings notifications) {
-    Section top =
-        new Section(
-            job,
-            "",
-            problems,
-            NAME,
-            DESCRIPTION,
-            TIME_ZONE,
-            WINDOW,
-            PARAMS,
-            PARAM_TYPES,
-            SOURCE,
-            PLAN,
-            SINK,
-            QUALITY,
-            INCREMENTAL,
-            SCHEDULE,
-            NOTIFICATIONS,
-            RETENTION);
-    requireSections(jobFile, display, problems);
-    String name = top.string(NAME);
+    // unknown and missing top-level keys are reported by checkTop
+    Section top = new Section(job, "", problems);
+    String name = top.optionalString(NAME).orElse("");
     if (!name.isEmpty() && !name.matches("[a-z0-9][a-z0-9_-]*")) {
       top.problem(
           NAME,
           "invalid job name \"" + name + "\"",
           "Use lower-case letters, digits, '-' and '_' (it names folders and run ids).");
     }
-    SourceSpec source = Endpoints.source(top.section(SOURCE, Endpoints.SOURCE_KEYS));
+    SourceSpec source = Endpoints.source(required(top, written, SOURCE, Endpoints.SOURCE_KEYS));
     ZoneId zone = Site.zone(top, TIME_ZONE);
     return new JobSpec(
         name,
@@ -266,7 +299,8 @@ public final class JobLoader {
         params,
         source,
         new PlanReader(top.section(PLAN, PlanReader.KEYS)).read(),
-        Endpoints.sink(top.section(SINK, Endpoints.SINK_KEYS), sinkOptionDefaults(root, problems)),
+        Endpoints.sink(
+            required(top, written, SINK, Endpoints.SINK_KEYS), sinkOptionDefaults(root, problems)),
         new QualityReader(top.section(QUALITY, QualityReader.KEYS)).read(),
         incremental(top.section(INCREMENTAL, MODE, COLUMN, LOOKBACK), source),
         schedule(top, zone),
@@ -274,6 +308,16 @@ public final class JobLoader {
         new RetentionReader(
                 top.section(RETENTION, RetentionReader.KEYS), minimumDays(root, problems))
             .read(zone));
+  }
+
+  /**
+   * A section the job must have; when it is missing (reported once, by checkTop), a section whose
+   * problems are dropped, so that it reads as placeholders without a problem for each of its keys.
+   */
+  private static Section required(Section top, Set<String> written, String key, String... keys) {
+    return written.contains(key)
+        ? top.section(key, keys)
+        : new Section(top.root(), key, new Problems(), keys);
   }
 
   /** The site's floor under keep rules, {@code lakeport.retention.minimum-days}. */
@@ -403,7 +447,7 @@ public final class JobLoader {
           declared.origin(name),
           "required parameter has no value",
           "Pass --param " + name + "=<" + type.example() + ">.");
-      return Optional.empty();
+      return Optional.of(placeholder(name, type, declared.origin(name)));
     }
 
     private Optional<Param> runDate(Section declared, Map<String, String> cli, Mode mode) {
@@ -420,8 +464,16 @@ public final class JobLoader {
         return Optional.of(new Param(name, type, type.parse(text, zone), origin));
       } catch (IllegalArgumentException e) {
         problems.add(origin, e.getMessage() + ", found \"" + text + "\"", "");
-        return Optional.empty();
+        return Optional.of(placeholder(name, type, origin));
       }
+    }
+
+    /**
+     * A sample value in place of one that is missing or wrong (and reported), so that the rest of
+     * the job resolves and is checked without a follow-on problem for each use of the parameter.
+     */
+    private Param placeholder(String name, ParamType type, Origin origin) {
+      return new Param(name, type, sample(type), origin);
     }
 
     private void reportUnknown(Map<String, String> cli, Set<String> names) {

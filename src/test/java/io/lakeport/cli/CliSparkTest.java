@@ -102,6 +102,22 @@ class CliSparkTest {
   }
 
   @Test
+  void validateReportsEveryMistakeOfAFileAndRefusesAListDoubledThirtyTimes() {
+    Path broken = Path.of("src/test/resources/jobs/broken");
+    Path threeMistakes = broken.resolve("three-mistakes.conf");
+    Path doubling = broken.resolve("list-doubling.conf");
+
+    int code = lakeport("validate", threeMistakes.toString(), doubling.toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString().lines())
+        .as("one line per problem, no stack trace")
+        .extracting(l -> l.substring(0, l.indexOf(": ", l.indexOf(':') + 1)))
+        .containsExactly(
+            threeMistakes + ":12", threeMistakes + ":7", threeMistakes + ":11", doubling + ":24");
+  }
+
+  @Test
   void runChecksSqlBeforeStartingAnything() {
     Path job =
         Fixtures.write(
