@@ -65,10 +65,7 @@ class DeltaSinkSparkTest {
     assertThat(delta().count()).as("other partitions stay").isEqualTo(75);
 
     Manifest range =
-        run(
-            "overwrite",
-            "day >= :from AND id >= 70",
-            ", replace-where = \"day >= :from\"");
+        run("overwrite", "day >= :from AND id >= 70", ", replace-where = \"day >= :from\"");
     assertThat(range.totals().rows()).as("ids 70-79 on days 6 to 8").isEqualTo(5);
     assertThat(delta().where("day >= date'2026-11-06'").count()).isEqualTo(5);
     assertThat(delta().count())
