@@ -53,6 +53,7 @@ class TextRowCountsSparkTest {
           "backslash \\\" quote, comma",
           "\"starts with a quote",
           "quote and newline\"\n",
+          "a bare 5\" quote mid-value",
           "pipes || and ;",
           "\u00e9t\u00e9 \u00fc \u00df",
           "\u0a0a \u010a \u2603 \ud834\udd1e",
