@@ -392,6 +392,7 @@ final class Endpoints {
     if (format == SinkFormat.EXCEL) {
       ExcelOptions.check(sink, written, defaults, options, compression, maxRecords);
     }
+    TextSinkOptions.check(format, written, defaults, options);
     Optional<String> replaceWhere = sink.optionalString(REPLACE_WHERE);
     Map<String, String> properties = new LinkedHashMap<>();
     Section propertiesSection = sink.section(TABLE_PROPERTIES);

@@ -9,15 +9,19 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -38,9 +42,10 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
 
 /**
  * Measures one written file in a single read: bytes, SHA-256 of the stored bytes, and rows (Parquet
- * from the footer, Avro from its block headers; CSV and JSON lines by counting records in the
- * decompressed text, quotes respected; XML by counting row elements; Excel by counting the row
- * elements of the workbook's sheets), with the uncompressed size where the format tells.
+ * from the footer, Avro from its block headers; CSV, JSON and XML by counting records in the
+ * decompressed text as the sink's writer options laid it out ({@link TextRecords}: encoding, line
+ * separator, delimiter, quote, escape, header, row tag); Excel by counting the row elements of the
+ * workbook's sheets), with the uncompressed size where the format tells.
  *
  * <p>It runs where the file was written: a write task measures its own files just before it commits
  * them ({@link LakeportCommitProtocol}), while they are still in the page cache, so no second Spark
@@ -66,29 +71,45 @@ public final class FileMeasure implements Serializable {
   private static final byte[] PARQUET_MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
   private static final Pattern SHEET = Pattern.compile("xl/worksheets/sheet\\d+\\.xml");
 
+  /**
+   * The writer options (Spark's names) that lay out a text file's records, with Spark's defaults
+   * for writing.
+   */
+  private static final Map<String, String> TEXT_LAYOUT =
+      Map.of(
+          "header", "false",
+          "quote", "\"",
+          "escape", "\\",
+          "sep", ",",
+          "lineSep", "\n",
+          "encoding", "UTF-8",
+          "rowTag", "ROW");
+
   private final SinkFormat format;
   private final boolean header;
   private final char quote;
   private final char escape;
+  private final String delimiter;
+  private final String lineSeparator;
+  private final String encoding;
   private final String rowTag;
 
   /** Measures files of {@code format} written with the sink's writer {@code options}. */
   public FileMeasure(SinkFormat format, Map<String, String> options) {
-    this(
-        format,
-        options.get("header"),
-        options.get("quote"),
-        options.get("escape"),
-        options.get("rowTag"));
+    this.format = format;
+    this.header = Boolean.parseBoolean(layout(options::get, "header"));
+    this.quote = firstChar(layout(options::get, "quote"));
+    this.escape = firstChar(layout(options::get, "escape"));
+    this.delimiter = layout(options::get, "sep");
+    this.lineSeparator = layout(options::get, "lineSep");
+    this.encoding = layout(options::get, "encoding");
+    this.rowTag = layout(options::get, "rowTag");
   }
 
-  private FileMeasure(
-      SinkFormat format, String header, String quote, String escape, String rowTag) {
-    this.format = format;
-    this.header = Boolean.parseBoolean(header == null ? "false" : header);
-    this.quote = firstChar(quote == null ? "\"" : quote);
-    this.escape = firstChar(escape == null ? "\\" : escape);
-    this.rowTag = rowTag == null ? "ROW" : rowTag;
+  /** A layout option as written, or Spark's default for it. */
+  private static String layout(UnaryOperator<String> options, String name) {
+    String value = options.apply(name);
+    return value == null ? TEXT_LAYOUT.get(name) : value;
   }
 
   /**
@@ -97,15 +118,14 @@ public final class FileMeasure implements Serializable {
    */
   static Optional<FileMeasure> of(Configuration conf) {
     String format = conf.get(FORMAT);
-    return format == null
-        ? Optional.empty()
-        : Optional.of(
-            new FileMeasure(
-                SinkFormat.valueOf(format.toUpperCase(Locale.ROOT)),
-                conf.get("header"),
-                conf.get("quote"),
-                conf.get("escape"),
-                conf.get("rowTag")));
+    if (format == null) {
+      return Optional.empty();
+    }
+    Map<String, String> options = new HashMap<>();
+    TEXT_LAYOUT.keySet().forEach(name -> options.put(name, conf.get(name)));
+    options.values().removeIf(Objects::isNull);
+    return Optional.of(
+        new FileMeasure(SinkFormat.valueOf(format.toUpperCase(Locale.ROOT)), options));
   }
 
   private static char firstChar(String value) {
@@ -188,14 +208,27 @@ public final class FileMeasure implements Serializable {
     };
   }
 
-  private Measure measureText(Counting decoded) throws IOException {
+  private Measure measureText(Counting decompressed) throws IOException {
+    Charset charset = Charset.forName(encoding);
     long rows =
-        format == SinkFormat.JSON
-            ? countRecords(decoded, false)
-            : format == SinkFormat.XML
-                ? countElements(decoded, rowTag)
-                : withoutHeader(countRecords(decoded, true));
-    return new Measure(rows, decoded.count);
+        switch (format) {
+          case JSON -> TextRecords.json(TextRecords.decode(decompressed, charset, "{}[]\"\\"));
+          case XML ->
+              TextRecords.elements(
+                  TextRecords.decode(decompressed, charset, "<>" + rowTag), rowTag);
+          case CSV ->
+              withoutHeader(
+                  TextRecords.csv(
+                      TextRecords.decode(
+                          decompressed, charset, delimiter + lineSeparator + quote + escape),
+                      delimiter,
+                      lineSeparator,
+                      quote,
+                      escape));
+          case PARQUET, AVRO, EXCEL, DELTA ->
+              throw new IllegalStateException(format + " is not a text format");
+        };
+    return new Measure(rows, decompressed.count);
   }
 
   /**
@@ -209,7 +242,10 @@ public final class FileMeasure implements Serializable {
     long rows = 0;
     for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
       if (SHEET.matcher(entry.getName()).matches()) {
-        rows += withoutHeader(countElements(unzipped, "row"));
+        rows +=
+            withoutHeader(
+                TextRecords.elements(
+                    TextRecords.decode(unzipped, StandardCharsets.UTF_8, "<>row"), "row"));
       } else {
         drain(unzipped);
       }
@@ -268,58 +304,6 @@ public final class FileMeasure implements Serializable {
       avro.nextBlock();
     }
     return records;
-  }
-
-  /** Counts start tags of the row element ({@code <ROW>} or {@code <ROW attr=...>}). */
-  private static long countElements(InputStream in, String tag) throws IOException {
-    byte[] open = ("<" + tag).getBytes(StandardCharsets.UTF_8);
-    byte[] buffer = new byte[BUFFER];
-    long count = 0;
-    int matched = 0;
-    int n;
-    while ((n = in.read(buffer)) >= 0) {
-      for (int i = 0; i < n; i++) {
-        byte b = buffer[i];
-        if (matched == open.length) {
-          if (b == '>' || b == ' ' || b == '/' || b == '\n' || b == '\t' || b == '\r') {
-            count++;
-          }
-          matched = 0;
-        }
-        matched = b == open[matched] ? matched + 1 : b == open[0] ? 1 : 0;
-      }
-    }
-    return count;
-  }
-
-  /**
-   * Counts newline-terminated records; with {@code quoted}, newlines inside quotes do not count.
-   */
-  private long countRecords(InputStream in, boolean quoted) throws IOException {
-    byte[] buffer = new byte[BUFFER];
-    long records = 0;
-    boolean inQuotes = false;
-    boolean escaped = false;
-    boolean pending = false;
-    int n;
-    while ((n = in.read(buffer)) >= 0) {
-      for (int i = 0; i < n; i++) {
-        char c = (char) (buffer[i] & 0xff);
-        if (quoted && escaped) {
-          escaped = false;
-        } else if (quoted && inQuotes && c == escape && escape != quote) {
-          escaped = true;
-        } else if (quoted && c == quote) {
-          inQuotes = !inQuotes;
-        } else if (c == '\n' && !inQuotes) {
-          records++;
-          pending = false;
-          continue;
-        }
-        pending = true;
-      }
-    }
-    return pending ? records + 1 : records;
   }
 
   private static MessageDigest sha256() {
