@@ -103,6 +103,7 @@ public final class PlanCompiler {
       df = aggregate(df, plan.aggregate().get());
     }
     df = new Selector(problems, steps).select(df, plan.select());
+    OutputChecks.check(job, source.schema(), df.schema(), problems);
     problems.throwIfAny();
     return new CompiledPlan(df, steps);
   }
@@ -215,16 +216,25 @@ public final class PlanCompiler {
     }
     if (aggregation.timeBucket().isPresent()) {
       TimeBucket bucket = aggregation.timeBucket().get();
-      if (PlanProblems.has(df.schema(), bucket.column())) {
-        df =
-            df.withColumn(
-                bucket.as(),
-                Temporal.bucket(col(bucket.column()), bucket.amount(), bucket.unit(), zone));
-        keys.add(col(bucket.as()));
-      } else {
+      if (!PlanProblems.has(df.schema(), bucket.column())) {
         problems.unknownColumn(bucket.origin().child("column"), bucket.column(), df.schema());
+      } else if (PlanProblems.isTemporal(df.schema(), bucket.column(), bucket.origin(), problems)) {
+        Dataset<Row> input = df;
+        Optional<Dataset<Row>> bucketed =
+            problems.analyze(
+                bucket.origin(),
+                () ->
+                    input.withColumn(
+                        bucket.as(),
+                        Temporal.bucket(
+                            col(bucket.column()), bucket.amount(), bucket.unit(), zone)));
+        if (bucketed.isPresent()) {
+          df = bucketed.get();
+          keys.add(col(bucket.as()));
+        }
       }
     }
+    Metrics.refuseClashes(aggregation, problems);
     List<Column> metrics = Metrics.compile(df, aggregation.metrics(), problems);
     if (metrics.isEmpty() || metrics.size() != aggregation.metrics().size()) {
       return df;
