@@ -51,8 +51,8 @@ class BrokenSchemaJobsSparkTest {
                 + warehouse
                 + "\", exports = \""
                 + dir.resolve("exports")
-                + "\", history.url = \"jdbc:h2:file:"
-                + dir.resolve("history/lakeport")
+                + "\", history.url = \"jdbc:sqlite:"
+                + dir.resolve("history/lakeport.db")
                 + "\" }\n");
   }
 
@@ -88,6 +88,35 @@ class BrokenSchemaJobsSparkTest {
     assertThat(code).as(err.toString()).isEqualTo(2);
     assertThat(err.toString().lines()).containsExactlyElementsOf(expected);
     assertThat(dir.resolve("exports/broken")).doesNotExist();
+  }
+
+  @Test
+  void aJobThatFitsItsSourceIsOkWithoutWarnings() {
+    Path job =
+        Fixtures.write(
+            dir,
+            "fits.conf",
+            """
+            name = fits
+            source { format = parquet, path = ${lakeport.warehouse}/events.parquet }
+            plan {
+              where = { column = score, gt = 0.1 }
+              aggregate { group-by = [severity], time-bucket { column = day, every = week } }
+              aggregate.metrics { n = count, top = "max(score)" }
+              select { rename { n = events }, order = [events] }
+            }
+            sink {
+              format = parquet
+              path = ${lakeport.exports}/fits
+              partition-by = [severity]
+            }
+            """);
+
+    int code = Cli.lakeport(site, out, err, "validate", job.toString());
+
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString()).isEqualTo("ok " + Fixtures.displayed(job) + " (fits)\n");
+    assertThat(err.toString()).isEmpty();
   }
 
   @Test
