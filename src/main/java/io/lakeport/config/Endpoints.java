@@ -431,7 +431,8 @@ final class Endpoints {
         properties,
         fileName,
         sink.enumValue(ON_EMPTY, OnEmpty.class, OnEmpty.FAIL),
-        sink.origin());
+        sink.origin(),
+        Map.of(PARTITION_BY, sink.origin(PARTITION_BY)));
   }
 
   private static void checkFileName(Section sink, String template, SinkFormat format, String path) {
@@ -480,7 +481,13 @@ final class Endpoints {
                     + String.join(", ", names)
                     + ".");
       } else {
-        options.optionalString(key).ifPresent(value -> translated.put(sparkName, value));
+        options
+            .optionalString(key)
+            .ifPresent(
+                value -> {
+                  OptionValues.check(options, format, key, sparkName, value);
+                  translated.put(sparkName, value);
+                });
       }
     }
     return translated;

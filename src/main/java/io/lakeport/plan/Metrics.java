@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.percentile;
 import static org.apache.spark.sql.functions.percentile_approx;
 import static org.apache.spark.sql.functions.sum;
 
+import io.lakeport.config.PlanSpec.Aggregation;
 import io.lakeport.config.PlanSpec.Metric;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +37,23 @@ final class Metrics {
       columns.add(aggregate(m).as(m.name()));
     }
     return columns;
+  }
+
+  /**
+   * Refuses a metric named like a group-by column or the time bucket: the output would hold two
+   * columns of that name, which no sink can write.
+   */
+  static void refuseClashes(Aggregation aggregation, PlanProblems problems) {
+    List<String> keys = new ArrayList<>(aggregation.groupBy());
+    aggregation.timeBucket().ifPresent(b -> keys.add(b.as()));
+    for (Metric m : aggregation.metrics()) {
+      if (keys.stream().anyMatch(m.name()::equalsIgnoreCase)) {
+        problems.add(
+            m.origin(),
+            "the metric is named like the group key \"" + m.name() + "\"",
+            "Give the metric another name; group keys keep theirs in the output.");
+      }
+    }
   }
 
   private static Column aggregate(Metric m) {

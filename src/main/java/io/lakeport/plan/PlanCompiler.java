@@ -106,6 +106,7 @@ public final class PlanCompiler {
       df = aggregate(df, plan.aggregate().get());
     }
     df = new Selector(problems, steps).select(df, plan.select());
+    OutputChecks.check(job, source.schema(), df.schema(), problems);
     problems.throwIfAny();
     return new CompiledPlan(df, steps);
   }
@@ -223,17 +224,26 @@ public final class PlanCompiler {
     }
     if (aggregation.timeBucket().isPresent()) {
       TimeBucket bucket = aggregation.timeBucket().get();
-      if (PlanProblems.has(df.schema(), bucket.column())) {
-        DataType type = df.schema().apply(actual(df, bucket.column())).dataType();
-        df =
-            df.withColumn(
-                bucket.as(),
-                Temporal.bucket(col(bucket.column()), type, bucket.amount(), bucket.unit(), zone));
-        keys.add(col(bucket.as()));
-      } else {
+      if (!PlanProblems.has(df.schema(), bucket.column())) {
         problems.unknownColumn(bucket.origin().child("column"), bucket.column(), df.schema());
+      } else if (PlanProblems.isTemporal(df.schema(), bucket.column(), bucket.origin(), problems)) {
+        Dataset<Row> input = df;
+        DataType type = df.schema().apply(actual(df, bucket.column())).dataType();
+        Optional<Dataset<Row>> bucketed =
+            problems.analyze(
+                bucket.origin(),
+                () ->
+                    input.withColumn(
+                        bucket.as(),
+                        Temporal.bucket(
+                            col(bucket.column()), type, bucket.amount(), bucket.unit(), zone)));
+        if (bucketed.isPresent()) {
+          df = bucketed.get();
+          keys.add(col(bucket.as()));
+        }
       }
     }
+    Metrics.refuseClashes(aggregation, problems);
     List<Column> metrics = Metrics.compile(df, aggregation.metrics(), problems);
     if (metrics.isEmpty() || metrics.size() != aggregation.metrics().size()) {
       return df;

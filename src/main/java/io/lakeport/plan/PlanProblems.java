@@ -10,7 +10,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DateType;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.TimestampNTZType;
+import org.apache.spark.sql.types.TimestampType;
 
 /**
  * The problems found while compiling a plan against the source schema (unknown columns, bad SQL,
@@ -55,6 +59,41 @@ final class PlanProblems {
    */
   static boolean has(StructType schema, String column) {
     return Arrays.stream(schema.fieldNames()).anyMatch(name -> name.equalsIgnoreCase(column));
+  }
+
+  /**
+   * Whether {@code column} holds dates or timestamps (zoned or zone-less); reports a problem at
+   * {@code origin}'s column key when it does not.
+   */
+  static boolean isTemporal(
+      StructType schema, String column, Origin origin, PlanProblems problems) {
+    DataType type = type(schema, column);
+    if (type instanceof DateType
+        || type instanceof TimestampType
+        || type instanceof TimestampNTZType) {
+      return true;
+    }
+    problems.add(
+        origin.child("column"),
+        "a time bucket needs a date or timestamp column, and \""
+            + column
+            + "\" is "
+            + type.simpleString(),
+        "Convert it first with plan.standardize, or with plan.derive (e.g. "
+            + column
+            + "_ts = \"to_timestamp("
+            + column
+            + ")\") and bucket that column.");
+    return false;
+  }
+
+  /** The type of {@code column} (compared case-insensitively); the column must exist. */
+  static DataType type(StructType schema, String column) {
+    return Arrays.stream(schema.fields())
+        .filter(f -> f.name().equalsIgnoreCase(column))
+        .findFirst()
+        .orElseThrow()
+        .dataType();
   }
 
   static String columns(StructType schema) {

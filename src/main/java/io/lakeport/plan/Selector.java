@@ -32,7 +32,14 @@ final class Selector {
       steps.add("exclude " + selection.exclude());
     }
     for (Rename r : selection.rename()) {
-      if (PlanProblems.has(df.schema(), r.from())) {
+      if (PlanProblems.has(df.schema(), r.from())
+          && !r.to().equalsIgnoreCase(r.from())
+          && PlanProblems.has(df.schema(), r.to())) {
+        problems.add(
+            r.origin(),
+            "cannot rename \"" + r.from() + "\" to \"" + r.to() + "\": that column exists already",
+            "Choose another name, or leave the other " + r.to() + " out with plan.select.exclude.");
+      } else if (PlanProblems.has(df.schema(), r.from())) {
         df = df.withColumnRenamed(r.from(), r.to());
         steps.add("rename " + r.from() + " to " + r.to());
       } else {
@@ -40,7 +47,7 @@ final class Selector {
       }
     }
     if (!selection.order().isEmpty()) {
-      List<Column> ordered = existing(df, selection.order(), selection, "order");
+      List<Column> ordered = ordered(df, selection);
       for (String name : df.columns()) {
         if (selection.order().stream().noneMatch(name::equalsIgnoreCase)) {
           ordered.add(col(name));
@@ -50,6 +57,32 @@ final class Selector {
       steps.add("order columns " + selection.order());
     }
     return df;
+  }
+
+  /**
+   * The columns {@code order} names, which must exist after exclude and rename; an excluded or
+   * renamed column is named as such.
+   */
+  private List<Column> ordered(Dataset<Row> df, Selection selection) {
+    List<Column> columns = new ArrayList<>();
+    for (String name : selection.order()) {
+      if (PlanProblems.has(df.schema(), name)) {
+        columns.add(col(name));
+      } else if (selection.exclude().stream().anyMatch(name::equalsIgnoreCase)) {
+        problems.add(
+            selection.origin("order"),
+            "column \"" + name + "\" is excluded (plan.select.exclude), so it cannot be ordered",
+            "Remove it from order, or from exclude.");
+      } else if (selection.rename().stream().anyMatch(r -> r.from().equalsIgnoreCase(name))) {
+        problems.add(
+            selection.origin("order"),
+            "column \"" + name + "\" is renamed, and order names columns after renaming",
+            "Write its new name in order.");
+      } else {
+        problems.unknownColumn(selection.origin("order"), name, df.schema());
+      }
+    }
+    return columns;
   }
 
   private List<Column> existing(

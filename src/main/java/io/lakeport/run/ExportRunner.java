@@ -1,5 +1,6 @@
 package io.lakeport.run;
 
+import io.lakeport.config.JobConfigException;
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.JobSpec;
 import io.lakeport.config.Param;
@@ -99,9 +100,19 @@ public final class ExportRunner {
         job.source().location(),
         job.sink().path());
     try {
+      // every mistake the source's schema reveals, before the export is touched
+      SchemaCheck.require(session, job);
       return new ExportRun(job, runId, session, clock, leaseWait, leases).execute();
     } catch (IOException e) {
       throw RunException.cannot("write the export", job.name(), runId, e.getMessage(), e);
+    } catch (Exception e) {
+      // Exception, not only RuntimeException: Spark's Scala code throws AnalysisException
+      // undeclared
+      Optional<JobConfigException> mistake = JobMistakes.of(job, e);
+      if (mistake.isPresent()) {
+        throw mistake.get();
+      }
+      throw e;
     } finally {
       session.sparkContext().clearJobGroup();
       MDC.remove("job");
