@@ -1,0 +1,158 @@
+package io.lakeport.failure;
+
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.apache.spark.SparkThrowable;
+
+/**
+ * Why a failure outside Lakeport happened, in words, and on which path: Hadoop and Spark wrap the
+ * I/O error that ended a run three or four times (a task's {@code SparkException}, a writer's
+ * exception, Hadoop's {@code FSError}, the {@code IOException}), so the reason a user can act on is
+ * found by walking the causes, deepest first.
+ */
+final class RootCause {
+  /** Operating system and object store reasons, as they appear in messages, and their words. */
+  private static final List<Known> KNOWN =
+      List.of(
+          new Known("No space left on device", "No space left on device"),
+          new Known("Disk quota exceeded", "Disk quota exceeded"),
+          new Known("Read-only file system", "Read-only file system"),
+          new Known("Permission denied", "Permission denied"),
+          new Known("Access Denied", "Access Denied (403)"),
+          new Known("Status Code: 403", "Access Denied (403)"),
+          new Known("is not a Parquet file", "not a Parquet file"),
+          new Known("Too many open files", "Too many open files"),
+          new Known("Connection refused", "Connection refused"));
+
+  /** Where a message that carries a stack trace in its text (Spark's task failures) starts it. */
+  private static final Pattern TRACE_IN_TEXT =
+      Pattern.compile(
+          "\\R(\\s+at |\\s*Caused by: |\\s+\\.\\.\\. \\d+ more|Driver stacktrace:).*",
+          Pattern.DOTALL);
+
+  /** Spark's error conditions about one file, and what Lakeport says failed. */
+  private static final String READ_FILE = "FAILED_READ_FILE";
+
+  private static final String FILE_FOOTER = "FAILED_READ_FILE.CANNOT_READ_FILE_FOOTER";
+  private static final String WRITE_FILE = "TASK_WRITE_FAILED";
+
+  /** A Hadoop task attempt's folder: the file's place after the commit is what users know. */
+  private static final Pattern TASK_ATTEMPT = Pattern.compile("/_temporary/.*/");
+
+  private RootCause() {}
+
+  private record Known(String phrase, String words) {}
+
+  /**
+   * The reason, in words, when one of the causes says it in a way Lakeport knows (a full disk, a
+   * read-only mount, a refused access, a file that is not Parquet); empty otherwise.
+   */
+  static Optional<String> known(Throwable failure) {
+    for (Throwable t : deepestFirst(failure)) {
+      String message = String.valueOf(t.getMessage());
+      for (Known known : KNOWN) {
+        if (message.contains(known.phrase())) {
+          return Optional.of(known.words());
+        }
+      }
+      Optional<String> reason = reasonOf(t);
+      if (reason.isPresent()) {
+        return reason;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The reason in words: a known one, else the deepest cause's message (its class when it has
+   * none).
+   */
+  static String words(Throwable failure) {
+    return known(failure)
+        .orElseGet(
+            () -> {
+              List<Throwable> chain = deepestFirst(failure);
+              Throwable deepest = chain.get(0);
+              String message = firstLine(deepest.getMessage());
+              return message.isEmpty() ? deepest.getClass().getSimpleName() : message;
+            });
+  }
+
+  /**
+   * What failed on which path, and why, in one line, for a failure that Lakeport did not describe
+   * itself (a Spark or I/O exception): "Cannot write PATH: No space left on device".
+   */
+  static String describe(Throwable failure) {
+    for (Throwable t : deepestFirst(failure)) {
+      if (t instanceof SparkThrowable spark && spark.getCondition() != null) {
+        String condition = spark.getCondition();
+        Optional<String> path = Optional.ofNullable(spark.getMessageParameters().get("path"));
+        if (condition.equals(FILE_FOOTER) && path.isPresent()) {
+          return "Cannot read " + path.get() + ": " + footerWords(failure, path.get());
+        }
+        if (condition.startsWith(READ_FILE) && path.isPresent()) {
+          return "Cannot read " + path.get() + ": " + words(failure);
+        }
+        if (condition.equals(WRITE_FILE) && path.isPresent()) {
+          String file = TASK_ATTEMPT.matcher(path.get()).replaceFirst("/");
+          return "Cannot write " + file + ": " + words(failure);
+        }
+      }
+    }
+    for (Throwable t : deepestFirst(failure)) {
+      if (t instanceof FileSystemException io && io.getFile() != null) {
+        return "Cannot access " + io.getFile() + ": " + words(failure);
+      }
+    }
+    String top = firstLine(failure.getMessage());
+    String words = words(failure);
+    return top.isEmpty() || top.contains(words) ? words : top + ": " + words;
+  }
+
+  /** The message without a stack trace that Spark wrote into its text. */
+  static String withoutTrace(String message) {
+    return TRACE_IN_TEXT.matcher(String.valueOf(message)).replaceFirst("").strip();
+  }
+
+  /** A footer that cannot be read: the file is not of its format, or it is cut short. */
+  private static String footerWords(Throwable failure, String path) {
+    String format = path.toLowerCase(Locale.ROOT).endsWith(".orc") ? "an ORC" : "a Parquet";
+    Optional<String> known = known(failure);
+    if (known.isPresent()) {
+      return known.get();
+    }
+    return "not " + format + " file, or a damaged one (" + words(failure) + ")";
+  }
+
+  /** What {@link FileSystemException}s say without the path (which the headline names). */
+  private static Optional<String> reasonOf(Throwable t) {
+    if (t instanceof FileSystemException io && io.getReason() != null) {
+      return Optional.of(io.getReason());
+    }
+    if (t instanceof AccessDeniedException) {
+      return Optional.of("Permission denied");
+    }
+    if (t instanceof NoSuchFileException) {
+      return Optional.of("No such file or directory");
+    }
+    return Optional.empty();
+  }
+
+  private static List<Throwable> deepestFirst(Throwable failure) {
+    List<Throwable> chain = new ArrayList<>();
+    for (Throwable t = failure; t != null && !chain.contains(t); t = t.getCause()) {
+      chain.add(0, t);
+    }
+    return chain;
+  }
+
+  private static String firstLine(String message) {
+    return withoutTrace(message).lines().findFirst().orElse("").strip();
+  }
+}
