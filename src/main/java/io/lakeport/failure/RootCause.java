@@ -1,12 +1,16 @@
 package io.lakeport.failure;
 
+import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.SparkThrowable;
 
@@ -45,6 +49,16 @@ final class RootCause {
   /** A Hadoop task attempt's folder: the file's place after the commit is what users know. */
   private static final Pattern TASK_ATTEMPT = Pattern.compile("/_temporary/.*/");
 
+  /** Where a folder that Hadoop's committers could not make ends. */
+  private static final Pattern ATTEMPT_FOLDER = Pattern.compile("/_temporary/.*");
+
+  /** Hadoop's local file system says only that a folder could not be made, not why. */
+  private static final Pattern MKDIRS_FAILED = Pattern.compile("Mkdirs failed to create (\\S+)");
+
+  /** Spark's messages that only wrap the failure of a task. */
+  private static final List<String> WRAPPERS =
+      List.of("Job aborted due to stage failure", "Exception thrown in awaitResult");
+
   private RootCause() {}
 
   private record Known(String phrase, String words) {}
@@ -61,7 +75,7 @@ final class RootCause {
           return Optional.of(known.words());
         }
       }
-      Optional<String> reason = reasonOf(t);
+      Optional<String> reason = reasonOf(t).or(() -> whyNoFolder(message));
       if (reason.isPresent()) {
         return reason;
       }
@@ -109,10 +123,72 @@ final class RootCause {
       if (t instanceof FileSystemException io && io.getFile() != null) {
         return "Cannot access " + io.getFile() + ": " + words(failure);
       }
+      Matcher folder = MKDIRS_FAILED.matcher(String.valueOf(t.getMessage()));
+      if (folder.find()) {
+        return "Cannot create the folder "
+            + ATTEMPT_FOLDER.matcher(folder.group(1)).replaceFirst("")
+            + ": "
+            + words(failure);
+      }
     }
-    String top = firstLine(failure.getMessage());
+    String top = topLine(failure);
     String words = words(failure);
     return top.isEmpty() || top.contains(words) ? words : top + ": " + words;
+  }
+
+  /** The first line of the outermost message that says more than that a Spark task failed. */
+  private static String topLine(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String line = firstLine(t.getMessage());
+      if (WRAPPERS.stream().noneMatch(line::startsWith)) {
+        return line;
+      }
+    }
+    return firstLine(failure.getMessage());
+  }
+
+  /**
+   * Why a local folder could not be made: Hadoop's {@code mkdirs} says only that it failed, so the
+   * first missing folder is made again through {@link Files#createDirectory}, which says why (a
+   * read-only mount, a folder the user may not write, a file in the way); made after all, it is
+   * removed again.
+   */
+  private static Optional<String> whyNoFolder(String message) {
+    Matcher folder = MKDIRS_FAILED.matcher(message);
+    if (!folder.find()) {
+      return Optional.empty();
+    }
+    Optional<Path> missing = localPath(folder.group(1));
+    while (missing.isPresent()
+        && missing.get().getParent() != null
+        && !Files.exists(missing.get().getParent())) {
+      missing = missing.map(Path::getParent);
+    }
+    if (missing.isEmpty() || missing.get().getParent() == null) {
+      return Optional.empty();
+    }
+    Path parent = missing.get().getParent();
+    if (Files.isRegularFile(parent)) {
+      return Optional.of(parent + " is a file, not a folder");
+    }
+    try {
+      Files.delete(Files.createDirectory(missing.get()));
+      return Optional.empty();
+    } catch (AccessDeniedException e) {
+      return Optional.of("Permission denied");
+    } catch (FileSystemException e) {
+      return Optional.ofNullable(e.getReason());
+    } catch (IOException e) {
+      return Optional.empty(); // no better reason than Hadoop's
+    }
+  }
+
+  /** A path of the local file system ({@code file:/x} or {@code /x}), if it is one. */
+  private static Optional<Path> localPath(String location) {
+    if (location.startsWith("file:")) {
+      return Optional.of(Path.of(location.substring("file:".length()).replaceFirst("^//", "")));
+    }
+    return location.startsWith("/") ? Optional.of(Path.of(location)) : Optional.empty();
   }
 
   /** The message without a stack trace that Spark wrote into its text. */
