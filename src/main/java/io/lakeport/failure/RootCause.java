@@ -133,7 +133,10 @@ final class RootCause {
     }
     String top = topLine(failure);
     String words = words(failure);
-    return top.isEmpty() || top.contains(words) ? words : top + ": " + words;
+    if (top.isEmpty()) {
+      return words;
+    }
+    return top.contains(words) ? top : top + ": " + words;
   }
 
   /** The first line of the outermost message that says more than that a Spark task failed. */
