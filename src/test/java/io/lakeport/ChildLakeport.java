@@ -127,8 +127,18 @@ public final class ChildLakeport {
    * working folder (so its {@code jobs/} and {@code conf/application.conf} are those under home).
    */
   public static Finished run(Path home, Duration timeout, String... args) throws Exception {
+    return run(home, timeout, List.of(), args);
+  }
+
+  /**
+   * As {@link #run(Path, Duration, String...)}, with JVM options such as {@code
+   * -Dlog4j2.configurationFile=conf/log4j2.properties} (the launcher's log settings, not the
+   * tests').
+   */
+  public static Finished run(Path home, Duration timeout, List<String> jvmOptions, String... args)
+      throws Exception {
     ProcessBuilder builder =
-        new ProcessBuilder(command(List.of(), args))
+        new ProcessBuilder(command(jvmOptions, args))
             .directory(home.toFile())
             .redirectErrorStream(true);
     builder.environment().put("LAKEPORT_HOME", home.toString());

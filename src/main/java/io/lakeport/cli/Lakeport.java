@@ -12,6 +12,7 @@ import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ScopeType;
 
 /**
@@ -52,6 +53,14 @@ public final class Lakeport {
           "Site settings (default: $LAKEPORT_HOME/conf/application.conf, else conf/application.conf).")
   Path siteConf;
 
+  @Option(
+      names = "--verbose",
+      scope = ScopeType.INHERIT,
+      description =
+          "On a failure, print its whole stack trace, and let Spark's and Hadoop's log lines show"
+              + " theirs (by default a failure is one line: what failed, where, and why).")
+  boolean verbose;
+
   private final Clock clock;
 
   private Lakeport(Clock clock) {
@@ -66,7 +75,7 @@ public final class Lakeport {
       // an Error (out of memory, a missing class) passes picocli's handler; without the exit below,
       // Spark's threads would keep the JVM alive
       PrintWriter err = new PrintWriter(System.err, true);
-      Failures.print(err, e, ExitCode.BUG.code());
+      Failures.print(err, e, ExitCode.BUG.code(), Failures.Detail.BRIEF);
       code = ExitCode.BUG.code();
     }
     System.exit(code);
@@ -91,7 +100,22 @@ public final class Lakeport {
   }
 
   private static CommandLine commandLine(Clock clock) {
-    return new CommandLine(new Lakeport(clock)).setExecutionExceptionHandler(new Failures());
+    return new CommandLine(new Lakeport(clock))
+        .setExecutionExceptionHandler(new Failures())
+        .setExecutionStrategy(Lakeport::executeParsed);
+  }
+
+  /** Runs the parsed command, after {@code --verbose} has let stack traces into the log. */
+  private static int executeParsed(ParseResult parsed) {
+    if (parsed.commandSpec().userObject() instanceof Lakeport lakeport && lakeport.verbose) {
+      ConsoleLog.showTraces();
+    }
+    return new CommandLine.RunLast().execute(parsed);
+  }
+
+  /** How much of a failure the command prints: {@code --verbose} adds its stack trace. */
+  Failures.Detail detail() {
+    return verbose ? Failures.Detail.VERBOSE : Failures.Detail.BRIEF;
   }
 
   /** Now, for commands that show times (tests pin it). */

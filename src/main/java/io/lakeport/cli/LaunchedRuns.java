@@ -55,7 +55,7 @@ public final class LaunchedRuns implements InProcessRuns {
       // Spark's Scala code throws undeclared checked exceptions
       int code = ExitCode.of(e).code();
       StringWriter printed = new StringWriter();
-      Failures.print(new PrintWriter(printed), e, code);
+      Failures.print(new PrintWriter(printed), e, code, Failures.Detail.BRIEF);
       return new LaunchOutcome(
           LaunchOutcome.State.FAILED,
           Optional.of(code),

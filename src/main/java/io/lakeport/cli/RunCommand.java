@@ -162,7 +162,7 @@ final class RunCommand implements Callable<Integer> {
             }
             int code = ExitCode.of(e).code();
             err.println("job " + job.name() + " run " + id + " failed:");
-            Failures.print(err, e, code);
+            Failures.print(err, e, code, lakeport.detail());
             ended.add(new Ended(job.name(), id, "failed", 0, code));
           }
         }
