@@ -55,7 +55,7 @@ final class OptionValues {
           "Use a charset Java knows, e.g. UTF-8, ISO-8859-1, windows-1252 or UTF-16.");
     } else if (sparkName.equals("lineSep") && value.isEmpty()) {
       options.problem(
-          key, "a line separator cannot be empty", "Remove it for \\n, or write \"\\r\\n\".");
+          key, "a line separator cannot be empty", "Remove it for \"\\n\", or write \"\\r\\n\".");
     } else if (FLAGS.contains(sparkName)
         && !format.equals("excel")
         && !value.equalsIgnoreCase("true")

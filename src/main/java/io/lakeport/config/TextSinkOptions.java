@@ -41,7 +41,7 @@ final class TextSinkOptions {
     }
     Section from = written.has(LINE_SEPARATOR) ? written : defaults;
     if (separator.isEmpty()) {
-      from.problem(LINE_SEPARATOR, "must not be empty", "Remove it for \"\\n\".");
+      return; // OptionValues refuses an empty separator, for sources as well
     } else if (format == SinkFormat.CSV) {
       checkCsv(from, separator, translated);
     } else if (separator.chars().anyMatch(c -> JSON_SYNTAX.indexOf(c) >= 0)) {
