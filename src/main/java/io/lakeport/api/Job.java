@@ -145,6 +145,7 @@ public final class Job {
             s.tableProperties(),
             s.fileName(),
             s.onEmpty(),
+            s.takeOver(),
             s.origin());
     return new JobSpec(
         job.name(),

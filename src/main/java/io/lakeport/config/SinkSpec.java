@@ -14,6 +14,8 @@ import java.util.Optional;
  * replace the rows matching a condition ({@code replaceWhere}) and set table properties. {@code
  * fileName} is a template for data file names with {@code {job}}, {@code {run}}, {@code
  * {partition}} and {@code {part}}. {@code onEmpty} says what a run that produces no rows does.
+ * {@code takeOver} lets the job write to (and an overwrite replace) a folder Lakeport did not
+ * write.
  */
 public record SinkSpec(
     SinkFormat format,
@@ -28,6 +30,7 @@ public record SinkSpec(
     Map<String, String> tableProperties,
     Optional<String> fileName,
     OnEmpty onEmpty,
+    boolean takeOver,
     Origin origin) {
 
   public SinkSpec {

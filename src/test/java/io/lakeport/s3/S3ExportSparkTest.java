@@ -382,7 +382,7 @@ class S3ExportSparkTest {
     Manifest m =
         new ExportRunner(spark, Clock.systemUTC())
             .run(
-                s3Job(
+                Fixtures.job(
                     dir,
                     """
         name = s3-multipart
@@ -390,7 +390,8 @@ class S3ExportSparkTest {
         sink { format = csv, path = "s3a://%s/exports/multipart", mode = overwrite }
         """
                         .formatted(source, BIG),
-                    Map.of()))
+                    Map.of(),
+                    Fixtures.site(dir, "s3a://" + BIG)))
             .manifest();
 
     assertThat(m.files()).hasSize(1);
