@@ -171,6 +171,11 @@ public final class ChildLakeport {
     // short runs on small data: C1 alone and the serial collector start and finish them sooner
     command.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
     command.addAll(properties);
+    // the test site's sink roots (the temporary folders, from the build), as the child's site too
+    System.getProperties().stringPropertyNames().stream()
+        .filter(name -> name.startsWith("lakeport.sink-roots."))
+        .sorted()
+        .forEach(name -> command.add("-D" + name + "=" + System.getProperty(name)));
     command.addAll(
         List.of("-cp", System.getProperty("java.class.path"), "io.lakeport.cli.Lakeport"));
     command.addAll(List.of(args));

@@ -20,9 +20,23 @@ public final class Fixtures {
     return Site.load(Optional.empty());
   }
 
+  /**
+   * The test site with {@code lakeport.exports} at {@code exports}, as a site file in {@code dir}
+   * says: for tests that export elsewhere than the temporary folders (a bucket).
+   */
+  public static Site site(Path dir, String exports) {
+    return Site.load(
+        Optional.of(write(dir, "exports-site.conf", "lakeport.exports = \"" + exports + "\"\n")));
+  }
+
   /** Writes {@code hocon} to {@code dir/name.conf} and loads it for a run with {@code params}. */
   public static JobSpec job(Path dir, String hocon, Map<String, String> params) {
-    return new JobLoader(site()).load(write(dir, "job.conf", hocon), params, JobLoader.Mode.RUN);
+    return job(dir, hocon, params, site());
+  }
+
+  /** As {@link #job(Path, String, Map)}, with {@code site}'s settings. */
+  public static JobSpec job(Path dir, String hocon, Map<String, String> params, Site site) {
+    return new JobLoader(site).load(write(dir, "job.conf", hocon), params, JobLoader.Mode.RUN);
   }
 
   /** How Lakeport shows a job file's path in messages (as JobLoader does). */

@@ -145,7 +145,9 @@ public final class Job {
             s.tableProperties(),
             s.fileName(),
             s.onEmpty(),
-            s.origin());
+            s.takeOver(),
+            s.origin(),
+            s.keyOrigins());
     return new JobSpec(
         job.name(),
         job.description(),

@@ -68,6 +68,7 @@ final class Endpoints {
   static final String TABLE_PROPERTIES = "table-properties";
   static final String FILE_NAME = "file-name";
   static final String ON_EMPTY = "on-empty";
+  static final String TAKE_OVER = "take-over";
   static final String[] SINK_KEYS = {
     FORMAT,
     PATH,
@@ -80,7 +81,8 @@ final class Endpoints {
     REPLACE_WHERE,
     TABLE_PROPERTIES,
     FILE_NAME,
-    ON_EMPTY
+    ON_EMPTY,
+    TAKE_OVER
   };
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^}]*)}");
   private static final List<String> PLACEHOLDERS = List.of("job", "run", "partition", "part");
@@ -431,6 +433,7 @@ final class Endpoints {
         properties,
         fileName,
         sink.enumValue(ON_EMPTY, OnEmpty.class, OnEmpty.FAIL),
+        sink.optionalBoolean(TAKE_OVER).orElse(false),
         sink.origin(),
         Map.of(PARTITION_BY, sink.origin(PARTITION_BY)));
   }

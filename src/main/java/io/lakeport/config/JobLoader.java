@@ -115,7 +115,11 @@ public final class JobLoader {
             params,
             problems,
             site.notifications());
-    refuseReservedSink(spec.sink(), problems);
+    SinkRoots roots = new SinkRoots(site);
+    if (!refuseReservedSink(spec.sink(), problems)) {
+      roots.refuseOutside(spec.sink(), problems);
+    }
+    roots.refuseOutside(spec.retention(), root, display, problems);
     problems.throwIfAny();
     return spec;
   }
@@ -123,9 +127,9 @@ public final class JobLoader {
   /**
    * Refuses a sink path that is a file-system or bucket root, the home folder, the warehouse or the
    * exports root itself: an overwrite there would replace everything under it, and retention would
-   * take every folder in it for an export.
+   * take every folder in it for an export. Returns whether it refused the path.
    */
-  private void refuseReservedSink(SinkSpec sink, Problems problems) {
+  private boolean refuseReservedSink(SinkSpec sink, Problems problems) {
     Map<String, String> reserved = new LinkedHashMap<>();
     reserved.put(normalized(site.exports()), "the exports root itself (lakeport.exports)");
     reserved.put(normalized(site.warehouse()), "the warehouse (lakeport.warehouse)");
@@ -138,7 +142,9 @@ public final class JobLoader {
           sink.origin().child(Endpoints.PATH),
           "sink path \"" + sink.path() + "\" is " + what,
           "Write each export into a folder of its own, e.g. path = ${lakeport.exports}/<job name>.");
+      return true;
     }
+    return false;
   }
 
   /** Whether {@code path} names the root of a file system or a bucket. */

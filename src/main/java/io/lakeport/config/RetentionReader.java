@@ -31,7 +31,7 @@ final class RetentionReader {
   private static final String AGE_OF = "age-of";
   private static final String LAST = "last";
   private static final String MAX_SIZE = "max-size";
-  private static final String LOCATION = "location";
+  static final String LOCATION = "location";
   private static final String FORMAT = "format";
   private static final String KEEP_DAYS = "keep-days";
   private static final String VACUUM_RETAIN = "vacuum-retain";

@@ -14,8 +14,9 @@ import java.util.Optional;
  * replace the rows matching a condition ({@code replaceWhere}) and set table properties. {@code
  * fileName} is a template for data file names with {@code {job}}, {@code {run}}, {@code
  * {partition}} and {@code {part}}. {@code onEmpty} says what a run that produces no rows does.
- * {@code keyOrigins} holds the lines of keys that later checks point at (e.g. {@code partition-by},
- * checked against the plan's output).
+ * {@code takeOver} lets the job write to (and an overwrite replace) a folder Lakeport did not
+ * write. {@code keyOrigins} holds the lines of keys that later checks point at (e.g. {@code
+ * partition-by}, checked against the plan's output).
  */
 public record SinkSpec(
     SinkFormat format,
@@ -30,6 +31,7 @@ public record SinkSpec(
     Map<String, String> tableProperties,
     Optional<String> fileName,
     OnEmpty onEmpty,
+    boolean takeOver,
     Origin origin,
     Map<String, Origin> keyOrigins) {
 
@@ -48,38 +50,6 @@ public record SinkSpec(
     requireNonNull(onEmpty, "onEmpty is null");
     requireNonNull(origin, "origin is null");
     keyOrigins = Map.copyOf(keyOrigins);
-  }
-
-  /** A sink whose keys are all placed at the sink section's line. */
-  public SinkSpec(
-      SinkFormat format,
-      String path,
-      List<String> partitionBy,
-      WriteMode mode,
-      Optional<String> compression,
-      Optional<Long> maxRecordsPerFile,
-      Optional<Long> targetFileSize,
-      Map<String, String> options,
-      Optional<String> replaceWhere,
-      Map<String, String> tableProperties,
-      Optional<String> fileName,
-      OnEmpty onEmpty,
-      Origin origin) {
-    this(
-        format,
-        path,
-        partitionBy,
-        mode,
-        compression,
-        maxRecordsPerFile,
-        targetFileSize,
-        options,
-        replaceWhere,
-        tableProperties,
-        fileName,
-        onEmpty,
-        origin,
-        Map.of());
   }
 
   /** Where {@code key} of the sink is written (the section's line when it is not). */

@@ -20,9 +20,10 @@ import java.util.Optional;
 /**
  * Site settings: {@code reference.conf} defaults, then {@code conf/application.conf}, then {@code
  * -Dlakeport.*} system properties, with {@code ${?VAR}} environment overrides. Holds the unresolved
- * stack too, so job files can refer to {@code ${lakeport.exports}} and the like. Object storage
- * ({@code lakeport.s3}) is read into {@link S3Settings}, the run history ({@code lakeport.history})
- * into {@link HistorySettings}, notification channels and subscriptions ({@code
+ * stack too, so job files can refer to {@code ${lakeport.exports}} and the like. Exports are
+ * written under {@code exports} or one of {@code sinkRoots} ({@code lakeport.sink-roots}). Object
+ * storage ({@code lakeport.s3}) is read into {@link S3Settings}, the run history ({@code
+ * lakeport.history}) into {@link HistorySettings}, notification channels and subscriptions ({@code
  * lakeport.notifications}) into {@link NotificationSettings}, the scheduler's status API ({@code
  * lakeport.api}) into {@link ApiSettings}.
  */
@@ -31,6 +32,7 @@ public record Site(
     String home,
     String warehouse,
     String exports,
+    List<String> sinkRoots,
     ZoneId timeZone,
     String master,
     Map<String, String> sparkConf,
@@ -44,6 +46,7 @@ public record Site(
   static final String HOME = "home";
   static final String WAREHOUSE = "warehouse";
   static final String EXPORTS = "exports";
+  static final String SINK_ROOTS = "sink-roots";
   static final String TIME_ZONE = "time-zone";
   static final String SPARK = "spark";
   static final String MASTER = "master";
@@ -67,6 +70,7 @@ public record Site(
     requireNonNull(home, "home is null");
     requireNonNull(warehouse, "warehouse is null");
     requireNonNull(exports, "exports is null");
+    sinkRoots = List.copyOf(sinkRoots);
     requireNonNull(timeZone, "timeZone is null");
     requireNonNull(master, "master is null");
     sparkConf = Map.copyOf(sparkConf);
@@ -143,6 +147,7 @@ public record Site(
             HOME,
             WAREHOUSE,
             EXPORTS,
+            SINK_ROOTS,
             TIME_ZONE,
             SPARK,
             S3,
@@ -170,6 +175,7 @@ public record Site(
             site.string(HOME),
             site.string(WAREHOUSE),
             site.string(EXPORTS),
+            sinkRoots(resolved, site),
             zone,
             spark.string(MASTER),
             conf,
@@ -180,6 +186,27 @@ public record Site(
             ApiReader.read(site, API));
     problems.throwIfAny();
     return result;
+  }
+
+  /**
+   * {@code lakeport.sink-roots}: a list in a file; from {@code -Dlakeport.sink-roots.0=...}
+   * properties, numbered keys, which the config library reads as a list too.
+   */
+  private static List<String> sinkRoots(Config resolved, Section site) {
+    String key = ROOT + "." + SINK_ROOTS;
+    try {
+      List<String> roots = resolved.getStringList(key);
+      if (roots.stream().anyMatch(String::isBlank)) {
+        site.problem(SINK_ROOTS, "holds an empty folder", "Remove the empty entry.");
+      }
+      return roots;
+    } catch (ConfigException.WrongType e) {
+      site.problem(
+          SINK_ROOTS,
+          "expected a list of folders",
+          "Write " + key + " = [\"s3a://bucket/exports\", \"/data/out\"].");
+      return List.of();
+    }
   }
 
   /** Reads a time-zone id such as {@code UTC} or {@code Europe/Berlin}. */

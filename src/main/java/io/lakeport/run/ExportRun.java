@@ -107,6 +107,7 @@ final class ExportRun {
     Path root = fs.makeQualified(new Path(sink.path()));
     useLakeportCommitterOutsideS3(fs);
     try (ExportLease lease = ExportLease.acquire(fs, root, holder(), leases, leaseWait, clock)) {
+      Claim.refuseForeign(fs, root, sink);
       refuseExistingExport(fs, root);
       Publication publication = Publication.of(fs, root, sink, runId);
       try {
@@ -147,7 +148,10 @@ final class ExportRun {
         quality.apply(plan.output(), job).observe(written, count(lit(1)).as(ROWS_WRITTEN));
     Optional<Manifest.FileSizing> sizing = FileSizingEstimate.of(sink, plan, fs, root);
     Instant writing = clock.instant();
+    // the folder is marked as Lakeport's before any data reaches it (on S3 the commit publishes)
+    Claim.stake(fs, root, holder());
     try (ScanMetrics scans = ScanMetrics.listen(session)) {
+      publication.prepareWrite();
       Sinks.of(sink)
           .write(
               output,

@@ -42,6 +42,12 @@ interface Publication {
    */
   List<String> recover() throws IOException;
 
+  /**
+   * Just before the write: clears what the write replaces where the writer would otherwise delete
+   * the whole root, {@code _lakeport/} with it ({@link InPlacePublication}).
+   */
+  void prepareWrite() throws IOException;
+
   /** Where this run writes the rows its quality rules set aside. */
   Path rejectsWritePath();
 
@@ -102,6 +108,6 @@ interface Publication {
         !scheme.startsWith("s3") && !scheme.equals("gs") && !scheme.startsWith("wasb");
     return renames && sink.format() != SinkFormat.DELTA
         ? new RenamePublication(fs, root, sink, runId)
-        : new InPlacePublication(fs, root, runId);
+        : new InPlacePublication(fs, root, sink, runId);
   }
 }

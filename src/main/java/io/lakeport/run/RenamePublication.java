@@ -72,6 +72,10 @@ final class RenamePublication implements Publication {
     return Optional.of(WriteMode.OVERWRITE);
   }
 
+  /** Nothing to clear: the write goes to a staging folder of its own. */
+  @Override
+  public void prepareWrite() {}
+
   @Override
   public Path rejectsWritePath() {
     return new Path(staging, REJECTS);

@@ -186,7 +186,7 @@ class DagGenerationTest {
             """
         name = kept
         source { format = csv, path = /data/in }
-        sink { format = parquet, path = /data/out }
+        sink { format = parquet, path = /tmp/data/out }
         schedule { every = daily, run-time = "02:00" }
         retention {
           keep { days = 30 }
@@ -330,7 +330,7 @@ class DagGenerationTest {
             """
         name = tuned
         source { format = csv, path = /data/in }
-        sink { format = parquet, path = /data/out }
+        sink { format = parquet, path = /tmp/data/out }
         schedule {
           cron = "0 15 6 ? * MON-FRI"
           time-zone = "America/New_York"
@@ -369,7 +369,7 @@ class DagGenerationTest {
             """
         name = kept
         source { format = csv, path = /data/in }
-        sink { format = parquet, path = /data/out }
+        sink { format = parquet, path = /tmp/data/out }
         schedule { every = daily, run-time = "02:00" }
         retention {
           keep { days = 30, last = 7 }
@@ -407,7 +407,7 @@ class DagGenerationTest {
             """
         name = seconds
         source { format = csv, path = /data/in }
-        sink { format = parquet, path = /data/out }
+        sink { format = parquet, path = /tmp/data/out }
         schedule {
           cron = "30 0 2 * * ?"
         }

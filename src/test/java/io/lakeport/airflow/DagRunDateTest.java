@@ -65,7 +65,7 @@ class DagRunDateTest {
                 + "\"\nwindow = "
                 + window
                 + "\nparams { run_date = null }\nsource { format = csv, path = /data/in }\n"
-                + "sink { format = parquet, path = /data/out }\nschedule { "
+                + "sink { format = parquet, path = /tmp/data/out }\nschedule { "
                 + timing
                 + ", run-date = "
                 + runDate
@@ -119,7 +119,7 @@ class DagRunDateTest {
         time-zone = "Europe/Berlin"
         params { run_date = null }
         source { format = csv, path = /data/in }
-        sink { format = parquet, path = /data/out }
+        sink { format = parquet, path = /tmp/data/out }
         schedule { every = daily, run-time = "02:30" }
         """);
     Site site = Fixtures.site();

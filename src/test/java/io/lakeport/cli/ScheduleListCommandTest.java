@@ -56,7 +56,7 @@ class ScheduleListCommandTest {
   @Test
   void showsDisabledJobsSecondsAndReportsInvalidOnes(@TempDir Path dir) {
     String source =
-        "source { format = parquet, path = /in }\nsink { format = parquet, path = /out }\n";
+        "source { format = parquet, path = /in }\nsink { format = parquet, path = /tmp/out }\n";
     Fixtures.write(
         dir,
         "a-paused.conf",
@@ -96,7 +96,7 @@ class ScheduleListCommandTest {
         """
         name = kept
         source { format = parquet, path = /in }
-        sink { format = parquet, path = /out }
+        sink { format = parquet, path = /tmp/out }
         schedule { every = daily, run-time = "02:00" }
         retention { keep.last = 7, schedule { every = weekly, day-of-week = sunday, run-time = "04:00" } }
         """);

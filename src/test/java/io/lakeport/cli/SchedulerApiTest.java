@@ -55,7 +55,7 @@ class SchedulerApiTest {
             """
         name = nightly
         source { format = parquet, path = /in }
-        sink { format = parquet, path = /out }
+        sink { format = parquet, path = /tmp/out }
         schedule { every = daily, run-time = "03:00" }
         """);
     manual =
@@ -66,7 +66,7 @@ class SchedulerApiTest {
         name = adhoc
         params { region = eu }
         source { format = parquet, path = /in }
-        sink { format = parquet, path = /out }
+        sink { format = parquet, path = /tmp/out }
         """);
   }
 

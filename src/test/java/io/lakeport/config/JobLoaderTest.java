@@ -118,7 +118,7 @@ class JobLoaderTest {
     JobSpec job =
         Fixtures.job(
             dir,
-            "name = minimal\nsource { format = parquet, path = /in }\nsink { format = parquet, path = /out }\n",
+            "name = minimal\nsource { format = parquet, path = /in }\nsink { format = parquet, path = /tmp/out }\n",
             Map.of());
 
     assertThat(job.sink().mode()).isEqualTo(WriteMode.OVERWRITE_PARTITIONS);
@@ -139,7 +139,7 @@ class JobLoaderTest {
         }
         param-types { limit = int, since = timestamp }
         source { format = parquet, path = /in }
-        sink { format = parquet, path = /out }
+        sink { format = parquet, path = /tmp/out }
         """;
     JobConfigException e =
         catchThrowableOfType(
@@ -170,7 +170,7 @@ class JobLoaderTest {
         params { since = null }
         param-types { since = timestamp }
         source { format = parquet, path = /in }
-        sink { format = parquet, path = /out }
+        sink { format = parquet, path = /tmp/out }
         """;
     JobSpec job = Fixtures.job(dir, hocon, Map.of("since", "2026-07-01T12:00:00"));
 
@@ -184,7 +184,7 @@ class JobLoaderTest {
         name = metrics
         source { format = parquet, path = /in }
         plan.aggregate.metrics { total = "sum" }
-        sink { format = parquet, path = /out }
+        sink { format = parquet, path = /tmp/out }
         """;
     JobConfigException e =
         catchThrowableOfType(JobConfigException.class, () -> Fixtures.job(dir, hocon, Map.of()));
@@ -243,7 +243,7 @@ class JobLoaderTest {
             dir,
             "job.conf",
             "name = site\nsource { format = parquet, path = /in }\n"
-                + "sink { format = excel, path = /out }\n");
+                + "sink { format = excel, path = /tmp/out }\n");
 
     JobConfigException e =
         catchThrowableOfType(
@@ -284,7 +284,7 @@ class JobLoaderTest {
                 { column = dept, eq = ${params.dept} }
               ]
             }
-            sink { format = parquet, path = "/out/"${params.tenant}"/"${params.folder} }
+            sink { format = parquet, path = "/tmp/out/"${params.tenant}"/"${params.folder} }
             """);
 
     JobSpec job =
@@ -300,7 +300,7 @@ class JobLoaderTest {
                 JobLoader.Mode.RUN);
 
     assertThat(job.source().path()).contains("/in/acme-eu_1");
-    assertThat(job.sink().path()).isEqualTo("/out/acme-eu_1/2026/q4");
+    assertThat(job.sink().path()).isEqualTo("/tmp/out/acme-eu_1/2026/q4");
     Filter.And where = (Filter.And) job.plan().where().orElseThrow();
     assertThat(((Filter.Sql) where.filters().get(0)).expression())
         .as("typed params may be spliced: their values cannot hold a quote")

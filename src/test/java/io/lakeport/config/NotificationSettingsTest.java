@@ -84,7 +84,7 @@ class NotificationSettingsTest {
             """
         name = orders
         source { format = csv, path = /in.csv }
-        sink { format = csv, path = /out }
+        sink { format = csv, path = /tmp/out }
         notifications {
           team-mail { events = [run-succeeded], to = ["partner@example.com"] }
           partner-hook {}

@@ -28,7 +28,7 @@ class ScheduleReaderTest {
       name = scheduled
       time-zone = "Australia/Sydney"
       source { format = parquet, path = /in }
-      sink { format = parquet, path = /out }
+      sink { format = parquet, path = /tmp/out }
       """;
 
   @Test

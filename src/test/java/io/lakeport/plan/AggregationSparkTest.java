@@ -161,7 +161,7 @@ class AggregationSparkTest {
             order = [label, id]
           }
         }
-        sink { format = parquet, path = /unused }
+        sink { format = parquet, path = /tmp/unused }
         """;
     Dataset<Row> out = compile(hocon);
 
@@ -186,7 +186,7 @@ class AggregationSparkTest {
         name = keep
         source { format = parquet, path = /unused }
         plan.select.columns = [score, id]
-        sink { format = parquet, path = /unused }
+        sink { format = parquet, path = /tmp/unused }
         """);
     assertThat(out.columns()).containsExactly("score", "id");
   }
@@ -222,7 +222,7 @@ class AggregationSparkTest {
                 + "\"\nsource { format = parquet, path = /unused }\n"
                 + "plan.aggregate {\n"
                 + aggregate
-                + "}\nsink { format = parquet, path = /unused }\n")
+                + "}\nsink { format = parquet, path = /tmp/unused }\n")
         .collectAsList();
   }
 

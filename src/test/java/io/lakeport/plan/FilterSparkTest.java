@@ -162,7 +162,7 @@ class FilterSparkTest {
         "name = filters\ntime-zone = \"America/New_York\"\nsource { format = parquet, path = /unused }\n"
             + "plan.where = "
             + where
-            + "\nsink { format = parquet, path = /unused }\n";
+            + "\nsink { format = parquet, path = /tmp/unused }\n";
     JobSpec job = Fixtures.job(dir, hocon, Map.of());
     Dataset<Row> events =
         Sessions.forJob(Events.frame().sparkSession(), job)

@@ -42,7 +42,7 @@ class SchemaProblemsSparkTest {
           }
           select { rename { severity = level, missing = other } }
         }
-        sink { format = parquet, path = /unused }
+        sink { format = parquet, path = /tmp/unused }
         """;
     JobSpec job = Fixtures.job(dir, hocon, Map.of());
     String file = Fixtures.displayed(dir.resolve("job.conf"));

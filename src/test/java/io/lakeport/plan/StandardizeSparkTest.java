@@ -47,7 +47,7 @@ class StandardizeSparkTest {
           millis { to = timestamp, from = epoch-millis }
           day { to = date, from = "dd.MM.yyyy" }
         }
-        sink { format = parquet, path = /unused }
+        sink { format = parquet, path = /tmp/unused }
         """;
     JobSpec job = Fixtures.job(dir, hocon, Map.of());
     SparkSession session = Sessions.forJob(TestSpark.session(), job);

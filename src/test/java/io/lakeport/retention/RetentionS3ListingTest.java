@@ -128,7 +128,7 @@ class RetentionS3ListingTest {
     }
     Path jobDir = Files.createDirectories(work.resolve("big"));
     JobSpec job =
-        new JobLoader(Fixtures.site())
+        new JobLoader(Fixtures.site(jobDir, "s3a://" + BUCKET))
             .load(
                 Fixtures.write(
                     jobDir,

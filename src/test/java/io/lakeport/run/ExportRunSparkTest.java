@@ -1,13 +1,17 @@
 package io.lakeport.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.luben.zstd.ZstdInputStream;
 import io.lakeport.Fixtures;
 import io.lakeport.TestSpark;
 import io.lakeport.config.JobConfigException;
 import io.lakeport.config.JobSpec;
+import io.lakeport.failure.ExitCode;
 import io.lakeport.manifest.Manifest;
 import io.lakeport.manifest.OutputFile;
 import java.io.InputStream;
@@ -328,6 +332,112 @@ class ExportRunSparkTest {
                 + ": it already holds an export and sink.mode is error-if-exists."
                 + " Choose another path, or set sink.mode to overwrite-partitions, overwrite or append.");
     assertThat(spark.read().parquet(out.toString()).count()).isEqualTo(replaced);
+  }
+
+  @Test
+  void aFolderLakeportDidNotWriteIsRefusedUntouchedUnlessTheJobTakesItOver() throws Exception {
+    String source = deltaSource(20);
+    Path out = Files.createDirectories(dir.resolve("someone-elses"));
+    Files.writeString(out.resolve("report.xlsx"), "not Lakeport's");
+    Files.createDirectories(out.resolve("2025")).resolve("notes.txt").toFile().createNewFile();
+    String hocon =
+        """
+        name = taken
+        source { format = delta, path = "%s" }
+        sink { format = parquet, path = "%s", mode = %s%s }
+        """;
+    ExportRunner runner = new ExportRunner(spark, Clock.systemUTC());
+
+    for (String mode : List.of("overwrite", "overwrite-partitions", "append")) {
+      JobConfigException e =
+          catchThrowableOfType(
+              JobConfigException.class,
+              () -> runner.run(job(hocon.formatted(source, out, mode, ""), Map.of())));
+
+      String consequence =
+          mode.equals("append")
+              ? "this job would write among them. Point sink.path at a new or empty folder, or set"
+                  + " sink.take-over = true to let this job take the folder over."
+              : "an overwrite would delete them. Point sink.path at a new or empty folder, or set"
+                  + " sink.take-over = true to let this job take the folder over and replace what"
+                  + " is there.";
+      assertThat(e)
+          .as(mode)
+          .hasMessageStartingWith(
+              Fixtures.displayed(dir.resolve("job.conf"))
+                  + ":3: sink.path: sink path "
+                  + out
+                  + " holds files that Lakeport did not write (e.g. ")
+          .hasMessageEndingWith("; there is no _lakeport/ folder): " + consequence);
+      assertThat(ExitCode.of(e)).isEqualTo(ExitCode.USER);
+      try (Stream<Path> left = Files.walk(out)) {
+        assertThat(left.map(p -> out.relativize(p).toString()))
+            .as("%s: nothing was written, moved or deleted", mode)
+            .containsExactlyInAnyOrder("", "report.xlsx", "2025", "2025/notes.txt");
+      }
+      assertThat(out.resolve("report.xlsx")).hasContent("not Lakeport's");
+    }
+
+    long rows =
+        runner
+            .run(job(hocon.formatted(source, out, "overwrite", ", take-over = true"), Map.of()))
+            .manifest()
+            .totals()
+            .rows();
+
+    assertThat(rows).isEqualTo(20);
+    assertThat(out.resolve("report.xlsx")).as("taken over: replaced").doesNotExist();
+    assertThat(out.resolve("2025")).as("taken over: replaced").doesNotExist();
+    assertThat(out.resolve("_lakeport/claimed-by")).exists();
+    assertThat(spark.read().parquet(out.toString()).count()).isEqualTo(20);
+    long again =
+        runner
+            .run(job(hocon.formatted(source, out, "overwrite", ""), Map.of()))
+            .manifest()
+            .totals()
+            .rows();
+    assertThat(again).as("once Lakeport's, it needs no take-over").isEqualTo(20);
+  }
+
+  /**
+   * The claim comes before any data: a first run that fails in its write still leaves the folder
+   * marked as Lakeport's, and the next run is not refused.
+   */
+  @Test
+  void aFirstRunClaimsTheFolderBeforeItWritesAndAFailedOneLeavesTheClaim() throws Exception {
+    String source = deltaSource(30);
+    Path out = dir.resolve("new-export");
+    String hocon =
+        """
+        name = claimed
+        source { format = delta, path = "%s" }
+        plan.derive { checked = "%s" }
+        sink { format = parquet, path = "%s", mode = overwrite }
+        """;
+    ExportRunner runner = new ExportRunner(spark, Clock.systemUTC());
+
+    Throwable failed =
+        catchThrowable(
+            () ->
+                runner.run(
+                    job(
+                        hocon.formatted(source, "if(id = 7, raise_error('row 7'), id)", out),
+                        Map.of())));
+
+    assertThat(failed).hasStackTraceContaining("row 7");
+    try (Stream<Path> left = Files.walk(out)) {
+      assertThat(left.filter(Files::isRegularFile).map(p -> out.relativize(p).toString()))
+          .as("the claim and nothing else")
+          .containsExactly("_lakeport/claimed-by");
+    }
+    JsonNode claim = new ObjectMapper().readTree(out.resolve("_lakeport/claimed-by").toFile());
+    assertThat(claim.get("job").asText()).isEqualTo("claimed");
+    long rows =
+        runner.run(job(hocon.formatted(source, "id", out), Map.of())).manifest().totals().rows();
+    assertThat(rows).isEqualTo(30);
+    assertThat(new ObjectMapper().readTree(out.resolve("_lakeport/claimed-by").toFile()))
+        .as("the first claim stays")
+        .isEqualTo(claim);
   }
 
   @Test

@@ -87,7 +87,7 @@ class S3CrashRecoverySparkTest {
     Path job = job("s3-crash", export);
     ExportRunner runner = new ExportRunner(spark, Clock.systemUTC());
     DayRows.write(spark, dir.resolve("source").toString(), 300);
-    runner.run(Fixtures.job(dir, Files.readString(job), Map.of()));
+    runner.run(Fixtures.job(dir, Files.readString(job), Map.of(), Site.load(Optional.of(site))));
     DayRows.write(spark, dir.resolve("source").toString(), 450);
 
     ChildLakeport.holdAt(
@@ -116,7 +116,7 @@ class S3CrashRecoverySparkTest {
       assertThat(runs).singleElement().extracting(Run::status).isEqualTo(RunStatus.LOST);
     }
 
-    runner.run(Fixtures.job(dir, Files.readString(job), Map.of()));
+    runner.run(Fixtures.job(dir, Files.readString(job), Map.of(), Site.load(Optional.of(site))));
 
     assertThat(DayRows.perDay(spark.read().parquet(export)))
         .isEqualTo(DayRows.perDay(spark.read().parquet(dir.resolve("source").toString())));
@@ -188,18 +188,22 @@ class S3CrashRecoverySparkTest {
     assertThat(new Verifier(hadoop).verify(export).intact()).isTrue();
   }
 
-  /** Site settings with an SQLite history in the test folder and s3proxy as the S3 endpoint. */
+  /**
+   * Site settings with an SQLite history in the test folder, s3proxy as the S3 endpoint and the
+   * exports in the bucket.
+   */
   private Path site() {
     return Fixtures.write(
         dir,
         "application.conf",
         """
         lakeport.history.url = "jdbc:sqlite:%s"
+        lakeport.exports = "s3a://%s/exports"
         lakeport.s3 {
           endpoint = "%s", region = us-east-1, path-style-access = true, credentials = environment
         }
         """
-            .formatted(dir.resolve("history/lakeport.db"), server.endpoint()));
+            .formatted(dir.resolve("history/lakeport.db"), BUCKET, server.endpoint()));
   }
 
   /** A job reading the test's day rows and writing them to {@code export}, partitioned by day. */

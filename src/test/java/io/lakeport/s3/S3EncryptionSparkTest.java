@@ -152,7 +152,8 @@ class S3EncryptionSparkTest {
         sink { format = parquet, path = "%s", partition-by = [part], mode = overwrite }
         """
                         .formatted(bucket, source, out),
-                    Map.of()))
+                    Map.of(),
+                    Fixtures.site(dir, "s3a://" + bucket)))
             .manifest();
 
     Dataset<Row> back = spark.read().parquet(out).select("id", "name", "part");

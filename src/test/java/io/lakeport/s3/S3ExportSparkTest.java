@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakeport.Fixtures;
 import io.lakeport.TestSpark;
+import io.lakeport.config.JobSpec;
 import io.lakeport.fault.Failpoints;
 import io.lakeport.manifest.Manifest;
 import io.lakeport.manifest.OutputFile;
@@ -102,6 +103,11 @@ class S3ExportSparkTest {
         .isFalse();
   }
 
+  /** Loads a job with the bucket as the site's exports root. */
+  private static JobSpec s3Job(Path dir, String hocon, Map<String, String> params) {
+    return Fixtures.job(dir, hocon, params, Fixtures.site(dir, "s3a://" + BUCKET));
+  }
+
   @AfterAll
   static void stopServer() throws Exception {
     if (server != null) {
@@ -125,10 +131,10 @@ class S3ExportSparkTest {
         sink { format = json, path = "s3a://%s/exports/partitions", partition-by = [part] }
         """;
     ExportRunner runner = new ExportRunner(spark, Clock.systemUTC());
-    runner.run(Fixtures.job(dir, job.formatted(source, "true", BUCKET), Map.of()));
+    runner.run(s3Job(dir, job.formatted(source, "true", BUCKET), Map.of()));
     Manifest again =
         runner
-            .run(Fixtures.job(dir, job.formatted(source, "part = 1 AND id < 30", BUCKET), Map.of()))
+            .run(s3Job(dir, job.formatted(source, "part = 1 AND id < 30", BUCKET), Map.of()))
             .manifest();
 
     assertThat(again.totals().rows()).isEqualTo(10);
@@ -158,7 +164,7 @@ class S3ExportSparkTest {
     Manifest m =
         new ExportRunner(spark, Clock.systemUTC())
             .run(
-                Fixtures.job(
+                s3Job(
                     dir,
                     """
         name = s3-after-kill
@@ -186,7 +192,7 @@ class S3ExportSparkTest {
     try {
       new ExportRunner(spark, Clock.systemUTC())
           .run(
-              Fixtures.job(
+              s3Job(
                   dir,
                   """
           name = s3-directory
@@ -212,7 +218,7 @@ class S3ExportSparkTest {
             () ->
                 new ExportRunner(spark, Clock.systemUTC())
                     .run(
-                        Fixtures.job(
+                        s3Job(
                             dir,
                             """
             name = s3-failing
@@ -259,7 +265,7 @@ class S3ExportSparkTest {
       Manifest m =
           new ExportRunner(spark, Clock.systemUTC())
               .run(
-                  Fixtures.job(
+                  s3Job(
                       dir,
                       """
           name = s3-%s
@@ -283,7 +289,7 @@ class S3ExportSparkTest {
     Manifest fromS3 =
         new ExportRunner(spark, Clock.systemUTC())
             .run(
-                Fixtures.job(
+                s3Job(
                     dir,
                     """
         name = s3-source
@@ -337,7 +343,7 @@ class S3ExportSparkTest {
       m =
           new ExportRunner(spark, Clock.systemUTC())
               .run(
-                  Fixtures.job(
+                  s3Job(
                       dir,
                       """
           name = s3-many
@@ -384,7 +390,8 @@ class S3ExportSparkTest {
         sink { format = csv, path = "s3a://%s/exports/multipart", mode = overwrite }
         """
                         .formatted(source, BIG),
-                    Map.of()))
+                    Map.of(),
+                    Fixtures.site(dir, "s3a://" + BIG)))
             .manifest();
 
     assertThat(m.files()).hasSize(1);
@@ -422,7 +429,7 @@ class S3ExportSparkTest {
     Manifest m =
         new ExportRunner(spark, Clock.systemUTC())
             .run(
-                Fixtures.job(
+                s3Job(
                     dir,
                     """
         name = s3-parquet
@@ -447,7 +454,8 @@ class S3ExportSparkTest {
     }
     try (Stream<Path> manifests = Files.list(stored.resolve("_lakeport"))) {
       assertThat(manifests.map(p -> p.getFileName().toString()))
-          .containsExactly("manifest-" + m.runId() + ".json");
+          .as("the folder's claim, written before the data, and the run's manifest")
+          .containsExactlyInAnyOrder("claimed-by", "manifest-" + m.runId() + ".json");
     }
     assertThat(lastCommitterSummary().get("committer").asText()).isEqualTo("magic");
     assertLakeportSuccess(stored, m);

@@ -87,7 +87,7 @@ class ScheduleTest {
   void theRunDateIsADateInTheJobsZoneWhenTheScheduleHasAnother() {
     String job =
         "name = utc-job\ntime-zone = UTC\nsource { format = parquet, path = /in }\n"
-            + "sink { format = parquet, path = /out }\n"
+            + "sink { format = parquet, path = /tmp/out }\n"
             + "schedule { every = daily, run-time = \"00:30\", time-zone = \"Europe/Berlin\", run-date = slot }\n";
     Schedule schedule = Schedule.of(Fixtures.job(dir, job, Map.of())).orElseThrow();
 

@@ -75,7 +75,7 @@ class SchedulerNotificationsTest {
             dir.resolve("orders"),
             "job.conf",
             "name = orders\nsource { format = parquet, path = /in }\n"
-                + "sink { format = parquet, path = /out }\nschedule { every = daily, run-time = \"01:00\","
+                + "sink { format = parquet, path = /tmp/out }\nschedule { every = daily, run-time = \"01:00\","
                 + " retry { attempts = 2, backoff = fixed, delay = 10m, jitter = 0 } }\n");
     ScheduledJob orders =
         new ScheduledJob(
@@ -226,7 +226,7 @@ class SchedulerNotificationsTest {
             "name = "
                 + name
                 + "\ntime-zone = UTC\nwindow = day\n"
-                + "source { format = parquet, path = /in }\nsink { format = parquet, path = /out/"
+                + "source { format = parquet, path = /in }\nsink { format = parquet, path = /tmp/out/"
                 + name
                 + " }\n"
                 + "schedule {\n"

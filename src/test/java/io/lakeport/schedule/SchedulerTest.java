@@ -265,7 +265,7 @@ class SchedulerTest {
         Fixtures.write(
             dir.resolve("adhoc"),
             "job.conf",
-            "name = adhoc\nsource { format = parquet, path = /in }\nsink { format = parquet, path = /out }\n");
+            "name = adhoc\nsource { format = parquet, path = /in }\nsink { format = parquet, path = /tmp/out }\n");
     ScriptedLauncher launcher = new ScriptedLauncher(Ending.WHEN_TOLD);
     Scheduler scheduler = scheduler(List.of(), launcher, "scheduler-1");
     scheduler.startManualRunsOf(Map.of("adhoc", adhoc));
@@ -678,7 +678,7 @@ class SchedulerTest {
             + "\ntime-zone = \""
             + zone
             + "\"\nwindow = day\n"
-            + "source { format = parquet, path = /in }\nsink { format = parquet, path = /out }\n"
+            + "source { format = parquet, path = /in }\nsink { format = parquet, path = /tmp/out }\n"
             + "schedule {\n"
             + schedule
             + "\n}\n";

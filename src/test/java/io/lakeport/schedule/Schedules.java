@@ -19,7 +19,7 @@ final class Schedules {
             + "\"\nwindow = "
             + window
             + "\n"
-            + "source { format = parquet, path = /in }\nsink { format = parquet, path = /out }\n"
+            + "source { format = parquet, path = /in }\nsink { format = parquet, path = /tmp/out }\n"
             + "schedule {\n"
             + schedule
             + "\n}\n";

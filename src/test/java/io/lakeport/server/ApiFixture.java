@@ -148,7 +148,7 @@ final class ApiFixture implements AutoCloseable {
             + zone
             + "\"\nwindow = day\n"
             + "params { run_date = null, region = eu }\n"
-            + "source { format = parquet, path = /in }\nsink { format = parquet, path = /out }\n"
+            + "source { format = parquet, path = /in }\nsink { format = parquet, path = /tmp/out }\n"
             + schedule.map(block -> "schedule {\n" + block + "\n}\n").orElse("");
     return Fixtures.write(dir.resolve(name), "job.conf", hocon);
   }

@@ -43,7 +43,7 @@ class RetentionRunNowTest {
             name = orders
             time-zone = UTC
             source { format = parquet, path = /in }
-            sink { format = parquet, path = /out }
+            sink { format = parquet, path = /tmp/out }
             schedule { cron = "0 2 * * *" }
             retention {
               keep.last = 1
