@@ -16,6 +16,11 @@ final class Problems {
     list.addAll(problems);
   }
 
+  /** Whether a problem was already found at {@code path} (e.g. {@code sink.path}). */
+  boolean at(String path) {
+    return list.stream().anyMatch(problem -> problem.origin().path().equals(path));
+  }
+
   boolean isEmpty() {
     return list.isEmpty();
   }

@@ -65,7 +65,8 @@ final class SinkRoots {
   }
 
   private void refuse(String what, String path, Origin origin, Problems problems) {
-    if (path.isEmpty() || holds(path)) {
+    // a parameter already refused in this path is the one problem to fix
+    if (path.isEmpty() || problems.at(origin.path()) || holds(path)) {
       return;
     }
     problems.add(

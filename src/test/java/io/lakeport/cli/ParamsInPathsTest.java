@@ -52,7 +52,7 @@ class ParamsInPathsTest {
       assertThat(code).as(command + ": " + err).isEqualTo(2);
       assertThat(err.toString())
           .as(command)
-          .startsWith(Fixtures.displayed(job) + ":5: sink.path: parameter tenant = \"../")
+          .startsWith(Fixtures.displayed(job) + ":4: sink.path: parameter tenant = \"../")
           .contains("cannot be part of a path")
           .doesNotContain("\tat ");
     }

@@ -47,6 +47,8 @@ class SchedulerApiTest {
             "application.conf",
             "lakeport.history.url = \"jdbc:h2:file:"
                 + dir.resolve("history")
+                + "\"\nlakeport.exports = \""
+                + dir.resolve("exports")
                 + "\"\nlakeport.api { port = 0, token-env = LAKEPORT_API_TOKEN }\n");
     job =
         Fixtures.write(
@@ -55,7 +57,7 @@ class SchedulerApiTest {
             """
         name = nightly
         source { format = parquet, path = /in }
-        sink { format = parquet, path = /tmp/out }
+        sink { format = parquet, path = ${lakeport.exports}/nightly }
         schedule { every = daily, run-time = "03:00" }
         """);
     manual =
@@ -66,7 +68,7 @@ class SchedulerApiTest {
         name = adhoc
         params { region = eu }
         source { format = parquet, path = /in }
-        sink { format = parquet, path = /tmp/out }
+        sink { format = parquet, path = ${lakeport.exports}"/adhoc/"${params.region}, mode = overwrite }
         """);
   }
 
@@ -116,6 +118,21 @@ class SchedulerApiTest {
       assertThat(refused.body())
           .contains(
               "params.colour: the job declares no such parameter. Declared parameters: region");
+      // a parameter is a value: one that would lead the overwrite out of its folder is refused
+      HttpResponse<String> escape =
+          client.send(
+              HttpRequest.newBuilder(api.resolve("/api/jobs/adhoc/runs"))
+                  .header("Authorization", "Bearer child-token")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"params\": {\"region\": \"../../../../victimdir\"}}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(escape.statusCode()).isEqualTo(400);
+      assertThat(escape.body())
+          .contains(
+              "sink.path: parameter region = \\\"../../../../victimdir\\\" cannot be part of a path")
+          .doesNotContain("\tat ");
       HttpResponse<String> disabled =
           client.send(
               HttpRequest.newBuilder(api.resolve("/api/jobs/nightly/enabled"))
