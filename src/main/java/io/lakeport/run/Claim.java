@@ -14,6 +14,8 @@ import java.util.Optional;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Lakeport's mark on an export folder: {@code _lakeport/claimed-by}, written by each run under its
@@ -30,6 +32,7 @@ final class Claim {
 
   private static final String PATH = "path";
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Logger LOG = LoggerFactory.getLogger(Claim.class);
 
   private Claim() {}
 
@@ -79,6 +82,20 @@ final class Claim {
     }
     try (OutputStream out = fs.create(claim, true)) {
       out.write(JSON.writeValueAsBytes(holder));
+    }
+  }
+
+  /**
+   * Removes {@code root}, which this run created under its lease and did not publish to (a job
+   * mistake ended it): a mistake leaves no folder behind. Best effort: what cannot be removed stays
+   * claimed, which is harmless.
+   */
+  static void withdraw(FileSystem fs, Path root) {
+    try {
+      fs.delete(root, true);
+    } catch (IOException e) {
+      LOG.warn(
+          "Could not remove {}, made by a run that ended on a job mistake: {}", root, e.toString());
     }
   }
 

@@ -109,17 +109,26 @@ final class ExportRun {
     try (ExportLease lease = ExportLease.acquire(fs, root, holder(), leases, leaseWait, clock)) {
       Claim.refuseForeign(fs, root, sink);
       refuseExistingExport(fs, root);
-      Publication publication = Publication.of(fs, root, sink, runId);
+      boolean fresh = !fs.exists(root);
       try {
-        // under the lease every staging folder and trash at the root is a dead run's
-        List<String> recovered = publication.recover();
-        if (!recovered.isEmpty()) {
-          LOG.info("Cleaned up after earlier attempts at {}: {}", root, recovered);
+        Publication publication = Publication.of(fs, root, sink, runId);
+        try {
+          // under the lease every staging folder and trash at the root is a dead run's
+          List<String> recovered = publication.recover();
+          if (!recovered.isEmpty()) {
+            LOG.info("Cleaned up after earlier attempts at {}: {}", root, recovered);
+          }
+          return write(fs, root, publication, lease);
+        } finally {
+          publication.abort();
+          quality.release();
         }
-        return write(fs, root, publication, lease);
-      } finally {
-        publication.abort();
-        quality.release();
+      } catch (JobConfigException mistake) {
+        // a job mistake found while writing (e.g. a type the format cannot hold) leaves no trace
+        if (fresh) {
+          Claim.withdraw(fs, root);
+        }
+        throw mistake;
       }
     }
   }

@@ -125,8 +125,10 @@ class StorageFailuresSparkTest {
     assertThat(code).as(err.toString()).isEqualTo(3);
     String first = err.toString().lines().findFirst().orElseThrow();
     assertThat(first)
-        .startsWith("error: Cannot create the folder file:" + exports.resolve("ro") + "/_lakeport/")
-        .endsWith(": Read-only file system");
+        // the run's first write is its claim on the folder (_lakeport/claimed-by)
+        .startsWith("error: Cannot write the export for job ro")
+        .contains("Mkdirs failed to create file:" + exports.resolve("ro") + "/_lakeport ")
+        .endsWith("(Read-only file system)");
     assertThat(err.toString()).doesNotContainPattern(TRACE);
   }
 
@@ -172,7 +174,9 @@ class StorageFailuresSparkTest {
         .contains(":2: source: cannot read " + warehouse.resolve("none"))
         .contains("error: Cannot read file:" + warehouse.resolve("corrupt/x.parquet"))
         .containsPattern("error: Cannot write file:\\S+/full/out/\\S+: No space left on device")
-        .containsPattern("error: Cannot create the folder \\S+/ro/\\S+: Read-only file system")
+        .containsPattern(
+            "error: Cannot write the export for job ro .*: Mkdirs failed to create \\S+/ro/_lakeport"
+                + " .*\\(Read-only file system\\)")
         .containsPattern("(?m)^missing\\s+\\S+\\s+failed\\s+0\\s+2$")
         .containsPattern("(?m)^full\\s+\\S+\\s+failed\\s+0\\s+3$");
 

@@ -227,7 +227,7 @@ class ZonelessTimestampsSparkTest {
             + zone
             + "\"\nsource { format = parquet, path = /unused }\nplan {\n"
             + plan
-            + "\n}\nsink { format = parquet, path = /unused }\n",
+            + "\n}\nsink { format = parquet, path = /tmp/unused }\n",
         Map.of());
   }
 

@@ -35,7 +35,7 @@ class JobMistakesSparkTest {
         }
         sink {
           format = parquet
-          path = /unused/out
+          path = /tmp/unused/out
           partition-by = [region]
         }
         """,
