@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ScopeType;
@@ -22,6 +23,7 @@ import picocli.CommandLine.ScopeType;
 @Command(
     name = "lakeport",
     mixinStandardHelpOptions = true,
+    scope = ScopeType.INHERIT,
     versionProvider = Lakeport.Version.class,
     description = "Parameterised Spark export jobs: one HOCON file per job in jobs/.",
     subcommands = {
@@ -42,7 +44,8 @@ import picocli.CommandLine.ScopeType;
       NewJobCommand.class,
       ShareCommand.class,
       AirflowCommand.class,
-      RetentionCommand.class
+      RetentionCommand.class,
+      HelpCommand.class
     })
 public final class Lakeport {
   @Option(
@@ -99,7 +102,7 @@ public final class Lakeport {
     return commandLine(clock).setOut(out).setErr(err).execute(args);
   }
 
-  private static CommandLine commandLine(Clock clock) {
+  static CommandLine commandLine(Clock clock) {
     return new CommandLine(new Lakeport(clock))
         .setExecutionExceptionHandler(new Failures())
         .setExecutionStrategy(Lakeport::executeParsed);

@@ -67,7 +67,7 @@ final class NewJobCommand implements Callable<Integer> {
       required = true,
       paramLabel = "PATH",
       description =
-          "The source table: a folder or URI (under the warehouse: written as ${lakeport.warehouse}/...).")
+          "The source table: a folder or URI (under the warehouse: written as $${lakeport.warehouse}/...).")
   String source;
 
   @Option(
@@ -107,7 +107,7 @@ final class NewJobCommand implements Callable<Integer> {
   @Option(
       names = "--sink",
       paramLabel = "PATH",
-      description = "Where the export goes (default: ${lakeport.exports}/<name>).")
+      description = "Where the export goes (default: $${lakeport.exports}/<name>).")
   String sink;
 
   @Option(
