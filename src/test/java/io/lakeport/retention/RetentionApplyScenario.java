@@ -228,7 +228,17 @@ record RetentionApplyScenario(
             ? ""
             : "archive { location = \"" + archives + "\", format = \"" + archive + "\" }";
     java.nio.file.Path site = dir.resolve("site.conf");
-    Files.writeString(site, "lakeport.retention.minimum-days = " + floor + "\n");
+    // the export's folder and the archive's must be allowed roots; index 1, because the test JVM
+    // sets index 0 of lakeport.sink-roots (its temporary folder) as a system property
+    Files.writeString(
+        site,
+        "lakeport.retention.minimum-days = "
+            + floor
+            + "\nlakeport.exports = \""
+            + root.getParent()
+            + "\"\nlakeport.sink-roots.1 = \""
+            + archives
+            + "\"\n");
     java.nio.file.Path file =
         Fixtures.write(
             dir,
