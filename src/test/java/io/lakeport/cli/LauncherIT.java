@@ -36,6 +36,9 @@ class LauncherIT {
   static void writeHome() throws IOException {
     Files.createDirectories(home.resolve("conf"));
     Files.copy(REPO.resolve("conf/log4j2.properties"), home.resolve("conf/log4j2.properties"));
+    Files.writeString(
+        home.resolve("conf/application.conf"),
+        "lakeport.exports = \"" + home.resolve("exports") + "\"\n");
     Path source = Files.createDirectories(home.resolve("warehouse/events"));
     StringBuilder csv = new StringBuilder("id,kind\n");
     for (int i = 0; i < 500; i++) {

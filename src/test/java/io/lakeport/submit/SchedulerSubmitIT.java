@@ -50,6 +50,7 @@ class SchedulerSubmitIT {
             dir.resolve("application.conf"),
             """
         lakeport.history.url = "jdbc:h2:file:%s"
+        lakeport.exports = "%s"
         lakeport.scheduler.launcher = spark-submit
         lakeport.scheduler.spark-submit {
           spark-home = "%s"
@@ -61,6 +62,7 @@ class SchedulerSubmitIT {
         """
                 .formatted(
                     dir.resolve("history/lakeport"),
+                    dir.resolve("exports"),
                     System.getProperty("it.lakeport.spark.home"),
                     System.getProperty("it.lakeport.jar"),
                     dir.resolve("logs")));

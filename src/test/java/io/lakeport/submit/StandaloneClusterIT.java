@@ -9,6 +9,7 @@ import io.lakeport.schedule.launch.SubmitSettings;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -177,6 +178,17 @@ class StandaloneClusterIT {
     assertThat(shared.resolve("exports/slow/_SUCCESS")).doesNotExist();
   }
 
+  /** The drivers' site settings: exports under the shared folder. */
+  private static Path site() {
+    try {
+      return Files.writeString(
+          shared.resolve("application.conf"),
+          "lakeport.exports = \"" + shared.resolve("exports") + "\"\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private static SparkSubmitLauncher launcher(String master) {
     SubmitSettings settings =
         new SubmitSettings(
@@ -195,7 +207,7 @@ class StandaloneClusterIT {
                 "spark.cores.max",
                 "2"),
             Path.of(System.getProperty("it.lakeport.jar")),
-            Optional.empty());
+            Optional.of(site()));
     return new SparkSubmitLauncher(settings, shared.resolve("logs"), timer);
   }
 
