@@ -169,13 +169,17 @@ class ReleaseArchiveIT {
     List<List<String>> commands = new ArrayList<>();
     collect(Lakeport.commandLine(Clock.systemUTC()), List.of(), commands);
     assertThat(commands).as("the tree was walked").hasSizeGreaterThan(20);
+    // One JVM per command: the client compiler and the serial collector only, to spend less CPU
+    // starting them; the launcher's own flags (and any warning they cause) stay as they are.
+    Map<String, String> env = new HashMap<>(site());
+    env.put("LAKEPORT_JAVA_OPTS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
       Map<List<String>, Future<Finished>> helps = new HashMap<>();
       for (List<String> command : commands) {
         List<String> args = new ArrayList<>(command);
         args.add("--help");
-        helps.put(command, pool.submit(() -> lakeport(site(), args.toArray(String[]::new))));
+        helps.put(command, pool.submit(() -> lakeport(env, args.toArray(String[]::new))));
       }
       for (List<String> command : commands) {
         Finished help = helps.get(command).get(2, TimeUnit.MINUTES);
@@ -210,6 +214,21 @@ class ReleaseArchiveIT {
                 + empty
                 + " has no jars/*.jar: point it at a Spark 4.1"
                 + " installation\n");
+  }
+
+  @Test
+  void withoutJavaItSaysWhatToInstallInOneLine() throws Exception {
+    Path noJava = Files.createDirectories(work.resolve("path-no-java"));
+    for (String tool : prepend("bash", TOOLS)) {
+      Files.createSymbolicLink(noJava.resolve(tool), Files.readSymbolicLink(path.resolve(tool)));
+    }
+    Map<String, String> env = new HashMap<>(site());
+    env.put("PATH", noJava.toString());
+
+    Finished missing = lakeport(env, "--version");
+
+    assertThat(missing.exitCode()).isEqualTo(2);
+    assertThat(missing.output()).startsWith("lakeport: java is not on the PATH: ").hasLineCount(1);
   }
 
   /**
