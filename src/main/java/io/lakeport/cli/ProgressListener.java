@@ -52,8 +52,15 @@ final class ProgressListener extends SparkListener {
   private final Map<String, Rows> rows = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer;
 
-  private ProgressListener(Duration interval) {
+  /**
+   * How often the timer looks at the stages going on: a stage is reported an interval late at most
+   * by this.
+   */
+  private static final Duration TICK = Duration.ofSeconds(1);
+
+  ProgressListener(Duration interval) {
     this.intervalNanos = interval.toNanos();
+    long tick = Math.min(interval.toMillis(), TICK.toMillis());
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             task -> {
@@ -61,8 +68,7 @@ final class ProgressListener extends SparkListener {
               thread.setDaemon(true);
               return thread;
             });
-    timer.scheduleWithFixedDelay(
-        this::reportRunning, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(this::reportRunning, tick, tick, TimeUnit.MILLISECONDS);
   }
 
   /** Reports the progress of {@code context}'s runs from now on, unless it already does. */
@@ -201,6 +207,11 @@ final class ProgressListener extends SparkListener {
 
   @Override
   public void onApplicationEnd(SparkListenerApplicationEnd end) {
+    stop();
+  }
+
+  /** Stops reporting stages that go on. */
+  void stop() {
     timer.shutdownNow();
   }
 
