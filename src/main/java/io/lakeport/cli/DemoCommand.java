@@ -66,8 +66,7 @@ final class DemoCommand implements Callable<Integer> {
         created.isEmpty()
             ? "Demo tables already present in " + site.warehouse()
             : "Created demo tables " + created + " in " + site.warehouse());
-    ProgressListener progress = new ProgressListener(System.err);
-    spark.sparkContext().addSparkListener(progress);
+    ProgressListener.install(spark.sparkContext());
     Clock clock = lakeport.clock();
     PrintWriter err = this.spec.commandLine().getErr();
     try (RunLifecycle lifecycle = RunLifecycle.recording(site, clock, err::println)) {
@@ -80,8 +79,6 @@ final class DemoCommand implements Callable<Integer> {
             result.manifest().sink().path(), f.path(), f.rows(), f.bytes());
       }
       RunCommand.report(out, result);
-    } finally {
-      spark.sparkContext().removeSparkListener(progress);
     }
     return 0;
   }

@@ -60,8 +60,9 @@ public final class Lakeport {
       names = "--verbose",
       scope = ScopeType.INHERIT,
       description =
-          "On a failure, print its whole stack trace, and let Spark's and Hadoop's log lines show"
-              + " theirs (by default a failure is one line: what failed, where, and why).")
+          "Show Spark's and Hadoop's INFO log lines, and on a failure its whole stack trace (by"
+              + " default the console shows progress and results, and a failure is one line: what"
+              + " failed, where, and why; each run's log file keeps the traces).")
   boolean verbose;
 
   private final Clock clock;
@@ -111,7 +112,7 @@ public final class Lakeport {
   /** Runs the parsed command, after {@code --verbose} has let stack traces into the log. */
   private static int executeParsed(ParseResult parsed) {
     if (parsed.commandSpec().userObject() instanceof Lakeport lakeport && lakeport.verbose) {
-      ConsoleLog.showTraces();
+      ConsoleLog.verbose();
     }
     return new CommandLine.RunLast().execute(parsed);
   }

@@ -72,6 +72,7 @@ public final class LaunchedRuns implements InProcessRuns {
     JobSpec job =
         JobFiles.load(new JobLoader(site), request.jobFile(), request.params(), JobLoader.Mode.RUN);
     SparkSession spark = Sessions.create(site, Optional.empty());
+    ProgressListener.install(spark.sparkContext());
     try (RunLifecycle lifecycle = RunLifecycle.underScheduler(site, clock)) {
       RunResult result =
           lifecycle.export(new ExportRunner(spark, clock), job, request.runId(), Trigger.SCHEDULE);

@@ -129,45 +129,40 @@ final class RunCommand implements Callable<Integer> {
             : RunLifecycle.recording(site, clock, warning -> warn(err, warning))) {
       RunLifecycle runs = lifecycle.reportingTo(report);
       SparkSession spark = Sessions.create(site, master);
-      ProgressListener progress = new ProgressListener(System.err);
-      spark.sparkContext().addSparkListener(progress);
-      try {
-        ExportRunner runner =
-            new ExportRunner(spark, clock).waitingForLease(leaseWait.orElse(Duration.ZERO));
-        Trigger trigger = from.isPresent() ? Trigger.BACKFILL : Trigger.MANUAL;
-        for (JobSpec job : Backfill.oneRunPerWindow(specs)) {
-          Optional<String> published =
-              from.isPresent() && !force ? runner.publishedWindow(job) : Optional.empty();
-          if (published.isPresent()) {
-            spec.commandLine()
-                .getOut()
-                .printf(
-                    Locale.ROOT,
-                    "job %s window %s: already published (%s); --force runs it again%n",
-                    job.name(),
-                    job.params().get(JobLoader.WINDOW_START).value(),
-                    published.get());
-            continue;
-          }
-          String id = runId.orElseGet(() -> RunId.next(clock));
-          try {
-            RunResult result = runs.export(runner, job, id, trigger);
-            report(spec.commandLine().getOut(), result);
-            ended.add(Ended.of(job, id, result));
-          } catch (Exception | Error e) {
-            // Exception, not only RuntimeException:
-            // Spark's Scala code throws undeclared checked exceptions
-            if (specs.size() == 1) {
-              throw e;
-            }
-            int code = ExitCode.of(e).code();
-            err.println("job " + job.name() + " run " + id + " failed:");
-            Failures.print(err, e, code, lakeport.detail());
-            ended.add(new Ended(job.name(), id, "failed", 0, code));
-          }
+      ProgressListener.install(spark.sparkContext());
+      ExportRunner runner =
+          new ExportRunner(spark, clock).waitingForLease(leaseWait.orElse(Duration.ZERO));
+      Trigger trigger = from.isPresent() ? Trigger.BACKFILL : Trigger.MANUAL;
+      for (JobSpec job : Backfill.oneRunPerWindow(specs)) {
+        Optional<String> published =
+            from.isPresent() && !force ? runner.publishedWindow(job) : Optional.empty();
+        if (published.isPresent()) {
+          spec.commandLine()
+              .getOut()
+              .printf(
+                  Locale.ROOT,
+                  "job %s window %s: already published (%s); --force runs it again%n",
+                  job.name(),
+                  job.params().get(JobLoader.WINDOW_START).value(),
+                  published.get());
+          continue;
         }
-      } finally {
-        spark.sparkContext().removeSparkListener(progress);
+        String id = runId.orElseGet(() -> RunId.next(clock));
+        try {
+          RunResult result = runs.export(runner, job, id, trigger);
+          report(spec.commandLine().getOut(), result);
+          ended.add(Ended.of(job, id, result));
+        } catch (Exception | Error e) {
+          // Exception, not only RuntimeException:
+          // Spark's Scala code throws undeclared checked exceptions
+          if (specs.size() == 1) {
+            throw e;
+          }
+          int code = ExitCode.of(e).code();
+          err.println("job " + job.name() + " run " + id + " failed:");
+          Failures.print(err, e, code, lakeport.detail());
+          ended.add(new Ended(job.name(), id, "failed", 0, code));
+        }
       }
     }
     if (specs.size() > 1) {

@@ -22,6 +22,7 @@ import io.lakeport.schedule.launch.InProcessLauncher;
 import io.lakeport.schedule.launch.Launcher;
 import io.lakeport.schedule.launch.RunKind;
 import io.lakeport.schedule.launch.SparkSubmitLauncher;
+import io.lakeport.schedule.launch.SubmitCommand;
 import io.lakeport.schedule.launch.SubmitSettings;
 import io.lakeport.server.ApiException;
 import io.lakeport.server.ApiServer;
@@ -222,7 +223,9 @@ final class SchedulerStartCommand implements Callable<Integer> {
                 submit.deployMode(),
                 submit.conf(),
                 jar,
-                siteConf.map(Path::toAbsolutePath)),
+                siteConf.map(Path::toAbsolutePath),
+                // the drivers log as this scheduler does (bin/lakeport: conf/log4j2.properties)
+                Optional.ofNullable(System.getProperty(SubmitCommand.LOG_CONFIG_PROPERTY))),
             submit.logs(),
             timer);
       }

@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
@@ -25,7 +26,8 @@ import java.util.Optional;
  * storage ({@code lakeport.s3}) is read into {@link S3Settings}, the run history ({@code
  * lakeport.history}) into {@link HistorySettings}, notification channels and subscriptions ({@code
  * lakeport.notifications}) into {@link NotificationSettings}, the scheduler's status API ({@code
- * lakeport.api}) into {@link ApiSettings}.
+ * lakeport.api}) into {@link ApiSettings}. Each run writes its log file under {@code logs} ({@code
+ * lakeport.logs}).
  */
 public record Site(
     Config stack,
@@ -34,6 +36,7 @@ public record Site(
     String exports,
     List<String> sinkRoots,
     ZoneId timeZone,
+    Path logs,
     String master,
     Map<String, String> sparkConf,
     S3Settings s3,
@@ -48,6 +51,7 @@ public record Site(
   static final String EXPORTS = "exports";
   static final String SINK_ROOTS = "sink-roots";
   static final String TIME_ZONE = "time-zone";
+  static final String LOGS = "logs";
   static final String SPARK = "spark";
   static final String MASTER = "master";
   static final String CONF = "conf";
@@ -72,6 +76,7 @@ public record Site(
     requireNonNull(exports, "exports is null");
     sinkRoots = List.copyOf(sinkRoots);
     requireNonNull(timeZone, "timeZone is null");
+    requireNonNull(logs, "logs is null");
     requireNonNull(master, "master is null");
     sparkConf = Map.copyOf(sparkConf);
     requireNonNull(s3, "s3 is null");
@@ -149,6 +154,7 @@ public record Site(
             EXPORTS,
             SINK_ROOTS,
             TIME_ZONE,
+            LOGS,
             SPARK,
             S3,
             HISTORY,
@@ -177,6 +183,7 @@ public record Site(
             site.string(EXPORTS),
             sinkRoots(resolved, site),
             zone,
+            localFolder(site, LOGS),
             spark.string(MASTER),
             conf,
             s3,
@@ -206,6 +213,30 @@ public record Site(
           "expected a list of folders",
           "Write " + key + " = [\"s3a://bucket/exports\", \"/data/out\"].");
       return List.of();
+    }
+  }
+
+  /**
+   * A local folder: a plain path or a {@code file:} URI (what {@code lakeport.home} may be); a
+   * folder in object storage is refused.
+   */
+  static Path localFolder(Section section, String key) {
+    String text = section.string(key);
+    try {
+      if (text.startsWith("file:")) {
+        return Path.of(URI.create(text));
+      }
+      if (text.matches("^[A-Za-z][A-Za-z0-9+.-]+:.*")) {
+        section.problem(
+            key,
+            "\"" + text + "\" is not a local folder",
+            "Name a folder on this machine, e.g. /var/log/lakeport.");
+        return Path.of(".");
+      }
+      return Path.of(text);
+    } catch (IllegalArgumentException e) {
+      section.problem(key, "\"" + text + "\" is not a folder: " + e.getMessage(), "Name a folder.");
+      return Path.of(".");
     }
   }
 

@@ -27,7 +27,7 @@ import java.util.Optional;
 final class Rows {
   static final String RUN_COLUMNS =
       "run_id, job, slot_time, run_trigger, params, status, queued_at, started_at,"
-          + " finished_at, rows_written, bytes_written, files_written, manifest, error";
+          + " finished_at, rows_written, bytes_written, files_written, manifest, error, log_file";
   static final String ATTEMPT_COLUMNS =
       "run_id, attempt, started_at, finished_at, exit_code, error, host, pid";
   static final String LOCK_COLUMNS = "job, run_id, owner, acquired_at, heartbeat_at";
@@ -86,7 +86,8 @@ final class Rows {
         number(rs, "bytes_written"),
         number(rs, "files_written"),
         Optional.ofNullable(rs.getString("manifest")),
-        Optional.ofNullable(rs.getString("error")));
+        Optional.ofNullable(rs.getString("error")),
+        Optional.ofNullable(rs.getString("log_file")));
   }
 
   static Attempt attempt(ResultSet rs) throws SQLException {

@@ -11,7 +11,8 @@ import java.util.Optional;
 
 /**
  * One run as the history holds it: what it was for, where it is, and when it ended what it wrote
- * (rows, bytes, files, the manifest) or why it failed.
+ * (rows, bytes, files, the manifest) or why it failed, and the log file of its own that the process
+ * running it writes ({@code <lakeport.logs>/<job>/<run id>.log}), once it has started.
  */
 public record Run(
     String id,
@@ -27,7 +28,8 @@ public record Run(
     Optional<Long> bytes,
     Optional<Long> files,
     Optional<String> manifest,
-    Optional<String> error) {
+    Optional<String> error,
+    Optional<String> logFile) {
 
   public Run {
     requireNonNull(id, "id is null");
@@ -44,6 +46,7 @@ public record Run(
     requireNonNull(files, "files is null");
     requireNonNull(manifest, "manifest is null");
     requireNonNull(error, "error is null");
+    requireNonNull(logFile, "logFile is null");
   }
 
   /** From start to end, once the run has both. */

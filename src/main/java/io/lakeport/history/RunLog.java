@@ -85,6 +85,7 @@ public final class RunLog {
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
+        Optional.empty(),
         Optional.empty());
   }
 
@@ -175,6 +176,21 @@ public final class RunLog {
             bind(attempt, now, outcome.exitCode(), outcome.error(), runId).executeUpdate();
           }
           return read(c, runId).orElseThrow();
+        });
+  }
+
+  /**
+   * Names the log file of run {@code runId}, which the process running it writes; a run the history
+   * does not hold is left alone.
+   */
+  public void logFile(String runId, String path) {
+    database.transaction(
+        "name the log file of run " + runId,
+        c -> {
+          try (PreparedStatement update =
+              c.prepareStatement("UPDATE runs SET log_file = ? WHERE run_id = ?")) {
+            return bind(update, path, runId).executeUpdate();
+          }
         });
   }
 

@@ -19,6 +19,7 @@ import io.lakeport.run.SharedLeases;
 import io.lakeport.schedule.launch.LaunchOutcome;
 import io.lakeport.schedule.launch.OutcomeReport;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -28,6 +29,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The life of every run, whichever entry point started it: record it as started, run it (the export
@@ -40,12 +42,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class RunLifecycle implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RunLifecycle.class);
+  private static final String JOB_KEY = ExportRunner.JOB_KEY;
 
   private final CompletableFuture<RunRecords> records;
   private final RunNotifications notifications;
   private final boolean announcesEnds;
   private final SharedLeases leases;
   private final OutcomeReport report;
+  private final Path logs;
   private final Clock clock;
 
   private RunLifecycle(
@@ -54,12 +58,14 @@ public final class RunLifecycle implements AutoCloseable {
       boolean announcesEnds,
       SharedLeases leases,
       OutcomeReport report,
+      Path logs,
       Clock clock) {
     this.records = records;
     this.notifications = notifications;
     this.announcesEnds = announcesEnds;
     this.leases = leases;
     this.report = report;
+    this.logs = logs;
     this.clock = clock;
   }
 
@@ -68,7 +74,7 @@ public final class RunLifecycle implements AutoCloseable {
    * launcher reads).
    */
   public RunLifecycle reportingTo(OutcomeReport report) {
-    return new RunLifecycle(records, notifications, announcesEnds, leases, report, clock);
+    return new RunLifecycle(records, notifications, announcesEnds, leases, report, logs, clock);
   }
 
   /**
@@ -86,6 +92,7 @@ public final class RunLifecycle implements AutoCloseable {
         true,
         new HistoryLeases(site.history(), clock, first),
         OutcomeReport.none(),
+        site.logs(),
         clock);
   }
 
@@ -100,15 +107,18 @@ public final class RunLifecycle implements AutoCloseable {
 
   /**
    * A lifecycle for runs the scheduler started, which records them and announces how they ended
-   * itself; what only a run knows (what a retention run removed) is still announced here.
+   * itself; what only a run knows (what a retention run removed, where its log file is) is still
+   * announced or recorded here.
    */
   public static RunLifecycle underScheduler(Site site, Clock clock) {
+    Consumer<String> warnings = onlyFirst(warning -> LOG.warn("{}", warning));
     return new RunLifecycle(
-        CompletableFuture.completedFuture(RunRecords.none()),
+        CompletableFuture.completedFuture(RunRecords.logFilesOnly(site.history(), clock, warnings)),
         RunNotifications.open(site, clock),
         false,
-        new HistoryLeases(site.history(), clock, warning -> LOG.warn("{}", warning)),
+        new HistoryLeases(site.history(), clock, warnings),
         OutcomeReport.none(),
+        site.logs(),
         clock);
   }
 
@@ -121,6 +131,12 @@ public final class RunLifecycle implements AutoCloseable {
   public RunResult export(ExportRunner runner, JobSpec job, String runId, Trigger trigger) {
     RunRecords history = records.join();
     history.started(job, runId, trigger);
+    try (RunLogging logging = logging(history, job.name(), runId)) {
+      return export(history, runner, job, runId);
+    }
+  }
+
+  private RunResult export(RunRecords history, ExportRunner runner, JobSpec job, String runId) {
     Instant started = clock.instant();
     RunResult result;
     try (RunRecords.Active active = history.active(runId)) {
@@ -129,6 +145,7 @@ public final class RunLifecycle implements AutoCloseable {
       } catch (Exception | Error e) {
         // Exception, not only RuntimeException:
         // Spark's Scala code throws undeclared checked exceptions
+        LOG.error(RunLogFile.FILE_ONLY, "Run {} of job {} failed", runId, job.name(), e);
         history.failed(runId, e);
         report.failed(runId, job.name(), ExitCode.of(e).code(), FailureText.firstLineOf(e));
         if (announcesEnds) {
@@ -161,11 +178,25 @@ public final class RunLifecycle implements AutoCloseable {
     RunRecords history = records.join();
     String historyJob = JobNames.retentionOf(job.name());
     history.started(historyJob, runId, trigger, Map.of());
+    try (RunLogging logging = logging(history, historyJob, runId)) {
+      return retention(history, retention, job, otherJobs, historyJob, runId);
+    }
+  }
+
+  private Retained retention(
+      RunRecords history,
+      Retention retention,
+      JobSpec job,
+      Map<String, String> otherJobs,
+      String historyJob,
+      String runId)
+      throws IOException {
     Retention.Result result;
     try (RunRecords.Active active = history.active(runId)) {
       try {
         result = retention.apply(job, otherJobs);
       } catch (IOException | RuntimeException | Error e) {
+        LOG.error(RunLogFile.FILE_ONLY, "Run {} of job {} failed", runId, historyJob, e);
         history.failed(runId, e);
         report.failed(runId, historyJob, ExitCode.of(e).code(), FailureText.firstLineOf(e));
         throw e;
@@ -205,6 +236,38 @@ public final class RunLifecycle implements AutoCloseable {
    * not).
    */
   public record Retained(ExitCode exitCode, Retention.Result result, String error) {}
+
+  /**
+   * The run's lines, tagged with its job and run id (MDC {@code job} and {@code run}) in this
+   * thread, going to its own log file, which the history names.
+   */
+  private RunLogging logging(RunRecords history, String job, String runId) {
+    String previousJob = MDC.get(JOB_KEY);
+    String previousRun = MDC.get(RunLogFile.RUN_KEY);
+    MDC.put(JOB_KEY, job);
+    MDC.put(RunLogFile.RUN_KEY, runId);
+    RunLogFile file = RunLogFile.open(logs, job, runId);
+    file.path().ifPresent(path -> history.logFile(runId, path.toString()));
+    return () -> {
+      file.close();
+      restore(JOB_KEY, previousJob);
+      restore(RunLogFile.RUN_KEY, previousRun);
+    };
+  }
+
+  private static void restore(String key, String value) {
+    if (value == null) {
+      MDC.remove(key);
+    } else {
+      MDC.put(key, value);
+    }
+  }
+
+  /** A run's logging, ended when the run ends. */
+  private interface RunLogging extends AutoCloseable {
+    @Override
+    void close();
+  }
 
   /** What a run that ended without failing wrote, as a launcher is told. */
   public static LaunchOutcome.Written written(RunResult result) {

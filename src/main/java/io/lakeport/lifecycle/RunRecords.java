@@ -26,14 +26,25 @@ import java.util.function.Consumer;
  * remaining records are not written.
  */
 public final class RunRecords {
+  /** Which records a process writes. */
+  private enum Writes {
+    /** Every record of its runs: it started them. */
+    ALL,
+    /** Only the log files of runs its starter (the scheduler) records. */
+    LOG_FILES
+  }
+
   private final Optional<HistorySettings> settings;
+  private final Writes writes;
   private final Clock clock;
   private final Consumer<String> warnings;
   private final Worker worker = Worker.current();
   private volatile boolean working;
 
-  private RunRecords(Optional<HistorySettings> settings, Clock clock, Consumer<String> warnings) {
+  private RunRecords(
+      Optional<HistorySettings> settings, Writes writes, Clock clock, Consumer<String> warnings) {
     this.settings = settings;
+    this.writes = writes;
     this.clock = clock;
     this.warnings = warnings;
     this.working = settings.isPresent();
@@ -44,14 +55,23 @@ public final class RunRecords {
    * of dead processes recorded lost), or that warned why not.
    */
   public static RunRecords open(HistorySettings settings, Clock clock, Consumer<String> warnings) {
-    RunRecords records = new RunRecords(Optional.of(settings), clock, warnings);
+    RunRecords records = new RunRecords(Optional.of(settings), Writes.ALL, clock, warnings);
     records.write(history -> {});
     return records;
   }
 
   /** Records nothing: for runs whose starter (the scheduler) records them. */
   public static RunRecords none() {
-    return new RunRecords(Optional.empty(), Clock.systemUTC(), warning -> {});
+    return new RunRecords(Optional.empty(), Writes.ALL, Clock.systemUTC(), warning -> {});
+  }
+
+  /**
+   * Records only where runs whose starter (the scheduler) records them write their log files: the
+   * scheduler cannot know whether, and where, the process running them writes one.
+   */
+  public static RunRecords logFilesOnly(
+      HistorySettings settings, Clock clock, Consumer<String> warnings) {
+    return new RunRecords(Optional.of(settings), Writes.LOG_FILES, clock, warnings);
   }
 
   /** Run {@code runId} of {@code job} is queued and starts now, with the job's params. */
@@ -61,7 +81,7 @@ public final class RunRecords {
 
   /** Run {@code runId} of the history job {@code job} is queued and starts now. */
   public void started(String job, String runId, Trigger trigger, Map<String, String> params) {
-    write(
+    writeAll(
         history -> {
           history
               .runLog()
@@ -71,7 +91,12 @@ public final class RunRecords {
 
   /** Run {@code runId} ended as {@code outcome} says. */
   public void ended(String runId, RunOutcome outcome) {
-    write(history -> history.runLog().finish(runId, outcome));
+    writeAll(history -> history.runLog().finish(runId, outcome));
+  }
+
+  /** Run {@code runId} writes its log lines to {@code file}. */
+  public void logFile(String runId, String file) {
+    write(history -> history.runLog().logFile(runId, file));
   }
 
   /** Run {@code runId} failed with {@code failure}: its exit code and summary, secrets masked. */
@@ -88,7 +113,7 @@ public final class RunRecords {
    * run lost.
    */
   public Active active(String runId) {
-    if (!working) {
+    if (!working || writes != Writes.ALL) {
       return () -> {};
     }
     Thread hook =
@@ -125,6 +150,12 @@ public final class RunRecords {
           p.name(), Secrets.isSecretName(p.name()) ? Secrets.MASK : String.valueOf(p.value()));
     }
     return params;
+  }
+
+  private void writeAll(Consumer<HistoryStore> write) {
+    if (writes == Writes.ALL) {
+      write(write);
+    }
   }
 
   private void write(Consumer<HistoryStore> write) {

@@ -18,6 +18,7 @@ import java.util.Optional;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.JobExecutionStatus;
+import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.JavaSparkStatusTracker;
 import org.apache.spark.sql.Observation;
@@ -33,6 +34,17 @@ import org.slf4j.MDC;
  */
 public final class ExportRunner {
   private static final Logger LOG = LoggerFactory.getLogger(ExportRunner.class);
+
+  /** The MDC keys of a run's lines: its job and run id. */
+  public static final String JOB_KEY = "job";
+
+  public static final String RUN_KEY = "run";
+
+  /**
+   * Spark copies a job's local properties named {@code mdc.<key>} into the MDC of its task threads
+   * (as {@code mdc.<key>}); a listener finds the run of a Spark job by them too.
+   */
+  public static final String TASK_MDC = "mdc.";
 
   private final SparkSession spark;
   private final Clock clock;
@@ -86,13 +98,17 @@ public final class ExportRunner {
     if (!RunId.isValid(runId)) {
       throw new IllegalArgumentException("not a run id: " + runId);
     }
-    MDC.put("job", job.name());
-    MDC.put("run", runId);
+    String previousJob = MDC.get(JOB_KEY);
+    String previousRun = MDC.get(RUN_KEY);
+    MDC.put(JOB_KEY, job.name());
+    MDC.put(RUN_KEY, runId);
     SparkSession session = Sessions.forJob(spark, job);
-    session
-        .sparkContext()
-        .setJobGroup(
-            runId, "lakeport " + job.name() + " run " + runId + " -> " + job.sink().path(), true);
+    SparkContext context = session.sparkContext();
+    context.setJobGroup(
+        runId, "lakeport " + job.name() + " run " + runId + " -> " + job.sink().path(), true);
+    // Spark puts local properties named mdc.<key> into the MDC of the run's task threads
+    context.setLocalProperty(TASK_MDC + JOB_KEY, job.name());
+    context.setLocalProperty(TASK_MDC + RUN_KEY, runId);
     LOG.info(
         "Run {} of job {} started: {} -> {}",
         runId,
@@ -114,9 +130,19 @@ public final class ExportRunner {
       }
       throw e;
     } finally {
-      session.sparkContext().clearJobGroup();
-      MDC.remove("job");
-      MDC.remove("run");
+      context.clearJobGroup();
+      context.setLocalProperty(TASK_MDC + JOB_KEY, null);
+      context.setLocalProperty(TASK_MDC + RUN_KEY, null);
+      restore(JOB_KEY, previousJob);
+      restore(RUN_KEY, previousRun);
+    }
+  }
+
+  private static void restore(String key, String value) {
+    if (value == null) {
+      MDC.remove(key);
+    } else {
+      MDC.put(key, value);
     }
   }
 

@@ -52,6 +52,10 @@ final class ApiErrors {
     return new ApiError(NOT_FOUND, "Run " + runId + " has no manifest to show: " + why + ".");
   }
 
+  static ApiError noLog(String runId, String why) {
+    return new ApiError(NOT_FOUND, "Run " + runId + " has no log file to show: " + why + ".");
+  }
+
   static ApiError notFound(String path) {
     return new ApiError(
         NOT_FOUND,

@@ -49,6 +49,7 @@ public final class ApiServer implements AutoCloseable {
   private static final int MAX_BODY = 64 * 1024;
   private static final int THREADS = 4;
   private static final String JSON = "application/json; charset=utf-8";
+  private static final String TEXT = "text/plain; charset=utf-8";
 
   private final HttpServer server;
   private final ExecutorService executor;
@@ -266,6 +267,12 @@ public final class ApiServer implements AutoCloseable {
       read(exchange);
       JsonNode manifest = runs.manifestOf(runId);
       return json(exchange, 200, manifest);
+    }
+    if (rest.size() == 2 && rest.get(1).equals("log")) {
+      allow(method, "GET", shown);
+      read(exchange);
+      String tail = runs.logTail(runId, query(exchange.getRequestURI().getRawQuery()));
+      return send(exchange, 200, TEXT, tail.getBytes(StandardCharsets.UTF_8));
     }
     throw ApiErrors.notFound(shown);
   }

@@ -39,6 +39,8 @@ final class RunViews {
         "manifest_url",
         run.manifest().map(m -> "/api/runs/" + run.id() + "/manifest").orElse(null));
     view.put("error", run.error().map(Secrets::maskUrl).orElse(null));
+    view.put("log_file", run.logFile().orElse(null));
+    view.put("log_url", run.logFile().map(f -> "/api/runs/" + run.id() + "/log").orElse(null));
     return view;
   }
 

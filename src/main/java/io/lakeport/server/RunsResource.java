@@ -6,11 +6,13 @@ import io.lakeport.history.HistoryStore;
 import io.lakeport.history.Run;
 import io.lakeport.history.RunFilter;
 import io.lakeport.history.RunStatus;
+import io.lakeport.run.RunId;
 import io.lakeport.schedule.Scheduler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -27,6 +29,12 @@ import java.util.Set;
 final class RunsResource {
   static final int DEFAULT_LIMIT = 50;
   static final int MAX_LIMIT = 1000;
+  static final int DEFAULT_TAIL = 200;
+  static final int MAX_TAIL = 10_000;
+
+  /** The most of a log file's end read for a tail, whatever the lines' length. */
+  static final int MAX_TAIL_BYTES = 4 << 20;
+
   private static final Set<String> QUERY = Set.of("job", "status", "limit");
 
   private final HistoryStore store;
@@ -139,6 +147,56 @@ final class RunsResource {
                     "it is at "
                         + run.manifest().get()
                         + ", which this process cannot read as a file"));
+  }
+
+  /**
+   * The last lines ({@code ?tail=N}, default {@value #DEFAULT_TAIL}, at most {@value #MAX_TAIL}) of
+   * the run's log file, which only the history names: nothing from the request reaches the file
+   * system but a run id that is valid and in the history.
+   */
+  String logTail(String runId, Map<String, String> query) {
+    query.keySet().stream()
+        .filter(key -> !key.equals("tail"))
+        .findFirst()
+        .ifPresent(
+            key -> {
+              throw ApiErrors.badRequest(
+                  "Unknown query parameter \"" + key + "\". Expected: tail.");
+            });
+    int lines = Optional.ofNullable(query.get("tail")).map(RunsResource::tail).orElse(DEFAULT_TAIL);
+    if (!RunId.isValid(runId)) {
+      throw ApiErrors.noRun(runId);
+    }
+    Run run = find(runId);
+    Path file =
+        run.logFile()
+            .flatMap(RunsResource::localPath)
+            .orElseThrow(
+                () ->
+                    ApiErrors.noLog(
+                        runId,
+                        "the history names none (the run has not started, or ran before runs"
+                            + " had log files)"));
+    try {
+      return LogTail.of(file, lines, MAX_TAIL_BYTES);
+    } catch (NoSuchFileException e) {
+      throw ApiErrors.noLog(runId, "its log file " + file + " is gone");
+    } catch (IOException e) {
+      throw ApiErrors.noLog(runId, "cannot read its log file " + file + ": " + e.getMessage());
+    }
+  }
+
+  private static int tail(String text) {
+    try {
+      int lines = Integer.parseInt(text);
+      if (lines >= 1 && lines <= MAX_TAIL) {
+        return lines;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw ApiErrors.badRequest(
+        "tail: expected a whole number from 1 to " + MAX_TAIL + ", found \"" + text + "\".");
   }
 
   private Run find(String runId) {

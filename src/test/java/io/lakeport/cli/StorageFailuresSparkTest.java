@@ -170,7 +170,8 @@ class StorageFailuresSparkTest {
     assertThat(brief.output())
         .as(brief.output())
         .doesNotContainPattern(TRACE)
-        .contains("WARN FileStreamSink: Assume no metadata directory")
+        // a run's thread tags its lines with the job and run ids
+        .containsPattern("WARN (\\[\\S+ \\S+\\] )?FileStreamSink: Assume no metadata directory")
         .contains(":2: source: cannot read " + warehouse.resolve("none"))
         .contains("error: Cannot read file:" + warehouse.resolve("corrupt/x.parquet"))
         .containsPattern("error: Cannot write file:\\S+/full/out/\\S+: No space left on device")

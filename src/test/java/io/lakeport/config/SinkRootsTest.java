@@ -29,6 +29,7 @@ class SinkRootsTest {
         exports,
         List.of(roots),
         s.timeZone(),
+        s.logs(),
         s.master(),
         s.sparkConf(),
         s.s3(),

@@ -114,6 +114,7 @@ abstract class HistoryStoreContract {
                 Optional.of(34_567L),
                 Optional.of(3L),
                 Optional.of("file:/exports/orders/_lakeport/manifest-r1.json"),
+                Optional.empty(),
                 Optional.empty()));
     assertThat(store.runLog().run("r1")).contains(run);
     assertThat(run.duration()).contains(Duration.ofSeconds(90));

@@ -51,6 +51,7 @@ class SchedulerSubmitIT {
             """
         lakeport.history.url = "jdbc:h2:file:%s"
         lakeport.exports = "%s"
+        lakeport.logs = "%s"
         lakeport.scheduler.launcher = spark-submit
         lakeport.scheduler.spark-submit {
           spark-home = "%s"
@@ -63,6 +64,7 @@ class SchedulerSubmitIT {
                 .formatted(
                     dir.resolve("history/lakeport"),
                     dir.resolve("exports"),
+                    dir.resolve("run-logs"),
                     System.getProperty("it.lakeport.spark.home"),
                     System.getProperty("it.lakeport.jar"),
                     dir.resolve("logs")));
@@ -70,16 +72,25 @@ class SchedulerSubmitIT {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
 
-    int code =
-        Lakeport.execute(
-            clock,
-            new PrintWriter(out, true),
-            new PrintWriter(err, true),
-            "scheduler",
-            "--site-conf=" + site,
-            "start",
-            "--once",
-            job.toString());
+    // the scheduler's log configuration (bin/lakeport's), which it passes on to its drivers
+    System.setProperty(
+        "log4j2.configurationFile",
+        Path.of("conf", "log4j2.properties").toAbsolutePath().toString());
+    int code;
+    try {
+      code =
+          Lakeport.execute(
+              clock,
+              new PrintWriter(out, true),
+              new PrintWriter(err, true),
+              "scheduler",
+              "--site-conf=" + site,
+              "start",
+              "--once",
+              job.toString());
+    } finally {
+      System.clearProperty("log4j2.configurationFile");
+    }
 
     assertThat(code).as(err.toString()).isZero();
     try (HistoryStore history = HistoryStore.open(Site.load(Optional.of(site)).history(), clock)) {
@@ -96,9 +107,19 @@ class SchedulerSubmitIT {
                 assertThat(run.rows()).contains(2L);
                 assertThat(run.manifest())
                     .hasValueSatisfying(m -> assertThat(m).contains("manifest-" + run.id()));
+                // the driver's console: Lakeport's lines and result, not Spark's INFO
                 assertThat(dir.resolve("logs").resolve(run.id() + ".log"))
                     .content()
-                    .contains("Submitted application: lakeport:nightly-submit:" + run.id());
+                    .contains("[nightly-submit " + run.id() + "] ExportRunner: Run " + run.id())
+                    .contains("job nightly-submit run " + run.id() + ": 2 rows")
+                    .doesNotContain(" INFO SparkContext: ");
+                // the run's own log file, which the history names
+                Path runLog =
+                    dir.resolve("run-logs").resolve("nightly-submit").resolve(run.id() + ".log");
+                assertThat(run.logFile()).contains(runLog.toString());
+                assertThat(runLog)
+                    .content()
+                    .contains("[nightly-submit " + run.id() + "] ExportRunner: Run " + run.id());
               });
     }
   }

@@ -37,7 +37,13 @@ public final class SparkSubmitLauncher implements Launcher {
     Files.deleteIfExists(outcomeFile);
     SubmitCommand command = new SubmitCommand(settings, request, outcomeFile);
     SparkLauncher launcher =
-        command.configure(new SparkLauncher()).redirectError().redirectOutput(log.toFile());
+        command
+            .configure(
+                new SparkLauncher(
+                    command.environment(
+                        Optional.ofNullable(System.getenv(SubmitCommand.SUBMIT_OPTIONS)))))
+            .redirectError()
+            .redirectOutput(log.toFile());
     Tracking tracking = new Tracking(outcomeFile, log);
     SparkAppHandle handle = launcher.startApplication(tracking);
     tracking.handle = handle;

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.spark.launcher.SparkLauncher;
 
@@ -16,6 +17,11 @@ import org.apache.spark.launcher.SparkLauncher;
  */
 public record SubmitCommand(SubmitSettings settings, LaunchRequest request, Path outcomeFile) {
   static final String MAIN_CLASS = "io.lakeport.cli.Lakeport";
+
+  /** The system property log4j2 reads its configuration file from. */
+  public static final String LOG_CONFIG_PROPERTY = "log4j2.configurationFile";
+
+  static final String SUBMIT_OPTIONS = "SPARK_SUBMIT_OPTS";
 
   /** The name the run has in Spark (UI, history server, cluster manager). */
   public String appName() {
@@ -45,6 +51,21 @@ public record SubmitCommand(SubmitSettings settings, LaunchRequest request, Path
     args.addAll(List.of("--class", MAIN_CLASS, settings.appJar().toString()));
     args.addAll(appArgs());
     return args;
+  }
+
+  /**
+   * The environment spark-submit gets beyond the scheduler's: {@code SPARK_SUBMIT_OPTS} naming the
+   * log configuration, which the JVM that runs spark-submit (the driver, in client mode) reads,
+   * with any Spark home (the one the build assembles as well as an installed one).
+   */
+  public Map<String, String> environment(Optional<String> submitOptions) {
+    if (settings.logConfig().isEmpty()) {
+      return Map.of();
+    }
+    String option = "-D" + LOG_CONFIG_PROPERTY + "=" + settings.logConfig().get();
+    return Map.of(
+        SUBMIT_OPTIONS,
+        submitOptions.filter(o -> !o.isBlank()).map(o -> o + " " + option).orElse(option));
   }
 
   /** Applies the same command to Spark's launcher. */

@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * Where and how runs are submitted: the Spark home (a real installation, or the one the build
  * assembles in {@code target/spark-home}), master, deploy mode, Spark settings, the application
- * jar, and the site settings file the driver reads.
+ * jar, the site settings file the driver reads, and the log4j2 configuration it logs with (the
+ * scheduler's own: Lakeport's {@code conf/log4j2.properties}, not Spark's INFO default).
  */
 public record SubmitSettings(
     Path sparkHome,
@@ -17,7 +18,19 @@ public record SubmitSettings(
     String deployMode,
     Map<String, String> conf,
     Path appJar,
-    Optional<Path> siteConf) {
+    Optional<Path> siteConf,
+    Optional<String> logConfig) {
+  /** Settings whose drivers log as the Spark home's {@code conf/} says. */
+  public SubmitSettings(
+      Path sparkHome,
+      String master,
+      String deployMode,
+      Map<String, String> conf,
+      Path appJar,
+      Optional<Path> siteConf) {
+    this(sparkHome, master, deployMode, conf, appJar, siteConf, Optional.empty());
+  }
+
   public SubmitSettings {
     requireNonNull(sparkHome, "sparkHome is null");
     requireNonNull(master, "master is null");
@@ -25,5 +38,6 @@ public record SubmitSettings(
     conf = Map.copyOf(conf);
     requireNonNull(appJar, "appJar is null");
     requireNonNull(siteConf, "siteConf is null");
+    requireNonNull(logConfig, "logConfig is null");
   }
 }

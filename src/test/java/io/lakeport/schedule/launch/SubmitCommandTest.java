@@ -75,4 +75,43 @@ class SubmitCommandTest {
     assertThat(new SubmitCommand(settings, request, Path.of("o.json")).appArgs())
         .isEqualTo(List.of("run", "j.conf", "--run-id", "r1", "--outcome-file", "o.json"));
   }
+
+  @Test
+  void theDriverLogsWithTheSchedulersLogConfiguration() {
+    SubmitSettings settings =
+        new SubmitSettings(
+            Path.of("/opt/spark"),
+            "local[2]",
+            "client",
+            Map.of(),
+            Path.of("app.jar"),
+            Optional.empty(),
+            Optional.of("/opt/lakeport/conf/log4j2.properties"));
+    LaunchRequest request =
+        new LaunchRequest("j", Path.of("j.conf"), Map.of(), "r1", Duration.ofMinutes(1));
+    SubmitCommand command = new SubmitCommand(settings, request, Path.of("o.json"));
+
+    assertThat(command.environment(Optional.empty()))
+        .containsExactly(
+            Map.entry(
+                "SPARK_SUBMIT_OPTS",
+                "-Dlog4j2.configurationFile=/opt/lakeport/conf/log4j2.properties"));
+    assertThat(command.environment(Optional.of("-Xss4m")))
+        .containsEntry(
+            "SPARK_SUBMIT_OPTS",
+            "-Xss4m -Dlog4j2.configurationFile=/opt/lakeport/conf/log4j2.properties");
+    assertThat(
+            new SubmitCommand(
+                    new SubmitSettings(
+                        Path.of("/opt/spark"),
+                        "local[2]",
+                        "client",
+                        Map.of(),
+                        Path.of("app.jar"),
+                        Optional.empty()),
+                    request,
+                    Path.of("o.json"))
+                .environment(Optional.of("-Xss4m")))
+        .isEmpty();
+  }
 }
