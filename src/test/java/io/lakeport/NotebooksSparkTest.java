@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.ConfigFactory;
 import io.lakeport.demo.DemoData;
 import java.io.ByteArrayOutputStream;
@@ -15,8 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import jdk.jshell.EvalException;
+import jdk.jshell.ExpressionSnippet;
 import jdk.jshell.JShell;
 import jdk.jshell.Snippet;
 import jdk.jshell.SnippetEvent;
@@ -33,10 +36,13 @@ import org.junit.jupiter.api.io.TempDir;
  * %maven} line, a kernel magic, must name a dependency that is on the class path; any rejected
  * snippet, unresolved name or exception fails the test. The cells run in a temporary Lakeport home
  * with the example jobs and the demo tables; charts must come out as pictures with something drawn
- * on them.
+ * on them. With {@code -Dnotebooks.record=true} it writes what each cell printed, its value and its
+ * picture back into the notebook as the cell's outputs (the temporary home shown as {@code
+ * $LAKEPORT_HOME}), so that the committed notebooks render with a demo run's outputs.
  */
 class NotebooksSparkTest {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final boolean RECORD = Boolean.getBoolean("notebooks.record");
 
   @TempDir Path home;
 
@@ -59,7 +65,7 @@ class NotebooksSparkTest {
     int pictures = 0;
     try {
       for (Path notebook : notebooks) {
-        pictures += run(notebook);
+        pictures += run(notebook, home);
       }
     } finally {
       System.setProperty("lakeport.home", previousHome == null ? "." : previousHome);
@@ -70,18 +76,24 @@ class NotebooksSparkTest {
     assertThat(home.resolve("data/scratch/anomalies-daily/_lakeport")).isDirectory();
   }
 
-  /** Runs a notebook's code cells in a fresh JShell; returns how many cells ended in a picture. */
-  private static int run(Path notebook) throws IOException {
+  /**
+   * Runs a notebook's code cells in a fresh JShell; returns how many cells ended in a picture. When
+   * recording, writes each cell's outputs back into the notebook.
+   */
+  private static int run(Path notebook, Path home) throws IOException {
     ByteArrayOutputStream output = new ByteArrayOutputStream();
     PrintStream printed = new PrintStream(output, true, StandardCharsets.UTF_8);
+    PrintStream console = System.out;
+    JsonNode document = JSON.readTree(notebook.toFile());
     int pictures = 0;
+    System.setOut(printed);
     try (JShell shell =
         JShell.builder().executionEngine("local").out(printed).err(printed).build()) {
       for (String entry : classPath()) {
         shell.addToClasspath(entry);
       }
       int cell = 0;
-      for (JsonNode node : JSON.readTree(notebook.toFile()).get("cells")) {
+      for (JsonNode node : document.get("cells")) {
         if (!node.get("cell_type").asText().equals("code")) {
           continue;
         }
@@ -89,17 +101,61 @@ class NotebooksSparkTest {
         StringBuilder source = new StringBuilder();
         node.get("source").forEach(line -> source.append(line.asText()));
         String where = notebook.getFileName() + " code cell " + cell;
+        int before = output.size();
         List<SnippetEvent> events =
             evaluate(shell, withoutMagics(source.toString(), where), where, output);
+        String text = printedSince(output, before);
         SnippetEvent last = events.get(events.size() - 1);
+        Optional<String> picture = Optional.empty();
         if (last.snippet() instanceof VarSnippet value
             && value.typeName().endsWith("BufferedImage")) {
           assertPicture(shell, value, where, output);
+          picture = Optional.of(png(shell, value, where, output));
           pictures++;
         }
+        if (RECORD) {
+          Outputs.record((ObjectNode) node, cell, text, shown(last), picture, home);
+        }
       }
+    } finally {
+      System.setOut(console);
+    }
+    if (RECORD) {
+      Files.writeString(
+          notebook,
+          JSON.writer(new NotebookPrinter()).writeValueAsString(document) + "\n",
+          StandardCharsets.UTF_8);
     }
     return pictures;
+  }
+
+  private static String printedSince(ByteArrayOutputStream output, int before) {
+    byte[] all = output.toByteArray();
+    return new String(all, before, all.length - before, StandardCharsets.UTF_8);
+  }
+
+  /** The value a kernel shows for the cell: that of a closing expression, not of a declaration. */
+  private static Optional<String> shown(SnippetEvent last) {
+    boolean expression =
+        last.snippet() instanceof ExpressionSnippet
+            || (last.snippet() instanceof VarSnippet var && var.name().startsWith("$"));
+    String value = last.value();
+    return expression && value != null && !value.isEmpty() ? Optional.of(value) : Optional.empty();
+  }
+
+  /** The picture as base64 PNG, encoded in the shell that holds it. */
+  private static String png(
+      JShell shell, VarSnippet image, String where, ByteArrayOutputStream output) {
+    String encode =
+        "((java.util.function.Supplier<String>) () -> { var bytes = new java.io.ByteArrayOutputStream();"
+            + " try { javax.imageio.ImageIO.write("
+            + image.name()
+            + ", \"png\", bytes); } catch (java.io.IOException e) { throw new"
+            + " java.io.UncheckedIOException(e); }"
+            + " return java.util.Base64.getEncoder().encodeToString(bytes.toByteArray()); }).get()";
+    List<SnippetEvent> events = evaluate(shell, encode, where + " (picture as PNG)", output);
+    String quoted = events.get(events.size() - 1).value();
+    return quoted.substring(1, quoted.length() - 1);
   }
 
   private static List<SnippetEvent> evaluate(

@@ -6,6 +6,10 @@
         "after <run_after ISO>"                  an Airflow 3 run triggered without a logical date
         "conf <run_date> <logical date ISO>"     a run triggered with conf {"run_date": ...}
     and prints each task's rendered application_args as one JSON line per input line.
+
+The environment variable STANDIN_AIRFLOW picks the Airflow generation the stand-ins play: 3 (the
+default) hides airflow.datasets, which Airflow 3 removed; 2 hides airflow.sdk, which Airflow 2 does
+not have. A DAG file that imports either unguarded fails to import under the other.
 """
 import datetime
 import importlib.util
@@ -15,6 +19,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.dont_write_bytecode = True
+# A None entry makes `import` of that module raise ImportError, as for a module that is not there.
+sys.modules["airflow.datasets" if os.environ.get("STANDIN_AIRFLOW", "3") == "3" else "airflow.sdk"] = None
 
 import airflow  # noqa: E402  (the stand-in, from this folder)
 import pendulum  # noqa: E402
@@ -32,8 +38,10 @@ def plain(value):
         return {"timedelta_seconds": value.total_seconds()}
     if isinstance(value, datetime.datetime):
         return {"datetime": value.isoformat(), "zone": str(value.tzinfo)}
+    if isinstance(value, airflow._AssetBase):
+        return {"asset": value.uri}
     if callable(value) and hasattr(value, "__name__"):
-        return {"function": value.__name__}
+        return {"function": value.__name__, "module": value.__module__}
     if hasattr(value, "cron"):
         return {"CronTriggerTimetable": {"cron": value.cron, "timezone": value.timezone,
                                          "interval_seconds": value.interval.total_seconds()}}
@@ -46,7 +54,8 @@ def plain(value):
 
 def describe():
     return [{"dag_id": dag.dag_id, "kwargs": plain(dag.kwargs),
-             "tasks": [{"class": type(t).__name__, "kwargs": plain(t.kwargs)} for t in dag.tasks]}
+             "tasks": [{"class": type(t).__name__, "kwargs": plain(t.kwargs), "downstream": t.downstream}
+                       for t in dag.tasks]}
             for dag in airflow.RECORDED]
 
 

@@ -2,6 +2,7 @@ package io.lakeport.airflow;
 
 import static java.util.Objects.requireNonNull;
 
+import io.lakeport.config.DagSpec;
 import io.lakeport.config.ScheduleSpec;
 import io.lakeport.config.Window;
 import java.time.ZoneId;
@@ -12,8 +13,9 @@ import java.util.Optional;
  * One Lakeport command that Airflow runs on a schedule, as one DAG: its id, the command line after
  * {@code lakeport} (e.g. {@code run <job file>}), how the DAG run hands it a {@code run_date}
  * (empty: it takes none), its schedule (empty: triggered by hand only), and who is e-mailed when a
- * run fails for good (the job's run-failed subscribers on email channels). A job gives one (its
- * export); other scheduled commands of a job (retention) are more of the same.
+ * run fails for good (the job's run-failed subscribers on email channels), and the job's {@code
+ * airflow} block (outlets as URIs the workers see). A job gives one (its export); other scheduled
+ * commands of a job (retention) are more of the same.
  */
 public record ScheduledCommand(
     String dagId,
@@ -22,7 +24,8 @@ public record ScheduledCommand(
     List<String> arguments,
     Optional<RunDate> runDate,
     Optional<ScheduleSpec> schedule,
-    List<String> failureEmails) {
+    List<String> failureEmails,
+    DagSpec dag) {
 
   public ScheduledCommand {
     requireNonNull(dagId, "dagId is null");
@@ -32,6 +35,7 @@ public record ScheduledCommand(
     requireNonNull(runDate, "runDate is null");
     requireNonNull(schedule, "schedule is null");
     failureEmails = List.copyOf(failureEmails);
+    requireNonNull(dag, "dag is null");
   }
 
   /**

@@ -162,7 +162,8 @@ public final class Job {
         job.incremental(),
         job.schedule(),
         job.notifications(),
-        job.retention());
+        job.retention(),
+        job.airflow());
   }
 
   @Override

@@ -7,12 +7,12 @@ import io.lakeport.airflow.Dags;
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.JobSpec;
 import io.lakeport.config.Site;
+import io.lakeport.run.Versions;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -35,9 +35,12 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "airflow",
-    description = "Airflow: generate DAGs from the job files, trigger runs, show their state.",
+    description =
+        "Airflow: generate DAGs from the job files, print their template, trigger runs, show their"
+            + " state.",
     subcommands = {
       AirflowCommand.GenerateCommand.class,
+      AirflowCommand.TemplateCommand.class,
       AirflowCommand.TriggerCommand.class,
       AirflowCommand.StatusCommand.class
     })
@@ -63,7 +66,9 @@ final class AirflowCommand {
     @Option(
         names = "--start-date",
         paramLabel = "DATE",
-        description = "The DAGs' start_date (default: today, UTC).")
+        description =
+            "start_date of the DAGs of jobs that set no airflow.start-date (default: none; such"
+                + " jobs are refused).")
     Optional<LocalDate> startDate;
 
     @Mixin JobArguments jobs;
@@ -72,13 +77,27 @@ final class AirflowCommand {
     public Integer call() {
       Site site = airflow.lakeport.site();
       List<JobSpec> specs = JobCatalog.load(new JobLoader(site), jobs.files()).requireValid();
-      LocalDate start =
-          startDate.orElseGet(
-              () -> LocalDate.ofInstant(airflow.lakeport.clock().instant(), ZoneOffset.UTC));
       PrintWriter printer = spec.commandLine().getOut();
-      for (Path file : Dags.write(specs, site, start, out)) {
+      for (Path file : Dags.write(specs, site, Versions.lakeport(), startDate, out)) {
         printer.println("wrote " + file);
       }
+      printer.flush();
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "template",
+      description =
+          "Print the built-in DAG template, to start a template of your own from"
+              + " (lakeport.airflow.dags.template).")
+  static final class TemplateCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PrintWriter printer = spec.commandLine().getOut();
+      printer.print(Dags.builtInTemplate());
       printer.flush();
       return 0;
     }

@@ -53,7 +53,8 @@ public final class Lakeport {
       scope = ScopeType.INHERIT,
       paramLabel = "FILE",
       description =
-          "Site settings (default: $LAKEPORT_HOME/conf/application.conf, else conf/application.conf).")
+          "Site settings (default: -Dconfig.file, else $LAKEPORT_HOME/conf/application.conf, else"
+              + " conf/application.conf).")
   Path siteConf;
 
   @Option(
@@ -146,8 +147,9 @@ public final class Lakeport {
     return Path.of(home == null || home.isEmpty() ? "." : home);
   }
 
+  /** {@code -Dconfig.file} when set, else {@code conf/application.conf} in the home folder. */
   static Optional<Path> defaultSiteConf() {
-    return Optional.of(home().resolve("conf").resolve("application.conf"));
+    return Site.settingsFile(home().resolve("conf").resolve("application.conf"));
   }
 
   /** Reports Lakeport's version. */

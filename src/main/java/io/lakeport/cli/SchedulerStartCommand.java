@@ -209,7 +209,10 @@ final class SchedulerStartCommand implements Callable<Integer> {
       ExecutorService pool,
       ScheduledExecutorService timer,
       Lakeport lakeport) {
-    Optional<Path> siteConf = Optional.ofNullable(lakeport.siteConf);
+    // -Dconfig.file is this JVM's: spark-submit drivers are handed the file it names
+    Optional<Path> siteConf =
+        Optional.ofNullable(lakeport.siteConf)
+            .or(() -> Optional.ofNullable(System.getProperty(Site.CONFIG_FILE)).map(Path::of));
     return switch (settings.launcher()) {
       case IN_PROCESS ->
           new InProcessLauncher(pool, timer, new LaunchedRuns(siteConf, Clock.systemUTC()));

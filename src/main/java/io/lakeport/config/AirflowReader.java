@@ -26,6 +26,7 @@ final class AirflowReader {
   private static final String CONN_ID = "conn-id";
   private static final String PACKAGES = "packages";
   private static final String CONF = "conf";
+  private static final String TEMPLATE = "template";
   private static final String PASSWORD_FIX =
       "Use password-env = <environment variable> or password-file = <file holding the password>.";
 
@@ -67,7 +68,7 @@ final class AirflowReader {
         passwordEnv,
         passwordFile,
         timeout.filter(d -> !d.isNegative() && !d.isZero()).orElse(Duration.ofSeconds(30)),
-        dags(airflow.section(DAGS, HOME, APPLICATION, CONN_ID, PACKAGES, CONF)));
+        dags(airflow.section(DAGS, HOME, APPLICATION, CONN_ID, PACKAGES, CONF, TEMPLATE)));
   }
 
   private static Optional<URI> url(Section airflow) {
@@ -124,10 +125,11 @@ final class AirflowReader {
     dags.entries(CONF).forEach((name, value) -> conf.put(name, String.valueOf(value.unwrapped())));
     return new AirflowSettings.Dags(
         dags.string(HOME),
-        dags.string(APPLICATION),
+        dags.optionalString(APPLICATION),
         dags.string(CONN_ID),
         dags.stringList(PACKAGES),
-        conf);
+        conf,
+        dags.optionalString(TEMPLATE));
   }
 
   /** The section, after reporting a {@code password} key as what it is (not as an unknown key). */

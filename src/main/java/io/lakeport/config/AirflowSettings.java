@@ -44,21 +44,24 @@ public record AirflowSettings(
   /**
    * What each generated DAG's {@code SparkSubmitOperator} submits: Lakeport's home on the Airflow
    * workers (job files are passed below it, and it is the driver's {@code LAKEPORT_HOME}), the
-   * application jar, the Airflow connection (master, deploy mode and Spark home come from there),
-   * {@code --packages} and {@code --conf} settings.
+   * application jar (empty: the one the release archive ships below the home), the Airflow
+   * connection (master, deploy mode and Spark home come from there), {@code --packages} and {@code
+   * --conf} settings; and the template DAG files are written from (empty: the built-in one).
    */
   public record Dags(
       String home,
-      String application,
+      Optional<String> application,
       String connId,
       List<String> packages,
-      Map<String, String> sparkConf) {
+      Map<String, String> sparkConf,
+      Optional<String> template) {
     public Dags {
       requireNonNull(home, "home is null");
       requireNonNull(application, "application is null");
       requireNonNull(connId, "connId is null");
       packages = List.copyOf(packages);
       sparkConf = Map.copyOf(sparkConf);
+      requireNonNull(template, "template is null");
     }
   }
 }

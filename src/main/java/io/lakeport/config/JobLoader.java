@@ -44,6 +44,7 @@ public final class JobLoader {
   static final String SCHEDULE = "schedule";
   static final String NOTIFICATIONS = "notifications";
   static final String RETENTION = "retention";
+  static final String AIRFLOW = "airflow";
   private static final String MODE = "mode";
   private static final String COLUMN = "column";
   private static final String LOOKBACK = "lookback";
@@ -68,8 +69,12 @@ public final class JobLoader {
     INCREMENTAL,
     SCHEDULE,
     NOTIFICATIONS,
-    RETENTION
+    RETENTION,
+    AIRFLOW
   };
+
+  /** Stands for a param's value while the export's run-independent location is worked out. */
+  private static final String PARAM_MARK = "\u0001lakeport-param\u0001";
 
   /** Whether missing required params are errors (a run) or filled with samples (validation). */
   public enum Mode {
@@ -114,7 +119,8 @@ public final class JobLoader {
             display,
             params,
             problems,
-            site.notifications());
+            site.notifications(),
+            exportLocation(jobFile, params));
     SinkRoots roots = new SinkRoots(site);
     if (!refuseReservedSink(spec.sink(), problems)) {
       roots.refuseOutside(spec.sink(), problems);
@@ -284,7 +290,8 @@ public final class JobLoader {
       String display,
       Map<String, Param> params,
       Problems problems,
-      NotificationSettings notifications) {
+      NotificationSettings notifications,
+      Optional<String> exportLocation) {
     // unknown and missing top-level keys are reported by checkTop
     Section top = new Section(job, "", problems);
     String name = top.optionalString(NAME).orElse("");
@@ -313,7 +320,38 @@ public final class JobLoader {
         NotificationsReader.job(top.section(NOTIFICATIONS), notifications),
         new RetentionReader(
                 top.section(RETENTION, RetentionReader.KEYS), minimumDays(root, problems))
-            .read(zone));
+            .read(zone),
+        new DagReader(top.section(AIRFLOW, DagReader.KEYS)).read(exportLocation));
+  }
+
+  /**
+   * Where the job's exports live whatever the run: the sink path up to the last folder before the
+   * first param in it ({@code .../orders/kpis} for {@code
+   * .../orders/kpis/month=${params.window_start}}), the whole path when no param is in it; empty
+   * when the params begin it or it does not resolve.
+   */
+  private Optional<String> exportLocation(Config jobFile, Map<String, Param> params) {
+    Map<String, Object> marks = new LinkedHashMap<>();
+    params.keySet().forEach(name -> marks.put(ConfigUtil.joinPath(PARAMS, name), PARAM_MARK));
+    String path;
+    try {
+      path =
+          ConfigFactory.parseMap(marks, CLI)
+              .withFallback(jobFile)
+              .withFallback(site.stack())
+              .resolve()
+              .getString(ConfigUtil.joinPath(SINK, Endpoints.PATH));
+    } catch (ConfigException e) {
+      return Optional.empty();
+    }
+    int mark = path.indexOf(PARAM_MARK);
+    if (mark < 0) {
+      return Optional.of(path).filter(p -> !p.isBlank());
+    }
+    String before = path.substring(0, mark);
+    String folder = before.substring(0, Math.max(before.lastIndexOf('/'), 0));
+    return Optional.of(folder)
+        .filter(f -> !f.isBlank() && !f.matches("[A-Za-z][A-Za-z0-9+.-]*:/*"));
   }
 
   /**

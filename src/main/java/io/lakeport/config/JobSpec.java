@@ -10,8 +10,8 @@ import java.util.Optional;
  * One export job, validated: where it reads, what it computes, where it writes, the quality its
  * output must have, the parameter values of this run, and when it runs by itself ({@code schedule},
  * empty for jobs run by hand only), and who is told how its runs went ({@code notifications}, over
- * the site's subscriptions). Built by {@link JobLoader}; everything a run needs, nothing
- * Spark-specific.
+ * the site's subscriptions), and how its Airflow DAG is set up ({@code airflow}). Built by {@link
+ * JobLoader}; everything a run needs, nothing Spark-specific.
  */
 public record JobSpec(
     String name,
@@ -27,7 +27,8 @@ public record JobSpec(
     IncrementalSpec incremental,
     Optional<ScheduleSpec> schedule,
     NotificationSpec notifications,
-    RetentionSpec retention) {
+    RetentionSpec retention,
+    DagSpec airflow) {
 
   public JobSpec {
     requireNonNull(name, "name is null");
@@ -44,5 +45,6 @@ public record JobSpec(
     requireNonNull(retention, "retention is null");
     requireNonNull(schedule, "schedule is null");
     requireNonNull(notifications, "notifications is null");
+    requireNonNull(airflow, "airflow is null");
   }
 }

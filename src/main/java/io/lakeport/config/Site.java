@@ -12,22 +12,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
- * Site settings: {@code reference.conf} defaults, then {@code conf/application.conf}, then {@code
- * -Dlakeport.*} system properties, with {@code ${?VAR}} environment overrides. Holds the unresolved
- * stack too, so job files can refer to {@code ${lakeport.exports}} and the like. Exports are
- * written under {@code exports} or one of {@code sinkRoots} ({@code lakeport.sink-roots}). Object
- * storage ({@code lakeport.s3}) is read into {@link S3Settings}, the run history ({@code
- * lakeport.history}) into {@link HistorySettings}, notification channels and subscriptions ({@code
- * lakeport.notifications}) into {@link NotificationSettings}, the scheduler's status API ({@code
- * lakeport.api}) into {@link ApiSettings}. Each run writes its log file under {@code logs} ({@code
- * lakeport.logs}).
+ * Site settings, typesafe-config's standard stack, each layer over the next: {@code
+ * CONFIG_FORCE_lakeport_*} environment variables, {@code -Dlakeport.*} system properties, the
+ * settings file ({@code conf/application.conf}, or {@code -Dconfig.file}), {@code reference.conf}
+ * defaults; {@code ${?VAR}} substitutions read the environment too. Holds the unresolved stack too,
+ * so job files can refer to {@code ${lakeport.exports}} and the like. Exports are written under
+ * {@code exports} or one of {@code sinkRoots} ({@code lakeport.sink-roots}). Object storage ({@code
+ * lakeport.s3}) is read into {@link S3Settings}, the run history ({@code lakeport.history}) into
+ * {@link HistorySettings}, notification channels and subscriptions ({@code lakeport.notifications})
+ * into {@link NotificationSettings}, the scheduler's status API ({@code lakeport.api}) into {@link
+ * ApiSettings}. Each run writes its log file under {@code logs} ({@code lakeport.logs}).
  */
 public record Site(
     Config stack,
@@ -65,6 +68,16 @@ public record Site(
   static final String AIRFLOW = "airflow";
   static final String API = "api";
   static final String RETENTION = "retention";
+
+  /** typesafe-config's system property naming a settings file in place of the default one. */
+  public static final String CONFIG_FILE = "config.file";
+
+  /**
+   * typesafe-config's prefix of environment variables that override settings: after it, {@code _}
+   * is a dot, {@code __} a dash and {@code ___} an underscore ({@code
+   * CONFIG_FORCE_lakeport_api_port=9000} sets {@code lakeport.api.port}).
+   */
+  static final String CONFIG_FORCE = "CONFIG_FORCE_";
 
   /** Spark passes settings with this prefix on to Hadoop, without it. */
   static final String SPARK_HADOOP = "spark.hadoop.";
@@ -110,19 +123,125 @@ public record Site(
     return settings;
   }
 
-  /** Loads the site settings, with {@code applicationConf} when it is present. */
+  /**
+   * Loads the site settings, with {@code applicationConf} when it is present, under this process's
+   * {@code -Dlakeport.*} properties and {@code CONFIG_FORCE_lakeport_*} environment variables.
+   */
   public static Site load(Optional<Path> applicationConf) {
+    return load(applicationConf, System.getenv());
+  }
+
+  /** As {@link #load(Optional)}, with {@code environment} in place of this process's. */
+  public static Site load(Optional<Path> applicationConf, Map<String, String> environment) {
     Config reference = ConfigFactory.parseResources(Site.class.getClassLoader(), "reference.conf");
     Config application =
         applicationConf
             .filter(Files::isRegularFile)
             .map(path -> parse(path))
             .orElse(ConfigFactory.empty());
-    Config system = ConfigFactory.systemProperties();
-    Config overrides = system.hasPath(ROOT) ? system.withOnlyPath(ROOT) : ConfigFactory.empty();
-    Config stack = overrides.withFallback(application).withFallback(reference);
+    Config stack =
+        lakeportOnly(environmentOverrides(environment))
+            .withFallback(lakeportOnly(ConfigFactory.systemProperties()))
+            .withFallback(application)
+            .withFallback(reference);
     Config resolved = resolve(stack);
     return read(stack, resolved);
+  }
+
+  /**
+   * The site settings file: the one {@code -Dconfig.file} names (typesafe-config's override, which
+   * must exist), else {@code defaultFile} (which may be absent: then reference.conf alone).
+   */
+  public static Optional<Path> settingsFile(Path defaultFile) {
+    String named = System.getProperty(CONFIG_FILE);
+    if (named == null || named.isBlank()) {
+      return Optional.of(defaultFile);
+    }
+    Path file = Path.of(named);
+    if (!Files.isRegularFile(file)) {
+      throw new JobConfigException(
+          List.of(
+              new ConfigProblem(
+                  new Origin("-D" + CONFIG_FILE, 0, ""),
+                  "no settings file at \"" + named + "\"",
+                  "Name an existing file, or leave -D"
+                      + CONFIG_FILE
+                      + " out to use "
+                      + defaultFile
+                      + ".")));
+    }
+    return Optional.of(file);
+  }
+
+  /**
+   * {@code CONFIG_FORCE_*} variables as settings, decoded as typesafe-config's {@code
+   * ConfigFactory.systemEnvironmentOverrides()} does; always on in Lakeport (no {@code
+   * -Dconfig.override_with_env_vars} needed), since the prefix is itself the opt-in.
+   */
+  static Config environmentOverrides(Map<String, String> environment) {
+    Config overrides = ConfigFactory.empty();
+    List<ConfigProblem> problems = new ArrayList<>();
+    for (Map.Entry<String, String> variable : new TreeMap<>(environment).entrySet()) {
+      String name = variable.getKey();
+      if (!name.startsWith(CONFIG_FORCE)) {
+        continue;
+      }
+      Optional<String> path = path(name.substring(CONFIG_FORCE.length()));
+      try {
+        if (path.isPresent()) {
+          overrides =
+              ConfigFactory.parseMap(
+                      Map.of(path.get(), variable.getValue()), "environment variable " + name)
+                  .withFallback(overrides);
+          continue;
+        }
+      } catch (ConfigException e) {
+        // an empty or otherwise invalid path: reported below
+      }
+      problems.add(
+          new ConfigProblem(
+              new Origin("environment variable " + name, 0, ""),
+              "not the path of a setting",
+              "After "
+                  + CONFIG_FORCE
+                  + " write the path with _ for a dot, __ for a dash and ___ for an underscore,"
+                  + " e.g. CONFIG_FORCE_lakeport_api_port=9000."));
+    }
+    if (!problems.isEmpty()) {
+      throw new JobConfigException(problems);
+    }
+    return overrides;
+  }
+
+  /**
+   * {@code a_b__c___d} as the path {@code a.b-c_d}; empty for four or more underscores in a row,
+   * which typesafe-config refuses too.
+   */
+  private static Optional<String> path(String variable) {
+    StringBuilder path = new StringBuilder();
+    int underscores = 0;
+    for (char c : (variable + "\0").toCharArray()) {
+      if (c == '_') {
+        underscores++;
+        continue;
+      }
+      switch (underscores) {
+        case 0 -> {}
+        case 1 -> path.append('.');
+        case 2 -> path.append('-');
+        case 3 -> path.append('_');
+        default -> {
+          return Optional.empty();
+        }
+      }
+      underscores = 0;
+      path.append(c);
+    }
+    return Optional.of(path.substring(0, path.length() - 1));
+  }
+
+  private static Config lakeportOnly(Config config) {
+    return config.hasPath(ROOT) ? config.withOnlyPath(ROOT) : ConfigFactory.empty();
   }
 
   private static Config parse(Path path) {

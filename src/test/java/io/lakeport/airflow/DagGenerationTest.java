@@ -36,7 +36,12 @@ import org.junit.jupiter.api.io.TempDir;
 class DagGenerationTest {
   private static final Path GOLDEN = Path.of("src/test/resources/airflow/golden");
   private static final Path FIXTURES = Path.of("src/test/resources/airflow/jobs");
-  private static final LocalDate START = LocalDate.of(2026, 11, 1);
+
+  /** The start_date of jobs that set none (the example jobs set theirs). */
+  private static final Optional<LocalDate> START = Optional.of(LocalDate.of(2026, 11, 1));
+
+  /** The Lakeport version whose jar the DAGs submit. */
+  private static final String VERSION = "0.1.0";
 
   @TempDir Path dir;
   private Site site;
@@ -79,7 +84,7 @@ class DagGenerationTest {
    */
   @Test
   void everyExampleJobPassesAllThreeLayers() throws IOException {
-    List<Path> written = Dags.write(jobs, site, START, dir.resolve("dags"));
+    List<Path> written = Dags.write(jobs, site, VERSION, Optional.empty(), dir.resolve("dags"));
 
     assertThat(written)
         .extracting(p -> p.getFileName().toString())
@@ -100,10 +105,85 @@ class DagGenerationTest {
     }
   }
 
+  /**
+   * A site template (lakeport.airflow.dags.template, read from Lakeport's home: an extra import,
+   * DAG arguments of its own and a second task after the export) and a job that sets every key of
+   * its airflow block: start date, owner, pool, slots, queue, tags, callbacks and outlets reach the
+   * DAG, which imports alike as Airflow 2 (Datasets) and Airflow 3 (the Task SDK's Assets).
+   */
+  @Test
+  void siteTemplateAndTheJobsAirflowBlockShapeTheDag() throws IOException {
+    site =
+        Site.load(
+            Optional.of(
+                Fixtures.write(
+                    dir,
+                    "template.conf",
+                    AIRFLOW_DAGS
+                        + "lakeport.airflow.dags.template ="
+                        + " src/test/resources/airflow/template/team-dag.py.template\n")));
+    JobSpec job =
+        new JobLoader(site)
+            .load(FIXTURES.resolve("tuned-dag.conf"), Map.of(), JobLoader.Mode.VALIDATE);
+
+    Path file =
+        Dags.write(List.of(job), site, VERSION, Optional.empty(), dir.resolve("dags")).get(0);
+    JsonNode dag = passesThreeLayers(file);
+
+    JsonNode args = dag.get("kwargs");
+    assertThat(args.at("/start_date/datetime").asText()).isEqualTo("2026-10-01T00:00:00+02:00");
+    assertThat(args.get("tags"))
+        .extracting(JsonNode::asText)
+        .containsExactly("lakeport", "finance", "nightly");
+    assertThat(args.get("doc_md").asText()).startsWith("Nightly orders export");
+    assertThat(args.at("/dagrun_timeout/timedelta_seconds").asDouble()).isEqualTo(6 * 3600);
+    JsonNode defaults = args.get("default_args");
+    assertThat(defaults.get("owner").asText()).isEqualTo("finance-data");
+    assertThat(defaults.at("/on_failure_callback/function").asText()).isEqualTo("page_oncall");
+    assertThat(defaults.at("/on_failure_callback/module").asText()).isEqualTo("teamhooks.alerts");
+    assertThat(defaults.at("/on_success_callback/function").asText())
+        .as("a list of one is one callback")
+        .isEqualTo("record_success");
+    assertThat(defaults.get("on_retry_callback"))
+        .extracting(c -> c.get("function").asText())
+        .containsExactly("note_retry", "page_oncall");
+
+    JsonNode export = dag.at("/tasks/0");
+    assertThat(export.at("/kwargs/pool").asText()).isEqualTo("spark_pool");
+    assertThat(export.at("/kwargs/pool_slots").asInt()).isEqualTo(2);
+    assertThat(export.at("/kwargs/queue").asText()).isEqualTo("spark");
+    assertThat(export.at("/kwargs/outlets"))
+        .extracting(o -> o.get("asset").asText())
+        .as("a URI as written; a local path as file:// (outside the home: as it is)")
+        .containsExactly("s3://lake/exports/orders", "file:///data/marts/orders");
+    assertThat(export.get("downstream")).extracting(JsonNode::asText).containsExactly("check");
+    JsonNode check = dag.at("/tasks/1/kwargs");
+    assertThat(check.get("task_id").asText()).isEqualTo("check");
+    assertThat(check.get("pool").asText()).isEqualTo("spark_pool");
+    assertThat(check.get("application_args"))
+        .extracting(JsonNode::asText)
+        .containsExactly("verify", "/opt/lakeport/src/test/resources/airflow/jobs/tuned-dag.conf");
+  }
+
+  /** Generating again, on another day, gives the same files: start_date comes from the job. */
+  @Test
+  void generatingAgainGivesTheSameFiles() throws IOException {
+    List<Path> first = Dags.write(jobs, site, VERSION, Optional.empty(), dir.resolve("first"));
+    List<Path> second =
+        Dags.write(
+            jobs, site, VERSION, Optional.of(LocalDate.of(2031, 5, 5)), dir.resolve("second"));
+
+    for (int i = 0; i < first.size(); i++) {
+      assertThat(second.get(i)).hasSameTextualContentAs(first.get(i));
+    }
+  }
+
   @Test
   void triggeredOnlyJobExportsTheConfRunDateElseTheDayBefore() {
     Path file =
-        Dags.write(List.of(job("org-assignments-active")), site, START, dir.resolve("dags")).get(0);
+        Dags.write(
+                List.of(job("org-assignments-active")), site, VERSION, START, dir.resolve("dags"))
+            .get(0);
 
     List<JsonNode> rendered =
         StandInAirflow.render(
@@ -133,7 +213,7 @@ class DagGenerationTest {
         new JobLoader(site)
             .load(FIXTURES.resolve("failure-mail.conf"), Map.of(), JobLoader.Mode.VALIDATE);
 
-    Path file = Dags.write(List.of(job), site, START, dir.resolve("dags")).get(0);
+    Path file = Dags.write(List.of(job), site, VERSION, START, dir.resolve("dags")).get(0);
     JsonNode dag = passesThreeLayers(file);
 
     JsonNode defaults = dag.at("/kwargs/default_args");
@@ -199,7 +279,7 @@ class DagGenerationTest {
         """);
     JobSpec job = new JobLoader(site).load(file, Map.of(), JobLoader.Mode.VALIDATE);
 
-    List<Path> written = Dags.write(List.of(job), site, START, dir.resolve("dags"));
+    List<Path> written = Dags.write(List.of(job), site, VERSION, START, dir.resolve("dags"));
 
     assertThat(written).hasSize(2);
     for (Path dagFile : written) {
@@ -221,7 +301,8 @@ class DagGenerationTest {
     ScheduleSpec schedule = job.schedule().orElseThrow();
 
     JsonNode dag =
-        StandInAirflow.dags(Dags.write(List.of(job), site, START, dir.resolve("dags")).get(0))
+        StandInAirflow.dags(
+                Dags.write(List.of(job), site, VERSION, START, dir.resolve("dags")).get(0))
             .get(0);
 
     JsonNode args = dag.get("kwargs");
@@ -246,7 +327,8 @@ class DagGenerationTest {
     JsonNode task = dag.get("tasks").get(0);
     assertThat(task.get("class").asText()).isEqualTo("SparkSubmitOperator");
     JsonNode operator = task.get("kwargs");
-    assertThat(operator.get("application").asText()).isEqualTo("/opt/lakeport/lakeport.jar");
+    assertThat(operator.get("application").asText())
+        .isEqualTo("/opt/lakeport/lib/lakeport-0.1.0.jar");
     assertThat(operator.get("java_class").asText()).isEqualTo("io.lakeport.cli.Lakeport");
     assertThat(operator.get("conn_id").asText()).isEqualTo("spark_default");
     assertThat(operator.get("name").asText()).isEqualTo("lakeport-security-anomalies-daily");
@@ -267,7 +349,12 @@ class DagGenerationTest {
   void latestMisfireAndExecutionWindowMapToNoCatchup() {
     JsonNode dag =
         StandInAirflow.dags(
-                Dags.write(List.of(job("orders-kpis-monthly")), site, START, dir.resolve("dags"))
+                Dags.write(
+                        List.of(job("orders-kpis-monthly")),
+                        site,
+                        VERSION,
+                        START,
+                        dir.resolve("dags"))
                     .get(0))
             .get(0);
 
@@ -283,7 +370,12 @@ class DagGenerationTest {
   void jobWithoutScheduleRunsOnlyWhenTriggered() {
     JsonNode dag =
         StandInAirflow.dags(
-                Dags.write(List.of(job("persons-directory")), site, START, dir.resolve("dags"))
+                Dags.write(
+                        List.of(job("persons-directory")),
+                        site,
+                        VERSION,
+                        START,
+                        dir.resolve("dags"))
                     .get(0))
             .get(0);
 
@@ -296,7 +388,8 @@ class DagGenerationTest {
   @Test
   void standInRefusesAMisspeltOrRemovedArgument() throws IOException {
     Path file =
-        Dags.write(List.of(job("security-anomalies-daily")), site, START, dir.resolve("dags"))
+        Dags.write(
+                List.of(job("security-anomalies-daily")), site, VERSION, START, dir.resolve("dags"))
             .get(0);
     String text = Files.readString(file);
 
@@ -343,7 +436,8 @@ class DagGenerationTest {
             Map.of());
 
     JsonNode dag =
-        StandInAirflow.dags(Dags.write(List.of(job), site, START, dir.resolve("dags")).get(0))
+        StandInAirflow.dags(
+                Dags.write(List.of(job), site, VERSION, START, dir.resolve("dags")).get(0))
             .get(0);
 
     assertThat(dag.at("/kwargs/schedule/CronTriggerTimetable/cron").asText())
@@ -378,7 +472,7 @@ class DagGenerationTest {
         """);
     JobSpec job = new JobLoader(site).load(file, Map.of(), JobLoader.Mode.VALIDATE);
 
-    List<Path> written = Dags.write(List.of(job), site, START, dir.resolve("dags"));
+    List<Path> written = Dags.write(List.of(job), site, VERSION, START, dir.resolve("dags"));
 
     assertThat(written)
         .extracting(p -> p.getFileName().toString())
@@ -414,7 +508,7 @@ class DagGenerationTest {
         """);
     JobSpec job = new JobLoader(site).load(file, Map.of(), JobLoader.Mode.VALIDATE);
 
-    assertThatThrownBy(() -> Dags.write(List.of(job), site, START, dir.resolve("dags")))
+    assertThatThrownBy(() -> Dags.write(List.of(job), site, VERSION, START, dir.resolve("dags")))
         .isInstanceOf(JobConfigException.class)
         .hasMessage(
             Fixtures.displayed(file)

@@ -74,7 +74,14 @@ class DagRunDateTest {
     JobLoader loader = new JobLoader(site);
     JobSpec job = loader.load(file, Map.of(), JobLoader.Mode.VALIDATE);
     List<Slot> slots = Schedule.of(job).orElseThrow().slotsBetween(FROM, TO);
-    Path dag = Dags.write(List.of(job), site, LocalDate.of(2026, 1, 1), dir.resolve("dags")).get(0);
+    Path dag =
+        Dags.write(
+                List.of(job),
+                site,
+                "0.1.0",
+                Optional.of(LocalDate.of(2026, 1, 1)),
+                dir.resolve("dags"))
+            .get(0);
 
     List<JsonNode> scheduled =
         StandInAirflow.render(
@@ -124,7 +131,14 @@ class DagRunDateTest {
         """);
     Site site = Fixtures.site();
     JobSpec job = new JobLoader(site).load(file, Map.of(), JobLoader.Mode.VALIDATE);
-    Path dag = Dags.write(List.of(job), site, LocalDate.of(2026, 1, 1), dir.resolve("dags")).get(0);
+    Path dag =
+        Dags.write(
+                List.of(job),
+                site,
+                "0.1.0",
+                Optional.of(LocalDate.of(2026, 1, 1)),
+                dir.resolve("dags"))
+            .get(0);
 
     assertThat(runDate(StandInAirflow.render(dag, List.of("conf " + date + " " + logical)).get(0)))
         .isEqualTo(date);

@@ -33,18 +33,43 @@ final class StandInAirflow {
     }
   }
 
+  /** The Airflow generation the stand-ins play (see check_dag.py). */
+  enum Airflow {
+    AIRFLOW_2("2"),
+    AIRFLOW_3("3");
+
+    private final String generation;
+
+    Airflow(String generation) {
+      this.generation = generation;
+    }
+  }
+
   /** {@code python3 -m py_compile <file>}: the file is valid Python. */
   static Result compile(Path dagFile) {
-    return python(List.of("-m", "py_compile", dagFile.toString()), "");
+    return python(List.of("-m", "py_compile", dagFile.toString()), "", Airflow.AIRFLOW_3);
   }
 
-  /** Imports the DAG file against the stand-ins; each DAG with its arguments and tasks. */
+  /**
+   * Imports the DAG file against the Airflow 3 stand-ins; each DAG with its arguments and tasks.
+   */
   static Result importDag(Path dagFile) {
-    return python(List.of(checker().toString(), dagFile.toString()), "");
+    return importDag(dagFile, Airflow.AIRFLOW_3);
   }
 
+  static Result importDag(Path dagFile, Airflow airflow) {
+    return python(List.of(checker().toString(), dagFile.toString()), "", airflow);
+  }
+
+  /**
+   * The DAGs recorded importing the file as Airflow 3 and as Airflow 2 would (each import path of
+   * the guarded import taken once), which must be the same.
+   */
   static JsonNode dags(Path dagFile) {
-    return parse(importDag(dagFile).succeeded().out());
+    JsonNode three = parse(importDag(dagFile, Airflow.AIRFLOW_3).succeeded().out());
+    JsonNode two = parse(importDag(dagFile, Airflow.AIRFLOW_2).succeeded().out());
+    assertThat(two).as("%s imported as Airflow 2 and as Airflow 3", dagFile).isEqualTo(three);
+    return three;
   }
 
   /**
@@ -55,7 +80,8 @@ final class StandInAirflow {
     String out =
         python(
                 List.of(checker().toString(), dagFile.toString(), "--render"),
-                String.join("\n", runs) + "\n")
+                String.join("\n", runs) + "\n",
+                Airflow.AIRFLOW_3)
             .succeeded()
             .out();
     List<JsonNode> rendered = new ArrayList<>();
@@ -79,13 +105,15 @@ final class StandInAirflow {
     }
   }
 
-  private static Result python(List<String> args, String stdin) {
+  private static Result python(List<String> args, String stdin, Airflow airflow) {
     List<String> command = new ArrayList<>();
     command.add("python3");
     command.addAll(args);
     try {
       Path err = Files.createTempFile("python3-", ".err");
-      Process process = new ProcessBuilder(command).redirectError(err.toFile()).start();
+      ProcessBuilder builder = new ProcessBuilder(command).redirectError(err.toFile());
+      builder.environment().put("STANDIN_AIRFLOW", airflow.generation);
+      Process process = builder.start();
       process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
       process.getOutputStream().close();
       String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

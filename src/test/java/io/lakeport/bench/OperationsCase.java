@@ -220,7 +220,8 @@ final class OperationsCase {
               t.incremental(),
               t.schedule(),
               t.notifications(),
-              t.retention()));
+              t.retention(),
+              t.airflow()));
     }
     return specs;
   }

@@ -58,6 +58,39 @@ class AirflowCommandTest {
   }
 
   @Test
+  void generateRefusesAJobWithoutStartDateAndTemplatePrintsTheBuiltInOne() throws Exception {
+    Path site = Fixtures.write(dir, "application.conf", "");
+    Path job =
+        Fixtures.write(
+            dir,
+            "undated.conf",
+            """
+            name = undated
+            source { format = csv, path = /data/in }
+            sink { format = parquet, path = /tmp/lakeport-undated/out }
+            """);
+
+    int code =
+        Cli.lakeport(
+            site,
+            out,
+            err,
+            "airflow",
+            "generate",
+            "--out",
+            dir.resolve("dags").toString(),
+            job.toString());
+
+    assertThat(code).as(out.toString()).isEqualTo(2);
+    assertThat(err.toString()).contains("airflow.start-date: missing").doesNotContain("\tat ");
+    assertThat(dir.resolve("dags")).doesNotExist();
+
+    out.getBuffer().setLength(0);
+    assertThat(Cli.lakeport(site, out, err, "airflow", "template")).isZero();
+    assertThat(out.toString()).contains("@@DAG_ARGUMENTS@@", "@@TASK@@");
+  }
+
+  @Test
   void triggerWithDateAndConfThenStatus() throws Exception {
     Path site = airflowSite();
 

@@ -28,8 +28,27 @@ BASE_OPERATOR_PARAMETERS = frozenset({
     "queue", "pool", "pool_slots", "execution_timeout", "on_execute_callback",
     "on_failure_callback", "on_success_callback", "on_retry_callback", "trigger_rule",
     "resources", "run_as_user", "max_active_tis_per_dag", "executor_config", "do_xcom_push",
-    "doc_md", "task_display_name",
+    "doc_md", "task_display_name", "inlets", "outlets",
 })
+
+
+class _AssetBase:
+    """What Airflow 2's Dataset and Airflow 3's Asset share: a URI, checked as Airflow checks it."""
+
+    def __init__(self, uri):
+        import urllib.parse
+        if not isinstance(uri, str) or not uri or uri.isspace():
+            raise ValueError("a Dataset/Asset URI cannot be empty")
+        if not uri.isascii():
+            raise ValueError("a Dataset/Asset URI must only consist of ASCII characters")
+        parsed = urllib.parse.urlsplit(uri)
+        if parsed.scheme.lower() == "airflow":
+            raise ValueError("the scheme 'airflow' is reserved")
+        if "@" in parsed.netloc:
+            raise ValueError("a Dataset/Asset URI must not contain auth information")
+        if parsed.scheme.lower() == "file" and not parsed.path:
+            raise ValueError("URI format file:// must contain a non-empty path")
+        self.uri = uri
 
 
 def check_parameters(kind, given, allowed):
@@ -72,10 +91,22 @@ class BaseOperator:
         if "task_id" not in kwargs:
             raise TypeError(f"{type(self).__name__} needs task_id")
         self.task_id = kwargs["task_id"]
+        for outlet in kwargs.get("outlets") or []:
+            if not isinstance(outlet, _AssetBase):
+                raise TypeError(f"{self.task_id}: an outlet must be a Dataset or Asset, found {outlet!r}")
         self.dag = kwargs.get("dag") or current_dag()
         if self.dag is None:
             raise RuntimeError(f"operator {self.task_id} is not in a DAG")
+        defaults = self.dag.kwargs.get("default_args") or {}
+        self.owner = kwargs.get("owner", defaults.get("owner", "airflow"))
+        self.pool = kwargs.get("pool", defaults.get("pool", "default_pool"))
+        self.queue = kwargs.get("queue", defaults.get("queue", "default"))
+        self.downstream = []
         self.dag.tasks.append(self)
+
+    def __rshift__(self, other):
+        self.downstream.append(other.task_id)
+        return other
 
 
 class DagRun:

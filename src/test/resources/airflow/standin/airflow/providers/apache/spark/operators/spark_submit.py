@@ -25,3 +25,5 @@ class SparkSubmitOperator(BaseOperator):
         super().__init__(**base)
         self.spark_kwargs = own
         self.kwargs = kwargs
+        for name in SPARK_SUBMIT_PARAMETERS:  # as the operator keeps them (templated fields)
+            setattr(self, name, own.get(name))
