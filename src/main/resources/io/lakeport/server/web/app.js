@@ -124,7 +124,7 @@ function renderJobs(jobs) {
       const link = element('a', null);
       link.href = '#/runs/' + encodeURIComponent(job.last_run.id);
       link.append(statusBadge(job.last_run.status));
-      last.append(link, ' ', element('span', when(job.last_run.finished_at), 'muted'));
+      last.append(link, ' ', element('span', when(job.last_run.finished_at), 'muted nowrap'));
     } else {
       last.textContent = 'never';
     }
@@ -196,7 +196,7 @@ function renderRuns(runs) {
     const id = element('td', null, 'mono');
     id.append(runLink(run.id));
     row.append(id, element('td', run.job), element('td', run.trigger));
-    row.append(statusCell(run), timeCell(run.started_at), element('td', duration(run.duration_seconds), 'number'),
+    row.append(statusCell(run), timeCell(run.started_at, 'time'), element('td', duration(run.duration_seconds), 'number'),
       element('td', number(run.rows), 'number'), element('td', bytes(run.bytes), 'number'));
     const manifest = element('td');
     if (run.manifest_url) {
