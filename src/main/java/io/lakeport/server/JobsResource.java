@@ -31,7 +31,8 @@ import java.util.Optional;
  * whether they are enabled (and by what), and every job with its last and current run; switching a
  * scheduled job on or off (an override in the run history, as {@code lakeport schedule
  * enable|disable}); and queueing a run now with params, of any job, scheduled or not (as {@code
- * lakeport run-now}: checked as a run would check them, started at the scheduler's next pass).
+ * lakeport run-now}: checked as a run would check them, started at the scheduler's next pass), or a
+ * backfill of a date range, one run per window (as {@code lakeport run --from --to}).
  */
 final class JobsResource {
   static final String ENABLED_EXAMPLE = "{\"enabled\": false}";

@@ -356,6 +356,12 @@ function renderRun(run) {
     ['Job', run.job], ['Status', status], ['Trigger', run.trigger], ['Params', params],
     ['Queued', when(run.queued_at)], ['Started', when(run.started_at)], ['Finished', when(run.finished_at)],
     ['Duration', duration(run.duration_seconds)]]));
+  if (run.status === 'queued' || (run.status === 'running' && run.progress && run.progress.launched_here)) {
+    const cancel = element('button', 'Cancel run', 'cancel-run');
+    cancel.type = 'button';
+    cancel.addEventListener('click', () => cancelRun(run.id));
+    detail.append(cancel);
+  }
   if (waitingForRetry(run)) {
     const attempt = run.progress ? run.progress.attempt : null;
     const wait = (Date.parse(run.next_attempt_at) - Date.now()) / 1000;
@@ -422,8 +428,9 @@ function qualitySection(quality) {
   return section;
 }
 
-// The log's last lines; a run without a log file (404) says so.
-async function loadLog(id) {
+// The log's last lines; a run without a log file (404) says so. The run's log_file, when the API
+// names it, says where the whole log is.
+async function loadLog(id, file) {
   const log = document.getElementById('log');
   const note = document.getElementById('log-note');
   const response = await request('GET', '/api/runs/' + encodeURIComponent(id) + '/log?tail=' + LOG_LINES, undefined, 'text/plain');
@@ -442,13 +449,13 @@ async function loadLog(id) {
   }
   log.hidden = false;
   log.textContent = text;
-  note.textContent = 'last ' + LOG_LINES + ' lines';
+  note.textContent = 'last ' + LOG_LINES + ' lines' + (file ? ' of ' + file : '');
 }
 
 async function loadRun(id) {
   const run = await call('GET', '/api/runs/' + encodeURIComponent(id));
   renderRun(run);
-  await loadLog(id);
+  await loadLog(id, run.log_file);
 }
 
 function route() {
@@ -477,6 +484,17 @@ async function switchJob(name, toggle) {
     await load();
   } catch (e) {
     toggle.checked = !toggle.checked;
+    show(e.message);
+  }
+}
+
+async function cancelRun(id) {
+  try {
+    const answer = await call('POST', '/api/runs/' + encodeURIComponent(id) + '/cancel');
+    show(answer.cancellation === 'stopping' ? 'Stopping run ' + id + '; the scheduler records it cancelled at its next pass.'
+      : 'Cancelled run ' + id + '.', 'info');
+    await load();
+  } catch (e) {
     show(e.message);
   }
 }
