@@ -211,6 +211,7 @@ class WebPageChromiumTest {
             .hasToString("\"/api/runs/" + published.id() + "/manifest\"");
         assertThat(tab.evaluate("document.documentElement.scrollWidth <= innerWidth").asBoolean())
             .isTrue();
+        tab.screenshot(Path.of("target", "run-page.png"));
 
         tab.navigate(api.uri("/#/runs/" + failed.id()));
         tab.await(
@@ -283,6 +284,7 @@ class WebPageChromiumTest {
         // a param the job does not declare: the API's message, in the form, nothing queued
         runNow(tab, "backfill", "colour", "red", "date", "2026-11-20");
         tab.await("!document.getElementById('run-now-error').hidden", PAGE, STATE);
+        tab.screenshot(Path.of("target", "run-now-form.png"));
         assertThat(tab.evaluate("document.getElementById('run-now-error').textContent").asText())
             .isEqualTo(
                 "params.colour: the job declares no such parameter. Declared parameters: region,"
