@@ -417,7 +417,9 @@ public final class Scheduler {
       return Optional.of(Target.of(job));
     }
     Path file = manual.get(run.job());
-    return file == null || run.trigger() != Trigger.MANUAL
+    // queued by hand: a run now, or a backfill's runs (the API queues one per window)
+    boolean byHand = run.trigger() == Trigger.MANUAL || run.trigger() == Trigger.BACKFILL;
+    return file == null || !byHand
         ? Optional.empty()
         : Optional.of(new Target(run.job(), file, RunKind.EXPORT, Optional.empty()));
   }

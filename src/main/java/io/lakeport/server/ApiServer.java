@@ -235,9 +235,18 @@ public final class ApiServer implements AutoCloseable {
     if (rest.size() == 2 && rest.get(1).equals("runs")) {
       allow(method, "POST", shown);
       write(exchange);
-      Run run = jobs.runNow(name, Json.read(body(exchange), JobsResource.RUN_EXAMPLE));
-      exchange.getResponseHeaders().set("Location", "/api/runs/" + run.id());
-      return json(exchange, 202, RunViews.summary(run, run.queuedAt()));
+      JobsResource.Queued queued =
+          jobs.runNow(name, Json.read(body(exchange), JobsResource.RUN_EXAMPLE));
+      if (!queued.backfill()) {
+        Run run = queued.runs().get(0);
+        exchange.getResponseHeaders().set("Location", "/api/runs/" + run.id());
+        return json(exchange, 202, RunViews.summary(run, run.queuedAt()));
+      }
+      Map<String, Object> view = Json.object();
+      view.put(
+          "runs",
+          queued.runs().stream().map(run -> RunViews.summary(run, run.queuedAt())).toList());
+      return json(exchange, 202, view);
     }
     throw ApiErrors.notFound(shown);
   }

@@ -3,8 +3,9 @@ package io.lakeport.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lakeport.config.JobConfigException;
 import io.lakeport.config.JobLoader;
+import io.lakeport.config.JobSpec;
+import io.lakeport.config.Param;
 import io.lakeport.config.ScheduleSpec;
-import io.lakeport.config.Secrets;
 import io.lakeport.history.HistoryStore;
 import io.lakeport.history.Run;
 import io.lakeport.history.RunFilter;
@@ -20,7 +21,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,11 +31,12 @@ import java.util.Optional;
  * whether they are enabled (and by what), and every job with its last and current run; switching a
  * scheduled job on or off (an override in the run history, as {@code lakeport schedule
  * enable|disable}); and queueing a run now with params, of any job, scheduled or not (as {@code
- * lakeport run-now}: checked as a run would check them, started at the scheduler's next pass).
+ * lakeport run-now}: checked as a run would check them, started at the scheduler's next pass), or a
+ * backfill of a date range, one run per window (as {@code lakeport run --from --to}).
  */
 final class JobsResource {
   static final String ENABLED_EXAMPLE = "{\"enabled\": false}";
-  static final String RUN_EXAMPLE = "{\"params\": {\"run_date\": \"2026-11-23\"}}";
+  static final String RUN_EXAMPLE = RunNowBody.EXAMPLE;
   private static final int NEXT_RUNS = 3;
 
   /**
@@ -108,44 +109,73 @@ final class JobsResource {
     return view(known, clock.instant());
   }
 
+  /** The runs one run-now queued: one, or one per window of a backfill's range. */
+  record Queued(List<Run> runs, boolean backfill) {
+    Queued {
+      runs = List.copyOf(runs);
+    }
+  }
+
   /**
    * Queues a manual run of the job with the body's params ({@code {"params": {...}}}, or no body),
    * after checking them as the run will; without {@code run_date} a scheduled job gets its latest
-   * slot's. A job without a schedule takes its params as given.
+   * slot's. A job without a schedule takes its params as given. With {@code from} and {@code to},
+   * queues a backfill: one run per window from the one holding {@code from} to the one holding
+   * {@code to}, oldest first, as {@code lakeport run --from --to} runs them. Every run is checked
+   * before any is queued.
    */
-  Run runNow(String name, JsonNode body) {
+  Queued runNow(String name, JsonNode given) {
     Known job = find(name);
-    Map<String, String> params = params(body);
-    params.keySet().stream()
-        .filter(Secrets::isSecretName)
-        .findFirst()
-        .ifPresent(
-            param -> {
-              throw ApiErrors.badRequest(
-                  "Run-now keeps params in the run history, so "
-                      + param
-                      + " cannot be one; give"
-                      + " secrets to the job through the environment or a file.");
-            });
+    RunNowBody body = RunNowBody.of(given);
     Instant now = clock.instant();
-    if (!params.containsKey(JobLoader.RUN_DATE)) {
-      job.scheduled()
-          .flatMap(scheduled -> latestSlot(scheduled, now))
-          .ifPresent(slot -> params.put(JobLoader.RUN_DATE, slot.runDate().toString()));
-    }
-    try {
+    List<Map<String, String>> runs = new ArrayList<>();
+    Optional<Object> lastWindow = Optional.empty();
+    for (Map<String, String> params : body.days()) {
+      if (!params.containsKey(JobLoader.RUN_DATE)) {
+        job.scheduled()
+            .flatMap(scheduled -> latestSlot(scheduled, now))
+            .ifPresent(slot -> params.put(JobLoader.RUN_DATE, slot.runDate().toString()));
+      }
       // checked as the run will load them; a retention job's run loads its export job's file
-      loader.load(job.file(), params, JobLoader.Mode.RUN);
-    } catch (JobConfigException e) {
-      throw ApiErrors.badRequest(
-          String.join("\n", e.problems().stream().map(p -> forTheBody(p.message())).toList()));
+      Optional<Object> window = windowStart(check(job, params, body));
+      if (body.backfill() && window.isPresent() && window.equals(lastWindow)) {
+        continue; // the run before covers this day's window
+      }
+      lastWindow = window;
+      runs.add(params);
     }
-    String runId = RunId.next(clock);
-    return store
-        .runLog()
-        .enqueue(new RunRequest(runId, job.name(), Optional.empty(), Trigger.MANUAL, params))
-        .orElseThrow(
-            () -> ApiErrors.conflict("Run id " + runId + " is taken; send the request again."));
+    Trigger trigger = body.backfill() ? Trigger.BACKFILL : Trigger.MANUAL;
+    List<Run> queued = new ArrayList<>();
+    for (Map<String, String> params : runs) {
+      String runId = RunId.next(clock);
+      queued.add(
+          store
+              .runLog()
+              .enqueue(new RunRequest(runId, job.name(), Optional.empty(), trigger, params))
+              .orElseThrow(
+                  () ->
+                      ApiErrors.conflict(
+                          "Run id " + runId + " is taken; send the request again.")));
+    }
+    return new Queued(queued, body.backfill());
+  }
+
+  private JobSpec check(Known job, Map<String, String> params, RunNowBody body) {
+    try {
+      return loader.load(job.file(), params, JobLoader.Mode.RUN);
+    } catch (JobConfigException e) {
+      String day =
+          body.backfill()
+              ? "run_date " + params.get(JobLoader.RUN_DATE) + " of the backfill: "
+              : "";
+      throw ApiErrors.badRequest(
+          String.join(
+              "\n", e.problems().stream().map(p -> day + forTheBody(p.message())).toList()));
+    }
+  }
+
+  private static Optional<Object> windowStart(JobSpec job) {
+    return Optional.ofNullable(job.params().get(JobLoader.WINDOW_START)).map(Param::value);
   }
 
   /**
@@ -156,42 +186,6 @@ final class JobsResource {
     return message
         .replaceFirst("^--param: ", "params.")
         .replaceAll("Pass --param (\\w+)=<([^>]*)>", "Send {\"params\": {\"$1\": \"<$2>\"}}");
-  }
-
-  private static Map<String, String> params(JsonNode body) {
-    if (body.isMissingNode()) {
-      return new LinkedHashMap<>();
-    }
-    if (!body.isObject()) {
-      throw ApiErrors.badRequest(
-          "Expected a JSON object. Send e.g. " + RUN_EXAMPLE + ", or no body.");
-    }
-    for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
-      String field = names.next();
-      if (!field.equals("params")) {
-        throw ApiErrors.badRequest(
-            "Unknown field \"" + field + "\". Expected: params. Send e.g. " + RUN_EXAMPLE + ".");
-      }
-    }
-    JsonNode given = body.path("params");
-    if (!given.isMissingNode() && !given.isObject()) {
-      throw ApiErrors.badRequest(
-          "params: expected an object of names and values. Send e.g. " + RUN_EXAMPLE + ".");
-    }
-    Map<String, String> params = new LinkedHashMap<>();
-    for (Map.Entry<String, JsonNode> entry : given.properties()) {
-      JsonNode value = entry.getValue();
-      if (!value.isValueNode() || value.isNull()) {
-        throw ApiErrors.badRequest(
-            "params."
-                + entry.getKey()
-                + ": expected a string, number or boolean. Send e.g. "
-                + RUN_EXAMPLE
-                + ".");
-      }
-      params.put(entry.getKey(), value.asText());
-    }
-    return params;
   }
 
   private Known find(String name) {

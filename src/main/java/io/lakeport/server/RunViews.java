@@ -1,10 +1,12 @@
 package io.lakeport.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.lakeport.config.Secrets;
 import io.lakeport.history.Attempt;
 import io.lakeport.history.Lock;
 import io.lakeport.history.Notification;
 import io.lakeport.history.Run;
+import io.lakeport.history.RunStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -20,6 +22,14 @@ final class RunViews {
   private RunViews() {}
 
   static Map<String, Object> summary(Run run, Instant now) {
+    return summary(run, now, Optional.empty());
+  }
+
+  /**
+   * The summary of a run that may be waiting for its next attempt: queued again after a failure,
+   * not to start before {@code notBefore} (its last error is kept until that attempt starts).
+   */
+  static Map<String, Object> summary(Run run, Instant now, Optional<Instant> notBefore) {
     Map<String, Object> view = Json.object();
     view.put("id", run.id());
     view.put("job", run.job());
@@ -41,25 +51,55 @@ final class RunViews {
     view.put("error", run.error().map(Secrets::maskUrl).orElse(null));
     view.put("log_file", run.logFile().orElse(null));
     view.put("log_url", run.logFile().map(f -> "/api/runs/" + run.id() + "/log").orElse(null));
+    view.put(
+        "next_attempt_at",
+        notBefore.filter(t -> run.status() == RunStatus.QUEUED).map(Json::time).orElse(null));
     return view;
   }
 
   /** The run with its attempts, its progress (while running), notifications and quality results. */
   static Map<String, Object> detail(
       Run run,
+      Optional<Instant> notBefore,
       List<Attempt> attempts,
       Optional<Lock> lock,
       boolean launchedHere,
       List<Notification> notifications,
-      Optional<Object> quality,
+      Optional<JsonNode> manifest,
       Instant now) {
-    Map<String, Object> view = summary(run, now);
+    Map<String, Object> view = summary(run, now, notBefore);
     view.put("attempts", attempts.stream().map(RunViews::attempt).toList());
     view.put(
         "progress", run.status().ended() ? null : progress(run, attempts, lock, launchedHere, now));
     view.put("notifications", notifications.stream().map(RunViews::notification).toList());
-    view.put("quality", quality.orElse(null));
+    view.put("quality", manifest.map(m -> m.get("quality")).orElse(null));
+    view.put("export", manifest.map(RunViews::export).orElse(null));
     return view;
+  }
+
+  /**
+   * What the manifest says of the export: where (the sink's path), how (format and mode), how many
+   * partitions, the window, and how many rows the source gave; the history has rows, bytes and
+   * files.
+   */
+  private static Map<String, Object> export(JsonNode manifest) {
+    Map<String, Object> view = Json.object();
+    JsonNode sink = manifest.path("sink");
+    view.put("path", text(sink.path("path")));
+    view.put("format", text(sink.path("format")));
+    view.put("mode", text(sink.path("mode")));
+    JsonNode partitions = manifest.path("partitions");
+    view.put("partitions", partitions.isArray() ? partitions.size() : null);
+    JsonNode window = manifest.path("window");
+    view.put("window_start", text(window.path("start")));
+    view.put("window_end", text(window.path("end")));
+    JsonNode read = manifest.path("totals").path("rows_read");
+    view.put("rows_read", read.isNumber() ? read.asLong() : null);
+    return view;
+  }
+
+  private static String text(JsonNode node) {
+    return node.isValueNode() && !node.isNull() ? node.asText() : null;
   }
 
   /** A finished run's duration, or how long a running one has been going. */
@@ -68,7 +108,7 @@ final class RunViews {
         .or(
             () ->
                 run.startedAt()
-                    .filter(s -> run.finishedAt().isEmpty())
+                    .filter(s -> run.status() == RunStatus.RUNNING)
                     .map(s -> Duration.between(s, now)));
   }
 

@@ -3,6 +3,7 @@ package io.lakeport.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lakeport.history.HistoryException;
 import io.lakeport.history.HistoryStore;
+import io.lakeport.history.QueuedRun;
 import io.lakeport.history.Run;
 import io.lakeport.history.RunFilter;
 import io.lakeport.history.RunStatus;
@@ -16,6 +17,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -77,10 +79,11 @@ final class RunsResource {
     Instant now = clock.instant();
     Map<String, Object> view = Json.object();
     view.put("now", Json.time(now));
+    Map<String, Instant> waiting = retriesWaiting();
     view.put(
         "runs",
         store.runLog().runs(new RunFilter(job, status, limit)).stream()
-            .map(run -> RunViews.summary(run, now))
+            .map(run -> RunViews.summary(run, now, Optional.ofNullable(waiting.get(run.id()))))
             .toList());
     return view;
   }
@@ -89,12 +92,25 @@ final class RunsResource {
     Run run = find(runId);
     return RunViews.detail(
         run,
+        Optional.ofNullable(retriesWaiting().get(runId)),
         store.runLog().attempts(runId),
         store.locks().holder(run.job()),
         scheduler.running().contains(runId),
         store.deliveries().notifications(runId),
-        manifest(run).map(m -> m.get("quality")),
+        manifest(run),
         clock.instant());
+  }
+
+  /**
+   * The queued runs that must not start before a time (retries waiting out their backoff), by run
+   * id: the queue is short, and this keeps the history's run record as it is.
+   */
+  private Map<String, Instant> retriesWaiting() {
+    Map<String, Instant> waiting = new HashMap<>();
+    for (QueuedRun queued : store.runLog().queued()) {
+      queued.notBefore().ifPresent(time -> waiting.put(queued.run().id(), time));
+    }
+    return waiting;
   }
 
   /**

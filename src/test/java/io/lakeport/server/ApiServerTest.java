@@ -290,7 +290,9 @@ class ApiServerTest {
         .endsWith("). Send e.g. {\"params\": {\"run_date\": \"2026-11-23\"}}.");
     assertThat(error(api.post(path, "{\"param\": {}}", TOKEN)))
         .isEqualTo(
-            "Unknown field \"param\". Expected: params. Send e.g. {\"params\": {\"run_date\": \"2026-11-23\"}}.");
+            "Unknown field \"param\". Expected: params, from, to. Send e.g. {\"params\":"
+                + " {\"run_date\": \"2026-11-23\"}}, or {\"params\": {\"region\": \"eu\"}, \"from\":"
+                + " \"2026-11-01\", \"to\": \"2026-11-07\"} for a backfill.");
     assertThat(error(api.post(path, "{\"params\": {\"region\": [1]}}", TOKEN)))
         .isEqualTo(
             "params.region: expected a"
@@ -338,7 +340,10 @@ class ApiServerTest {
             dir.resolve("export/_lakeport"),
             "manifest-x.json",
             """
-        {"manifest_version": 1, "job": "orders", "totals": {"rows": 1200},
+        {"manifest_version": 1, "job": "orders", "totals": {"rows": 1200, "rows_read": 1500},
+         "sink": {"format": "parquet", "path": "file:/srv/exports/orders", "mode": "overwrite-partitions"},
+         "window": {"run_date": "2026-11-23", "start": "2026-11-23", "end": "2026-11-24"},
+         "partitions": [{"values": {"day": "2026-11-23"}, "rows": 1200, "files": 3, "bytes": 34567}],
          "quality": {"rules": [{"rule": "id required", "kind": "required", "action": "fail", "checked": 1200,
                                 "failed": 0, "outcome": "passed"}], "rejected_rows": 0, "rejects_path": null}}
         """);
@@ -388,6 +393,13 @@ class ApiServerTest {
             });
     JsonNode written = JSON.readTree(manifest.toFile());
     assertThat(view.path("quality")).isEqualTo(written.path("quality"));
+    // what the page's run view shows of the export, besides rows, bytes and files
+    assertThat(view.path("export").toString())
+        .isEqualTo(
+            "{\"path\":\"file:/srv/exports/orders\",\"format\":\"parquet\","
+                + "\"mode\":\"overwrite-partitions\",\"partitions\":1,"
+                + "\"window_start\":\"2026-11-23\",\"window_end\":\"2026-11-24\",\"rows_read\":1500}");
+    assertThat(json(api.get("/api/runs/" + failed.id())).path("export").isNull()).isTrue();
     assertThat(json(api.get("/api/runs/" + run.id() + "/manifest"))).isEqualTo(written);
 
     assertThat(error(api.get("/api/runs/" + failed.id() + "/manifest")))

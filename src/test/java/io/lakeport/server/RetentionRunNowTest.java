@@ -83,7 +83,8 @@ class RetentionRunNowTest {
                   Duration.ofHours(6)));
       JobsResource resource = new JobsResource(store, jobs, Map.of(), loader, clock);
 
-      Run queued = resource.runNow("orders.retention", new ObjectMapper().readTree("{}"));
+      Run queued =
+          resource.runNow("orders.retention", new ObjectMapper().readTree("{}")).runs().get(0);
       scheduler.tick();
 
       assertThat(queued.job()).isEqualTo("orders.retention");
