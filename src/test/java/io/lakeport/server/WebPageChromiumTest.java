@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -250,7 +249,6 @@ class WebPageChromiumTest {
    * serves {@code <logs>/<job>/<run id>.log} (issue 19's logs part): point the fixture's site
    * setting for logs at {@code dir/logs} and record the file in the history as that part does.
    */
-  @Disabled("needs GET /api/runs/{id}/log, added by issue 19's logs part")
   @Test
   void aRunsPageShowsTheTailOfItsLog() throws Exception {
     Chromium chromium = Chromium.in(dir);
@@ -261,8 +259,11 @@ class WebPageChromiumTest {
         log.append("2026-11-24 08:00:0").append(line % 10).append(" INFO line ").append(line);
         log.append('\n');
       }
-      Files.createDirectories(dir.resolve("logs/orders"));
-      Files.writeString(dir.resolve("logs/orders/" + run.id() + ".log"), log);
+      Path file = dir.resolve("logs/orders/" + run.id() + ".log");
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, log);
+      // the history names the run's log file, as every run records it when it starts
+      api.store.runLog().logFile(run.id(), file.toString());
       try (Tab tab = chromium.open(api.uri("/#/runs/" + run.id()), WIDTH, HEIGHT, VIEWER_ZONE)) {
         tab.await("document.getElementById('log').textContent !== ''", PAGE, STATE);
         String tail = tab.evaluate("document.getElementById('log').textContent").asText();
