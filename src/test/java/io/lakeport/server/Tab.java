@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -135,9 +136,20 @@ final class Tab implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     socket.abort();
+    // Chromium's helpers (renderers, crash handler) write into the profile folder too: all of them
+    // must be gone before the test's folder is deleted.
+    List<ProcessHandle> helpers = chromium.descendants().toList();
     chromium.destroy();
     if (!chromium.waitFor(30, TimeUnit.SECONDS)) {
       chromium.destroyForcibly();
+    }
+    for (ProcessHandle helper : helpers) {
+      helper.destroy();
+      try {
+        helper.onExit().get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        helper.destroyForcibly();
+      }
     }
   }
 
