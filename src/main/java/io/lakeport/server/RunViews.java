@@ -14,12 +14,14 @@ import java.util.Optional;
 /**
  * How runs look in the API: a summary (lists, a job's last run) and the full view with attempts,
  * progress while running, notifications and the manifest's quality results. Params are as the
- * history keeps them (secret-looking ones masked); errors are masked again on the way out.
+ * history keeps them (secret-looking ones masked); errors are masked again on the way out. The
+ * command line's {@code --output json} shows runs in the same shapes.
  */
-final class RunViews {
+public final class RunViews {
   private RunViews() {}
 
-  static Map<String, Object> summary(Run run, Instant now) {
+  /** A run as lists show it; {@code now} gives a running run its duration so far. */
+  public static Map<String, Object> summary(Run run, Instant now) {
     Map<String, Object> view = Json.object();
     view.put("id", run.id());
     view.put("job", run.job());
@@ -31,6 +33,7 @@ final class RunViews {
     view.put("started_at", Json.time(run.startedAt()));
     view.put("finished_at", Json.time(run.finishedAt()));
     view.put("duration_seconds", duration(run, now).map(Json::seconds).orElse(null));
+    view.put("duration_ms", duration(run, now).map(Duration::toMillis).orElse(null));
     view.put("rows", run.rows().orElse(null));
     view.put("bytes", run.bytes().orElse(null));
     view.put("files", run.files().orElse(null));
@@ -43,7 +46,7 @@ final class RunViews {
   }
 
   /** The run with its attempts, its progress (while running), notifications and quality results. */
-  static Map<String, Object> detail(
+  public static Map<String, Object> detail(
       Run run,
       List<Attempt> attempts,
       Optional<Lock> lock,
@@ -58,6 +61,14 @@ final class RunViews {
     view.put("notifications", notifications.stream().map(RunViews::notification).toList());
     view.put("quality", quality.orElse(null));
     return view;
+  }
+
+  /**
+   * The quality results in the run's manifest, when it is a local file this process can read (as
+   * the API shows them).
+   */
+  public static Optional<Object> quality(Run run) {
+    return RunsResource.manifest(run).map(m -> m.get("quality"));
   }
 
   /** A finished run's duration, or how long a running one has been going. */
