@@ -80,7 +80,7 @@ class JsonOutputSparkTest {
         plan.where = { column = day, eq = ${params.run_date} }
         sink { format = json, path = ${lakeport.exports}/daily, partition-by = [day] }
         schedule { every = daily, run-time = "02:30", time-zone = "Europe/Berlin" }
-        retention { keep.days = 7 }
+        retention { keep { days = 7, last = 1 } }
         """);
   }
 
@@ -136,7 +136,8 @@ class JsonOutputSparkTest {
         .containsExactly("2026-10-02", "2026-10-03");
     assertThat(second.path("runs"))
         .extracting(r -> r.path("job").asText() + " " + r.path("status").asText())
-        .containsExactly("daily succeeded", "missing failed");
+        .as("a backfill runs every job given for each day; one without run_date, each time")
+        .containsExactly("daily succeeded", "missing failed", "missing failed", "missing failed");
     JsonNode failed = second.path("runs").get(1);
     assertThat(failed.path("exit_code").asInt()).isEqualTo(again.code());
     assertThat(failed.path("error").asText()).isNotBlank();
@@ -149,6 +150,7 @@ class JsonOutputSparkTest {
     assertThat(history.code()).as(history.err()).isZero();
     JsonNode runs = history.json("history").path("runs");
     assertThat(runs)
+        .as("what the runs said on stderr:\n" + backfill.err() + again.err())
         .extracting(r -> r.path("id").asText())
         .containsExactly(published.get(2), published.get(1), published.get(0));
     for (JsonNode run : runs) {
@@ -193,6 +195,24 @@ class JsonOutputSparkTest {
               assertThat(job.path("rows_per_run").asDouble()).isEqualTo(8.0);
             });
 
+    Result plan = lakeport("retention", "plan", daily.toString(), "-o", "json");
+    assertThat(plan.code()).as(plan.out() + plan.err()).isZero();
+    JsonNode planned = plan.json("retention-plan").path("plans").get(0);
+    assertThat(planned.path("job").asText()).isEqualTo("daily");
+    assertThat(planned.path("exports"))
+        .extracting(e -> e.path("run_id").asText())
+        .containsExactlyInAnyOrderElementsOf(published);
+    List<JsonNode> removed = new ArrayList<>();
+    for (JsonNode export : planned.path("exports")) {
+      if (!export.path("action").asText().equals("keep")) {
+        removed.add(export);
+      }
+    }
+    assertThat(removed).as("all but the newest are older than 7 days").hasSize(2);
+    assertThat(planned.path("would_remove").path("exports").asInt()).isEqualTo(2);
+    assertThat(planned.path("would_remove").path("files").asLong())
+        .isEqualTo(removed.stream().mapToLong(e -> e.path("files").asLong()).sum());
+
     Path root = dir.resolve("exports").resolve("daily");
     Result intact = lakeport("verify", root.toString(), "-o", "json");
     JsonNode verified = intact.json("verify");
@@ -212,25 +232,6 @@ class JsonOutputSparkTest {
               assertThat(d.path("kind").asText()).isEqualTo("changed");
               assertThat(d.path("path").asText()).endsWith(changed.getFileName().toString());
             });
-
-    Result plan = lakeport("retention", "plan", daily.toString(), "-o", "json");
-    assertThat(plan.code()).as(plan.err()).isZero();
-    JsonNode planned = plan.json("retention-plan").path("plans").get(0);
-    assertThat(planned.path("job").asText()).isEqualTo("daily");
-    assertThat(planned.path("exports"))
-        .extracting(e -> e.path("run_id").asText())
-        .containsExactlyInAnyOrderElementsOf(published);
-    List<JsonNode> removed = new ArrayList<>();
-    for (JsonNode export : planned.path("exports")) {
-      if (!export.path("action").asText().equals("keep")) {
-        removed.add(export);
-      }
-    }
-    assertThat(removed).as("all but the newest are older than 7 days").hasSize(2);
-    assertThat(planned.path("would_remove").path("exports").asInt()).isEqualTo(2);
-    assertThat(planned.path("would_remove").path("files").asLong())
-        .isEqualTo(removed.stream().mapToLong(e -> e.path("files").asLong()).sum())
-        .isEqualTo(dataFiles("2026-10-02") + dataFiles("2026-10-03"));
   }
 
   @Test
@@ -298,7 +299,7 @@ class JsonOutputSparkTest {
         .isEqualTo(
             "warning: "
                 + Fixtures.displayed(daily)
-                + ":5: source: not checked against the source's schema: "
+                + ":4: source: not checked against the source's schema: "
                 + unchecked.path("schema_not_checked_because").asText()
                 + ".\n"
                 + problem.path("message").asText()
@@ -311,7 +312,8 @@ class JsonOutputSparkTest {
     JsonNode listed = schedules.json("schedule-list");
     assertThat(listed.path("now").asText()).isEqualTo("2026-03-28T23:00:00Z");
     assertThat(listed.path("schedules"))
-        .satisfiesExactly(
+        .singleElement()
+        .satisfies(
             export -> {
               assertThat(export.path("job").asText()).isEqualTo("daily");
               assertThat(export.path("kind").asText()).isEqualTo("export");
@@ -324,10 +326,6 @@ class JsonOutputSparkTest {
                       "2026-03-30T02:30:00+02:00",
                       "2026-03-31T02:30:00+02:00");
               assertThat(export.path("next_run_in_ms").asLong()).isEqualTo(2 * 3_600_000L);
-            },
-            retention -> {
-              assertThat(retention.path("job").asText()).isEqualTo("daily.retention");
-              assertThat(retention.path("kind").asText()).isEqualTo("retention");
             });
     assertThat(listed.path("invalid_files").get(0).path("file").asText())
         .isEqualTo(broken.toString());
