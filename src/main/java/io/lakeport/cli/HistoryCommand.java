@@ -4,11 +4,15 @@ import io.lakeport.history.HistoryStore;
 import io.lakeport.history.Run;
 import io.lakeport.history.RunFilter;
 import io.lakeport.history.RunStatus;
+import io.lakeport.server.RunViews;
 import java.io.PrintWriter;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -19,6 +23,7 @@ import picocli.CommandLine.Spec;
 final class HistoryCommand implements Callable<Integer> {
   @ParentCommand Lakeport lakeport;
   @Spec CommandSpec spec;
+  @Mixin Output output;
 
   @Option(names = "--job", paramLabel = "JOB", description = "Only runs of this job (its name).")
   Optional<String> job;
@@ -47,6 +52,11 @@ final class HistoryCommand implements Callable<Integer> {
       runs = history.runLog().runs(filter);
     }
     PrintWriter out = spec.commandLine().getOut();
+    if (output.json()) {
+      Instant now = lakeport.clock().instant();
+      Output.print(out, Map.of("runs", runs.stream().map(r -> RunViews.summary(r, now)).toList()));
+      return 0;
+    }
     if (runs.isEmpty()) {
       out.println(
           "No runs recorded"

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,6 +32,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -150,6 +152,8 @@ final class RetentionCommand {
       name = "plan",
       description = "Print what retention would archive and delete, and why. Changes nothing.")
   static final class PlanCommand extends Base {
+    @Mixin Output output;
+
     @Override
     public Integer call() throws IOException {
       Site site = retention.lakeport.site();
@@ -157,13 +161,20 @@ final class RetentionCommand {
       PrintWriter out = spec.commandLine().getOut();
       Instant now = retention.lakeport.clock().instant();
       int exit = 0;
+      List<RetentionPlan> plans = new ArrayList<>();
       try (SparkHolder spark = new SparkHolder(site)) {
         Retention retention = retention(site, spark);
         for (JobSpec job : jobs.selected()) {
           RetentionPlan plan = retention.plan(job, jobs.othersThan(job));
-          print(plan, now, out);
+          plans.add(plan);
+          if (!output.json()) {
+            print(plan, now, out);
+          }
           exit = plan.refusal().isPresent() ? ExitCode.USER.code() : exit;
         }
+      }
+      if (output.json()) {
+        Output.print(out, Map.of("plans", plans.stream().map(RetentionJson::plan).toList()));
       }
       out.flush();
       return exit;

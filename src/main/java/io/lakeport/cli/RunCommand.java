@@ -17,6 +17,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +44,7 @@ final class RunCommand implements Callable<Integer> {
   @ParentCommand Lakeport lakeport;
   @Spec CommandSpec spec;
   @Mixin Params params;
+  @Mixin Output output;
 
   @Parameters(arity = "1..*", paramLabel = "JOB", description = "Job files (or folders of them).")
   List<Path> jobs;
@@ -122,7 +124,7 @@ final class RunCommand implements Callable<Integer> {
     Clock clock = lakeport.clock();
     PrintWriter err = spec.commandLine().getErr();
     // A run with --run-id was started by the scheduler, which records and announces it itself.
-    List<Ended> ended = new ArrayList<>();
+    RunResults results = new RunResults(output, spec.commandLine().getOut(), clock, site.logs());
     try (RunLifecycle lifecycle =
         runId.isPresent()
             ? RunLifecycle.underScheduler(site, clock)
@@ -137,21 +139,13 @@ final class RunCommand implements Callable<Integer> {
         Optional<String> published =
             from.isPresent() && !force ? runner.publishedWindow(job) : Optional.empty();
         if (published.isPresent()) {
-          spec.commandLine()
-              .getOut()
-              .printf(
-                  Locale.ROOT,
-                  "job %s window %s: already published (%s); --force runs it again%n",
-                  job.name(),
-                  job.params().get(JobLoader.WINDOW_START).value(),
-                  published.get());
+          results.alreadyPublished(job, published.get());
           continue;
         }
         String id = runId.orElseGet(() -> RunId.next(clock));
+        Instant started = clock.instant();
         try {
-          RunResult result = runs.export(runner, job, id, trigger);
-          report(spec.commandLine().getOut(), result);
-          ended.add(Ended.of(job, id, result));
+          results.ended(job, trigger, runs.export(runner, job, id, trigger));
         } catch (Exception | Error e) {
           // Exception, not only RuntimeException:
           // Spark's Scala code throws undeclared checked exceptions
@@ -161,40 +155,12 @@ final class RunCommand implements Callable<Integer> {
           int code = ExitCode.of(e).code();
           err.println("job " + job.name() + " run " + id + " failed:");
           Failures.print(err, e, code, lakeport.detail());
-          ended.add(new Ended(job.name(), id, "failed", 0, code));
+          results.failed(job, id, trigger, started, e, code);
         }
       }
     }
-    if (specs.size() > 1) {
-      summarize(spec.commandLine().getOut(), ended);
-    }
-    return ended.stream().mapToInt(Ended::exitCode).reduce(0, ExitCode::worse);
-  }
-
-  /** How one run of several ended, for the summary. */
-  private record Ended(String job, String runId, String outcome, long rows, int exitCode) {
-    static Ended of(JobSpec job, String runId, RunResult result) {
-      return new Ended(
-          job.name(),
-          runId,
-          result.status().name().toLowerCase(Locale.ROOT),
-          result.manifest().totals().rows(),
-          0);
-    }
-  }
-
-  private static void summarize(PrintWriter out, List<Ended> ended) {
-    Table table = new Table("JOB", "RUN", "OUTCOME", ">ROWS", ">EXIT");
-    ended.forEach(
-        e ->
-            table.row(
-                e.job(),
-                e.runId(),
-                e.outcome(),
-                String.format(Locale.ROOT, "%,d", e.rows()),
-                String.valueOf(e.exitCode())));
-    table.print(out);
-    out.flush();
+    results.finish(specs.size() > 1);
+    return results.exitCode();
   }
 
   /** Refuses a run id that is not one: it names the run's staging folder and manifest. */

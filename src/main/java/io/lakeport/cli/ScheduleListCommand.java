@@ -53,6 +53,7 @@ final class ScheduleListCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Mixin JobArguments jobs;
+  @Mixin Output output;
 
   @Override
   public Integer call() {
@@ -66,6 +67,12 @@ final class ScheduleListCommand implements Callable<Integer> {
     Map<Path, Optional<JobSpec>> loaded = new LinkedHashMap<>();
     catalog.entries().forEach(e -> loaded.put(e.file(), e.job()));
     Function<String, Optional<Boolean>> overrides = overrides(lakeport, loaded, err);
+    int exit = loaded.containsValue(Optional.empty()) ? ExitCode.USER.code() : 0;
+    if (output.json()) {
+      Output.print(out, ScheduleJson.document(catalog, overrides, now));
+      err.flush();
+      return exit;
+    }
     int width =
         loaded.entrySet().stream()
                 .mapToInt(
@@ -89,7 +96,7 @@ final class ScheduleListCommand implements Callable<Integer> {
                         pad(file.toString(), width) + "invalid: run lakeport validate " + file)));
     out.flush();
     err.flush();
-    return loaded.containsValue(Optional.empty()) ? ExitCode.USER.code() : 0;
+    return exit;
   }
 
   /**
@@ -169,6 +176,18 @@ final class ScheduleListCommand implements Callable<Integer> {
   }
 
   private static String nextRuns(Schedule schedule, Instant now, boolean enabled) {
+    List<Slot> next = nextSlots(schedule, now);
+    if (next.isEmpty()) {
+      return "no further runs";
+    }
+    return (enabled ? "next " : "would run ")
+        + until(Duration.between(now, next.get(0).instant()))
+        + ": "
+        + next.stream().map(slot -> format(slot.dueTime())).collect(Collectors.joining(", "));
+  }
+
+  /** The schedule's next three slots after {@code now} (fewer when it ends). */
+  static List<Slot> nextSlots(Schedule schedule, Instant now) {
     List<Slot> next = new ArrayList<>();
     Instant after = now;
     for (Optional<Slot> slot = schedule.nextAfter(after);
@@ -177,13 +196,7 @@ final class ScheduleListCommand implements Callable<Integer> {
       next.add(slot.get());
       after = slot.get().instant();
     }
-    if (next.isEmpty()) {
-      return "no further runs";
-    }
-    return (enabled ? "next " : "would run ")
-        + until(Duration.between(now, next.get(0).instant()))
-        + ": "
-        + next.stream().map(slot -> format(slot.dueTime())).collect(Collectors.joining(", "));
+    return next;
   }
 
   private static String format(ZonedDateTime time) {

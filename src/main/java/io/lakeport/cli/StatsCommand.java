@@ -11,11 +11,13 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -33,6 +35,7 @@ final class StatsCommand implements Callable<Integer> {
 
   @ParentCommand Lakeport lakeport;
   @Spec CommandSpec spec;
+  @Mixin Output output;
 
   @Option(names = "--job", paramLabel = "JOB", description = "Only this job (its name).")
   Optional<String> job;
@@ -53,6 +56,13 @@ final class StatsCommand implements Callable<Integer> {
       stats = history.runLog().stats(job, from);
     }
     PrintWriter out = spec.commandLine().getOut();
+    if (output.json()) {
+      Map<String, Object> document = JsonDocument.object();
+      document.put("since", JsonDocument.time(from));
+      document.put("jobs", stats.stream().map(StatsCommand::json).toList());
+      Output.print(out, document);
+      return 0;
+    }
     if (stats.isEmpty()) {
       out.println(
           "No runs recorded" + job.map(j -> " for job " + j).orElse("") + " since " + from + ".");
@@ -85,6 +95,20 @@ final class StatsCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  private static Map<String, Object> json(JobStats stats) {
+    Map<String, Object> view = JsonDocument.object();
+    view.put("job", stats.job());
+    view.put("runs", stats.runs());
+    view.put("succeeded", stats.succeeded());
+    view.put("failed", stats.failed());
+    view.put("success_rate", JsonDocument.number(stats.successRate()));
+    view.put("median_duration_ms", JsonDocument.millis(stats.medianDuration()));
+    view.put("p95_duration_ms", JsonDocument.millis(stats.p95Duration()));
+    view.put("rows_per_run", JsonDocument.number(stats.rowsPerRun()));
+    view.put("bytes_per_run", JsonDocument.number(stats.bytesPerRun()));
+    return view;
   }
 
   /**

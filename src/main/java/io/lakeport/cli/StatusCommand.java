@@ -2,8 +2,10 @@ package io.lakeport.cli;
 
 import io.lakeport.history.Attempt;
 import io.lakeport.history.HistoryStore;
+import io.lakeport.history.Lock;
 import io.lakeport.history.Notification;
 import io.lakeport.history.Run;
+import io.lakeport.server.RunViews;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -11,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -21,6 +24,7 @@ import picocli.CommandLine.Spec;
 final class StatusCommand implements Callable<Integer> {
   @ParentCommand Lakeport lakeport;
   @Spec CommandSpec spec;
+  @Mixin Output output;
 
   @Parameters(
       index = "0",
@@ -33,6 +37,7 @@ final class StatusCommand implements Callable<Integer> {
     Run run;
     List<Attempt> attempts;
     List<Notification> notifications;
+    Optional<Lock> lock;
     try (HistoryStore history = lakeport.history()) {
       run =
           history
@@ -46,8 +51,24 @@ final class StatusCommand implements Callable<Integer> {
                               + " in the run history. lakeport history lists the runs recorded."));
       attempts = history.runLog().attempts(runId);
       notifications = history.deliveries().notifications(runId);
+      lock = history.locks().holder(run.job());
     }
     PrintWriter out = spec.commandLine().getOut();
+    if (output.json()) {
+      // as GET /api/runs/<id> shows it; this process launched no run, so none is launched here
+      Output.print(
+          out,
+          RunViews.detail(
+              run,
+              Optional.empty(),
+              attempts,
+              lock,
+              false,
+              notifications,
+              RunViews.manifest(run),
+              lakeport.clock().instant()));
+      return 0;
+    }
     printRun(out, run);
     out.println("attempts:");
     attempts.forEach(a -> printAttempt(out, a));

@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -34,6 +35,7 @@ final class ValidateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin Params params;
   @Mixin JobArguments jobs;
+  @Mixin Output output;
 
   @Option(
       names = "--offline",
@@ -52,44 +54,88 @@ final class ValidateCommand implements Callable<Integer> {
       err.println("No job files (*.conf) found in " + jobs.jobs + ".");
       return ExitCode.USER.code();
     }
-    int failed = 0;
+    List<Checked> checked = new ArrayList<>();
     for (JobCatalog.Entry entry : JobCatalog.validate(loader, files, params.values).entries()) {
-      List<ConfigProblem> problems = new ArrayList<>(entry.problems());
-      if (entry.job().isPresent() && !offline) {
-        problems.addAll(schemaProblems(entry.job().get(), err));
+      Checked file = check(entry);
+      checked.add(file);
+      if (!output.json()) {
+        print(file, out, err);
       }
-      if (problems.isEmpty()) {
-        entry.job().ifPresent(job -> out.println("ok " + job.file() + " (" + job.name() + ")"));
-      }
-      problems.forEach(p -> err.println(p.message()));
-      failed += problems.isEmpty() ? 0 : 1;
+    }
+    boolean valid = checked.stream().allMatch(c -> c.problems().isEmpty());
+    if (output.json()) {
+      Map<String, Object> document = JsonDocument.object();
+      document.put("valid", valid);
+      document.put("jobs", checked.stream().map(ValidateCommand::json).toList());
+      Output.print(out, document);
     }
     out.flush();
     err.flush();
-    return failed == 0 ? 0 : ExitCode.USER.code();
+    return valid ? 0 : ExitCode.USER.code();
   }
 
   /**
-   * The job's mistakes that its source's schema reveals; a source that cannot be read now is a
-   * warning.
+   * One job file checked: its problems, and why its plan was not checked against its source's
+   * schema, if it was not.
    */
-  private List<ConfigProblem> schemaProblems(JobSpec job, PrintWriter err) {
+  private record Checked(
+      JobCatalog.Entry entry, List<ConfigProblem> problems, Optional<String> unchecked) {}
+
+  private Checked check(JobCatalog.Entry entry) {
+    List<ConfigProblem> problems = new ArrayList<>(entry.problems());
+    Optional<String> unchecked = Optional.of(offline ? "--offline" : "the job file does not load");
+    if (entry.job().isPresent() && !offline) {
+      SchemaCheck.Result result = schemaCheck(entry.job().get());
+      problems.addAll(result.problems());
+      unchecked = result.unchecked();
+    }
+    return new Checked(entry, problems, unchecked);
+  }
+
+  private void print(Checked file, PrintWriter out, PrintWriter err) {
+    if (!offline) {
+      file.entry()
+          .job()
+          .ifPresent(
+              job ->
+                  file.unchecked()
+                      .ifPresent(
+                          reason ->
+                              err.println(
+                                  "warning: "
+                                      + job.source().origin().describe()
+                                      + ": not checked against the source's schema: "
+                                      + reason
+                                      + ".")));
+    }
+    if (file.problems().isEmpty()) {
+      file.entry()
+          .job()
+          .ifPresent(job -> out.println("ok " + job.file() + " (" + job.name() + ")"));
+    }
+    file.problems().forEach(p -> err.println(p.message()));
+  }
+
+  private static Map<String, Object> json(Checked file) {
+    Map<String, Object> view = JsonDocument.object();
+    view.put("file", file.entry().file().toString());
+    view.put("job", file.entry().job().map(JobSpec::name).orElse(null));
+    view.put("valid", file.problems().isEmpty());
+    view.put("schema_checked", file.unchecked().isEmpty());
+    view.put("schema_not_checked_because", file.unchecked().orElse(null));
+    view.put("problems", file.problems().stream().map(JsonDocument::problem).toList());
+    return view;
+  }
+
+  /**
+   * What the job's source's schema reveals; a source that cannot be read now leaves the job
+   * unchecked, with the reason.
+   */
+  private SchemaCheck.Result schemaCheck(JobSpec job) {
     Optional<String> unread = SchemaCheck.unread(job);
-    SchemaCheck.Result result =
-        unread.isPresent()
-            ? new SchemaCheck.Result(List.of(), unread)
-            : SchemaCheck.validate(session(), job);
-    result
-        .unchecked()
-        .ifPresent(
-            reason ->
-                err.println(
-                    "warning: "
-                        + job.source().origin().describe()
-                        + ": not checked against the source's schema: "
-                        + reason
-                        + "."));
-    return result.problems();
+    return unread.isPresent()
+        ? new SchemaCheck.Result(List.of(), unread)
+        : SchemaCheck.validate(session(), job);
   }
 
   /** The local session, started for the first job that needs it. */

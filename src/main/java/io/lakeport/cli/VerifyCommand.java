@@ -9,8 +9,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -26,6 +28,7 @@ import picocli.CommandLine.Spec;
 final class VerifyCommand implements Callable<Integer> {
   @ParentCommand Lakeport lakeport;
   @Spec CommandSpec spec;
+  @Mixin Output output;
 
   @Parameters(
       index = "0",
@@ -50,6 +53,11 @@ final class VerifyCommand implements Callable<Integer> {
       throw new UncheckedIOException("Cannot verify " + location + ": " + e.getMessage(), e);
     }
     PrintWriter out = spec.commandLine().getOut();
+    int exit = report.intact() ? 0 : ExitCode.DIFFERENT.code();
+    if (output.json()) {
+      Output.print(out, json(report));
+      return exit;
+    }
     for (Verifier.Difference d : report.differences()) {
       out.printf(
           Locale.ROOT,
@@ -99,5 +107,31 @@ final class VerifyCommand implements Callable<Integer> {
     }
     out.flush();
     return report.intact() ? 0 : ExitCode.DIFFERENT.code();
+  }
+
+  /** The report as data: what was checked against which manifest, and every difference. */
+  private static Map<String, Object> json(Verifier.Report report) {
+    Map<String, Object> view = JsonDocument.object();
+    view.put("intact", report.intact());
+    view.put("root", report.root());
+    view.put("manifest", report.manifestPath().orElse(null));
+    view.put("job", report.manifest().map(Manifest::job).orElse(null));
+    view.put("run_id", report.manifest().map(Manifest::runId).orElse(null));
+    view.put("files_checked", report.filesChecked());
+    view.put("bytes_checked", report.bytesChecked());
+    view.put("extra_files_checked", report.extraFilesChecked());
+    view.put(
+        "differences",
+        report.differences().stream()
+            .map(
+                d -> {
+                  Map<String, Object> difference = JsonDocument.object();
+                  difference.put("kind", d.kind().name().toLowerCase(Locale.ROOT));
+                  difference.put("path", d.path());
+                  difference.put("detail", d.detail());
+                  return difference;
+                })
+            .toList());
+    return view;
   }
 }

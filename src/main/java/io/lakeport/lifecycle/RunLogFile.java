@@ -30,7 +30,7 @@ import org.slf4j.MarkerFactory;
  * <p>Best effort: where log4j2 is not the logging backend, or the folder cannot be created, the run
  * has no log file and goes on.
  */
-final class RunLogFile implements AutoCloseable {
+public final class RunLogFile implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RunLogFile.class);
 
   /** The MDC keys of the run: in the run's threads, and in Spark's task threads. */
@@ -65,12 +65,11 @@ final class RunLogFile implements AutoCloseable {
 
   /** The file of run {@code runId} of {@code job} under {@code logs}, written from now on. */
   static RunLogFile open(Path logs, String job, String runId) {
-    if (!(LogManager.getContext(false) instanceof LoggerContext context)
-        || !FOLDER.matcher(job).matches()
-        || job.contains("..")) {
+    Optional<Path> place = place(logs, job, runId);
+    if (!(LogManager.getContext(false) instanceof LoggerContext context) || place.isEmpty()) {
       return NONE;
     }
-    Path file = logs.resolve(job).resolve(runId + ".log").toAbsolutePath().normalize();
+    Path file = place.get();
     try {
       Files.createDirectories(file.getParent());
     } catch (IOException e) {
@@ -103,6 +102,17 @@ final class RunLogFile implements AutoCloseable {
     config.getRootLogger().addAppender(appender, null, null);
     context.updateLoggers();
     return new RunLogFile(Optional.of(file), context, appender);
+  }
+
+  /**
+   * Where the log file of run {@code runId} of {@code job} goes under {@code logs}; empty for a job
+   * name that cannot be a folder (such a run has no log file).
+   */
+  public static Optional<Path> place(Path logs, String job, String runId) {
+    if (!FOLDER.matcher(job).matches() || job.contains("..")) {
+      return Optional.empty();
+    }
+    return Optional.of(logs.resolve(job).resolve(runId + ".log").toAbsolutePath().normalize());
   }
 
   /** Where the file is; empty when the run has none. */

@@ -143,7 +143,7 @@ public final class RunRecords {
   }
 
   /** The run's params as strings, in name order, secret-looking ones masked as in the manifest. */
-  static Map<String, String> maskedParams(JobSpec job) {
+  public static Map<String, String> maskedParams(JobSpec job) {
     Map<String, String> params = new TreeMap<>();
     for (Param p : job.params().values()) {
       params.put(

@@ -16,12 +16,14 @@ import java.util.Optional;
 /**
  * How runs look in the API: a summary (lists, a job's last run) and the full view with attempts,
  * progress while running, notifications and the manifest's quality results. Params are as the
- * history keeps them (secret-looking ones masked); errors are masked again on the way out.
+ * history keeps them (secret-looking ones masked); errors are masked again on the way out. The
+ * command line's {@code --output json} shows runs in the same shapes.
  */
-final class RunViews {
+public final class RunViews {
   private RunViews() {}
 
-  static Map<String, Object> summary(Run run, Instant now) {
+  /** A run as lists show it; {@code now} gives a running run its duration so far. */
+  public static Map<String, Object> summary(Run run, Instant now) {
     return summary(run, now, Optional.empty());
   }
 
@@ -29,7 +31,7 @@ final class RunViews {
    * The summary of a run that may be waiting for its next attempt: queued again after a failure,
    * not to start before {@code notBefore} (its last error is kept until that attempt starts).
    */
-  static Map<String, Object> summary(Run run, Instant now, Optional<Instant> notBefore) {
+  public static Map<String, Object> summary(Run run, Instant now, Optional<Instant> notBefore) {
     Map<String, Object> view = Json.object();
     view.put("id", run.id());
     view.put("job", run.job());
@@ -41,6 +43,7 @@ final class RunViews {
     view.put("started_at", Json.time(run.startedAt()));
     view.put("finished_at", Json.time(run.finishedAt()));
     view.put("duration_seconds", duration(run, now).map(Json::seconds).orElse(null));
+    view.put("duration_ms", duration(run, now).map(Duration::toMillis).orElse(null));
     view.put("rows", run.rows().orElse(null));
     view.put("bytes", run.bytes().orElse(null));
     view.put("files", run.files().orElse(null));
@@ -58,7 +61,7 @@ final class RunViews {
   }
 
   /** The run with its attempts, its progress (while running), notifications and quality results. */
-  static Map<String, Object> detail(
+  public static Map<String, Object> detail(
       Run run,
       Optional<Instant> notBefore,
       List<Attempt> attempts,
@@ -100,6 +103,11 @@ final class RunViews {
 
   private static String text(JsonNode node) {
     return node.isValueNode() && !node.isNull() ? node.asText() : null;
+  }
+
+  /** The run's manifest, when it is a local file this process can read (as the API reads it). */
+  public static Optional<JsonNode> manifest(Run run) {
+    return RunsResource.manifest(run);
   }
 
   /** A finished run's duration, or how long a running one has been going. */

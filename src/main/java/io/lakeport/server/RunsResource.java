@@ -233,7 +233,7 @@ final class RunsResource {
   }
 
   /** The manifest of a run as JSON, when it is a local file this process can read. */
-  private static Optional<JsonNode> manifest(Run run) {
+  static Optional<JsonNode> manifest(Run run) {
     return run.manifest()
         .flatMap(RunsResource::localPath)
         .flatMap(
