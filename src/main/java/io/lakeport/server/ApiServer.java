@@ -15,6 +15,7 @@ import io.lakeport.schedule.ScheduledJob;
 import io.lakeport.schedule.Scheduler;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -77,6 +78,7 @@ public final class ApiServer implements AutoCloseable {
     this.jobs = new JobsResource(store, scheduled, unscheduled, loader, clock);
     this.runs = new RunsResource(store, scheduler, clock);
     registry.register(new RunMetrics(store, scheduled, clock));
+    JvmMetrics.builder().register(registry);
     this.requests =
         Counter.builder()
             .name("lakeport_api_requests")

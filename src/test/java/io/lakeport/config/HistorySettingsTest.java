@@ -31,7 +31,8 @@ class HistorySettingsTest {
                 Optional.empty(),
                 Optional.empty(),
                 Optional.empty(),
-                Duration.ofMinutes(5)));
+                Duration.ofMinutes(5),
+                Optional.of(Duration.ofDays(90))));
   }
 
   @Test
@@ -44,7 +45,8 @@ class HistorySettingsTest {
                 Optional.of("lakeport"),
                 Optional.of("LAKEPORT_HISTORY_PASSWORD"),
                 Optional.empty(),
-                Duration.ofMinutes(2)));
+                Duration.ofMinutes(2),
+                Optional.of(Duration.ofDays(90))));
   }
 
   @Test

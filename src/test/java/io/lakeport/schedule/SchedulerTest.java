@@ -652,7 +652,8 @@ class SchedulerTest {
                 Optional.empty(),
                 Optional.empty(),
                 Optional.empty(),
-                Duration.ofMinutes(5)),
+                Duration.ofMinutes(5),
+                Optional.empty()),
             clock);
     return clock.instant();
   }
