@@ -227,11 +227,13 @@ final class HistoryDatabase implements AutoCloseable {
 
   /**
    * A run's duration in seconds, from {@code started_at} to {@code finished_at}, as this database
-   * computes it: SQLite keeps times as text (to the millisecond here), the others as timestamps.
+   * computes it: SQLite keeps times as text, read here to the millisecond (julianday's difference,
+   * rounded so that a run of exactly 5 seconds is not 5.00004), the others as timestamps.
    */
   private static String runSeconds(HistorySettings.Database database) {
     return switch (database) {
-      case SQLITE -> "((julianday(finished_at) - julianday(started_at)) * 86400.0)";
+      case SQLITE ->
+          "(ROUND((julianday(finished_at) - julianday(started_at)) * 86400000.0) / 1000.0)";
       case H2, POSTGRESQL -> "EXTRACT(EPOCH FROM (finished_at - started_at))";
     };
   }

@@ -1,6 +1,7 @@
 package io.lakeport.history;
 
 import static io.lakeport.history.Rows.bind;
+import static java.util.Objects.requireNonNull;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -36,27 +37,27 @@ public final class RunTotals {
 
   /** The ended runs counted by job and outcome, in job and outcome order. */
   public List<Finished> finished() {
-    return database.transaction(
-        "read the counts of ended runs",
-        c -> {
-          try (PreparedStatement select =
-              c.prepareStatement(
-                  "SELECT job, outcome, runs, rows_written, bytes_written, files_written,"
-                      + " duration_seconds, last_finished_at FROM run_counts ORDER BY job, outcome")) {
-            return Rows.all(
-                select,
-                rs ->
-                    new Finished(
-                        rs.getString("job"),
-                        status(rs.getString("outcome")),
-                        rs.getLong("runs"),
-                        rs.getLong("rows_written"),
-                        rs.getLong("bytes_written"),
-                        rs.getLong("files_written"),
-                        rs.getDouble("duration_seconds"),
-                        Rows.time(rs, "last_finished_at")));
-          }
-        });
+    return database.transaction("read the counts of ended runs", RunTotals::finished);
+  }
+
+  private static List<Finished> finished(Connection c) throws SQLException {
+    try (PreparedStatement select =
+        c.prepareStatement(
+            "SELECT job, outcome, runs, rows_written, bytes_written, files_written,"
+                + " duration_seconds, last_finished_at FROM run_counts ORDER BY job, outcome")) {
+      return Rows.all(
+          select,
+          rs ->
+              new Finished(
+                  rs.getString("job"),
+                  status(rs.getString("outcome")),
+                  rs.getLong("runs"),
+                  rs.getLong("rows_written"),
+                  rs.getLong("bytes_written"),
+                  rs.getLong("files_written"),
+                  rs.getDouble("duration_seconds"),
+                  Rows.time(rs, "last_finished_at")));
+    }
   }
 
   /**
@@ -64,35 +65,34 @@ public final class RunTotals {
    * duration falls in (not cumulative), in job order.
    */
   public List<DurationCount> durations() {
-    return database.transaction(
-        "read the durations of ended runs",
-        c -> {
-          try (PreparedStatement select =
-              c.prepareStatement("SELECT job, le, runs FROM run_durations ORDER BY job")) {
-            return Rows.all(
-                select,
-                rs ->
-                    new DurationCount(
-                        rs.getString("job"), upperBound(rs.getString("le")), rs.getLong("runs")));
-          }
-        });
+    return database.transaction("read the durations of ended runs", RunTotals::durations);
+  }
+
+  private static List<DurationCount> durations(Connection c) throws SQLException {
+    try (PreparedStatement select =
+        c.prepareStatement("SELECT job, le, runs FROM run_durations ORDER BY job")) {
+      return Rows.all(
+          select,
+          rs ->
+              new DurationCount(
+                  rs.getString("job"), upperBound(rs.getString("le")), rs.getLong("runs")));
+    }
   }
 
   /** The runs the history holds now, counted by job and status. */
   public List<StatusCount> byStatus() {
-    return database.transaction(
-        "count the runs by status",
-        c -> {
-          try (PreparedStatement select =
-              c.prepareStatement(
-                  "SELECT job, status, COUNT(*) AS runs FROM runs GROUP BY job, status")) {
-            return Rows.all(
-                select,
-                rs ->
-                    new StatusCount(
-                        rs.getString("job"), status(rs.getString("status")), rs.getLong("runs")));
-          }
-        });
+    return database.transaction("count the runs by status", RunTotals::byStatus);
+  }
+
+  private static List<StatusCount> byStatus(Connection c) throws SQLException {
+    try (PreparedStatement select =
+        c.prepareStatement("SELECT job, status, COUNT(*) AS runs FROM runs GROUP BY job, status")) {
+      return Rows.all(
+          select,
+          rs ->
+              new StatusCount(
+                  rs.getString("job"), status(rs.getString("status")), rs.getLong("runs")));
+    }
   }
 
   /**
@@ -101,18 +101,28 @@ public final class RunTotals {
    * run is due.
    */
   public Optional<Instant> oldestDue(Instant now) {
+    return database.transaction("read the oldest due run", c -> oldestDue(c, now));
+  }
+
+  private static Optional<Instant> oldestDue(Connection c, Instant now) throws SQLException {
+    try (PreparedStatement select =
+        c.prepareStatement(
+            "SELECT MIN(CASE WHEN not_before IS NOT NULL AND not_before > COALESCE(slot_time,"
+                + " queued_at) THEN not_before ELSE COALESCE(slot_time, queued_at) END)"
+                + " AS due FROM runs WHERE status = 'queued'"
+                + " AND (not_before IS NULL OR not_before <= ?)")) {
+      return Rows.first(bind(select, now), rs -> Rows.time(rs, "due")).flatMap(due -> due);
+    }
+  }
+
+  /**
+   * Everything above at once, read in one transaction (one connection, one consistent view): what a
+   * scrape of {@code /metrics} reads at {@code now}.
+   */
+  public Snapshot snapshot(Instant now) {
     return database.transaction(
-        "read the oldest due run",
-        c -> {
-          try (PreparedStatement select =
-              c.prepareStatement(
-                  "SELECT MIN(CASE WHEN not_before IS NOT NULL AND not_before > COALESCE(slot_time,"
-                      + " queued_at) THEN not_before ELSE COALESCE(slot_time, queued_at) END)"
-                      + " AS due FROM runs WHERE status = 'queued'"
-                      + " AND (not_before IS NULL OR not_before <= ?)")) {
-            return Rows.first(bind(select, now), rs -> Rows.time(rs, "due")).flatMap(due -> due);
-          }
-        });
+        "read what runs add up to",
+        c -> new Snapshot(finished(c), durations(c), byStatus(c), oldestDue(c, now)));
   }
 
   /**
@@ -232,6 +242,20 @@ public final class RunTotals {
    * upperBound} seconds.
    */
   public record DurationCount(String job, double upperBound, long runs) {}
+
+  /** The counts of {@link #snapshot}. */
+  public record Snapshot(
+      List<Finished> finished,
+      List<DurationCount> durations,
+      List<StatusCount> byStatus,
+      Optional<Instant> oldestDue) {
+    public Snapshot {
+      finished = List.copyOf(finished);
+      durations = List.copyOf(durations);
+      byStatus = List.copyOf(byStatus);
+      requireNonNull(oldestDue, "oldestDue is null");
+    }
+  }
 
   /** How many of {@code job}'s runs the history holds in {@code status}. */
   public record StatusCount(String job, RunStatus status, long runs) {}

@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.ToLongFunction;
@@ -55,7 +56,7 @@ final class RunMetrics implements MultiCollector {
   @Override
   public MetricSnapshots collect() {
     Instant now = clock.instant();
-    RunTotals totals = store.totals();
+    RunTotals.Snapshot totals = store.totals().snapshot(now);
     List<RunTotals.Finished> finished = totals.finished();
     List<RunTotals.StatusCount> byStatus = totals.byStatus();
     List<RunTotals.Finished> exports =
@@ -93,7 +94,7 @@ final class RunMetrics implements MultiCollector {
             RunTotals.Finished::files),
         lastSuccess(published),
         retentionFreed(finished),
-        lag(now, totals),
+        lag(now, totals.oldestDue()),
         enabled(),
         nextRun(now));
   }
@@ -248,12 +249,9 @@ final class RunMetrics implements MultiCollector {
   }
 
   /** How long the oldest queued run that may start has waited past its due time. */
-  private static GaugeSnapshot lag(Instant now, RunTotals totals) {
+  private static GaugeSnapshot lag(Instant now, Optional<Instant> oldestDue) {
     double lag =
-        totals
-            .oldestDue(now)
-            .map(due -> Math.max(0, Json.seconds(Duration.between(due, now))))
-            .orElse(0.0);
+        oldestDue.map(due -> Math.max(0, Json.seconds(Duration.between(due, now)))).orElse(0.0);
     return GaugeSnapshot.builder()
         .name("lakeport_scheduler_lag_seconds")
         .help(
