@@ -65,4 +65,13 @@ class HistorySettingsTest {
     assertThat(history.url()).isEqualTo("jdbc:h2:file:./relative/home/data/history/lakeport");
     assertThat(history.passwordFile()).contains("/run/secrets/history");
   }
+
+  @Test
+  void endedRunsAreKeptAsLongAsTheSiteSaysOrForeverWithNull() {
+    Path thirty = Fixtures.write(dir, "thirty.conf", "lakeport.history.keep = 30d\n");
+    Path forever = Fixtures.write(dir, "forever.conf", "lakeport.history.keep = null\n");
+
+    assertThat(Site.load(Optional.of(thirty)).history().keep()).contains(Duration.ofDays(30));
+    assertThat(Site.load(Optional.of(forever)).history().keep()).isEmpty();
+  }
 }
