@@ -19,7 +19,10 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code lakeport history [--job J] [--status S] [--limit N]}: recorded runs, newest first. */
-@Command(name = "history", description = "List recorded runs, newest first.")
+@Command(
+    name = "history",
+    description = "List recorded runs, newest first.",
+    subcommands = HistoryPruneCommand.class)
 final class HistoryCommand implements Callable<Integer> {
   @ParentCommand Lakeport lakeport;
   @Spec CommandSpec spec;

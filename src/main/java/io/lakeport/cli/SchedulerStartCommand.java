@@ -111,6 +111,7 @@ final class SchedulerStartCommand implements Callable<Integer> {
                   settings.missedAfter(),
                   settings.defaultTimeout()));
       loop.startManualRunsOf(manual);
+      site.history().keep().ifPresent(loop::keepHistory);
       Optional<Notifier> notifier = notifier(site, store, clock);
       notifier.ifPresent(
           n ->

@@ -17,6 +17,7 @@ final class HistoryReader {
   static final String PASSWORD_ENV = "password-env";
   static final String PASSWORD_FILE = "password-file";
   static final String LOCK_TTL = "lock-ttl";
+  static final String KEEP = "keep";
   private static final String PASSWORD_FIX =
       "Use password-env = <environment variable> or password-file = <file holding the password>.";
 
@@ -55,7 +56,8 @@ final class HistoryReader {
         history.optionalString(USER),
         passwordEnv,
         passwordFile,
-        lockTtl(history));
+        lockTtl(history),
+        keep(history));
   }
 
   /** The section, after reporting a {@code password} key as what it is (not as an unknown key). */
@@ -67,7 +69,15 @@ final class HistoryReader {
       kept = kept.withoutPath(probe.full(PASSWORD));
     }
     return new Section(
-        kept, probe.path(), probe.problems(), URL, USER, PASSWORD_ENV, PASSWORD_FILE, LOCK_TTL);
+        kept,
+        probe.path(),
+        probe.problems(),
+        URL,
+        USER,
+        PASSWORD_ENV,
+        PASSWORD_FILE,
+        LOCK_TTL,
+        KEEP);
   }
 
   private static Optional<Database> database(Section history, String url) {
@@ -102,6 +112,21 @@ final class HistoryReader {
           "Use e.g. lock-ttl = 5 minutes (longer than the scheduler's heartbeat interval).");
     }
     return ttl.orElse(Duration.ofMinutes(1));
+  }
+
+  /** How long ended runs are kept; null: forever. */
+  private static Optional<Duration> keep(Section history) {
+    Optional<Duration> keep = history.optionalDuration(KEEP);
+    if (keep.isPresent() && (keep.get().isNegative() || keep.get().isZero())) {
+      history.problem(
+          KEEP,
+          "expected a duration longer than zero, found \""
+              + history.optionalString(KEEP).orElse("")
+              + "\"",
+          "Use e.g. keep = 90d, or keep = null to keep every run.");
+      return Optional.empty();
+    }
+    return keep;
   }
 
   /**

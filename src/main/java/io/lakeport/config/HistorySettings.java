@@ -8,7 +8,9 @@ import java.util.Optional;
 /**
  * Where the run history lives ({@code lakeport.history}): a JDBC URL of an embedded H2 file or a
  * PostgreSQL database, the user, and where the password comes from (an environment variable or a
- * file, read when the history is opened). Holds no secret: a password in the URL is refused.
+ * file, read when the history is opened), and how long ended runs are kept ({@code keep}: the
+ * scheduler deletes older ones; empty: kept forever). Holds no secret: a password in the URL is
+ * refused.
  */
 public record HistorySettings(
     String url,
@@ -16,7 +18,8 @@ public record HistorySettings(
     Optional<String> user,
     Optional<String> passwordEnv,
     Optional<String> passwordFile,
-    Duration lockTtl) {
+    Duration lockTtl,
+    Optional<Duration> keep) {
 
   public HistorySettings {
     requireNonNull(url, "url is null");
@@ -25,6 +28,7 @@ public record HistorySettings(
     requireNonNull(passwordEnv, "passwordEnv is null");
     requireNonNull(passwordFile, "passwordFile is null");
     requireNonNull(lockTtl, "lockTtl is null");
+    requireNonNull(keep, "keep is null");
   }
 
   /** The databases the history's schema is written for, told apart by their JDBC URL. */

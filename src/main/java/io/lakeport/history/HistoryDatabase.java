@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -38,7 +39,7 @@ final class HistoryDatabase implements AutoCloseable {
    * The version of the newest migration under {@link #MIGRATIONS}; HistorySchemaTest keeps them in
    * step.
    */
-  static final String SCHEMA_VERSION = "5";
+  static final String SCHEMA_VERSION = "6";
 
   /** SQL states of a lost race: a unique key taken, a serialization failure, a deadlock. */
   private static final Set<String> CONFLICTS = Set.of("23505", "40001", "40P01");
@@ -188,7 +189,8 @@ final class HistoryDatabase implements AutoCloseable {
     T open() throws SQLException;
   }
 
-  private static boolean isConflict(SQLException e) {
+  /** Whether {@code e} is a lost race: a key taken, a row changed at the same time. */
+  static boolean isConflict(SQLException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SQLException sql
           && (sql.getSQLState() != null && CONFLICTS.contains(sql.getSQLState())
@@ -218,8 +220,22 @@ final class HistoryDatabase implements AutoCloseable {
                 + "/"
                 + (database == HistorySettings.Database.SQLITE ? "sqlite" : "standard"))
         .failOnMissingLocations(true)
+        .placeholders(Map.of("run_seconds", runSeconds(database)))
         .load()
         .migrate();
+  }
+
+  /**
+   * A run's duration in seconds, from {@code started_at} to {@code finished_at}, as this database
+   * computes it: SQLite keeps times as text, read here to the millisecond (julianday's difference,
+   * rounded so that a run of exactly 5 seconds is not 5.00004), the others as timestamps.
+   */
+  private static String runSeconds(HistorySettings.Database database) {
+    return switch (database) {
+      case SQLITE ->
+          "(ROUND((julianday(finished_at) - julianday(started_at)) * 86400000.0) / 1000.0)";
+      case H2, POSTGRESQL -> "EXTRACT(EPOCH FROM (finished_at - started_at))";
+    };
   }
 
   /**

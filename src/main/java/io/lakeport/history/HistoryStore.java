@@ -8,9 +8,10 @@ import java.time.Clock;
  * closed when done. What it keeps is reached by concern: the runs and their attempts ({@link
  * #runLog()}), the schedulers' job locks ({@link #locks()}), the leases of exports ({@link
  * #leases()}), the scheduler's state of each job ({@link #schedules()}), watermarks ({@link
- * #watermarks()}) and notification deliveries ({@link #deliveries()}). Every time comes from the
- * clock it is opened with. Races between schedulers (two claiming a slot, two taking over a stale
- * lock) are settled by the database: exactly one wins, the others get an empty answer.
+ * #watermarks()}), notification deliveries ({@link #deliveries()}) and what runs add up to ({@link
+ * #totals()}). Every time comes from the clock it is opened with. Races between schedulers (two
+ * claiming a slot, two taking over a stale lock) are settled by the database: exactly one wins, the
+ * others get an empty answer.
  */
 public final class HistoryStore implements AutoCloseable {
   private final HistoryDatabase database;
@@ -20,6 +21,7 @@ public final class HistoryStore implements AutoCloseable {
   private final ScheduleStates schedules;
   private final Watermarks watermarks;
   private final Deliveries deliveries;
+  private final RunTotals totals;
 
   private HistoryStore(HistoryDatabase database, HistorySettings settings, Clock clock) {
     this.database = database;
@@ -29,6 +31,7 @@ public final class HistoryStore implements AutoCloseable {
     this.schedules = new ScheduleStates(database, clock);
     this.watermarks = new Watermarks(database);
     this.deliveries = new Deliveries(database);
+    this.totals = new RunTotals(database);
   }
 
   /**
@@ -74,6 +77,11 @@ public final class HistoryStore implements AutoCloseable {
   /** The notification deliveries of runs. */
   public Deliveries deliveries() {
     return deliveries;
+  }
+
+  /** What runs add up to: counts of ended runs that only grow, and counts by status now. */
+  public RunTotals totals() {
+    return totals;
   }
 
   @Override

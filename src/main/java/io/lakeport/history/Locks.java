@@ -85,7 +85,9 @@ final class Locks {
             "UPDATE runs SET status = 'interrupted', finished_at = ?, error = ?"
                 + " WHERE run_id = ? AND status IN "
                 + ACTIVE)) {
-      bind(run, now, error, runId).executeUpdate();
+      if (bind(run, now, error, runId).executeUpdate() == 1) {
+        RunLog.counted(c, runId);
+      }
     }
     try (PreparedStatement attempt =
         c.prepareStatement(

@@ -73,6 +73,7 @@ final class LostRuns {
             "UPDATE attempts SET finished_at = ?, error = ? WHERE run_id = ? AND finished_at IS NULL")) {
       bind(end, now, error, runId).executeUpdate();
     }
+    RunLog.counted(c, runId);
     return true;
   }
 

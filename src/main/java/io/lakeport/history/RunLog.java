@@ -175,7 +175,7 @@ public final class RunLog {
                       + " WHERE run_id = ? AND finished_at IS NULL")) {
             bind(attempt, now, outcome.exitCode(), outcome.error(), runId).executeUpdate();
           }
-          return read(c, runId).orElseThrow();
+          return counted(c, runId);
         });
   }
 
@@ -208,7 +208,7 @@ public final class RunLog {
               "UPDATE runs SET status = 'cancelled', finished_at = ? WHERE run_id = ? AND status = 'queued'",
               now,
               runId);
-          return read(c, runId).orElseThrow();
+          return counted(c, runId);
         });
   }
 
@@ -258,7 +258,7 @@ public final class RunLog {
               now,
               RunOutcome.summary(reason),
               runId);
-          return read(c, runId).orElseThrow();
+          return counted(c, runId);
         });
   }
 
@@ -344,6 +344,22 @@ public final class RunLog {
         });
   }
 
+  /**
+   * Deletes the runs that ended before {@code before}, with their attempts and notification
+   * deliveries, and says what went; runs that have not ended, and those the scheduler still needs,
+   * are kept (see {@link Pruning}). The counts of ended runs ({@link HistoryStore#totals()}) stay.
+   */
+  public Pruned prune(Instant before) {
+    return database.transaction(
+        "prune the runs that ended before " + before, c -> Pruning.delete(c, before));
+  }
+
+  /** What {@link #prune} would delete now, deleting nothing. */
+  public Pruned prunable(Instant before) {
+    return database.transaction(
+        "find the runs that ended before " + before, c -> Pruning.find(c, before));
+  }
+
   /** The run with this id, if the history has it. */
   public Optional<Run> run(String runId) {
     return database.transaction("read run " + runId, c -> read(c, runId));
@@ -355,6 +371,13 @@ public final class RunLog {
         c.prepareStatement("SELECT " + Rows.RUN_COLUMNS + " FROM runs WHERE run_id = ?")) {
       return Rows.first(bind(select, runId), Rows::run);
     }
+  }
+
+  /** The run that has just ended, read in the caller's transaction after counting its end. */
+  static Run counted(Connection c, String runId) throws SQLException {
+    Run ended = read(c, runId).orElseThrow();
+    RunTotals.count(c, ended);
+    return ended;
   }
 
   /** The run's attempts, first first. */

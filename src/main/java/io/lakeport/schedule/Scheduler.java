@@ -5,9 +5,11 @@ import static java.util.Objects.requireNonNull;
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.ScheduleSpec;
 import io.lakeport.history.CancelRequest;
+import io.lakeport.history.HistoryException;
 import io.lakeport.history.HistoryStore;
 import io.lakeport.history.JobLocks;
 import io.lakeport.history.Lock;
+import io.lakeport.history.Pruned;
 import io.lakeport.history.QueuedRun;
 import io.lakeport.history.Run;
 import io.lakeport.history.RunLog;
@@ -62,6 +64,9 @@ public final class Scheduler {
   private static final DateTimeFormatter RUN_ID_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
 
+  /** How often the scheduler prunes the history when it keeps runs for a limited time. */
+  static final Duration PRUNE_EVERY = Duration.ofDays(1);
+
   private final Map<String, ScheduledJob> jobs = new LinkedHashMap<>();
 
   /** Jobs without a schedule, by name: their manual runs are started, and never retried. */
@@ -87,6 +92,13 @@ public final class Scheduler {
   private final Map<String, ScheduleSpec.Status> statuses = new LinkedHashMap<>();
 
   private RunListener listener = RunListener.NONE;
+
+  /** How long ended runs are kept in the history; empty: forever. */
+  private Optional<Duration> keep = Optional.empty();
+
+  /** When this scheduler last pruned the history. */
+  private Optional<Instant> pruned = Optional.empty();
+
   private boolean stopped;
 
   /** A run this scheduler launched and has not yet recorded the end of. */
@@ -155,6 +167,15 @@ public final class Scheduler {
     manual.putAll(jobs);
   }
 
+  /**
+   * Keeps ended runs for {@code keep} ({@code lakeport.history.keep}): at its first pass and once a
+   * day after, the scheduler deletes the runs that ended longer ago (see {@link
+   * io.lakeport.history.RunLog#prune}).
+   */
+  public synchronized void keepHistory(Duration keep) {
+    this.keep = Optional.of(requireNonNull(keep, "keep is null"));
+  }
+
   /** Tells {@code listener} how runs end from now on (for notifications). */
   public synchronized void listen(RunListener listener) {
     this.listener = requireNonNull(listener, "listener is null");
@@ -174,6 +195,31 @@ public final class Scheduler {
     }
     jobs.values().forEach(job -> queueSlots(job, now));
     startDue(skipLate(runs.queued(), now), now);
+    pruneWhenDue(now);
+  }
+
+  /** Prunes the history at the first pass and then once every {@link #PRUNE_EVERY}. */
+  private void pruneWhenDue(Instant now) {
+    if (keep.isEmpty() || pruned.isPresent() && now.isBefore(pruned.get().plus(PRUNE_EVERY))) {
+      return;
+    }
+    pruned = Optional.of(now);
+    try {
+      Pruned gone = runs.prune(now.minus(keep.get()));
+      if (gone.runs() > 0) {
+        LOG.info(
+            "Pruned the history (lakeport.history.keep = {}): deleted {} runs that ended before {},"
+                + " with {} attempts and {} notification deliveries",
+            keep.get(),
+            gone.runs(),
+            gone.before(),
+            gone.attempts(),
+            gone.notifications());
+      }
+    } catch (HistoryException e) {
+      // the runs stay until the next try; scheduling goes on
+      LOG.warn("{}; trying again in {}", e.getMessage(), PRUNE_EVERY);
+    }
   }
 
   /** Waits for every run this scheduler started to end, then records them (for {@code --once}). */

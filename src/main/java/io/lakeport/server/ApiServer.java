@@ -15,6 +15,7 @@ import io.lakeport.schedule.ScheduledJob;
 import io.lakeport.schedule.Scheduler;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -48,6 +49,10 @@ public final class ApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
   private static final int MAX_BODY = 64 * 1024;
   private static final int THREADS = 4;
+
+  /** The JDK HTTP server's switch for TCP_NODELAY on its connections, read when it first starts. */
+  private static final String NO_DELAY = "sun.net.httpserver.nodelay";
+
   private static final String JSON = "application/json; charset=utf-8";
   private static final String TEXT = "text/plain; charset=utf-8";
 
@@ -78,6 +83,7 @@ public final class ApiServer implements AutoCloseable {
     this.jobs = new JobsResource(store, scheduled, unscheduled, loader, clock);
     this.runs = new RunsResource(store, scheduler, clock);
     registry.register(new RunMetrics(store, scheduled, clock));
+    JvmMetrics.builder().register(registry);
     this.requests =
         Counter.builder()
             .name("lakeport_api_requests")
@@ -113,6 +119,11 @@ public final class ApiServer implements AutoCloseable {
       Clock clock)
       throws IOException {
     Token token = Token.of(settings, System::getenv);
+    // the JDK's server sends headers and body as two writes; without TCP_NODELAY the body can wait
+    // for the client's delayed ACK (40 ms on Linux) on every answer, /metrics included
+    if (System.getProperty(NO_DELAY) == null) {
+      System.setProperty(NO_DELAY, "true");
+    }
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(settings.address(), settings.port()), 0);

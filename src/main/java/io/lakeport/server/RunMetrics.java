@@ -3,10 +3,8 @@ package io.lakeport.server;
 import io.lakeport.config.ScheduleSpec;
 import io.lakeport.history.HistoryStore;
 import io.lakeport.history.JobNames;
-import io.lakeport.history.QueuedRun;
-import io.lakeport.history.Run;
-import io.lakeport.history.RunFilter;
 import io.lakeport.history.RunStatus;
+import io.lakeport.history.RunTotals;
 import io.lakeport.schedule.ScheduleState;
 import io.lakeport.schedule.ScheduledJob;
 import io.prometheus.metrics.model.registry.MultiCollector;
@@ -31,22 +29,20 @@ import java.util.TreeSet;
 import java.util.function.ToLongFunction;
 
 /**
- * The run history as Prometheus metrics, read at each scrape, so they cover every run the history
- * holds (also runs recorded by other schedulers and by {@code lakeport run}) and survive restarts:
- * runs by job and status, run durations, rows, bytes and files exported by published runs, each
- * job's last success, bytes freed by retention, the scheduler's lag, and each scheduled job's
- * switch and next run. Counters only grow while the history keeps its runs.
+ * The run history as Prometheus metrics, read at each scrape with a few aggregate queries, so a
+ * scrape costs the same whatever the history's size. They cover every run the history records (also
+ * runs recorded by other schedulers and by {@code lakeport run}) and survive restarts. The counters
+ * (ended runs by job and outcome, durations, rows, bytes and files exported by published runs,
+ * bytes freed by retention) come from counts kept beside the runs, incremented as each run ends, so
+ * they only grow, also when old runs are pruned; {@code lakeport_runs} counts the runs the history
+ * holds now by status; each job's last success, the scheduler's lag, and each scheduled job's
+ * switch and next run complete them.
  *
  * <p>Retention runs are the runs of {@code <job>.retention} jobs ({@code lakeport retention apply},
  * by hand or scheduled); what they record as bytes is what they deleted. They count toward the
- * freed bytes, not toward the exported ones.
+ * freed bytes, not toward the exported ones, nor toward the durations and statuses of exports.
  */
 final class RunMetrics implements MultiCollector {
-  /** Upper bounds of the duration histogram's buckets, in seconds: a second to six hours. */
-  static final double[] DURATION_BUCKETS = {
-    1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600
-  };
-
   private final HistoryStore store;
   private final List<ScheduledJob> jobs;
   private final Clock clock;
@@ -60,47 +56,51 @@ final class RunMetrics implements MultiCollector {
   @Override
   public MetricSnapshots collect() {
     Instant now = clock.instant();
-    List<Run> runs =
-        store.runLog().runs(new RunFilter(Optional.empty(), Optional.empty(), Integer.MAX_VALUE));
-    List<Run> exports = runs.stream().filter(run -> !isRetention(run)).toList();
-    List<Run> published =
-        exports.stream().filter(run -> run.status() == RunStatus.SUCCEEDED).toList();
+    RunTotals.Snapshot totals = store.totals().snapshot(now);
+    List<RunTotals.Finished> finished = totals.finished();
+    List<RunTotals.StatusCount> byStatus = totals.byStatus();
+    List<RunTotals.Finished> exports =
+        finished.stream().filter(counts -> !JobNames.isRetention(counts.job())).toList();
+    List<RunTotals.Finished> published =
+        exports.stream().filter(counts -> counts.outcome() == RunStatus.SUCCEEDED).toList();
     TreeSet<String> names = new TreeSet<>();
     jobs.forEach(job -> names.add(job.job()));
-    exports.forEach(run -> names.add(run.job()));
+    exports.forEach(counts -> names.add(counts.job()));
+    byStatus.stream()
+        .map(RunTotals.StatusCount::job)
+        .filter(job -> !JobNames.isRetention(job))
+        .forEach(names::add);
     return MetricSnapshots.of(
-        runsByStatus(names, exports),
-        durations(names, exports),
+        runsByStatus(names, byStatus),
+        finished(finished),
+        durations(names, totals.durations(), exports),
         total(
             "lakeport_exported_rows",
             "Rows written by published runs.",
             names,
             published,
-            run -> run.rows().orElse(0L)),
+            RunTotals.Finished::rows),
         total(
             "lakeport_exported_bytes",
             "Bytes written by published runs.",
             names,
             published,
-            run -> run.bytes().orElse(0L)),
+            RunTotals.Finished::bytes),
         total(
             "lakeport_exported_files",
             "Files written by published runs.",
             names,
             published,
-            run -> run.files().orElse(0L)),
+            RunTotals.Finished::files),
         lastSuccess(published),
-        retentionFreed(runs),
-        lag(now),
+        retentionFreed(finished),
+        lag(now, totals.oldestDue()),
         enabled(),
         nextRun(now));
   }
 
-  private static boolean isRetention(Run run) {
-    return JobNames.isRetention(run.job());
-  }
-
-  private static GaugeSnapshot runsByStatus(TreeSet<String> names, List<Run> runs) {
+  private static GaugeSnapshot runsByStatus(
+      TreeSet<String> names, List<RunTotals.StatusCount> counted) {
     Map<String, Map<RunStatus, Long>> counts = new TreeMap<>();
     names.forEach(
         name -> {
@@ -110,7 +110,9 @@ final class RunMetrics implements MultiCollector {
           }
           counts.put(name, zero);
         });
-    runs.forEach(run -> counts.get(run.job()).merge(run.status(), 1L, Long::sum));
+    counted.stream()
+        .filter(count -> counts.containsKey(count.job()))
+        .forEach(count -> counts.get(count.job()).merge(count.status(), count.runs(), Long::sum));
     GaugeSnapshot.Builder gauge =
         GaugeSnapshot.builder()
             .name("lakeport_runs")
@@ -127,27 +129,50 @@ final class RunMetrics implements MultiCollector {
     return gauge.build();
   }
 
-  /** Durations of ended runs, start to end, per job. */
-  private static HistogramSnapshot durations(TreeSet<String> names, List<Run> runs) {
+  /** Every end of a run by job and outcome, retention jobs included. */
+  private static CounterSnapshot finished(List<RunTotals.Finished> finished) {
+    CounterSnapshot.Builder counter =
+        CounterSnapshot.builder()
+            .name("lakeport_runs_finished")
+            .help(
+                "Ends of runs by job and outcome (a run that failed and was retried counts for each end); kept apart from the runs, so pruning leaves it.");
+    finished.forEach(
+        counts ->
+            counter.dataPoint(
+                CounterDataPointSnapshot.builder()
+                    .labels(Labels.of("job", counts.job(), "outcome", counts.outcome().text()))
+                    .value(counts.runs())
+                    .build()));
+    return counter.build();
+  }
+
+  /**
+   * Durations of ended runs, start to end, per job: the buckets counted as runs ended, the sum from
+   * the counts by outcome.
+   */
+  private static HistogramSnapshot durations(
+      TreeSet<String> names,
+      List<RunTotals.DurationCount> counted,
+      List<RunTotals.Finished> exports) {
+    double[] bounds = new double[RunTotals.DURATION_BUCKETS.size() + 1];
+    for (int i = 0; i < RunTotals.DURATION_BUCKETS.size(); i++) {
+      bounds[i] = RunTotals.DURATION_BUCKETS.get(i);
+    }
+    bounds[bounds.length - 1] = Double.POSITIVE_INFINITY;
     HistogramSnapshot.Builder histogram =
         HistogramSnapshot.builder()
             .name("lakeport_run_duration_seconds")
             .help("How long ended runs took, from start to end.");
     for (String job : names) {
-      long[] counts = new long[DURATION_BUCKETS.length + 1];
-      double sum = 0;
-      for (Run run : runs) {
-        Optional<Duration> duration =
-            run.job().equals(job) && run.status().ended() ? run.duration() : Optional.empty();
-        if (duration.isPresent()) {
-          double seconds = Json.seconds(duration.get());
-          counts[bucket(seconds)]++;
-          sum += seconds;
-        }
-      }
-      double[] bounds = new double[DURATION_BUCKETS.length + 1];
-      System.arraycopy(DURATION_BUCKETS, 0, bounds, 0, DURATION_BUCKETS.length);
-      bounds[DURATION_BUCKETS.length] = Double.POSITIVE_INFINITY;
+      long[] counts = new long[bounds.length];
+      counted.stream()
+          .filter(count -> count.job().equals(job))
+          .forEach(count -> counts[bucket(bounds, count.upperBound())] += count.runs());
+      double sum =
+          exports.stream()
+              .filter(count -> count.job().equals(job))
+              .mapToDouble(RunTotals.Finished::durationSeconds)
+              .sum();
       histogram.dataPoint(
           HistogramDataPointSnapshot.builder()
               .labels(Labels.of("job", job))
@@ -158,20 +183,25 @@ final class RunMetrics implements MultiCollector {
     return histogram.build();
   }
 
-  private static int bucket(double seconds) {
-    for (int i = 0; i < DURATION_BUCKETS.length; i++) {
-      if (seconds <= DURATION_BUCKETS[i]) {
+  /** The bucket whose upper bound is {@code upperBound} (or, for an unknown bound, the next). */
+  private static int bucket(double[] bounds, double upperBound) {
+    for (int i = 0; i < bounds.length; i++) {
+      if (upperBound <= bounds[i]) {
         return i;
       }
     }
-    return DURATION_BUCKETS.length;
+    return bounds.length - 1;
   }
 
   private static CounterSnapshot total(
-      String name, String help, TreeSet<String> names, List<Run> runs, ToLongFunction<Run> value) {
+      String name,
+      String help,
+      TreeSet<String> names,
+      List<RunTotals.Finished> published,
+      ToLongFunction<RunTotals.Finished> value) {
     Map<String, Long> sums = new TreeMap<>();
     names.forEach(job -> sums.put(job, 0L));
-    runs.forEach(run -> sums.merge(run.job(), value.applyAsLong(run), Long::sum));
+    published.forEach(counts -> sums.merge(counts.job(), value.applyAsLong(counts), Long::sum));
     CounterSnapshot.Builder counter = CounterSnapshot.builder().name(name).help(help);
     sums.forEach(
         (job, sum) ->
@@ -183,32 +213,33 @@ final class RunMetrics implements MultiCollector {
     return counter.build();
   }
 
-  private static GaugeSnapshot lastSuccess(List<Run> published) {
-    Map<String, Instant> last = new TreeMap<>();
-    published.forEach(
-        run ->
-            run.finishedAt()
-                .ifPresent(end -> last.merge(run.job(), end, (a, b) -> a.isAfter(b) ? a : b)));
+  private static GaugeSnapshot lastSuccess(List<RunTotals.Finished> published) {
     GaugeSnapshot.Builder gauge =
         GaugeSnapshot.builder()
             .name("lakeport_last_success_timestamp_seconds")
             .help(
                 "When each job's newest published run ended, in seconds since the epoch (jobs that never published have none).");
-    last.forEach(
-        (job, end) ->
-            gauge.dataPoint(
-                GaugeDataPointSnapshot.builder()
-                    .labels(Labels.of("job", job))
-                    .value(end.toEpochMilli() / 1000.0)
-                    .build()));
+    published.forEach(
+        counts ->
+            counts
+                .lastFinishedAt()
+                .ifPresent(
+                    end ->
+                        gauge.dataPoint(
+                            GaugeDataPointSnapshot.builder()
+                                .labels(Labels.of("job", counts.job()))
+                                .value(end.toEpochMilli() / 1000.0)
+                                .build())));
     return gauge.build();
   }
 
-  private static CounterSnapshot retentionFreed(List<Run> runs) {
+  private static CounterSnapshot retentionFreed(List<RunTotals.Finished> finished) {
     long freed =
-        runs.stream()
-            .filter(run -> isRetention(run) && run.status() == RunStatus.SUCCEEDED)
-            .mapToLong(run -> run.bytes().orElse(0L))
+        finished.stream()
+            .filter(
+                counts ->
+                    JobNames.isRetention(counts.job()) && counts.outcome() == RunStatus.SUCCEEDED)
+            .mapToLong(RunTotals.Finished::bytes)
             .sum();
     return CounterSnapshot.builder()
         .name("lakeport_retention_freed_bytes")
@@ -218,22 +249,14 @@ final class RunMetrics implements MultiCollector {
   }
 
   /** How long the oldest queued run that may start has waited past its due time. */
-  private GaugeSnapshot lag(Instant now) {
-    double lag = 0;
-    for (QueuedRun queued : store.runLog().queued()) {
-      if (queued.due(now)) {
-        Instant due = queued.run().slot().orElse(queued.run().queuedAt());
-        if (queued.notBefore().isPresent() && queued.notBefore().get().isAfter(due)) {
-          due = queued.notBefore().get();
-        }
-        lag = Math.max(lag, Json.seconds(Duration.between(due, now)));
-      }
-    }
+  private static GaugeSnapshot lag(Instant now, Optional<Instant> oldestDue) {
+    double lag =
+        oldestDue.map(due -> Math.max(0, Json.seconds(Duration.between(due, now)))).orElse(0.0);
     return GaugeSnapshot.builder()
         .name("lakeport_scheduler_lag_seconds")
         .help(
             "How long the oldest queued run that is due has waited past its due time (0: none waiting).")
-        .dataPoint(GaugeDataPointSnapshot.builder().value(Math.max(0, lag)).build())
+        .dataPoint(GaugeDataPointSnapshot.builder().value(lag).build())
         .build();
   }
 

@@ -87,7 +87,8 @@ class HistoryConcurrencySparkTest {
             Optional.empty(),
             Optional.empty(),
             Optional.empty(),
-            Duration.ofMinutes(5));
+            Duration.ofMinutes(5),
+            Optional.empty());
     try (HistoryStore history = HistoryStore.open(embedded, Clock.systemUTC())) {
       List<Run> runs =
           history.runLog().runs(new RunFilter(Optional.empty(), Optional.empty(), 100));

@@ -31,7 +31,8 @@ class HistorySettingsTest {
                 Optional.empty(),
                 Optional.empty(),
                 Optional.empty(),
-                Duration.ofMinutes(5)));
+                Duration.ofMinutes(5),
+                Optional.of(Duration.ofDays(90))));
   }
 
   @Test
@@ -44,7 +45,8 @@ class HistorySettingsTest {
                 Optional.of("lakeport"),
                 Optional.of("LAKEPORT_HISTORY_PASSWORD"),
                 Optional.empty(),
-                Duration.ofMinutes(2)));
+                Duration.ofMinutes(2),
+                Optional.of(Duration.ofDays(90))));
   }
 
   @Test
@@ -62,5 +64,14 @@ class HistorySettingsTest {
 
     assertThat(history.url()).isEqualTo("jdbc:h2:file:./relative/home/data/history/lakeport");
     assertThat(history.passwordFile()).contains("/run/secrets/history");
+  }
+
+  @Test
+  void endedRunsAreKeptAsLongAsTheSiteSaysOrForeverWithNull() {
+    Path thirty = Fixtures.write(dir, "thirty.conf", "lakeport.history.keep = 30d\n");
+    Path forever = Fixtures.write(dir, "forever.conf", "lakeport.history.keep = null\n");
+
+    assertThat(Site.load(Optional.of(thirty)).history().keep()).contains(Duration.ofDays(30));
+    assertThat(Site.load(Optional.of(forever)).history().keep()).isEmpty();
   }
 }

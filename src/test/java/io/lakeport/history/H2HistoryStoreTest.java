@@ -54,6 +54,7 @@ class H2HistoryStoreTest extends HistoryStoreContract {
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
-        TTL);
+        TTL,
+        Optional.empty());
   }
 }

@@ -57,7 +57,8 @@ class H2SharingTest {
             Optional.empty(),
             Optional.empty(),
             Optional.empty(),
-            HistoryStoreContract.TTL);
+            HistoryStoreContract.TTL,
+            Optional.empty());
 
     try (HistoryStore store = HistoryStore.open(settings, Clock.systemUTC())) {
       store.schedules().enable("orders");

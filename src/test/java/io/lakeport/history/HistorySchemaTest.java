@@ -3,6 +3,7 @@ package io.lakeport.history;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakeport.TestClock;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -83,8 +84,20 @@ class HistorySchemaTest {
     return sql.lines().filter(line -> !line.startsWith("--")).collect(Collectors.joining("\n"));
   }
 
+  /** The newest bundled migration before the newest one (versions may have gaps). */
   private static String previous() {
-    return Integer.toString(Integer.parseInt(HistoryDatabase.SCHEMA_VERSION) - 1);
+    try (Stream<Path> files = Files.walk(Path.of(resource("db/history")))) {
+      return Integer.toString(
+          files
+              .map(file -> MIGRATION.matcher(file.getFileName().toString()))
+              .filter(Matcher::matches)
+              .mapToInt(m -> Integer.parseInt(m.group(1)))
+              .filter(version -> version < Integer.parseInt(HistoryDatabase.SCHEMA_VERSION))
+              .max()
+              .orElseThrow());
+    } catch (IOException | URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static URI resource(String name) throws URISyntaxException {

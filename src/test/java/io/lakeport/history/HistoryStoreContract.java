@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lakeport.TestClock;
 import io.lakeport.config.HistorySettings;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -747,6 +752,244 @@ abstract class HistoryStoreContract {
                 Notification.Delivery.SENT,
                 Optional.empty(),
                 first.plusSeconds(30)));
+  }
+
+  @Test
+  void everyEndOfARunIsCountedByJobAndOutcomeInItsOwnTransaction() {
+    Instant first = clock.instant();
+    // orders: published after 10 s; failed after 20 s, retried and published 40 s after its start
+    store.runLog().enqueue(RunRequest.scheduled("r1", "orders", first, Map.of()));
+    store.runLog().start("r1", WORKER);
+    clock.advance(Duration.ofSeconds(10));
+    store.runLog().finish("r1", RunOutcome.succeeded(5, 50, 1, "file:/m1.json"));
+    store.runLog().enqueue(RunRequest.scheduled("r2", "orders", first.plusSeconds(60), Map.of()));
+    Instant r2Start = clock.instant();
+    store.runLog().start("r2", WORKER);
+    clock.advance(Duration.ofSeconds(20));
+    store.runLog().finish("r2", RunOutcome.failed(3, "disk full"));
+    store.runLog().requeue("r2", clock.instant());
+    clock.advance(Duration.ofSeconds(15));
+    store.runLog().start("r2", WORKER);
+    clock.advance(Duration.ofSeconds(5));
+    store.runLog().finish("r2", RunOutcome.succeeded(7, 70, 2, "file:/m2.json"));
+    Instant ordersLast = clock.instant();
+    // kpis: one cancelled and one skipped before they started, one interrupted by a lock takeover
+    for (String id : List.of("k1", "k2", "k3")) {
+      store
+          .runLog()
+          .enqueue(new RunRequest(id, "kpis", Optional.empty(), Trigger.MANUAL, Map.of()));
+    }
+    store.runLog().cancel("k1");
+    store.runLog().skip("k2", "window closed");
+    store.runLog().start("k3", WORKER);
+    store.locks().lock("kpis", "k3", "scheduler-a");
+    clock.advance(TTL.plusSeconds(1));
+    store.locks().lock("kpis", "k4", "scheduler-b");
+
+    assertThat(store.totals().finished())
+        .containsExactly(
+            new RunTotals.Finished(
+                "kpis", RunStatus.CANCELLED, 1, 0, 0, 0, 0, Optional.of(ordersLast)),
+            new RunTotals.Finished(
+                "kpis",
+                RunStatus.INTERRUPTED,
+                1,
+                0,
+                0,
+                0,
+                TTL.plusSeconds(1).toSeconds(),
+                Optional.of(clock.instant())),
+            new RunTotals.Finished(
+                "kpis", RunStatus.SKIPPED, 1, 0, 0, 0, 0, Optional.of(ordersLast)),
+            new RunTotals.Finished(
+                "orders", RunStatus.FAILED, 1, 0, 0, 0, 20, Optional.of(r2Start.plusSeconds(20))),
+            new RunTotals.Finished(
+                "orders", RunStatus.SUCCEEDED, 2, 12, 120, 3, 10 + 40, Optional.of(ordersLast)));
+    assertThat(store.totals().durations())
+        .containsExactlyInAnyOrder(
+            new RunTotals.DurationCount("orders", 15, 1),
+            new RunTotals.DurationCount("orders", 30, 1),
+            new RunTotals.DurationCount("orders", 60, 1),
+            new RunTotals.DurationCount("kpis", 600, 1));
+    assertThat(store.totals().byStatus())
+        .containsExactlyInAnyOrder(
+            new RunTotals.StatusCount("orders", RunStatus.SUCCEEDED, 2),
+            new RunTotals.StatusCount("kpis", RunStatus.CANCELLED, 1),
+            new RunTotals.StatusCount("kpis", RunStatus.SKIPPED, 1),
+            new RunTotals.StatusCount("kpis", RunStatus.INTERRUPTED, 1));
+  }
+
+  @Test
+  void concurrentEndsOfANewJobAreAllCounted() throws Exception {
+    for (int i = 0; i < 8; i++) {
+      store
+          .runLog()
+          .begin(
+              new RunRequest("r" + i, "orders", Optional.empty(), Trigger.MANUAL, Map.of()),
+              WORKER);
+    }
+
+    race(i -> store.runLog().finish("r" + i, RunOutcome.succeeded(1, 10, 1, "m")));
+
+    assertThat(store.totals().finished())
+        .singleElement()
+        .satisfies(
+            counted -> {
+              assertThat(counted.runs()).isEqualTo(8);
+              assertThat(counted.bytes()).isEqualTo(80);
+            });
+  }
+
+  @Test
+  void pruningDeletesOnlyRunsThatEndedBeforeTheTimeWithTheirAttemptsAndDeliveries() {
+    Instant start = clock.instant();
+    ended("old-ok", "orders", Optional.of(start), RunOutcome.succeeded(1, 10, 1, "m"));
+    ended("old-failed", "orders", Optional.of(start.plusSeconds(60)), RunOutcome.failed(3, "x"));
+    ended("newest-slot", "orders", Optional.of(start.plusSeconds(120)), RunOutcome.skipped());
+    store
+        .deliveries()
+        .recordNotification(
+            new Notification(
+                "old-ok",
+                "webhook",
+                "https://h/x",
+                1,
+                Notification.Delivery.SENT,
+                Optional.empty(),
+                clock.instant()));
+    store
+        .watermarks()
+        .recordWatermark(
+            new Watermark(
+                "orders", "watermark", "2026-11-23", Optional.of("old-ok"), clock.instant()));
+    // not ended: queued, running, and failed then waiting for its retry
+    store
+        .runLog()
+        .enqueue(new RunRequest("old-queued", "kpis", Optional.empty(), Trigger.MANUAL, Map.of()));
+    store
+        .runLog()
+        .begin(
+            new RunRequest("old-running", "kpis", Optional.empty(), Trigger.MANUAL, Map.of()),
+            WORKER);
+    ended("old-retry", "sales", Optional.empty(), RunOutcome.failed(3, "x"));
+    store.runLog().requeue("old-retry", clock.instant().plus(Duration.ofDays(200)));
+    // ended, but still named by a job lock and by an export lease
+    ended("old-locked", "sales", Optional.empty(), RunOutcome.failed(3, "x"));
+    store.locks().lock("sales", "old-locked", "scheduler-a");
+    ended("old-leased", "sales", Optional.empty(), RunOutcome.succeeded(1, 1, 1, "m"));
+    store.leases().leaseExport("file:/exports/sales", "sales", "old-leased", WORKER);
+    clock.advance(Duration.ofDays(100));
+    Instant before = clock.instant().minus(Duration.ofDays(90));
+    ended("recent", "orders", Optional.empty(), RunOutcome.succeeded(1, 10, 1, "m"));
+    List<RunTotals.Finished> counted = store.totals().finished();
+
+    Pruned wouldBe = store.runLog().prunable(before);
+    Pruned pruned = store.runLog().prune(before);
+
+    assertThat(pruned).isEqualTo(wouldBe);
+    assertThat(pruned)
+        .isEqualTo(new Pruned(before, List.of(new Pruned.JobRuns("orders", 2)), 2, 1));
+    assertThat(store.runLog().runs(new RunFilter(Optional.empty(), Optional.empty(), 100)))
+        .extracting(Run::id)
+        .containsExactlyInAnyOrder(
+            "newest-slot",
+            "old-queued",
+            "old-running",
+            "old-retry",
+            "old-locked",
+            "old-leased",
+            "recent");
+    assertThat(store.runLog().attempts("old-ok")).isEmpty();
+    assertThat(store.runLog().attempts("old-failed")).isEmpty();
+    assertThat(store.runLog().attempts("newest-slot")).hasSize(1);
+    assertThat(store.deliveries().notifications("old-ok")).isEmpty();
+    assertThat(store.watermarks().watermark("orders"))
+        .as("kept, without the run")
+        .get()
+        .satisfies(w -> assertThat(w.runId()).isEmpty());
+    assertThat(store.schedules().lastSlot("orders")).contains(start.plusSeconds(120));
+    assertThat(store.totals().finished()).as("counts outlive their runs").isEqualTo(counted);
+    assertThat(store.runLog().prune(before).runs()).as("nothing left to prune").isZero();
+  }
+
+  @Test
+  void aHistoryFromBeforeTheCountsIsCountedWhenUpgraded() throws Exception {
+    ended("r1", "orders", Optional.empty(), RunOutcome.succeeded(5, 50, 1, "m"));
+    ended("r2", "orders", Optional.empty(), RunOutcome.failed(3, "x"));
+    store
+        .runLog()
+        .begin(new RunRequest("r3", "kpis", Optional.empty(), Trigger.MANUAL, Map.of()), WORKER);
+    clock.advance(Duration.ofSeconds(100));
+    store.runLog().finish("r3", RunOutcome.succeeded(1, 2, 3, "m"));
+    store
+        .runLog()
+        .enqueue(new RunRequest("r4", "kpis", Optional.empty(), Trigger.MANUAL, Map.of()));
+    store
+        .runLog()
+        .enqueue(new RunRequest("r5", "kpis", Optional.empty(), Trigger.MANUAL, Map.of()));
+    store.runLog().cancel("r5");
+    List<List<Object>> counted = rounded(store.totals().finished());
+    List<RunTotals.DurationCount> durations = store.totals().durations();
+    store.close();
+
+    forgetTheCounts(settingsAgain());
+    store = HistoryStore.open(settingsAgain(), clock);
+
+    assertThat(rounded(store.totals().finished())).isEqualTo(counted);
+    assertThat(store.totals().durations()).containsExactlyInAnyOrderElementsOf(durations);
+    assertThat(durations)
+        .containsExactlyInAnyOrder(
+            new RunTotals.DurationCount("orders", 15, 2),
+            new RunTotals.DurationCount("kpis", 120, 1));
+  }
+
+  /** The counts with their durations to the millisecond (SQLite computes them from text). */
+  private static List<List<Object>> rounded(List<RunTotals.Finished> counts) {
+    return counts.stream()
+        .map(
+            f ->
+                List.<Object>of(
+                    f.job(),
+                    f.outcome(),
+                    f.runs(),
+                    f.rows(),
+                    f.bytes(),
+                    f.files(),
+                    Math.round(f.durationSeconds() * 1000),
+                    f.lastFinishedAt()))
+        .toList();
+  }
+
+  /** Takes the database back to before schema version 6, keeping its runs. */
+  private static void forgetTheCounts(HistorySettings settings) throws SQLException {
+    Properties properties = new Properties();
+    settings.user().ifPresent(user -> properties.setProperty("user", user));
+    String url = settings.url();
+    switch (settings.database()) {
+      case H2 -> url = H2Sharing.url(url);
+      case SQLITE -> properties.putAll(SqliteFile.settings());
+      case POSTGRESQL -> {}
+    }
+    try (Connection c = DriverManager.getConnection(url, properties);
+        Statement statement = c.createStatement()) {
+      statement.execute("DROP TABLE run_counts");
+      statement.execute("DROP TABLE run_durations");
+      statement.execute("DROP INDEX runs_by_job_status");
+      statement.execute("DROP INDEX runs_by_end");
+      statement.execute("DELETE FROM \"flyway_schema_history\" WHERE \"version\" = '6'");
+    }
+  }
+
+  /** A run of {@code job} that starts now, takes 10 seconds and ends with {@code outcome}. */
+  private void ended(String id, String job, Optional<Instant> slot, RunOutcome outcome) {
+    store
+        .runLog()
+        .begin(
+            new RunRequest(
+                id, job, slot, slot.isPresent() ? Trigger.SCHEDULE : Trigger.MANUAL, Map.of()),
+            WORKER);
+    clock.advance(Duration.ofSeconds(10));
+    store.runLog().finish(id, outcome);
   }
 
   @Test

@@ -50,6 +50,7 @@ class PostgresHistoryStoreTest extends HistoryStoreContract {
         Optional.of(server.user()),
         Optional.empty(),
         Optional.empty(),
-        TTL);
+        TTL,
+        Optional.empty());
   }
 }

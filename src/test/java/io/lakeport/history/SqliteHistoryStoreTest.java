@@ -51,6 +51,7 @@ class SqliteHistoryStoreTest extends HistoryStoreContract {
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
-        TTL);
+        TTL,
+        Optional.empty());
   }
 }

@@ -64,7 +64,8 @@ class SchedulerRetrySparkTest {
                 Optional.empty(),
                 Optional.empty(),
                 Optional.empty(),
-                Duration.ofMinutes(5)),
+                Duration.ofMinutes(5),
+                Optional.empty()),
             clock);
   }
 

@@ -642,6 +642,59 @@ class SchedulerTest {
                 + " its execution window (daily at 01:00, starting between 01:00 and 01:30) closed before it could start");
   }
 
+  @Test
+  void theSchedulerPrunesRunsOlderThanItKeepsAtItsFirstPassAndThenDaily() {
+    open("2026-01-01T00:00:00Z");
+    manualRun("first", Duration.ofMinutes(1));
+    clock.advance(Duration.ofHours(6));
+    manualRun("second", Duration.ofMinutes(1));
+    Scheduler scheduler = scheduler(List.of(), new ScriptedLauncher(Ending.AT_ONCE), "scheduler-1");
+    scheduler.keepHistory(Duration.ofDays(90));
+    clock.advance(Duration.ofDays(90).minusHours(5));
+
+    scheduler.tick();
+    List<String> afterFirstPass = ids();
+    clock.advance(Duration.ofHours(6));
+    scheduler.tick();
+    List<String> withinTheDay = ids();
+    clock.advance(Duration.ofHours(18));
+    scheduler.tick();
+
+    assertThat(afterFirstPass).as("first ended 90 days and 1 hour ago").containsExactly("second");
+    assertThat(withinTheDay)
+        .as("second is now older than 90 days, but the last prune was 6 hours ago")
+        .containsExactly("second");
+    assertThat(ids()).as("a day after the first prune").isEmpty();
+  }
+
+  @Test
+  void aSchedulerThatKeepsEveryRunPrunesNothing() {
+    open("2026-01-01T00:00:00Z");
+    manualRun("first", Duration.ofMinutes(1));
+    Scheduler scheduler = scheduler(List.of(), new ScriptedLauncher(Ending.AT_ONCE), "scheduler-1");
+    clock.advance(Duration.ofDays(1000));
+
+    scheduler.tick();
+
+    assertThat(ids()).containsExactly("first");
+  }
+
+  private void manualRun(String id, Duration took) {
+    store
+        .runLog()
+        .begin(
+            new RunRequest(id, "orders", Optional.empty(), Trigger.MANUAL, Map.of()),
+            new Worker("host-1", 4242));
+    clock.advance(took);
+    store.runLog().finish(id, io.lakeport.history.RunOutcome.succeeded(1, 1, 1, "m"));
+  }
+
+  private List<String> ids() {
+    return store.runLog().runs(new RunFilter(Optional.empty(), Optional.empty(), 100)).stream()
+        .map(Run::id)
+        .toList();
+  }
+
   private Instant open(String start) {
     clock = new TestClock(Instant.parse(start));
     store =
@@ -652,7 +705,8 @@ class SchedulerTest {
                 Optional.empty(),
                 Optional.empty(),
                 Optional.empty(),
-                Duration.ofMinutes(5)),
+                Duration.ofMinutes(5),
+                Optional.empty()),
             clock);
     return clock.instant();
   }

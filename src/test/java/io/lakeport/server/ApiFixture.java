@@ -81,7 +81,8 @@ final class ApiFixture implements AutoCloseable {
                 Optional.empty(),
                 Optional.empty(),
                 Optional.empty(),
-                Duration.ofMinutes(5)),
+                Duration.ofMinutes(5),
+                Optional.empty()),
             clock);
     this.orders = job("orders", "Europe/Berlin", "every = daily, run-time = \"02:30\"");
     this.kpis = job("kpis", "UTC", "every = hourly, minute = 15");

@@ -66,7 +66,8 @@ class RetentionRunNowTest {
                 Optional.empty(),
                 Optional.empty(),
                 Optional.empty(),
-                Duration.ofMinutes(5)),
+                Duration.ofMinutes(5),
+                Optional.empty()),
             clock)) {
       Scheduler scheduler =
           new Scheduler(

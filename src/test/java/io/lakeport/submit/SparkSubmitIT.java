@@ -133,7 +133,8 @@ class SparkSubmitIT {
             Optional.empty(),
             Optional.empty(),
             Optional.empty(),
-            Duration.ofMinutes(5));
+            Duration.ofMinutes(5),
+            Optional.empty());
     try (HistoryStore history = HistoryStore.open(settings, Clock.systemUTC())) {
       assertThat(history.runLog().runs(new RunFilter(Optional.empty(), Optional.empty(), 10)))
           .extracting(Run::job, Run::status, Run::rows)
