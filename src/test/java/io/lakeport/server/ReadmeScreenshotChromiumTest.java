@@ -134,7 +134,8 @@ class ReadmeScreenshotChromiumTest {
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
-        Duration.ofMinutes(5));
+        Duration.ofMinutes(5),
+        Optional.empty());
   }
 
   private static ScheduledJob scheduled(JobLoader loader, String name) {
