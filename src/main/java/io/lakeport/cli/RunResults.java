@@ -133,7 +133,7 @@ final class RunResults {
 
   private Map<String, Object> view(Run run, JobSpec job, int exitCode) {
     Map<String, Object> view = RunViews.summary(run, clock.instant());
-    view.put("export", job.sink().path());
+    view.put("export", RunViews.export(run));
     view.put("exit_code", exitCode);
     return view;
   }

@@ -105,6 +105,14 @@ public final class RunViews {
     return node.isValueNode() && !node.isNull() ? node.asText() : null;
   }
 
+  /**
+   * What the run's manifest says of its export (as a run's detail shows it), or null when the
+   * manifest cannot be read here.
+   */
+  public static Map<String, Object> export(Run run) {
+    return RunsResource.manifest(run).map(RunViews::export).orElse(null);
+  }
+
   /** The run's manifest, when it is a local file this process can read (as the API reads it). */
   public static Optional<JsonNode> manifest(Run run) {
     return RunsResource.manifest(run);

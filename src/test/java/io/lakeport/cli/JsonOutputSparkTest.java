@@ -107,7 +107,10 @@ class JsonOutputSparkTest {
                       Instant.parse(run.path("finished_at").asText()))
                   .toMillis());
       assertThat(Path.of(URI.create(run.path("manifest").asText()))).exists();
-      assertThat(run.path("export").asText()).endsWith("exports/daily");
+      assertThat(run.path("export").path("path").asText()).endsWith("exports/daily");
+      assertThat(run.path("export").path("window_start").asText()).startsWith(day);
+      // the run's own log file, named as the history names it
+      assertThat(Path.of(run.path("log_file").asText())).exists();
     }
 
     Path missing =
