@@ -42,6 +42,7 @@ public record Site(
     Path logs,
     String master,
     Map<String, String> sparkConf,
+    AcceleratorSettings accelerator,
     S3Settings s3,
     HistorySettings history,
     SchedulerSettings scheduler,
@@ -92,6 +93,7 @@ public record Site(
     requireNonNull(logs, "logs is null");
     requireNonNull(master, "master is null");
     sparkConf = Map.copyOf(sparkConf);
+    requireNonNull(accelerator, "accelerator is null");
     requireNonNull(s3, "s3 is null");
     requireNonNull(history, "history is null");
     requireNonNull(scheduler, "scheduler is null");
@@ -109,6 +111,26 @@ public record Site(
     s3.hadoopSettings().forEach((key, value) -> settings.put(SPARK_HADOOP + key, value));
     settings.putAll(sparkConf);
     return Collections.unmodifiableMap(settings);
+  }
+
+  /** These settings with another accelerator: a command's {@code --accelerator}. */
+  public Site withAccelerator(AcceleratorSettings.Accelerator choice) {
+    return new Site(
+        stack,
+        home,
+        warehouse,
+        exports,
+        sinkRoots,
+        timeZone,
+        logs,
+        master,
+        sparkConf,
+        accelerator.with(choice),
+        s3,
+        history,
+        scheduler,
+        notifications,
+        api);
   }
 
   /**
@@ -285,7 +307,9 @@ public record Site(
             SINK_OPTIONS,
             SCHEDULE_DEFAULTS,
             AIRFLOW);
-    Section spark = site.section(SPARK, MASTER, CONF);
+    Section spark =
+        site.section(
+            SPARK, MASTER, AcceleratorSettings.ACCELERATOR, AcceleratorSettings.COMET, CONF);
     ZoneId zone = zone(site, TIME_ZONE);
     Map<String, String> conf = new LinkedHashMap<>();
     for (Map.Entry<String, ConfigValue> entry : spark.entries(CONF).entrySet()) {
@@ -305,6 +329,7 @@ public record Site(
             localFolder(site, LOGS),
             spark.string(MASTER),
             conf,
+            AcceleratorSettings.read(spark),
             s3,
             history,
             SchedulerReader.read(site, SCHEDULER),

@@ -1,20 +1,27 @@
 package io.lakeport.run;
 
+import io.lakeport.config.AcceleratorSettings.Accelerator;
 import io.lakeport.config.JobSpec;
 import io.lakeport.config.Site;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creates the Spark session Lakeport runs in. Under spark-submit the master and every setting the
  * cluster fixed are left alone; embedded runs get the site's master and local settings. Either way
  * the session gets the site's Spark settings, {@code lakeport.s3} included (as {@code
- * spark.hadoop.fs.s3a.*}).
+ * spark.hadoop.fs.s3a.*}), and with {@code lakeport.spark.accelerator = comet} the settings that
+ * load the Comet accelerator ({@link Acceleration}), or a one-line notice why it cannot run here.
  */
 public final class Sessions {
   private static final String MASTER = "spark.master";
   private static final String HADOOP_PREFIX = "spark.hadoop.";
+  private static final Logger LOG = LoggerFactory.getLogger(Sessions.class);
 
   private Sessions() {}
 
@@ -30,13 +37,32 @@ public final class Sessions {
       builder.master(effective);
     }
     boolean local = effective.startsWith("local");
+    Map<String, String> settings = new LinkedHashMap<>();
     site.sparkSettings()
         .forEach(
             (key, value) -> {
               if (System.getProperty(key) == null && (local || !isLocalOnly(key))) {
-                builder.config(key, value);
+                settings.put(key, value);
               }
             });
+    if (site.accelerator().accelerator() == Accelerator.COMET) {
+      Optional<String> unavailable = Acceleration.unavailable();
+      if (unavailable.isPresent()) {
+        LOG.warn(
+            "The comet accelerator is unavailable ({}); running on plain Spark.",
+            unavailable.get());
+      } else {
+        Acceleration.contextSettings(
+                site.accelerator(), local, key -> System.getProperty(key, settings.get(key)))
+            .forEach(
+                (key, value) -> {
+                  if (System.getProperty(key) == null || key.equals(Acceleration.PLUGINS)) {
+                    settings.put(key, value);
+                  }
+                });
+      }
+    }
+    settings.forEach(builder::config);
     return builder.getOrCreate();
   }
 
@@ -47,6 +73,7 @@ public final class Sessions {
   public static SparkSession forJob(SparkSession spark, JobSpec job) {
     SparkSession session = spark.newSession();
     session.conf().set("spark.sql.session.timeZone", job.timeZone().getId());
+    Acceleration.inherit(spark, session);
     return session;
   }
 

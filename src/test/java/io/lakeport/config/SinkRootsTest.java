@@ -32,6 +32,7 @@ class SinkRootsTest {
         s.logs(),
         s.master(),
         s.sparkConf(),
+        s.accelerator(),
         s.s3(),
         s.history(),
         s.scheduler(),

@@ -1,0 +1,127 @@
+package io.lakeport.run;
+
+import io.lakeport.config.AcceleratorSettings;
+import io.lakeport.config.AcceleratorSettings.Accelerator;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The Apache DataFusion Comet accelerator ({@code lakeport.spark.accelerator = comet}). Its plugin,
+ * shuffle manager and off-heap memory are fixed when the Spark context starts; whether a session's
+ * plans use it is the SQL setting {@code spark.comet.enabled}, which each job's session takes from
+ * the session it was made from, so one context serves accelerated and plain runs alike.
+ */
+public final class Acceleration {
+  public static final String ENABLED = "spark.comet.enabled";
+  static final String PLUGINS = "spark.plugins";
+  static final String PLUGIN = "org.apache.spark.CometPlugin";
+  static final String SHUFFLE_MANAGER = "spark.shuffle.manager";
+  static final String COMET_SHUFFLE =
+      "org.apache.spark.sql.comet.execution.shuffle.CometShuffleManager";
+  static final String OFF_HEAP_ENABLED = "spark.memory.offHeap.enabled";
+  static final String OFF_HEAP_SIZE = "spark.memory.offHeap.size";
+  private static final String EXECUTOR_MEMORY = "spark.executor.memory";
+  private static final long MIB = 1024L * 1024;
+  private static final long MIN_OFF_HEAP = 512 * MIB;
+
+  /** Platforms whose native library the Comet jar carries ({@code os.arch} spellings). */
+  private static final Set<String> NATIVE_ARCHITECTURES = Set.of("amd64", "x86_64", "aarch64");
+
+  private Acceleration() {}
+
+  /**
+   * Why Comet cannot run in this JVM (its jar is not on the class path, or the platform has no
+   * native library in it), or empty when it can.
+   */
+  public static Optional<String> unavailable() {
+    try {
+      Class.forName(PLUGIN, false, Acceleration.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      return Optional.of("the Comet jar is not on the class path");
+    }
+    String os = System.getProperty("os.name", "");
+    String arch = System.getProperty("os.arch", "");
+    if (!os.toLowerCase(Locale.ROOT).startsWith("linux")
+        || !NATIVE_ARCHITECTURES.contains(arch.toLowerCase(Locale.ROOT))) {
+      return Optional.of("Comet has no native library for " + os + " " + arch);
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The context settings that load Comet: its plugin (beside any other), its shuffle manager,
+   * off-heap memory (the configured size, else half of the heap of the executors or, in local runs,
+   * of this JVM, at least 512 MiB), {@code spark.comet.enabled} and the site's Comet settings.
+   * {@code existing} gives a setting already fixed (by spark-submit), or null.
+   */
+  static Map<String, String> contextSettings(
+      AcceleratorSettings settings, boolean local, Function<String, String> existing) {
+    Map<String, String> conf = new LinkedHashMap<>();
+    String plugins = existing.apply(PLUGINS);
+    conf.put(
+        PLUGINS,
+        plugins == null || plugins.isBlank()
+            ? PLUGIN
+            : plugins.contains(PLUGIN) ? plugins : plugins + "," + PLUGIN);
+    conf.put(SHUFFLE_MANAGER, COMET_SHUFFLE);
+    conf.put(OFF_HEAP_ENABLED, "true");
+    long offHeap =
+        settings.offHeapBytes().orElseGet(() -> Math.max(MIN_OFF_HEAP, heap(local, existing) / 2));
+    conf.put(OFF_HEAP_SIZE, offHeap / MIB + "m");
+    conf.put(ENABLED, "true");
+    conf.putAll(settings.cometConf());
+    return conf;
+  }
+
+  /** Whether plans in {@code session} run on Comet: its plugin is loaded and it is enabled. */
+  public static boolean active(SparkSession session) {
+    return loaded(session) && Boolean.parseBoolean(session.conf().get(ENABLED, "false").trim());
+  }
+
+  /** Whether the Spark context was started with Comet's plugin. */
+  public static boolean loaded(SparkSession session) {
+    return session.sparkContext().conf().get(PLUGINS, "").contains(PLUGIN);
+  }
+
+  /**
+   * Gives {@code job} (a new session of {@code parent}'s context) the parent's choice: a session
+   * with Comet turned off runs its jobs on plain Spark.
+   */
+  static void inherit(SparkSession parent, SparkSession job) {
+    if (loaded(parent)) {
+      job.conf().set(ENABLED, String.valueOf(active(parent)));
+    }
+  }
+
+  /** The accelerator a session's plans use. */
+  public static Accelerator of(SparkSession session) {
+    return active(session) ? Accelerator.COMET : Accelerator.NONE;
+  }
+
+  private static long heap(boolean local, Function<String, String> existing) {
+    if (local) {
+      return Runtime.getRuntime().maxMemory();
+    }
+    String executor = existing.apply(EXECUTOR_MEMORY);
+    return executor == null ? 1024 * MIB : megabytes(executor) * MIB;
+  }
+
+  /** Spark's memory strings: a number with an optional unit (k, m, g, t), mebibytes when bare. */
+  static long megabytes(String memory) {
+    String text = memory.trim().toLowerCase(Locale.ROOT).replaceAll("b$", "");
+    char unit = text.isEmpty() ? 'm' : text.charAt(text.length() - 1);
+    String digits = Character.isDigit(unit) ? text : text.substring(0, text.length() - 1);
+    long value = Long.parseLong(digits.trim());
+    return switch (unit) {
+      case 'k' -> Math.max(1, value / 1024);
+      case 'g' -> value * 1024;
+      case 't' -> value * 1024 * 1024;
+      default -> value;
+    };
+  }
+}
