@@ -44,7 +44,6 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -154,7 +153,9 @@ final class ExportRun {
         PlanCompiler.compile(
             job, source.data(), standardizes ? Optional.of(read) : Optional.empty());
     Dataset<Row> output =
-        quality.apply(plan.output(), job).observe(written, count(lit(1)).as(ROWS_WRITTEN));
+        quality
+            .apply(plan.output(), job, source.stability())
+            .observe(written, count(lit(1)).as(ROWS_WRITTEN));
     Optional<Manifest.FileSizing> sizing = FileSizingEstimate.of(sink, plan, fs, root);
     Instant writing = clock.instant();
     // the folder is marked as Lakeport's before any data reaches it (on S3 the commit publishes)
@@ -179,7 +180,7 @@ final class ExportRun {
     List<OutputFile> files = measure(publication);
     long rows = ExportRunner.metric(ExportRunner.observed(written), ROWS_WRITTEN);
     checkRows(rows, files);
-    Manifest.Quality checked = checkQuality(fs, root, output, rows, malformed, rejectsPath);
+    Manifest.Quality checked = checkQuality(fs, root, rows, malformed, rejectsPath);
     ManifestAssembly assembly =
         new ManifestAssembly(job, runId, source, plan, session.version(), started);
     Instant publishing = clock.instant();
@@ -278,26 +279,17 @@ final class ExportRun {
     session
         .sparkContext()
         .setJobDescription("lakeport " + job.name() + " run " + runId + ": quarantined rows");
-    Optional<Dataset<Row>> rejects = quality.rejects();
-    rejects.ifPresent(
-        rows ->
-            rows.write()
-                .mode(SaveMode.Overwrite)
-                .json(new Path(publication.rejectsWritePath(), RULE_REJECTS).toString()));
+    boolean quarantined =
+        quality.writeRejects(new Path(publication.rejectsWritePath(), RULE_REJECTS).toString());
     malformed.writeRejects(new Path(publication.rejectsWritePath(), MALFORMED_REJECTS).toString());
-    return rejects.isPresent() || malformed.count() > 0
+    return quarantined || malformed.count() > 0
         ? Optional.of(publication.rejectsPath().toString())
         : Optional.empty();
   }
 
   /** Evaluates the quality rules; a failed one stops the run before anything is published. */
   private Manifest.Quality checkQuality(
-      FileSystem fs,
-      Path root,
-      Dataset<Row> output,
-      long rows,
-      MalformedRecords malformed,
-      Optional<String> rejectsPath)
+      FileSystem fs, Path root, long rows, MalformedRecords malformed, Optional<String> rejectsPath)
       throws IOException {
     if (job.quality().rules().isEmpty() && !malformed.checked()) {
       return null;
@@ -318,7 +310,7 @@ final class ExportRun {
               job.quality().maxFailedRatio(),
               null));
     }
-    results.addAll(quality.evaluate(output, rows, previous));
+    results.addAll(quality.evaluate(rows, previous));
     long rejected = quality.rejected() + malformed.count();
     List<Manifest.RuleResult> failed =
         results.stream().filter(r -> r.outcome().equals("failed")).toList();

@@ -80,7 +80,8 @@ final class Increment {
     if (after.isPresent()) {
       data = data.where(col(column).gt(lowerBound(after.get())));
     }
-    return new SourceRead(data.observe(observation, max(col(column)).as(MAX)), source.identity());
+    return new SourceRead(
+        data.observe(observation, max(col(column)).as(MAX)), source.identity(), source.stability());
   }
 
   /** The last watermark, less the lookback for timestamps and dates. */

@@ -63,7 +63,8 @@ final class MalformedRecords {
                 max(xxhash64(all)).as(ALL_COLUMNS));
     return new SourceRead(
         counted.where(col(SourceRead.MALFORMED).isNull()).drop(SourceRead.MALFORMED),
-        source.identity());
+        source.identity(),
+        source.stability());
   }
 
   long count() {

@@ -42,10 +42,12 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
 
 /**
  * Measures one written file in a single read: bytes, SHA-256 of the stored bytes, and rows (Parquet
- * from the footer, Avro from its block headers; CSV, JSON and XML by counting records in the
- * decompressed text as the sink's writer options laid it out ({@link TextRecords}: encoding, line
- * separator, delimiter, quote, escape, header, row tag); Excel by counting the row elements of the
- * workbook's sheets), with the uncompressed size where the format tells.
+ * from the footer, parsed from the end of the file kept while it is hashed (a footer larger than
+ * the kept 256 KiB is read again from the end, an encrypted one through Parquet's reader), Avro
+ * from its block headers; CSV, JSON and XML by counting records in the decompressed text as the
+ * sink's writer options laid it out ({@link TextRecords}: encoding, line separator, delimiter,
+ * quote, escape, header, row tag); Excel by counting the row elements of the workbook's sheets),
+ * with the uncompressed size where the format tells.
  *
  * <p>It runs where the file was written: a write task measures its own files just before it commits
  * them ({@link LakeportCommitProtocol}), while they are still in the page cache, so no second Spark
@@ -67,6 +69,12 @@ public final class FileMeasure implements Serializable {
    * PAR1}.
    */
   private static final int FOOTER_TAIL = 8;
+
+  /**
+   * How much of a Parquet file's end is kept while it is hashed: footers of export files (a few row
+   * groups) fit, so the footer is parsed without opening the file again.
+   */
+  private static final int KEPT_TAIL = 256 * 1024;
 
   private static final byte[] PARQUET_MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
   private static final Pattern SHEET = Pattern.compile("xl/worksheets/sheet\\d+\\.xml");
@@ -93,9 +101,16 @@ public final class FileMeasure implements Serializable {
   private final String lineSeparator;
   private final String encoding;
   private final String rowTag;
+  private final int keptTail;
 
   /** Measures files of {@code format} written with the sink's writer {@code options}. */
   public FileMeasure(SinkFormat format, Map<String, String> options) {
+    this(format, options, KEPT_TAIL);
+  }
+
+  /** As the public constructor, keeping {@code keptTail} bytes of a Parquet file's end. */
+  FileMeasure(SinkFormat format, Map<String, String> options, int keptTail) {
+    this.keptTail = keptTail;
     this.format = format;
     this.header = Boolean.parseBoolean(layout(options::get, "header"));
     this.quote = firstChar(layout(options::get, "quote"));
@@ -149,12 +164,14 @@ public final class FileMeasure implements Serializable {
     MessageDigest sha256 = sha256();
     long bytes = fs.getFileStatus(path).getLen();
     Measure measure;
-    try (InputStream raw = new DigestInputStream(fs.open(path, BUFFER), sha256)) {
+    boolean parquet = format == SinkFormat.PARQUET || format == SinkFormat.DELTA;
+    Tail tail = new Tail(parquet ? keptTail : 0);
+    try (InputStream raw = new DigestInputStream(tail.keeping(fs.open(path, BUFFER)), sha256)) {
       measure = measure(raw, path, conf);
       drain(raw);
     }
-    if (format == SinkFormat.PARQUET || format == SinkFormat.DELTA) {
-      measure = parquetFooter(fs, path, bytes, conf);
+    if (parquet) {
+      measure = parquetFooter(fs, path, bytes, tail, conf);
     }
     return new MeasuredFile(
         relative,
@@ -165,33 +182,133 @@ public final class FileMeasure implements Serializable {
   }
 
   /**
-   * Rows and uncompressed bytes from a Parquet file's footer, read straight from the end of the
-   * file. Opening a {@link ParquetFileReader} builds its read options from the task's Hadoop
-   * settings, which costs more than the read itself (tens of milliseconds per file); an encrypted
-   * footer, which only the reader can decode, still goes through it.
+   * Rows and uncompressed bytes from a Parquet file's footer, parsed from the end of the file kept
+   * while it was hashed, so the file is opened once. Only a footer larger than the kept tail is
+   * read again, from the end of the file. Opening a {@link ParquetFileReader} builds its read
+   * options from the task's Hadoop settings, which costs more than the read itself (tens of
+   * milliseconds per file); an encrypted footer, which only the reader can decode, still goes
+   * through it.
    */
-  private static Measure parquetFooter(FileSystem fs, Path path, long bytes, Configuration conf)
-      throws IOException {
-    byte[] tail = new byte[FOOTER_TAIL];
-    try (FSDataInputStream in = fs.open(path)) {
-      if (bytes < PARQUET_MAGIC.length + FOOTER_TAIL) {
-        throw new IOException(path + " is not a Parquet file: it holds " + bytes + " bytes");
+  private static Measure parquetFooter(
+      FileSystem fs, Path path, long bytes, Tail tail, Configuration conf) throws IOException {
+    if (bytes < PARQUET_MAGIC.length + FOOTER_TAIL) {
+      throw new IOException(path + " is not a Parquet file: it holds " + bytes + " bytes");
+    }
+    byte[] kept = tail.bytes();
+    if (kept.length < FOOTER_TAIL || tail.total() != bytes) {
+      throw new IOException(
+          path + " changed while it was measured: " + tail.total() + " bytes read, " + bytes);
+    }
+    if (Arrays.equals(
+        kept,
+        kept.length - PARQUET_MAGIC.length,
+        kept.length,
+        PARQUET_MAGIC,
+        0,
+        PARQUET_MAGIC.length)) {
+      int length =
+          ByteBuffer.wrap(kept, kept.length - FOOTER_TAIL, 4)
+              .order(ByteOrder.LITTLE_ENDIAN)
+              .getInt();
+      if (length < 0 || length > bytes - FOOTER_TAIL - PARQUET_MAGIC.length) {
+        throw new IOException(path + " has a Parquet footer length of " + length + " bytes");
       }
-      in.readFully(bytes - FOOTER_TAIL, tail);
-      if (Arrays.equals(tail, 4, FOOTER_TAIL, PARQUET_MAGIC, 0, PARQUET_MAGIC.length)) {
-        int length = ByteBuffer.wrap(tail, 0, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
-        byte[] footer = new byte[length];
-        in.readFully(bytes - FOOTER_TAIL - length, footer);
-        FileMetaData metadata = Util.readFileMetaData(new ByteArrayInputStream(footer));
-        return new Measure(
-            metadata.getNum_rows(),
-            metadata.getRow_groups().stream().mapToLong(RowGroup::getTotal_byte_size).sum());
-      }
+      return footer(footerBytes(fs, path, bytes, kept, length));
     }
     try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(path, conf))) {
       return new Measure(
           reader.getRecordCount(),
           reader.getFooter().getBlocks().stream().mapToLong(BlockMetaData::getTotalByteSize).sum());
+    }
+  }
+
+  /** The footer from the kept tail, or, when it is larger, read again from the end of the file. */
+  private static byte[] footerBytes(FileSystem fs, Path path, long bytes, byte[] kept, int length)
+      throws IOException {
+    int start = kept.length - FOOTER_TAIL - length;
+    if (start >= 0) {
+      return Arrays.copyOfRange(kept, start, start + length);
+    }
+    byte[] footer = new byte[length];
+    try (FSDataInputStream in = fs.open(path)) {
+      in.readFully(bytes - FOOTER_TAIL - length, footer);
+    }
+    return footer;
+  }
+
+  private static Measure footer(byte[] footer) throws IOException {
+    FileMetaData metadata = Util.readFileMetaData(new ByteArrayInputStream(footer));
+    return new Measure(
+        metadata.getNum_rows(),
+        metadata.getRow_groups().stream().mapToLong(RowGroup::getTotal_byte_size).sum());
+  }
+
+  /**
+   * The last bytes of a stream read through {@link #keeping}, in a ring buffer: the end of a
+   * Parquet file, which holds its footer, kept while the file is hashed.
+   */
+  private static final class Tail {
+    private final byte[] ring;
+    private long total;
+
+    Tail(int size) {
+      this.ring = new byte[size];
+    }
+
+    InputStream keeping(InputStream in) {
+      return ring.length == 0 ? in : new Keeping(in);
+    }
+
+    long total() {
+      return total;
+    }
+
+    /** The kept bytes in file order: the last {@code min(size, total)} bytes read. */
+    byte[] bytes() {
+      int kept = (int) Math.min(ring.length, total);
+      byte[] tail = new byte[kept];
+      int end = (int) (total % Math.max(ring.length, 1));
+      int first = Math.min(kept, end);
+      System.arraycopy(ring, ring.length - (kept - first), tail, 0, kept - first);
+      System.arraycopy(ring, end - first, tail, kept - first, first);
+      return tail;
+    }
+
+    /**
+     * Keeps bytes {@code b[off, off + len)}, the next ones of the stream, of which the last fit.
+     */
+    private void keep(byte[] b, int off, int len) {
+      int skip = Math.max(0, len - ring.length);
+      int kept = len - skip;
+      int at = (int) ((total + skip) % ring.length);
+      int first = Math.min(kept, ring.length - at);
+      System.arraycopy(b, off + skip, ring, at, first);
+      System.arraycopy(b, off + skip + first, ring, 0, kept - first);
+      total += len;
+    }
+
+    private final class Keeping extends FilterInputStream {
+      Keeping(InputStream in) {
+        super(in);
+      }
+
+      @Override
+      public int read() throws IOException {
+        int b = super.read();
+        if (b >= 0) {
+          keep(new byte[] {(byte) b}, 0, 1);
+        }
+        return b;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        int n = super.read(b, off, len);
+        if (n > 0) {
+          keep(b, off, n);
+        }
+        return n;
+      }
     }
   }
 

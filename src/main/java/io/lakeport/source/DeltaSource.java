@@ -47,7 +47,7 @@ final class DeltaSource implements Source {
       reader.option("versionAsOf", version);
       identity.put("version", version);
     }
-    return new SourceRead(reader.load(path), identity);
+    return new SourceRead(reader.load(path), identity, SourceRead.Stability.PINNED);
   }
 
   /**
@@ -70,13 +70,16 @@ final class DeltaSource implements Source {
               .withColumn(COMMIT_VERSION, org.apache.spark.sql.functions.lit(latest))
               .withColumn(
                   COMMIT_TIMESTAMP, org.apache.spark.sql.functions.lit(commit.getTimestamp(0))),
-          identity);
+          identity,
+          SourceRead.Stability.PINNED);
     }
     identity.put("changes_after", after.get());
     if (after.get() >= latest) {
-      return new SourceRead(readChanges(spark, path, latest, latest).limit(0), identity);
+      return new SourceRead(
+          readChanges(spark, path, latest, latest).limit(0), identity, SourceRead.Stability.PINNED);
     }
-    return new SourceRead(readChanges(spark, path, after.get() + 1, latest), identity);
+    return new SourceRead(
+        readChanges(spark, path, after.get() + 1, latest), identity, SourceRead.Stability.PINNED);
   }
 
   private Dataset<Row> readChanges(SparkSession spark, String path, long from, long to) {

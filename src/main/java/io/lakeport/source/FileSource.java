@@ -36,7 +36,8 @@ final class FileSource implements Source {
     if (text) {
       data = keepMalformed(reader, data.schema(), path);
     }
-    return new SourceRead(data, Map.of("format", format, "path", path));
+    return new SourceRead(
+        data, Map.of("format", format, "path", path), SourceRead.Stability.PINNED);
   }
 
   /**

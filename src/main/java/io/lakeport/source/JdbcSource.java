@@ -55,7 +55,7 @@ final class JdbcSource implements Source {
     jdbc.table().ifPresent(t -> identity.put("table", t));
     jdbc.query().ifPresent(q -> identity.put("query", q));
     try {
-      return new SourceRead(reader.load(), identity);
+      return new SourceRead(reader.load(), identity, SourceRead.Stability.LIVE);
     } catch (Exception e) {
       String reason = EngineMessages.summary(masked(String.valueOf(e.getMessage())));
       if (isConnectionFailure(e)) {

@@ -25,7 +25,7 @@ final class TableSource implements Source {
     identity.put("format", "table");
     identity.put("table", table);
     if (spec.version().isEmpty() && spec.timestamp().isEmpty()) {
-      return new SourceRead(spark.table(table), identity);
+      return new SourceRead(spark.table(table), identity, SourceRead.Stability.LIVE);
     }
     DataFrameReader reader = spark.read().options(spec.options());
     spec.version()
@@ -40,6 +40,6 @@ final class TableSource implements Source {
               reader.option("timestampAsOf", t);
               identity.put("timestamp", t);
             });
-    return new SourceRead(reader.table(table), identity);
+    return new SourceRead(reader.table(table), identity, SourceRead.Stability.PINNED);
   }
 }

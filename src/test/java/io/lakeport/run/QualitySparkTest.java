@@ -8,6 +8,7 @@ import io.lakeport.TestSpark;
 import io.lakeport.config.JobSpec;
 import io.lakeport.manifest.Manifest;
 import io.lakeport.manifest.Verifier;
+import io.lakeport.source.SourceRead;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
@@ -201,8 +203,170 @@ class QualitySparkTest {
     PublishSparkTest.assertNoLeftovers(out);
   }
 
+  @Test
+  void rejectsAreWrittenOnlyWhenRowsFailAndTheCountsMatchASparkQueryOnTheSource() throws Exception {
+    String rules =
+        """
+        max-failed-ratio = 5%
+        rules = [
+          { column = customer, not-null = true }
+          { name = score-range, column = score, between = [0, 1] }
+          { column = email, regex = "@", action = warn }
+        ]""";
+    ExportRunner runner = new ExportRunner(spark, Clock.systemUTC());
+    Path clean = dir.resolve("clean");
+    List<Row> good =
+        rows(ROWS, -1).stream()
+            .filter(r -> !r.isNullAt(1) && r.getDouble(2) >= 0 && r.getDouble(2) <= 1)
+            .toList();
+
+    Manifest none = runner.run(job(good, clean, rules)).manifest();
+
+    assertThat(none.quality().rejectedRows()).isZero();
+    assertThat(none.quality().rejectsPath()).isNull();
+    assertThat(clean.resolve("_rejects")).doesNotExist();
+    assertThat(none.totals().rows()).isEqualTo(good.size());
+
+    Path out = dir.resolve("out");
+    Manifest bad = runner.run(job(rows(ROWS, -1), out, rules)).manifest();
+
+    var source = spark.read().parquet(sourceOf(rows(ROWS, -1)).toString());
+    long nulls = source.where("customer IS NULL").count();
+    long outOfRange = source.where("NOT (score BETWEEN 0 AND 1)").count();
+    long noAt = source.where("NOT email RLIKE '@'").count();
+    long quarantined = source.where("customer IS NULL OR NOT (score BETWEEN 0 AND 1)").count();
+    Map<String, Manifest.RuleResult> results =
+        bad.quality().rules().stream().collect(Collectors.toMap(Manifest.RuleResult::rule, r -> r));
+    assertThat(quarantined).isPositive();
+    assertThat(results.get("{column:customer,not-null:true}").failed()).isEqualTo(nulls);
+    assertThat(results.get("score-range").failed()).isEqualTo(outOfRange);
+    assertThat(results.get("{column:email,regex:@}").failed()).isEqualTo(noAt);
+    assertThat(bad.quality().rejectedRows()).isEqualTo(quarantined);
+    assertThat(bad.totals().rows()).isEqualTo(source.count() - quarantined);
+    Path rejects = Path.of(URI.create(bad.quality().rejectsPath())).resolve("rules");
+    assertThat(spark.read().json(rejects.toString()).count()).isEqualTo(quarantined);
+    assertThat(spark.read().parquet(out.toString()).count()).isEqualTo(bad.totals().rows());
+  }
+
+  @Test
+  void aSourceThatReadsOtherRowsEachTimeStillGetsTheRejectsTheWriteSetAside() throws Exception {
+    // each read of the query draws its null customers anew, as a live database table may change
+    String url = "jdbc:h2:mem:live";
+    String query =
+        "SELECT X AS ID, CASE WHEN RAND() < 0.2 THEN NULL ELSE 'c' END AS CUSTOMER"
+            + " FROM SYSTEM_RANGE(1, 2000)";
+    Path out = dir.resolve("live");
+
+    Manifest m =
+        new ExportRunner(spark, Clock.systemUTC())
+            .run(
+                Fixtures.job(
+                    dir,
+                    """
+        name = live-quality
+        source { format = jdbc, url = "%s", query = "%s" }
+        sink { format = parquet, path = "%s", mode = overwrite }
+        quality {
+          max-failed-ratio = 50%%
+          rules = [ { column = CUSTOMER, not-null = true } ]
+        }
+        """
+                        .formatted(url, query, out),
+                    Map.of()))
+            .manifest();
+
+    Set<Long> exported =
+        new TreeSet<>(
+            spark.read().parquet(out.toString()).select("ID").as(Encoders.LONG()).collectAsList());
+    List<Row> rejected =
+        spark
+            .read()
+            .json(Path.of(URI.create(m.quality().rejectsPath())).resolve("rules").toString())
+            .collectAsList();
+    Set<Long> rejectedIds =
+        rejected.stream()
+            .map(r -> r.getLong(r.fieldIndex("ID")))
+            .collect(Collectors.toCollection(TreeSet::new));
+    assertThat(rejectedIds).hasSize(rejected.size()).doesNotContainAnyElementsOf(exported);
+    Set<Long> all = new TreeSet<>(exported);
+    all.addAll(rejectedIds);
+    assertThat(all).hasSize(2000).contains(1L, 2000L);
+    assertThat(m.quality().rejectedRows()).isEqualTo(rejected.size()).isPositive();
+    assertThat(m.quality().rules().get(0).failed()).isEqualTo(rejected.size());
+    assertThat(m.totals().rows()).isEqualTo(exported.size());
+  }
+
+  @Test
+  void aRejectsPassThatFindsOtherRowsThanTheWriteFailsNamingBothCounts() throws Exception {
+    JobSpec job =
+        job(
+            rows(10, -1),
+            dir.resolve("unused"),
+            """
+        max-failed-ratio = 50%
+        rules = [ { column = flag, not-null = true } ]""");
+    spark.udf().register("shifting_flag", new ShiftingFlag(), DataTypes.StringType);
+    var data = spark.range(100).selectExpr("id", "shifting_flag(id) AS flag");
+    Shift.changed = false;
+
+    QualityGate pinned = new QualityGate(job.quality(), "pinned-run");
+    pinned
+        .apply(data, job, SourceRead.Stability.PINNED)
+        .write()
+        .parquet(dir.resolve("pinned").toString());
+    Shift.changed = true;
+    RunException changed =
+        catchThrowableOfType(
+            RunException.class,
+            () -> pinned.writeRejects(dir.resolve("pinned-rejects").toString()));
+
+    assertThat(pinned.rejected()).isEqualTo(10);
+    assertThat(changed)
+        .hasMessageStartingWith(
+            "Cannot write the quarantined rows for job quality-test (run pinned-run): the export's"
+                + " write set aside 10 rows")
+        .hasMessageContaining("found 20: the source changed during the run");
+
+    Shift.changed = false;
+    QualityGate live = new QualityGate(job.quality(), "live-run");
+    try {
+      live.apply(data, job, SourceRead.Stability.LIVE)
+          .write()
+          .parquet(dir.resolve("live").toString());
+      Shift.changed = true;
+      assertThat(live.writeRejects(dir.resolve("live-rejects").toString())).isTrue();
+    } finally {
+      live.release();
+      Shift.changed = false;
+    }
+    assertThat(spark.read().json(dir.resolve("live-rejects").toString()).count()).isEqualTo(10);
+    assertThat(spark.read().parquet(dir.resolve("live").toString()).count()).isEqualTo(90);
+  }
+
+  /** Whether {@link ShiftingFlag} has changed its mind (executors run in this JVM). */
+  private static final class Shift {
+    static volatile boolean changed;
+  }
+
+  /**
+   * Null for every tenth id, or every fifth once {@link Shift#changed}: a source that reads other
+   * rows the second time, behind a function Spark takes for deterministic.
+   */
+  private static final class ShiftingFlag implements UDF1<Long, String> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public String call(Long id) {
+      return id % (Shift.changed ? 5 : 10) == 0 ? null : "x";
+    }
+  }
+
+  private Path sourceOf(List<Row> data) {
+    return dir.resolve("source-" + data.size() + "-" + data.get(data.size() - 1).getLong(0));
+  }
+
   private JobSpec job(List<Row> data, Path out, String quality) {
-    Path source = dir.resolve("source-" + data.size() + "-" + data.get(data.size() - 1).getLong(0));
+    Path source = sourceOf(data);
     if (!Files.exists(source)) {
       spark.createDataFrame(data, SCHEMA).write().parquet(source.toString());
     }
