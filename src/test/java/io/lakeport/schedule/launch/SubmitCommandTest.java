@@ -151,7 +151,6 @@ class SubmitCommandTest {
             "j", Path.of("j.conf"), Map.of(), "r2", Duration.ofMinutes(1), RunKind.RETENTION);
     assertThat(new SubmitCommand(settings, retention, Path.of("o.json")).appArgs())
         .isEqualTo(
-            List.of(
-                "retention", "apply", "j.conf", "--run-id", "r2", "--outcome-file", "o.json"));
+            List.of("retention", "apply", "j.conf", "--run-id", "r2", "--outcome-file", "o.json"));
   }
 }
