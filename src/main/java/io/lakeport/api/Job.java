@@ -12,6 +12,7 @@ import io.lakeport.history.Trigger;
 import io.lakeport.lifecycle.RunLifecycle;
 import io.lakeport.plan.CompiledPlan;
 import io.lakeport.plan.SqlSyntax;
+import io.lakeport.run.Acceleration;
 import io.lakeport.run.ExportRunner;
 import io.lakeport.run.RunId;
 import io.lakeport.run.RunResult;
@@ -100,6 +101,8 @@ public final class Job {
         .append("\n\n");
     text.append("== Spark physical plan ==\n");
     text.append(plan.output().queryExecution().explainString(ExplainMode.fromString("formatted")));
+    text.append("\n== Accelerator ==\n")
+        .append(Acceleration.explain(spark, plan.output().queryExecution().executedPlan()));
     return text.toString();
   }
 

@@ -1,6 +1,7 @@
 package io.lakeport.cli;
 
 import io.lakeport.api.Job;
+import io.lakeport.config.Site;
 import io.lakeport.run.Sessions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -19,11 +20,13 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "explain",
     description =
-        "Show the job's plan, then Spark's physical plan (pushed filters, partition pruning).")
+        "Show the job's plan, then Spark's physical plan (pushed filters, partition pruning) and"
+            + " which operators the accelerator runs natively.")
 final class ExplainCommand implements Callable<Integer> {
   @ParentCommand Lakeport lakeport;
   @Spec CommandSpec spec;
   @Mixin Params params;
+  @Mixin AcceleratorOption accelerator;
 
   @Parameters(index = "0", paramLabel = "JOB")
   Path job;
@@ -33,13 +36,14 @@ final class ExplainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Site site = accelerator.apply(lakeport.site());
     Job api =
-        io.lakeport.api.Lakeport.of(Path.of(""), lakeport.site(), Clock.systemUTC())
+        io.lakeport.api.Lakeport.of(Path.of(""), site, Clock.systemUTC())
             .job(job)
             .params(params.values);
     api.validate(); // every job file problem before a Spark session starts
     PrintWriter out = this.spec.commandLine().getOut();
-    out.print(api.explain(Sessions.create(lakeport.site(), master)));
+    out.print(api.explain(Sessions.create(site, master)));
     out.println();
     out.flush();
     return 0;

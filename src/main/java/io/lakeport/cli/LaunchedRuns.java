@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -32,20 +33,30 @@ import org.apache.spark.sql.SparkSession;
 public final class LaunchedRuns implements InProcessRuns {
   private final Optional<Path> siteConf;
   private final Clock clock;
+  private final UnaryOperator<Site> command;
 
   /**
    * Runs with the site settings at {@code siteConf} (else the default ones, as the command line
    * reads them).
    */
   public LaunchedRuns(Optional<Path> siteConf, Clock clock) {
+    this(siteConf, clock, UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #LaunchedRuns(Optional, Clock)}, with {@code command} applied to the site settings:
+   * the scheduler command's options over them ({@code --accelerator}).
+   */
+  LaunchedRuns(Optional<Path> siteConf, Clock clock, UnaryOperator<Site> command) {
     this.siteConf = siteConf;
     this.clock = clock;
+    this.command = command;
   }
 
   @Override
   public LaunchOutcome run(LaunchRequest request) {
     try {
-      Site site = Site.load(siteConf.or(Lakeport::defaultSiteConf));
+      Site site = command.apply(Site.load(siteConf.or(Lakeport::defaultSiteConf)));
       return switch (request.kind()) {
         case EXPORT -> export(site, request);
         case RETENTION -> retention(site, request);

@@ -1,6 +1,7 @@
 package io.lakeport.cli;
 
 import io.lakeport.api.Job;
+import io.lakeport.config.Site;
 import io.lakeport.run.Sessions;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +25,7 @@ final class PreviewCommand implements Callable<Integer> {
   @ParentCommand Lakeport lakeport;
   @Spec CommandSpec spec;
   @Mixin Params params;
+  @Mixin AcceleratorOption accelerator;
 
   @Parameters(index = "0", paramLabel = "JOB")
   Path job;
@@ -39,12 +41,13 @@ final class PreviewCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Site site = accelerator.apply(lakeport.site());
     Job api =
-        io.lakeport.api.Lakeport.of(Path.of(""), lakeport.site(), Clock.systemUTC())
+        io.lakeport.api.Lakeport.of(Path.of(""), site, Clock.systemUTC())
             .job(job)
             .params(params.values);
     api.validate(); // every job file problem before a Spark session starts
-    var rows = api.preview(Sessions.create(lakeport.site(), master), limit);
+    var rows = api.preview(Sessions.create(site, master), limit);
     // Dataset.show prints to Scala's Console.out, fixed when Scala first used it; print to ours
     ByteArrayOutputStream shown = new ByteArrayOutputStream();
     scala.Console.withOut(

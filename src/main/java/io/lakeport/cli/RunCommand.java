@@ -45,6 +45,7 @@ final class RunCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin Params params;
   @Mixin Output output;
+  @Mixin AcceleratorOption accelerator;
 
   @Parameters(arity = "1..*", paramLabel = "JOB", description = "Job files (or folders of them).")
   List<Path> jobs;
@@ -107,7 +108,7 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private int runAll(OutcomeReport report) throws Exception {
-    Site site = lakeport.site();
+    Site site = accelerator.apply(lakeport.site());
     JobLoader loader = new JobLoader(site);
     List<JobSpec> specs = new ArrayList<>();
     for (Path file : JobFiles.expand(jobs)) {

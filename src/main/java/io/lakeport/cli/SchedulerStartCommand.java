@@ -1,5 +1,6 @@
 package io.lakeport.cli;
 
+import io.lakeport.config.AcceleratorSettings.Accelerator;
 import io.lakeport.config.ApiSettings;
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.JobSpec;
@@ -14,6 +15,7 @@ import io.lakeport.notify.DeliveryLog;
 import io.lakeport.notify.ExportStorage;
 import io.lakeport.notify.Notifier;
 import io.lakeport.notify.SchedulerNotifications;
+import io.lakeport.run.Acceleration;
 import io.lakeport.schedule.Schedule;
 import io.lakeport.schedule.ScheduledJob;
 import io.lakeport.schedule.Scheduler;
@@ -35,6 +37,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -73,6 +76,7 @@ final class SchedulerStartCommand implements Callable<Integer> {
   @ParentCommand SchedulerCommand scheduler;
   @Spec CommandSpec spec;
   @Mixin JobArguments jobs;
+  @Mixin AcceleratorOption accelerator;
 
   @Option(
       names = "--once",
@@ -82,7 +86,7 @@ final class SchedulerStartCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     Lakeport lakeport = scheduler.lakeport;
-    Site site = lakeport.site();
+    Site site = accelerator.apply(lakeport.site());
     PrintWriter out = spec.commandLine().getOut();
     Map<String, NotificationSpec> subscriptions = new LinkedHashMap<>();
     Map<String, Path> manual = new LinkedHashMap<>();
@@ -101,7 +105,7 @@ final class SchedulerStartCommand implements Callable<Integer> {
           new Scheduler(
               scheduled.get(),
               store,
-              launcher(settings, pool, timer, lakeport),
+              launcher(site, pool, timer, lakeport),
               clock,
               new SchedulerOptions(
                   settings.maxConcurrentRuns(),
@@ -205,18 +209,17 @@ final class SchedulerStartCommand implements Callable<Integer> {
   }
 
   /** The launcher the site settings choose: this JVM, or spark-submit. */
-  private static Launcher launcher(
-      SchedulerSettings settings,
-      ExecutorService pool,
-      ScheduledExecutorService timer,
-      Lakeport lakeport) {
+  private Launcher launcher(
+      Site site, ExecutorService pool, ScheduledExecutorService timer, Lakeport lakeport) {
     // -Dconfig.file is this JVM's: spark-submit drivers are handed the file it names
     Optional<Path> siteConf =
         Optional.ofNullable(lakeport.siteConf)
             .or(() -> Optional.ofNullable(System.getProperty(Site.CONFIG_FILE)).map(Path::of));
+    SchedulerSettings settings = site.scheduler();
     return switch (settings.launcher()) {
       case IN_PROCESS ->
-          new InProcessLauncher(pool, timer, new LaunchedRuns(siteConf, Clock.systemUTC()));
+          new InProcessLauncher(
+              pool, timer, new LaunchedRuns(siteConf, Clock.systemUTC(), accelerator::apply));
       case SPARK_SUBMIT -> {
         SchedulerSettings.SparkSubmit submit = settings.sparkSubmit();
         Path jar = submit.appJar().orElseGet(SchedulerStartCommand::ownJar);
@@ -229,7 +232,12 @@ final class SchedulerStartCommand implements Callable<Integer> {
                 jar,
                 siteConf.map(Path::toAbsolutePath),
                 // the drivers log as this scheduler does (bin/lakeport: conf/log4j2.properties)
-                Optional.ofNullable(System.getProperty(SubmitCommand.LOG_CONFIG_PROPERTY))),
+                Optional.ofNullable(System.getProperty(SubmitCommand.LOG_CONFIG_PROPERTY)),
+                accelerator.accelerator.map(a -> a.name().toLowerCase(Locale.ROOT)),
+                // kept out of the application jar: the drivers get the one this JVM loaded
+                site.accelerator().accelerator() == Accelerator.COMET
+                    ? Acceleration.jar().stream().toList()
+                    : List.of()),
             submit.logs(),
             timer);
       }

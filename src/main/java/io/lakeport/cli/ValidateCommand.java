@@ -36,6 +36,7 @@ final class ValidateCommand implements Callable<Integer> {
   @Mixin Params params;
   @Mixin JobArguments jobs;
   @Mixin Output output;
+  @Mixin AcceleratorOption accelerator;
 
   @Option(
       names = "--offline",
@@ -141,7 +142,7 @@ final class ValidateCommand implements Callable<Integer> {
   /** The local session, started for the first job that needs it. */
   private SparkSession session() {
     if (spark == null) {
-      spark = Sessions.create(lakeport.site(), Optional.empty());
+      spark = Sessions.create(accelerator.apply(lakeport.site()), Optional.empty());
     }
     return spark;
   }

@@ -2,6 +2,9 @@ package io.lakeport.run;
 
 import io.lakeport.config.AcceleratorSettings;
 import io.lakeport.config.AcceleratorSettings.Accelerator;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.security.CodeSource;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -9,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.SparkPlan;
 
 /**
  * The Apache DataFusion Comet accelerator ({@code lakeport.spark.accelerator = comet}). Its plugin,
@@ -51,6 +55,25 @@ public final class Acceleration {
       return Optional.of("Comet has no native library for " + os + " " + arch);
     }
     return Optional.empty();
+  }
+
+  /**
+   * The Comet jar this JVM loaded its plugin from (in a checkout Maven's copy, in the release
+   * archive {@code lib/accelerator/}), for spark-submit's {@code --jars}; empty when Comet is not
+   * on the class path or not loaded from a jar.
+   */
+  public static Optional<Path> jar() {
+    try {
+      Class<?> plugin = Class.forName(PLUGIN, false, Acceleration.class.getClassLoader());
+      CodeSource source = plugin.getProtectionDomain().getCodeSource();
+      if (source == null || source.getLocation() == null) {
+        return Optional.empty();
+      }
+      Path location = Path.of(source.getLocation().toURI());
+      return location.toString().endsWith(".jar") ? Optional.of(location) : Optional.empty();
+    } catch (ClassNotFoundException | URISyntaxException e) {
+      return Optional.empty();
+    }
   }
 
   /**
@@ -101,6 +124,27 @@ public final class Acceleration {
   /** The accelerator a session's plans use. */
   public static Accelerator of(SparkSession session) {
     return active(session) ? Accelerator.COMET : Accelerator.NONE;
+  }
+
+  /**
+   * What {@code lakeport explain} says about the accelerator of {@code plan} (planned in {@code
+   * session}): with Comet active, which operators run natively and why the others do not; else that
+   * it is off (or could not load) and how to turn it on.
+   */
+  public static String explain(SparkSession session, SparkPlan plan) {
+    if (active(session)) {
+      return NativeOperators.of(plan).describe();
+    }
+    if (loaded(session)) {
+      return "comet is loaded but turned off in this session (" + ENABLED + " = false).\n";
+    }
+    Optional<String> unavailable = unavailable();
+    String on =
+        unavailable.isPresent()
+            ? "It cannot run here: " + unavailable.get() + ".\n"
+            : "Turn it on with --accelerator comet, lakeport.spark.accelerator = comet in the site"
+                + " settings, or LAKEPORT_ACCELERATOR=comet.\n";
+    return "The accelerator is off (none): every operator runs on Spark. " + on;
   }
 
   private static long heap(boolean local, Function<String, String> existing) {

@@ -105,6 +105,12 @@ class ReleaseArchiveIT {
           .asString()
           .startsWith("lakeport-");
     }
+    try (Stream<Path> accelerator = Files.list(install.resolve("lib/accelerator"))) {
+      assertThat(accelerator.map(p -> p.getFileName().toString()))
+          .singleElement()
+          .asString()
+          .startsWith("comet-spark-spark4.1_2.13-");
+    }
     assertThat(install.resolve("src")).doesNotExist();
     assertThat(install.resolve("pom.xml")).doesNotExist();
     assertThat(path.resolve("mvn")).doesNotExist();
@@ -145,6 +151,30 @@ class ReleaseArchiveIT {
     assertThat(run.exitCode()).as(run.output()).isZero();
     assertThat(run.output()).contains("job clicks run").contains(": 100 rows");
     assertThat(warnings(run.output())).isEmpty();
+
+    // the Comet accelerator from lib/accelerator: the run succeeds without a native log line or a
+    // warning on the console, and explain shows the operators that ran natively
+    Finished comet = lakeport(site, "run", job.toString(), "--accelerator", "comet");
+    assertThat(comet.exitCode()).as(comet.output()).isZero();
+    assertThat(comet.output()).contains("job clicks run").contains(": 100 rows");
+    assertThat(comet.output()).doesNotContain("lib.rs", "unavailable");
+    assertThat(warnings(comet.output())).isEmpty();
+    // the csv source is Spark's; the parquet export just written is read by Comet's native scan
+    Path parquetJob = work.resolve("clicks-again.conf");
+    Files.writeString(
+        parquetJob,
+        """
+        name = clicks-again
+        source { format = parquet, path = "%s" }
+        plan.where = { column = kind, eq = click }
+        sink { format = parquet, path = "%s" }
+        """
+            .formatted(work.resolve("exports/clicks"), work.resolve("exports/clicks-again")));
+    Finished explain = lakeport(site, "explain", parquetJob.toString(), "--accelerator", "comet");
+    assertThat(explain.exitCode()).as(explain.output()).isZero();
+    assertThat(explain.output())
+        .containsPattern("Comet runs [1-9]\\d* of \\d+ operators natively")
+        .contains("  native  Comet");
 
     Finished queued = lakeport(site, "run-now", job.toString());
     assertThat(queued.exitCode()).as(queued.output()).isZero();

@@ -11,9 +11,9 @@ import org.apache.spark.launcher.SparkLauncher;
 /**
  * The spark-submit of one run, kept as data so it can be shown, logged and tested without starting
  * anything, and applied to a {@link SparkLauncher} the same way: {@code --master}, {@code
- * --deploy-mode}, {@code --name lakeport:<job>:<run>}, {@code --conf}s in key order, {@code
- * --class} Lakeport's entry point, the application jar, then {@code run <job file> --param k=v ...
- * --outcome-file F}.
+ * --deploy-mode}, {@code --name lakeport:<job>:<run>}, {@code --conf}s in key order, {@code --jars}
+ * when there are any, {@code --class} Lakeport's entry point, the application jar, then {@code run
+ * <job file> --param k=v ... [--accelerator A] --outcome-file F}.
  */
 public record SubmitCommand(SubmitSettings settings, LaunchRequest request, Path outcomeFile) {
   static final String MAIN_CLASS = "io.lakeport.cli.Lakeport";
@@ -31,6 +31,9 @@ public record SubmitCommand(SubmitSettings settings, LaunchRequest request, Path
   /** What follows the application jar: Lakeport's own command line. */
   public List<String> appArgs() {
     List<String> args = new ArrayList<>(request.command());
+    if (request.kind() == RunKind.EXPORT) {
+      settings.accelerator().ifPresent(a -> args.addAll(List.of("--accelerator", a)));
+    }
     settings.siteConf().ifPresent(conf -> args.add("--site-conf=" + conf));
     args.addAll(List.of("--run-id", request.runId(), "--outcome-file", outcomeFile.toString()));
     return args;
@@ -48,6 +51,9 @@ public record SubmitCommand(SubmitSettings settings, LaunchRequest request, Path
                 "--name",
                 appName()));
     new TreeMap<>(settings.conf()).forEach((k, v) -> args.addAll(List.of("--conf", k + "=" + v)));
+    if (!settings.jars().isEmpty()) {
+      args.addAll(List.of("--jars", jarList()));
+    }
     args.addAll(List.of("--class", MAIN_CLASS, settings.appJar().toString()));
     args.addAll(appArgs());
     return args;
@@ -80,6 +86,11 @@ public record SubmitCommand(SubmitSettings settings, LaunchRequest request, Path
     for (Map.Entry<String, String> entry : new TreeMap<>(settings.conf()).entrySet()) {
       launcher.setConf(entry.getKey(), entry.getValue());
     }
+    settings.jars().forEach(jar -> launcher.addJar(jar.toString()));
     return launcher.addAppArgs(appArgs().toArray(String[]::new));
+  }
+
+  private String jarList() {
+    return String.join(",", settings.jars().stream().map(Path::toString).toList());
   }
 }

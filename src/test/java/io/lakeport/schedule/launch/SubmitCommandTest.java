@@ -114,4 +114,43 @@ class SubmitCommandTest {
                 .environment(Optional.of("-Xss4m")))
         .isEmpty();
   }
+
+  @Test
+  void anAcceleratedRunGetsTheCometJarAndTheSchedulersAcceleratorChoice() {
+    SubmitSettings settings =
+        new SubmitSettings(
+            Path.of("/opt/spark"),
+            "local[2]",
+            "client",
+            Map.of(),
+            Path.of("app.jar"),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.of("comet"),
+            List.of(Path.of("/opt/lakeport/lib/accelerator/comet.jar")));
+    LaunchRequest export =
+        new LaunchRequest("j", Path.of("j.conf"), Map.of(), "r1", Duration.ofMinutes(1));
+
+    assertThat(new SubmitCommand(settings, export, Path.of("o.json")).arguments())
+        .containsSubsequence(
+            "--jars",
+            "/opt/lakeport/lib/accelerator/comet.jar",
+            "--class",
+            "io.lakeport.cli.Lakeport",
+            "app.jar",
+            "run",
+            "j.conf",
+            "--accelerator",
+            "comet",
+            "--run-id",
+            "r1");
+
+    // retention apply starts no export plan and takes no --accelerator
+    LaunchRequest retention =
+        new LaunchRequest(
+            "j", Path.of("j.conf"), Map.of(), "r2", Duration.ofMinutes(1), RunKind.RETENTION);
+    assertThat(new SubmitCommand(settings, retention, Path.of("o.json")).appArgs())
+        .isEqualTo(
+            List.of("retention", "apply", "j.conf", "--run-id", "r2", "--outcome-file", "o.json"));
+  }
 }
