@@ -21,7 +21,8 @@ public final class TestSpark {
    * The session of a Comet test JVM: {@link #session()}'s settings plus the context settings that
    * load the Apache DataFusion Comet accelerator, derived by Lakeport's own code from the reference
    * site settings (so a test sees exactly the {@code lakeport.spark.comet.conf} Lakeport ships),
-   * with Comet enabled; plus Comet's log of why an operator stays on Spark (logging only).
+   * with Comet enabled; plus Comet's log of why an operator stays on Spark and plans shown with all
+   * their columns (display only).
    *
    * <p>Comet's plugin and shuffle manager are fixed when the Spark context starts, and a test JVM
    * has one context: only classes named {@code *EquivalenceSparkTest} and tagged {@code comet} may
@@ -37,6 +38,7 @@ public final class TestSpark {
     Map<String, String> comet = CometContext.settings(Fixtures.site());
     comet.forEach(builder::config);
     builder.config("spark.comet.explain.fallback.log.enabled", "true");
+    builder.config("spark.sql.debug.maxToStringFields", "1000"); // whole plans in messages
     SparkSession session = builder.getOrCreate();
     if (!Acceleration.loaded(session)) {
       throw new IllegalStateException(

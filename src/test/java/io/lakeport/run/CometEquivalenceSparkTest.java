@@ -1,15 +1,22 @@
 package io.lakeport.run;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lakeport.Fixtures;
 import io.lakeport.TestSpark;
 import io.lakeport.run.Equivalence.Case;
 import io.lakeport.run.Equivalence.Through;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.comet.CometConf$;
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -137,6 +144,8 @@ class CometEquivalenceSparkTest {
         bucket("day buckets in New York", NEW_YORK, "ts", "day"),
         bucket("week buckets in Berlin", BERLIN, "ts", "week"),
         bucket("month buckets in New York", NEW_YORK, "ts", "month"),
+        // hour() and minute() of a zone-less column (no zone involved): Comet 1.2.0 computes them
+        // natively here although spark.comet.expression.Hour.enabled is false
         bucket("zone-less hour buckets", BERLIN, "local", "1 hour"),
         bucket("zone-less day buckets", NEW_YORK, "local", "day"));
   }
@@ -159,6 +168,31 @@ class CometEquivalenceSparkTest {
             .natively(SCAN, PROJECT),
         derivedTimes(BERLIN),
         derivedTimes(NEW_YORK),
+        plan(
+                "derive local times where tzdata 2025a and 2025b differ",
+                "Asia/Tehran",
+                """
+                derive {
+                  t = "timestamp_seconds(id * 3600 + 280800000)"
+                  h = "hour(t)", m = "minute(t)", d = "to_date(t)"
+                  shown = "date_format(t, 'yyyy-MM-dd HH:mm XXX')", day_start = "date_trunc('DAY', t)"
+                }
+                """)
+            // hour() and minute() diverged (Comet's tzdata 2025b, the JVM's 2025a): reference.conf
+            // turns them off in Comet, so Spark computes them (t still comes from a CometProject)
+            .natively(SCAN, PROJECT)
+            .onSpark("hour(", "minute("),
+        plan(
+                "half-hour buckets where tzdata 2025a and 2025b differ",
+                "Asia/Tehran",
+                """
+                derive { t = "timestamp_seconds(id * 1800 + 280800000)" }
+                aggregate {
+                  time-bucket { column = t, every = "30 minutes", as = bucket }
+                  metrics { n = "count" }
+                }
+                """)
+            .natively(SCAN, AGGREGATE),
         plan(
                 "derive decimal and double arithmetic",
                 BERLIN,
@@ -233,7 +267,8 @@ class CometEquivalenceSparkTest {
               from_epoch = "timestamp_millis(millis)", local_hour = "hour(local)"
             }
             """)
-        .natively(SCAN, PROJECT);
+        .natively(SCAN)
+        .onSpark("hour("); // turned off in Comet
   }
 
   private static Case standardized(String zone) {
@@ -262,6 +297,19 @@ class CometEquivalenceSparkTest {
                     .formatted(column, every)
                 + "metrics { n = \"count\", total = \"sum(amount)\", top = \"max(score)\" } }")
         .natively(SCAN, PROJECT, AGGREGATE, EXCHANGE);
+  }
+
+  @Test
+  void expressionsThatDivergedAreTurnedOffInTheShippedSettings() {
+    Map<String, String> shipped = Fixtures.site().accelerator().cometConf();
+    SparkConf context = TestSpark.accelerated().sparkContext().conf();
+    for (String expression : List.of("Hour", "Minute")) {
+      String key = CometConf$.MODULE$.getExprEnabledConfigKey(expression);
+      assertThat(shipped)
+          .as("reference.conf lakeport.spark.comet.conf")
+          .containsEntry(key, "false");
+      assertThat(context.get(key, "unset")).as("the test context's " + key).isEqualTo("false");
+    }
   }
 
   private static Case plan(String name, String zone, String plan) {
