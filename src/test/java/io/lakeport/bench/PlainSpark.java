@@ -49,6 +49,25 @@ public final class PlainSpark {
         .save(output);
   }
 
+  /**
+   * Case 2's row export as a user would write it: every row but cancelled ones with an amount over
+   * 5, the day and the line total derived, {@code write.partitionBy("event_day")} as zstd Parquet
+   * (Spark sorts each task's rows by day and writes one day's file after another).
+   */
+  static void rowExport(SparkSession spark, String input, String output) {
+    spark
+        .read()
+        .parquet(input)
+        .where(col("status").notEqual("cancelled").and(col("amount").gt(5)))
+        .withColumn("event_day", to_date(col("event_ts")))
+        .withColumn("line_total", col("amount").multiply(col("quantity")))
+        .write()
+        .mode(SaveMode.Overwrite)
+        .partitionBy("event_day")
+        .option("compression", "zstd")
+        .parquet(output);
+  }
+
   /** How rows are spread over the tasks that write a partitioned output. */
   enum Distribution {
     /** {@code repartition(column)}: one task per partition value, however many rows it holds. */
