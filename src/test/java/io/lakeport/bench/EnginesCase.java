@@ -177,6 +177,17 @@ final class EnginesCase {
     for (int rep = 0; rep < reps(size); rep++) {
       BenchCases.alternate(rep, acceleratedRun, lakeportRun, sparkRun, duckRun);
     }
+    Bench.progress(
+        "case 2: "
+            + kind.title
+            + ", "
+            + rows(size)
+            + ": Lakeport + Comet / Spark "
+            + ratio(withComet, spark)
+            + ", Lakeport / Spark "
+            + ratio(ours, spark)
+            + ", DuckDB / Spark "
+            + ratio(duckdb, spark));
     return row(
         kind.title,
         rows(size),

@@ -169,6 +169,18 @@ final class WritePathCase {
         for (int rep = 0; rep < options.reps(); rep++) {
           BenchCases.alternate(rep, baseRun, variantRun);
         }
+        Bench.progress(
+            "case 9: "
+                + experiment.variant().name()
+                + " / "
+                + experiment.baseline().name()
+                + " = "
+                + ratio(variant, base)
+                + " (bytes "
+                + String.format(Locale.ROOT, "%.3f", (double) bytes(variantOut) / bytes(baseOut))
+                + ", writer "
+                + read.createdBy()
+                + ")");
         table.append(
             row(
                 experiment.variant().name(),
