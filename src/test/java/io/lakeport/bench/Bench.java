@@ -165,7 +165,7 @@ public final class Bench {
             "(`BenchData`: web-shop events over November 2026, every value a hash of the row number).\n\n")
         .append("## Reproduce\n\n```bash\n")
         .append(
-            "bin/lakeport bench                                # every case, about 30 minutes here\n")
+            "bin/lakeport bench                                # every case, about 50 minutes here\n")
         .append("bin/lakeport bench --cases 2 --reps 5             # one case, more repetitions\n")
         .append(
             "bin/lakeport bench --scale quick --out target/bench/BENCHMARKS.md   # smoke run, about 2 minutes\n")
