@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -32,20 +31,6 @@ import org.apache.spark.sql.SparkSession;
  * retention case (6) is {@link OperationsCase}.
  */
 final class BenchCases {
-  /**
-   * The least repetitions of case 2 at full scale; runs of a few seconds take more (see {@link
-   * #engineReps}).
-   */
-  private static final int ENGINE_REPS = 9;
-
-  private static final int SHORT_ENGINE_REPS = 15;
-
-  /**
-   * Below this many rows a case 2 run takes a few seconds here, and this machine's noise is +-20%
-   * of it.
-   */
-  private static final long SHORT_ENGINE_ROWS = 20_000_000;
-
   private static final List<String[]> END_TO_END_FORMATS =
       List.of(
           new String[] {"parquet", "zstd"},
@@ -100,14 +85,15 @@ final class BenchCases {
   String run(int number) throws Exception {
     return switch (number) {
       case 1 -> endToEnd();
-      case 2 -> againstSparkAndDuckDb();
+      case 2 -> new EnginesCase(options, lakeport, spark).run();
       case 3 -> fixedHeap();
       case 4 -> compression();
       case 5 -> manySmallJobs();
       case 6 -> new OperationsCase(options, lakeport, spark).run();
       case 7 -> safetyFeatures();
       case 8 -> skewedPartitions();
-      default -> throw new IllegalArgumentException("no case " + number + "; cases are 1 to 8");
+      case 9 -> new WritePathCase(options, spark).run();
+      default -> throw new IllegalArgumentException("no case " + number + "; cases are 1 to 9");
     };
   }
 
@@ -170,107 +156,6 @@ final class BenchCases {
             + "export (case 5's job for one country) before the first measured process, so it holds the\n"
             + "classes of another job, as one recorded by `lakeport demo` would.",
         table.toString());
-  }
-
-  /** Case 2: the aggregate job in one JVM, Lakeport vs plain Spark vs DuckDB, at each size. */
-  private String againstSparkAndDuckDb() throws Exception {
-    StringBuilder table =
-        new StringBuilder(
-            header(
-                "Rows",
-                "Lakeport (s)",
-                "Plain Spark (s)",
-                "DuckDB (s)",
-                "Lakeport / Spark",
-                "DuckDB / Spark"));
-    try (DuckDb duck = new DuckDb()) {
-      for (long size : scale.engineRows()) {
-        Path input = BenchData.events(spark, data, size);
-        Path ourOut = exports.resolve("engines-lakeport-" + size);
-        Path sparkOut = exports.resolve("engines-spark-" + size);
-        Path duckOut = exports.resolve("engines-duckdb-" + size);
-        Path job = jobs.aggregate("engines-" + size, input, ourOut, "parquet", "zstd");
-        List<Double> ours = new ArrayList<>();
-        List<Double> plain = new ArrayList<>();
-        List<Double> duckdb = new ArrayList<>();
-        // each timed run starts after a full collection: none pays for the garbage of the one
-        // before
-        Runnable lakeportRun =
-            () -> ours.add(collectedThenTime(() -> lakeport.job(job).run(spark)));
-        Runnable sparkRun =
-            () ->
-                plain.add(
-                    collectedThenTime(
-                        () -> {
-                          PlainSpark.aggregate(
-                              spark, input.toString(), sparkOut.toString(), "parquet", "zstd");
-                          return null;
-                        }));
-        Runnable duckRun =
-            () ->
-                duckdb.add(
-                    collectedThenTime(
-                        () -> {
-                          delete(duckOut);
-                          try {
-                            duck.aggregate(input, duckOut);
-                          } catch (SQLException e) {
-                            throw new IllegalStateException("DuckDB failed: " + e.getMessage(), e);
-                          }
-                          return null;
-                        }));
-        // a first round warms the JVM and checks that the three wrote the same numbers
-        lakeportRun.run();
-        sparkRun.run();
-        duckRun.run();
-        requireSame(
-            Totals.of(spark, ourOut), Totals.of(spark, sparkOut), "Lakeport", "plain Spark");
-        requireSame(Totals.of(spark, duckOut), Totals.of(spark, sparkOut), "DuckDB", "plain Spark");
-        // a second untimed round: the JIT and the heap settle after the first
-        alternate(3, lakeportRun, sparkRun, duckRun);
-        ours.clear();
-        plain.clear();
-        duckdb.clear();
-        for (int rep = 0; rep < engineReps(size); rep++) {
-          alternate(rep, lakeportRun, sparkRun, duckRun);
-        }
-        table.append(
-            row(
-                rows(size),
-                Samples.of(ours).spread(2),
-                Samples.of(plain).spread(2),
-                Samples.of(duckdb).spread(2),
-                ratio(ours, plain),
-                ratio(duckdb, plain)));
-      }
-    }
-    String reps =
-        scale.engineRows().stream()
-            .map(size -> rows(size) + ": " + engineReps(size))
-            .collect(Collectors.joining(", "));
-    return section(
-        "2. Lakeport vs plain Spark vs DuckDB, same plan, same JVM (repetitions " + reps + ")",
-        "The aggregate job of case 1 with a zstd Parquet sink, run through Lakeport's Java API\n"
-            + "(`Lakeport.job(file).run(spark)`: validation, staging, publish, manifest, run history), by\n"
-            + "`PlainSpark.aggregate` in the same session, and by DuckDB as one `COPY (SELECT ...) TO ...\n"
-            + "(FORMAT PARQUET, PARTITION_BY (event_day))`. A first, untimed round checks that all three\n"
-            + "wrote the same rows, event counts, item sums and revenue, a second warms up further; the\n"
-            + "order of the engines changes between repetitions, and each timed run starts after a full\n"
-            + "garbage collection.",
-        table.toString());
-  }
-
-  /**
-   * Case 2's repetitions: its overhead ratio is the suite's finest measurement (a few percent on
-   * runs of seconds), so the full scale takes at least {@link #ENGINE_REPS}, every order of the
-   * three engines once and some twice; runs of a few seconds, where a slow spell of the machine
-   * weighs most, take {@link #SHORT_ENGINE_REPS}.
-   */
-  private int engineReps(long size) {
-    if (scale.name().equals("quick")) {
-      return options.reps();
-    }
-    return Math.max(options.reps(), size < SHORT_ENGINE_ROWS ? SHORT_ENGINE_REPS : ENGINE_REPS);
   }
 
   /** Case 3: a row export of the largest size with the driver heap fixed at 1 GiB. */
@@ -690,7 +575,9 @@ final class BenchCases {
   }
 
   /**
-   * The {@code rep}-th permutation of {@code items} (mod n!), in lexicographic order of positions.
+   * The {@code rep}-th permutation of {@code items} (mod n!). The first position changes fastest
+   * (it is {@code rep mod n}), so fewer than n! repetitions (15 of four engines' 24 orders) still
+   * start with each item about equally often; over n! repetitions every order comes up once.
    */
   static <T> List<T> order(int rep, List<T> items) {
     List<T> left = new ArrayList<>(items);
@@ -701,9 +588,8 @@ final class BenchCases {
     }
     long index = rep % factorial;
     for (int n = items.size(); n > 0; n--) {
-      factorial /= n;
-      order.add(left.remove((int) (index / factorial)));
-      index %= factorial;
+      order.add(left.remove((int) (index % n)));
+      index /= n;
     }
     return order;
   }

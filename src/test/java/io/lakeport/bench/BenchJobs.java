@@ -97,6 +97,35 @@ final class BenchJobs {
                 extra));
   }
 
+  /**
+   * Case 2's row export: every row but cancelled ones with an amount over 5, the day and the line
+   * total derived, zstd Parquet, one folder per day.
+   */
+  Path rowExport(String name, Path input, Path output) {
+    return write(
+        name,
+        """
+        name = %s
+        description = "Benchmark: kept rows with their day and line total"
+        source { format = parquet, path = "%s" }
+        plan {
+          where = "status <> 'cancelled' and amount > 5"
+          derive {
+            event_day = "to_date(event_ts)"
+            line_total = "amount * quantity"
+          }
+        }
+        sink {
+          format = parquet
+          path = "%s"
+          partition-by = [event_day]
+          mode = overwrite
+          compression = zstd
+        }
+        """
+            .formatted(name, input, output));
+  }
+
   /** A small export: one country's events, as CSV. */
   Path small(String name, Path input, Path output, String country) {
     return write(

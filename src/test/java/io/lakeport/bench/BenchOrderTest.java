@@ -22,4 +22,21 @@ class BenchOrderTest {
     assertThat(BenchCases.order(6, engines)).isEqualTo(BenchCases.order(0, engines));
     assertThat(BenchCases.order(1, List.of("a", "b"))).containsExactly("b", "a");
   }
+
+  @Test
+  void fourEnginesVisitAll24OrdersAndEachStartsOnceInFourRepetitions() {
+    List<String> engines = List.of("accelerated", "lakeport", "spark", "duckdb");
+    Set<List<String>> seen = new HashSet<>();
+    for (int rep = 0; rep < 24; rep++) {
+      seen.add(BenchCases.order(rep, engines));
+    }
+    assertThat(seen).hasSize(24);
+    for (int start = 0; start < 24; start += 4) {
+      Set<String> first = new HashSet<>();
+      for (int rep = start; rep < start + 4; rep++) {
+        first.add(BenchCases.order(rep, engines).get(0));
+      }
+      assertThat(first).containsExactlyInAnyOrderElementsOf(engines);
+    }
+  }
 }

@@ -55,6 +55,42 @@ final class DuckDb implements AutoCloseable {
     }
   }
 
+  /** Case 2's row export, as zstd Parquet, one folder per day. */
+  void rowExport(Path input, Path output) throws SQLException {
+    String sql =
+        """
+        COPY (
+          SELECT *, CAST(event_ts AS DATE) AS event_day, amount * quantity AS line_total
+          FROM read_parquet('%s/*.parquet')
+          WHERE status <> 'cancelled' AND amount > 5
+        ) TO '%s' (FORMAT PARQUET, COMPRESSION zstd, PARTITION_BY (event_day))
+        """
+            .formatted(input, output);
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
+  }
+
+  /**
+   * Rows in the Parquet files under {@code output} as DuckDB reads them, and the writer that wrote
+   * the first file (its footer's {@code created_by}).
+   */
+  Read read(Path output) throws SQLException {
+    String files = output + "/**/*.parquet";
+    try (Statement statement = connection.createStatement();
+        ResultSet rs =
+            statement.executeQuery(
+                "SELECT (SELECT count(*) FROM read_parquet('%s')),".formatted(files)
+                    + " (SELECT created_by FROM parquet_file_metadata('%s') LIMIT 1)"
+                        .formatted(files))) {
+      rs.next();
+      return new Read(rs.getLong(1), rs.getString(2));
+    }
+  }
+
+  /** What DuckDB read from an output. */
+  record Read(long rows, String createdBy) {}
+
   @Override
   public void close() throws SQLException {
     connection.close();
