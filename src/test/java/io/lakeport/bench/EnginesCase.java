@@ -13,6 +13,7 @@ import io.lakeport.run.Acceleration;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
@@ -27,6 +28,14 @@ final class EnginesCase {
   private static final int ENGINE_REPS = 9;
 
   private static final int SHORT_ENGINE_REPS = 15;
+
+  /**
+   * Repetitions of the row export: its runs take ten seconds and more here (minutes at 50M rows),
+   * so the machine's noise weighs less and fewer repetitions give the same precision.
+   */
+  private static final int ROW_EXPORT_REPS = 5;
+
+  private static final int LONG_ROW_EXPORT_REPS = 3;
 
   /**
    * Below this many rows a run takes a few seconds here, and this machine's noise is +-20% of it.
@@ -94,14 +103,18 @@ final class EnginesCase {
                 "DuckDB / Spark"));
     List<Long> sizes = options.scale().engineRows();
     try (DuckDb duck = new DuckDb()) {
-      for (long size : sizes) {
-        table.append(measure(Kind.AGGREGATE, size, duck));
+      for (Kind kind : Kind.values()) {
+        for (long size : sizes) {
+          table.append(measure(kind, size, duck));
+        }
       }
-      table.append(measure(Kind.ROWS, sizes.get(0), duck));
     }
     String reps =
-        sizes.stream()
-            .map(size -> rows(size) + ": " + reps(size))
+        Arrays.stream(Kind.values())
+            .flatMap(
+                kind ->
+                    sizes.stream()
+                        .map(size -> kind.title + " " + rows(size) + ": " + reps(kind, size)))
             .collect(Collectors.joining(", "));
     return section(
         "2. Lakeport (with and without Comet) vs plain Spark vs DuckDB, same JVM (repetitions "
@@ -121,9 +134,9 @@ final class EnginesCase {
             + "`spark.comet.enabled=true`; Lakeport and plain Spark get a new session with it `false`, so\n"
             + "their plans are Spark's own (the plugin is loaded but disabled). A first, untimed round\n"
             + "checks that all four wrote the same rows (per day: rows and sums of the numeric columns),\n"
-            + "a second warms up further; the order of the engines changes between repetitions (the\n"
-            + "first engine every repetition in turn), each timed run starts after a full garbage\n"
-            + "collection, and each ratio is the median of the repetitions' ratios.",
+            + "a second (the aggregate's only) warms up further; the order of the engines changes\n"
+            + "between repetitions (the first engine every repetition in turn), each timed run starts\n"
+            + "after a full garbage collection, and each ratio is the median of the repetitions' ratios.",
         table.toString());
   }
 
@@ -171,10 +184,13 @@ final class EnginesCase {
     expected.requireSame(DayTotals.of(plain, acceleratedOut, kind), "Lakeport + Comet");
     expected.requireSame(DayTotals.of(plain, ourOut, kind), "Lakeport");
     expected.requireSame(DayTotals.of(plain, duckOut, kind), "DuckDB");
-    // a second untimed round: the JIT and the heap settle after the first
-    BenchCases.alternate(5, acceleratedRun, lakeportRun, sparkRun, duckRun);
+    if (kind == Kind.AGGREGATE) {
+      // a second untimed round: the JIT and the heap settle after the first (the row export's
+      // first round alone is minutes of work)
+      BenchCases.alternate(5, acceleratedRun, lakeportRun, sparkRun, duckRun);
+    }
     List.of(withComet, ours, spark, duckdb).forEach(List::clear);
-    for (int rep = 0; rep < reps(size); rep++) {
+    for (int rep = 0; rep < reps(kind, size); rep++) {
       BenchCases.alternate(rep, acceleratedRun, lakeportRun, sparkRun, duckRun);
     }
     Bench.progress(
@@ -227,14 +243,21 @@ final class EnginesCase {
   }
 
   /**
-   * Case 2's repetitions: its ratios are the suite's finest measurement (a few percent on runs of
-   * seconds), so the full scale takes at least {@link #ENGINE_REPS}; runs of a few seconds, where a
-   * slow spell of the machine weighs most, take {@link #SHORT_ENGINE_REPS}.
+   * Case 2's repetitions: the aggregate's ratios are the suite's finest measurement (a few percent
+   * on runs of seconds), so the full scale takes at least {@link #ENGINE_REPS}; runs of a few
+   * seconds, where a slow spell of the machine weighs most, take {@link #SHORT_ENGINE_REPS}. The
+   * row export's long runs take {@link #ROW_EXPORT_REPS} and {@link #LONG_ROW_EXPORT_REPS}.
    */
-  private int reps(long size) {
+  private int reps(Kind kind, long size) {
     if (options.scale().name().equals("quick")) {
       return options.reps();
     }
-    return Math.max(options.reps(), size < SHORT_ENGINE_ROWS ? SHORT_ENGINE_REPS : ENGINE_REPS);
+    boolean small = size < SHORT_ENGINE_ROWS;
+    int least =
+        switch (kind) {
+          case AGGREGATE -> small ? SHORT_ENGINE_REPS : ENGINE_REPS;
+          case ROWS -> small ? ROW_EXPORT_REPS : LONG_ROW_EXPORT_REPS;
+        };
+    return Math.max(options.reps(), least);
   }
 }
