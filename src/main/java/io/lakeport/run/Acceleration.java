@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import org.apache.spark.network.util.JavaUtils;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.execution.SparkPlan;
 
@@ -155,17 +156,8 @@ public final class Acceleration {
     return executor == null ? 1024 * MIB : megabytes(executor) * MIB;
   }
 
-  /** Spark's memory strings: a number with an optional unit (k, m, g, t), mebibytes when bare. */
+  /** Spark's memory strings (a number with an optional unit; mebibytes when bare), in MiB. */
   static long megabytes(String memory) {
-    String text = memory.trim().toLowerCase(Locale.ROOT).replaceAll("b$", "");
-    char unit = text.isEmpty() ? 'm' : text.charAt(text.length() - 1);
-    String digits = Character.isDigit(unit) ? text : text.substring(0, text.length() - 1);
-    long value = Long.parseLong(digits.trim());
-    return switch (unit) {
-      case 'k' -> Math.max(1, value / 1024);
-      case 'g' -> value * 1024;
-      case 't' -> value * 1024 * 1024;
-      default -> value;
-    };
+    return JavaUtils.byteStringAsMb(memory);
   }
 }

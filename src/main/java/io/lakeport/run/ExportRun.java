@@ -32,6 +32,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -45,6 +46,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -180,7 +183,9 @@ final class ExportRun {
     List<OutputFile> files = measure(publication);
     long rows = ExportRunner.metric(ExportRunner.observed(written), ROWS_WRITTEN);
     checkRows(rows, files);
-    Manifest.Quality checked = checkQuality(fs, root, rows, malformed, rejectsPath);
+    Manifest.Quality checked =
+        checkQuality(
+            fs, root, rows, malformed, rejectsPath, writtenRows(publication, files, output));
     ManifestAssembly assembly =
         new ManifestAssembly(job, runId, source, plan, session.version(), started);
     Instant publishing = clock.instant();
@@ -287,9 +292,48 @@ final class ExportRun {
         : Optional.empty();
   }
 
+  /**
+   * The rows this run wrote, read back from its Parquet files, for unique-key checks: reading the
+   * key columns of the written files costs a fraction of computing the plan again. Only the columns
+   * the files hold (a partition column is in the folder names). Empty where that would not be
+   * cheaper or not exact: formats that are not columnar, Delta (whose files may name columns by
+   * their physical names), jobs without a unique rule, and paths Spark would expand as globs.
+   */
+  private Optional<Dataset<Row>> writtenRows(
+      Publication publication, List<OutputFile> files, Dataset<Row> output) {
+    boolean unique =
+        job.quality().rules().stream().anyMatch(rule -> rule instanceof QualitySpec.UniqueRule);
+    if (!unique || sink.format() != SinkFormat.PARQUET || files.isEmpty()) {
+      return Optional.empty();
+    }
+    String[] paths =
+        files.stream()
+            .map(file -> new Path(publication.filesRoot(), file.path()).toString())
+            .toArray(String[]::new);
+    if (Arrays.stream(paths).anyMatch(ExportRun::globbed)) {
+      return Optional.empty();
+    }
+    StructType held =
+        new StructType(
+            Arrays.stream(output.schema().fields())
+                .filter(field -> !sink.partitionBy().contains(field.name()))
+                .toArray(StructField[]::new));
+    return Optional.of(session.read().schema(held).parquet(paths));
+  }
+
+  /** Whether Spark's reader would expand {@code path} as a glob pattern. */
+  private static boolean globbed(String path) {
+    return path.chars().anyMatch(c -> "{}[]*?\\".indexOf(c) >= 0);
+  }
+
   /** Evaluates the quality rules; a failed one stops the run before anything is published. */
   private Manifest.Quality checkQuality(
-      FileSystem fs, Path root, long rows, MalformedRecords malformed, Optional<String> rejectsPath)
+      FileSystem fs,
+      Path root,
+      long rows,
+      MalformedRecords malformed,
+      Optional<String> rejectsPath,
+      Optional<Dataset<Row>> writtenRows)
       throws IOException {
     if (job.quality().rules().isEmpty() && !malformed.checked()) {
       return null;
@@ -310,7 +354,7 @@ final class ExportRun {
               job.quality().maxFailedRatio(),
               null));
     }
-    results.addAll(quality.evaluate(rows, previous));
+    results.addAll(quality.evaluate(rows, previous, writtenRows));
     long rejected = quality.rejected() + malformed.count();
     List<Manifest.RuleResult> failed =
         results.stream().filter(r -> r.outcome().equals("failed")).toList();

@@ -44,7 +44,8 @@ import org.apache.spark.storage.StorageLevel;
  * counts. A source whose second read could return other rows (JDBC, an unpinned catalog table) or a
  * plan that is not deterministic has its flagged rows cached for the write instead, so the rejects
  * come from the same rows. After the write, {@link #evaluate} turns the counts, the unique-key
- * checks (a pass over the key columns only) and the row-count checks into one result per rule.
+ * checks (a pass over the key columns only, of the written Parquet files where it can) and the
+ * row-count checks into one result per rule.
  */
 final class QualityGate {
   static final String RULES_COLUMN = "_lakeport_rules";
@@ -206,9 +207,13 @@ final class QualityGate {
 
   /**
    * One result per rule, from the counts observed while writing, the unique-key checks run on the
-   * key columns of the rows written, and the row counts of this run and the previous one.
+   * key columns of the rows written, and the row counts of this run and the previous one. {@code
+   * written} is those rows read back from the written files, where that is cheaper than computing
+   * them again; a key with a column the files do not hold (a partition column) is checked on the
+   * rows computed again.
    */
-  List<Manifest.RuleResult> evaluate(long rows, Optional<Long> previousRows) {
+  List<Manifest.RuleResult> evaluate(
+      long rows, Optional<Long> previousRows, Optional<Dataset<Row>> written) {
     Map<String, Object> observed =
         rowRules.isEmpty() ? Map.of() : ExportRunner.observed(observation);
     List<Manifest.RuleResult> results = new ArrayList<>();
@@ -231,7 +236,7 @@ final class QualityGate {
                 "unique",
                 unique.action(),
                 rows,
-                duplicates(kept, unique.columns()),
+                duplicates(keyed(written, unique.columns()), unique.columns()),
                 0.0,
                 null));
       } else if (rule instanceof QualitySpec.RowCountRule count) {
@@ -248,6 +253,11 @@ final class QualityGate {
       }
     }
     return results;
+  }
+
+  /** The written rows read back if they hold every key column, else the rows computed again. */
+  private Dataset<Row> keyed(Optional<Dataset<Row>> written, List<String> columns) {
+    return written.filter(rows -> List.of(rows.columns()).containsAll(columns)).orElse(kept);
   }
 
   /** Rows the write set aside for failing a quarantine rule. */

@@ -51,7 +51,9 @@ class AcceleratorExplainTest {
     accelerator
         .lines()
         .filter(line -> line.startsWith("  native  "))
-        .forEach(line -> natives.add(line.substring("  native  ".length()).split(" ")[0]));
+        .map(line -> line.substring("  native  ".length()))
+        .forEach(
+            rest -> natives.add(rest.contains(" ") ? rest.substring(0, rest.indexOf(' ')) : rest));
     List<String> sparkNatives = new ArrayList<>();
     Matcher operator =
         SPARK_OPERATOR.matcher(output.substring(0, output.indexOf("== Accelerator")));

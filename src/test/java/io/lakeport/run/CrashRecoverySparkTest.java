@@ -51,8 +51,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * exactly the source's rows (counted independently, per partition), once each.
  */
 class CrashRecoverySparkTest {
-  /** Random instants to kill at; their seed is printed so that a failure can be replayed. */
-  private static final int RANDOM_KILLS = 20;
+  /**
+   * Random instants to kill at, new ones every build; their seed is printed so that a failure can
+   * be replayed. Every named point of a run's life is killed at by the matrix; these cover the
+   * instants between them (each costs a child JVM's start, about nine seconds here).
+   */
+  private static final int RANDOM_KILLS = 12;
 
   private final SparkSession spark = TestSpark.session();
 

@@ -54,6 +54,24 @@ final class PlanNodes extends SparkListener {
     return names;
   }
 
+  /**
+   * The metadata of the file scans of the executions since {@link #clear()} (Location, ReadSchema).
+   */
+  List<Map<String, String>> scans() throws Exception {
+    context.listenerBus().waitUntilEmpty();
+    List<Map<String, String>> scans = new ArrayList<>();
+    plans.values().forEach(p -> scans(p, scans));
+    return scans;
+  }
+
+  private static void scans(SparkPlanInfo plan, List<Map<String, String>> scans) {
+    Map<String, String> metadata = CollectionConverters.asJava(plan.metadata());
+    if (metadata.containsKey("Location")) {
+      scans.add(Map.copyOf(metadata));
+    }
+    CollectionConverters.asJava(plan.children()).forEach(c -> scans(c, scans));
+  }
+
   /** The final plans' trees as text (one node a line), for failure messages. */
   String describe() {
     List<String> lines = new ArrayList<>();

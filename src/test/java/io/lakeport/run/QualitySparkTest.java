@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
@@ -204,6 +205,62 @@ class QualitySparkTest {
   }
 
   @Test
+  void aUniqueKeyIsCheckedOnTheWrittenFilesAndAKeyWithAPartitionColumnOnTheRowsAgain()
+      throws Exception {
+    // the last row repeats id 19, whose customer is the same (c9): one duplicate for both keys
+    List<Row> data = rows(ROWS, 19);
+    List<Row> kept = data.stream().filter(r -> !r.isNullAt(1)).toList();
+    Path out = dir.resolve("keys");
+    JobSpec job =
+        job(
+            data,
+            out,
+            ", partition-by = [customer]",
+            """
+        max-failed-ratio = 5%
+        rules = [
+          { column = customer, not-null = true }
+          { unique = [id], action = warn }
+          { unique = [customer, id], action = warn }
+        ]""");
+    PlanNodes plans = PlanNodes.listen(spark.sparkContext());
+    Manifest m;
+    List<Map<String, String>> scans;
+    try {
+      plans.clear();
+      m = new ExportRunner(spark, Clock.systemUTC()).run(job).manifest();
+      scans = plans.scans();
+    } finally {
+      spark.sparkContext().removeSparkListener(plans);
+    }
+
+    Map<String, Manifest.RuleResult> rules =
+        m.quality().rules().stream().collect(Collectors.toMap(Manifest.RuleResult::rule, r -> r));
+    assertThat(rules.get("unique(id)").failed())
+        .isEqualTo(extraRows(kept, r -> List.of(r.get(0))))
+        .isEqualTo(1);
+    assertThat(rules.get("unique(customer, id)").failed())
+        .isEqualTo(extraRows(kept, r -> List.of(r.get(1), r.get(0))))
+        .isEqualTo(1);
+    assertThat(rules.get("unique(id)").checked()).isEqualTo(kept.size());
+    String staged = out.resolve("_lakeport").resolve("staging").resolve(m.runId()).toString();
+    assertThat(scans)
+        .as("the key id is read from the staged files, and only it: %s", plans.describe())
+        .anySatisfy(
+            scan -> {
+              assertThat(scan.get("Location")).contains(staged);
+              assertThat(scan.get("ReadSchema")).isEqualTo("struct<id:bigint>");
+            });
+  }
+
+  /** Rows beyond the first of each key, counted in Java. */
+  private static long extraRows(List<Row> rows, Function<Row, List<Object>> key) {
+    Map<List<Object>, Long> counts =
+        rows.stream().collect(Collectors.groupingBy(key, Collectors.counting()));
+    return counts.values().stream().mapToLong(n -> n - 1).sum();
+  }
+
+  @Test
   void rejectsAreWrittenOnlyWhenRowsFailAndTheCountsMatchASparkQueryOnTheSource() throws Exception {
     String rules =
         """
@@ -366,6 +423,10 @@ class QualitySparkTest {
   }
 
   private JobSpec job(List<Row> data, Path out, String quality) {
+    return job(data, out, "", quality);
+  }
+
+  private JobSpec job(List<Row> data, Path out, String sink, String quality) {
     Path source = sourceOf(data);
     if (!Files.exists(source)) {
       spark.createDataFrame(data, SCHEMA).write().parquet(source.toString());
@@ -375,12 +436,12 @@ class QualitySparkTest {
         """
         name = quality-test
         source { format = parquet, path = "%s" }
-        sink { format = parquet, path = "%s", mode = overwrite }
+        sink { format = parquet, path = "%s", mode = overwrite %s }
         quality {
         %s
         }
         """
-            .formatted(source, out, quality),
+            .formatted(source, out, sink, quality),
         Map.of());
   }
 
