@@ -2,7 +2,9 @@ package io.lakeport.cli;
 
 import io.lakeport.history.HistoryStore;
 import io.lakeport.history.Pruned;
+import io.lakeport.history.RunLogFiles;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,15 +18,15 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code lakeport history prune --older-than 90d [--dry-run]}: deletes the runs that ended longer
- * ago than that, with their attempts and notification deliveries, and says what went, by job. The
- * scheduler does the same by itself with {@code lakeport.history.keep}.
+ * ago than that, with their attempts, notification deliveries and log files, and says what went, by
+ * job. The scheduler does the same by itself with {@code lakeport.history.keep}.
  */
 @Command(
     name = "prune",
     description = {
       "Delete the runs that ended (succeeded, failed, skipped, cancelled, interrupted, lost) longer"
-          + " ago than --older-than, with their attempts and notification deliveries, and print what"
-          + " went by job.",
+          + " ago than --older-than, with their attempts, notification deliveries and log files"
+          + " (under lakeport.logs), and print what went by job.",
       "Queued, running and retry-waiting runs, runs named by a job lock or an export lease, and each"
           + " job's run of its newest slot are kept; the counters of /metrics keep counting. The"
           + " scheduler prunes by itself after lakeport.history.keep (default 90d)."
@@ -55,11 +57,16 @@ final class HistoryPruneCommand implements Callable<Integer> {
     try (HistoryStore store = history.lakeport.history()) {
       pruned = dryRun ? store.runLog().prunable(before) : store.runLog().prune(before);
     }
-    print(pruned, spec.commandLine().getOut());
+    Path logs = history.lakeport.site().logs();
+    long logFiles =
+        dryRun
+            ? RunLogFiles.under(logs, pruned.logFiles()).size()
+            : RunLogFiles.delete(logs, pruned.logFiles());
+    print(pruned, logFiles, spec.commandLine().getOut());
     return 0;
   }
 
-  private void print(Pruned pruned, PrintWriter out) {
+  private void print(Pruned pruned, long logFiles, PrintWriter out) {
     String before = HistoryText.time(Optional.of(pruned.before()));
     if (pruned.runs() == 0) {
       out.println("No runs to delete: none ended before " + before + ".");
@@ -75,6 +82,8 @@ final class HistoryPruneCommand implements Callable<Integer> {
             + plural(pruned.attempts(), "attempt")
             + " and "
             + plural(pruned.notifications(), "notification delivery", "notification deliveries")
+            + ", and "
+            + plural(logFiles, "log file")
             + (dryRun ? " (--dry-run: nothing deleted)." : "."));
     Table table = new Table("JOB", ">RUNS");
     pruned.byJob().forEach(job -> table.row(job.job(), HistoryText.count(Optional.of(job.runs()))));

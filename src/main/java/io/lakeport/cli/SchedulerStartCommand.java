@@ -115,7 +115,7 @@ final class SchedulerStartCommand implements Callable<Integer> {
                   settings.missedAfter(),
                   settings.defaultTimeout()));
       loop.startManualRunsOf(manual);
-      site.history().keep().ifPresent(loop::keepHistory);
+      site.history().keep().ifPresent(keep -> loop.keepHistory(keep, site.logs()));
       Optional<Notifier> notifier = notifier(site, store, clock);
       notifier.ifPresent(
           n ->

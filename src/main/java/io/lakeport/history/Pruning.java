@@ -31,18 +31,33 @@ final class Pruning {
   /** What pruning the runs that ended before {@code before} would delete. */
   static Pruned find(Connection c, Instant before) throws SQLException {
     return new Pruned(
-        before, byJob(c, before), count(c, "attempts", before), count(c, "notifications", before));
+        before,
+        byJob(c, before),
+        count(c, "attempts", before),
+        count(c, "notifications", before),
+        logFiles(c, before));
   }
 
   /** Deletes the runs that ended before {@code before}, with their children; says what went. */
   static Pruned delete(Connection c, Instant before) throws SQLException {
     List<Pruned.JobRuns> byJob = byJob(c, before);
+    List<String> logFiles = logFiles(c, before);
     long attempts = execute(c, "DELETE FROM attempts WHERE run_id IN (" + PRUNABLE + ")", before);
     long notifications =
         execute(c, "DELETE FROM notifications WHERE run_id IN (" + PRUNABLE + ")", before);
     execute(c, "UPDATE watermarks SET run_id = NULL WHERE run_id IN (" + PRUNABLE + ")", before);
     execute(c, "DELETE FROM runs WHERE run_id IN (" + PRUNABLE + ")", before);
-    return new Pruned(before, byJob, attempts, notifications);
+    return new Pruned(before, byJob, attempts, notifications, logFiles);
+  }
+
+  private static List<String> logFiles(Connection c, Instant before) throws SQLException {
+    try (PreparedStatement select =
+        c.prepareStatement(
+            "SELECT log_file FROM runs WHERE log_file IS NOT NULL AND run_id IN ("
+                + PRUNABLE
+                + ") ORDER BY log_file")) {
+      return Rows.all(bind(select, before), rs -> rs.getString("log_file"));
+    }
   }
 
   private static List<Pruned.JobRuns> byJob(Connection c, Instant before) throws SQLException {

@@ -13,6 +13,7 @@ import io.lakeport.history.Pruned;
 import io.lakeport.history.QueuedRun;
 import io.lakeport.history.Run;
 import io.lakeport.history.RunLog;
+import io.lakeport.history.RunLogFiles;
 import io.lakeport.history.RunOutcome;
 import io.lakeport.history.RunRequest;
 import io.lakeport.history.RunStatus;
@@ -96,6 +97,9 @@ public final class Scheduler {
   /** How long ended runs are kept in the history; empty: forever. */
   private Optional<Duration> keep = Optional.empty();
 
+  /** The site's logs folder, whose files of pruned runs go with them. */
+  private Optional<Path> logs = Optional.empty();
+
   /** When this scheduler last pruned the history. */
   private Optional<Instant> pruned = Optional.empty();
 
@@ -170,10 +174,11 @@ public final class Scheduler {
   /**
    * Keeps ended runs for {@code keep} ({@code lakeport.history.keep}): at its first pass and once a
    * day after, the scheduler deletes the runs that ended longer ago (see {@link
-   * io.lakeport.history.RunLog#prune}).
+   * io.lakeport.history.RunLog#prune}) and their log files under {@code logs}.
    */
-  public synchronized void keepHistory(Duration keep) {
+  public synchronized void keepHistory(Duration keep, Path logs) {
     this.keep = Optional.of(requireNonNull(keep, "keep is null"));
+    this.logs = Optional.of(requireNonNull(logs, "logs is null"));
   }
 
   /** Tells {@code listener} how runs end from now on (for notifications). */
@@ -206,15 +211,17 @@ public final class Scheduler {
     pruned = Optional.of(now);
     try {
       Pruned gone = runs.prune(now.minus(keep.get()));
+      long logFiles = logs.map(root -> RunLogFiles.delete(root, gone.logFiles())).orElse(0L);
       if (gone.runs() > 0) {
         LOG.info(
             "Pruned the history (lakeport.history.keep = {}): deleted {} runs that ended before {},"
-                + " with {} attempts and {} notification deliveries",
+                + " with {} attempts, {} notification deliveries and {} log files",
             keep.get(),
             gone.runs(),
             gone.before(),
             gone.attempts(),
-            gone.notifications());
+            gone.notifications(),
+            logFiles);
       }
     } catch (HistoryException e) {
       // the runs stay until the next try; scheduling goes on

@@ -13,7 +13,10 @@ import io.lakeport.history.RunOutcome;
 import io.lakeport.history.RunRequest;
 import io.lakeport.history.Trigger;
 import io.lakeport.history.Worker;
+import java.io.IOException;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,7 +54,8 @@ class HistoryPruneCommandTest {
   }
 
   @Test
-  void aDryRunSaysWhatWouldGoAndPruningDeletesExactlyThat() {
+  void aDryRunSaysWhatWouldGoAndPruningDeletesExactlyThat() throws IOException {
+    Path logs;
     try (HistoryStore store = store()) {
       ended(store, "old-1", "orders");
       ended(store, "old-2", "orders");
@@ -73,6 +77,15 @@ class HistoryPruneCommandTest {
               new RunRequest("old-queued", "kpis", Optional.empty(), Trigger.MANUAL, Map.of()));
       clock.advance(Duration.ofDays(190));
       ended(store, "recent", "orders");
+      // the runs' log files, in a folder of this test under the site's lakeport.logs; one recorded
+      // outside it is not the history's to delete
+      logs =
+          Files.createTempDirectory(
+              Files.createDirectories(Site.load(Optional.of(site)).logs()), "prune-");
+      logFile(store, "old-1", logs.resolve("orders/old-1.log"));
+      logFile(store, "old-2", logs.resolve("orders/old-2.log"));
+      logFile(store, "old-3", dir.resolve("elsewhere/old-3.log"));
+      logFile(store, "recent", logs.resolve("orders/recent.log"));
     }
     Instant earliest = Instant.now().minus(Duration.ofDays(90)).truncatedTo(ChronoUnit.SECONDS);
 
@@ -88,7 +101,7 @@ class HistoryPruneCommandTest {
     assertThat(dryOut)
         .isEqualTo(
             """
-            Would delete 3 runs that ended before %s, with 3 attempts and 1 notification delivery (--dry-run: nothing deleted).
+            Would delete 3 runs that ended before %s, with 3 attempts and 1 notification delivery, and 2 log files (--dry-run: nothing deleted).
             JOB     RUNS
             kpis       1
             orders     2
@@ -98,8 +111,12 @@ class HistoryPruneCommandTest {
         .startsWith(
             "Deleted 3 runs that ended before "
                 + before(out.toString())
-                + ", with 3 attempts and 1 notification delivery.\n")
+                + ", with 3 attempts and 1 notification delivery, and 2 log files.\n")
         .endsWith("kpis       1\norders     2\n");
+    assertThat(logs.resolve("orders/old-1.log")).doesNotExist();
+    assertThat(logs.resolve("orders/old-2.log")).doesNotExist();
+    assertThat(logs.resolve("orders/recent.log")).as("its run is kept").exists();
+    assertThat(dir.resolve("elsewhere/old-3.log")).as("outside lakeport.logs").exists();
     try (HistoryStore store = store()) {
       assertThat(store.runLog().runs(new RunFilter(Optional.empty(), Optional.empty(), 100)))
           .extracting(Run::id)
@@ -125,6 +142,16 @@ class HistoryPruneCommandTest {
     err.getBuffer().setLength(0);
     assertThat(lakeport("history", "prune", "--older-than", "three months")).isEqualTo(2);
     assertThat(err.toString()).contains("not a duration: three months");
+  }
+
+  private static void logFile(HistoryStore store, String id, Path file) {
+    try {
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, "log of " + id + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    store.runLog().logFile(id, file.toString());
   }
 
   private static Instant before(String output) {

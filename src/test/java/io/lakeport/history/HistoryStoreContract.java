@@ -883,12 +883,20 @@ abstract class HistoryStoreContract {
     ended("recent", "orders", Optional.empty(), RunOutcome.succeeded(1, 10, 1, "m"));
     List<RunTotals.Finished> counted = store.totals().finished();
 
+    store.runLog().logFile("old-ok", "/logs/orders/old-ok.log");
+    store.runLog().logFile("newest-slot", "/logs/orders/newest-slot.log");
     Pruned wouldBe = store.runLog().prunable(before);
     Pruned pruned = store.runLog().prune(before);
 
     assertThat(pruned).isEqualTo(wouldBe);
     assertThat(pruned)
-        .isEqualTo(new Pruned(before, List.of(new Pruned.JobRuns("orders", 2)), 2, 1));
+        .isEqualTo(
+            new Pruned(
+                before,
+                List.of(new Pruned.JobRuns("orders", 2)),
+                2,
+                1,
+                List.of("/logs/orders/old-ok.log")));
     assertThat(store.runLog().runs(new RunFilter(Optional.empty(), Optional.empty(), 100)))
         .extracting(Run::id)
         .containsExactlyInAnyOrder(

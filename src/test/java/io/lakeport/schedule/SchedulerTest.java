@@ -19,6 +19,8 @@ import io.lakeport.history.Trigger;
 import io.lakeport.history.Worker;
 import io.lakeport.schedule.ScriptedLauncher.Ending;
 import io.lakeport.schedule.launch.LaunchOutcome;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -643,13 +645,21 @@ class SchedulerTest {
   }
 
   @Test
-  void theSchedulerPrunesRunsOlderThanItKeepsAtItsFirstPassAndThenDaily() {
+  void theSchedulerPrunesRunsOlderThanItKeepsAtItsFirstPassAndThenDaily() throws IOException {
     open("2026-01-01T00:00:00Z");
     manualRun("first", Duration.ofMinutes(1));
     clock.advance(Duration.ofHours(6));
     manualRun("second", Duration.ofMinutes(1));
+    Path logs = dir.resolve("logs");
+    Path firstLog = Files.createDirectories(logs.resolve("orders")).resolve("first.log");
+    Path secondLog = logs.resolve("orders/second.log");
+    for (Path log : List.of(firstLog, secondLog)) {
+      Files.writeString(log, "a run's log\n");
+      String id = log.getFileName().toString().replace(".log", "");
+      store.runLog().logFile(id, log.toString());
+    }
     Scheduler scheduler = scheduler(List.of(), new ScriptedLauncher(Ending.AT_ONCE), "scheduler-1");
-    scheduler.keepHistory(Duration.ofDays(90));
+    scheduler.keepHistory(Duration.ofDays(90), logs);
     clock.advance(Duration.ofDays(90).minusHours(5));
 
     scheduler.tick();
@@ -661,10 +671,13 @@ class SchedulerTest {
     scheduler.tick();
 
     assertThat(afterFirstPass).as("first ended 90 days and 1 hour ago").containsExactly("second");
+    assertThat(firstLog).as("its log file went with it").doesNotExist();
     assertThat(withinTheDay)
         .as("second is now older than 90 days, but the last prune was 6 hours ago")
         .containsExactly("second");
     assertThat(ids()).as("a day after the first prune").isEmpty();
+    assertThat(secondLog).doesNotExist();
+    assertThat(logs.resolve("orders")).as("the job's folder stays").isDirectory();
   }
 
   @Test
