@@ -35,7 +35,8 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * Applies a job's quality rules to its output in the same pass that writes it. Row rules become
  * boolean columns whose checked, failed and quarantined counts are observed during the write, and
- * rows failing a quarantine rule are left out of it.
+ * rows failing a quarantine rule are left out of it. The rows written are counted in the same
+ * observation, with or without rules: one pass over the rows collects every count.
  *
  * <p>The common case costs almost nothing beyond evaluating the rules: nothing is cached. Only when
  * the write observed quarantined rows are they computed again, in a pass restricted to them, and
@@ -54,6 +55,7 @@ final class QualityGate {
   private static final String FAILED = "quality_failed_";
   private static final String REJECTED = "quality_rejected";
   private static final String REJECTS_WRITTEN = "rejects_written";
+  private static final String WRITTEN = "rows_written";
 
   /** A rule's outcome for a row (null when the rule does not apply), while the rules run. */
   private static final String PASSES = "_lakeport_passes_";
@@ -96,7 +98,7 @@ final class QualityGate {
     jobName = job.name();
     kept = output;
     if (rowRules.isEmpty()) {
-      return output;
+      return output.observe(observation, count(lit(1)).as(WRITTEN));
     }
     List<String> columns = List.of(output.columns());
     List<Column> metrics = new ArrayList<>();
@@ -115,6 +117,7 @@ final class QualityGate {
     Column quarantined = quarantines.stream().reduce(Column::or).orElse(lit(false));
     marked = checked.withColumn(QUARANTINED, quarantined);
     metrics.add(sum(when(col(QUARANTINED), 1).otherwise(0)).as(REJECTED));
+    metrics.add(sum(when(col(QUARANTINED), 0).otherwise(1)).as(WRITTEN));
     Dataset<Row> observed = observe(marked, metrics);
     if (!quarantines.isEmpty() && !rereadable(output, stability)) {
       cached = observed.persist(StorageLevel.MEMORY_AND_DISK());
@@ -214,8 +217,7 @@ final class QualityGate {
    */
   List<Manifest.RuleResult> evaluate(
       long rows, Optional<Long> previousRows, Optional<Dataset<Row>> written) {
-    Map<String, Object> observed =
-        rowRules.isEmpty() ? Map.of() : ExportRunner.observed(observation);
+    Map<String, Object> observed = ExportRunner.observed(observation);
     List<Manifest.RuleResult> results = new ArrayList<>();
     for (QualitySpec.Rule rule : spec.rules()) {
       if (rule instanceof QualitySpec.RowRule row) {
@@ -236,7 +238,7 @@ final class QualityGate {
                 "unique",
                 unique.action(),
                 rows,
-                duplicates(keyed(written, unique.columns()), unique.columns()),
+                UniqueKeys.duplicates(keyed(written, unique.columns()), unique.columns(), rows),
                 0.0,
                 null));
       } else if (rule instanceof QualitySpec.RowCountRule count) {
@@ -260,6 +262,11 @@ final class QualityGate {
     return written.filter(rows -> List.of(rows.columns()).containsAll(columns)).orElse(kept);
   }
 
+  /** Rows the write wrote: observed with the rules' counts, in the same pass over the rows. */
+  long written() {
+    return metric(ExportRunner.observed(observation), WRITTEN);
+  }
+
   /** Rows the write set aside for failing a quarantine rule. */
   long rejected() {
     return marked == null ? 0 : metric(ExportRunner.observed(observation), REJECTED);
@@ -278,21 +285,6 @@ final class QualityGate {
           coalesce(col(predicate.column()).cast("string"), lit("null")));
     }
     return lit(rule.name());
-  }
-
-  /**
-   * Rows beyond the first of each key among {@code rows}, from a pass over the key columns only
-   * (column pruning reads nothing else of the source).
-   */
-  private static long duplicates(Dataset<Row> rows, List<String> columns) {
-    Row extra =
-        rows.groupBy(
-                columns.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new))
-            .count()
-            .where(col("count").gt(1))
-            .agg(sum(col("count").minus(1)))
-            .head();
-    return extra.isNullAt(0) ? 0 : extra.getLong(0);
   }
 
   /**

@@ -109,6 +109,16 @@ final class Equivalence {
     return reader;
   }
 
+  /** A session of the context with Comet on. */
+  SparkSession on() {
+    return on;
+  }
+
+  /** A session of the context with Comet off (its plugin loaded, its planning rules idle). */
+  SparkSession off() {
+    return off;
+  }
+
   /** Runs {@code c} with Comet on and off; asserts equal outputs and where each ran. */
   void check(Case c) throws Exception {
     Output plain = run(c, off, "off");
