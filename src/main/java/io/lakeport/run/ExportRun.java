@@ -1,8 +1,5 @@
 package io.lakeport.run;
 
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
-
 import io.delta.tables.DeltaTable;
 import io.lakeport.config.ConfigProblem;
 import io.lakeport.config.JobConfigException;
@@ -60,7 +57,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ExportRun {
   private static final Logger LOG = LoggerFactory.getLogger(ExportRun.class);
-  private static final String ROWS_WRITTEN = "rows_written";
   private static final String COMMIT_PROTOCOL = "spark.sql.sources.commitProtocolClass";
   private static final String RULE_REJECTS = "rules";
   private static final String MALFORMED_REJECTS = "malformed";
@@ -74,7 +70,6 @@ final class ExportRun {
   private final SharedLeases leases;
   private final Instant started;
   private final Observation read;
-  private final Observation written;
   private final QualityGate quality;
 
   /**
@@ -99,7 +94,6 @@ final class ExportRun {
     this.clock = clock;
     this.started = clock.instant();
     this.read = new Observation("source-" + runId);
-    this.written = new Observation("sink-" + runId);
     this.quality = new QualityGate(job.quality(), runId);
   }
 
@@ -155,10 +149,7 @@ final class ExportRun {
     CompiledPlan plan =
         PlanCompiler.compile(
             job, source.data(), standardizes ? Optional.of(read) : Optional.empty());
-    Dataset<Row> output =
-        quality
-            .apply(plan.output(), job, source.stability())
-            .observe(written, count(lit(1)).as(ROWS_WRITTEN));
+    Dataset<Row> output = quality.apply(plan.output(), job, source.stability());
     Optional<Manifest.FileSizing> sizing = FileSizingEstimate.of(sink, plan, fs, root);
     Instant writing = clock.instant();
     // the folder is marked as Lakeport's before any data reaches it (on S3 the commit publishes)
@@ -181,7 +172,7 @@ final class ExportRun {
     Optional<String> rejectsPath = writeRejects(publication, malformed);
     Instant measuring = clock.instant();
     List<OutputFile> files = measure(publication);
-    long rows = ExportRunner.metric(ExportRunner.observed(written), ROWS_WRITTEN);
+    long rows = quality.written();
     checkRows(rows, files);
     Manifest.Quality checked =
         checkQuality(
