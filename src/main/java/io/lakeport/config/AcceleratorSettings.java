@@ -9,10 +9,11 @@ import java.util.Optional;
 
 /**
  * The execution accelerator of the site's Spark sessions ({@code lakeport.spark.accelerator}):
- * plain Spark, or Apache DataFusion Comet with its off-heap memory ({@code
- * lakeport.spark.comet.off-heap}: empty means derived from the heap) and the Comet settings
- * Lakeport applies over Comet's defaults ({@code lakeport.spark.comet.conf}, where operators and
- * expressions that diverged from Spark are turned off).
+ * plain Spark, Apache DataFusion Comet, or Comet where Lakeport runs Spark itself on a local master
+ * (the default), with Comet's off-heap memory ({@code lakeport.spark.comet.off-heap}: empty means
+ * derived from the heap) and the Comet settings Lakeport applies over Comet's defaults ({@code
+ * lakeport.spark.comet.conf}, where operators and expressions that diverged from Spark are turned
+ * off).
  */
 public record AcceleratorSettings(
     Accelerator accelerator, Optional<Long> offHeapBytes, Map<String, String> cometConf) {
@@ -28,7 +29,13 @@ public record AcceleratorSettings(
     /** Plain Spark. */
     NONE,
     /** Apache DataFusion Comet's native operators where they apply, Spark elsewhere. */
-    COMET
+    COMET,
+    /**
+     * {@link #COMET} in embedded local runs where it can run (its jar and a native library for the
+     * platform), else {@link #NONE}: under spark-submit a cluster's executors need Comet's jar and
+     * memory set up, which only an explicit {@code comet} asks for.
+     */
+    AUTO
   }
 
   public AcceleratorSettings {
@@ -44,7 +51,7 @@ public record AcceleratorSettings(
 
   /** Reads {@code accelerator} and the {@code comet} block of {@code lakeport.spark}. */
   static AcceleratorSettings read(Section spark) {
-    Accelerator accelerator = spark.enumValue(ACCELERATOR, Accelerator.class, Accelerator.NONE);
+    Accelerator accelerator = spark.enumValue(ACCELERATOR, Accelerator.class, Accelerator.AUTO);
     Section comet = spark.section(COMET, OFF_HEAP, CONF);
     Optional<Long> offHeap =
         comet.optionalString(OFF_HEAP).filter(AUTO::equals).isPresent()

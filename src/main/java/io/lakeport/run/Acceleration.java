@@ -59,6 +59,50 @@ public final class Acceleration {
   }
 
   /**
+   * The accelerator a session gets and, when it is not the one configured, the one line that says
+   * why.
+   */
+  record Choice(Accelerator accelerator, Optional<String> notice) {}
+
+  /**
+   * What {@code configured} means for a session Lakeport creates: {@code auto} is Comet in embedded
+   * local runs (Lakeport starts Spark itself on a local master) and plain Spark under spark-submit;
+   * Comet where it {@code unavailable} falls back to plain Spark with a notice.
+   */
+  static Choice choose(
+      Accelerator configured, boolean embeddedLocal, Optional<String> unavailable) {
+    return switch (configured) {
+      case NONE -> new Choice(Accelerator.NONE, Optional.empty());
+      case COMET ->
+          unavailable
+              .map(
+                  why ->
+                      new Choice(
+                          Accelerator.NONE,
+                          Optional.of(
+                              "The comet accelerator is unavailable ("
+                                  + why
+                                  + "); running on plain Spark.")))
+              .orElse(new Choice(Accelerator.COMET, Optional.empty()));
+      case AUTO -> {
+        if (!embeddedLocal) {
+          yield new Choice(Accelerator.NONE, Optional.empty());
+        }
+        yield unavailable
+            .map(
+                why ->
+                    new Choice(
+                        Accelerator.NONE,
+                        Optional.of(
+                            "Running on plain Spark: the comet accelerator (auto) cannot run here ("
+                                + why
+                                + ").")))
+            .orElse(new Choice(Accelerator.COMET, Optional.empty()));
+      }
+    };
+  }
+
+  /**
    * The Comet jar this JVM loaded its plugin from (in a checkout Maven's copy, in the release
    * archive {@code lib/accelerator/}), for spark-submit's {@code --jars}; empty when Comet is not
    * on the class path or not loaded from a jar.
@@ -144,7 +188,8 @@ public final class Acceleration {
         unavailable.isPresent()
             ? "It cannot run here: " + unavailable.get() + ".\n"
             : "Turn it on with --accelerator comet, lakeport.spark.accelerator = comet in the site"
-                + " settings, or LAKEPORT_ACCELERATOR=comet.\n";
+                + " settings, or LAKEPORT_ACCELERATOR=comet (auto, the default, turns it on in"
+                + " embedded local runs only).\n";
     return "The accelerator is off (none): every operator runs on Spark. " + on;
   }
 

@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
  * Creates the Spark session Lakeport runs in. Under spark-submit the master and every setting the
  * cluster fixed are left alone; embedded runs get the site's master and local settings. Either way
  * the session gets the site's Spark settings, {@code lakeport.s3} included (as {@code
- * spark.hadoop.fs.s3a.*}), and with {@code lakeport.spark.accelerator = comet} the settings that
- * load the Comet accelerator ({@link Acceleration}), or a one-line notice why it cannot run here.
+ * spark.hadoop.fs.s3a.*}), and when {@code lakeport.spark.accelerator} chooses Comet ({@code
+ * comet}, or {@code auto} in an embedded local run) the settings that load it ({@link
+ * Acceleration}), or a one-line notice why it cannot run here.
  */
 public final class Sessions {
   private static final String MASTER = "spark.master";
@@ -45,22 +46,26 @@ public final class Sessions {
                 settings.put(key, value);
               }
             });
-    if (site.accelerator().accelerator() == Accelerator.COMET) {
-      Optional<String> unavailable = Acceleration.unavailable();
-      if (unavailable.isPresent()) {
-        LOG.warn(
-            "The comet accelerator is unavailable ({}); running on plain Spark.",
-            unavailable.get());
-      } else {
-        Acceleration.contextSettings(
-                site.accelerator(), local, key -> System.getProperty(key, settings.get(key)))
-            .forEach(
-                (key, value) -> {
-                  if (System.getProperty(key) == null || key.equals(Acceleration.PLUGINS)) {
-                    settings.put(key, value);
-                  }
-                });
-      }
+    Accelerator configured = site.accelerator().accelerator();
+    Acceleration.Choice choice =
+        Acceleration.choose(
+            configured,
+            local && submittedMaster == null,
+            configured == Accelerator.NONE ? Optional.empty() : Acceleration.unavailable());
+    // asked for by name, a fallback is a warning; auto's is a notice
+    choice
+        .notice()
+        .ifPresent(
+            notice -> (configured == Accelerator.COMET ? LOG.atWarn() : LOG.atInfo()).log(notice));
+    if (choice.accelerator() == Accelerator.COMET) {
+      Acceleration.contextSettings(
+              site.accelerator(), local, key -> System.getProperty(key, settings.get(key)))
+          .forEach(
+              (key, value) -> {
+                if (System.getProperty(key) == null || key.equals(Acceleration.PLUGINS)) {
+                  settings.put(key, value);
+                }
+              });
     }
     settings.forEach(builder::config);
     return builder.getOrCreate();

@@ -24,10 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code lakeport explain} with the Comet accelerator, in child JVMs (Comet's plugin is fixed when
- * the Spark context starts, and a test JVM has one context): with {@code --accelerator comet} it
- * lists the operators Comet runs natively, the same ones Spark's own formatted plan shows as {@code
- * Comet*}, and counts them in one line; with the site's default (none) it says the accelerator is
- * off and how to turn it on. The parquet source is written without Spark.
+ * the Spark context starts, and a test JVM has one context): with the site's default ({@code auto},
+ * which is Comet in an embedded local run) it lists the operators Comet runs natively, the same
+ * ones Spark's own formatted plan shows as {@code Comet*}, and counts them in one line; with {@code
+ * --accelerator none} it says the accelerator is off and how to turn it on. The parquet source is
+ * written without Spark.
  */
 class AcceleratorExplainTest {
   private static final Duration TIMEOUT = Duration.ofMinutes(3);
@@ -38,11 +39,10 @@ class AcceleratorExplainTest {
   @TempDir Path home;
 
   @Test
-  void explainSaysWhichOperatorsCometRunsNativelyAndHowToTurnItOn() throws Exception {
+  void explainSaysWhichOperatorsTheDefaultRunsOnCometAndThatNoneTurnsItOff() throws Exception {
     Path job = peopleJob();
 
-    ChildLakeport.Finished comet =
-        ChildLakeport.run(home, TIMEOUT, "explain", job.toString(), "--accelerator", "comet");
+    ChildLakeport.Finished comet = ChildLakeport.run(home, TIMEOUT, "explain", job.toString());
 
     String output = comet.output();
     assertThat(comet.exitCode()).as(output).isZero();
@@ -76,7 +76,8 @@ class AcceleratorExplainTest {
                 + all
                 + " operators natively.");
 
-    ChildLakeport.Finished plain = ChildLakeport.run(home, TIMEOUT, "explain", job.toString());
+    ChildLakeport.Finished plain =
+        ChildLakeport.run(home, TIMEOUT, "explain", job.toString(), "--accelerator", "none");
 
     assertThat(plain.exitCode()).as(plain.output()).isZero();
     assertThat(plain.output())

@@ -16,9 +16,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * {@code --accelerator none|comet} on every command that starts Spark: described with the site's
- * default, refused with exit 2 for anything else, and taking precedence over the site's setting in
- * the settings the command runs with (no Spark is started here; the explain test runs Comet).
+ * {@code --accelerator auto|none|comet} on every command that starts Spark: described with the
+ * site's default, refused with exit 2 for anything else, and taking precedence over the site's
+ * setting in the settings the command runs with (no Spark is started here; the explain test runs
+ * Comet).
  */
 class AcceleratorOptionTest {
   private static final List<String> SPARK_COMMANDS =
@@ -42,7 +43,7 @@ class AcceleratorOptionTest {
       assertThat(option).as(name).isNotNull();
       assertThat(String.join(" ", option.description()))
           .as(name)
-          .contains("none", "comet", "default: the site's lakeport.spark.accelerator");
+          .contains("auto", "none", "comet", "default: the site's lakeport.spark.accelerator");
     }
     assertThat(command(root, "jobs").getCommandSpec().findOption("--accelerator"))
         .as("jobs starts no Spark")
@@ -58,7 +59,7 @@ class AcceleratorOptionTest {
     int code = Cli.lakeport(site, out, err, "run", "job.conf", "--accelerator", "cuda");
 
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).contains("expected none or comet, not 'cuda'");
+    assertThat(err.toString()).contains("expected auto, none or comet, not 'cuda'");
   }
 
   @Test

@@ -9,9 +9,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * The context settings that load Comet, computed without starting Spark: the plugin beside others
- * spark-submit gave, the off-heap size (explicit, or half of the heap with a floor), and Spark's
- * memory strings.
+ * The context settings that load Comet, computed without starting Spark: which accelerator each
+ * setting chooses where, the plugin beside others spark-submit gave, the off-heap size (explicit,
+ * or half of the heap with a floor), and Spark's memory strings.
  */
 class AccelerationTest {
   private static final long MIB = 1024L * 1024;
@@ -19,6 +19,39 @@ class AccelerationTest {
   private static AcceleratorSettings comet(Optional<Long> offHeap) {
     return new AcceleratorSettings(
         Accelerator.COMET, offHeap, Map.of("spark.comet.exec.enabled", "true"));
+  }
+
+  @Test
+  void autoIsCometInEmbeddedLocalRunsWhereItCanRunAndPlainSparkElsewhere() {
+    Optional<String> runs = Optional.empty();
+    Optional<String> missing = Optional.of("the Comet jar is not on the class path");
+
+    assertThat(Acceleration.choose(Accelerator.AUTO, true, runs))
+        .isEqualTo(new Acceleration.Choice(Accelerator.COMET, Optional.empty()));
+    assertThat(Acceleration.choose(Accelerator.AUTO, false, runs))
+        .as("under spark-submit auto leaves the cluster alone, without a notice")
+        .isEqualTo(new Acceleration.Choice(Accelerator.NONE, Optional.empty()));
+    assertThat(Acceleration.choose(Accelerator.AUTO, true, missing))
+        .isEqualTo(
+            new Acceleration.Choice(
+                Accelerator.NONE,
+                Optional.of(
+                    "Running on plain Spark: the comet accelerator (auto) cannot run here (the"
+                        + " Comet jar is not on the class path).")));
+
+    assertThat(Acceleration.choose(Accelerator.COMET, false, runs))
+        .as("comet by name runs under spark-submit too")
+        .isEqualTo(new Acceleration.Choice(Accelerator.COMET, Optional.empty()));
+    assertThat(Acceleration.choose(Accelerator.COMET, true, missing).accelerator())
+        .isEqualTo(Accelerator.NONE);
+    assertThat(Acceleration.choose(Accelerator.COMET, true, missing).notice())
+        .contains(
+            "The comet accelerator is unavailable (the Comet jar is not on the class path);"
+                + " running on plain Spark.");
+    for (boolean local : new boolean[] {true, false}) {
+      assertThat(Acceleration.choose(Accelerator.NONE, local, runs))
+          .isEqualTo(new Acceleration.Choice(Accelerator.NONE, Optional.empty()));
+    }
   }
 
   @Test
