@@ -4,10 +4,13 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
-import org.apache.spark.api.java.function.ReduceFunction;
+import java.util.NoSuchElementException;
+import org.apache.spark.Partitioner;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -22,18 +25,19 @@ import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.TimestampNTZType;
 import org.apache.spark.sql.types.TimestampType;
+import scala.Tuple2;
 
 /**
  * Counts the rows beyond the first of each key, as a unique-key rule reports them.
  *
  * <p>Keys are almost always unique, so a first pass only asks whether any key repeats, which needs
  * no aggregation: each key's 64-bit hash (Spark's {@code xxhash64}) goes to a task chosen by the
- * hash, and each task adds its hashes to a set of longs, stopping at the first one it has seen. The
- * pass shuffles eight bytes a row and keeps about {@value #KEYS_PER_TASK} hashes per task in memory
- * whatever the size of the export; a key repeated a billion times stops its task at the second
- * copy. Only when a hash repeats (a duplicate key, or two keys with one hash) is the exact count
- * computed, by an aggregation over the key columns, so a hash collision costs time, never a wrong
- * count.
+ * hash, sent in chunks of many hashes, and each task adds its hashes to a set of longs, stopping at
+ * the first one it has seen. The pass shuffles eight bytes a row and keeps about {@value
+ * #KEYS_PER_TASK} hashes per task in memory whatever the size of the export; a key repeated a
+ * billion times stops its task at the second copy. Only when a hash repeats (a duplicate key, or
+ * two keys with one hash) is the exact count computed, by an aggregation over the key columns, so a
+ * hash collision costs time, never a wrong count.
  *
  * <p>The first pass is sound only when keys that group as equal hash as equal, which holds for
  * values compared by their bytes. Floating-point keys (where {@code -0.0} groups with {@code 0.0}),
@@ -59,33 +63,111 @@ final class UniqueKeys {
   /**
    * Whether a value of the single column of {@code hashes} occurs twice, with the values spread
    * over enough tasks that each holds about {@link #KEYS_PER_TASK}; a multiple of the parallelism,
-   * so no core idles through a last round.
+   * so no core idles through a last round. Each task that reads the hashes sends them on in chunks,
+   * one per task that checks them ({@link Chunks}): a shuffle of a few large records, where one
+   * record per key cost as much as hashing and checking them all.
    */
   static boolean anyRepeated(Dataset<Row> hashes, long count) {
     int cores = Math.max(1, hashes.sparkSession().sparkContext().defaultParallelism());
     long rounds = Math.max(1, (count + cores * KEYS_PER_TASK - 1) / (cores * KEYS_PER_TASK));
     int tasks = (int) Math.min(Integer.MAX_VALUE / 2, rounds * cores);
-    String hash = hashes.columns()[0];
-    Long repeats =
+    long repeats =
         hashes
-            .repartition(tasks, column(hash))
-            .select(column(hash))
             .as(Encoders.LONG())
-            .mapPartitions((MapPartitionsFunction<Long, Long>) UniqueKeys::repeats, Encoders.LONG())
-            .reduce((ReduceFunction<Long>) Long::sum);
+            .javaRDD()
+            .mapPartitionsToPair(values -> new Chunks(values, tasks))
+            .partitionBy(new ToTask(tasks))
+            .values()
+            .mapPartitions(UniqueKeys::repeats)
+            .reduce(Long::sum);
     return repeats > 0;
   }
 
-  /** One element: 1 if a value of {@code values} occurs twice (seen at the second), else 0. */
-  private static Iterator<Long> repeats(Iterator<Long> values) {
+  /** One element: 1 if a hash occurs twice among {@code chunks} (seen at the second), else 0. */
+  private static Iterator<Long> repeats(Iterator<long[]> chunks) {
     LongSet seen = new LongSet();
-    while (values.hasNext()) {
-      Long value = values.next();
-      if (!seen.add(value == null ? 0L : value)) {
-        return List.of(1L).iterator();
+    while (chunks.hasNext()) {
+      for (long hash : chunks.next()) {
+        if (!seen.add(hash)) {
+          return List.of(1L).iterator();
+        }
       }
     }
     return List.of(0L).iterator();
+  }
+
+  /**
+   * A task's hashes as chunks keyed by the task that checks them ({@code hash mod tasks}), holding
+   * at most {@value #HELD} hashes at a time.
+   */
+  private static final class Chunks implements Iterator<Tuple2<Integer, long[]>> {
+    private static final int HELD = 1 << 20;
+
+    private final Iterator<Long> hashes;
+    private final long[][] buffers;
+    private final int[] sizes;
+    private final Deque<Tuple2<Integer, long[]>> ready = new ArrayDeque<>();
+
+    Chunks(Iterator<Long> hashes, int tasks) {
+      this.hashes = hashes;
+      this.buffers = new long[tasks][];
+      this.sizes = new int[tasks];
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (ready.isEmpty() && hashes.hasNext()) {
+        fill();
+      }
+      return !ready.isEmpty();
+    }
+
+    @Override
+    public Tuple2<Integer, long[]> next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      return ready.poll();
+    }
+
+    private void fill() {
+      for (int held = 0; held < HELD && hashes.hasNext(); held++) {
+        long hash = hashes.next();
+        int task = (int) Math.floorMod(hash, (long) buffers.length);
+        if (buffers[task] == null) {
+          buffers[task] = new long[64];
+        } else if (sizes[task] == buffers[task].length) {
+          buffers[task] = Arrays.copyOf(buffers[task], sizes[task] * 2);
+        }
+        buffers[task][sizes[task]++] = hash;
+      }
+      for (int task = 0; task < buffers.length; task++) {
+        if (sizes[task] > 0) {
+          ready.add(new Tuple2<>(task, Arrays.copyOf(buffers[task], sizes[task])));
+          sizes[task] = 0;
+        }
+      }
+    }
+  }
+
+  /** Sends chunk {@code t} to task {@code t}. */
+  private static final class ToTask extends Partitioner {
+    private static final long serialVersionUID = 1L;
+    private final int tasks;
+
+    ToTask(int tasks) {
+      this.tasks = tasks;
+    }
+
+    @Override
+    public int numPartitions() {
+      return tasks;
+    }
+
+    @Override
+    public int getPartition(Object task) {
+      return (Integer) task;
+    }
   }
 
   /** The exact count: an aggregation over the key columns only. */
