@@ -323,15 +323,15 @@ final class BenchCases {
     if (Acceleration.active(spark)) {
       table.append(safetyOn("Comet", spark, input, inspectShare));
       engines =
-          "on plain Spark, then all three with the Comet accelerator (its default for local runs)";
+          "on plain Spark, then all three with the Comet\naccelerator (its default for local runs)";
     }
     return section(
         "7. Cost of the safety features: " + rows(scale.safetyRows()) + " source rows",
         "The row export (zstd Parquet, one folder per day) written by plain Spark, by Lakeport, and by\n"
             + "Lakeport with quality rules, "
             + engines
-            + ". Measuring the files (SHA-256 of every byte and the row count, on the executors, one\n"
-            + "task per file) took "
+            + ". Measuring the files (SHA-256 of every byte and the\nrow count, on the executors, one"
+            + " task per file) took "
             + percent(Samples.of(inspectShare).median())
             + " of Lakeport's run time (median of the manifests'\n"
             + "`timings.inspect_ms`). The quality rules are counted in the writing pass and nothing is\n"
