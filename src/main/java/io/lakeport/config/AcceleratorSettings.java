@@ -26,16 +26,16 @@ public record AcceleratorSettings(
 
   /** What runs a job's Spark plan. */
   public enum Accelerator {
-    /** Plain Spark. */
-    NONE,
-    /** Apache DataFusion Comet's native operators where they apply, Spark elsewhere. */
-    COMET,
     /**
      * {@link #COMET} in embedded local runs where it can run (its jar and a native library for the
      * platform), else {@link #NONE}: under spark-submit a cluster's executors need Comet's jar and
      * memory set up, which only an explicit {@code comet} asks for.
      */
-    AUTO
+    AUTO,
+    /** Plain Spark. */
+    NONE,
+    /** Apache DataFusion Comet's native operators where they apply, Spark elsewhere. */
+    COMET
   }
 
   public AcceleratorSettings {
