@@ -10,12 +10,18 @@ import io.lakeport.config.Secrets;
 import io.lakeport.config.SinkSpec;
 import io.lakeport.history.Trigger;
 import io.lakeport.lifecycle.RunLifecycle;
+import io.lakeport.manifest.Manifest;
+import io.lakeport.manifest.PublishedManifests;
+import io.lakeport.manifest.SchemaDrift;
 import io.lakeport.plan.CompiledPlan;
 import io.lakeport.plan.SqlSyntax;
 import io.lakeport.run.Acceleration;
 import io.lakeport.run.ExportRunner;
 import io.lakeport.run.RunId;
 import io.lakeport.run.RunResult;
+import io.lakeport.run.SchemaDrifts;
+import io.lakeport.run.Sessions;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -106,6 +112,63 @@ public final class Job {
     return text.toString();
   }
 
+  /**
+   * How the job's output schema changed between its last two published exports (the newest
+   * manifests of the job at its sink), each change with the action its {@code schema-drift} policy
+   * takes; empty with fewer than two. No Spark: the manifests say it.
+   */
+  public Optional<SchemaChange> schemaChange() throws IOException {
+    JobSpec job = validate();
+    List<Manifest> published = published(job);
+    if (published.size() < 2) {
+      return Optional.empty();
+    }
+    Manifest newer = published.get(0);
+    Manifest older = published.get(1);
+    return Optional.of(
+        new SchemaChange(
+            older.runId(),
+            "run " + newer.runId(),
+            SchemaDrifts.compare(job, older.schema(), newer.schema(), "run " + older.runId())));
+  }
+
+  /**
+   * How the output schema of the job's plan as it is now (compiled on its source, nothing read but
+   * its schema) differs from its last published export, each change with the action its {@code
+   * schema-drift} policy would take at the next run; empty when nothing is published yet.
+   */
+  public Optional<SchemaChange> schemaChange(SparkSession spark) throws IOException {
+    JobSpec job = validate();
+    List<Manifest> published = published(job);
+    if (published.isEmpty()) {
+      return Optional.empty();
+    }
+    Manifest last = published.get(0);
+    return Optional.of(
+        new SchemaChange(
+            last.runId(),
+            "the job's plan",
+            SchemaDrifts.compare(
+                job,
+                last.schema(),
+                SchemaDrifts.columns(plan(spark, job).output().schema()),
+                "run " + last.runId())));
+  }
+
+  /**
+   * A schema compared: the run whose export it was compared with, what was compared with it (a
+   * later run, or the job's plan), and the changes.
+   */
+  public record SchemaChange(String fromRun, String to, SchemaDrift drift) {}
+
+  private List<Manifest> published(JobSpec job) throws IOException {
+    return PublishedManifests.newestFirst(
+            Sessions.hadoopConfiguration(lakeport.site()), job.sink().path())
+        .stream()
+        .filter(m -> m.job().equals(job.name()))
+        .toList();
+  }
+
   /** The first {@code rows} rows the job would export; nothing is written. */
   public Dataset<Row> preview(SparkSession spark, int rows) {
     return plan(spark, validate()).output().limit(rows);
@@ -162,6 +225,7 @@ public final class Job {
         job.plan(),
         sink,
         job.quality(),
+        job.schemaDrift(),
         job.incremental(),
         job.schedule(),
         job.notifications(),

@@ -18,7 +18,8 @@ import picocli.CommandLine.ScopeType;
 
 /**
  * The {@code lakeport} command. Exit codes: 0 ok, 2 user or config error, 3 external failure, 4 an
- * export that differs from its manifest ({@code verify}), 1 bug.
+ * export that differs from its manifest ({@code verify}), 5 a schema change the job's {@code
+ * schema-drift} policy refuses, 1 bug.
  */
 @Command(
     name = "lakeport",
@@ -35,6 +36,7 @@ import picocli.CommandLine.ScopeType;
       RunNowCommand.class,
       ScheduleCommand.class,
       VerifyCommand.class,
+      SchemaCommand.class,
       HistoryCommand.class,
       StatusCommand.class,
       StatsCommand.class,

@@ -104,7 +104,8 @@ final class RunResults {
             Optional.of(published ? m.totals().files() : 0L),
             result.manifestPath(),
             Optional.empty(),
-            logFile(job, m.runId()));
+            logFile(job, m.runId()),
+            Optional.empty());
     runs.add(view(run, job, ExitCode.OK.code()));
   }
 
@@ -127,7 +128,8 @@ final class RunResults {
             Optional.empty(),
             Optional.empty(),
             Optional.of(FailureText.firstLineOf(e)),
-            logFile(job, runId));
+            logFile(job, runId),
+            Optional.empty());
     runs.add(view(run, job, code));
   }
 

@@ -5,7 +5,9 @@ import io.lakeport.history.HistoryStore;
 import io.lakeport.history.Lock;
 import io.lakeport.history.Notification;
 import io.lakeport.history.Run;
+import io.lakeport.manifest.SchemaDrift;
 import io.lakeport.server.RunViews;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -117,6 +119,24 @@ final class StatusCommand implements Callable<Integer> {
         out,
         "error",
         run.error().map(e -> e.replace("\n", "\n          ")).orElse(HistoryText.NONE));
+    line(out, "schema", run.schemaDrift().map(StatusCommand::drift).orElse(HistoryText.NONE));
+  }
+
+  /** The schema drift as the history keeps it: unchanged, or one change a line. */
+  private static String drift(String json) {
+    try {
+      SchemaDrift drift = SchemaDrift.fromJson(json);
+      if (drift.unchanged()) {
+        return "unchanged since " + drift.comparedWith();
+      }
+      return "changed since "
+          + drift.comparedWith()
+          + drift.changes().stream()
+              .map(change -> "\n            " + change.describe())
+              .collect(Collectors.joining());
+    } catch (IOException e) {
+      return json;
+    }
   }
 
   private static void printAttempt(PrintWriter out, Attempt a) {

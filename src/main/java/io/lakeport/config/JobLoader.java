@@ -40,6 +40,7 @@ public final class JobLoader {
   static final String PLAN = "plan";
   static final String SINK = "sink";
   static final String QUALITY = "quality";
+  static final String SCHEMA_DRIFT = "schema-drift";
   static final String INCREMENTAL = "incremental";
   static final String SCHEDULE = "schedule";
   static final String NOTIFICATIONS = "notifications";
@@ -66,6 +67,7 @@ public final class JobLoader {
     PLAN,
     SINK,
     QUALITY,
+    SCHEMA_DRIFT,
     INCREMENTAL,
     SCHEDULE,
     NOTIFICATIONS,
@@ -270,6 +272,29 @@ public final class JobLoader {
     }
   }
 
+  private static final String ON_ADDED = "on-added";
+  private static final String ON_REMOVED = "on-removed";
+  private static final String ON_RENAMED = "on-renamed";
+  private static final String ON_WIDENED = "on-widened";
+  private static final String ON_TYPE_CHANGE = "on-type-change";
+  private static final String ON_NULLABILITY = "on-nullability";
+  private static final String[] SCHEMA_DRIFT_KEYS = {
+    ON_ADDED, ON_REMOVED, ON_RENAMED, ON_WIDENED, ON_TYPE_CHANGE, ON_NULLABILITY
+  };
+
+  /** The {@code schema-drift} policy, each key required (reference.conf holds the defaults). */
+  private static SchemaDriftSpec schemaDrift(Section drift) {
+    SchemaDriftSpec.Action warn = SchemaDriftSpec.Action.WARN;
+    return new SchemaDriftSpec(
+        drift.enumValue(ON_ADDED, SchemaDriftSpec.Action.class, warn),
+        drift.enumValue(ON_REMOVED, SchemaDriftSpec.Action.class, warn),
+        drift.enumValue(ON_RENAMED, SchemaDriftSpec.Action.class, warn),
+        drift.enumValue(ON_WIDENED, SchemaDriftSpec.Action.class, warn),
+        drift.enumValue(ON_TYPE_CHANGE, SchemaDriftSpec.Action.class, warn),
+        drift.enumValue(ON_NULLABILITY, SchemaDriftSpec.Action.class, warn),
+        drift.origin());
+  }
+
   private static Config defaults(Config root) {
     return root.getConfig(ConfigUtil.joinPath(Site.ROOT, Site.JOB_DEFAULTS));
   }
@@ -315,6 +340,7 @@ public final class JobLoader {
         Endpoints.sink(
             required(top, written, SINK, Endpoints.SINK_KEYS), sinkOptionDefaults(root, problems)),
         new QualityReader(top.section(QUALITY, QualityReader.KEYS)).read(),
+        schemaDrift(top.section(SCHEMA_DRIFT, SCHEMA_DRIFT_KEYS)),
         incremental(top.section(INCREMENTAL, MODE, COLUMN, LOOKBACK), source),
         schedule(top, zone),
         NotificationsReader.job(top.section(NOTIFICATIONS), notifications),

@@ -24,6 +24,7 @@ public record JobSpec(
     PlanSpec plan,
     SinkSpec sink,
     QualitySpec quality,
+    SchemaDriftSpec schemaDrift,
     IncrementalSpec incremental,
     Optional<ScheduleSpec> schedule,
     NotificationSpec notifications,
@@ -41,6 +42,7 @@ public record JobSpec(
     requireNonNull(plan, "plan is null");
     requireNonNull(sink, "sink is null");
     requireNonNull(quality, "quality is null");
+    requireNonNull(schemaDrift, "schemaDrift is null");
     requireNonNull(incremental, "incremental is null");
     requireNonNull(retention, "retention is null");
     requireNonNull(schedule, "schedule is null");

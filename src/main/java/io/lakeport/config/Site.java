@@ -68,6 +68,7 @@ public record Site(
   static final String NOTIFICATIONS = "notifications";
   static final String AIRFLOW = "airflow";
   static final String API = "api";
+  static final String LINEAGE = "lineage";
   static final String RETENTION = "retention";
 
   /** typesafe-config's system property naming a settings file in place of the default one. */
@@ -141,6 +142,18 @@ public record Site(
     Problems problems = new Problems();
     AirflowSettings settings =
         AirflowReader.read(new Section(resolve(stack), ROOT, problems), AIRFLOW);
+    problems.throwIfAny();
+    return settings;
+  }
+
+  /**
+   * {@code lakeport.lineage}: where runs send their OpenLineage events, if anywhere. Read on
+   * demand; {@link #load} has already checked it.
+   */
+  public LineageSettings lineage() {
+    Problems problems = new Problems();
+    LineageSettings settings =
+        LineageReader.read(new Section(resolve(stack), ROOT, problems), LINEAGE);
     problems.throwIfAny();
     return settings;
   }
@@ -306,7 +319,8 @@ public record Site(
             JOB_DEFAULTS,
             SINK_OPTIONS,
             SCHEDULE_DEFAULTS,
-            AIRFLOW);
+            AIRFLOW,
+            LINEAGE);
     Section spark =
         site.section(
             SPARK, MASTER, AcceleratorSettings.ACCELERATOR, AcceleratorSettings.COMET, CONF);
@@ -318,6 +332,7 @@ public record Site(
     S3Settings s3 = S3Reader.read(site, S3);
     HistorySettings history = HistoryReader.read(site, HISTORY);
     AirflowReader.read(site, AIRFLOW); // checked with the rest; read again by airflow()
+    LineageReader.read(site, LINEAGE); // and by lineage()
     Site result =
         new Site(
             stack,

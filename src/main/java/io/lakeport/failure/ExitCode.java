@@ -22,6 +22,12 @@ public enum ExitCode {
   EXTERNAL(3),
   /** {@code verify} found an export that differs from its manifest. */
   DIFFERENT(4),
+  /**
+   * The job's own policy refused to publish: the output schema changed in a way its {@code
+   * schema-drift} block says {@code fail}. A decision, not a transient failure: a run fails the
+   * same way until the job or its data changes, so it is never retried.
+   */
+  REFUSED(5),
   /** The process was stopped (SIGTERM, Ctrl-C) while a run was going on: 128 + 15. */
   INTERRUPTED(143);
 
@@ -58,7 +64,7 @@ public enum ExitCode {
   /**
    * The worse of two exit codes, for a command that ran several jobs: a bug (1) is worse than any
    * code Lakeport does not know (a killed driver's), which is worse than a failure outside Lakeport
-   * (3), than a mistake in a job (2), than success (0).
+   * (3), than a refusal by the job's policy (5), than a mistake in a job (2), than success (0).
    */
   public static int worse(int a, int b) {
     return severity(a) >= severity(b) ? a : b;
@@ -71,9 +77,12 @@ public enum ExitCode {
     if (code == USER.code) {
       return 1;
     }
-    if (code == EXTERNAL.code) {
+    if (code == REFUSED.code) {
       return 2;
     }
-    return code == BUG.code ? 4 : 3;
+    if (code == EXTERNAL.code) {
+      return 3;
+    }
+    return code == BUG.code ? 5 : 4;
   }
 }

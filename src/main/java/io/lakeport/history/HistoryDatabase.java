@@ -39,7 +39,7 @@ final class HistoryDatabase implements AutoCloseable {
    * The version of the newest migration under {@link #MIGRATIONS}; HistorySchemaTest keeps them in
    * step.
    */
-  static final String SCHEMA_VERSION = "6";
+  static final String SCHEMA_VERSION = "7";
 
   /** SQL states of a lost race: a unique key taken, a serialization failure, a deadlock. */
   private static final Set<String> CONFLICTS = Set.of("23505", "40001", "40P01");
@@ -230,7 +230,7 @@ final class HistoryDatabase implements AutoCloseable {
    * computes it: SQLite keeps times as text, read here to the millisecond (julianday's difference,
    * rounded so that a run of exactly 5 seconds is not 5.00004), the others as timestamps.
    */
-  private static String runSeconds(HistorySettings.Database database) {
+  static String runSeconds(HistorySettings.Database database) {
     return switch (database) {
       case SQLITE ->
           "(ROUND((julianday(finished_at) - julianday(started_at)) * 86400000.0) / 1000.0)";

@@ -12,7 +12,9 @@ import java.util.Optional;
 /**
  * One run as the history holds it: what it was for, where it is, and when it ended what it wrote
  * (rows, bytes, files, the manifest) or why it failed, and the log file of its own that the process
- * running it writes ({@code <lakeport.logs>/<job>/<run id>.log}), once it has started.
+ * running it writes ({@code <lakeport.logs>/<job>/<run id>.log}), once it has started, and how its
+ * output schema differed from the export it followed (JSON of {@code manifest.SchemaDrift}), once
+ * that was checked.
  */
 public record Run(
     String id,
@@ -29,7 +31,8 @@ public record Run(
     Optional<Long> files,
     Optional<String> manifest,
     Optional<String> error,
-    Optional<String> logFile) {
+    Optional<String> logFile,
+    Optional<String> schemaDrift) {
 
   public Run {
     requireNonNull(id, "id is null");
@@ -47,6 +50,7 @@ public record Run(
     requireNonNull(manifest, "manifest is null");
     requireNonNull(error, "error is null");
     requireNonNull(logFile, "logFile is null");
+    requireNonNull(schemaDrift, "schemaDrift is null");
   }
 
   /** From start to end, once the run has both. */

@@ -86,6 +86,7 @@ public final class RunLog {
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
+        Optional.empty(),
         Optional.empty());
   }
 
@@ -190,6 +191,21 @@ public final class RunLog {
           try (PreparedStatement update =
               c.prepareStatement("UPDATE runs SET log_file = ? WHERE run_id = ?")) {
             return bind(update, path, runId).executeUpdate();
+          }
+        });
+  }
+
+  /**
+   * Records how run {@code runId}'s output schema differed from the export it followed, as JSON; a
+   * run the history does not hold is left alone.
+   */
+  public void schemaDrift(String runId, String json) {
+    database.transaction(
+        "record the schema drift of run " + runId,
+        c -> {
+          try (PreparedStatement update =
+              c.prepareStatement("UPDATE runs SET schema_drift = ? WHERE run_id = ?")) {
+            return bind(update, json, runId).executeUpdate();
           }
         });
   }

@@ -11,10 +11,12 @@ import io.lakeport.history.RunOutcome;
 import io.lakeport.history.RunStatus;
 import io.lakeport.history.Trigger;
 import io.lakeport.manifest.Manifest;
+import io.lakeport.notify.RunLineage;
 import io.lakeport.notify.RunNotifications;
 import io.lakeport.retention.Retention;
 import io.lakeport.run.ExportRunner;
 import io.lakeport.run.RunResult;
+import io.lakeport.run.SchemaDriftException;
 import io.lakeport.run.SharedLeases;
 import io.lakeport.schedule.launch.LaunchOutcome;
 import io.lakeport.schedule.launch.OutcomeReport;
@@ -46,6 +48,7 @@ public final class RunLifecycle implements AutoCloseable {
 
   private final CompletableFuture<RunRecords> records;
   private final RunNotifications notifications;
+  private final RunLineage lineage;
   private final boolean announcesEnds;
   private final SharedLeases leases;
   private final OutcomeReport report;
@@ -55,6 +58,7 @@ public final class RunLifecycle implements AutoCloseable {
   private RunLifecycle(
       CompletableFuture<RunRecords> records,
       RunNotifications notifications,
+      RunLineage lineage,
       boolean announcesEnds,
       SharedLeases leases,
       OutcomeReport report,
@@ -62,6 +66,7 @@ public final class RunLifecycle implements AutoCloseable {
       Clock clock) {
     this.records = records;
     this.notifications = notifications;
+    this.lineage = lineage;
     this.announcesEnds = announcesEnds;
     this.leases = leases;
     this.report = report;
@@ -74,7 +79,8 @@ public final class RunLifecycle implements AutoCloseable {
    * launcher reads).
    */
   public RunLifecycle reportingTo(OutcomeReport report) {
-    return new RunLifecycle(records, notifications, announcesEnds, leases, report, logs, clock);
+    return new RunLifecycle(
+        records, notifications, lineage, announcesEnds, leases, report, logs, clock);
   }
 
   /**
@@ -89,6 +95,7 @@ public final class RunLifecycle implements AutoCloseable {
         CompletableFuture.supplyAsync(
             () -> RunRecords.open(site.history(), clock, first), HistoryThread.executor()),
         RunNotifications.open(site, clock),
+        RunLineage.open(site, clock),
         true,
         new HistoryLeases(site.history(), clock, first),
         OutcomeReport.none(),
@@ -115,6 +122,7 @@ public final class RunLifecycle implements AutoCloseable {
     return new RunLifecycle(
         CompletableFuture.completedFuture(RunRecords.logFilesOnly(site.history(), clock, warnings)),
         RunNotifications.open(site, clock),
+        RunLineage.open(site, clock),
         false,
         new HistoryLeases(site.history(), clock, warnings),
         OutcomeReport.none(),
@@ -131,30 +139,55 @@ public final class RunLifecycle implements AutoCloseable {
   public RunResult export(ExportRunner runner, JobSpec job, String runId, Trigger trigger) {
     RunRecords history = records.join();
     history.started(job, runId, trigger);
+    Optional<RunLineage.Parent> parent =
+        lineage
+            .namespace()
+            .flatMap(
+                namespace ->
+                    history
+                        .slotOf(runId)
+                        .map(slot -> RunLineage.Parent.ofSlot(namespace, job.name(), slot)));
+    lineage.started(job, runId, parent);
     try (RunLogging logging = logging(history, job.name(), runId)) {
-      return export(history, runner, job, runId);
+      return export(history, runner, job, runId, parent);
     }
   }
 
-  private RunResult export(RunRecords history, ExportRunner runner, JobSpec job, String runId) {
+  private RunResult export(
+      RunRecords history,
+      ExportRunner runner,
+      JobSpec job,
+      String runId,
+      Optional<RunLineage.Parent> parent) {
     Instant started = clock.instant();
     RunResult result;
     try (RunRecords.Active active = history.active(runId)) {
       try {
         result = runner.sharingLeases(leases).run(job, runId);
       } catch (Exception | Error e) {
+        lineage.failed(job, runId, parent, Secrets.mask(FailureText.summary(e)), false);
         // Exception, not only RuntimeException:
         // Spark's Scala code throws undeclared checked exceptions
         LOG.error(RunLogFile.FILE_ONLY, "Run {} of job {} failed", runId, job.name(), e);
+        if (e instanceof SchemaDriftException refused) {
+          history.schemaDrift(runId, refused.drift());
+        }
         history.failed(runId, e);
         report.failed(runId, job.name(), ExitCode.of(e).code(), FailureText.firstLineOf(e));
         if (announcesEnds) {
           notifications.failed(job, runId, started, Secrets.mask(FailureText.summary(e)));
+          if (e instanceof SchemaDriftException refused) {
+            notifications.refused(job, runId, refused.drift());
+          }
         }
         throw e;
       }
     }
+    if (result.manifest().schemaDrift() != null) {
+      history.schemaDrift(runId, result.manifest().schemaDrift());
+    }
     history.ended(runId, outcomeOf(result));
+    lineage.completed(job, runId, parent, result);
     report.ended(runId, job.name(), written(result));
     if (announcesEnds) {
       notifications.succeeded(job, result);
@@ -303,6 +336,10 @@ public final class RunLifecycle implements AutoCloseable {
   /** Waits (bounded by the site's settings) for the runs' announcements to be delivered. */
   @Override
   public void close() {
-    notifications.close();
+    try {
+      lineage.close();
+    } finally {
+      notifications.close();
+    }
   }
 }

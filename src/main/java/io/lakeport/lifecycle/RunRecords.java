@@ -8,14 +8,18 @@ import io.lakeport.failure.ExitCode;
 import io.lakeport.failure.FailureText;
 import io.lakeport.history.HistoryException;
 import io.lakeport.history.HistoryStore;
+import io.lakeport.history.Run;
 import io.lakeport.history.RunOutcome;
 import io.lakeport.history.RunRequest;
 import io.lakeport.history.Trigger;
 import io.lakeport.history.Worker;
+import io.lakeport.manifest.SchemaDrift;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -30,9 +34,12 @@ public final class RunRecords {
   private enum Writes {
     /** Every record of its runs: it started them. */
     ALL,
-    /** Only the log files of runs its starter (the scheduler) records. */
+    /** Only the log files and schema drifts of runs its starter (the scheduler) records. */
     LOG_FILES
   }
+
+  /** The longest drift JSON the history keeps (its column's width). */
+  private static final int MAX_DRIFT_JSON = 100_000;
 
   private final Optional<HistorySettings> settings;
   private final Writes writes;
@@ -97,6 +104,44 @@ public final class RunRecords {
   /** Run {@code runId} writes its log lines to {@code file}. */
   public void logFile(String runId, String file) {
     write(history -> history.runLog().logFile(runId, file));
+  }
+
+  /**
+   * How run {@code runId}'s output schema differed from the export it followed; recorded by the
+   * process that ran it, under a scheduler too. A drift too long for the history keeps its first
+   * changes.
+   */
+  public void schemaDrift(String runId, SchemaDrift drift) {
+    String json = drift.toJson();
+    for (int keep = drift.changes().size() / 2;
+        json.length() > MAX_DRIFT_JSON && keep >= 0;
+        keep /= 2) {
+      json =
+          new SchemaDrift(
+                  drift.comparedWith()
+                      + " (first "
+                      + keep
+                      + " of "
+                      + drift.changes().size()
+                      + " changes; the manifest or log has all)",
+                  drift.changes().subList(0, keep))
+              .toJson();
+      if (keep == 0) {
+        break;
+      }
+    }
+    String recorded = json;
+    write(history -> history.runLog().schemaDrift(runId, recorded));
+  }
+
+  /**
+   * The slot run {@code runId} is for, as its starter (the scheduler) recorded it; empty for runs
+   * nobody scheduled, or when the history cannot be read.
+   */
+  public Optional<Instant> slotOf(String runId) {
+    AtomicReference<Optional<Instant>> slot = new AtomicReference<>(Optional.empty());
+    write(history -> slot.set(history.runLog().run(runId).flatMap(Run::slot)));
+    return slot.get();
   }
 
   /** Run {@code runId} failed with {@code failure}: its exit code and summary, secrets masked. */

@@ -14,7 +14,8 @@ import java.util.Map;
  * The record of one run, written as JSON next to the export ({@code _lakeport/manifest-<run>.json})
  * after the data: what was read, with which params (secret-looking ones masked), for which logical
  * window, what was written (schema, totals, per partition, per file with rows and SHA-256) and
- * when. Consumers, {@code verify}, retention and the scheduler read it back.
+ * when, and how the schema differs from the previous export's ({@link SchemaDrift}; null on a first
+ * run). Consumers, {@code verify}, retention and the scheduler read it back.
  */
 public record Manifest(
     int manifestVersion,
@@ -37,7 +38,8 @@ public record Manifest(
     String startedAt,
     String finishedAt,
     long durationMs,
-    Timings timings) {
+    Timings timings,
+    SchemaDrift schemaDrift) {
 
   public static final int VERSION = 1;
   private static final ObjectMapper JSON =

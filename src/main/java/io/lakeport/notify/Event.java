@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.lakeport.config.EventType;
 import io.lakeport.manifest.Manifest;
 import io.lakeport.manifest.OutputFile;
+import io.lakeport.manifest.SchemaDrift;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -13,8 +14,9 @@ import java.util.Optional;
 /**
  * Something worth telling people about a run of a job: its type (which decides the level), the
  * run's id, logical date, status and attempts, and as far as they are known what it wrote ({@link
- * Output}), its error, what retention removed ({@link Retention}) or the slot a scheduler missed.
- * Built with the factories; {@link Notifier#publish} sends it.
+ * Output}), its error, what retention removed ({@link Retention}), the slot a scheduler missed or
+ * how the output's schema changed ({@link SchemaDrift}). Built with the factories; {@link
+ * Notifier#publish} sends it.
  */
 public record Event(
     EventType type,
@@ -28,7 +30,8 @@ public record Event(
     Optional<Output> output,
     Optional<String> error,
     Optional<Retention> retention,
-    Optional<Instant> slot) {
+    Optional<Instant> slot,
+    Optional<SchemaDrift> schemaDrift) {
 
   public Event {
     requireNonNull(type, "type is null");
@@ -42,6 +45,7 @@ public record Event(
     requireNonNull(error, "error is null");
     requireNonNull(retention, "retention is null");
     requireNonNull(slot, "slot is null");
+    requireNonNull(schemaDrift, "schemaDrift is null");
   }
 
   /** A run that published its export (or, with on-empty = skip, published nothing and said so). */
@@ -57,6 +61,7 @@ public record Event(
         attempts,
         Optional.of(Duration.ofMillis(manifest.durationMs())),
         Optional.of(Output.of(manifest, manifestLocation)),
+        Optional.empty(),
         Optional.empty(),
         Optional.empty(),
         Optional.empty());
@@ -76,6 +81,7 @@ public record Event(
         attempts,
         succeeded.duration,
         succeeded.output,
+        Optional.empty(),
         Optional.empty(),
         Optional.empty(),
         Optional.empty());
@@ -102,6 +108,7 @@ public record Event(
         Optional.empty(),
         Optional.of(error),
         Optional.empty(),
+        Optional.empty(),
         Optional.empty());
   }
 
@@ -119,6 +126,7 @@ public record Event(
         Optional.empty(),
         Optional.empty(),
         Optional.of(retention),
+        Optional.empty(),
         Optional.empty());
   }
 
@@ -142,7 +150,60 @@ public record Event(
         Optional.empty(),
         Optional.of(reason),
         Optional.empty(),
-        slot);
+        slot,
+        Optional.empty());
+  }
+
+  /**
+   * The output schema changed in a way the job's policy warns about or refuses: {@code status} is
+   * succeeded (published, with {@code output}) or failed (nothing published).
+   */
+  public static Event schemaChanged(
+      String job,
+      String runId,
+      Optional<String> logicalDate,
+      String status,
+      SchemaDrift drift,
+      Optional<Output> output,
+      Instant at) {
+    return new Event(
+        EventType.SCHEMA_CHANGED,
+        job,
+        runId,
+        at,
+        logicalDate,
+        status,
+        1,
+        Optional.empty(),
+        output,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.of(drift));
+  }
+
+  /** The published run's schema-changed event, when its manifest records a change worth one. */
+  public static Optional<Event> schemaChanged(
+      Manifest manifest, Optional<String> manifestLocation, Instant at) {
+    return Optional.ofNullable(manifest.schemaDrift())
+        .filter(Event::notable)
+        .map(
+            drift ->
+                schemaChanged(
+                    manifest.job(),
+                    manifest.runId(),
+                    logicalDate(manifest),
+                    manifestLocation.isPresent() ? "succeeded" : "skipped",
+                    drift,
+                    Optional.of(Output.of(manifest, manifestLocation)),
+                    at));
+  }
+
+  /**
+   * Whether a drift has a change the policy warns about or refuses (allowed ones are only kept).
+   */
+  public static boolean notable(SchemaDrift drift) {
+    return drift.changes().stream().anyMatch(c -> !c.action().equals(SchemaDrift.ALLOW));
   }
 
   /** Whether the manifest records a quality rule that warned. */

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** The facts of an event as people read them (Slack and email), in the order they are shown. */
 final class Facts {
@@ -49,6 +50,18 @@ final class Facts {
                         r.exportsDeleted(),
                         r.exportsArchived(),
                         r.bytesFreed())));
+    event
+        .schemaDrift()
+        .ifPresent(
+            drift ->
+                facts.put(
+                    "Schema changes",
+                    "since "
+                        + drift.comparedWith()
+                        + ":\n"
+                        + drift.changes().stream()
+                            .map(change -> "- " + change.describe())
+                            .collect(Collectors.joining("\n"))));
     event
         .error()
         .ifPresent(

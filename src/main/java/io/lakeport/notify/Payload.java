@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakeport.config.Secrets;
 import io.lakeport.manifest.Manifest;
 import io.lakeport.manifest.OutputFile;
+import io.lakeport.manifest.SchemaDrift;
 import io.lakeport.notify.DownloadLinks.Link;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -65,6 +66,7 @@ final class Payload {
             .orElse(null));
     json.put("error", event.error().map(Secrets::maskUrl).orElse(null));
     json.put("retention", event.retention().map(Payload::retention).orElse(null));
+    json.put("schema_drift", event.schemaDrift().map(Payload::schemaDrift).orElse(null));
     return json;
   }
 
@@ -101,6 +103,23 @@ final class Payload {
       files.add(f);
     }
     return files;
+  }
+
+  private static Map<String, Object> schemaDrift(SchemaDrift drift) {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("compared_with", drift.comparedWith());
+    List<Map<String, Object>> changes = new ArrayList<>();
+    for (SchemaDrift.Change change : drift.changes()) {
+      Map<String, Object> c = new LinkedHashMap<>();
+      c.put("kind", change.kind());
+      c.put("column", change.column());
+      c.put("before", change.before());
+      c.put("after", change.after());
+      c.put("action", change.action());
+      changes.add(c);
+    }
+    d.put("changes", changes);
+    return d;
   }
 
   private static Map<String, Object> retention(Event.Retention retention) {

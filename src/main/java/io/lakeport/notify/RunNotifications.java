@@ -4,6 +4,7 @@ import io.lakeport.config.JobLoader;
 import io.lakeport.config.JobSpec;
 import io.lakeport.config.Param;
 import io.lakeport.config.Site;
+import io.lakeport.manifest.SchemaDrift;
 import io.lakeport.retention.Retention;
 import io.lakeport.run.RunResult;
 import java.time.Clock;
@@ -13,7 +14,8 @@ import java.util.Optional;
 
 /**
  * The notifications of {@code lakeport run}: each run that succeeds (and whose quality rules
- * warned) or fails is published; a failure is final, since nothing retries a run by hand.
+ * warned, or whose schema changed as its policy warns about) or fails (and whose schema changed as
+ * its policy refuses) is published; a failure is final, since nothing retries a run by hand.
  * Deliveries go on in the background while later runs go on; {@link #close()} waits for them, at
  * most {@code lakeport.notifications.delivery.wait-on-exit}, and never throws, so notifications
  * never change how the command ends.
@@ -54,6 +56,8 @@ public final class RunNotifications implements AutoCloseable {
                 Event.qualityWarning(result.manifest(), result.manifestPath(), 1, clock.instant()),
                 job.notifications());
           }
+          Event.schemaChanged(result.manifest(), result.manifestPath(), clock.instant())
+              .ifPresent(event -> n.publish(event, job.notifications()));
         });
   }
 
@@ -69,6 +73,22 @@ public final class RunNotifications implements AutoCloseable {
                     1,
                     Optional.of(Duration.between(started, clock.instant())),
                     error,
+                    clock.instant()),
+                job.notifications()));
+  }
+
+  /** A run whose output schema changed in a way the job's policy refuses: nothing was published. */
+  public void refused(JobSpec job, String runId, SchemaDrift drift) {
+    notifier.ifPresent(
+        n ->
+            n.publish(
+                Event.schemaChanged(
+                    job.name(),
+                    runId,
+                    runDate(job),
+                    "failed",
+                    drift,
+                    Optional.empty(),
                     clock.instant()),
                 job.notifications()));
   }

@@ -9,6 +9,7 @@ import io.lakeport.history.HistoryStore;
 import io.lakeport.history.Run;
 import io.lakeport.history.RunStatus;
 import io.lakeport.manifest.Manifest;
+import io.lakeport.manifest.SchemaDrift;
 import io.lakeport.schedule.RunListener;
 import java.io.IOException;
 import java.time.Clock;
@@ -20,8 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns how the scheduler's runs end into events: a run that succeeded (and one whose quality rules
- * warned), one that failed with no retry left (failed, or interrupted and not queued again), a slot
- * that was skipped. What a successful run wrote is read from its manifest, in the background.
+ * warned), one whose schema changed as its policy warns about or refuses, one that failed with no
+ * retry left (failed, or interrupted and not queued again), a slot that was skipped. What a
+ * successful run wrote is read from its manifest, in the background.
  */
 public final class SchedulerNotifications implements RunListener {
   private static final Logger LOG = LoggerFactory.getLogger(SchedulerNotifications.class);
@@ -60,6 +62,10 @@ public final class SchedulerNotifications implements RunListener {
                   .map(
                       m -> Event.qualityWarning(m, run.manifest(), attempts(run), clock.instant())),
           job);
+      notifier.publish(
+          EventType.SCHEMA_CHANGED,
+          () -> manifest(run).flatMap(m -> Event.schemaChanged(m, run.manifest(), clock.instant())),
+          job);
     } else if (last
         && (run.status() == RunStatus.FAILED || run.status() == RunStatus.INTERRUPTED)) {
       notifier.publish(
@@ -74,6 +80,22 @@ public final class SchedulerNotifications implements RunListener {
                       run.duration(),
                       run.error().orElse(run.status().text()),
                       clock.instant())),
+          job);
+      notifier.publish(
+          EventType.SCHEMA_CHANGED,
+          () ->
+              drift(run)
+                  .filter(Event::notable)
+                  .map(
+                      drift ->
+                          Event.schemaChanged(
+                              run.job(),
+                              run.id(),
+                              Optional.ofNullable(run.params().get(JobLoader.RUN_DATE)),
+                              run.status().text(),
+                              drift,
+                              Optional.empty(),
+                              clock.instant())),
           job);
     }
   }
@@ -123,6 +145,7 @@ public final class SchedulerNotifications implements RunListener {
                             Optional.empty())),
                     Optional.empty(),
                     Optional.empty(),
+                    Optional.empty(),
                     Optional.empty()));
   }
 
@@ -138,6 +161,19 @@ public final class SchedulerNotifications implements RunListener {
           run.manifest().get(),
           run.id(),
           e.toString());
+      return Optional.empty();
+    }
+  }
+
+  /** The schema drift the run recorded, when it recorded one that can be read. */
+  private static Optional<SchemaDrift> drift(Run run) {
+    if (run.schemaDrift().isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(SchemaDrift.fromJson(run.schemaDrift().get()));
+    } catch (IOException e) {
+      LOG.warn("Cannot read the schema drift of run {}: {}", run.id(), e.toString());
       return Optional.empty();
     }
   }

@@ -133,7 +133,7 @@ final class SlackChannel implements Channel {
     return switch (type) {
       case RUN_SUCCEEDED -> ":white_check_mark:";
       case RUN_FAILED -> ":x:";
-      case QUALITY_WARNING, SCHEDULE_MISSED -> ":warning:";
+      case QUALITY_WARNING, SCHEDULE_MISSED, SCHEMA_CHANGED -> ":warning:";
       case RETENTION_APPLIED -> ":wastebasket:";
     };
   }

@@ -14,6 +14,7 @@ import io.lakeport.manifest.Listing;
 import io.lakeport.manifest.Manifest;
 import io.lakeport.manifest.Manifests;
 import io.lakeport.manifest.OutputFile;
+import io.lakeport.manifest.SchemaDrift;
 import io.lakeport.plan.CompiledPlan;
 import io.lakeport.plan.PlanCompiler;
 import io.lakeport.plan.SqlParameters;
@@ -150,6 +151,10 @@ final class ExportRun {
         PlanCompiler.compile(
             job, source.data(), standardizes ? Optional.of(read) : Optional.empty());
     Dataset<Row> output = quality.apply(plan.output(), job, source.stability());
+    Optional<Manifest> previous = Manifests.latest(fs, root, m -> m.job().equals(job.name()));
+    // before anything is written: a refused change leaves the export as it was
+    Optional<SchemaDrift> drift =
+        SchemaDrifts.check(job, runId, session, plan.output().schema(), previous);
     Optional<Manifest.FileSizing> sizing = FileSizingEstimate.of(sink, plan, fs, root);
     Instant writing = clock.instant();
     // the folder is marked as Lakeport's before any data reaches it (on S3 the commit publishes)
@@ -165,7 +170,8 @@ final class ExportRun {
                   publication.writePath().toString(),
                   publication.writeMode().orElse(sink.mode()),
                   sizing.map(Manifest.FileSizing::recordsPerFile),
-                  sink.replaceWhere().map(where -> SqlParameters.bind(where, job.params()))));
+                  sink.replaceWhere().map(where -> SqlParameters.bind(where, job.params())),
+                  SchemaDrifts.evolution(job, drift)));
       readMetrics = new HashMap<>(standardizes ? ExportRunner.observed(read) : Map.of());
       readMetrics.put(PlanCompiler.ROWS_READ, scans.rowsRead());
     }
@@ -176,9 +182,13 @@ final class ExportRun {
     checkRows(rows, files);
     Manifest.Quality checked =
         checkQuality(
-            fs, root, rows, malformed, rejectsPath, writtenRows(publication, files, output));
+            previous.map(m -> m.totals().rows()),
+            rows,
+            malformed,
+            rejectsPath,
+            writtenRows(publication, files, output));
     ManifestAssembly assembly =
-        new ManifestAssembly(job, runId, source, plan, session.version(), started);
+        new ManifestAssembly(job, runId, source, plan, session.version(), started, drift);
     Instant publishing = clock.instant();
     Manifest.Timings timings =
         new Manifest.Timings(
@@ -319,18 +329,14 @@ final class ExportRun {
 
   /** Evaluates the quality rules; a failed one stops the run before anything is published. */
   private Manifest.Quality checkQuality(
-      FileSystem fs,
-      Path root,
+      Optional<Long> previous,
       long rows,
       MalformedRecords malformed,
       Optional<String> rejectsPath,
-      Optional<Dataset<Row>> writtenRows)
-      throws IOException {
+      Optional<Dataset<Row>> writtenRows) {
     if (job.quality().rules().isEmpty() && !malformed.checked()) {
       return null;
     }
-    Optional<Long> previous =
-        Manifests.latest(fs, root, m -> m.job().equals(job.name())).map(m -> m.totals().rows());
     List<Manifest.RuleResult> results = new ArrayList<>();
     if (malformed.checked()) {
       // the scans count every record they read, the malformed ones too

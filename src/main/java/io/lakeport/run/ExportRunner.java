@@ -8,6 +8,7 @@ import io.lakeport.manifest.Manifest;
 import io.lakeport.manifest.Manifests;
 import io.lakeport.plan.CompiledPlan;
 import io.lakeport.plan.PlanCompiler;
+import io.lakeport.source.SourceRead;
 import io.lakeport.source.Sources;
 import java.io.IOException;
 import java.time.Clock;
@@ -81,8 +82,11 @@ public final class ExportRunner {
   /** The job's compiled plan in a session set to its time zone, for explain and preview. */
   public CompiledPlan plan(JobSpec job) {
     SparkSession session = Sessions.forJob(spark, job);
+    // without the malformed-record marker, which a run's output never has
     return PlanCompiler.compile(
-        job, Sources.of(job.source()).read(session).data(), Optional.empty());
+        job,
+        Sources.of(job.source()).read(session).data().drop(SourceRead.MALFORMED),
+        Optional.empty());
   }
 
   public RunResult run(JobSpec job) {

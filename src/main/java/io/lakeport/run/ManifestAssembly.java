@@ -7,18 +7,17 @@ import io.lakeport.config.Secrets;
 import io.lakeport.config.SinkSpec;
 import io.lakeport.manifest.Manifest;
 import io.lakeport.manifest.OutputFile;
+import io.lakeport.manifest.SchemaDrift;
 import io.lakeport.plan.CompiledPlan;
 import io.lakeport.plan.PlanCompiler;
 import io.lakeport.source.SourceRead;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.spark.sql.types.StructField;
 
 /** Puts a run's manifest together from the job, what was read and the files measured. */
 final class ManifestAssembly {
@@ -28,6 +27,7 @@ final class ManifestAssembly {
   private final CompiledPlan plan;
   private final String sparkVersion;
   private final Instant started;
+  private final Optional<SchemaDrift> drift;
 
   ManifestAssembly(
       JobSpec job,
@@ -35,13 +35,15 @@ final class ManifestAssembly {
       SourceRead source,
       CompiledPlan plan,
       String sparkVersion,
-      Instant started) {
+      Instant started,
+      Optional<SchemaDrift> drift) {
     this.job = job;
     this.runId = runId;
     this.source = source;
     this.plan = plan;
     this.sparkVersion = sparkVersion;
     this.started = started;
+    this.drift = drift;
   }
 
   Manifest manifest(
@@ -64,7 +66,7 @@ final class ManifestAssembly {
         window(),
         Versions.lakeport(),
         sparkVersion,
-        source.identity(),
+        source(),
         increment,
         new Manifest.SinkInfo(
             sink.format().name().toLowerCase(Locale.ROOT),
@@ -74,7 +76,7 @@ final class ManifestAssembly {
             sink.compression().orElse(null),
             deltaVersion),
         sizing.orElse(null),
-        schema(),
+        SchemaDrifts.columns(plan.output().schema()),
         totals(files, rows, observedRead),
         quality,
         Partitions.summarise(files),
@@ -82,7 +84,23 @@ final class ManifestAssembly {
         started.toString(),
         finished.toString(),
         Duration.between(started, finished).toMillis(),
-        timings);
+        timings,
+        drift.orElse(null));
+  }
+
+  /** What was read, with the columns the plan saw (lineage's input schema). */
+  private Map<String, Object> source() {
+    Map<String, Object> read = new LinkedHashMap<>(source.identity());
+    // as maps, as a manifest read back holds them
+    read.put(
+        "schema",
+        SchemaDrifts.columns(source.data().schema()).stream()
+            .map(
+                c ->
+                    Map.<String, Object>of(
+                        "name", c.name(), "type", c.type(), "nullable", c.nullable()))
+            .toList());
+    return read;
   }
 
   private Map<String, Object> params() {
@@ -101,14 +119,6 @@ final class ManifestAssembly {
             String.valueOf(runDate.value()),
             String.valueOf(job.params().get(JobLoader.WINDOW_START).value()),
             String.valueOf(job.params().get(JobLoader.WINDOW_END).value()));
-  }
-
-  private List<Manifest.ColumnInfo> schema() {
-    List<Manifest.ColumnInfo> schema = new ArrayList<>();
-    for (StructField f : plan.output().schema().fields()) {
-      schema.add(new Manifest.ColumnInfo(f.name(), f.dataType().simpleString(), f.nullable()));
-    }
-    return schema;
   }
 
   private static Manifest.Totals totals(

@@ -8,6 +8,8 @@ public enum Failure {
   CONFIG,
   /** A failure outside Lakeport (exit 3): storage, Spark, the network; it may pass. */
   EXTERNAL,
+  /** The job's schema-drift policy refused to publish (exit 5): a decision, never retried. */
+  REFUSED,
   /** A bug (exit 1), or a run that ended without one of Lakeport's exit codes (killed, crashed). */
   BUG,
   /** The run took longer than the schedule's timeout and was stopped. */
@@ -20,6 +22,9 @@ public enum Failure {
     }
     if (exitCode == ExitCode.USER.code()) {
       return CONFIG;
+    }
+    if (exitCode == ExitCode.REFUSED.code()) {
+      return REFUSED;
     }
     return exitCode == ExitCode.EXTERNAL.code() ? EXTERNAL : BUG;
   }

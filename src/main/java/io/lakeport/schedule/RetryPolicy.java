@@ -63,7 +63,7 @@ public final class RetryPolicy {
   public static boolean retryable(Failure failure) {
     return switch (failure) {
       case EXTERNAL, TIMEOUT -> true;
-      case CONFIG, BUG -> false;
+      case CONFIG, REFUSED, BUG -> false;
     };
   }
 }

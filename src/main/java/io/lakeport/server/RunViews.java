@@ -7,6 +7,7 @@ import io.lakeport.history.Lock;
 import io.lakeport.history.Notification;
 import io.lakeport.history.Run;
 import io.lakeport.history.RunStatus;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -15,9 +16,9 @@ import java.util.Optional;
 
 /**
  * How runs look in the API: a summary (lists, a job's last run) and the full view with attempts,
- * progress while running, notifications and the manifest's quality results. Params are as the
- * history keeps them (secret-looking ones masked); errors are masked again on the way out. The
- * command line's {@code --output json} shows runs in the same shapes.
+ * progress while running, notifications, the manifest's quality results and the schema drift.
+ * Params are as the history keeps them (secret-looking ones masked); errors are masked again on the
+ * way out. The command line's {@code --output json} shows runs in the same shapes.
  */
 public final class RunViews {
   private RunViews() {}
@@ -77,7 +78,17 @@ public final class RunViews {
     view.put("notifications", notifications.stream().map(RunViews::notification).toList());
     view.put("quality", manifest.map(m -> m.get("quality")).orElse(null));
     view.put("export", manifest.map(RunViews::export).orElse(null));
+    view.put("schema_drift", run.schemaDrift().flatMap(RunViews::drift).orElse(null));
     return view;
+  }
+
+  /** The drift the history keeps as JSON; empty when it cannot be read. */
+  private static Optional<JsonNode> drift(String json) {
+    try {
+      return Optional.of(Json.MAPPER.readTree(json));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
   }
 
   /**

@@ -12,8 +12,10 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * A Delta table at a path: append, overwrite, overwrite of the partitions written, or of the rows
- * matching {@code replace-where}; each run is one Delta commit. Table properties are set after the
- * write when they differ from the table's, so re-runs add no commits for them.
+ * matching {@code replace-where}; each run is one Delta commit, changing the table's schema only as
+ * the job's {@code schema-drift} policy allows ({@link WriteContext#schemaEvolution()}). Table
+ * properties are set after the write when they differ from the table's, so re-runs add no commits
+ * for them.
  */
 final class DeltaSink implements Sink {
   private final SinkSpec spec;
@@ -41,6 +43,11 @@ final class DeltaSink implements Sink {
       case ERROR_IF_EXISTS -> writer.mode(SaveMode.ErrorIfExists);
     }
     context.replaceWhere().ifPresent(condition -> writer.option("replaceWhere", condition));
+    switch (context.schemaEvolution()) {
+      case KEEP -> {}
+      case MERGE -> writer.option("mergeSchema", "true");
+      case REPLACE -> writer.option("overwriteSchema", "true");
+    }
     FileSink.save(writer, spec, context.path());
     setTableProperties(data.sparkSession());
   }

@@ -217,6 +217,7 @@ final class OperationsCase {
               t.plan(),
               t.sink(),
               t.quality(),
+              t.schemaDrift(),
               t.incremental(),
               t.schedule(),
               t.notifications(),
@@ -292,6 +293,7 @@ final class OperationsCase {
               published.minusSeconds(5).toString(),
               published.toString(),
               5000,
+              null,
               null);
       Manifests.write(
           fs, Manifests.path(new org.apache.hadoop.fs.Path(root.toUri()), runId), manifest);

@@ -159,6 +159,7 @@ class HistoryCommandsTest {
         files     3
         manifest  file:/exports/orders/_lakeport/manifest-20261124T020000Z-aaaaaa.json
         error     -
+        schema    -
         attempts:
           #1  2026-11-24T02:00:00Z -> 2026-11-24T02:00:10Z  exit 3  on etl-1 (pid 4242)
               error: Cannot write the export for job orders (run 20261124T020000Z-aaaaaa): disk full

@@ -20,6 +20,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -37,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * counts.
  */
 class NotifyCliSparkTest {
+  private static final Duration WAIT = Duration.ofSeconds(20);
   private static final Pattern RUN_ID = Pattern.compile("job people-export run (\\S+):");
   @TempDir Path dir;
   private Path warehouse;
@@ -192,6 +195,108 @@ class NotifyCliSparkTest {
       assertThat(receiver.count())
           .as("run-succeeded is info, below the subscription's level")
           .isZero();
+    }
+  }
+
+  @Test
+  void aSchemaChangeIsAnnouncedRecordedAndRefusedAsTheJobsPolicySays() throws Exception {
+    try (Receiver receiver = Receiver.answering()) {
+      Path site =
+          site(
+              "channels.hook { type = webhook, url = \""
+                  + receiver.url("/hook")
+                  + "\" }\n"
+                  + "subscriptions.hook { level = warning }\n");
+      String source =
+          "source { format = csv, path = \""
+              + warehouse.resolve("people.csv")
+              + "\", options.header = true }\n";
+      Path job = job(source);
+      assertThat(Cli.lakeport(site, out, err, "run", job.toString())).as(err.toString()).isZero();
+      Matcher first = RUN_ID.matcher(out.toString());
+      assertThat(first.find()).isTrue();
+      String firstRun = first.group(1);
+      assertThat(receiver.count()).as("no change, nothing at warning").isZero();
+
+      // age goes (on-removed = fail by default), senior comes (on-added = warn)
+      String changed =
+          source
+              + "plan { derive { senior = \"cast(age as int) > 60\" }, select.exclude = [age] }\n";
+      job = job(changed);
+      out.getBuffer().setLength(0);
+      int refused = Cli.lakeport(site, out, err, "run", job.toString());
+
+      assertThat(refused).as(err.toString()).isEqualTo(5);
+      assertThat(err.toString())
+          .contains(
+              "schema-drift policy refuses age: removed (was string) (removed, fail)",
+              "the previous export is kept",
+              "schema-drift { on-removed = warn }");
+      List<Receiver.Request> sent = List.of(receiver.next(WAIT), receiver.next(WAIT));
+      Map<String, JsonNode> byEvent = new java.util.HashMap<>();
+      for (Receiver.Request request : sent) {
+        JsonNode payload = new ObjectMapper().readTree(request.body());
+        assertThat(NotifyFixtures.schemaProblems(payload)).isEmpty();
+        byEvent.put(payload.get("event").asText(), payload);
+      }
+      assertThat(byEvent).containsOnlyKeys("schema-changed", "run-failed");
+      JsonNode schemaChanged = byEvent.get("schema-changed");
+      assertThat(schemaChanged.get("status").asText()).isEqualTo("failed");
+      assertThat(schemaChanged.get("level").asText()).isEqualTo("warning");
+      assertThat(schemaChanged.at("/schema_drift/compared_with").asText())
+          .isEqualTo("run " + firstRun);
+      assertThat(schemaChanged.at("/schema_drift/changes"))
+          .extracting(
+              c -> c.get("kind").asText(),
+              c -> c.get("column").asText(),
+              c -> c.get("after").asText(),
+              c -> c.get("action").asText())
+          .containsExactly(
+              Tuple.tuple("added", "senior", "boolean", "warn"),
+              Tuple.tuple("removed", "age", "null", "fail"));
+      String refusedRun = schemaChanged.get("run_id").asText();
+      assertThat(byEvent.get("run-failed").get("run_id").asText()).isEqualTo(refusedRun);
+
+      out.getBuffer().setLength(0);
+      assertThat(Cli.lakeport(site, out, err, "status", refusedRun)).isZero();
+      assertThat(out.toString())
+          .contains(
+              "status    failed",
+              "schema    changed since run " + firstRun,
+              "senior: added as boolean (added, warn)",
+              "age: removed (was string) (removed, fail)");
+      assertThat(out.toString()).containsPattern("#1 .* exit 5 ");
+      out.getBuffer().setLength(0);
+      assertThat(Cli.lakeport(site, out, err, "schema", "diff", "--plan", job.toString()))
+          .as("the plan would still be refused")
+          .isEqualTo(5);
+      assertThat(out.toString())
+          .contains("from run " + firstRun + " to the job's plan:")
+          .containsPattern("added +senior +- +boolean +warn")
+          .containsPattern("removed +age +string +- +fail");
+
+      job = job(changed + "schema-drift.on-removed = warn\n");
+      out.getBuffer().setLength(0);
+      assertThat(Cli.lakeport(site, out, err, "run", job.toString())).as(err.toString()).isZero();
+      JsonNode warned = new ObjectMapper().readTree(receiver.next(WAIT).body());
+      assertThat(NotifyFixtures.schemaProblems(warned)).isEmpty();
+      assertThat(warned.get("event").asText()).isEqualTo("schema-changed");
+      assertThat(warned.get("status").asText()).isEqualTo("succeeded");
+      assertThat(warned.get("rows").asLong()).isEqualTo(3);
+      assertThat(warned.at("/schema_drift/changes"))
+          .extracting(c -> c.get("column").asText() + " " + c.get("action").asText())
+          .containsExactly("senior warn", "age warn");
+      Matcher second = RUN_ID.matcher(out.toString());
+      assertThat(second.find()).isTrue();
+
+      out.getBuffer().setLength(0);
+      assertThat(Cli.lakeport(site, out, err, "schema", "diff", job.toString())).isZero();
+      assertThat(out.toString())
+          .contains("from run " + firstRun + " to run " + second.group(1) + ":")
+          .containsPattern("removed +age +string +- +warn");
+      out.getBuffer().setLength(0);
+      assertThat(Cli.lakeport(site, out, err, "schema", "diff", "--plan", job.toString())).isZero();
+      assertThat(out.toString()).contains("no change");
     }
   }
 

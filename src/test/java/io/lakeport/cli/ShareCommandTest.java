@@ -240,6 +240,7 @@ class ShareCommandTest {
         "2026-11-24T02:00:00Z",
         "2026-11-24T02:00:01Z",
         1000,
-        new Manifest.Timings(0, 0, 0, 0));
+        new Manifest.Timings(0, 0, 0, 0),
+        null);
   }
 }

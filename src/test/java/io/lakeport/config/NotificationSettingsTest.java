@@ -105,7 +105,10 @@ class NotificationSettingsTest {
     assertThat(Set.of(EventType.values()))
         .filteredOn(partner::wants)
         .containsExactlyInAnyOrder(
-            EventType.RUN_FAILED, EventType.QUALITY_WARNING, EventType.SCHEDULE_MISSED);
+            EventType.RUN_FAILED,
+            EventType.QUALITY_WARNING,
+            EventType.SCHEDULE_MISSED,
+            EventType.SCHEMA_CHANGED);
   }
 
   @Test

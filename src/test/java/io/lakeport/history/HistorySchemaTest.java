@@ -3,6 +3,7 @@ package io.lakeport.history;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakeport.TestClock;
+import io.lakeport.config.HistorySettings;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -51,6 +52,9 @@ class HistorySchemaTest {
         .dataSource(url, "", "")
         .locations(HistoryDatabase.MIGRATIONS + "/common", HistoryDatabase.MIGRATIONS + "/standard")
         .target(previous())
+        .placeholders(
+            java.util.Map.of(
+                "run_seconds", HistoryDatabase.runSeconds(HistorySettings.Database.H2)))
         .load()
         .migrate();
     assertThat(HistoryDatabase.appliedVersion(url, new Properties())).isEqualTo(previous());

@@ -123,7 +123,8 @@ public final class NotifyFixtures {
         "2026-11-24T02:00:00Z",
         "2026-11-24T02:00:42Z",
         42_000,
-        new Manifest.Timings(1, 2, 3, 4));
+        new Manifest.Timings(1, 2, 3, 4),
+        null);
   }
 
   /**

@@ -105,6 +105,7 @@ final class ExportWriter {
             published.minusSeconds(5).toString(),
             published.toString(),
             5000,
+            null,
             null);
     Manifests.write(fs, Manifests.path(root, runId), manifest);
   }

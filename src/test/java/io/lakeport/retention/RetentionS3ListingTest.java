@@ -124,6 +124,7 @@ class RetentionS3ListingTest {
               published.minusSeconds(1).toString(),
               published.toString(),
               1000,
+              null,
               null));
     }
     Path jobDir = Files.createDirectories(work.resolve("big"));

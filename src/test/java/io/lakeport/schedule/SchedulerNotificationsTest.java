@@ -13,6 +13,7 @@ import io.lakeport.history.HistoryStore;
 import io.lakeport.history.Notification;
 import io.lakeport.history.RunStatus;
 import io.lakeport.history.Worker;
+import io.lakeport.manifest.SchemaDrift;
 import io.lakeport.notify.DeliveryLog;
 import io.lakeport.notify.ExportStorage;
 import io.lakeport.notify.Notifier;
@@ -214,6 +215,89 @@ class SchedulerNotificationsTest {
             .extracting(Notification::delivery)
             .containsExactly(Notification.Delivery.SENT);
         assertThat(receiver.count()).as("nothing else: kpis is still running").isZero();
+      }
+    }
+  }
+
+  @Test
+  void aRunItsSchemaDriftPolicyRefusedIsNotRetriedAndAnnouncedWithTheChanges() throws Exception {
+    try (Receiver receiver = Receiver.answering()) {
+      TestClock clock = new TestClock(Instant.parse("2026-11-24T00:55:00Z"));
+      Site site =
+          Site.load(
+              Optional.of(
+                  Fixtures.write(
+                      dir,
+                      "application.conf",
+                      "lakeport {\n"
+                          + "  history.url = \"jdbc:h2:file:"
+                          + dir.resolve("history/lakeport")
+                          + "\"\n"
+                          + "  notifications {\n    channels.hook { type = webhook, url = \""
+                          + receiver.url("/hook")
+                          + "\" }\n"
+                          + "    subscriptions.hook { level = warning }\n  }\n}\n")));
+      ScheduledJob orders =
+          job(
+              site,
+              "orders",
+              "every = daily, run-time = \"01:00\", retry { attempts = 3, backoff = fixed, delay"
+                  + " = 1m, jitter = 0 }");
+      ScriptedLauncher launcher = new ScriptedLauncher(ScriptedLauncher.Ending.WHEN_TOLD);
+      try (HistoryStore store = HistoryStore.open(site.history(), clock);
+          Notifier notifier = Notifier.start(site, DeliveryLog.of(store), clock)) {
+        Scheduler scheduler =
+            new Scheduler(
+                List.of(orders),
+                store,
+                launcher,
+                clock,
+                new SchedulerOptions(
+                    1,
+                    "scheduler-1",
+                    new Worker("host-1", 1),
+                    new SplittableRandom(1),
+                    Duration.ofMinutes(5),
+                    Duration.ofHours(6)));
+        scheduler.listen(
+            new SchedulerNotifications(
+                notifier, Map.of(), new ExportStorage(Map.of()), store, clock));
+        clock.advance(Duration.ofMinutes(6));
+        scheduler.tick();
+        ScriptedLauncher.ScriptedLaunch launch = launcher.running().get(0);
+        String runId = launch.request().runId();
+        // as the driver records it before it exits (RunLifecycle under the scheduler)
+        SchemaDrift drift =
+            new SchemaDrift(
+                "run 20261123T010000000Z-0a1b2c",
+                List.of(
+                    new SchemaDrift.Change("added", "senior", null, "boolean", "warn"),
+                    new SchemaDrift.Change("removed", "age", "int", null, "fail")));
+        store.runLog().schemaDrift(runId, drift.toJson());
+        launch.fail(5, "Cannot publish the export for job orders: schema changed");
+        scheduler.tick();
+        clock.advance(Duration.ofMinutes(5));
+        scheduler.tick();
+        assertThat(notifier.awaitDeliveries(Duration.ofSeconds(20))).isTrue();
+
+        assertThat(launcher.launches()).as("a refusal is never retried").hasSize(1);
+        assertThat(store.runLog().run(runId).orElseThrow().status()).isEqualTo(RunStatus.FAILED);
+        Map<String, JsonNode> byEvent = new java.util.HashMap<>();
+        for (int i = 0; i < 2; i++) {
+          JsonNode payload =
+              new ObjectMapper().readTree(receiver.next(Duration.ofSeconds(20)).body());
+          assertThat(NotifyFixtures.schemaProblems(payload)).isEmpty();
+          byEvent.put(payload.get("event").asText(), payload);
+        }
+        assertThat(byEvent).containsOnlyKeys("run-failed", "schema-changed");
+        JsonNode changed = byEvent.get("schema-changed");
+        assertThat(changed.get("run_id").asText()).isEqualTo(runId);
+        assertThat(changed.get("status").asText()).isEqualTo("failed");
+        assertThat(changed.get("logical_date").asText()).isEqualTo("2026-11-23");
+        assertThat(SchemaDrift.fromJson(changed.get("schema_drift").toString())).isEqualTo(drift);
+        assertThat(store.deliveries().notifications(runId))
+            .extracting(Notification::delivery)
+            .containsExactly(Notification.Delivery.SENT, Notification.Delivery.SENT);
       }
     }
   }
