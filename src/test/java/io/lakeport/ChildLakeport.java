@@ -48,6 +48,13 @@ public final class ChildLakeport {
       return process.pid();
     }
 
+    /** SIGTERMs the child (its shutdown hooks run) and waits for it to end. */
+    public void terminate() throws InterruptedException {
+      process.destroy();
+      process.waitFor(1, TimeUnit.MINUTES);
+      assertThat(process.exitValue()).as("stopped by SIGTERM").isEqualTo(143);
+    }
+
     /** SIGKILLs the child and waits for it to end. */
     public void kill() throws InterruptedException {
       process.destroyForcibly();

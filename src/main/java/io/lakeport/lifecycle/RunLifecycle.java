@@ -148,7 +148,8 @@ public final class RunLifecycle implements AutoCloseable {
                         .slotOf(runId)
                         .map(slot -> RunLineage.Parent.ofSlot(namespace, job.name(), slot)));
     lineage.started(job, runId, parent);
-    try (RunLogging logging = logging(history, job.name(), runId)) {
+    try (RunLineage.Watch aborts = lineage.abortOnExit(job, runId, parent);
+        RunLogging logging = logging(history, job.name(), runId)) {
       return export(history, runner, job, runId, parent);
     }
   }

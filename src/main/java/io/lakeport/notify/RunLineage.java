@@ -153,6 +153,49 @@ public final class RunLineage implements AutoCloseable {
   }
 
   /**
+   * Until the returned watch is closed, a JVM that stops (SIGTERM, Ctrl-C) sends ABORT for the run
+   * before it exits, after the events already queued.
+   */
+  public Watch abortOnExit(JobSpec job, String runId, Optional<Parent> parent) {
+    if (emitter.isEmpty()) {
+      return () -> {};
+    }
+    Emitter e = emitter.get();
+    Thread hook =
+        new Thread(
+            () ->
+                e.sendNow(
+                    runId,
+                    OpenLineage.RunEvent.EventType.ABORT,
+                    event(
+                        e.openLineage,
+                        e.settings,
+                        job,
+                        runId,
+                        OpenLineage.RunEvent.EventType.ABORT,
+                        parent,
+                        Optional.empty(),
+                        Optional.of(
+                            "interrupted: the process was stopped (SIGTERM or Ctrl-C) while the"
+                                + " run was going on"))),
+            "lakeport-lineage-abort-" + runId);
+    Runtime.getRuntime().addShutdownHook(hook);
+    return () -> {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException stopping) {
+        // the JVM is stopping: the hook runs
+      }
+    };
+  }
+
+  /** A run being watched for the JVM stopping; closing it ends the watch. */
+  public interface Watch extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /**
    * The run a Lakeport run belongs to: a schedule slot (job {@code <job>.schedule}, one run per
    * slot, whatever the retries) or an Airflow DAG run (job {@code <dag id>}, in Airflow's
    * namespace).
@@ -316,6 +359,17 @@ public final class RunLineage implements AutoCloseable {
         return;
       }
       thread.execute(() -> deliver(runId, type, built));
+    }
+
+    /** Delivers on this thread, after the events already queued (at most the timeout's wait). */
+    void sendNow(String runId, OpenLineage.RunEvent.EventType type, OpenLineage.RunEvent event) {
+      thread.shutdown();
+      try {
+        thread.awaitTermination(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      deliver(runId, type, event);
     }
 
     private void deliver(

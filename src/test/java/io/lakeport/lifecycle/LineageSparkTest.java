@@ -11,11 +11,13 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import io.lakeport.ChildLakeport;
 import io.lakeport.Fixtures;
 import io.lakeport.TestSpark;
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.JobSpec;
 import io.lakeport.config.Site;
+import io.lakeport.fault.Failpoints;
 import io.lakeport.history.HistoryStore;
 import io.lakeport.history.Notification;
 import io.lakeport.history.RunRequest;
@@ -226,6 +228,39 @@ class LineageSparkTest {
                 assertThat(n.error()).isPresent();
               });
     }
+  }
+
+  @Test
+  void aRunStoppedBySigtermSendsAbortBeforeItsProcessEnds() throws Exception {
+    Path events = dir.resolve("lineage/events.jsonl");
+    Site site = site("transport = file, file = \"" + events + "\"");
+    job(site, "select.columns = [id]");
+    Path siteFile = dir.resolve("application.conf");
+
+    ChildLakeport.Held held =
+        ChildLakeport.holdAt(
+            Failpoints.STAGED,
+            dir,
+            "--site-conf",
+            siteFile.toString(),
+            "run",
+            dir.resolve("people.conf").toString(),
+            "-p",
+            "run_date=2026-12-06");
+    held.terminate();
+
+    List<JsonNode> lines = new ArrayList<>();
+    for (String line : Files.readAllLines(events)) {
+      lines.add(JSON.readTree(line));
+    }
+    assertThat(lines).allSatisfy(e -> assertThat(specProblems(e)).isEmpty());
+    assertThat(lines)
+        .extracting(e -> e.get("eventType").asText())
+        .containsExactly("START", "ABORT");
+    assertThat(lines.get(1).at("/run/runId").asText())
+        .isEqualTo(lines.get(0).at("/run/runId").asText());
+    assertThat(lines.get(1).at("/run/facets/errorMessage/message").asText())
+        .contains("interrupted: the process was stopped");
   }
 
   private Site site(String transport) {
