@@ -166,7 +166,7 @@ public final class RunLifecycle implements AutoCloseable {
       try {
         result = runner.sharingLeases(leases).run(job, runId);
       } catch (Exception | Error e) {
-        lineage.failed(job, runId, parent, Secrets.mask(FailureText.summary(e)), false);
+        lineage.failed(job, runId, parent, Secrets.mask(FailureText.summary(e)));
         // Exception, not only RuntimeException:
         // Spark's Scala code throws undeclared checked exceptions
         LOG.error(RunLogFile.FILE_ONLY, "Run {} of job {} failed", runId, job.name(), e);

@@ -13,6 +13,7 @@ import io.lakeport.run.RunId;
 import io.lakeport.run.RunResult;
 import io.lakeport.run.Versions;
 import io.openlineage.client.OpenLineage;
+import io.openlineage.client.OpenLineage.RunEvent.EventType;
 import io.openlineage.client.OpenLineageClient;
 import io.openlineage.client.transports.ApiKeyTokenProvider;
 import io.openlineage.client.transports.ConsoleTransport;
@@ -87,69 +88,35 @@ public final class RunLineage implements AutoCloseable {
     return emitter.map(e -> e.settings.namespace());
   }
 
-  /**
-   * A run starts: the job and its source; for a run of a schedule slot or an Airflow task, its
-   * {@code parent}.
-   */
+  /** A run starts: the job and its source; for a run of a schedule slot, its {@code parent}. */
   public void started(JobSpec job, String runId, Optional<Parent> parent) {
-    emitter.ifPresent(
-        e ->
-            e.send(
-                runId,
-                OpenLineage.RunEvent.EventType.START,
-                ol ->
-                    event(
-                        ol,
-                        e.settings,
-                        job,
-                        runId,
-                        OpenLineage.RunEvent.EventType.START,
-                        parent,
-                        Optional.empty(),
-                        Optional.empty())));
+    send(new Happening(job, runId, parent, EventType.START, Optional.empty(), Optional.empty()));
   }
 
   /** A run ended without failing: published, or skipped with nothing to publish. */
   public void completed(JobSpec job, String runId, Optional<Parent> parent, RunResult result) {
-    emitter.ifPresent(
-        e ->
-            e.send(
-                runId,
-                OpenLineage.RunEvent.EventType.COMPLETE,
-                ol ->
-                    event(
-                        ol,
-                        e.settings,
-                        job,
-                        runId,
-                        OpenLineage.RunEvent.EventType.COMPLETE,
-                        parent,
-                        Optional.of(result),
-                        Optional.empty())));
+    send(
+        new Happening(
+            job, runId, parent, EventType.COMPLETE, Optional.of(result), Optional.empty()));
   }
 
-  /**
-   * A run failed ({@code aborted}: it was stopped); {@code error} is its summary, secrets masked.
-   */
-  public void failed(
-      JobSpec job, String runId, Optional<Parent> parent, String error, boolean aborted) {
-    OpenLineage.RunEvent.EventType type =
-        aborted ? OpenLineage.RunEvent.EventType.ABORT : OpenLineage.RunEvent.EventType.FAIL;
+  /** A run failed; {@code error} is its summary, secrets masked. */
+  public void failed(JobSpec job, String runId, Optional<Parent> parent, String error) {
+    send(new Happening(job, runId, parent, EventType.FAIL, Optional.empty(), Optional.of(error)));
+  }
+
+  /** What an event tells: the run, its kind, and what it wrote or why it failed. */
+  private record Happening(
+      JobSpec job,
+      String runId,
+      Optional<Parent> parent,
+      EventType type,
+      Optional<RunResult> result,
+      Optional<String> error) {}
+
+  private void send(Happening happening) {
     emitter.ifPresent(
-        e ->
-            e.send(
-                runId,
-                type,
-                ol ->
-                    event(
-                        ol,
-                        e.settings,
-                        job,
-                        runId,
-                        type,
-                        parent,
-                        Optional.empty(),
-                        Optional.of(error))));
+        e -> e.send(happening.runId(), happening.type(), ol -> event(ol, e.settings, happening)));
   }
 
   /**
@@ -161,23 +128,19 @@ public final class RunLineage implements AutoCloseable {
       return () -> {};
     }
     Emitter e = emitter.get();
+    Happening aborted =
+        new Happening(
+            job,
+            runId,
+            parent,
+            EventType.ABORT,
+            Optional.empty(),
+            Optional.of(
+                "interrupted: the process was stopped (SIGTERM or Ctrl-C) while the run was going"
+                    + " on"));
     Thread hook =
         new Thread(
-            () ->
-                e.sendNow(
-                    runId,
-                    OpenLineage.RunEvent.EventType.ABORT,
-                    event(
-                        e.openLineage,
-                        e.settings,
-                        job,
-                        runId,
-                        OpenLineage.RunEvent.EventType.ABORT,
-                        parent,
-                        Optional.empty(),
-                        Optional.of(
-                            "interrupted: the process was stopped (SIGTERM or Ctrl-C) while the"
-                                + " run was going on"))),
+            () -> e.sendNow(runId, EventType.ABORT, event(e.openLineage, e.settings, aborted)),
             "lakeport-lineage-abort-" + runId);
     Runtime.getRuntime().addShutdownHook(hook);
     return () -> {
@@ -196,9 +159,8 @@ public final class RunLineage implements AutoCloseable {
   }
 
   /**
-   * The run a Lakeport run belongs to: a schedule slot (job {@code <job>.schedule}, one run per
-   * slot, whatever the retries) or an Airflow DAG run (job {@code <dag id>}, in Airflow's
-   * namespace).
+   * The run a Lakeport run belongs to: the slot of its schedule it runs for (job {@code
+   * <job>.schedule}, one parent run per slot, whatever the retries).
    */
   public record Parent(String namespace, String job, UUID runId) {
     /** The slot {@code slot} of {@code job}'s schedule. */
@@ -231,14 +193,11 @@ public final class RunLineage implements AutoCloseable {
   }
 
   private OpenLineage.RunEvent event(
-      OpenLineage ol,
-      LineageSettings settings,
-      JobSpec job,
-      String runId,
-      OpenLineage.RunEvent.EventType type,
-      Optional<Parent> parent,
-      Optional<RunResult> result,
-      Optional<String> error) {
+      OpenLineage ol, LineageSettings settings, Happening happening) {
+    JobSpec job = happening.job();
+    Optional<Parent> parent = happening.parent();
+    Optional<RunResult> result = happening.result();
+    Optional<String> error = happening.error();
     OpenLineage.RunFacetsBuilder runFacets = ol.newRunFacetsBuilder();
     parent.ifPresent(
         p ->
@@ -264,9 +223,9 @@ public final class RunLineage implements AutoCloseable {
           runFacets.put(MANIFEST_FACET, facet);
         });
     return ol.newRunEventBuilder()
-        .eventType(type)
+        .eventType(happening.type())
         .eventTime(ZonedDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))
-        .run(ol.newRunBuilder().runId(runUuid(runId)).facets(runFacets.build()).build())
+        .run(ol.newRunBuilder().runId(runUuid(happening.runId())).facets(runFacets.build()).build())
         .job(
             ol.newJobBuilder()
                 .namespace(settings.namespace())
@@ -349,7 +308,7 @@ public final class RunLineage implements AutoCloseable {
 
     void send(
         String runId,
-        OpenLineage.RunEvent.EventType type,
+        EventType type,
         java.util.function.Function<OpenLineage, OpenLineage.RunEvent> event) {
       OpenLineage.RunEvent built;
       try {
@@ -362,7 +321,7 @@ public final class RunLineage implements AutoCloseable {
     }
 
     /** Delivers on this thread, after the events already queued (at most the timeout's wait). */
-    void sendNow(String runId, OpenLineage.RunEvent.EventType type, OpenLineage.RunEvent event) {
+    void sendNow(String runId, EventType type, OpenLineage.RunEvent event) {
       thread.shutdown();
       try {
         thread.awaitTermination(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -372,8 +331,7 @@ public final class RunLineage implements AutoCloseable {
       deliver(runId, type, event);
     }
 
-    private void deliver(
-        String runId, OpenLineage.RunEvent.EventType type, OpenLineage.RunEvent e) {
+    private void deliver(String runId, EventType type, OpenLineage.RunEvent e) {
       Optional<String> error = Optional.empty();
       try {
         client.emit(e);

@@ -141,20 +141,7 @@ class SchedulerNotificationsTest {
   void aSlotWhoseExecutionWindowClosesBeforeItCanStartIsAnnouncedAsMissed() throws Exception {
     try (Receiver receiver = Receiver.answering()) {
       TestClock clock = new TestClock(Instant.parse("2026-11-24T00:50:00Z"));
-      Site site =
-          Site.load(
-              Optional.of(
-                  Fixtures.write(
-                      dir,
-                      "application.conf",
-                      "lakeport {\n"
-                          + "  history.url = \"jdbc:h2:file:"
-                          + dir.resolve("history/lakeport")
-                          + "\"\n"
-                          + "  notifications {\n    channels.hook { type = webhook, url = \""
-                          + receiver.url("/hook")
-                          + "\" }\n"
-                          + "    subscriptions.hook { level = warning }\n  }\n}\n")));
+      Site site = site(receiver.url("/hook").toString(), "warning");
       ScheduledJob kpis = job(site, "kpis", "every = daily, run-time = \"00:55\"");
       ScheduledJob orders =
           job(
@@ -165,22 +152,7 @@ class SchedulerNotificationsTest {
       try (HistoryStore store = HistoryStore.open(site.history(), clock);
           Notifier notifier = Notifier.start(site, DeliveryLog.of(store), clock)) {
         // one run at a time, so a long kpis run keeps orders from starting
-        Scheduler scheduler =
-            new Scheduler(
-                List.of(kpis, orders),
-                store,
-                launcher,
-                clock,
-                new SchedulerOptions(
-                    1,
-                    "scheduler-1",
-                    new Worker("host-1", 1),
-                    new SplittableRandom(1),
-                    Duration.ofMinutes(5),
-                    Duration.ofHours(6)));
-        scheduler.listen(
-            new SchedulerNotifications(
-                notifier, Map.of(), new ExportStorage(Map.of()), store, clock));
+        Scheduler scheduler = scheduler(List.of(kpis, orders), 1, store, launcher, notifier, clock);
 
         clock.advance(Duration.ofMinutes(6));
         scheduler.tick();
@@ -223,20 +195,7 @@ class SchedulerNotificationsTest {
   void aRunItsSchemaDriftPolicyRefusedIsNotRetriedAndAnnouncedWithTheChanges() throws Exception {
     try (Receiver receiver = Receiver.answering()) {
       TestClock clock = new TestClock(Instant.parse("2026-11-24T00:55:00Z"));
-      Site site =
-          Site.load(
-              Optional.of(
-                  Fixtures.write(
-                      dir,
-                      "application.conf",
-                      "lakeport {\n"
-                          + "  history.url = \"jdbc:h2:file:"
-                          + dir.resolve("history/lakeport")
-                          + "\"\n"
-                          + "  notifications {\n    channels.hook { type = webhook, url = \""
-                          + receiver.url("/hook")
-                          + "\" }\n"
-                          + "    subscriptions.hook { level = warning }\n  }\n}\n")));
+      Site site = site(receiver.url("/hook").toString(), "warning");
       ScheduledJob orders =
           job(
               site,
@@ -246,22 +205,7 @@ class SchedulerNotificationsTest {
       ScriptedLauncher launcher = new ScriptedLauncher(ScriptedLauncher.Ending.WHEN_TOLD);
       try (HistoryStore store = HistoryStore.open(site.history(), clock);
           Notifier notifier = Notifier.start(site, DeliveryLog.of(store), clock)) {
-        Scheduler scheduler =
-            new Scheduler(
-                List.of(orders),
-                store,
-                launcher,
-                clock,
-                new SchedulerOptions(
-                    1,
-                    "scheduler-1",
-                    new Worker("host-1", 1),
-                    new SplittableRandom(1),
-                    Duration.ofMinutes(5),
-                    Duration.ofHours(6)));
-        scheduler.listen(
-            new SchedulerNotifications(
-                notifier, Map.of(), new ExportStorage(Map.of()), store, clock));
+        Scheduler scheduler = scheduler(List.of(orders), 1, store, launcher, notifier, clock);
         clock.advance(Duration.ofMinutes(6));
         scheduler.tick();
         ScriptedLauncher.ScriptedLaunch launch = launcher.running().get(0);
@@ -300,6 +244,52 @@ class SchedulerNotificationsTest {
             .containsExactly(Notification.Delivery.SENT, Notification.Delivery.SENT);
       }
     }
+  }
+
+  private Site site(String hook, String level) {
+    return Site.load(
+        Optional.of(
+            Fixtures.write(
+                dir,
+                "application.conf",
+                "lakeport {\n"
+                    + "  history.url = \"jdbc:h2:file:"
+                    + dir.resolve("history/lakeport")
+                    + "\"\n"
+                    + "  notifications {\n    channels.hook { type = webhook, url = \""
+                    + hook
+                    + "\" }\n"
+                    + "    subscriptions.hook { level = "
+                    + level
+                    + " }\n  }\n}\n")));
+  }
+
+  /**
+   * A scheduler of {@code jobs} running {@code parallel} at a time, announcing to {@code notifier}.
+   */
+  private static Scheduler scheduler(
+      List<ScheduledJob> jobs,
+      int parallel,
+      HistoryStore store,
+      ScriptedLauncher launcher,
+      Notifier notifier,
+      TestClock clock) {
+    Scheduler scheduler =
+        new Scheduler(
+            jobs,
+            store,
+            launcher,
+            clock,
+            new SchedulerOptions(
+                parallel,
+                "scheduler-1",
+                new Worker("host-1", 1),
+                new SplittableRandom(1),
+                Duration.ofMinutes(5),
+                Duration.ofHours(6)));
+    scheduler.listen(
+        new SchedulerNotifications(notifier, Map.of(), new ExportStorage(Map.of()), store, clock));
+    return scheduler;
   }
 
   private ScheduledJob job(Site site, String name, String schedule) {
