@@ -42,6 +42,20 @@ def _window_start(day):
     return day
 
 
+def lakeport_lineage_parent(task_instance):
+    """The task as the OpenLineage parent of the export's run: namespace/job/run."""
+    try:
+        from airflow.providers.openlineage.plugins import macros as openlineage
+    except ImportError:
+        return "airflow/%s.%s/%s" % (
+            task_instance.dag_id, task_instance.task_id, task_instance.run_id)
+    return "/".join([
+        openlineage.lineage_job_namespace(),
+        openlineage.lineage_job_name(task_instance),
+        openlineage.lineage_run_id(task_instance),
+    ])
+
+
 with DAG(
     dag_id="orders-kpis-monthly",
     description="Daily order KPIs per country and currency for the month of run_date, as gzipped JSON lines",
@@ -61,7 +75,7 @@ with DAG(
         "email_on_failure": False,
         "email_on_retry": False,
     },
-    user_defined_macros={"lakeport_run_date": lakeport_run_date},
+    user_defined_macros={"lakeport_run_date": lakeport_run_date, "lakeport_lineage_parent": lakeport_lineage_parent},
     tags=["lakeport"],
 ) as dag:
     lakeport_task = SparkSubmitOperator(
@@ -70,7 +84,7 @@ with DAG(
         conn_id="spark_default",
         application="/opt/lakeport/lib/lakeport-0.1.0.jar",
         java_class="io.lakeport.cli.Lakeport",
-        application_args=["run", "/opt/lakeport/jobs/orders-kpis-monthly.conf", "--param", "run_date={{ lakeport_run_date(dag_run) }}"],
+        application_args=["run", "/opt/lakeport/jobs/orders-kpis-monthly.conf", "--param", "run_date={{ lakeport_run_date(dag_run) }}", "--lineage-parent", "{{ lakeport_lineage_parent(task_instance) }}"],
         conf={"spark.executor.memory": "4g", "spark.ui.enabled": "false"},
         packages="org.apache.spark:spark-hadoop-cloud_2.13:4.1.1",
         env_vars={"LAKEPORT_HOME": "/opt/lakeport"},

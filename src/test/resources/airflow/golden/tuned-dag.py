@@ -47,6 +47,20 @@ def _window_start(day):
     return day
 
 
+def lakeport_lineage_parent(task_instance):
+    """The task as the OpenLineage parent of the export's run: namespace/job/run."""
+    try:
+        from airflow.providers.openlineage.plugins import macros as openlineage
+    except ImportError:
+        return "airflow/%s.%s/%s" % (
+            task_instance.dag_id, task_instance.task_id, task_instance.run_id)
+    return "/".join([
+        openlineage.lineage_job_namespace(),
+        openlineage.lineage_job_name(task_instance),
+        openlineage.lineage_run_id(task_instance),
+    ])
+
+
 def _team_defaults():
     return {"dagrun_timeout": datetime.timedelta(hours=6)}
 
@@ -72,7 +86,7 @@ with DAG(
         "on_success_callback": teamhooks.alerts.record_success,
         "on_retry_callback": [teamhooks.alerts.note_retry, teamhooks.alerts.page_oncall],
     },
-    user_defined_macros={"lakeport_run_date": lakeport_run_date},
+    user_defined_macros={"lakeport_run_date": lakeport_run_date, "lakeport_lineage_parent": lakeport_lineage_parent},
     tags=["lakeport", "finance", "nightly"],
     doc_md=__doc__,
     **_team_defaults(),
@@ -83,7 +97,7 @@ with DAG(
         conn_id="spark_default",
         application="/opt/lakeport/lib/lakeport-0.1.0.jar",
         java_class="io.lakeport.cli.Lakeport",
-        application_args=["run", "/opt/lakeport/src/test/resources/airflow/jobs/tuned-dag.conf", "--param", "run_date={{ lakeport_run_date(dag_run) }}"],
+        application_args=["run", "/opt/lakeport/src/test/resources/airflow/jobs/tuned-dag.conf", "--param", "run_date={{ lakeport_run_date(dag_run) }}", "--lineage-parent", "{{ lakeport_lineage_parent(task_instance) }}"],
         conf={"spark.executor.memory": "4g", "spark.ui.enabled": "false"},
         packages="org.apache.spark:spark-hadoop-cloud_2.13:4.1.1",
         env_vars={"LAKEPORT_HOME": "/opt/lakeport"},

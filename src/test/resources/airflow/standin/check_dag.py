@@ -81,8 +81,9 @@ def main():
             for dag in airflow.RECORDED:
                 macros = dag.kwargs.get("user_defined_macros") or {}
                 for task in dag.tasks:
+                    context = airflow.context_for(run, dag.kwargs.get("dag_id"), task.task_id)
                     rendered.append(airflow.render(task.spark_kwargs.get("application_args"),
-                                                   airflow.context_for(run), macros))
+                                                   context, macros))
             print(json.dumps(rendered))
     else:
         print(json.dumps(describe(), indent=1, sort_keys=True))

@@ -46,6 +46,9 @@ final class DagFile {
     blocks.put(DagTemplate.Block.IMPORTS, imports(command));
     StringBuilder definitions = new StringBuilder();
     command.runDate().ifPresent(runDate -> runDateMacro(definitions, runDate));
+    if (exports(command)) {
+      lineageParentMacro(definitions);
+    }
     blocks.put(DagTemplate.Block.DEFINITIONS, definitions.toString());
     blocks.put(DagTemplate.Block.DAG_ARGUMENTS, dagArguments(command, startDate));
     blocks.put(DagTemplate.Block.TASK, operator(command, dags));
@@ -110,14 +113,48 @@ final class DagFile {
     py.append("default_args={\n");
     defaultArgs(py, command.schedule(), command.failureEmails(), command.dag());
     py.append("},\n");
-    command
-        .runDate()
-        .ifPresent(
-            r -> arg(py, 0, "user_defined_macros", "{\"lakeport_run_date\": lakeport_run_date}"));
+    List<String> macros = new ArrayList<>();
+    command.runDate().ifPresent(r -> macros.add("\"lakeport_run_date\": lakeport_run_date"));
+    if (exports(command)) {
+      macros.add("\"lakeport_lineage_parent\": lakeport_lineage_parent");
+    }
+    if (!macros.isEmpty()) {
+      arg(py, 0, "user_defined_macros", "{" + String.join(", ", macros) + "}");
+    }
     List<String> tags = new ArrayList<>(List.of("lakeport"));
     command.dag().tags().stream().filter(t -> !tags.contains(t)).forEach(tags::add);
     arg(py, 0, "tags", list(tags));
     return py.toString();
+  }
+
+  /** Whether the DAG runs an export (not retention): its run has lineage. */
+  private static boolean exports(ScheduledCommand command) {
+    return command.arguments().get(0).equals("run");
+  }
+
+  /**
+   * The macro naming the task as the OpenLineage parent of the export's run: the OpenLineage
+   * provider's names for the task's run when the provider is installed (so lineage backends link
+   * the two), else the DAG, task and DAG run's own.
+   */
+  private static void lineageParentMacro(StringBuilder py) {
+    py.append(
+        """
+
+
+        def lakeport_lineage_parent(task_instance):
+            \"\"\"The task as the OpenLineage parent of the export's run: namespace/job/run.\"\"\"
+            try:
+                from airflow.providers.openlineage.plugins import macros as openlineage
+            except ImportError:
+                return "airflow/%s.%s/%s" % (
+                    task_instance.dag_id, task_instance.task_id, task_instance.run_id)
+            return "/".join([
+                openlineage.lineage_job_namespace(),
+                openlineage.lineage_job_name(task_instance),
+                openlineage.lineage_run_id(task_instance),
+            ])
+        """);
   }
 
   /** The macro that gives a DAG run the run_date Lakeport's scheduler gives the same slot. */
@@ -295,6 +332,10 @@ final class DagFile {
               arguments.add(quote("--param"));
               arguments.add(quote("run_date={{ lakeport_run_date(dag_run) }}"));
             });
+    if (exports(command)) {
+      arguments.add(quote("--lineage-parent"));
+      arguments.add(quote("{{ lakeport_lineage_parent(task_instance) }}"));
+    }
     arg(py, 1, "application_args", "[" + String.join(", ", arguments) + "]");
     arg(py, 1, "conf", dict(dags.sparkConf()));
     arg(

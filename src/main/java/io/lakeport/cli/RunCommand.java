@@ -8,6 +8,7 @@ import io.lakeport.failure.FailureText;
 import io.lakeport.history.Trigger;
 import io.lakeport.lifecycle.RunLifecycle;
 import io.lakeport.manifest.Manifest;
+import io.lakeport.notify.RunLineage;
 import io.lakeport.run.ExportRunner;
 import io.lakeport.run.RunId;
 import io.lakeport.run.RunResult;
@@ -94,6 +95,15 @@ final class RunCommand implements Callable<Integer> {
           "Write how the run ended (exit code, run id, manifest or error) as JSON to FILE; for launchers.")
   Optional<Path> outcomeFile;
 
+  @Option(
+      names = "--lineage-parent",
+      paramLabel = "NAMESPACE/JOB/RUN",
+      description =
+          "The OpenLineage parent of the runs (with lakeport.lineage on): the job and run that"
+              + " started them, as a generated Airflow DAG passes its task; RUN is a UUID or any"
+              + " name.")
+  Optional<String> lineageParent;
+
   @Override
   public Integer call() throws Exception {
     OutcomeReport report = OutcomeReport.to(outcomeFile);
@@ -130,7 +140,7 @@ final class RunCommand implements Callable<Integer> {
         runId.isPresent()
             ? RunLifecycle.underScheduler(site, clock)
             : RunLifecycle.recording(site, clock, warning -> warn(err, warning))) {
-      RunLifecycle runs = lifecycle.reportingTo(report);
+      RunLifecycle runs = lifecycle.reportingTo(report).withLineageParent(parent());
       SparkSession spark = Sessions.create(site, master);
       ProgressListener.install(spark.sparkContext());
       ExportRunner runner =
@@ -162,6 +172,15 @@ final class RunCommand implements Callable<Integer> {
     }
     results.finish(specs.size() > 1);
     return results.exitCode();
+  }
+
+  /** The {@code --lineage-parent}, checked. */
+  private Optional<RunLineage.Parent> parent() {
+    try {
+      return lineageParent.map(RunLineage.Parent::parse);
+    } catch (IllegalArgumentException e) {
+      throw new Failures.UserException("--lineage-parent: " + e.getMessage());
+    }
   }
 
   /** Refuses a run id that is not one: it names the run's staging folder and manifest. */

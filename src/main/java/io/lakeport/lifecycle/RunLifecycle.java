@@ -52,6 +52,7 @@ public final class RunLifecycle implements AutoCloseable {
   private final boolean announcesEnds;
   private final SharedLeases leases;
   private final OutcomeReport report;
+  private final Optional<RunLineage.Parent> lineageParent;
   private final Path logs;
   private final Clock clock;
 
@@ -62,6 +63,7 @@ public final class RunLifecycle implements AutoCloseable {
       boolean announcesEnds,
       SharedLeases leases,
       OutcomeReport report,
+      Optional<RunLineage.Parent> lineageParent,
       Path logs,
       Clock clock) {
     this.records = records;
@@ -70,6 +72,7 @@ public final class RunLifecycle implements AutoCloseable {
     this.announcesEnds = announcesEnds;
     this.leases = leases;
     this.report = report;
+    this.lineageParent = lineageParent;
     this.logs = logs;
     this.clock = clock;
   }
@@ -80,7 +83,16 @@ public final class RunLifecycle implements AutoCloseable {
    */
   public RunLifecycle reportingTo(OutcomeReport report) {
     return new RunLifecycle(
-        records, notifications, lineage, announcesEnds, leases, report, logs, clock);
+        records, notifications, lineage, announcesEnds, leases, report, lineageParent, logs, clock);
+  }
+
+  /**
+   * This lifecycle, naming {@code parent} (when given) as the OpenLineage parent of its runs, in
+   * place of the schedule slot a scheduled run has.
+   */
+  public RunLifecycle withLineageParent(Optional<RunLineage.Parent> parent) {
+    return new RunLifecycle(
+        records, notifications, lineage, announcesEnds, leases, report, parent, logs, clock);
   }
 
   /**
@@ -99,6 +111,7 @@ public final class RunLifecycle implements AutoCloseable {
         true,
         new HistoryLeases(site.history(), clock, first),
         OutcomeReport.none(),
+        Optional.empty(),
         site.logs(),
         clock);
   }
@@ -126,6 +139,7 @@ public final class RunLifecycle implements AutoCloseable {
         false,
         new HistoryLeases(site.history(), clock, warnings),
         OutcomeReport.none(),
+        Optional.empty(),
         site.logs(),
         clock);
   }
@@ -142,11 +156,13 @@ public final class RunLifecycle implements AutoCloseable {
     Optional<RunLineage.Parent> parent =
         lineage
             .namespace()
+            .filter(namespace -> lineageParent.isEmpty())
             .flatMap(
                 namespace ->
                     history
                         .slotOf(runId)
-                        .map(slot -> RunLineage.Parent.ofSlot(namespace, job.name(), slot)));
+                        .map(slot -> RunLineage.Parent.ofSlot(namespace, job.name(), slot)))
+            .or(() -> lineageParent);
     lineage.started(job, runId, parent);
     try (RunLineage.Watch aborts = lineage.abortOnExit(job, runId, parent);
         RunLogging logging = logging(history, job.name(), runId)) {

@@ -160,9 +160,50 @@ public final class RunLineage implements AutoCloseable {
 
   /**
    * The run a Lakeport run belongs to: the slot of its schedule it runs for (job {@code
-   * <job>.schedule}, one parent run per slot, whatever the retries).
+   * <job>.schedule}, one parent run per slot, whatever the retries), or what {@code
+   * --lineage-parent} names (an Airflow task's run).
    */
   public record Parent(String namespace, String job, UUID runId) {
+    /** The longest namespace, job or run name taken from outside. */
+    private static final int MAX_PART = 500;
+
+    /**
+     * {@code NAMESPACE/JOB/RUN} (the job may hold no slash, the namespace may): RUN is a UUID, or
+     * any name, which becomes a name-based UUID; each part 1 to 500 printable characters.
+     */
+    public static Parent parse(String text) {
+      int last = text.lastIndexOf('/');
+      int middle = last <= 0 ? -1 : text.lastIndexOf('/', last - 1);
+      if (middle <= 0 || last == text.length() - 1 || middle == last - 1) {
+        throw new IllegalArgumentException(
+            "expected NAMESPACE/JOB/RUN, e.g. airflow/orders_dag.export/"
+                + "0190f1a2-7b3c-7d4e-8f50-1a2b3c4d5e6f, found \""
+                + printable(text)
+                + "\"");
+      }
+      String namespace = text.substring(0, middle);
+      String job = text.substring(middle + 1, last);
+      String run = text.substring(last + 1);
+      for (String part : List.of(namespace, job, run)) {
+        if (part.length() > MAX_PART || !part.chars().allMatch(c -> c >= 0x20 && c != 0x7f)) {
+          throw new IllegalArgumentException(
+              "each part must be 1 to " + MAX_PART + " printable characters");
+        }
+      }
+      UUID runId;
+      try {
+        runId = UUID.fromString(run);
+      } catch (IllegalArgumentException notUuid) {
+        runId = UUID.nameUUIDFromBytes(run.getBytes(StandardCharsets.UTF_8));
+      }
+      return new Parent(namespace, job, runId);
+    }
+
+    private static String printable(String text) {
+      String shown = text.length() > 100 ? text.substring(0, 100) + "..." : text;
+      return shown.replaceAll("\\p{Cntrl}", "?");
+    }
+
     /** The slot {@code slot} of {@code job}'s schedule. */
     public static Parent ofSlot(String namespace, String job, Instant slot) {
       return new Parent(namespace, job + ".schedule", uuid(slot, job + "@" + slot));

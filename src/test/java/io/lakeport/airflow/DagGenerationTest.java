@@ -197,14 +197,18 @@ class DagGenerationTest {
             "run",
             "/opt/lakeport/jobs/org-assignments-active.conf",
             "--param",
-            "run_date=2026-10-31");
+            "run_date=2026-10-31",
+            "--lineage-parent",
+            "airflow/org-assignments-active.run/scheduled__2026-11-24T08:00:00+00:00");
     assertThat(rendered.get(1).get(0))
         .extracting(JsonNode::asText)
         .containsExactly(
             "run",
             "/opt/lakeport/jobs/org-assignments-active.conf",
             "--param",
-            "run_date=2026-11-23");
+            "run_date=2026-11-23",
+            "--lineage-parent",
+            "airflow/org-assignments-active.run/scheduled__2026-11-24T08:00:00+00:00");
   }
 
   @Test
@@ -342,7 +346,9 @@ class DagGenerationTest {
             "run",
             "/opt/lakeport/jobs/security-anomalies-daily.conf",
             "--param",
-            "run_date={{ lakeport_run_date(dag_run) }}");
+            "run_date={{ lakeport_run_date(dag_run) }}",
+            "--lineage-parent",
+            "{{ lakeport_lineage_parent(task_instance) }}");
   }
 
   @Test

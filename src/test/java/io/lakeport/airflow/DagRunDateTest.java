@@ -152,8 +152,8 @@ class DagRunDateTest {
    */
   private static String runDate(JsonNode rendered) {
     JsonNode args = rendered.get(0);
-    assertThat(args.get(args.size() - 2).asText()).isEqualTo("--param");
-    String param = args.get(args.size() - 1).asText();
+    assertThat(args.get(2).asText()).isEqualTo("--param");
+    String param = args.get(3).asText();
     assertThat(param).startsWith("run_date=");
     return param.substring("run_date=".length());
   }

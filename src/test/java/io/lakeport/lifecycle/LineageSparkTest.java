@@ -200,6 +200,36 @@ class LineageSparkTest {
   }
 
   @Test
+  void aRunStartedByAnAirflowTaskNamesItAsParent() throws Exception {
+    Path events = dir.resolve("lineage/events.jsonl");
+    Site site = site("transport = file, file = \"" + events + "\"");
+    JobSpec job = job(site, "select.columns = [id]");
+    RunLineage.Parent task =
+        RunLineage.Parent.parse("airflow/people.run/scheduled__2026-12-07T02:00:00+00:00");
+
+    try (RunLifecycle lifecycle =
+        RunLifecycle.recording(site, Clock.systemUTC(), w -> {})
+            .withLineageParent(Optional.of(task))) {
+      lifecycle.export(
+          new ExportRunner(spark, Clock.systemUTC()),
+          job,
+          RunId.next(Clock.systemUTC()),
+          Trigger.MANUAL);
+    }
+
+    List<String> lines = Files.readAllLines(events);
+    assertThat(lines).hasSize(2);
+    for (String line : lines) {
+      JsonNode event = JSON.readTree(line);
+      assertThat(specProblems(event)).isEmpty();
+      assertThat(event.at("/run/facets/parent/job/namespace").asText()).isEqualTo("airflow");
+      assertThat(event.at("/run/facets/parent/job/name").asText()).isEqualTo("people.run");
+      assertThat(event.at("/run/facets/parent/run/runId").asText())
+          .isEqualTo(task.runId().toString());
+    }
+  }
+
+  @Test
   void aLineageBackendThatIsDownNeverFailsTheRunAndIsRecorded() throws Exception {
     int closed;
     try (ServerSocket socket = new ServerSocket(0)) {

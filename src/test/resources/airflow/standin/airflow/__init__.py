@@ -144,11 +144,23 @@ def _render_string(text, context, macros):
     return re.sub(r"\{\{(.*?)\}\}", lambda m: str(eval(m.group(1).strip(), {}, names)), text)
 
 
-def context_for(dag_run):
+class TaskInstance:
+    """What a template sees as task_instance: the DAG's and task's ids and the DAG run's id."""
+
+    def __init__(self, dag_id, task_id, run_id):
+        self.dag_id = dag_id
+        self.task_id = task_id
+        self.run_id = run_id
+
+
+def context_for(dag_run, dag_id="dag", task_id="task"):
     """The template context Airflow builds for a run (the keys these DAGs may use)."""
     logical = dag_run.logical_date
+    slot = logical or dag_run.run_after
+    run_id = "scheduled__" + slot.isoformat() if slot is not None else "manual"
     context = {"dag_run": dag_run, "logical_date": logical, "data_interval_start": logical,
-               "data_interval_end": logical, "params": {}, "macros": _datetime}
+               "data_interval_end": logical, "params": {}, "macros": _datetime,
+               "task_instance": TaskInstance(dag_id, task_id, run_id)}
     if logical is not None:
         context["ds"] = logical.strftime("%Y-%m-%d")
         context["ds_nodash"] = logical.strftime("%Y%m%d")
