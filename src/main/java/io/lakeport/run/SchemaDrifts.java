@@ -1,6 +1,8 @@
 package io.lakeport.run;
 
 import io.delta.tables.DeltaTable;
+import io.lakeport.config.ConfigProblem;
+import io.lakeport.config.JobConfigException;
 import io.lakeport.config.JobSpec;
 import io.lakeport.config.PlanSpec;
 import io.lakeport.config.SchemaDriftSpec;
@@ -12,6 +14,7 @@ import io.lakeport.sink.WriteContext;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -84,6 +87,7 @@ public final class SchemaDrifts {
     if (!drift.withAction(SchemaDrift.FAIL).isEmpty()) {
       throw new SchemaDriftException(job.name(), runId, drift);
     }
+    table.ifPresent(t -> refuseTypeChangeInPlace(job, t, drift));
     return Optional.of(drift);
   }
 
@@ -123,6 +127,59 @@ public final class SchemaDrifts {
     return job.schemaDrift().onAdded() == SchemaDriftSpec.Action.FAIL
         ? WriteContext.SchemaEvolution.KEEP
         : WriteContext.SchemaEvolution.MERGE;
+  }
+
+  /**
+   * A Delta table changes a column's type only when an overwrite replaces its schema, or, for a
+   * widening, when the table has type widening on: anything else is refused before the write, with
+   * the fix, rather than by Delta's "Failed to merge fields".
+   */
+  private static void refuseTypeChangeInPlace(JobSpec job, DeltaTable table, SchemaDrift drift) {
+    if (job.sink().mode() == WriteMode.OVERWRITE) {
+      return;
+    }
+    List<SchemaDrift.Change> retyped =
+        drift.changes().stream()
+            .filter(
+                c ->
+                    c.kind().equals(SchemaDrift.Kind.WIDENED.text())
+                        || c.kind().equals(SchemaDrift.Kind.TYPE_CHANGED.text()))
+            .toList();
+    if (retyped.isEmpty()) {
+      return;
+    }
+    boolean widening =
+        "true"
+            .equals(
+                table
+                    .detail()
+                    .select("properties")
+                    .head()
+                    .<String, String>getJavaMap(0)
+                    .get("delta.enableTypeWidening"));
+    if (widening
+        && retyped.stream().allMatch(c -> c.kind().equals(SchemaDrift.Kind.WIDENED.text()))) {
+      return;
+    }
+    String columns =
+        retyped.stream()
+            .map(c -> c.column() + " (" + c.before() + " -> " + c.after() + ")")
+            .collect(Collectors.joining(", "));
+    throw new JobConfigException(
+        List.of(
+            new ConfigProblem(
+                job.sink().origin("mode"),
+                "cannot change the type of "
+                    + columns
+                    + " in the Delta table at "
+                    + job.sink().path()
+                    + " with sink.mode = "
+                    + job.sink().mode().name().toLowerCase(Locale.ROOT).replace('_', '-')
+                    + ": Delta changes a column's type only when an overwrite replaces the table's"
+                    + " schema",
+                "Run once with sink.mode = overwrite (the table is rewritten with the new types),"
+                    + " keep the old type with a cast in plan.derive, or, for a widening, set"
+                    + " sink.table-properties { \"delta.enableTypeWidening\" = \"true\" }.")));
   }
 
   /** The job-file key of the policy for a kind of change: {@code on-type-change}. */

@@ -129,6 +129,36 @@ class SchemaDriftSparkTest {
     assertThat(same.manifest().schemaDrift().changes()).as("the same schema again").isEmpty();
   }
 
+  @org.junit.jupiter.api.Test
+  void aDeltaAppendThatWouldChangeAColumnsTypeIsAJobMistake() throws Exception {
+    Path source = dir.resolve("source");
+    spark.createDataFrame(rows(), SOURCE).write().parquet(source.toString());
+    Path out = dir.resolve("out-append");
+    run(job("delta", source, out, EnumSet.noneOf(SchemaDrift.Kind.class), "allow", "append"));
+
+    Throwable thrown =
+        org.assertj.core.api.Assertions.catchThrowable(
+            () ->
+                run(
+                    job(
+                        "delta",
+                        source,
+                        out,
+                        EnumSet.of(SchemaDrift.Kind.WIDENED),
+                        "allow",
+                        "append")));
+
+    assertThat(thrown)
+        .isInstanceOf(io.lakeport.config.JobConfigException.class)
+        .hasMessageContaining(
+            "cannot change the type of amt (int -> bigint) in the Delta table at " + out)
+        .hasMessageContaining("with sink.mode = append")
+        .hasMessageContaining("Run once with sink.mode = overwrite");
+    assertThat(DeltaTable.forPath(spark, out.toString()).history(1).head().getLong(0))
+        .as("nothing committed")
+        .isZero();
+  }
+
   private static int index(SchemaDrift.Kind kind) {
     return switch (kind) {
       case RENAMED -> 0;
@@ -204,6 +234,16 @@ class SchemaDriftSparkTest {
    */
   private JobSpec job(
       String format, Path source, Path out, Set<SchemaDrift.Kind> changes, String policy) {
+    return job(format, source, out, changes, policy, "overwrite");
+  }
+
+  private JobSpec job(
+      String format,
+      Path source,
+      Path out,
+      Set<SchemaDrift.Kind> changes,
+      String policy,
+      String mode) {
     String actions =
         policy.contains("=")
             ? policy
@@ -242,7 +282,7 @@ class SchemaDriftSparkTest {
           derive { %s }
           select { columns = [%s] %s }
         }
-        sink { format = %s, path = "%s", mode = overwrite }
+        sink { format = %s, path = "%s", mode = %s }
         schema-drift { %s }
         """
             .formatted(
@@ -253,6 +293,7 @@ class SchemaDriftSparkTest {
                 rename,
                 format,
                 out,
+                mode,
                 actions),
         Map.of());
   }
