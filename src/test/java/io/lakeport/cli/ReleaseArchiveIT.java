@@ -131,7 +131,8 @@ class ReleaseArchiveIT {
                 script.toString()));
 
     assertThat(completion.exitCode()).as(completion.output()).isZero();
-    assertThat(completion.output().lines()).containsExactlyInAnyOrder("schedule", "scheduler");
+    assertThat(completion.output().lines())
+        .containsExactlyInAnyOrder("schedule", "schema", "scheduler");
   }
 
   @Test
