@@ -119,7 +119,7 @@ public final class Job {
    */
   public Optional<SchemaChange> schemaChange() throws IOException {
     JobSpec job = validate();
-    List<Manifest> published = published(job);
+    List<Manifest> published = published(job, 2);
     if (published.size() < 2) {
       return Optional.empty();
     }
@@ -139,7 +139,7 @@ public final class Job {
    */
   public Optional<SchemaChange> schemaChange(SparkSession spark) throws IOException {
     JobSpec job = validate();
-    List<Manifest> published = published(job);
+    List<Manifest> published = published(job, 1);
     if (published.isEmpty()) {
       return Optional.empty();
     }
@@ -161,12 +161,13 @@ public final class Job {
    */
   public record SchemaChange(String fromRun, String to, SchemaDrift drift) {}
 
-  private List<Manifest> published(JobSpec job) throws IOException {
+  /** The job's newest published manifests at its sink, at most {@code wanted}, newest first. */
+  private List<Manifest> published(JobSpec job, int wanted) throws IOException {
     return PublishedManifests.newestFirst(
-            Sessions.hadoopConfiguration(lakeport.site()), job.sink().path())
-        .stream()
-        .filter(m -> m.job().equals(job.name()))
-        .toList();
+        Sessions.hadoopConfiguration(lakeport.site()),
+        job.sink().path(),
+        m -> m.job().equals(job.name()),
+        wanted);
   }
 
   /** The first {@code rows} rows the job would export; nothing is written. */

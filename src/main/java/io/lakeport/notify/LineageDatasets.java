@@ -74,17 +74,14 @@ final class LineageDatasets {
     return ol.newSchemaDatasetFacet(fields);
   }
 
-  /** The source's columns as the manifest records them ({@code source.schema}). */
-  @SuppressWarnings("unchecked")
+  /** The source's columns as the manifest records them ({@code source.schema}, as maps). */
   private static Optional<List<Manifest.ColumnInfo>> sourceColumns(Manifest m) {
     if (!(m.source().get("schema") instanceof List<?> list)) {
       return Optional.empty();
     }
     List<Manifest.ColumnInfo> columns = new ArrayList<>();
     for (Object item : list) {
-      if (item instanceof Manifest.ColumnInfo column) {
-        columns.add(column);
-      } else if (item instanceof Map<?, ?> map) {
+      if (item instanceof Map<?, ?> map) {
         columns.add(
             new Manifest.ColumnInfo(
                 String.valueOf(map.get("name")),
