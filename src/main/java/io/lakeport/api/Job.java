@@ -227,6 +227,7 @@ public final class Job {
         sink,
         job.quality(),
         job.schemaDrift(),
+        job.alerts(),
         job.incremental(),
         job.schedule(),
         job.notifications(),

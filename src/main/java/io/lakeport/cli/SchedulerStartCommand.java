@@ -16,6 +16,7 @@ import io.lakeport.notify.ExportStorage;
 import io.lakeport.notify.Notifier;
 import io.lakeport.notify.SchedulerNotifications;
 import io.lakeport.run.Acceleration;
+import io.lakeport.schedule.AlertWatch;
 import io.lakeport.schedule.Schedule;
 import io.lakeport.schedule.ScheduledJob;
 import io.lakeport.schedule.Scheduler;
@@ -90,8 +91,9 @@ final class SchedulerStartCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Map<String, NotificationSpec> subscriptions = new LinkedHashMap<>();
     Map<String, Path> manual = new LinkedHashMap<>();
+    List<AlertWatch.Watched> alerts = new ArrayList<>();
     Optional<List<ScheduledJob>> scheduled =
-        load(lakeport.loader(), spec.commandLine().getErr(), subscriptions, manual);
+        load(lakeport.loader(), spec.commandLine().getErr(), subscriptions, manual, alerts);
     if (scheduled.isEmpty()) {
       return ExitCode.USER.code();
     }
@@ -115,6 +117,7 @@ final class SchedulerStartCommand implements Callable<Integer> {
                   settings.missedAfter(),
                   settings.defaultTimeout()));
       loop.startManualRunsOf(manual);
+      loop.watch(alerts);
       site.history().keep().ifPresent(keep -> loop.keepHistory(keep, site.logs()));
       Optional<Notifier> notifier = notifier(site, store, clock);
       notifier.ifPresent(
@@ -340,13 +343,14 @@ final class SchedulerStartCommand implements Callable<Integer> {
   /**
    * The scheduled jobs of the job files; empty (after printing each problem) when any is invalid.
    * Jobs without a schedule go to {@code manual}, by name: their runs queued by hand are started
-   * too.
+   * too. Each job's alerts go to {@code alerts}.
    */
   private Optional<List<ScheduledJob>> load(
       JobLoader loader,
       PrintWriter err,
       Map<String, NotificationSpec> subscriptions,
-      Map<String, Path> manual) {
+      Map<String, Path> manual,
+      List<AlertWatch.Watched> alerts) {
     JobCatalog catalog = JobCatalog.load(loader, jobs.files());
     if (!catalog.problems().isEmpty()) {
       catalog.problems().forEach(p -> err.println(p.message()));
@@ -365,6 +369,7 @@ final class SchedulerStartCommand implements Callable<Integer> {
           .ifPresent(
               schedule -> scheduled.add(new ScheduledJob(schedule, file, RunKind.RETENTION)));
       subscriptions.put(job.name(), job.notifications());
+      alerts.add(new AlertWatch.Watched(job.name(), job.alerts(), Schedule.of(job)));
     }
     return Optional.of(scheduled);
   }

@@ -1,5 +1,6 @@
 package io.lakeport.cli;
 
+import io.lakeport.history.Alert;
 import io.lakeport.history.Attempt;
 import io.lakeport.history.HistoryStore;
 import io.lakeport.history.Lock;
@@ -9,8 +10,10 @@ import io.lakeport.manifest.SchemaDrift;
 import io.lakeport.server.RunViews;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -21,8 +24,15 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code lakeport status <run-id>}: everything the history holds about one run. */
-@Command(name = "status", description = "Show one run: its fields, attempts and notifications.")
+/**
+ * {@code lakeport status [<run-id>]}: everything the history holds about one run (its alerts too),
+ * or without a run id the alerts the scheduler has open.
+ */
+@Command(
+    name = "status",
+    description =
+        "Show one run: its fields, attempts, notifications and alerts; without RUN_ID, the open"
+            + " alerts of every job.")
 final class StatusCommand implements Callable<Integer> {
   @ParentCommand Lakeport lakeport;
   @Spec CommandSpec spec;
@@ -30,15 +40,20 @@ final class StatusCommand implements Callable<Integer> {
 
   @Parameters(
       index = "0",
+      arity = "0..1",
       paramLabel = "RUN_ID",
       description = "A run id, as lakeport history lists them.")
   String runId;
 
   @Override
   public Integer call() {
+    if (runId == null) {
+      return openAlerts();
+    }
     Run run;
     List<Attempt> attempts;
     List<Notification> notifications;
+    List<Alert> alerts;
     Optional<Lock> lock;
     try (HistoryStore history = lakeport.history()) {
       run =
@@ -53,6 +68,7 @@ final class StatusCommand implements Callable<Integer> {
                               + " in the run history. lakeport history lists the runs recorded."));
       attempts = history.runLog().attempts(runId);
       notifications = history.deliveries().notifications(runId);
+      alerts = history.alerts().about(runId);
       lock = history.locks().holder(run.job());
     }
     PrintWriter out = spec.commandLine().getOut();
@@ -67,6 +83,7 @@ final class StatusCommand implements Callable<Integer> {
               lock,
               false,
               notifications,
+              alerts,
               RunViews.manifest(run),
               lakeport.clock().instant()));
       return 0;
@@ -92,8 +109,54 @@ final class StatusCommand implements Callable<Integer> {
     if (notifications.isEmpty()) {
       out.println("  none");
     }
+    out.println("alerts:");
+    alerts.forEach(alert -> printAlert(out, alert, false));
+    if (alerts.isEmpty()) {
+      out.println("  none");
+    }
     out.flush();
     return 0;
+  }
+
+  /** The alerts no good run has cleared yet, oldest first. */
+  private int openAlerts() {
+    List<Alert> open;
+    try (HistoryStore history = lakeport.history()) {
+      open = history.alerts().open(Optional.empty());
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (output.json()) {
+      Map<String, Object> document = new LinkedHashMap<>();
+      document.put("alerts", open.stream().map(RunViews::alert).toList());
+      Output.print(out, document);
+      return 0;
+    }
+    if (open.isEmpty()) {
+      out.println("no open alerts");
+    } else {
+      out.println("open alerts:");
+      open.forEach(alert -> printAlert(out, alert, true));
+    }
+    out.flush();
+    return 0;
+  }
+
+  private static void printAlert(PrintWriter out, Alert alert, boolean withJob) {
+    out.printf(
+        Locale.ROOT,
+        "  %s  %s%s  %s%n      %s%n",
+        HistoryText.time(Optional.of(alert.openedAt())),
+        withJob ? alert.job() + " " : "",
+        alert.kind().text(),
+        alert
+            .clearedAt()
+            .map(
+                at ->
+                    "cleared "
+                        + HistoryText.time(Optional.of(at))
+                        + alert.clearedBy().map(by -> " by run " + by).orElse(""))
+            .orElse("open"),
+        alert.detail());
   }
 
   private static void printRun(PrintWriter out, Run run) {

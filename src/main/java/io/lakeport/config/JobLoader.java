@@ -41,6 +41,7 @@ public final class JobLoader {
   static final String SINK = "sink";
   static final String QUALITY = "quality";
   static final String SCHEMA_DRIFT = "schema-drift";
+  static final String ALERTS = "alerts";
   static final String INCREMENTAL = "incremental";
   static final String SCHEDULE = "schedule";
   static final String NOTIFICATIONS = "notifications";
@@ -68,6 +69,7 @@ public final class JobLoader {
     SINK,
     QUALITY,
     SCHEMA_DRIFT,
+    ALERTS,
     INCREMENTAL,
     SCHEDULE,
     NOTIFICATIONS,
@@ -341,6 +343,7 @@ public final class JobLoader {
             required(top, written, SINK, Endpoints.SINK_KEYS), sinkOptionDefaults(root, problems)),
         new QualityReader(top.section(QUALITY, QualityReader.KEYS)).read(),
         schemaDrift(top.section(SCHEMA_DRIFT, SCHEMA_DRIFT_KEYS)),
+        new AlertsReader(top.section(ALERTS, AlertsReader.KEYS)).read(),
         incremental(top.section(INCREMENTAL, MODE, COLUMN, LOOKBACK), source),
         schedule(top, zone),
         NotificationsReader.job(top.section(NOTIFICATIONS), notifications),

@@ -8,10 +8,10 @@ import java.util.Optional;
 
 /**
  * One export job, validated: where it reads, what it computes, where it writes, the quality its
- * output must have, the parameter values of this run, and when it runs by itself ({@code schedule},
- * empty for jobs run by hand only), and who is told how its runs went ({@code notifications}, over
- * the site's subscriptions), and how its Airflow DAG is set up ({@code airflow}). Built by {@link
- * JobLoader}; everything a run needs, nothing Spark-specific.
+ * output must have, what its scheduler alerts about, the parameter values of this run, and when it
+ * runs by itself ({@code schedule}, empty for jobs run by hand only), and who is told how its runs
+ * went ({@code notifications}, over the site's subscriptions), and how its Airflow DAG is set up
+ * ({@code airflow}). Built by {@link JobLoader}; everything a run needs, nothing Spark-specific.
  */
 public record JobSpec(
     String name,
@@ -25,6 +25,7 @@ public record JobSpec(
     SinkSpec sink,
     QualitySpec quality,
     SchemaDriftSpec schemaDrift,
+    AlertSpec alerts,
     IncrementalSpec incremental,
     Optional<ScheduleSpec> schedule,
     NotificationSpec notifications,
@@ -43,6 +44,7 @@ public record JobSpec(
     requireNonNull(sink, "sink is null");
     requireNonNull(quality, "quality is null");
     requireNonNull(schemaDrift, "schemaDrift is null");
+    requireNonNull(alerts, "alerts is null");
     requireNonNull(incremental, "incremental is null");
     requireNonNull(retention, "retention is null");
     requireNonNull(schedule, "schedule is null");

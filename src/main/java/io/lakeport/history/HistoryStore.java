@@ -8,10 +8,10 @@ import java.time.Clock;
  * closed when done. What it keeps is reached by concern: the runs and their attempts ({@link
  * #runLog()}), the schedulers' job locks ({@link #locks()}), the leases of exports ({@link
  * #leases()}), the scheduler's state of each job ({@link #schedules()}), watermarks ({@link
- * #watermarks()}), notification deliveries ({@link #deliveries()}) and what runs add up to ({@link
- * #totals()}). Every time comes from the clock it is opened with. Races between schedulers (two
- * claiming a slot, two taking over a stale lock) are settled by the database: exactly one wins, the
- * others get an empty answer.
+ * #watermarks()}), notification deliveries ({@link #deliveries()}), what runs add up to ({@link
+ * #totals()}) and the alerts about them ({@link #alerts()}). Every time comes from the clock it is
+ * opened with. Races between schedulers (two claiming a slot, two taking over a stale lock) are
+ * settled by the database: exactly one wins, the others get an empty answer.
  */
 public final class HistoryStore implements AutoCloseable {
   private final HistoryDatabase database;
@@ -22,6 +22,7 @@ public final class HistoryStore implements AutoCloseable {
   private final Watermarks watermarks;
   private final Deliveries deliveries;
   private final RunTotals totals;
+  private final AlertLog alerts;
 
   private HistoryStore(HistoryDatabase database, HistorySettings settings, Clock clock) {
     this.database = database;
@@ -32,6 +33,7 @@ public final class HistoryStore implements AutoCloseable {
     this.watermarks = new Watermarks(database);
     this.deliveries = new Deliveries(database);
     this.totals = new RunTotals(database);
+    this.alerts = new AlertLog(database, clock);
   }
 
   /**
@@ -82,6 +84,11 @@ public final class HistoryStore implements AutoCloseable {
   /** What runs add up to: counts of ended runs that only grow, and counts by status now. */
   public RunTotals totals() {
     return totals;
+  }
+
+  /** The alerts the scheduler raised and cleared, and their notifications. */
+  public AlertLog alerts() {
+    return alerts;
   }
 
   @Override

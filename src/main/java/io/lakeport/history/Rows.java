@@ -132,9 +132,14 @@ final class Rows {
   }
 
   static Notification notification(ResultSet rs) throws SQLException {
+    return notification(rs.getString("run_id"), rs);
+  }
+
+  /** A notification row about {@code runId} (an alert's rows have no run id column). */
+  static Notification notification(String runId, ResultSet rs) throws SQLException {
     String delivery = rs.getString("status");
     return new Notification(
-        rs.getString("run_id"),
+        runId,
         rs.getString("channel"),
         rs.getString("target"),
         rs.getInt("attempt"),

@@ -3,6 +3,7 @@ package io.lakeport.notify;
 import static java.util.Objects.requireNonNull;
 
 import io.lakeport.config.EventType;
+import io.lakeport.history.Alert;
 import io.lakeport.manifest.Manifest;
 import io.lakeport.manifest.OutputFile;
 import io.lakeport.manifest.SchemaDrift;
@@ -15,8 +16,8 @@ import java.util.Optional;
  * Something worth telling people about a run of a job: its type (which decides the level), the
  * run's id, logical date, status and attempts, and as far as they are known what it wrote ({@link
  * Output}), its error, what retention removed ({@link Retention}), the slot a scheduler missed or
- * how the output's schema changed ({@link SchemaDrift}). Built with the factories; {@link
- * Notifier#publish} sends it.
+ * how the output's schema changed ({@link SchemaDrift}), or the alert the scheduler raised ({@link
+ * Alert}). Built with the factories; {@link Notifier#publish} sends it.
  */
 public record Event(
     EventType type,
@@ -31,7 +32,8 @@ public record Event(
     Optional<String> error,
     Optional<Retention> retention,
     Optional<Instant> slot,
-    Optional<SchemaDrift> schemaDrift) {
+    Optional<SchemaDrift> schemaDrift,
+    Optional<Alert> alert) {
 
   public Event {
     requireNonNull(type, "type is null");
@@ -46,6 +48,7 @@ public record Event(
     requireNonNull(retention, "retention is null");
     requireNonNull(slot, "slot is null");
     requireNonNull(schemaDrift, "schemaDrift is null");
+    requireNonNull(alert, "alert is null");
   }
 
   /** A run that published its export (or, with on-empty = skip, published nothing and said so). */
@@ -61,6 +64,7 @@ public record Event(
         attempts,
         Optional.of(Duration.ofMillis(manifest.durationMs())),
         Optional.of(Output.of(manifest, manifestLocation)),
+        Optional.empty(),
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
@@ -81,6 +85,7 @@ public record Event(
         attempts,
         succeeded.duration,
         succeeded.output,
+        Optional.empty(),
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
@@ -109,6 +114,7 @@ public record Event(
         Optional.of(error),
         Optional.empty(),
         Optional.empty(),
+        Optional.empty(),
         Optional.empty());
   }
 
@@ -126,6 +132,7 @@ public record Event(
         Optional.empty(),
         Optional.empty(),
         Optional.of(retention),
+        Optional.empty(),
         Optional.empty(),
         Optional.empty());
   }
@@ -151,6 +158,7 @@ public record Event(
         Optional.of(reason),
         Optional.empty(),
         slot,
+        Optional.empty(),
         Optional.empty());
   }
 
@@ -179,7 +187,8 @@ public record Event(
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
-        Optional.of(drift));
+        Optional.of(drift),
+        Optional.empty());
   }
 
   /** The published run's schema-changed event, when its manifest records a change worth one. */
@@ -204,6 +213,28 @@ public record Event(
    */
   public static boolean notable(SchemaDrift drift) {
     return drift.changes().stream().anyMatch(c -> !c.action().equals(SchemaDrift.ALLOW));
+  }
+
+  /**
+   * An alert the scheduler raised: its kind is the event's type; the run is the one it is about
+   * (for export-late, the id the slot's run has or will have), the status {@code open}.
+   */
+  public static Event alert(Alert alert, Optional<Duration> duration, Optional<Instant> slot) {
+    return new Event(
+        alert.kind(),
+        alert.job(),
+        alert.runId().orElse(alert.window()),
+        alert.openedAt(),
+        alert.logicalDate(),
+        "alert",
+        0,
+        duration,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        slot,
+        Optional.empty(),
+        Optional.of(alert));
   }
 
   /** Whether the manifest records a quality rule that warned. */

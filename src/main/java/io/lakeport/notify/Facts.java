@@ -62,6 +62,7 @@ final class Facts {
                         + drift.changes().stream()
                             .map(change -> "- " + change.describe())
                             .collect(Collectors.joining("\n"))));
+    event.alert().ifPresent(alert -> facts.put("Alert", alert.detail()));
     event
         .error()
         .ifPresent(

@@ -240,7 +240,7 @@ public final class Notifier implements AutoCloseable {
 
   private void record(Channel channel, Message message, int number, Optional<String> error) {
     try {
-      log.record(
+      Notification notification =
           new Notification(
               message.event().runId(),
               channel.type(),
@@ -248,7 +248,12 @@ public final class Notifier implements AutoCloseable {
               number,
               error.isEmpty() ? Notification.Delivery.SENT : Notification.Delivery.FAILED,
               error,
-              clock.instant()));
+              clock.instant());
+      message
+          .event()
+          .alert()
+          .ifPresentOrElse(
+              alert -> log.record(alert, notification), () -> log.record(notification));
     } catch (RuntimeException e) {
       LOG.warn(
           "Cannot record the notification of run {} in the run history: {}",

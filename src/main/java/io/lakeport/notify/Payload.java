@@ -3,6 +3,7 @@ package io.lakeport.notify;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakeport.config.Secrets;
+import io.lakeport.history.Alert;
 import io.lakeport.manifest.Manifest;
 import io.lakeport.manifest.OutputFile;
 import io.lakeport.manifest.SchemaDrift;
@@ -67,6 +68,7 @@ final class Payload {
     json.put("error", event.error().map(Secrets::maskUrl).orElse(null));
     json.put("retention", event.retention().map(Payload::retention).orElse(null));
     json.put("schema_drift", event.schemaDrift().map(Payload::schemaDrift).orElse(null));
+    json.put("alert", event.alert().map(Payload::alert).orElse(null));
     return json;
   }
 
@@ -120,6 +122,15 @@ final class Payload {
     }
     d.put("changes", changes);
     return d;
+  }
+
+  private static Map<String, Object> alert(Alert alert) {
+    Map<String, Object> a = new LinkedHashMap<>();
+    a.put("kind", alert.kind().text());
+    a.put("window", alert.window());
+    a.put("opened_at", alert.openedAt().toString());
+    a.put("detail", alert.detail());
+    return a;
   }
 
   private static Map<String, Object> retention(Event.Retention retention) {

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.lakeport.config.EventType;
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.NotificationSpec;
+import io.lakeport.history.Alert;
 import io.lakeport.history.HistoryStore;
 import io.lakeport.history.Run;
 import io.lakeport.history.RunStatus;
@@ -13,6 +14,8 @@ import io.lakeport.manifest.SchemaDrift;
 import io.lakeport.schedule.RunListener;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,8 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns how the scheduler's runs end into events: a run that succeeded (and one whose quality rules
  * warned), one whose schema changed as its policy warns about or refuses, one that failed with no
- * retry left (failed, or interrupted and not queued again), a slot that was skipped. What a
- * successful run wrote is read from its manifest, in the background.
+ * retry left (failed, or interrupted and not queued again), a slot that was skipped, an alert the
+ * scheduler opened. What a successful run wrote is read from its manifest, in the background.
  */
 public final class SchedulerNotifications implements RunListener {
   private static final Logger LOG = LoggerFactory.getLogger(SchedulerNotifications.class);
@@ -116,6 +119,37 @@ public final class SchedulerNotifications implements RunListener {
         jobs.getOrDefault(run.job(), NotificationSpec.none()));
   }
 
+  @Override
+  public void alerted(Alert alert) {
+    notifier.publish(
+        alert.kind(),
+        () -> Optional.of(alertEvent(alert)),
+        jobs.getOrDefault(alert.job(), NotificationSpec.none()));
+  }
+
+  /**
+   * The alert's event, with the run it is about as the history has it now: how long it ran (or had
+   * run when the alert opened) and its slot; an export-late alert's slot is its window.
+   */
+  private Event alertEvent(Alert alert) {
+    Optional<Run> run = alert.runId().flatMap(id -> store.runLog().run(id));
+    Optional<Duration> duration =
+        run.flatMap(
+            r ->
+                r.duration()
+                    .or(
+                        () ->
+                            r.startedAt().map(start -> Duration.between(start, alert.openedAt()))));
+    Optional<Instant> slot =
+        run.flatMap(Run::slot)
+            .or(
+                () ->
+                    alert.kind() == EventType.EXPORT_LATE
+                        ? Optional.of(Instant.parse(alert.window()))
+                        : Optional.empty());
+    return Event.alert(alert, duration, slot);
+  }
+
   /**
    * The succeeded event from the run's manifest; from what the history holds when it cannot be
    * read.
@@ -143,6 +177,7 @@ public final class SchedulerNotifications implements RunListener {
                             List.of(),
                             run.manifest(),
                             Optional.empty())),
+                    Optional.empty(),
                     Optional.empty(),
                     Optional.empty(),
                     Optional.empty(),

@@ -133,7 +133,10 @@ final class SlackChannel implements Channel {
     return switch (type) {
       case RUN_SUCCEEDED -> ":white_check_mark:";
       case RUN_FAILED -> ":x:";
-      case QUALITY_WARNING, SCHEDULE_MISSED, SCHEMA_CHANGED -> ":warning:";
+      case QUALITY_WARNING, SCHEDULE_MISSED, SCHEMA_CHANGED, FAILURE_RATE, ROWS_DROPPED ->
+          ":warning:";
+      case RUN_SLOW -> ":hourglass:";
+      case EXPORT_LATE -> ":alarm_clock:";
       case RETENTION_APPLIED -> ":wastebasket:";
     };
   }

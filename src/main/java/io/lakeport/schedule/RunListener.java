@@ -1,5 +1,6 @@
 package io.lakeport.schedule;
 
+import io.lakeport.history.Alert;
 import io.lakeport.history.Run;
 
 /**
@@ -21,6 +22,9 @@ public interface RunListener {
    * A queued run was skipped without starting: its slot was missed, or its execution window closed.
    */
   default void skipped(Run run) {}
+
+  /** The scheduler opened an alert about a job (see {@link AlertWatch}). */
+  default void alerted(Alert alert) {}
 
   /** Whether an ended run was queued again for another attempt. */
   enum Retry {

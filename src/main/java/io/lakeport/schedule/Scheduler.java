@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.ScheduleSpec;
+import io.lakeport.history.Alert;
 import io.lakeport.history.CancelRequest;
 import io.lakeport.history.HistoryException;
 import io.lakeport.history.HistoryStore;
@@ -94,6 +95,9 @@ public final class Scheduler {
 
   private RunListener listener = RunListener.NONE;
 
+  /** The jobs' alerts, checked at each pass; empty when no job has one on. */
+  private Optional<AlertWatch> alerts = Optional.empty();
+
   /** How long ended runs are kept in the history; empty: forever. */
   private Optional<Duration> keep = Optional.empty();
 
@@ -181,6 +185,15 @@ public final class Scheduler {
     this.logs = Optional.of(requireNonNull(logs, "logs is null"));
   }
 
+  /**
+   * Checks these jobs' {@code alerts} at each pass from now on, telling the listener of each alert
+   * opened ({@link AlertWatch}).
+   */
+  public synchronized void watch(List<AlertWatch.Watched> jobs) {
+    AlertWatch watch = new AlertWatch(jobs, store);
+    this.alerts = watch.watching() ? Optional.of(watch) : Optional.empty();
+  }
+
   /** Tells {@code listener} how runs end from now on (for notifications). */
   public synchronized void listen(RunListener listener) {
     this.listener = requireNonNull(listener, "listener is null");
@@ -188,7 +201,7 @@ public final class Scheduler {
 
   /**
    * One pass: cancel runs someone asked to cancel, record ended launches, renew locks, queue due
-   * slots, skip late runs, start runs.
+   * slots, skip late runs, start runs, check the jobs' alerts.
    */
   public synchronized void tick() {
     Instant now = clock.instant();
@@ -201,6 +214,34 @@ public final class Scheduler {
     jobs.values().forEach(job -> queueSlots(job, now));
     startDue(skipLate(runs.queued(), now), now);
     pruneWhenDue(now);
+    checkAlerts(now);
+  }
+
+  /** Opens the alerts the jobs' alerts blocks find now; a failing check waits for the next pass. */
+  private void checkAlerts(Instant now) {
+    if (alerts.isEmpty()) {
+      return;
+    }
+    try {
+      for (Alert alert : alerts.get().check(now, this::expected)) {
+        LOG.warn("Alert {} on job {}: {}", alert.kind().text(), alert.job(), alert.detail());
+        tell(l -> l.alerted(alert));
+      }
+    } catch (HistoryException e) {
+      LOG.warn("Cannot check the jobs' alerts; trying again at the next pass: {}", e.getMessage());
+    }
+  }
+
+  /**
+   * Whether the job's slot was meant to run: its schedule is on, and the slot is one this scheduler
+   * queues (not before it first started) or one the history has a run for.
+   */
+  private boolean expected(String job, Instant slot) {
+    ScheduledJob scheduled = jobs.get(job);
+    if (scheduled == null || state.status(scheduled.schedule()) == ScheduleSpec.Status.DISABLED) {
+      return false;
+    }
+    return !slot.isBefore(firstStart) || runs.run(runId(job, slot)).isPresent();
   }
 
   /** Prunes the history at the first pass and then once every {@link #PRUNE_EVERY}. */

@@ -216,6 +216,9 @@ final class JobsResource {
               view.put("seconds_until_next", null);
             });
     putRuns(view, job.name(), now);
+    view.put(
+        "open_alerts",
+        store.alerts().open(Optional.of(job.name())).stream().map(RunViews::alert).toList());
     return view;
   }
 

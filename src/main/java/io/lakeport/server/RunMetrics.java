@@ -1,12 +1,15 @@
 package io.lakeport.server;
 
+import io.lakeport.config.EventType;
 import io.lakeport.config.ScheduleSpec;
+import io.lakeport.history.Alert;
 import io.lakeport.history.HistoryStore;
 import io.lakeport.history.JobNames;
 import io.lakeport.history.RunStatus;
 import io.lakeport.history.RunTotals;
 import io.lakeport.schedule.ScheduleState;
 import io.lakeport.schedule.ScheduledJob;
+import io.lakeport.schedule.launch.RunKind;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -36,7 +39,7 @@ import java.util.function.ToLongFunction;
  * bytes freed by retention) come from counts kept beside the runs, incremented as each run ends, so
  * they only grow, also when old runs are pruned; {@code lakeport_runs} counts the runs the history
  * holds now by status; each job's last success, the scheduler's lag, and each scheduled job's
- * switch and next run complete them.
+ * switch and next run, and the open alerts by job and kind, complete them.
  *
  * <p>Retention runs are the runs of {@code <job>.retention} jobs ({@code lakeport retention apply},
  * by hand or scheduled); what they record as bytes is what they deleted. They count toward the
@@ -96,7 +99,48 @@ final class RunMetrics implements MultiCollector {
         retentionFreed(finished),
         lag(now, totals.oldestDue()),
         enabled(),
-        nextRun(now));
+        nextRun(now),
+        openAlerts());
+  }
+
+  /**
+   * The open alerts by job and kind: 0 for each kind of each scheduled export, so that an alerting
+   * rule on it has a series before the first alert.
+   */
+  private GaugeSnapshot openAlerts() {
+    Map<String, Map<String, Long>> counts = new TreeMap<>();
+    List<EventType> kinds =
+        List.of(
+            EventType.RUN_SLOW,
+            EventType.EXPORT_LATE,
+            EventType.FAILURE_RATE,
+            EventType.ROWS_DROPPED);
+    jobs.stream()
+        .filter(job -> job.kind() == RunKind.EXPORT)
+        .forEach(job -> kinds.forEach(kind -> zeroes(counts, job.job()).put(kind.text(), 0L)));
+    for (Alert alert : store.alerts().open(Optional.empty())) {
+      zeroes(counts, alert.job()).merge(alert.kind().text(), 1L, Long::sum);
+    }
+    GaugeSnapshot.Builder gauge =
+        GaugeSnapshot.builder()
+            .name("lakeport_alerts_open")
+            .help(
+                "Alerts the scheduler raised that no good run has cleared yet, by job and kind"
+                    + " (run-slow, export-late, failure-rate, rows-dropped).");
+    counts.forEach(
+        (job, byKind) ->
+            byKind.forEach(
+                (kind, count) ->
+                    gauge.dataPoint(
+                        GaugeDataPointSnapshot.builder()
+                            .labels(Labels.of("job", job, "kind", kind))
+                            .value(count)
+                            .build())));
+    return gauge.build();
+  }
+
+  private static Map<String, Long> zeroes(Map<String, Map<String, Long>> counts, String job) {
+    return counts.computeIfAbsent(job, j -> new TreeMap<>());
   }
 
   private static GaugeSnapshot runsByStatus(

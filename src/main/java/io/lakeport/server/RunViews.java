@@ -2,6 +2,7 @@ package io.lakeport.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lakeport.config.Secrets;
+import io.lakeport.history.Alert;
 import io.lakeport.history.Attempt;
 import io.lakeport.history.Lock;
 import io.lakeport.history.Notification;
@@ -69,6 +70,7 @@ public final class RunViews {
       Optional<Lock> lock,
       boolean launchedHere,
       List<Notification> notifications,
+      List<Alert> alerts,
       Optional<JsonNode> manifest,
       Instant now) {
     Map<String, Object> view = summary(run, now, notBefore);
@@ -79,6 +81,7 @@ public final class RunViews {
     view.put("quality", manifest.map(m -> m.get("quality")).orElse(null));
     view.put("export", manifest.map(RunViews::export).orElse(null));
     view.put("schema_drift", run.schemaDrift().flatMap(RunViews::drift).orElse(null));
+    view.put("alerts", alerts.stream().map(RunViews::alert).toList());
     return view;
   }
 
@@ -184,6 +187,22 @@ public final class RunViews {
     view.put("delivery", notification.delivery().text());
     view.put("error", notification.error().map(Secrets::maskUrl).orElse(null));
     view.put("sent_at", Json.time(notification.sentAt()));
+    return view;
+  }
+
+  /** An alert as the API, the page and {@code lakeport status} show it. */
+  public static Map<String, Object> alert(Alert alert) {
+    Map<String, Object> view = Json.object();
+    view.put("job", alert.job());
+    view.put("kind", alert.kind().text());
+    view.put("level", alert.kind().level().text());
+    view.put("window", alert.window());
+    view.put("run_id", alert.runId().orElse(null));
+    view.put("logical_date", alert.logicalDate().orElse(null));
+    view.put("opened_at", Json.time(alert.openedAt()));
+    view.put("detail", alert.detail());
+    view.put("cleared_at", Json.time(alert.clearedAt()));
+    view.put("cleared_by", alert.clearedBy().orElse(null));
     return view;
   }
 }

@@ -97,6 +97,7 @@ final class RunsResource {
         store.locks().holder(run.job()),
         scheduler.running().contains(runId),
         store.deliveries().notifications(runId),
+        store.alerts().about(runId),
         manifest(run),
         clock.instant());
   }

@@ -218,6 +218,7 @@ final class OperationsCase {
               t.sink(),
               t.quality(),
               t.schemaDrift(),
+              t.alerts(),
               t.incremental(),
               t.schedule(),
               t.notifications(),

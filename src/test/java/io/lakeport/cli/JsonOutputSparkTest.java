@@ -15,6 +15,10 @@ import com.networknt.schema.ValidationMessage;
 import io.lakeport.Fixtures;
 import io.lakeport.TestClock;
 import io.lakeport.TestSpark;
+import io.lakeport.config.EventType;
+import io.lakeport.config.Site;
+import io.lakeport.history.Alert;
+import io.lakeport.history.HistoryStore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -27,6 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.spark.sql.functions;
@@ -188,6 +193,38 @@ class JsonOutputSparkTest {
     assertThat(shown.path("attempts").get(0).path("exit_code").asInt()).isZero();
     assertThat(shown.path("progress").isNull()).isTrue();
     assertThat(shown.path("quality").isObject()).as("read from the local manifest").isTrue();
+    assertThat(shown.path("alerts")).isEmpty();
+
+    // an alert the scheduler raised about the run: in its status, and in status without a run
+    Result none = lakeport("status");
+    assertThat(none.out()).isEqualTo("no open alerts" + System.lineSeparator());
+    Alert slow =
+        Alert.open(
+            "daily",
+            EventType.RUN_SLOW,
+            "run " + newest,
+            Optional.of(newest),
+            Optional.of("2026-10-01"),
+            Instant.parse("2026-10-02T03:00:00Z"),
+            "run " + newest + " ran for 3m 10s, over its limit of 1m 00s");
+    try (HistoryStore store =
+        HistoryStore.open(Site.load(Optional.of(site)).history(), Clock.systemUTC())) {
+      assertThat(store.alerts().open(slow)).isTrue();
+    }
+    JsonNode alerted = lakeport("status", newest, "-o", "json").json("status");
+    assertThat(alerted.path("alerts")).hasSize(1);
+    assertThat(alerted.path("alerts").get(0).path("kind").asText()).isEqualTo("run-slow");
+    JsonNode open = lakeport("status", "-o", "json").json("alerts");
+    assertThat(open.path("alerts")).hasSize(1);
+    assertThat(open.path("alerts").get(0)).isEqualTo(alerted.path("alerts").get(0));
+    assertThat(open.path("alerts").get(0).path("detail").asText()).isEqualTo(slow.detail());
+    assertThat(open.path("alerts").get(0).path("cleared_at").isNull()).isTrue();
+    assertThat(lakeport("status").out())
+        .isEqualTo(
+            "open alerts:%n  2026-10-02T03:00:00Z  daily run-slow  open%n      %s%n"
+                .formatted(slow.detail()));
+    assertThat(lakeport("status", newest).out())
+        .contains("alerts:%n  2026-10-02T03:00:00Z  run-slow  open%n".formatted());
 
     Result stats = lakeport("stats", "-o", "json");
     assertThat(stats.code()).as(stats.err()).isZero();
@@ -391,6 +428,7 @@ class JsonOutputSparkTest {
     try (Stream<Path> schemas = Files.list(Path.of("docs", "json"))) {
       assertThat(schemas.map(p -> p.getFileName().toString()).sorted())
           .containsExactly(
+              "alerts.schema.json",
               "history.schema.json",
               "jobs.schema.json",
               "retention-plan.schema.json",

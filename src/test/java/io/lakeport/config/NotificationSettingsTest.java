@@ -108,7 +108,11 @@ class NotificationSettingsTest {
             EventType.RUN_FAILED,
             EventType.QUALITY_WARNING,
             EventType.SCHEDULE_MISSED,
-            EventType.SCHEMA_CHANGED);
+            EventType.SCHEMA_CHANGED,
+            EventType.RUN_SLOW,
+            EventType.EXPORT_LATE,
+            EventType.FAILURE_RATE,
+            EventType.ROWS_DROPPED);
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lakeport.TestClock;
+import io.lakeport.config.EventType;
 import io.lakeport.config.HistorySettings;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -987,7 +988,10 @@ abstract class HistoryStoreContract {
       statement.execute("DROP INDEX runs_by_end");
       // and what later migrations added, so that the history is as version 5 left it
       statement.execute("ALTER TABLE runs DROP COLUMN schema_drift");
-      statement.execute("DELETE FROM \"flyway_schema_history\" WHERE \"version\" IN ('6', '7')");
+      statement.execute("DROP TABLE alert_notifications");
+      statement.execute("DROP TABLE alerts");
+      statement.execute(
+          "DELETE FROM \"flyway_schema_history\" WHERE \"version\" IN ('6', '7', '8')");
     }
   }
 
@@ -1001,6 +1005,85 @@ abstract class HistoryStoreContract {
             WORKER);
     clock.advance(Duration.ofSeconds(10));
     store.runLog().finish(id, outcome);
+  }
+
+  @Test
+  void anAlertIsOpenedOncePerWindowClearedOnceAndItsDeliveriesKept() {
+    Alert slow =
+        Alert.open(
+            "orders",
+            EventType.RUN_SLOW,
+            "2026-11-24T01:00:00Z",
+            Optional.of("r1"),
+            Optional.of("2026-11-23"),
+            clock.instant(),
+            "run r1 has been running for 21m 00s");
+    assertThat(store.alerts().open(slow)).isTrue();
+    assertThat(store.alerts().open(slow)).as("the same job, kind and window").isFalse();
+    clock.advance(Duration.ofMinutes(1));
+    Alert late =
+        Alert.open(
+            "orders",
+            EventType.EXPORT_LATE,
+            "2026-11-24T01:00:00Z",
+            Optional.empty(),
+            Optional.empty(),
+            clock.instant(),
+            "not published");
+    assertThat(store.alerts().open(late)).as("another kind, same window").isTrue();
+    assertThat(store.alerts().open(Optional.of("orders"))).containsExactly(slow, late);
+    assertThat(store.alerts().open(Optional.of("kpis"))).isEmpty();
+
+    clock.advance(Duration.ofMinutes(5));
+    Instant cleared = clock.instant();
+    assertThat(store.alerts().clear(slow, "r2")).isTrue();
+    assertThat(store.alerts().clear(slow, "r3")).as("cleared once").isFalse();
+    assertThat(store.alerts().open(slow)).as("a cleared window is not opened again").isFalse();
+    assertThat(store.alerts().open(Optional.empty())).containsExactly(late);
+    assertThat(store.alerts().alerts("orders", 10))
+        .filteredOn(a -> a.kind() == EventType.RUN_SLOW)
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.clearedAt()).contains(cleared);
+              assertThat(a.clearedBy()).contains("r2");
+            });
+
+    Notification failed =
+        new Notification(
+            "2026-11-24T01:00:00Z",
+            "webhook",
+            "export-late to hook https://user:secret@example.invalid/hook",
+            1,
+            Notification.Delivery.FAILED,
+            Optional.of("503"),
+            clock.instant());
+    store.alerts().recordNotification(late, failed);
+    assertThat(store.alerts().notifications(late))
+        .singleElement()
+        .satisfies(
+            n -> {
+              assertThat(n.delivery()).isEqualTo(Notification.Delivery.FAILED);
+              assertThat(n.target()).doesNotContain("secret");
+              assertThat(n.error()).contains("503");
+            });
+    assertThat(store.alerts().notifications(slow)).isEmpty();
+  }
+
+  @Test
+  void theFailedShareCountsEndedAttemptsWithAnExitCodeButNotStoppedOnes() {
+    Instant since = clock.instant();
+    ended("a1", "orders", Optional.empty(), RunOutcome.succeeded(5, 50, 1, "m"));
+    ended("a2", "orders", Optional.empty(), RunOutcome.failed(3, "disk full"));
+    ended("a3", "orders", Optional.empty(), RunOutcome.failed(143, "stopped"));
+    ended("a4", "kpis", Optional.empty(), RunOutcome.failed(3, "disk full"));
+    ended("a5", "orders", Optional.empty(), RunOutcome.failed(2, "bad config"));
+
+    AlertLog.Attempts attempts = store.alerts().attemptsSince("orders", since);
+    assertThat(attempts.ended()).isEqualTo(4);
+    assertThat(attempts.failed()).isEqualTo(2);
+    assertThat(attempts.newestFailed()).contains(new AlertLog.FailedAttempt("a5", 1));
+    assertThat(store.alerts().attemptsSince("orders", clock.instant()).ended()).isZero();
   }
 
   @Test

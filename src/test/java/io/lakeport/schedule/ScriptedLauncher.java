@@ -65,6 +65,22 @@ final class ScriptedLauncher implements Launcher {
       outcome.complete(new LaunchOutcome(LaunchOutcome.State.SUCCEEDED, Optional.of(0), ""));
     }
 
+    /** Succeeds having published {@code rows} rows (in one file, with a manifest). */
+    void succeed(long rows) {
+      outcome.complete(
+          new LaunchOutcome(
+              LaunchOutcome.State.SUCCEEDED,
+              Optional.of(0),
+              "",
+              Optional.of(
+                  new LaunchOutcome.Written(
+                      true,
+                      rows,
+                      rows * 10,
+                      1,
+                      "/tmp/out/_lakeport/" + request.runId() + ".manifest.json"))));
+    }
+
     void fail(int exitCode, String summary) {
       outcome.complete(
           new LaunchOutcome(LaunchOutcome.State.FAILED, Optional.of(exitCode), summary));

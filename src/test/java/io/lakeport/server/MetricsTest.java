@@ -3,6 +3,8 @@ package io.lakeport.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.lakeport.config.EventType;
+import io.lakeport.history.Alert;
 import io.lakeport.history.Run;
 import io.lakeport.history.RunOutcome;
 import io.lakeport.history.RunRequest;
@@ -49,6 +51,11 @@ class MetricsTest {
               new RunRequest(
                   RunId.next(api.clock), "kpis", Optional.empty(), Trigger.MANUAL, Map.of()));
       api.store.schedules().disable("kpis");
+      Alert late = alert("orders", EventType.EXPORT_LATE, "2026-11-24T01:00:00Z", api.now());
+      Alert slow = alert("orders", EventType.RUN_SLOW, "run r1", api.now());
+      assertThat(api.store.alerts().open(late)).isTrue();
+      assertThat(api.store.alerts().open(slow)).isTrue();
+      assertThat(api.store.alerts().clear(slow, "r2")).isTrue();
       api.clock.advance(Duration.ofSeconds(75));
       api.get("/health");
       api.get("/api/runs/nope");
@@ -120,6 +127,14 @@ class MetricsTest {
           .isEqualTo(Duration.between(queuedAt, api.now()).toSeconds(), within(0.001));
       assertThat(value(families, "lakeport_job_enabled", "job", "orders")).isEqualTo(1);
       assertThat(value(families, "lakeport_job_enabled", "job", "kpis")).isZero();
+      assertThat(type(families, "lakeport_alerts_open")).isEqualTo("gauge");
+      assertThat(value(families, "lakeport_alerts_open", "job", "orders", "kind", "export-late"))
+          .isEqualTo(1);
+      assertThat(value(families, "lakeport_alerts_open", "job", "orders", "kind", "run-slow"))
+          .as("cleared")
+          .isZero();
+      assertThat(value(families, "lakeport_alerts_open", "job", "kpis", "kind", "export-late"))
+          .isZero();
       assertThat(
               sample(families, "lakeport_api_requests_total", "endpoint", "/health", "code", "200"))
           .isEqualTo(1);
@@ -209,5 +224,9 @@ class MetricsTest {
         .findFirst()
         .orElseThrow(() -> new AssertionError("no sample " + name + wanted + " in " + samples))
         .value();
+  }
+
+  private static Alert alert(String job, EventType kind, String window, Instant at) {
+    return Alert.open(job, kind, window, Optional.empty(), Optional.empty(), at, kind.text());
   }
 }

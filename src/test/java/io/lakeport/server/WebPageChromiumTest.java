@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lakeport.Fixtures;
+import io.lakeport.config.EventType;
+import io.lakeport.history.Alert;
 import io.lakeport.history.Run;
 import io.lakeport.history.RunOutcome;
 import io.lakeport.history.RunRequest;
@@ -57,6 +59,18 @@ class WebPageChromiumTest {
       // the same
       api.store.schedules().disable("orders");
       api.store.schedules().disable("kpis");
+      // an alert the scheduler raised: shown above the jobs until a good run clears it
+      Alert late =
+          Alert.open(
+              "orders",
+              EventType.EXPORT_LATE,
+              "2026-11-27T01:30:00Z",
+              Optional.of("20261127T013000000Z-0a1b2c3d4e"),
+              Optional.of("2026-11-26"),
+              api.now(),
+              "run_date 2026-11-26 (due 2026-11-27T02:30) was not published by 2026-11-27T07:00"
+                  + " Europe/Berlin (late-after = 07:00)");
+      assertThat(api.store.alerts().open(late)).isTrue();
       api.scheduler.tick();
       api.clock.advance(Duration.ofSeconds(95));
       api.store.schedules().clearOverride("orders");
@@ -99,6 +113,14 @@ class WebPageChromiumTest {
 
         String dom = tab.evaluate("document.documentElement.outerHTML").asText();
         assertThat(rows(dom, "data-job")).containsExactly("orders", "kpis", "backfill");
+        assertThat(tab.evaluate("document.getElementById('alerts-section').hidden").asBoolean())
+            .isFalse();
+        assertThat(rows(dom, "data-alert")).containsExactly("export-late");
+        assertThat(row(dom, "data-alert", "export-late"))
+            .contains(">orders<")
+            .contains("class=\"status alert error\"")
+            .contains("href=\"#/runs/20261127T013000000Z-0a1b2c3d4e\"")
+            .contains(late.detail());
         List<String> newestFirst = new ArrayList<>(runs.stream().map(Run::id).toList());
         newestFirst.add(retrying.id());
         newestFirst.add(running);

@@ -308,8 +308,29 @@ function renderCharts(jobs, runs) {
   }
 }
 
+// The jobs' open alerts, oldest first; the section is hidden when there are none.
+function renderAlerts(jobs) {
+  const alerts = jobs.flatMap(job => job.open_alerts || []).sort((a, b) => a.opened_at.localeCompare(b.opened_at));
+  const body = document.querySelector('#alerts tbody');
+  body.replaceChildren();
+  for (const alert of alerts) {
+    const row = element('tr');
+    row.dataset.alert = alert.kind;
+    row.append(element('td', alert.job, 'job-name'));
+    const kind = element('td');
+    kind.append(element('span', alert.kind, 'status alert ' + alert.level));
+    row.append(kind, timeCell(alert.opened_at, 'time'));
+    const run = element('td', alert.run_id ? null : '-', 'mono');
+    if (alert.run_id) { run.append(runLink(alert.run_id)); }
+    row.append(run, element('td', alert.detail, 'alert-detail'));
+    body.append(row);
+  }
+  document.getElementById('alerts-section').hidden = alerts.length === 0;
+}
+
 async function loadOverview() {
   const [jobs, runs] = await Promise.all([call('GET', '/api/jobs'), call('GET', '/api/runs?limit=200')]);
+  renderAlerts(jobs.jobs);
   renderJobs(jobs.jobs);
   renderRuns(runs.runs);
   renderCharts(jobs.jobs, runs.runs);
