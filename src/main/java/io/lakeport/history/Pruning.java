@@ -5,6 +5,7 @@ import static io.lakeport.history.Rows.bind;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -15,6 +16,7 @@ import java.util.List;
  * retry) or a running one, never a run named by a job lock or an export lease, and never a job's
  * run of its newest slot: the scheduler queues a job's slots from there, and the slot's row is what
  * stops it from firing twice. The counts of ended runs ({@link RunTotals}) are left as they are.
+ * Alerts cleared {@link #ALERTS_OUTLIVE} before the runs go, with their deliveries; open ones stay.
  */
 final class Pruning {
   /** The runs pruning takes, given the time they must have ended before. */
@@ -25,6 +27,12 @@ final class Pruning {
           + " AND run_id NOT IN (SELECT run_id FROM export_leases)"
           + " AND (slot_time IS NULL"
           + " OR slot_time < (SELECT MAX(newest.slot_time) FROM runs newest WHERE newest.job = runs.job))";
+
+  /**
+   * How much longer than runs cleared alerts are kept: their rows are what keeps an alert from
+   * being raised twice for its window, and the scheduler looks back a day for windows.
+   */
+  static final Duration ALERTS_OUTLIVE = Duration.ofDays(2);
 
   private Pruning() {}
 
@@ -47,6 +55,14 @@ final class Pruning {
         execute(c, "DELETE FROM notifications WHERE run_id IN (" + PRUNABLE + ")", before);
     execute(c, "UPDATE watermarks SET run_id = NULL WHERE run_id IN (" + PRUNABLE + ")", before);
     execute(c, "DELETE FROM runs WHERE run_id IN (" + PRUNABLE + ")", before);
+    Instant alertsBefore = before.minus(ALERTS_OUTLIVE);
+    execute(
+        c,
+        "DELETE FROM alert_notifications WHERE EXISTS (SELECT 1 FROM alerts a WHERE a.job ="
+            + " alert_notifications.job AND a.kind = alert_notifications.kind AND a.window_key ="
+            + " alert_notifications.window_key AND a.cleared_at < ?)",
+        alertsBefore);
+    execute(c, "DELETE FROM alerts WHERE cleared_at < ?", alertsBefore);
     return new Pruned(before, byJob, attempts, notifications, logFiles);
   }
 

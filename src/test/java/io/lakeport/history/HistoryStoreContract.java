@@ -880,6 +880,40 @@ abstract class HistoryStoreContract {
     store.locks().lock("sales", "old-locked", "scheduler-a");
     ended("old-leased", "sales", Optional.empty(), RunOutcome.succeeded(1, 1, 1, "m"));
     store.leases().leaseExport("file:/exports/sales", "sales", "old-leased", WORKER);
+    // alerts: one cleared long ago (goes, with its delivery), one still open (stays)
+    Alert cleared =
+        Alert.open(
+            "orders",
+            EventType.ROWS_DROPPED,
+            "run old-ok",
+            Optional.of("old-ok"),
+            Optional.empty(),
+            clock.instant(),
+            "dropped");
+    Alert open =
+        Alert.open(
+            "orders",
+            EventType.EXPORT_LATE,
+            "2026-11-20T01:00:00Z",
+            Optional.empty(),
+            Optional.empty(),
+            clock.instant(),
+            "late");
+    assertThat(store.alerts().open(cleared)).isTrue();
+    assertThat(store.alerts().open(open)).isTrue();
+    store
+        .alerts()
+        .recordNotification(
+            cleared,
+            new Notification(
+                "old-ok",
+                "webhook",
+                "https://h/x",
+                1,
+                Notification.Delivery.SENT,
+                Optional.empty(),
+                clock.instant()));
+    assertThat(store.alerts().clear(cleared, "old-ok")).isTrue();
     clock.advance(Duration.ofDays(100));
     Instant before = clock.instant().minus(Duration.ofDays(90));
     ended("recent", "orders", Optional.empty(), RunOutcome.succeeded(1, 10, 1, "m"));
@@ -920,6 +954,8 @@ abstract class HistoryStoreContract {
     assertThat(store.schedules().lastSlot("orders")).contains(start.plusSeconds(120));
     assertThat(store.totals().finished()).as("counts outlive their runs").isEqualTo(counted);
     assertThat(store.runLog().prune(before).runs()).as("nothing left to prune").isZero();
+    assertThat(store.alerts().alerts("orders", 10)).containsExactly(open);
+    assertThat(store.alerts().notifications(cleared)).isEmpty();
   }
 
   @Test
