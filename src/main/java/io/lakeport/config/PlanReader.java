@@ -167,26 +167,18 @@ final class PlanReader {
   }
 
   private static Optional<Metric> metric(Section section, String name, String text) {
-    Matcher m = METRIC.matcher(text);
-    if (!m.matches()) {
+    if (text.isBlank()) {
       section.problem(
           name,
-          "cannot read metric \"" + text + "\"",
-          "Write a function and a column, e.g. \"count\", \"avg(score)\", \"percentile(score, 0.95)\".");
+          "the metric is empty",
+          "Write an aggregate, e.g. \"count\", \"avg(score)\", \"sum(price * qty)\".");
       return Optional.empty();
     }
-    Optional<MetricFunction> function = functionNamed(m.group(1));
+    Matcher m = METRIC.matcher(text);
+    Optional<MetricFunction> function = m.matches() ? functionNamed(m.group(1)) : Optional.empty();
     if (function.isEmpty()) {
-      List<String> names =
-          Section.names(MetricFunction.class).stream().map(n -> n.replace('-', '_')).toList();
-      section.problem(
-          name,
-          "unknown function \"" + m.group(1) + "\"",
-          Problems.suggestion(m.group(1), names)
-              + "Expected one of: "
-              + String.join(", ", names)
-              + ".");
-      return Optional.empty();
+      // any other aggregate: Spark's parser checks it at validate, its analyzer against the schema
+      return Optional.of(Metric.expression(name, text.trim(), section.origin(name)));
     }
     Optional<String> column = Optional.ofNullable(m.group(2)).filter(c -> !c.equals("*"));
     Optional<Double> percentile = Optional.ofNullable(m.group(3)).map(Double::valueOf);
@@ -215,7 +207,8 @@ final class PlanReader {
                     name,
                     "percentile " + p + " is outside 0..1",
                     "Write a fraction, e.g. 0.95 for the 95th percentile."));
-    return Optional.of(new Metric(name, f, column, percentile, section.origin(name)));
+    return Optional.of(
+        new Metric(name, f, column, percentile, Optional.empty(), section.origin(name)));
   }
 
   /** The lines of the given keys, for errors found later against the source schema. */
@@ -231,6 +224,9 @@ final class PlanReader {
 
   private static Optional<MetricFunction> functionNamed(String name) {
     for (MetricFunction f : MetricFunction.values()) {
+      if (f == MetricFunction.EXPRESSION) {
+        continue;
+      }
       if (f.name().toLowerCase(Locale.ROOT).equals(name)) {
         return Optional.of(f);
       }

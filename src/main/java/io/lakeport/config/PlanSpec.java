@@ -139,20 +139,39 @@ public record PlanSpec(
   /**
    * One output column of an aggregation: {@code count}, {@code count(col)}, {@code
    * count_distinct(col)}, {@code approx_count_distinct(col)}, {@code sum}, {@code avg}, {@code
-   * min}, {@code max}, and {@code percentile(col, p)} (exact) or {@code approx_percentile(col, p)}.
+   * min}, {@code max}, and {@code percentile(col, p)} (exact) or {@code approx_percentile(col, p)};
+   * or any other Spark SQL aggregate expression ({@link MetricFunction#EXPRESSION}, its text in
+   * {@code expression}): {@code sum(price * qty)}, {@code count_if(status = 'paid')}, {@code
+   * max_by(city, population)}.
    */
   public record Metric(
       String name,
       MetricFunction function,
       Optional<String> column,
       Optional<Double> percentile,
+      Optional<String> expression,
       Origin origin) {
     public Metric {
       requireNonNull(name, "name is null");
       requireNonNull(function, "function is null");
       requireNonNull(column, "column is null");
       requireNonNull(percentile, "percentile is null");
+      requireNonNull(expression, "expression is null");
+      if (expression.isPresent() != (function == MetricFunction.EXPRESSION)) {
+        throw new IllegalArgumentException("an expression is the metric of EXPRESSION only");
+      }
       requireNonNull(origin, "origin is null");
+    }
+
+    /** A metric of any Spark SQL aggregate expression. */
+    public static Metric expression(String name, String expression, Origin origin) {
+      return new Metric(
+          name,
+          MetricFunction.EXPRESSION,
+          Optional.empty(),
+          Optional.empty(),
+          Optional.of(expression),
+          origin);
     }
   }
 
@@ -166,14 +185,16 @@ public record PlanSpec(
     MIN,
     MAX,
     PERCENTILE,
-    APPROX_PERCENTILE;
+    APPROX_PERCENTILE,
+    /** Any other Spark SQL aggregate expression, checked by Spark's parser and analyzer. */
+    EXPRESSION;
 
     public boolean needsPercentile() {
       return this == PERCENTILE || this == APPROX_PERCENTILE;
     }
 
     public boolean needsColumn() {
-      return this != COUNT;
+      return this != COUNT && this != EXPRESSION;
     }
   }
 

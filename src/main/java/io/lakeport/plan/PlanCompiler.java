@@ -244,7 +244,7 @@ public final class PlanCompiler {
       }
     }
     Metrics.refuseClashes(aggregation, problems);
-    List<Column> metrics = Metrics.compile(df, aggregation.metrics(), problems);
+    List<Column> metrics = Metrics.compile(df, keys, aggregation.metrics(), job.params(), problems);
     if (metrics.isEmpty() || metrics.size() != aggregation.metrics().size()) {
       return df;
     }

@@ -11,15 +11,20 @@ import io.lakeport.config.Suggestions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.catalyst.analysis.UnresolvedFunction;
 import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.SubqueryExpression;
 import org.apache.spark.sql.catalyst.parser.CatalystSqlParser$;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Checks the syntax of a job's SQL expressions without a Spark session, so {@code validate} finds a
  * typo in a derived column before any cluster time is spent, and that every {@code :name} marker
- * names a parameter of the job ({@link SqlParameters} binds them). Column names are checked later,
- * against the source schema.
+ * names a parameter of the job ({@link SqlParameters} binds them), and that none reaches past the
+ * job's rows (a subquery, a Java method called by name). Column names are checked later, against
+ * the source schema.
  */
 public final class SqlSyntax {
   private SqlSyntax() {}
@@ -34,6 +39,13 @@ public final class SqlSyntax {
     job.quality().rules().stream()
         .filter(rule -> rule instanceof QualitySpec.RowRule)
         .forEach(rule -> check(((QualitySpec.RowRule) rule).check(), params, problems));
+    job.plan()
+        .aggregate()
+        .ifPresent(
+            aggregation ->
+                aggregation.metrics().stream()
+                    .filter(m -> m.expression().isPresent())
+                    .forEach(m -> parse(m.expression().get(), m.origin(), params, problems)));
     job.sink()
         .replaceWhere()
         .ifPresent(
@@ -60,6 +72,7 @@ public final class SqlSyntax {
     try {
       Expression parsed = CatalystSqlParser$.MODULE$.parseExpression(expression);
       checkMarkers(parsed, origin, params, problems);
+      refuseReachingOut(parsed, expression, origin, problems);
     } catch (Exception e) {
       if (!(e instanceof AnalysisException analysis)) {
         throw e;
@@ -73,6 +86,46 @@ public final class SqlSyntax {
                   + PlanProblems.sparkMessage(analysis),
               "Fix the expression (Spark SQL syntax)."));
     }
+  }
+
+  /**
+   * Refuses what would let a job file's expression reach past its own rows: a subquery (it could
+   * read any table or file path, {@code parquet.`/etc`}) and the functions that call Java methods
+   * by name ({@code reflect}, {@code java_method}, {@code try_reflect}).
+   */
+  private static void refuseReachingOut(
+      Expression parsed, String expression, Origin origin, List<ConfigProblem> problems) {
+    if (contains(parsed, e -> e instanceof SubqueryExpression)) {
+      problems.add(
+          new ConfigProblem(
+              origin,
+              "a subquery in \"" + expression + "\" is not allowed",
+              "An expression works on the rows of the job's source; read other data as the"
+                  + " job's source instead."));
+    }
+    for (String name : List.of("reflect", "java_method", "try_reflect")) {
+      if (contains(
+          parsed,
+          e -> e instanceof UnresolvedFunction f && f.nameParts().last().equalsIgnoreCase(name))) {
+        problems.add(
+            new ConfigProblem(
+                origin,
+                name + "() in \"" + expression + "\" is not allowed",
+                "It calls Java methods by name; use Spark SQL's built-in functions."));
+      }
+    }
+  }
+
+  private static boolean contains(Expression expression, Predicate<Expression> test) {
+    if (test.test(expression)) {
+      return true;
+    }
+    for (Expression child : CollectionConverters.asJava(expression.children())) {
+      if (contains(child, test)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void checkMarkers(

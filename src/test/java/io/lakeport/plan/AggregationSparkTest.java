@@ -1,9 +1,12 @@
 package io.lakeport.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.within;
 
 import io.lakeport.Fixtures;
+import io.lakeport.config.ConfigProblem;
+import io.lakeport.config.JobConfigException;
 import io.lakeport.config.JobSpec;
 import io.lakeport.run.Sessions;
 import java.nio.file.Path;
@@ -14,6 +17,8 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.time.temporal.TemporalAdjusters;
+import java.util.Comparator;
+import java.util.DoubleSummaryStatistics;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,6 +98,104 @@ class AggregationSparkTest {
           .as(label + ": last rank of the median")
           .isGreaterThanOrEqualTo(scores.size() / 2 - 1);
     }
+  }
+
+  @Test
+  void anySparkAggregateExpressionIsAMetric() {
+    List<Row> rows =
+        run(
+            "UTC",
+            """
+        group-by = [severity]
+        metrics {
+          weighted = "sum(score * id)"
+          flagged = "count_if(flag = true)"
+          top_ip = "max_by(ip, score)"
+          spread = "max(score) - min(score)"
+          p90 = "approx_percentile(score, 0.9)"
+          low_ids = "count_if(id < :limit)"
+        }
+        """,
+            Map.of("limit", "100"));
+    Map<String, List<Events>> groups =
+        Events.all().stream()
+            .collect(
+                Collectors.groupingBy(
+                    e -> String.valueOf(e.severity()), TreeMap::new, Collectors.toList()));
+
+    assertThat(rows).hasSize(groups.size());
+    for (Row row : rows) {
+      List<Events> group = groups.get(String.valueOf((Object) row.getAs("severity")));
+      String label = "severity " + row.getAs("severity");
+      List<Events> scored = group.stream().filter(e -> e.score() != null).toList();
+      assertThat((double) row.getAs("weighted"))
+          .as(label)
+          .isCloseTo(scored.stream().mapToDouble(e -> e.score() * e.id()).sum(), within(1e-6));
+      assertThat((long) row.getAs("flagged"))
+          .as(label)
+          .isEqualTo(group.stream().filter(e -> Boolean.TRUE.equals(e.flag())).count());
+      Events best = scored.stream().max(Comparator.comparingDouble(Events::score)).orElseThrow();
+      double bestScore = best.score();
+      // max_by takes the value of one of the rows with the highest score
+      assertThat((String) row.getAs("top_ip"))
+          .as(label)
+          .isIn(
+              scored.stream()
+                  .filter(e -> e.score() == bestScore)
+                  .map(Events::ip)
+                  .toArray(Object[]::new));
+      DoubleSummaryStatistics stats =
+          scored.stream().mapToDouble(Events::score).summaryStatistics();
+      assertThat((double) row.getAs("spread"))
+          .as(label)
+          .isCloseTo(stats.getMax() - stats.getMin(), within(1e-9));
+      List<Double> sorted = scored.stream().map(Events::score).sorted().toList();
+      assertThat(sorted).as(label).contains((double) row.getAs("p90"));
+      assertThat((long) row.getAs("low_ids"))
+          .as(label + ": a :name marker bound to the param")
+          .isEqualTo(group.stream().filter(e -> e.id() < 100).count());
+    }
+  }
+
+  @Test
+  void anExpressionMetricThatAggregatesNothingOrNamesNoColumnIsRefusedAtItsLine() {
+    JobSpec job =
+        Fixtures.job(
+            dir,
+            """
+        name = agg
+        source { format = parquet, path = /unused }
+        plan.aggregate {
+          group-by = [severity]
+          metrics {
+            loud = "upper(severity)"
+            weighted = "sum(scor * id)"
+            fine = "sum(score)"
+          }
+        }
+        sink { format = parquet, path = /tmp/unused }
+        """,
+            Map.of());
+    String file = Fixtures.displayed(dir.resolve("job.conf"));
+
+    JobConfigException e =
+        catchThrowableOfType(
+            JobConfigException.class,
+            () -> PlanCompiler.compile(job, Events.frame(), Optional.empty()));
+
+    assertThat(e.problems())
+        .extracting(ConfigProblem::message)
+        .containsExactly(
+            file
+                + ":6: plan.aggregate.metrics.loud: the metric \"upper(severity)\" aggregates"
+                + " nothing. Use an aggregate function over the rows of a group, e.g. sum(price *"
+                + " qty), count_if(status = 'paid'), max_by(city, population),"
+                + " approx_percentile(amount, 0.9).",
+            file
+                + ":7: plan.aggregate.metrics.weighted: [UNRESOLVED_COLUMN.WITH_SUGGESTION] A"
+                + " column, variable, or function parameter with name \"scor\" cannot be"
+                + " resolved. Did you mean one of the following? [\"score\", \"id\","
+                + " \"ip\", \"ts\", \"day\"].");
   }
 
   @Test
@@ -216,18 +319,33 @@ class AggregationSparkTest {
   }
 
   private List<Row> run(String zone, String aggregate) {
+    return run(zone, aggregate, Map.of());
+  }
+
+  private List<Row> run(String zone, String aggregate, Map<String, String> params) {
+    String declared =
+        params.keySet().stream()
+            .map(name -> name + " = null")
+            .collect(Collectors.joining(", ", "params { ", " }\n"));
     return compile(
             "name = agg\ntime-zone = \""
                 + zone
-                + "\"\nsource { format = parquet, path = /unused }\n"
+                + "\"\n"
+                + (params.isEmpty() ? "" : declared)
+                + "source { format = parquet, path = /unused }\n"
                 + "plan.aggregate {\n"
                 + aggregate
-                + "}\nsink { format = parquet, path = /tmp/unused }\n")
+                + "}\nsink { format = parquet, path = /tmp/unused }\n",
+            params)
         .collectAsList();
   }
 
   private Dataset<Row> compile(String hocon) {
-    JobSpec job = Fixtures.job(dir, hocon, Map.of());
+    return compile(hocon, Map.of());
+  }
+
+  private Dataset<Row> compile(String hocon, Map<String, String> params) {
+    JobSpec job = Fixtures.job(dir, hocon, params);
     Dataset<Row> frame = Events.frame();
     Dataset<Row> events =
         Sessions.forJob(frame.sparkSession(), job).createDataFrame(frame.rdd(), frame.schema());
