@@ -247,7 +247,7 @@ record JobTemplate(
   /**
    * A located path as HOCON: a substitution with the rest unquoted where HOCON allows, else quoted.
    */
-  private static String path(String located) {
+  static String path(String located) {
     for (String root : List.of(WAREHOUSE, EXPORTS)) {
       if (located.startsWith(root)) {
         String rest = located.substring(root.length());

@@ -44,6 +44,7 @@ import picocli.CommandLine.ScopeType;
       SchedulerCommand.class,
       CancelCommand.class,
       NewJobCommand.class,
+      TemplatesCommand.class,
       ShareCommand.class,
       AirflowCommand.class,
       RetentionCommand.class,

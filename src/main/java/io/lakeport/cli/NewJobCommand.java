@@ -1,10 +1,12 @@
 package io.lakeport.cli;
 
+import com.typesafe.config.ConfigUtil;
 import io.lakeport.config.ConfigProblem;
 import io.lakeport.config.JobConfigException;
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.JobSpec;
 import io.lakeport.config.Site;
+import io.lakeport.config.Templates;
 import io.lakeport.schedule.Schedule;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -18,19 +20,22 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code lakeport new-job --name N --source PATH --source-format F --sink-format F ...}: writes a
- * job file from flags, for users who would rather not write HOCON. The text is loaded with the real
- * {@link JobLoader} (as {@code lakeport validate} would) before anything is written; a problem is
- * reported against the flag that caused it, exit 2, and nothing is written. An existing file is
- * replaced only with {@code --force}.
+ * job file from flags, for users who would rather not write HOCON; with {@code --from-template T} a
+ * job file that extends {@code jobs/templates/T.conf}. The text is loaded with the real {@link
+ * JobLoader} (as {@code lakeport validate} would) before anything is written; a problem is reported
+ * against the flag that caused it, exit 2, and nothing is written. An existing file is replaced
+ * only with {@code --force}.
  */
 @Command(
     name = "new-job",
@@ -64,7 +69,6 @@ final class NewJobCommand implements Callable<Integer> {
 
   @Option(
       names = "--source",
-      required = true,
       paramLabel = "PATH",
       description =
           "The source table: a folder or URI (under the warehouse: written as $${lakeport.warehouse}/...).")
@@ -72,7 +76,6 @@ final class NewJobCommand implements Callable<Integer> {
 
   @Option(
       names = "--source-format",
-      required = true,
       paramLabel = "FORMAT",
       description = "delta, parquet, csv, json, avro or xml.")
   String sourceFormat;
@@ -99,7 +102,6 @@ final class NewJobCommand implements Callable<Integer> {
 
   @Option(
       names = "--sink-format",
-      required = true,
       paramLabel = "FORMAT",
       description = "parquet, csv, json, avro, xml, excel or delta.")
   String sinkFormat;
@@ -170,16 +172,43 @@ final class NewJobCommand implements Callable<Integer> {
   @Option(names = "--force", description = "Replace the file if it exists.")
   boolean force;
 
+  @Option(
+      names = "--from-template",
+      paramLabel = "TEMPLATE",
+      description =
+          "Extend jobs/templates/TEMPLATE.conf (lakeport templates list): the job file holds"
+              + " extends, --name and what --description, --source, --source-format, --sink,"
+              + " --sink-format and --time-zone say; the template the rest.")
+  String fromTemplate;
+
   @Override
   public Integer call() {
+    Path target = out != null ? out : Lakeport.home().resolve("jobs").resolve(name + ".conf");
+    if (fromTemplate != null) {
+      return fromTemplate(target);
+    }
+    List<String> missing = new ArrayList<>();
+    if (source == null) {
+      missing.add("'--source=PATH'");
+    }
+    if (sourceFormat == null) {
+      missing.add("'--source-format=FORMAT'");
+    }
+    if (sinkFormat == null) {
+      missing.add("'--sink-format=FORMAT'");
+    }
+    if (!missing.isEmpty()) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "Missing required option"
+              + (missing.size() > 1 ? "s: " : ": ")
+              + String.join(", ", missing)
+              + " (or --from-template TEMPLATE)");
+    }
     refuseWhatTheFlagsCannotSay();
     Site site = lakeport.site();
-    Path target = out != null ? out : Lakeport.home().resolve("jobs").resolve(name + ".conf");
     if (Files.exists(target) && !force) {
-      throw new Failures.UserException(
-          target
-              + " exists; new-job does not replace a job file. Pass --force to replace"
-              + " it, or --out FILE to write another.");
+      throw exists(target);
     }
     JobTemplate template = template(site);
     JobSpec job = check(template.render(Optional.empty()), site);
@@ -195,6 +224,135 @@ final class NewJobCommand implements Callable<Integer> {
         job.schedule().isPresent() ? "; lakeport schedule list " + target : "");
     printed.flush();
     return 0;
+  }
+
+  private static Failures.UserException exists(Path target) {
+    return new Failures.UserException(
+        target
+            + " exists; new-job does not replace a job file. Pass --force to replace"
+            + " it, or --out FILE to write another.");
+  }
+
+  /**
+   * Writes a job file that extends the template, with what the few flags that make sense on top of
+   * one say, checked as lakeport validate would (next to where it goes, so that the template is
+   * found as it will be).
+   */
+  private int fromTemplate(Path target) {
+    if (!NAME.matcher(name).matches() || !NAME.matcher(fromTemplate).matches()) {
+      throw new Failures.UserException(
+          (NAME.matcher(name).matches() ? "--from-template" : "--name")
+              + ": use lower-case letters, digits, - and _, starting with a letter or digit.");
+    }
+    Stream.of(
+            new Object[] {"--date-column", dateColumn},
+            new Object[] {"--window", window},
+            new Object[] {"--every", every},
+            new Object[] {"--cron", cron},
+            new Object[] {"--run-time", runTime},
+            new Object[] {"--minute", minute},
+            new Object[] {"--day-of-week", dayOfWeek},
+            new Object[] {"--day-of-month", dayOfMonth},
+            new Object[] {"--partition-by", partitionBy.isEmpty() ? null : partitionBy},
+            new Object[] {"--source-option", sourceOptions.isEmpty() ? null : sourceOptions})
+        .filter(flag -> flag[1] != null)
+        .findFirst()
+        .ifPresent(
+            flag -> {
+              throw new Failures.UserException(
+                  flag[0]
+                      + " does not go with --from-template: the template says it, or write it in"
+                      + " the job file new-job writes.");
+            });
+    Path templates = Lakeport.home().resolve("jobs").resolve("templates");
+    Path template = templates.resolve(fromTemplate + ".conf");
+    if (!Files.isRegularFile(template)) {
+      String known =
+          Templates.in(Lakeport.home().resolve("jobs")).stream()
+              .map(Templates.Template::name)
+              .collect(Collectors.joining(", "));
+      throw new Failures.UserException(
+          "--from-template: no template "
+              + template
+              + (known.isEmpty()
+                  ? ". There are no templates in " + templates + " yet."
+                  : ". Templates: " + known + " (lakeport templates list)."));
+    }
+    if (Files.exists(target) && !force) {
+      throw exists(target);
+    }
+    Site site = lakeport.site();
+    Path folder = target.toAbsolutePath().normalize().getParent();
+    String relative = folder.relativize(template.toAbsolutePath().normalize()).toString();
+    StringBuilder text = new StringBuilder();
+    text.append("# ")
+        .append(Optional.ofNullable(description).orElse("Job " + name))
+        .append('\n')
+        .append("# Written by lakeport new-job from ")
+        .append(relative)
+        .append(", which holds the rest (every key: docs/JOBS.md).\n")
+        .append("extends = ")
+        .append(ConfigUtil.quoteString(relative))
+        .append('\n')
+        .append("name = ")
+        .append(name)
+        .append('\n');
+    Optional.ofNullable(description)
+        .ifPresent(
+            d -> text.append("description = ").append(ConfigUtil.quoteString(d)).append('\n'));
+    Optional.ofNullable(timeZone)
+        .ifPresent(z -> text.append("time-zone = ").append(ConfigUtil.quoteString(z)).append('\n'));
+    Optional.ofNullable(sourceFormat)
+        .ifPresent(
+            f -> text.append("source.format = ").append(ConfigUtil.quoteString(f)).append('\n'));
+    Optional.ofNullable(source)
+        .ifPresent(
+            p ->
+                text.append("source.path = ")
+                    .append(
+                        JobTemplate.path(JobTemplate.locate(p, site.warehouse(), site.exports())))
+                    .append('\n'));
+    Optional.ofNullable(sinkFormat)
+        .ifPresent(
+            f -> text.append("sink.format = ").append(ConfigUtil.quoteString(f)).append('\n'));
+    Optional.ofNullable(sink)
+        .ifPresent(
+            p ->
+                text.append("sink.path = ")
+                    .append(
+                        JobTemplate.path(JobTemplate.locate(p, site.warehouse(), site.exports())))
+                    .append('\n'));
+    JobSpec job = checkBeside(folder, text.toString(), site);
+    write(target, text.toString());
+    PrintWriter printed = spec.commandLine().getOut();
+    printed.printf("wrote %s (job %s, extends %s)%n", target, job.name(), relative);
+    printed.printf("next: lakeport validate %s%n", target);
+    printed.flush();
+    return 0;
+  }
+
+  /** Loads the text from a hidden file in {@code folder}, as lakeport validate would. */
+  private JobSpec checkBeside(Path folder, String text, Site site) {
+    Path file = folder.resolve("." + name + ".new-job-check");
+    try {
+      Files.createDirectories(folder);
+      Files.writeString(file, text);
+      return JobFiles.load(new JobLoader(site), file, Map.of(), JobLoader.Mode.VALIDATE);
+    } catch (JobConfigException e) {
+      List<String> lines =
+          new ArrayList<>(e.problems().stream().map(NewJobCommand::againstFlag).toList());
+      lines.add("Nothing written.");
+      throw new Failures.UserException(String.join("\n", lines));
+    } catch (IOException e) {
+      throw new Failures.UserException(
+          "Cannot write " + file + " to check the job: " + e.getMessage() + ".");
+    } finally {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        // a hidden leftover; the next new-job replaces it
+      }
+    }
   }
 
   /** Mistakes the flags make before there is a file to check. */

@@ -56,8 +56,9 @@ public final class JobLoader {
   public static final String WINDOW_END = "window_end";
   private static final String CLI = "--param";
 
-  /** The keys of a job file. */
+  /** The keys of a job file ({@code extends} is merged away before they are checked). */
   private static final String[] TOP_KEYS = {
+    Templates.EXTENDS,
     NAME,
     DESCRIPTION,
     TIME_ZONE,
@@ -99,7 +100,7 @@ public final class JobLoader {
    */
   public JobSpec load(Path file, Map<String, String> cliParams, Mode mode) {
     String display = display(file);
-    Config jobFile = Loading.parse(file, display);
+    Config jobFile = Templates.merged(file, display, jobsFolder());
     Substitutions.refuseExpansion(
         jobFile, overlay(cliParams).withFallback(jobFile).withFallback(site.stack()));
     Problems problems = new Problems();
@@ -132,6 +133,17 @@ public final class JobLoader {
     roots.refuseOutside(spec.retention(), root, display, problems);
     problems.throwIfAny();
     return spec;
+  }
+
+  /** Lakeport's {@code jobs/} folder, where templates may live besides next to a job. */
+  private Path jobsFolder() {
+    String home = site.home();
+    try {
+      return (home.startsWith("file:") ? Path.of(URI.create(home)) : Path.of(home)).resolve("jobs");
+    } catch (IllegalArgumentException e) {
+      // also InvalidPathException: the site's own check of lakeport.home reports it
+      return Path.of("jobs");
+    }
   }
 
   /**

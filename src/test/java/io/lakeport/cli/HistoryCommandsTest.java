@@ -167,6 +167,8 @@ class HistoryCommandsTest {
           #2  2026-11-24T02:01:00Z -> 2026-11-24T02:01:30Z  exit 0  on etl-2 (pid 77)
         notifications:
           2026-11-24T02:01:30Z  webhook https://hooks.example/x?token=***  attempt 1  failed: HTTP 503
+        alerts:
+          none
         """);
   }
 

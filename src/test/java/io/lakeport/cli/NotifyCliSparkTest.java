@@ -81,7 +81,8 @@ class NotifyCliSparkTest {
     assertThat(Cli.lakeport(site, out, err, "status", id.group(1))).isZero();
     String status = out.toString();
     assertThat(status).contains("status    succeeded");
-    String notifications = status.substring(status.indexOf("notifications:"));
+    String notifications =
+        status.substring(status.indexOf("notifications:"), status.indexOf("alerts:"));
     assertThat(notifications.lines().skip(1).toList())
         .hasSize(3)
         .allSatisfy(
