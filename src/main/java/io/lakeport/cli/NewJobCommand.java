@@ -339,10 +339,7 @@ final class NewJobCommand implements Callable<Integer> {
       Files.writeString(file, text);
       return JobFiles.load(new JobLoader(site), file, Map.of(), JobLoader.Mode.VALIDATE);
     } catch (JobConfigException e) {
-      List<String> lines =
-          new ArrayList<>(e.problems().stream().map(NewJobCommand::againstFlag).toList());
-      lines.add("Nothing written.");
-      throw new Failures.UserException(String.join("\n", lines));
+      throw nothingWritten(e);
     } catch (IOException e) {
       throw new Failures.UserException(
           "Cannot write " + file + " to check the job: " + e.getMessage() + ".");
@@ -436,15 +433,20 @@ final class NewJobCommand implements Callable<Integer> {
       Path file = Files.writeString(dir.resolve(name + ".conf"), text);
       return JobFiles.load(new JobLoader(site), file, Map.of(), JobLoader.Mode.VALIDATE);
     } catch (JobConfigException e) {
-      List<String> lines =
-          new ArrayList<>(e.problems().stream().map(NewJobCommand::againstFlag).toList());
-      lines.add("Nothing written.");
-      throw new Failures.UserException(String.join("\n", lines));
+      throw nothingWritten(e);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write a temporary file to check the job in", e);
     } finally {
       delete(dir);
     }
+  }
+
+  /** Every problem against its flag, and that nothing was written. */
+  private static Failures.UserException nothingWritten(JobConfigException e) {
+    List<String> lines =
+        new ArrayList<>(e.problems().stream().map(NewJobCommand::againstFlag).toList());
+    lines.add("Nothing written.");
+    return new Failures.UserException(String.join("\n", lines));
   }
 
   /** {@code --flag (setting): problem. fix}, or the setting alone where no flag made it. */
