@@ -270,7 +270,10 @@ public final class Scheduler {
     }
   }
 
-  /** Waits for every run this scheduler started to end, then records them (for {@code --once}). */
+  /**
+   * Waits for every run this scheduler started to end, then records them and checks the jobs'
+   * alerts against how they ended (for {@code --once}, whose one pass came before the runs).
+   */
   public void awaitRuns() {
     List<CompletableFuture<LaunchOutcome>> outcomes;
     synchronized (this) {
@@ -280,7 +283,9 @@ public final class Scheduler {
             outcomes.stream().map(o -> o.handle((x, e) -> x)).toArray(CompletableFuture[]::new))
         .join();
     synchronized (this) {
-      recordEnded(clock.instant());
+      Instant now = clock.instant();
+      recordEnded(now);
+      checkAlerts(now);
     }
   }
 
