@@ -79,7 +79,7 @@ public final class Job {
    */
   public JobSpec validate() {
     JobSpec job = new JobLoader(lakeport.site()).load(file, params, JobLoader.Mode.RUN);
-    List<ConfigProblem> problems = SqlSyntax.check(job);
+    List<ConfigProblem> problems = SqlSyntax.check(job, lakeport.site().allowsJavaMethods());
     if (!problems.isEmpty()) {
       throw new JobConfigException(problems);
     }

@@ -45,7 +45,7 @@ final class JobFiles {
   static JobSpec load(
       JobLoader loader, Path file, Map<String, String> params, JobLoader.Mode mode) {
     JobSpec job = loader.load(file, params, mode);
-    List<ConfigProblem> problems = SqlSyntax.check(job);
+    List<ConfigProblem> problems = SqlSyntax.check(job, loader.site().allowsJavaMethods());
     if (!problems.isEmpty()) {
       throw new JobConfigException(problems);
     }

@@ -93,6 +93,11 @@ public final class JobLoader {
     this.site = requireNonNull(site, "site is null");
   }
 
+  /** The site settings jobs are loaded over. */
+  public Site site() {
+    return site;
+  }
+
   /**
    * Reads {@code file}; every problem found is reported at once, each with its file and line. Work
    * is bounded: an oversized file, an include loop and substitutions that expand too much are

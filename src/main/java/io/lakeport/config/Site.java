@@ -6,6 +6,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import java.net.URI;
 import java.nio.file.Files;
@@ -69,6 +70,8 @@ public record Site(
   static final String AIRFLOW = "airflow";
   static final String API = "api";
   static final String LINEAGE = "lineage";
+  static final String SQL = "sql";
+  static final String ALLOW_JAVA_METHODS = "allow-java-methods";
   static final String RETENTION = "retention";
 
   /** typesafe-config's system property naming a settings file in place of the default one. */
@@ -150,6 +153,19 @@ public record Site(
    * {@code lakeport.lineage}: where runs send their OpenLineage events, if anywhere. Read on
    * demand; {@link #load} has already checked it.
    */
+  /**
+   * Whether job expressions may call Java methods by name ({@code reflect}, {@code java_method},
+   * {@code try_reflect}): {@code lakeport.sql.allow-java-methods}, false unless every job author is
+   * trusted with running any static method in the driver and the executors.
+   */
+  public boolean allowsJavaMethods() {
+    Problems problems = new Problems();
+    Section sql = new Section(resolve(stack), ConfigUtil.joinPath(ROOT, SQL), problems);
+    boolean allowed = sql.optionalBoolean(ALLOW_JAVA_METHODS).orElse(false);
+    problems.throwIfAny();
+    return allowed;
+  }
+
   public LineageSettings lineage() {
     Problems problems = new Problems();
     LineageSettings settings =
@@ -320,7 +336,8 @@ public record Site(
             SINK_OPTIONS,
             SCHEDULE_DEFAULTS,
             AIRFLOW,
-            LINEAGE);
+            LINEAGE,
+            SQL);
     Section spark =
         site.section(
             SPARK, MASTER, AcceleratorSettings.ACCELERATOR, AcceleratorSettings.COMET, CONF);
@@ -333,6 +350,8 @@ public record Site(
     HistorySettings history = HistoryReader.read(site, HISTORY);
     AirflowReader.read(site, AIRFLOW); // checked with the rest; read again by airflow()
     LineageReader.read(site, LINEAGE); // and by lineage()
+    // checked with the rest; read again by allowsJavaMethods()
+    site.section(SQL, ALLOW_JAVA_METHODS).optionalBoolean(ALLOW_JAVA_METHODS);
     Site result =
         new Site(
             stack,

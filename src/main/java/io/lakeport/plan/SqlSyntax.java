@@ -29,50 +29,72 @@ import scala.jdk.javaapi.CollectionConverters;
 public final class SqlSyntax {
   private SqlSyntax() {}
 
+  /** The problems of the job's expressions, Java methods refused. */
   public static List<ConfigProblem> check(JobSpec job) {
+    return check(job, false);
+  }
+
+  /**
+   * The problems of the job's expressions; {@code javaMethods}: the site lets them call Java
+   * methods by name ({@code lakeport.sql.allow-java-methods}). Subqueries are refused either way.
+   */
+  public static List<ConfigProblem> check(JobSpec job, boolean javaMethods) {
     List<ConfigProblem> problems = new ArrayList<>();
     Map<String, Param> params = job.params();
     for (Derivation d : job.plan().derive()) {
-      parse(d.expression(), d.origin(), params, problems);
+      parse(d.expression(), d.origin(), params, javaMethods, problems);
     }
-    job.plan().where().ifPresent(filter -> check(filter, params, problems));
+    job.plan().where().ifPresent(filter -> check(filter, params, javaMethods, problems));
     job.quality().rules().stream()
         .filter(rule -> rule instanceof QualitySpec.RowRule)
-        .forEach(rule -> check(((QualitySpec.RowRule) rule).check(), params, problems));
+        .forEach(
+            rule -> check(((QualitySpec.RowRule) rule).check(), params, javaMethods, problems));
     job.plan()
         .aggregate()
         .ifPresent(
             aggregation ->
                 aggregation.metrics().stream()
                     .filter(m -> m.expression().isPresent())
-                    .forEach(m -> parse(m.expression().get(), m.origin(), params, problems)));
+                    .forEach(
+                        m ->
+                            parse(
+                                m.expression().get(), m.origin(), params, javaMethods, problems)));
     job.sink()
         .replaceWhere()
         .ifPresent(
             condition ->
-                parse(condition, job.sink().origin().child("replace-where"), params, problems));
+                parse(
+                    condition,
+                    job.sink().origin().child("replace-where"),
+                    params,
+                    javaMethods,
+                    problems));
     return problems;
   }
 
   private static void check(
-      Filter filter, Map<String, Param> params, List<ConfigProblem> problems) {
+      Filter filter, Map<String, Param> params, boolean javaMethods, List<ConfigProblem> problems) {
     if (filter instanceof Filter.And and) {
-      and.filters().forEach(f -> check(f, params, problems));
+      and.filters().forEach(f -> check(f, params, javaMethods, problems));
     } else if (filter instanceof Filter.Or or) {
-      or.filters().forEach(f -> check(f, params, problems));
+      or.filters().forEach(f -> check(f, params, javaMethods, problems));
     } else if (filter instanceof Filter.Not not) {
-      check(not.filter(), params, problems);
+      check(not.filter(), params, javaMethods, problems);
     } else if (filter instanceof Filter.Sql sql) {
-      parse(sql.expression(), sql.origin(), params, problems);
+      parse(sql.expression(), sql.origin(), params, javaMethods, problems);
     }
   }
 
   private static void parse(
-      String expression, Origin origin, Map<String, Param> params, List<ConfigProblem> problems) {
+      String expression,
+      Origin origin,
+      Map<String, Param> params,
+      boolean javaMethods,
+      List<ConfigProblem> problems) {
     try {
       Expression parsed = CatalystSqlParser$.MODULE$.parseExpression(expression);
       checkMarkers(parsed, origin, params, problems);
-      refuseReachingOut(parsed, expression, origin, problems);
+      refuseReachingOut(parsed, expression, origin, javaMethods, problems);
     } catch (Exception e) {
       if (!(e instanceof AnalysisException analysis)) {
         throw e;
@@ -94,7 +116,11 @@ public final class SqlSyntax {
    * by name ({@code reflect}, {@code java_method}, {@code try_reflect}).
    */
   private static void refuseReachingOut(
-      Expression parsed, String expression, Origin origin, List<ConfigProblem> problems) {
+      Expression parsed,
+      String expression,
+      Origin origin,
+      boolean javaMethods,
+      List<ConfigProblem> problems) {
     if (contains(parsed, e -> e instanceof SubqueryExpression)) {
       problems.add(
           new ConfigProblem(
@@ -103,7 +129,8 @@ public final class SqlSyntax {
               "An expression works on the rows of the job's source; read other data as the"
                   + " job's source instead."));
     }
-    for (String name : List.of("reflect", "java_method", "try_reflect")) {
+    for (String name :
+        javaMethods ? List.<String>of() : List.of("reflect", "java_method", "try_reflect")) {
       if (contains(
           parsed,
           e -> e instanceof UnresolvedFunction f && f.nameParts().last().equalsIgnoreCase(name))) {
@@ -111,7 +138,9 @@ public final class SqlSyntax {
             new ConfigProblem(
                 origin,
                 name + "() in \"" + expression + "\" is not allowed",
-                "It calls Java methods by name; use Spark SQL's built-in functions."));
+                "It calls Java methods by name; use Spark SQL's built-in functions (a site whose"
+                    + " job authors are all trusted may set lakeport.sql.allow-java-methods ="
+                    + " true)."));
       }
     }
   }

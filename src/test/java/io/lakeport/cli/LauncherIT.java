@@ -38,7 +38,11 @@ class LauncherIT {
     Files.copy(REPO.resolve("conf/log4j2.properties"), home.resolve("conf/log4j2.properties"));
     Files.writeString(
         home.resolve("conf/application.conf"),
-        "lakeport.exports = \"" + home.resolve("exports") + "\"\n");
+        "lakeport.exports = \""
+            + home.resolve("exports")
+            + "\"\n"
+            // the slow job sleeps in reflect('java.lang.Thread', 'sleep', ...)
+            + "lakeport.sql.allow-java-methods = true\n");
     Path source = Files.createDirectories(home.resolve("warehouse/events"));
     StringBuilder csv = new StringBuilder("id,kind\n");
     for (int i = 0; i < 500; i++) {

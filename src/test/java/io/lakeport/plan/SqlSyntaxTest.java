@@ -56,11 +56,35 @@ class SqlSyntaxTest {
             file
                 + ":10: plan.aggregate.metrics.boom: reflect() in \"max(reflect('java.lang.System',"
                 + " 'exit', 0))\" is not allowed. It calls Java methods by name; use Spark SQL's"
-                + " built-in functions.",
+                + " built-in functions (a site whose job authors are all trusted may set"
+                + " lakeport.sql.allow-java-methods = true).",
             file
                 + ":11: plan.aggregate.metrics.call: java_method() in"
                 + " \"sum(java_method('java.lang.Math', 'abs', id))\" is not allowed. It calls Java"
-                + " methods by name; use Spark SQL's built-in functions.");
+                + " methods by name; use Spark SQL's built-in functions (a site whose job authors are all"
+                + " trusted may set lakeport.sql.allow-java-methods = true).");
+  }
+
+  @Test
+  void aSiteOfTrustedAuthorsMayLetThemCallJavaMethodsButNeverSubqueries() {
+    var job =
+        Fixtures.job(
+            dir,
+            """
+        name = trusted
+        source { format = parquet, path = /tmp/in }
+        plan.derive {
+          napped = "reflect('java.lang.Thread', 'sleep', 10L)"
+          other = "(select 1)"
+        }
+        sink { format = parquet, path = /tmp/out }
+        """,
+            Map.of());
+    assertThat(SqlSyntax.check(job, true))
+        .extracting(ConfigProblem::message)
+        .singleElement()
+        .satisfies(m -> assertThat(m).contains("plan.derive.other: a subquery in"));
+    assertThat(SqlSyntax.check(job, false)).hasSize(2);
   }
 
   @Test

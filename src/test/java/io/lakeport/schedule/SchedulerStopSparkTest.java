@@ -86,6 +86,8 @@ class SchedulerStopSparkTest {
             """
         lakeport.history.url = "jdbc:h2:file:%s"
         lakeport.scheduler { tick = 30s, missed-after = 5m }
+        # the job naps in reflect('java.lang.Thread', 'sleep', ...)
+        lakeport.sql.allow-java-methods = true
         """
                 .formatted(dir.resolve("history/lakeport")));
 

@@ -183,7 +183,11 @@ class StandaloneClusterIT {
     try {
       return Files.writeString(
           shared.resolve("application.conf"),
-          "lakeport.exports = \"" + shared.resolve("exports") + "\"\n");
+          "lakeport.exports = \""
+              + shared.resolve("exports")
+              + "\"\n"
+              // the slow job sleeps in reflect('java.lang.Thread', 'sleep', ...)
+              + "lakeport.sql.allow-java-methods = true\n");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

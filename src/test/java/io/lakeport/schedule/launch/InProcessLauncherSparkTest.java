@@ -2,6 +2,7 @@ package io.lakeport.schedule.launch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lakeport.Fixtures;
 import io.lakeport.TestSpark;
 import io.lakeport.cli.LaunchedRuns;
 import java.nio.file.Files;
@@ -35,7 +36,15 @@ class InProcessLauncherSparkTest {
     pool = Executors.newFixedThreadPool(2);
     timer = Executors.newSingleThreadScheduledExecutor();
     launcher =
-        new InProcessLauncher(pool, timer, new LaunchedRuns(Optional.empty(), Clock.systemUTC()));
+        new InProcessLauncher(
+            pool,
+            timer,
+            new LaunchedRuns(
+                // the slow job sleeps in reflect('java.lang.Thread', 'sleep', ...)
+                Optional.of(
+                    Fixtures.write(
+                        dir, "application.conf", "lakeport.sql.allow-java-methods = true\n")),
+                Clock.systemUTC()));
   }
 
   @AfterEach
