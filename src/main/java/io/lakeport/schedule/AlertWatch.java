@@ -21,9 +21,11 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Checks a job's {@code alerts} against the run history at each scheduler pass and opens what they
@@ -46,6 +48,12 @@ public final class AlertWatch {
   private final List<Watched> jobs;
   private final RunLog runs;
   private final AlertLog alerts;
+
+  /**
+   * The kinds and windows of the job being checked that are open, so that a window that stays over
+   * its threshold pass after pass costs no write.
+   */
+  private final Set<String> raised = new HashSet<>();
 
   /** A job's alerts, with its schedule (for the deadlines of its slots); none for one by hand. */
   public record Watched(String job, AlertSpec spec, Optional<Schedule> schedule) {
@@ -77,6 +85,8 @@ public final class AlertWatch {
     for (Watched job : jobs) {
       AlertSpec spec = job.spec();
       List<Alert> open = alerts.open(Optional.of(job.job()));
+      raised.clear();
+      open.forEach(alert -> raised.add(key(alert)));
       List<Run> succeeded =
           runs.runs(
               new RunFilter(
@@ -353,8 +363,9 @@ public final class AlertWatch {
         opened);
   }
 
+  /** Opens the alert in the history unless it is open already (then no write is tried). */
   private void record(Alert alert, List<Alert> opened) {
-    if (alerts.open(alert)) {
+    if (raised.add(key(alert)) && alerts.open(alert)) {
       opened.add(alert);
     }
   }
@@ -366,6 +377,10 @@ public final class AlertWatch {
         alerts.clear(alert, good.id());
       }
     }
+  }
+
+  private static String key(Alert alert) {
+    return alert.kind().text() + " " + alert.window();
   }
 
   private static Optional<LocalDate> runDate(Run run) {
