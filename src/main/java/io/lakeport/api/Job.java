@@ -8,6 +8,7 @@ import io.lakeport.config.JobLoader;
 import io.lakeport.config.JobSpec;
 import io.lakeport.config.Secrets;
 import io.lakeport.config.SinkSpec;
+import io.lakeport.config.SourceSpec;
 import io.lakeport.history.Trigger;
 import io.lakeport.lifecycle.RunLifecycle;
 import io.lakeport.manifest.Manifest;
@@ -17,6 +18,7 @@ import io.lakeport.plan.CompiledPlan;
 import io.lakeport.plan.SqlSyntax;
 import io.lakeport.run.Acceleration;
 import io.lakeport.run.ExportRunner;
+import io.lakeport.run.JoinStrategies;
 import io.lakeport.run.RunId;
 import io.lakeport.run.RunResult;
 import io.lakeport.run.SchemaDrifts;
@@ -92,11 +94,19 @@ public final class Job {
     CompiledPlan plan = plan(spark, job);
     StringBuilder text = new StringBuilder();
     text.append("== Lakeport plan: ").append(job.name()).append(" ==\n");
-    text.append("source: ")
-        .append(job.source().format().name().toLowerCase(Locale.ROOT))
-        .append(' ')
-        .append(job.source().location())
-        .append('\n');
+    if (job.combines()) {
+      text.append("sources:\n");
+      job.inputs()
+          .forEach(
+              input ->
+                  text.append("  ")
+                      .append(input.name())
+                      .append(": ")
+                      .append(described(input.source()))
+                      .append('\n'));
+    } else {
+      text.append("source: ").append(described(job.source())).append('\n');
+    }
     plan.steps().forEach(step -> text.append("  ").append(step).append('\n'));
     text.append("sink: ")
         .append(job.sink().format().name().toLowerCase(Locale.ROOT))
@@ -107,9 +117,17 @@ public final class Job {
         .append("\n\n");
     text.append("== Spark physical plan ==\n");
     text.append(plan.output().queryExecution().explainString(ExplainMode.fromString("formatted")));
+    if (job.combines()) {
+      text.append("\n== Joins ==\n")
+          .append(JoinStrategies.explain(plan.output().queryExecution().executedPlan()));
+    }
     text.append("\n== Accelerator ==\n")
         .append(Acceleration.explain(spark, plan.output().queryExecution().executedPlan()));
     return text.toString();
+  }
+
+  private static String described(SourceSpec source) {
+    return source.format().name().toLowerCase(Locale.ROOT) + ' ' + source.location();
   }
 
   /**
@@ -223,6 +241,7 @@ public final class Job {
         job.window(),
         job.params(),
         job.source(),
+        job.inputs(),
         job.plan(),
         sink,
         job.quality(),

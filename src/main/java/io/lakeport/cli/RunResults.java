@@ -105,6 +105,7 @@ final class RunResults {
             result.manifestPath(),
             Optional.empty(),
             logFile(job, m.runId()),
+            Optional.empty(),
             Optional.empty());
     runs.add(view(run, job, ExitCode.OK.code()));
   }
@@ -129,6 +130,7 @@ final class RunResults {
             Optional.empty(),
             Optional.of(FailureText.firstLineOf(e)),
             logFile(job, runId),
+            Optional.empty(),
             Optional.empty());
     runs.add(view(run, job, code));
   }

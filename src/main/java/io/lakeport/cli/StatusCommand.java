@@ -1,5 +1,6 @@
 package io.lakeport.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakeport.history.Alert;
 import io.lakeport.history.Attempt;
 import io.lakeport.history.HistoryStore;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -183,6 +185,35 @@ final class StatusCommand implements Callable<Integer> {
         "error",
         run.error().map(e -> e.replace("\n", "\n          ")).orElse(HistoryText.NONE));
     line(out, "schema", run.schemaDrift().map(StatusCommand::drift).orElse(HistoryText.NONE));
+    run.inputs().ifPresent(json -> line(out, "inputs", inputs(json)));
+  }
+
+  /** What a run of several inputs read of each: one input a line. */
+  private static String inputs(String json) {
+    try {
+      return StreamSupport.stream(new ObjectMapper().readTree(json).spliterator(), false)
+          .map(
+              input ->
+                  input.path("name").asText()
+                      + ": "
+                      + input.path("format").asText()
+                      + " "
+                      + input.path("location").asText()
+                      + (input.path("version").isNumber()
+                          ? " version " + input.path("version").asLong()
+                          : "")
+                      + (input.path("rows_read").isNumber()
+                          ? ", "
+                              + HistoryText.count(Optional.of(input.path("rows_read").asLong()))
+                              + " rows read"
+                          : "")
+                      + (input.path("up_to").isTextual()
+                          ? ", up to " + input.path("up_to").asText()
+                          : ""))
+          .collect(Collectors.joining("\n          "));
+    } catch (IOException e) {
+      return json;
+    }
   }
 
   /** The schema drift as the history keeps it: unchanged, or one change a line. */

@@ -37,6 +37,7 @@ public final class JobLoader {
   static final String PARAMS = "params";
   static final String PARAM_TYPES = "param-types";
   static final String SOURCE = "source";
+  static final String SOURCES = "sources";
   static final String PLAN = "plan";
   static final String SINK = "sink";
   static final String QUALITY = "quality";
@@ -50,6 +51,7 @@ public final class JobLoader {
   private static final String MODE = "mode";
   private static final String COLUMN = "column";
   private static final String LOOKBACK = "lookback";
+  private static final String INPUTS = "inputs";
 
   public static final String RUN_DATE = "run_date";
   public static final String WINDOW_START = "window_start";
@@ -66,6 +68,7 @@ public final class JobLoader {
     PARAMS,
     PARAM_TYPES,
     SOURCE,
+    SOURCES,
     PLAN,
     SINK,
     QUALITY,
@@ -279,8 +282,17 @@ public final class JobLoader {
    */
   private static void checkTop(Config jobFile, String display, Problems problems) {
     new Section(jobFile, "", problems, TOP_KEYS);
+    if (jobFile.root().containsKey(SOURCE) && jobFile.root().containsKey(SOURCES)) {
+      problems.add(
+          Section.originOf(jobFile.root().get(SOURCES).origin(), SOURCES),
+          "a job reads one source or several sources, not both",
+          "Keep source { ... } for one input, or move it into sources { <name> { ... } }.");
+    }
     for (String section : List.of(NAME, SOURCE, SINK)) {
-      if (!jobFile.root().containsKey(section)) {
+      boolean written =
+          jobFile.root().containsKey(section)
+              || (section.equals(SOURCE) && jobFile.root().containsKey(SOURCES));
+      if (!written) {
         problems.add(
             new Origin(display, 1, section),
             "missing " + (section.equals(NAME) ? "setting" : "section"),
@@ -345,7 +357,12 @@ public final class JobLoader {
           "invalid job name \"" + name + "\"",
           "Use lower-case letters, digits, '-' and '_' (it names folders and run ids).");
     }
-    SourceSpec source = Endpoints.source(required(top, written, SOURCE, Endpoints.SOURCE_KEYS));
+    PlanSpec plan = new PlanReader(top.section(PLAN, PlanReader.KEYS)).read();
+    List<InputSpec> inputs =
+        written.contains(SOURCES)
+            ? SourcesReader.read(top.section(SOURCES), plan.combine(), top)
+            : single(top, written, plan);
+    SourceSpec source = inputs.get(0).source();
     ZoneId zone = Site.zone(top, TIME_ZONE);
     return new JobSpec(
         name,
@@ -355,13 +372,14 @@ public final class JobLoader {
         top.enumValue(WINDOW, Window.class, Window.DAY),
         params,
         source,
-        new PlanReader(top.section(PLAN, PlanReader.KEYS)).read(),
+        inputs,
+        plan,
         Endpoints.sink(
             required(top, written, SINK, Endpoints.SINK_KEYS), sinkOptionDefaults(root, problems)),
         new QualityReader(top.section(QUALITY, QualityReader.KEYS)).read(),
         schemaDrift(top.section(SCHEMA_DRIFT, SCHEMA_DRIFT_KEYS)),
         new AlertsReader(top.section(ALERTS, AlertsReader.KEYS)).read(),
-        incremental(top.section(INCREMENTAL, MODE, COLUMN, LOOKBACK), source),
+        incremental(top.section(INCREMENTAL, MODE, COLUMN, LOOKBACK, INPUTS), inputs, plan),
         schedule(top, zone),
         NotificationsReader.job(top.section(NOTIFICATIONS), notifications),
         new RetentionReader(
@@ -436,7 +454,28 @@ public final class JobLoader {
         : Optional.empty();
   }
 
-  private static IncrementalSpec incremental(Section section, SourceSpec source) {
+  /** The job's one input, {@code source { ... }}; a plan that combines inputs needs several. */
+  private static List<InputSpec> single(Section top, Set<String> written, PlanSpec plan) {
+    plan.combine()
+        .ifPresent(
+            combine ->
+                top.problems()
+                    .add(
+                        combine.origin(),
+                        "a "
+                            + (combine instanceof PlanSpec.Join ? "join" : "union")
+                            + " combines inputs named under sources, and this job has one source",
+                        "Write sources { "
+                            + String.join(" { ... }, ", combine.inputs())
+                            + " { ... } } in place of source { ... }."));
+    return List.of(
+        new InputSpec(
+            InputSpec.SINGLE,
+            Endpoints.source(required(top, written, SOURCE, Endpoints.SOURCE_KEYS))));
+  }
+
+  private static IncrementalSpec incremental(
+      Section section, List<InputSpec> inputs, PlanSpec plan) {
     IncrementalSpec.Mode mode =
         section.enumValue(MODE, IncrementalSpec.Mode.class, IncrementalSpec.Mode.NONE);
     Optional<String> column = section.optionalString(COLUMN);
@@ -453,16 +492,24 @@ public final class JobLoader {
           "applies only to incremental.mode = watermark",
           "Remove it, or set mode = watermark.");
     }
+    List<String> incremented = SourcesReader.incremented(section, INPUTS, inputs, plan.combine());
     if (mode == IncrementalSpec.Mode.CHANGE_FEED) {
-      boolean pinned = source.version().isPresent() || source.timestamp().isPresent();
-      if (source.format() != SourceFormat.DELTA || pinned) {
-        section.problem(
-            MODE,
-            "a change feed needs a Delta source read at its latest version",
-            "Set source.format = delta without version or timestamp, or use mode = watermark.");
+      for (InputSpec input : inputs) {
+        SourceSpec source = input.source();
+        boolean pinned = source.version().isPresent() || source.timestamp().isPresent();
+        if (incremented.contains(input.name())
+            && (source.format() != SourceFormat.DELTA || pinned)) {
+          section.problem(
+              MODE,
+              "a change feed needs a Delta source read at its latest version"
+                  + (inputs.size() > 1 ? ", and input " + input.name() + " is not" : ""),
+              "Set "
+                  + (inputs.size() > 1 ? "sources." + input.name() : "source")
+                  + ".format = delta without version or timestamp, or use mode = watermark.");
+        }
       }
     }
-    return new IncrementalSpec(mode, column, lookback, section.origin());
+    return new IncrementalSpec(mode, column, lookback, incremented, section.origin());
   }
 
   /** The path as the user should see it: relative to the working directory when inside it. */

@@ -3,8 +3,12 @@ package io.lakeport.config;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import io.lakeport.config.PlanSpec.Aggregation;
+import io.lakeport.config.PlanSpec.Broadcast;
+import io.lakeport.config.PlanSpec.Combine;
 import io.lakeport.config.PlanSpec.Derivation;
 import io.lakeport.config.PlanSpec.Fill;
+import io.lakeport.config.PlanSpec.Join;
+import io.lakeport.config.PlanSpec.JoinType;
 import io.lakeport.config.PlanSpec.Metric;
 import io.lakeport.config.PlanSpec.MetricFunction;
 import io.lakeport.config.PlanSpec.NullHandling;
@@ -14,8 +18,10 @@ import io.lakeport.config.PlanSpec.Standardization;
 import io.lakeport.config.PlanSpec.TemporalType;
 import io.lakeport.config.PlanSpec.TimeBucket;
 import io.lakeport.config.PlanSpec.TimeUnit;
+import io.lakeport.config.PlanSpec.Union;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,7 +37,21 @@ final class PlanReader {
   static final String NULLS = "nulls";
   static final String AGGREGATE = "aggregate";
   static final String SELECT = "select";
-  static final String[] KEYS = {STANDARDIZE, DERIVE, WHERE, NULLS, AGGREGATE, SELECT};
+  static final String JOIN = "join";
+  static final String UNION = "union";
+  static final String[] KEYS = {JOIN, UNION, STANDARDIZE, DERIVE, WHERE, NULLS, AGGREGATE, SELECT};
+
+  static final String LEFT = "left";
+  static final String RIGHT = "right";
+  static final String ON = "on";
+  static final String CONDITION = "condition";
+  static final String TYPE = "type";
+  static final String BROADCAST = "broadcast";
+  static final String LEFT_PREFIX = "left-prefix";
+  static final String RIGHT_PREFIX = "right-prefix";
+  static final String INPUTS = "inputs";
+  static final String BY_NAME = "by-name";
+  static final String ALLOW_MISSING_COLUMNS = "allow-missing-columns";
 
   static final String TO = "to";
   static final String FROM = "from";
@@ -61,7 +81,89 @@ final class PlanReader {
   }
 
   PlanSpec read() {
-    return new PlanSpec(standardize(), derive(), where(), nulls(), aggregate(), select());
+    return new PlanSpec(
+        combine(), standardize(), derive(), where(), nulls(), aggregate(), select());
+  }
+
+  /** The join or union of a job's inputs; which inputs exist is checked with the job's sources. */
+  private Optional<Combine> combine() {
+    if (plan.has(JOIN) && plan.has(UNION)) {
+      plan.problem(
+          UNION,
+          "a plan combines its inputs once: a join or a union, not both",
+          "Keep one of plan.join and plan.union; to combine three inputs, union two in a job of"
+              + " their own and read its export.");
+    }
+    if (plan.has(JOIN)) {
+      return Optional.of(join());
+    }
+    if (plan.has(UNION)) {
+      return Optional.of(union());
+    }
+    return Optional.empty();
+  }
+
+  private Join join() {
+    Section section =
+        plan.section(JOIN, LEFT, RIGHT, ON, CONDITION, TYPE, BROADCAST, LEFT_PREFIX, RIGHT_PREFIX);
+    String left = section.string(LEFT);
+    String right = section.string(RIGHT);
+    List<String> on = section.stringList(ON);
+    Optional<String> condition = section.optionalString(CONDITION).filter(c -> !c.isBlank());
+    if (on.isEmpty() == condition.isEmpty()) {
+      section.problem(
+          condition.isPresent() ? CONDITION : ON,
+          on.isEmpty()
+              ? "a join needs the columns to match rows on"
+              : "a join matches rows on key columns or on a condition, not both",
+          "Write on = [customer_id] (columns both inputs have, kept once), or condition = \""
+              + left
+              + ".customer_id = "
+              + right
+              + ".id\".");
+    }
+    if (!left.isEmpty() && left.equals(right)) {
+      section.problem(
+          RIGHT,
+          "a join of input \"" + left + "\" with itself",
+          "Declare the data twice under sources, with two names, and join those.");
+    }
+    return new Join(
+        left,
+        right,
+        on,
+        condition,
+        section.optionalEnum(TYPE, JoinType.class).orElse(JoinType.INNER),
+        section.optionalEnum(BROADCAST, Broadcast.class).orElse(Broadcast.AUTO),
+        section.optionalString(LEFT_PREFIX).orElse(""),
+        section.optionalString(RIGHT_PREFIX).orElse(""),
+        section.origin(),
+        origins(section, LEFT, RIGHT, ON, CONDITION, TYPE, LEFT_PREFIX, RIGHT_PREFIX));
+  }
+
+  private Union union() {
+    Section section = plan.section(UNION, INPUTS, BY_NAME, ALLOW_MISSING_COLUMNS);
+    List<String> inputs = section.stringList(INPUTS);
+    if (inputs.size() < 2) {
+      section.problem(
+          INPUTS,
+          section.has(INPUTS)
+              ? "a union needs at least two inputs, found " + inputs.size()
+              : "missing required setting",
+          "Write inputs = [a, b] with the names of sources { ... } whose rows go together.");
+    }
+    if (new HashSet<>(inputs).size() < inputs.size()) {
+      section.problem(
+          INPUTS,
+          "an input is named twice in " + inputs,
+          "Name each input once; a union keeps duplicate rows.");
+    }
+    return new Union(
+        inputs,
+        section.optionalBoolean(BY_NAME).orElse(true),
+        section.optionalBoolean(ALLOW_MISSING_COLUMNS).orElse(false),
+        section.origin(),
+        origins(section, INPUTS, BY_NAME, ALLOW_MISSING_COLUMNS));
   }
 
   private List<Standardization> standardize() {

@@ -7,11 +7,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What a job computes from its source, applied in this order: standardise dates and timestamps,
- * derive columns, filter ({@code where}), handle nulls, aggregate, then select (include, exclude,
- * rename, order) so the output schema is exactly what the job says.
+ * What a job computes from its source, applied in this order: combine several inputs into one table
+ * (a join or a union, for jobs with {@code sources}), standardise dates and timestamps, derive
+ * columns, filter ({@code where}), handle nulls, aggregate, then select (include, exclude, rename,
+ * order) so the output schema is exactly what the job says.
  */
 public record PlanSpec(
+    Optional<Combine> combine,
     List<Standardization> standardize,
     List<Derivation> derive,
     Optional<Filter> where,
@@ -20,12 +22,127 @@ public record PlanSpec(
     Selection select) {
 
   public PlanSpec {
+    requireNonNull(combine, "combine is null");
     standardize = List.copyOf(standardize);
     derive = List.copyOf(derive);
     requireNonNull(where, "where is null");
     requireNonNull(nulls, "nulls is null");
     requireNonNull(aggregate, "aggregate is null");
     requireNonNull(select, "select is null");
+  }
+
+  /**
+   * How a job with several inputs ({@code sources}) makes one table of them, before every other
+   * step: a {@link Join} of two inputs or a {@link Union} of two or more.
+   */
+  public sealed interface Combine permits Join, Union {
+    /** The inputs it reads, the first (left) one first. */
+    List<String> inputs();
+
+    Origin origin();
+
+    /** Where {@code key} of the block is written (the block's line when it is not). */
+    Origin origin(String key);
+  }
+
+  /**
+   * Joins input {@code left} with input {@code right}: on key columns both have ({@code on}, each
+   * key once in the output) or on an SQL {@code condition} naming columns by input ({@code
+   * orders.customer_id = customers.id}, every column of both kept). Non-key columns take the
+   * prefixes, so that two inputs' columns of one name can both be kept. {@code broadcast} hints
+   * which side is small enough to send to every executor ({@code auto}: Spark decides by size).
+   */
+  public record Join(
+      String left,
+      String right,
+      List<String> on,
+      Optional<String> condition,
+      JoinType type,
+      Broadcast broadcast,
+      String leftPrefix,
+      String rightPrefix,
+      Origin origin,
+      Map<String, Origin> keyOrigins)
+      implements Combine {
+    public Join {
+      requireNonNull(left, "left is null");
+      requireNonNull(right, "right is null");
+      on = List.copyOf(on);
+      requireNonNull(condition, "condition is null");
+      requireNonNull(type, "type is null");
+      requireNonNull(broadcast, "broadcast is null");
+      requireNonNull(leftPrefix, "leftPrefix is null");
+      requireNonNull(rightPrefix, "rightPrefix is null");
+      requireNonNull(origin, "origin is null");
+      keyOrigins = Map.copyOf(keyOrigins);
+    }
+
+    @Override
+    public List<String> inputs() {
+      return List.of(left, right);
+    }
+
+    @Override
+    public Origin origin(String key) {
+      return keyOrigins.getOrDefault(key, origin.child(key));
+    }
+  }
+
+  /** The kinds of join, as SQL names them ({@code semi} and {@code anti} keep the left columns). */
+  public enum JoinType {
+    INNER("inner"),
+    LEFT("left_outer"),
+    RIGHT("right_outer"),
+    FULL("full_outer"),
+    SEMI("left_semi"),
+    ANTI("left_anti");
+
+    private final String spark;
+
+    JoinType(String spark) {
+      this.spark = spark;
+    }
+
+    /** Spark's name of the join type. */
+    public String spark() {
+      return spark;
+    }
+
+    /** Whether the output has the right input's columns. */
+    public boolean keepsRight() {
+      return this != SEMI && this != ANTI;
+    }
+  }
+
+  /** Which side of a join is sent whole to every executor: Spark's choice, or a hinted side. */
+  public enum Broadcast {
+    AUTO,
+    LEFT,
+    RIGHT
+  }
+
+  /**
+   * The rows of every input, one after the other: columns matched by name ({@code by-name}, the
+   * default) or by position; with {@code allow-missing-columns} a column some inputs lack is null
+   * in their rows.
+   */
+  public record Union(
+      List<String> inputs,
+      boolean byName,
+      boolean allowMissingColumns,
+      Origin origin,
+      Map<String, Origin> keyOrigins)
+      implements Combine {
+    public Union {
+      inputs = List.copyOf(inputs);
+      requireNonNull(origin, "origin is null");
+      keyOrigins = Map.copyOf(keyOrigins);
+    }
+
+    @Override
+    public Origin origin(String key) {
+      return keyOrigins.getOrDefault(key, origin.child(key));
+    }
   }
 
   /**

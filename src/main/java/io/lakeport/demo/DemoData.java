@@ -50,8 +50,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Realistic synthetic source tables for demos, tutorials and tests: security detections (Delta),
- * web-shop orders (Parquet) and a small HR model (persons and org units as CSV, assignments as JSON
- * lines), all within {@link #FIRST_DAY} to {@link #LAST_DAY}.
+ * web-shop orders and their customers (Parquet) and a small HR model (persons and org units as CSV,
+ * assignments as JSON lines), all within {@link #FIRST_DAY} to {@link #LAST_DAY}.
  *
  * <p>Every value is a salted hash of the row number, so a call yields the same rows on any cluster,
  * with any partitioning and in any session time zone. Tables that already exist are left alone,
@@ -97,6 +97,7 @@ public final class DemoData {
       split("23, 31, 45, 52, 62, 77, 81, 91, 104, 141, 185, 203");
   private static final String[] SHOP_COUNTRIES =
       split("DE, FR, NL, GB, US, IE, ES, IT, AT, BE, CA, FI");
+  private static final String[] SEGMENTS = split("consumer, small-business, enterprise");
   private static final String[] STATUSES = split("placed, paid, shipped, cancelled, refunded");
   private static final String[] FIRST_NAMES =
       split(
@@ -135,6 +136,7 @@ public final class DemoData {
       List.of(
           new Table("anomalies", "delta", ANOMALY_ROWS, DemoData::anomalies),
           new Table("orders", "parquet", ORDER_ROWS, DemoData::orders),
+          new Table("customers", "parquet", CUSTOMERS, DemoData::customers),
           new Table("persons", "csv", PERSON_ROWS, DemoData::persons),
           new Table("org_units", "csv", ORG_UNIT_ROWS, DemoData::orgUnits),
           new Table("assignments", "json", ASSIGNMENT_ROWS, DemoData::assignments));
@@ -308,6 +310,28 @@ public final class DemoData {
     return exp(normal.multiply(0.8).plus(3.0))
         .multiply(items)
         .cast(DataTypes.createDecimalType(12, 2));
+  }
+
+  /**
+   * The shop's customers, one per customer number the orders draw from ({@code cust-0000} to {@code
+   * cust-1999}), each in the country its orders ship to.
+   */
+  private static Dataset<Row> customers(SparkSession spark) {
+    return spark
+        .range(CUSTOMERS)
+        .withColumn("customer_number", integer(col("id")))
+        .select(
+            format_string("cust-%04d", col("customer_number")).as("customer"),
+            concat_ws(
+                    " ",
+                    pick(FIRST_NAMES, below(60, FIRST_NAMES.length)),
+                    pick(LAST_NAMES, below(61, LAST_NAMES.length)))
+                .as("name"),
+            pick(SHOP_COUNTRIES, below(col("customer_number"), 41, SHOP_COUNTRIES.length))
+                .as("country"),
+            pick(SEGMENTS, skewed(62, 70, 22, 8)).as("segment"),
+            daysBefore(below(63, 6 * 365)).as("signed_up_on"))
+        .orderBy("customer");
   }
 
   private static Dataset<Row> persons(SparkSession spark) {

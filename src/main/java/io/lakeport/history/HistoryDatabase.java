@@ -39,7 +39,7 @@ final class HistoryDatabase implements AutoCloseable {
    * The version of the newest migration under {@link #MIGRATIONS}; HistorySchemaTest keeps them in
    * step.
    */
-  static final String SCHEMA_VERSION = "8";
+  static final String SCHEMA_VERSION = "9";
 
   /** SQL states of a lost race: a unique key taken, a serialization failure, a deadlock. */
   private static final Set<String> CONFLICTS = Set.of("23505", "40001", "40P01");

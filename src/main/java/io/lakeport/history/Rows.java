@@ -28,7 +28,7 @@ final class Rows {
   static final String RUN_COLUMNS =
       "run_id, job, slot_time, run_trigger, params, status, queued_at, started_at,"
           + " finished_at, rows_written, bytes_written, files_written, manifest, error, log_file,"
-          + " schema_drift";
+          + " schema_drift, inputs";
   static final String ATTEMPT_COLUMNS =
       "run_id, attempt, started_at, finished_at, exit_code, error, host, pid";
   static final String LOCK_COLUMNS = "job, run_id, owner, acquired_at, heartbeat_at";
@@ -89,7 +89,8 @@ final class Rows {
         Optional.ofNullable(rs.getString("manifest")),
         Optional.ofNullable(rs.getString("error")),
         Optional.ofNullable(rs.getString("log_file")),
-        Optional.ofNullable(rs.getString("schema_drift")));
+        Optional.ofNullable(rs.getString("schema_drift")),
+        Optional.ofNullable(rs.getString("inputs")));
   }
 
   static Attempt attempt(ResultSet rs) throws SQLException {

@@ -32,7 +32,8 @@ public record Run(
     Optional<String> manifest,
     Optional<String> error,
     Optional<String> logFile,
-    Optional<String> schemaDrift) {
+    Optional<String> schemaDrift,
+    Optional<String> inputs) {
 
   public Run {
     requireNonNull(id, "id is null");
@@ -51,6 +52,7 @@ public record Run(
     requireNonNull(error, "error is null");
     requireNonNull(logFile, "logFile is null");
     requireNonNull(schemaDrift, "schemaDrift is null");
+    requireNonNull(inputs, "inputs is null");
   }
 
   /** From start to end, once the run has both. */

@@ -87,6 +87,7 @@ public final class RunLog {
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
+        Optional.empty(),
         Optional.empty());
   }
 
@@ -205,6 +206,21 @@ public final class RunLog {
         c -> {
           try (PreparedStatement update =
               c.prepareStatement("UPDATE runs SET schema_drift = ? WHERE run_id = ?")) {
+            return bind(update, json, runId).executeUpdate();
+          }
+        });
+  }
+
+  /**
+   * Records what run {@code runId} read of each input of a job with several, as JSON; a run the
+   * history does not hold is left alone.
+   */
+  public void inputs(String runId, String json) {
+    database.transaction(
+        "record the inputs of run " + runId,
+        c -> {
+          try (PreparedStatement update =
+              c.prepareStatement("UPDATE runs SET inputs = ? WHERE run_id = ?")) {
             return bind(update, json, runId).executeUpdate();
           }
         });

@@ -203,6 +203,9 @@ public final class RunLifecycle implements AutoCloseable {
     if (result.manifest().schemaDrift() != null) {
       history.schemaDrift(runId, result.manifest().schemaDrift());
     }
+    if (result.manifest().inputs() != null) {
+      history.inputs(runId, result.manifest().inputs());
+    }
     history.ended(runId, outcomeOf(result));
     lineage.completed(job, runId, parent, result);
     report.ended(runId, job.name(), written(result));

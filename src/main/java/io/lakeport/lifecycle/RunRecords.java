@@ -13,9 +13,11 @@ import io.lakeport.history.RunOutcome;
 import io.lakeport.history.RunRequest;
 import io.lakeport.history.Trigger;
 import io.lakeport.history.Worker;
+import io.lakeport.manifest.Manifest;
 import io.lakeport.manifest.SchemaDrift;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -132,6 +134,12 @@ public final class RunRecords {
     }
     String recorded = json;
     write(history -> history.runLog().schemaDrift(runId, recorded));
+  }
+
+  /** What run {@code runId} of a job with several inputs read of each, as its manifest says. */
+  public void inputs(String runId, List<Manifest.Input> inputs) {
+    String json = Manifest.summaries(inputs);
+    write(history -> history.runLog().inputs(runId, json));
   }
 
   /**

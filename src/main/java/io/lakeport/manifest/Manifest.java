@@ -2,20 +2,25 @@ package io.lakeport.manifest;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * The record of one run, written as JSON next to the export ({@code _lakeport/manifest-<run>.json})
  * after the data: what was read, with which params (secret-looking ones masked), for which logical
  * window, what was written (schema, totals, per partition, per file with rows and SHA-256) and
  * when, and how the schema differs from the previous export's ({@link SchemaDrift}; null on a first
- * run). Consumers, {@code verify}, retention and the scheduler read it back.
+ * run); of a job with several inputs, each input ({@code source} is then the first). Consumers,
+ * {@code verify}, retention and the scheduler read it back.
  */
 public record Manifest(
     int manifestVersion,
@@ -39,7 +44,8 @@ public record Manifest(
     String finishedAt,
     long durationMs,
     Timings timings,
-    SchemaDrift schemaDrift) {
+    SchemaDrift schemaDrift,
+    List<Input> inputs) {
 
   public static final int VERSION = 1;
   private static final ObjectMapper JSON =
@@ -56,6 +62,7 @@ public record Manifest(
     schema = List.copyOf(schema);
     partitions = List.copyOf(partitions);
     files = List.copyOf(files);
+    inputs = inputs == null ? null : List.copyOf(inputs);
   }
 
   /** Where the sink wrote, and how; for Delta sinks, the table version the run committed. */
@@ -92,6 +99,50 @@ public record Manifest(
    * value read, or the Delta version read) and the lookback. The next run starts from {@code upTo}.
    */
   public record Increment(String mode, String column, String after, String upTo, String lookback) {}
+
+  /**
+   * One input of a job with several: its name, what was read (as {@code source}: format, path or
+   * table, Delta version, columns), the rows its scans read (null where Spark's scans do not say
+   * which input they read, such as two inputs of one path) and its increment (null for an input
+   * read whole).
+   */
+  public record Input(String name, Map<String, Object> source, Long rowsRead, Increment increment) {
+    public Input {
+      requireNonNull(name, "name is null");
+      source = Map.copyOf(source);
+    }
+
+    /**
+     * The input as the run history keeps it: name, format, location (path, table or masked URL),
+     * Delta version, rows read and the watermark or version its increment reached (nulls where
+     * there is none).
+     */
+    public Map<String, Object> summary() {
+      Map<String, Object> summary = new LinkedHashMap<>();
+      summary.put("name", name);
+      summary.put("format", source.get("format"));
+      summary.put(
+          "location",
+          Stream.of("path", "table", "url")
+              .map(source::get)
+              .filter(Objects::nonNull)
+              .findFirst()
+              .orElse(null));
+      summary.put("version", source.get("version"));
+      summary.put("rows_read", rowsRead);
+      summary.put("up_to", increment == null ? null : increment.upTo());
+      return summary;
+    }
+  }
+
+  /** {@link Input#summary() Summaries} of inputs, as one line of JSON. */
+  public static String summaries(List<Input> inputs) {
+    try {
+      return new ObjectMapper().writeValueAsString(inputs.stream().map(Input::summary).toList());
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the inputs as JSON", e);
+    }
+  }
 
   /** An output column. */
   public record ColumnInfo(String name, String type, boolean nullable) {}

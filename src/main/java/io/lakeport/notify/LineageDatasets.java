@@ -1,5 +1,6 @@
 package io.lakeport.notify;
 
+import io.lakeport.config.InputSpec;
 import io.lakeport.config.JobSpec;
 import io.lakeport.config.SourceSpec;
 import io.lakeport.manifest.Manifest;
@@ -13,7 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A run's source and export as OpenLineage datasets, named as the OpenLineage naming spec says for
+ * A run's inputs and export as OpenLineage datasets, named as the OpenLineage naming spec says for
  * their kind of location ({@code s3://bucket} and the key, {@code file} and the path, a database's
  * {@code scheme://host:port} and the table), with the facets the manifest backs: schemas, the
  * version read or written (a Delta version, a watermark, the run), and the rows, bytes and files
@@ -22,20 +23,44 @@ import java.util.Optional;
 final class LineageDatasets {
   private LineageDatasets() {}
 
-  /** The source; with its schema and version once the run's manifest says them. */
-  static OpenLineage.InputDataset input(OpenLineage ol, JobSpec job, Optional<Manifest> manifest) {
-    Name name = source(job.source());
-    OpenLineage.DatasetFacetsBuilder facets = ol.newDatasetFacetsBuilder();
-    manifest.ifPresent(
-        m -> {
-          sourceColumns(m).ifPresent(columns -> facets.schema(schema(ol, columns)));
-          sourceVersion(m).ifPresent(v -> facets.version(ol.newDatasetVersionDatasetFacet(v)));
-        });
-    return ol.newInputDatasetBuilder()
-        .namespace(name.namespace())
-        .name(name.name())
-        .facets(facets.build())
-        .build();
+  /**
+   * The job's inputs (its source, or each of several); with their schemas and versions once the
+   * run's manifest says them.
+   */
+  static List<OpenLineage.InputDataset> inputs(
+      OpenLineage ol, JobSpec job, Optional<Manifest> manifest) {
+    List<OpenLineage.InputDataset> inputs = new ArrayList<>();
+    for (InputSpec input : job.inputs()) {
+      Name name = source(input.source());
+      OpenLineage.DatasetFacetsBuilder facets = ol.newDatasetFacetsBuilder();
+      manifest
+          .flatMap(m -> read(m, job, input.name()))
+          .ifPresent(
+              read -> {
+                sourceColumns(read.source())
+                    .ifPresent(columns -> facets.schema(schema(ol, columns)));
+                sourceVersion(read.source(), read.increment())
+                    .ifPresent(v -> facets.version(ol.newDatasetVersionDatasetFacet(v)));
+              });
+      inputs.add(
+          ol.newInputDatasetBuilder()
+              .namespace(name.namespace())
+              .name(name.name())
+              .facets(facets.build())
+              .build());
+    }
+    return inputs;
+  }
+
+  /** What the manifest says was read of an input: the source, or one of several inputs. */
+  private static Optional<Manifest.Input> read(Manifest m, JobSpec job, String input) {
+    if (!job.combines()) {
+      return Optional.of(new Manifest.Input(input, m.source(), null, m.increment()));
+    }
+    return Optional.ofNullable(m.inputs()).stream()
+        .flatMap(List::stream)
+        .filter(i -> i.name().equals(input))
+        .findFirst();
   }
 
   /** The export; with its schema, version and statistics once the run's manifest says them. */
@@ -75,8 +100,8 @@ final class LineageDatasets {
   }
 
   /** The source's columns as the manifest records them ({@code source.schema}, as maps). */
-  private static Optional<List<Manifest.ColumnInfo>> sourceColumns(Manifest m) {
-    if (!(m.source().get("schema") instanceof List<?> list)) {
+  private static Optional<List<Manifest.ColumnInfo>> sourceColumns(Map<String, Object> source) {
+    if (!(source.get("schema") instanceof List<?> list)) {
       return Optional.empty();
     }
     List<Manifest.ColumnInfo> columns = new ArrayList<>();
@@ -93,12 +118,13 @@ final class LineageDatasets {
   }
 
   /** The version read: a Delta or table version, else the watermark the run reached. */
-  private static Optional<String> sourceVersion(Manifest m) {
-    Object version = m.source().get("version");
+  private static Optional<String> sourceVersion(
+      Map<String, Object> source, Manifest.Increment increment) {
+    Object version = source.get("version");
     if (version != null) {
       return Optional.of(String.valueOf(version));
     }
-    return Optional.ofNullable(m.increment())
+    return Optional.ofNullable(increment)
         .map(Manifest.Increment::upTo)
         .map(upTo -> "watermark " + upTo);
   }

@@ -276,7 +276,7 @@ public final class RunLineage implements AutoCloseable {
                         .jobType(ol.newJobTypeJobFacet("BATCH", "LAKEPORT", "JOB", null))
                         .build())
                 .build())
-        .inputs(List.of(LineageDatasets.input(ol, job, manifest)))
+        .inputs(LineageDatasets.inputs(ol, job, manifest))
         .outputs(List.of(LineageDatasets.output(ol, job, manifest)))
         .build();
   }

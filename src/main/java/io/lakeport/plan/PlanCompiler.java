@@ -18,6 +18,7 @@ import io.lakeport.config.PlanSpec.TimeBucket;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -68,6 +69,25 @@ public final class PlanCompiler {
   public static CompiledPlan compile(
       JobSpec job, Dataset<Row> source, Optional<Observation> observation) {
     return new PlanCompiler(job).run(source, observation);
+  }
+
+  /**
+   * Compiles the plan of {@code job} onto its inputs, by name ({@link
+   * io.lakeport.config.InputSpec}): combined first by the plan's join or union, when it has one.
+   *
+   * @throws io.lakeport.config.JobConfigException listing every problem found
+   */
+  public static CompiledPlan compile(
+      JobSpec job, Map<String, Dataset<Row>> inputs, Optional<Observation> observation) {
+    PlanCompiler compiler = new PlanCompiler(job);
+    if (job.plan().combine().isEmpty()) {
+      return compiler.run(inputs.get(job.inputs().get(0).name()), observation);
+    }
+    Optional<Dataset<Row>> combined =
+        new Combiner(job, compiler.problems, compiler.steps)
+            .combine(job.plan().combine().get(), inputs);
+    compiler.problems.throwIfAny();
+    return compiler.run(combined.orElseThrow(), observation);
   }
 
   /**

@@ -100,6 +100,25 @@ final class PlanProblems {
     return String.join(", ", schema.fieldNames());
   }
 
+  boolean any() {
+    return !problems.isEmpty();
+  }
+
+  /**
+   * Runs a DataFrame operation that Spark analyses eagerly; empty when Spark refuses it, for the
+   * caller to say why in its own words.
+   */
+  static <T> Optional<T> analyzeQuietly(Supplier<T> operation) {
+    try {
+      return Optional.of(operation.get());
+    } catch (Exception e) {
+      if (e instanceof AnalysisException) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
   void throwIfAny() {
     if (!problems.isEmpty()) {
       throw new JobConfigException(problems);

@@ -5,6 +5,7 @@ import io.lakeport.config.Filter;
 import io.lakeport.config.JobSpec;
 import io.lakeport.config.Origin;
 import io.lakeport.config.Param;
+import io.lakeport.config.PlanSpec;
 import io.lakeport.config.PlanSpec.Derivation;
 import io.lakeport.config.QualitySpec;
 import io.lakeport.config.Suggestions;
@@ -41,6 +42,21 @@ public final class SqlSyntax {
   public static List<ConfigProblem> check(JobSpec job, boolean javaMethods) {
     List<ConfigProblem> problems = new ArrayList<>();
     Map<String, Param> params = job.params();
+    job.plan()
+        .combine()
+        .filter(combine -> combine instanceof PlanSpec.Join)
+        .map(combine -> (PlanSpec.Join) combine)
+        .ifPresent(
+            join ->
+                join.condition()
+                    .ifPresent(
+                        condition ->
+                            parse(
+                                condition,
+                                join.origin("condition"),
+                                params,
+                                javaMethods,
+                                problems)));
     for (Derivation d : job.plan().derive()) {
       parse(d.expression(), d.origin(), params, javaMethods, problems);
     }

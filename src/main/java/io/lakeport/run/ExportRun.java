@@ -22,7 +22,6 @@ import io.lakeport.sink.LakeportCommitProtocol;
 import io.lakeport.sink.MeasuredFile;
 import io.lakeport.sink.Sinks;
 import io.lakeport.sink.WriteContext;
-import io.lakeport.source.SourceRead;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -78,6 +77,9 @@ final class ExportRun {
    * write.
    */
   private Map<String, Object> readMetrics = Map.of();
+
+  /** Each input of a job with several, with the rows it read; set by the write. */
+  private List<Manifest.Input> described;
 
   ExportRun(
       JobSpec job,
@@ -143,14 +145,12 @@ final class ExportRun {
 
   private RunResult write(FileSystem fs, Path root, Publication publication, ExportLease lease)
       throws IOException {
-    Increment increment = Increment.of(job, fs, root, runId);
-    MalformedRecords malformed = new MalformedRecords(increment.read(session), runId);
-    SourceRead source = malformed.wellFormed();
+    RunInputs inputs = RunInputs.read(job, fs, root, runId, session);
     boolean standardizes = !job.plan().standardize().isEmpty();
     CompiledPlan plan =
         PlanCompiler.compile(
-            job, source.data(), standardizes ? Optional.of(read) : Optional.empty());
-    Dataset<Row> output = quality.apply(plan.output(), job, source.stability());
+            job, inputs.data(), standardizes ? Optional.of(read) : Optional.empty());
+    Dataset<Row> output = quality.apply(plan.output(), job, inputs.stability());
     Optional<Manifest> previous = Manifests.latest(fs, root, m -> m.job().equals(job.name()));
     // before anything is written: a refused change leaves the export as it was
     Optional<SchemaDrift> drift =
@@ -173,9 +173,12 @@ final class ExportRun {
                   sink.replaceWhere().map(where -> SqlParameters.bind(where, job.params())),
                   SchemaDrifts.evolution(job, drift)));
       readMetrics = new HashMap<>(standardizes ? ExportRunner.observed(read) : Map.of());
-      readMetrics.put(PlanCompiler.ROWS_READ, scans.rowsRead());
+      List<ScanMetrics.Scan> scanned = scans.scans();
+      readMetrics.put(
+          PlanCompiler.ROWS_READ, scanned.stream().mapToLong(ScanMetrics.Scan::rows).sum());
+      described = inputs.described(scanned);
     }
-    Optional<String> rejectsPath = writeRejects(publication, malformed);
+    Optional<String> rejectsPath = writeRejects(publication, inputs);
     Instant measuring = clock.instant();
     List<OutputFile> files = measure(publication);
     long rows = quality.written();
@@ -184,11 +187,11 @@ final class ExportRun {
         checkQuality(
             previous.map(m -> m.totals().rows()),
             rows,
-            malformed,
+            inputs,
             rejectsPath,
             writtenRows(publication, files, output));
     ManifestAssembly assembly =
-        new ManifestAssembly(job, runId, source, plan, session.version(), started, drift);
+        new ManifestAssembly(job, runId, inputs.first(), plan, session.version(), started, drift);
     Instant publishing = clock.instant();
     Manifest.Timings timings =
         new Manifest.Timings(
@@ -202,9 +205,10 @@ final class ExportRun {
             null,
             sizing,
             checked,
-            increment.record(source),
+            inputs.increment(),
             timings,
-            clock.instant());
+            clock.instant(),
+            described);
     if (rows == 0 && sink.onEmpty() != OnEmpty.PUBLISH) {
       return empty(unpublished);
     }
@@ -226,9 +230,10 @@ final class ExportRun {
             deltaVersion(),
             sizing,
             checked,
-            increment.record(source),
+            inputs.increment(),
             timings,
-            clock.instant());
+            clock.instant(),
+            described);
     Path manifestPath = Manifests.path(root, runId);
     Manifests.write(fs, manifestPath, manifest);
     publication.complete(manifest, manifestPath);
@@ -281,14 +286,14 @@ final class ExportRun {
    * quarantine rule in {@code rules/}, source records that could not be parsed in {@code
    * malformed/}.
    */
-  private Optional<String> writeRejects(Publication publication, MalformedRecords malformed) {
+  private Optional<String> writeRejects(Publication publication, RunInputs inputs) {
     session
         .sparkContext()
         .setJobDescription("lakeport " + job.name() + " run " + runId + ": quarantined rows");
     boolean quarantined =
         quality.writeRejects(new Path(publication.rejectsWritePath(), RULE_REJECTS).toString());
-    malformed.writeRejects(new Path(publication.rejectsWritePath(), MALFORMED_REJECTS).toString());
-    return quarantined || malformed.count() > 0
+    inputs.writeMalformed(new Path(publication.rejectsWritePath(), MALFORMED_REJECTS).toString());
+    return quarantined || inputs.malformed() > 0
         ? Optional.of(publication.rejectsPath().toString())
         : Optional.empty();
   }
@@ -331,14 +336,14 @@ final class ExportRun {
   private Manifest.Quality checkQuality(
       Optional<Long> previous,
       long rows,
-      MalformedRecords malformed,
+      RunInputs inputs,
       Optional<String> rejectsPath,
       Optional<Dataset<Row>> writtenRows) {
-    if (job.quality().rules().isEmpty() && !malformed.checked()) {
+    if (job.quality().rules().isEmpty() && !inputs.checksMalformed()) {
       return null;
     }
     List<Manifest.RuleResult> results = new ArrayList<>();
-    if (malformed.checked()) {
+    if (inputs.checksMalformed()) {
       // the scans count every record they read, the malformed ones too
       long read = ExportRunner.metric(readMetrics, PlanCompiler.ROWS_READ);
       results.add(
@@ -347,12 +352,12 @@ final class ExportRun {
               "parse",
               QualitySpec.Action.QUARANTINE,
               read,
-              malformed.count(),
+              inputs.malformed(),
               job.quality().maxFailedRatio(),
               null));
     }
     results.addAll(quality.evaluate(rows, previous, writtenRows));
-    long rejected = quality.rejected() + malformed.count();
+    long rejected = quality.rejected() + inputs.malformed();
     List<Manifest.RuleResult> failed =
         results.stream().filter(r -> r.outcome().equals("failed")).toList();
     results.stream()

@@ -8,8 +8,6 @@ import io.lakeport.manifest.Manifest;
 import io.lakeport.manifest.Manifests;
 import io.lakeport.plan.CompiledPlan;
 import io.lakeport.plan.PlanCompiler;
-import io.lakeport.source.SourceRead;
-import io.lakeport.source.Sources;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -83,10 +81,7 @@ public final class ExportRunner {
   public CompiledPlan plan(JobSpec job) {
     SparkSession session = Sessions.forJob(spark, job);
     // without the malformed-record marker, which a run's output never has
-    return PlanCompiler.compile(
-        job,
-        Sources.of(job.source()).read(session).data().drop(SourceRead.MALFORMED),
-        Optional.empty());
+    return PlanCompiler.compile(job, SchemaCheck.inputs(session, job), Optional.empty());
   }
 
   public RunResult run(JobSpec job) {

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 
 import io.lakeport.config.IncrementalSpec;
+import io.lakeport.config.InputSpec;
 import io.lakeport.config.JobSpec;
 import io.lakeport.manifest.Manifest;
 import io.lakeport.manifest.Manifests;
@@ -13,7 +14,9 @@ import io.lakeport.source.SourceRead;
 import io.lakeport.source.Sources;
 import java.io.IOException;
 import java.sql.Timestamp;
+import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -35,41 +38,61 @@ import org.apache.spark.sql.types.DataTypes;
 final class Increment {
   private static final String MAX = "watermark_max";
 
-  private final JobSpec job;
+  private final InputSpec input;
   private final IncrementalSpec spec;
+  private final IncrementalSpec.Mode mode;
   private final Optional<String> after;
   private final Observation observation;
   private DataType columnType;
 
-  private Increment(JobSpec job, Optional<String> after, String runId) {
-    this.job = job;
+  private Increment(JobSpec job, InputSpec input, Optional<String> after, String runId) {
+    this.input = input;
     this.spec = job.incremental();
+    this.mode = spec.of(input.name()) ? spec.mode() : IncrementalSpec.Mode.NONE;
     this.after = after;
-    this.observation = new Observation("increment-" + runId);
+    this.observation = new Observation("increment-" + runId + "-" + input.name());
   }
 
-  static Increment of(JobSpec job, FileSystem fs, Path root, String runId) throws IOException {
-    if (job.incremental().mode() == IncrementalSpec.Mode.NONE) {
-      return new Increment(job, Optional.empty(), runId);
+  /**
+   * The increment of {@code input} (of a job with several inputs, each has its own), from the last
+   * published manifest at {@code root} that records one.
+   */
+  static Increment of(JobSpec job, InputSpec input, FileSystem fs, Path root, String runId)
+      throws IOException {
+    if (!job.incremental().of(input.name())) {
+      return new Increment(job, input, Optional.empty(), runId);
     }
     String mode = modeName(job.incremental().mode());
-    Optional<Manifest> last =
+    Optional<Manifest.Increment> last =
         Manifests.latest(
-            fs,
-            root,
-            m ->
-                m.job().equals(job.name())
-                    && m.increment() != null
-                    && m.increment().mode().equals(mode));
-    return new Increment(job, last.map(m -> m.increment().upTo()), runId);
+                fs,
+                root,
+                m -> m.job().equals(job.name()) && recorded(m, job, input, mode).isPresent())
+            .flatMap(m -> recorded(m, job, input, mode));
+    return new Increment(job, input, last.map(Manifest.Increment::upTo), runId);
+  }
+
+  /** The increment a manifest records for {@code input}, if it is of {@code mode}. */
+  private static Optional<Manifest.Increment> recorded(
+      Manifest m, JobSpec job, InputSpec input, String mode) {
+    Optional<Manifest.Increment> increment =
+        job.combines()
+            ? Optional.ofNullable(m.inputs()).stream()
+                .flatMap(List::stream)
+                .filter(i -> i.name().equals(input.name()))
+                .map(Manifest.Input::increment)
+                .filter(Objects::nonNull)
+                .findFirst()
+            : Optional.ofNullable(m.increment());
+    return increment.filter(i -> i.mode().equals(mode));
   }
 
   /** The source rows this run takes. */
   SourceRead read(SparkSession session) {
-    return switch (spec.mode()) {
-      case NONE -> Sources.of(job.source()).read(session);
-      case CHANGE_FEED -> Sources.changes(job.source(), session, after.map(Long::parseLong));
-      case WATERMARK -> watermark(Sources.of(job.source()).read(session));
+    return switch (mode) {
+      case NONE -> Sources.of(input.source()).read(session);
+      case CHANGE_FEED -> Sources.changes(input.source(), session, after.map(Long::parseLong));
+      case WATERMARK -> watermark(Sources.of(input.source()).read(session));
     };
   }
 
@@ -99,7 +122,7 @@ final class Increment {
 
   /** What the manifest records after the write; null for jobs that are not incremental. */
   Manifest.Increment record(SourceRead source) {
-    return switch (spec.mode()) {
+    return switch (mode) {
       case NONE -> null;
       case CHANGE_FEED ->
           new Manifest.Increment(

@@ -55,7 +55,8 @@ final class ManifestAssembly {
       Manifest.Quality quality,
       Manifest.Increment increment,
       Manifest.Timings timings,
-      Instant finished) {
+      Instant finished,
+      List<Manifest.Input> inputs) {
     SinkSpec sink = job.sink();
     return new Manifest(
         Manifest.VERSION,
@@ -85,11 +86,17 @@ final class ManifestAssembly {
         finished.toString(),
         Duration.between(started, finished).toMillis(),
         timings,
-        drift.orElse(null));
+        drift.orElse(null),
+        inputs);
   }
 
   /** What was read, with the columns the plan saw (lineage's input schema). */
   private Map<String, Object> source() {
+    return described(source);
+  }
+
+  /** What was read, with the columns the plan saw (lineage's input schema). */
+  static Map<String, Object> described(SourceRead source) {
     Map<String, Object> read = new LinkedHashMap<>(source.identity());
     // as maps, as a manifest read back holds them
     read.put(

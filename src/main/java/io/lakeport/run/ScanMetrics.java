@@ -1,5 +1,6 @@
 package io.lakeport.run;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
@@ -61,13 +62,30 @@ final class ScanMetrics implements QueryExecutionListener, AutoCloseable {
 
   /** Rows read by the scans of the queries that ended so far. */
   long rowsRead() {
+    return scans().stream().mapToLong(Scan::rows).sum();
+  }
+
+  /**
+   * The scans of the queries that ended so far, each with the rows it read and, for a scan of
+   * files, the folders (or files) it was given; a scan of a database or catalog has none.
+   */
+  List<Scan> scans() {
     // listeners hear of a query through Spark's listener bus, after the query returned
     try {
       session.sparkContext().listenerBus().waitUntilEmpty();
     } catch (TimeoutException e) {
       LOG.warn("Spark's listener bus is behind; the rows read may miss the last query's scans");
     }
-    return executions.stream().mapToLong(qe -> scanned(qe.executedPlan())).sum();
+    List<Scan> scans = new ArrayList<>();
+    executions.forEach(qe -> collect(qe.executedPlan(), scans));
+    return scans;
+  }
+
+  /** One scan: the paths it read below (qualified) and its rows. */
+  record Scan(List<String> roots, long rows) {
+    Scan {
+      roots = List.copyOf(roots);
+    }
   }
 
   @Override
@@ -84,31 +102,34 @@ final class ScanMetrics implements QueryExecutionListener, AutoCloseable {
                     || path.getName().equals(DELTA_LOG));
   }
 
-  private static long scanned(SparkPlan plan) {
+  private static void collect(SparkPlan plan, List<Scan> scans) {
     if (plan instanceof FileSourceScanExec scan && readsDeltaLog(scan)) {
-      return 0;
+      return;
     }
     if (plan instanceof DataSourceScanExec || plan instanceof BatchScanExec) {
       Option<SQLMetric> rows = plan.metrics().get(OUTPUT_ROWS);
-      return rows.isDefined() ? rows.get().value() : 0;
+      List<String> roots =
+          plan instanceof FileSourceScanExec files
+              ? CollectionConverters.asJava(files.relation().location().rootPaths()).stream()
+                  .map(Object::toString)
+                  .toList()
+              : List.of();
+      scans.add(new Scan(roots, rows.isDefined() ? rows.get().value() : 0));
+      return;
     }
     if (plan instanceof ReusedExchangeExec) {
-      return 0;
+      return;
     }
     if (plan instanceof AdaptiveSparkPlanExec adaptive) {
-      return scanned(adaptive.executedPlan());
+      collect(adaptive.executedPlan(), scans);
+    } else if (plan instanceof QueryStageExec stage) {
+      collect(stage.plan(), scans);
+    } else if (plan instanceof CommandResultExec command) {
+      collect(command.commandPhysicalPlan(), scans);
+    } else if (plan instanceof InMemoryTableScanExec cached) {
+      collect(cached.relation().cachedPlan(), scans);
+    } else {
+      CollectionConverters.asJava(plan.children()).forEach(child -> collect(child, scans));
     }
-    if (plan instanceof QueryStageExec stage) {
-      return scanned(stage.plan());
-    }
-    if (plan instanceof CommandResultExec command) {
-      return scanned(command.commandPhysicalPlan());
-    }
-    if (plan instanceof InMemoryTableScanExec cached) {
-      return scanned(cached.relation().cachedPlan());
-    }
-    return CollectionConverters.asJava(plan.children()).stream()
-        .mapToLong(ScanMetrics::scanned)
-        .sum();
   }
 }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.lakeport.config.ConfigProblem;
 import io.lakeport.config.IncrementalSpec;
+import io.lakeport.config.InputSpec;
 import io.lakeport.config.JobConfigException;
 import io.lakeport.config.JobSpec;
 import io.lakeport.config.SourceFormat;
@@ -13,8 +14,10 @@ import io.lakeport.plan.PlanCompiler;
 import io.lakeport.source.SourceRead;
 import io.lakeport.source.Sources;
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -47,23 +50,38 @@ public final class SchemaCheck {
    * empty when it reads it cheaply; needs no Spark.
    */
   public static Optional<String> unread(JobSpec job) {
-    SourceSpec source = job.source();
+    for (InputSpec input : job.inputs()) {
+      Optional<String> why = unread(input.source());
+      if (why.isPresent()) {
+        return job.combines() ? Optional.of("input " + input.name() + ": " + why.get()) : why;
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<String> unread(SourceSpec source) {
     if (source.schema().isPresent()) {
       return Optional.empty();
     }
+    String key = "source.schema";
     return switch (source.format()) {
       case CSV ->
           "true".equalsIgnoreCase(source.options().getOrDefault("inferSchema", "false"))
               ? Optional.of(
                   "a CSV source with infer-schema = true is read whole to find its columns; give"
-                      + " source.schema to have it checked")
+                      + " "
+                      + key
+                      + " to have it checked")
               : Optional.empty();
       case JSON, XML ->
           Optional.of(
               "a "
                   + source.format().name()
-                  + " source without source.schema is read whole to find its columns; give"
-                  + " source.schema to have it checked");
+                  + " source without "
+                  + key
+                  + " is read whole to find its columns; give "
+                  + key
+                  + " to have it checked");
       case PARQUET, AVRO, DELTA, JDBC, TABLE -> Optional.empty();
     };
   }
@@ -73,14 +91,14 @@ public final class SchemaCheck {
    * read now, why not (a warning, not a failure: the source may appear by the time the job runs).
    */
   public static Result validate(SparkSession spark, JobSpec job) {
-    Optional<String> unread = unread(job).or(() -> absent(spark, job.source()));
+    Optional<String> unread = unread(job).or(() -> absent(spark, job));
     if (unread.isPresent()) {
       return new Result(List.of(), unread);
     }
     SparkSession session = Sessions.forJob(spark, job);
-    Dataset<Row> source;
+    Map<String, Dataset<Row>> source;
     try {
-      source = read(session, job);
+      source = inputs(session, job);
     } catch (JobConfigException e) {
       return new Result(List.of(), Optional.of(e.problems().get(0).problem()));
     } catch (Exception e) {
@@ -103,17 +121,35 @@ public final class SchemaCheck {
    */
   static void require(SparkSession session, JobSpec job) {
     if (unread(job).isEmpty()) {
-      PlanCompiler.compile(job, read(session, job), Optional.empty());
+      PlanCompiler.compile(job, inputs(session, job), Optional.empty());
     }
   }
 
-  /** The source as the plan sees it: the change feed's columns, without the malformed marker. */
-  private static Dataset<Row> read(SparkSession session, JobSpec job) {
-    SourceRead read =
-        job.incremental().mode() == IncrementalSpec.Mode.CHANGE_FEED
-            ? Sources.changes(job.source(), session, Optional.empty())
-            : Sources.of(job.source()).read(session);
-    return read.data().drop(SourceRead.MALFORMED);
+  /**
+   * The inputs as the plan sees them, by name: change feeds' columns for inputs read as one,
+   * without the malformed marker; reads no data.
+   */
+  public static Map<String, Dataset<Row>> inputs(SparkSession session, JobSpec job) {
+    Map<String, Dataset<Row>> inputs = new LinkedHashMap<>();
+    for (InputSpec input : job.inputs()) {
+      SourceRead read =
+          job.incremental().mode() == IncrementalSpec.Mode.CHANGE_FEED
+                  && job.incremental().of(input.name())
+              ? Sources.changes(input.source(), session, Optional.empty())
+              : Sources.of(input.source()).read(session);
+      inputs.put(input.name(), read.data().drop(SourceRead.MALFORMED));
+    }
+    return inputs;
+  }
+
+  private static Optional<String> absent(SparkSession spark, JobSpec job) {
+    for (InputSpec input : job.inputs()) {
+      Optional<String> why = absent(spark, input.source());
+      if (why.isPresent()) {
+        return job.combines() ? Optional.of("input " + input.name() + ": " + why.get()) : why;
+      }
+    }
+    return Optional.empty();
   }
 
   /** Why a file source cannot be read: its path does not exist (yet). */

@@ -81,11 +81,12 @@ public final class RunViews {
     view.put("quality", manifest.map(m -> m.get("quality")).orElse(null));
     view.put("export", manifest.map(RunViews::export).orElse(null));
     view.put("schema_drift", run.schemaDrift().flatMap(RunViews::drift).orElse(null));
+    view.put("inputs", run.inputs().flatMap(RunViews::drift).orElse(null));
     view.put("alerts", alerts.stream().map(RunViews::alert).toList());
     return view;
   }
 
-  /** The drift the history keeps as JSON; empty when it cannot be read. */
+  /** JSON the history keeps (a schema drift, inputs); empty when it cannot be read. */
   private static Optional<JsonNode> drift(String json) {
     try {
       return Optional.of(Json.MAPPER.readTree(json));

@@ -90,6 +90,7 @@ class DagGenerationTest {
         .extracting(p -> p.getFileName().toString())
         .containsExactly(
             "orders-kpis-monthly.py",
+            "orders-with-customers.py",
             "org-assignments-active.py",
             "persons-directory.py",
             "security-anomalies-daily.py");

@@ -214,6 +214,7 @@ final class OperationsCase {
               t.window(),
               t.params(),
               t.source(),
+              t.inputs(),
               t.plan(),
               t.sink(),
               t.quality(),
@@ -294,6 +295,7 @@ final class OperationsCase {
               published.minusSeconds(5).toString(),
               published.toString(),
               5000,
+              null,
               null,
               null);
       Manifests.write(

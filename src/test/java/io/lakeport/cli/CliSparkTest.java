@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
 import io.lakeport.Fixtures;
 import io.lakeport.TestClock;
 import io.lakeport.TestSpark;
@@ -25,10 +27,18 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
@@ -72,7 +82,7 @@ class CliSparkTest {
 
     assertThat(code).as(err.toString()).isZero();
     assertThat(out.toString().lines())
-        .hasSize(4)
+        .hasSize(5)
         .allSatisfy(l -> assertThat(l).startsWith("ok jobs/"));
   }
 
@@ -732,7 +742,7 @@ class CliSparkTest {
   }
 
   @Test
-  void demoRecordsItsRunLikeAnyRun() {
+  void demoRecordsItsRunLikeAnyRun() throws Exception {
     assertThat(lakeport("demo")).as(err.toString()).isZero();
     String runId =
         out.toString()
@@ -745,6 +755,83 @@ class CliSparkTest {
     out.getBuffer().setLength(0);
     assertThat(lakeport("status", runId)).as(err.toString()).isZero();
     assertThat(out.toString()).contains(runId, "security-anomalies-daily", "succeeded", "manual");
+
+    // the shipped join job, checked against the demo tables and run on them
+    out.getBuffer().setLength(0);
+    assertThat(lakeport("validate", "jobs/orders-with-customers.conf")).as(err.toString()).isZero();
+    assertThat(out.toString())
+        .isEqualTo("ok jobs/orders-with-customers.conf (orders-with-customers)\n");
+    out.getBuffer().setLength(0);
+    assertThat(lakeport("run", "jobs/orders-with-customers.conf", "--param", "run_date=2026-11-15"))
+        .as(err.toString())
+        .isZero();
+    Matcher joinRun = Pattern.compile("[0-9]{8}T[0-9]{9}Z-[0-9a-f]+").matcher(out.toString());
+    assertThat(joinRun.find()).as(out.toString()).isTrue();
+    out.getBuffer().setLength(0);
+    assertThat(lakeport("status", joinRun.group())).as(err.toString()).isZero();
+    // the history keeps what the run read of each input; the day's filter, written after the
+    // join, reached the orders scan: it skipped the row groups of other days
+    Matcher inputs =
+        Pattern.compile(
+                "inputs    orders: parquet "
+                    + Pattern.quote(dir.resolve("warehouse/orders").toString())
+                    + ", ([0-9,]+) rows read\n          customers: parquet "
+                    + Pattern.quote(dir.resolve("warehouse/customers").toString())
+                    + ", 2,000 rows read\n")
+            .matcher(out.toString());
+    assertThat(inputs.find()).as(out.toString()).isTrue();
+    assertThat(Long.parseLong(inputs.group(1).replace(",", ""))).isBetween(1L, 299_999L);
+    out.getBuffer().setLength(0);
+    assertThat(lakeport("status", joinRun.group(), "-o", "json")).as(err.toString()).isZero();
+    JsonNode status = new ObjectMapper().readTree(out.toString());
+    assertThat(
+            JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+                .getSchema(Files.readString(Path.of("docs", "json", "status.schema.json")))
+                .validate(status))
+        .isEmpty();
+    assertThat(status.path("inputs").findValuesAsText("name"))
+        .containsExactly("orders", "customers");
+    assertThat(status.path("inputs").get(1).path("rows_read").asLong()).isEqualTo(2_000);
+    try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+        Statement sql = duck.createStatement()) {
+      sql.execute("SET TimeZone = 'UTC'");
+      String warehouse = dir.resolve("warehouse").toString();
+      List<String> expected =
+          rows(
+              sql,
+              "SELECT o.order_id, epoch_ms(o.order_ts), o.customer, c.name, c.segment, o.country, o.amount"
+                  + " FROM read_parquet('"
+                  + warehouse
+                  + "/orders/*.parquet') o LEFT JOIN read_parquet('"
+                  + warehouse
+                  + "/customers/*.parquet') c USING (customer)"
+                  + " WHERE o.order_ts >= TIMESTAMPTZ '2026-11-15 00:00:00+00'"
+                  + " AND o.order_ts < TIMESTAMPTZ '2026-11-16 00:00:00+00'"
+                  + " AND o.status IN ('paid', 'shipped') ORDER BY 1");
+      assertThat(expected).hasSizeGreaterThan(1000);
+      assertThat(
+              rows(
+                  sql,
+                  "SELECT order_id, epoch_ms(order_ts), customer, customer_full_name, customer_segment,"
+                      + " country, amount FROM read_parquet('"
+                      + dir.resolve("exports/orders/with-customers/day=2026-11-15")
+                      + "/*.parquet') ORDER BY 1"))
+          .containsExactlyElementsOf(expected);
+    }
+  }
+
+  private static List<String> rows(Statement sql, String query) throws SQLException {
+    List<String> rows = new ArrayList<>();
+    try (ResultSet r = sql.executeQuery(query)) {
+      while (r.next()) {
+        StringBuilder row = new StringBuilder();
+        for (int c = 1; c <= r.getMetaData().getColumnCount(); c++) {
+          row.append(r.getObject(c)).append('|');
+        }
+        rows.add(row.toString());
+      }
+    }
+    return rows;
   }
 
   private int lakeport(String... args) {

@@ -241,6 +241,7 @@ class ShareCommandTest {
         "2026-11-24T02:00:01Z",
         1000,
         new Manifest.Timings(0, 0, 0, 0),
+        null,
         null);
   }
 }

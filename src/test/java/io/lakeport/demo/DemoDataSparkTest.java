@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoDataSparkTest {
 
   private static final List<String> TABLES =
-      List.of("anomalies", "orders", "persons", "org_units", "assignments");
+      List.of("anomalies", "orders", "customers", "persons", "org_units", "assignments");
   private static final String ASSIGNMENT_SCHEMA =
       "assignment_id BIGINT, person_id INT, org_unit_id INT, role STRING, start_date DATE,"
           + " end_date DATE, fte DOUBLE";
@@ -58,7 +58,7 @@ class DemoDataSparkTest {
   }
 
   @Test
-  void createsTheFiveTablesAndLeavesNoStagingFolders() throws IOException {
+  void createsTheSixTablesAndLeavesNoStagingFolders() throws IOException {
     assertThat(created).containsExactlyElementsOf(TABLES);
     try (Stream<Path> folders = Files.list(warehouse)) {
       assertThat(folders.map(folder -> folder.getFileName().toString()))
@@ -94,6 +94,30 @@ class DemoDataSparkTest {
             "amount decimal(12,2)",
             "currency string",
             "items int");
+    Dataset<Row> customers = read(warehouse, "customers");
+    assertThat(customers.count()).isEqualTo(2_000);
+    assertThat(columns(customers))
+        .containsExactly(
+            "customer string",
+            "name string",
+            "country string",
+            "segment string",
+            "signed_up_on date");
+    // every order's customer is a customer, in the country the order ships to
+    assertThat(
+            orders
+                .join(
+                    customers,
+                    orders.col("customer").equalTo(customers.col("customer")),
+                    "left_anti")
+                .count())
+        .isZero();
+    assertThat(
+            orders
+                .join(customers, "customer")
+                .where(orders.col("country").notEqual(customers.col("country")))
+                .count())
+        .isZero();
   }
 
   @Test
@@ -155,7 +179,7 @@ class DemoDataSparkTest {
   @Test
   void everyWarehouseAndTimeZoneGetsTheSameRows(@TempDir Path other) throws IOException {
     // Folders that exist count as present tables, so only anomalies and persons are generated.
-    for (String table : List.of("orders", "org_units", "assignments")) {
+    for (String table : List.of("orders", "customers", "org_units", "assignments")) {
       Files.createDirectory(other.resolve(table));
     }
     // Generated in another session time zone, which must not matter either.
@@ -240,7 +264,7 @@ class DemoDataSparkTest {
     String path = root.resolve(table).toString();
     return switch (table) {
       case "anomalies" -> spark.read().format("delta").load(path);
-      case "orders" -> spark.read().parquet(path);
+      case "orders", "customers" -> spark.read().parquet(path);
       case "assignments" -> spark.read().schema(ASSIGNMENT_SCHEMA).json(path);
       default -> spark.read().option("header", true).option("inferSchema", true).csv(path);
     };

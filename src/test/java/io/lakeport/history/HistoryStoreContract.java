@@ -122,6 +122,7 @@ abstract class HistoryStoreContract {
                 Optional.of("file:/exports/orders/_lakeport/manifest-r1.json"),
                 Optional.empty(),
                 Optional.empty(),
+                Optional.empty(),
                 Optional.empty()));
     assertThat(store.runLog().run("r1")).contains(run);
     assertThat(run.duration()).contains(Duration.ofSeconds(90));
@@ -1024,10 +1025,11 @@ abstract class HistoryStoreContract {
       statement.execute("DROP INDEX runs_by_end");
       // and what later migrations added, so that the history is as version 5 left it
       statement.execute("ALTER TABLE runs DROP COLUMN schema_drift");
+      statement.execute("ALTER TABLE runs DROP COLUMN inputs");
       statement.execute("DROP TABLE alert_notifications");
       statement.execute("DROP TABLE alerts");
       statement.execute(
-          "DELETE FROM \"flyway_schema_history\" WHERE \"version\" IN ('6', '7', '8')");
+          "DELETE FROM \"flyway_schema_history\" WHERE \"version\" IN ('6', '7', '8', '9')");
     }
   }
 

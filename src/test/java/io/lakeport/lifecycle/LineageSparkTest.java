@@ -130,6 +130,47 @@ class LineageSparkTest {
   }
 
   @Test
+  void aRunOfSeveralInputsNamesEachAsAnInputDataset() throws Exception {
+    Path more = dir.resolve("warehouse/more-people");
+    spark
+        .sql("SELECT id + 100 AS id, concat('q', id) AS name FROM range(0, 5)")
+        .write()
+        .parquet(more.toString());
+    try (Receiver marquez = Receiver.answering()) {
+      Site site = site("transport = http, url = \"" + marquez.url("") + "\"");
+      Path file =
+          Fixtures.write(
+              dir,
+              "everyone.conf",
+              "name = everyone\nsources {\n  people { format = parquet, path = \""
+                  + source
+                  + "\" }\n  more { format = parquet, path = \""
+                  + more
+                  + "\" }\n}\nplan.union { inputs = [people, more], allow-missing-columns = true }\n"
+                  + "sink { format = parquet, path = ${lakeport.exports}/everyone }\n");
+      JobSpec job = new JobLoader(site).load(file, Map.of(), JobLoader.Mode.RUN);
+
+      try (RunLifecycle lifecycle = RunLifecycle.recording(site, Clock.systemUTC(), w -> {})) {
+        lifecycle.export(
+            new ExportRunner(spark, Clock.systemUTC()),
+            job,
+            RunId.next(Clock.systemUTC()),
+            Trigger.MANUAL);
+      }
+
+      JsonNode start = JSON.readTree(marquez.next(WAIT).body());
+      JsonNode complete = JSON.readTree(marquez.next(WAIT).body());
+      assertThat(specProblems(complete)).isEmpty();
+      assertThat(names(start.at("/inputs"))).containsExactly(source.toString(), more.toString());
+      assertThat(names(complete.at("/inputs"))).containsExactly(source.toString(), more.toString());
+      assertThat(names(complete.at("/inputs/0/facets/schema/fields")))
+          .containsExactly("id", "name", "age");
+      assertThat(names(complete.at("/inputs/1/facets/schema/fields")))
+          .containsExactly("id", "name");
+    }
+  }
+
+  @Test
   void aFailedRunSendsFailWithItsErrorAndAScheduledOneNamesItsSlotAsParent() throws Exception {
     Path events = dir.resolve("lineage/events.jsonl");
     Site site = site("transport = file, file = \"" + events + "\"");

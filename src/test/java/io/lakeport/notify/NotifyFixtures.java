@@ -124,6 +124,7 @@ public final class NotifyFixtures {
         "2026-11-24T02:00:42Z",
         42_000,
         new Manifest.Timings(1, 2, 3, 4),
+        null,
         null);
   }
 

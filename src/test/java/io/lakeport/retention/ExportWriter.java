@@ -106,6 +106,7 @@ final class ExportWriter {
             published.toString(),
             5000,
             null,
+            null,
             null);
     Manifests.write(fs, Manifests.path(root, runId), manifest);
   }

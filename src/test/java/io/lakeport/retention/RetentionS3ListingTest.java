@@ -125,6 +125,7 @@ class RetentionS3ListingTest {
               published.toString(),
               1000,
               null,
+              null,
               null));
     }
     Path jobDir = Files.createDirectories(work.resolve("big"));
