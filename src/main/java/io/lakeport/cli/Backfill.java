@@ -2,6 +2,7 @@ package io.lakeport.cli;
 
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.JobSpec;
+import io.lakeport.config.ScheduleSpec;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -70,7 +71,34 @@ final class Backfill {
     return runs;
   }
 
-  private static Optional<Object> windowStart(JobSpec job) {
-    return Optional.ofNullable(job.params().get(JobLoader.WINDOW_START)).map(p -> p.value());
+  /** The run's {@code window_start}, as text; empty for a job without {@code run_date}. */
+  static Optional<String> windowStart(JobSpec job) {
+    return Optional.ofNullable(job.params().get(JobLoader.WINDOW_START))
+        .map(p -> String.valueOf(p.value()));
+  }
+
+  /**
+   * A run among {@code failed} of a job that {@code job} waits for ({@code schedule.after}) whose
+   * window overlaps {@code job}'s: its window would be exported from an input that is not there.
+   */
+  static Optional<JobSpec> failedUpstream(JobSpec job, List<JobSpec> failed) {
+    List<String> after = job.schedule().map(ScheduleSpec::after).orElse(List.of());
+    Optional<String> start = windowStart(job);
+    Optional<String> end = windowEnd(job);
+    if (after.isEmpty() || start.isEmpty() || end.isEmpty()) {
+      return Optional.empty();
+    }
+    return failed.stream()
+        .filter(f -> after.contains(f.name()))
+        .filter(
+            f ->
+                windowStart(f).map(s -> s.compareTo(end.get()) < 0).orElse(true)
+                    && windowEnd(f).map(e -> e.compareTo(start.get()) > 0).orElse(true))
+        .findFirst();
+  }
+
+  private static Optional<String> windowEnd(JobSpec job) {
+    return Optional.ofNullable(job.params().get(JobLoader.WINDOW_END))
+        .map(p -> String.valueOf(p.value()));
   }
 }

@@ -1,6 +1,7 @@
 package io.lakeport.cli;
 
 import io.lakeport.config.ConfigProblem;
+import io.lakeport.config.Dependencies;
 import io.lakeport.config.JobConfigException;
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.JobSpec;
@@ -8,9 +9,13 @@ import io.lakeport.config.Suggestions;
 import io.lakeport.schedule.Schedule;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -51,7 +56,50 @@ final class JobCatalog {
         entries.add(new Entry(file, Optional.empty(), e.problems()));
       }
     }
-    return new JobCatalog(entries);
+    return new JobCatalog(dependencies(entries, load));
+  }
+
+  /**
+   * The entries with the problems of their jobs' {@code schedule.after}, checked against these jobs
+   * and the other jobs of their folders (read only when a job waits for another): a job that waits
+   * for an unknown job or in a cycle does not load.
+   */
+  private static List<Entry> dependencies(List<Entry> entries, Function<Path, JobSpec> load) {
+    List<JobSpec> jobs = entries.stream().flatMap(e -> e.job().stream()).toList();
+    boolean waits =
+        jobs.stream().anyMatch(job -> job.schedule().map(s -> !s.after().isEmpty()).orElse(false));
+    if (!waits) {
+      return entries;
+    }
+    Set<Path> read = new HashSet<>();
+    entries.forEach(e -> read.add(e.file().toAbsolutePath().normalize()));
+    List<JobSpec> known = new ArrayList<>(jobs);
+    Set<Path> folders = new LinkedHashSet<>();
+    entries.forEach(e -> folders.add(e.file().toAbsolutePath().normalize().getParent()));
+    for (Path sibling : JobFiles.expand(List.copyOf(folders))) {
+      if (read.add(sibling.toAbsolutePath().normalize())) {
+        try {
+          known.add(load.apply(sibling));
+        } catch (JobConfigException e) {
+          // its own problems are its own; its name is unknown here
+        }
+      }
+    }
+    Map<String, List<ConfigProblem>> problems = new HashMap<>();
+    for (ConfigProblem problem : Dependencies.check(known)) {
+      jobs.stream()
+          .filter(job -> job.file().equals(problem.origin().file()))
+          .findFirst()
+          .ifPresent(
+              job -> problems.computeIfAbsent(job.file(), f -> new ArrayList<>()).add(problem));
+    }
+    return entries.stream()
+        .map(
+            e ->
+                e.job().isPresent() && problems.containsKey(e.job().get().file())
+                    ? new Entry(e.file(), Optional.empty(), problems.get(e.job().get().file()))
+                    : e)
+        .toList();
   }
 
   List<Entry> entries() {

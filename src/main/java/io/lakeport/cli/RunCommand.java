@@ -1,5 +1,6 @@
 package io.lakeport.cli;
 
+import io.lakeport.config.Dependencies;
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.JobSpec;
 import io.lakeport.config.Site;
@@ -146,11 +147,28 @@ final class RunCommand implements Callable<Integer> {
       ExportRunner runner =
           new ExportRunner(spark, clock).waitingForLease(leaseWait.orElse(Duration.ZERO));
       Trigger trigger = from.isPresent() ? Trigger.BACKFILL : Trigger.MANUAL;
-      for (JobSpec job : Backfill.oneRunPerWindow(specs)) {
+      // a backfill runs every job after the jobs it waits for (schedule.after)
+      List<JobSpec> failed = new ArrayList<>();
+      for (JobSpec job : Backfill.oneRunPerWindow(Dependencies.ordered(specs))) {
         Optional<String> published =
             from.isPresent() && !force ? runner.publishedWindow(job) : Optional.empty();
         if (published.isPresent()) {
           results.alreadyPublished(job, published.get());
+          continue;
+        }
+        Optional<JobSpec> upstream = Backfill.failedUpstream(job, failed);
+        if (upstream.isPresent()) {
+          err.println(
+              "job "
+                  + job.name()
+                  + " window "
+                  + Backfill.windowStart(job).orElse("-")
+                  + ": not run, the job it waits for ("
+                  + upstream.get().name()
+                  + ") failed for window "
+                  + Backfill.windowStart(upstream.get()).orElse("-"));
+          failed.add(job);
+          results.notRun(job);
           continue;
         }
         String id = runId.orElseGet(() -> RunId.next(clock));
@@ -163,6 +181,7 @@ final class RunCommand implements Callable<Integer> {
           if (specs.size() == 1) {
             throw e;
           }
+          failed.add(job);
           int code = ExitCode.of(e).code();
           err.println("job " + job.name() + " run " + id + " failed:");
           Failures.print(err, e, code, lakeport.detail());

@@ -165,6 +165,14 @@ final class RunResults {
     }
   }
 
+  /**
+   * A run of a backfill that was not started: a job it waits for ({@code schedule.after}) failed
+   * for its window in this backfill (the reason is printed on stderr).
+   */
+  void notRun(JobSpec job) {
+    ended.add(new Ended(job.name(), "-", "not run", 0, ExitCode.EXTERNAL.code()));
+  }
+
   /** The worst exit code of the runs. */
   int exitCode() {
     return ended.stream().mapToInt(Ended::exitCode).reduce(0, ExitCode::worse);

@@ -68,6 +68,7 @@ final class ScheduleJson {
     view.put(
         "next_run_in_ms",
         next.isEmpty() ? null : Duration.between(now, next.get(0).instant()).toMillis());
+    view.put("after", schedule.spec().after());
     return view;
   }
 
@@ -82,6 +83,7 @@ final class ScheduleJson {
     view.put("enabled_at_runtime", null);
     view.put("next_runs", List.of());
     view.put("next_run_in_ms", null);
+    view.put("after", List.of());
     return view;
   }
 

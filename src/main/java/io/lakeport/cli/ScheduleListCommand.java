@@ -168,7 +168,23 @@ final class ScheduleListCommand implements Callable<Integer> {
         + ")\n"
         + pad("", width)
         + nextRuns(schedule, now, enabled)
+        + after(schedule, width)
         + switched;
+  }
+
+  /** The jobs a schedule waits for ({@code schedule.after}), on a line of its own. */
+  private static String after(Schedule schedule, int width) {
+    List<String> after = schedule.spec().after();
+    if (after.isEmpty()) {
+      return "";
+    }
+    return "\n"
+        + pad("", width)
+        + "after "
+        + String.join(", ", after)
+        + " publish its window (waits up to "
+        + ScheduleListCommand.until(schedule.spec().upstreamTimeout()).substring(3)
+        + " past a slot)";
   }
 
   private static String pad(String text, int width) {

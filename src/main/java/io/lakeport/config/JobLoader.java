@@ -53,6 +53,9 @@ public final class JobLoader {
   private static final String LOOKBACK = "lookback";
   private static final String INPUTS = "inputs";
 
+  /** What a job's name may be: it names folders and run ids. */
+  static final String JOB_NAME = "[a-z0-9][a-z0-9_-]*";
+
   public static final String RUN_DATE = "run_date";
   public static final String WINDOW_START = "window_start";
   public static final String WINDOW_END = "window_end";
@@ -351,7 +354,7 @@ public final class JobLoader {
     // unknown and missing top-level keys are reported by checkTop
     Section top = new Section(job, "", problems);
     String name = top.optionalString(NAME).orElse("");
-    if (!name.isEmpty() && !name.matches("[a-z0-9][a-z0-9_-]*")) {
+    if (!name.isEmpty() && !name.matches(JOB_NAME)) {
       top.problem(
           NAME,
           "invalid job name \"" + name + "\"",

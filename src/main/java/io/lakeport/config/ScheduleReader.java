@@ -50,6 +50,8 @@ final class ScheduleReader {
   static final String RUN_DATE = "run-date";
   static final String RETRY = "retry";
   static final String TIMEOUT = "timeout";
+  static final String AFTER = "after";
+  static final String UPSTREAM_TIMEOUT = "upstream-timeout";
   static final String[] KEYS = {
     CRON,
     EVERY,
@@ -63,8 +65,14 @@ final class ScheduleReader {
     MISFIRE,
     RUN_DATE,
     RETRY,
-    TIMEOUT
+    TIMEOUT,
+    AFTER,
+    UPSTREAM_TIMEOUT
   };
+
+  /** How long after its slot a run waits for its upstream jobs unless the job says. */
+  static final Duration DEFAULT_UPSTREAM_TIMEOUT = Duration.ofHours(6);
+
   private static final String START = "start";
   private static final String END = "end";
   private static final String ATTEMPTS = "attempts";
@@ -132,7 +140,27 @@ final class ScheduleReader {
             RUN_DATE, ScheduleSpec.RunDate.class, ScheduleSpec.RunDate.PREVIOUS_WINDOW),
         retry(schedule.section(RETRY, ATTEMPTS, BACKOFF, DELAY, MAX_DELAY, JITTER)),
         positive(schedule, TIMEOUT),
-        schedule.origin());
+        after(),
+        positive(schedule, UPSTREAM_TIMEOUT).orElse(DEFAULT_UPSTREAM_TIMEOUT),
+        schedule.origin(),
+        schedule.origin(AFTER));
+  }
+
+  /**
+   * The jobs whose window the job waits for; that they exist and form no cycle is checked with the
+   * other jobs ({@link Dependencies}).
+   */
+  private List<String> after() {
+    List<String> after = schedule.stringList(AFTER);
+    for (String job : after) {
+      if (!job.matches(JobLoader.JOB_NAME)) {
+        schedule.problem(
+            AFTER,
+            "\"" + job + "\" is not a job name",
+            "Name the jobs by their name setting, e.g. after = [orders-daily, customers-daily].");
+      }
+    }
+    return after;
   }
 
   private Timing timing() {

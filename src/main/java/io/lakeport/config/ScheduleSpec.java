@@ -18,7 +18,9 @@ import java.util.OptionalInt;
  * When a job runs by itself (its {@code schedule} block): the timing, the zone its times are read
  * in, whether it is switched on, when a run may start, what happens to slots missed while the
  * scheduler was down, which {@code run_date} a slot hands to the job, and how failed runs are
- * retried. A job without the block is run by hand only. Read by {@link ScheduleReader}.
+ * retried, and which jobs must have published a window before the job's run for it starts ({@code
+ * after}, waiting up to {@code upstreamTimeout} after the slot). A job without the block is run by
+ * hand only. Read by {@link ScheduleReader}.
  */
 public record ScheduleSpec(
     Timing timing,
@@ -29,7 +31,10 @@ public record ScheduleSpec(
     RunDate runDate,
     RetrySpec retry,
     Optional<Duration> timeout,
-    Origin origin) {
+    List<String> after,
+    Duration upstreamTimeout,
+    Origin origin,
+    Origin afterOrigin) {
 
   public ScheduleSpec {
     requireNonNull(timing, "timing is null");
@@ -40,7 +45,10 @@ public record ScheduleSpec(
     requireNonNull(runDate, "runDate is null");
     requireNonNull(retry, "retry is null");
     requireNonNull(timeout, "timeout is null");
+    after = List.copyOf(after);
+    requireNonNull(upstreamTimeout, "upstreamTimeout is null");
     requireNonNull(origin, "origin is null");
+    requireNonNull(afterOrigin, "afterOrigin is null");
   }
 
   /** Whether the scheduler starts runs of the job ({@code enabled = true|false}). */

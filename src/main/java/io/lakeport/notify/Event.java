@@ -145,8 +145,33 @@ public record Event(
       Optional<String> logicalDate,
       String reason,
       Instant at) {
+    return skipped(EventType.SCHEDULE_MISSED, job, runId, slot, logicalDate, reason, at);
+  }
+
+  /**
+   * A scheduled run that was skipped because its upstream jobs had not published its window in time
+   * ({@code schedule.after}, {@code schedule.upstream-timeout}).
+   */
+  public static Event upstreamLate(
+      String job,
+      String runId,
+      Optional<Instant> slot,
+      Optional<String> logicalDate,
+      String reason,
+      Instant at) {
+    return skipped(EventType.UPSTREAM_LATE, job, runId, slot, logicalDate, reason, at);
+  }
+
+  private static Event skipped(
+      EventType type,
+      String job,
+      String runId,
+      Optional<Instant> slot,
+      Optional<String> logicalDate,
+      String reason,
+      Instant at) {
     return new Event(
-        EventType.SCHEDULE_MISSED,
+        type,
         job,
         runId,
         at,

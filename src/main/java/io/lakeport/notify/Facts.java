@@ -68,7 +68,10 @@ final class Facts {
         .ifPresent(
             error ->
                 facts.put(
-                    event.type() == EventType.SCHEDULE_MISSED ? "Reason" : "Error",
+                    event.type() == EventType.SCHEDULE_MISSED
+                            || event.type() == EventType.UPSTREAM_LATE
+                        ? "Reason"
+                        : "Error",
                     Secrets.maskUrl(error)));
     return facts;
   }

@@ -120,6 +120,22 @@ public final class SchedulerNotifications implements RunListener {
   }
 
   @Override
+  public void upstreamLate(Run run) {
+    notifier.publish(
+        EventType.UPSTREAM_LATE,
+        () ->
+            Optional.of(
+                Event.upstreamLate(
+                    run.job(),
+                    run.id(),
+                    run.slot(),
+                    Optional.ofNullable(run.params().get(JobLoader.RUN_DATE)),
+                    run.error().orElse("skipped"),
+                    clock.instant())),
+        jobs.getOrDefault(run.job(), NotificationSpec.none()));
+  }
+
+  @Override
   public void alerted(Alert alert) {
     notifier.publish(
         alert.kind(),

@@ -133,7 +133,12 @@ final class SlackChannel implements Channel {
     return switch (type) {
       case RUN_SUCCEEDED -> ":white_check_mark:";
       case RUN_FAILED -> ":x:";
-      case QUALITY_WARNING, SCHEDULE_MISSED, SCHEMA_CHANGED, FAILURE_RATE, ROWS_DROPPED ->
+      case QUALITY_WARNING,
+          SCHEDULE_MISSED,
+          UPSTREAM_LATE,
+          SCHEMA_CHANGED,
+          FAILURE_RATE,
+          ROWS_DROPPED ->
           ":warning:";
       case RUN_SLOW -> ":hourglass:";
       case EXPORT_LATE -> ":alarm_clock:";

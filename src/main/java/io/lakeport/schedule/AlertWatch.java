@@ -395,7 +395,8 @@ public final class AlertWatch {
     return String.format(Locale.ROOT, "%.0f%%", share * 100);
   }
 
-  private static String text(Duration duration) {
+  /** A duration as alerts and skip reasons say it: 45s, 12m 05s, 6h 00m. */
+  static String text(Duration duration) {
     long seconds = duration.toSeconds();
     if (seconds < 60) {
       return seconds + "s";

@@ -23,6 +23,12 @@ public interface RunListener {
    */
   default void skipped(Run run) {}
 
+  /**
+   * A queued run was skipped because its upstream jobs ({@code schedule.after}) had not published
+   * its window within the job's upstream timeout; the run's error says which.
+   */
+  default void upstreamLate(Run run) {}
+
   /** The scheduler opened an alert about a job (see {@link AlertWatch}). */
   default void alerted(Alert alert) {}
 

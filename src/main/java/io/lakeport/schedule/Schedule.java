@@ -133,6 +133,11 @@ public final class Schedule {
     return spec;
   }
 
+  /** The job's window: the period each run covers. */
+  public Window window() {
+    return jobWindow;
+  }
+
   /**
    * The next local time after {@code local} that the cron fields name, on a clock without DST (UTC
    * stands in for the wall clock), so that no local time is skipped or doubled.

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.lakeport.config.JobLoader;
 import io.lakeport.config.ScheduleSpec;
+import io.lakeport.config.Window;
 import io.lakeport.history.Alert;
 import io.lakeport.history.CancelRequest;
 import io.lakeport.history.HistoryException;
@@ -13,6 +14,7 @@ import io.lakeport.history.Lock;
 import io.lakeport.history.Pruned;
 import io.lakeport.history.QueuedRun;
 import io.lakeport.history.Run;
+import io.lakeport.history.RunFilter;
 import io.lakeport.history.RunLog;
 import io.lakeport.history.RunLogFiles;
 import io.lakeport.history.RunOutcome;
@@ -32,8 +34,11 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -41,6 +46,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -92,6 +98,9 @@ public final class Scheduler {
 
   /** Whether each job was switched on at the last pass, to log a change (a runtime switch) once. */
   private final Map<String, ScheduleSpec.Status> statuses = new LinkedHashMap<>();
+
+  /** The queued runs known to wait for their upstream jobs (logged once each). */
+  private final Set<String> waiting = new HashSet<>();
 
   private RunListener listener = RunListener.NONE;
 
@@ -495,7 +504,7 @@ public final class Scheduler {
       Run run = q.run();
       Optional<Target> target = target(run);
       boolean jobActive = active.values().stream().anyMatch(a -> a.job().job().equals(run.job()));
-      if (target.isPresent() && q.due(now) && !jobActive) {
+      if (target.isPresent() && q.due(now) && !jobActive && upstreamsPublished(run, now)) {
         Optional<Lock> before = locks.holder(run.job());
         if (locks.lock(run.job(), run.id(), settings.owner()).isPresent()) {
           target
@@ -507,6 +516,84 @@ public final class Scheduler {
         }
       }
     }
+  }
+
+  /**
+   * Whether a scheduled run's upstream jobs ({@code schedule.after}) have each published its window
+   * (a successful run for it, or for each of its days, weeks or months when the upstream's window
+   * is shorter); runs by hand do not wait. A run still waiting when its upstream timeout passes is
+   * skipped with the reason, and the listeners are told (upstream-late).
+   */
+  private boolean upstreamsPublished(Run run, Instant now) {
+    ScheduledJob job = jobs.get(run.job());
+    String runDate = run.params().get(JobLoader.RUN_DATE);
+    if (job == null
+        || job.kind() != RunKind.EXPORT
+        || run.slot().isEmpty()
+        || runDate == null
+        || job.schedule().spec().after().isEmpty()) {
+      return true;
+    }
+    LocalDate date = LocalDate.parse(runDate);
+    Window window = job.schedule().window();
+    List<String> late = new ArrayList<>();
+    for (String upstream : job.schedule().spec().after()) {
+      Window theirs =
+          Optional.ofNullable(jobs.get(upstream)).map(j -> j.schedule().window()).orElse(window);
+      if (!published(upstream, theirs, window.start(date), window.end(date))) {
+        late.add(upstream);
+      }
+    }
+    if (late.isEmpty()) {
+      waiting.remove(run.id());
+      return true;
+    }
+    Instant deadline = run.slot().get().plus(job.schedule().spec().upstreamTimeout());
+    String which =
+        (late.size() == 1 ? "upstream job " : "upstream jobs ")
+            + String.join(", ", late)
+            + (late.size() == 1 ? " has" : " have")
+            + " not published run_date "
+            + runDate;
+    if (now.isBefore(deadline)) {
+      if (waiting.add(run.id())) {
+        LOG.info("Run {} of job {} waits: {} (until {})", run.id(), run.job(), which, deadline);
+      }
+      return false;
+    }
+    waiting.remove(run.id());
+    Run skipped =
+        runs.skip(
+            run.id(),
+            which
+                + " within "
+                + AlertWatch.text(job.schedule().spec().upstreamTimeout())
+                + " of the slot (schedule.upstream-timeout), so run "
+                + run.id()
+                + " did not start");
+    LOG.warn("Run {} of job {} skipped: {}", run.id(), run.job(), skipped.error().orElse(""));
+    tell(l -> l.upstreamLate(skipped));
+    return false;
+  }
+
+  /**
+   * Whether {@code job} has a successful run for every window of its own ({@code window}) from
+   * {@code start} up to {@code end} (exclusive).
+   */
+  private boolean published(String job, Window window, LocalDate start, LocalDate end) {
+    Set<LocalDate> done = new HashSet<>();
+    for (Run run :
+        runs.runs(new RunFilter(Optional.of(job), Optional.of(RunStatus.SUCCEEDED), 500))) {
+      Optional.ofNullable(run.params().get(JobLoader.RUN_DATE))
+          .map(LocalDate::parse)
+          .ifPresent(date -> done.add(window.start(date)));
+    }
+    for (LocalDate day = window.start(start); day.isBefore(end); day = window.end(day)) {
+      if (!done.contains(day)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** What the run is launched from: its scheduled job, or a job without a schedule run by hand. */

@@ -214,6 +214,7 @@ final class JobsResource {
               view.put("enabled_by", null);
               view.put("next_runs", List.of());
               view.put("seconds_until_next", null);
+              view.put("after", List.of());
             });
     putRuns(view, job.name(), now);
     view.put(
@@ -231,6 +232,7 @@ final class JobsResource {
     view.put("enabled", enabled);
     view.put("enabled_by", override.isPresent() ? "override" : "job file");
     view.put("next_runs", enabled ? next.stream().map(JobsResource::slot).toList() : List.of());
+    view.put("after", job.schedule().spec().after());
     view.put(
         "seconds_until_next",
         enabled && !next.isEmpty()

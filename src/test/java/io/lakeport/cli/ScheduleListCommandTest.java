@@ -46,6 +46,7 @@ class ScheduleListCommandTest {
             """
         orders-kpis-monthly       enabled   monthly on day 1 at 03:00, starting between 00:00 and 08:00 (UTC)
                                   next in 3d 4h: 2026-04-01 03:00 +00:00, 2026-05-01 03:00 +00:00, 2026-06-01 03:00 +00:00
+        orders-with-customers     manual
         org-assignments-active    manual
         persons-directory         manual
         security-anomalies-daily  enabled   daily at 02:30 (Europe/Berlin)
@@ -136,6 +137,7 @@ class ScheduleListCommandTest {
         orders-kpis-monthly       enabled   monthly on day 1 at 03:00, starting between 00:00 and 08:00 (UTC)
                                   next in 3d 4h: 2026-04-01 03:00 +00:00, 2026-05-01 03:00 +00:00, 2026-06-01 03:00 +00:00
                                   switched on at runtime (lakeport schedule enable); the job file says enabled
+        orders-with-customers     manual
         org-assignments-active    manual
         persons-directory         manual
         security-anomalies-daily  disabled  daily at 02:30 (Europe/Berlin)

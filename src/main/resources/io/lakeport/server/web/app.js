@@ -112,7 +112,12 @@ function renderJobs(jobs) {
     row.append(element('td', job.name, 'job-name'));
     // a job without a schedule runs only when queued: no zone, no next run, no switch
     const scheduled = job.schedule !== null;
-    row.append(scheduled ? element('td', job.schedule + ' (' + job.time_zone + ')') : element('td', 'none (run now only)', 'muted'));
+    const scheduleCell = scheduled ? element('td', job.schedule + ' (' + job.time_zone + ')') : element('td', 'none (run now only)', 'muted');
+    if (scheduled && job.after.length > 0) {
+      // the jobs whose window a run waits for (schedule.after)
+      scheduleCell.append(element('div', 'after ' + job.after.join(', '), 'muted after'));
+    }
+    row.append(scheduleCell);
     row.append(nextRun(job));
     const countdown = element('td', '-', 'countdown number');
     if (job.seconds_until_next !== null) {
