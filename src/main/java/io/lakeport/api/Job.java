@@ -251,7 +251,8 @@ public final class Job {
         job.schedule(),
         job.notifications(),
         job.retention(),
-        job.airflow());
+        job.airflow(),
+        job.fanOut());
   }
 
   @Override

@@ -5,10 +5,12 @@ import io.lakeport.config.JobSpec;
 import io.lakeport.config.ScheduleSpec;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The runs of a backfill: one per window between two dates. Each date of the range is loaded as a
@@ -53,17 +55,16 @@ final class Backfill {
   }
 
   /**
-   * Drops runs of a job whose window is the one of the run before (same job file, same window
-   * start).
+   * Drops runs of a job whose window an earlier run already covers (same job file, same window
+   * start and, for a job that fans out, same value).
    */
   static List<JobSpec> oneRunPerWindow(List<JobSpec> specs) {
     List<JobSpec> runs = new ArrayList<>();
+    Set<List<Object>> windows = new HashSet<>();
     for (JobSpec job : specs) {
-      JobSpec last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
-      if (last != null
-          && last.file().equals(job.file())
-          && windowStart(last).isPresent()
-          && windowStart(last).equals(windowStart(job))) {
+      // of a job that fans out, one run per window and value
+      if (windowStart(job).isPresent()
+          && !windows.add(List.of(job.file(), windowStart(job), FanOut.value(job)))) {
         continue;
       }
       runs.add(job);

@@ -24,6 +24,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -123,10 +124,10 @@ final class RunCommand implements Callable<Integer> {
     JobLoader loader = new JobLoader(site);
     List<JobSpec> specs = new ArrayList<>();
     for (Path file : JobFiles.expand(jobs)) {
-      specs.addAll(
-          Backfill.windows(from, to, params.values).stream()
-              .map(values -> JobFiles.load(loader, file, values, JobLoader.Mode.RUN))
-              .toList());
+      for (Map<String, String> values : Backfill.windows(from, to, params.values)) {
+        // a job that fans out runs once per value
+        specs.addAll(FanOut.runs(loader, file, values));
+      }
     }
     runId.ifPresent(RunCommand::requireRunId);
     if (runId.isPresent() && specs.size() != 1) {
@@ -183,7 +184,7 @@ final class RunCommand implements Callable<Integer> {
           }
           failed.add(job);
           int code = ExitCode.of(e).code();
-          err.println("job " + job.name() + " run " + id + " failed:");
+          err.println("job " + FanOut.label(job) + " run " + id + " failed:");
           Failures.print(err, e, code, lakeport.detail());
           results.failed(job, id, trigger, started, e, code);
         }

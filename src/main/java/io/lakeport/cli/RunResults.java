@@ -77,7 +77,7 @@ final class RunResults {
     Manifest m = result.manifest();
     ended.add(
         new Ended(
-            job.name(),
+            FanOut.label(job),
             m.runId(),
             result.status().name().toLowerCase(Locale.ROOT),
             m.totals().rows(),
@@ -112,7 +112,7 @@ final class RunResults {
 
   /** A run of several that failed (its failure already printed on stderr). */
   void failed(JobSpec job, String runId, Trigger trigger, Instant started, Throwable e, int code) {
-    ended.add(new Ended(job.name(), runId, "failed", 0, code));
+    ended.add(new Ended(FanOut.label(job), runId, "failed", 0, code));
     Run run =
         new Run(
             runId,
@@ -170,7 +170,7 @@ final class RunResults {
    * for its window in this backfill (the reason is printed on stderr).
    */
   void notRun(JobSpec job) {
-    ended.add(new Ended(job.name(), "-", "not run", 0, ExitCode.EXTERNAL.code()));
+    ended.add(new Ended(FanOut.label(job), "-", "not run", 0, ExitCode.EXTERNAL.code()));
   }
 
   /** The worst exit code of the runs. */

@@ -81,7 +81,8 @@ public final class JobLoader {
     SCHEDULE,
     NOTIFICATIONS,
     RETENTION,
-    AIRFLOW
+    AIRFLOW,
+    FanOutReader.KEY
   };
 
   /** Stands for a param's value while the export's run-independent location is worked out. */
@@ -136,7 +137,8 @@ public final class JobLoader {
             params,
             problems,
             site.notifications(),
-            exportLocation(jobFile, params));
+            exportLocation(jobFile, params),
+            file);
     SinkRoots roots = new SinkRoots(site);
     if (!refuseReservedSink(spec.sink(), problems)) {
       roots.refuseOutside(spec.sink(), problems);
@@ -350,7 +352,8 @@ public final class JobLoader {
       Map<String, Param> params,
       Problems problems,
       NotificationSettings notifications,
-      Optional<String> exportLocation) {
+      Optional<String> exportLocation,
+      Path file) {
     // unknown and missing top-level keys are reported by checkTop
     Section top = new Section(job, "", problems);
     String name = top.optionalString(NAME).orElse("");
@@ -388,7 +391,20 @@ public final class JobLoader {
         new RetentionReader(
                 top.section(RETENTION, RetentionReader.KEYS), minimumDays(root, problems))
             .read(zone),
-        new DagReader(top.section(AIRFLOW, DagReader.KEYS)).read(exportLocation));
+        new DagReader(top.section(AIRFLOW, DagReader.KEYS)).read(exportLocation),
+        fanOut(top, params, file));
+  }
+
+  private static Optional<FanOutSpec> fanOut(Section top, Map<String, Param> params, Path file) {
+    Optional<FanOutSpec> fanOut = FanOutReader.read(top, params, file);
+    if (fanOut.isPresent() && top.has(SCHEDULE)) {
+      top.problem(
+          FanOutReader.KEY,
+          "a job that fans out runs by hand (lakeport run) in this version; the scheduler cannot"
+              + " run it yet",
+          "Remove the schedule block, or schedule one job per value (extends a shared template).");
+    }
+    return fanOut;
   }
 
   /**

@@ -34,7 +34,8 @@ public record JobSpec(
     Optional<ScheduleSpec> schedule,
     NotificationSpec notifications,
     RetentionSpec retention,
-    DagSpec airflow) {
+    DagSpec airflow,
+    Optional<FanOutSpec> fanOut) {
 
   public JobSpec {
     requireNonNull(name, "name is null");
@@ -58,6 +59,7 @@ public record JobSpec(
     requireNonNull(schedule, "schedule is null");
     requireNonNull(notifications, "notifications is null");
     requireNonNull(airflow, "airflow is null");
+    requireNonNull(fanOut, "fanOut is null");
   }
 
   /** Whether the job reads several inputs and its plan combines them (a join or a union). */

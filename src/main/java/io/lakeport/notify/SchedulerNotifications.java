@@ -105,11 +105,21 @@ public final class SchedulerNotifications implements RunListener {
 
   @Override
   public void skipped(Run run) {
+    skipped(run, EventType.SCHEDULE_MISSED, Event::scheduleMissed);
+  }
+
+  @Override
+  public void upstreamLate(Run run) {
+    skipped(run, EventType.UPSTREAM_LATE, Event::upstreamLate);
+  }
+
+  /** The event of a run skipped without starting, as {@code event} builds it. */
+  private void skipped(Run run, EventType type, SkippedEvent event) {
     notifier.publish(
-        EventType.SCHEDULE_MISSED,
+        type,
         () ->
             Optional.of(
-                Event.scheduleMissed(
+                event.of(
                     run.job(),
                     run.id(),
                     run.slot(),
@@ -119,20 +129,17 @@ public final class SchedulerNotifications implements RunListener {
         jobs.getOrDefault(run.job(), NotificationSpec.none()));
   }
 
-  @Override
-  public void upstreamLate(Run run) {
-    notifier.publish(
-        EventType.UPSTREAM_LATE,
-        () ->
-            Optional.of(
-                Event.upstreamLate(
-                    run.job(),
-                    run.id(),
-                    run.slot(),
-                    Optional.ofNullable(run.params().get(JobLoader.RUN_DATE)),
-                    run.error().orElse("skipped"),
-                    clock.instant())),
-        jobs.getOrDefault(run.job(), NotificationSpec.none()));
+  /**
+   * Builds the event of a skipped run ({@link Event#scheduleMissed}, {@link Event#upstreamLate}).
+   */
+  private interface SkippedEvent {
+    Event of(
+        String job,
+        String runId,
+        Optional<Instant> slot,
+        Optional<String> logicalDate,
+        String reason,
+        Instant at);
   }
 
   @Override

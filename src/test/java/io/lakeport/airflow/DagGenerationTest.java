@@ -89,6 +89,7 @@ class DagGenerationTest {
     assertThat(written)
         .extracting(p -> p.getFileName().toString())
         .containsExactly(
+            "anomalies-per-tenant.py",
             "orders-kpis-monthly.py",
             "orders-with-customers.py",
             "org-assignments-active.py",

@@ -224,7 +224,8 @@ final class OperationsCase {
               t.schedule(),
               t.notifications(),
               t.retention(),
-              t.airflow()));
+              t.airflow(),
+              t.fanOut()));
     }
     return specs;
   }

@@ -49,7 +49,7 @@ class AirflowCommandTest {
 
     assertThat(code).as(err.toString()).isZero();
     assertThat(out.toString().lines())
-        .hasSize(5)
+        .hasSize(6)
         .allSatisfy(line -> assertThat(line).startsWith("wrote " + dir.resolve("dags")));
     assertThat(Files.readString(dir.resolve("dags/security-anomalies-daily.py")))
         .contains(

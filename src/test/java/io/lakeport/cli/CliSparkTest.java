@@ -39,7 +39,9 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeEach;
@@ -82,7 +84,7 @@ class CliSparkTest {
 
     assertThat(code).as(err.toString()).isZero();
     assertThat(out.toString().lines())
-        .hasSize(5)
+        .hasSize(6)
         .allSatisfy(l -> assertThat(l).startsWith("ok jobs/"));
   }
 
@@ -792,6 +794,34 @@ class CliSparkTest {
     assertThat(status.path("inputs").findValuesAsText("name"))
         .containsExactly("orders", "customers");
     assertThat(status.path("inputs").get(1).path("rows_read").asLong()).isEqualTo(2_000);
+    // the shipped fan-out job: one export per tenant, each holding only that tenant's rows
+    out.getBuffer().setLength(0);
+    assertThat(lakeport("run", "jobs/anomalies-per-tenant.conf", "--param", "run_date=2026-11-15"))
+        .as(err.toString())
+        .isZero();
+    assertThat(out.toString())
+        .contains("anomalies-per-tenant tenant=acme ", "anomalies-per-tenant tenant=initech ");
+    for (String tenant : List.of("acme", "globex", "initech")) {
+      Dataset<Row> exported =
+          TestSpark.session()
+              .read()
+              .option("header", true)
+              .csv(
+                  dir.resolve("exports/tenants/" + tenant + "/anomalies/day=2026-11-15")
+                      .toString());
+      Dataset<Row> expected =
+          TestSpark.session()
+              .read()
+              .format("delta")
+              .load(dir.resolve("warehouse/anomalies").toString())
+              .where(
+                  "tenant = '"
+                      + tenant
+                      + "' AND detected_at >= '2026-11-15' AND detected_at < '2026-11-16'"
+                      + " AND severity IN ('high', 'critical')");
+      assertThat(exported.count()).as(tenant).isPositive().isEqualTo(expected.count());
+      assertThat(exported.select("event_id").except(expected.select("event_id")).count()).isZero();
+    }
     try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
         Statement sql = duck.createStatement()) {
       sql.execute("SET TimeZone = 'UTC'");

@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakeport.Fixtures;
 import io.lakeport.TestSpark;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,7 +46,7 @@ class ScheduleAfterSparkTest {
     job(jobs, "d", "after = [orders-dayly]");
     job(jobs, "orders-daily", "");
 
-    Result result = lakeport("validate", jobs.toString());
+    CliRun result = lakeport("validate", jobs.toString());
 
     assertThat(result.code()).isEqualTo(2);
     assertThat(result.err())
@@ -66,7 +63,7 @@ class ScheduleAfterSparkTest {
         .contains("ok " + Fixtures.displayed(jobs.resolve("orders-daily.conf")));
 
     // one file of the folder: its upstream is looked up among the others
-    Result one = lakeport("validate", jobs.resolve("d.conf").toString());
+    CliRun one = lakeport("validate", jobs.resolve("d.conf").toString());
     assertThat(one.code()).isEqualTo(2);
     assertThat(one.err()).contains("unknown job \"orders-dayly\"");
   }
@@ -98,7 +95,7 @@ class ScheduleAfterSparkTest {
                 + " parquet, path = ${lakeport.exports}\"/up/day=\"${params.run_date} }\n");
 
     // the downstream job first on the command line; day 2 has no events, so up fails for it
-    Result result =
+    CliRun result =
         lakeport(
             "run", down.toString(), up.toString(), "--from", "2026-11-01", "--to", "2026-11-03");
 
@@ -123,13 +120,13 @@ class ScheduleAfterSparkTest {
     assertThat(dir.resolve("exports/down/day=2026-11-02")).doesNotExist();
 
     // schedule list shows what each job waits for
-    Result list = lakeport("schedule", "list", jobs.toString());
+    CliRun list = lakeport("schedule", "list", jobs.toString());
     assertThat(list.code()).as(list.err()).isZero();
     assertThat(list.out())
         .contains(
             "\n" + " ".repeat(6) + "after up publish its window (waits up to 6h 0m past a slot)\n")
         .contains("up    manual");
-    Result json = lakeport("schedule", "list", jobs.toString(), "-o", "json");
+    CliRun json = lakeport("schedule", "list", jobs.toString(), "-o", "json");
     assertThat(new ObjectMapper().readTree(json.out()).at("/schedules/0/after").toString())
         .isEqualTo("[\"up\"]");
   }
@@ -149,17 +146,7 @@ class ScheduleAfterSparkTest {
             + " }\n");
   }
 
-  private Result lakeport(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    String[] all = new String[args.length + 1];
-    System.arraycopy(args, 0, all, 0, args.length);
-    all[args.length] = "--site-conf=" + site;
-    int code =
-        Lakeport.execute(
-            Clock.systemUTC(), new PrintWriter(out, true), new PrintWriter(err, true), all);
-    return new Result(code, out.toString(), err.toString());
+  private CliRun lakeport(String... args) {
+    return CliRun.of(site, args);
   }
-
-  private record Result(int code, String out, String err) {}
 }

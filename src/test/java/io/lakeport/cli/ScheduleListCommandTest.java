@@ -44,6 +44,7 @@ class ScheduleListCommandTest {
     assertThat(out.toString())
         .isEqualTo(
             """
+        anomalies-per-tenant      manual
         orders-kpis-monthly       enabled   monthly on day 1 at 03:00, starting between 00:00 and 08:00 (UTC)
                                   next in 3d 4h: 2026-04-01 03:00 +00:00, 2026-05-01 03:00 +00:00, 2026-06-01 03:00 +00:00
         orders-with-customers     manual
@@ -134,6 +135,7 @@ class ScheduleListCommandTest {
     assertThat(out.toString())
         .isEqualTo(
             """
+        anomalies-per-tenant      manual
         orders-kpis-monthly       enabled   monthly on day 1 at 03:00, starting between 00:00 and 08:00 (UTC)
                                   next in 3d 4h: 2026-04-01 03:00 +00:00, 2026-05-01 03:00 +00:00, 2026-06-01 03:00 +00:00
                                   switched on at runtime (lakeport schedule enable); the job file says enabled

@@ -108,6 +108,7 @@ class NotificationSettingsTest {
             EventType.RUN_FAILED,
             EventType.QUALITY_WARNING,
             EventType.SCHEDULE_MISSED,
+            EventType.UPSTREAM_LATE,
             EventType.SCHEMA_CHANGED,
             EventType.RUN_SLOW,
             EventType.EXPORT_LATE,
